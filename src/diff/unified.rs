@@ -1,0 +1,1 @@
+//! Parser for unified diffs as `git diff` prints them.

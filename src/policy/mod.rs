@@ -1,0 +1,1 @@
+//! The YAML policy: tiers, weights, thresholds, rules, seniors; read from the base revision.
