@@ -5,6 +5,7 @@
 //! the `policy`) → `decide` (allow / review / block) → `report` (text, JSON).
 //! `gate` runs the stages in order; `cli` parses arguments and maps errors to exit codes.
 
+pub mod analyze;
 pub mod diff;
 pub mod policy;
 pub mod provenance;

@@ -1,7 +1,19 @@
 //! Change sources: git ranges, the index, the working tree, unified-diff text and pushes,
 //! all read into one [`ChangeSet`].
 
+mod base;
+mod commits;
+mod error;
+mod from_git;
 mod model;
+mod push;
+mod read;
+mod repo;
 pub mod unified;
 
+pub use base::{BaseChoice, Env, choose as choose_base};
+pub use error::Error;
 pub use model::*;
+pub use push::{PushPlan, PushedRef, parse as parse_push, plan as plan_push};
+pub use read::{End, FileOptions, ReadOptions, range, staged, text, worktree};
+pub use repo::{current_branch, merge_base, open, resolve_commit, short};

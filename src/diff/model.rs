@@ -320,3 +320,19 @@ pub struct Note {
     /// The note's text.
     pub text: String,
 }
+
+/// Makes a path readable: valid UTF-8 stays as is; each byte of an invalid sequence becomes
+/// `\ooo` (git's octal quoting). Returns the text and whether anything was escaped.
+#[must_use]
+pub fn escape_path(bytes: &[u8]) -> (String, bool) {
+    let mut text = String::with_capacity(bytes.len());
+    let mut escaped = false;
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            escaped = true;
+            text.push_str(&format!("\\{byte:03o}"));
+        }
+    }
+    (text, escaped)
+}

@@ -1,0 +1,262 @@
+//! File-level facts: how much changed, and what kind of file it is.
+
+use crate::diff::{FileChange, FileStatus, MODE_EXECUTABLE, MODE_FILE};
+use crate::signal::Signal;
+
+use super::path_class::classify;
+use super::{Fact, Options};
+
+/// Facts about one changed file.
+pub(super) fn facts(file: &FileChange, options: &Options) -> Vec<Fact> {
+    let path = file.path().to_string();
+    let line = file.first_changed_line();
+    let fact = |signal: Signal, quantity: f64, message: String| Fact {
+        signal,
+        file: Some(path.clone()),
+        line,
+        quantity,
+        message,
+    };
+    let mut facts = vec![fact(Signal::FileTouched, 1.0, touched_message(file))];
+
+    let largest = file.old_size.max(file.new_size).unwrap_or(0);
+    if largest > options.max_file_bytes {
+        facts.push(fact(
+            Signal::OversizedFile,
+            1.0,
+            format!(
+                "{} is over the {} analysis limit; its content was not analysed",
+                human_bytes(largest),
+                human_bytes(options.max_file_bytes)
+            ),
+        ));
+    } else if file.binary {
+        facts.push(fact(
+            Signal::BinaryFile,
+            1.0,
+            "binary content changed".to_string(),
+        ));
+    }
+
+    let (added, removed) = (file.additions(), file.deletions());
+    if added > 0 {
+        facts.push(fact(
+            Signal::LinesAdded,
+            added as f64,
+            plural(added, "line added", "lines added"),
+        ));
+    }
+    if removed > 0 {
+        facts.push(fact(
+            Signal::LinesDeleted,
+            removed as f64,
+            plural(removed, "line removed", "lines removed"),
+        ));
+    }
+    if file.status == FileStatus::Deleted {
+        facts.push(fact(Signal::FileDeleted, 1.0, "file removed".to_string()));
+    }
+    if file.is_symlink() {
+        facts.push(fact(
+            Signal::SymlinkChanged,
+            1.0,
+            "symbolic link added, changed or removed".to_string(),
+        ));
+    }
+    if file.is_submodule() {
+        facts.push(fact(Signal::SubmoduleChanged, 1.0, submodule_message(file)));
+    } else if let Some(message) = mode_message(file) {
+        facts.push(fact(Signal::ModeChanged, 1.0, message));
+    }
+    if file.non_utf8_path {
+        facts.push(fact(
+            Signal::NonUtf8Path,
+            1.0,
+            "path is not valid UTF-8 (shown with octal escapes)".to_string(),
+        ));
+    }
+
+    let mut seen = Vec::new();
+    for candidate in [file.old_path.as_deref(), file.new_path.as_deref()]
+        .into_iter()
+        .flatten()
+    {
+        for class in classify(candidate) {
+            if !seen.contains(&class.signal) {
+                seen.push(class.signal);
+                facts.push(fact(
+                    class.signal,
+                    1.0,
+                    format!("{} changed ({candidate})", class.what),
+                ));
+            }
+        }
+    }
+    facts
+}
+
+fn touched_message(file: &FileChange) -> String {
+    match (file.status, &file.old_path) {
+        (FileStatus::Renamed | FileStatus::Copied, Some(old)) => {
+            let similarity = file
+                .similarity
+                .map(|s| format!(", {s}% similar"))
+                .unwrap_or_default();
+            format!("{} from {old}{similarity}", file.status.as_str())
+        }
+        (status, _) => format!("file {}", status.as_str()),
+    }
+}
+
+fn submodule_message(file: &FileChange) -> String {
+    let short = |id: &Option<String>| {
+        id.as_deref()
+            .map_or("nothing", |id| &id[..id.len().min(12)])
+            .to_string()
+    };
+    format!(
+        "submodule now points at {} (was {}); that code is not in this diff",
+        short(&file.new_blob),
+        short(&file.old_blob)
+    )
+}
+
+/// A mode change between regular and executable files. Changes of kind (file ↔ symlink ↔
+/// submodule) are reported by their own signals.
+fn mode_message(file: &FileChange) -> Option<String> {
+    let regular = |mode: u32| mode == MODE_FILE || mode == MODE_EXECUTABLE;
+    match (file.old_mode, file.new_mode) {
+        (Some(old), Some(new)) if old != new && regular(old) && regular(new) => {
+            let what = if new == MODE_EXECUTABLE {
+                "made executable"
+            } else {
+                "no longer executable"
+            };
+            Some(format!("{what} (mode {old:o} → {new:o})"))
+        }
+        (None, Some(MODE_EXECUTABLE)) => Some("new executable file".to_string()),
+        _ => None,
+    }
+}
+
+fn plural(count: usize, one: &str, many: &str) -> String {
+    if count == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{count} {many}")
+    }
+}
+
+/// Sizes as people read them (KiB, MiB).
+pub(crate) fn human_bytes(bytes: u64) -> String {
+    const KIB: f64 = 1024.0;
+    let value = bytes as f64;
+    if value >= KIB * KIB {
+        format!("{:.1} MiB", value / (KIB * KIB))
+    } else if value >= KIB {
+        format!("{:.1} KiB", value / KIB)
+    } else {
+        format!("{bytes} B")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::{Hunk, Line, LineKind};
+
+    fn options() -> Options {
+        Options {
+            max_file_bytes: 1024,
+        }
+    }
+
+    fn signals(facts: &[Fact]) -> Vec<Signal> {
+        facts.iter().map(|f| f.signal).collect()
+    }
+
+    /// An edit yields touched + line counts with the first changed line as location.
+    #[test]
+    fn edit_counts_lines() {
+        let mut file = FileChange::new(
+            FileStatus::Modified,
+            Some("a.rs".into()),
+            Some("a.rs".into()),
+        );
+        file.hunks.push(Hunk {
+            old_start: 3,
+            old_lines: 1,
+            new_start: 3,
+            new_lines: 2,
+            lines: vec![
+                Line {
+                    kind: LineKind::Removed,
+                    old_line: Some(3),
+                    new_line: None,
+                    content: "x".into(),
+                },
+                Line {
+                    kind: LineKind::Added,
+                    old_line: None,
+                    new_line: Some(3),
+                    content: "y".into(),
+                },
+                Line {
+                    kind: LineKind::Added,
+                    old_line: None,
+                    new_line: Some(4),
+                    content: "z".into(),
+                },
+            ],
+        });
+        let facts = facts(&file, &options());
+        assert_eq!(
+            signals(&facts),
+            [
+                Signal::FileTouched,
+                Signal::LinesAdded,
+                Signal::LinesDeleted
+            ]
+        );
+        assert_eq!(facts[1].quantity, 2.0);
+        assert_eq!(facts[1].line, Some(3));
+    }
+
+    /// Oversized files are never silently skipped, and are not also counted as binary.
+    #[test]
+    fn oversized_file_is_a_fact() {
+        let mut file = FileChange::new(FileStatus::Added, None, Some("big.bin".into()));
+        file.new_size = Some(4096);
+        file.binary = true;
+        let got = signals(&facts(&file, &options()));
+        assert_eq!(got, [Signal::FileTouched, Signal::OversizedFile]);
+    }
+
+    /// Moving a workflow out of the CI folder still counts as a CI change.
+    #[test]
+    fn renamed_workflow_counts_as_ci_change() {
+        let file = FileChange::new(
+            FileStatus::Renamed,
+            Some(".github/workflows/deploy.yml".into()),
+            Some("old/deploy.yml".into()),
+        );
+        assert!(signals(&facts(&file, &options())).contains(&Signal::CiChanged));
+    }
+
+    /// Mode changes: executable bit, new executables; submodules take precedence.
+    #[test]
+    fn mode_changes() {
+        let mut file = FileChange::new(
+            FileStatus::Modified,
+            Some("run.sh".into()),
+            Some("run.sh".into()),
+        );
+        file.old_mode = Some(MODE_FILE);
+        file.new_mode = Some(MODE_EXECUTABLE);
+        assert!(signals(&facts(&file, &options())).contains(&Signal::ModeChanged));
+        file.old_mode = Some(crate::diff::MODE_GITLINK);
+        file.new_mode = Some(crate::diff::MODE_GITLINK);
+        let got = signals(&facts(&file, &options()));
+        assert!(got.contains(&Signal::SubmoduleChanged) && !got.contains(&Signal::ModeChanged));
+    }
+}

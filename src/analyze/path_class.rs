@@ -1,0 +1,178 @@
+//! Paths that matter because of what runs them: the gate's own policy, git hooks and CI.
+//!
+//! A table, not code: one row per kind of file, each with the signal it raises.
+
+use std::sync::LazyLock;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use crate::signal::Signal;
+
+/// A kind of sensitive path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PathClass {
+    /// Signal raised when such a path changes.
+    pub signal: Signal,
+    /// What the file is, for the report ("GitHub Actions workflow").
+    pub what: &'static str,
+    /// Globs matched against repository-relative paths.
+    pub globs: &'static [&'static str],
+}
+
+/// Sensitive paths. Matched against both the old and the new path, because moving a workflow
+/// out of `.github/workflows/` disables it just as surely as editing it.
+pub const PATH_CLASSES: &[PathClass] = &[
+    PathClass {
+        signal: Signal::PolicyChanged,
+        what: "blastgate policy",
+        globs: &[".blastgate.yaml", ".blastgate.yml"],
+    },
+    PathClass {
+        signal: Signal::HookChanged,
+        what: "git hook scripts",
+        globs: &[
+            ".githooks/**",
+            ".git-hooks/**",
+            "githooks/**",
+            "hooks/pre-*",
+            "hooks/post-*",
+        ],
+    },
+    PathClass {
+        signal: Signal::HookChanged,
+        what: "husky hooks",
+        globs: &[".husky/**"],
+    },
+    PathClass {
+        signal: Signal::HookChanged,
+        what: "lefthook configuration",
+        globs: &[
+            "lefthook.yml",
+            "lefthook.yaml",
+            ".lefthook.yml",
+            ".lefthook.yaml",
+            "lefthook-local.yml",
+        ],
+    },
+    PathClass {
+        signal: Signal::HookChanged,
+        what: "pre-commit configuration",
+        globs: &[".pre-commit-config.yaml", ".pre-commit-hooks.yaml"],
+    },
+    PathClass {
+        signal: Signal::CiChanged,
+        what: "GitHub Actions workflow",
+        globs: &[
+            ".github/workflows/**",
+            ".github/actions/**",
+            "action.yml",
+            "action.yaml",
+        ],
+    },
+    PathClass {
+        signal: Signal::CiChanged,
+        what: "GitLab CI configuration",
+        globs: &[
+            ".gitlab-ci.yml",
+            ".gitlab-ci.yaml",
+            ".gitlab/ci/**",
+            "**/*.gitlab-ci.yml",
+        ],
+    },
+    PathClass {
+        signal: Signal::CiChanged,
+        what: "CircleCI configuration",
+        globs: &[".circleci/**"],
+    },
+    PathClass {
+        signal: Signal::CiChanged,
+        what: "Jenkins pipeline",
+        globs: &["Jenkinsfile", "**/Jenkinsfile", "jenkins/**"],
+    },
+    PathClass {
+        signal: Signal::CiChanged,
+        what: "Azure Pipelines",
+        globs: &[
+            "azure-pipelines.yml",
+            "azure-pipelines.yaml",
+            ".azure-pipelines/**",
+        ],
+    },
+    PathClass {
+        signal: Signal::CiChanged,
+        what: "other CI configuration",
+        globs: &[
+            ".buildkite/**",
+            ".travis.yml",
+            "bitbucket-pipelines.yml",
+            ".drone.yml",
+            ".woodpecker.yml",
+            ".woodpecker/**",
+            "cloudbuild.yaml",
+            "cloudbuild.yml",
+            ".tekton/**",
+        ],
+    },
+];
+
+struct Compiled {
+    set: GlobSet,
+    /// For each glob in `set`, the row it came from.
+    rows: Vec<usize>,
+}
+
+static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
+    let mut builder = GlobSetBuilder::new();
+    let mut rows = Vec::new();
+    for (row, class) in PATH_CLASSES.iter().enumerate() {
+        for glob in class.globs {
+            builder.add(Glob::new(glob).expect("path class globs are fixed and tested"));
+            rows.push(row);
+        }
+    }
+    Compiled {
+        set: builder
+            .build()
+            .expect("path class globs are fixed and tested"),
+        rows,
+    }
+});
+
+/// The classes `path` belongs to, one per signal, in table order.
+#[must_use]
+pub fn classify(path: &str) -> Vec<&'static PathClass> {
+    let compiled = &*COMPILED;
+    let mut classes: Vec<&'static PathClass> = Vec::new();
+    for index in compiled.set.matches(path) {
+        let class = &PATH_CLASSES[compiled.rows[index]];
+        if !classes.iter().any(|seen| seen.signal == class.signal) {
+            classes.push(class);
+        }
+    }
+    classes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each row's globs compile and the usual files land in the expected class.
+    #[test]
+    fn classifies_policy_hooks_and_ci() {
+        let cases = [
+            (".blastgate.yaml", Some(Signal::PolicyChanged)),
+            (".husky/pre-push", Some(Signal::HookChanged)),
+            (".githooks/pre-commit", Some(Signal::HookChanged)),
+            (".pre-commit-config.yaml", Some(Signal::HookChanged)),
+            (".github/workflows/ci.yml", Some(Signal::CiChanged)),
+            (".gitlab-ci.yml", Some(Signal::CiChanged)),
+            ("services/api/Jenkinsfile", Some(Signal::CiChanged)),
+            ("src/main.rs", None),
+            ("docs/github/workflows.md", None),
+        ];
+        for (path, expected) in cases {
+            let got = classify(path).first().map(|class| class.signal);
+            assert_eq!(got, expected, "{path}");
+        }
+    }
+}

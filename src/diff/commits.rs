@@ -1,0 +1,107 @@
+//! The commits of a range, with identities, trailers and notes, for provenance to read.
+
+use git2::{Oid, Repository, Sort};
+
+use super::error::{Error, GitContext};
+use super::model::{Commit, Identity, Note, Trailer};
+
+/// Commits reachable from `head` but from none of `hide`, newest first, capped at `limit`.
+/// Returns the commits and whether the cap cut the list short.
+pub(crate) fn walk(
+    repo: &Repository,
+    head: Oid,
+    hide: &[Oid],
+    notes_refs: &[&str],
+    limit: usize,
+) -> Result<(Vec<Commit>, bool), Error> {
+    let mut walk = repo.revwalk().doing(|| "walking commits".to_string())?;
+    walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)
+        .doing(|| "walking commits".to_string())?;
+    walk.push(head)
+        .doing(|| format!("walking commits from {head}"))?;
+    for oid in hide {
+        walk.hide(*oid)
+            .doing(|| format!("excluding commits reachable from {oid}"))?;
+    }
+    let mut commits = Vec::new();
+    for oid in walk {
+        let oid = oid.doing(|| "walking commits".to_string())?;
+        if commits.len() == limit {
+            return Ok((commits, true));
+        }
+        commits.push(read(repo, oid, notes_refs)?);
+    }
+    Ok((commits, false))
+}
+
+/// Reads one commit.
+pub(crate) fn read(repo: &Repository, oid: Oid, notes_refs: &[&str]) -> Result<Commit, Error> {
+    let commit = repo
+        .find_commit(oid)
+        .doing(|| format!("reading commit {oid}"))?;
+    let message = String::from_utf8_lossy(commit.message_raw_bytes()).into_owned();
+    Ok(Commit {
+        id: oid.to_string(),
+        parents: commit.parent_ids().map(|id| id.to_string()).collect(),
+        trailers: trailers(&message),
+        author: identity(&commit.author()),
+        committer: identity(&commit.committer()),
+        notes: notes(repo, oid, notes_refs),
+        message,
+    })
+}
+
+fn identity(signature: &git2::Signature<'_>) -> Identity {
+    Identity {
+        name: String::from_utf8_lossy(signature.name_bytes()).into_owned(),
+        email: String::from_utf8_lossy(signature.email_bytes()).into_owned(),
+        time: signature.when().seconds(),
+    }
+}
+
+/// Trailers by git's own rules (libgit2's port of `interpret-trailers`): only the last
+/// paragraph, so a `Co-authored-by:` quoted in the body is not a trailer.
+pub(crate) fn trailers(message: &str) -> Vec<Trailer> {
+    let Ok(parsed) = git2::message_trailers_bytes(message) else {
+        return Vec::new();
+    };
+    parsed
+        .iter()
+        .map(|(key, value)| Trailer {
+            key: String::from_utf8_lossy(key).trim().to_string(),
+            value: String::from_utf8_lossy(value).trim().to_string(),
+        })
+        .collect()
+}
+
+fn notes(repo: &Repository, oid: Oid, notes_refs: &[&str]) -> Vec<Note> {
+    notes_refs
+        .iter()
+        .filter_map(|notes_ref| {
+            let note = repo.find_note(Some(notes_ref), oid).ok()?;
+            Some(Note {
+                notes_ref: (*notes_ref).to_string(),
+                text: String::from_utf8_lossy(note.message_bytes()).into_owned(),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Only the final paragraph holds trailers; a quoted trailer in the body is prose.
+    #[test]
+    fn trailers_come_from_the_last_paragraph_only() {
+        let message = "Fix parser\n\nCo-authored-by: Quoted <q@example.com> is how tools sign.\n\nReviewed-by: Ann <ann@example.com>\nAssisted-by: Claude:claude-3-opus\n";
+        let keys: Vec<_> = trailers(message).into_iter().map(|t| t.key).collect();
+        assert_eq!(keys, ["Reviewed-by", "Assisted-by"]);
+    }
+
+    /// A message without a trailer block has no trailers.
+    #[test]
+    fn plain_message_has_no_trailers() {
+        assert!(trailers("Just a subject\n\nAnd a body: with a colon.\n").is_empty());
+    }
+}

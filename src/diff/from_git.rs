@@ -1,0 +1,183 @@
+//! Turns a libgit2 diff (tree↔tree, tree↔index, tree↔working tree) into [`FileChange`]s.
+
+use git2::{Delta, Diff, DiffFindOptions, DiffOptions, Patch, Repository, Tree};
+
+use super::error::{Error, GitContext};
+use super::model::{FileChange, FileStatus, Hunk, Line, LineKind, escape_path};
+
+/// Knobs for reading a diff from a repository.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadOptions {
+    /// Blobs larger than this are not loaded for line diffs (libgit2 then treats them as
+    /// binary); the analyzer reports them as oversized from their recorded size.
+    pub max_file_bytes: u64,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        Self {
+            max_file_bytes: 1024 * 1024,
+        }
+    }
+}
+
+/// Diff options shared by every source, so all of them see renames, type changes and
+/// submodules the same way.
+pub(crate) fn diff_options(options: ReadOptions) -> DiffOptions {
+    let mut opts = DiffOptions::new();
+    opts.include_typechange(true)
+        .ignore_submodules(false)
+        .context_lines(3)
+        .max_size(i64::try_from(options.max_file_bytes).unwrap_or(i64::MAX));
+    opts
+}
+
+/// Diff between two trees (`None` is the empty tree).
+pub(crate) fn trees(
+    repo: &Repository,
+    old: Option<&Tree<'_>>,
+    new: Option<&Tree<'_>>,
+    options: ReadOptions,
+) -> Result<Vec<FileChange>, Error> {
+    let mut diff = repo
+        .diff_tree_to_tree(old, new, Some(&mut diff_options(options)))
+        .doing(|| "diffing the base and head trees".to_string())?;
+    convert(&mut diff)
+}
+
+/// Converts a diff, finding renames and copies first.
+pub(crate) fn convert(diff: &mut Diff<'_>) -> Result<Vec<FileChange>, Error> {
+    let mut find = DiffFindOptions::new();
+    find.renames(true).copies(true).rename_limit(2000);
+    diff.find_similar(Some(&mut find))
+        .doing(|| "detecting renames".to_string())?;
+
+    let mut files = Vec::with_capacity(diff.deltas().len());
+    for index in 0..diff.deltas().len() {
+        let patch = Patch::from_diff(diff, index)
+            .doing(|| "reading a changed file's content".to_string())?;
+        let delta = diff
+            .get_delta(index)
+            .expect("index is below deltas().len()");
+        if delta.status() == Delta::Unmodified || delta.status() == Delta::Ignored {
+            continue;
+        }
+        files.push(file_change(&delta, patch.as_ref())?);
+    }
+    files.sort_by(|a, b| a.path().cmp(b.path()));
+    Ok(files)
+}
+
+fn file_change(
+    delta: &git2::DiffDelta<'_>,
+    patch: Option<&Patch<'_>>,
+) -> Result<FileChange, Error> {
+    let status = match delta.status() {
+        Delta::Added | Delta::Untracked => FileStatus::Added,
+        Delta::Deleted => FileStatus::Deleted,
+        Delta::Renamed => FileStatus::Renamed,
+        Delta::Copied => FileStatus::Copied,
+        Delta::Typechange => FileStatus::TypeChanged,
+        _ => FileStatus::Modified,
+    };
+    let old = delta.old_file();
+    let new = delta.new_file();
+    let (old_path, old_escaped) = side_path(old.path_bytes());
+    let (new_path, new_escaped) = side_path(new.path_bytes());
+    let exists_old = status != FileStatus::Added;
+    let exists_new = status != FileStatus::Deleted;
+
+    let mut change = FileChange::new(
+        status,
+        old_path.filter(|_| exists_old),
+        new_path.filter(|_| exists_new),
+    );
+    change.non_utf8_path = old_escaped || new_escaped;
+    if exists_old {
+        change.old_blob = Some(old.id().to_string());
+        change.old_mode = Some(u32::from(old.mode()));
+        change.old_size = Some(old.size());
+    }
+    if exists_new {
+        change.new_blob = Some(new.id().to_string());
+        change.new_mode = Some(u32::from(new.mode()));
+        change.new_size = Some(new.size());
+    }
+    change.binary = delta.flags().is_binary();
+    if matches!(status, FileStatus::Renamed | FileStatus::Copied) {
+        change.similarity = Some(similarity(patch));
+    }
+    if let Some(patch) = patch
+        && !change.binary
+    {
+        change.hunks = hunks(patch)?;
+    }
+    Ok(change)
+}
+
+fn side_path(bytes: Option<&[u8]>) -> (Option<String>, bool) {
+    match bytes {
+        Some(bytes) => {
+            let (text, escaped) = escape_path(bytes);
+            (Some(text), escaped)
+        }
+        None => (None, false),
+    }
+}
+
+/// libgit2 does not expose the similarity score of a rename through `DiffDelta`; estimate it
+/// from the line stats the way git's `similarity index` reads: unchanged share of the file.
+fn similarity(patch: Option<&Patch<'_>>) -> u8 {
+    let Some(patch) = patch else { return 100 };
+    let Ok((context, additions, deletions)) = patch.line_stats() else {
+        return 100;
+    };
+    if additions == 0 && deletions == 0 {
+        return 100;
+    }
+    let total = (context + additions.max(deletions)).max(1);
+    u8::try_from(context * 100 / total).unwrap_or(100)
+}
+
+fn hunks(patch: &Patch<'_>) -> Result<Vec<Hunk>, Error> {
+    let mut hunks = Vec::with_capacity(patch.num_hunks());
+    for hunk_index in 0..patch.num_hunks() {
+        let (header, line_count) = patch
+            .hunk(hunk_index)
+            .doing(|| "reading a hunk".to_string())?;
+        let mut lines = Vec::with_capacity(line_count);
+        for line_index in 0..line_count {
+            let line = patch
+                .line_in_hunk(hunk_index, line_index)
+                .doing(|| "reading a hunk line".to_string())?;
+            let kind = match line.origin() {
+                '+' => LineKind::Added,
+                '-' => LineKind::Removed,
+                ' ' => LineKind::Context,
+                // '=', '>', '<' mark end-of-file newline changes, not content.
+                _ => continue,
+            };
+            lines.push(Line {
+                kind,
+                old_line: line.old_lineno(),
+                new_line: line.new_lineno(),
+                content: content_text(line.content()),
+            });
+        }
+        hunks.push(Hunk {
+            old_start: header.old_start(),
+            old_lines: header.old_lines(),
+            new_start: header.new_start(),
+            new_lines: header.new_lines(),
+            lines,
+        });
+    }
+    Ok(hunks)
+}
+
+/// Line text without its terminator (`\n` or `\r\n`), invalid UTF-8 replaced.
+fn content_text(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+    let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+    String::from_utf8_lossy(bytes).into_owned()
+}

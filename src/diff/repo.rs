@@ -1,0 +1,94 @@
+//! Opening a repository and resolving revisions, with shallow clones told apart from typos.
+
+use std::path::Path;
+
+use git2::{ErrorCode, Oid, Repository};
+
+use super::error::{Error, GitContext};
+
+/// Opens the repository containing `path` (bare or not), ignoring `GIT_DIR`-style variables
+/// only where git itself would honour them: we go through `open_ext` with the environment so
+/// hooks (which run with `GIT_DIR` set) find the right repository.
+pub fn open(path: &Path) -> Result<Repository, Error> {
+    Repository::open_ext(
+        path,
+        git2::RepositoryOpenFlags::FROM_ENV,
+        std::iter::empty::<&std::ffi::OsStr>(),
+    )
+    .or_else(|_| Repository::discover(path))
+    .map_err(|_| Error::NotARepository {
+        path: path.to_path_buf(),
+    })
+}
+
+/// Resolves `spec` to a commit id. A missing object in a shallow clone is reported as such,
+/// with the fetch command that fixes it.
+pub fn resolve_commit(repo: &Repository, spec: &str) -> Result<Oid, Error> {
+    match repo
+        .revparse_single(spec)
+        .and_then(|object| object.peel_to_commit())
+    {
+        Ok(commit) => Ok(commit.id()),
+        Err(error) if error.code() == ErrorCode::UnbornBranch => Err(Error::UnbornHead),
+        Err(error) if spec == "HEAD" && error.code() == ErrorCode::NotFound && is_unborn(repo) => {
+            Err(Error::UnbornHead)
+        }
+        Err(error)
+            if matches!(
+                error.code(),
+                ErrorCode::NotFound | ErrorCode::InvalidSpec | ErrorCode::Ambiguous
+            ) || error.class() == git2::ErrorClass::Odb =>
+        {
+            Err(missing(repo, spec))
+        }
+        Err(error) => Err(error).doing(|| format!("resolving `{spec}`")),
+    }
+}
+
+/// The common ancestor of `base` and `head`, which is what a pull request diffs against.
+pub fn merge_base(repo: &Repository, base: Oid, head: Oid, base_spec: &str) -> Result<Oid, Error> {
+    match repo.merge_base(base, head) {
+        Ok(oid) => Ok(oid),
+        Err(error) if error.code() == ErrorCode::NotFound && repo.is_shallow() => {
+            Err(Error::ShallowClone {
+                spec: base_spec.to_string(),
+            })
+        }
+        Err(error) => Err(error).doing(|| {
+            format!(
+                "finding the merge-base of `{base_spec}` and {head}: the histories are unrelated"
+            )
+        }),
+    }
+}
+
+fn missing(repo: &Repository, spec: &str) -> Error {
+    if repo.is_shallow() {
+        Error::ShallowClone {
+            spec: spec.to_string(),
+        }
+    } else {
+        Error::UnknownRevision {
+            spec: spec.to_string(),
+        }
+    }
+}
+
+/// True when `HEAD` names a branch that has no commits yet.
+pub fn is_unborn(repo: &Repository) -> bool {
+    matches!(repo.head(), Err(error) if error.code() == ErrorCode::UnbornBranch)
+}
+
+/// The current branch name (`main`), when `HEAD` is on a branch.
+pub fn current_branch(repo: &Repository) -> Option<String> {
+    let head = repo.head().ok()?;
+    if !head.is_branch() {
+        return None;
+    }
+    head.shorthand().ok().map(str::to_string)
+}
+
+/// The first 12 hex digits of an id, as reports show it.
+pub fn short(oid: Oid) -> String {
+    oid.to_string()[..12].to_string()
+}
