@@ -6,8 +6,14 @@
 //! `gate` runs the stages in order; `cli` parses arguments and maps errors to exit codes.
 
 pub mod analyze;
+pub mod cli;
+pub mod decide;
 pub mod diff;
+pub mod exit;
+pub mod gate;
 pub mod policy;
 pub mod provenance;
+pub mod report;
+pub mod score;
 pub mod signal;
 pub mod vocabulary;

@@ -1,1 +1,10 @@
-//! End-to-end tests.
+//! End-to-end tests: real git repositories in temp dirs, the real `blastgate` binary.
+//! Modules follow the pipeline's entry points.
+
+mod bad_input;
+mod check;
+mod policy_cli;
+mod push;
+mod snapshots;
+mod sources;
+mod support;

@@ -1,0 +1,298 @@
+//! Arguments, dispatch, output and the one place where errors become exit codes.
+
+use std::io::{IsTerminal as _, Read as _, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::exit::Exit;
+use crate::gate::{self, Judging, Target};
+use crate::policy;
+use crate::report::{self, Format, Style};
+
+/// A pre-merge risk gate for AI-assisted changes: measures how much of the system a git change
+/// can break and decides allow, review (senior sign-off) or block.
+///
+/// Exit codes: 0 allow, 1 block, 2 error, 3 senior sign-off required.
+#[derive(Debug, Parser)]
+#[command(name = "blastgate", version, max_term_width = 100)]
+pub struct Cli {
+    /// Run as if started in DIR (like `git -C`).
+    #[arg(short = 'C', long = "dir", global = true, value_name = "DIR")]
+    dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Judge a change: a commit range (default: from the CI base or upstream to HEAD), the
+    /// index, the working tree or a unified diff.
+    Check(CheckArgs),
+    /// Judge a push; git's pre-push hook protocol on standard input.
+    PrePush(PrePushArgs),
+    /// Validate, create or describe policy files.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// Base revision (default: from CI variables, else the upstream or default branch).
+    #[arg(long, value_name = "REV", conflicts_with_all = ["staged", "worktree", "diff"])]
+    base: Option<String>,
+    /// Head revision.
+    #[arg(long, value_name = "REV", default_value = "HEAD", conflicts_with_all = ["staged", "worktree", "diff"])]
+    head: String,
+    /// Judge the index (staged changes) against HEAD.
+    #[arg(long, conflicts_with_all = ["worktree", "diff"])]
+    staged: bool,
+    /// Judge the working tree (tracked and untracked files) against HEAD.
+    #[arg(long, conflicts_with = "diff")]
+    worktree: bool,
+    /// Judge a unified diff as `git diff` prints it, from FILE or `-` for standard input.
+    #[arg(long, value_name = "FILE")]
+    diff: Option<String>,
+    #[command(flatten)]
+    judging: JudgingArgs,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+struct PrePushArgs {
+    /// Name of the remote (git passes it as the hook's first argument).
+    remote: String,
+    /// URL of the remote (git passes it as the hook's second argument).
+    url: Option<String>,
+    #[command(flatten)]
+    judging: JudgingArgs,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+struct JudgingArgs {
+    /// Judge with this policy file instead of `.blastgate.yaml` from the base revision.
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
+    /// Declare whether the change is AI-assisted (evidence of AI in commits still wins).
+    #[arg(long, value_name = "yes|no")]
+    ai_assisted: Option<YesNo>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum YesNo {
+    Yes,
+    No,
+}
+
+#[derive(Debug, Args)]
+struct OutputArgs {
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// When to colour the text report (`NO_COLOR` is honoured in auto mode).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    color: ColorChoice,
+    /// Print nothing; the exit code still carries the decision.
+    #[arg(short, long)]
+    quiet: bool,
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+enum PolicyCommand {
+    /// Validate a policy file (default: `.blastgate.yaml` in the working tree) and list every problem.
+    Check {
+        /// The policy file.
+        file: Option<PathBuf>,
+    },
+    /// Write `.blastgate.yaml` at the repository root from a template; never overwrites.
+    Init {
+        /// Template to start from.
+        #[arg(long, default_value = "default", value_parser = clap::builder::PossibleValuesParser::new(policy::TEMPLATES))]
+        template: String,
+    },
+    /// Print the policy format's JSON Schema.
+    Schema,
+}
+
+/// Entry point for the binary: parse, run, map the outcome to an exit code.
+#[must_use]
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(exit) => exit.into(),
+        Err(error) => {
+            report_error(&error);
+            Exit::Error.into()
+        }
+    }
+}
+
+/// Runs a parsed command; errors are returned for the edge to print.
+pub fn run(cli: Cli) -> anyhow::Result<Exit> {
+    let dir = cli.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    match cli.command {
+        Command::Check(args) => check(&dir, args),
+        Command::PrePush(args) => pre_push(&dir, args),
+        Command::Policy(command) => policy_command(&dir, command),
+    }
+}
+
+fn check(dir: &Path, args: CheckArgs) -> anyhow::Result<Exit> {
+    let target = if args.staged {
+        Target::Staged
+    } else if args.worktree {
+        Target::Worktree
+    } else if let Some(source) = args.diff {
+        Target::DiffText(source)
+    } else {
+        Target::Range { base: args.base, head: args.head }
+    };
+    let env = |key: &str| std::env::var(key).ok();
+    let evaluation = gate::check(dir, &target, &args.judging.into(), &env)?;
+    let style = style(&args.output);
+    emit(&args.output, &report::check(&evaluation, args.output.format, style))?;
+    Ok(evaluation.exit())
+}
+
+fn pre_push(dir: &Path, args: PrePushArgs) -> anyhow::Result<Exit> {
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .context("reading the pre-push ref list from standard input")?;
+    let outcome = gate::pre_push(dir, &args.remote, &input, &args.judging.into())?;
+    let style = style(&args.output);
+    emit(&args.output, &report::push(&outcome, args.output.format, style))?;
+    Ok(Exit::for_decision(outcome.decision()))
+}
+
+fn policy_command(dir: &Path, command: PolicyCommand) -> anyhow::Result<Exit> {
+    match command {
+        PolicyCommand::Check { file } => {
+            let path = match file {
+                Some(path) => path,
+                None => repository_root(dir)?.join(policy::FILE_NAME),
+            };
+            let policy = policy::load_file(&path)?;
+            write_stdout(&format!("ok: {} is a valid policy (sha256 {})\n", path.display(), policy.sha256))?;
+            Ok(Exit::Allow)
+        }
+        PolicyCommand::Init { template } => {
+            let text = policy::template_text(&template)
+                .with_context(|| format!("unknown template `{template}`"))?;
+            let path = repository_root(dir)?.join(policy::FILE_NAME);
+            // create_new: never replace a policy someone already wrote.
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+                .map_err(|error| match error.kind() {
+                    std::io::ErrorKind::AlreadyExists => anyhow::anyhow!(
+                        "{} already exists; edit it, or remove it first to start from a template",
+                        path.display()
+                    ),
+                    _ => anyhow::Error::new(error).context(format!("creating {}", path.display())),
+                })?;
+            file.write_all(text.as_bytes())
+                .with_context(|| format!("writing {}", path.display()))?;
+            write_stdout(&format!(
+                "wrote {} from the `{template}` template; commit it on the base branch to put it in force\n",
+                path.display()
+            ))?;
+            Ok(Exit::Allow)
+        }
+        PolicyCommand::Schema => {
+            write_stdout(&policy::schema_json())?;
+            Ok(Exit::Allow)
+        }
+    }
+}
+
+fn repository_root(dir: &Path) -> anyhow::Result<PathBuf> {
+    let repo = crate::diff::open(dir)?;
+    repo.workdir().map(Path::to_path_buf).with_context(|| {
+        format!(
+            "{} is a bare repository: policy files live in a working tree",
+            repo.path().display()
+        )
+    })
+}
+
+impl From<JudgingArgs> for Judging {
+    fn from(args: JudgingArgs) -> Self {
+        Self {
+            policy_file: args.policy,
+            declared: args.ai_assisted.map(|answer| matches!(answer, YesNo::Yes)),
+        }
+    }
+}
+
+fn style(output: &OutputArgs) -> Style {
+    let color = match output.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            output.output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
+                && std::env::var("TERM").map_or(true, |term| term != "dumb")
+        }
+    };
+    Style { color: color && output.format == Format::Text }
+}
+
+fn emit(output: &OutputArgs, text: &str) -> anyhow::Result<()> {
+    if output.quiet {
+        return Ok(());
+    }
+    match &output.output {
+        Some(path) => std::fs::write(path, text).with_context(|| format!("writing the report to {}", path.display())),
+        None => write_stdout(text),
+    }
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error, and the exit code still
+/// carries the decision, so a gate never turns into a pass by being piped.
+fn write_stdout(text: &str) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => Err(error).context("writing the report"),
+        _ => Ok(()),
+    }
+}
+
+/// Prints an error on stderr: one line, plus one line per policy diagnostic.
+#[allow(clippy::print_stderr, reason = "the edge is where errors are shown")]
+fn report_error(error: &anyhow::Error) {
+    eprintln!("error: {error}");
+    if let Some(policy::Error::Invalid { diagnostics, .. }) = find_policy_error(error) {
+        for diagnostic in diagnostics {
+            eprintln!("  {diagnostic}");
+        }
+    }
+}
+
+fn find_policy_error(error: &anyhow::Error) -> Option<&policy::Error> {
+    error.chain().find_map(|cause| {
+        cause
+            .downcast_ref::<policy::Error>()
+            .or_else(|| match cause.downcast_ref::<gate::Error>() {
+                Some(gate::Error::Policy(inner)) => Some(inner),
+                _ => None,
+            })
+    })
+}

@@ -1,0 +1,224 @@
+//! Turns a score into a decision: `block` past the block line or on a block rule; `review`
+//! when an AI-assisted change (or one treated as such) reaches the review line, or a review
+//! rule matches; else `allow`. Also says what would change the outcome.
+
+use serde::Serialize;
+
+use crate::policy::{Policy, Threshold, Unattributed};
+use crate::provenance::Provenance;
+use crate::score::{Score, number};
+use crate::vocabulary::{Authorship, Decision};
+
+/// A hard rule that matched a finding.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RuleHit {
+    /// The rule's id.
+    pub rule: String,
+    /// What the rule demands.
+    pub decision: Decision,
+    /// The rule's stated reason.
+    pub reason: String,
+    /// The finding id that matched.
+    pub signal: crate::signal::Signal,
+    /// The file of the matching finding.
+    pub file: Option<String>,
+}
+
+/// The thresholds that applied, and for which class of change.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AppliedThresholds {
+    /// `ai` or `human`.
+    pub class: &'static str,
+    /// Review line, if the class has one.
+    pub review: Option<f64>,
+    /// Block line.
+    pub block: f64,
+}
+
+/// The decision and its explanation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Verdict {
+    /// allow, review or block.
+    pub decision: Decision,
+    /// The change is judged with the AI thresholds.
+    pub treated_as_ai: bool,
+    /// Thresholds used.
+    pub thresholds: AppliedThresholds,
+    /// Why, one sentence per reason.
+    pub reasons: Vec<String>,
+    /// Hard rules that matched (one per rule).
+    pub rule_hits: Vec<RuleHit>,
+    /// What would change the outcome.
+    pub next_steps: Vec<String>,
+}
+
+/// Decides.
+#[must_use]
+pub fn decide(score: &Score, provenance: &Provenance, policy: &Policy) -> Verdict {
+    let treated_as_ai = match provenance.authorship {
+        Authorship::Ai => true,
+        Authorship::Unknown => policy.provenance.unattributed == Unattributed::Ai,
+        Authorship::Human | Authorship::Automation => false,
+    };
+    let (class, threshold): (&'static str, &Threshold) = if treated_as_ai {
+        ("ai", &policy.thresholds.ai)
+    } else {
+        ("human", &policy.thresholds.human)
+    };
+    let thresholds = AppliedThresholds {
+        class,
+        review: threshold.review,
+        block: threshold.block,
+    };
+    let rule_hits = rule_hits(score, provenance.authorship, policy);
+    let who = who(provenance.authorship, treated_as_ai);
+    let total = score.total;
+
+    let mut reasons = Vec::new();
+    let mut decision = Decision::Allow;
+    if total >= threshold.block {
+        decision = Decision::Block;
+        reasons.push(format!(
+            "score {} reached the block line {} for {who}",
+            number(total),
+            number(threshold.block)
+        ));
+    }
+    for hit in rule_hits.iter().filter(|hit| hit.decision == Decision::Block) {
+        decision = Decision::Block;
+        reasons.push(format!("rule `{}` blocks: {}", hit.rule, hit.reason));
+    }
+    if decision != Decision::Block {
+        if let Some(review) = threshold.review
+            && total >= review
+        {
+            decision = Decision::Review;
+            reasons.push(format!(
+                "score {} reached the review line {} for {who}",
+                number(total),
+                number(review)
+            ));
+        }
+        for hit in rule_hits.iter().filter(|hit| hit.decision == Decision::Review) {
+            decision = Decision::Review;
+            reasons.push(format!("rule `{}` needs review: {}", hit.rule, hit.reason));
+        }
+    }
+    if decision == Decision::Allow {
+        reasons.push(allow_reason(total, threshold, &who));
+    }
+    let next_steps = next_steps(decision, total, threshold, &rule_hits, policy);
+    Verdict {
+        decision,
+        treated_as_ai,
+        thresholds,
+        reasons,
+        rule_hits,
+        next_steps,
+    }
+}
+
+fn who(authorship: Authorship, treated_as_ai: bool) -> String {
+    match (authorship, treated_as_ai) {
+        (Authorship::Ai, _) => "AI-assisted changes".to_string(),
+        (Authorship::Unknown, true) => "unattributed changes (treated as AI-assisted by the policy)".to_string(),
+        (Authorship::Unknown, false) => "unattributed changes (treated as human by the policy)".to_string(),
+        (Authorship::Human, _) => "human changes".to_string(),
+        (Authorship::Automation, _) => "automation (judged as human changes)".to_string(),
+    }
+}
+
+fn allow_reason(total: f64, threshold: &Threshold, who: &str) -> String {
+    match threshold.review {
+        Some(review) => format!(
+            "score {} is under the review line {} for {who}",
+            number(total),
+            number(review)
+        ),
+        None => format!(
+            "score {} is under the block line {}; {who} are not sent to review by score",
+            number(total),
+            number(threshold.block)
+        ),
+    }
+}
+
+/// Each rule is reported once, on its first matching finding (contributions are largest first).
+fn rule_hits(score: &Score, authorship: Authorship, policy: &Policy) -> Vec<RuleHit> {
+    policy
+        .rules
+        .iter()
+        .filter_map(|rule| {
+            let hit = score.contributions.iter().find(|contribution| {
+                rule.matches(contribution.signal, contribution.file.as_deref(), authorship)
+            })?;
+            Some(RuleHit {
+                rule: rule.id.clone(),
+                decision: rule.decision,
+                reason: rule.reason.clone(),
+                signal: hit.signal,
+                file: hit.file.clone(),
+            })
+        })
+        .collect()
+}
+
+fn next_steps(
+    decision: Decision,
+    total: f64,
+    threshold: &Threshold,
+    rule_hits: &[RuleHit],
+    policy: &Policy,
+) -> Vec<String> {
+    let mut steps = Vec::new();
+    match decision {
+        Decision::Block => {
+            if total >= threshold.block {
+                steps.push(format!(
+                    "split the change or reduce its risk: the score must stay under {} (now {})",
+                    number(threshold.block),
+                    number(total)
+                ));
+            }
+            for hit in rule_hits.iter().filter(|hit| hit.decision == Decision::Block) {
+                let file = hit.file.as_deref().map(|f| format!(" in {f}")).unwrap_or_default();
+                steps.push(format!(
+                    "remove what triggers rule `{}` ({}{file}); a sign-off cannot override a block",
+                    hit.rule, hit.signal
+                ));
+            }
+        }
+        Decision::Review => {
+            steps.push(sign_off_step(policy));
+            let by_rule = rule_hits.iter().any(|hit| hit.decision == Decision::Review);
+            if let (false, Some(review)) = (by_rule, threshold.review) {
+                steps.push(format!(
+                    "or reduce the change below a score of {} (now {})",
+                    number(review),
+                    number(total)
+                ));
+            }
+        }
+        Decision::Allow => {
+            if let Some(review) = threshold.review {
+                steps.push(format!(
+                    "nothing to do; a score of {} or more would need senior sign-off",
+                    number(review)
+                ));
+            }
+        }
+    }
+    steps
+}
+
+fn sign_off_step(policy: &Policy) -> String {
+    if policy.seniors.is_empty() {
+        return "needs senior sign-off, but the policy lists no `seniors`: add them to .blastgate.yaml on the base branch".to_string();
+    }
+    let names: Vec<String> = policy
+        .seniors
+        .iter()
+        .map(|senior| format!("{} <{}>", senior.name, senior.email))
+        .collect();
+    format!("needs sign-off from one of: {}", names.join(", "))
+}

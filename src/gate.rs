@@ -1,0 +1,266 @@
+//! The orchestrator: build the change, load the policy from the base, then run the stages in
+//! order. `check` and `pre-push` differ only in how they build their change sets.
+
+use std::path::{Path, PathBuf};
+
+use git2::{Oid, Repository};
+
+use crate::analyze::{self, Facts};
+use crate::decide::{self, Verdict};
+use crate::diff::{self, ChangeSet, End, Env, Origin, PushPlan, PushedRef, ReadOptions, Revision};
+use crate::exit::Exit;
+use crate::policy::{self, Policy};
+use crate::provenance::{self, Provenance};
+use crate::score::{self, Score};
+use crate::vocabulary::Decision;
+
+/// Everything known about one judged change; reports render this.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    /// The change.
+    pub change: ChangeSet,
+    /// The policy that judged it.
+    pub policy: Policy,
+    /// Who wrote it.
+    pub provenance: Provenance,
+    /// What the analyzers found.
+    pub facts: Facts,
+    /// Points.
+    pub score: Score,
+    /// The decision.
+    pub verdict: Verdict,
+}
+
+impl Evaluation {
+    /// How the process should end for this evaluation alone.
+    #[must_use]
+    pub fn exit(&self) -> Exit {
+        Exit::for_decision(self.verdict.decision)
+    }
+}
+
+/// Errors that stop the gate before it can judge.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Reading the change failed.
+    #[error(transparent)]
+    Diff(#[from] diff::Error),
+    /// Loading the policy failed.
+    #[error(transparent)]
+    Policy(#[from] policy::Error),
+}
+
+/// What `check` should read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// `base..head`; without a base, one is chosen from CI variables or upstream.
+    Range {
+        /// Explicit base, if given.
+        base: Option<String>,
+        /// Head revision.
+        head: String,
+    },
+    /// The index against `HEAD`.
+    Staged,
+    /// The working tree against `HEAD`.
+    Worktree,
+    /// Unified-diff text from a file or `-`.
+    DiffText(String),
+}
+
+/// Inputs shared by every way of judging.
+#[derive(Debug, Clone, Default)]
+pub struct Judging {
+    /// An explicit policy file, instead of the base revision's.
+    pub policy_file: Option<PathBuf>,
+    /// `--ai-assisted yes|no`.
+    pub declared: Option<bool>,
+}
+
+/// Judges one change for `blastgate check`.
+pub fn check(dir: &Path, target: &Target, judging: &Judging, env: Env<'_>) -> Result<Evaluation, Error> {
+    if let Target::DiffText(source) = target {
+        // Diff text needs no repository; when there is one, its HEAD holds the policy.
+        let repo = diff::open(dir).ok();
+        let head = repo.as_ref().and_then(|repo| diff::resolve_commit(repo, "HEAD").ok());
+        let policy = load_policy(repo.as_ref(), head, judging)?;
+        let change = diff::text(source)?;
+        return Ok(evaluate(change, policy, judging.declared));
+    }
+
+    let repo = diff::open(dir)?;
+    let (change, policy) = match target {
+        Target::Range { base, head } => range(&repo, base.as_deref(), head, judging, env)?,
+        Target::Staged | Target::Worktree => {
+            let head = if diff::resolve_commit(&repo, "HEAD").is_ok() {
+                Some(diff::resolve_commit(&repo, "HEAD")?)
+            } else {
+                None
+            };
+            let policy = load_policy(Some(&repo), head, judging)?;
+            let options = read_options(&policy);
+            let change = if *target == Target::Staged {
+                diff::staged(&repo, &options)?
+            } else {
+                diff::worktree(&repo, &options)?
+            };
+            (change, policy)
+        }
+        Target::DiffText(_) => unreachable!("handled above"),
+    };
+    Ok(evaluate(change, policy, judging.declared))
+}
+
+fn range(
+    repo: &Repository,
+    base: Option<&str>,
+    head: &str,
+    judging: &Judging,
+    env: Env<'_>,
+) -> Result<(ChangeSet, Policy), Error> {
+    let head_oid = diff::resolve_commit(repo, head)?;
+    let choice = match base {
+        Some(spec) => diff::BaseChoice {
+            spec: spec.to_string(),
+            reason: "given with --base".to_string(),
+        },
+        None => diff::choose_base(repo, head, env)?,
+    };
+    let base_oid = diff::resolve_commit(repo, &choice.spec)?;
+    let merge_base = diff::merge_base(repo, base_oid, head_oid, &choice.spec)?;
+    let mut reason = choice.reason;
+    if merge_base != base_oid {
+        reason.push_str(&format!("; diffed from the merge-base {}", diff::short(merge_base)));
+    }
+    // The policy comes from the base the change is going into, never from the change itself.
+    let policy = load_policy(Some(repo), Some(base_oid), judging)?;
+    let base_end = End {
+        revision: Revision { spec: choice.spec, commit: merge_base.to_string(), reason },
+        oid: Some(merge_base),
+    };
+    let head_end = End {
+        revision: Revision {
+            spec: head.to_string(),
+            commit: head_oid.to_string(),
+            reason: "given with --head".to_string(),
+        },
+        oid: Some(head_oid),
+    };
+    let mut change = diff::range(repo, &base_end, &head_end, &[], Origin::Range, &read_options(&policy))?;
+    change.branch = branch_name(repo, head, env);
+    Ok((change, policy))
+}
+
+fn branch_name(repo: &Repository, head: &str, env: Env<'_>) -> Option<String> {
+    env("GITHUB_HEAD_REF")
+        .or_else(|| env("CI_MERGE_REQUEST_SOURCE_BRANCH_NAME"))
+        .filter(|name| !name.is_empty())
+        .or_else(|| if head == "HEAD" { diff::current_branch(repo) } else { Some(head.to_string()) })
+}
+
+/// One pushed ref and what became of it.
+#[derive(Debug, Clone)]
+pub enum RefOutcome {
+    /// Nothing to judge (deletion, already on the remote, not a commit).
+    Nothing {
+        /// The pushed ref.
+        pushed: PushedRef,
+        /// Why.
+        why: String,
+    },
+    /// Judged.
+    Judged {
+        /// The pushed ref.
+        pushed: PushedRef,
+        /// The evaluation.
+        evaluation: Box<Evaluation>,
+    },
+}
+
+/// All refs of one push.
+#[derive(Debug, Clone, Default)]
+pub struct PushOutcome {
+    /// One entry per input line.
+    pub refs: Vec<RefOutcome>,
+}
+
+impl PushOutcome {
+    /// The worst decision over all refs (`allow` when nothing needed judging).
+    #[must_use]
+    pub fn decision(&self) -> Decision {
+        self.refs
+            .iter()
+            .filter_map(|outcome| match outcome {
+                RefOutcome::Judged { evaluation, .. } => Some(evaluation.verdict.decision),
+                RefOutcome::Nothing { .. } => None,
+            })
+            .max()
+            .unwrap_or(Decision::Allow)
+    }
+}
+
+/// Judges each ref of a push (git's pre-push protocol on `input`); worst decision wins.
+pub fn pre_push(dir: &Path, remote: &str, input: &str, judging: &Judging) -> Result<PushOutcome, Error> {
+    let repo = diff::open(dir)?;
+    let mut outcome = PushOutcome::default();
+    for pushed in diff::parse_push(input)? {
+        match diff::plan_push(&repo, remote, pushed)? {
+            PushPlan::Nothing { pushed, why } => outcome.refs.push(RefOutcome::Nothing { pushed, why }),
+            PushPlan::Check { pushed, base, head, exclude } => {
+                let policy = load_policy(Some(&repo), base.oid, judging)?;
+                let origin = Origin::Push {
+                    local_ref: pushed.local_ref.clone(),
+                    remote_ref: pushed.remote_ref.clone(),
+                };
+                let mut change = diff::range(&repo, &base, &head, &exclude, origin, &read_options(&policy))?;
+                change.branch = Some(pushed.local_ref.trim_start_matches("refs/heads/").to_string());
+                let evaluation = Box::new(evaluate(change, policy, judging.declared));
+                outcome.refs.push(RefOutcome::Judged { pushed, evaluation });
+            }
+        }
+    }
+    Ok(outcome)
+}
+
+/// The flat pipeline: provenance and facts, then points, then the decision.
+#[must_use]
+pub fn evaluate(change: ChangeSet, policy: Policy, declared: Option<bool>) -> Evaluation {
+    let provenance = provenance::detect(
+        &change.commits,
+        change.branch.as_deref(),
+        &provenance::Options {
+            declared,
+            min_confidence: policy.provenance.min_confidence,
+            extra_markers: &policy.provenance.markers,
+        },
+    );
+    let facts = analyze::analyze(
+        &change,
+        &analyze::Options {
+            max_file_bytes: policy.limits.max_file_bytes,
+        },
+    );
+    let score = score::score(&facts, &policy);
+    let verdict = decide::decide(&score, &provenance, &policy);
+    Evaluation { change, policy, provenance, facts, score, verdict }
+}
+
+fn load_policy(repo: Option<&Repository>, base: Option<Oid>, judging: &Judging) -> Result<Policy, Error> {
+    if let Some(path) = &judging.policy_file {
+        return Ok(policy::load_file(path)?);
+    }
+    Ok(match (repo, base) {
+        (Some(repo), Some(base)) => policy::load_from_tree(repo, base)?,
+        _ => policy::builtin("default")?,
+    })
+}
+
+fn read_options(policy: &Policy) -> ReadOptions {
+    ReadOptions {
+        files: diff::FileOptions {
+            max_file_bytes: policy.limits.max_file_bytes,
+        },
+        notes_refs: provenance::NOTES_REFS.iter().map(|r| (*r).to_string()).collect(),
+        ..ReadOptions::default()
+    }
+}

@@ -1,0 +1,216 @@
+//! The JSON report. Its shape is documented in the README and versioned by `schema_version`:
+//! fields are only ever added within a version.
+
+use serde::Serialize;
+
+use crate::decide::{AppliedThresholds, RuleHit};
+use crate::diff::{FileStatus, Origin, Revision};
+use crate::exit::Exit;
+use crate::gate::{Evaluation, PushOutcome, RefOutcome};
+use crate::policy::Threshold;
+use crate::provenance::Evidence;
+use crate::vocabulary::{Authorship, Decision};
+
+/// Version of the JSON report's shape.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct CheckReport<'a> {
+    schema_version: u32,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(flatten)]
+    body: Body<'a>,
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    decision: Decision,
+    exit_code: u8,
+    score: f64,
+    thresholds: Thresholds<'a>,
+    provenance: ProvenanceJson<'a>,
+    policy: PolicyJson,
+    origin: &'a Origin,
+    base: Option<&'a Revision>,
+    head: Option<&'a Revision>,
+    files: Vec<FileJson<'a>>,
+    findings: Vec<Finding<'a>>,
+    rules: &'a [RuleHit],
+    reasons: &'a [String],
+    next_steps: &'a [String],
+    notes: &'a [String],
+}
+
+#[derive(Serialize)]
+struct Thresholds<'a> {
+    applied: &'a AppliedThresholds,
+    ai: ThresholdJson,
+    human: ThresholdJson,
+}
+
+#[derive(Serialize)]
+struct ThresholdJson {
+    review: Option<f64>,
+    block: f64,
+}
+
+impl From<&Threshold> for ThresholdJson {
+    fn from(threshold: &Threshold) -> Self {
+        Self { review: threshold.review, block: threshold.block }
+    }
+}
+
+#[derive(Serialize)]
+struct ProvenanceJson<'a> {
+    ai_assisted: bool,
+    authorship: Authorship,
+    declared: Option<bool>,
+    evidence: &'a [Evidence],
+    reasons: &'a [String],
+}
+
+#[derive(Serialize)]
+struct PolicyJson {
+    source: String,
+    sha256: String,
+}
+
+#[derive(Serialize)]
+struct FileJson<'a> {
+    path: &'a str,
+    old_path: Option<&'a str>,
+    status: FileStatus,
+    additions: usize,
+    deletions: usize,
+    binary: bool,
+    tier: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Finding<'a> {
+    id: &'static str,
+    file: Option<&'a str>,
+    line: Option<u32>,
+    points: f64,
+    message: &'a str,
+    arithmetic: &'a str,
+}
+
+fn body(evaluation: &Evaluation) -> Body<'_> {
+    let Evaluation { change, policy, provenance, score, verdict, .. } = evaluation;
+    Body {
+        decision: verdict.decision,
+        exit_code: evaluation.exit().code(),
+        score: score.total,
+        thresholds: Thresholds {
+            applied: &verdict.thresholds,
+            ai: (&policy.thresholds.ai).into(),
+            human: (&policy.thresholds.human).into(),
+        },
+        provenance: ProvenanceJson {
+            ai_assisted: verdict.treated_as_ai,
+            authorship: provenance.authorship,
+            declared: provenance.declared,
+            evidence: &provenance.evidence,
+            reasons: &provenance.reasons,
+        },
+        policy: PolicyJson { source: policy.source.to_string(), sha256: policy.sha256.clone() },
+        origin: &change.origin,
+        base: change.base.as_ref(),
+        head: change.head.as_ref(),
+        files: change
+            .files
+            .iter()
+            .map(|file| FileJson {
+                path: file.path(),
+                old_path: file.old_path.as_deref().filter(|old| *old != file.path()),
+                status: file.status,
+                additions: file.additions(),
+                deletions: file.deletions(),
+                binary: file.binary,
+                tier: score.tiers.get(file.path()).map(String::as_str),
+            })
+            .collect(),
+        findings: score
+            .contributions
+            .iter()
+            .map(|c| Finding {
+                id: c.signal.id(),
+                file: c.file.as_deref(),
+                line: c.line,
+                points: c.points,
+                message: &c.message,
+                arithmetic: &c.arithmetic,
+            })
+            .collect(),
+        rules: &verdict.rule_hits,
+        reasons: &verdict.reasons,
+        next_steps: &verdict.next_steps,
+        notes: &change.notes,
+    }
+}
+
+pub(super) fn check(evaluation: &Evaluation) -> String {
+    to_json(&CheckReport { schema_version: SCHEMA_VERSION, kind: "check", body: body(evaluation) })
+}
+
+#[derive(Serialize)]
+struct PushReport<'a> {
+    schema_version: u32,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    decision: Decision,
+    exit_code: u8,
+    refs: Vec<PushRef<'a>>,
+}
+
+#[derive(Serialize)]
+struct PushRef<'a> {
+    local_ref: &'a str,
+    local_oid: &'a str,
+    remote_ref: &'a str,
+    remote_oid: &'a str,
+    /// Why nothing was judged, for deletions and refs the remote already has.
+    skipped: Option<&'a str>,
+    report: Option<Body<'a>>,
+}
+
+pub(super) fn push(outcome: &PushOutcome) -> String {
+    let decision = outcome.decision();
+    let refs = outcome
+        .refs
+        .iter()
+        .map(|entry| match entry {
+            RefOutcome::Nothing { pushed, why } => PushRef {
+                local_ref: &pushed.local_ref,
+                local_oid: &pushed.local_oid,
+                remote_ref: &pushed.remote_ref,
+                remote_oid: &pushed.remote_oid,
+                skipped: Some(why),
+                report: None,
+            },
+            RefOutcome::Judged { pushed, evaluation } => PushRef {
+                local_ref: &pushed.local_ref,
+                local_oid: &pushed.local_oid,
+                remote_ref: &pushed.remote_ref,
+                remote_oid: &pushed.remote_oid,
+                skipped: None,
+                report: Some(body(evaluation)),
+            },
+        })
+        .collect();
+    to_json(&PushReport {
+        schema_version: SCHEMA_VERSION,
+        kind: "push",
+        decision,
+        exit_code: Exit::for_decision(decision).code(),
+        refs,
+    })
+}
+
+fn to_json(value: &impl Serialize) -> String {
+    let mut text = serde_json::to_string_pretty(value).expect("report types serialise infallibly");
+    text.push('\n');
+    text
+}

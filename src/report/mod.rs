@@ -1,0 +1,43 @@
+//! Renders evaluations for people (text) and programs (JSON). Knows nothing of how anything
+//! was computed; everything it shows is carried by the [`Evaluation`].
+
+mod json;
+mod text;
+
+use crate::gate::{Evaluation, PushOutcome};
+
+pub use json::SCHEMA_VERSION;
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Human-readable, coloured on a terminal.
+    Text,
+    /// One JSON document (schema in the README).
+    Json,
+}
+
+/// Rendering knobs.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    /// Emit ANSI colour (text only).
+    pub color: bool,
+}
+
+/// Renders one `check` evaluation.
+#[must_use]
+pub fn check(evaluation: &Evaluation, format: Format, style: Style) -> String {
+    match format {
+        Format::Text => text::check(evaluation, style),
+        Format::Json => json::check(evaluation),
+    }
+}
+
+/// Renders a whole push (one section per ref).
+#[must_use]
+pub fn push(outcome: &PushOutcome, format: Format, style: Style) -> String {
+    match format {
+        Format::Text => text::push(outcome, style),
+        Format::Json => json::push(outcome),
+    }
+}

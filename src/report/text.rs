@@ -1,0 +1,190 @@
+//! The human report. A benign change gets one line; anything else gets the decision, why,
+//! the AI evidence, the points that made the score, and what would change the outcome.
+
+use std::fmt::Write as _;
+
+use owo_colors::OwoColorize as _;
+
+use crate::diff::{Origin, Revision};
+use crate::gate::{Evaluation, PushOutcome, RefOutcome};
+use crate::score::number;
+use crate::vocabulary::Decision;
+
+use super::Style;
+
+/// Findings listed in the text report; the JSON report has all of them.
+const MAX_FINDINGS: usize = 12;
+
+pub(super) fn check(evaluation: &Evaluation, style: Style) -> String {
+    let mut out = String::new();
+    write_evaluation(&mut out, evaluation, style, "");
+    out
+}
+
+pub(super) fn push(outcome: &PushOutcome, style: Style) -> String {
+    let mut out = String::new();
+    for entry in &outcome.refs {
+        match entry {
+            RefOutcome::Nothing { pushed, why } => {
+                let _ = writeln!(out, "{}: nothing to check: {why}", pushed.remote_ref);
+            }
+            RefOutcome::Judged { pushed, evaluation } => {
+                write_evaluation(&mut out, evaluation, style, &format!("{}: ", pushed.remote_ref));
+            }
+        }
+    }
+    if outcome.refs.len() > 1 {
+        let decision = outcome.decision();
+        let _ = writeln!(out, "push: {} (worst of {} refs)", paint(decision, style), outcome.refs.len());
+    }
+    out
+}
+
+fn paint(decision: Decision, style: Style) -> String {
+    let word = decision.as_str();
+    if !style.color {
+        return word.to_string();
+    }
+    match decision {
+        Decision::Allow => word.green().bold().to_string(),
+        Decision::Review => word.yellow().bold().to_string(),
+        Decision::Block => word.red().bold().to_string(),
+    }
+}
+
+fn dim(text: &str, style: Style) -> String {
+    if style.color { text.dimmed().to_string() } else { text.to_string() }
+}
+
+fn write_evaluation(out: &mut String, evaluation: &Evaluation, style: Style, prefix: &str) {
+    let Evaluation { change, verdict, score, .. } = evaluation;
+    let decision = verdict.decision;
+    let files = change.files.len();
+    if files == 0 {
+        let _ = writeln!(out, "{prefix}{}: nothing to check: the change has no files", paint(decision, style));
+        return;
+    }
+    let summary = format!(
+        "score {} · {} · {files} file{}",
+        number(score.total),
+        who(evaluation),
+        if files == 1 { "" } else { "s" }
+    );
+    if decision == Decision::Allow && verdict.rule_hits.is_empty() {
+        let reason = verdict.reasons.first().map(String::as_str).unwrap_or_default();
+        let _ = writeln!(out, "{prefix}{} · {summary}: {reason}", paint(decision, style));
+        return;
+    }
+    let _ = writeln!(out, "{prefix}{} · {summary}", paint(decision, style));
+    write_context(out, evaluation, style);
+    section(out, "why", style);
+    for reason in &verdict.reasons {
+        let _ = writeln!(out, "  • {reason}");
+    }
+    write_evidence(out, evaluation, style);
+    write_points(out, evaluation, style);
+    if !verdict.next_steps.is_empty() {
+        section(out, "next", style);
+        for step in &verdict.next_steps {
+            let _ = writeln!(out, "  → {step}");
+        }
+    }
+    for note in &change.notes {
+        let _ = writeln!(out, "  note: {note}");
+    }
+}
+
+fn who(evaluation: &Evaluation) -> String {
+    let authorship = evaluation.provenance.authorship;
+    match (authorship.as_str(), evaluation.verdict.treated_as_ai) {
+        ("ai", _) => "AI-assisted".to_string(),
+        ("unknown", true) => "unattributed, treated as AI-assisted".to_string(),
+        ("unknown", false) => "unattributed, treated as human".to_string(),
+        (other, _) => other.to_string(),
+    }
+}
+
+fn section(out: &mut String, title: &str, style: Style) {
+    let title = if style.color { title.bold().to_string() } else { title.to_string() };
+    let _ = writeln!(out, "{title}");
+}
+
+fn write_context(out: &mut String, evaluation: &Evaluation, style: Style) {
+    let change = &evaluation.change;
+    let revision = |label: &str, revision: &Revision| {
+        let commit = if revision.commit.is_empty() { "empty tree" } else { &revision.commit[..revision.commit.len().min(12)] };
+        format!("  {label:<7}{} {commit} {}", revision.spec, dim(&format!("({})", revision.reason), style))
+    };
+    match &change.origin {
+        Origin::DiffText { source } => {
+            let _ = writeln!(out, "  {:<7}unified diff from {source}", "change");
+        }
+        Origin::Staged | Origin::Worktree => {
+            let what = if change.origin == Origin::Staged { "staged changes" } else { "working tree" };
+            let _ = writeln!(out, "  {:<7}{what} against HEAD", "change");
+        }
+        Origin::Range | Origin::Push { .. } => {
+            if let Some(base) = &change.base {
+                let _ = writeln!(out, "{}", revision("base", base));
+            }
+            if let Some(head) = &change.head {
+                let _ = writeln!(out, "  {:<7}{} {}", "head", head.spec, &head.commit[..head.commit.len().min(12)]);
+            }
+        }
+    }
+    let policy = &evaluation.policy;
+    let _ = writeln!(out, "  {:<7}{} {}", "policy", policy.source, dim(&format!("sha256 {}", &policy.sha256[..policy.sha256.len().min(16)]), style));
+}
+
+fn write_evidence(out: &mut String, evaluation: &Evaluation, style: Style) {
+    let provenance = &evaluation.provenance;
+    if provenance.evidence.is_empty() && provenance.declared.is_none() {
+        return;
+    }
+    section(out, "AI evidence", style);
+    for reason in &provenance.reasons {
+        let _ = writeln!(out, "  • {reason}");
+    }
+    for evidence in provenance.evidence.iter().take(8) {
+        let commit = evidence.commit.as_deref().map_or("branch", |id| &id[..id.len().min(12)]);
+        let counted = if evidence.counted { "" } else { ", not counted" };
+        let _ = writeln!(
+            out,
+            "  {commit} {}: {} {}",
+            evidence.field.as_str(),
+            evidence.marker,
+            dim(&format!("({}, {:?}{counted})", evidence.tool, evidence.confidence).to_lowercase(), style)
+        );
+    }
+    if provenance.evidence.len() > 8 {
+        let _ = writeln!(out, "  … {} more in --format json", provenance.evidence.len() - 8);
+    }
+}
+
+fn write_points(out: &mut String, evaluation: &Evaluation, style: Style) {
+    let scoring: Vec<_> = evaluation.score.contributions.iter().filter(|c| c.points > 0.0).collect();
+    if scoring.is_empty() {
+        return;
+    }
+    section(out, "points", style);
+    let width = scoring.iter().take(MAX_FINDINGS).map(|c| c.signal.id().len()).max().unwrap_or(0);
+    for contribution in scoring.iter().take(MAX_FINDINGS) {
+        let location = match (&contribution.file, contribution.line) {
+            (Some(file), Some(line)) => format!("{file}:{line}"),
+            (Some(file), None) => file.clone(),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "  {:>8}  {:<width$}  {location}: {} {}",
+            format!("+{}", number(contribution.points)),
+            contribution.signal.id(),
+            contribution.message,
+            dim(&format!("[{}]", contribution.arithmetic), style),
+        );
+    }
+    if scoring.len() > MAX_FINDINGS {
+        let rest: f64 = scoring.iter().skip(MAX_FINDINGS).map(|c| c.points).sum();
+        let _ = writeln!(out, "  … {} more findings, {} points (see --format json)", scoring.len() - MAX_FINDINGS, number(rest));
+    }
+}

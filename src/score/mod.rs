@@ -1,0 +1,105 @@
+//! Turns facts into points: `quantity × weight × tier multiplier`, one contribution per fact,
+//! each carrying its arithmetic so every point of the total can be explained.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::analyze::Facts;
+use crate::policy::Policy;
+use crate::signal::Signal;
+
+/// Points from one fact.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Contribution {
+    /// The finding id.
+    pub signal: Signal,
+    /// File the points are about.
+    pub file: Option<String>,
+    /// Line the points are about.
+    pub line: Option<u32>,
+    /// Points added to the total.
+    pub points: f64,
+    /// What was observed.
+    pub message: String,
+    /// How the points were computed, e.g. `40 line × 0.1 × critical ×3`.
+    pub arithmetic: String,
+}
+
+/// The total and its parts.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Score {
+    /// Sum of all contributions, rounded to two decimals.
+    pub total: f64,
+    /// Contributions, largest first; zero-point ones are kept so rules can still match them.
+    pub contributions: Vec<Contribution>,
+    /// The tier each changed file fell into.
+    pub tiers: BTreeMap<String, String>,
+}
+
+/// Weighs every fact with the policy.
+#[must_use]
+pub fn score(facts: &Facts, policy: &Policy) -> Score {
+    let mut tiers = BTreeMap::new();
+    let mut contributions: Vec<Contribution> = facts
+        .facts
+        .iter()
+        .map(|fact| {
+            let weight = policy.weight(fact.signal);
+            let (multiplier, tier_text) = match fact.file.as_deref() {
+                Some(path) => {
+                    let tier = policy.tier(path);
+                    tiers.insert(path.to_string(), tier.name.clone());
+                    (tier.multiplier, format!(" × {} ×{}", tier.name, number(tier.multiplier)))
+                }
+                None => (1.0, String::new()),
+            };
+            let points = round(fact.quantity * weight * multiplier);
+            Contribution {
+                signal: fact.signal,
+                file: fact.file.clone(),
+                line: fact.line,
+                points,
+                message: fact.message.clone(),
+                arithmetic: format!(
+                    "{} {} × {}{tier_text}",
+                    number(fact.quantity),
+                    fact.signal.unit(),
+                    number(weight)
+                ),
+            }
+        })
+        .collect();
+    contributions.sort_by(|a, b| b.points.total_cmp(&a.points));
+    let total = round(contributions.iter().map(|c| c.points).sum());
+    Score {
+        total,
+        contributions,
+        tiers,
+    }
+}
+
+fn round(value: f64) -> f64 {
+    (value * 100.0).round() / 100.0
+}
+
+/// Formats a number without a trailing `.0` (`3`, `0.2`, `12.5`).
+#[must_use]
+pub fn number(value: f64) -> String {
+    let text = format!("{:.2}", round(value));
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Numbers print without noise.
+    #[test]
+    fn numbers_read_naturally() {
+        assert_eq!(number(3.0), "3");
+        assert_eq!(number(0.2), "0.2");
+        assert_eq!(number(12.345), "12.35");
+        assert_eq!(number(0.0), "0");
+    }
+}

@@ -1,0 +1,151 @@
+//! Change sources other than explicit ranges: the index, the working tree, diff text, bare
+//! repositories, and choosing a base from CI variables, the upstream or the default branch.
+
+use crate::support::{CLAUDE_TRAILER, Repo, blastgate, lines, repo_with_base, run};
+
+/// `--staged` judges the index: a staged workflow change declared AI-assisted needs review.
+#[test]
+fn staged_changes_are_judged() {
+    let repo = repo_with_base();
+    repo.write(".github/workflows/ci.yml", "on: push\njobs: {}\n");
+    repo.git(&["add", ".github/workflows/ci.yml"]);
+    repo.write("unstaged.txt", "not staged\n");
+    let run = blastgate(&repo, &["check", "--staged", "--ai-assisted", "yes", "--format", "json"]);
+    assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
+    let report = run.json();
+    assert_eq!(report["origin"]["kind"], "staged");
+    let paths: Vec<_> = report["files"].as_array().expect("files").iter().map(|f| f["path"].clone()).collect();
+    assert_eq!(paths, [serde_json::json!(".github/workflows/ci.yml")]);
+    assert!(report["rules"].to_string().contains("ci-changed"), "{}", report["rules"]);
+}
+
+/// `--worktree` includes untracked files: an assistant's new files count before `git add`.
+#[test]
+fn worktree_includes_untracked_files() {
+    let repo = repo_with_base();
+    repo.write("src/app.py", lines(25, "app"));
+    repo.write("src/new_module.py", lines(10, "new"));
+    let run = blastgate(&repo, &["check", "--worktree", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let report = run.json();
+    let files = report["files"].as_array().expect("files");
+    assert_eq!(files.len(), 2, "{files:?}");
+    assert!(files.iter().any(|f| f["path"] == "src/new_module.py" && f["status"] == "added"));
+}
+
+/// `--diff FILE` and `--diff -` read `git diff` output, even outside any repository.
+#[test]
+fn unified_diff_from_file_and_stdin() {
+    let repo = repo_with_base();
+    repo.write("src/feature.py", lines(300, "f"));
+    repo.git(&["add", "-A"]);
+    let diff = repo.git(&["diff", "--cached"]) + "\n";
+    let outside = tempfile::tempdir().expect("temp dir");
+    std::fs::write(outside.path().join("change.diff"), &diff).expect("write diff");
+
+    let mut command = repo.blastgate(&["check", "--diff", "change.diff", "--ai-assisted", "yes", "--format", "json"]);
+    command.current_dir(outside.path());
+    let from_file = run(command, None);
+    assert_eq!(from_file.code, 3, "{}{}", from_file.stdout, from_file.stderr);
+    assert_eq!(from_file.json()["policy"]["source"], "built-in default policy");
+
+    let from_stdin = run(repo.blastgate(&["check", "--diff", "-", "--format", "json"]), Some(&diff));
+    assert_eq!(from_stdin.code, 0, "{}{}", from_stdin.stdout, from_stdin.stderr);
+    assert_eq!(from_stdin.json()["files"][0]["additions"], 300);
+}
+
+/// A bare repository (a git server, a CI mirror) works when revisions are given.
+#[test]
+fn bare_repository_with_revisions() {
+    let work = repo_with_base();
+    work.write("src/feature.py", lines(300, "f"));
+    work.commit(&format!("Feature\n\n{CLAUDE_TRAILER}\n"));
+    let remote = Repo::bare();
+    let url = remote.path.to_string_lossy().into_owned();
+    work.git(&["push", "-q", &url, "main", "topic"]);
+    let run = blastgate(&remote, &["check", "--base", "main", "--head", "topic"]);
+    assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
+    let staged = blastgate(&remote, &["check", "--staged"]);
+    assert_eq!(staged.code, 2);
+    assert!(staged.stderr.contains("bare repository"), "{}", staged.stderr);
+}
+
+fn clone_with_topic() -> (Repo, Repo) {
+    let origin = repo_with_base();
+    origin.git(&["checkout", "-q", "main"]);
+    let clone = Repo::clone_of(&origin, &[]);
+    clone.git(&["checkout", "-q", "-b", "feature", "--track", "origin/main"]);
+    clone.write("src/feature.py", lines(300, "f"));
+    clone.commit(&format!("Feature\n\n{CLAUDE_TRAILER}\n"));
+    (origin, clone)
+}
+
+/// Without `--base`, the upstream branch's merge-base is used, and the report says so.
+#[test]
+fn base_defaults_to_the_upstream() {
+    let (_origin, clone) = clone_with_topic();
+    let run = blastgate(&clone, &["check", "--format", "json"]);
+    assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
+    let base = &run.json()["base"];
+    assert_eq!(base["spec"], "origin/main");
+    assert!(base["reason"].as_str().expect("reason").contains("upstream"), "{base}");
+}
+
+/// With no upstream, the remote's default branch is used.
+#[test]
+fn base_falls_back_to_the_default_branch() {
+    let (_origin, clone) = clone_with_topic();
+    clone.git(&["branch", "-q", "--unset-upstream"]);
+    let run = blastgate(&clone, &["check", "--format", "json"]);
+    assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
+    let reason = run.json()["base"]["reason"].as_str().expect("reason").to_string();
+    assert!(reason.contains("default branch of origin"), "{reason}");
+}
+
+/// On GitHub Actions the pull request's base sha from the event payload wins.
+#[test]
+fn github_actions_pull_request_payload() {
+    let (_origin, clone) = clone_with_topic();
+    let base = clone.git(&["rev-parse", "origin/main"]);
+    let payload = clone.path.join("../event.json");
+    std::fs::write(&payload, format!(r#"{{"pull_request": {{"number": 7, "base": {{"sha": "{base}"}}}}}}"#)).expect("payload");
+    let mut command = clone.blastgate(&["check", "--format", "json"]);
+    command
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_EVENT_NAME", "pull_request")
+        .env("GITHUB_EVENT_PATH", &payload);
+    let run = run(command, None);
+    assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
+    let report = run.json();
+    assert_eq!(report["base"]["spec"], base);
+    assert!(report["base"]["reason"].as_str().expect("reason").contains("pull request #7"), "{}", report["base"]);
+}
+
+/// On GitLab merge-request pipelines the diff base sha is used.
+#[test]
+fn gitlab_merge_request_variables() {
+    let (_origin, clone) = clone_with_topic();
+    let base = clone.git(&["rev-parse", "origin/main"]);
+    let mut command = clone.blastgate(&["check", "--format", "json"]);
+    command.env("GITLAB_CI", "true").env("CI_MERGE_REQUEST_DIFF_BASE_SHA", &base);
+    let run = run(command, None);
+    assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
+    assert!(run.json()["base"]["reason"].as_str().expect("reason").contains("GitLab"));
+}
+
+/// A missing or malformed CI payload is an error (exit 2), never a silent allow.
+#[test]
+fn malformed_ci_payload_is_an_error() {
+    let (_origin, clone) = clone_with_topic();
+    let payload = clone.path.join("../event.json");
+    std::fs::write(&payload, "{\"pull_request\": ").expect("payload");
+    let mut command = clone.blastgate(&["check"]);
+    command
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_EVENT_NAME", "pull_request")
+        .env("GITHUB_EVENT_PATH", &payload);
+    let run = run(command, None);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("event.json"), "{}", run.stderr);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+}
