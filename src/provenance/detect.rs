@@ -1,15 +1,14 @@
 //! Matching markers against commits, and the rules that turn evidence into [`Authorship`].
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::marker::{Confidence, Field, Marker, MarkerKind};
-use super::{Evidence, Options, Provenance, table};
+use super::marker::{Confidence, Field, Marker};
+use super::{Evidence, Options, Provenance, rules, table};
 use crate::diff::Commit;
-use crate::vocabulary::Authorship;
 
 /// Longest matched text kept in a report; a git-ai note match can span many lines.
 const MAX_MARKER_CHARS: usize = 120;
@@ -58,7 +57,7 @@ pub fn detect(commits: &[Commit], branch: Option<&str>, options: &Options<'_>) -
         }
     }
     let evidence = dedup(found);
-    let (authorship, reasons) = decide(commits, options, &evidence);
+    let (authorship, reasons) = rules::decide(commits, options, &evidence);
     Provenance {
         authorship,
         declared: options.declared,
@@ -163,120 +162,349 @@ fn dedup(found: Vec<Evidence>) -> Vec<Evidence> {
     kept
 }
 
-/// The decision rules, in order; each one that applies explains itself in a sentence.
-fn decide(
-    commits: &[Commit],
-    options: &Options<'_>,
-    evidence: &[Evidence],
-) -> (Authorship, Vec<String>) {
-    let min = options.min_confidence;
-    let mut reasons = Vec::new();
-    let ai: Vec<&Evidence> = evidence
-        .iter()
-        .filter(|e| e.counted && e.kind == MarkerKind::Ai)
-        .collect();
-    let authorship = if let Some(strongest) = strongest(&ai) {
-        let ai_commits: HashSet<&str> = ai.iter().filter_map(|e| e.commit.as_deref()).collect();
-        reasons.push(format!(
-            "AI-assisted: {} marker(s) at or above {min} confidence in {} of {} commit(s); \
-             the strongest is {}.",
-            ai.len(),
-            ai_commits.len(),
-            commits.len(),
-            describe(strongest)
-        ));
-        match options.declared {
-            // Evidence wins: a declaration is a claim, a tool's trailer is a record.
-            Some(false) => reasons.push(format!(
-                "The declaration \"not AI-assisted\" is overridden by {}.",
-                describe(strongest)
-            )),
-            Some(true) => reasons.push("The change is also declared AI-assisted.".to_owned()),
-            None => {}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provenance::marker::MarkerKind;
+    use crate::provenance::test_support::{authored, commit, noted, who};
+    use crate::vocabulary::Authorship;
+
+    const GIT_AI_NOTE: &str = "src/lib.rs\n  s_0123456789abcd::t_0123456789abcd 1-12\n  \
+        h_0123456789abcd 13-20\n---\n{\n  \"schema_version\": \"authorship/3.0.0\",\n  \
+        \"base_commit_sha\": \"abc\",\n  \"prompts\": {}\n}\n";
+    const GIT_AI_HUMAN_NOTE: &str = "src/lib.rs\n  h_0123456789abcd 1-20\n---\n{\n  \
+        \"schema_version\": \"authorship/3.0.0\",\n  \"humans\": {}\n}\n";
+
+    fn run(commits: &[Commit]) -> Provenance {
+        detect(commits, None, &Options::default())
+    }
+
+    fn ai_evidence(provenance: &Provenance) -> Vec<&Evidence> {
+        provenance
+            .evidence
+            .iter()
+            .filter(|e| e.kind == MarkerKind::Ai)
+            .collect()
+    }
+
+    /// A description, a commit, and the tool and field expected to be found in it.
+    type Case = (&'static str, Commit, &'static str, Field);
+
+    fn assert_ai(cases: Vec<Case>) {
+        for (what, commit, tool, field) in cases {
+            let provenance = run(std::slice::from_ref(&commit));
+            assert_eq!(
+                provenance.authorship,
+                Authorship::Ai,
+                "{what}: {:?}",
+                provenance.reasons
+            );
+            assert!(
+                ai_evidence(&provenance).iter().any(|e| e.tool == tool
+                    && e.field == field
+                    && e.counted
+                    && e.commit.as_deref() == Some(commit.id.as_str())),
+                "{what}: {:?}",
+                provenance.evidence
+            );
         }
-        Authorship::Ai
-    } else if options.declared == Some(true) {
-        reasons.push("Declared AI-assisted.".to_owned());
-        Authorship::Ai
-    } else if options.declared == Some(false) {
-        reasons.push(format!(
-            "Declared not AI-assisted, and no AI marker at or above {min} confidence contradicts it."
-        ));
-        Authorship::Human
-    } else if commits.is_empty() {
-        reasons.push(
-            "No commits to read (index, working tree or diff text) and no declaration, \
-             so authorship is unknown."
-                .to_owned(),
+    }
+
+    /// Real markers left by AI tools make the change `Ai`, naming the tool and field.
+    #[test]
+    fn real_tool_markers_are_ai() {
+        assert_ai(vec![
+            (
+                "Claude Code trailer",
+                commit(
+                    "a1",
+                    "Fix parser\n\n🤖 Generated with [Claude Code](https://claude.com/claude-code)\n\n\
+                     Co-Authored-By: Claude <noreply@anthropic.com>\n",
+                    &[("Co-Authored-By", "Claude <noreply@anthropic.com>")],
+                ),
+                "Claude Code",
+                Field::Trailer,
+            ),
+            (
+                "Claude Code message line",
+                commit(
+                    "a2",
+                    "Fix parser\n\n🤖 Generated with [Claude Code](https://claude.ai/code)\n",
+                    &[],
+                ),
+                "Claude Code",
+                Field::Message,
+            ),
+            (
+                "Copilot coding agent author, web-flow committer",
+                Commit {
+                    committer: who("GitHub", "noreply@github.com"),
+                    ..authored(
+                        "a3",
+                        "Add tests",
+                        "Copilot",
+                        "198982749+Copilot@users.noreply.github.com",
+                    )
+                },
+                "GitHub Copilot coding agent",
+                Field::AuthorEmail,
+            ),
+            (
+                "Cursor co-author",
+                commit(
+                    "a4",
+                    "Refactor",
+                    &[("Co-authored-by", "Cursor <cursoragent@cursor.com>")],
+                ),
+                "Cursor",
+                Field::Trailer,
+            ),
+            (
+                "aider committer name",
+                Commit {
+                    committer: who("Paul Gauthier (aider)", "paul@aider.chat"),
+                    ..commit("a5", "Use correct token type", &[])
+                },
+                "Aider",
+                Field::CommitterName,
+            ),
+            (
+                "Codex co-author",
+                commit(
+                    "a6",
+                    "Tidy",
+                    &[("Co-authored-by", "Codex <noreply@openai.com>")],
+                ),
+                "OpenAI Codex",
+                Field::Trailer,
+            ),
+        ]);
+    }
+
+    /// Project declaration trailers and git-ai notes make the change `Ai`.
+    #[test]
+    fn declarations_and_notes_are_ai() {
+        assert_ai(vec![
+            (
+                "Linux kernel Assisted-by",
+                commit(
+                    "a7",
+                    "mm: fix",
+                    &[("Assisted-by", "Claude:claude-3-opus coccinelle")],
+                ),
+                "Assisted-by (Linux kernel form)",
+                Field::Trailer,
+            ),
+            (
+                "ASF Generated-by",
+                commit("a8", "Add docs", &[("Generated-by", "ChatGPT")]),
+                "Generated-by",
+                Field::Trailer,
+            ),
+            (
+                "git-ai note",
+                noted("a9", GIT_AI_NOTE),
+                "git-ai",
+                Field::Note,
+            ),
+        ]);
+    }
+
+    /// Names, prose, lookalike emails, quoted lines and non-AI trailers are not evidence.
+    #[test]
+    fn lookalikes_are_not_ai() {
+        let quoted = "Document attribution\n\nClaude Code adds this line:\n\
+                      Co-Authored-By: Claude <noreply@anthropic.com>\nwhich we now strip.\n\n\
+                      Signed-off-by: Jane Doe <jane@example.org>\n";
+        let cases: Vec<(&str, Commit)> = vec![
+            (
+                "prose Copilot",
+                commit("b1", "Fix bug Copilot suggested", &[]),
+            ),
+            (
+                "prose Claude",
+                commit("b2", "Tidy\n\nthanks Claude for the review", &[]),
+            ),
+            (
+                "person named Claude",
+                authored("b3", "Fix", "Claude Martin", "claude.martin@example.org"),
+            ),
+            (
+                "co-author named Claude",
+                commit(
+                    "b4",
+                    "Fix",
+                    &[("Co-authored-by", "Claude Dupont <claude@dupont.fr>")],
+                ),
+            ),
+            (
+                "Anthropic employee",
+                authored("b5", "Fix", "Jane", "jane@anthropic.com"),
+            ),
+            (
+                "claimed claude@anthropic.com",
+                authored("b6", "Fix", "Claude", "claude@anthropic.com"),
+            ),
+            (
+                "privacy email",
+                authored(
+                    "b7",
+                    "Fix",
+                    "someone",
+                    "12345+someone@users.noreply.github.com",
+                ),
+            ),
+            (
+                "quoted trailer in body",
+                commit(
+                    "b8",
+                    quoted,
+                    &[("Signed-off-by", "Jane Doe <jane@example.org>")],
+                ),
+            ),
+            (
+                "Replit deployment",
+                commit("b9", "Deploy", &[("Replit-Commit-Author", "Deployment")]),
+            ),
+            ("human-only git-ai note", noted("b10", GIT_AI_HUMAN_NOTE)),
+            (
+                "ad-hoc AI-Assisted: false",
+                commit("b11", "Fix", &[("AI-Assisted", "false")]),
+            ),
+            (
+                "GitHub web-flow committer",
+                Commit {
+                    committer: who("GitHub", "noreply@github.com"),
+                    ..commit("b12", "Merge", &[])
+                },
+            ),
+        ];
+        for (what, commit) in cases {
+            let provenance = run(std::slice::from_ref(&commit));
+            assert_eq!(
+                provenance.authorship,
+                Authorship::Unknown,
+                "{what}: {:?}",
+                provenance.evidence
+            );
+            assert!(
+                ai_evidence(&provenance).is_empty(),
+                "{what}: {:?}",
+                provenance.evidence
+            );
+        }
+    }
+
+    /// github-actions[bot] is automation, matched by login, and never AI.
+    #[test]
+    fn github_actions_is_automation_not_ai() {
+        let bot = authored(
+            "c1",
+            "Update generated docs",
+            "github-actions[bot]",
+            "41898282+github-actions[bot]@users.noreply.github.com",
         );
-        Authorship::Unknown
-    } else if let Some(tools) = automation_tools(commits, evidence) {
-        reasons.push(format!(
-            "Every one of the {} commit(s) carries an automation marker ({tools}) and none \
-             an AI marker.",
-            commits.len()
-        ));
-        Authorship::Automation
-    } else {
-        // Every tool can turn attribution off (ai-markers.md §5.5), so silence is not "human".
-        reasons.push(format!(
-            "No AI marker at or above {min} confidence in {} commit(s) and no declaration, \
-             so authorship is unknown.",
-            commits.len()
-        ));
-        Authorship::Unknown
-    };
-    if let Some(weak) = evidence.iter().find(|e| !e.counted) {
-        let count = evidence.iter().filter(|e| !e.counted).count();
-        reasons.push(format!(
-            "{count} marker(s) below {min} confidence were recorded but not counted, e.g. {}.",
-            describe(weak)
-        ));
+        let provenance = run(&[bot]);
+        assert_eq!(provenance.authorship, Authorship::Automation);
+        assert!(ai_evidence(&provenance).is_empty());
+        assert_eq!(provenance.evidence[0].tool, "GitHub Actions");
     }
-    (authorship, reasons)
-}
 
-/// The strongest piece of evidence, the first one among equals.
-fn strongest<'e>(evidence: &[&'e Evidence]) -> Option<&'e Evidence> {
-    evidence.iter().copied().reduce(|best, e| {
-        if e.confidence > best.confidence {
-            e
-        } else {
-            best
-        }
-    })
-}
-
-/// The automation tools when every commit carries counted automation evidence.
-fn automation_tools(commits: &[Commit], evidence: &[Evidence]) -> Option<String> {
-    let automated = |commit: &Commit| {
-        evidence.iter().any(|e| {
-            e.counted && e.kind == MarkerKind::Automation && e.commit.as_deref() == Some(&commit.id)
-        })
-    };
-    if !commits.iter().all(automated) {
-        return None;
+    /// A branch prefix alone is Low evidence: recorded (with no commit id) but not counted
+    /// at the default minimum, so the change stays `Unknown`.
+    #[test]
+    fn branch_prefix_alone_is_low_and_not_counted() {
+        let provenance = detect(
+            &[],
+            Some("refs/heads/claude/issue-123-20250101-1234"),
+            &Options::default(),
+        );
+        assert_eq!(provenance.authorship, Authorship::Unknown);
+        let evidence = &provenance.evidence[0];
+        assert_eq!(
+            (evidence.commit.as_deref(), evidence.field),
+            (None, Field::Branch)
+        );
+        assert_eq!(
+            (evidence.confidence, evidence.counted),
+            (Confidence::Low, false)
+        );
+        assert_eq!(evidence.marker, "claude/");
+        assert!(provenance.reasons.iter().any(|r| r.contains("not counted")));
     }
-    let mut tools: Vec<&str> = evidence
-        .iter()
-        .filter(|e| e.counted && e.kind == MarkerKind::Automation)
-        .map(|e| e.tool.as_str())
-        .collect();
-    tools.dedup();
-    Some(tools.join(", "))
-}
 
-/// "Claude Code trailer `…` in commit 0123456789ab (high confidence)".
-fn describe(evidence: &Evidence) -> String {
-    let place = match &evidence.commit {
-        Some(id) => format!("commit {}", &id[..id.len().min(12)]),
-        None => "the gated branch name".to_owned(),
-    };
-    format!(
-        "{} {} `{}` in {place} ({} confidence)",
-        evidence.tool,
-        evidence.field.as_str(),
-        evidence.marker,
-        evidence.confidence
-    )
+    /// The branch recorded in a GitHub merge subject is read as branch evidence of that commit.
+    #[test]
+    fn merge_subject_branch_is_branch_evidence() {
+        let merge = commit(
+            "d1",
+            "Merge pull request #127 from Emu-L8r/copilot/fix-727bd4fe",
+            &[],
+        );
+        let provenance = run(std::slice::from_ref(&merge));
+        let evidence = &provenance.evidence[0];
+        assert_eq!(evidence.field, Field::Branch);
+        assert_eq!(evidence.commit.as_deref(), Some(merge.id.as_str()));
+        assert_eq!(evidence.tool, "GitHub Copilot coding agent");
+    }
+
+    /// One trailer matched by two rows of one tool, or repeated, is one piece of evidence,
+    /// and the stronger row wins (kernel form High over generic Medium).
+    #[test]
+    fn identical_evidence_is_deduplicated_keeping_the_strongest() {
+        let twice = commit(
+            "e1",
+            "mm: fix",
+            &[
+                ("Assisted-by", "Claude:claude-3-opus"),
+                ("Assisted-by", "Claude:claude-3-opus"),
+            ],
+        );
+        let provenance = run(&[twice]);
+        assert_eq!(provenance.evidence.len(), 1, "{:?}", provenance.evidence);
+        assert_eq!(provenance.evidence[0].confidence, Confidence::High);
+    }
+
+    /// Policy markers are applied like built-in ones and carry the policy's tool name;
+    /// email markers still have to match the whole (lowercased) address.
+    #[test]
+    fn extra_markers_from_the_policy_apply() {
+        let extra = [Marker {
+            tool: "Acme internal agent".to_owned(),
+            field: Field::AuthorEmail,
+            pattern: Regex::new(r"agent@acme\.example").expect("test pattern compiles"),
+            confidence: Confidence::High,
+            kind: MarkerKind::Ai,
+            source: "policy".to_owned(),
+        }];
+        let options = Options {
+            extra_markers: &extra,
+            ..Options::default()
+        };
+        let ours = authored("f1", "Fix", "Agent", "Agent@ACME.example");
+        let lookalike = authored("f2", "Fix", "Bob", "not-agent@acme.example");
+        assert_eq!(detect(&[ours], None, &options).authorship, Authorship::Ai);
+        assert_eq!(
+            detect(&[lookalike], None, &options).authorship,
+            Authorship::Unknown
+        );
+        let provenance = detect(
+            &[authored("f3", "Fix", "Agent", "agent@acme.example")],
+            None,
+            &options,
+        );
+        assert_eq!(provenance.evidence[0].tool, "Acme internal agent");
+    }
+
+    /// Matched text is whitespace-collapsed and cut to 120 characters.
+    #[test]
+    fn marker_text_is_short() {
+        let provenance = run(&[noted("g1", GIT_AI_NOTE)]);
+        let text = &provenance.evidence[0].marker;
+        assert!(
+            text.chars().count() <= MAX_MARKER_CHARS && !text.contains('\n'),
+            "{text}"
+        );
+        assert_eq!(shorten(&"a ".repeat(200)).chars().count(), MAX_MARKER_CHARS);
+    }
 }

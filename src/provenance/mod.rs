@@ -8,7 +8,10 @@
 
 mod detect;
 pub mod marker;
+mod rules;
 mod table;
+#[cfg(test)]
+mod test_support;
 
 use serde::Serialize;
 
