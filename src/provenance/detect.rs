@@ -68,8 +68,17 @@ pub fn detect(commits: &[Commit], branch: Option<&str>, options: &Options<'_>) -
 
 /// Every value of `commit` a marker may read, each with its field.
 fn values(commit: &Commit) -> Vec<(Field, Cow<'_, str>)> {
-    let mut values = vec![
-        (Field::Message, Cow::Borrowed(commit.message.as_str())),
+    // Trailers first: they are the tools' canonical records, so among equally strong
+    // evidence the reason quotes a trailer rather than a message line.
+    let mut values: Vec<(Field, Cow<'_, str>)> = commit
+        .trailers
+        .iter()
+        .map(|trailer| {
+            let line = format!("{}: {}", trailer.key.trim(), trailer.value.trim());
+            (Field::Trailer, Cow::Owned(line))
+        })
+        .collect();
+    values.extend([
         (
             Field::AuthorEmail,
             Cow::Borrowed(commit.author.email.as_str()),
@@ -86,11 +95,8 @@ fn values(commit: &Commit) -> Vec<(Field, Cow<'_, str>)> {
             Field::CommitterName,
             Cow::Borrowed(commit.committer.name.as_str()),
         ),
-    ];
-    for trailer in &commit.trailers {
-        let line = format!("{}: {}", trailer.key.trim(), trailer.value.trim());
-        values.push((Field::Trailer, Cow::Owned(line)));
-    }
+        (Field::Message, Cow::Borrowed(commit.message.as_str())),
+    ]);
     for note in &commit.notes {
         values.push((Field::Note, Cow::Borrowed(note.text.as_str())));
     }
