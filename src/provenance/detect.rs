@@ -1,4 +1,5 @@
-//! Matching markers against commits, and the rules that turn evidence into [`Authorship`].
+//! Matching markers against a commit's trailers, identities, message and notes, and the
+//! gated branch name; the decision itself is in `rules`.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -298,7 +299,7 @@ mod tests {
                     "mm: fix",
                     &[("Assisted-by", "Claude:claude-3-opus coccinelle")],
                 ),
-                "Assisted-by (Linux kernel form)",
+                "Assisted-by declaration",
                 Field::Trailer,
             ),
             (

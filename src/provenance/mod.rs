@@ -21,7 +21,7 @@ pub use table::builtin as builtin_markers;
 
 use crate::vocabulary::Authorship;
 
-/// Knobs for [`detect`].
+/// Knobs for [`detect()`].
 #[derive(Debug, Clone, Copy)]
 pub struct Options<'a> {
     /// What the author declared (`--ai yes|no`, or a PR checkbox); `None` when silent.

@@ -1,7 +1,7 @@
 //! Rows for dependency and CI bots (ai-markers.md §4): automation, never AI.
 //!
 //! Identities are matched on the bot's login, not on its numeric id (41898282 is both
-//! github-actions[bot] and claude-code-action's default `bot_id`). Only the author is
+//! `github-actions[bot]` and claude-code-action's default `bot_id`). Only the author is
 //! checked: a bot that merely commits a person's change (the committer) did not write it.
 //! A bot's own identity is `High`; body blocks the bot writes are `Medium`; subjects and
 //! branch names a person could also write are `Low`, so that a human commit titled

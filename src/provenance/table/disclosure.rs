@@ -14,7 +14,7 @@ use crate::provenance::marker::MarkerKind::Ai;
 /// Declaration trailers and AI-authorship notes.
 pub(super) static ROWS: &[Row] = &[
     Row {
-        tool: "Assisted-by (Linux kernel form)",
+        tool: "Assisted-by declaration",
         field: Trailer,
         pattern: r"(?i)^assisted-by:\s*[^:\s]+:\S+(\s+\S+)*\s*$",
         confidence: High,
@@ -25,7 +25,7 @@ pub(super) static ROWS: &[Row] = &[
     // Same tool name as the kernel row on purpose: one trailer is one piece of evidence,
     // and deduplication keeps the stronger of the two.
     Row {
-        tool: "Assisted-by (Linux kernel form)",
+        tool: "Assisted-by declaration",
         field: Trailer,
         pattern: r"(?i)^assisted-by:\s*\S",
         confidence: Medium,
