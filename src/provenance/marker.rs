@@ -1,5 +1,7 @@
 //! What an AI-assistance marker is: a pattern applied to one field of a commit.
 
+use std::borrow::Cow;
+
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
@@ -40,6 +42,26 @@ impl Field {
             Self::Note => "note",
         }
     }
+
+    /// Puts a raw value in the shape this field's patterns expect.
+    ///
+    /// Emails are lowercased, because git keeps whatever case the user typed and the
+    /// tables are written in lowercase. Branches lose `refs/heads/`, because tools name
+    /// their branches (`claude/…`), not their refs. Other fields are used as they are.
+    #[must_use]
+    pub fn normalize(self, raw: &str) -> Cow<'_, str> {
+        match self {
+            Self::AuthorEmail | Self::CommitterEmail => Cow::Owned(raw.trim().to_lowercase()),
+            Self::Branch => Cow::Borrowed(raw.strip_prefix("refs/heads/").unwrap_or(raw)),
+            _ => Cow::Borrowed(raw),
+        }
+    }
+
+    /// True for the email fields, whose patterns must match the whole address.
+    #[must_use]
+    pub fn is_email(self) -> bool {
+        matches!(self, Self::AuthorEmail | Self::CommitterEmail)
+    }
 }
 
 /// How much a marker can be trusted on its own. Ordered from weakest to strongest.
@@ -66,6 +88,24 @@ pub enum Confidence {
     High,
 }
 
+impl Confidence {
+    /// The lowercase word used in policies and reports.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+        }
+    }
+}
+
+impl std::fmt::Display for Confidence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// What a match says about the change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -74,6 +114,17 @@ pub enum MarkerKind {
     Ai,
     /// Dependency or CI automation, which is not AI.
     Automation,
+}
+
+impl MarkerKind {
+    /// The lowercase word used in reports.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ai => "ai",
+            Self::Automation => "automation",
+        }
+    }
 }
 
 /// One row of the marker table: a compiled pattern for one field.
@@ -91,4 +142,21 @@ pub struct Marker {
     pub kind: MarkerKind,
     /// Where the marker was documented or seen (for the report and for maintainers).
     pub source: String,
+}
+
+impl Marker {
+    /// The text this marker matches in `value`, a value already passed through
+    /// [`Field::normalize`] for this marker's field.
+    ///
+    /// For email fields the match must cover the whole address: `claude@anthropic.com` or
+    /// `x-roomote@roocode.com` must not pass for a tool's address just because a pattern
+    /// (perhaps an unanchored one from a policy) finds a tail of it.
+    #[must_use]
+    pub fn find_in<'t>(&self, value: &'t str) -> Option<&'t str> {
+        let found = self.pattern.find(value)?;
+        if self.field.is_email() && (found.start() != 0 || found.end() != value.len()) {
+            return None;
+        }
+        Some(found.as_str())
+    }
 }

@@ -1,3 +1,76 @@
 //! Is the change AI-assisted? Evidence from trailers, identities, branch names and notes.
+//!
+//! The stage reads commits (and the gated branch name), matches them against a table of
+//! markers that AI tools and bots leave behind, and decides [`Authorship`]. It never looks
+//! at the diff: markers quoted in code, docs or tests are not evidence (ai-markers.md §5.7).
+//! Absence of markers is not evidence of a human either (§5.5), which is why a change with
+//! no marker and no declaration is `Unknown` and the policy decides what that means.
 
+mod detect;
 pub mod marker;
+mod rules;
+mod table;
+#[cfg(test)]
+mod test_support;
+
+use serde::Serialize;
+
+pub use detect::detect;
+pub use marker::{Confidence, Field, Marker, MarkerKind};
+pub use table::builtin as builtin_markers;
+
+use crate::vocabulary::Authorship;
+
+/// Knobs for [`detect()`].
+#[derive(Debug, Clone, Copy)]
+pub struct Options<'a> {
+    /// What the author declared (`--ai yes|no`, or a PR checkbox); `None` when silent.
+    pub declared: Option<bool>,
+    /// Evidence below this confidence is reported but does not decide anything.
+    pub min_confidence: Confidence,
+    /// Markers from the policy, applied exactly like the built-in ones.
+    pub extra_markers: &'a [Marker],
+}
+
+impl Default for Options<'_> {
+    /// No declaration, `Medium` minimum (branch prefixes alone do not count), no extras.
+    fn default() -> Self {
+        Self {
+            declared: None,
+            min_confidence: Confidence::Medium,
+            extra_markers: &[],
+        }
+    }
+}
+
+/// The stage's answer: who wrote the change, and why we think so.
+#[derive(Debug, Clone, Serialize)]
+pub struct Provenance {
+    /// The decision.
+    pub authorship: Authorship,
+    /// The declaration that was given, if any.
+    pub declared: Option<bool>,
+    /// Every marker found, counted or not, deduplicated per commit, field and tool.
+    pub evidence: Vec<Evidence>,
+    /// Sentences explaining the decision, in the order the rules were applied.
+    pub reasons: Vec<String>,
+}
+
+/// One marker found in one commit (or in the gated branch name).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Evidence {
+    /// Full commit id; `None` when the marker is in the gated branch name.
+    pub commit: Option<String>,
+    /// Where in the commit it was found.
+    pub field: Field,
+    /// The tool (or policy) the marker identifies.
+    pub tool: String,
+    /// The matched text, whitespace collapsed, at most 120 characters.
+    pub marker: String,
+    /// How far this marker can be trusted.
+    pub confidence: Confidence,
+    /// AI or automation.
+    pub kind: MarkerKind,
+    /// Whether the confidence reached `min_confidence`, so the evidence took part in the decision.
+    pub counted: bool,
+}
