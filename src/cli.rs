@@ -276,7 +276,7 @@ fn write_stdout(text: &str) -> anyhow::Result<()> {
 }
 
 /// Prints an error on stderr: one line, plus one line per policy diagnostic.
-#[allow(clippy::print_stderr, reason = "the edge is where errors are shown")]
+#[allow(clippy::disallowed_macros, reason = "the edge is where errors are shown")]
 fn report_error(error: &anyhow::Error) {
     eprintln!("error: {error}");
     if let Some(policy::Error::Invalid { diagnostics, .. }) = find_policy_error(error) {

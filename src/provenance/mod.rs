@@ -21,6 +21,10 @@ pub use table::builtin as builtin_markers;
 
 use crate::vocabulary::Authorship;
 
+/// Notes refs whose notes the change sources attach to commits for the `note` field
+/// (git-ai's line-level attribution lives in `refs/notes/ai`).
+pub const NOTES_REFS: &[&str] = &["refs/notes/ai"];
+
 /// Knobs for [`detect()`].
 #[derive(Debug, Clone, Copy)]
 pub struct Options<'a> {
