@@ -1,0 +1,1 @@
+//! Diffs written by the real `git` in a throwaway repository.
