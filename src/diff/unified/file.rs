@@ -6,7 +6,7 @@
 //! `rename from`) and the most precise one must win whatever the order.
 
 use super::cursor::Cursor;
-use super::path;
+use super::path::{self, PathPair};
 use super::{ParseError, ParseErrorKind, Side, hunk};
 use crate::diff::{FileChange, FileStatus, ObjectId};
 
@@ -22,15 +22,21 @@ pub(super) enum Start {
 /// Mask of the file-type bits of a git mode (regular file, symlink, gitlink).
 const MODE_TYPE_MASK: u32 = 0o170_000;
 
+/// The paths of a `---` and a `+++` line; `None` is `/dev/null`.
+struct FileLines {
+    old: Option<Vec<u8>>,
+    new: Option<Vec<u8>>,
+}
+
 /// Everything an entry's lines said, before deciding what happened.
 #[derive(Default)]
 struct Entry {
     /// Line of `diff --git` (or of `---` for plain diffs), for errors about the whole entry.
     first_line: usize,
     /// Paths of the `diff --git` line, prefixes on; `None` when ambiguous or absent.
-    header_paths: Option<(Vec<u8>, Vec<u8>)>,
-    /// Paths of `---`/`+++`, prefixes on; inner `None` is `/dev/null`.
-    file_lines: Option<(Option<Vec<u8>>, Option<Vec<u8>>)>,
+    header_paths: Option<PathPair>,
+    /// Paths of `---`/`+++`, prefixes on; `None` when there were no such lines.
+    file_lines: Option<FileLines>,
     /// `rename from`/`copy from` path, no prefix.
     source_path: Option<Vec<u8>>,
     /// `rename to`/`copy to` path, no prefix.
@@ -225,7 +231,7 @@ fn read_content(cursor: &mut Cursor<'_>, entry: &mut Entry) -> Result<(), ParseE
         };
         let old = path::file_line_path(old).map_err(quoted(old_number))?;
         let new = path::file_line_path(new).map_err(quoted(new_number))?;
-        entry.file_lines = Some((old, new));
+        entry.file_lines = Some(FileLines { old, new });
     } else if line.starts_with(b"Binary files ") && line.ends_with(b" differ") {
         entry.binary = true;
         cursor.advance();
@@ -245,36 +251,32 @@ fn skip_binary_patch(cursor: &mut Cursor<'_>, entry: &mut Entry) -> Result<(), P
         let Some(line) = cursor.peek() else {
             break;
         };
-        let size = if let Some(size) = line.strip_prefix(b"literal ") {
-            parse_size(size)
+        let bad = || ParseError::new(cursor.line_number(), ParseErrorKind::BadBinaryPatch);
+        let (is_literal, size) = if let Some(size) = line.strip_prefix(b"literal ") {
+            (true, size)
         } else if let Some(size) = line.strip_prefix(b"delta ") {
-            parse_size(size).map(|_| None)
+            (false, size)
         } else if side == Side::New {
             // The forward block is mandatory; the reverse one is optional.
-            return Err(ParseError::new(
-                cursor.line_number(),
-                ParseErrorKind::BadBinaryPatch,
-            ));
+            return Err(bad());
         } else {
             break;
         };
-        let size = size
-            .ok_or_else(|| ParseError::new(cursor.line_number(), ParseErrorKind::BadBinaryPatch))?;
-        match side {
-            Side::New => entry.new_size = size,
-            Side::Old => entry.old_size = size,
+        let size: u64 = std::str::from_utf8(size)
+            .ok()
+            .and_then(|size| size.parse().ok())
+            .ok_or_else(bad)?;
+        if is_literal {
+            match side {
+                Side::New => entry.new_size = Some(size),
+                Side::Old => entry.old_size = Some(size),
+            }
         }
         cursor.advance();
         // Data lines run to a blank line; a diff whose final blank line was trimmed just ends.
         while cursor.next_line().is_some_and(|data| !data.is_empty()) {}
     }
     Ok(())
-}
-
-/// A decimal size, wrapped so `delta` can discard it while still validating it.
-fn parse_size(text: &[u8]) -> Option<Option<u64>> {
-    let size = std::str::from_utf8(text).ok()?.parse().ok()?;
-    Some(Some(size))
 }
 
 impl Entry {
@@ -313,7 +315,7 @@ impl Entry {
 
     fn status(&self) -> FileStatus {
         let (old_line, new_line) = match &self.file_lines {
-            Some((old, new)) => (old.is_some(), new.is_some()),
+            Some(FileLines { old, new }) => (old.is_some(), new.is_some()),
             None => (true, true),
         };
         if self.added || !old_line {
@@ -338,7 +340,7 @@ impl Entry {
     /// without the default prefixes when the diff uses them.
     fn printed_paths(&self) -> (Option<Vec<u8>>, Option<Vec<u8>>) {
         let (old, new) = match (&self.file_lines, &self.header_paths) {
-            (Some((old, new)), _) => (old.as_deref(), new.as_deref()),
+            (Some(FileLines { old, new }), _) => (old.as_deref(), new.as_deref()),
             (None, Some((old, new))) => (Some(old.as_slice()), Some(new.as_slice())),
             (None, None) => (None, None),
         };

@@ -65,7 +65,7 @@ pub(super) fn parse_hunk(cursor: &mut Cursor<'_>) -> Result<Hunk, ParseError> {
         let Some(line) = cursor.peek() else {
             return Err(body.cut_short(cursor.last_line_number()));
         };
-        if let Some(kind) = body.classify(line) {
+        if let Some(kind) = classify(line) {
             body.push(kind, line, cursor.line_number())?;
         } else if line.first() != Some(&b'\\') {
             return Err(body.ended_early(cursor.line_number()));
@@ -80,6 +80,18 @@ pub(super) fn parse_hunk(cursor: &mut Cursor<'_>) -> Result<Hunk, ParseError> {
         cursor.advance();
     }
     Ok(body.hunk)
+}
+
+/// The kind of a hunk line, or `None` for a marker or a line that ends the hunk.
+fn classify(line: &[u8]) -> Option<LineKind> {
+    match line.first() {
+        // An empty line inside a hunk is an empty context line whose space was stripped by
+        // an editor or mailer; `git apply` accepts it the same way.
+        Some(b' ') | None => Some(LineKind::Context),
+        Some(b'+') => Some(LineKind::Added),
+        Some(b'-') => Some(LineKind::Removed),
+        Some(_) => None,
+    }
 }
 
 /// A hunk being read, with the counts still owed to its header.
@@ -107,19 +119,6 @@ impl Body {
 
     fn wants_more(&self) -> bool {
         self.old_seen < self.hunk.old_lines || self.new_seen < self.hunk.new_lines
-    }
-
-    /// The kind of a hunk line, or `None` for a marker or a line that ends the hunk.
-    fn classify(&self, line: &[u8]) -> Option<LineKind> {
-        match line.first() {
-            Some(b' ') => Some(LineKind::Context),
-            Some(b'+') => Some(LineKind::Added),
-            Some(b'-') => Some(LineKind::Removed),
-            // An empty line inside a hunk is an empty context line whose space was stripped
-            // by an editor or mailer; `git apply` accepts it the same way.
-            None => Some(LineKind::Context),
-            Some(_) => None,
-        }
     }
 
     /// Records one line, checking it fits the header's counts.

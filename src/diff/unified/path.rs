@@ -12,6 +12,9 @@ const NEW_PREFIX: &[u8] = b"b/";
 /// The path git prints for the missing side of an added or deleted file.
 const DEV_NULL: &[u8] = b"/dev/null";
 
+/// An old and a new path as bytes.
+pub(super) type PathPair = (Vec<u8>, Vec<u8>);
+
 /// Decodes a C-style quoted string at the start of `text` (which starts with `"`).
 ///
 /// Returns the decoded bytes and what follows the closing quote. Accepts exactly the escapes
@@ -74,7 +77,7 @@ fn unescape(text: &[u8]) -> Result<(u8, &[u8]), &'static str> {
 ///
 /// Returns `Ok(None)` when unquoted paths with spaces leave the split ambiguous; the caller
 /// then relies on `---`/`+++` or `rename from`/`rename to` lines.
-pub(super) fn split_git_header(text: &[u8]) -> Result<Option<(Vec<u8>, Vec<u8>)>, &'static str> {
+pub(super) fn split_git_header(text: &[u8]) -> Result<Option<PathPair>, &'static str> {
     if text.first() == Some(&b'"') {
         let (old, rest) = unquote(text)?;
         let Some(new) = rest.strip_prefix(b" ") else {
@@ -136,10 +139,10 @@ fn split_unquoted(text: &[u8]) -> Option<(&[u8], &[u8])> {
             text.get(index + 1..)
                 .is_some_and(|new| new.starts_with(NEW_PREFIX))
         });
-        if let (Some(&index), None) = (candidates.next(), candidates.next()) {
-            if let (Some(old), Some(new)) = split_at(index) {
-                return Some((old, new));
-            }
+        if let (Some(&index), None) = (candidates.next(), candidates.next())
+            && let (Some(old), Some(new)) = split_at(index)
+        {
+            return Some((old, new));
         }
     }
     None
@@ -211,8 +214,11 @@ pub(super) fn to_display(path: &[u8]) -> (String, bool) {
     let mut escaped = false;
     for chunk in path.utf8_chunks() {
         display.push_str(chunk.valid());
-        for byte in chunk.invalid() {
-            display.push_str(&format!("\\{byte:03o}"));
+        for &byte in chunk.invalid() {
+            display.push('\\');
+            for shift in [6, 3, 0] {
+                display.push(char::from(b'0' + ((byte >> shift) & 0o7)));
+            }
             escaped = true;
         }
     }
@@ -263,7 +269,8 @@ mod tests {
     #[test]
     fn splits_git_header_paths() {
         type Split = Option<(&'static [u8], &'static [u8])>;
-        let cases: &[(&[u8], Split)] = &[
+        type Case = (&'static [u8], Split);
+        let cases: &[Case] = &[
             (b"a/x b/x", Some((b"a/x", b"b/x"))),
             (b"a/my file b/my file", Some((b"a/my file", b"b/my file"))),
             (b"my file my file", Some((b"my file", b"my file"))),
@@ -307,7 +314,8 @@ mod tests {
     /// Default prefixes are recognised only when both printed sides agree.
     #[test]
     fn detects_default_prefixes() {
-        let cases: &[(Option<&[u8]>, Option<&[u8]>, bool)] = &[
+        type Case = (Option<&'static [u8]>, Option<&'static [u8]>, bool);
+        let cases: &[Case] = &[
             (Some(b"a/x"), Some(b"b/x"), true),
             (None, Some(b"b/x"), true),
             (Some(b"a/x"), None, true),
