@@ -73,10 +73,8 @@ pub(super) fn parse_file(cursor: &mut Cursor<'_>, start: Start) -> Result<FileCh
     }
     read_content(cursor, &mut entry)?;
     let mut change = entry.finish()?;
-    while cursor
-        .peek()
-        .is_some_and(|line| hunk::parse_header(line).is_some())
-    {
+    // Any `@@ ` line here is meant as a hunk, so a malformed one is an error, not skipped.
+    while cursor.peek().is_some_and(|line| line.starts_with(b"@@ ")) {
         change.hunks.push(hunk::parse_hunk(cursor)?);
     }
     Ok(change)

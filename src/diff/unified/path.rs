@@ -95,18 +95,28 @@ pub(super) fn split_git_header(text: &[u8]) -> Result<Option<PathPair>, &'static
 
 /// Where ` "<new path>"` starts when only the new path is quoted (git quotes each side on
 /// its own, so a rename from a plain name to an odd one mixes the forms).
+///
+/// The opening quote is the nearest unescaped `"` before the final one, so one backward scan
+/// finds the only candidate; trying every ` "` would be quadratic on hostile input.
 fn quoted_new_path_start(text: &[u8]) -> Option<usize> {
-    if !text.ends_with(b"\"") {
-        return None;
-    }
-    text.windows(2)
-        .enumerate()
-        .filter(|(_, pair)| pair == b" \"")
-        .map(|(index, _)| index)
-        .find(|&index| {
-            let quoted = text.get(index + 1..).unwrap_or_default();
-            matches!(unquote(quoted), Ok((_, rest)) if rest.is_empty())
-        })
+    let body = text.strip_suffix(b"\"")?;
+    let open = (0..body.len()).rev().find(|&index| {
+        body.get(index) == Some(&b'"') && backslashes_before(body, index).is_multiple_of(2)
+    })?;
+    let space = open.checked_sub(1)?;
+    let quoted = text.get(open..)?;
+    let closes_at_end = matches!(unquote(quoted), Ok((_, rest)) if rest.is_empty());
+    (text.get(space) == Some(&b' ') && closes_at_end).then_some(space)
+}
+
+/// How many backslashes directly precede `index`; an odd count escapes the byte there.
+fn backslashes_before(text: &[u8], index: usize) -> usize {
+    text.get(..index)
+        .unwrap_or_default()
+        .iter()
+        .rev()
+        .take_while(|&&byte| byte == b'\\')
+        .count()
 }
 
 /// Splits two unquoted paths separated by one of possibly many spaces.
@@ -284,6 +294,12 @@ mod tests {
                 br#""a/odd\"q" b/plain x"#,
                 Some((b"a/odd\"q", b"b/plain x")),
             ),
+            (
+                br#"a/plain "b/with \"quote\" inside""#,
+                Some((b"a/plain", b"b/with \"quote\" inside")),
+            ),
+            (br#"a/p "b/q\\""#, Some((b"a/p", b"b/q\\"))),
+            (br#"a/x" b/x""#, Some((b"a/x\"", b"b/x\""))),
             (b"x y z w", None),
         ];
         for (input, expected) in cases {

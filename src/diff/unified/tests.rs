@@ -429,6 +429,10 @@ fn reports_malformed_input() {
             "line 1: cannot tell the two paths apart in the `diff --git` line: expected `---`/`+++` or `rename from`/`rename to` lines",
         ),
         (
+            b"diff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1 +1 @\n-a\n+b\n",
+            "line 4: malformed hunk header: expected `@@ -<start>[,<count>] +<start>[,<count>] @@`",
+        ),
+        (
             b"diff --cc merged.txt\nindex 1,2..3\n",
             "line 1: combined diff of a merge is not supported: expected a two-sided `diff --git` entry (use `git diff <base> <head>`)",
         ),
