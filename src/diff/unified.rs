@@ -5,13 +5,13 @@
 //! `diff -u` made of `---`/`+++` file lines and hunks. Output is one [`FileChange`] per file
 //! entry, in the order the diff prints them.
 //!
-//! The parser is a line cursor ([`cursor`]) driven by three small readers: the file header
-//! with git's extended lines ([`file`]), paths with git's quoting rules ([`path`]) and hunks
-//! ([`hunk`]). It is strict where a mistake would change what the gate measures (hunk line
+//! The parser is a line cursor (`cursor.rs`) driven by three small readers: the file header
+//! with git's extended lines (`file.rs`), paths with git's quoting rules (`path.rs`) and hunks
+//! (`hunk.rs`). It is strict where a mistake would change what the gate measures (hunk line
 //! counts, modes, quoted paths) and lenient about text between file entries, which is where
 //! commit messages, mail headers and `-- ` signatures live.
 //!
-//! Line terminators are `\n` or `\r\n`; see [`cursor`] for why one `\r` is always stripped.
+//! Line terminators are `\n` or `\r\n`; see `cursor.rs` for why one `\r` is always stripped.
 
 mod cursor;
 mod file;

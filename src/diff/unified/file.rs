@@ -362,7 +362,8 @@ impl Entry {
         if !matches!(status, FileStatus::Renamed | FileStatus::Copied) {
             return None;
         }
-        self.similarity
-            .or(self.dissimilarity.map(|dissimilarity| 100 - dissimilarity))
+        self.similarity.or(self
+            .dissimilarity
+            .map(|dissimilarity| 100u8.saturating_sub(dissimilarity)))
     }
 }
