@@ -102,8 +102,7 @@ mod tests {
             let id = signal.id();
             assert!(seen.insert(id), "duplicate id {id}");
             assert!(
-                id.chars()
-                    .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit()),
+                id.chars().all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit()),
                 "{id} is not kebab-case"
             );
             assert_eq!(Signal::from_id(id), Some(*signal));
