@@ -296,8 +296,8 @@ impl Entry {
                 ParseErrorKind::AmbiguousPaths,
             ));
         }
-        let (old_path, old_escaped) = old_path.as_deref().map(path::to_display).unzip();
-        let (new_path, new_escaped) = new_path.as_deref().map(path::to_display).unzip();
+        let (old_path, old_escaped) = old_path.as_deref().map(crate::diff::escape_path).unzip();
+        let (new_path, new_escaped) = new_path.as_deref().map(crate::diff::escape_path).unzip();
         let mut change = FileChange::new(status, old_path, new_path);
         change.similarity = self.similarity_of(status);
         change.non_utf8_path = old_escaped == Some(true) || new_escaped == Some(true);

@@ -3,7 +3,7 @@
 //! Git quotes a path C-style (`"a/na\303\257ve"`) when it holds a control character, `"`,
 //! `\` or (with the default `core.quotePath`) a byte above 0x7f; otherwise the path is printed
 //! raw, spaces included. Paths are decoded to bytes here and only turned into `String` at the
-//! end ([`to_display`]), because a decoded path may not be UTF-8.
+//! end ([`crate::diff::escape_path`]), because a decoded path may not be UTF-8.
 
 /// The prefix git puts before old paths unless told otherwise (`--no-prefix`, `--src-prefix`).
 const OLD_PREFIX: &[u8] = b"a/";
@@ -215,26 +215,6 @@ pub(super) fn without_prefix(path: &[u8], side: super::Side, strip: bool) -> Vec
     }
 }
 
-/// A path as the model stores it, and whether it had to be escaped.
-///
-/// Invalid UTF-8 bytes become `\ooo` octal escapes, the form git itself prints, so the path
-/// stays readable and distinct from its neighbours.
-pub(super) fn to_display(path: &[u8]) -> (String, bool) {
-    let mut display = String::with_capacity(path.len());
-    let mut escaped = false;
-    for chunk in path.utf8_chunks() {
-        display.push_str(chunk.valid());
-        for &byte in chunk.invalid() {
-            display.push('\\');
-            for shift in [6, 3, 0] {
-                display.push(char::from(b'0' + ((byte >> shift) & 0o7)));
-            }
-            escaped = true;
-        }
-    }
-    (display, escaped)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -359,7 +339,7 @@ mod tests {
         ];
         for (input, display, escaped) in cases {
             assert_eq!(
-                to_display(input),
+                crate::diff::escape_path(input),
                 (display.to_string(), *escaped),
                 "{input:?}"
             );
