@@ -337,3 +337,6 @@ fn problems(count: usize) -> String {
     }
 }
 
+
+#[cfg(test)]
+mod tests;
