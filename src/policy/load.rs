@@ -1,0 +1,192 @@
+//! Getting a policy's text (base tree, file, built-in template) and running the passes on it.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+use std::sync::LazyLock;
+
+use sha2::{Digest, Sha256};
+
+use crate::signal::Signal;
+
+use super::raw::RawPolicy;
+use super::validate::{Origin, validate};
+use super::yaml::{self, Node};
+use super::{Diagnostic, Error, FILE_NAME, MAX_POLICY_BYTES, Policy, Source, keys};
+
+/// Names of the built-in templates.
+pub const TEMPLATES: &[&str] = &["default", "strict"];
+
+/// The text of a built-in template, as compiled in.
+#[must_use]
+pub fn template_text(name: &str) -> Option<&'static str> {
+    match name {
+        "default" => Some(include_str!("../../policies/default.yaml")),
+        "strict" => Some(include_str!("../../policies/strict.yaml")),
+        _ => None,
+    }
+}
+
+/// A built-in template, parsed and validated.
+pub fn builtin(template: &str) -> Result<Policy, Error> {
+    let text =
+        template_text(template).ok_or_else(|| Error::UnknownTemplate(template.to_owned()))?;
+    let source = Source::BuiltIn {
+        template: template.to_owned(),
+    };
+    if template == "default" {
+        // The default policy is where missing weights come from, so it has no fallback.
+        check(text, source, None)
+    } else {
+        parse(text, source)
+    }
+}
+
+/// The default policy's weights: what a policy's missing weights fall back to.
+static DEFAULT_WEIGHTS: LazyLock<BTreeMap<Signal, f64>> = LazyLock::new(|| {
+    builtin("default")
+        .expect("policies/default.yaml is compiled in and validated by the templates test")
+        .weights
+});
+
+/// Parses and validates policy text; every problem is reported in one [`Error::Invalid`].
+pub fn parse(text: &str, source: Source) -> Result<Policy, Error> {
+    check(text, source, Some(&DEFAULT_WEIGHTS))
+}
+
+/// Runs the passes: size cap, generic parse, unknown keys, typed parse, semantics.
+fn check(
+    text: &str,
+    source: Source,
+    fallback: Option<&BTreeMap<Signal, f64>>,
+) -> Result<Policy, Error> {
+    let file = source.file_name();
+    if text.len() > MAX_POLICY_BYTES {
+        return Err(Error::TooLarge {
+            source_name: file,
+            bytes: text.len() as u64,
+        });
+    }
+    let invalid = |diagnostics: Vec<Diagnostic>| Error::Invalid {
+        source_name: file.clone(),
+        diagnostics,
+    };
+    let node: Node = yaml::from_str(text).map_err(|e| invalid(vec![yaml::diagnostic(&file, e)]))?;
+    let unknown = keys::unknown_keys(&node, &file);
+    if !unknown.is_empty() {
+        // The typed pass would stop at the first of these; they are all reported already.
+        return Err(invalid(unknown));
+    }
+    let raw: RawPolicy =
+        yaml::from_str(text).map_err(|e| invalid(vec![yaml::diagnostic(&file, e)]))?;
+    let origin = Origin {
+        source,
+        text: text.to_owned(),
+        sha256: sha256_hex(text.as_bytes()),
+        fallback,
+    };
+    validate(raw, origin).map_err(invalid)
+}
+
+/// Lowercase hex sha256 of `bytes`.
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .fold(String::with_capacity(64), |mut hex, byte| {
+            // Writing to a String cannot fail.
+            let _ = write!(hex, "{byte:02x}");
+            hex
+        })
+}
+
+/// Reads and validates a policy file from disk.
+pub fn load_file(path: &Path) -> Result<Policy, Error> {
+    let source = Source::File {
+        path: path.to_owned(),
+    };
+    let read = |io| Error::Read {
+        path: path.to_owned(),
+        io,
+    };
+    let size = std::fs::metadata(path).map_err(read)?.len();
+    if size > MAX_POLICY_BYTES as u64 {
+        return Err(Error::TooLarge {
+            source_name: source.file_name(),
+            bytes: size,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(read)?;
+    let text = utf8(bytes, &source)?;
+    parse(&text, source)
+}
+
+/// Loads the policy from `commit`'s tree: `.blastgate.yaml` if present, else the built-in
+/// default. Never the working tree or index: a change must not choose its own judge.
+pub fn load_from_tree(repo: &git2::Repository, commit: git2::Oid) -> Result<Policy, Error> {
+    let git = |what: String| move |source: git2::Error| Error::Git { what, source };
+    let short = commit.to_string();
+    let tree = repo
+        .find_commit(commit)
+        .and_then(|c| c.tree())
+        .map_err(git(format!("tree of commit {short}")))?;
+    let Some(entry) = tree.get_name(FILE_NAME) else {
+        return builtin("default");
+    };
+    let source = Source::BaseTree {
+        path: FILE_NAME.to_owned(),
+        commit: commit.to_string(),
+    };
+    let kind = match entry.filemode() {
+        0o100_644 | 0o100_755 => None,
+        0o120_000 => Some("symbolic link"),
+        0o040_000 => Some("directory"),
+        0o160_000 => Some("submodule"),
+        _ => Some("special entry"),
+    };
+    if let Some(kind) = kind {
+        return Err(Error::NotAFile {
+            source_name: source.file_name(),
+            kind,
+        });
+    }
+    // Check the size from the object header before loading the blob into memory.
+    let odb = repo.odb().map_err(git("object database".to_owned()))?;
+    let (size, _) = odb
+        .read_header(entry.id())
+        .map_err(git(format!("header of {}", source.file_name())))?;
+    if size > MAX_POLICY_BYTES {
+        return Err(Error::TooLarge {
+            source_name: source.file_name(),
+            bytes: size as u64,
+        });
+    }
+    let blob = repo
+        .find_blob(entry.id())
+        .map_err(git(format!("blob {}", source.file_name())))?;
+    let text = utf8(blob.content().to_vec(), &source)?;
+    parse(&text, source)
+}
+
+/// The bytes as text, or a diagnostic at the first byte that is not UTF-8.
+fn utf8(bytes: Vec<u8>, source: &Source) -> Result<String, Error> {
+    String::from_utf8(bytes).map_err(|error| {
+        let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
+        let line = valid.split(|&b| b == b'\n').count() as u64;
+        let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        // The prefix is valid UTF-8 by construction; count characters for the column.
+        let column = String::from_utf8_lossy(&valid[line_start..])
+            .chars()
+            .count() as u64
+            + 1;
+        let file = source.file_name();
+        Error::Invalid {
+            diagnostics: vec![Diagnostic::new(
+                &file,
+                line,
+                column,
+                "the policy is not valid UTF-8",
+            )],
+            source_name: file,
+        }
+    })
+}

@@ -1,0 +1,253 @@
+//! The policy file's serde shapes (`Raw*`), as written, with the position of every value.
+//!
+//! These types are the single source of truth for the format: the typed pass deserializes
+//! them, `schema.rs` generates `policies/schema.json` from them (doc comments become
+//! descriptions), and the unknown-key pass reads the allowed keys from that schema.
+//! Every struct has `deny_unknown_fields` and none uses `flatten` (serde cannot combine them).
+//!
+//! Values that `validate` may complain about are `Spanned` so the complaint points at
+//! them. Sections that must be present but whose absence should be reported together with
+//! other problems are `Option` here and marked required in the schema.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::Deserialize;
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde_saphyr::Spanned;
+
+use crate::provenance::marker::{Confidence, Field};
+use crate::signal::Signal;
+use crate::vocabulary::{Authorship, Decision};
+
+use super::Unattributed;
+
+/// A blastgate policy: how a git change's blast radius is scored and when it needs a
+/// senior's review or is blocked. Read from `.blastgate.yaml` in the base revision.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Policy", title = "blastgate policy")]
+pub(crate) struct RawPolicy {
+    /// Format version. Must be 1.
+    #[schemars(with = "u32")]
+    pub version: Option<Spanned<u32>>,
+    /// Path tiers, in order: the first tier with a glob matching a file's path applies its
+    /// multiplier to that file's points. Paths no tier matches are in the implicit tier
+    /// `default` with multiplier 1.
+    #[serde(default)]
+    pub tiers: Vec<RawTier>,
+    /// Points per unit of each signal (e.g. per added line, per file). Signals left out
+    /// take the built-in default policy's weight; 0 disables a signal.
+    #[serde(default)]
+    pub weights: RawWeights,
+    /// Score thresholds at which a change needs review or is blocked, for AI-assisted and
+    /// for human changes.
+    #[schemars(with = "RawThresholds")]
+    pub thresholds: Option<Spanned<RawThresholds>>,
+    /// How AI assistance is detected and how changes without evidence are treated.
+    #[serde(default)]
+    pub provenance: RawProvenance,
+    /// Hard rules: a finding a rule matches forces at least the rule's decision,
+    /// whatever the score.
+    #[serde(default)]
+    pub rules: Vec<RawRule>,
+    /// Who may sign off a change that needs review.
+    #[serde(default)]
+    pub seniors: Vec<RawSenior>,
+    /// Analysis limits.
+    #[serde(default)]
+    pub limits: RawLimits,
+}
+
+/// A named group of paths whose points are multiplied.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Tier")]
+pub(crate) struct RawTier {
+    /// Unique name, shown in reports (`default` is reserved for unmatched paths).
+    #[schemars(with = "String")]
+    pub name: Spanned<String>,
+    /// Factor applied to the points of findings on matching paths; must be above 0.
+    #[schemars(with = "f64")]
+    pub multiplier: Spanned<f64>,
+    /// Globs over repository-relative paths with `/` separators. `*` stays within one
+    /// directory, `**` crosses directories: `docs/**`, `**/*.md`, `src/auth/**`.
+    #[schemars(with = "Vec<String>")]
+    pub paths: Vec<Spanned<String>>,
+}
+
+/// Signal id → points per unit, each key with its position.
+#[derive(Debug, Default)]
+pub(crate) struct RawWeights(pub Vec<(Spanned<String>, Spanned<f64>)>);
+
+impl<'de> Deserialize<'de> for RawWeights {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        /// Collects the entries in document order (duplicates are a parse error already).
+        struct WeightsVisitor;
+
+        impl<'de> Visitor<'de> for WeightsVisitor {
+            type Value = RawWeights;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a mapping of signal ids to numbers")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawWeights, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(RawWeights(entries))
+            }
+        }
+
+        deserializer.deserialize_map(WeightsVisitor)
+    }
+}
+
+impl JsonSchema for RawWeights {
+    fn schema_name() -> Cow<'static, str> {
+        "Weights".into()
+    }
+
+    /// One property per signal in the catalogue, so editors complete and check the ids.
+    fn json_schema(_generator: &mut SchemaGenerator) -> Schema {
+        let properties: serde_json::Map<String, serde_json::Value> = Signal::ALL
+            .iter()
+            .map(|signal| {
+                let about = format!("Points per {}. {}", signal.unit(), signal.about());
+                let schema =
+                    serde_json::json!({"type": "number", "minimum": 0, "description": about});
+                (signal.id().to_owned(), schema)
+            })
+            .collect();
+        json_schema!({
+            "type": "object",
+            "properties": properties,
+            "additionalProperties": false,
+        })
+    }
+}
+
+/// Thresholds for AI-assisted and for human changes.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Thresholds")]
+pub(crate) struct RawThresholds {
+    /// For AI-assisted changes (and unattributed ones when `provenance.unattributed` is
+    /// `ai`). Both `review` and `block` are required here.
+    #[schemars(with = "RawThreshold")]
+    pub ai: Option<Spanned<RawThreshold>>,
+    /// For human changes. `review` may be left out: human changes are then never sent to
+    /// review by score alone.
+    #[schemars(with = "RawThreshold")]
+    pub human: Option<Spanned<RawThreshold>>,
+}
+
+/// Where review and block start for one kind of change.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Threshold")]
+pub(crate) struct RawThreshold {
+    /// A score at or above this needs a senior's sign-off. Must not exceed `block`.
+    #[schemars(with = "Option<f64>")]
+    pub review: Option<Spanned<f64>>,
+    /// A score at or above this is blocked.
+    #[schemars(with = "f64")]
+    pub block: Option<Spanned<f64>>,
+}
+
+/// How AI assistance is detected.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Provenance")]
+pub(crate) struct RawProvenance {
+    /// How a change with no AI evidence and no declaration is treated: `human` (default)
+    /// or `ai`.
+    pub unattributed: Option<Unattributed>,
+    /// The weakest marker that counts as AI evidence: `low`, `medium` (default) or `high`.
+    pub min_confidence: Option<Confidence>,
+    /// Extra AI markers, applied like the built-in marker table.
+    #[serde(default)]
+    pub markers: Vec<RawMarker>,
+}
+
+/// An extra AI marker: a regular expression applied to one field of each commit.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Marker")]
+pub(crate) struct RawMarker {
+    /// The tool the marker identifies, shown as evidence in reports.
+    #[schemars(with = "String")]
+    pub tool: Spanned<String>,
+    /// The commit field the pattern is matched against.
+    pub field: Field,
+    /// A regular expression (Rust `regex` syntax), e.g. `(?i)^x-agent:\s*\S`.
+    #[schemars(with = "String")]
+    pub pattern: Spanned<String>,
+    /// How far a match can be trusted on its own.
+    pub confidence: Confidence,
+}
+
+/// A hard rule, evaluated against each finding.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Rule")]
+pub(crate) struct RawRule {
+    /// Unique kebab-case id, shown in reports (e.g. `policy-edit`).
+    #[schemars(with = "String")]
+    pub id: Spanned<String>,
+    /// What a matching finding forces: `review` or `block`.
+    #[schemars(schema_with = "rule_decision_schema")]
+    pub decision: Spanned<Decision>,
+    /// Signal ids the rule applies to; absent: any signal. At least one of `signals` and
+    /// `paths` is required.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub signals: Vec<Spanned<String>>,
+    /// Path globs the rule applies to (same syntax as tier paths); absent: any path.
+    /// A rule with paths never matches a finding that has no path.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub paths: Vec<Spanned<String>>,
+    /// Authorship classes the rule applies to; absent or empty: any.
+    #[serde(default)]
+    pub authorship: Vec<Authorship>,
+    /// Why, in a sentence; shown in the report when the rule fires.
+    #[schemars(with = "String")]
+    pub reason: Spanned<String>,
+}
+
+/// The schema of a rule's decision: `allow` would make a rule that does nothing.
+fn rule_decision_schema(_generator: &mut SchemaGenerator) -> Schema {
+    json_schema!({"type": "string", "enum": ["review", "block"]})
+}
+
+/// Someone who may sign off a change that needs review.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Senior")]
+pub(crate) struct RawSenior {
+    /// Display name.
+    #[schemars(with = "String")]
+    pub name: Spanned<String>,
+    /// Email address, as in their commits.
+    #[schemars(with = "String")]
+    pub email: Spanned<String>,
+    /// Public key their sign-offs are verified against, e.g. `ssh-ed25519 AAAA… name`.
+    pub signing_key: Option<String>,
+    /// Login on the code-hosting platform.
+    pub login: Option<String>,
+}
+
+/// Analysis limits.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Limits")]
+pub(crate) struct RawLimits {
+    /// Files larger than this many bytes are not analysed and count as `oversized-file`
+    /// instead. Default 1048576 (1 MiB); must be above 0.
+    #[schemars(with = "Option<u64>")]
+    pub max_file_bytes: Option<Spanned<u64>>,
+}

@@ -1,0 +1,469 @@
+//! Raw → checked: semantic checks on a typed [`RawPolicy`], every problem collected.
+//!
+//! Nothing here stops at the first mistake: each check records a [`Diagnostic`] at the
+//! offending value and carries on with a placeholder, and the policy is only built when
+//! no diagnostic was recorded.
+
+use std::collections::{BTreeMap, HashMap};
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use regex::RegexBuilder;
+use serde_saphyr::Spanned;
+
+use crate::provenance::marker::{Confidence, Marker, MarkerKind};
+use crate::signal::Signal;
+use crate::vocabulary::Decision;
+
+use super::raw::{RawPolicy, RawRule, RawThreshold, RawThresholds, RawTier};
+use super::{
+    Diagnostic, Limits, Policy, ProvenancePolicy, Rule, Senior, Source, Threshold, Thresholds,
+    Tier, Unattributed,
+};
+
+/// Default for `limits.max_file_bytes`: 1 MiB.
+const DEFAULT_MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// Compiled regexes from a policy may not grow beyond this (hostile patterns cost memory).
+const REGEX_SIZE_LIMIT: usize = 1024 * 1024;
+
+/// The text and origin a raw policy was read from.
+pub(crate) struct Origin<'a> {
+    /// Where the text came from.
+    pub source: Source,
+    /// The text.
+    pub text: String,
+    /// Hex sha256 of the text's bytes.
+    pub sha256: String,
+    /// Weights for signals the policy leaves out; `None` when this *is* the default
+    /// policy, which must then weigh every signal itself.
+    pub fallback: Option<&'a BTreeMap<Signal, f64>>,
+}
+
+/// Checks `raw` and builds the [`Policy`], or returns every problem found, in document order.
+pub(crate) fn validate(raw: RawPolicy, origin: Origin<'_>) -> Result<Policy, Vec<Diagnostic>> {
+    let file = origin.source.file_name();
+    let mut checker = Checker {
+        file: &file,
+        diagnostics: Vec::new(),
+    };
+    let version = checker.version(raw.version.as_ref());
+    let tiers = checker.tiers(raw.tiers);
+    let weights = checker.weights(raw.weights.0, origin.fallback);
+    let thresholds = checker.thresholds(raw.thresholds.as_ref());
+    let markers = checker.markers(raw.provenance.markers, &origin.source);
+    let rules = checker.rules(raw.rules);
+    let seniors = checker.seniors(raw.seniors);
+    let max_file_bytes = match raw.limits.max_file_bytes {
+        Some(bytes) if bytes.value == 0 => {
+            checker.at(&bytes, "`limits.max_file_bytes` must be above 0");
+            0
+        }
+        Some(bytes) => bytes.value,
+        None => DEFAULT_MAX_FILE_BYTES,
+    };
+
+    let mut diagnostics = checker.diagnostics;
+    if !diagnostics.is_empty() {
+        diagnostics.sort_by_key(|d| (d.line, d.column));
+        return Err(diagnostics);
+    }
+    Ok(Policy {
+        source: origin.source,
+        sha256: origin.sha256,
+        text: origin.text,
+        version,
+        tiers,
+        weights,
+        thresholds,
+        provenance: ProvenancePolicy {
+            unattributed: raw.provenance.unattributed.unwrap_or(Unattributed::Human),
+            min_confidence: raw.provenance.min_confidence.unwrap_or(Confidence::Medium),
+            markers,
+        },
+        rules,
+        seniors,
+        limits: Limits { max_file_bytes },
+    })
+}
+
+/// Collects diagnostics for one file.
+struct Checker<'a> {
+    /// File name for diagnostics.
+    file: &'a str,
+    /// Found so far.
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    /// Records a problem with the value `spanned`.
+    fn at<T>(&mut self, spanned: &Spanned<T>, message: impl Into<String>) {
+        let (line, column) = (spanned.referenced.line(), spanned.referenced.column());
+        self.diagnostics
+            .push(Diagnostic::new(self.file, line, column, message));
+    }
+
+    /// Records a problem about the document as a whole (a missing top-level key).
+    fn at_start(&mut self, message: impl Into<String>) {
+        self.diagnostics
+            .push(Diagnostic::new(self.file, 1, 1, message));
+    }
+
+    /// `version` must be present and 1.
+    fn version(&mut self, version: Option<&Spanned<u32>>) -> u32 {
+        match version {
+            None => self.at_start("missing `version`; add `version: 1`"),
+            Some(v) if v.value != 1 => self.at(
+                v,
+                format!(
+                    "unsupported `version: {}`; this blastgate reads version 1",
+                    v.value
+                ),
+            ),
+            Some(_) => {}
+        }
+        1
+    }
+
+    /// Tiers: unique non-reserved names, positive multipliers, valid globs.
+    fn tiers(&mut self, raw: Vec<RawTier>) -> Vec<Tier> {
+        let mut seen: HashMap<String, u64> = HashMap::new();
+        let mut tiers = Vec::with_capacity(raw.len());
+        for tier in raw {
+            let name = tier.name.value.trim();
+            if name.is_empty() {
+                self.at(&tier.name, "tier name is empty");
+            } else if name == "default" {
+                self.at(
+                    &tier.name,
+                    "tier name `default` is reserved for paths no tier matches",
+                );
+            } else if let Some(first) = seen.get(name) {
+                let message =
+                    format!("duplicate tier name `{name}` (first defined on line {first})");
+                self.at(&tier.name, message);
+            } else {
+                seen.insert(name.to_owned(), tier.name.referenced.line());
+            }
+            let multiplier = tier.multiplier.value;
+            if !multiplier.is_finite() || multiplier <= 0.0 {
+                let message = format!(
+                    "tier `{name}`: multiplier must be a finite number above 0, not {multiplier}"
+                );
+                self.at(&tier.multiplier, message);
+            }
+            if tier.paths.is_empty() {
+                self.at(
+                    &tier.name,
+                    format!("tier `{name}` has no paths; it would never match"),
+                );
+            }
+            let globs = self.globs(&tier.paths, &format!("tier `{name}`"));
+            tiers.push(Tier {
+                name: tier.name.value,
+                multiplier,
+                patterns: tier.paths.into_iter().map(|p| p.value).collect(),
+                globs,
+            });
+        }
+        tiers
+    }
+
+    /// Compiles `patterns` into one set; `*` does not cross `/`, `**` does.
+    fn globs(&mut self, patterns: &[Spanned<String>], owner: &str) -> GlobSet {
+        let mut builder = GlobSetBuilder::new();
+        for pattern in patterns {
+            if pattern.value.is_empty() {
+                self.at(pattern, format!("{owner}: empty glob"));
+                continue;
+            }
+            match GlobBuilder::new(&pattern.value)
+                .literal_separator(true)
+                .build()
+            {
+                Ok(glob) => {
+                    builder.add(glob);
+                }
+                Err(error) => {
+                    let message = format!(
+                        "{owner}: invalid glob `{}`: {}",
+                        pattern.value,
+                        error.kind()
+                    );
+                    self.at(pattern, message);
+                }
+            }
+        }
+        // Each glob compiled on its own; only a pathological set can fail here.
+        builder.build().unwrap_or_else(|error| {
+            self.at_start(format!("{owner}: globs cannot be combined: {error}"));
+            GlobSet::empty()
+        })
+    }
+
+    /// Weights: known signal ids, finite non-negative numbers, the rest from `fallback`.
+    fn weights(
+        &mut self,
+        raw: Vec<(Spanned<String>, Spanned<f64>)>,
+        fallback: Option<&BTreeMap<Signal, f64>>,
+    ) -> BTreeMap<Signal, f64> {
+        let mut weights = fallback.cloned().unwrap_or_default();
+        for (id, value) in raw {
+            let Some(signal) = self.signal(&id) else {
+                continue;
+            };
+            if !value.value.is_finite() || value.value < 0.0 {
+                let message = format!(
+                    "weight of `{}` must be a finite number ≥ 0, not {}",
+                    id.value, value.value
+                );
+                self.at(&value, message);
+            }
+            weights.insert(signal, value.value);
+        }
+        for signal in Signal::ALL {
+            if !weights.contains_key(signal) {
+                self.at_start(format!(
+                    "the built-in default policy must weigh every signal; `{signal}` is missing"
+                ));
+                weights.insert(*signal, 0.0);
+            }
+        }
+        weights
+    }
+
+    /// Looks a signal id up, recording an "unknown signal" diagnostic if it is not one.
+    fn signal(&mut self, id: &Spanned<String>) -> Option<Signal> {
+        let signal = Signal::from_id(&id.value);
+        if signal.is_none() {
+            let hint = did_you_mean(&id.value, Signal::ALL.iter().map(|s| s.id()))
+                .map(|close| format!(" (did you mean `{close}`?)"))
+                .unwrap_or_default();
+            self.at(id, format!("unknown signal `{}`{hint}", id.value));
+        }
+        signal
+    }
+
+    /// Thresholds: both classes present, `ai.review` present, review ≤ block, all finite ≥ 0.
+    fn thresholds(&mut self, raw: Option<&Spanned<RawThresholds>>) -> Thresholds {
+        let placeholder = Threshold {
+            review: None,
+            block: 0.0,
+        };
+        let Some(raw) = raw else {
+            self.at_start("missing `thresholds`; `thresholds.ai.review`, `thresholds.ai.block` and `thresholds.human.block` are required");
+            return Thresholds {
+                ai: placeholder,
+                human: placeholder,
+            };
+        };
+        let ai = self.threshold(raw, raw.value.ai.as_ref(), "ai", true);
+        let human = self.threshold(raw, raw.value.human.as_ref(), "human", false);
+        Thresholds {
+            ai: ai.unwrap_or(placeholder),
+            human: human.unwrap_or(placeholder),
+        }
+    }
+
+    /// One class's threshold; `parent` locates the complaint when it is missing.
+    fn threshold<T>(
+        &mut self,
+        parent: &Spanned<T>,
+        raw: Option<&Spanned<RawThreshold>>,
+        class: &str,
+        review_required: bool,
+    ) -> Option<Threshold> {
+        let Some(raw) = raw else {
+            self.at(parent, format!("missing `thresholds.{class}`"));
+            return None;
+        };
+        let review = raw.value.review.as_ref();
+        let block = raw.value.block.as_ref();
+        if review.is_none() && review_required {
+            self.at(raw, format!("missing `thresholds.{class}.review`: AI-assisted changes need a review threshold"));
+        }
+        if block.is_none() {
+            self.at(raw, format!("missing `thresholds.{class}.block`"));
+        }
+        for (value, key) in [(review, "review"), (block, "block")] {
+            if let Some(value) = value.filter(|v| !v.value.is_finite() || v.value < 0.0) {
+                let message = format!(
+                    "`thresholds.{class}.{key}` must be a finite number ≥ 0, not {}",
+                    value.value
+                );
+                self.at(value, message);
+            }
+        }
+        if let (Some(review), Some(block)) = (review, block)
+            && review.value > block.value
+        {
+            let message = format!(
+                "`thresholds.{class}.review` ({}) is above `thresholds.{class}.block` ({}); review would never be reached",
+                review.value, block.value
+            );
+            self.at(review, message);
+        }
+        Some(Threshold {
+            review: review.map(|v| v.value),
+            block: block.map_or(0.0, |v| v.value),
+        })
+    }
+
+    /// Extra markers: a tool name and a pattern that compiles.
+    fn markers(&mut self, raw: Vec<super::raw::RawMarker>, source: &Source) -> Vec<Marker> {
+        let mut markers = Vec::with_capacity(raw.len());
+        for marker in raw {
+            if marker.tool.value.trim().is_empty() {
+                self.at(&marker.tool, "marker `tool` is empty");
+            }
+            let compiled = RegexBuilder::new(&marker.pattern.value)
+                .size_limit(REGEX_SIZE_LIMIT)
+                .build();
+            match compiled {
+                Ok(pattern) => markers.push(Marker {
+                    tool: marker.tool.value,
+                    field: marker.field,
+                    pattern,
+                    confidence: marker.confidence,
+                    kind: MarkerKind::Ai,
+                    source: format!("policy ({source})"),
+                }),
+                Err(error) => {
+                    // regex's message spans several lines with a caret; keep the last one.
+                    let text = error.to_string();
+                    let last = text.lines().last().unwrap_or_default().trim();
+                    let reason = last.strip_prefix("error: ").unwrap_or(last);
+                    let message = format!(
+                        "invalid marker pattern `{}`: {reason}",
+                        marker.pattern.value
+                    );
+                    self.at(&marker.pattern, message);
+                }
+            }
+        }
+        markers
+    }
+
+    /// Rules: unique kebab-case ids, review or block, something to match on, known signals.
+    fn rules(&mut self, raw: Vec<RawRule>) -> Vec<Rule> {
+        let mut seen: HashMap<String, u64> = HashMap::new();
+        let mut rules = Vec::with_capacity(raw.len());
+        for rule in raw {
+            let id = rule.id.value.clone();
+            if !is_kebab_case(&id) {
+                self.at(
+                    &rule.id,
+                    format!("rule id `{id}` must be kebab-case (e.g. `policy-edit`)"),
+                );
+            }
+            if let Some(first) = seen.get(&id) {
+                self.at(
+                    &rule.id,
+                    format!("duplicate rule id `{id}` (first defined on line {first})"),
+                );
+            } else {
+                seen.insert(id.clone(), rule.id.referenced.line());
+            }
+            if rule.decision.value == Decision::Allow {
+                self.at(
+                    &rule.decision,
+                    format!(
+                        "rule `{id}`: decision must be `review` or `block`; a rule cannot allow"
+                    ),
+                );
+            }
+            if rule.signals.is_empty() && rule.paths.is_empty() {
+                self.at(
+                    &rule.id,
+                    format!(
+                        "rule `{id}` needs `signals`, `paths` or both; it would match every finding"
+                    ),
+                );
+            }
+            if rule.reason.value.trim().is_empty() {
+                self.at(&rule.reason, format!("rule `{id}`: `reason` is empty"));
+            }
+            let signals = rule.signals.iter().filter_map(|s| self.signal(s)).collect();
+            let globs = self.globs(&rule.paths, &format!("rule `{id}`"));
+            rules.push(Rule {
+                id,
+                decision: rule.decision.value,
+                signals,
+                paths: rule.paths.into_iter().map(|p| p.value).collect(),
+                authorship: rule.authorship,
+                reason: rule.reason.value,
+                globs,
+            });
+        }
+        rules
+    }
+
+    /// Seniors: a name and a plausible email, each email once.
+    fn seniors(&mut self, raw: Vec<super::raw::RawSenior>) -> Vec<Senior> {
+        let mut seen: HashMap<String, u64> = HashMap::new();
+        let mut seniors = Vec::with_capacity(raw.len());
+        for senior in raw {
+            if senior.name.value.trim().is_empty() {
+                self.at(&senior.name, "senior `name` is empty");
+            }
+            let email = senior.email.value.trim().to_lowercase();
+            if email.is_empty() {
+                self.at(&senior.email, "senior `email` is empty");
+            } else if !email.contains('@') {
+                self.at(&senior.email, format!("senior email `{email}` has no `@`"));
+            } else if let Some(first) = seen.get(&email) {
+                self.at(
+                    &senior.email,
+                    format!("duplicate senior email `{email}` (first on line {first})"),
+                );
+            } else {
+                seen.insert(email, senior.email.referenced.line());
+            }
+            seniors.push(Senior {
+                name: senior.name.value,
+                email: senior.email.value,
+                signing_key: senior.signing_key,
+                login: senior.login,
+            });
+        }
+        seniors
+    }
+}
+
+/// `policy-edit`, `ci2-change`: lowercase ASCII words joined by single hyphens.
+fn is_kebab_case(id: &str) -> bool {
+    !id.is_empty()
+        && id.split('-').all(|word| {
+            !word.is_empty()
+                && word
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+/// The candidate closest to `word`, if it is close enough to be a likely typo.
+pub(crate) fn did_you_mean<'c>(
+    word: &str,
+    candidates: impl Iterator<Item = &'c str>,
+) -> Option<&'c str> {
+    let limit = (word.chars().count() / 3).max(1);
+    candidates
+        .map(|candidate| (edit_distance(word, candidate), candidate))
+        .filter(|&(distance, _)| distance <= limit)
+        .min_by_key(|&(distance, _)| distance)
+        .map(|(_, candidate)| candidate)
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = previous[j] + usize::from(ca != *cb);
+            current.push(substitute.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
