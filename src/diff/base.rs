@@ -170,7 +170,7 @@ mod tests {
     use super::*;
     use std::collections::HashMap;
 
-    fn env_of(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+    fn env_of(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
         let map: HashMap<String, String> = vars
             .iter()
             .map(|(k, v)| ((*k).to_string(), (*v).to_string()))

@@ -73,18 +73,29 @@ fn check(
     };
     let node: Node = yaml::from_str(text).map_err(|e| invalid(vec![yaml::diagnostic(&file, e)]))?;
     let unknown = keys::unknown_keys(&node, &file);
-    if !unknown.is_empty() {
-        // The typed pass would stop at the first of these; they are all reported already.
-        return Err(invalid(unknown));
-    }
-    let raw: RawPolicy =
-        yaml::from_str(text).map_err(|e| invalid(vec![yaml::diagnostic(&file, e)]))?;
     let origin = Origin {
         source,
         text: text.to_owned(),
         sha256: sha256_hex(text.as_bytes()),
         fallback,
     };
+    if !unknown.is_empty() {
+        // Report the unknown keys together with every other problem: validate a copy with
+        // those entries blanked out (positions unchanged). If even that copy does not parse,
+        // the unknown keys are what the user needs to fix first.
+        let positions: Vec<(u64, u64)> = unknown.iter().map(|d| (d.line, d.column)).collect();
+        let pruned = prune::blank_entries(text, &positions);
+        let mut diagnostics = unknown;
+        if let Ok(raw) = yaml::from_str::<RawPolicy>(&pruned)
+            && let Err(more) = validate(raw, origin)
+        {
+            diagnostics.extend(more);
+            diagnostics.sort_by_key(|d| (d.line, d.column));
+        }
+        return Err(invalid(diagnostics));
+    }
+    let raw: RawPolicy =
+        yaml::from_str(text).map_err(|e| invalid(vec![yaml::diagnostic(&file, e)]))?;
     validate(raw, origin).map_err(invalid)
 }
 

@@ -12,6 +12,7 @@
 
 mod keys;
 mod load;
+mod prune;
 mod raw;
 mod schema;
 mod validate;
@@ -83,7 +84,7 @@ impl fmt::Display for Source {
 
 /// The abbreviated commit id shown to people.
 fn short(commit: &str) -> &str {
-    commit.get(..7).unwrap_or(commit)
+    commit.get(..12).unwrap_or(commit)
 }
 
 /// A validated policy, ready for scoring and deciding.
