@@ -337,6 +337,5 @@ fn problems(count: usize) -> String {
     }
 }
 
-
 #[cfg(test)]
 mod tests;
