@@ -15,6 +15,7 @@ mod load;
 mod raw;
 mod schema;
 mod validate;
+mod words;
 mod yaml;
 
 use std::collections::BTreeMap;
