@@ -124,17 +124,17 @@ pub fn load_file(path: &Path) -> Result<Policy, Error> {
 /// default. Never the working tree or index: a change must not choose its own judge.
 pub fn load_from_tree(repo: &git2::Repository, commit: git2::Oid) -> Result<Policy, Error> {
     let git = |what: String| move |source: git2::Error| Error::Git { what, source };
-    let short = commit.to_string();
-    let tree = repo
-        .find_commit(commit)
-        .and_then(|c| c.tree())
-        .map_err(git(format!("tree of commit {short}")))?;
-    let Some(entry) = tree.get_name(FILE_NAME) else {
-        return builtin("default");
-    };
     let source = Source::BaseTree {
         path: FILE_NAME.to_owned(),
         commit: commit.to_string(),
+    };
+    let name = source.file_name();
+    let tree = repo
+        .find_commit(commit)
+        .and_then(|c| c.tree())
+        .map_err(git(format!("tree of commit {commit}")))?;
+    let Some(entry) = tree.get_name(FILE_NAME) else {
+        return builtin("default");
     };
     let kind = match entry.filemode() {
         0o100_644 | 0o100_755 => None,
@@ -145,7 +145,7 @@ pub fn load_from_tree(repo: &git2::Repository, commit: git2::Oid) -> Result<Poli
     };
     if let Some(kind) = kind {
         return Err(Error::NotAFile {
-            source_name: source.file_name(),
+            source_name: name,
             kind,
         });
     }
@@ -153,16 +153,16 @@ pub fn load_from_tree(repo: &git2::Repository, commit: git2::Oid) -> Result<Poli
     let odb = repo.odb().map_err(git("object database".to_owned()))?;
     let (size, _) = odb
         .read_header(entry.id())
-        .map_err(git(format!("header of {}", source.file_name())))?;
+        .map_err(git(format!("header of {name}")))?;
     if size > MAX_POLICY_BYTES {
         return Err(Error::TooLarge {
-            source_name: source.file_name(),
+            source_name: name,
             bytes: size as u64,
         });
     }
     let blob = repo
         .find_blob(entry.id())
-        .map_err(git(format!("blob {}", source.file_name())))?;
+        .map_err(git(format!("blob {name}")))?;
     let text = utf8(blob.content().to_vec(), &source)?;
     parse(&text, source)
 }
