@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::Diagnostic;
 use super::schema::schema_value;
-use super::validate::did_you_mean;
+use super::words::did_you_mean;
 use super::yaml::{Node, NodeKind};
 
 /// Diagnostics for every unknown key in `root`, in document order.

@@ -135,17 +135,17 @@ pub fn load_file(path: &Path) -> Result<Policy, Error> {
 /// default. Never the working tree or index: a change must not choose its own judge.
 pub fn load_from_tree(repo: &git2::Repository, commit: git2::Oid) -> Result<Policy, Error> {
     let git = |what: String| move |source: git2::Error| Error::Git { what, source };
-    let short = commit.to_string();
-    let tree = repo
-        .find_commit(commit)
-        .and_then(|c| c.tree())
-        .map_err(git(format!("tree of commit {short}")))?;
-    let Some(entry) = tree.get_name(FILE_NAME) else {
-        return builtin("default");
-    };
     let source = Source::BaseTree {
         path: FILE_NAME.to_owned(),
         commit: commit.to_string(),
+    };
+    let name = source.file_name();
+    let tree = repo
+        .find_commit(commit)
+        .and_then(|c| c.tree())
+        .map_err(git(format!("tree of commit {commit}")))?;
+    let Some(entry) = tree.get_name(FILE_NAME) else {
+        return builtin("default");
     };
     let kind = match entry.filemode() {
         0o100_644 | 0o100_755 => None,
@@ -156,7 +156,7 @@ pub fn load_from_tree(repo: &git2::Repository, commit: git2::Oid) -> Result<Poli
     };
     if let Some(kind) = kind {
         return Err(Error::NotAFile {
-            source_name: source.file_name(),
+            source_name: name,
             kind,
         });
     }
@@ -164,16 +164,16 @@ pub fn load_from_tree(repo: &git2::Repository, commit: git2::Oid) -> Result<Poli
     let odb = repo.odb().map_err(git("object database".to_owned()))?;
     let (size, _) = odb
         .read_header(entry.id())
-        .map_err(git(format!("header of {}", source.file_name())))?;
+        .map_err(git(format!("header of {name}")))?;
     if size > MAX_POLICY_BYTES {
         return Err(Error::TooLarge {
-            source_name: source.file_name(),
+            source_name: name,
             bytes: size as u64,
         });
     }
     let blob = repo
         .find_blob(entry.id())
-        .map_err(git(format!("blob {}", source.file_name())))?;
+        .map_err(git(format!("blob {name}")))?;
     let text = utf8(blob.content().to_vec(), &source)?;
     parse(&text, source)
 }
@@ -200,4 +200,155 @@ fn utf8(bytes: Vec<u8>, source: &Source) -> Result<String, Error> {
             source_name: file,
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    /// A policy that differs from the default in a visible way.
+    const POLICY_A: &str =
+        "version: 1\nthresholds:\n  ai: {review: 1, block: 2}\n  human: {block: 3}\n";
+
+    /// Another valid policy.
+    const POLICY_B: &str =
+        "version: 1\nthresholds:\n  ai: {review: 7, block: 8}\n  human: {block: 9}\n";
+
+    /// Commits the working-tree files `files` (path, content) on HEAD; returns the commit.
+    fn commit(repo: &git2::Repository, files: &[(&str, &[u8])]) -> git2::Oid {
+        let workdir = repo.workdir().unwrap();
+        let mut index = repo.index().unwrap();
+        for (path, content) in files {
+            std::fs::write(workdir.join(path), content).unwrap();
+            index.add_path(Path::new(path)).unwrap();
+        }
+        index.write().unwrap();
+        let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+        let signature = git2::Signature::new("T", "t@example.com", &git2::Time::new(0, 0)).unwrap();
+        let parent = repo.head().ok().map(|h| h.peel_to_commit().unwrap());
+        let parents: Vec<&git2::Commit> = parent.iter().collect();
+        repo.commit(Some("HEAD"), &signature, &signature, "c", &tree, &parents)
+            .unwrap()
+    }
+
+    /// The base commit's blob is read, not the working tree or the index.
+    #[test]
+    fn load_from_tree_reads_the_base_blob() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = git2::Repository::init(dir.path()).unwrap();
+        let base = commit(&repo, &[(FILE_NAME, POLICY_A.as_bytes())]);
+        std::fs::write(dir.path().join(FILE_NAME), POLICY_B).unwrap();
+        let mut index = repo.index().unwrap();
+        index.add_path(Path::new(FILE_NAME)).unwrap();
+        index.write().unwrap();
+
+        let policy = load_from_tree(&repo, base).unwrap();
+        assert_eq!(policy.text, POLICY_A);
+        assert_eq!(
+            policy.thresholds.ai,
+            crate::policy::Threshold {
+                review: Some(1.0),
+                block: 2.0
+            }
+        );
+        assert_eq!(policy.sha256, sha256_hex(POLICY_A.as_bytes()));
+        let short = &base.to_string()[..7];
+        assert_eq!(
+            policy.source.to_string(),
+            format!(".blastgate.yaml at {short}")
+        );
+    }
+
+    /// Without a policy file in the base tree, the built-in default applies.
+    #[test]
+    fn load_from_tree_without_policy_is_default() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = git2::Repository::init(dir.path()).unwrap();
+        let base = commit(&repo, &[("README.md", b"hi\n")]);
+        std::fs::write(dir.path().join(FILE_NAME), POLICY_B).unwrap();
+        let policy = load_from_tree(&repo, base).unwrap();
+        assert_eq!(
+            policy.source,
+            Source::BuiltIn {
+                template: "default".to_owned()
+            }
+        );
+    }
+
+    /// A bad base policy is reported with git's `commit:path` as the file name.
+    #[test]
+    fn load_from_tree_reports_base_problems() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = git2::Repository::init(dir.path()).unwrap();
+        let base = commit(&repo, &[(FILE_NAME, b"version: 2\n")]);
+        let Err(Error::Invalid {
+            source_name,
+            diagnostics,
+        }) = load_from_tree(&repo, base)
+        else {
+            panic!("expected Invalid");
+        };
+        assert_eq!(
+            source_name,
+            format!("{}:.blastgate.yaml", &base.to_string()[..7])
+        );
+        assert_eq!(diagnostics.len(), 2, "{diagnostics:#?}");
+        assert!(
+            diagnostics[0]
+                .to_string()
+                .starts_with(&format!("{source_name}:1:1: "))
+        );
+    }
+
+    /// A symbolic link at the policy's path is refused, not followed.
+    #[cfg(unix)]
+    #[test]
+    fn load_from_tree_refuses_a_symlink() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = git2::Repository::init(dir.path()).unwrap();
+        std::os::unix::fs::symlink("/etc/passwd", dir.path().join(FILE_NAME)).unwrap();
+        let mut index = repo.index().unwrap();
+        index.add_path(Path::new(FILE_NAME)).unwrap();
+        index.write().unwrap();
+        let base = commit(&repo, &[]);
+        let error = load_from_tree(&repo, base).unwrap_err();
+        assert!(
+            matches!(
+                error,
+                Error::NotAFile {
+                    kind: "symbolic link",
+                    ..
+                }
+            ),
+            "{error}"
+        );
+    }
+
+    /// Files: read from disk; missing → `Read`; not UTF-8 → located diagnostic; too big refused.
+    #[test]
+    fn load_file_cases() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = dir.path().join("good.yaml");
+        std::fs::write(&good, POLICY_B).unwrap();
+        assert_eq!(
+            load_file(&good).unwrap().thresholds.ai.block.to_bits(),
+            8.0f64.to_bits()
+        );
+
+        let missing = dir.path().join("missing.yaml");
+        assert!(matches!(load_file(&missing), Err(Error::Read { .. })));
+
+        let latin1 = dir.path().join("latin1.yaml");
+        std::fs::write(&latin1, b"version: 1\n# caf\xe9\n").unwrap();
+        let Err(Error::Invalid { diagnostics, .. }) = load_file(&latin1) else {
+            panic!("expected Invalid");
+        };
+        assert_eq!((diagnostics[0].line, diagnostics[0].column), (2, 6));
+
+        let big = dir.path().join("big.yaml");
+        std::fs::write(&big, vec![b'#'; MAX_POLICY_BYTES + 1]).unwrap();
+        assert!(matches!(load_file(&big), Err(Error::TooLarge { .. })));
+    }
 }

@@ -16,6 +16,7 @@ mod prune;
 mod raw;
 mod schema;
 mod validate;
+mod words;
 mod yaml;
 
 use std::collections::BTreeMap;
@@ -337,7 +338,6 @@ fn problems(count: usize) -> String {
         format!("{count} problems")
     }
 }
-
 
 #[cfg(test)]
 mod tests;

@@ -12,15 +12,11 @@ use super::raw::RawPolicy;
 
 /// The schema as a JSON value, generated once.
 static SCHEMA: LazyLock<Value> = LazyLock::new(|| {
-    let mut schema = SchemaSettings::draft2020_12()
+    SchemaSettings::draft2020_12()
         .for_deserialize()
         .into_generator()
-        .into_root_schema_for::<RawPolicy>();
-    schema.insert(
-        "$id".to_owned(),
-        "https://blastgate.dev/schema/policy-v1.json".into(),
-    );
-    schema.to_value()
+        .into_root_schema_for::<RawPolicy>()
+        .to_value()
 });
 
 /// The policy format's JSON Schema, pretty-printed, with a trailing newline.

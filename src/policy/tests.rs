@@ -196,6 +196,7 @@ fn each_problem_is_located() {
         // Unknown keys.
         (format!("{m}tierz: []\n"), "unknown key `tierz` at the top level (did you mean `tiers`?)", 5, 1),
         (format!("{m}weights:\n  lines-add: 1\n"), "did you mean `lines-added`", 6, 3),
+        (m.replace("block: 400", "blok: 400"), "unknown key `blok` in `thresholds.ai`", 3, 20),
         // Semantics.
         ("thresholds:\n  ai: {review: 1, block: 2}\n  human: {block: 3}\n".into(), "missing `version`", 1, 1),
         (m.replace("version: 1", "version: 2"), "unsupported `version: 2`", 1, 10),

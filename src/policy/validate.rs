@@ -15,6 +15,7 @@ use crate::signal::Signal;
 use crate::vocabulary::Decision;
 
 use super::raw::{RawPolicy, RawRule, RawThreshold, RawThresholds, RawTier};
+use super::words::{did_you_mean, is_kebab_case};
 use super::{
     Diagnostic, Limits, Policy, ProvenancePolicy, Rule, Senior, Source, Threshold, Thresholds,
     Tier, Unattributed,
@@ -427,43 +428,4 @@ impl Checker<'_> {
         }
         seniors
     }
-}
-
-/// `policy-edit`, `ci2-change`: lowercase ASCII words joined by single hyphens.
-fn is_kebab_case(id: &str) -> bool {
-    !id.is_empty()
-        && id.split('-').all(|word| {
-            !word.is_empty()
-                && word
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
-}
-
-/// The candidate closest to `word`, if it is close enough to be a likely typo.
-pub(crate) fn did_you_mean<'c>(
-    word: &str,
-    candidates: impl Iterator<Item = &'c str>,
-) -> Option<&'c str> {
-    let limit = (word.chars().count() / 3).max(1);
-    candidates
-        .map(|candidate| (edit_distance(word, candidate), candidate))
-        .filter(|&(distance, _)| distance <= limit)
-        .min_by_key(|&(distance, _)| distance)
-        .map(|(_, candidate)| candidate)
-}
-
-/// Levenshtein distance over characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitute = previous[j] + usize::from(ca != *cb);
-            current.push(substitute.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
-    }
-    previous[b.len()]
 }
