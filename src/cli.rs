@@ -160,12 +160,18 @@ fn check(dir: &Path, args: CheckArgs) -> anyhow::Result<Exit> {
     } else if let Some(source) = args.diff {
         Target::DiffText(source)
     } else {
-        Target::Range { base: args.base, head: args.head }
+        Target::Range {
+            base: args.base,
+            head: args.head,
+        }
     };
     let env = |key: &str| std::env::var(key).ok();
     let evaluation = gate::check(dir, &target, &args.judging.into(), &env)?;
     let style = style(&args.output);
-    emit(&args.output, &report::check(&evaluation, args.output.format, style))?;
+    emit(
+        &args.output,
+        &report::check(&evaluation, args.output.format, style),
+    )?;
     Ok(evaluation.exit())
 }
 
@@ -176,7 +182,10 @@ fn pre_push(dir: &Path, args: PrePushArgs) -> anyhow::Result<Exit> {
         .context("reading the pre-push ref list from standard input")?;
     let outcome = gate::pre_push(dir, &args.remote, &input, &args.judging.into())?;
     let style = style(&args.output);
-    emit(&args.output, &report::push(&outcome, args.output.format, style))?;
+    emit(
+        &args.output,
+        &report::push(&outcome, args.output.format, style),
+    )?;
     Ok(Exit::for_decision(outcome.decision()))
 }
 
@@ -188,7 +197,11 @@ fn policy_command(dir: &Path, command: PolicyCommand) -> anyhow::Result<Exit> {
                 None => repository_root(dir)?.join(policy::FILE_NAME),
             };
             let policy = policy::load_file(&path)?;
-            write_stdout(&format!("ok: {} is a valid policy (sha256 {})\n", path.display(), policy.sha256))?;
+            write_stdout(&format!(
+                "ok: {} is a valid policy (sha256 {})\n",
+                path.display(),
+                policy.sha256
+            ))?;
             Ok(Exit::Allow)
         }
         PolicyCommand::Init { template } => {
@@ -252,7 +265,9 @@ fn style(output: &OutputArgs) -> Style {
                 && std::env::var("TERM").map_or(true, |term| term != "dumb")
         }
     };
-    Style { color: color && output.format == Format::Text }
+    Style {
+        color: color && output.format == Format::Text,
+    }
 }
 
 fn emit(output: &OutputArgs, text: &str) -> anyhow::Result<()> {
@@ -260,7 +275,8 @@ fn emit(output: &OutputArgs, text: &str) -> anyhow::Result<()> {
         return Ok(());
     }
     match &output.output {
-        Some(path) => std::fs::write(path, text).with_context(|| format!("writing the report to {}", path.display())),
+        Some(path) => std::fs::write(path, text)
+            .with_context(|| format!("writing the report to {}", path.display())),
         None => write_stdout(text),
     }
 }
@@ -269,14 +285,22 @@ fn emit(output: &OutputArgs, text: &str) -> anyhow::Result<()> {
 /// carries the decision, so a gate never turns into a pass by being piped.
 fn write_stdout(text: &str) -> anyhow::Result<()> {
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
-        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => Err(error).context("writing the report"),
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(error).context("writing the report")
+        }
         _ => Ok(()),
     }
 }
 
 /// Prints an error on stderr: one line, plus one line per policy diagnostic.
-#[allow(clippy::disallowed_macros, reason = "the edge is where errors are shown")]
+#[allow(
+    clippy::disallowed_macros,
+    reason = "the edge is where errors are shown"
+)]
 fn report_error(error: &anyhow::Error) {
     eprintln!("error: {error}");
     if let Some(policy::Error::Invalid { diagnostics, .. }) = find_policy_error(error) {
@@ -288,11 +312,11 @@ fn report_error(error: &anyhow::Error) {
 
 fn find_policy_error(error: &anyhow::Error) -> Option<&policy::Error> {
     error.chain().find_map(|cause| {
-        cause
-            .downcast_ref::<policy::Error>()
-            .or_else(|| match cause.downcast_ref::<gate::Error>() {
+        cause.downcast_ref::<policy::Error>().or_else(|| {
+            match cause.downcast_ref::<gate::Error>() {
                 Some(gate::Error::Policy(inner)) => Some(inner),
                 _ => None,
-            })
+            }
+        })
     })
 }

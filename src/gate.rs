@@ -1,6 +1,7 @@
 //! The orchestrator: build the change, load the policy from the base, then run the stages in
 //! order. `check` and `pre-push` differ only in how they build their change sets.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use git2::{Oid, Repository};
@@ -78,11 +79,18 @@ pub struct Judging {
 }
 
 /// Judges one change for `blastgate check`.
-pub fn check(dir: &Path, target: &Target, judging: &Judging, env: Env<'_>) -> Result<Evaluation, Error> {
+pub fn check(
+    dir: &Path,
+    target: &Target,
+    judging: &Judging,
+    env: Env<'_>,
+) -> Result<Evaluation, Error> {
     if let Target::DiffText(source) = target {
         // Diff text needs no repository; when there is one, its HEAD holds the policy.
         let repo = diff::open(dir).ok();
-        let head = repo.as_ref().and_then(|repo| diff::resolve_commit(repo, "HEAD").ok());
+        let head = repo
+            .as_ref()
+            .and_then(|repo| diff::resolve_commit(repo, "HEAD").ok());
         let policy = load_policy(repo.as_ref(), head, judging)?;
         let change = diff::text(source)?;
         return Ok(evaluate(change, policy, judging.declared));
@@ -130,23 +138,38 @@ fn range(
     let merge_base = diff::merge_base(repo, base_oid, head_oid, &choice.spec)?;
     let mut reason = choice.reason;
     if merge_base != base_oid {
-        reason.push_str(&format!("; diffed from the merge-base {}", diff::short(merge_base)));
+        let _ = write!(
+            reason,
+            "; diffed from the merge-base {}",
+            diff::short(merge_base)
+        );
     }
     // The policy comes from the base the change is going into, never from the change itself.
     let policy = load_policy(Some(repo), Some(base_oid), judging)?;
     let base_end = End {
-        revision: Revision { spec: choice.spec, commit: merge_base.to_string(), reason },
+        revision: Revision {
+            spec: choice.spec,
+            commit: merge_base.to_string(),
+            reason,
+        },
         oid: Some(merge_base),
     };
     let head_end = End {
         revision: Revision {
             spec: head.to_string(),
             commit: head_oid.to_string(),
-            reason: "given with --head".to_string(),
+            reason: "the head of the range".to_string(),
         },
         oid: Some(head_oid),
     };
-    let mut change = diff::range(repo, &base_end, &head_end, &[], Origin::Range, &read_options(&policy))?;
+    let mut change = diff::range(
+        repo,
+        &base_end,
+        &head_end,
+        &[],
+        Origin::Range,
+        &read_options(&policy),
+    )?;
     change.branch = branch_name(repo, head, env);
     Ok((change, policy))
 }
@@ -155,7 +178,13 @@ fn branch_name(repo: &Repository, head: &str, env: Env<'_>) -> Option<String> {
     env("GITHUB_HEAD_REF")
         .or_else(|| env("CI_MERGE_REQUEST_SOURCE_BRANCH_NAME"))
         .filter(|name| !name.is_empty())
-        .or_else(|| if head == "HEAD" { diff::current_branch(repo) } else { Some(head.to_string()) })
+        .or_else(|| {
+            if head == "HEAD" {
+                diff::current_branch(repo)
+            } else {
+                Some(head.to_string())
+            }
+        })
 }
 
 /// One pushed ref and what became of it.
@@ -200,20 +229,44 @@ impl PushOutcome {
 }
 
 /// Judges each ref of a push (git's pre-push protocol on `input`); worst decision wins.
-pub fn pre_push(dir: &Path, remote: &str, input: &str, judging: &Judging) -> Result<PushOutcome, Error> {
+pub fn pre_push(
+    dir: &Path,
+    remote: &str,
+    input: &str,
+    judging: &Judging,
+) -> Result<PushOutcome, Error> {
     let repo = diff::open(dir)?;
     let mut outcome = PushOutcome::default();
     for pushed in diff::parse_push(input)? {
         match diff::plan_push(&repo, remote, pushed)? {
-            PushPlan::Nothing { pushed, why } => outcome.refs.push(RefOutcome::Nothing { pushed, why }),
-            PushPlan::Check { pushed, base, head, exclude } => {
+            PushPlan::Nothing { pushed, why } => {
+                outcome.refs.push(RefOutcome::Nothing { pushed, why });
+            }
+            PushPlan::Check {
+                pushed,
+                base,
+                head,
+                exclude,
+            } => {
                 let policy = load_policy(Some(&repo), base.oid, judging)?;
                 let origin = Origin::Push {
                     local_ref: pushed.local_ref.clone(),
                     remote_ref: pushed.remote_ref.clone(),
                 };
-                let mut change = diff::range(&repo, &base, &head, &exclude, origin, &read_options(&policy))?;
-                change.branch = Some(pushed.local_ref.trim_start_matches("refs/heads/").to_string());
+                let mut change = diff::range(
+                    &repo,
+                    &base,
+                    &head,
+                    &exclude,
+                    origin,
+                    &read_options(&policy),
+                )?;
+                change.branch = Some(
+                    pushed
+                        .local_ref
+                        .trim_start_matches("refs/heads/")
+                        .to_string(),
+                );
                 let evaluation = Box::new(evaluate(change, policy, judging.declared));
                 outcome.refs.push(RefOutcome::Judged { pushed, evaluation });
             }
@@ -242,10 +295,21 @@ pub fn evaluate(change: ChangeSet, policy: Policy, declared: Option<bool>) -> Ev
     );
     let score = score::score(&facts, &policy);
     let verdict = decide::decide(&score, &provenance, &policy);
-    Evaluation { change, policy, provenance, facts, score, verdict }
+    Evaluation {
+        change,
+        policy,
+        provenance,
+        facts,
+        score,
+        verdict,
+    }
 }
 
-fn load_policy(repo: Option<&Repository>, base: Option<Oid>, judging: &Judging) -> Result<Policy, Error> {
+fn load_policy(
+    repo: Option<&Repository>,
+    base: Option<Oid>,
+    judging: &Judging,
+) -> Result<Policy, Error> {
     if let Some(path) = &judging.policy_file {
         return Ok(policy::load_file(path)?);
     }
@@ -260,7 +324,10 @@ fn read_options(policy: &Policy) -> ReadOptions {
         files: diff::FileOptions {
             max_file_bytes: policy.limits.max_file_bytes,
         },
-        notes_refs: provenance::NOTES_REFS.iter().map(|r| (*r).to_string()).collect(),
+        notes_refs: provenance::NOTES_REFS
+            .iter()
+            .map(|r| (*r).to_string())
+            .collect(),
         ..ReadOptions::default()
     }
 }

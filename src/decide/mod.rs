@@ -84,7 +84,10 @@ pub fn decide(score: &Score, provenance: &Provenance, policy: &Policy) -> Verdic
             number(threshold.block)
         ));
     }
-    for hit in rule_hits.iter().filter(|hit| hit.decision == Decision::Block) {
+    for hit in rule_hits
+        .iter()
+        .filter(|hit| hit.decision == Decision::Block)
+    {
         decision = Decision::Block;
         reasons.push(format!("rule `{}` blocks: {}", hit.rule, hit.reason));
     }
@@ -99,7 +102,10 @@ pub fn decide(score: &Score, provenance: &Provenance, policy: &Policy) -> Verdic
                 number(review)
             ));
         }
-        for hit in rule_hits.iter().filter(|hit| hit.decision == Decision::Review) {
+        for hit in rule_hits
+            .iter()
+            .filter(|hit| hit.decision == Decision::Review)
+        {
             decision = Decision::Review;
             reasons.push(format!("rule `{}` needs review: {}", hit.rule, hit.reason));
         }
@@ -121,8 +127,12 @@ pub fn decide(score: &Score, provenance: &Provenance, policy: &Policy) -> Verdic
 fn who(authorship: Authorship, treated_as_ai: bool) -> String {
     match (authorship, treated_as_ai) {
         (Authorship::Ai, _) => "AI-assisted changes".to_string(),
-        (Authorship::Unknown, true) => "unattributed changes (treated as AI-assisted by the policy)".to_string(),
-        (Authorship::Unknown, false) => "unattributed changes (treated as human by the policy)".to_string(),
+        (Authorship::Unknown, true) => {
+            "unattributed changes (treated as AI-assisted by the policy)".to_string()
+        }
+        (Authorship::Unknown, false) => {
+            "unattributed changes (treated as human by the policy)".to_string()
+        }
         (Authorship::Human, _) => "human changes".to_string(),
         (Authorship::Automation, _) => "automation (judged as human changes)".to_string(),
     }
@@ -150,7 +160,11 @@ fn rule_hits(score: &Score, authorship: Authorship, policy: &Policy) -> Vec<Rule
         .iter()
         .filter_map(|rule| {
             let hit = score.contributions.iter().find(|contribution| {
-                rule.matches(contribution.signal, contribution.file.as_deref(), authorship)
+                rule.matches(
+                    contribution.signal,
+                    contribution.file.as_deref(),
+                    authorship,
+                )
             })?;
             Some(RuleHit {
                 rule: rule.id.clone(),
@@ -180,8 +194,15 @@ fn next_steps(
                     number(total)
                 ));
             }
-            for hit in rule_hits.iter().filter(|hit| hit.decision == Decision::Block) {
-                let file = hit.file.as_deref().map(|f| format!(" in {f}")).unwrap_or_default();
+            for hit in rule_hits
+                .iter()
+                .filter(|hit| hit.decision == Decision::Block)
+            {
+                let file = hit
+                    .file
+                    .as_deref()
+                    .map(|f| format!(" in {f}"))
+                    .unwrap_or_default();
                 steps.push(format!(
                     "remove what triggers rule `{}` ({}{file}); a sign-off cannot override a block",
                     hit.rule, hit.signal

@@ -77,14 +77,15 @@ fn github(env: Env<'_>) -> Result<Option<BaseChoice>, Error> {
                         ),
                     }));
                 }
-                Some(_) => {} // a new branch's first push: fall through to the base ref / default branch
                 None if event != "push" => {
                     return Err(Error::CiPayload {
                         path,
                         message: format!("`{event}` event has no `{pointer}`"),
                     });
                 }
-                None => {}
+                // A zero sha is a new branch's first push; a push payload without `before`
+                // is odd but harmless: fall through to the base ref / default branch.
+                _ => {}
             }
         }
     }
@@ -191,7 +192,7 @@ mod tests {
         assert_eq!(gitlab(&env), None);
     }
 
-    /// Without the event payload, GITHUB_BASE_REF names the branch on the default remote.
+    /// Without the event payload, `GITHUB_BASE_REF` names the branch on the default remote.
     #[test]
     fn github_base_ref_without_payload() {
         let env = env_of(&[("GITHUB_ACTIONS", "true"), ("GITHUB_BASE_REF", "main")]);

@@ -4,6 +4,8 @@
 //! kept readable by escaping each invalid byte as `\ooo` (git's own quoting), and the file
 //! is flagged so the change is judged as an oddity instead of being skipped.
 
+use std::fmt::Write as _;
+
 use serde::Serialize;
 
 /// Object id of a blob or commit, as lowercase hex. May be abbreviated when it comes from
@@ -206,14 +208,23 @@ impl FileChange {
         matches!((self.old_mode, self.new_mode), (Some(old), Some(new)) if old != new)
     }
 
-    /// First line number on the new side touched by the change, for locating findings.
+    /// First line on the new side touched by the change, for locating findings: the first
+    /// added line, or where the first removal happened. `None` for deleted files and for
+    /// changes without hunks (nothing on the new side to point at).
     #[must_use]
     pub fn first_changed_line(&self) -> Option<u32> {
+        if self.status == FileStatus::Deleted {
+            return None;
+        }
         self.hunks.iter().find_map(|hunk| {
+            let mut next_new = hunk.new_start;
             hunk.lines.iter().find_map(|line| match line.kind {
                 LineKind::Added => line.new_line,
-                LineKind::Removed => Some(hunk.new_start.max(1)),
-                LineKind::Context => None,
+                LineKind::Removed => Some(next_new.max(1)),
+                LineKind::Context => {
+                    next_new = line.new_line.map_or(next_new + 1, |n| n + 1);
+                    None
+                }
             })
         })
     }
@@ -331,7 +342,7 @@ pub fn escape_path(bytes: &[u8]) -> (String, bool) {
         text.push_str(chunk.valid());
         for byte in chunk.invalid() {
             escaped = true;
-            text.push_str(&format!("\\{byte:03o}"));
+            let _ = write!(text, "\\{byte:03o}");
         }
     }
     (text, escaped)

@@ -47,6 +47,9 @@ pub struct End {
 
 /// Reads `base..head`: files changed between the two trees and the commits on `head` that are
 /// neither on `base` nor on any of `exclude` (commits the remote already has).
+///
+/// # Panics
+/// When `head.oid` is `None`: a head is always a commit (only a base can be the empty tree).
 pub fn range(
     repo: &Repository,
     base: &End,
@@ -98,12 +101,12 @@ pub fn staged(repo: &Repository, options: &ReadOptions) -> Result<ChangeSet, Err
             Some(&mut diff_options(options.files)),
         )
         .doing(|| "diffing the index against HEAD".to_string())?;
-    local_change(
+    Ok(local_change(
         repo,
         Origin::Staged,
         from_git::convert(&mut diff)?,
         head_tree.is_none(),
-    )
+    ))
 }
 
 /// Reads the working tree (tracked changes and untracked, not ignored, files) against `HEAD`.
@@ -119,12 +122,12 @@ pub fn worktree(repo: &Repository, options: &ReadOptions) -> Result<ChangeSet, E
     let mut diff = repo
         .diff_tree_to_workdir_with_index(head_tree.as_ref(), Some(&mut opts))
         .doing(|| "diffing the working tree against HEAD".to_string())?;
-    local_change(
+    Ok(local_change(
         repo,
         Origin::Worktree,
         from_git::convert(&mut diff)?,
         head_tree.is_none(),
-    )
+    ))
 }
 
 /// Reads unified-diff text from a file, or from standard input when `source` is `-`.
@@ -157,13 +160,13 @@ fn local_change(
     origin: Origin,
     files: Vec<super::model::FileChange>,
     unborn: bool,
-) -> Result<ChangeSet, Error> {
+) -> ChangeSet {
     let mut notes = Vec::new();
     if unborn {
         notes.push("HEAD has no commits yet: compared against the empty tree".to_string());
     }
     let head = repo.head().ok().and_then(|head| head.target());
-    Ok(ChangeSet {
+    ChangeSet {
         origin,
         base: head.map(|oid| Revision {
             spec: "HEAD".to_string(),
@@ -175,7 +178,7 @@ fn local_change(
         files,
         commits: Vec::new(),
         notes,
-    })
+    }
 }
 
 fn require_worktree(repo: &Repository, what: &'static str) -> Result<(), Error> {

@@ -89,6 +89,7 @@ pub fn current_branch(repo: &Repository) -> Option<String> {
 }
 
 /// The first 12 hex digits of an id, as reports show it.
+#[must_use]
 pub fn short(oid: Oid) -> String {
     oid.to_string()[..12].to_string()
 }

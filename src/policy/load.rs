@@ -12,7 +12,7 @@ use crate::signal::Signal;
 use super::raw::RawPolicy;
 use super::validate::{Origin, validate};
 use super::yaml::{self, Node};
-use super::{Diagnostic, Error, FILE_NAME, MAX_POLICY_BYTES, Policy, Source, keys};
+use super::{Diagnostic, Error, FILE_NAME, MAX_POLICY_BYTES, Policy, Source, keys, prune};
 
 /// Names of the built-in templates.
 pub const TEMPLATES: &[&str] = &["default", "strict"];
@@ -254,7 +254,7 @@ mod tests {
             }
         );
         assert_eq!(policy.sha256, sha256_hex(POLICY_A.as_bytes()));
-        let short = &base.to_string()[..7];
+        let short = &base.to_string()[..12];
         assert_eq!(
             policy.source.to_string(),
             format!(".blastgate.yaml at {short}")
@@ -292,7 +292,7 @@ mod tests {
         };
         assert_eq!(
             source_name,
-            format!("{}:.blastgate.yaml", &base.to_string()[..7])
+            format!("{}:.blastgate.yaml", &base.to_string()[..12])
         );
         assert_eq!(diagnostics.len(), 2, "{diagnostics:#?}");
         assert!(

@@ -57,7 +57,10 @@ struct ThresholdJson {
 
 impl From<&Threshold> for ThresholdJson {
     fn from(threshold: &Threshold) -> Self {
-        Self { review: threshold.review, block: threshold.block }
+        Self {
+            review: threshold.review,
+            block: threshold.block,
+        }
     }
 }
 
@@ -98,7 +101,14 @@ struct Finding<'a> {
 }
 
 fn body(evaluation: &Evaluation) -> Body<'_> {
-    let Evaluation { change, policy, provenance, score, verdict, .. } = evaluation;
+    let Evaluation {
+        change,
+        policy,
+        provenance,
+        score,
+        verdict,
+        ..
+    } = evaluation;
     Body {
         decision: verdict.decision,
         exit_code: evaluation.exit().code(),
@@ -115,7 +125,10 @@ fn body(evaluation: &Evaluation) -> Body<'_> {
             evidence: &provenance.evidence,
             reasons: &provenance.reasons,
         },
-        policy: PolicyJson { source: policy.source.to_string(), sha256: policy.sha256.clone() },
+        policy: PolicyJson {
+            source: policy.source.to_string(),
+            sha256: policy.sha256.clone(),
+        },
         origin: &change.origin,
         base: change.base.as_ref(),
         head: change.head.as_ref(),
@@ -152,7 +165,11 @@ fn body(evaluation: &Evaluation) -> Body<'_> {
 }
 
 pub(super) fn check(evaluation: &Evaluation) -> String {
-    to_json(&CheckReport { schema_version: SCHEMA_VERSION, kind: "check", body: body(evaluation) })
+    to_json(&CheckReport {
+        schema_version: SCHEMA_VERSION,
+        kind: "check",
+        body: body(evaluation),
+    })
 }
 
 #[derive(Serialize)]

@@ -29,13 +29,23 @@ pub(super) fn push(outcome: &PushOutcome, style: Style) -> String {
                 let _ = writeln!(out, "{}: nothing to check: {why}", pushed.remote_ref);
             }
             RefOutcome::Judged { pushed, evaluation } => {
-                write_evaluation(&mut out, evaluation, style, &format!("{}: ", pushed.remote_ref));
+                write_evaluation(
+                    &mut out,
+                    evaluation,
+                    style,
+                    &format!("{}: ", pushed.remote_ref),
+                );
             }
         }
     }
     if outcome.refs.len() > 1 {
         let decision = outcome.decision();
-        let _ = writeln!(out, "push: {} (worst of {} refs)", paint(decision, style), outcome.refs.len());
+        let _ = writeln!(
+            out,
+            "push: {} (worst of {} refs)",
+            paint(decision, style),
+            outcome.refs.len()
+        );
     }
     out
 }
@@ -53,15 +63,28 @@ fn paint(decision: Decision, style: Style) -> String {
 }
 
 fn dim(text: &str, style: Style) -> String {
-    if style.color { text.dimmed().to_string() } else { text.to_string() }
+    if style.color {
+        text.dimmed().to_string()
+    } else {
+        text.to_string()
+    }
 }
 
 fn write_evaluation(out: &mut String, evaluation: &Evaluation, style: Style, prefix: &str) {
-    let Evaluation { change, verdict, score, .. } = evaluation;
+    let Evaluation {
+        change,
+        verdict,
+        score,
+        ..
+    } = evaluation;
     let decision = verdict.decision;
     let files = change.files.len();
     if files == 0 {
-        let _ = writeln!(out, "{prefix}{}: nothing to check: the change has no files", paint(decision, style));
+        let _ = writeln!(
+            out,
+            "{prefix}{}: nothing to check: the change has no files",
+            paint(decision, style)
+        );
         return;
     }
     let summary = format!(
@@ -71,8 +94,16 @@ fn write_evaluation(out: &mut String, evaluation: &Evaluation, style: Style, pre
         if files == 1 { "" } else { "s" }
     );
     if decision == Decision::Allow && verdict.rule_hits.is_empty() {
-        let reason = verdict.reasons.first().map(String::as_str).unwrap_or_default();
-        let _ = writeln!(out, "{prefix}{} · {summary}: {reason}", paint(decision, style));
+        let reason = verdict
+            .reasons
+            .first()
+            .map(String::as_str)
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{prefix}{} · {summary}: {reason}",
+            paint(decision, style)
+        );
         return;
     }
     let _ = writeln!(out, "{prefix}{} · {summary}", paint(decision, style));
@@ -105,22 +136,38 @@ fn who(evaluation: &Evaluation) -> String {
 }
 
 fn section(out: &mut String, title: &str, style: Style) {
-    let title = if style.color { title.bold().to_string() } else { title.to_string() };
+    let title = if style.color {
+        title.bold().to_string()
+    } else {
+        title.to_string()
+    };
     let _ = writeln!(out, "{title}");
 }
 
 fn write_context(out: &mut String, evaluation: &Evaluation, style: Style) {
     let change = &evaluation.change;
     let revision = |label: &str, revision: &Revision| {
-        let commit = if revision.commit.is_empty() { "empty tree" } else { &revision.commit[..revision.commit.len().min(12)] };
-        format!("  {label:<7}{} {commit} {}", revision.spec, dim(&format!("({})", revision.reason), style))
+        let commit = if revision.commit.is_empty() {
+            "empty tree"
+        } else {
+            &revision.commit[..revision.commit.len().min(12)]
+        };
+        format!(
+            "  {label:<7}{} {commit} {}",
+            revision.spec,
+            dim(&format!("({})", revision.reason), style)
+        )
     };
     match &change.origin {
         Origin::DiffText { source } => {
             let _ = writeln!(out, "  {:<7}unified diff from {source}", "change");
         }
         Origin::Staged | Origin::Worktree => {
-            let what = if change.origin == Origin::Staged { "staged changes" } else { "working tree" };
+            let what = if change.origin == Origin::Staged {
+                "staged changes"
+            } else {
+                "working tree"
+            };
             let _ = writeln!(out, "  {:<7}{what} against HEAD", "change");
         }
         Origin::Range | Origin::Push { .. } => {
@@ -128,12 +175,27 @@ fn write_context(out: &mut String, evaluation: &Evaluation, style: Style) {
                 let _ = writeln!(out, "{}", revision("base", base));
             }
             if let Some(head) = &change.head {
-                let _ = writeln!(out, "  {:<7}{} {}", "head", head.spec, &head.commit[..head.commit.len().min(12)]);
+                let _ = writeln!(
+                    out,
+                    "  {:<7}{} {}",
+                    "head",
+                    head.spec,
+                    &head.commit[..head.commit.len().min(12)]
+                );
             }
         }
     }
     let policy = &evaluation.policy;
-    let _ = writeln!(out, "  {:<7}{} {}", "policy", policy.source, dim(&format!("sha256 {}", &policy.sha256[..policy.sha256.len().min(16)]), style));
+    let _ = writeln!(
+        out,
+        "  {:<7}{} {}",
+        "policy",
+        policy.source,
+        dim(
+            &format!("sha256 {}", &policy.sha256[..policy.sha256.len().min(16)]),
+            style
+        )
+    );
 }
 
 fn write_evidence(out: &mut String, evaluation: &Evaluation, style: Style) {
@@ -146,29 +208,56 @@ fn write_evidence(out: &mut String, evaluation: &Evaluation, style: Style) {
         let _ = writeln!(out, "  • {reason}");
     }
     for evidence in provenance.evidence.iter().take(8) {
-        let commit = evidence.commit.as_deref().map_or("branch", |id| &id[..id.len().min(12)]);
-        let counted = if evidence.counted { "" } else { ", not counted" };
+        let commit = evidence
+            .commit
+            .as_deref()
+            .map_or("branch", |id| &id[..id.len().min(12)]);
+        let counted = if evidence.counted {
+            ""
+        } else {
+            ", not counted"
+        };
         let _ = writeln!(
             out,
             "  {commit} {}: {} {}",
             evidence.field.as_str(),
             evidence.marker,
-            dim(&format!("({}, {:?}{counted})", evidence.tool, evidence.confidence).to_lowercase(), style)
+            dim(
+                &format!("({}, {:?}{counted})", evidence.tool, evidence.confidence).to_lowercase(),
+                style
+            )
         );
     }
     if provenance.evidence.len() > 8 {
-        let _ = writeln!(out, "  … {} more in --format json", provenance.evidence.len() - 8);
+        let _ = writeln!(
+            out,
+            "  … {} more in --format json",
+            provenance.evidence.len() - 8
+        );
     }
 }
 
+/// Findings worth a line: the largest ones, up to [`MAX_FINDINGS`], leaving out those under
+/// 1% of the total (they are summed in one line; the JSON report lists every one).
 fn write_points(out: &mut String, evaluation: &Evaluation, style: Style) {
-    let scoring: Vec<_> = evaluation.score.contributions.iter().filter(|c| c.points > 0.0).collect();
+    let total = evaluation.score.total;
+    let scoring: Vec<_> = evaluation
+        .score
+        .contributions
+        .iter()
+        .filter(|c| c.points > 0.0)
+        .collect();
     if scoring.is_empty() {
         return;
     }
     section(out, "points", style);
-    let width = scoring.iter().take(MAX_FINDINGS).map(|c| c.signal.id().len()).max().unwrap_or(0);
-    for contribution in scoring.iter().take(MAX_FINDINGS) {
+    let shown: Vec<_> = scoring
+        .iter()
+        .take(MAX_FINDINGS)
+        .take_while(|c| c.points >= total * 0.01)
+        .collect();
+    let width = shown.iter().map(|c| c.signal.id().len()).max().unwrap_or(0);
+    for contribution in &shown {
         let location = match (&contribution.file, contribution.line) {
             (Some(file), Some(line)) => format!("{file}:{line}"),
             (Some(file), None) => file.clone(),
@@ -183,8 +272,14 @@ fn write_points(out: &mut String, evaluation: &Evaluation, style: Style) {
             dim(&format!("[{}]", contribution.arithmetic), style),
         );
     }
-    if scoring.len() > MAX_FINDINGS {
-        let rest: f64 = scoring.iter().skip(MAX_FINDINGS).map(|c| c.points).sum();
-        let _ = writeln!(out, "  … {} more findings, {} points (see --format json)", scoring.len() - MAX_FINDINGS, number(rest));
+    if scoring.len() > shown.len() {
+        let rest: f64 = scoring.iter().skip(shown.len()).map(|c| c.points).sum();
+        let count = scoring.len() - shown.len();
+        let _ = writeln!(
+            out,
+            "  {:>8}  {count} smaller finding{} (--format json lists them)",
+            format!("+{}", number(rest)),
+            if count == 1 { "" } else { "s" }
+        );
     }
 }

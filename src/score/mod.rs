@@ -50,7 +50,10 @@ pub fn score(facts: &Facts, policy: &Policy) -> Score {
                 Some(path) => {
                     let tier = policy.tier(path);
                     tiers.insert(path.to_string(), tier.name.clone());
-                    (tier.multiplier, format!(" × {} ×{}", tier.name, number(tier.multiplier)))
+                    (
+                        tier.multiplier,
+                        format!(" × {} ×{}", tier.name, number(tier.multiplier)),
+                    )
                 }
                 None => (1.0, String::new()),
             };

@@ -1,6 +1,8 @@
 //! Bad input: a clear one-line error and exit 2, or a visible finding when the change itself is
 //! the oddity; never a silent allow, and nothing written to disk.
 
+use std::fmt::Write as _;
+
 use crate::support::{Repo, blastgate, lines, repo_with_base, run};
 
 /// Outside any repository: exit 2, one line naming the directory and what to do.
@@ -12,7 +14,11 @@ fn not_a_repository() {
     command.current_dir(dir.path());
     let result = run(command, None);
     assert_eq!(result.code, 2);
-    assert!(result.stderr.contains("not a git repository"), "{}", result.stderr);
+    assert!(
+        result.stderr.contains("not a git repository"),
+        "{}",
+        result.stderr
+    );
     assert_eq!(result.stderr.lines().count(), 1, "{}", result.stderr);
 }
 
@@ -23,7 +29,11 @@ fn unknown_revision() {
     let before = repo.disk_state();
     let result = blastgate(&repo, &["check", "--base", "no-such-branch"]);
     assert_eq!(result.code, 2);
-    assert!(result.stderr.contains("`no-such-branch`"), "{}", result.stderr);
+    assert!(
+        result.stderr.contains("`no-such-branch`"),
+        "{}",
+        result.stderr
+    );
     assert_eq!(result.stderr.lines().count(), 1);
     assert_eq!(before, repo.disk_state());
 }
@@ -50,7 +60,11 @@ fn unborn_head() {
     let repo = Repo::new();
     let result = blastgate(&repo, &["check", "--base", "HEAD"]);
     assert_eq!(result.code, 2);
-    assert!(result.stderr.contains("no commits yet"), "{}", result.stderr);
+    assert!(
+        result.stderr.contains("no commits yet"),
+        "{}",
+        result.stderr
+    );
 }
 
 /// An empty range is allowed with "nothing to check".
@@ -59,17 +73,28 @@ fn empty_range_has_nothing_to_check() {
     let repo = repo_with_base();
     let result = blastgate(&repo, &["check", "--base", "HEAD"]);
     assert_eq!(result.code, 0);
-    assert!(result.stdout.contains("nothing to check"), "{}", result.stdout);
+    assert!(
+        result.stdout.contains("nothing to check"),
+        "{}",
+        result.stdout
+    );
 }
 
 /// A malformed diff names the file and the line.
 #[test]
 fn malformed_unified_diff() {
     let repo = repo_with_base();
-    repo.write("bad.diff", "diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n-only one line\n");
+    repo.write(
+        "bad.diff",
+        "diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n-only one line\n",
+    );
     let result = blastgate(&repo, &["check", "--diff", "bad.diff"]);
     assert_eq!(result.code, 2, "{}{}", result.stdout, result.stderr);
-    assert!(result.stderr.contains("bad.diff: line"), "{}", result.stderr);
+    assert!(
+        result.stderr.contains("bad.diff: line"),
+        "{}",
+        result.stderr
+    );
     assert_eq!(result.stderr.lines().count(), 1, "{}", result.stderr);
 }
 
@@ -91,20 +116,44 @@ fn odd_files_are_findings() {
     repo.write(".blastgate.yaml", "version: 1\nthresholds:\n  ai: {review: 25, block: 400}\n  human: {block: 600}\nlimits:\n  max_file_bytes: 1000\n");
     repo.commit("Policy with a small size limit");
     repo.git(&["checkout", "-q", "-b", "odd"]);
-    repo.write("assets/logo.png", [0x89, b'P', b'N', b'G', 0, 1, 2, 3, 0, 0xff]);
+    repo.write(
+        "assets/logo.png",
+        [0x89, b'P', b'N', b'G', 0, 1, 2, 3, 0, 0xff],
+    );
     repo.write("data/big.txt", lines(200, "big"));
     std::os::unix::fs::symlink("../src/app.py", repo.path.join("docs/link.py")).expect("symlink");
-    let sha = repo.git(&["rev-parse", "HEAD"]);
-    repo.git(&["update-index", "--add", "--cacheinfo", &format!("160000,{sha},vendor/lib")]);
     let odd_name = std::ffi::OsStr::from_encoded_bytes_unchecked_safe(b"data/caf\xe9.txt");
     std::fs::write(repo.path.join(odd_name), "latin-1 name\n").expect("odd file");
-    repo.commit("Odd files");
+    repo.git(&["add", "-A"]);
+    // A gitlink has no directory in the work tree, so `add -A` would drop it: add it last.
+    let sha = repo.git(&["rev-parse", "HEAD"]);
+    repo.git(&[
+        "update-index",
+        "--add",
+        "--cacheinfo",
+        &format!("160000,{sha},vendor/lib"),
+    ]);
+    repo.git(&["commit", "-q", "-m", "Odd files"]);
 
     let result = blastgate(&repo, &["check", "--base", "main", "--format", "json"]);
-    assert!(matches!(result.code, 0 | 3), "{}{}", result.stdout, result.stderr);
+    assert!(
+        matches!(result.code, 0 | 3),
+        "{}{}",
+        result.stdout,
+        result.stderr
+    );
     let ids = finding_ids(&result.json());
-    for expected in ["binary-file", "oversized-file", "symlink-changed", "submodule-changed", "non-utf8-path"] {
-        assert!(ids.iter().any(|id| id == expected), "{expected} missing from {ids:?}");
+    for expected in [
+        "binary-file",
+        "oversized-file",
+        "symlink-changed",
+        "submodule-changed",
+        "non-utf8-path",
+    ] {
+        assert!(
+            ids.iter().any(|id| id == expected),
+            "{expected} missing from {ids:?}"
+        );
     }
     let paths = result.json()["files"].to_string();
     assert!(paths.contains("data/caf\\\\351.txt"), "{paths}");
@@ -132,18 +181,30 @@ fn policy_in_base(policy: &str) -> Repo {
     repo
 }
 
-/// A base policy with unknown keys and wrong types: every problem with file:line:column, exit 2.
+/// A base policy with unknown keys and wrong types: every problem with `file:line:column`, exit 2.
 #[test]
 fn invalid_policy_in_base() {
-    let repo = policy_in_base("version: 1\nthresholds:\n  ai: {review: 25, block: 400}\n  human: {block: 600}\nweigths: {}\nlimits:\n  max_file_bytez: 3\n");
+    let repo = policy_in_base(
+        "version: 1\nthresholds:\n  ai: {review: 25, block: 400}\n  human: {block: 600}\nweigths: {}\nlimits:\n  max_file_bytez: 3\n",
+    );
     let before = repo.disk_state();
     let result = blastgate(&repo, &["check", "--base", "main"]);
     assert_eq!(result.code, 2, "{}{}", result.stdout, result.stderr);
-    assert!(result.stderr.contains(".blastgate.yaml:5:1"), "{}", result.stderr);
-    assert!(result.stderr.contains(".blastgate.yaml:7:3"), "{}", result.stderr);
+    assert!(
+        result.stderr.contains(".blastgate.yaml:5:1"),
+        "{}",
+        result.stderr
+    );
+    assert!(
+        result.stderr.contains(".blastgate.yaml:7:3"),
+        "{}",
+        result.stderr
+    );
     assert_eq!(before, repo.disk_state());
 
-    let wrong_type = policy_in_base("version: 1\nthresholds:\n  ai: {review: lots, block: 400}\n  human: {block: 600}\n");
+    let wrong_type = policy_in_base(
+        "version: 1\nthresholds:\n  ai: {review: lots, block: 400}\n  human: {block: 600}\n",
+    );
     let result = blastgate(&wrong_type, &["check", "--base", "main"]);
     assert_eq!(result.code, 2, "{}{}", result.stdout, result.stderr);
     assert!(result.stderr.contains(":3:"), "{}", result.stderr);
@@ -152,15 +213,26 @@ fn invalid_policy_in_base() {
 /// A YAML alias bomb in the policy is rejected quickly with a location, not run out of memory.
 #[test]
 fn alias_bomb_policy_is_rejected() {
-    let mut bomb = String::from("version: 1\nthresholds:\n  ai: {review: 25, block: 400}\n  human: {block: 600}\nseniors: &a0\n  - {name: x, email: x@example.com}\n");
+    let mut bomb = String::from(
+        "version: 1\nthresholds:\n  ai: {review: 25, block: 400}\n  human: {block: 600}\nseniors: &a0\n  - {name: x, email: x@example.com}\n",
+    );
     for level in 1..10 {
         let prev = level - 1;
-        bomb.push_str(&format!("x{level}: &a{level} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"));
+        let aliases = vec![format!("*a{prev}"); 9].join(", ");
+        let _ = writeln!(bomb, "x{level}: &a{level} [{aliases}]");
     }
     let repo = policy_in_base(&bomb);
     let started = std::time::Instant::now();
     let result = blastgate(&repo, &["check", "--base", "main"]);
     assert_eq!(result.code, 2, "{}{}", result.stdout, result.stderr);
-    assert!(result.stderr.contains(".blastgate.yaml:"), "{}", result.stderr);
-    assert!(started.elapsed().as_secs() < 30, "took {:?}", started.elapsed());
+    assert!(
+        result.stderr.contains(".blastgate.yaml:"),
+        "{}",
+        result.stderr
+    );
+    assert!(
+        started.elapsed().as_secs() < 30,
+        "took {:?}",
+        started.elapsed()
+    );
 }

@@ -27,9 +27,21 @@ fn ai_change_over_review_line_needs_sign_off() {
     assert_eq!(report["decision"], "review");
     assert_eq!(report["exit_code"], 3);
     assert_eq!(report["provenance"]["ai_assisted"], true);
-    let evidence = report["provenance"]["evidence"].as_array().expect("evidence list");
-    assert!(evidence.iter().any(|e| e["field"] == "trailer" && e["counted"] == true), "{evidence:?}");
-    assert!(report["score"].as_f64().expect("score") >= report["thresholds"]["ai"]["review"].as_f64().expect("ai review"));
+    let evidence = report["provenance"]["evidence"]
+        .as_array()
+        .expect("evidence list");
+    assert!(
+        evidence
+            .iter()
+            .any(|e| e["field"] == "trailer" && e["counted"] == true),
+        "{evidence:?}"
+    );
+    assert!(
+        report["score"].as_f64().expect("score")
+            >= report["thresholds"]["ai"]["review"]
+                .as_f64()
+                .expect("ai review")
+    );
     let steps = report["next_steps"].to_string();
     assert!(steps.contains("sign-off"), "{steps}");
 }
@@ -50,7 +62,10 @@ fn same_change_by_a_human_is_allowed() {
 fn score_past_block_line_blocks() {
     let repo = repo_with_base();
     repo.git(&["checkout", "-q", "main"]);
-    repo.write(".blastgate.yaml", "version: 1\nthresholds:\n  ai: {review: 10, block: 20}\n  human: {block: 20}\n");
+    repo.write(
+        ".blastgate.yaml",
+        "version: 1\nthresholds:\n  ai: {review: 10, block: 20}\n  human: {block: 20}\n",
+    );
     repo.commit("Add policy");
     repo.git(&["checkout", "-q", "-b", "big"]);
     repo.write("src/big.py", lines(400, "big"));
@@ -58,7 +73,11 @@ fn score_past_block_line_blocks() {
     let run = blastgate(&repo, &["check", "--base", "main"]);
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     assert!(run.stdout.starts_with("block"), "{}", run.stdout);
-    assert!(run.stdout.contains("reached the block line 20"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("reached the block line 20"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("split the change"), "{}", run.stdout);
 }
 
@@ -89,18 +108,36 @@ fn block_rule_blocks_whoever_wrote_it() {
 fn policy_comes_from_the_base_not_from_the_change() {
     let repo = repo_with_base();
     repo.git(&["checkout", "-q", "main"]);
-    repo.write(".blastgate.yaml", "version: 1\nthresholds:\n  ai: {review: 5, block: 400}\n  human: {block: 600}\n");
+    repo.write(
+        ".blastgate.yaml",
+        "version: 1\nthresholds:\n  ai: {review: 5, block: 400}\n  human: {block: 600}\n",
+    );
     let base = repo.commit("Strict policy");
     repo.git(&["checkout", "-q", "-b", "sneaky"]);
-    repo.write(".blastgate.yaml", "version: 1\nthresholds:\n  ai: {review: 5000, block: 9000}\n  human: {block: 9000}\n");
+    repo.write(
+        ".blastgate.yaml",
+        "version: 1\nthresholds:\n  ai: {review: 5000, block: 9000}\n  human: {block: 9000}\n",
+    );
     repo.write("src/feature.py", lines(80, "f"));
     repo.commit(&format!("Relax the gate\n\n{CLAUDE_TRAILER}\n"));
     let run = blastgate(&repo, &["check", "--base", "main", "--format", "json"]);
     assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
     let report = run.json();
     assert_eq!(report["thresholds"]["ai"]["review"], 5.0);
-    assert!(report["policy"]["source"].as_str().expect("source").contains(&base[..12]), "{}", report["policy"]);
-    let ids: Vec<_> = report["findings"].as_array().expect("findings").iter().map(|f| f["id"].as_str().unwrap_or_default().to_string()).collect();
+    assert!(
+        report["policy"]["source"]
+            .as_str()
+            .expect("source")
+            .contains(&base[..12]),
+        "{}",
+        report["policy"]
+    );
+    let ids: Vec<_> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["id"].as_str().unwrap_or_default().to_string())
+        .collect();
     assert!(ids.contains(&"policy-changed".to_string()), "{ids:?}");
 }
 
@@ -132,7 +169,18 @@ fn declarations_and_evidence() {
     assert_eq!(declared.code, 3, "{}", declared.stdout);
 
     repo.commit(&format!("More\n\n{CLAUDE_TRAILER}\n"));
-    let denied = blastgate(&repo, &["check", "--base", "main", "--ai-assisted", "no", "--format", "json"]);
+    let denied = blastgate(
+        &repo,
+        &[
+            "check",
+            "--base",
+            "main",
+            "--ai-assisted",
+            "no",
+            "--format",
+            "json",
+        ],
+    );
     assert_eq!(denied.code, 3, "{}", denied.stdout);
     assert_eq!(denied.json()["provenance"]["authorship"], "ai");
 }
@@ -151,7 +199,10 @@ fn names_and_mentions_are_not_ai_evidence() {
     assert_eq!(run.code, 0, "{}", run.stdout);
     let report = run.json();
     assert_eq!(report["provenance"]["ai_assisted"], false);
-    assert_eq!(report["provenance"]["evidence"].as_array().map(Vec::len), Some(0));
+    assert_eq!(
+        report["provenance"]["evidence"].as_array().map(Vec::len),
+        Some(0)
+    );
 }
 
 /// Renames are found by similarity and reported with both paths.
@@ -179,10 +230,20 @@ fn merge_commit_is_judged_against_its_first_parent() {
     repo.write("docs/other.md", "other\n");
     repo.commit("Unrelated docs");
     repo.git(&["merge", "-q", "--no-ff", "topic", "-m", "Merge topic"]);
-    let run = blastgate(&repo, &["check", "--base", "HEAD^1", "--head", "HEAD", "--format", "json"]);
+    let run = blastgate(
+        &repo,
+        &[
+            "check", "--base", "HEAD^1", "--head", "HEAD", "--format", "json",
+        ],
+    );
     assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
     let report = run.json();
-    let paths: Vec<_> = report["files"].as_array().expect("files").iter().map(|f| f["path"].clone()).collect();
+    let paths: Vec<_> = report["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .map(|f| f["path"].clone())
+        .collect();
     assert_eq!(paths, [serde_json::json!("src/feature.py")]);
     assert_eq!(report["provenance"]["ai_assisted"], true);
 }

@@ -15,8 +15,15 @@ fn init_never_overwrites() {
     std::fs::write(&path, "# mine\n").expect("edit");
     let second = blastgate(&repo, &["policy", "init"]);
     assert_eq!(second.code, 2);
-    assert!(second.stderr.contains("already exists"), "{}", second.stderr);
-    assert_eq!(std::fs::read_to_string(&path).expect("still there"), "# mine\n");
+    assert!(
+        second.stderr.contains("already exists"),
+        "{}",
+        second.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("still there"),
+        "# mine\n"
+    );
 }
 
 /// `policy check` accepts the shipped templates and lists every problem of a bad file.
@@ -34,9 +41,17 @@ fn check_lists_every_problem() {
     );
     let result = blastgate(&repo, &["policy", "check", "bad.yaml"]);
     assert_eq!(result.code, 2, "{}", result.stderr);
-    let problems = result.stderr.lines().filter(|line| line.contains("bad.yaml:")).count();
+    let problems = result
+        .stderr
+        .lines()
+        .filter(|line| line.contains("bad.yaml:"))
+        .count();
     assert!(problems >= 3, "{}", result.stderr);
-    assert!(result.stderr.contains("lines-added"), "did-you-mean missing: {}", result.stderr);
+    assert!(
+        result.stderr.contains("lines-added"),
+        "did-you-mean missing: {}",
+        result.stderr
+    );
 }
 
 /// The committed schema is what `policy schema` prints.

@@ -9,14 +9,18 @@ fn scenario() -> crate::support::Repo {
     repo.write("src/feature.py", lines(200, "feature"));
     repo.write(".github/workflows/deploy.yml", "on: push\njobs: {}\n");
     repo.remove("docs/guide.md");
-    repo.commit(&format!("Add feature and deploy workflow\n\n{CLAUDE_TRAILER}\n"));
+    repo.commit(&format!(
+        "Add feature and deploy workflow\n\n{CLAUDE_TRAILER}\n"
+    ));
     repo
 }
 
 fn redact(text: &str) -> String {
     let sha = regex::Regex::new(r"[0-9a-f]{64}").expect("regex");
     let short = regex::Regex::new(r"sha256 [0-9a-f]{16}").expect("regex");
-    short.replace_all(&sha.replace_all(text, "[sha256]"), "sha256 [sha256]").into_owned()
+    short
+        .replace_all(&sha.replace_all(text, "[sha256]"), "sha256 [sha256]")
+        .into_owned()
 }
 
 /// The text report of an AI-assisted change that needs review.

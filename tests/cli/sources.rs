@@ -10,13 +10,32 @@ fn staged_changes_are_judged() {
     repo.write(".github/workflows/ci.yml", "on: push\njobs: {}\n");
     repo.git(&["add", ".github/workflows/ci.yml"]);
     repo.write("unstaged.txt", "not staged\n");
-    let run = blastgate(&repo, &["check", "--staged", "--ai-assisted", "yes", "--format", "json"]);
+    let run = blastgate(
+        &repo,
+        &[
+            "check",
+            "--staged",
+            "--ai-assisted",
+            "yes",
+            "--format",
+            "json",
+        ],
+    );
     assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
     let report = run.json();
     assert_eq!(report["origin"]["kind"], "staged");
-    let paths: Vec<_> = report["files"].as_array().expect("files").iter().map(|f| f["path"].clone()).collect();
+    let paths: Vec<_> = report["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .map(|f| f["path"].clone())
+        .collect();
     assert_eq!(paths, [serde_json::json!(".github/workflows/ci.yml")]);
-    assert!(report["rules"].to_string().contains("ci-changed"), "{}", report["rules"]);
+    assert!(
+        report["rules"].to_string().contains("ci-changed"),
+        "{}",
+        report["rules"]
+    );
 }
 
 /// `--worktree` includes untracked files: an assistant's new files count before `git add`.
@@ -30,7 +49,11 @@ fn worktree_includes_untracked_files() {
     let report = run.json();
     let files = report["files"].as_array().expect("files");
     assert_eq!(files.len(), 2, "{files:?}");
-    assert!(files.iter().any(|f| f["path"] == "src/new_module.py" && f["status"] == "added"));
+    assert!(
+        files
+            .iter()
+            .any(|f| f["path"] == "src/new_module.py" && f["status"] == "added")
+    );
 }
 
 /// `--diff FILE` and `--diff -` read `git diff` output, even outside any repository.
@@ -43,14 +66,36 @@ fn unified_diff_from_file_and_stdin() {
     let outside = tempfile::tempdir().expect("temp dir");
     std::fs::write(outside.path().join("change.diff"), &diff).expect("write diff");
 
-    let mut command = repo.blastgate(&["check", "--diff", "change.diff", "--ai-assisted", "yes", "--format", "json"]);
+    let mut command = repo.blastgate(&[
+        "check",
+        "--diff",
+        "change.diff",
+        "--ai-assisted",
+        "yes",
+        "--format",
+        "json",
+    ]);
     command.current_dir(outside.path());
     let from_file = run(command, None);
-    assert_eq!(from_file.code, 3, "{}{}", from_file.stdout, from_file.stderr);
-    assert_eq!(from_file.json()["policy"]["source"], "built-in default policy");
+    assert_eq!(
+        from_file.code, 3,
+        "{}{}",
+        from_file.stdout, from_file.stderr
+    );
+    assert_eq!(
+        from_file.json()["policy"]["source"],
+        "built-in default policy"
+    );
 
-    let from_stdin = run(repo.blastgate(&["check", "--diff", "-", "--format", "json"]), Some(&diff));
-    assert_eq!(from_stdin.code, 0, "{}{}", from_stdin.stdout, from_stdin.stderr);
+    let from_stdin = run(
+        repo.blastgate(&["check", "--diff", "-", "--format", "json"]),
+        Some(&diff),
+    );
+    assert_eq!(
+        from_stdin.code, 0,
+        "{}{}",
+        from_stdin.stdout, from_stdin.stderr
+    );
     assert_eq!(from_stdin.json()["files"][0]["additions"], 300);
 }
 
@@ -67,7 +112,11 @@ fn bare_repository_with_revisions() {
     assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
     let staged = blastgate(&remote, &["check", "--staged"]);
     assert_eq!(staged.code, 2);
-    assert!(staged.stderr.contains("bare repository"), "{}", staged.stderr);
+    assert!(
+        staged.stderr.contains("bare repository"),
+        "{}",
+        staged.stderr
+    );
 }
 
 fn clone_with_topic() -> (Repo, Repo) {
@@ -88,7 +137,13 @@ fn base_defaults_to_the_upstream() {
     assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
     let base = &run.json()["base"];
     assert_eq!(base["spec"], "origin/main");
-    assert!(base["reason"].as_str().expect("reason").contains("upstream"), "{base}");
+    assert!(
+        base["reason"]
+            .as_str()
+            .expect("reason")
+            .contains("upstream"),
+        "{base}"
+    );
 }
 
 /// With no upstream, the remote's default branch is used.
@@ -98,7 +153,10 @@ fn base_falls_back_to_the_default_branch() {
     clone.git(&["branch", "-q", "--unset-upstream"]);
     let run = blastgate(&clone, &["check", "--format", "json"]);
     assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
-    let reason = run.json()["base"]["reason"].as_str().expect("reason").to_string();
+    let reason = run.json()["base"]["reason"]
+        .as_str()
+        .expect("reason")
+        .to_string();
     assert!(reason.contains("default branch of origin"), "{reason}");
 }
 
@@ -108,7 +166,11 @@ fn github_actions_pull_request_payload() {
     let (_origin, clone) = clone_with_topic();
     let base = clone.git(&["rev-parse", "origin/main"]);
     let payload = clone.path.join("../event.json");
-    std::fs::write(&payload, format!(r#"{{"pull_request": {{"number": 7, "base": {{"sha": "{base}"}}}}}}"#)).expect("payload");
+    std::fs::write(
+        &payload,
+        format!(r#"{{"pull_request": {{"number": 7, "base": {{"sha": "{base}"}}}}}}"#),
+    )
+    .expect("payload");
     let mut command = clone.blastgate(&["check", "--format", "json"]);
     command
         .env("GITHUB_ACTIONS", "true")
@@ -118,7 +180,14 @@ fn github_actions_pull_request_payload() {
     assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
     let report = run.json();
     assert_eq!(report["base"]["spec"], base);
-    assert!(report["base"]["reason"].as_str().expect("reason").contains("pull request #7"), "{}", report["base"]);
+    assert!(
+        report["base"]["reason"]
+            .as_str()
+            .expect("reason")
+            .contains("pull request #7"),
+        "{}",
+        report["base"]
+    );
 }
 
 /// On GitLab merge-request pipelines the diff base sha is used.
@@ -127,10 +196,17 @@ fn gitlab_merge_request_variables() {
     let (_origin, clone) = clone_with_topic();
     let base = clone.git(&["rev-parse", "origin/main"]);
     let mut command = clone.blastgate(&["check", "--format", "json"]);
-    command.env("GITLAB_CI", "true").env("CI_MERGE_REQUEST_DIFF_BASE_SHA", &base);
+    command
+        .env("GITLAB_CI", "true")
+        .env("CI_MERGE_REQUEST_DIFF_BASE_SHA", &base);
     let run = run(command, None);
     assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
-    assert!(run.json()["base"]["reason"].as_str().expect("reason").contains("GitLab"));
+    assert!(
+        run.json()["base"]["reason"]
+            .as_str()
+            .expect("reason")
+            .contains("GitLab")
+    );
 }
 
 /// A missing or malformed CI payload is an error (exit 2), never a silent allow.

@@ -3,6 +3,7 @@
 //! and the real `blastgate` binary run against them.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -72,8 +73,17 @@ impl Repo {
         let path = tmp.path().join(name);
         std::fs::create_dir_all(&home).expect("home dir");
         std::fs::create_dir_all(&path).expect("repo dir");
-        std::fs::write(home.join("gitconfig"), "[init]\n\tdefaultBranch = main\n[protocol \"file\"]\n\tallow = always\n").expect("gitconfig");
-        Self { _tmp: tmp, path, home, clock: AtomicU32::new(0) }
+        std::fs::write(
+            home.join("gitconfig"),
+            "[init]\n\tdefaultBranch = main\n[protocol \"file\"]\n\tallow = always\n",
+        )
+        .expect("gitconfig");
+        Self {
+            _tmp: tmp,
+            path,
+            home,
+            clock: AtomicU32::new(0),
+        }
     }
 
     /// Runs git and returns its trimmed stdout; panics with stderr on failure.
@@ -126,7 +136,15 @@ impl Repo {
     pub fn commit_as(&self, name: &str, email: &str, message: &str) -> String {
         self.git(&["add", "-A"]);
         let author = format!("{name} <{email}>");
-        self.git(&["commit", "-q", "--allow-empty", "--author", &author, "-m", message]);
+        self.git(&[
+            "commit",
+            "-q",
+            "--allow-empty",
+            "--author",
+            &author,
+            "-m",
+            message,
+        ]);
         self.git(&["rev-parse", "HEAD"])
     }
 
@@ -171,7 +189,12 @@ pub struct Run {
 impl Run {
     /// The stdout parsed as JSON.
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr: {}", self.stdout, self.stderr))
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr: {}",
+                self.stdout, self.stderr
+            )
+        })
     }
 }
 
@@ -179,12 +202,21 @@ impl Run {
 pub fn run(mut command: Command, stdin: Option<&str>) -> Run {
     use std::io::Write as _;
     command
-        .stdin(if stdin.is_some() { std::process::Stdio::piped() } else { std::process::Stdio::null() })
+        .stdin(if stdin.is_some() {
+            std::process::Stdio::piped()
+        } else {
+            std::process::Stdio::null()
+        })
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
     let mut child = command.spawn().expect("spawn blastgate");
     if let Some(input) = stdin {
-        child.stdin.take().expect("piped stdin").write_all(input.as_bytes()).expect("write stdin");
+        child
+            .stdin
+            .take()
+            .expect("piped stdin")
+            .write_all(input.as_bytes())
+            .expect("write stdin");
     }
     let output = child.wait_with_output().expect("wait for blastgate");
     Run {
@@ -201,7 +233,10 @@ pub fn blastgate(repo: &Repo, args: &[&str]) -> Run {
 
 /// `n` lines of distinct code-like text.
 pub fn lines(n: usize, prefix: &str) -> String {
-    (0..n).map(|i| format!("{prefix} line {i}\n")).collect()
+    (0..n).fold(String::new(), |mut text, i| {
+        let _ = writeln!(text, "{prefix} line {i}");
+        text
+    })
 }
 
 /// The Claude Code trailer as the tool writes it.
