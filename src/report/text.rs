@@ -94,14 +94,17 @@ fn write_evaluation(out: &mut String, evaluation: &Evaluation, style: Style, pre
         if files == 1 { "" } else { "s" }
     );
     if decision == Decision::Allow && verdict.rule_hits.is_empty() {
-        let reason = verdict
-            .reasons
-            .first()
-            .map(String::as_str)
-            .unwrap_or_default();
+        // Quiet: one line with the score and the line it stayed under.
+        let limit = match verdict.thresholds.review {
+            Some(review) => format!("review at {}", number(review)),
+            None => format!(
+                "block at {}, never review by score",
+                number(verdict.thresholds.block)
+            ),
+        };
         let _ = writeln!(
             out,
-            "{prefix}{} · {summary}: {reason}",
+            "{prefix}{} · {summary} · {limit}",
             paint(decision, style)
         );
         return;
