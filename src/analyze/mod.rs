@@ -5,7 +5,10 @@
 //! sensitive classes of path (the gate's policy, git hooks, CI) a change touches.
 
 mod files;
+pub mod lang;
+pub mod outline;
 mod path_class;
+pub mod syntax;
 
 use serde::Serialize;
 
