@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use git2::{Oid, Repository};
 
-use crate::analyze::{self, Facts};
+use crate::analyze::cache::Cache;
+use crate::analyze::{self, Facts, structure};
 use crate::decide::{self, Verdict};
 use crate::diff::{self, ChangeSet, End, Env, Origin, PushPlan, PushedRef, ReadOptions, Revision};
 use crate::exit::Exit;
@@ -93,7 +94,7 @@ pub fn check(
             .and_then(|repo| diff::resolve_commit(repo, "HEAD").ok());
         let policy = load_policy(repo.as_ref(), head, judging)?;
         let change = diff::text(source)?;
-        return Ok(evaluate(change, policy, judging.declared));
+        return Ok(evaluate(change, policy, judging.declared, repo.as_ref()));
     }
 
     let repo = diff::open(dir)?;
@@ -116,7 +117,7 @@ pub fn check(
         }
         Target::DiffText(_) => unreachable!("handled above"),
     };
-    Ok(evaluate(change, policy, judging.declared))
+    Ok(evaluate(change, policy, judging.declared, Some(&repo)))
 }
 
 fn range(
@@ -267,7 +268,7 @@ pub fn pre_push(
                         .trim_start_matches("refs/heads/")
                         .to_string(),
                 );
-                let evaluation = Box::new(evaluate(change, policy, judging.declared));
+                let evaluation = Box::new(evaluate(change, policy, judging.declared, Some(&repo)));
                 outcome.refs.push(RefOutcome::Judged { pushed, evaluation });
             }
         }
@@ -275,9 +276,16 @@ pub fn pre_push(
     Ok(outcome)
 }
 
-/// The flat pipeline: provenance and facts, then points, then the decision.
+/// The flat pipeline: provenance and facts, then points, then the decision. With a
+/// repository, files are analysed structurally and dependents are searched in the tree the
+/// change starts from (its base, or `HEAD` when the change has no base commit).
 #[must_use]
-pub fn evaluate(change: ChangeSet, policy: Policy, declared: Option<bool>) -> Evaluation {
+pub fn evaluate(
+    change: ChangeSet,
+    policy: Policy,
+    declared: Option<bool>,
+    repo: Option<&Repository>,
+) -> Evaluation {
     let provenance = provenance::detect(
         &change.commits,
         change.branch.as_deref(),
@@ -287,12 +295,15 @@ pub fn evaluate(change: ChangeSet, policy: Policy, declared: Option<bool>) -> Ev
             extra_markers: &policy.provenance.markers,
         },
     );
-    let facts = analyze::analyze(
-        &change,
-        &analyze::Options {
-            max_file_bytes: policy.limits.max_file_bytes,
-        },
-    );
+    let options = analyze::Options::with_max_file_bytes(policy.limits.max_file_bytes);
+    let cache = repo.map_or_else(Cache::disabled, |repo| Cache::open(repo.path()));
+    let context = structure::Context {
+        repo,
+        search_tree: repo.and_then(|repo| search_tree(repo, &change)),
+        workdir: repo.and_then(Repository::workdir),
+        cache: &cache,
+    };
+    let facts = analyze::analyze(&change, &context, &options);
     let score = score::score(&facts, &policy);
     let verdict = decide::decide(&score, &provenance, &policy);
     Evaluation {
@@ -303,6 +314,16 @@ pub fn evaluate(change: ChangeSet, policy: Policy, declared: Option<bool>) -> Ev
         score,
         verdict,
     }
+}
+
+/// The tree a change starts from: its base commit, else `HEAD` (diff text read in a clone).
+fn search_tree(repo: &Repository, change: &ChangeSet) -> Option<Oid> {
+    let commit = match &change.base {
+        Some(base) if base.commit.is_empty() => return None, // the empty tree: nothing to depend on
+        Some(base) => Oid::from_str(&base.commit).ok()?,
+        None => repo.head().ok()?.target()?,
+    };
+    repo.find_commit(commit).ok().map(|commit| commit.tree_id())
 }
 
 fn load_policy(

@@ -68,6 +68,24 @@ signals! {
     HookChanged = "hook-changed", per "file", "Git hook scripts or hook managers changed; they run on every developer machine.";
     /// CI configuration changed.
     CiChanged = "ci-changed", per "file", "CI configuration changed; it runs with the pipeline's credentials.";
+    /// An exported or package-visible symbol removed.
+    SymbolRemoved = "symbol-removed", per "symbol", "A symbol other files can use was removed.";
+    /// An exported or package-visible symbol renamed (same body, new name).
+    SymbolRenamed = "symbol-renamed", per "symbol", "A symbol other files can use was renamed; callers of the old name break.";
+    /// The parameters, return type or generics of a visible symbol changed.
+    PublicSignatureChanged = "public-signature-changed", per "symbol", "The signature of a symbol other files can use changed.";
+    /// A symbol became less visible.
+    VisibilityReduced = "visibility-reduced", per "symbol", "A symbol became less visible; outside users lose access.";
+    /// Only the body of a public symbol changed.
+    PublicBodyChanged = "public-body-changed", per "symbol", "The behaviour of a public symbol changed; its callers get the new behaviour.";
+    /// Files that refer to a changed symbol.
+    Dependents = "dependents", per "file", "Other files refer to a changed symbol (each weighted by its own tier).";
+    /// Files reached through the callers of a changed symbol.
+    TransitiveDependents = "transitive-dependents", per "file", "Files reached through the callers of a changed symbol, to a bounded depth.";
+    /// A reference to a removed or renamed symbol that is still there after the change.
+    DanglingReference = "dangling-reference", per "site", "Code still refers to a symbol the change removed or renamed: very likely a break.";
+    /// A whitespace- or comment-only edit.
+    CosmeticEdit = "cosmetic-edit", per "line", "Lines changed only in whitespace or comments; no structural risk.";
 }
 
 impl Signal {

@@ -16,6 +16,7 @@ pub(super) fn facts(file: &FileChange, options: &Options) -> Vec<Fact> {
         line,
         quantity,
         message,
+        related: Vec::new(),
     };
     let mut facts = vec![fact(Signal::FileTouched, 1.0, touched_message(file))];
 
@@ -172,9 +173,7 @@ mod tests {
     use crate::diff::{Hunk, Line, LineKind};
 
     fn options() -> Options {
-        Options {
-            max_file_bytes: 1024,
-        }
+        Options::with_max_file_bytes(1024)
     }
 
     fn signals(facts: &[Fact]) -> Vec<Signal> {

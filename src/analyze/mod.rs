@@ -4,10 +4,15 @@
 //! weighs them. At this stage the analysis is file-level: sizes, kinds of files and which
 //! sensitive classes of path (the gate's policy, git hooks, CI) a change touches.
 
+pub mod cache;
+pub mod dependents;
 mod files;
+mod impact;
 pub mod lang;
 pub mod outline;
 mod path_class;
+pub mod structure;
+pub mod symbols;
 pub mod syntax;
 
 use serde::Serialize;
@@ -30,6 +35,9 @@ pub struct Fact {
     pub quantity: f64,
     /// What was observed, in words ("40 lines added").
     pub message: String,
+    /// Other files this fact is about (the dependents of a changed symbol): the score weighs
+    /// each by its own tier, so a change used by critical code counts for more.
+    pub related: Vec<String>,
 }
 
 /// Analysis knobs that come from the policy.
@@ -37,6 +45,21 @@ pub struct Fact {
 pub struct Options {
     /// Files larger than this are not analysed; they are reported as oversized.
     pub max_file_bytes: u64,
+    /// Structural analysis limits.
+    pub structure: structure::Options,
+}
+
+impl Options {
+    /// Options with the policy's size limit and default structural limits.
+    #[must_use]
+    pub fn with_max_file_bytes(max_file_bytes: u64) -> Self {
+        let mut structure = structure::Options::default();
+        structure.budget.max_bytes = max_file_bytes;
+        Self {
+            max_file_bytes,
+            structure,
+        }
+    }
 }
 
 /// Everything the analyzers found.
@@ -44,15 +67,42 @@ pub struct Options {
 pub struct Facts {
     /// Observations, in file order.
     pub facts: Vec<Fact>,
+    /// Structural findings.
+    pub blast: structure::BlastRadius,
 }
 
-/// Runs every analyzer over the change.
+/// Runs every analyzer over the change. Without a repository, code files have no content to
+/// outline; coverage says so and the gap counts as risk.
 #[must_use]
-pub fn analyze(change: &ChangeSet, options: &Options) -> Facts {
-    let facts = change
+pub fn analyze(change: &ChangeSet, context: &structure::Context<'_>, options: &Options) -> Facts {
+    let mut facts: Vec<Fact> = change
         .files
         .iter()
         .flat_map(|file| files::facts(file, options))
         .collect();
-    Facts { facts }
+    let blast = structure::analyze(change, context, &options.structure);
+    mark_cosmetic(&mut facts, change, &blast.cosmetic_files);
+    facts.extend(impact::facts(&blast));
+    Facts { facts, blast }
+}
+
+/// Line counts of whitespace- or comment-only edits are not risk: they become one
+/// `cosmetic-edit` fact per file (weight 0 by default).
+fn mark_cosmetic(facts: &mut Vec<Fact>, change: &ChangeSet, cosmetic_files: &[String]) {
+    for path in cosmetic_files {
+        facts.retain(|fact| {
+            !(fact.file.as_deref() == Some(path.as_str())
+                && matches!(fact.signal, Signal::LinesAdded | Signal::LinesDeleted))
+        });
+        if let Some(file) = change.files.iter().find(|file| file.path() == path) {
+            facts.push(Fact {
+                signal: Signal::CosmeticEdit,
+                file: Some(path.clone()),
+                line: file.first_changed_line(),
+                quantity: (file.additions() + file.deletions()) as f64,
+                message: "whitespace or comments only; the code is unchanged".to_string(),
+                related: Vec::new(),
+            });
+        }
+    }
 }

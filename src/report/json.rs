@@ -3,6 +3,10 @@
 
 use serde::Serialize;
 
+use std::collections::BTreeSet;
+
+use crate::analyze::structure::{Coverage, SymbolImpact};
+use crate::analyze::symbols::ChangeKind;
 use crate::decide::{AppliedThresholds, RuleHit};
 use crate::diff::{FileStatus, Origin, Revision};
 use crate::exit::Exit;
@@ -36,10 +40,53 @@ struct Body<'a> {
     head: Option<&'a Revision>,
     files: Vec<FileJson<'a>>,
     findings: Vec<Finding<'a>>,
+    blast_radius: BlastJson<'a>,
     rules: &'a [RuleHit],
     reasons: &'a [String],
     next_steps: &'a [String],
     notes: &'a [String],
+}
+
+/// What structural analysis found. Counts are over all symbols; `symbols` has the detail.
+#[derive(Serialize)]
+struct BlastJson<'a> {
+    symbols_changed: usize,
+    dependent_files: usize,
+    call_sites: usize,
+    dangling_references: usize,
+    critical_dependents: usize,
+    coverage: &'a Coverage,
+    approximate: &'static str,
+    symbols: &'a [SymbolImpact],
+}
+
+/// Said in every report: what name-based resolution can and cannot see.
+const APPROXIMATE: &str = "References are matched by name within a language family and \
+confirmed by tree-sitter in code positions (not comments or strings); calls through \
+reflection, dynamic dispatch or generated code are not seen, and same-named symbols in \
+unrelated modules may be counted. Counts lean towards under-counting.";
+
+fn blast(evaluation: &Evaluation) -> BlastJson<'_> {
+    let blast = &evaluation.facts.blast;
+    let changed = blast
+        .symbols
+        .iter()
+        .filter(|s| !matches!(s.change.change, ChangeKind::Added | ChangeKind::Moved));
+    let dependents: BTreeSet<&str> = blast
+        .symbols
+        .iter()
+        .flat_map(|s| s.dependent_files.iter().map(String::as_str))
+        .collect();
+    BlastJson {
+        symbols_changed: changed.count(),
+        dependent_files: dependents.len(),
+        call_sites: blast.symbols.iter().map(|s| s.call_sites.len()).sum(),
+        dangling_references: blast.symbols.iter().map(|s| s.dangling.len()).sum(),
+        critical_dependents: evaluation.score.critical_dependents.len(),
+        coverage: &blast.coverage,
+        approximate: APPROXIMATE,
+        symbols: &blast.symbols,
+    }
 }
 
 #[derive(Serialize)]
@@ -157,6 +204,7 @@ fn body(evaluation: &Evaluation) -> Body<'_> {
                 arithmetic: &c.arithmetic,
             })
             .collect(),
+        blast_radius: blast(evaluation),
         rules: &verdict.rule_hits,
         reasons: &verdict.reasons,
         next_steps: &verdict.next_steps,

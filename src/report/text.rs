@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use owo_colors::OwoColorize as _;
 
+use crate::analyze::symbols::ChangeKind;
 use crate::diff::{Origin, Revision};
 use crate::gate::{Evaluation, PushOutcome, RefOutcome};
 use crate::score::number;
@@ -116,6 +117,7 @@ fn write_evaluation(out: &mut String, evaluation: &Evaluation, style: Style, pre
         let _ = writeln!(out, "  • {reason}");
     }
     write_evidence(out, evaluation, style);
+    write_blast(out, evaluation, style);
     write_points(out, evaluation, style);
     if !verdict.next_steps.is_empty() {
         section(out, "next", style);
@@ -238,6 +240,87 @@ fn write_evidence(out: &mut String, evaluation: &Evaluation, style: Style) {
             provenance.evidence.len() - 8
         );
     }
+}
+
+/// Symbols listed in the blast-radius section; the JSON report has all of them.
+const MAX_SYMBOLS: usize = 8;
+
+/// Changed symbols that matter (not additions or moves), with dependents and call sites.
+fn write_blast(out: &mut String, evaluation: &Evaluation, style: Style) {
+    let blast = &evaluation.facts.blast;
+    let risky: Vec<_> = blast
+        .symbols
+        .iter()
+        .filter(|s| !matches!(s.change.change, ChangeKind::Added | ChangeKind::Moved))
+        .filter(|s| s.change.was_exposed() || !s.dangling.is_empty())
+        .collect();
+    let gaps = blast
+        .coverage
+        .not_analysed
+        .iter()
+        .filter(|gap| gap.counted_as_risk)
+        .count();
+    if risky.is_empty() && gaps == 0 {
+        return;
+    }
+    section(out, "blast radius", style);
+    for impact in risky.iter().take(MAX_SYMBOLS) {
+        let change = &impact.change;
+        let mut line = format!(
+            "  {} {} `{}` {} ({}:{})",
+            change.visibility_word(),
+            change.kind.as_str(),
+            change.qualified_name(),
+            change.change.as_str(),
+            change.file,
+            change.line
+        );
+        if !impact.dependent_files.is_empty() {
+            let _ = write!(
+                line,
+                ": {} dependent files, {} sites",
+                impact.dependent_files.len(),
+                impact.call_sites.len()
+            );
+        }
+        if !impact.transitive_files.is_empty() {
+            let _ = write!(
+                line,
+                ", {} more through callers",
+                impact.transitive_files.len()
+            );
+        }
+        let _ = writeln!(out, "{line}");
+        for site in impact.dangling.iter().take(3) {
+            let _ = writeln!(out, "    ✗ still used at {}:{}", site.path, site.line);
+        }
+        for site in impact.call_sites.iter().take(3) {
+            let _ = writeln!(
+                out,
+                "    {}",
+                dim(&format!("used at {}:{}", site.path, site.line), style)
+            );
+        }
+    }
+    if risky.len() > MAX_SYMBOLS {
+        let _ = writeln!(
+            out,
+            "  … {} more symbols in --format json",
+            risky.len() - MAX_SYMBOLS
+        );
+    }
+    let coverage = &blast.coverage;
+    let _ = writeln!(
+        out,
+        "  {}",
+        dim(
+            &format!(
+                "{} of {} changed files analysed structurally; references matched by name (approximate)",
+                coverage.analysed, coverage.changed_files
+            ),
+            style
+        )
+    );
 }
 
 /// Findings worth a line: the largest ones, up to [`MAX_FINDINGS`], leaving out those under

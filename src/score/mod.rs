@@ -1,7 +1,7 @@
 //! Turns facts into points: `quantity × weight × tier multiplier`, one contribution per fact,
 //! each carrying its arithmetic so every point of the total can be explained.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -35,12 +35,15 @@ pub struct Score {
     pub contributions: Vec<Contribution>,
     /// The tier each changed file fell into.
     pub tiers: BTreeMap<String, String>,
+    /// Dependent files that sit in tiers weighted above ×1.
+    pub critical_dependents: BTreeSet<String>,
 }
 
 /// Weighs every fact with the policy.
 #[must_use]
 pub fn score(facts: &Facts, policy: &Policy) -> Score {
     let mut tiers = BTreeMap::new();
+    let mut critical_dependents = BTreeSet::new();
     let mut contributions: Vec<Contribution> = facts
         .facts
         .iter()
@@ -57,19 +60,22 @@ pub fn score(facts: &Facts, policy: &Policy) -> Score {
                 }
                 None => (1.0, String::new()),
             };
-            let points = round(fact.quantity * weight * multiplier);
+            let (quantity, units) = if fact.related.is_empty() {
+                (
+                    fact.quantity,
+                    format!("{} {}", number(fact.quantity), fact.signal.unit()),
+                )
+            } else {
+                related_quantity(&fact.related, policy, &mut critical_dependents)
+            };
+            let points = round(quantity * weight * multiplier);
             Contribution {
                 signal: fact.signal,
                 file: fact.file.clone(),
                 line: fact.line,
                 points,
                 message: fact.message.clone(),
-                arithmetic: format!(
-                    "{} {} × {}{tier_text}",
-                    number(fact.quantity),
-                    fact.signal.unit(),
-                    number(weight)
-                ),
+                arithmetic: format!("{units} × {}{tier_text}", number(weight)),
             }
         })
         .collect();
@@ -79,7 +85,37 @@ pub fn score(facts: &Facts, policy: &Policy) -> Score {
         total,
         contributions,
         tiers,
+        critical_dependents,
     }
+}
+
+/// Each related file counts with its own tier's multiplier: twelve dependents in tests weigh
+/// less than two in the payment code. Files in tiers above ×1 are remembered as critical.
+fn related_quantity(
+    related: &[String],
+    policy: &Policy,
+    critical: &mut BTreeSet<String>,
+) -> (f64, String) {
+    let mut by_tier: BTreeMap<&str, (usize, f64)> = BTreeMap::new();
+    for path in related {
+        let tier = policy.tier(path);
+        if tier.multiplier > 1.0 {
+            critical.insert(path.clone());
+        }
+        let entry = by_tier
+            .entry(tier.name.as_str())
+            .or_insert((0, tier.multiplier));
+        entry.0 += 1;
+    }
+    let quantity: f64 = by_tier
+        .values()
+        .map(|(count, multiplier)| *count as f64 * multiplier)
+        .sum();
+    let parts: Vec<String> = by_tier
+        .iter()
+        .map(|(name, (count, multiplier))| format!("{count} {name} ×{}", number(*multiplier)))
+        .collect();
+    (quantity, format!("({})", parts.join(" + ")))
 }
 
 fn round(value: f64) -> f64 {

@@ -1,0 +1,463 @@
+//! Structural analysis of a change: outline each changed file in a supported language, classify
+//! its symbol changes, and find who depends on the risky ones.
+//!
+//! The dependents search runs once, over the tree the change starts from (the base, or `HEAD`
+//! for local changes). That one scan answers both questions the issue asks: *reach* is every
+//! reference found there; *dangling* references are those in files the change did not touch
+//! (identical at head), plus references in the new versions of changed files, which are
+//! already outlined. Name-based resolution is approximate; when a name is defined elsewhere
+//! too, a reference is not called dangling (under-count rather than cry wolf).
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::Path;
+
+use git2::{Oid, Repository};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::cache::Cache;
+use super::dependents::{self, Reach, Scan, SearchOptions, Site, Target};
+use super::lang::{self, Language};
+use super::outline::{self, Budget};
+use super::symbols::{self, ChangeKind, SymbolChange};
+use super::syntax::{Outline, Unanalysed, Visibility};
+use crate::diff::{ChangeSet, FileChange, Origin};
+
+/// What structural analysis reads besides the change.
+pub struct Context<'r> {
+    /// The repository, when there is one.
+    pub repo: Option<&'r Repository>,
+    /// The tree searched for dependents: the base, or `HEAD` for local changes.
+    pub search_tree: Option<Oid>,
+    /// The working tree, when the new side of the change lives there (`--worktree`).
+    pub workdir: Option<&'r Path>,
+    /// Per-blob outline cache.
+    pub cache: &'r Cache,
+}
+
+/// Knobs for structural analysis.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Per-file parse limits.
+    pub budget: Budget,
+    /// How far the transitive reach goes.
+    pub max_depth: u32,
+    /// Call sites kept per symbol.
+    pub max_sites: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            budget: Budget::default(),
+            max_depth: 3,
+            max_sites: 200,
+        }
+    }
+}
+
+/// One symbol change with its dependents.
+#[derive(Debug, Clone, Serialize)]
+pub struct SymbolImpact {
+    /// The change itself.
+    #[serde(flatten)]
+    pub change: SymbolChange,
+    /// Other files that refer to the symbol (at the base).
+    pub dependent_files: Vec<String>,
+    /// Where they refer to it.
+    pub call_sites: Vec<Site>,
+    /// Files reached through the enclosing definitions of those call sites.
+    pub transitive_files: Vec<String>,
+    /// References that still use a removed or renamed name after the change.
+    pub dangling: Vec<Site>,
+    /// A search bound was hit; the counts are lower bounds.
+    pub truncated: bool,
+}
+
+/// A changed file that was not analysed structurally, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct NotAnalysed {
+    /// The file.
+    pub file: String,
+    /// Why (`reason` plus its details, flattened into this record).
+    #[serde(flatten)]
+    pub reason: Unanalysed,
+    /// Whether the gap itself was counted as risk (`unanalysable-file`).
+    pub counted_as_risk: bool,
+}
+
+/// How much of the change was analysed structurally.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Coverage {
+    /// Files in the change.
+    pub changed_files: usize,
+    /// Files outlined (both sides, where they exist).
+    pub analysed: usize,
+    /// The others, with reasons.
+    pub not_analysed: Vec<NotAnalysed>,
+}
+
+/// The structural findings of a change.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct BlastRadius {
+    /// Symbol changes with their dependents.
+    pub symbols: Vec<SymbolImpact>,
+    /// What was and was not analysed.
+    pub coverage: Coverage,
+    /// Files whose edit was whitespace or comments only.
+    pub cosmetic_files: Vec<String>,
+    /// Figures from the dependents search, when one ran.
+    #[serde(skip)]
+    pub scan: Option<Scan>,
+}
+
+/// One changed file prepared for outlining.
+struct Job<'a> {
+    file: &'a FileChange,
+    language: &'static Language,
+    old: Option<(String, Vec<u8>)>,
+    new: Option<(String, Vec<u8>)>,
+}
+
+/// Runs structural analysis over the change.
+#[must_use]
+pub fn analyze(change: &ChangeSet, context: &Context<'_>, options: &Options) -> BlastRadius {
+    let mut blast = BlastRadius {
+        coverage: Coverage {
+            changed_files: change.files.len(),
+            ..Coverage::default()
+        },
+        ..BlastRadius::default()
+    };
+    let jobs = prepare(change, context, options, &mut blast.coverage);
+
+    // Parse both sides of every file in parallel; a panic in one file is that file's failure.
+    let outlined: Vec<_> = jobs
+        .par_iter()
+        .map(|job| {
+            let side = |side: &Option<(String, Vec<u8>)>| {
+                side.as_ref().map(|(blob, bytes)| {
+                    context.cache.outline(
+                        blob,
+                        job.language,
+                        || Some(bytes.clone()),
+                        &options.budget,
+                    )
+                })
+            };
+            (side(&job.old), side(&job.new))
+        })
+        .collect();
+
+    let mut changes = Vec::new();
+    let mut new_outlines: HashMap<String, (&'static Language, Outline)> = HashMap::new();
+    for (job, (old, new)) in jobs.iter().zip(outlined) {
+        let path = job.file.path().to_string();
+        let failure = [&old, &new]
+            .into_iter()
+            .flatten()
+            .find_map(|result| result.as_ref().err().cloned());
+        if let Some(reason) = failure {
+            let counted_as_risk = counts_as_risk(&reason);
+            blast.coverage.not_analysed.push(NotAnalysed {
+                file: path,
+                reason,
+                counted_as_risk,
+            });
+            continue;
+        }
+        blast.coverage.analysed += 1;
+        let old = old.and_then(Result::ok);
+        let new = new.and_then(Result::ok);
+        if let (Some(old), Some(new)) = (&old, &new)
+            && old.token_hash == new.token_hash
+            && (job.file.additions() + job.file.deletions()) > 0
+        {
+            blast.cosmetic_files.push(path.clone());
+        }
+        let old_path = job.file.old_path.as_deref().unwrap_or(&path);
+        changes.extend(symbols::classify(
+            &path,
+            old_path,
+            old.as_ref(),
+            new.as_ref(),
+        ));
+        if let Some(new) = new {
+            new_outlines.insert(path, (job.language, new));
+        }
+    }
+    symbols::detect_moves(&mut changes);
+
+    let families: HashMap<String, &'static str> = jobs
+        .iter()
+        .flat_map(|job| {
+            [job.file.old_path.clone(), job.file.new_path.clone()]
+                .into_iter()
+                .flatten()
+                .map(move |path| (path, job.language.family))
+        })
+        .collect();
+    let touched_paths: HashSet<&str> = change
+        .files
+        .iter()
+        .flat_map(|file| [file.old_path.as_deref(), file.new_path.as_deref()])
+        .flatten()
+        .collect();
+    blast.symbols = impacts(
+        changes,
+        &families,
+        &touched_paths,
+        &new_outlines,
+        context,
+        options,
+        &mut blast.scan,
+    );
+    blast
+}
+
+/// Reads contents and picks a language for each changed file; records the ones skipped.
+fn prepare<'a>(
+    change: &'a ChangeSet,
+    context: &Context<'_>,
+    options: &Options,
+    coverage: &mut Coverage,
+) -> Vec<Job<'a>> {
+    let mut jobs = Vec::new();
+    for file in &change.files {
+        let path = file.path();
+        let mut skip = |reason: Unanalysed| {
+            let counted_as_risk = counts_as_risk(&reason);
+            coverage.not_analysed.push(NotAnalysed {
+                file: path.to_string(),
+                reason,
+                counted_as_risk,
+            });
+        };
+        if file.binary || file.is_submodule() || file.is_symlink() {
+            // Already facts of their own (binary, submodule, symlink); nothing to outline.
+            continue;
+        }
+        let largest = file.old_size.max(file.new_size).unwrap_or(0);
+        if largest > options.budget.max_bytes {
+            continue; // reported as `oversized-file` by the file-level analyzer
+        }
+        let old = file
+            .old_blob
+            .as_deref()
+            .map(|blob| (blob.to_string(), read_blob(context, blob, None)));
+        let workdir_path = if change.origin == Origin::Worktree {
+            file.new_path.as_deref()
+        } else {
+            None
+        };
+        let new = file
+            .new_blob
+            .as_deref()
+            .map(|blob| (blob.to_string(), read_blob(context, blob, workdir_path)));
+        let first_line = new
+            .as_ref()
+            .or(old.as_ref())
+            .and_then(|(_, bytes)| bytes.as_deref())
+            .map(|bytes| bytes.split(|b| *b == b'\n').next().unwrap_or_default())
+            .unwrap_or_default();
+        let Some(language) = lang::for_path(path, first_line) else {
+            skip(Unanalysed::UnsupportedLanguage);
+            continue;
+        };
+        let sample = new
+            .as_ref()
+            .or(old.as_ref())
+            .and_then(|(_, bytes)| bytes.as_deref())
+            .unwrap_or_default();
+        if let Some(why) = outline::looks_generated(path, sample) {
+            skip(Unanalysed::Generated { why });
+            continue;
+        }
+        let missing = |side: &Option<(String, Option<Vec<u8>>)>| matches!(side, Some((_, None)));
+        if missing(&old) || missing(&new) {
+            skip(Unanalysed::NoContent);
+            continue;
+        }
+        let ready = |side: Option<(String, Option<Vec<u8>>)>| {
+            side.and_then(|(blob, bytes)| Some((blob, bytes?)))
+        };
+        jobs.push(Job {
+            file,
+            language,
+            old: ready(old),
+            new: ready(new),
+        });
+    }
+    jobs
+}
+
+/// Gaps that hide code we should have read count as risk; unsupported or generated files do
+/// not (their lines are already counted, and docs or lockfiles are not code to outline).
+fn counts_as_risk(reason: &Unanalysed) -> bool {
+    !matches!(
+        reason,
+        Unanalysed::UnsupportedLanguage | Unanalysed::Generated { .. } | Unanalysed::Binary
+    )
+}
+
+/// Blob content by (possibly abbreviated) id; the working tree file when the id is not in the
+/// object database (new side of `--worktree`).
+fn read_blob(context: &Context<'_>, blob: &str, workdir_path: Option<&str>) -> Option<Vec<u8>> {
+    let from_odb = context.repo.and_then(|repo| {
+        let object = match Oid::from_str(blob) {
+            Ok(oid) if blob.len() >= 40 && !oid.is_zero() => repo.find_object(oid, None).ok()?,
+            _ if blob.bytes().all(|b| b == b'0') => return None,
+            _ => repo.revparse_single(blob).ok()?,
+        };
+        object.peel_to_blob().ok().map(|b| b.content().to_vec())
+    });
+    from_odb.or_else(|| {
+        let (workdir, path) = (context.workdir?, workdir_path?);
+        std::fs::read(workdir.join(path)).ok()
+    })
+}
+
+fn is_target(change: &SymbolChange) -> bool {
+    match change.change {
+        ChangeKind::Removed
+        | ChangeKind::Renamed
+        | ChangeKind::SignatureChanged
+        | ChangeKind::VisibilityReduced => change.was_exposed(),
+        ChangeKind::BodyChanged => change.visibility == Visibility::Public,
+        ChangeKind::Added | ChangeKind::Moved => false,
+    }
+}
+
+fn impacts(
+    changes: Vec<SymbolChange>,
+    families: &HashMap<String, &'static str>,
+    touched_paths: &HashSet<&str>,
+    new_outlines: &HashMap<String, (&'static Language, Outline)>,
+    context: &Context<'_>,
+    options: &Options,
+    scan: &mut Option<Scan>,
+) -> Vec<SymbolImpact> {
+    let target_of = |change: &SymbolChange| -> Option<Target> {
+        if !is_target(change) {
+            return None;
+        }
+        let defined_in = change
+            .old_file
+            .clone()
+            .unwrap_or_else(|| change.file.clone());
+        Some(Target {
+            name: change.name_before().to_string(),
+            family: families.get(&change.file).copied()?,
+            kind: change.kind,
+            container: change.container.clone(),
+            defined_in,
+        })
+    };
+    let targets: Vec<(usize, Target)> = changes
+        .iter()
+        .enumerate()
+        .filter_map(|(index, change)| Some((index, target_of(change)?)))
+        .collect();
+    let mut reaches: HashMap<usize, Reach> = HashMap::new();
+    if let (Some(repo), Some(tree), false) = (context.repo, context.search_tree, targets.is_empty())
+    {
+        let only: Vec<Target> = targets.iter().map(|(_, target)| target.clone()).collect();
+        let search = SearchOptions {
+            max_depth: options.max_depth,
+            max_sites_per_target: options.max_sites,
+            budget: options.budget.clone(),
+            skip_paths: Vec::new(),
+        };
+        if let Ok((found, figures)) = dependents::search(repo, tree, &only, context.cache, &search)
+        {
+            *scan = Some(figures);
+            reaches = targets.iter().map(|(index, _)| *index).zip(found).collect();
+        }
+    }
+
+    changes
+        .into_iter()
+        .enumerate()
+        .map(|(index, change)| {
+            let reach = reaches.remove(&index).unwrap_or_default();
+            let own_files: BTreeSet<&str> =
+                [Some(change.file.as_str()), change.old_file.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+            let call_sites: Vec<Site> = reach
+                .direct_sites
+                .iter()
+                .filter(|site| !own_files.contains(site.path.as_str()))
+                .cloned()
+                .collect();
+            let dependent_files: Vec<String> = reach
+                .direct_files
+                .iter()
+                .filter(|file| !own_files.contains(file.as_str()))
+                .cloned()
+                .collect();
+            let dangling = dangling(&change, &reach, touched_paths, new_outlines, families);
+            SymbolImpact {
+                dependent_files,
+                call_sites,
+                transitive_files: reach.transitive_files,
+                dangling,
+                truncated: reach.truncated,
+                change,
+            }
+        })
+        .collect()
+}
+
+/// References that still use a removed or renamed name after the change: in files the change
+/// left alone (found at the base, identical at head), and in the new versions of changed files.
+/// Nothing is dangling when the name is still defined in any changed file of the family.
+fn dangling(
+    change: &SymbolChange,
+    reach: &Reach,
+    changed: &HashSet<&str>,
+    new_outlines: &HashMap<String, (&'static Language, Outline)>,
+    families: &HashMap<String, &'static str>,
+) -> Vec<Site> {
+    if !matches!(change.change, ChangeKind::Removed | ChangeKind::Renamed) {
+        return Vec::new();
+    }
+    let name = change.name_before();
+    let family = families.get(&change.file).copied();
+    let same_family = |language: &Language| Some(language.family) == family;
+    let still_defined = new_outlines.values().any(|(language, outline)| {
+        same_family(language) && outline.definitions.iter().any(|d| d.name == name)
+    });
+    if still_defined {
+        return Vec::new();
+    }
+    let mut sites: Vec<Site> = reach
+        .direct_sites
+        .iter()
+        .filter(|site| !changed.contains(site.path.as_str()))
+        .cloned()
+        .collect();
+    let exposed = change.was_exposed();
+    for (path, (language, outline)) in new_outlines {
+        // A private symbol can only be used from its own file.
+        if !same_family(language) || (!exposed && *path != change.file) {
+            continue;
+        }
+        sites.extend(
+            outline
+                .references
+                .iter()
+                .filter(|r| r.name == name)
+                .map(|r| Site {
+                    path: path.clone(),
+                    line: r.line,
+                    kind: r.kind,
+                    enclosing: r.enclosing.clone(),
+                }),
+        );
+    }
+    sites.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    sites.dedup();
+    sites
+}

@@ -1,0 +1,364 @@
+//! How each touched symbol changed: compares the definitions of a file's old and new outline.
+//!
+//! Definitions are matched by (container, name); what is left over is paired up by body hash
+//! (same code, new name: a rename) before being called removed or added. Across files, a
+//! definition removed in one file and added with the same body in another was moved.
+//! A file whose token hash did not change was only reformatted or re-commented: nothing in
+//! it changed structurally.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+
+use super::syntax::{Definition, Outline, SymbolKind, Visibility};
+
+/// What happened to one symbol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChangeKind {
+    /// New definition.
+    Added,
+    /// Definition gone.
+    Removed,
+    /// Same body under a new name.
+    Renamed,
+    /// Parameters, return type or generics changed.
+    SignatureChanged,
+    /// Fewer callers may see it now.
+    VisibilityReduced,
+    /// Only the body changed.
+    BodyChanged,
+    /// Same definition, now in another file.
+    Moved,
+}
+
+impl ChangeKind {
+    /// The word used in reports.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Added => "added",
+            Self::Removed => "removed",
+            Self::Renamed => "renamed",
+            Self::SignatureChanged => "signature changed",
+            Self::VisibilityReduced => "visibility reduced",
+            Self::BodyChanged => "body changed",
+            Self::Moved => "moved",
+        }
+    }
+}
+
+/// One classified symbol change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SymbolChange {
+    /// The file it is in now (or was in, when removed).
+    pub file: String,
+    /// What happened.
+    pub change: ChangeKind,
+    /// The definition after the change (before it, when removed).
+    pub name: String,
+    /// Container (class, impl, module) if any.
+    pub container: Option<String>,
+    /// What the symbol is.
+    pub kind: SymbolKind,
+    /// Visibility before the change (after it, when added).
+    pub visibility: Visibility,
+    /// Line in the new file (in the old file, when removed).
+    pub line: u32,
+    /// The old name, for renames.
+    pub old_name: Option<String>,
+    /// The old file, for moves.
+    pub old_file: Option<String>,
+    /// Signature before, when it changed.
+    pub old_signature: Option<String>,
+    /// Signature after, when it changed.
+    pub new_signature: Option<String>,
+    /// Visibility after, when it was reduced.
+    pub new_visibility: Option<Visibility>,
+    /// The definition's name-masked body hash, to pair moves across files.
+    #[serde(skip)]
+    pub body_hash: u64,
+}
+
+impl SymbolChange {
+    /// `Container::name`, for reports.
+    #[must_use]
+    pub fn qualified_name(&self) -> String {
+        match &self.container {
+            Some(container) => format!("{container}::{}", self.name),
+            None => self.name.clone(),
+        }
+    }
+
+    /// The name callers used before the change (the old name of a rename).
+    #[must_use]
+    pub fn name_before(&self) -> &str {
+        self.old_name.as_deref().unwrap_or(&self.name)
+    }
+
+    /// `public`, `package-visible` or `private`, as it was before the change.
+    #[must_use]
+    pub fn visibility_word(&self) -> &'static str {
+        match self.visibility {
+            Visibility::Public => "public",
+            Visibility::Restricted => "package-visible",
+            Visibility::Private => "private",
+        }
+    }
+
+    /// Visible outside its own file or type before the change.
+    #[must_use]
+    pub fn was_exposed(&self) -> bool {
+        self.visibility > Visibility::Private
+    }
+}
+
+/// Kinds whose body is made of other definitions; their own body change is reported through
+/// the members that changed, not as one more finding.
+fn is_container(kind: SymbolKind) -> bool {
+    matches!(
+        kind,
+        SymbolKind::Class | SymbolKind::Trait | SymbolKind::Interface | SymbolKind::Module
+    )
+}
+
+type Key = (Option<String>, String);
+
+fn key(definition: &Definition) -> Key {
+    (definition.container.clone(), definition.name.clone())
+}
+
+/// Classifies the symbols of one file. `old` is `None` for an added file, `new` for a deleted
+/// one. Identical token hashes mean a reformat or comment-only edit: no changes.
+#[must_use]
+pub fn classify(
+    path: &str,
+    old_path: &str,
+    old: Option<&Outline>,
+    new: Option<&Outline>,
+) -> Vec<SymbolChange> {
+    if let (Some(old), Some(new)) = (old, new)
+        && old.token_hash == new.token_hash
+    {
+        return Vec::new();
+    }
+    let empty = Vec::new();
+    let old_defs = old.map_or(&empty, |o| &o.definitions);
+    let new_defs = new.map_or(&empty, |o| &o.definitions);
+    let old_by_key: HashMap<Key, &Definition> = old_defs.iter().map(|d| (key(d), d)).collect();
+    let new_keys: HashSet<Key> = new_defs.iter().map(key).collect();
+
+    let mut changes = Vec::new();
+    let mut added: Vec<&Definition> = Vec::new();
+    for definition in new_defs {
+        match old_by_key.get(&key(definition)) {
+            Some(before) => changes.extend(compare(path, before, definition)),
+            None => added.push(definition),
+        }
+    }
+    let mut removed: Vec<&Definition> = old_defs
+        .iter()
+        .filter(|d| !new_keys.contains(&key(d)))
+        .collect();
+
+    // Same body, same kind and container, different name: a rename.
+    added.retain(|after| {
+        let Some(index) = removed.iter().position(|before| {
+            before.body_hash == after.body_hash
+                && before.kind == after.kind
+                && before.container == after.container
+        }) else {
+            return true;
+        };
+        let before = removed.remove(index);
+        let mut change = record(path, ChangeKind::Renamed, after, before.visibility);
+        change.old_name = Some(before.name.clone());
+        changes.push(change);
+        false
+    });
+    changes.extend(
+        added
+            .into_iter()
+            .map(|d| record(path, ChangeKind::Added, d, d.visibility)),
+    );
+    changes.extend(
+        removed
+            .into_iter()
+            .map(|d| record(old_path, ChangeKind::Removed, d, d.visibility)),
+    );
+    changes.sort_by(|a, b| (a.line, &a.name).cmp(&(b.line, &b.name)));
+    changes
+}
+
+fn compare(path: &str, before: &Definition, after: &Definition) -> Option<SymbolChange> {
+    let kind = if after.visibility < before.visibility {
+        ChangeKind::VisibilityReduced
+    } else if before.signature != after.signature {
+        ChangeKind::SignatureChanged
+    } else if before.body_hash != after.body_hash && !is_container(after.kind) {
+        ChangeKind::BodyChanged
+    } else {
+        return None;
+    };
+    let mut change = record(path, kind, after, before.visibility);
+    if kind == ChangeKind::SignatureChanged {
+        change.old_signature = Some(before.signature.clone());
+        change.new_signature = Some(after.signature.clone());
+    }
+    if kind == ChangeKind::VisibilityReduced {
+        change.new_visibility = Some(after.visibility);
+    }
+    Some(change)
+}
+
+fn record(
+    path: &str,
+    change: ChangeKind,
+    definition: &Definition,
+    visibility: Visibility,
+) -> SymbolChange {
+    SymbolChange {
+        file: path.to_string(),
+        change,
+        name: definition.name.clone(),
+        container: definition.container.clone(),
+        kind: definition.kind,
+        visibility,
+        line: definition.start_line,
+        old_name: None,
+        old_file: None,
+        old_signature: None,
+        new_signature: None,
+        new_visibility: None,
+        body_hash: definition.body_hash,
+    }
+}
+
+/// Pairs definitions removed from one file with identical ones added to another: those were
+/// moved, which by itself breaks nothing that resolves names the way this analysis does.
+pub fn detect_moves(changes: &mut Vec<SymbolChange>) {
+    let mut gone = HashSet::new();
+    for removed in 0..changes.len() {
+        if changes[removed].change != ChangeKind::Removed {
+            continue;
+        }
+        let twin = changes.iter().position(|other| {
+            let before = &changes[removed];
+            other.change == ChangeKind::Added
+                && other.file != before.file
+                && other.name == before.name
+                && other.kind == before.kind
+                && other.body_hash == before.body_hash
+        });
+        if let Some(twin) = twin {
+            let old_file = changes[removed].file.clone();
+            changes[twin].change = ChangeKind::Moved;
+            changes[twin].old_file = Some(old_file);
+            gone.insert(removed);
+        }
+    }
+    let mut index = 0;
+    changes.retain(|_| {
+        index += 1;
+        !gone.contains(&(index - 1))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn def(
+        name: &str,
+        signature: &str,
+        visibility: Visibility,
+        body: u64,
+        line: u32,
+    ) -> Definition {
+        Definition {
+            name: name.to_string(),
+            kind: SymbolKind::Function,
+            container: None,
+            start_line: line,
+            end_line: line + 2,
+            signature: signature.to_string(),
+            visibility,
+            body_hash: body,
+        }
+    }
+
+    fn outline(token_hash: u64, definitions: Vec<Definition>) -> Outline {
+        Outline {
+            language: "python".into(),
+            definitions,
+            token_hash,
+            ..Outline::default()
+        }
+    }
+
+    fn kinds(changes: &[SymbolChange]) -> Vec<(String, ChangeKind)> {
+        changes.iter().map(|c| (c.name.clone(), c.change)).collect()
+    }
+
+    /// Each kind of change is recognised: rename by body, signature, visibility, body, removal, addition.
+    #[test]
+    fn classifies_each_kind_of_change() {
+        let old = outline(
+            1,
+            vec![
+                def("total", "def total(items)", Visibility::Public, 10, 1),
+                def("helper", "def helper()", Visibility::Public, 20, 5),
+                def("shown", "def shown()", Visibility::Public, 30, 9),
+                def("body", "def body()", Visibility::Public, 40, 13),
+                def("gone", "def gone()", Visibility::Public, 50, 17),
+            ],
+        );
+        let new = outline(
+            2,
+            vec![
+                def("total", "def total(items, rate)", Visibility::Public, 11, 1),
+                def("assist", "def assist()", Visibility::Public, 20, 5),
+                def("shown", "def shown()", Visibility::Private, 30, 9),
+                def("body", "def body()", Visibility::Public, 41, 13),
+                def("fresh", "def fresh()", Visibility::Public, 60, 17),
+            ],
+        );
+        let changes = classify("a.py", "a.py", Some(&old), Some(&new));
+        assert_eq!(
+            kinds(&changes),
+            [
+                ("total".into(), ChangeKind::SignatureChanged),
+                ("assist".into(), ChangeKind::Renamed),
+                ("shown".into(), ChangeKind::VisibilityReduced),
+                ("body".into(), ChangeKind::BodyChanged),
+                ("fresh".into(), ChangeKind::Added),
+                ("gone".into(), ChangeKind::Removed),
+            ]
+        );
+        assert_eq!(changes[1].old_name.as_deref(), Some("helper"));
+        assert_eq!(
+            changes[0].old_signature.as_deref(),
+            Some("def total(items)")
+        );
+    }
+
+    /// A reformat or comment-only edit (same token hash) changes no symbol.
+    #[test]
+    fn reformat_changes_nothing() {
+        let old = outline(7, vec![def("f", "def f()", Visibility::Public, 1, 1)]);
+        let new = outline(7, vec![def("f", "def f()", Visibility::Public, 1, 3)]);
+        assert!(classify("a.py", "a.py", Some(&old), Some(&new)).is_empty());
+    }
+
+    /// A definition removed from one file and added unchanged to another was moved.
+    #[test]
+    fn cross_file_move() {
+        let old = outline(1, vec![def("f", "def f()", Visibility::Public, 99, 1)]);
+        let new = outline(2, vec![def("f", "def f()", Visibility::Public, 99, 4)]);
+        let mut changes = classify("a.py", "a.py", Some(&old), None);
+        changes.extend(classify("b.py", "b.py", None, Some(&new)));
+        detect_moves(&mut changes);
+        assert_eq!(kinds(&changes), [("f".into(), ChangeKind::Moved)]);
+        assert_eq!(changes[0].old_file.as_deref(), Some("a.py"));
+    }
+}
