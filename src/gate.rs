@@ -101,11 +101,8 @@ pub fn check(
     let (change, policy) = match target {
         Target::Range { base, head } => range(&repo, base.as_deref(), head, judging, env)?,
         Target::Staged | Target::Worktree => {
-            let head = if diff::resolve_commit(&repo, "HEAD").is_ok() {
-                Some(diff::resolve_commit(&repo, "HEAD")?)
-            } else {
-                None
-            };
+            // Before the first commit there is no HEAD, and so no policy but the built-in one.
+            let head = diff::resolve_commit(&repo, "HEAD").ok();
             let policy = load_policy(Some(&repo), head, judging)?;
             let options = read_options(&policy);
             let change = if *target == Target::Staged {

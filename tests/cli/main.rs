@@ -2,9 +2,12 @@
 //! Modules follow the pipeline's entry points.
 
 mod bad_input;
+mod blast;
 mod check;
+mod help;
 mod policy_cli;
 mod push;
 mod snapshots;
 mod sources;
+mod structure;
 mod support;

@@ -1,0 +1,302 @@
+//! Structural analysis edge cases: what must not inflate the blast radius, and odd input that
+//! must degrade to a stated fallback instead of failing or being skipped.
+
+use serde_json::Value;
+
+use crate::support::{CLAUDE_TRAILER, Repo, blastgate};
+
+fn two_commits(before: &[(&str, &str)], after: &[(&str, Option<&str>)]) -> Repo {
+    let repo = Repo::new();
+    for (path, text) in before {
+        repo.write(path, text);
+    }
+    repo.commit("Before");
+    repo.git(&["checkout", "-q", "-b", "change"]);
+    for (path, text) in after {
+        match text {
+            Some(text) => {
+                repo.write(path, text);
+            }
+            None => {
+                repo.remove(path);
+            }
+        }
+    }
+    repo.commit(&format!("After\n\n{CLAUDE_TRAILER}\n"));
+    repo
+}
+
+fn report(repo: &Repo) -> Value {
+    let result = blastgate(repo, &["check", "--base", "main", "--format", "json"]);
+    assert!(
+        matches!(result.code, 0 | 1 | 3),
+        "{}{}",
+        result.stdout,
+        result.stderr
+    );
+    result.json()
+}
+
+fn ids(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["id"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+const ORDER: &str = "class Order:\n    def save(self):\n        return 1\n";
+const CUSTOMER: &str = "class Customer:\n    def save(self):\n        return 2\n";
+const USES_CUSTOMER: &str =
+    "from customer import Customer\n\n\ndef register():\n    c = Customer()\n    return c.save()\n";
+
+/// Changing `Order.save` does not make callers of an unrelated `Customer.save` dependents.
+#[test]
+fn same_named_method_on_unrelated_type_is_not_a_dependent() {
+    let repo = two_commits(
+        &[
+            ("src/order.py", ORDER),
+            ("src/customer.py", CUSTOMER),
+            ("src/register.py", USES_CUSTOMER),
+        ],
+        &[(
+            "src/order.py",
+            Some("class Order:\n    def save(self, force):\n        return 1\n"),
+        )],
+    );
+    let report = report(&repo);
+    let symbols = report["blast_radius"]["symbols"].to_string();
+    assert!(symbols.contains("\"save\""), "{symbols}");
+    assert!(!symbols.contains("src/register.py"), "{symbols}");
+}
+
+/// A reformatted file (whitespace and comments only) has no symbol changes and no line points.
+#[test]
+fn reformatted_file_carries_no_structural_risk() {
+    let before = "def total(items):\n    return sum(items)\n\n\ndef label(x):\n    return str(x)\n";
+    let after = "# Totals.\ndef total( items ):\n\n    return sum( items )  # all of them\n\n\ndef label( x ):\n    return str( x )\n";
+    let repo = two_commits(&[("src/calc.py", before)], &[("src/calc.py", Some(after))]);
+    let report = report(&repo);
+    assert_eq!(
+        report["blast_radius"]["symbols"].as_array().map(Vec::len),
+        Some(0),
+        "{}",
+        report["blast_radius"]
+    );
+    let found = ids(&report);
+    assert!(found.contains(&"cosmetic-edit".to_string()), "{found:?}");
+    assert!(!found.contains(&"lines-added".to_string()), "{found:?}");
+    assert_eq!(report["decision"], "allow");
+}
+
+/// A file moved without edits: a rename of the file, no symbol removed, nothing dangling.
+#[test]
+fn file_moved_without_edits_breaks_nothing() {
+    let lib = "def helper():\n    return 1\n";
+    let caller = "from lib import helper\n\n\ndef main():\n    return helper()\n";
+    let repo = Repo::new();
+    repo.write("src/lib.py", lib).write("src/main.py", caller);
+    repo.commit("Before");
+    repo.git(&["checkout", "-q", "-b", "move"]);
+    repo.git(&["mv", "src/lib.py", "src/util/lib.py"]);
+    repo.commit(&format!("Move\n\n{CLAUDE_TRAILER}\n"));
+    let report = report(&repo);
+    assert_eq!(report["files"][0]["status"], "renamed");
+    assert_eq!(report["blast_radius"]["dangling_references"], 0);
+    assert_eq!(
+        report["blast_radius"]["symbols_changed"], 0,
+        "{}",
+        report["blast_radius"]
+    );
+    assert_eq!(report["decision"], "allow");
+}
+
+/// A function moved to another file (removed here, added there with the same body) is a move.
+#[test]
+fn function_moved_between_files_is_a_move() {
+    let repo = two_commits(
+        &[
+            (
+                "src/a.py",
+                "def shared(x):\n    return x + 1\n\n\ndef stay():\n    return 0\n",
+            ),
+            ("src/b.py", "def other():\n    return 2\n"),
+        ],
+        &[
+            ("src/a.py", Some("def stay():\n    return 0\n")),
+            (
+                "src/b.py",
+                Some("def other():\n    return 2\n\n\ndef shared(x):\n    return x + 1\n"),
+            ),
+        ],
+    );
+    let report = report(&repo);
+    let symbols = report["blast_radius"]["symbols"]
+        .as_array()
+        .expect("symbols");
+    assert!(
+        symbols.iter().any(|s| s["change"] == "moved"
+            && s["name"] == "shared"
+            && s["old_file"] == "src/a.py"),
+        "{symbols:?}"
+    );
+    assert!(
+        !symbols.iter().any(|s| s["change"] == "removed"),
+        "{symbols:?}"
+    );
+}
+
+/// A file with a syntax error is still analysed for what parses; the good symbols are found.
+#[test]
+fn syntax_errors_do_not_hide_the_rest_of_the_file() {
+    let before = "def keep():\n    return 1\n\n\ndef drop_me():\n    return 2\n";
+    let after = "def keep():\n    return 1\n\n\ndef broken(:\n    return\n";
+    let repo = two_commits(&[("src/m.py", before)], &[("src/m.py", Some(after))]);
+    let report = report(&repo);
+    let symbols = report["blast_radius"]["symbols"].to_string();
+    assert!(
+        symbols.contains("drop_me")
+            || report["blast_radius"]["coverage"]["not_analysed"]
+                .to_string()
+                .contains("m.py"),
+        "{}",
+        report["blast_radius"]
+    );
+}
+
+/// Minified and vendored files and lockfiles are recognised, counted, and not outlined.
+#[test]
+fn generated_files_are_counted_not_parsed() {
+    let minified = format!("function a(){{return 1}}{}\n", ";var b=2".repeat(3000));
+    let repo = two_commits(
+        &[("README.md", "x\n")],
+        &[
+            ("static/app.min.js", Some(&minified)),
+            ("vendor/lib/util.py", Some("def v():\n    return 1\n")),
+            ("Cargo.lock", Some("# lock\n")),
+        ],
+    );
+    let report = report(&repo);
+    let gaps = report["blast_radius"]["coverage"]["not_analysed"]
+        .as_array()
+        .expect("gaps")
+        .clone();
+    for path in ["static/app.min.js", "vendor/lib/util.py", "Cargo.lock"] {
+        let gap = gaps
+            .iter()
+            .find(|g| g["file"] == path)
+            .unwrap_or_else(|| panic!("{path} not in {gaps:?}"));
+        assert!(
+            matches!(
+                gap["reason"].as_str(),
+                Some("generated" | "unsupported-language")
+            ),
+            "{gap}"
+        );
+        assert_eq!(gap["counted_as_risk"], false);
+    }
+    assert!(ids(&report).contains(&"lines-added".to_string()));
+}
+
+/// Non-UTF-8 content, CRLF line endings and a BOM do not stop the analysis.
+#[test]
+fn encodings_crlf_and_bom() {
+    let before = "\u{feff}def first():\r\n    return 'caf\u{e9}'\r\n\r\n\r\ndef second():\r\n    return 2\r\n";
+    let mut latin1 = b"def first():\n    return '".to_vec();
+    latin1.push(0xe9);
+    latin1.extend_from_slice(b"'\n");
+    let repo = Repo::new();
+    repo.write("src/bom.py", before)
+        .write("src/latin.py", &latin1);
+    repo.commit("Before");
+    repo.git(&["checkout", "-q", "-b", "change"]);
+    repo.write(
+        "src/bom.py",
+        "\u{feff}def first():\r\n    return 'caf\u{e9}'\r\n",
+    );
+    let mut latin1_after = latin1.clone();
+    latin1_after.extend_from_slice(b"\n\ndef added():\n    return 3\n");
+    repo.write("src/latin.py", &latin1_after);
+    repo.commit("Change");
+    let report = report(&repo);
+    let symbols = report["blast_radius"]["symbols"]
+        .as_array()
+        .expect("symbols");
+    assert!(
+        symbols
+            .iter()
+            .any(|s| s["change"] == "removed" && s["name"] == "second" && s["line"] == 5),
+        "{symbols:?}"
+    );
+    assert!(
+        symbols
+            .iter()
+            .any(|s| s["change"] == "added" && s["name"] == "added"),
+        "{symbols:?}"
+    );
+}
+
+/// A file deleted and re-added under the same name in one range is just a modification.
+#[test]
+fn deleted_and_re_added_file() {
+    let repo = Repo::new();
+    repo.write("src/x.py", "def f():\n    return 1\n");
+    repo.commit("Before");
+    repo.git(&["checkout", "-q", "-b", "change"]);
+    repo.remove("src/x.py");
+    repo.commit("Delete");
+    repo.write("src/x.py", "def f():\n    return 2\n");
+    repo.commit("Re-add");
+    let report = report(&repo);
+    assert_eq!(report["files"][0]["status"], "modified");
+    let symbols = report["blast_radius"]["symbols"]
+        .as_array()
+        .expect("symbols");
+    assert!(
+        symbols.iter().all(|s| s["change"] == "body-changed"),
+        "{symbols:?}"
+    );
+}
+
+/// A name still defined elsewhere in the change is not reported as dangling.
+#[test]
+fn symbol_defined_in_several_places_is_not_dangling() {
+    let repo = two_commits(
+        &[
+            ("src/a.py", "def helper():\n    return 1\n"),
+            (
+                "src/b.py",
+                "def helper():\n    return 1\n\n\ndef extra():\n    return 5\n",
+            ),
+            (
+                "src/use.py",
+                "from a import helper\n\n\ndef run():\n    return helper()\n",
+            ),
+        ],
+        &[
+            ("src/a.py", Some("def unrelated():\n    return 7\n")),
+            ("src/b.py", Some("def helper():\n    return 1\n")),
+        ],
+    );
+    let report = report(&repo);
+    assert_eq!(
+        report["blast_radius"]["dangling_references"], 0,
+        "{}",
+        report["blast_radius"]
+    );
+}
+
+/// A kind of file without a grammar falls back to text with a stated reason and no extra risk.
+#[test]
+fn unsupported_language_falls_back_with_a_reason() {
+    let repo = two_commits(
+        &[("README.md", "x\n")],
+        &[("src/thing.zig", Some("pub fn main() void {}\n"))],
+    );
+    let report = report(&repo);
+    let gap = &report["blast_radius"]["coverage"]["not_analysed"][0];
+    assert_eq!(gap["file"], "src/thing.zig");
+    assert_eq!(gap["reason"], "unsupported-language");
+    assert_eq!(gap["counted_as_risk"], false);
+}
