@@ -1,10 +1,26 @@
-//! Parses one file version into an [`Outline`]: definitions and references.
-//! (Stub: identifiers only, until the real extraction lands.)
+//! Parses one file version into an [`Outline`]: its definitions (with signatures, visibility
+//! and rename-proof body hashes) and the names it refers to.
+//!
+//! Per file: size check, parse with a deadline on this thread's parser, the language's
+//! definitions query (`extract`), then one walk of the tree for references, hashes and the
+//! error share (`walk`). A tree with errors is normal; what parsed is still outlined unless
+//! too much did not. A panic inside one file's analysis becomes [`Unanalysed::Failed`].
 
+mod extract;
+mod generated;
+mod hash;
+mod parse;
+mod visibility;
+mod walk;
+
+use std::borrow::Cow;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Duration;
 
 use super::lang::Language;
-use super::syntax::{Outline, Reference, ReferenceKind, Unanalysed};
+use super::syntax::{Outline, Unanalysed};
+
+pub use generated::looks_generated;
 
 /// Limits for analysing one file.
 #[derive(Debug, Clone)]
@@ -13,7 +29,7 @@ pub struct Budget {
     pub parse_timeout: Duration,
     /// Largest file analysed.
     pub max_bytes: u64,
-    /// Largest share of error nodes, in thousandths, before falling back to text.
+    /// Largest share of the file in error nodes, in thousandths, before falling back to text.
     pub max_error_permille: u16,
 }
 
@@ -27,57 +43,78 @@ impl Default for Budget {
     }
 }
 
+/// UTF-8 byte order mark.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// Outlines `source` written in `language`.
+///
+/// `error_permille` is measured in bytes: bytes inside `ERROR` nodes plus one per `MISSING`
+/// node, per thousand bytes of the file.
 pub fn outline(
     language: &'static Language,
     source: &[u8],
     budget: &Budget,
 ) -> Result<Outline, Unanalysed> {
-    if source.len() as u64 > budget.max_bytes {
+    let bytes = source.len() as u64;
+    if bytes > budget.max_bytes {
         return Err(Unanalysed::TooLarge {
-            bytes: source.len() as u64,
+            bytes,
             limit: budget.max_bytes,
         });
     }
-    let mut parser = tree_sitter::Parser::new();
-    parser
-        .set_language(&(language.grammar)())
-        .map_err(|error| Unanalysed::Failed {
-            message: error.to_string(),
-        })?;
-    let tree = parser
-        .parse(source, None)
-        .ok_or(Unanalysed::Timeout { budget_ms: 0 })?;
-    let mut references = Vec::new();
-    let mut cursor = tree.walk();
-    let mut stack = vec![tree.root_node()];
-    while let Some(node) = stack.pop() {
-        if node.kind() == "identifier" {
-            references.push(Reference {
-                name: node.utf8_text(source).unwrap_or_default().to_string(),
-                line: u32::try_from(node.start_position().row + 1).unwrap_or(u32::MAX),
-                kind: ReferenceKind::Other,
-                enclosing: None,
-            });
-        }
-        if node.kind() != "comment" && node.kind() != "string" {
-            stack.extend(node.children(&mut cursor));
-        }
-    }
-    Ok(Outline {
-        language: language.name.to_string(),
-        references,
-        ..Outline::default()
+    catch_unwind(AssertUnwindSafe(|| analyse(language, source, budget))).unwrap_or_else(|panic| {
+        let message = panic
+            .downcast_ref::<&str>()
+            .map(ToString::to_string)
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic without a message".to_string());
+        Err(Unanalysed::Failed { message })
     })
 }
 
-/// Why a file should be counted but not parsed symbol by symbol (minified, generated,
-/// vendored, lockfile), if it looks like one.
-#[must_use]
-pub fn looks_generated(path: &str, source: &[u8]) -> Option<String> {
-    let _ = source;
-    std::path::Path::new(path)
-        .extension()
-        .is_some_and(|ext| ext.eq_ignore_ascii_case("lock"))
-        .then(|| "lockfile".to_string())
+fn analyse(
+    language: &'static Language,
+    source: &[u8],
+    budget: &Budget,
+) -> Result<Outline, Unanalysed> {
+    let compiled = language.compiled().map_err(|message| Unanalysed::Failed {
+        message: message.to_string(),
+    })?;
+    // Blank out a BOM instead of cutting it: byte offsets and lines stay the same, and the
+    // first definition no longer starts with three stray bytes.
+    let source: Cow<[u8]> = match source.strip_prefix(BOM) {
+        Some(rest) => Cow::Owned([b"   ".as_slice(), rest].concat()),
+        None => Cow::Borrowed(source),
+    };
+    let tree = parse::parse(language, compiled, &source, budget.parse_timeout)?;
+    let found = extract::definitions(language, compiled, &tree, &source);
+    let walked = walk::walk(compiled, &tree, &source, &found);
+    let permille = (walked.error_bytes * 1000)
+        .checked_div(source.len())
+        .unwrap_or(0)
+        .min(1000);
+    let error_permille = u16::try_from(permille).unwrap_or(1000);
+    if error_permille > budget.max_error_permille {
+        return Err(Unanalysed::TooManyErrors {
+            percent: u32::from(error_permille).div_ceil(10),
+        });
+    }
+    let definitions = found
+        .into_iter()
+        .zip(walked.body_hashes)
+        .map(|(found, body_hash)| super::syntax::Definition {
+            body_hash,
+            ..found.definition
+        })
+        .collect();
+    Ok(Outline {
+        language: language.name.to_string(),
+        definitions,
+        references: walked.references,
+        token_hash: walked.token_hash,
+        error_permille,
+    })
 }
+
+#[cfg(test)]
+mod tests;

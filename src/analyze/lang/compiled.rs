@@ -1,0 +1,210 @@
+//! A registry row made ready for use: the definitions query compiled against its grammar and
+//! the roles turned into a table indexed by node-kind id, so the per-node work while
+//! outlining is one array lookup instead of string comparisons.
+
+use tree_sitter::Query;
+
+use super::Language;
+use super::roles::Selector;
+use crate::analyze::syntax::SymbolKind;
+
+/// Capture names (`@definition.<suffix>`) → kind. Suffixes not listed (`field`, `property`,
+/// `variable`…) are not definitions the outline reports.
+const CAPTURE_KINDS: &[(&str, SymbolKind)] = &[
+    ("definition.function", SymbolKind::Function),
+    ("definition.method", SymbolKind::Method),
+    ("definition.class", SymbolKind::Class),
+    ("definition.struct", SymbolKind::Struct),
+    ("definition.enum", SymbolKind::Enum),
+    ("definition.trait", SymbolKind::Trait),
+    ("definition.interface", SymbolKind::Interface),
+    ("definition.module", SymbolKind::Module),
+    ("definition.object", SymbolKind::Module),
+    ("definition.constant", SymbolKind::Constant),
+    ("definition.type", SymbolKind::TypeAlias),
+    ("definition.macro", SymbolKind::Macro),
+];
+
+/// Literal kinds that are strings in every grammar without "string" in their name.
+const CHARACTER_LITERALS: &[&str] = &["char_literal", "character_literal", "rune_literal"];
+
+/// Where a selector points, with field names resolved to ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolved {
+    /// The child in this field id.
+    Field(u16),
+    /// The first named child.
+    First,
+    /// The last named child.
+    Last,
+}
+
+/// The part one node kind plays.
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "a row of the role table; each flag is read by name at one place in the walk"
+)]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Role {
+    /// An identifier: its text is a reference name.
+    pub identifier: bool,
+    /// A `*type_identifier`: references through it are type uses.
+    pub type_name: bool,
+    /// A comment: skipped by hashes and references.
+    pub comment: bool,
+    /// A string or character literal: hashed, but holds no references.
+    pub string: bool,
+    /// An import: identifiers below it are imports.
+    pub import: bool,
+    /// Identifier children are types.
+    pub type_parent: bool,
+    /// Unparsed macro arguments (Rust `token_tree`).
+    pub token_tree: bool,
+    /// A call, and where its callee is.
+    pub call: Option<Resolved>,
+    /// A member access, and where the member name is.
+    pub member: Option<Resolved>,
+}
+
+/// A row's compiled query and role table.
+#[derive(Debug)]
+pub struct Compiled {
+    /// The grammar.
+    pub grammar: tree_sitter::Language,
+    /// Tags and extra queries as one query; patterns without a `@definition.*` capture are
+    /// disabled (the outline finds references itself).
+    pub query: Query,
+    /// Index of the `@name` capture.
+    pub name_capture: u32,
+    /// Kind for each capture index that is a definition capture.
+    pub definition_kinds: Vec<Option<SymbolKind>>,
+    /// Patterns from this index on are ours (they refine the grammar's).
+    pub own_patterns_from: usize,
+    /// Role of each node-kind id.
+    pub roles: Vec<Role>,
+    /// Id of the `type` field, whose identifiers are types in every grammar.
+    pub type_field: Option<u16>,
+}
+
+impl Compiled {
+    /// Compiles `language`'s queries and role table; `Err` names what does not fit the grammar.
+    pub(super) fn build(language: &Language) -> Result<Self, String> {
+        let grammar = (language.grammar)();
+        let mut source = String::new();
+        for part in language.tags_queries {
+            source.push_str(part);
+            source.push('\n');
+        }
+        let tags_end = source.len();
+        for part in language.extra_queries {
+            source.push_str(part);
+            source.push('\n');
+        }
+        let mut query = Query::new(&grammar, &source)
+            .map_err(|error| format!("{} query: {error}", language.name))?;
+        let mut own_patterns_from = query.pattern_count();
+        for pattern in 0..query.pattern_count() {
+            let start = query.start_byte_for_pattern(pattern);
+            let text = source
+                .get(start..query.end_byte_for_pattern(pattern))
+                .unwrap_or_default();
+            if !text.contains("@definition.") {
+                query.disable_pattern(pattern);
+            }
+            if start >= tags_end {
+                own_patterns_from = own_patterns_from.min(pattern);
+            }
+        }
+        let name_capture = query
+            .capture_index_for_name("name")
+            .ok_or_else(|| format!("{} query has no @name capture", language.name))?;
+        let definition_kinds = query
+            .capture_names()
+            .iter()
+            .map(|name| {
+                CAPTURE_KINDS
+                    .iter()
+                    .find(|(capture, _)| capture == name)
+                    .map(|&(_, kind)| kind)
+            })
+            .collect();
+        let roles = role_table(language, &grammar)?;
+        let type_field = grammar.field_id_for_name("type").map(u16::from);
+        Ok(Self {
+            grammar,
+            query,
+            name_capture,
+            definition_kinds,
+            own_patterns_from,
+            roles,
+            type_field,
+        })
+    }
+
+    /// The role of node kind `kind_id` (ids beyond the table play none).
+    #[must_use]
+    pub fn role(&self, kind_id: u16) -> Role {
+        self.roles
+            .get(usize::from(kind_id))
+            .copied()
+            .unwrap_or_default()
+    }
+}
+
+/// Builds the per-kind-id role table. Every id with a matching name gets the role: grammars
+/// alias several ids to one name.
+fn role_table(language: &Language, grammar: &tree_sitter::Language) -> Result<Vec<Role>, String> {
+    let roles = language.roles;
+    let resolve = |selector: Selector| -> Result<Resolved, String> {
+        match selector {
+            Selector::Field(name) => grammar
+                .field_id_for_name(name)
+                .map(|id| Resolved::Field(id.into()))
+                .ok_or_else(|| format!("{}: no field `{name}`", language.name)),
+            Selector::First => Ok(Resolved::First),
+            Selector::Last => Ok(Resolved::Last),
+        }
+    };
+    let count = grammar.node_kind_count();
+    let mut table = vec![Role::default(); count];
+    for (id, role) in (0..).zip(table.iter_mut()) {
+        if !grammar.node_kind_is_named(id) {
+            continue;
+        }
+        let Some(kind) = grammar.node_kind_for_id(id) else {
+            continue;
+        };
+        role.identifier = roles.identifiers.contains(&kind);
+        role.type_name = kind.ends_with("type_identifier");
+        role.comment = kind.contains("comment");
+        role.string = kind.contains("string")
+            || kind.contains("heredoc")
+            || CHARACTER_LITERALS.contains(&kind);
+        role.import = roles.imports.contains(&kind);
+        role.type_parent = roles.type_parents.contains(&kind);
+        role.token_tree = roles.token_trees.contains(&kind);
+        if let Some(&(_, selector)) = roles.calls.iter().find(|(name, _)| *name == kind) {
+            role.call = Some(resolve(selector)?);
+        }
+        if let Some(&(_, selector)) = roles.members.iter().find(|(name, _)| *name == kind) {
+            role.member = Some(resolve(selector)?);
+        }
+    }
+    let known = |name: &&str| {
+        (0..).zip(0..count).any(|(id, _): (u16, usize)| {
+            grammar.node_kind_is_named(id) && grammar.node_kind_for_id(id) == Some(*name)
+        })
+    };
+    let listed = roles
+        .identifiers
+        .iter()
+        .chain(roles.imports)
+        .chain(roles.type_parents)
+        .chain(roles.token_trees)
+        .chain(roles.calls.iter().map(|(name, _)| name))
+        .chain(roles.members.iter().map(|(name, _)| name));
+    if let Some(unknown) = listed.into_iter().find(|name| !known(name)) {
+        return Err(format!("{}: no node kind `{unknown}`", language.name));
+    }
+    Ok(table)
+}

@@ -1,0 +1,355 @@
+//! Definitions: run the language's definitions query, then give each match its real node,
+//! kind, container, visibility and signature from the row's roles.
+
+use std::collections::HashMap;
+
+use tree_sitter::{Node, QueryCursor, StreamingIterator, Tree};
+
+use super::visibility::{self, Site};
+use crate::analyze::lang::{Compiled, Language};
+use crate::analyze::syntax::{Definition, SymbolKind, Visibility};
+
+/// Nodes that hold a definition's body when the grammar gives them no `body` field.
+const BODY_KINDS: &[&str] = &[
+    "block",
+    "compound_statement",
+    "statement_block",
+    "class_body",
+    "declaration_list",
+    "field_declaration_list",
+    "enum_variant_list",
+    "enum_body",
+    "interface_body",
+    "function_body",
+    "template_body",
+    "body_statement",
+    "protocol_body",
+    "enum_class_body",
+];
+
+/// Values that are themselves functions: the signature continues into them (`const f = (a) =>`).
+const FUNCTION_VALUES: &[&str] = &[
+    "arrow_function",
+    "function_expression",
+    "function",
+    "lambda",
+];
+
+/// Longest signature kept, in characters; longer ones are cut (generated tables, huge literals).
+const MAX_SIGNATURE: usize = 400;
+
+/// One definition with the nodes the walk needs.
+pub(super) struct Found<'tree> {
+    /// The whole definition.
+    pub node: Node<'tree>,
+    /// Its name token (not reported as a reference).
+    pub name_node: Node<'tree>,
+    /// The definition, `body_hash` still 0.
+    pub definition: Definition,
+}
+
+/// A query match before the roles are applied.
+struct Raw<'tree> {
+    node: Node<'tree>,
+    name_node: Node<'tree>,
+    kind: SymbolKind,
+    own: bool,
+    prototype: bool,
+}
+
+/// All definitions of `tree`, in source order (outer before inner).
+pub(super) fn definitions<'tree>(
+    language: &'static Language,
+    compiled: &Compiled,
+    tree: &'tree Tree,
+    source: &[u8],
+) -> Vec<Found<'tree>> {
+    let roles = language.roles;
+    let mut raws = matches(compiled, tree, source);
+    for raw in &mut raws {
+        if let Some((_, targets)) = roles.lift.iter().find(|(kind, _)| *kind == raw.node.kind())
+            && let Some(lifted) = ancestors(raw.node)
+                .take(4)
+                .find(|a| targets.contains(&a.kind()))
+        {
+            raw.node = lifted;
+            raw.prototype = roles.prototypes.contains(&lifted.kind());
+        }
+        if let Some(&(_, kind)) = roles
+            .kinds
+            .iter()
+            .find(|(kind, _)| *kind == raw.node.kind())
+        {
+            raw.kind = kind;
+        }
+        if let Some(&(_, _, kind)) = roles
+            .keyword_kinds
+            .iter()
+            .find(|(kind, keyword, _)| *kind == raw.node.kind() && has_token(raw.node, keyword))
+        {
+            raw.kind = kind;
+        }
+    }
+    raws.sort_by_key(|raw| {
+        (
+            raw.node.start_byte(),
+            std::cmp::Reverse(raw.node.end_byte()),
+        )
+    });
+    let names: Vec<String> = raws.iter().map(|raw| text(raw.name_node, source)).collect();
+    let defined: std::collections::HashSet<&str> = raws
+        .iter()
+        .zip(&names)
+        .filter(|(raw, _)| !raw.prototype)
+        .map(|(_, name)| name.as_str())
+        .collect();
+    let by_node: HashMap<usize, usize> = raws
+        .iter()
+        .enumerate()
+        .map(|(index, raw)| (raw.node.id(), index))
+        .collect();
+    let mut found = Vec::with_capacity(raws.len());
+    for (raw, name) in raws.iter().zip(&names) {
+        if raw.prototype && defined.contains(name.as_str()) {
+            continue;
+        }
+        let container = container(raw, &raws, &names, &by_node, language, source);
+        let kind = match (raw.kind, container.as_ref()) {
+            (SymbolKind::Function | SymbolKind::Method, Some(c)) if c.member => SymbolKind::Method,
+            (SymbolKind::Method, _) => SymbolKind::Function,
+            (kind, _) => kind,
+        };
+        let site = Site {
+            node: raw.node,
+            name_node: raw.name_node,
+            name,
+            container_kind: container.as_ref().and_then(|c| c.kind),
+            member: container.as_ref().is_some_and(|c| c.member),
+            source,
+        };
+        let visibility: Visibility = visibility::decide(language.visibility, &site);
+        found.push(Found {
+            node: raw.node,
+            name_node: raw.name_node,
+            definition: Definition {
+                name: name.clone(),
+                kind,
+                container: container.map(|c| c.name),
+                start_line: line(raw.node.start_position().row),
+                end_line: end_line(raw.node),
+                signature: signature(raw.node, raw.name_node, compiled, source),
+                visibility,
+                body_hash: 0,
+            },
+        });
+    }
+    found
+}
+
+/// Query matches with a definition capture and a name, one per name token; where our own
+/// pattern and the grammar's capture the same name, ours wins.
+fn matches<'tree>(compiled: &Compiled, tree: &'tree Tree, source: &[u8]) -> Vec<Raw<'tree>> {
+    let mut cursor = QueryCursor::new();
+    let mut raws: Vec<Raw<'tree>> = Vec::new();
+    let mut by_name: HashMap<usize, usize> = HashMap::new();
+    let mut matches = cursor.matches(&compiled.query, tree.root_node(), source);
+    while let Some(found) = matches.next() {
+        let mut definition = None;
+        let mut name_node = None;
+        for capture in found.captures() {
+            if capture.index == compiled.name_capture {
+                name_node = Some(capture.node);
+            } else if let Some(Some(kind)) = compiled.definition_kinds.get(capture.index as usize) {
+                definition = Some((capture.node, *kind));
+            }
+        }
+        let (Some((node, kind)), Some(name_node)) = (definition, name_node) else {
+            continue;
+        };
+        let raw = Raw {
+            node,
+            name_node,
+            kind,
+            own: found.pattern_index >= compiled.own_patterns_from,
+            prototype: false,
+        };
+        match by_name.get(&name_node.id()) {
+            Some(&index) if raw.own && !raws[index].own => raws[index] = raw,
+            Some(_) => {}
+            None => {
+                by_name.insert(name_node.id(), raws.len());
+                raws.push(raw);
+            }
+        }
+    }
+    raws
+}
+
+/// What a definition sits in.
+struct Container {
+    name: String,
+    /// The container's kind when it is a definition; `None` for `impl` blocks, receivers and
+    /// qualified names.
+    kind: Option<SymbolKind>,
+    /// Whether definitions inside are members (class-like) rather than nested functions.
+    member: bool,
+}
+
+/// The innermost enclosing definition or container node, or the scope of a qualified name.
+fn container(
+    raw: &Raw,
+    raws: &[Raw],
+    names: &[String],
+    by_node: &HashMap<usize, usize>,
+    language: &Language,
+    source: &[u8],
+) -> Option<Container> {
+    let roles = language.roles;
+    let impl_like = |name| Container {
+        name,
+        kind: None,
+        member: true,
+    };
+    if let Some(parent) = raw.name_node.parent()
+        && let Some((_, field)) = roles
+            .qualified
+            .iter()
+            .find(|(kind, _)| *kind == parent.kind())
+        && let Some(scope) = parent.child_by_field_name(field)
+    {
+        return Some(impl_like(text(scope, source)));
+    }
+    if matches!(raw.kind, SymbolKind::Function | SymbolKind::Method)
+        && let Some(name) = container_rule(raw.node, language, source)
+    {
+        return Some(impl_like(name));
+    }
+    for ancestor in ancestors(raw.node) {
+        if let Some(&index) = by_node.get(&ancestor.id()) {
+            let kind = raws[index].kind;
+            // Functions in namespaces, modules and objects stay functions (with a container).
+            let member = !matches!(
+                kind,
+                SymbolKind::Function
+                    | SymbolKind::Method
+                    | SymbolKind::Constant
+                    | SymbolKind::Module
+            );
+            return Some(Container {
+                name: names[index].clone(),
+                kind: Some(kind),
+                member,
+            });
+        }
+        if let Some(name) = container_rule(ancestor, language, source) {
+            return Some(impl_like(name));
+        }
+    }
+    None
+}
+
+/// The type name a container node (`impl`, Go receiver, Swift extension) gives its methods.
+fn container_rule(node: Node, language: &Language, source: &[u8]) -> Option<String> {
+    let (_, field) = language
+        .roles
+        .containers
+        .iter()
+        .find(|(kind, _)| *kind == node.kind())?;
+    let mut current = node.child_by_field_name(field)?;
+    // Descend to the base name: `Foo<T>` → `Foo`, `a::Foo` → `Foo`, `*Cart` → `Cart`.
+    while current.named_child_count() > 0 {
+        current = current
+            .child_by_field_name("type")
+            .or_else(|| current.child_by_field_name("name"))
+            .or_else(|| current.named_child(0))?;
+    }
+    Some(text(current, source))
+}
+
+/// The declaration up to its body, comments cut out and whitespace collapsed.
+fn signature(node: Node, name_node: Node, compiled: &Compiled, source: &[u8]) -> String {
+    let mut end = node.end_byte();
+    let mut comments: Vec<(usize, usize)> = Vec::new();
+    let mut cursor = node.walk();
+    let mut descend = cursor.goto_first_child();
+    while descend || next_node(&mut cursor, node) {
+        let current = cursor.node();
+        let field = cursor.field_name();
+        descend = false;
+        if compiled.role(current.kind_id()).comment {
+            comments.push((current.start_byte(), current.end_byte()));
+        } else if current.id() != name_node.id()
+            && (field == Some("body")
+                || BODY_KINDS.contains(&current.kind())
+                || (field == Some("value") && !FUNCTION_VALUES.contains(&current.kind()))
+                || current.kind() == "=")
+        {
+            end = current.start_byte();
+            break;
+        } else if !current.kind().contains("parameter") {
+            descend = cursor.goto_first_child();
+        }
+    }
+    let mut out = String::new();
+    let mut start = node.start_byte();
+    for (comment_start, comment_end) in comments.into_iter().chain([(end, end)]) {
+        let piece = source
+            .get(start..comment_start.min(end))
+            .unwrap_or_default();
+        for word in String::from_utf8_lossy(piece).split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+        start = comment_end;
+    }
+    let trimmed = out.trim_end_matches(|c: char| c.is_whitespace() || "{:;=".contains(c));
+    trimmed.chars().take(MAX_SIGNATURE).collect()
+}
+
+/// Moves to the next node in preorder without descending, staying inside `root`.
+fn next_node(cursor: &mut tree_sitter::TreeCursor, root: Node) -> bool {
+    loop {
+        if cursor.goto_next_sibling() {
+            return true;
+        }
+        if !cursor.goto_parent() || cursor.node().id() == root.id() {
+            return false;
+        }
+    }
+}
+
+/// Ancestors from the parent up.
+fn ancestors(node: Node) -> impl Iterator<Item = Node> {
+    std::iter::successors(node.parent(), Node::parent)
+}
+
+/// Whether `node` has a direct child token `keyword` (Swift `struct`, Kotlin `interface`).
+fn has_token(node: Node, keyword: &str) -> bool {
+    let mut cursor = node.walk();
+    node.children(&mut cursor)
+        .any(|child| !child.is_named() && child.kind() == keyword)
+}
+
+/// A node's text; invalid UTF-8 is replaced, never an error.
+pub(super) fn text(node: Node, source: &[u8]) -> String {
+    let bytes = source.get(node.byte_range()).unwrap_or_default();
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// 1-based line of a 0-based row.
+pub(super) fn line(row: usize) -> u32 {
+    u32::try_from(row + 1).unwrap_or(u32::MAX)
+}
+
+/// Last line of a node, not counting a trailing newline it swallowed.
+fn end_line(node: Node) -> u32 {
+    let end = node.end_position();
+    let row = if end.column == 0 && end.row > node.start_position().row {
+        end.row - 1
+    } else {
+        end.row
+    };
+    line(row)
+}

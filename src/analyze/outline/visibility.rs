@@ -1,0 +1,243 @@
+//! Visibility by each language's rules: one small function per [`VisibilityRule`], the rule
+//! chosen by the registry row.
+
+use tree_sitter::Node;
+
+use crate::analyze::lang::VisibilityRule;
+use crate::analyze::syntax::{SymbolKind, Visibility};
+
+/// What the rules look at.
+pub(super) struct Site<'a, 'tree> {
+    /// The definition node.
+    pub node: Node<'tree>,
+    /// Its name token.
+    pub name_node: Node<'tree>,
+    /// Its name.
+    pub name: &'a str,
+    /// Kind of the enclosing definition, if it is one.
+    pub container_kind: Option<SymbolKind>,
+    /// Whether it is a member of a class, struct, trait, impl or interface.
+    pub member: bool,
+    /// The file.
+    pub source: &'a [u8],
+}
+
+/// Ruby and C++ section markers.
+const SECTION_WORDS: &[(&str, Visibility)] = &[
+    ("public", Visibility::Public),
+    ("protected", Visibility::Restricted),
+    ("private", Visibility::Private),
+];
+
+/// The visibility of `site` under `rule`.
+pub(super) fn decide(rule: VisibilityRule, site: &Site) -> Visibility {
+    match rule {
+        VisibilityRule::Rust => rust(site),
+        VisibilityRule::Capitalised => {
+            if site.name.starts_with(|c: char| c.is_uppercase()) {
+                Visibility::Public
+            } else {
+                Visibility::Private
+            }
+        }
+        VisibilityRule::Underscore => {
+            let dunder = site.name.starts_with("__") && site.name.ends_with("__");
+            if site.name.starts_with('_') && !dunder {
+                Visibility::Private
+            } else {
+                Visibility::Public
+            }
+        }
+        VisibilityRule::Export => export(site),
+        VisibilityRule::Modifiers {
+            words,
+            top,
+            member,
+            interface_member,
+        } => {
+            let default = match site.container_kind {
+                Some(SymbolKind::Interface) => interface_member,
+                _ if site.member => member,
+                _ => top,
+            };
+            modifier_word(site, words).unwrap_or(default)
+        }
+        VisibilityRule::C => c(site),
+        VisibilityRule::Ruby => ruby(site),
+        VisibilityRule::Public => Visibility::Public,
+    }
+}
+
+/// `pub` → public, `pub(self)` → private, other `pub(…)` → restricted; items of traits and
+/// trait impls are as visible as the trait.
+fn rust(site: &Site) -> Visibility {
+    let mut cursor = site.node.walk();
+    let modifier = site
+        .node
+        .children(&mut cursor)
+        .find(|child| child.kind() == "visibility_modifier");
+    if let Some(modifier) = modifier {
+        let text = source_text(modifier, site.source);
+        let text: String = text.split_whitespace().collect();
+        return match text.as_str() {
+            "pub" => Visibility::Public,
+            "pub(self)" => Visibility::Private,
+            _ => Visibility::Restricted,
+        };
+    }
+    let owner = site.node.parent().and_then(|list| list.parent());
+    let in_trait = owner.is_some_and(|owner| {
+        owner.kind() == "trait_item"
+            || (owner.kind() == "impl_item" && owner.child_by_field_name("trait").is_some())
+    });
+    if in_trait {
+        Visibility::Public
+    } else {
+        Visibility::Private
+    }
+}
+
+/// JS/TS: members are public unless `private`/`#name` (`protected` → restricted); top-level
+/// definitions are public only when exported.
+fn export(site: &Site) -> Visibility {
+    if site.member {
+        if site.name_node.kind() == "private_property_identifier" {
+            return Visibility::Private;
+        }
+        let mut cursor = site.node.walk();
+        let modifier = site
+            .node
+            .children(&mut cursor)
+            .find(|child| child.kind() == "accessibility_modifier")
+            .map(|modifier| source_text(modifier, site.source));
+        return match modifier {
+            Some("private") => Visibility::Private,
+            Some("protected") => Visibility::Restricted,
+            _ => Visibility::Public,
+        };
+    }
+    let exported = std::iter::successors(site.node.parent(), Node::parent)
+        .take(4)
+        .any(|ancestor| ancestor.kind() == "export_statement");
+    if exported {
+        Visibility::Public
+    } else {
+        Visibility::Private
+    }
+}
+
+/// C/C++: class members by access section; `static` free functions are private.
+fn c(site: &Site) -> Visibility {
+    if site.member
+        && site
+            .node
+            .parent()
+            .is_some_and(|p| p.kind() == "field_declaration_list")
+    {
+        if let Some(section) = section(site.node, "access_specifier", site.source) {
+            return section;
+        }
+        let is_struct = site
+            .node
+            .parent()
+            .and_then(|list| list.parent())
+            .is_some_and(|owner| owner.kind() != "class_specifier");
+        return if is_struct {
+            Visibility::Public
+        } else {
+            Visibility::Private
+        };
+    }
+    let mut cursor = site.node.walk();
+    let is_static = site.node.children(&mut cursor).any(|child| {
+        child.kind() == "storage_class_specifier" && source_text(child, site.source) == "static"
+    });
+    if is_static {
+        Visibility::Private
+    } else {
+        Visibility::Public
+    }
+}
+
+/// Ruby: `private def x`, or the last bare `private`/`protected`/`public` before the method.
+fn ruby(site: &Site) -> Visibility {
+    let wrapper = site
+        .node
+        .parent()
+        .filter(|parent| parent.kind() == "argument_list")
+        .and_then(|list| list.parent())
+        .and_then(|call| call.child_by_field_name("method"));
+    if let Some(method) = wrapper
+        && let Some(&(_, visibility)) = SECTION_WORDS
+            .iter()
+            .find(|(word, _)| *word == source_text(method, site.source))
+    {
+        return visibility;
+    }
+    section(site.node, "identifier", site.source).unwrap_or(Visibility::Public)
+}
+
+/// The visibility set by the nearest preceding sibling of `marker_kind` whose text is a
+/// section word (`private:` in C++, a bare `private` in Ruby).
+fn section(node: Node, marker_kind: &str, source: &[u8]) -> Option<Visibility> {
+    std::iter::successors(node.prev_named_sibling(), Node::prev_named_sibling)
+        .filter(|sibling| sibling.kind() == marker_kind)
+        .find_map(|sibling| {
+            let text = source_text(sibling, source);
+            SECTION_WORDS
+                .iter()
+                .find(|(word, _)| text.trim_end_matches(':').trim() == *word)
+                .map(|&(_, visibility)| visibility)
+        })
+}
+
+/// The first modifier word before the name that `words` knows, searching the definition's
+/// own tokens and its modifier nodes (`modifiers`, `visibility_modifier`, `modifier`).
+fn modifier_word(site: &Site, words: &[(&str, Visibility)]) -> Option<Visibility> {
+    let mut cursor = site.node.walk();
+    for child in site.node.children(&mut cursor) {
+        if child.start_byte() >= site.name_node.start_byte() {
+            break;
+        }
+        let found = if child.child_count() == 0 {
+            lookup(source_text(child, site.source), words)
+        } else if child.kind().contains("modifier") {
+            leaves(child).find_map(|leaf| lookup(source_text(leaf, site.source), words))
+        } else {
+            None
+        };
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
+}
+
+fn lookup(word: &str, words: &[(&str, Visibility)]) -> Option<Visibility> {
+    words
+        .iter()
+        .find(|(known, _)| *known == word)
+        .map(|&(_, visibility)| visibility)
+}
+
+/// Leaf tokens under `node`, at most three levels down (modifier lists are shallow).
+fn leaves(node: Node) -> impl Iterator<Item = Node> {
+    let mut stack = vec![(node, 0_u8)];
+    std::iter::from_fn(move || {
+        while let Some((current, depth)) = stack.pop() {
+            if current.child_count() == 0 {
+                return Some(current);
+            }
+            if depth < 3 {
+                let mut cursor = current.walk();
+                let children: Vec<Node> = current.children(&mut cursor).collect();
+                stack.extend(children.into_iter().rev().map(|child| (child, depth + 1)));
+            }
+        }
+        None
+    })
+}
+
+fn source_text<'a>(node: Node, source: &'a [u8]) -> &'a str {
+    std::str::from_utf8(source.get(node.byte_range()).unwrap_or_default()).unwrap_or_default()
+}

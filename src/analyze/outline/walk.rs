@@ -1,0 +1,276 @@
+//! One pass over the syntax tree: references (outside comments and strings), the file's token
+//! hash, each definition's body hash, and how much of the tree is in error.
+
+use std::collections::HashMap;
+
+use tree_sitter::{Node, Tree};
+
+use super::extract::{Found, line};
+use super::hash::TokenHasher;
+use crate::analyze::lang::{Compiled, Resolved, Role};
+use crate::analyze::syntax::{Reference, ReferenceKind};
+
+/// What the walk found.
+pub(super) struct Walked {
+    /// References in source order, deduplicated per (name, line, kind).
+    pub references: Vec<Reference>,
+    /// Hash of all tokens outside comments.
+    pub token_hash: u64,
+    /// Body hash of each definition, in the order given.
+    pub body_hashes: Vec<u64>,
+    /// Bytes inside `ERROR` nodes plus one per `MISSING` node.
+    pub error_bytes: usize,
+}
+
+/// Per-node state kept while its subtree is walked.
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "independent facts about one node, each read by name"
+)]
+#[derive(Clone, Copy)]
+struct Frame {
+    role: Role,
+    /// Inside an import.
+    import: bool,
+    /// Inside a string literal: hashed, no references.
+    string: bool,
+    /// Inside an `ERROR` node (counted once, at the outermost).
+    error: bool,
+    /// This node is a call's callee (or the member part of one).
+    callee: bool,
+    /// Named children entered so far (for `Selector::First`).
+    named_seen: u32,
+    /// Definitions this node opened on the definition stack.
+    opened: usize,
+}
+
+/// Walks `tree` once. `found` must be in source order (outer before inner).
+pub(super) fn walk(compiled: &Compiled, tree: &Tree, source: &[u8], found: &[Found]) -> Walked {
+    let mut walker = Walker {
+        compiled,
+        source,
+        found,
+        first_at: HashMap::with_capacity(found.len()),
+        names: found.iter().map(|found| found.name_node.id()).collect(),
+        stack: Vec::new(),
+        defs: Vec::new(),
+        hashers: vec![TokenHasher::default(); found.len()],
+        file: TokenHasher::default(),
+        previous_end: 0,
+        references: Vec::new(),
+        line_start: 0,
+        error_bytes: 0,
+    };
+    for (index, definition) in found.iter().enumerate().rev() {
+        walker.first_at.insert(definition.node.id(), index);
+    }
+    walker.run(tree);
+    Walked {
+        references: walker.references,
+        token_hash: walker.file.finish(),
+        body_hashes: walker
+            .hashers
+            .iter()
+            .map(|hasher| hasher.finish())
+            .collect(),
+        error_bytes: walker.error_bytes,
+    }
+}
+
+struct Walker<'a, 'tree> {
+    compiled: &'a Compiled,
+    source: &'a [u8],
+    found: &'a [Found<'tree>],
+    /// Definition node id → index of the first definition on that node.
+    first_at: HashMap<usize, usize>,
+    /// Name tokens of definitions: never references.
+    names: std::collections::HashSet<usize>,
+    stack: Vec<Frame>,
+    /// Open definitions, innermost last.
+    defs: Vec<usize>,
+    hashers: Vec<TokenHasher>,
+    file: TokenHasher,
+    previous_end: usize,
+    references: Vec<Reference>,
+    /// Index of the first reference on the current line, for deduplication.
+    line_start: usize,
+    error_bytes: usize,
+}
+
+impl<'tree> Walker<'_, 'tree> {
+    fn run(&mut self, tree: &'tree Tree) {
+        let mut cursor = tree.walk();
+        loop {
+            let descend = self.enter(cursor.node(), cursor.field_id().map(u16::from));
+            if descend && cursor.goto_first_child() {
+                continue;
+            }
+            self.leave();
+            loop {
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+                if !cursor.goto_parent() {
+                    return;
+                }
+                self.leave();
+            }
+        }
+    }
+
+    /// Handles entering `node`; returns whether to walk its children.
+    fn enter(&mut self, node: Node<'tree>, field: Option<u16>) -> bool {
+        let role = self.compiled.role(node.kind_id());
+        let parent = self.stack.last_mut().map(|parent| {
+            let first = node.is_named() && parent.named_seen == 0;
+            if node.is_named() {
+                parent.named_seen += 1;
+            }
+            (*parent, first)
+        });
+        let selects = |selector: Option<Resolved>, first: bool| match selector {
+            Some(Resolved::Field(id)) => field == Some(id),
+            Some(Resolved::First) => first,
+            Some(Resolved::Last) => node.is_named() && node.next_named_sibling().is_none(),
+            None => false,
+        };
+        let (callee, member_name, inherited) = match parent {
+            Some((parent, first)) => {
+                let member_name = selects(parent.role.member, first);
+                let callee = selects(parent.role.call, first) || (parent.callee && member_name);
+                (callee, member_name, Some(parent))
+            }
+            None => (false, false, None),
+        };
+        let mut frame = Frame {
+            role,
+            import: role.import || inherited.is_some_and(|p| p.import),
+            string: role.string || inherited.is_some_and(|p| p.string),
+            error: inherited.is_some_and(|p| p.error),
+            callee,
+            named_seen: 0,
+            opened: 0,
+        };
+        if node.is_error() && !frame.error {
+            self.error_bytes += node.byte_range().len();
+            frame.error = true;
+        }
+        if node.is_missing() {
+            self.error_bytes += 1;
+        }
+        if let Some(&first) = self.first_at.get(&node.id()) {
+            let same = self.found[first..]
+                .iter()
+                .take_while(|found| found.node.id() == node.id())
+                .count();
+            self.defs.extend(first..first + same);
+            frame.opened = same;
+        }
+        self.stack.push(frame);
+        if role.comment {
+            self.previous_end = node.end_byte();
+            return false;
+        }
+        if role.identifier || node.child_count() == 0 {
+            self.token(node);
+            if role.identifier && !frame.string && !self.names.contains(&node.id()) {
+                let kind = if frame.import {
+                    ReferenceKind::Import
+                } else if callee {
+                    ReferenceKind::Call
+                } else if member_name {
+                    ReferenceKind::Member
+                } else if inherited.is_some_and(|p| p.role.token_tree) && called_in_macro(node) {
+                    ReferenceKind::Call
+                } else if role.type_name
+                    || (field.is_some() && field == self.compiled.type_field)
+                    || inherited.is_some_and(|p| p.role.type_parent)
+                {
+                    ReferenceKind::Type
+                } else {
+                    ReferenceKind::Other
+                };
+                self.reference(node, kind);
+            }
+            return false;
+        }
+        true
+    }
+
+    fn leave(&mut self) {
+        if let Some(frame) = self.stack.pop() {
+            self.defs.truncate(self.defs.len() - frame.opened);
+        }
+    }
+
+    /// Feeds one token, and any non-blank bytes the grammar left between tokens, to the file
+    /// hash and to every open definition's hash (its own name masked).
+    fn token(&mut self, node: Node) {
+        let start = node.start_byte();
+        let between = self
+            .source
+            .get(self.previous_end.min(start)..start)
+            .unwrap_or_default();
+        // Almost always blank; only grammars with implicit tokens leave text here.
+        let gap: Vec<u8> = if between.iter().all(u8::is_ascii_whitespace) {
+            Vec::new()
+        } else {
+            between
+                .iter()
+                .copied()
+                .filter(|byte| !byte.is_ascii_whitespace())
+                .collect()
+        };
+        let token = self.source.get(node.byte_range()).unwrap_or_default();
+        for piece in [gap.as_slice(), token] {
+            if piece.is_empty() {
+                continue;
+            }
+            self.file.token(piece);
+            for &index in &self.defs {
+                if piece == self.found[index].definition.name.as_bytes() {
+                    self.hashers[index].mask();
+                } else {
+                    self.hashers[index].token(piece);
+                }
+            }
+        }
+        self.previous_end = node.end_byte();
+    }
+
+    /// Records a reference unless the same (name, line, kind) is already on this line.
+    fn reference(&mut self, node: Node, kind: ReferenceKind) {
+        let bytes = self.source.get(node.byte_range()).unwrap_or_default();
+        let name = String::from_utf8_lossy(bytes);
+        if !name.starts_with(|c: char| c.is_alphabetic() || c == '_') || name.len() > 256 {
+            return;
+        }
+        let line = line(node.start_position().row);
+        if self.references.last().is_none_or(|last| last.line != line) {
+            self.line_start = self.references.len();
+        }
+        let duplicate = self.references[self.line_start..]
+            .iter()
+            .any(|seen| seen.kind == kind && seen.name == name);
+        if duplicate {
+            return;
+        }
+        let enclosing = self
+            .defs
+            .last()
+            .map(|&index| self.found[index].definition.name.clone());
+        self.references.push(Reference {
+            name: name.into_owned(),
+            line,
+            kind,
+            enclosing,
+        });
+    }
+}
+
+/// In unparsed macro arguments, `name (` is a call.
+fn called_in_macro(node: Node) -> bool {
+    node.next_sibling().is_some_and(|next| {
+        next.kind() == "token_tree" && next.child(0).is_some_and(|open| open.kind() == "(")
+    })
+}
