@@ -4,6 +4,7 @@
 //! weighs them. At this stage the analysis is file-level: sizes, kinds of files and which
 //! sensitive classes of path (the gate's policy, git hooks, CI) a change touches.
 
+pub mod cache;
 mod files;
 pub mod lang;
 pub mod outline;
