@@ -5,6 +5,7 @@
 //! sensitive classes of path (the gate's policy, git hooks, CI) a change touches.
 
 pub mod cache;
+pub mod dependents;
 mod files;
 pub mod lang;
 pub mod outline;
