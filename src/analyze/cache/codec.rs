@@ -1,0 +1,387 @@
+//! The on-disk form of one cache entry: a small binary encoding with a checksum.
+//!
+//! Layout: `magic (4) | payload length (u32 LE) | FNV-1a 64 of the payload (u64 LE) | payload`.
+//! The payload starts with the entry's own key, so a file copied or renamed to the wrong place
+//! is rejected like a corrupt one. Strings are interned in a table (reference names repeat a
+//! lot), integers are LEB128 varints. Decoding never panics: any inconsistency is `None`, and
+//! the caller treats `None` as a miss and rewrites the entry.
+//!
+//! Why not `serde_json`: an outline is mostly repeated names, which JSON spells out each time
+//! and spends its decode time on (the benchmark compares both).
+
+use std::collections::HashMap;
+
+use crate::analyze::syntax::{
+    Definition, Outline, Reference, ReferenceKind, SymbolKind, Unanalysed, Visibility,
+};
+
+/// First bytes of every entry; the last byte is the layout version of this file format.
+const MAGIC: [u8; 4] = *b"BGC\x01";
+/// Magic, length, checksum.
+const HEADER: usize = 4 + 4 + 8;
+
+/// Encodes `result` under `key` into a complete entry (header included).
+pub(super) fn encode(key: &str, result: &Result<Outline, Unanalysed>) -> Vec<u8> {
+    let mut payload = Writer::default();
+    payload.bytes(key.as_bytes());
+    match result {
+        Ok(outline) => {
+            payload.out.push(0);
+            payload.outline(outline);
+        }
+        Err(unanalysed) => {
+            payload.out.push(1);
+            payload.unanalysed(unanalysed);
+        }
+    }
+    let body = payload.out;
+    let mut entry = Vec::with_capacity(HEADER + body.len());
+    entry.extend_from_slice(&MAGIC);
+    // An outline over 4 GB is not a thing; a wrapped length would fail the length check anyway.
+    entry.extend_from_slice(&u32::try_from(body.len()).unwrap_or(u32::MAX).to_le_bytes());
+    entry.extend_from_slice(&fnv1a(&body).to_le_bytes());
+    entry.extend_from_slice(&body);
+    entry
+}
+
+/// Decodes an entry written by [`encode`] under the same `key`; `None` if anything is off.
+pub(super) fn decode(key: &str, entry: &[u8]) -> Option<Result<Outline, Unanalysed>> {
+    let (header, body) = entry.split_at_checked(HEADER)?;
+    if header[..4] != MAGIC {
+        return None;
+    }
+    let length = u32::from_le_bytes(header[4..8].try_into().ok()?);
+    let checksum = u64::from_le_bytes(header[8..16].try_into().ok()?);
+    if usize::try_from(length).ok()? != body.len() || fnv1a(body) != checksum {
+        return None;
+    }
+    let mut reader = Reader { input: body, at: 0 };
+    if reader.bytes()? != key.as_bytes() {
+        return None;
+    }
+    let result = match reader.byte()? {
+        0 => Ok(reader.outline()?),
+        1 => Err(reader.unanalysed()?),
+        _ => return None,
+    };
+    // Trailing bytes mean a different writer; do not trust the rest either.
+    (reader.at == body.len()).then_some(result)
+}
+
+/// FNV-1a, 64 bits: enough to catch torn writes and bit rot, not meant against tampering
+/// (whoever can write the git directory can change the repository itself).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for &byte in bytes {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
+}
+
+/// Appends `value` as a LEB128 varint.
+fn varint(out: &mut Vec<u8>, mut value: u64) {
+    while value >= 0x80 {
+        // Truncation is the point: the low seven bits go out first.
+        #[allow(clippy::cast_possible_truncation)]
+        out.push((value as u8) | 0x80);
+        value >>= 7;
+    }
+    #[allow(clippy::cast_possible_truncation)]
+    out.push(value as u8);
+}
+
+#[derive(Default)]
+struct Writer<'a> {
+    out: Vec<u8>,
+    strings: HashMap<&'a str, u64>,
+    table: Vec<&'a str>,
+}
+
+impl<'a> Writer<'a> {
+    fn bytes(&mut self, bytes: &[u8]) {
+        varint(&mut self.out, bytes.len() as u64);
+        self.out.extend_from_slice(bytes);
+    }
+
+    fn intern(&mut self, text: &'a str) -> u64 {
+        let next = self.table.len() as u64;
+        *self.strings.entry(text).or_insert_with(|| {
+            self.table.push(text);
+            next
+        })
+    }
+
+    /// Records are written to a side buffer first because the string table they point into
+    /// must come before them and is only complete at the end.
+    fn outline(&mut self, outline: &'a Outline) {
+        let mut records = Vec::new();
+        let language = self.intern(&outline.language);
+        varint(&mut records, language);
+        varint(&mut records, outline.definitions.len() as u64);
+        for definition in &outline.definitions {
+            let name = self.intern(&definition.name);
+            let container = definition.container.as_deref().map(|c| self.intern(c));
+            let signature = self.intern(&definition.signature);
+            for value in [
+                name,
+                u64::from(symbol_kind_code(definition.kind)),
+                container.map_or(0, |c| c + 1),
+                u64::from(definition.start_line),
+                u64::from(definition.end_line),
+                signature,
+                u64::from(visibility_code(definition.visibility)),
+                definition.body_hash,
+            ] {
+                varint(&mut records, value);
+            }
+        }
+        varint(&mut records, outline.references.len() as u64);
+        for reference in &outline.references {
+            let name = self.intern(&reference.name);
+            let enclosing = reference.enclosing.as_deref().map(|e| self.intern(e));
+            for value in [
+                name,
+                u64::from(reference.line),
+                u64::from(reference_kind_code(reference.kind)),
+                enclosing.map_or(0, |e| e + 1),
+            ] {
+                varint(&mut records, value);
+            }
+        }
+        varint(&mut records, outline.token_hash);
+        varint(&mut records, u64::from(outline.error_permille));
+        varint(&mut self.out, self.table.len() as u64);
+        for index in 0..self.table.len() {
+            let text = self.table[index];
+            self.bytes(text.as_bytes());
+        }
+        self.out.extend_from_slice(&records);
+    }
+
+    fn unanalysed(&mut self, unanalysed: &Unanalysed) {
+        match unanalysed {
+            Unanalysed::UnsupportedLanguage => self.out.push(0),
+            Unanalysed::TooLarge { bytes, limit } => {
+                self.out.push(1);
+                varint(&mut self.out, *bytes);
+                varint(&mut self.out, *limit);
+            }
+            Unanalysed::Timeout { budget_ms } => {
+                self.out.push(2);
+                varint(&mut self.out, *budget_ms);
+            }
+            Unanalysed::TooManyErrors { percent } => {
+                self.out.push(3);
+                varint(&mut self.out, u64::from(*percent));
+            }
+            Unanalysed::Generated { why } => {
+                self.out.push(4);
+                self.bytes(why.as_bytes());
+            }
+            Unanalysed::Binary => self.out.push(5),
+            Unanalysed::NoContent => self.out.push(6),
+            Unanalysed::Failed { message } => {
+                self.out.push(7);
+                self.bytes(message.as_bytes());
+            }
+        }
+    }
+}
+
+struct Reader<'a> {
+    input: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn byte(&mut self) -> Option<u8> {
+        let byte = *self.input.get(self.at)?;
+        self.at += 1;
+        Some(byte)
+    }
+
+    fn varint(&mut self) -> Option<u64> {
+        let mut value = 0u64;
+        for shift in (0..64).step_by(7) {
+            let byte = self.byte()?;
+            value |= u64::from(byte & 0x7f).checked_shl(shift)?;
+            if byte & 0x80 == 0 {
+                return Some(value);
+            }
+        }
+        None
+    }
+
+    fn small<T: TryFrom<u64>>(&mut self) -> Option<T> {
+        T::try_from(self.varint()?).ok()
+    }
+
+    fn bytes(&mut self) -> Option<&'a [u8]> {
+        let length: usize = self.small()?;
+        let bytes = self.input.get(self.at..self.at.checked_add(length)?)?;
+        self.at += length;
+        Some(bytes)
+    }
+
+    fn string(&mut self) -> Option<String> {
+        String::from_utf8(self.bytes()?.to_vec()).ok()
+    }
+
+    fn outline(&mut self) -> Option<Outline> {
+        let count: usize = self.small()?;
+        // Each string costs at least one byte, so a count beyond the input is corrupt; checking
+        // first keeps a corrupt count from reserving gigabytes.
+        if count > self.input.len() {
+            return None;
+        }
+        let mut table = Vec::with_capacity(count);
+        for _ in 0..count {
+            table.push(std::str::from_utf8(self.bytes()?).ok()?);
+        }
+        let text = |reader: &mut Self| -> Option<String> {
+            Some((*table.get(reader.small::<usize>()?)?).to_string())
+        };
+        let optional = |reader: &mut Self| -> Option<Option<String>> {
+            match reader.small::<usize>()? {
+                0 => Some(None),
+                index => Some(Some((*table.get(index - 1)?).to_string())),
+            }
+        };
+        let language = text(self)?;
+        let definitions_count: usize = self.small()?;
+        let mut definitions = Vec::with_capacity(definitions_count.min(self.input.len()));
+        for _ in 0..definitions_count {
+            definitions.push(Definition {
+                name: text(self)?,
+                kind: symbol_kind_from(self.byte_code()?)?,
+                container: optional(self)?,
+                start_line: self.small()?,
+                end_line: self.small()?,
+                signature: text(self)?,
+                visibility: visibility_from(self.byte_code()?)?,
+                body_hash: self.varint()?,
+            });
+        }
+        let references_count: usize = self.small()?;
+        let mut references = Vec::with_capacity(references_count.min(self.input.len()));
+        for _ in 0..references_count {
+            references.push(Reference {
+                name: text(self)?,
+                line: self.small()?,
+                kind: reference_kind_from(self.byte_code()?)?,
+                enclosing: optional(self)?,
+            });
+        }
+        Some(Outline {
+            language,
+            definitions,
+            references,
+            token_hash: self.varint()?,
+            error_permille: self.small()?,
+        })
+    }
+
+    fn byte_code(&mut self) -> Option<u8> {
+        self.small()
+    }
+
+    fn unanalysed(&mut self) -> Option<Unanalysed> {
+        Some(match self.byte()? {
+            0 => Unanalysed::UnsupportedLanguage,
+            1 => Unanalysed::TooLarge {
+                bytes: self.varint()?,
+                limit: self.varint()?,
+            },
+            2 => Unanalysed::Timeout {
+                budget_ms: self.varint()?,
+            },
+            3 => Unanalysed::TooManyErrors {
+                percent: self.small()?,
+            },
+            4 => Unanalysed::Generated {
+                why: self.string()?,
+            },
+            5 => Unanalysed::Binary,
+            6 => Unanalysed::NoContent,
+            7 => Unanalysed::Failed {
+                message: self.string()?,
+            },
+            _ => return None,
+        })
+    }
+}
+
+// Exhaustive matches both ways: a new variant in `syntax.rs` fails to compile here, which is
+// the reminder to extend the codes and bump `ANALYZER_VERSION`.
+
+fn symbol_kind_code(kind: SymbolKind) -> u8 {
+    match kind {
+        SymbolKind::Function => 0,
+        SymbolKind::Method => 1,
+        SymbolKind::Class => 2,
+        SymbolKind::Struct => 3,
+        SymbolKind::Enum => 4,
+        SymbolKind::Trait => 5,
+        SymbolKind::Interface => 6,
+        SymbolKind::Module => 7,
+        SymbolKind::Constant => 8,
+        SymbolKind::TypeAlias => 9,
+        SymbolKind::Macro => 10,
+    }
+}
+
+fn symbol_kind_from(code: u8) -> Option<SymbolKind> {
+    Some(match code {
+        0 => SymbolKind::Function,
+        1 => SymbolKind::Method,
+        2 => SymbolKind::Class,
+        3 => SymbolKind::Struct,
+        4 => SymbolKind::Enum,
+        5 => SymbolKind::Trait,
+        6 => SymbolKind::Interface,
+        7 => SymbolKind::Module,
+        8 => SymbolKind::Constant,
+        9 => SymbolKind::TypeAlias,
+        10 => SymbolKind::Macro,
+        _ => return None,
+    })
+}
+
+fn visibility_code(visibility: Visibility) -> u8 {
+    match visibility {
+        Visibility::Private => 0,
+        Visibility::Restricted => 1,
+        Visibility::Public => 2,
+    }
+}
+
+fn visibility_from(code: u8) -> Option<Visibility> {
+    Some(match code {
+        0 => Visibility::Private,
+        1 => Visibility::Restricted,
+        2 => Visibility::Public,
+        _ => return None,
+    })
+}
+
+fn reference_kind_code(kind: ReferenceKind) -> u8 {
+    match kind {
+        ReferenceKind::Call => 0,
+        ReferenceKind::Type => 1,
+        ReferenceKind::Import => 2,
+        ReferenceKind::Member => 3,
+        ReferenceKind::Other => 4,
+    }
+}
+
+fn reference_kind_from(code: u8) -> Option<ReferenceKind> {
+    Some(match code {
+        0 => ReferenceKind::Call,
+        1 => ReferenceKind::Type,
+        2 => ReferenceKind::Import,
+        3 => ReferenceKind::Member,
+        4 => ReferenceKind::Other,
+        _ => return None,
+    })
+}

@@ -1,0 +1,209 @@
+//! Confirm: parse candidates and keep the references that plausibly are the target.
+//!
+//! The outline already leaves out comments and strings, so what remains is deciding which
+//! same-named identifiers are the target. Rules, each choosing to under-count:
+//! - Family: only files of the target's language family (done by the scan).
+//! - Definition lines: a name on the line where the same file defines that name is a
+//!   definition, not a use (the target's own, or an unrelated namesake).
+//! - Container: a method (target with a container) counts only in its defining file or in
+//!   files that mention the container by name (reference, import or definition). This drops
+//!   `other.save()` on an unrelated type. It is stricter than checking member accesses only:
+//!   a bare `save(...)` in a file that never names the class is not this method either.
+//! - Shadowing: a free symbol does not count in another file that defines its own top-level
+//!   namesake and does not import the name; that file's uses resolve to its own.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use super::Site;
+use super::scan::Candidate;
+use crate::analyze::cache::{Cache, Origin};
+use crate::analyze::outline::Budget;
+use crate::analyze::syntax::{Definition, Outline, ReferenceKind, Unanalysed};
+
+/// A name searched for at one level: a target, or an enclosing definition at a deeper level.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(super) struct Probe {
+    pub(super) name: String,
+    pub(super) family: &'static str,
+    pub(super) container: Option<String>,
+    pub(super) defined_in: String,
+}
+
+/// The definition around a use: what the next level searches for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(super) struct Enclosing {
+    pub(super) name: String,
+    pub(super) container: Option<String>,
+}
+
+/// One confirmed use of probe number `probe`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Hit {
+    pub(super) probe: usize,
+    pub(super) site: Site,
+    pub(super) enclosing: Option<Enclosing>,
+}
+
+/// Hits of one level and how the outlines were obtained.
+#[derive(Debug, Default)]
+pub(super) struct Confirmed {
+    pub(super) hits: Vec<Hit>,
+    pub(super) parsed: usize,
+    pub(super) cached: usize,
+    pub(super) unconfirmed: usize,
+}
+
+/// Outlines the candidates in parallel (through the cache) and matches them against `probes`.
+pub(super) fn confirm(
+    candidates: Vec<Candidate>,
+    probes: &[Probe],
+    cache: &Cache,
+    budget: &Budget,
+) -> Confirmed {
+    let per_file: Vec<(Vec<Hit>, Origin, bool)> = candidates
+        .into_par_iter()
+        .map(|candidate| {
+            let Candidate {
+                path,
+                oid,
+                language,
+                bytes,
+            } = candidate;
+            let (outline, origin) =
+                cache.outline_traced(&oid.to_string(), language, move || Some(bytes), budget);
+            match outline {
+                Ok(outline) => (hits(&path, language.family, &outline, probes), origin, true),
+                Err(Unanalysed::Generated { .. }) => (Vec::new(), origin, true),
+                Err(_) => (Vec::new(), origin, false),
+            }
+        })
+        .collect();
+    let mut confirmed = Confirmed::default();
+    for (hits, origin, analysed) in per_file {
+        match origin {
+            Origin::Cached => confirmed.cached += 1,
+            Origin::Computed => confirmed.parsed += 1,
+        }
+        if !analysed {
+            confirmed.unconfirmed += 1;
+        }
+        confirmed.hits.extend(hits);
+    }
+    confirmed
+}
+
+/// The uses of `probes` in one file's outline, by the rules in the module header. One hit per
+/// probe and line; when a line uses the name several ways, the most specific kind wins
+/// (call, type, import, member, then other).
+pub(super) fn hits(path: &str, family: &str, outline: &Outline, probes: &[Probe]) -> Vec<Hit> {
+    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (index, probe) in probes.iter().enumerate() {
+        if probe.family == family && admits(path, outline, probe) {
+            by_name.entry(&probe.name).or_default().push(index);
+        }
+    }
+    if by_name.is_empty() {
+        return Vec::new();
+    }
+    let mut best: HashMap<(usize, u32), Hit> = HashMap::new();
+    for reference in &outline.references {
+        let Some(indexes) = by_name.get(reference.name.as_str()) else {
+            continue;
+        };
+        if defines_at(outline, &reference.name, reference.line) {
+            continue;
+        }
+        let around = enclosing(outline, reference.enclosing.as_deref(), reference.line);
+        for &probe in indexes {
+            let hit = Hit {
+                probe,
+                site: Site {
+                    path: path.to_string(),
+                    line: reference.line,
+                    kind: reference.kind,
+                    enclosing: around.as_ref().map(|e| e.name.clone()),
+                },
+                enclosing: around.clone(),
+            };
+            best.entry((probe, reference.line))
+                .and_modify(|kept| {
+                    if rank(hit.site.kind) < rank(kept.site.kind) {
+                        *kept = hit.clone();
+                    }
+                })
+                .or_insert(hit);
+        }
+    }
+    let mut hits: Vec<Hit> = best.into_values().collect();
+    hits.sort_by_key(|hit| (hit.probe, hit.site.line));
+    hits
+}
+
+/// The container and shadowing rules: may uses of `probe` in this file count at all?
+fn admits(path: &str, outline: &Outline, probe: &Probe) -> bool {
+    if path == probe.defined_in {
+        return true;
+    }
+    let mentions = |name: &str| {
+        outline.references.iter().any(|r| r.name == name)
+            || outline.definitions.iter().any(|d| d.name == name)
+    };
+    if let Some(container) = &probe.container {
+        return mentions(container);
+    }
+    let shadowed = outline
+        .definitions
+        .iter()
+        .any(|d| d.name == probe.name && d.container.is_none());
+    let imported = outline
+        .references
+        .iter()
+        .any(|r| r.name == probe.name && r.kind == ReferenceKind::Import);
+    !shadowed || imported
+}
+
+/// Whether the file defines `name` on `line` (so the name there is a definition).
+fn defines_at(outline: &Outline, name: &str, line: u32) -> bool {
+    outline
+        .definitions
+        .iter()
+        .any(|d| d.start_line == line && d.name == name)
+}
+
+/// The definition around `line`: the innermost definition named `name` that spans the line
+/// (which gives its container), else the innermost definition spanning the line when the
+/// extractor did not name one, else just the name.
+fn enclosing(outline: &Outline, name: Option<&str>, line: u32) -> Option<Enclosing> {
+    let spans = |d: &&Definition| d.start_line <= line && line <= d.end_line;
+    let innermost = |d: &&Definition| d.end_line.saturating_sub(d.start_line);
+    let found = outline
+        .definitions
+        .iter()
+        .filter(spans)
+        .filter(|d| name.is_none_or(|name| d.name == name))
+        .min_by_key(innermost);
+    match (found, name) {
+        (Some(definition), _) => Some(Enclosing {
+            name: definition.name.clone(),
+            container: definition.container.clone(),
+        }),
+        (None, Some(name)) => Some(Enclosing {
+            name: name.to_string(),
+            container: None,
+        }),
+        (None, None) => None,
+    }
+}
+
+/// Specificity of a reference kind: lower is more specific.
+fn rank(kind: ReferenceKind) -> u8 {
+    match kind {
+        ReferenceKind::Call => 0,
+        ReferenceKind::Type => 1,
+        ReferenceKind::Import => 2,
+        ReferenceKind::Member => 3,
+        ReferenceKind::Other => 4,
+    }
+}

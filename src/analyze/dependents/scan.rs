@@ -1,0 +1,244 @@
+//! Candidate pick: which blobs of a tree contain one of the names as a whole word.
+//!
+//! One automaton for all names, one pass over each blob. This is the pre-filter that keeps
+//! parsing to a handful of files, so it has to run near the speed of reading the blobs.
+
+use std::collections::HashSet;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
+use rayon::prelude::*;
+
+use super::confirm::Probe;
+use super::{Error, Reading};
+use crate::analyze::lang::{self, Language};
+use crate::analyze::outline::{Budget, looks_generated};
+
+/// A blob of the tree that might be source code.
+#[derive(Debug)]
+pub(super) struct Entry {
+    path: String,
+    oid: Oid,
+    /// `None` for a file without an extension, whose language only its shebang can tell.
+    language: Option<&'static Language>,
+}
+
+/// A blob where at least one name matched as a whole word.
+#[derive(Debug)]
+pub(super) struct Candidate {
+    pub(super) path: String,
+    pub(super) oid: Oid,
+    pub(super) language: &'static Language,
+    /// Kept so a cache miss does not read the blob a second time.
+    pub(super) bytes: Vec<u8>,
+}
+
+/// Every regular file of `tree` whose language is known or may be known from a shebang,
+/// minus `skip`. Submodules (commits) and symlinks are not content of this tree.
+pub(super) fn list(
+    repo: &Repository,
+    tree: Oid,
+    skip: &HashSet<&str>,
+) -> Result<Vec<Entry>, Error> {
+    let wrap = |source| Error::Tree { tree, source };
+    let tree = repo.find_tree(tree).map_err(wrap)?;
+    let mut entries = Vec::new();
+    tree.walk(TreeWalkMode::PreOrder, |root, entry| {
+        // 0o120000 is a symlink; its blob is a path, not code.
+        if entry.kind() != Some(ObjectType::Blob) || entry.filemode() == 0o120_000 {
+            return TreeWalkResult::Ok;
+        }
+        // Non-UTF-8 names cannot be reported as paths anyway; no language matches them.
+        let Ok(name) = entry.name() else {
+            return TreeWalkResult::Ok;
+        };
+        let path = format!("{root}{name}");
+        if skip.contains(path.as_str()) {
+            return TreeWalkResult::Ok;
+        }
+        let language = lang::for_path(&path, b"");
+        if language.is_some() || !name.contains('.') {
+            entries.push(Entry {
+                path,
+                oid: entry.id(),
+                language,
+            });
+        }
+        TreeWalkResult::Ok
+    })
+    .map_err(wrap)?;
+    Ok(entries)
+}
+
+/// The names to look for, each with the families it is wanted in.
+struct Needles {
+    automaton: AhoCorasick,
+    families: Vec<Vec<&'static str>>,
+    all_families: HashSet<&'static str>,
+}
+
+impl Needles {
+    fn new(probes: &[Probe]) -> Needles {
+        let mut names: Vec<&str> = Vec::new();
+        let mut families: Vec<Vec<&'static str>> = Vec::new();
+        for probe in probes {
+            let index = names.iter().position(|name| *name == probe.name);
+            let index = index.unwrap_or_else(|| {
+                names.push(&probe.name);
+                families.push(Vec::new());
+                names.len() - 1
+            });
+            if !families[index].contains(&probe.family) {
+                families[index].push(probe.family);
+            }
+        }
+        // Leftmost-longest over identifier-only names finds every whole-word occurrence
+        // without overlapping search: a word start cannot lie strictly inside another match
+        // (that match would contain a non-word byte), and at one start the longest match is
+        // the only one that can end on a boundary.
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&names)
+            .expect("names are literals well under the automaton's size limits");
+        let all_families = families.iter().flatten().copied().collect();
+        Needles {
+            automaton,
+            families,
+            all_families,
+        }
+    }
+
+    /// Whether `bytes` of family `family` contains one of the names wanted in that family.
+    fn found_in(&self, bytes: &[u8], family: &str) -> bool {
+        self.automaton.find_iter(bytes).any(|found| {
+            let before = found.start().checked_sub(1).map(|at| bytes[at]);
+            let after = bytes.get(found.end()).copied();
+            !before.is_some_and(is_word_byte)
+                && !after.is_some_and(is_word_byte)
+                && self.families[found.pattern().as_usize()].contains(&family)
+        })
+    }
+}
+
+/// Bytes that continue an identifier. Bytes of multi-byte UTF-8 count as word bytes: `éfoo`
+/// is not a use of `foo` in languages with Unicode identifiers, and in the others it is not
+/// code at all.
+fn is_word_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'$' || byte >= 0x80
+}
+
+/// Reads each entry of a wanted family and keeps those where a name matches as a word.
+/// Returns the candidates, the number of blobs scanned and their bytes.
+pub(super) fn scan(
+    repo: &Repository,
+    entries: &[Entry],
+    probes: &[Probe],
+    budget: &Budget,
+    reading: Reading,
+) -> Result<(Vec<Candidate>, usize, u64), Error> {
+    if probes.is_empty() {
+        return Ok((Vec::new(), 0, 0));
+    }
+    let needles = Needles::new(probes);
+    let wanted: Vec<&Entry> = entries
+        .iter()
+        .filter(|entry| {
+            entry
+                .language
+                .is_none_or(|language| needles.all_families.contains(language.family))
+        })
+        .collect();
+    let outcomes: Vec<Outcome> = match reading {
+        Reading::OneThread => wanted
+            .iter()
+            .map(|entry| examine(repo, entry, &needles, budget))
+            .collect::<Result<_, _>>()?,
+        Reading::PerWorker => {
+            // A few chunks per thread balance uneven blob sizes; each chunk pays one open.
+            let chunk = wanted
+                .len()
+                .div_ceil(rayon::current_num_threads() * 4)
+                .max(64);
+            // The handle itself is not `Sync`; only its path crosses threads.
+            let git_dir = repo.path();
+            let chunks: Vec<Vec<Outcome>> = wanted
+                .par_chunks(chunk)
+                .map(|part| {
+                    let own = Repository::open(git_dir).map_err(|source| Error::Open {
+                        path: git_dir.to_path_buf(),
+                        source,
+                    })?;
+                    part.iter()
+                        .map(|entry| examine(&own, entry, &needles, budget))
+                        .collect()
+                })
+                .collect::<Result<_, _>>()?;
+            chunks.into_iter().flatten().collect()
+        }
+    };
+    let mut files = 0;
+    let mut bytes = 0;
+    let mut candidates = Vec::new();
+    for outcome in outcomes {
+        match outcome {
+            Outcome::Skipped => {}
+            Outcome::Scanned(size) => {
+                files += 1;
+                bytes += size;
+            }
+            Outcome::Candidate(candidate) => {
+                files += 1;
+                bytes += candidate.bytes.len() as u64;
+                candidates.push(candidate);
+            }
+        }
+    }
+    Ok((candidates, files, bytes))
+}
+
+enum Outcome {
+    /// Not scanned: too large, or no language of a wanted family.
+    Skipped,
+    /// Scanned, no name matched (the size in bytes).
+    Scanned(u64),
+    Candidate(Candidate),
+}
+
+fn examine(
+    repo: &Repository,
+    entry: &Entry,
+    needles: &Needles,
+    budget: &Budget,
+) -> Result<Outcome, Error> {
+    let blob = repo.find_blob(entry.oid).map_err(|source| Error::Blob {
+        path: entry.path.clone(),
+        blob: entry.oid,
+        source,
+    })?;
+    let bytes = blob.content();
+    if bytes.len() as u64 > budget.max_bytes {
+        return Ok(Outcome::Skipped);
+    }
+    let language = if let Some(language) = entry.language {
+        language
+    } else {
+        let first_line = &bytes[..memchr::memchr(b'\n', bytes).unwrap_or(bytes.len())];
+        match lang::for_path(&entry.path, first_line) {
+            Some(language) if needles.all_families.contains(language.family) => language,
+            _ => return Ok(Outcome::Skipped),
+        }
+    };
+    if !needles.found_in(bytes, language.family) {
+        return Ok(Outcome::Scanned(bytes.len() as u64));
+    }
+    // Checked only on candidates: generated-file detection may look at the content.
+    if looks_generated(&entry.path, bytes).is_some() {
+        return Ok(Outcome::Scanned(bytes.len() as u64));
+    }
+    Ok(Outcome::Candidate(Candidate {
+        path: entry.path.clone(),
+        oid: entry.oid,
+        language,
+        bytes: bytes.to_vec(),
+    }))
+}

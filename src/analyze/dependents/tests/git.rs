@@ -1,0 +1,328 @@
+//! End to end on repositories: byte scan, confirmation, reach and the cache.
+
+use super::*;
+
+const CORE: &str = "def compute_total(items):\n    return sum(items)\n";
+
+/// The byte scan reads only files of the target's family and parses only those containing the
+/// name: one candidate among a non-matching Python file, a text file and a symlink.
+#[test]
+fn byte_scan_picks_candidates() {
+    let (_dir, repo, tree) = repo_with(&[
+        ("core.py", CORE),
+        (
+            "shop/cart.py",
+            "from core import compute_total\n\ncompute_total([1])\n",
+        ),
+        ("shop/empty.py", "x = 1\n"),
+        ("notes.txt", "compute_total is great\n"),
+        ("shop/link.py", "symlink:cart.py"),
+    ]);
+    let cache = Cache::disabled();
+    let options = SearchOptions {
+        skip_paths: vec!["core.py".to_string()],
+        ..SearchOptions::default()
+    };
+    let targets = [target("compute_total", "core.py")];
+    let (reach, scan) = search(&repo, tree, &targets, &cache, &options).expect("search");
+    assert_eq!(
+        scan.files, 2,
+        "cart.py and empty.py; not core.py (skipped), the text file or the link"
+    );
+    assert_eq!(scan.candidates, 1);
+    assert_eq!(scan.parsed, 1);
+    assert_eq!(reach[0].direct_files, ["shop/cart.py"]);
+    let lines: Vec<u32> = reach[0].direct_sites.iter().map(|site| site.line).collect();
+    assert_eq!(lines, [1, 3]);
+}
+
+/// Whole words only: `compute_totals`, `recompute_total` and `$compute_total` are other names.
+#[test]
+fn whole_word_boundaries() {
+    let (_dir, repo, tree) = repo_with(&[
+        ("core.py", CORE),
+        (
+            "a.py",
+            "compute_totals(1)\nrecompute_total(2)\n$compute_total\ncompute_total_x = 3\n",
+        ),
+    ]);
+    let (reach, scan) = search_all(
+        &repo,
+        tree,
+        &[target("compute_total", "core.py")],
+        &Cache::disabled(),
+    );
+    assert_eq!(
+        scan.candidates, 1,
+        "only core.py, where the name is defined"
+    );
+    assert!(!reach[0].direct_files.contains(&"a.py".to_string()));
+}
+
+/// A name that appears only in a comment or a string is a byte-scan candidate but not a
+/// dependent.
+#[test]
+fn comments_and_strings_are_not_uses() {
+    let (_dir, repo, tree) = repo_with(&[
+        ("core.py", CORE),
+        (
+            "doc.py",
+            "# compute_total is deprecated\nNAME = \"compute_total\"\n",
+        ),
+    ]);
+    let options = SearchOptions {
+        skip_paths: vec!["core.py".to_string()],
+        ..SearchOptions::default()
+    };
+    let targets = [target("compute_total", "core.py")];
+    let (reach, scan) =
+        search(&repo, tree, &targets, &Cache::disabled(), &options).expect("search");
+    assert_eq!(scan.candidates, 1);
+    assert!(reach[0].direct_files.is_empty());
+}
+
+/// A file of another language family that uses the same name is not a dependent (with the stub
+/// registry `.rs` is not even a known language; after the full registry lands it is the Rust
+/// family, which differs from Python).
+#[test]
+fn other_family_is_not_a_dependent() {
+    let (_dir, repo, tree) = repo_with(&[
+        ("core.py", CORE),
+        ("src/lib.rs", "fn main() { compute_total(); }\n"),
+        ("use.py", "import core\ncore.compute_total([])\n"),
+    ]);
+    let (reach, _) = search_all(
+        &repo,
+        tree,
+        &[target("compute_total", "core.py")],
+        &Cache::disabled(),
+    );
+    assert!(
+        reach[0]
+            .direct_files
+            .iter()
+            .all(|path| Path::new(path).extension().is_some_and(|ext| ext == "py"))
+    );
+    assert!(reach[0].direct_files.contains(&"use.py".to_string()));
+}
+
+/// A method is counted in files that name its class and not for `other.save()` in a file that
+/// never mentions it.
+#[test]
+fn method_on_unrelated_type_is_not_counted() {
+    let (_dir, repo, tree) = repo_with(&[
+        (
+            "ledger.py",
+            "class Ledger:\n    def save(self):\n        pass\n",
+        ),
+        ("uses.py", "from ledger import Ledger\nLedger().save()\n"),
+        ("other.py", "def flush(other):\n    other.save()\n"),
+    ]);
+    let method = Target {
+        kind: SymbolKind::Method,
+        container: Some("Ledger".to_string()),
+        ..target("save", "ledger.py")
+    };
+    let (reach, scan) = search_all(&repo, tree, &[method], &Cache::disabled());
+    assert_eq!(scan.candidates, 3);
+    assert!(reach[0].direct_files.contains(&"uses.py".to_string()));
+    assert!(!reach[0].direct_files.contains(&"other.py".to_string()));
+}
+
+const MID: &str =
+    "from core import compute_total\n\ndef checkout(cart):\n    return compute_total(cart)\n";
+const TOP: &str = "from mid import checkout\n\ndef main():\n    checkout([])\n";
+const ENTRY: &str = "from top import main\n\ndef run():\n    main()\n";
+
+/// The outlines the full extractor produces for MID, TOP and ENTRY (definitions, kinds and
+/// enclosing names), planted because the stub does not produce them yet.
+fn plant_chain(cache: &Cache) {
+    let chain = [
+        (MID, "compute_total", "checkout"),
+        (TOP, "checkout", "main"),
+        (ENTRY, "main", "run"),
+    ];
+    for (content, called, caller) in chain {
+        let defined = outline(
+            vec![function(caller, 3, 4)],
+            vec![
+                reference(called, 1, ReferenceKind::Import, None),
+                reference(called, 4, ReferenceKind::Call, Some(caller)),
+            ],
+        );
+        plant(cache, content, defined);
+    }
+}
+
+/// Transitive reach goes through the function enclosing a call site to the files calling it
+/// (depth 2 and 3) and stops at `max_depth`.
+#[test]
+fn transitive_reach_through_enclosing_functions() {
+    let (dir, repo, tree) = repo_with(&[
+        ("core.py", CORE),
+        ("mid.py", MID),
+        ("top.py", TOP),
+        ("app/entry.py", ENTRY),
+    ]);
+    let cache = Cache::open(&dir.path().join("cache-home"));
+    plant_chain(&cache);
+    let options = SearchOptions {
+        skip_paths: vec!["core.py".to_string()],
+        ..SearchOptions::default()
+    };
+    let targets = [target("compute_total", "core.py")];
+    let (reach, scan) = search(&repo, tree, &targets, &cache, &options).expect("search");
+    assert_eq!(reach[0].direct_files, ["mid.py"]);
+    assert_eq!(
+        reach[0].direct_sites[1].enclosing.as_deref(),
+        Some("checkout")
+    );
+    assert_eq!(reach[0].transitive_files, ["app/entry.py", "top.py"]);
+    assert_eq!(scan.parsed, 0, "every candidate outline was planted");
+    let shallow = SearchOptions {
+        max_depth: 2,
+        ..options
+    };
+    let (reach, _) = search(&repo, tree, &targets, &cache, &shallow).expect("search");
+    assert_eq!(reach[0].transitive_files, ["top.py"]);
+    assert!(reach[0].truncated);
+}
+
+/// The same chain with whatever the current extractor produces: direct uses always; the
+/// transitive files once references carry their enclosing definition (the full extractor).
+#[test]
+fn transitive_reach_with_the_current_extractor() {
+    let (_dir, repo, tree) = repo_with(&[
+        ("core.py", CORE),
+        ("mid.py", MID),
+        ("top.py", TOP),
+        ("app/entry.py", ENTRY),
+    ]);
+    let options = SearchOptions {
+        skip_paths: vec!["core.py".to_string()],
+        ..SearchOptions::default()
+    };
+    let targets = [target("compute_total", "core.py")];
+    let (reach, _) = search(&repo, tree, &targets, &Cache::disabled(), &options).expect("search");
+    assert_eq!(reach[0].direct_files, ["mid.py"]);
+    let probe = crate::analyze::outline::outline(python(), MID.as_bytes(), &Budget::default())
+        .expect("parses");
+    if probe.references.iter().any(|r| r.enclosing.is_some()) {
+        assert_eq!(reach[0].transitive_files, ["app/entry.py", "top.py"]);
+    }
+}
+
+/// The second search over the same tree reads every candidate's outline from the cache; a
+/// corrupted entry is reparsed and rewritten, so the third search hits again.
+#[test]
+fn cache_hits_after_the_first_run_and_heals_corruption() {
+    let (dir, repo, tree) = repo_with(&[("core.py", CORE), ("mid.py", MID), ("top.py", TOP)]);
+    let cache = Cache::open(repo.path());
+    assert!(cache.is_enabled());
+    let targets = [
+        target("compute_total", "core.py"),
+        target("checkout", "mid.py"),
+    ];
+    let (first, scan) = search_all(&repo, tree, &targets, &cache);
+    // Deeper levels may meet a file again and hit the entry written at level 1.
+    assert!(scan.parsed > 0);
+    assert_eq!(scan.parsed + scan.cached, scan.candidates);
+    let (second, scan) = search_all(&repo, tree, &targets, &cache);
+    assert_eq!((scan.parsed, scan.cached), (0, scan.candidates));
+    assert_eq!(first, second);
+
+    let blob = Oid::hash_object(ObjectType::Blob, MID.as_bytes())
+        .expect("hash")
+        .to_string();
+    let entry = repo
+        .path()
+        .join(format!(
+            "blastgate/cache/v{}",
+            crate::analyze::cache::ANALYZER_VERSION
+        ))
+        .join(&blob[..2])
+        .join(format!("{}.python", &blob[2..]));
+    std::fs::write(&entry, b"BGC\x01garbage").expect("corrupt the entry");
+    let (third, scan) = search_all(&repo, tree, &targets, &cache);
+    assert_eq!(scan.parsed, 1);
+    assert_eq!(third, first);
+    let (_, scan) = search_all(&repo, tree, &targets, &cache);
+    assert_eq!(scan.parsed, 0);
+    drop(dir);
+}
+
+/// Two searches racing on the same cache directory (own repository handle and cache each, as
+/// two processes would) agree, and leave entries the next run can use.
+#[test]
+fn racing_searches_share_the_cache() {
+    let (_dir, repo, tree) = repo_with(&[("core.py", CORE), ("mid.py", MID), ("top.py", TOP)]);
+    let targets = [
+        target("compute_total", "core.py"),
+        target("checkout", "mid.py"),
+    ];
+    let git_dir = repo.path().to_path_buf();
+    let results: Vec<Vec<Reach>> = std::thread::scope(|scope| {
+        let runs: Vec<_> = (0..2)
+            .map(|_| {
+                scope.spawn(|| {
+                    let own = Repository::open(&git_dir).expect("open");
+                    search_all(&own, tree, &targets, &Cache::open(&git_dir)).0
+                })
+            })
+            .collect();
+        runs.into_iter()
+            .map(|run| run.join().expect("no panic"))
+            .collect()
+    });
+    assert_eq!(results[0], results[1]);
+    let (_, scan) = search_all(&repo, tree, &targets, &Cache::open(&git_dir));
+    assert_eq!((scan.parsed, scan.cached), (0, scan.candidates));
+}
+
+/// A git directory where the cache cannot be created (a file in the way stands in for a
+/// read-only directory, which root could still write) disables the cache; search still works.
+#[test]
+fn uncreatable_cache_still_searches() {
+    let (_dir, repo, tree) = repo_with(&[("core.py", CORE), ("mid.py", MID)]);
+    std::fs::write(repo.path().join("blastgate"), b"").expect("block the cache dir");
+    let cache = Cache::open(repo.path());
+    assert!(!cache.is_enabled());
+    let (reach, scan) = search_all(&repo, tree, &[target("compute_total", "core.py")], &cache);
+    assert!(reach[0].direct_files.contains(&"mid.py".to_string()));
+    assert_eq!(scan.cached, 0);
+}
+
+/// Reading blobs on one thread or per worker finds the same dependents.
+#[test]
+fn both_ways_of_reading_agree() {
+    let mut files: Vec<(String, String)> = (0..300)
+        .map(|n| {
+            (
+                format!("pkg/m{n:03}.py"),
+                format!("def f{n}():\n    return compute_total([{n}])\n"),
+            )
+        })
+        .collect();
+    files.push(("core.py".to_string(), CORE.to_string()));
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, c)| (p.as_str(), c.as_str()))
+        .collect();
+    let (_dir, repo, tree) = repo_with(&borrowed);
+    let targets = [target("compute_total", "core.py")];
+    let options = SearchOptions {
+        skip_paths: vec!["core.py".to_string()],
+        ..SearchOptions::default()
+    };
+    let cache = Cache::disabled();
+    let one =
+        search_with(&repo, tree, &targets, &cache, &options, Reading::OneThread).expect("one");
+    let many =
+        search_with(&repo, tree, &targets, &cache, &options, Reading::PerWorker).expect("many");
+    assert_eq!(one.0, many.0);
+    assert_eq!(one.0[0].direct_files.len(), 300);
+    assert_eq!(
+        (one.1.files, one.1.candidates),
+        (many.1.files, many.1.candidates)
+    );
+}
