@@ -22,11 +22,10 @@ pub(super) fn decide(
     let authorship = if let Some(strongest) = strongest(&ai) {
         let ai_commits: HashSet<&str> = ai.iter().filter_map(|e| e.commit.as_deref()).collect();
         reasons.push(format!(
-            "AI-assisted: {} marker(s) at or above {min} confidence in {} of {} commit(s); \
-             the strongest is {}.",
-            ai.len(),
+            "AI-assisted: {} at or above {min} confidence in {} of {}; the strongest is {}.",
+            count(ai.len(), "marker"),
             ai_commits.len(),
-            commits.len(),
+            count(commits.len(), "commit"),
             describe(strongest)
         ));
         match options.declared {
@@ -56,27 +55,41 @@ pub(super) fn decide(
         Authorship::Unknown
     } else if let Some(tools) = automation_tools(commits, evidence) {
         reasons.push(format!(
-            "All {} commit(s) carry an automation marker ({tools}) and none an AI marker.",
-            commits.len()
+            "{} carry an automation marker ({tools}) and none an AI marker.",
+            if commits.len() == 1 {
+                "The only commit".to_owned()
+            } else {
+                format!("All {} commits", commits.len())
+            }
         ));
         Authorship::Automation
     } else {
         // Every tool can turn attribution off (ai-markers.md §5.5), so silence is not "human".
         reasons.push(format!(
-            "No AI marker at or above {min} confidence in {} commit(s) and no declaration, \
+            "No AI marker at or above {min} confidence in {} and no declaration, \
              so authorship is unknown.",
-            commits.len()
+            count(commits.len(), "commit")
         ));
         Authorship::Unknown
     };
     if let Some(weak) = evidence.iter().find(|e| !e.counted) {
-        let count = evidence.iter().filter(|e| !e.counted).count();
+        let weak_count = evidence.iter().filter(|e| !e.counted).count();
         reasons.push(format!(
-            "{count} marker(s) below {min} confidence were recorded but not counted, e.g. {}.",
+            "{} below {min} confidence recorded but not counted, e.g. {}.",
+            count(weak_count, "marker"),
             describe(weak)
         ));
     }
     (authorship, reasons)
+}
+
+/// `1 commit`, `3 commits`.
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 /// The strongest piece of evidence, the first one among equals.
@@ -246,7 +259,7 @@ mod tests {
         let provenance = detect(&commits, None, &Options::default());
         assert_eq!(provenance.authorship, Authorship::Ai);
         assert!(
-            provenance.reasons[0].contains("in 1 of 3 commit(s)"),
+            provenance.reasons[0].contains("in 1 of 3 commits"),
             "{:?}",
             provenance.reasons
         );

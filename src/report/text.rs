@@ -248,12 +248,19 @@ const MAX_SYMBOLS: usize = 8;
 /// Changed symbols that matter (not additions or moves), with dependents and call sites.
 fn write_blast(out: &mut String, evaluation: &Evaluation, style: Style) {
     let blast = &evaluation.facts.blast;
-    let risky: Vec<_> = blast
+    let mut risky: Vec<_> = blast
         .symbols
         .iter()
         .filter(|s| !matches!(s.change.change, ChangeKind::Added | ChangeKind::Moved))
         .filter(|s| s.change.was_exposed() || !s.dangling.is_empty())
         .collect();
+    // What breaks first: dangling references, then the widest reach.
+    risky.sort_by_key(|s| {
+        (
+            std::cmp::Reverse(s.dangling.len()),
+            std::cmp::Reverse(s.dependent_files.len()),
+        )
+    });
     let gaps = blast
         .coverage
         .not_analysed
@@ -278,9 +285,9 @@ fn write_blast(out: &mut String, evaluation: &Evaluation, style: Style) {
         if !impact.dependent_files.is_empty() {
             let _ = write!(
                 line,
-                ": {} dependent files, {} sites",
-                impact.dependent_files.len(),
-                impact.call_sites.len()
+                ": {}, {}",
+                plural(impact.dependent_files.len(), "dependent file"),
+                plural(impact.call_sites.len(), "site")
             );
         }
         if !impact.transitive_files.is_empty() {
@@ -294,7 +301,11 @@ fn write_blast(out: &mut String, evaluation: &Evaluation, style: Style) {
         for site in impact.dangling.iter().take(3) {
             let _ = writeln!(out, "    ✗ still used at {}:{}", site.path, site.line);
         }
-        for site in impact.call_sites.iter().take(3) {
+        let other_sites = impact
+            .call_sites
+            .iter()
+            .filter(|site| !impact.dangling.contains(site));
+        for site in other_sites.take(3) {
             let _ = writeln!(
                 out,
                 "    {}",
@@ -321,6 +332,15 @@ fn write_blast(out: &mut String, evaluation: &Evaluation, style: Style) {
             style
         )
     );
+}
+
+/// `1 site`, `3 sites`.
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
 }
 
 /// Findings worth a line: the largest ones, up to [`MAX_FINDINGS`], leaving out those under

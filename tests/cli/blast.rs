@@ -18,6 +18,9 @@ struct Case {
     removed: String,
     renamed: (String, String),
     signature: String,
+    /// What a new parameter looks like in this language: `signature-changed`, or
+    /// `body-changed` where functions declare no parameters (Bash).
+    signature_change: String,
     body: String,
 }
 
@@ -73,6 +76,12 @@ fn cases() -> Vec<Case> {
                 removed: word("removed", 1),
                 renamed: (word("renamed", 1), word("renamed", 2)),
                 signature: word("signature", 1),
+                signature_change: symbols
+                    .lines()
+                    .find(|l| l.starts_with("signature"))
+                    .and_then(|l| l.split_whitespace().nth(2))
+                    .unwrap_or("signature-changed")
+                    .to_string(),
                 body: word("body", 1),
                 lib,
                 caller,
@@ -147,7 +156,7 @@ fn check_language(case: &Case) -> Vec<String> {
         ("removed", case.removed.as_str(), case.removed.as_str()),
         ("renamed", case.renamed.1.as_str(), case.renamed.0.as_str()),
         (
-            "signature-changed",
+            case.signature_change.as_str(),
             case.signature.as_str(),
             case.signature.as_str(),
         ),

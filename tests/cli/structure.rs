@@ -99,6 +99,7 @@ fn file_moved_without_edits_breaks_nothing() {
     repo.write("src/lib.py", lib).write("src/main.py", caller);
     repo.commit("Before");
     repo.git(&["checkout", "-q", "-b", "move"]);
+    std::fs::create_dir_all(repo.path.join("src/util")).expect("target dir");
     repo.git(&["mv", "src/lib.py", "src/util/lib.py"]);
     repo.commit(&format!("Move\n\n{CLAUDE_TRAILER}\n"));
     let report = report(&repo);

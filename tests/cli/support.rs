@@ -231,10 +231,11 @@ pub fn blastgate(repo: &Repo, args: &[&str]) -> Run {
     run(repo.blastgate(args), None)
 }
 
-/// `n` lines of distinct code-like text.
+/// `n` distinct lines that are valid code in Python, Ruby and most scripting languages
+/// (`prefix_7 = 7`), so structural analysis parses them like real files.
 pub fn lines(n: usize, prefix: &str) -> String {
     (0..n).fold(String::new(), |mut text, i| {
-        let _ = writeln!(text, "{prefix} line {i}");
+        let _ = writeln!(text, "{prefix}_{i} = {i}");
         text
     })
 }

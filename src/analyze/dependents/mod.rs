@@ -41,7 +41,7 @@ pub struct Target {
 }
 
 /// One confirmed use of a target.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Site {
     /// File path in the tree.
     pub path: String,
