@@ -114,10 +114,10 @@ pub struct Scan {
 /// How blobs are read from the object database during the byte scan.
 ///
 /// `git2::Repository` is `Send` but not `Sync`, so blobs are either read on the calling thread
-/// or by workers that each open their own handle. On the 2-core benchmark machine the two were
-/// within noise of each other for 1, 120 and 3,000 names (24 vs 24 ms, 27 vs 28 ms, 47 vs
-/// 52 ms): reading packed blobs is most of the scan, and it does not scale with threads because
-/// libgit2 guards its pack windows with a process-wide lock. [`search`] therefore reads on one
+/// or by workers that each open their own handle. Across benchmark runs on the shared 2-core
+/// machine neither won consistently (each was ahead in some runs, by up to 30%): reading packed
+/// blobs is most of the scan, and it scales poorly with threads because libgit2 guards its pack
+/// windows with a process-wide lock. [`search`] therefore reads on one
 /// thread, which needs no extra handles; parsing is what runs in parallel. Both stay so the
 /// benchmark can keep comparing on bigger machines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
