@@ -116,9 +116,9 @@ pub struct Scan {
 /// `git2::Repository` is `Send` but not `Sync`, so blobs are either read on the calling thread
 /// or by workers that each open their own handle. Across benchmark runs on the shared 2-core
 /// machine neither won consistently (each was ahead in some runs, by up to 30%): reading packed
-/// blobs is most of the scan, and it scales poorly with threads (likely because libgit2 guards its pack
-/// windows with a process-wide lock). [`search`] therefore reads on one
-/// thread, which needs no extra handles; parsing is what runs in parallel. Both stay so the
+/// blobs is most of the scan, and it scales poorly with threads (likely because libgit2 guards
+/// its pack windows with a process-wide lock). [`search`] therefore reads on one thread, which
+/// needs no extra handles; parsing is what runs in parallel. Both stay so the
 /// benchmark can keep comparing on bigger machines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reading {
