@@ -10,6 +10,10 @@
 //! race write the same bytes. A corrupt or truncated entry (torn disk, old format, bit rot)
 //! fails its checksum or decoding, is ignored and rewritten. A cache that cannot be created
 //! (read-only repository) is disabled, never an error: it only saves time.
+//!
+//! Costs measured by the benchmark on the 2-core VM: a hit is ~15 µs (read and decode), a
+//! miss ~0.2 ms of parsing plus 0.5–1 ms of creating the entry file, which dominates cold runs
+//! of large changes. One pack file per run would remove most of that; not done yet.
 
 mod codec;
 

@@ -12,7 +12,7 @@
 //! - Shadowing: a free symbol does not count in another file that defines its own top-level
 //!   namesake and does not import the name; that file's uses resolve to its own.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
@@ -70,11 +70,15 @@ pub(super) fn confirm(
                 oid,
                 language,
                 bytes,
+                probes: relevant,
             } = candidate;
             let (outline, origin) =
                 cache.outline_traced(&oid.to_string(), language, move || Some(bytes), budget);
             match outline {
-                Ok(outline) => (hits(&path, language.family, &outline, probes), origin, true),
+                Ok(outline) => {
+                    let found = hits(&path, language.family, &outline, probes, &relevant);
+                    (found, origin, true)
+                }
                 Err(Unanalysed::Generated { .. }) => (Vec::new(), origin, true),
                 Err(_) => (Vec::new(), origin, false),
             }
@@ -94,13 +98,21 @@ pub(super) fn confirm(
     confirmed
 }
 
-/// The uses of `probes` in one file's outline, by the rules in the module header. One hit per
-/// probe and line; when a line uses the name several ways, the most specific kind wins
-/// (call, type, import, member, then other).
-pub(super) fn hits(path: &str, family: &str, outline: &Outline, probes: &[Probe]) -> Vec<Hit> {
+/// The uses of the `relevant` probes in one file's outline, by the rules in the module header.
+/// One hit per probe and line; when a line uses the name several ways, the most specific kind
+/// wins (call, type, import, member, then other).
+pub(super) fn hits(
+    path: &str,
+    family: &str,
+    outline: &Outline,
+    probes: &[Probe],
+    relevant: &[usize],
+) -> Vec<Hit> {
+    let file = FileNames::new(outline);
     let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (index, probe) in probes.iter().enumerate() {
-        if probe.family == family && admits(path, outline, probe) {
+    for &index in relevant {
+        let probe = &probes[index];
+        if probe.family == family && file.admits(path, probe) {
             by_name.entry(&probe.name).or_default().push(index);
         }
     }
@@ -141,27 +153,47 @@ pub(super) fn hits(path: &str, family: &str, outline: &Outline, probes: &[Probe]
     hits
 }
 
-/// The container and shadowing rules: may uses of `probe` in this file count at all?
-fn admits(path: &str, outline: &Outline, probe: &Probe) -> bool {
-    if path == probe.defined_in {
-        return true;
+/// The names a file mentions, defines at top level and imports: built once per file so the
+/// container and shadowing rules cost a lookup per probe, not a pass over the references.
+struct FileNames<'o> {
+    mentioned: HashSet<&'o str>,
+    top_level: HashSet<&'o str>,
+    imported: HashSet<&'o str>,
+}
+
+impl<'o> FileNames<'o> {
+    fn new(outline: &'o Outline) -> FileNames<'o> {
+        let mut names = FileNames {
+            mentioned: HashSet::new(),
+            top_level: HashSet::new(),
+            imported: HashSet::new(),
+        };
+        for reference in &outline.references {
+            names.mentioned.insert(&reference.name);
+            if reference.kind == ReferenceKind::Import {
+                names.imported.insert(&reference.name);
+            }
+        }
+        for definition in &outline.definitions {
+            names.mentioned.insert(&definition.name);
+            if definition.container.is_none() {
+                names.top_level.insert(&definition.name);
+            }
+        }
+        names
     }
-    let mentions = |name: &str| {
-        outline.references.iter().any(|r| r.name == name)
-            || outline.definitions.iter().any(|d| d.name == name)
-    };
-    if let Some(container) = &probe.container {
-        return mentions(container);
+
+    /// The container and shadowing rules: may uses of `probe` in this file count at all?
+    fn admits(&self, path: &str, probe: &Probe) -> bool {
+        if path == probe.defined_in {
+            return true;
+        }
+        if let Some(container) = &probe.container {
+            return self.mentioned.contains(container.as_str());
+        }
+        let name = probe.name.as_str();
+        !self.top_level.contains(name) || self.imported.contains(name)
     }
-    let shadowed = outline
-        .definitions
-        .iter()
-        .any(|d| d.name == probe.name && d.container.is_none());
-    let imported = outline
-        .references
-        .iter()
-        .any(|r| r.name == probe.name && r.kind == ReferenceKind::Import);
-    !shadowed || imported
 }
 
 /// Whether the file defines `name` on `line` (so the name there is a definition).

@@ -114,8 +114,12 @@ pub struct Scan {
 /// How blobs are read from the object database during the byte scan.
 ///
 /// `git2::Repository` is `Send` but not `Sync`, so blobs are either read on the calling thread
-/// or by workers that each open their own handle. [`search`] uses the faster on this machine's
-/// benchmark (see the benchmark output); both stay so the benchmark can keep comparing.
+/// or by workers that each open their own handle. Across benchmark runs on the shared 2-core
+/// machine neither won consistently (each was ahead in some runs, by up to 30%): reading packed
+/// blobs is most of the scan, and it scales poorly with threads (likely because libgit2 guards
+/// its pack windows with a process-wide lock). [`search`] therefore reads on one thread, which
+/// needs no extra handles; parsing is what runs in parallel. Both stay so the
+/// benchmark can keep comparing on bigger machines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reading {
     /// Read and scan every blob on the calling thread.
@@ -166,7 +170,7 @@ pub fn search(
     cache: &Cache,
     options: &SearchOptions,
 ) -> Result<(Vec<Reach>, Scan), Error> {
-    search_with(repo, tree, targets, cache, options, Reading::PerWorker)
+    search_with(repo, tree, targets, cache, options, Reading::OneThread)
 }
 
 /// [`search`] with an explicit way of reading blobs (the benchmark compares them).

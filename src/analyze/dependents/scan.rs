@@ -3,7 +3,7 @@
 //! One automaton for all names, one pass over each blob. This is the pre-filter that keeps
 //! parsing to a handful of files, so it has to run near the speed of reading the blobs.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
@@ -31,6 +31,8 @@ pub(super) struct Candidate {
     pub(super) language: &'static Language,
     /// Kept so a cache miss does not read the blob a second time.
     pub(super) bytes: Vec<u8>,
+    /// Indexes of the probes whose name matched (and whose family is the blob's), sorted.
+    pub(super) probes: Vec<usize>,
 }
 
 /// Every regular file of `tree` whose language is known or may be known from a shebang,
@@ -70,27 +72,32 @@ pub(super) fn list(
     Ok(entries)
 }
 
-/// The names to look for, each with the families it is wanted in.
-struct Needles {
+/// The names to look for, each with the probes that want it.
+struct Needles<'p> {
     automaton: AhoCorasick,
-    families: Vec<Vec<&'static str>>,
+    /// Per pattern, the indexes of the probes with that name.
+    wanted_by: Vec<Vec<usize>>,
+    probes: &'p [Probe],
     all_families: HashSet<&'static str>,
 }
 
-impl Needles {
-    fn new(probes: &[Probe]) -> Needles {
+impl<'p> Needles<'p> {
+    fn new(probes: &'p [Probe]) -> Needles<'p> {
         let mut names: Vec<&str> = Vec::new();
-        let mut families: Vec<Vec<&'static str>> = Vec::new();
-        for probe in probes {
-            let index = names.iter().position(|name| *name == probe.name);
-            let index = index.unwrap_or_else(|| {
+        let mut wanted_by: Vec<Vec<usize>> = Vec::new();
+        let mut index_of: HashMap<&str, usize> = HashMap::new();
+        // An empty name would match everywhere and mean nothing.
+        for (at, probe) in probes
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| !p.name.is_empty())
+        {
+            let index = *index_of.entry(&probe.name).or_insert_with(|| {
                 names.push(&probe.name);
-                families.push(Vec::new());
+                wanted_by.push(Vec::new());
                 names.len() - 1
             });
-            if !families[index].contains(&probe.family) {
-                families[index].push(probe.family);
-            }
+            wanted_by[index].push(at);
         }
         // Leftmost-longest over identifier-only names finds every whole-word occurrence
         // without overlapping search: a word start cannot lie strictly inside another match
@@ -100,23 +107,30 @@ impl Needles {
             .match_kind(MatchKind::LeftmostLongest)
             .build(&names)
             .expect("names are literals well under the automaton's size limits");
-        let all_families = families.iter().flatten().copied().collect();
+        let all_families = probes.iter().map(|probe| probe.family).collect();
         Needles {
             automaton,
-            families,
+            wanted_by,
+            probes,
             all_families,
         }
     }
 
-    /// Whether `bytes` of family `family` contains one of the names wanted in that family.
-    fn found_in(&self, bytes: &[u8], family: &str) -> bool {
-        self.automaton.find_iter(bytes).any(|found| {
-            let before = found.start().checked_sub(1).map(|at| bytes[at]);
-            let after = bytes.get(found.end()).copied();
-            !before.is_some_and(is_word_byte)
-                && !after.is_some_and(is_word_byte)
-                && self.families[found.pattern().as_usize()].contains(&family)
-        })
+    /// The probes of family `family` whose name occurs in `bytes` as a whole word, sorted.
+    fn found_in(&self, bytes: &[u8], family: &str) -> Vec<usize> {
+        let mut found = Vec::new();
+        for hit in self.automaton.find_iter(bytes) {
+            let before = hit.start().checked_sub(1).map(|at| bytes[at]);
+            let after = bytes.get(hit.end()).copied();
+            if before.is_some_and(is_word_byte) || after.is_some_and(is_word_byte) {
+                continue;
+            }
+            let wanted = &self.wanted_by[hit.pattern().as_usize()];
+            found.extend(wanted.iter().filter(|&&p| self.probes[p].family == family));
+        }
+        found.sort_unstable();
+        found.dedup();
+        found
     }
 }
 
@@ -228,7 +242,8 @@ fn examine(
             _ => return Ok(Outcome::Skipped),
         }
     };
-    if !needles.found_in(bytes, language.family) {
+    let probes = needles.found_in(bytes, language.family);
+    if probes.is_empty() {
         return Ok(Outcome::Scanned(bytes.len() as u64));
     }
     // Checked only on candidates: generated-file detection may look at the content.
@@ -240,5 +255,6 @@ fn examine(
         oid: entry.oid,
         language,
         bytes: bytes.to_vec(),
+        probes,
     }))
 }

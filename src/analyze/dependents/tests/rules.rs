@@ -4,6 +4,12 @@ use super::*;
 use crate::analyze::dependents::confirm::{Enclosing, Hit};
 use crate::analyze::dependents::reach;
 
+/// All probes are relevant (the byte scan found every name).
+fn hits(path: &str, family: &str, outline: &Outline, probes: &[Probe]) -> Vec<Hit> {
+    let relevant: Vec<usize> = (0..probes.len()).collect();
+    confirm::hits(path, family, outline, probes, &relevant)
+}
+
 /// The name on the line where a file defines it is a definition, not a use; other lines are.
 #[test]
 fn definition_line_is_not_a_use() {
@@ -14,7 +20,7 @@ fn definition_line_is_not_a_use() {
             reference("compute_total", 6, ReferenceKind::Call, Some("report")),
         ],
     );
-    let hits = confirm::hits(
+    let hits = hits(
         "core.py",
         "python",
         &core,
@@ -33,13 +39,13 @@ fn own_namesake_shadows_unless_imported() {
         vec![reference("compute_total", 4, ReferenceKind::Call, None)],
     );
     let target = [probe("compute_total", None, "core.py")];
-    assert!(confirm::hits("other.py", "python", &shadowing, &target).is_empty());
+    assert!(hits("other.py", "python", &shadowing, &target).is_empty());
     let mut importing = shadowing.clone();
     importing
         .references
         .push(reference("compute_total", 9, ReferenceKind::Import, None));
     assert_eq!(
-        lines(&confirm::hits("other.py", "python", &importing, &target)),
+        lines(&hits("other.py", "python", &importing, &target)),
         [4, 9]
     );
 }
@@ -53,7 +59,7 @@ fn member_use_needs_the_container() {
         vec![reference("save", 2, ReferenceKind::Member, None)],
     );
     let target = [probe("save", Some("Ledger"), "ledger.py")];
-    assert!(confirm::hits("other.py", "python", &unrelated, &target).is_empty());
+    assert!(hits("other.py", "python", &unrelated, &target).is_empty());
     let mut method = function("close", 1, 5);
     method.kind = SymbolKind::Method;
     method.container = Some("Book".to_string());
@@ -64,7 +70,7 @@ fn member_use_needs_the_container() {
             reference("save", 3, ReferenceKind::Member, Some("close")),
         ],
     );
-    let hits = confirm::hits("book.py", "python", &related, &target);
+    let hits = hits("book.py", "python", &related, &target);
     assert_eq!(lines(&hits), [3]);
     let expected = Enclosing {
         name: "close".to_string(),
@@ -81,7 +87,7 @@ fn other_family_is_ignored() {
         vec![reference("compute_total", 1, ReferenceKind::Call, None)],
     );
     let target = [probe("compute_total", None, "core.py")];
-    assert!(confirm::hits("core.rs", "rust", &uses, &target).is_empty());
+    assert!(hits("core.rs", "rust", &uses, &target).is_empty());
 }
 
 /// Several uses on one line make one site, with the most specific kind.
@@ -94,7 +100,7 @@ fn one_site_per_line_with_the_most_specific_kind() {
             reference("Money", 3, ReferenceKind::Type, None),
         ],
     );
-    let hits = confirm::hits("a.py", "python", &uses, &[probe("Money", None, "m.py")]);
+    let hits = hits("a.py", "python", &uses, &[probe("Money", None, "m.py")]);
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].site.kind, ReferenceKind::Type);
 }
