@@ -293,7 +293,8 @@ pub fn evaluate(
         },
     );
     let options = analyze::Options::with_max_file_bytes(policy.limits.max_file_bytes);
-    let cache = repo.map_or_else(Cache::disabled, |repo| Cache::open(repo.path()));
+    // commondir: linked worktrees of one repository share one cache.
+    let cache = repo.map_or_else(Cache::disabled, |repo| Cache::open(repo.commondir()));
     let context = structure::Context {
         repo,
         search_tree: repo.and_then(|repo| search_tree(repo, &change)),
