@@ -52,6 +52,10 @@ pub(super) struct Found<'tree> {
 struct Raw<'tree> {
     node: Node<'tree>,
     name_node: Node<'tree>,
+    /// Ancestors of `node`, root first (after lifting: of the lifted node).
+    ancestors: Vec<Node<'tree>>,
+    /// Parent of `name_node`.
+    name_parent: Option<Node<'tree>>,
     kind: SymbolKind,
     own: bool,
     prototype: bool,
@@ -66,14 +70,28 @@ pub(super) fn definitions<'tree>(
 ) -> Vec<Found<'tree>> {
     let roles = language.roles;
     let mut raws = matches(compiled, tree, source);
+    let targets: Vec<Node> = raws
+        .iter()
+        .flat_map(|raw| [raw.node, raw.name_node])
+        .collect();
+    let mut chains = ancestor_chains(tree, &targets);
     for raw in &mut raws {
+        raw.ancestors = chains.remove(&raw.node.id()).unwrap_or_default();
+        raw.name_parent = chains
+            .get(&raw.name_node.id())
+            .and_then(|chain| chain.last().copied());
         if let Some((_, targets)) = roles.lift.iter().find(|(kind, _)| *kind == raw.node.kind())
-            && let Some(lifted) = ancestors(raw.node)
+            && let Some(at) = raw
+                .ancestors
+                .iter()
+                .rev()
                 .take(4)
-                .find(|a| targets.contains(&a.kind()))
+                .position(|a| targets.contains(&a.kind()))
         {
-            raw.node = lifted;
-            raw.prototype = roles.prototypes.contains(&lifted.kind());
+            let at = raw.ancestors.len() - 1 - at;
+            raw.node = raw.ancestors[at];
+            raw.ancestors.truncate(at);
+            raw.prototype = roles.prototypes.contains(&raw.node.kind());
         }
         if let Some(&(_, kind)) = roles
             .kinds
@@ -121,6 +139,7 @@ pub(super) fn definitions<'tree>(
         };
         let site = Site {
             node: raw.node,
+            ancestors: &raw.ancestors,
             name_node: raw.name_node,
             name,
             container_kind: container.as_ref().and_then(|c| c.kind),
@@ -172,6 +191,8 @@ fn matches<'tree>(compiled: &Compiled, tree: &'tree Tree, source: &[u8]) -> Vec<
             kind,
             own: found.pattern_index >= compiled.own_patterns_from,
             prototype: false,
+            ancestors: Vec::new(),
+            name_parent: None,
         };
         match by_name.get(&name_node.id()) {
             Some(&index) if raw.own && !raws[index].own => raws[index] = raw,
@@ -210,7 +231,7 @@ fn container(
         kind: None,
         member: true,
     };
-    if let Some(parent) = raw.name_node.parent()
+    if let Some(parent) = raw.name_parent
         && let Some((_, field)) = roles
             .qualified
             .iter()
@@ -224,7 +245,7 @@ fn container(
     {
         return Some(impl_like(name));
     }
-    for ancestor in ancestors(raw.node) {
+    for &ancestor in raw.ancestors.iter().rev() {
         if let Some(&index) = by_node.get(&ancestor.id()) {
             let kind = raws[index].kind;
             // Functions in namespaces, modules and objects stay functions (with a container).
@@ -320,9 +341,43 @@ fn next_node(cursor: &mut tree_sitter::TreeCursor, root: Node) -> bool {
     }
 }
 
-/// Ancestors from the parent up.
-fn ancestors(node: Node) -> impl Iterator<Item = Node> {
-    std::iter::successors(node.parent(), Node::parent)
+/// The ancestors (root first) of each target node, found in one descent that only enters
+/// subtrees where some target starts. `Node::parent` would search down from the root on
+/// every call, which is quadratic over a file with thousands of top-level definitions.
+fn ancestor_chains<'tree>(
+    tree: &'tree Tree,
+    targets: &[Node<'tree>],
+) -> HashMap<usize, Vec<Node<'tree>>> {
+    let mut starts: Vec<usize> = targets.iter().map(Node::start_byte).collect();
+    starts.sort_unstable();
+    starts.dedup();
+    let wanted: std::collections::HashSet<usize> = targets.iter().map(Node::id).collect();
+    let mut chains = HashMap::with_capacity(wanted.len());
+    let mut stack: Vec<Node<'tree>> = Vec::new();
+    let mut cursor = tree.walk();
+    loop {
+        let node = cursor.node();
+        if wanted.contains(&node.id()) {
+            chains.insert(node.id(), stack.clone());
+        }
+        let first = starts.partition_point(|&start| start < node.start_byte());
+        let holds_target = starts
+            .get(first)
+            .is_some_and(|&start| start < node.end_byte().max(node.start_byte() + 1));
+        if holds_target && cursor.goto_first_child() {
+            stack.push(node);
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return chains;
+            }
+            stack.pop();
+        }
+    }
 }
 
 /// Whether `node` has a direct child token `keyword` (Swift `struct`, Kotlin `interface`).

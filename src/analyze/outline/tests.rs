@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use super::*;
 use crate::analyze::lang::{LANGUAGES, by_name};
-use crate::analyze::syntax::{ReferenceKind, Unanalysed};
+use crate::analyze::syntax::{ReferenceKind, Unanalysed, Visibility};
 
 /// The sample file of each language.
 fn sample_text(language: &str) -> &'static str {
@@ -587,6 +587,8 @@ fn outline_speed() {
             ..Budget::default()
         };
         let language = by_name(language).expect("registered");
+        // Warm up: compile the query and create this thread's parser outside the timing.
+        outline(language, sample_text(language.name).as_bytes(), &budget).expect("outlines");
         let start = std::time::Instant::now();
         let outline = outline(language, text.as_bytes(), &budget).expect("outlines");
         let elapsed = start.elapsed();
@@ -602,4 +604,160 @@ fn outline_speed() {
         // Printing macros are banned crate-wide; this measurement writes to stderr directly.
         std::io::Write::write_all(&mut std::io::stderr(), report.as_bytes()).expect("stderr");
     }
+}
+
+/// (language, source, definition, expected visibility).
+const VISIBILITY: &[(&str, &str, &str, Visibility)] = &[
+    ("rust", "pub(super) fn a() {}", "a", Visibility::Restricted),
+    ("rust", "pub(self) fn a() {}", "a", Visibility::Private),
+    ("rust", "trait T { fn a(&self); }", "a", Visibility::Public),
+    (
+        "rust",
+        "impl T for X { fn a(&self) {} }",
+        "a",
+        Visibility::Public,
+    ),
+    (
+        "rust",
+        "impl X { fn a(&self) {} }",
+        "a",
+        Visibility::Private,
+    ),
+    (
+        "python",
+        "def __eq__(a, b): pass",
+        "__eq__",
+        Visibility::Public,
+    ),
+    ("python", "_CACHE = {}", "_CACHE", Visibility::Private),
+    (
+        "go",
+        "package p\nfunc lower() {}",
+        "lower",
+        Visibility::Private,
+    ),
+    (
+        "typescript",
+        "class A { private b() {} }",
+        "b",
+        Visibility::Private,
+    ),
+    (
+        "typescript",
+        "class A { protected c() {} }",
+        "c",
+        Visibility::Restricted,
+    ),
+    ("typescript", "class A { e() {} }", "e", Visibility::Public),
+    ("typescript", "class A {}", "A", Visibility::Private),
+    (
+        "javascript",
+        "class A { #d() {} }",
+        "#d",
+        Visibility::Private,
+    ),
+    (
+        "javascript",
+        "export default function f() {}",
+        "f",
+        Visibility::Public,
+    ),
+    ("java", "interface I { void m(); }", "m", Visibility::Public),
+    (
+        "java",
+        "class A { protected void m() {} }",
+        "m",
+        Visibility::Restricted,
+    ),
+    (
+        "csharp",
+        "class A { void M() {} }",
+        "M",
+        Visibility::Private,
+    ),
+    ("csharp", "class A {}", "A", Visibility::Restricted),
+    (
+        "cpp",
+        "class C { int a() { return 1; } public: int b() { return 2; } };",
+        "a",
+        Visibility::Private,
+    ),
+    (
+        "cpp",
+        "class C { int a() { return 1; } public: int b() { return 2; } };",
+        "b",
+        Visibility::Public,
+    ),
+    (
+        "cpp",
+        "struct S { int a() { return 1; } };",
+        "a",
+        Visibility::Public,
+    ),
+    ("c", "static int f(void);", "f", Visibility::Private),
+    (
+        "ruby",
+        "class A\n  private def x; end\nend",
+        "x",
+        Visibility::Private,
+    ),
+    (
+        "ruby",
+        "class A\n  protected\n  def y; end\nend",
+        "y",
+        Visibility::Restricted,
+    ),
+    (
+        "php",
+        "<?php class A { private function x() {} }",
+        "x",
+        Visibility::Private,
+    ),
+    (
+        "kotlin",
+        "class A { protected fun x() {} }",
+        "x",
+        Visibility::Restricted,
+    ),
+    ("swift", "fileprivate func f() {}", "f", Visibility::Private),
+    ("swift", "open class A {}", "A", Visibility::Public),
+    (
+        "scala",
+        "object O { protected def x = 1 }",
+        "x",
+        Visibility::Restricted,
+    ),
+];
+
+/// Each language's visibility rule, on the cases beyond the samples.
+#[test]
+fn visibility_rules() {
+    for &(language, source, name, expected) in VISIBILITY {
+        let outline = outlined(language, source);
+        let found = outline.definitions.iter().find(|d| d.name == name);
+        assert_eq!(
+            found.map(|d| d.visibility),
+            Some(expected),
+            "{language}: {source}"
+        );
+    }
+}
+
+/// In Rust macro arguments (unparsed token trees) `name(…)` is still a call.
+#[test]
+fn calls_inside_macro_arguments() {
+    let outline = outlined("rust", "fn main() { assert_eq!(compute(1), 2); }");
+    let compute = outline.references.iter().find(|r| r.name == "compute");
+    assert_eq!(compute.map(|r| r.kind), Some(ReferenceKind::Call));
+}
+
+/// A C prototype is dropped when the file also defines the function; alone (a header) it is
+/// the definition.
+#[test]
+fn c_prototypes() {
+    let both = outlined("c", "int f(int a);\nint f(int a) { return a; }\n");
+    assert_eq!(summary(&both), ["function -::f public 2-2"]);
+    let header = outlined("c", "int f(int a);\n");
+    assert_eq!(summary(&header), ["function -::f public 1-1"]);
+    assert_eq!(header.definitions[0].signature, "int f(int a)");
 }

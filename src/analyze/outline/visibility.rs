@@ -10,6 +10,8 @@ use crate::analyze::syntax::{SymbolKind, Visibility};
 pub(super) struct Site<'a, 'tree> {
     /// The definition node.
     pub node: Node<'tree>,
+    /// Its ancestors, root first.
+    pub ancestors: &'a [Node<'tree>],
     /// Its name token.
     pub name_node: Node<'tree>,
     /// Its name.
@@ -20,6 +22,13 @@ pub(super) struct Site<'a, 'tree> {
     pub member: bool,
     /// The file.
     pub source: &'a [u8],
+}
+
+impl<'tree> Site<'_, 'tree> {
+    /// The `n`th ancestor: 0 is the parent.
+    fn up(&self, n: usize) -> Option<Node<'tree>> {
+        self.ancestors.iter().rev().nth(n).copied()
+    }
 }
 
 /// Ruby and C++ section markers.
@@ -85,7 +94,7 @@ fn rust(site: &Site) -> Visibility {
             _ => Visibility::Restricted,
         };
     }
-    let owner = site.node.parent().and_then(|list| list.parent());
+    let owner = site.up(1);
     let in_trait = owner.is_some_and(|owner| {
         owner.kind() == "trait_item"
             || (owner.kind() == "impl_item" && owner.child_by_field_name("trait").is_some())
@@ -116,7 +125,10 @@ fn export(site: &Site) -> Visibility {
             _ => Visibility::Public,
         };
     }
-    let exported = std::iter::successors(site.node.parent(), Node::parent)
+    let exported = site
+        .ancestors
+        .iter()
+        .rev()
         .take(4)
         .any(|ancestor| ancestor.kind() == "export_statement");
     if exported {
@@ -130,17 +142,14 @@ fn export(site: &Site) -> Visibility {
 fn c(site: &Site) -> Visibility {
     if site.member
         && site
-            .node
-            .parent()
+            .up(0)
             .is_some_and(|p| p.kind() == "field_declaration_list")
     {
-        if let Some(section) = section(site.node, "access_specifier", site.source) {
+        if let Some(section) = section(site, "access_specifier") {
             return section;
         }
         let is_struct = site
-            .node
-            .parent()
-            .and_then(|list| list.parent())
+            .up(1)
             .is_some_and(|owner| owner.kind() != "class_specifier");
         return if is_struct {
             Visibility::Public
@@ -162,10 +171,9 @@ fn c(site: &Site) -> Visibility {
 /// Ruby: `private def x`, or the last bare `private`/`protected`/`public` before the method.
 fn ruby(site: &Site) -> Visibility {
     let wrapper = site
-        .node
-        .parent()
+        .up(0)
         .filter(|parent| parent.kind() == "argument_list")
-        .and_then(|list| list.parent())
+        .and(site.up(1))
         .and_then(|call| call.child_by_field_name("method"));
     if let Some(method) = wrapper
         && let Some(&(_, visibility)) = SECTION_WORDS
@@ -174,21 +182,29 @@ fn ruby(site: &Site) -> Visibility {
     {
         return visibility;
     }
-    section(site.node, "identifier", site.source).unwrap_or(Visibility::Public)
+    section(site, "identifier").unwrap_or(Visibility::Public)
 }
 
 /// The visibility set by the nearest preceding sibling of `marker_kind` whose text is a
 /// section word (`private:` in C++, a bare `private` in Ruby).
-fn section(node: Node, marker_kind: &str, source: &[u8]) -> Option<Visibility> {
-    std::iter::successors(node.prev_named_sibling(), Node::prev_named_sibling)
-        .filter(|sibling| sibling.kind() == marker_kind)
-        .find_map(|sibling| {
-            let text = source_text(sibling, source);
-            SECTION_WORDS
-                .iter()
-                .find(|(word, _)| text.trim_end_matches(':').trim() == *word)
-                .map(|&(_, visibility)| visibility)
-        })
+fn section(site: &Site, marker_kind: &str) -> Option<Visibility> {
+    let parent = site.up(0)?;
+    let mut cursor = parent.walk();
+    let mut current = None;
+    for sibling in parent.named_children(&mut cursor) {
+        if sibling.id() == site.node.id() {
+            break;
+        }
+        if sibling.kind() != marker_kind {
+            continue;
+        }
+        let text = source_text(sibling, site.source);
+        let word = text.trim_end_matches(':').trim();
+        if let Some(&(_, visibility)) = SECTION_WORDS.iter().find(|(known, _)| *known == word) {
+            current = Some(visibility);
+        }
+    }
+    current
 }
 
 /// The first modifier word before the name that `words` knows, searching the definition's

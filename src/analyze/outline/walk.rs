@@ -40,6 +40,11 @@ struct Frame {
     callee: bool,
     /// Named children entered so far (for `Selector::First`).
     named_seen: u32,
+    /// Id of the last named child, when a selector needs it (`Selector::Last`).
+    last_named: Option<usize>,
+    /// The reference recorded for the previous child, if it was an identifier (Rust macro
+    /// arguments: `name` followed by `( … )` is a call).
+    previous_reference: Option<usize>,
     /// Definitions this node opened on the definition stack.
     opened: usize,
 }
@@ -121,6 +126,10 @@ impl<'tree> Walker<'_, 'tree> {
     /// Handles entering `node`; returns whether to walk its children.
     fn enter(&mut self, node: Node<'tree>, field: Option<u16>) -> bool {
         let role = self.compiled.role(node.kind_id());
+        let previous_reference = self
+            .stack
+            .last_mut()
+            .and_then(|parent| parent.previous_reference.take());
         let parent = self.stack.last_mut().map(|parent| {
             let first = node.is_named() && parent.named_seen == 0;
             if node.is_named() {
@@ -131,7 +140,7 @@ impl<'tree> Walker<'_, 'tree> {
         let selects = |selector: Option<Resolved>, first: bool| match selector {
             Some(Resolved::Field(id)) => field == Some(id),
             Some(Resolved::First) => first,
-            Some(Resolved::Last) => node.is_named() && node.next_named_sibling().is_none(),
+            Some(Resolved::Last) => parent.is_some_and(|(p, _)| p.last_named == Some(node.id())),
             None => false,
         };
         let (callee, member_name, inherited) = match parent {
@@ -142,8 +151,19 @@ impl<'tree> Walker<'_, 'tree> {
             }
             None => (false, false, None),
         };
+        let wants_last = matches!(role.call, Some(Resolved::Last))
+            || matches!(role.member, Some(Resolved::Last));
+        let last_named = wants_last
+            .then(|| {
+                let last = u32::try_from(node.named_child_count().checked_sub(1)?).ok()?;
+                node.named_child(last)
+            })
+            .flatten()
+            .map(|child| child.id());
         let mut frame = Frame {
             role,
+            last_named,
+            previous_reference: None,
             import: role.import || inherited.is_some_and(|p| p.import),
             string: role.string || inherited.is_some_and(|p| p.string),
             error: inherited.is_some_and(|p| p.error),
@@ -166,6 +186,15 @@ impl<'tree> Walker<'_, 'tree> {
             self.defs.extend(first..first + same);
             frame.opened = same;
         }
+        if role.token_tree
+            && inherited.is_some_and(|p| p.role.token_tree)
+            && self.source.get(node.start_byte()) == Some(&b'(')
+            && let Some(reference) = previous_reference.and_then(|i| self.references.get_mut(i))
+            && reference.kind == ReferenceKind::Other
+        {
+            // `name ( … )` inside macro arguments, which the grammar leaves unparsed.
+            reference.kind = ReferenceKind::Call;
+        }
         self.stack.push(frame);
         if role.comment {
             self.previous_end = node.end_byte();
@@ -180,8 +209,6 @@ impl<'tree> Walker<'_, 'tree> {
                     ReferenceKind::Call
                 } else if member_name {
                     ReferenceKind::Member
-                } else if inherited.is_some_and(|p| p.role.token_tree) && called_in_macro(node) {
-                    ReferenceKind::Call
                 } else if role.type_name
                     || (field.is_some() && field == self.compiled.type_field)
                     || inherited.is_some_and(|p| p.role.type_parent)
@@ -190,7 +217,10 @@ impl<'tree> Walker<'_, 'tree> {
                 } else {
                     ReferenceKind::Other
                 };
-                self.reference(node, kind);
+                let recorded = self.reference(node, kind);
+                if let Some(parent) = self.stack.len().checked_sub(2) {
+                    self.stack[parent].previous_reference = recorded;
+                }
             }
             return false;
         }
@@ -238,12 +268,13 @@ impl<'tree> Walker<'_, 'tree> {
         self.previous_end = node.end_byte();
     }
 
-    /// Records a reference unless the same (name, line, kind) is already on this line.
-    fn reference(&mut self, node: Node, kind: ReferenceKind) {
+    /// Records a reference unless the same (name, line, kind) is already on this line;
+    /// returns its index when recorded.
+    fn reference(&mut self, node: Node, kind: ReferenceKind) -> Option<usize> {
         let bytes = self.source.get(node.byte_range()).unwrap_or_default();
         let name = String::from_utf8_lossy(bytes);
         if !name.starts_with(|c: char| c.is_alphabetic() || c == '_') || name.len() > 256 {
-            return;
+            return None;
         }
         let line = line(node.start_position().row);
         if self.references.last().is_none_or(|last| last.line != line) {
@@ -253,7 +284,7 @@ impl<'tree> Walker<'_, 'tree> {
             .iter()
             .any(|seen| seen.kind == kind && seen.name == name);
         if duplicate {
-            return;
+            return None;
         }
         let enclosing = self
             .defs
@@ -265,12 +296,6 @@ impl<'tree> Walker<'_, 'tree> {
             kind,
             enclosing,
         });
+        Some(self.references.len() - 1)
     }
-}
-
-/// In unparsed macro arguments, `name (` is a call.
-fn called_in_macro(node: Node) -> bool {
-    node.next_sibling().is_some_and(|next| {
-        next.kind() == "token_tree" && next.child(0).is_some_and(|open| open.kind() == "(")
-    })
 }

@@ -13,3 +13,5 @@
       value: [(number) (string) (template_string) (array) (object) (identifier)
               (member_expression) (call_expression) (new_expression)
               (binary_expression) (true) (false) (null)]) @definition.constant))
+; `#private` methods (tags.scm only captures public names).
+(method_definition name: (private_property_identifier) @name) @definition.method
