@@ -83,8 +83,49 @@ fn main() -> Result<()> {
     if let Some(range) = ranges.last() {
         cache_costs(&mut out, &repo, repo.find_commit(range.base)?.tree_id())?;
     }
+    outline_speed(&mut out)?;
     if let Some(peak) = measure::own_peak_mb() {
         writeln!(out, "\nbenchmark process peak memory (VmHWM): {peak:.0} MB")?;
+    }
+    Ok(())
+}
+
+/// Outline speed on big single files (each language's test sample repeated 400 times): the
+/// cost of parsing one changed file, which a cache miss pays.
+fn outline_speed(out: &mut impl Write) -> Result<()> {
+    writeln!(out, "\noutline speed (one big file, one thread)")?;
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/analyze/outline/testdata");
+    for (language, file) in [
+        ("rust", "sample.rs"),
+        ("python", "sample.py"),
+        ("typescript", "sample.ts"),
+        ("c", "sample.c"),
+    ] {
+        let sample = std::fs::read_to_string(samples.join(file))?;
+        let text = sample.repeat(400);
+        let language = lang::by_name(language).ok_or("language is registered")?;
+        let budget = Budget {
+            max_bytes: u64::MAX,
+            parse_timeout: Duration::from_secs(60),
+            ..Budget::default()
+        };
+        // Warm up: compile the query and create this thread's parser outside the timing.
+        let _ = blastgate::analyze::outline::outline(language, sample.as_bytes(), &budget);
+        let started = Instant::now();
+        let outline = blastgate::analyze::outline::outline(language, text.as_bytes(), &budget)
+            .map_err(|gap| gap.describe())?;
+        let elapsed = started.elapsed();
+        writeln!(
+            out,
+            "  {:<10} {:>6} lines {:>8} bytes {:>6} definitions {:>7} references {:>9} {:>6.1} MB/s",
+            language.name,
+            text.lines().count(),
+            text.len(),
+            outline.definitions.len(),
+            outline.references.len(),
+            ms(elapsed),
+            mbps(text.len() as u64, elapsed)
+        )?;
     }
     Ok(())
 }

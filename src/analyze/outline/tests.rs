@@ -569,43 +569,6 @@ fn parallel_matches_serial() {
     assert_eq!(serial, parallel);
 }
 
-/// Outline speed on a big file; run with
-/// `cargo test --release --lib outline_speed -- --ignored --nocapture`.
-#[test]
-#[ignore = "a measurement, not a check"]
-fn outline_speed() {
-    for (language, copies) in [
-        ("rust", 400),
-        ("python", 400),
-        ("typescript", 400),
-        ("c", 400),
-    ] {
-        let text = sample_text(language).repeat(copies);
-        let budget = Budget {
-            max_bytes: u64::MAX,
-            parse_timeout: Duration::from_secs(60),
-            ..Budget::default()
-        };
-        let language = by_name(language).expect("registered");
-        // Warm up: compile the query and create this thread's parser outside the timing.
-        outline(language, sample_text(language.name).as_bytes(), &budget).expect("outlines");
-        let start = std::time::Instant::now();
-        let outline = outline(language, text.as_bytes(), &budget).expect("outlines");
-        let elapsed = start.elapsed();
-        let lines = text.lines().count();
-        let report = format!(
-            "{}: {lines} lines, {} bytes, {} definitions, {} references in {elapsed:?} = {:.1} MB/s\n",
-            language.name,
-            text.len(),
-            outline.definitions.len(),
-            outline.references.len(),
-            text.len() as f64 / elapsed.as_secs_f64() / 1e6
-        );
-        // Printing macros are banned crate-wide; this measurement writes to stderr directly.
-        std::io::Write::write_all(&mut std::io::stderr(), report.as_bytes()).expect("stderr");
-    }
-}
-
 /// (language, source, definition, expected visibility).
 const VISIBILITY: &[(&str, &str, &str, Visibility)] = &[
     ("rust", "pub(super) fn a() {}", "a", Visibility::Restricted),
