@@ -114,7 +114,8 @@ impl Cache {
         let Some(source) = bytes() else {
             return (Err(Unanalysed::NoContent), Origin::Computed);
         };
-        let result = compute(language, &source, budget);
+        // `outline` turns a panic in the extractor into `Failed` itself.
+        let result = outline::outline(language, &source, budget);
         if worth_storing(&result) {
             self.store_keyed(blob_id, language, &key, &result);
         }
@@ -177,26 +178,6 @@ impl Cache {
 /// are not stored, see [`worth_storing`]).
 fn key(blob_id: &str, language: &Language) -> String {
     format!("{blob_id}:{}:{ANALYZER_VERSION}", language.name)
-}
-
-/// Parses, turning a panic in the extractor into `Failed` so one odd file cannot take down a
-/// parallel scan.
-fn compute(
-    language: &'static Language,
-    source: &[u8],
-    budget: &Budget,
-) -> Result<Outline, Unanalysed> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        outline::outline(language, source, budget)
-    }))
-    .unwrap_or_else(|panic| {
-        let message = panic
-            .downcast_ref::<&str>()
-            .map(ToString::to_string)
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "panic without a message".to_string());
-        Err(Unanalysed::Failed { message })
-    })
 }
 
 /// Results that depend only on the blob and the extractor. A timeout depends on the machine's

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::support::{Repo, blastgate, lines, repo_with_base, run};
+use crate::support::{Repo, blastgate, field_of, lines, repo_with_base, run};
 
 /// Outside any repository: exit 2, one line naming the directory and what to do.
 #[test]
@@ -98,15 +98,6 @@ fn malformed_unified_diff() {
     assert_eq!(result.stderr.lines().count(), 1, "{}", result.stderr);
 }
 
-fn finding_ids(report: &serde_json::Value) -> Vec<String> {
-    report["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| f["id"].as_str().unwrap_or_default().to_string())
-        .collect()
-}
-
 /// Binary files, files over the size limit, symlinks, submodule pointers and non-UTF-8 paths
 /// are each a visible finding, never skipped.
 #[test]
@@ -142,7 +133,7 @@ fn odd_files_are_findings() {
         result.stdout,
         result.stderr
     );
-    let ids = finding_ids(&result.json());
+    let ids = field_of(&result.json(), "findings", "id");
     for expected in [
         "binary-file",
         "oversized-file",

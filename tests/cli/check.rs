@@ -1,6 +1,6 @@
 //! `blastgate check` on commit ranges: one scenario per decision and per provenance case.
 
-use crate::support::{CLAUDE_TRAILER, blastgate, lines, repo_with_base};
+use crate::support::{CLAUDE_TRAILER, blastgate, field_of, lines, repo_with_base};
 
 /// A small human change passes quietly: exit 0 and a single line.
 #[test]
@@ -132,12 +132,7 @@ fn policy_comes_from_the_base_not_from_the_change() {
         "{}",
         report["policy"]
     );
-    let ids: Vec<_> = report["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| f["id"].as_str().unwrap_or_default().to_string())
-        .collect();
+    let ids = field_of(&report, "findings", "id");
     assert!(ids.contains(&"policy-changed".to_string()), "{ids:?}");
 }
 
@@ -238,13 +233,7 @@ fn merge_commit_is_judged_against_its_first_parent() {
     );
     assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
     let report = run.json();
-    let paths: Vec<_> = report["files"]
-        .as_array()
-        .expect("files")
-        .iter()
-        .map(|f| f["path"].clone())
-        .collect();
-    assert_eq!(paths, [serde_json::json!("src/feature.py")]);
+    assert_eq!(field_of(&report, "files", "path"), ["src/feature.py"]);
     assert_eq!(report["provenance"]["ai_assisted"], true);
 }
 

@@ -1,7 +1,7 @@
 //! Change sources other than explicit ranges: the index, the working tree, diff text, bare
 //! repositories, and choosing a base from CI variables, the upstream or the default branch.
 
-use crate::support::{CLAUDE_TRAILER, Repo, blastgate, lines, repo_with_base, run};
+use crate::support::{CLAUDE_TRAILER, Repo, blastgate, field_of, lines, repo_with_base, run};
 
 /// `--staged` judges the index: a staged workflow change declared AI-assisted needs review.
 #[test]
@@ -24,13 +24,10 @@ fn staged_changes_are_judged() {
     assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
     let report = run.json();
     assert_eq!(report["origin"]["kind"], "staged");
-    let paths: Vec<_> = report["files"]
-        .as_array()
-        .expect("files")
-        .iter()
-        .map(|f| f["path"].clone())
-        .collect();
-    assert_eq!(paths, [serde_json::json!(".github/workflows/ci.yml")]);
+    assert_eq!(
+        field_of(&report, "files", "path"),
+        [".github/workflows/ci.yml"]
+    );
     assert!(
         report["rules"].to_string().contains("ci-changed"),
         "{}",

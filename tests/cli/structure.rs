@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::support::{CLAUDE_TRAILER, Repo, blastgate};
+use crate::support::{CLAUDE_TRAILER, Repo, blastgate, field_of};
 
 fn two_commits(before: &[(&str, &str)], after: &[(&str, Option<&str>)]) -> Repo {
     let repo = Repo::new();
@@ -35,15 +35,6 @@ fn report(repo: &Repo) -> Value {
         result.stderr
     );
     result.json()
-}
-
-fn ids(report: &Value) -> Vec<String> {
-    report["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| f["id"].as_str().unwrap_or_default().to_string())
-        .collect()
 }
 
 const ORDER: &str = "class Order:\n    def save(self):\n        return 1\n";
@@ -84,7 +75,7 @@ fn reformatted_file_carries_no_structural_risk() {
         "{}",
         report["blast_radius"]
     );
-    let found = ids(&report);
+    let found = field_of(&report, "findings", "id");
     assert!(found.contains(&"cosmetic-edit".to_string()), "{found:?}");
     assert!(!found.contains(&"lines-added".to_string()), "{found:?}");
     assert_eq!(report["decision"], "allow");
@@ -197,7 +188,7 @@ fn generated_files_are_counted_not_parsed() {
         );
         assert_eq!(gap["counted_as_risk"], false);
     }
-    assert!(ids(&report).contains(&"lines-added".to_string()));
+    assert!(field_of(&report, "findings", "id").contains(&"lines-added".to_string()));
 }
 
 /// Non-UTF-8 content, CRLF line endings and a BOM do not stop the analysis.
@@ -300,4 +291,59 @@ fn unsupported_language_falls_back_with_a_reason() {
     assert_eq!(gap["file"], "src/thing.zig");
     assert_eq!(gap["reason"], "unsupported-language");
     assert_eq!(gap["counted_as_risk"], false);
+}
+
+/// Reach beyond direct callers: a removed function's caller is itself called from another
+/// file (transitive), and a dependent in a critical tier (`**/auth/**`) is counted as such.
+#[test]
+fn transitive_reach_and_critical_dependents() {
+    let repo = two_commits(
+        &[
+            (
+                "src/pricing.py",
+                "def rate(x):\n    return x * 2\n\n\ndef keep():\n    return 1\n",
+            ),
+            (
+                "src/checkout.py",
+                "from pricing import rate\n\n\ndef checkout(x):\n    return rate(x)\n",
+            ),
+            (
+                "src/api.py",
+                "from checkout import checkout\n\n\ndef handle(x):\n    return checkout(x)\n",
+            ),
+            (
+                "src/auth/session.py",
+                "from pricing import rate\n\n\ndef login(x):\n    return rate(x)\n",
+            ),
+        ],
+        &[(
+            "src/pricing.py",
+            Some("def rate(x, currency):\n    return x * 2\n\n\ndef keep():\n    return 1\n"),
+        )],
+    );
+    let report = report(&repo);
+    let blast = &report["blast_radius"];
+    let rate = blast["symbols"]
+        .as_array()
+        .expect("symbols")
+        .iter()
+        .find(|s| s["name"] == "rate")
+        .expect("rate changed");
+    assert_eq!(rate["change"], "signature-changed");
+    let direct: Vec<&str> = rate["dependent_files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(direct, ["src/auth/session.py", "src/checkout.py"]);
+    let transitive: Vec<&str> = rate["transitive_files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(transitive, ["src/api.py"]);
+    assert_eq!(blast["critical_dependents"], 1);
+    assert!(field_of(&report, "findings", "id").contains(&"transitive-dependents".to_string()));
 }

@@ -253,3 +253,14 @@ pub fn repo_with_base() -> Repo {
     repo.git(&["checkout", "-q", "-b", "topic"]);
     repo
 }
+
+/// `field` of every entry of the report list `list` (e.g. the ids of `findings`, the paths
+/// of `files`), as strings.
+pub fn field_of(report: &serde_json::Value, list: &str, field: &str) -> Vec<String> {
+    report[list]
+        .as_array()
+        .unwrap_or_else(|| panic!("report has no `{list}` list: {report}"))
+        .iter()
+        .map(|entry| entry[field].as_str().unwrap_or_default().to_string())
+        .collect()
+}
