@@ -86,6 +86,60 @@ signals! {
     DanglingReference = "dangling-reference", per "site", "Code still refers to a symbol the change removed or renamed: very likely a break.";
     /// A whitespace- or comment-only edit.
     CosmeticEdit = "cosmetic-edit", per "line", "Lines changed only in whitespace or comments; no structural risk.";
+    /// An infrastructure resource, module or data source removed.
+    ResourceDestroyed = "resource-destroyed", per "resource", "An infrastructure resource or module is removed: applying the change destroys it.";
+    /// A stateful resource removed.
+    StatefulResourceDestroyed = "stateful-resource-destroyed", per "resource", "A stateful resource (database, volume, bucket, cluster, queue) is destroyed: data loss unless snapshotted.";
+    /// A resource destroyed and created again (renamed, re-keyed, or a replacement-forcing attribute changed).
+    ResourceReplaced = "resource-replaced", per "resource", "A resource is renamed, re-keyed or has a replacement-forcing attribute changed: it is destroyed and recreated.";
+    /// A stateful resource destroyed and created again.
+    StatefulResourceReplaced = "stateful-resource-replaced", per "resource", "A stateful resource is destroyed and recreated: data loss unless snapshotted.";
+    /// Protection against destruction weakened.
+    DestroyProtectionRemoved = "destroy-protection-removed", per "resource", "Protection against destruction is weakened (prevent_destroy, deletion protection, final snapshot, retention policy).";
+    /// An IAM policy granting every action or resource.
+    IamWildcard = "iam-wildcard", per "statement", "An IAM policy grants `*` actions or resources.";
+    /// Network access opened to the whole internet.
+    PublicIngress = "public-ingress", per "rule", "A network rule opens access to 0.0.0.0/0 or ::/0.";
+    /// Backend, provider source or provider version changed.
+    InfraProviderChanged = "infra-provider-changed", per "block", "The state backend or a provider's source or version changed.";
+    /// A workload scaled to zero replicas.
+    WorkloadScaledToZero = "workload-scaled-to-zero", per "workload", "A workload is scaled to zero replicas: the service stops.";
+    /// A container given host-level power.
+    PrivilegedWorkload = "privileged-workload", per "container", "A container runs privileged, on the host network, with a host path or with added capabilities.";
+    /// cluster-admin granted by a (Cluster)RoleBinding.
+    ClusterAdminGranted = "cluster-admin-granted", per "binding", "A (Cluster)RoleBinding grants cluster-admin.";
+    /// Resource limits or health probes removed.
+    LimitsOrProbesRemoved = "limits-or-probes-removed", per "container", "A container lost its resource limits or health probes.";
+    /// A container image moved to `latest` or no tag.
+    ImageUnpinned = "image-unpinned", per "image", "A container image is `latest` or unpinned: what runs can change without a commit.";
+    /// A migration that drops data.
+    MigrationDropsData = "migration-drops-data", per "statement", "A migration drops a table, column, schema or database, or truncates a table.";
+    /// DELETE or UPDATE without WHERE.
+    MigrationUnboundedWrite = "migration-unbounded-write", per "statement", "A migration deletes or updates every row (no WHERE).";
+    /// A column type change, rename or index drop.
+    MigrationAltersSchema = "migration-alters-schema", per "statement", "A migration changes a column's type, renames a table or column, or drops an index.";
+    /// A migration edited after it was added.
+    MigrationRewritten = "migration-rewritten", per "file", "An existing migration was edited: databases that already ran it will not see the change.";
+    /// Workflow permissions widened.
+    WorkflowPermissionsWidened = "workflow-permissions-widened", per "workflow", "A CI workflow's token permissions were widened (e.g. `write-all`).";
+    /// `pull_request_target` with a checkout of the pull request's head.
+    UntrustedCheckout = "untrusted-checkout", per "job", "A privileged workflow (pull_request_target) checks out and runs the pull request's code.";
+    /// Secrets passed to an untrusted step.
+    SecretsExposed = "secrets-exposed", per "step", "Secrets are passed to a step that runs untrusted code or an unpinned third-party action.";
+    /// A third-party action not pinned to a commit.
+    ActionUnpinned = "action-unpinned", per "step", "A third-party action is referenced by tag or branch, not by commit sha.";
+    /// A new deploy or release job.
+    DeployJobAdded = "deploy-job-added", per "job", "A new deploy or release job was added to CI.";
+    /// A container image that runs as root.
+    ContainerRunsAsRoot = "container-runs-as-root", per "image", "A Dockerfile switches to `USER root` (or drops its non-root user).";
+    /// Downloading and piping a script into a shell.
+    PipeToShell = "pipe-to-shell", per "command", "A build step pipes a downloaded script into a shell (`curl … | sh`).";
+    /// The base image of a Dockerfile changed.
+    BaseImageChanged = "base-image-changed", per "image", "A Dockerfile's base image changed.";
+    /// A credential added in the diff.
+    SecretAdded = "secret-added", per "secret", "A high-confidence credential (private key, cloud or platform token) is added.";
+    /// Something that runs blastgate itself changed.
+    GateConfigChanged = "gate-config-changed", per "file", "A hook or CI step that runs blastgate itself changed.";
 }
 
 impl Signal {

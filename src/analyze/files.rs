@@ -17,6 +17,7 @@ pub(super) fn facts(file: &FileChange, options: &Options) -> Vec<Fact> {
         quantity,
         message,
         related: Vec::new(),
+        subject: None,
     };
     let mut facts = vec![fact(Signal::FileTouched, 1.0, touched_message(file))];
 

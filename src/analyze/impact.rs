@@ -32,6 +32,7 @@ pub fn facts(blast: &BlastRadius) -> Vec<Fact> {
             quantity: 1.0,
             message: format!("not analysed structurally: {}", gap.reason.describe()),
             related: Vec::new(),
+            subject: None,
         });
     }
     facts
@@ -56,6 +57,7 @@ fn symbol_facts(impact: &SymbolImpact, facts: &mut Vec<Fact>) {
         quantity,
         message,
         related,
+        subject: Some(name.clone()),
     };
     let exposed = change.was_exposed();
     let headline = match change.change {
@@ -157,6 +159,7 @@ fn dangling_facts(impact: &SymbolImpact, facts: &mut Vec<Fact>) {
                 change.file
             ),
             related: Vec::new(),
+            subject: Some(change.name_before().to_string()),
         });
     }
     let rest = impact.dangling.len().saturating_sub(MAX_DANGLING_FACTS);
@@ -168,6 +171,7 @@ fn dangling_facts(impact: &SymbolImpact, facts: &mut Vec<Fact>) {
             quantity: rest as f64,
             message: format!("{rest} more sites still use `{}`", change.name_before()),
             related: Vec::new(),
+            subject: Some(change.name_before().to_string()),
         });
     }
 }

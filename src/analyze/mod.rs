@@ -5,12 +5,14 @@
 //! sensitive classes of path (the gate's policy, git hooks, CI) a change touches.
 
 pub mod cache;
+pub mod contents;
 pub mod dependents;
+pub mod domain;
 mod files;
 mod impact;
 pub mod lang;
 pub mod outline;
-mod path_class;
+pub(crate) mod path_class;
 pub mod structure;
 pub mod symbols;
 pub mod syntax;
@@ -38,6 +40,9 @@ pub struct Fact {
     /// Other files this fact is about (the dependents of a changed symbol): the score weighs
     /// each by its own tier, so a change used by critical code counts for more.
     pub related: Vec<String>,
+    /// What the fact is about inside the file: a symbol, resource address, table, job or
+    /// image (`aws_db_instance.main`, `users.email`, `deploy`).
+    pub subject: Option<String>,
 }
 
 /// Analysis knobs that come from the policy.
@@ -80,9 +85,18 @@ pub fn analyze(change: &ChangeSet, context: &structure::Context<'_>, options: &O
         .iter()
         .flat_map(|file| files::facts(file, options))
         .collect();
-    let blast = structure::analyze(change, context, &options.structure);
+    let contents = contents::read(
+        change,
+        context.repo,
+        context.workdir,
+        options.max_file_bytes,
+    );
+    let mut blast = structure::analyze(change, &contents, context, &options.structure);
     mark_cosmetic(&mut facts, change, &blast.cosmetic_files);
     facts.extend(impact::facts(&blast));
+    let (domain_facts, line_level) = domain::analyze(&contents);
+    facts.extend(domain_facts);
+    blast.coverage.line_level = line_level;
     Facts { facts, blast }
 }
 
@@ -102,6 +116,7 @@ fn mark_cosmetic(facts: &mut Vec<Fact>, change: &ChangeSet, cosmetic_files: &[St
                 quantity: (file.additions() + file.deletions()) as f64,
                 message: "whitespace or comments only; the code is unchanged".to_string(),
                 related: Vec::new(),
+                subject: None,
             });
         }
     }

@@ -16,12 +16,13 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::cache::Cache;
+use super::contents::{FileContents, Side};
 use super::dependents::{self, Reach, Scan, SearchOptions, Site, Target};
 use super::lang::{self, Language};
 use super::outline::{self, Budget};
 use super::symbols::{self, ChangeKind, SymbolChange};
 use super::syntax::{Outline, Unanalysed, Visibility};
-use crate::diff::{ChangeSet, FileChange, Origin};
+use crate::diff::{ChangeSet, FileChange};
 
 /// What structural analysis reads besides the change.
 pub struct Context<'r> {
@@ -95,6 +96,8 @@ pub struct Coverage {
     pub analysed: usize,
     /// The others, with reasons.
     pub not_analysed: Vec<NotAnalysed>,
+    /// Files a domain analyzer could not parse and read line by line instead.
+    pub line_level: Vec<super::domain::LineLevel>,
 }
 
 /// The structural findings of a change.
@@ -119,9 +122,14 @@ struct Job<'a> {
     new: Option<(String, Vec<u8>)>,
 }
 
-/// Runs structural analysis over the change.
+/// Runs structural analysis over the change, whose file contents were read once by the caller.
 #[must_use]
-pub fn analyze(change: &ChangeSet, context: &Context<'_>, options: &Options) -> BlastRadius {
+pub fn analyze(
+    change: &ChangeSet,
+    contents: &[FileContents<'_>],
+    context: &Context<'_>,
+    options: &Options,
+) -> BlastRadius {
     let mut blast = BlastRadius {
         coverage: Coverage {
             changed_files: change.files.len(),
@@ -129,7 +137,7 @@ pub fn analyze(change: &ChangeSet, context: &Context<'_>, options: &Options) -> 
         },
         ..BlastRadius::default()
     };
-    let jobs = prepare(change, context, options, &mut blast.coverage);
+    let jobs = prepare(contents, &mut blast.coverage);
 
     // Parse both sides of every file in parallel; a panic in one file is that file's failure.
     let outlined: Vec<_> = jobs
@@ -215,16 +223,11 @@ pub fn analyze(change: &ChangeSet, context: &Context<'_>, options: &Options) -> 
     blast
 }
 
-/// Reads contents and picks a language for each changed file; records the ones skipped.
-fn prepare<'a>(
-    change: &'a ChangeSet,
-    context: &Context<'_>,
-    options: &Options,
-    coverage: &mut Coverage,
-) -> Vec<Job<'a>> {
+/// Picks a language for each changed file whose contents were read; records the ones skipped.
+fn prepare<'a>(contents: &[FileContents<'a>], coverage: &mut Coverage) -> Vec<Job<'a>> {
     let mut jobs = Vec::new();
-    for file in &change.files {
-        let path = file.path();
+    for entry in contents {
+        let (file, path) = (entry.file, entry.file.path());
         let mut skip = |reason: Unanalysed| {
             let counted_as_risk = counts_as_risk(&reason);
             coverage.not_analysed.push(NotAnalysed {
@@ -233,59 +236,31 @@ fn prepare<'a>(
                 counted_as_risk,
             });
         };
-        if file.binary || file.is_submodule() || file.is_symlink() {
-            // Already facts of their own (binary, submodule, symlink); nothing to outline.
+        if entry.old == Side::Skipped || entry.new == Side::Skipped {
+            // Binary, oversized, submodule or symlink: facts of their own already; nothing to outline.
             continue;
         }
-        let largest = file.old_size.max(file.new_size).unwrap_or(0);
-        if largest > options.budget.max_bytes {
-            continue; // reported as `oversized-file` by the file-level analyzer
-        }
-        let old = file
-            .old_blob
-            .as_deref()
-            .map(|blob| (blob.to_string(), read_blob(context, blob, None)));
-        let workdir_path = if change.origin == Origin::Worktree {
-            file.new_path.as_deref()
-        } else {
-            None
-        };
-        let new = file
-            .new_blob
-            .as_deref()
-            .map(|blob| (blob.to_string(), read_blob(context, blob, workdir_path)));
-        let first_line = new
-            .as_ref()
-            .or(old.as_ref())
-            .and_then(|(_, bytes)| bytes.as_deref())
-            .map(|bytes| bytes.split(|b| *b == b'\n').next().unwrap_or_default())
-            .unwrap_or_default();
+        let sample = entry.new.bytes().or(entry.old.bytes()).unwrap_or_default();
+        let first_line = sample.split(|b| *b == b'\n').next().unwrap_or_default();
         let Some(language) = lang::for_path(path, first_line) else {
             skip(Unanalysed::UnsupportedLanguage);
             continue;
         };
-        let sample = new
-            .as_ref()
-            .or(old.as_ref())
-            .and_then(|(_, bytes)| bytes.as_deref())
-            .unwrap_or_default();
         if let Some(why) = outline::looks_generated(path, sample) {
             skip(Unanalysed::Generated { why });
             continue;
         }
-        let missing = |side: &Option<(String, Option<Vec<u8>>)>| matches!(side, Some((_, None)));
-        if missing(&old) || missing(&new) {
+        if entry.old == Side::Unavailable || entry.new == Side::Unavailable {
             skip(Unanalysed::NoContent);
             continue;
         }
-        let ready = |side: Option<(String, Option<Vec<u8>>)>| {
-            side.and_then(|(blob, bytes)| Some((blob, bytes?)))
-        };
+        let side =
+            |blob: &Option<String>, side: &Side| Some((blob.clone()?, side.bytes()?.to_vec()));
         jobs.push(Job {
             file,
             language,
-            old: ready(old),
-            new: ready(new),
+            old: side(&file.old_blob, &entry.old),
+            new: side(&file.new_blob, &entry.new),
         });
     }
     jobs
@@ -298,23 +273,6 @@ fn counts_as_risk(reason: &Unanalysed) -> bool {
         reason,
         Unanalysed::UnsupportedLanguage | Unanalysed::Generated { .. } | Unanalysed::Binary
     )
-}
-
-/// Blob content by (possibly abbreviated) id; the working tree file when the id is not in the
-/// object database (new side of `--worktree`).
-fn read_blob(context: &Context<'_>, blob: &str, workdir_path: Option<&str>) -> Option<Vec<u8>> {
-    let from_odb = context.repo.and_then(|repo| {
-        let object = match Oid::from_str(blob) {
-            Ok(oid) if blob.len() >= 40 && !oid.is_zero() => repo.find_object(oid, None).ok()?,
-            _ if blob.bytes().all(|b| b == b'0') => return None,
-            _ => repo.revparse_single(blob).ok()?,
-        };
-        object.peel_to_blob().ok().map(|b| b.content().to_vec())
-    });
-    from_odb.or_else(|| {
-        let (workdir, path) = (context.workdir?, workdir_path?);
-        std::fs::read(workdir.join(path)).ok()
-    })
 }
 
 fn is_target(change: &SymbolChange) -> bool {

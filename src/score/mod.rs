@@ -18,6 +18,8 @@ pub struct Contribution {
     pub file: Option<String>,
     /// Line the points are about.
     pub line: Option<u32>,
+    /// What inside the file: symbol, resource, table, job or image.
+    pub subject: Option<String>,
     /// Points added to the total.
     pub points: f64,
     /// What was observed.
@@ -73,6 +75,7 @@ pub fn score(facts: &Facts, policy: &Policy) -> Score {
                 signal: fact.signal,
                 file: fact.file.clone(),
                 line: fact.line,
+                subject: fact.subject.clone(),
                 points,
                 message: fact.message.clone(),
                 arithmetic: format!("{units} × {}{tier_text}", number(weight)),

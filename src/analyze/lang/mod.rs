@@ -7,12 +7,14 @@
 //! first use, and shared by all threads.
 
 mod compiled;
+mod config;
 mod roles;
 mod table;
 
 use std::sync::OnceLock;
 
 pub use compiled::{Compiled, Resolved, Role};
+pub use config::{CONFIG_LANGUAGES, ConfigLanguage, config_for_path, parse_config};
 pub use roles::{Roles, Selector, VisibilityRule};
 
 /// One row of the registry.

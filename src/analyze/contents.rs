@@ -1,0 +1,99 @@
+//! Both versions of each changed file, read once and shared by every analyzer.
+
+use std::path::Path;
+
+use git2::{Oid, Repository};
+
+use crate::diff::{ChangeSet, FileChange, Origin};
+
+/// One side of a changed file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Side {
+    /// The file does not exist on this side (added or deleted).
+    Absent,
+    /// The content.
+    Bytes(Vec<u8>),
+    /// The content should exist but cannot be read (no repository, object missing).
+    Unavailable,
+    /// Not read on purpose: binary, over the size limit, a submodule or a symlink.
+    Skipped,
+}
+
+impl Side {
+    /// The bytes, when there are some.
+    #[must_use]
+    pub fn bytes(&self) -> Option<&[u8]> {
+        match self {
+            Self::Bytes(bytes) => Some(bytes),
+            _ => None,
+        }
+    }
+}
+
+/// Both sides of one changed file.
+#[derive(Debug, Clone)]
+pub struct FileContents<'a> {
+    /// The change.
+    pub file: &'a FileChange,
+    /// Before.
+    pub old: Side,
+    /// After.
+    pub new: Side,
+}
+
+/// Reads both sides of every changed file: from the object database by (possibly
+/// abbreviated) blob id, or from the working tree for the new side of `--worktree` changes.
+#[must_use]
+pub fn read<'a>(
+    change: &'a ChangeSet,
+    repo: Option<&Repository>,
+    workdir: Option<&Path>,
+    max_bytes: u64,
+) -> Vec<FileContents<'a>> {
+    change
+        .files
+        .iter()
+        .map(|file| {
+            let skip = file.binary
+                || file.is_submodule()
+                || file.is_symlink()
+                || file.old_size.max(file.new_size).unwrap_or(0) > max_bytes;
+            let side = |blob: &Option<String>, from_workdir: Option<&str>| match blob {
+                None => Side::Absent,
+                Some(_) if skip => Side::Skipped,
+                Some(blob) => read_blob(repo, blob, workdir.zip(from_workdir))
+                    .map_or(Side::Unavailable, Side::Bytes),
+            };
+            let workdir_path = if change.origin == Origin::Worktree {
+                file.new_path.as_deref()
+            } else {
+                None
+            };
+            FileContents {
+                file,
+                old: side(&file.old_blob, None),
+                new: side(&file.new_blob, workdir_path),
+            }
+        })
+        .collect()
+}
+
+fn read_blob(
+    repo: Option<&Repository>,
+    blob: &str,
+    workdir_file: Option<(&Path, &str)>,
+) -> Option<Vec<u8>> {
+    let from_odb = repo.and_then(|repo| {
+        let object = match Oid::from_str(blob) {
+            Ok(oid) if blob.len() >= 40 && !oid.is_zero() => repo.find_object(oid, None).ok()?,
+            _ if blob.bytes().all(|b| b == b'0') => return None,
+            // Abbreviated ids come from unified-diff text read inside a clone.
+            _ => repo.revparse_single(blob).ok()?,
+        };
+        object.peel_to_blob().ok().map(|b| b.content().to_vec())
+    });
+    from_odb.or_else(|| {
+        let (workdir, path) = workdir_file?;
+        std::fs::read(workdir.join(path)).ok()
+    })
+}

@@ -1,0 +1,120 @@
+//! Domain analyzers: infrastructure, data and pipeline files read for what they do, not for how
+//! many lines they have.
+//!
+//! Each analyzer compares the old and new version of one file (parsed with the configuration
+//! grammars in `lang::config`, or a code grammar for framework migrations) and returns facts
+//! with stable ids, the resource, table or job name as `subject`, `file:line`, and a one-line
+//! consequence. Adding one is one file and one row in [`ANALYZERS`]. When a file cannot be
+//! parsed (templated YAML, Jinja, ERB), an analyzer falls back to reading the changed lines
+//! and says so; it never goes silent.
+
+mod gate_config;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::Fact;
+use super::contents::FileContents;
+use crate::diff::FileChange;
+
+/// What an analyzer gets: the change and both versions of the file, where readable.
+#[derive(Debug, Clone, Copy)]
+pub struct Versions<'a> {
+    /// The change, with its hunks (the added lines work even without file contents).
+    pub file: &'a FileChange,
+    /// Content before, if the file existed and could be read.
+    pub old: Option<&'a [u8]>,
+    /// Content after, if the file exists and could be read.
+    pub new: Option<&'a [u8]>,
+}
+
+/// What an analyzer found in one file.
+#[derive(Debug, Clone, Default)]
+pub struct Analysis {
+    /// Facts.
+    pub facts: Vec<Fact>,
+    /// Set when the file could not be parsed and the analyzer read the changed lines instead.
+    pub fallback: Option<String>,
+}
+
+/// One domain analyzer.
+pub trait Analyzer: Sync {
+    /// Stable name, shown in coverage (`terraform`, `kubernetes`, …).
+    fn name(&self) -> &'static str;
+    /// Whether this analyzer reads the file, by path and (new, else old) content.
+    fn wants(&self, path: &str, content: &[u8]) -> bool;
+    /// Facts about this file's change.
+    fn analyze(&self, versions: &Versions<'_>) -> Analysis;
+}
+
+/// Every domain analyzer, in report order.
+pub static ANALYZERS: &[&dyn Analyzer] = &[&gate_config::GateConfig];
+
+/// A file read line by line instead of parsed, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LineLevel {
+    /// The file.
+    pub file: String,
+    /// The analyzer that fell back.
+    pub analyzer: &'static str,
+    /// Why it could not parse the file.
+    pub reason: String,
+}
+
+/// Runs every analyzer that wants each file, files in parallel.
+#[must_use]
+pub fn analyze(contents: &[FileContents<'_>]) -> (Vec<Fact>, Vec<LineLevel>) {
+    let results: Vec<(Vec<Fact>, Vec<LineLevel>)> = contents
+        .par_iter()
+        .map(|contents| {
+            let versions = Versions {
+                file: contents.file,
+                old: contents.old.bytes(),
+                new: contents.new.bytes(),
+            };
+            let sample = versions.new.or(versions.old).unwrap_or_default();
+            let path = contents.file.path();
+            let mut facts = Vec::new();
+            let mut fallbacks = Vec::new();
+            for analyzer in ANALYZERS.iter().filter(|a| a.wants(path, sample)) {
+                let analysis = analyzer.analyze(&versions);
+                facts.extend(analysis.facts);
+                if let Some(reason) = analysis.fallback {
+                    fallbacks.push(LineLevel {
+                        file: path.to_string(),
+                        analyzer: analyzer.name(),
+                        reason,
+                    });
+                }
+            }
+            (facts, fallbacks)
+        })
+        .collect();
+    let mut facts = Vec::new();
+    let mut fallbacks = Vec::new();
+    for (more_facts, more_fallbacks) in results {
+        facts.extend(more_facts);
+        fallbacks.extend(more_fallbacks);
+    }
+    (facts, fallbacks)
+}
+
+/// A fact about `versions.file` at `line`, for analyzers.
+#[must_use]
+pub fn fact(
+    versions: &Versions<'_>,
+    signal: crate::signal::Signal,
+    line: Option<u32>,
+    subject: impl Into<String>,
+    message: impl Into<String>,
+) -> Fact {
+    Fact {
+        signal,
+        file: Some(versions.file.path().to_string()),
+        line,
+        quantity: 1.0,
+        message: message.into(),
+        related: Vec::new(),
+        subject: Some(subject.into()),
+    }
+}
