@@ -51,7 +51,7 @@ impl Analyzer for GateConfig {
                 versions.file.path(),
                 "this file runs blastgate: changing it can switch the gate off",
             )],
-            fallback: None,
+            fallbacks: Vec::new(),
         }
     }
 }

@@ -28,13 +28,21 @@ pub struct Versions<'a> {
     pub new: Option<&'a [u8]>,
 }
 
-/// What an analyzer found in one file.
+/// What an analyzer found.
 #[derive(Debug, Clone, Default)]
 pub struct Analysis {
     /// Facts.
     pub facts: Vec<Fact>,
-    /// Set when the file could not be parsed and the analyzer read the changed lines instead.
-    pub fallback: Option<String>,
+    /// Files that could not be parsed and were read line by line instead, with the reason.
+    pub fallbacks: Vec<LineLevel>,
+}
+
+impl Analysis {
+    /// Adds another analysis's facts and fallbacks.
+    pub fn extend(&mut self, other: Analysis) {
+        self.facts.extend(other.facts);
+        self.fallbacks.extend(other.fallbacks);
+    }
 }
 
 /// One domain analyzer.
@@ -43,8 +51,18 @@ pub trait Analyzer: Sync {
     fn name(&self) -> &'static str;
     /// Whether this analyzer reads the file, by path and (new, else old) content.
     fn wants(&self, path: &str, content: &[u8]) -> bool;
-    /// Facts about this file's change.
+    /// Facts about one file's change.
     fn analyze(&self, versions: &Versions<'_>) -> Analysis;
+    /// Facts about all the files of the change this analyzer wants. Override when a fact spans
+    /// files (a Terraform resource moved between two files of one module is not destroyed);
+    /// by default each file is analysed on its own.
+    fn analyze_all(&self, files: &[Versions<'_>]) -> Analysis {
+        let mut analysis = Analysis::default();
+        for versions in files {
+            analysis.extend(self.analyze(versions));
+        }
+        analysis
+    }
 }
 
 /// Every domain analyzer, in report order.
@@ -61,42 +79,37 @@ pub struct LineLevel {
     pub reason: String,
 }
 
-/// Runs every analyzer that wants each file, files in parallel.
+/// Runs every analyzer over the files it wants; analyzers run in parallel.
 #[must_use]
 pub fn analyze(contents: &[FileContents<'_>]) -> (Vec<Fact>, Vec<LineLevel>) {
-    let results: Vec<(Vec<Fact>, Vec<LineLevel>)> = contents
-        .par_iter()
-        .map(|contents| {
-            let versions = Versions {
-                file: contents.file,
-                old: contents.old.bytes(),
-                new: contents.new.bytes(),
-            };
-            let sample = versions.new.or(versions.old).unwrap_or_default();
-            let path = contents.file.path();
-            let mut facts = Vec::new();
-            let mut fallbacks = Vec::new();
-            for analyzer in ANALYZERS.iter().filter(|a| a.wants(path, sample)) {
-                let analysis = analyzer.analyze(&versions);
-                facts.extend(analysis.facts);
-                if let Some(reason) = analysis.fallback {
-                    fallbacks.push(LineLevel {
-                        file: path.to_string(),
-                        analyzer: analyzer.name(),
-                        reason,
-                    });
-                }
-            }
-            (facts, fallbacks)
+    let versions: Vec<Versions<'_>> = contents
+        .iter()
+        .map(|contents| Versions {
+            file: contents.file,
+            old: contents.old.bytes(),
+            new: contents.new.bytes(),
         })
         .collect();
-    let mut facts = Vec::new();
-    let mut fallbacks = Vec::new();
-    for (more_facts, more_fallbacks) in results {
-        facts.extend(more_facts);
-        fallbacks.extend(more_fallbacks);
+    let results: Vec<Analysis> = ANALYZERS
+        .par_iter()
+        .map(|analyzer| {
+            let wanted: Vec<Versions<'_>> = versions
+                .iter()
+                .filter(|v| analyzer.wants(v.file.path(), v.new.or(v.old).unwrap_or_default()))
+                .copied()
+                .collect();
+            if wanted.is_empty() {
+                Analysis::default()
+            } else {
+                analyzer.analyze_all(&wanted)
+            }
+        })
+        .collect();
+    let mut all = Analysis::default();
+    for analysis in results {
+        all.extend(analysis);
     }
-    (facts, fallbacks)
+    (all.facts, all.fallbacks)
 }
 
 /// A fact about `versions.file` at `line`, for analyzers.
