@@ -99,7 +99,8 @@ impl Definition {
     }
 }
 
-/// How a name is used at a reference site.
+/// How a name is used at a reference site, ordered from most to least specific (the
+/// dependents search keeps the most specific use when a line has several).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ReferenceKind {

@@ -141,7 +141,8 @@ pub(super) fn hits(
             };
             best.entry((probe, reference.line))
                 .and_modify(|kept| {
-                    if rank(hit.site.kind) < rank(kept.site.kind) {
+                    // ReferenceKind is ordered from most to least specific.
+                    if hit.site.kind < kept.site.kind {
                         *kept = hit.clone();
                     }
                 })
@@ -226,16 +227,5 @@ fn enclosing(outline: &Outline, name: Option<&str>, line: u32) -> Option<Enclosi
             container: None,
         }),
         (None, None) => None,
-    }
-}
-
-/// Specificity of a reference kind: lower is more specific.
-fn rank(kind: ReferenceKind) -> u8 {
-    match kind {
-        ReferenceKind::Call => 0,
-        ReferenceKind::Type => 1,
-        ReferenceKind::Import => 2,
-        ReferenceKind::Member => 3,
-        ReferenceKind::Other => 4,
     }
 }
