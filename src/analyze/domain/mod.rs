@@ -9,6 +9,7 @@
 //! and says so; it never goes silent.
 
 mod gate_config;
+mod migrations;
 mod secrets;
 
 use rayon::prelude::*;
@@ -67,7 +68,11 @@ pub trait Analyzer: Sync {
 }
 
 /// Every domain analyzer, in report order.
-pub static ANALYZERS: &[&dyn Analyzer] = &[&gate_config::GateConfig, &secrets::Secrets];
+pub static ANALYZERS: &[&dyn Analyzer] = &[
+    &gate_config::GateConfig,
+    &migrations::Migrations,
+    &secrets::Secrets,
+];
 
 /// A file read line by line instead of parsed, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

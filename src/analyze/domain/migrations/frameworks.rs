@@ -1,0 +1,450 @@
+//! Framework migrations read in their own language with the code grammars: which schema calls
+//! drop or change data, and whether they run forward (`up`, `change`, `upgrade`) or only on
+//! rollback (`down`, `downgrade`, Django's `reverse_sql`). Liquibase changelogs are read line
+//! by line.
+
+use tree_sitter::{Node, Parser};
+
+use super::{Finding, Kind, sql};
+use crate::analyze::lang::by_name;
+use crate::signal::Signal;
+
+/// Where an argument is: position among positional arguments, or keyword name.
+#[derive(Clone, Copy)]
+struct Arg(usize, &'static str);
+
+/// One destructive schema call.
+struct Rule {
+    /// Method or function name (last segment of the callee).
+    call: &'static str,
+    /// `None`: the first argument is SQL, analysed as SQL.
+    signal: Option<Signal>,
+    /// The table (or model); `None` for Knex column calls, whose table is the enclosing
+    /// `schema.table('t', …)` builder.
+    table: Option<Arg>,
+    column: Option<Arg>,
+    what: &'static str,
+}
+
+const fn rule(
+    call: &'static str,
+    signal: Option<Signal>,
+    table: Option<Arg>,
+    column: Option<Arg>,
+    what: &'static str,
+) -> Rule {
+    Rule {
+        call,
+        signal,
+        table,
+        column,
+        what,
+    }
+}
+
+const DROPS: Option<Signal> = Some(Signal::MigrationDropsData);
+const ALTERS: Option<Signal> = Some(Signal::MigrationAltersSchema);
+const T0: Option<Arg> = Some(Arg(0, "table_name"));
+const C1: Option<Arg> = Some(Arg(1, "column_name"));
+
+/// Rails, from the Rails guides "Active Record Migrations" (schema statements).
+const RAILS: &[Rule] = &[
+    rule(
+        "drop_table",
+        DROPS,
+        T0,
+        None,
+        "drops the table and its rows",
+    ),
+    rule("remove_column", DROPS, T0, C1, "drops the column's data"),
+    rule(
+        "remove_columns",
+        DROPS,
+        T0,
+        None,
+        "drops columns and their data",
+    ),
+    rule(
+        "rename_column",
+        ALTERS,
+        T0,
+        C1,
+        "column renamed: running code still uses the old name",
+    ),
+    rule(
+        "rename_table",
+        ALTERS,
+        T0,
+        None,
+        "table renamed: running code still uses the old name",
+    ),
+    rule(
+        "change_column",
+        ALTERS,
+        T0,
+        C1,
+        "column type changes: rewrites the table and can break readers",
+    ),
+    rule(
+        "remove_index",
+        ALTERS,
+        T0,
+        None,
+        "drops an index: queries that used it slow down",
+    ),
+    rule("execute", None, None, None, ""),
+];
+
+/// Django, from the Django docs "Migration Operations".
+const DJANGO: &[Rule] = &[
+    rule(
+        "DeleteModel",
+        DROPS,
+        Some(Arg(0, "name")),
+        None,
+        "drops the model's table and its rows",
+    ),
+    rule(
+        "RemoveField",
+        DROPS,
+        Some(Arg(0, "model_name")),
+        Some(Arg(1, "name")),
+        "drops the field's column and its data",
+    ),
+    rule(
+        "RenameField",
+        ALTERS,
+        Some(Arg(0, "model_name")),
+        Some(Arg(1, "old_name")),
+        "field renamed: running code still uses the old name",
+    ),
+    rule(
+        "AlterField",
+        ALTERS,
+        Some(Arg(0, "model_name")),
+        Some(Arg(1, "name")),
+        "field definition changes: can rewrite the table and break readers",
+    ),
+    rule(
+        "RenameModel",
+        ALTERS,
+        Some(Arg(0, "old_name")),
+        None,
+        "model renamed: running code still uses the old table",
+    ),
+    rule("RunSQL", None, None, None, ""),
+];
+
+/// Alembic, from the Alembic docs "Operation Reference".
+const ALEMBIC: &[Rule] = &[
+    rule(
+        "drop_table",
+        DROPS,
+        T0,
+        None,
+        "drops the table and its rows",
+    ),
+    rule("drop_column", DROPS, T0, C1, "drops the column's data"),
+    rule(
+        "alter_column",
+        ALTERS,
+        T0,
+        C1,
+        "column altered: can rewrite the table and break readers",
+    ),
+    rule(
+        "rename_table",
+        ALTERS,
+        T0,
+        None,
+        "table renamed: running code still uses the old name",
+    ),
+    rule(
+        "drop_index",
+        ALTERS,
+        Some(Arg(0, "index_name")),
+        None,
+        "drops an index: queries that used it slow down",
+    ),
+    rule("execute", None, None, None, ""),
+];
+
+/// Knex, from the Knex docs "Schema Builder".
+const KNEX: &[Rule] = &[
+    rule(
+        "dropTable",
+        DROPS,
+        Some(Arg(0, "")),
+        None,
+        "drops the table and its rows",
+    ),
+    rule(
+        "dropTableIfExists",
+        DROPS,
+        Some(Arg(0, "")),
+        None,
+        "drops the table and its rows",
+    ),
+    rule(
+        "dropColumn",
+        DROPS,
+        None,
+        Some(Arg(0, "")),
+        "drops the column's data",
+    ),
+    rule(
+        "dropColumns",
+        DROPS,
+        None,
+        Some(Arg(0, "")),
+        "drops columns and their data",
+    ),
+    rule(
+        "renameColumn",
+        ALTERS,
+        None,
+        Some(Arg(0, "")),
+        "column renamed: running code still uses the old name",
+    ),
+    rule(
+        "renameTable",
+        ALTERS,
+        Some(Arg(0, "")),
+        None,
+        "table renamed: running code still uses the old name",
+    ),
+    rule("raw", None, None, None, ""),
+];
+
+/// Function names whose body only runs on rollback.
+const REVERSE_SCOPES: &[&str] = &["down", "downgrade"];
+
+struct Framework {
+    grammar: &'static str,
+    call_kind: &'static str,
+    rules: &'static [Rule],
+    /// A call counts only inside a scope of one of these names (empty: anywhere not reverse).
+    forward_scopes: &'static [&'static str],
+}
+
+fn framework(kind: Kind) -> Option<Framework> {
+    let (grammar, call_kind, rules, forward_scopes): (_, _, _, &'static [&'static str]) = match kind
+    {
+        Kind::Rails => ("ruby", "call", RAILS, &[]),
+        Kind::Django => ("python", "call", DJANGO, &[]),
+        Kind::Alembic => ("python", "call", ALEMBIC, &["upgrade"]),
+        Kind::Knex => ("typescript", "call_expression", KNEX, &["up"]),
+        _ => return None,
+    };
+    Some(Framework {
+        grammar,
+        call_kind,
+        rules,
+        forward_scopes,
+    })
+}
+
+fn text<'s>(node: Node<'_>, source: &'s str) -> &'s str {
+    &source[node.byte_range()]
+}
+
+/// The callee's last name segment (`op.drop_table` → `drop_table`).
+fn callee(call: Node<'_>, source: &str) -> Option<String> {
+    let function = call
+        .child_by_field_name("method")
+        .or_else(|| call.child_by_field_name("function"))?;
+    let name = text(function, source);
+    Some(name.rsplit(['.', ':']).next().unwrap_or(name).to_string())
+}
+
+/// The name a scope node defines (function, method, `exports.down =`, `down:`), last segment.
+fn scope_name<'s>(node: Node<'_>, source: &'s str) -> Option<&'s str> {
+    let named = match node.kind() {
+        "function_definition"
+        | "method"
+        | "singleton_method"
+        | "function_declaration"
+        | "method_definition"
+        | "variable_declarator" => node.child_by_field_name("name"),
+        "assignment_expression" => node.child_by_field_name("left"),
+        "pair" => node.child_by_field_name("key"),
+        "call" => node.child_by_field_name("method"),
+        _ => None,
+    }?;
+    let name = text(named, source);
+    Some(name.rsplit('.').next().unwrap_or(name))
+}
+
+/// Whether `node` runs forward: not under a reverse scope, and under a forward one if required.
+fn runs_forward(node: Node<'_>, source: &str, forward_scopes: &[&str]) -> bool {
+    let mut in_forward = forward_scopes.is_empty();
+    let mut current = node.parent();
+    while let Some(scope) = current {
+        if let Some(name) = scope_name(scope, source) {
+            if REVERSE_SCOPES.contains(&name) {
+                return false;
+            }
+            in_forward |= forward_scopes.contains(&name);
+        }
+        current = scope.parent();
+    }
+    in_forward
+}
+
+/// Positional and keyword arguments of a call.
+fn arguments<'t>(call: Node<'t>, source: &str) -> (Vec<Node<'t>>, Vec<(String, Node<'t>)>) {
+    let mut positional = Vec::new();
+    let mut keywords = Vec::new();
+    let Some(list) = call.child_by_field_name("arguments") else {
+        return (positional, keywords);
+    };
+    let mut cursor = list.walk();
+    for arg in list.named_children(&mut cursor) {
+        match arg.kind() {
+            "comment" => {}
+            "keyword_argument" | "pair" => {
+                let key = arg
+                    .child_by_field_name("name")
+                    .or_else(|| arg.child_by_field_name("key"));
+                if let (Some(key), Some(value)) = (key, arg.child_by_field_name("value")) {
+                    keywords.push((text(key, source).trim_end_matches(':').to_string(), value));
+                }
+            }
+            _ => positional.push(arg),
+        }
+    }
+    (positional, keywords)
+}
+
+/// A literal's value without quotes, symbol colon or Python string prefix.
+fn literal(node: Node<'_>, source: &str) -> String {
+    let raw = text(node, source);
+    let raw = raw.strip_prefix(':').unwrap_or(raw);
+    // Python prefixes (`r"…"`, `rb'…'`) sit before the quote; identifiers are kept whole.
+    let raw = match raw.find(['"', '\'']) {
+        Some(at) if at <= 2 && raw[..at].chars().all(|c| "rbufRBUF".contains(c)) => &raw[at..],
+        _ => raw,
+    };
+    raw.trim_matches(['"', '\'', '`']).to_string()
+}
+
+fn argument(
+    arg: Arg,
+    positional: &[Node<'_>],
+    keywords: &[(String, Node<'_>)],
+    source: &str,
+) -> Option<String> {
+    keywords
+        .iter()
+        .find(|(key, _)| !arg.1.is_empty() && key == arg.1)
+        .map(|(_, value)| *value)
+        .or_else(|| positional.get(arg.0).copied())
+        .map(|node| literal(node, source))
+}
+
+/// The table of the Knex builder around a column call: `schema.table('users', t => …)`.
+fn enclosing_table(node: Node<'_>, source: &str) -> Option<String> {
+    let mut current = node.parent();
+    while let Some(scope) = current {
+        if scope.kind() == "call_expression"
+            && matches!(
+                callee(scope, source).as_deref(),
+                Some("table" | "alterTable")
+            )
+        {
+            let (positional, _) = arguments(scope, source);
+            return positional.first().map(|n| literal(*n, source));
+        }
+        current = scope.parent();
+    }
+    None
+}
+
+/// Forward findings of a Rails, Django, Alembic or Knex migration.
+pub(super) fn code(kind: Kind, source: &str) -> Result<Vec<Finding>, String> {
+    code_scoped(kind, source, true)
+}
+
+/// As [`code`]; `scoped: false` ignores the forward scope (a lone line has none).
+fn code_scoped(kind: Kind, source: &str, scoped: bool) -> Result<Vec<Finding>, String> {
+    let mut framework = framework(kind).ok_or("not a code migration")?;
+    if !scoped {
+        framework.forward_scopes = &[];
+    }
+    let language = by_name(framework.grammar).ok_or("code grammar not registered")?;
+    let mut parser = Parser::new();
+    parser
+        .set_language(&(language.grammar)())
+        .map_err(|e| e.to_string())?;
+    let tree = parser.parse(source, None).ok_or("the parser gave up")?;
+    let mut out = Vec::new();
+    // An explicit stack, not recursion: generated migrations can nest deeply.
+    let mut stack = vec![tree.root_node()];
+    while let Some(node) = stack.pop() {
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+        if node.kind() != framework.call_kind {
+            continue;
+        }
+        let Some(name) = callee(node, source) else {
+            continue;
+        };
+        let Some(rule) = framework.rules.iter().find(|r| r.call == name) else {
+            continue;
+        };
+        if !runs_forward(node, source, framework.forward_scopes) {
+            continue;
+        }
+        let line = u32::try_from(node.start_position().row + 1).unwrap_or(u32::MAX);
+        let (positional, keywords) = arguments(node, source);
+        let Some(signal) = rule.signal else {
+            // Raw SQL: Django's `sql=` (never `reverse_sql`), else the first argument.
+            let sql_arg =
+                argument(Arg(0, "sql"), &positional, &keywords, source).unwrap_or_default();
+            if let Ok(found) = sql::findings(&sql_arg, line - 1) {
+                out.extend(found);
+            }
+            continue;
+        };
+        let table = match rule.table {
+            Some(arg) => argument(arg, &positional, &keywords, source),
+            None => enclosing_table(node, source),
+        }
+        .unwrap_or_else(|| "?".to_string());
+        let subject = match rule
+            .column
+            .and_then(|arg| argument(arg, &positional, &keywords, source))
+        {
+            Some(column) => format!("{table}.{column}"),
+            None => table,
+        };
+        out.push(Finding {
+            signal,
+            subject,
+            line,
+            what: format!("{name}: {}", rule.what),
+            key: sql::normalise(text(node, source)),
+        });
+    }
+    out.sort_by_key(|f| f.line);
+    Ok(out)
+}
+
+/// Framework calls recognised on one added line, for files whose contents are unavailable.
+pub(super) fn line_level(kind: Kind, line_text: &str, line: u32) -> Vec<Finding> {
+    match kind {
+        Kind::Liquibase => super::liquibase::line(&[line_text], 0)
+            .map(|f| Finding { line, ..f })
+            .into_iter()
+            .collect(),
+        _ => code_scoped(kind, line_text, false)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|f| Finding {
+                line,
+                what: format!("{} (read line by line)", f.what),
+                ..f
+            })
+            .collect(),
+    }
+}
