@@ -8,6 +8,7 @@
 //! parsed (templated YAML, Jinja, ERB), an analyzer falls back to reading the changed lines
 //! and says so; it never goes silent.
 
+mod dockerfile;
 mod gate_config;
 mod migrations;
 mod secrets;
@@ -70,6 +71,7 @@ pub trait Analyzer: Sync {
 /// Every domain analyzer, in report order.
 pub static ANALYZERS: &[&dyn Analyzer] = &[
     &gate_config::GateConfig,
+    &dockerfile::Dockerfile,
     &migrations::Migrations,
     &secrets::Secrets,
 ];

@@ -8,36 +8,28 @@ use crate::diff::{FileChange, Hunk, Line};
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/infra/migrations");
 
-/// A naive hunk: lines only in `after` are added, lines only in `before` removed.
+/// One hunk over the whole file, diffed line by line (context lines included, as git shows).
 fn hunk(before: &str, after: &str) -> Hunk {
-    let old: Vec<&str> = before.lines().collect();
-    let new: Vec<&str> = after.lines().collect();
-    let mut lines = Vec::new();
-    for (i, text) in old.iter().enumerate() {
-        if !new.contains(text) {
-            lines.push(Line {
-                kind: LineKind::Removed,
-                old_line: u32::try_from(i + 1).ok(),
-                new_line: None,
-                content: (*text).to_string(),
-            });
-        }
-    }
-    for (i, text) in new.iter().enumerate() {
-        if !old.contains(text) {
-            lines.push(Line {
-                kind: LineKind::Added,
-                old_line: None,
-                new_line: u32::try_from(i + 1).ok(),
-                content: (*text).to_string(),
-            });
-        }
-    }
+    let diff = similar::TextDiff::from_lines(before, after);
+    let number = |index: Option<usize>| index.and_then(|i| u32::try_from(i + 1).ok());
+    let lines = diff
+        .iter_all_changes()
+        .map(|change| Line {
+            kind: match change.tag() {
+                similar::ChangeTag::Equal => LineKind::Context,
+                similar::ChangeTag::Insert => LineKind::Added,
+                similar::ChangeTag::Delete => LineKind::Removed,
+            },
+            old_line: number(change.old_index()),
+            new_line: number(change.new_index()),
+            content: change.value().trim_end_matches('\n').to_string(),
+        })
+        .collect();
     Hunk {
         old_start: 1,
-        old_lines: u32::try_from(old.len()).unwrap_or(0),
+        old_lines: u32::try_from(before.lines().count()).unwrap_or(0),
         new_start: 1,
-        new_lines: u32::try_from(new.len()).unwrap_or(0),
+        new_lines: u32::try_from(after.lines().count()).unwrap_or(0),
         lines,
     }
 }
