@@ -342,6 +342,33 @@ fn argument(
         .map(|node| literal(node, source))
 }
 
+/// The SQL pieces an `execute`/`RunSQL`/`raw` argument holds, each with the line before it: a
+/// string, a list or tuple of strings (Django), or a Ruby heredoc, whose body follows the call.
+fn sql_source(arg: Node<'_>, call: Node<'_>, source: &str) -> Vec<(String, u32)> {
+    let before = |node: Node<'_>| u32::try_from(node.start_position().row).unwrap_or(u32::MAX);
+    match arg.kind() {
+        "heredoc_beginning" => {
+            let mut next = call.next_named_sibling();
+            while let Some(node) = next {
+                if node.kind() == "heredoc_body" {
+                    let body = text(node, source);
+                    let end = body.rfind('\n').unwrap_or(body.len());
+                    return vec![(body[..end].to_string(), before(node))];
+                }
+                next = node.next_named_sibling();
+            }
+            Vec::new()
+        }
+        "list" | "tuple" | "array" => {
+            let mut cursor = arg.walk();
+            arg.named_children(&mut cursor)
+                .map(|item| (literal(item, source), before(item)))
+                .collect()
+        }
+        _ => vec![(literal(arg, source), before(arg))],
+    }
+}
+
 /// The table of the Knex builder around a column call: `schema.table('users', t => …)`.
 fn enclosing_table(node: Node<'_>, source: &str) -> Option<String> {
     let mut current = node.parent();
@@ -399,10 +426,18 @@ fn code_scoped(kind: Kind, source: &str, scoped: bool) -> Result<Vec<Finding>, S
         let (positional, keywords) = arguments(node, source);
         let Some(signal) = rule.signal else {
             // Raw SQL: Django's `sql=` (never `reverse_sql`), else the first argument.
-            let sql_arg =
-                argument(Arg(0, "sql"), &positional, &keywords, source).unwrap_or_default();
-            if let Ok(found) = sql::findings(&sql_arg, line - 1) {
-                out.extend(found);
+            let sql_node = keywords
+                .iter()
+                .find(|(key, _)| key == "sql")
+                .map(|(_, value)| *value)
+                .or_else(|| positional.first().copied());
+            for (sql_text, offset) in sql_node
+                .map(|n| sql_source(n, node, source))
+                .unwrap_or_default()
+            {
+                if let Ok(found) = sql::findings(&sql_text, offset) {
+                    out.extend(found);
+                }
             }
             continue;
         };

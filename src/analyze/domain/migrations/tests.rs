@@ -190,6 +190,18 @@ const CASES: &[Case] = &[
         "DeleteModel",
     ),
     (
+        "rails-heredoc",
+        "db/migrate/20240101000003_purge_carts.rb",
+        &[(Unbounded, "carts", 5)],
+        "DELETE without WHERE",
+    ),
+    (
+        "django-list",
+        "shop/migrations/0008_sql.py",
+        &[(Unbounded, "carts", 7), (Drops, "legacy", 7)],
+        "UPDATE without WHERE",
+    ),
+    (
         "alembic",
         "alembic/versions/3f2a_drop_email.py",
         &[(Drops, "users.email", 5)],
