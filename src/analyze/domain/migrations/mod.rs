@@ -8,6 +8,7 @@
 
 mod frameworks;
 mod liquibase;
+mod rules;
 mod sql;
 
 use std::collections::HashMap;
