@@ -320,3 +320,41 @@ fn large_file() {
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].line, 20_001);
 }
+
+/// Direction in other shapes of the same frameworks: ES-module and TypeScript Knex, Rails
+/// `reversible` blocks, Alembic batch operations, Liquibase YAML rollbacks.
+#[test]
+fn direction_in_other_shapes() {
+    let cases: &[(Kind, &str, &[&str])] = &[
+        (
+            Kind::Knex,
+            "export async function up(knex: Knex): Promise<void> {\n  await knex.schema.dropTableIfExists('audit');\n}\nexport async function down(knex: Knex) {\n  await knex.schema.dropTable('tags');\n}\n",
+            &["audit"],
+        ),
+        (
+            Kind::Knex,
+            "module.exports = {\n  up: (knex) => knex.schema.alterTable('users', (t) => t.renameColumn('a', 'b')),\n  down: (knex) => knex.schema.dropTable('users'),\n};\n",
+            &["users.a"],
+        ),
+        (
+            Kind::Rails,
+            "class X < ActiveRecord::Migration[7.1]\n  def change\n    reversible do |dir|\n      dir.down { drop_table :tags }\n    end\n    remove_column :users, :age\n  end\nend\n",
+            &["users.age"],
+        ),
+        (
+            Kind::Alembic,
+            "def upgrade():\n    with op.batch_alter_table('users') as batch_op:\n        batch_op.drop_column('age')\n\ndef downgrade():\n    op.drop_column('users', 'x')\n",
+            &["age"],
+        ),
+        (
+            Kind::Liquibase,
+            "databaseChangeLog:\n  - changeSet:\n      changes:\n        - dropColumn:\n            tableName: users\n            columnName: age\n      rollback:\n        - dropTable:\n            tableName: audit\n",
+            &["users"],
+        ),
+    ];
+    for (kind, source, subjects) in cases {
+        let found = extract(*kind, source).expect("parses");
+        let got: Vec<&str> = found.iter().map(|f| f.subject.as_str()).collect();
+        assert_eq!(&got, subjects, "{kind:?}");
+    }
+}
