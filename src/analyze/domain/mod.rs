@@ -8,7 +8,10 @@
 //! parsed (templated YAML, Jinja, ERB), an analyzer falls back to reading the changed lines
 //! and says so; it never goes silent.
 
+mod dockerfile;
 mod gate_config;
+mod migrations;
+mod secrets;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -66,7 +69,12 @@ pub trait Analyzer: Sync {
 }
 
 /// Every domain analyzer, in report order.
-pub static ANALYZERS: &[&dyn Analyzer] = &[&gate_config::GateConfig];
+pub static ANALYZERS: &[&dyn Analyzer] = &[
+    &gate_config::GateConfig,
+    &dockerfile::Dockerfile,
+    &migrations::Migrations,
+    &secrets::Secrets,
+];
 
 /// A file read line by line instead of parsed, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

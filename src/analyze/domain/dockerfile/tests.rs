@@ -1,0 +1,171 @@
+//! Fixture-driven tests: `fixtures/infra/dockerfile/<case>/{before,after}.dockerfile`; cases
+//! without `before` are new files.
+
+use super::*;
+use crate::analyze::Fact;
+use crate::diff::{FileChange, FileStatus, Hunk, Line};
+
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/infra/dockerfile");
+
+/// One hunk over the whole file, diffed line by line (context lines included, as git shows).
+fn hunk(before: &str, after: &str) -> Hunk {
+    let diff = similar::TextDiff::from_lines(before, after);
+    let number = |index: Option<usize>| index.and_then(|i| u32::try_from(i + 1).ok());
+    let lines = diff
+        .iter_all_changes()
+        .map(|change| Line {
+            kind: match change.tag() {
+                similar::ChangeTag::Equal => LineKind::Context,
+                similar::ChangeTag::Insert => LineKind::Added,
+                similar::ChangeTag::Delete => LineKind::Removed,
+            },
+            old_line: number(change.old_index()),
+            new_line: number(change.new_index()),
+            content: change.value().trim_end_matches('\n').to_string(),
+        })
+        .collect();
+    Hunk {
+        old_start: 1,
+        old_lines: u32::try_from(before.lines().count()).unwrap_or(0),
+        new_start: 1,
+        new_lines: u32::try_from(after.lines().count()).unwrap_or(0),
+        lines,
+    }
+}
+
+fn run(case: &str, contents: bool) -> Analysis {
+    let read = |side: &str| std::fs::read_to_string(format!("{DIR}/{case}/{side}.dockerfile")).ok();
+    let after = read("after").expect("every case has an after file");
+    let before = read("before");
+    let path = "deploy/Dockerfile";
+    let status = if before.is_some() {
+        FileStatus::Modified
+    } else {
+        FileStatus::Added
+    };
+    let mut file = FileChange::new(
+        status,
+        before.as_ref().map(|_| path.to_string()),
+        Some(path.to_string()),
+    );
+    file.hunks
+        .push(hunk(before.as_deref().unwrap_or_default(), &after));
+    assert!(Dockerfile.wants(path, after.as_bytes()));
+    Dockerfile.analyze(&Versions {
+        file: &file,
+        old: before.as_deref().map(str::as_bytes).filter(|_| contents),
+        new: Some(after.as_bytes()).filter(|_| contents),
+    })
+}
+
+fn summary(facts: &[Fact]) -> Vec<(Signal, String, u32)> {
+    facts
+        .iter()
+        .map(|f| {
+            (
+                f.signal,
+                f.subject.clone().unwrap_or_default(),
+                f.line.unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+/// (fixture, expected facts, key phrase of the first message).
+type Case = (
+    &'static str,
+    &'static [(Signal, &'static str, u32)],
+    &'static str,
+);
+
+const CASES: &[Case] = &[
+    // A pinned bump is a change, not an unpinned image; `USER app` unchanged is not root.
+    (
+        "base-bump",
+        &[(Signal::BaseImageChanged, "node:20.1.1", 1)],
+        "replaces node:20.1.0",
+    ),
+    (
+        "latest",
+        &[
+            (Signal::BaseImageChanged, "python:latest", 1),
+            (Signal::ImageUnpinned, "python:latest", 1),
+        ],
+        "replaces",
+    ),
+    (
+        "no-tag",
+        &[(Signal::ImageUnpinned, "ubuntu", 1)],
+        "no version tag",
+    ),
+    ("digest", &[], ""),
+    (
+        "user-root",
+        &[(Signal::ContainerRunsAsRoot, "debian:12", 3)],
+        "runs as root",
+    ),
+    (
+        "user-removed",
+        &[(Signal::ContainerRunsAsRoot, "debian:12", 3)],
+        "runs as root",
+    ),
+    // Root in a builder stage does not ship; `FROM build` is a stage, not an image.
+    ("multistage", &[], ""),
+    (
+        "pipe",
+        &[
+            (Signal::PipeToShell, "get.example.com", 3),
+            (Signal::PipeToShell, "x.example.org", 4),
+        ],
+        "into a shell",
+    ),
+];
+
+/// Each fixture yields exactly the expected facts; cases without any are the near misses.
+#[test]
+fn fixtures() {
+    for (case, expected, phrase) in CASES {
+        let analysis = run(case, true);
+        let want: Vec<(Signal, String, u32)> = expected
+            .iter()
+            .map(|(s, subject, line)| (*s, (*subject).to_string(), *line))
+            .collect();
+        assert_eq!(summary(&analysis.facts), want, "{case}");
+        if let Some(first) = analysis.facts.first() {
+            assert!(first.message.contains(phrase), "{case}: {}", first.message);
+        }
+        assert!(analysis.fallbacks.is_empty(), "{case}");
+    }
+}
+
+/// Without contents, the changed lines still show the new image, root and the piped script.
+#[test]
+fn without_contents() {
+    let latest = run("latest", false);
+    assert!(summary(&latest.facts).contains(&(Signal::ImageUnpinned, "python:latest".into(), 1)));
+    assert_eq!(latest.fallbacks.len(), 1);
+    let root = run("user-root", false);
+    assert_eq!(
+        summary(&root.facts),
+        vec![(Signal::ContainerRunsAsRoot, "final stage".into(), 3)]
+    );
+    let pipe = run("pipe", false);
+    assert_eq!(pipe.facts.len(), 2);
+}
+
+/// The pipe-to-shell pattern: what fires and what does not.
+#[test]
+fn pipe_patterns() {
+    let cases = [
+        ("RUN curl -sSL https://a.io/x | bash -s -- -y", true),
+        ("RUN wget -qO- https://a.io/x | sudo -E sh", true),
+        ("RUN sh -c \"$(curl -fsSL https://a.io/x)\"", true),
+        ("RUN curl https://a.io/x | /bin/bash", true),
+        ("RUN curl -o x https://a.io/x && sh x", false),
+        ("RUN curl https://a.io/x | tar xz", false),
+        ("RUN echo curl | shasum", false),
+    ];
+    for (run, fires) in cases {
+        assert_eq!(PIPE_TO_SHELL.is_match(run), fires, "{run}");
+    }
+}

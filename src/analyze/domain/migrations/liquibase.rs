@@ -1,0 +1,72 @@
+//! Liquibase changelogs (XML or YAML), read line by line: the change types are plain tags or
+//! keys, and a changelog mixes many change sets with their `rollback` blocks.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{Finding, sql};
+use crate::signal::Signal;
+
+/// Liquibase change types that drop data or change the schema, from the Liquibase docs
+/// "Change Types" (`dropTable`, `dropColumn`, `renameColumn`, `renameTable`,
+/// `modifyDataType`, `dropIndex`).
+static LIQUIBASE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(dropTable|dropColumn|renameColumn|renameTable|modifyDataType|dropIndex)\b")
+        .expect("valid pattern (tested)")
+});
+static TABLE_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"tableName\s*[:=]\s*["']?([\w.]+)"#).expect("valid pattern (tested)")
+});
+
+/// Line-level findings in a Liquibase changelog, outside `rollback` blocks.
+pub(super) fn findings(source: &str) -> Vec<Finding> {
+    let lines: Vec<&str> = source.lines().collect();
+    let mut out = Vec::new();
+    let mut xml_rollback = false;
+    let mut yaml_rollback: Option<usize> = None;
+    for (i, text) in lines.iter().enumerate() {
+        let indent = text.len() - text.trim_start().len();
+        if yaml_rollback.is_some_and(|at| indent <= at && !text.trim().is_empty()) {
+            yaml_rollback = None;
+        }
+        if text.contains("<rollback") {
+            xml_rollback = true;
+        }
+        if text
+            .trim_start()
+            .trim_start_matches("- ")
+            .starts_with("rollback:")
+        {
+            yaml_rollback = Some(indent);
+        }
+        if !xml_rollback && yaml_rollback.is_none() {
+            out.extend(line(&lines, i));
+        }
+        if text.contains("</rollback>") || text.contains("<rollback/>") {
+            xml_rollback = false;
+        }
+    }
+    out
+}
+
+pub(super) fn line(lines: &[&str], i: usize) -> Option<Finding> {
+    let change = LIQUIBASE.captures(lines[i])?.get(1)?.as_str();
+    // The table is on this line (XML attribute) or one of the next few (YAML keys).
+    let table = lines[i..lines.len().min(i + 6)]
+        .iter()
+        .find_map(|l| TABLE_NAME.captures(l).and_then(|c| c.get(1)))
+        .map_or("?", |m| m.as_str());
+    let signal = if matches!(change, "dropTable" | "dropColumn") {
+        Signal::MigrationDropsData
+    } else {
+        Signal::MigrationAltersSchema
+    };
+    Some(Finding {
+        signal,
+        subject: table.to_string(),
+        line: u32::try_from(i + 1).unwrap_or(u32::MAX),
+        what: format!("Liquibase {change} (read line by line)"),
+        key: format!("{}|{table}", sql::normalise(lines[i])),
+    })
+}

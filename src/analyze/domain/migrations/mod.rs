@@ -1,0 +1,257 @@
+//! Database migrations: statements that drop data, write every row or change the schema, in
+//! plain SQL and in framework migrations (Rails, Django, Alembic, Knex, Liquibase), forward
+//! direction only, and migrations edited after they were added.
+//!
+//! Only what is new counts: the findings of the old version are subtracted from those of the
+//! new one (by statement text), so touching a file that already dropped a table does not
+//! report the drop again; that touch is `migration-rewritten` instead.
+
+mod frameworks;
+mod liquibase;
+mod rules;
+mod sql;
+
+use std::collections::HashMap;
+
+use super::{Analysis, Analyzer, LineLevel, Versions, fact};
+use crate::diff::{FileStatus, LineKind};
+use crate::signal::Signal;
+
+/// See the module docs.
+pub struct Migrations;
+
+/// One destructive statement or call, before it becomes a fact.
+#[derive(Debug, Clone)]
+pub(super) struct Finding {
+    pub(super) signal: Signal,
+    /// Table, `table.column`, index, schema or model.
+    pub(super) subject: String,
+    /// Line in the version it was read from.
+    pub(super) line: u32,
+    /// One-line consequence.
+    pub(super) what: String,
+    /// Identity across versions (normalised statement or call text).
+    pub(super) key: String,
+}
+
+/// How a migration file is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    /// Plain SQL (also Prisma, Flyway versioned, dbmate, goose).
+    Sql,
+    /// A file that only runs on rollback (`*.down.sql`, Flyway `U*__*.sql`): never a forward
+    /// drop, but still history when edited.
+    Reverse,
+    /// Rails `db/migrate/*.rb`.
+    Rails,
+    /// Django `<app>/migrations/*.py`.
+    Django,
+    /// Alembic `alembic/versions/*.py`, `migrations/versions/*.py`.
+    Alembic,
+    /// Knex `migrations/*.js|ts`.
+    Knex,
+    /// Liquibase changelog (XML or YAML), read line by line.
+    Liquibase,
+}
+
+/// Directory names that hold migrations. Sources: the frameworks' default layouts (Rails
+/// `db/migrate`, Django and Knex `migrations`, Alembic `alembic/versions`, Prisma
+/// `prisma/migrations`, Flyway `db/migration`, dbmate `db/migrations`, goose `migrations`).
+fn in_migration_dir(segments: &[&str]) -> bool {
+    segments
+        .iter()
+        .any(|s| s.contains("migrat") || matches!(*s, "db" | "flyway" | "liquibase"))
+}
+
+/// The kind of migration at `path`, if it is one.
+pub(super) fn kind_of(path: &str, content: &[u8]) -> Option<Kind> {
+    let lower = path.to_ascii_lowercase();
+    let segments: Vec<&str> = lower.split('/').collect();
+    let (file, dirs) = segments.split_last()?;
+    let parent = dirs.last().copied().unwrap_or_default();
+    let extension = file.rsplit_once('.').map_or("", |(_, e)| e);
+    let text = String::from_utf8_lossy(&content[..content.len().min(4096)]);
+    match extension {
+        "sql" => {
+            // Flyway: `V1__x.sql` versioned, `U1__x.sql` undo (docs "Migrations", naming).
+            let original = path.rsplit('/').next().unwrap_or(path);
+            let flyway_undo = original.starts_with('U') && original.contains("__");
+            let flyway = original.starts_with('V') && original.contains("__");
+            if flyway_undo
+                || file.ends_with(".down.sql")
+                || file.ends_with("_down.sql")
+                || *file == "down.sql"
+            {
+                return in_migration_dir(dirs)
+                    .then_some(Kind::Reverse)
+                    .or(flyway_undo.then_some(Kind::Reverse));
+            }
+            let markers = text.contains("-- migrate:up")
+                || text.to_ascii_lowercase().contains("-- +goose up");
+            (flyway || markers || in_migration_dir(dirs)).then_some(Kind::Sql)
+        }
+        "rb" if lower.contains("db/migrate/") => Some(Kind::Rails),
+        "py" if *file != "__init__.py" => {
+            if parent == "versions" && dirs.iter().any(|d| *d == "alembic" || *d == "migrations") {
+                Some(Kind::Alembic)
+            } else if parent == "migrations" {
+                Some(Kind::Django)
+            } else {
+                None
+            }
+        }
+        "js" | "ts" | "cjs" | "mjs" if parent == "migrations" => Some(Kind::Knex),
+        "xml" | "yaml" | "yml"
+            if file.contains("changelog") || text.contains("databaseChangeLog") =>
+        {
+            Some(Kind::Liquibase)
+        }
+        _ => None,
+    }
+}
+
+/// Forward findings in one version of a file of `kind`.
+fn extract(kind: Kind, source: &str) -> Result<Vec<Finding>, String> {
+    match kind {
+        Kind::Reverse => Ok(Vec::new()),
+        Kind::Sql => sql::findings(source, 0),
+        Kind::Liquibase => Ok(liquibase::findings(source)),
+        Kind::Rails | Kind::Django | Kind::Alembic | Kind::Knex => frameworks::code(kind, source),
+    }
+}
+
+/// `new` minus `old`, by key, counting duplicates.
+fn subtract(new: Vec<Finding>, old: &[Finding]) -> Vec<Finding> {
+    let mut seen: HashMap<(String, Signal), usize> = HashMap::new();
+    for finding in old {
+        *seen
+            .entry((finding.key.clone(), finding.signal))
+            .or_default() += 1;
+    }
+    new.into_iter()
+        .filter(
+            |finding| match seen.get_mut(&(finding.key.clone(), finding.signal)) {
+                Some(count) if *count > 0 => {
+                    *count -= 1;
+                    false
+                }
+                _ => true,
+            },
+        )
+        .collect()
+}
+
+impl Migrations {
+    /// Findings from the added lines only, when the file cannot be parsed or read.
+    fn line_level(versions: &Versions<'_>, kind: Kind, reason: String, analysis: &mut Analysis) {
+        analysis.fallbacks.push(LineLevel {
+            file: versions.file.path().to_string(),
+            analyzer: "migrations",
+            reason,
+        });
+        let reverse = versions
+            .new
+            .map(|new| sql::reverse_lines(&String::from_utf8_lossy(new)))
+            .unwrap_or_default();
+        for line in versions.file.hunks.iter().flat_map(|h| &h.lines) {
+            let Some(number) = line.new_line.filter(|_| line.kind == LineKind::Added) else {
+                continue;
+            };
+            let in_reverse = reverse.get(number as usize).copied().unwrap_or(false);
+            if kind == Kind::Reverse || in_reverse {
+                continue;
+            }
+            for finding in sql::line_level(&line.content, number)
+                .into_iter()
+                .chain(frameworks::line_level(kind, &line.content, number))
+            {
+                analysis.facts.push(to_fact(versions, finding));
+            }
+        }
+    }
+}
+
+fn to_fact(versions: &Versions<'_>, finding: Finding) -> crate::analyze::Fact {
+    let message = format!("{}: {}", finding.subject, finding.what);
+    fact(
+        versions,
+        finding.signal,
+        Some(finding.line),
+        finding.subject,
+        message,
+    )
+}
+
+impl Analyzer for Migrations {
+    fn name(&self) -> &'static str {
+        "migrations"
+    }
+
+    fn wants(&self, path: &str, content: &[u8]) -> bool {
+        kind_of(path, content).is_some()
+    }
+
+    fn analyze(&self, versions: &Versions<'_>) -> Analysis {
+        let mut analysis = Analysis::default();
+        let file = versions.file;
+        let Some(kind) = kind_of(
+            file.path(),
+            versions.new.or(versions.old).unwrap_or_default(),
+        ) else {
+            return analysis;
+        };
+        let edited = match file.status {
+            FileStatus::Modified => true,
+            FileStatus::Renamed | FileStatus::Copied => !file.hunks.is_empty(),
+            _ => false,
+        };
+        // Appending a changeSet to a Liquibase changelog is how Liquibase is used; only
+        // changing or removing existing lines rewrites history there.
+        let rewrites = kind != Kind::Liquibase
+            || file
+                .hunks
+                .iter()
+                .flat_map(|h| &h.lines)
+                .any(|l| l.kind == LineKind::Removed);
+        if edited && rewrites {
+            analysis.facts.push(fact(
+                versions,
+                Signal::MigrationRewritten,
+                file.first_changed_line(),
+                file.path(),
+                "migration edited after it was added: databases that already ran it will not run the change",
+            ));
+        }
+        if file.status == FileStatus::Deleted {
+            return analysis;
+        }
+        let Some(new) = versions.new else {
+            Self::line_level(
+                versions,
+                kind,
+                "file contents unavailable; read the added lines".into(),
+                &mut analysis,
+            );
+            return analysis;
+        };
+        let new = String::from_utf8_lossy(new);
+        let old = versions.old.map(String::from_utf8_lossy);
+        let found = extract(kind, &new).map(|found| {
+            let before = match &old {
+                Some(old) => extract(kind, old).unwrap_or_default(),
+                None => Vec::new(),
+            };
+            subtract(found, &before)
+        });
+        match found {
+            Ok(found) => analysis
+                .facts
+                .extend(found.into_iter().map(|f| to_fact(versions, f))),
+            Err(reason) => Self::line_level(versions, kind, reason, &mut analysis),
+        }
+        analysis
+    }
+}
+
+#[cfg(test)]
+mod tests;

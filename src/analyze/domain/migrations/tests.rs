@@ -1,0 +1,360 @@
+//! Fixture-driven tests: each case is `fixtures/infra/migrations/<case>/{before,after}.<ext>`,
+//! read as the file at a migration path (the path decides the framework). New files have no
+//! `before`.
+
+use super::*;
+use crate::analyze::Fact;
+use crate::diff::{FileChange, Hunk, Line};
+
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/infra/migrations");
+
+/// One hunk over the whole file, diffed line by line (context lines included, as git shows).
+fn hunk(before: &str, after: &str) -> Hunk {
+    let diff = similar::TextDiff::from_lines(before, after);
+    let number = |index: Option<usize>| index.and_then(|i| u32::try_from(i + 1).ok());
+    let lines = diff
+        .iter_all_changes()
+        .map(|change| Line {
+            kind: match change.tag() {
+                similar::ChangeTag::Equal => LineKind::Context,
+                similar::ChangeTag::Insert => LineKind::Added,
+                similar::ChangeTag::Delete => LineKind::Removed,
+            },
+            old_line: number(change.old_index()),
+            new_line: number(change.new_index()),
+            content: change.value().trim_end_matches('\n').to_string(),
+        })
+        .collect();
+    Hunk {
+        old_start: 1,
+        old_lines: u32::try_from(before.lines().count()).unwrap_or(0),
+        new_start: 1,
+        new_lines: u32::try_from(after.lines().count()).unwrap_or(0),
+        lines,
+    }
+}
+
+/// Runs the analyzer on fixture `case` at `path`; with `contents: false` only the hunks exist.
+fn run(case: &str, path: &str, contents: bool) -> Analysis {
+    let extension = path.rsplit('.').next().unwrap_or_default();
+    let read =
+        |side: &str| std::fs::read_to_string(format!("{DIR}/{case}/{side}.{extension}")).ok();
+    let after = read("after").expect("every case has an after file");
+    let before = read("before");
+    let status = if before.is_some() {
+        FileStatus::Modified
+    } else {
+        FileStatus::Added
+    };
+    let mut file = FileChange::new(
+        status,
+        before.as_ref().map(|_| path.to_string()),
+        Some(path.to_string()),
+    );
+    file.hunks
+        .push(hunk(before.as_deref().unwrap_or_default(), &after));
+    let versions = Versions {
+        file: &file,
+        old: before.as_deref().map(str::as_bytes).filter(|_| contents),
+        new: Some(after.as_bytes()).filter(|_| contents),
+    };
+    assert!(
+        Migrations.wants(path, after.as_bytes()),
+        "{path} is a migration"
+    );
+    Migrations.analyze(&versions)
+}
+
+fn summary(facts: &[Fact]) -> Vec<(Signal, String, u32)> {
+    facts
+        .iter()
+        .map(|f| {
+            (
+                f.signal,
+                f.subject.clone().unwrap_or_default(),
+                f.line.unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+use Signal::{
+    MigrationAltersSchema as Alters, MigrationDropsData as Drops, MigrationRewritten as Rewritten,
+    MigrationUnboundedWrite as Unbounded,
+};
+
+/// Each fixture yields exactly the expected (signal, subject, line) facts, and the first one's
+/// message holds the key phrase. Cases with no expected facts are the near misses: reverse
+/// sections and files, additive migrations, bounded writes, drops that were already there.
+/// (fixture, path, expected facts, key phrase of the first message).
+type Case = (
+    &'static str,
+    &'static str,
+    &'static [(Signal, &'static str, u32)],
+    &'static str,
+);
+
+const CASES: &[Case] = &[
+    (
+        "sql-drops",
+        "db/migrations/002_drop.sql",
+        &[
+            (Drops, "users", 2),
+            (Drops, "orders.note", 3),
+            (Drops, "logs", 4),
+        ],
+        "DROP TABLE",
+    ),
+    (
+        "sql-unbounded",
+        "db/migrations/003.sql",
+        &[(Unbounded, "sessions", 1), (Unbounded, "users", 2)],
+        "every row",
+    ),
+    (
+        "sql-alters",
+        "migrations/004.sql",
+        &[
+            (Alters, "orders.total", 1),
+            (Alters, "orders.note", 2),
+            (Alters, "carts", 3),
+            (Alters, "idx_orders_total", 4),
+        ],
+        "type",
+    ),
+    ("dbmate-down", "db/migrations/20240101_tags.sql", &[], ""),
+    ("goose-down", "migrations/00002_tags.sql", &[], ""),
+    ("down-file", "migrations/0003_tags.down.sql", &[], ""),
+    ("flyway-undo", "db/migration/U3__tags.sql", &[], ""),
+    (
+        "flyway",
+        "src/main/resources/sql/V3__audit.sql",
+        &[(Drops, "audit_log", 1)],
+        "TRUNCATE",
+    ),
+    ("additive", "db/migrations/005_tags.sql", &[], ""),
+    (
+        "sql-rewritten",
+        "db/migrations/001_init.sql",
+        &[(Rewritten, "db/migrations/001_init.sql", 2)],
+        "edited after it was added",
+    ),
+    (
+        "sql-existing-drop",
+        "db/migrations/001_legacy.sql",
+        &[(Rewritten, "db/migrations/001_legacy.sql", 1)],
+        "edited",
+    ),
+    (
+        "templated",
+        "db/migrations/006.sql",
+        &[(Drops, "{{", 1)],
+        "line by line",
+    ),
+    (
+        "prisma",
+        "prisma/migrations/20240101_drop/migration.sql",
+        &[(Drops, "\"Session\"", 2)],
+        "DROP TABLE",
+    ),
+    (
+        "rails-drops",
+        "db/migrate/20240101000000_drop_users.rb",
+        &[(Drops, "users", 3), (Drops, "orders.note", 4)],
+        "drop_table",
+    ),
+    (
+        "rails-down",
+        "db/migrate/20240101000001_add_tags.rb",
+        &[],
+        "",
+    ),
+    (
+        "rails-change",
+        "db/migrate/20240101000002_change_orders.rb",
+        &[
+            (Alters, "orders.total", 3),
+            (Alters, "orders.note", 4),
+            (Unbounded, "carts", 5),
+        ],
+        "change_column",
+    ),
+    (
+        "django",
+        "shop/migrations/0007_remove.py",
+        &[
+            (Drops, "Order", 6),
+            (Drops, "invoice.note", 7),
+            (Unbounded, "carts", 9),
+        ],
+        "DeleteModel",
+    ),
+    (
+        "rails-heredoc",
+        "db/migrate/20240101000003_purge_carts.rb",
+        &[(Unbounded, "carts", 5)],
+        "DELETE without WHERE",
+    ),
+    (
+        "django-list",
+        "shop/migrations/0008_sql.py",
+        &[(Unbounded, "carts", 7), (Drops, "legacy", 7)],
+        "UPDATE without WHERE",
+    ),
+    (
+        "alembic",
+        "alembic/versions/3f2a_drop_email.py",
+        &[(Drops, "users.email", 5)],
+        "drop_column",
+    ),
+    (
+        "knex",
+        "migrations/20240101_drop_email.js",
+        &[(Drops, "users.email", 3)],
+        "dropColumn",
+    ),
+    (
+        "liquibase",
+        "db/changelog/changes-002.xml",
+        &[(Drops, "audit", 3)],
+        "dropTable",
+    ),
+];
+
+/// Each fixture yields exactly the expected (signal, subject, line) facts, and the first one's
+/// message holds the key phrase. Cases with no expected facts are the near misses: reverse
+/// sections and files, additive migrations, bounded writes, drops that were already there.
+#[test]
+fn fixtures() {
+    for (case, path, expected, phrase) in CASES {
+        let analysis = run(case, path, true);
+        let want: Vec<(Signal, String, u32)> = expected
+            .iter()
+            .map(|(s, subject, line)| (*s, (*subject).to_string(), *line))
+            .collect();
+        let mut got = summary(&analysis.facts);
+        if *case == "templated" {
+            // Line-level subjects are the token after DROP TABLE.
+            for g in &mut got {
+                g.1.truncate(2);
+            }
+            assert_eq!(analysis.fallbacks.len(), 1, "{case}: a stated fallback");
+            assert!(analysis.fallbacks[0].reason.contains("templated"), "{case}");
+        }
+        assert_eq!(got, want, "{case}");
+        if let Some(first) = analysis.facts.first() {
+            assert!(first.message.contains(phrase), "{case}: {}", first.message);
+        }
+    }
+}
+
+/// Without file contents (diff text) the added lines are still read, and the report says so.
+#[test]
+fn without_contents_reads_added_lines() {
+    let analysis = run("sql-drops", "db/migrations/002_drop.sql", false);
+    assert_eq!(summary(&analysis.facts).len(), 3);
+    assert_eq!(analysis.fallbacks.len(), 1);
+    let analysis = run(
+        "rails-drops",
+        "db/migrate/20240101000000_drop_users.rb",
+        false,
+    );
+    assert!(summary(&analysis.facts).contains(&(Drops, "users".to_string(), 3)));
+}
+
+/// Paths decide the framework; files outside migration locations are not read.
+#[test]
+fn kinds() {
+    let cases = [
+        ("db/migrate/1_x.rb", Some(Kind::Rails)),
+        ("app/migrations/0001_initial.py", Some(Kind::Django)),
+        ("app/migrations/__init__.py", None),
+        ("migrations/versions/ab12_x.py", Some(Kind::Alembic)),
+        ("migrations/1_x.ts", Some(Kind::Knex)),
+        ("db/V1__init.sql", Some(Kind::Sql)),
+        ("db/U1__init.sql", Some(Kind::Reverse)),
+        ("diesel/migrations/2024_x/down.sql", Some(Kind::Reverse)),
+        ("queries/report.sql", None),
+        ("src/app.py", None),
+    ];
+    for (path, kind) in cases {
+        assert_eq!(kind_of(path, b""), kind, "{path}");
+    }
+}
+
+/// A renamed migration with edits is a rewrite; a pure rename (no hunks) is not.
+#[test]
+fn renamed_with_edits() {
+    let mut file = FileChange::new(
+        FileStatus::Renamed,
+        Some("db/migrations/1.sql".into()),
+        Some("db/migrations/2.sql".into()),
+    );
+    let same = b"CREATE TABLE a (id int);\n".as_slice();
+    let versions = Versions {
+        file: &file,
+        old: Some(same),
+        new: Some(same),
+    };
+    assert!(Migrations.analyze(&versions).facts.is_empty());
+    file.hunks.push(hunk(
+        "CREATE TABLE a (id int);",
+        "CREATE TABLE a (id bigint);",
+    ));
+    let versions = Versions {
+        file: &file,
+        old: Some(same),
+        new: Some(b"CREATE TABLE a (id bigint);\n"),
+    };
+    assert_eq!(
+        summary(&Migrations.analyze(&versions).facts),
+        vec![(Rewritten, "db/migrations/2.sql".to_string(), 1)]
+    );
+}
+
+/// A large SQL migration (20 000 statements) is read in one linear pass.
+#[test]
+fn large_file() {
+    let source = "UPDATE t SET a = 1 WHERE id = 2;\n".repeat(20_000) + "DROP TABLE t;\n";
+    let found = sql::findings(&source, 0).expect("parses");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].line, 20_001);
+}
+
+/// Direction in other shapes of the same frameworks: ES-module and TypeScript Knex, Rails
+/// `reversible` blocks, Alembic batch operations, Liquibase YAML rollbacks.
+#[test]
+fn direction_in_other_shapes() {
+    let cases: &[(Kind, &str, &[&str])] = &[
+        (
+            Kind::Knex,
+            "export async function up(knex: Knex): Promise<void> {\n  await knex.schema.dropTableIfExists('audit');\n}\nexport async function down(knex: Knex) {\n  await knex.schema.dropTable('tags');\n}\n",
+            &["audit"],
+        ),
+        (
+            Kind::Knex,
+            "module.exports = {\n  up: (knex) => knex.schema.alterTable('users', (t) => t.renameColumn('a', 'b')),\n  down: (knex) => knex.schema.dropTable('users'),\n};\n",
+            &["users.a"],
+        ),
+        (
+            Kind::Rails,
+            "class X < ActiveRecord::Migration[7.1]\n  def change\n    reversible do |dir|\n      dir.down { drop_table :tags }\n    end\n    remove_column :users, :age\n  end\nend\n",
+            &["users.age"],
+        ),
+        (
+            Kind::Alembic,
+            "def upgrade():\n    with op.batch_alter_table('users') as batch_op:\n        batch_op.drop_column('age')\n\ndef downgrade():\n    op.drop_column('users', 'x')\n",
+            &["age"],
+        ),
+        (
+            Kind::Liquibase,
+            "databaseChangeLog:\n  - changeSet:\n      changes:\n        - dropColumn:\n            tableName: users\n            columnName: age\n      rollback:\n        - dropTable:\n            tableName: audit\n",
+            &["users"],
+        ),
+    ];
+    for (kind, source, subjects) in cases {
+        let found = extract(*kind, source).expect("parses");
+        let got: Vec<&str> = found.iter().map(|f| f.subject.as_str()).collect();
+        assert_eq!(&got, subjects, "{kind:?}");
+    }
+}
