@@ -11,6 +11,7 @@
 mod gate_config;
 mod kubernetes;
 mod tree;
+mod workflows;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -68,7 +69,12 @@ pub trait Analyzer: Sync {
 }
 
 /// Every domain analyzer, in report order.
-pub static ANALYZERS: &[&dyn Analyzer] = &[&gate_config::GateConfig, &kubernetes::Kubernetes];
+pub static ANALYZERS: &[&dyn Analyzer] = &[
+    &gate_config::GateConfig,
+    &kubernetes::Kubernetes,
+    &workflows::GithubActions,
+    &workflows::GitlabCi,
+];
 
 /// A file read line by line instead of parsed, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
