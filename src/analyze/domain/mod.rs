@@ -8,6 +8,7 @@
 //! parsed (templated YAML, Jinja, ERB), an analyzer falls back to reading the changed lines
 //! and says so; it never goes silent.
 
+mod cloudformation;
 mod gate_config;
 mod kubernetes;
 mod tree;
@@ -74,6 +75,7 @@ pub static ANALYZERS: &[&dyn Analyzer] = &[
     &kubernetes::Kubernetes,
     &workflows::GithubActions,
     &workflows::GitlabCi,
+    &cloudformation::CloudFormation,
 ];
 
 /// A file read line by line instead of parsed, and why.
