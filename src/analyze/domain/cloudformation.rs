@@ -9,7 +9,7 @@
 
 mod rules;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::tree::{self, Entry, Node};
 use super::{Analysis, Analyzer, LineLevel, Versions, fact};
@@ -135,22 +135,26 @@ impl<'a> From<&'a Entry> for Resource<'a> {
 fn compare(versions: &Versions<'_>, old: Option<&Node>, new: Option<&Node>) -> Vec<Fact> {
     let old = Resource::all(old);
     let new = Resource::all(new);
-    let old_ids: HashSet<&str> = old.iter().map(|r| r.id).collect();
+    let old_ids: HashMap<&str, &Resource<'_>> = old.iter().map(|r| (r.id, r)).collect();
     let new_ids: HashSet<&str> = new.iter().map(|r| r.id).collect();
+    // Resources only in the new template, by (type, properties): rename candidates, found in
+    // one lookup each so a large template stays linear.
+    let mut added: HashMap<(&str, String), Vec<&Resource<'_>>> = HashMap::new();
+    for resource in new.iter().filter(|r| !old_ids.contains_key(r.id)).rev() {
+        added
+            .entry((resource.kind, resource.properties()))
+            .or_default()
+            .push(resource);
+    }
     let mut facts = Vec::new();
-    let mut renamed_to: HashSet<&str> = HashSet::new();
     for gone in old.iter().filter(|r| !new_ids.contains(r.id)) {
         let retained = gone
             .policy("DeletionPolicy")
             .is_some_and(|p| p.starts_with("Retain"));
-        let twin = new.iter().find(|r| {
-            !old_ids.contains(r.id)
-                && !renamed_to.contains(r.id)
-                && r.kind == gone.kind
-                && r.properties() == gone.properties()
-        });
+        let twin = added
+            .get_mut(&(gone.kind, gone.properties()))
+            .and_then(Vec::pop);
         if let Some(twin) = twin {
-            renamed_to.insert(twin.id);
             let signal = if gone.stateful() {
                 Signal::StatefulResourceReplaced
             } else {
@@ -176,7 +180,7 @@ fn compare(versions: &Versions<'_>, old: Option<&Node>, new: Option<&Node>) -> V
         }
     }
     for resource in &new {
-        let before = old.iter().find(|r| r.id == resource.id);
+        let before = old_ids.get(resource.id).copied();
         facts.extend(rules::compare(versions, resource, before));
     }
     facts

@@ -7,7 +7,7 @@
 
 mod pods;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::tree::{self, Node};
 use super::{Analysis, Analyzer, LineLevel, Versions, fact};
@@ -156,6 +156,9 @@ fn compare(
 ) -> Vec<crate::analyze::Fact> {
     let old = objects(old);
     let new = objects(new);
+    // By identity, so a manifest with thousands of objects stays linear.
+    let by_subject: HashMap<&str, &Object<'_>> =
+        old.iter().map(|o| (o.subject.as_str(), o)).collect();
     let mut facts = Vec::new();
     for gone in old.iter().filter(|o| !after.contains(&o.subject)) {
         let (signal, what) = if STATEFUL_KINDS.contains(&gone.kind) {
@@ -180,7 +183,7 @@ fn compare(
         ));
     }
     for object in &new {
-        let before = old.iter().find(|o| o.subject == object.subject);
+        let before = by_subject.get(object.subject.as_str()).copied();
         facts.extend(pods::compare(versions, object, before));
     }
     facts
