@@ -193,9 +193,10 @@ pub fn parse(source: &[u8]) -> Result<Vec<Node>, String> {
 #[must_use]
 pub fn template_reason(text: &str) -> Option<String> {
     let markers = [
-        ("{{", "Go/Helm template: {{ }} is not YAML"),
+        // Jinja also uses `{{ }}`, so its own `{% %}` is looked for first.
         ("{%", "Jinja template: {% %} is not YAML"),
         ("<%", "ERB template: <% %> is not YAML"),
+        ("{{", "Go/Helm template: {{ }} is not YAML"),
     ];
     markers
         .iter()

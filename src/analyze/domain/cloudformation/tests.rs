@@ -108,3 +108,63 @@ fn fixture_table() {
         }
     }
 }
+
+/// A renamed template that also changed compares the old path's old content with the new
+/// path's new content; a Jinja template falls back to lines with its reason.
+#[test]
+fn renamed_and_templated() {
+    use super::super::{Analyzer, Versions};
+    use crate::diff::{FileChange, FileStatus, Hunk, Line, LineKind};
+
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/infra/cloudformation/db-removed"
+    );
+    let old = std::fs::read(format!("{dir}/before.yaml")).expect("fixture");
+    let new = std::fs::read(format!("{dir}/after.yaml")).expect("fixture");
+    let file = FileChange::new(
+        FileStatus::Renamed,
+        Some("stack.yaml".into()),
+        Some("infra/stack.yaml".into()),
+    );
+    let analysis = CloudFormation.analyze(&Versions {
+        file: &file,
+        old: Some(&old),
+        new: Some(&new),
+    });
+    assert_eq!(analysis.facts.len(), 1);
+    assert_eq!(analysis.facts[0].file.as_deref(), Some("infra/stack.yaml"));
+
+    let jinja =
+        b"Resources:\n{% for q in queues %}\n  {{ q }}:\n    Type: AWS::SQS::Queue\n{% endfor %}\n";
+    let mut file = FileChange::new(
+        FileStatus::Modified,
+        Some("stack.yaml".into()),
+        Some("stack.yaml".into()),
+    );
+    file.hunks.push(Hunk {
+        old_start: 1,
+        old_lines: 0,
+        new_start: 2,
+        new_lines: 1,
+        lines: vec![Line {
+            kind: LineKind::Added,
+            old_line: None,
+            new_line: Some(2),
+            content: "      CidrIp: 0.0.0.0/0".into(),
+        }],
+    });
+    let analysis = CloudFormation.analyze(&Versions {
+        file: &file,
+        old: Some(jinja),
+        new: Some(jinja),
+    });
+    assert_eq!(analysis.fallbacks.len(), 1);
+    assert!(
+        analysis.fallbacks[0].reason.contains("Jinja template"),
+        "{:?}",
+        analysis.fallbacks
+    );
+    assert_eq!(analysis.facts.len(), 1);
+    assert_eq!(analysis.facts[0].signal, Signal::PublicIngress);
+}

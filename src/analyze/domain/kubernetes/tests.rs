@@ -216,3 +216,49 @@ fn image_pinning() {
         assert_eq!(super::image_unpinned(image), unpinned, "{image}");
     }
 }
+
+/// A manifest with thousands of objects is compared in linear time (a quadratic match would
+/// take seconds here), and a deleted file destroys what it held.
+#[test]
+fn large_manifest_and_deleted_file() {
+    use std::fmt::Write as _;
+
+    let mut big = String::new();
+    for i in 0..5000 {
+        let _ = write!(
+            big,
+            "---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data-{i}\n  namespace: db\n"
+        );
+    }
+    let file = FileChange::new(
+        FileStatus::Modified,
+        Some("k8s/pvc.yaml".into()),
+        Some("k8s/pvc.yaml".into()),
+    );
+    let start = std::time::Instant::now();
+    let analysis = Kubernetes.analyze(&Versions {
+        file: &file,
+        old: Some(big.as_bytes()),
+        new: Some(big.as_bytes()),
+    });
+    assert!(analysis.facts.is_empty());
+    assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
+
+    let gone = FileChange::new(FileStatus::Deleted, Some("k8s/pvc.yaml".into()), None);
+    let analysis = Kubernetes.analyze(&Versions {
+        file: &gone,
+        old: Some(big.as_bytes()),
+        new: None,
+    });
+    assert_eq!(analysis.facts.len(), 5000);
+    assert!(
+        analysis
+            .facts
+            .iter()
+            .all(|f| f.signal == Signal::StatefulResourceDestroyed)
+    );
+    assert_eq!(
+        analysis.facts[1].subject.as_deref(),
+        Some("PersistentVolumeClaim/db/data-1")
+    );
+}

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use super::super::kubernetes::image_unpinned;
-use super::super::tree::Node;
+use super::super::tree::{self, Node};
 use super::super::{Analysis, Analyzer, Versions, fact};
 use super::{documents, file_name, pipes_to_shell};
 use crate::analyze::Fact;
@@ -46,7 +46,18 @@ impl Analyzer for GitlabCi {
     fn analyze(&self, versions: &Versions<'_>) -> Analysis {
         let (old, new) = match documents(versions, "gitlab-ci") {
             Ok(docs) => docs,
-            Err(fallback) => return fallback,
+            Err(mut fallback) => {
+                // Not YAML (a template): the added lines still show downloads piped to a shell.
+                let file = file_name(versions);
+                fallback.facts = tree::added_lines(versions.file)
+                    .filter(|(_, content)| pipes_to_shell(content))
+                    .map(|(line, _)| {
+                        let message = "a download is piped into a shell (line-level)";
+                        fact(versions, Signal::PipeToShell, Some(line), file, message)
+                    })
+                    .collect();
+                return fallback;
+            }
         };
         let file = file_name(versions);
         let mut facts = Vec::new();
