@@ -43,6 +43,24 @@ fn fixture_table() {
         ),
         case("billing-mode", None),
         case(
+            "topic-removed",
+            Some((
+                Signal::ResourceDestroyed,
+                "Alerts",
+                2,
+                "AWS::SNS::Topic Alerts removed",
+            )),
+        ),
+        case(
+            "instance-image",
+            Some((
+                Signal::ResourceReplaced,
+                "Bastion",
+                6,
+                "changing ImageId requires replacement",
+            )),
+        ),
+        case(
             "db-removed",
             Some((
                 Signal::StatefulResourceDestroyed,

@@ -34,6 +34,15 @@ fn fixture_table() {
         ),
         case("configmap-removed", None),
         case(
+            "deployment-removed",
+            Some((
+                Signal::ResourceDestroyed,
+                "Deployment/shop/web",
+                10,
+                "what it serves stops",
+            )),
+        ),
+        case(
             "scaled-to-zero",
             Some((
                 Signal::WorkloadScaledToZero,

@@ -264,10 +264,15 @@ fn exposures(job: &Node, untrusted: bool) -> Vec<(String, u32, &'static str)> {
             None if untrusted && (given || job_env) => "a run step next to the pull request's code",
             _ => continue,
         };
+        // Named by what does not move when lines shift: name, id, action, or the command.
+        let run = step
+            .get("run")
+            .and_then(Node::as_str)
+            .and_then(|r| r.lines().next());
         let name = step.get("name").or(step.get("id")).and_then(Node::as_str);
-        let key = name
-            .or(action)
-            .map_or_else(|| format!("step at line {}", step.line), str::to_string);
+        let Some(key) = name.or(action).or(run).map(|k| format!("`{}`", k.trim())) else {
+            continue;
+        };
         out.push((key, step.line, why));
     }
     out

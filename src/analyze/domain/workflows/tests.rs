@@ -90,6 +90,31 @@ fn github_fixture_table() {
             )),
         ),
         case("lint-job", GH, None),
+        case(
+            "gh-pipe",
+            GH,
+            Some((Signal::PipeToShell, "ci.yml#build", 12, "pipes a download")),
+        ),
+        case(
+            "prt-secrets",
+            GH,
+            Some((
+                Signal::SecretsExposed,
+                "ci.yml#build",
+                14,
+                "`make test`, a run step next to the pull request's code",
+            )),
+        ),
+        case(
+            "job-perms",
+            GH,
+            Some((
+                Signal::WorkflowPermissionsWidened,
+                "ci.yml#build",
+                10,
+                "contents: write",
+            )),
+        ),
     ];
     for case in &cases {
         let analysis = check(&GithubActions, "workflows", case);
