@@ -17,102 +17,104 @@ const fn case(
     }
 }
 
+/// One row per fixture pair.
+const CASES: &[Case] = &[
+    case("description", None),
+    case(
+        "retain-dropped",
+        Some((
+            Signal::DestroyProtectionRemoved,
+            "Orders",
+            10,
+            "DeletionPolicy is no longer Retain",
+        )),
+    ),
+    case(
+        "table-renamed",
+        Some((
+            Signal::StatefulResourceReplaced,
+            "Orders",
+            12,
+            "changing TableName requires replacement",
+        )),
+    ),
+    case("billing-mode", None),
+    case(
+        "topic-removed",
+        Some((
+            Signal::ResourceDestroyed,
+            "Alerts",
+            2,
+            "AWS::SNS::Topic Alerts removed",
+        )),
+    ),
+    case(
+        "instance-image",
+        Some((
+            Signal::ResourceReplaced,
+            "Bastion",
+            6,
+            "changing ImageId requires replacement",
+        )),
+    ),
+    case(
+        "db-removed",
+        Some((
+            Signal::StatefulResourceDestroyed,
+            "Database",
+            17,
+            "stack update deletes it",
+        )),
+    ),
+    case("retained-removed", None),
+    case(
+        "bucket-renamed",
+        Some((
+            Signal::StatefulResourceReplaced,
+            "LogBucket",
+            4,
+            "Logs renamed to LogBucket",
+        )),
+    ),
+    case(
+        "bucket-renamed-changed",
+        Some((
+            Signal::StatefulResourceDestroyed,
+            "Logs",
+            4,
+            "AWS::S3::Bucket Logs removed",
+        )),
+    ),
+    case(
+        "iam-wildcard",
+        Some((Signal::IamWildcard, "DeployPolicy", 11, "allows `*`")),
+    ),
+    case("iam-scoped", None),
+    case(
+        "ingress-open",
+        Some((Signal::PublicIngress, "WebGroup", 11, "opens port 22")),
+    ),
+    case("ingress-private", None),
+    Case {
+        ext: "json",
+        path: "infra/queues.json",
+        ..case(
+            "json-queue-removed",
+            Some((
+                Signal::StatefulResourceDestroyed,
+                "Jobs",
+                5,
+                "AWS::SQS::Queue Jobs removed",
+            )),
+        )
+    },
+];
+
 /// Every finding id the `CloudFormation` analyzer emits, and their near misses (including the
 /// decisions: a rename with other properties is a destroy; a retained resource removed is not).
 #[test]
 fn fixture_table() {
-    let cases = [
-        case("description", None),
-        case(
-            "retain-dropped",
-            Some((
-                Signal::DestroyProtectionRemoved,
-                "Orders",
-                10,
-                "DeletionPolicy is no longer Retain",
-            )),
-        ),
-        case(
-            "table-renamed",
-            Some((
-                Signal::StatefulResourceReplaced,
-                "Orders",
-                12,
-                "changing TableName requires replacement",
-            )),
-        ),
-        case("billing-mode", None),
-        case(
-            "topic-removed",
-            Some((
-                Signal::ResourceDestroyed,
-                "Alerts",
-                2,
-                "AWS::SNS::Topic Alerts removed",
-            )),
-        ),
-        case(
-            "instance-image",
-            Some((
-                Signal::ResourceReplaced,
-                "Bastion",
-                6,
-                "changing ImageId requires replacement",
-            )),
-        ),
-        case(
-            "db-removed",
-            Some((
-                Signal::StatefulResourceDestroyed,
-                "Database",
-                17,
-                "stack update deletes it",
-            )),
-        ),
-        case("retained-removed", None),
-        case(
-            "bucket-renamed",
-            Some((
-                Signal::StatefulResourceReplaced,
-                "LogBucket",
-                4,
-                "Logs renamed to LogBucket",
-            )),
-        ),
-        case(
-            "bucket-renamed-changed",
-            Some((
-                Signal::StatefulResourceDestroyed,
-                "Logs",
-                4,
-                "AWS::S3::Bucket Logs removed",
-            )),
-        ),
-        case(
-            "iam-wildcard",
-            Some((Signal::IamWildcard, "DeployPolicy", 11, "allows `*`")),
-        ),
-        case("iam-scoped", None),
-        case(
-            "ingress-open",
-            Some((Signal::PublicIngress, "WebGroup", 11, "opens port 22")),
-        ),
-        case("ingress-private", None),
-        Case {
-            ext: "json",
-            path: "infra/queues.json",
-            ..case(
-                "json-queue-removed",
-                Some((
-                    Signal::StatefulResourceDestroyed,
-                    "Jobs",
-                    5,
-                    "AWS::SQS::Queue Jobs removed",
-                )),
-            )
-        },
-    ];
-    for case in &cases {
+    for case in CASES {
         let analysis = check(&CloudFormation, "cloudformation", case);
         assert!(analysis.fallbacks.is_empty(), "{}", case.name);
         if case.expect.is_some() {
