@@ -208,9 +208,18 @@ fn permissions(versions: &Versions<'_>, file: &str, old: &Node, new: &Node) -> V
             .at(&["jobs", &job.key])
             .and_then(|j| j.get("permissions"));
         let now = job.value.get("permissions");
-        let Some(node) = now else { continue };
-        let old_effective = Perms::of(was.or(old_top));
-        let widened = Perms::of(Some(node)).widened_from(old_effective);
+        // A job that drops its own block falls back to the workflow's (or the default).
+        let (node, widened) = match (now, was) {
+            (Some(node), _) => (
+                node,
+                Perms::of(Some(node)).widened_from(Perms::of(was.or(old_top))),
+            ),
+            (None, Some(was)) => match new_top {
+                Some(top) => (top, Perms::of(Some(top)).widened_from(Perms::of(Some(was)))),
+                None => (was, vec!["the repository default".to_string()]),
+            },
+            (None, None) => continue,
+        };
         if !widened.is_empty() {
             let subject = format!("{file}#{}", job.key);
             facts.push(fact(

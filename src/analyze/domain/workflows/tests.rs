@@ -21,102 +21,114 @@ const fn case(
     }
 }
 
+/// One row per GitHub Actions fixture pair.
+const GITHUB: &[Case] = &[
+    case(
+        "perms-write-all",
+        GH,
+        Some((
+            Signal::WorkflowPermissionsWidened,
+            "ci.yml",
+            4,
+            "widened to write-all",
+        )),
+    ),
+    case("perms-narrowed", GH, None),
+    case(
+        "perms-removed",
+        GH,
+        Some((
+            Signal::WorkflowPermissionsWidened,
+            "ci.yml",
+            5,
+            "repository default",
+        )),
+    ),
+    case(
+        "prt-checkout",
+        GH,
+        Some((
+            Signal::UntrustedCheckout,
+            "ci.yml#build",
+            13,
+            "pull_request_target",
+        )),
+    ),
+    case("pr-checkout", GH, None),
+    case(
+        "secrets-unpinned",
+        GH,
+        Some((
+            Signal::SecretsExposed,
+            "ci.yml#build",
+            11,
+            "acme/upload-action@v1",
+        )),
+    ),
+    case("secrets-pinned", GH, None),
+    case(
+        "action-unpinned",
+        GH,
+        Some((
+            Signal::ActionUnpinned,
+            "ci.yml#build",
+            11,
+            "peter-evans/create-pull-request@v6 is not pinned",
+        )),
+    ),
+    case("action-official", GH, None),
+    case(
+        "deploy-job",
+        GH,
+        Some((
+            Signal::DeployJobAdded,
+            "ci.yml#ship",
+            13,
+            "deploys or releases",
+        )),
+    ),
+    case("lint-job", GH, None),
+    case(
+        "job-perms-dropped",
+        GH,
+        Some((
+            Signal::WorkflowPermissionsWidened,
+            "ci.yml#build",
+            5,
+            "contents: write",
+        )),
+    ),
+    case(
+        "gh-pipe",
+        GH,
+        Some((Signal::PipeToShell, "ci.yml#build", 12, "pipes a download")),
+    ),
+    case(
+        "prt-secrets",
+        GH,
+        Some((
+            Signal::SecretsExposed,
+            "ci.yml#build",
+            14,
+            "`make test`, a run step next to the pull request's code",
+        )),
+    ),
+    case(
+        "job-perms",
+        GH,
+        Some((
+            Signal::WorkflowPermissionsWidened,
+            "ci.yml#build",
+            10,
+            "contents: write",
+        )),
+    ),
+];
+
 /// Every finding id the GitHub Actions analyzer emits, and their near misses.
 #[test]
 fn github_fixture_table() {
-    let cases = [
-        case(
-            "perms-write-all",
-            GH,
-            Some((
-                Signal::WorkflowPermissionsWidened,
-                "ci.yml",
-                4,
-                "widened to write-all",
-            )),
-        ),
-        case("perms-narrowed", GH, None),
-        case(
-            "perms-removed",
-            GH,
-            Some((
-                Signal::WorkflowPermissionsWidened,
-                "ci.yml",
-                5,
-                "repository default",
-            )),
-        ),
-        case(
-            "prt-checkout",
-            GH,
-            Some((
-                Signal::UntrustedCheckout,
-                "ci.yml#build",
-                13,
-                "pull_request_target",
-            )),
-        ),
-        case("pr-checkout", GH, None),
-        case(
-            "secrets-unpinned",
-            GH,
-            Some((
-                Signal::SecretsExposed,
-                "ci.yml#build",
-                11,
-                "acme/upload-action@v1",
-            )),
-        ),
-        case("secrets-pinned", GH, None),
-        case(
-            "action-unpinned",
-            GH,
-            Some((
-                Signal::ActionUnpinned,
-                "ci.yml#build",
-                11,
-                "peter-evans/create-pull-request@v6 is not pinned",
-            )),
-        ),
-        case("action-official", GH, None),
-        case(
-            "deploy-job",
-            GH,
-            Some((
-                Signal::DeployJobAdded,
-                "ci.yml#ship",
-                13,
-                "deploys or releases",
-            )),
-        ),
-        case("lint-job", GH, None),
-        case(
-            "gh-pipe",
-            GH,
-            Some((Signal::PipeToShell, "ci.yml#build", 12, "pipes a download")),
-        ),
-        case(
-            "prt-secrets",
-            GH,
-            Some((
-                Signal::SecretsExposed,
-                "ci.yml#build",
-                14,
-                "`make test`, a run step next to the pull request's code",
-            )),
-        ),
-        case(
-            "job-perms",
-            GH,
-            Some((
-                Signal::WorkflowPermissionsWidened,
-                "ci.yml#build",
-                10,
-                "contents: write",
-            )),
-        ),
-    ];
-    for case in &cases {
+    for case in GITHUB {
         let analysis = check(&GithubActions, "workflows", case);
         assert!(analysis.fallbacks.is_empty(), "{}", case.name);
     }
