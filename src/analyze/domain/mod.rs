@@ -8,10 +8,14 @@
 //! parsed (templated YAML, Jinja, ERB), an analyzer falls back to reading the changed lines
 //! and says so; it never goes silent.
 
+mod cloudformation;
 mod dockerfile;
 mod gate_config;
+mod kubernetes;
 mod migrations;
 mod secrets;
+mod tree;
+mod workflows;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -71,9 +75,13 @@ pub trait Analyzer: Sync {
 /// Every domain analyzer, in report order.
 pub static ANALYZERS: &[&dyn Analyzer] = &[
     &gate_config::GateConfig,
-    &dockerfile::Dockerfile,
-    &migrations::Migrations,
     &secrets::Secrets,
+    &kubernetes::Kubernetes,
+    &cloudformation::CloudFormation,
+    &migrations::Migrations,
+    &workflows::GithubActions,
+    &workflows::GitlabCi,
+    &dockerfile::Dockerfile,
 ];
 
 /// A file read line by line instead of parsed, and why.

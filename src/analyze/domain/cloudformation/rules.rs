@@ -1,0 +1,287 @@
+//! One resource before and after: replacement-forcing properties, weakened deletion
+//! policies, IAM wildcards and world-open ingress.
+
+use std::collections::HashSet;
+
+use super::super::tree::Node;
+use super::super::{Versions, fact};
+use super::{PROTECTING, Resource};
+use crate::analyze::Fact;
+use crate::signal::Signal;
+
+/// Properties whose change replaces the resource. Source: the AWS `CloudFormation` resource
+/// type reference, each property marked "Update requires: Replacement".
+const REPLACING: &[(&str, &[&str])] = &[
+    (
+        "AWS::RDS::DBInstance",
+        &[
+            "DBInstanceIdentifier",
+            "Engine",
+            "AvailabilityZone",
+            "DBSubnetGroupName",
+            "DBName",
+            "MasterUsername",
+            "KmsKeyId",
+            "StorageEncrypted",
+        ],
+    ),
+    (
+        "AWS::RDS::DBCluster",
+        &[
+            "DBClusterIdentifier",
+            "Engine",
+            "DatabaseName",
+            "MasterUsername",
+            "KmsKeyId",
+            "StorageEncrypted",
+            "DBSubnetGroupName",
+        ],
+    ),
+    ("AWS::S3::Bucket", &["BucketName"]),
+    (
+        "AWS::DynamoDB::Table",
+        &["TableName", "KeySchema", "LocalSecondaryIndexes"],
+    ),
+    (
+        "AWS::EC2::Instance",
+        &[
+            "ImageId",
+            "AvailabilityZone",
+            "SubnetId",
+            "KeyName",
+            "PrivateIpAddress",
+        ],
+    ),
+    (
+        "AWS::EC2::Volume",
+        &["AvailabilityZone", "Encrypted", "SnapshotId"],
+    ),
+    ("AWS::SQS::Queue", &["QueueName", "FifoQueue"]),
+    ("AWS::EKS::Cluster", &["Name", "RoleArn"]),
+    (
+        "AWS::EFS::FileSystem",
+        &["Encrypted", "KmsKeyId", "PerformanceMode"],
+    ),
+    ("AWS::Kinesis::Stream", &["Name"]),
+    ("AWS::MSK::Cluster", &["ClusterName"]),
+    ("AWS::OpenSearchService::Domain", &["DomainName"]),
+    (
+        "AWS::Redshift::Cluster",
+        &["ClusterIdentifier", "DBName", "MasterUsername"],
+    ),
+    (
+        "AWS::ElastiCache::ReplicationGroup",
+        &["ReplicationGroupId"],
+    ),
+    (
+        "AWS::DocDB::DBCluster",
+        &["DBClusterIdentifier", "StorageEncrypted"],
+    ),
+    ("AWS::Neptune::DBCluster", &["DBClusterIdentifier"]),
+];
+
+/// Boolean properties that block deletion while `true`. Source: AWS resource type reference
+/// (`AWS::RDS::DBInstance`/`DBCluster` `DeletionProtection`, `AWS::DynamoDB::Table`
+/// `DeletionProtectionEnabled`).
+const PROTECTION_FLAGS: &[&str] = &["DeletionProtection", "DeletionProtectionEnabled"];
+
+/// Findings about `resource` compared with `before` (the same logical id, if it existed).
+pub(super) fn compare(
+    versions: &Versions<'_>,
+    resource: &Resource<'_>,
+    before: Option<&Resource<'_>>,
+) -> Vec<Fact> {
+    let id = resource.id;
+    let mut facts = before.map_or_else(Vec::new, |before| changed(versions, resource, before));
+    let mut push = |signal, line: u32, message: String| {
+        facts.push(fact(versions, signal, Some(line), id, message));
+    };
+    let old_statements: HashSet<String> = before
+        .map(wildcards)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(c, _)| c)
+        .collect();
+    for (statement, line) in wildcards(resource) {
+        if !old_statements.contains(&statement) {
+            push(
+                Signal::IamWildcard,
+                line,
+                format!("{} {id} allows `*` actions or resources", resource.kind),
+            );
+        }
+    }
+    let old_rules: HashSet<String> = before
+        .map(public_rules)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(c, ..)| c)
+        .collect();
+    for (rule, line, ports) in public_rules(resource) {
+        if !old_rules.contains(&rule) {
+            push(
+                Signal::PublicIngress,
+                line,
+                format!("{} {id} opens {ports} to the whole internet", resource.kind),
+            );
+        }
+    }
+    facts
+}
+
+/// Same logical id before and after: type change, replacement-forcing properties, weakened
+/// deletion policies and protection flags.
+fn changed(versions: &Versions<'_>, resource: &Resource<'_>, before: &Resource<'_>) -> Vec<Fact> {
+    let id = resource.id;
+    let mut facts = Vec::new();
+    let mut push = |signal, line: u32, message: String| {
+        facts.push(fact(versions, signal, Some(line), id, message));
+    };
+    let prop = |r: &Resource<'_>, name: &str| r.node.at(&["Properties", name]).map(Node::canonical);
+    let keeps_old = resource
+        .policy("UpdateReplacePolicy")
+        .is_some_and(|p| PROTECTING.contains(&p));
+    let signal = if resource.stateful() && !keeps_old {
+        Signal::StatefulResourceReplaced
+    } else {
+        Signal::ResourceReplaced
+    };
+    if before.kind != resource.kind {
+        push(
+            signal,
+            resource.line,
+            format!(
+                "{id} changes type from {} to {}: it is deleted and created again",
+                before.kind, resource.kind
+            ),
+        );
+    } else if let Some((_, props)) = REPLACING.iter().find(|(kind, _)| *kind == resource.kind) {
+        for name in props
+            .iter()
+            .filter(|name| prop(resource, name) != prop(before, name))
+        {
+            let line = resource
+                .node
+                .at(&["Properties", name])
+                .map_or(resource.line, |n| n.line);
+            push(
+                signal,
+                line,
+                format!(
+                    "{} {id}: changing {name} requires replacement, the old one is deleted",
+                    resource.kind
+                ),
+            );
+        }
+    }
+    for attribute in ["DeletionPolicy", "UpdateReplacePolicy"] {
+        let was = before.policy(attribute).filter(|p| PROTECTING.contains(p));
+        if let Some(was) = was
+            && !resource
+                .policy(attribute)
+                .is_some_and(|p| PROTECTING.contains(&p))
+        {
+            let line = resource
+                .node
+                .get(attribute)
+                .map_or(resource.line, |n| n.line);
+            push(
+                Signal::DestroyProtectionRemoved,
+                line,
+                format!(
+                    "{} {id}: {attribute} is no longer {was}, deleting or replacing it loses the data",
+                    resource.kind
+                ),
+            );
+        }
+    }
+    for flag in PROTECTION_FLAGS {
+        let on = |r: &Resource<'_>| r.node.at(&["Properties", flag]).is_some_and(Node::is_true);
+        if on(before) && !on(resource) {
+            let line = resource
+                .node
+                .at(&["Properties", flag])
+                .map_or(resource.line, |n| n.line);
+            push(
+                Signal::DestroyProtectionRemoved,
+                line,
+                format!("{} {id}: {flag} switched off", resource.kind),
+            );
+        }
+    }
+    facts
+}
+
+/// Allow statements with `Action: "*"` or `Resource: "*"` in any `PolicyDocument` of the
+/// resource (`AWS::IAM::Policy`, `ManagedPolicy`, a role's inline `Policies`, bucket and queue
+/// policies): canonical text and line.
+fn wildcards(resource: &Resource<'_>) -> Vec<(String, u32)> {
+    let mut documents = Vec::new();
+    if let Some(properties) = resource.node.get("Properties") {
+        collect(properties, "PolicyDocument", &mut documents);
+    }
+    documents
+        .into_iter()
+        .flat_map(|document| {
+            let statements = document.get("Statement");
+            statements.map_or(Vec::new(), |s| {
+                if s.items().is_empty() {
+                    vec![s]
+                } else {
+                    s.items().iter().collect()
+                }
+            })
+        })
+        .filter(|statement| {
+            let allow = statement.get("Effect").and_then(Node::as_str) == Some("Allow");
+            let star = |field: &str| {
+                statement
+                    .get(field)
+                    .is_some_and(|n| n.scalars().contains(&"*"))
+            };
+            allow && (star("Action") || star("Resource"))
+        })
+        .map(|statement| (statement.canonical(), statement.line))
+        .collect()
+}
+
+fn collect<'a>(node: &'a Node, key: &str, out: &mut Vec<&'a Node>) {
+    for entry in node.entries() {
+        if entry.key == key {
+            out.push(&entry.value);
+        } else {
+            collect(&entry.value, key, out);
+        }
+    }
+    for item in node.items() {
+        collect(item, key, out);
+    }
+}
+
+/// Ingress rules open to `0.0.0.0/0` or `::/0`: canonical text, line and port range.
+fn public_rules(resource: &Resource<'_>) -> Vec<(String, u32, String)> {
+    let rules: Vec<&Node> = match resource.kind {
+        "AWS::EC2::SecurityGroup" => resource
+            .node
+            .at(&["Properties", "SecurityGroupIngress"])
+            .map(|r| r.items().iter().collect())
+            .unwrap_or_default(),
+        "AWS::EC2::SecurityGroupIngress" => resource.node.get("Properties").into_iter().collect(),
+        _ => Vec::new(),
+    };
+    rules
+        .into_iter()
+        .filter(|rule| {
+            rule.get("CidrIp").and_then(Node::as_str) == Some("0.0.0.0/0")
+                || rule.get("CidrIpv6").and_then(Node::as_str) == Some("::/0")
+        })
+        .map(|rule| {
+            let port = |field| rule.get(field).and_then(Node::as_str).unwrap_or("?");
+            let ports = match (port("FromPort"), port("ToPort")) {
+                (from, to) if from == to => format!("port {from}"),
+                (from, to) => format!("ports {from}-{to}"),
+            };
+            (rule.canonical(), rule.line, ports)
+        })
+        .collect()
+}

@@ -1,0 +1,291 @@
+//! Kubernetes manifests, Helm templates and Kustomize: what applying the new manifests does
+//! to the cluster that the old ones described.
+//!
+//! An object is identified by (kind, namespace, name) across every file of the change, so an
+//! object moved between files is not destroyed. Helm templates are not YAML until rendered; for
+//! them the changed lines are read instead and the fallback says so.
+
+mod pods;
+
+use std::collections::{HashMap, HashSet};
+
+use super::tree::{self, Node};
+use super::{Analysis, Analyzer, LineLevel, Versions, fact};
+use crate::analyze::lang::config_for_path;
+use crate::signal::Signal;
+
+/// See the module docs.
+pub struct Kubernetes;
+
+/// Kinds whose removal loses data or everything inside them.
+/// Source: Kubernetes docs, "Persistent Volumes" (reclaim policy `Delete` is the default for
+/// dynamically provisioned volumes), "Namespaces" (deleting one deletes everything in it),
+/// "`StatefulSets`" and "Custom Resources" (deleting a CRD deletes every custom object).
+const STATEFUL_KINDS: &[&str] = &[
+    "Namespace",
+    "PersistentVolume",
+    "PersistentVolumeClaim",
+    "StatefulSet",
+    "CustomResourceDefinition",
+];
+
+/// Kinds whose removal stops serving traffic: reported as `resource-destroyed`. Other kinds
+/// (`ConfigMap`, RBAC, `ServiceAccount`…) are left out on purpose: removing them is routine
+/// clean-up and would make the signal noise; the file-level signals still count them.
+const SERVING_KINDS: &[&str] = &["Deployment", "DaemonSet", "CronJob", "Service", "Ingress"];
+
+/// An object of a manifest, with its subject (`Kind/namespace/name`).
+pub(crate) struct Object<'a> {
+    subject: String,
+    kind: &'a str,
+    node: &'a Node,
+}
+
+impl Analyzer for Kubernetes {
+    fn name(&self) -> &'static str {
+        "kubernetes"
+    }
+
+    fn wants(&self, path: &str, content: &[u8]) -> bool {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let yaml = config_for_path(path).is_some_and(|language| language.name == "yaml");
+        if !yaml || path.contains(".github/") || path.contains(".gitlab") {
+            return false;
+        }
+        let text = String::from_utf8_lossy(content);
+        name.starts_with("kustomization.")
+            || (text.contains("apiVersion") && text.contains("kind:"))
+    }
+
+    fn analyze(&self, versions: &Versions<'_>) -> Analysis {
+        self.analyze_all(std::slice::from_ref(versions))
+    }
+
+    fn analyze_all(&self, files: &[Versions<'_>]) -> Analysis {
+        let mut analysis = Analysis::default();
+        let parsed: Vec<_> = files
+            .iter()
+            .map(|v| (v, side(v, v.old), side(v, v.new)))
+            .collect();
+        // Everything that exists after the change, in any file: a removal elsewhere is a move.
+        let mut after = HashSet::new();
+        for (_, _, new) in &parsed {
+            if let Ok(docs) = new {
+                after.extend(objects(docs).into_iter().map(|o| o.subject));
+            }
+        }
+        for (versions, old, new) in &parsed {
+            if versions
+                .file
+                .path()
+                .rsplit('/')
+                .next()
+                .is_some_and(|n| n.starts_with("kustomization."))
+            {
+                analysis.extend(kustomization(versions, old, new));
+                continue;
+            }
+            match (old, new) {
+                (Ok(old), Ok(new)) => analysis.facts.extend(compare(versions, old, new, &after)),
+                (Err(reason), _) | (_, Err(reason)) => {
+                    analysis.fallbacks.push(LineLevel {
+                        file: versions.file.path().to_string(),
+                        analyzer: "kubernetes",
+                        reason: reason.clone(),
+                    });
+                    analysis.facts.extend(line_level(versions));
+                }
+            }
+        }
+        analysis
+    }
+}
+
+/// One side's documents (none when the file is absent), or why it cannot be read.
+fn side(versions: &Versions<'_>, content: Option<&[u8]>) -> Result<Vec<Node>, String> {
+    let Some(content) = content else {
+        return Ok(Vec::new());
+    };
+    let text = String::from_utf8_lossy(content);
+    // `{{ }}` can parse as a YAML flow mapping by accident; under `templates/` it is Helm.
+    if versions.file.path().contains("templates/") && text.contains("{{") {
+        return Err("Helm template: {{ }} is not YAML".to_string());
+    }
+    tree::parse(content)
+}
+
+/// The objects of some documents, `List`s expanded.
+pub(crate) fn objects(docs: &[Node]) -> Vec<Object<'_>> {
+    let mut out = Vec::new();
+    for doc in docs {
+        let items = if doc.get("kind").and_then(Node::as_str) == Some("List") {
+            doc.get("items")
+                .map(Node::items)
+                .unwrap_or_default()
+                .iter()
+                .collect()
+        } else {
+            vec![doc]
+        };
+        for node in items {
+            let (Some(kind), Some(name)) = (
+                node.get("kind").and_then(Node::as_str),
+                node.at(&["metadata", "name"]).and_then(Node::as_str),
+            ) else {
+                continue;
+            };
+            let subject = match node.at(&["metadata", "namespace"]).and_then(Node::as_str) {
+                Some(namespace) => format!("{kind}/{namespace}/{name}"),
+                None => format!("{kind}/{name}"),
+            };
+            out.push(Object {
+                subject,
+                kind,
+                node,
+            });
+        }
+    }
+    out
+}
+
+fn compare(
+    versions: &Versions<'_>,
+    old: &[Node],
+    new: &[Node],
+    after: &HashSet<String>,
+) -> Vec<crate::analyze::Fact> {
+    let old = objects(old);
+    let new = objects(new);
+    // By identity, so a manifest with thousands of objects stays linear.
+    let by_subject: HashMap<&str, &Object<'_>> =
+        old.iter().map(|o| (o.subject.as_str(), o)).collect();
+    let mut facts = Vec::new();
+    for gone in old.iter().filter(|o| !after.contains(&o.subject)) {
+        let (signal, what) = if STATEFUL_KINDS.contains(&gone.kind) {
+            (
+                Signal::StatefulResourceDestroyed,
+                "its data or contents are deleted with it",
+            )
+        } else if SERVING_KINDS.contains(&gone.kind) {
+            (Signal::ResourceDestroyed, "what it serves stops")
+        } else {
+            continue;
+        };
+        facts.push(fact(
+            versions,
+            signal,
+            Some(gone.node.line),
+            &gone.subject,
+            format!(
+                "{} removed (was line {}): {what}",
+                gone.subject, gone.node.line
+            ),
+        ));
+    }
+    for object in &new {
+        let before = by_subject.get(object.subject.as_str()).copied();
+        facts.extend(pods::compare(versions, object, before));
+    }
+    facts
+}
+
+/// `kustomization.yaml`: an entry removed from `resources:` (or `bases:`, `components:`)
+/// stops being applied, which deletes what it described when pruning.
+fn kustomization(
+    versions: &Versions<'_>,
+    old: &Result<Vec<Node>, String>,
+    new: &Result<Vec<Node>, String>,
+) -> Analysis {
+    let (Ok(old), Ok(new)) = (old, new) else {
+        return Analysis::default();
+    };
+    let entries = |docs: &[Node]| -> Vec<(String, u32)> {
+        let fields = ["resources", "bases", "components"];
+        docs.iter()
+            .flat_map(|d| fields.iter().filter_map(|f| d.get(f)))
+            .flat_map(Node::items)
+            .filter_map(|n| Some((n.as_str()?.to_string(), n.line)))
+            .collect()
+    };
+    let kept: HashSet<String> = entries(new).into_iter().map(|(e, _)| e).collect();
+    let facts = entries(old)
+        .into_iter()
+        .filter(|(entry, _)| !kept.contains(entry))
+        .map(|(entry, line)| {
+            let message = format!("{entry} removed from the kustomization (was line {line}): its objects are no longer applied and are deleted on prune");
+            fact(versions, Signal::ResourceDestroyed, Some(line), entry, message)
+        })
+        .collect();
+    Analysis {
+        facts,
+        fallbacks: Vec::new(),
+    }
+}
+
+/// Risky patterns on the added lines of a file that is not YAML (a Helm template).
+/// The subject is the file: objects cannot be named without rendering.
+fn line_level(versions: &Versions<'_>) -> Vec<crate::analyze::Fact> {
+    const PATTERNS: &[(&str, Signal, &str)] = &[
+        (
+            "replicas: 0",
+            Signal::WorkloadScaledToZero,
+            "replicas set to 0: the workload stops",
+        ),
+        (
+            "privileged: true",
+            Signal::PrivilegedWorkload,
+            "a container runs privileged: it owns the node",
+        ),
+        (
+            "hostNetwork: true",
+            Signal::PrivilegedWorkload,
+            "a pod joins the host network",
+        ),
+        (
+            ":latest",
+            Signal::ImageUnpinned,
+            "an image is `latest`: what runs can change without a commit",
+        ),
+        (
+            "cluster-admin",
+            Signal::ClusterAdminGranted,
+            "cluster-admin is referenced: full control of the cluster",
+        ),
+    ];
+    let path = versions.file.path();
+    let mut facts = Vec::new();
+    for (line, content) in tree::added_lines(versions.file) {
+        let content = content.trim();
+        for (pattern, signal, message) in PATTERNS {
+            let hit = if *pattern == "replicas: 0" {
+                content
+                    .strip_prefix("replicas:")
+                    .is_some_and(|v| v.trim() == "0")
+            } else {
+                content.contains(pattern)
+            };
+            if hit {
+                let message = format!("{message} (line-level, template not rendered)");
+                facts.push(fact(versions, *signal, Some(line), path, message));
+            }
+        }
+    }
+    facts
+}
+
+/// True when an image reference can change under the same text: tag `latest`, or neither a
+/// tag nor a digest. Template placeholders (`$VAR`, `{{ }}`) are not judged.
+#[must_use]
+pub fn image_unpinned(image: &str) -> bool {
+    if image.contains('$') || image.contains("{{") || image.contains('@') {
+        return false;
+    }
+    let last = image.rsplit('/').next().unwrap_or(image);
+    match last.rsplit_once(':') {
+        Some((_, tag)) => tag == "latest",
+        None => true,
+    }
+}
+
+#[cfg(test)]
+mod tests;
