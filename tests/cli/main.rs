@@ -4,6 +4,7 @@
 mod bad_input;
 mod blast;
 mod check;
+mod domain;
 mod help;
 mod policy_cli;
 mod push;

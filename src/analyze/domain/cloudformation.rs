@@ -68,7 +68,11 @@ impl Analyzer for CloudFormation {
             None => Ok(Vec::new()),
             Some(bytes) => tree::parse(bytes),
         };
-        match (read(versions.old), read(versions.new)) {
+        let sides = match versions.content_missing() {
+            Some(reason) => (Err(reason.to_string()), Ok(Vec::new())),
+            None => (read(versions.old), read(versions.new)),
+        };
+        match sides {
             (Ok(old), Ok(new)) => Analysis {
                 facts: compare(versions, old.first(), new.first()),
                 fallbacks: Vec::new(),

@@ -103,6 +103,9 @@ impl Analyzer for Kubernetes {
 
 /// One side's documents (none when the file is absent), or why it cannot be read.
 fn side(versions: &Versions<'_>, content: Option<&[u8]>) -> Result<Vec<Node>, String> {
+    if let Some(reason) = versions.content_missing() {
+        return Err(reason.to_string());
+    }
     let Some(content) = content else {
         return Ok(Vec::new());
     };

@@ -35,6 +35,29 @@ pub struct Versions<'a> {
     pub new: Option<&'a [u8]>,
 }
 
+impl Versions<'_> {
+    /// Why a side that exists could not be read, if one could not: contents come from the
+    /// repository, so a unified diff judged without it (or an object missing from a partial
+    /// clone) leaves analyzers only the changed lines. Absent sides (added or deleted files)
+    /// are not missing.
+    #[must_use]
+    pub fn content_missing(&self) -> Option<&'static str> {
+        let missing = (self.file.old_blob.is_some() && self.old.is_none())
+            || (self.file.new_blob.is_some() && self.new.is_none());
+        missing.then_some("file content not available (diff text without the repository, or too large); read the changed lines")
+    }
+}
+
+/// The changed lines of a file, joined: what `wants` sees when there is no content to sniff.
+fn changed_text(file: &FileChange) -> Vec<u8> {
+    let mut text = Vec::new();
+    for line in file.hunks.iter().flat_map(|hunk| &hunk.lines) {
+        text.extend_from_slice(line.content.as_bytes());
+        text.push(b'\n');
+    }
+    text
+}
+
 /// What an analyzer found.
 #[derive(Debug, Clone, Default)]
 pub struct Analysis {
@@ -106,13 +129,22 @@ pub fn analyze(contents: &[FileContents<'_>]) -> (Vec<Fact>, Vec<LineLevel>) {
             new: contents.new.bytes(),
         })
         .collect();
+    // Without contents, analyzers recognise their files from the changed lines.
+    let samples: Vec<std::borrow::Cow<'_, [u8]>> = versions
+        .iter()
+        .map(|v| match v.new.or(v.old) {
+            Some(bytes) => std::borrow::Cow::Borrowed(bytes),
+            None => std::borrow::Cow::Owned(changed_text(v.file)),
+        })
+        .collect();
     let results: Vec<Analysis> = ANALYZERS
         .par_iter()
         .map(|analyzer| {
             let wanted: Vec<Versions<'_>> = versions
                 .iter()
-                .filter(|v| analyzer.wants(v.file.path(), v.new.or(v.old).unwrap_or_default()))
-                .copied()
+                .zip(&samples)
+                .filter(|(v, sample)| analyzer.wants(v.file.path(), sample))
+                .map(|(v, _)| *v)
                 .collect();
             if wanted.is_empty() {
                 Analysis::default()

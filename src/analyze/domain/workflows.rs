@@ -37,6 +37,16 @@ fn file_name<'a>(versions: &Versions<'a>) -> &'a str {
 
 /// Both sides' first document, or a fallback saying why the new one is not YAML.
 fn documents(versions: &Versions<'_>, analyzer: &'static str) -> Result<(Node, Node), Analysis> {
+    if let Some(reason) = versions.content_missing() {
+        return Err(Analysis {
+            facts: Vec::new(),
+            fallbacks: vec![LineLevel {
+                file: versions.file.path().to_string(),
+                analyzer,
+                reason: reason.to_string(),
+            }],
+        });
+    }
     let read = |content: Option<&[u8]>| -> Result<Node, String> {
         match content {
             None => Ok(empty()),
