@@ -41,7 +41,7 @@ fn diff_text_without_repository_falls_back_to_changed_lines() {
 
 const STATEFULSET: &str = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\n  namespace: shop\nspec:\n  replicas: 3\n  serviceName: db\n  template:\n    spec:\n      containers:\n        - name: postgres\n          image: postgres:16.4\n";
 
-/// Removing a StatefulSet destroys its data: blocked by default, even for a human change.
+/// Removing a `StatefulSet` destroys its data: blocked by default, even for a human change.
 #[test]
 fn removing_a_statefulset_blocks_whoever_wrote_it() {
     let repo = Repo::new();
