@@ -113,6 +113,8 @@ pub struct Policy {
     pub seniors: Vec<Senior>,
     /// Analysis limits.
     pub limits: Limits,
+    /// Additions to the infrastructure analyzers' tables.
+    pub infrastructure: Infrastructure,
 }
 
 /// The tier of paths no tier matches: name `default`, multiplier 1.
@@ -243,6 +245,15 @@ pub struct Senior {
 pub struct Limits {
     /// Files larger than this are not analysed; they count as `oversized-file`.
     pub max_file_bytes: u64,
+}
+
+/// A policy's additions to the infrastructure analyzers' tables.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Infrastructure {
+    /// `(resource type, what it is)` pairs that hold data.
+    pub stateful_types: Vec<(String, String)>,
+    /// `(resource type, attributes)` pairs whose attributes force replacement.
+    pub force_new: Vec<(String, Vec<String>)>,
 }
 
 /// One problem in a policy, at a position in its file.

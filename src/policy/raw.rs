@@ -58,6 +58,49 @@ pub(crate) struct RawPolicy {
     /// Analysis limits.
     #[serde(default)]
     pub limits: RawLimits,
+    /// Additions to the infrastructure analyzers' built-in tables.
+    #[serde(default)]
+    pub infrastructure: RawInfrastructure,
+}
+
+/// Rows added to the Terraform analyzer's built-in tables (they add, never remove).
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Infrastructure")]
+pub(crate) struct RawInfrastructure {
+    /// Resource types that hold data: destroying or replacing one is
+    /// `stateful-resource-destroyed` / `stateful-resource-replaced`.
+    #[serde(default)]
+    pub stateful_types: Vec<RawStatefulType>,
+    /// Attributes whose change destroys and recreates a resource of a type.
+    #[serde(default)]
+    pub force_new: Vec<RawForceNew>,
+}
+
+/// A resource type that holds data.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "StatefulType")]
+pub(crate) struct RawStatefulType {
+    /// Terraform resource type, e.g. `acme_database`.
+    #[serde(rename = "type")]
+    #[schemars(with = "String")]
+    pub resource_type: Spanned<String>,
+    /// What it is, for messages, e.g. `a database`.
+    pub what: String,
+}
+
+/// Attributes that force replacement of a resource type.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "ForceNew")]
+pub(crate) struct RawForceNew {
+    /// Terraform resource type, e.g. `aws_db_instance`.
+    #[serde(rename = "type")]
+    #[schemars(with = "String")]
+    pub resource_type: Spanned<String>,
+    /// Top-level arguments whose change forces a new resource.
+    pub attributes: Vec<String>,
 }
 
 /// A named group of paths whose points are multiplied.

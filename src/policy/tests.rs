@@ -195,6 +195,9 @@ fn each_problem_is_located() {
         (format!("{m}provenance:\n  unattributed: NO\n"), "", 6, 17),
         // Unknown keys.
         (format!("{m}tierz: []\n"), "unknown key `tierz` at the top level (did you mean `tiers`?)", 5, 1),
+        // Infrastructure table additions.
+        (format!("{m}infrastructure:\n  stateful_types:\n    - {{type: Database, what: a db}}\n"), "is not a Terraform resource type", 7, 14),
+        (format!("{m}infrastructure:\n  force_new:\n    - {{type: aws_db_instance, attributes: []}}\n"), "need at least one attribute", 7, 14),
         (format!("{m}weights:\n  lines-add: 1\n"), "did you mean `lines-added`", 6, 3),
         (m.replace("block: 400", "blok: 400"), "unknown key `blok` in `thresholds.ai`", 3, 20),
         // Semantics.

@@ -14,11 +14,11 @@ use crate::provenance::marker::{Confidence, Marker, MarkerKind};
 use crate::signal::Signal;
 use crate::vocabulary::Decision;
 
-use super::raw::{RawPolicy, RawRule, RawThreshold, RawThresholds, RawTier};
+use super::raw::{RawInfrastructure, RawPolicy, RawRule, RawThreshold, RawThresholds, RawTier};
 use super::words::{did_you_mean, is_kebab_case};
 use super::{
-    Diagnostic, Limits, Policy, ProvenancePolicy, Rule, Senior, Source, Threshold, Thresholds,
-    Tier, Unattributed,
+    Diagnostic, Infrastructure, Limits, Policy, ProvenancePolicy, Rule, Senior, Source, Threshold,
+    Thresholds, Tier, Unattributed,
 };
 
 /// Default for `limits.max_file_bytes`: 1 MiB.
@@ -63,6 +63,8 @@ pub(crate) fn validate(raw: RawPolicy, origin: Origin<'_>) -> Result<Policy, Vec
         None => DEFAULT_MAX_FILE_BYTES,
     };
 
+    let infrastructure = checker.infrastructure(raw.infrastructure);
+
     let mut diagnostics = checker.diagnostics;
     if !diagnostics.is_empty() {
         diagnostics.sort_by_key(|d| (d.line, d.column));
@@ -84,6 +86,7 @@ pub(crate) fn validate(raw: RawPolicy, origin: Origin<'_>) -> Result<Policy, Vec
         rules,
         seniors,
         limits: Limits { max_file_bytes },
+        infrastructure,
     })
 }
 
@@ -96,6 +99,52 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
+    /// Resource types must look like Terraform types (`provider_name`); rows need content.
+    fn infrastructure(&mut self, raw: RawInfrastructure) -> Infrastructure {
+        let valid_type = |text: &str| {
+            text.contains('_')
+                && text
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        };
+        let mut infrastructure = Infrastructure::default();
+        for row in raw.stateful_types {
+            if !valid_type(&row.resource_type.value) {
+                self.at(
+                    &row.resource_type,
+                    format!(
+                        "`{}` is not a Terraform resource type (e.g. `aws_db_instance`)",
+                        row.resource_type.value
+                    ),
+                );
+            }
+            infrastructure
+                .stateful_types
+                .push((row.resource_type.value, row.what));
+        }
+        for row in raw.force_new {
+            if !valid_type(&row.resource_type.value) {
+                self.at(
+                    &row.resource_type,
+                    format!(
+                        "`{}` is not a Terraform resource type (e.g. `aws_db_instance`)",
+                        row.resource_type.value
+                    ),
+                );
+            }
+            if row.attributes.is_empty() {
+                self.at(
+                    &row.resource_type,
+                    "`force_new` rows need at least one attribute",
+                );
+            }
+            infrastructure
+                .force_new
+                .push((row.resource_type.value, row.attributes));
+        }
+        infrastructure
+    }
+
     /// Records a problem with the value `spanned`.
     fn at<T>(&mut self, spanned: &Spanned<T>, message: impl Into<String>) {
         let (line, column) = (spanned.referenced.line(), spanned.referenced.column());
