@@ -9,6 +9,7 @@
 //! and says so; it never goes silent.
 
 mod gate_config;
+mod terraform;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -66,7 +67,7 @@ pub trait Analyzer: Sync {
 }
 
 /// Every domain analyzer, in report order.
-pub static ANALYZERS: &[&dyn Analyzer] = &[&gate_config::GateConfig];
+pub static ANALYZERS: &[&dyn Analyzer] = &[&gate_config::GateConfig, &terraform::Terraform];
 
 /// A file read line by line instead of parsed, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
