@@ -5,6 +5,7 @@ mod bad_input;
 mod blast;
 mod check;
 mod help;
+mod incident;
 mod policy_cli;
 mod push;
 mod snapshots;
