@@ -10,7 +10,7 @@ use super::finding;
 use super::replacement::Tables;
 
 /// `resource "T" "N"` / `data "T" "N"` / `module "N"` at the start of a line: the address.
-fn header(line: &str) -> Option<(String, Option<String>)> {
+pub fn header(line: &str) -> Option<(String, Option<String>)> {
     let mut words = line.split_whitespace();
     let kind = words.next()?;
     let mut label = || {

@@ -13,10 +13,11 @@ pub mod replacement;
 mod rules;
 mod security;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::{Analysis, Analyzer, LineLevel, Versions};
 use crate::analyze::Fact;
+use crate::diff::FileStatus;
 use crate::signal::Signal;
 
 #[allow(unused_imports, reason = "for the policy to extend the tables")]
@@ -39,6 +40,9 @@ struct Entry {
 struct Module {
     old: Vec<Entry>,
     new: Vec<Entry>,
+    /// Addresses whose headers appear in the new side of files that did not parse: a block
+    /// moved into such a file is not reported destroyed from the file it left.
+    unparsed_new: HashSet<String>,
 }
 
 impl Analyzer for Terraform {
@@ -67,6 +71,28 @@ impl Analyzer for Terraform {
 fn analyze_with(files: &[Versions<'_>], tables: &Tables) -> Analysis {
     let mut analysis = Analysis::default();
     let mut modules: BTreeMap<String, Module> = BTreeMap::new();
+    // A file renamed into another directory takes its module along (a module folder renamed
+    // with its `source` updated keeps every address), so its old side joins the new directory.
+    let moved_dirs: HashMap<&str, &str> = files
+        .iter()
+        .filter(|v| v.file.status == FileStatus::Renamed)
+        .filter_map(|v| {
+            Some((
+                directory(v.file.old_path.as_deref()?),
+                directory(v.file.new_path.as_deref()?),
+            ))
+        })
+        .filter(|(old, new)| old != new)
+        .collect();
+    let module_of = |path: &str, old: bool| {
+        let dir = directory(path);
+        let dir = if old {
+            moved_dirs.get(dir).copied().unwrap_or(dir)
+        } else {
+            dir
+        };
+        dir.to_string()
+    };
     for versions in files {
         let file = versions.file;
         let old = side(file.old_path.as_deref(), versions.old);
@@ -77,7 +103,7 @@ fn analyze_with(files: &[Versions<'_>], tables: &Tables) -> Analysis {
                     [(&file.old_path, old, false), (&file.new_path, new, true)]
                 {
                     let Some(path) = path else { continue };
-                    let module = modules.entry(directory(path).to_string()).or_default();
+                    let module = modules.entry(module_of(path, !into_new)).or_default();
                     let entries = blocks.into_iter().map(|block| Entry {
                         file: path.clone(),
                         block,
@@ -91,6 +117,17 @@ fn analyze_with(files: &[Versions<'_>], tables: &Tables) -> Analysis {
             }
             (Err(reason), _) | (_, Err(reason)) => {
                 analysis.facts.extend(fallback::facts(file));
+                if let (Some(path), Some(new)) = (&file.new_path, versions.new) {
+                    let text = String::from_utf8_lossy(new);
+                    let headers = text
+                        .lines()
+                        .filter_map(|line| fallback::header(line).map(|(a, _)| a));
+                    modules
+                        .entry(module_of(path, false))
+                        .or_default()
+                        .unparsed_new
+                        .extend(headers);
+                }
                 analysis.fallbacks.push(LineLevel {
                     file: file.path().to_string(),
                     analyzer: NAME,

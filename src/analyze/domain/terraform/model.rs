@@ -68,7 +68,17 @@ impl Value {
             Value::Num(text) | Value::Expr(text) => text.clone(),
             Value::Bool(value) => value.to_string(),
             Value::Null => "null".to_string(),
-            Value::List(_) | Value::Map(_) => "a collection".to_string(),
+            Value::List(items) => {
+                let items: Vec<String> = items.iter().map(Value::show).collect();
+                format!("[{}]", items.join(", "))
+            }
+            Value::Map(entries) => {
+                let entries: Vec<String> = entries
+                    .iter()
+                    .map(|(k, v)| format!("{k} = {}", v.show()))
+                    .collect();
+                format!("{{ {} }}", entries.join(", "))
+            }
         };
         if text.chars().count() > 60 {
             let cut: String = text.chars().take(57).collect();
@@ -264,7 +274,14 @@ fn value_of(node: Node<'_>, source: &[u8]) -> Value {
         ("numeric_lit", _) => Value::Num(text(node, source).to_string()),
         ("bool_lit", _) => Value::Bool(text(node, source) == "true"),
         ("null_lit", _) => Value::Null,
-        ("tuple", items) => Value::List(items.iter().map(|item| value_of(*item, source)).collect()),
+        // tuple_start and tuple_end are named nodes too; the items are the expressions.
+        ("tuple", items) => Value::List(
+            items
+                .iter()
+                .filter(|item| item.kind() == "expression")
+                .map(|item| value_of(*item, source))
+                .collect(),
+        ),
         ("object", elems) => Value::Map(
             elems
                 .iter()
@@ -283,9 +300,13 @@ fn value_of(node: Node<'_>, source: &[u8]) -> Value {
         ("template_expr", [heredoc]) if heredoc.kind() == "heredoc_template" => {
             Value::Str(heredoc_body(*heredoc, source))
         }
-        // jsonencode({...}) of literals is the literal itself: IAM policies are written so.
+        // jsonencode({...}) of literals is the literal itself (IAM policies are written so);
+        // toset/tomap/tolist of literals keep their keys (for_each is written so).
         ("function_call", [name, args])
-            if text(*name, source) == "jsonencode" && args.kind() == "function_arguments" =>
+            if matches!(
+                text(*name, source),
+                "jsonencode" | "toset" | "tomap" | "tolist"
+            ) && args.kind() == "function_arguments" =>
         {
             let mut inner = args.walk();
             let values: Vec<Value> = args

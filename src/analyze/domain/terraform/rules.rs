@@ -100,7 +100,7 @@ pub fn lifecycle(module: &Module, tables: &Tables) -> Vec<Fact> {
     added.sort_by_key(|(_, e)| (e.file.clone(), e.block.line));
 
     for (address, entry) in removed {
-        if forgets.contains(address) {
+        if forgets.contains(address) || module.unparsed_new.contains(address) {
             continue;
         }
         if let Some(target) = moves.get(address) {
@@ -205,6 +205,31 @@ fn rekeyed(tables: &Tables, before: &Entry, after: &Entry) -> Option<Fact> {
             "switching {address}{note} from {from} to {to} re-keys its instances: each is destroyed and created again{loss}"
         );
         return Some(finding(replaced, &after.file, line(to), &address, message));
+    }
+    if let (Some(Value::Num(before)), Some(Value::Num(now))) =
+        (old.attr("count"), new.attr("count"))
+    {
+        let (Ok(before), Ok(now)) = (before.parse::<u64>(), now.parse::<u64>()) else {
+            return None;
+        };
+        if now >= before {
+            return None;
+        }
+        let (destroyed, _, _) = signals(tables, old);
+        let gone = if before - now == 1 {
+            format!("{address}[{now}]")
+        } else {
+            format!("{address}[{now}] to [{}]", before - 1)
+        };
+        let message =
+            format!("count of {address}{note} drops from {before} to {now}: destroys {gone}{loss}");
+        return Some(finding(
+            destroyed,
+            &after.file,
+            line("count"),
+            &address,
+            message,
+        ));
     }
     let (Some(old_keys), Some(new_keys)) = (old.attr("for_each"), new.attr("for_each")) else {
         return None;

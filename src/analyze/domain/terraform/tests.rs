@@ -106,6 +106,22 @@ const FIRES: &[(&str, Signal, &str, &str, u32, &str)] = &[
         "creates aws_db_instance.primary: data loss unless snapshotted; add a moved block",
     ),
     (
+        "count-decrease",
+        Signal::StatefulResourceDestroyed,
+        "aws_ebs_volume.data",
+        "main.tf",
+        2,
+        "drops from 3 to 2: destroys aws_ebs_volume.data[2]",
+    ),
+    (
+        "for-each-set-keys",
+        Signal::StatefulResourceReplaced,
+        "aws_sqs_queue.jobs",
+        "main.tf",
+        2,
+        "no longer has \"email\"",
+    ),
+    (
         "count-to-for-each",
         Signal::ResourceReplaced,
         "aws_instance.web",
@@ -275,6 +291,8 @@ fn near_misses_stay_quiet() {
         ("moved-between-files", lifecycle),
         // Same for_each keys, reordered, with a changed value.
         ("for-each-same-keys", lifecycle),
+        // More instances destroy nothing.
+        ("count-increase", lifecycle),
         // A data source is never stateful.
         ("destroy-data", &[StatefulResourceDestroyed]),
         // Google's deletion_protection defaults to on.
@@ -325,6 +343,53 @@ fn renamed_file_that_changes() {
         "{}",
         facts[0].message
     );
+}
+
+/// A module folder renamed (its files renamed into the new folder) keeps its addresses.
+#[test]
+fn module_folder_renamed_is_not_a_destroy() {
+    let text = b"resource \"aws_db_instance\" \"this\" {\n  engine = \"postgres\"\n}\n";
+    let file = FileChange::new(
+        FileStatus::Renamed,
+        Some("modules/db/main.tf".into()),
+        Some("modules/database/main.tf".into()),
+    );
+    let versions = Versions {
+        file: &file,
+        old: Some(text),
+        new: Some(text),
+    };
+    let analysis = Terraform.analyze(&versions);
+    assert!(analysis.facts.is_empty(), "{:#?}", analysis.facts);
+}
+
+/// A block moved out of a parsed file into one that only reads line by line is not reported
+/// destroyed from the file it left.
+#[test]
+fn block_moved_into_unparsed_file_is_not_destroyed() {
+    let db = "resource \"aws_db_instance\" \"main\" {\n  engine = \"postgres\"\n}\n";
+    let templated = format!("{{% if prod %}}\n{db}{{% endif %}}\n");
+    let main = FileChange::new(
+        FileStatus::Modified,
+        Some("infra/main.tf".into()),
+        Some("infra/main.tf".into()),
+    );
+    let prod = FileChange::new(FileStatus::Added, None, Some("infra/prod.tf".into()));
+    let versions = [
+        Versions {
+            file: &main,
+            old: Some(db.as_bytes()),
+            new: Some(b""),
+        },
+        Versions {
+            file: &prod,
+            old: None,
+            new: Some(templated.as_bytes()),
+        },
+    ];
+    let analysis = Terraform.analyze_all(&versions);
+    assert_eq!(analysis.fallbacks.len(), 1);
+    assert!(analysis.facts.is_empty(), "{:#?}", analysis.facts);
 }
 
 fn line(kind: LineKind, number: u32, content: &str) -> Line {
