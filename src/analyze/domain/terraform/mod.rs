@@ -9,6 +9,7 @@
 
 mod fallback;
 mod model;
+mod protection;
 pub mod replacement;
 mod rules;
 mod security;
@@ -169,5 +170,7 @@ fn finding(signal: Signal, file: &str, line: u32, subject: &str, message: String
     }
 }
 
+#[cfg(test)]
+mod edge_tests;
 #[cfg(test)]
 mod tests;

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::model::{Block, Value};
 use super::replacement::Tables;
-use super::{Entry, Module, finding};
+use super::{Entry, Module, finding, protection};
 use crate::analyze::Fact;
 use crate::signal::Signal;
 
@@ -50,7 +50,7 @@ fn moves_and_forgets(entries: &[Entry]) -> (HashMap<String, String>, HashSet<Str
 }
 
 /// The resource type of an address's block, or `module` for modules.
-fn type_of(block: &Block) -> &str {
+pub(super) fn type_of(block: &Block) -> &str {
     match block.kind.as_str() {
         "module" => "module",
         _ => block.labels.first().map_or("", String::as_str),
@@ -166,7 +166,7 @@ pub fn lifecycle(module: &Module, tables: &Tables) -> Vec<Fact> {
     for (before, after) in pairs {
         facts.extend(rekeyed(tables, before, after));
         facts.extend(forced(tables, before, after));
-        facts.extend(protection(before, after));
+        facts.extend(protection::weakened(before, after));
     }
     facts
 }
@@ -286,8 +286,16 @@ fn forced(tables: &Tables, before: &Entry, after: &Entry) -> Option<Fact> {
         .iter()
         .filter(|name| old.attr(name) != new.attr(name))
         .collect();
-    let first = changed.first()?;
-    let address = new.address()?;
+    // Certain only when both sides are literals. An expression may evaluate to the same value
+    // (`"prod-db"` → `local.db_name`), and dropping an optional+computed argument keeps the
+    // value in state: those may replace, and are reported at the lower signal.
+    let literal = |value: Option<&Value>| value.is_some_and(|v| !matches!(v, Value::Expr(_)));
+    let certain: Vec<&&String> = changed
+        .iter()
+        .filter(|name| literal(old.attr(name)) && literal(new.attr(name)))
+        .collect();
+    let first = certain.first().copied().or(changed.first())?;
+    let address = old.address()?;
     let (_, replaced, loss) = signals(tables, new);
     let note = kind_note(tables, new);
     let what = match (old.attr(first), new.attr(first)) {
@@ -302,91 +310,20 @@ fn forced(tables: &Tables, before: &Entry, after: &Entry) -> Option<Fact> {
         String::new()
     };
     let line = new.attr_entry(first).map_or(new.line, |a| a.line);
-    let message = format!(
-        "changing {what}{more} forces replacement: destroys {address}{note} and creates a new one{loss}"
-    );
-    Some(finding(
-        replaced,
-        &after.file,
-        line,
-        &old.address()?,
-        message,
-    ))
-}
-
-/// Attributes that, when true, protect a resource from deletion.
-const PROTECTIONS: &[&str] = &[
-    "deletion_protection",
-    "deletion_protection_enabled",
-    "enable_deletion_protection",
-    "purge_protection_enabled",
-];
-/// Attributes that, when true, let a destroy lose data.
-const HAZARDS: &[&str] = &["skip_final_snapshot", "force_destroy"];
-
-/// Destroy protections weakened on a resource present on both sides.
-fn protection(before: &Entry, after: &Entry) -> Vec<Fact> {
-    let (old, new) = (&before.block, &after.block);
-    let Some(address) = new.address() else {
-        return Vec::new();
-    };
-    let mut facts = Vec::new();
-    let mut push = |line: u32, message: String| {
-        facts.push(finding(
-            Signal::DestroyProtectionRemoved,
-            &after.file,
-            line,
-            &address,
-            message,
-        ));
-    };
-    let prevent = |block: &Block| {
-        block
-            .children("lifecycle")
-            .find_map(|l| l.attr_entry("prevent_destroy").cloned())
-    };
-    if let Some(was) = prevent(old).filter(|a| a.value.is_true()) {
-        match prevent(new) {
-            Some(now) if now.value.is_true() => {}
-            now => push(
-                now.map_or(new.line, |a| a.line),
-                format!(
-                    "removes prevent_destroy from {address}: it can now be destroyed by a plan (was line {})",
-                    was.line
-                ),
+    let (signal, message) = if certain.is_empty() {
+        (
+            Signal::ResourceReplaced,
+            format!(
+                "changing {what}{more} may force replacement of {address}{note} if the value differs"
             ),
-        }
-    }
-    // Google's deletion_protection defaults to true, so dropping the line keeps it on there.
-    let default_on = type_of(new).starts_with("google_");
-    for name in PROTECTIONS {
-        let was_on = old.attr(name).is_some_and(Value::is_true);
-        match new.attr_entry(name) {
-            Some(now) if now.value.is_false() && !old.attr(name).is_some_and(Value::is_false) => {
-                push(
-                    now.line,
-                    format!("turns {name} off on {address}: a plan can now delete it"),
-                );
-            }
-            None if was_on && !default_on => {
-                push(
-                    new.line,
-                    format!("removes {name} from {address}: a plan can now delete it"),
-                );
-            }
-            _ => {}
-        }
-    }
-    for name in HAZARDS {
-        let now = new.attr_entry(name).filter(|a| a.value.is_true());
-        if let Some(now) = now.filter(|_| !old.attr(name).is_some_and(Value::is_true)) {
-            let consequence = if *name == "force_destroy" {
-                "destroying it also deletes everything in it"
-            } else {
-                "destroying it keeps no final snapshot"
-            };
-            push(now.line, format!("sets {name} on {address}: {consequence}"));
-        }
-    }
-    facts
+        )
+    } else {
+        (
+            replaced,
+            format!(
+                "changing {what}{more} forces replacement: destroys {address}{note} and creates a new one{loss}"
+            ),
+        )
+    };
+    Some(finding(signal, &after.file, line, &address, message))
 }

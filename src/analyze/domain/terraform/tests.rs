@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::*;
-use crate::diff::{FileChange, FileStatus, Hunk, Line, LineKind};
+use crate::diff::{FileChange, FileStatus};
 
 /// Old and new contents of a file, either side possibly absent.
 type Sides = (Option<Vec<u8>>, Option<Vec<u8>>);
@@ -144,6 +144,14 @@ const FIRES: &[(&str, Signal, &str, &str, u32, &str)] = &[
         "main.tf",
         3,
         "engine from \"postgres\" to \"mysql\" forces replacement",
+    ),
+    (
+        "force-new-expression",
+        Signal::ResourceReplaced,
+        "aws_db_instance.main",
+        "main.tf",
+        2,
+        "may force replacement",
     ),
     (
         "prevent-destroy-removed",
@@ -300,6 +308,8 @@ fn near_misses_stay_quiet() {
         // A wildcard that was already there is not new; a Deny wildcard grants nothing.
         ("iam-already-wildcard", &[IamWildcard]),
         ("iam-deny-wildcard", &[IamWildcard]),
+        // An identifier moved into an expression may keep its value: not a certain replacement.
+        ("force-new-expression", &[StatefulResourceReplaced]),
         // Private CIDRs and egress rules are not public ingress.
         ("ingress-private", &[PublicIngress]),
         ("ingress-egress-open", &[PublicIngress]),
@@ -316,169 +326,5 @@ fn near_misses_stay_quiet() {
         for fact in &analysis.facts {
             assert!(!forbidden.contains(&fact.signal), "{case}: {fact:#?}");
         }
-    }
-}
-
-/// A renamed file that also changes: old blocks are read from the old path, new from the new.
-#[test]
-fn renamed_file_that_changes() {
-    let old = b"resource \"aws_sqs_queue\" \"jobs\" {\n  name = \"jobs\"\n}\n";
-    let new = b"resource \"aws_sqs_queue\" \"jobs\" {\n  name = \"jobs-v2\"\n}\n";
-    let file = FileChange::new(
-        FileStatus::Renamed,
-        Some("infra/queue.tf".into()),
-        Some("infra/queues.tf".into()),
-    );
-    let versions = Versions {
-        file: &file,
-        old: Some(old),
-        new: Some(new),
-    };
-    let facts = Terraform.analyze(&versions).facts;
-    assert_eq!(facts.len(), 1, "{facts:#?}");
-    assert_eq!(facts[0].signal, Signal::StatefulResourceReplaced);
-    assert_eq!(facts[0].file.as_deref(), Some("infra/queues.tf"));
-    assert!(
-        facts[0].message.contains("(a queue)"),
-        "{}",
-        facts[0].message
-    );
-}
-
-/// A module folder renamed (its files renamed into the new folder) keeps its addresses.
-#[test]
-fn module_folder_renamed_is_not_a_destroy() {
-    let text = b"resource \"aws_db_instance\" \"this\" {\n  engine = \"postgres\"\n}\n";
-    let file = FileChange::new(
-        FileStatus::Renamed,
-        Some("modules/db/main.tf".into()),
-        Some("modules/database/main.tf".into()),
-    );
-    let versions = Versions {
-        file: &file,
-        old: Some(text),
-        new: Some(text),
-    };
-    let analysis = Terraform.analyze(&versions);
-    assert!(analysis.facts.is_empty(), "{:#?}", analysis.facts);
-}
-
-/// A block moved out of a parsed file into one that only reads line by line is not reported
-/// destroyed from the file it left.
-#[test]
-fn block_moved_into_unparsed_file_is_not_destroyed() {
-    let db = "resource \"aws_db_instance\" \"main\" {\n  engine = \"postgres\"\n}\n";
-    let templated = format!("{{% if prod %}}\n{db}{{% endif %}}\n");
-    let main = FileChange::new(
-        FileStatus::Modified,
-        Some("infra/main.tf".into()),
-        Some("infra/main.tf".into()),
-    );
-    let prod = FileChange::new(FileStatus::Added, None, Some("infra/prod.tf".into()));
-    let versions = [
-        Versions {
-            file: &main,
-            old: Some(db.as_bytes()),
-            new: Some(b""),
-        },
-        Versions {
-            file: &prod,
-            old: None,
-            new: Some(templated.as_bytes()),
-        },
-    ];
-    let analysis = Terraform.analyze_all(&versions);
-    assert_eq!(analysis.fallbacks.len(), 1);
-    assert!(analysis.facts.is_empty(), "{:#?}", analysis.facts);
-}
-
-fn line(kind: LineKind, number: u32, content: &str) -> Line {
-    let (old_line, new_line) = match kind {
-        LineKind::Removed => (Some(number), None),
-        _ => (None, Some(number)),
-    };
-    Line {
-        kind,
-        old_line,
-        new_line,
-        content: content.to_string(),
-    }
-}
-
-/// A Jinja-templated file does not parse: the changed lines still report the removed database
-/// and the opened rule, and the fallback says why.
-#[test]
-fn templated_file_falls_back_to_lines() {
-    let old = "{% if prod %}\nresource \"aws_db_instance\" \"main\" {\n  engine = \"postgres\"\n}\n{% endif %}\n";
-    let new = "{% if prod %}\nresource \"aws_security_group_rule\" \"ssh\" {\n  cidr_blocks = [\"0.0.0.0/0\"]\n}\n{% endif %}\n";
-    let mut file = FileChange::new(
-        FileStatus::Modified,
-        Some("infra/main.tf".into()),
-        Some("infra/main.tf".into()),
-    );
-    file.hunks.push(Hunk {
-        old_start: 2,
-        old_lines: 3,
-        new_start: 2,
-        new_lines: 3,
-        lines: vec![
-            line(
-                LineKind::Removed,
-                2,
-                "resource \"aws_db_instance\" \"main\" {",
-            ),
-            line(LineKind::Removed, 3, "  engine = \"postgres\""),
-            line(
-                LineKind::Added,
-                2,
-                "resource \"aws_security_group_rule\" \"ssh\" {",
-            ),
-            line(LineKind::Added, 3, "  cidr_blocks = [\"0.0.0.0/0\"]"),
-        ],
-    });
-    let versions = Versions {
-        file: &file,
-        old: Some(old.as_bytes()),
-        new: Some(new.as_bytes()),
-    };
-    let analysis = Terraform.analyze(&versions);
-    assert_eq!(analysis.fallbacks.len(), 1);
-    assert!(
-        analysis.fallbacks[0].reason.contains("does not parse"),
-        "{:?}",
-        analysis.fallbacks
-    );
-    let signals: Vec<(Signal, Option<u32>)> =
-        analysis.facts.iter().map(|f| (f.signal, f.line)).collect();
-    assert_eq!(
-        signals,
-        [
-            (Signal::StatefulResourceDestroyed, Some(2)),
-            (Signal::PublicIngress, Some(3))
-        ]
-    );
-}
-
-/// `${…}` interpolation in a heredoc is HCL, not a template: it parses.
-#[test]
-fn interpolated_heredoc_parses() {
-    let source = b"resource \"aws_iam_policy\" \"p\" {\n  policy = <<EOF\n{\"Resource\": \"arn:aws:s3:::${var.bucket}/*\"}\nEOF\n}\n";
-    let blocks = model::parse("main.tf", source).expect("parses");
-    assert_eq!(blocks[0].address().as_deref(), Some("aws_iam_policy.p"));
-}
-
-/// The analyzer reads `.tf` and `.tofu`, not variable files or the lock file.
-#[test]
-fn wants_terraform_files_only() {
-    let cases = [
-        ("infra/main.tf", true),
-        ("infra/main.tofu", true),
-        ("x/MAIN.TF", true),
-        ("prod.tfvars", false),
-        (".terraform.lock.hcl", false),
-        ("main.tf.json", false),
-    ];
-    for (path, expected) in cases {
-        assert_eq!(Terraform.wants(path, b""), expected, "{path}");
     }
 }
