@@ -337,3 +337,97 @@ fn heredoc_body(node: Node<'_>, source: &[u8]) -> String {
         _ => text(node, source).to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write as _;
+
+    use super::*;
+
+    fn value(expression: &str) -> Value {
+        let source = format!("locals {{\n  x = {expression}\n}}\n");
+        let blocks = parse("main.tf", source.as_bytes()).expect("parses");
+        blocks[0].attr("x").cloned().expect("attribute x")
+    }
+
+    /// Literals are evaluated; everything else keeps its text with whitespace collapsed.
+    #[test]
+    fn values() {
+        let s = |text: &str| Value::Str(text.to_string());
+        let cases = [
+            ("\"eu-west-1\"", s("eu-west-1")),
+            ("5432", Value::Num("5432".into())),
+            ("true", Value::Bool(true)),
+            ("null", Value::Null),
+            ("[\"a\", \"b\"]", Value::List(vec![s("a"), s("b")])),
+            ("toset([\"a\"])", Value::List(vec![s("a")])),
+            (
+                "{ a = \"1\", \"b\" = 2 }",
+                Value::Map(vec![
+                    ("a".into(), s("1")),
+                    ("b".into(), Value::Num("2".into())),
+                ]),
+            ),
+            (
+                "jsonencode({ Action = \"*\" })",
+                Value::Map(vec![("Action".into(), s("*"))]),
+            ),
+            ("var.zone", Value::Expr("var.zone".into())),
+            (
+                "lookup(var.m,   \"k\")",
+                Value::Expr("lookup(var.m, \"k\")".into()),
+            ),
+            ("\"db-${var.env}\"", Value::Expr("\"db-${var.env}\"".into())),
+        ];
+        for (expression, expected) in cases {
+            assert_eq!(value(expression), expected, "{expression}");
+        }
+    }
+
+    /// Addresses of resources, data sources and modules; lines are 1-based.
+    #[test]
+    fn blocks_and_addresses() {
+        let source = b"# c\nresource \"aws_s3_bucket\" \"b\" {\n  lifecycle {\n    prevent_destroy = true\n  }\n}\ndata \"aws_ami\" \"u\" {}\nmodule \"net\" {\n  source = \"./net\"\n}\n";
+        let blocks = parse("main.tf", source).expect("parses");
+        let addresses: Vec<(Option<String>, u32)> =
+            blocks.iter().map(|b| (b.address(), b.line)).collect();
+        assert_eq!(
+            addresses,
+            [
+                (Some("aws_s3_bucket.b".to_string()), 2),
+                (Some("data.aws_ami.u".to_string()), 7),
+                (Some("module.net".to_string()), 8),
+            ]
+        );
+        let lifecycle = blocks[0].children("lifecycle").next().expect("lifecycle");
+        assert_eq!(
+            lifecycle.attr_entry("prevent_destroy").map(|a| a.line),
+            Some(4)
+        );
+    }
+
+    /// Jinja around HCL and an unclosed block are not trusted; plain HCL is.
+    #[test]
+    fn broken_files_say_why() {
+        let jinja = b"{% for env in envs %}\nresource \"aws_s3_bucket\" \"{{ env }}\" {\n  bucket = \"{{ env }}\"\n}\n{% endfor %}\n";
+        let reason = parse("main.tf", jinja).expect_err("Jinja does not parse");
+        assert!(reason.contains("does not parse"), "{reason}");
+        assert!(parse("main.tf", b"resource \"a\" \"b\" {\n  x = 1\n").is_err());
+        assert!(parse("main.tf", b"resource \"a\" \"b\" {\n  x = 1\n}\n").is_ok());
+    }
+
+    /// One stray token in a large file is a small share of errors: the file is still read.
+    #[test]
+    fn small_errors_are_tolerated() {
+        let mut source = String::new();
+        for i in 0..100 {
+            let _ = write!(
+                source,
+                "resource \"aws_sqs_queue\" \"q{i}\" {{\n  name = \"q{i}\"\n}}\n"
+            );
+        }
+        source.push_str("resource \"aws_sqs_queue\" \"bad\" {\n  name = = \"x\"\n}\n");
+        let blocks = parse("main.tf", source.as_bytes()).expect("a stray token is tolerated");
+        assert!(blocks.len() >= 100, "{}", blocks.len());
+    }
+}
