@@ -185,6 +185,31 @@ fn large_module_reports_only_the_removed_resource() {
     assert_eq!(facts[0].line, Some(29));
 }
 
+/// A side that exists but was not read (diff text without a repository, a file over the size
+/// limit) is read from its changed lines, not taken as empty.
+#[test]
+fn unread_side_falls_back_instead_of_destroying_everything() {
+    let old = b"resource \"aws_s3_bucket\" \"logs\" {\n  bucket = \"logs\"\n}\n";
+    let file = FileChange::new(
+        FileStatus::Modified,
+        Some("infra/main.tf".into()),
+        Some("infra/main.tf".into()),
+    );
+    let versions = Versions {
+        file: &file,
+        old: Some(old),
+        new: None,
+    };
+    let analysis = Terraform.analyze(&versions);
+    assert!(analysis.facts.is_empty(), "{:#?}", analysis.facts);
+    assert_eq!(analysis.fallbacks.len(), 1);
+    assert!(
+        analysis.fallbacks[0].reason.contains("not available"),
+        "{:?}",
+        analysis.fallbacks
+    );
+}
+
 /// The analyzer reads `.tf` and `.tofu`, not variable files or the lock file.
 #[test]
 fn wants_terraform_files_only() {

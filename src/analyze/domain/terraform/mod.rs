@@ -144,11 +144,16 @@ fn analyze_with(files: &[Versions<'_>], tables: &Tables) -> Analysis {
     analysis
 }
 
-/// The blocks of one side of a file: none when the side does not exist.
+/// The blocks of one side of a file: none when the side does not exist. A side that exists
+/// but was not read (over the size limit, no repository for diff text) cannot be compared:
+/// treating it as empty would report every resource in it destroyed.
 fn side(path: Option<&str>, content: Option<&[u8]>) -> Result<Vec<model::Block>, String> {
     match (path, content) {
         (Some(path), Some(content)) => model::parse(path, content),
-        _ => Ok(Vec::new()),
+        (Some(_), None) => {
+            Err("contents not available (over the size limit, or no repository)".to_string())
+        }
+        (None, _) => Ok(Vec::new()),
     }
 }
 
