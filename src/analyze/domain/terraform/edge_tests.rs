@@ -210,6 +210,42 @@ fn unread_side_falls_back_instead_of_destroying_everything() {
     );
 }
 
+/// Two databases renamed at once: each old address pairs with the new block that keeps its
+/// arguments, so the consequence names the right new address.
+#[test]
+fn renames_pair_by_similarity() {
+    let db = |name: &str, id: &str| {
+        format!("resource \"aws_db_instance\" \"{name}\" {{\n  identifier = \"{id}\"\n}}\n")
+    };
+    let old = format!("{}{}", db("a", "orders"), db("b", "users"));
+    let new = format!("{}{}", db("users_db", "users"), db("orders_db", "orders"));
+    let file = FileChange::new(
+        FileStatus::Modified,
+        Some("main.tf".into()),
+        Some("main.tf".into()),
+    );
+    let versions = Versions {
+        file: &file,
+        old: Some(old.as_bytes()),
+        new: Some(new.as_bytes()),
+    };
+    let facts = Terraform.analyze(&versions).facts;
+    let pairs: Vec<(&str, bool)> = facts
+        .iter()
+        .map(|f| {
+            (
+                f.subject.as_deref().unwrap_or_default(),
+                f.message.contains("creates aws_db_instance.orders_db"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        pairs,
+        [("aws_db_instance.a", true), ("aws_db_instance.b", false)],
+        "{facts:#?}"
+    );
+}
+
 /// The analyzer reads `.tf` and `.tofu`, not variable files or the lock file.
 #[test]
 fn wants_terraform_files_only() {

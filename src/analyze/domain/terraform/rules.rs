@@ -112,11 +112,23 @@ pub fn lifecycle(module: &Module, tables: &Tables) -> Vec<Fact> {
         let block = &entry.block;
         let (destroyed, replaced, loss) = signals(tables, block);
         let note = kind_note(tables, block);
-        let rename = added.iter().find(|(a, e)| {
-            !renamed_to.contains(*a)
-                && e.block.kind == block.kind
-                && type_of(&e.block) == type_of(block)
-        });
+        // The new block of the same type that keeps most of the old one's arguments is the
+        // likeliest rename; ties go to the first in file order.
+        let rename = added
+            .iter()
+            .filter(|(a, e)| {
+                !renamed_to.contains(*a)
+                    && e.block.kind == block.kind
+                    && type_of(&e.block) == type_of(block)
+            })
+            .rev()
+            .max_by_key(|(_, e)| {
+                block
+                    .attrs
+                    .iter()
+                    .filter(|attr| e.block.attr(&attr.name) == Some(&attr.value))
+                    .count()
+            });
         match (rename, block.kind.as_str()) {
             // A renamed data source is read again under its new name: nothing is destroyed.
             (Some((to, _)), "data") => {
@@ -164,7 +176,7 @@ pub fn lifecycle(module: &Module, tables: &Tables) -> Vec<Fact> {
     }
     pairs.sort_by_key(|(_, to)| (to.file.clone(), to.block.line));
     for (before, after) in pairs {
-        facts.extend(rekeyed(tables, before, after));
+        facts.extend(rekeyed(tables, &moves, before, after));
         facts.extend(forced(tables, before, after));
         facts.extend(protection::weakened(before, after));
     }
@@ -181,7 +193,13 @@ fn keys(value: &Value) -> Option<BTreeSet<String>> {
 }
 
 /// `count` ↔ `for_each` switches and `for_each` key changes: re-keyed instances are destroyed.
-fn rekeyed(tables: &Tables, before: &Entry, after: &Entry) -> Option<Fact> {
+/// Instances re-keyed by `moved` blocks (`from = X[0]`, `to = X["a"]`) are not destroyed.
+fn rekeyed(
+    tables: &Tables,
+    moves: &HashMap<String, String>,
+    before: &Entry,
+    after: &Entry,
+) -> Option<Fact> {
     let (old, new) = (&before.block, &after.block);
     if old.kind != "resource" && old.kind != "module" {
         return None;
@@ -198,9 +216,17 @@ fn rekeyed(tables: &Tables, before: &Entry, after: &Entry) -> Option<Fact> {
     ) {
         (Some(_), None, None, Some(_)) => Some(("count", "for_each")),
         (None, Some(_), Some(_), None) => Some(("for_each", "count")),
+        // count ↔ no count is an implied move (X ↔ X[0]); for_each has no such move.
+        (None, None, None, Some(_)) => Some(("a single instance", "for_each")),
+        (None, Some(_), None, None) => Some(("for_each", "a single instance")),
         _ => None,
     };
-    if let Some((from, to)) = switch {
+    let moved_instance = |key: &str| moves.contains_key(&format!("{address}[{key}]"));
+    let any_moved = moves
+        .keys()
+        .any(|from| from.starts_with(&format!("{address}[")))
+        || moves.contains_key(&address);
+    if let Some((from, to)) = switch.filter(|_| !any_moved) {
         let message = format!(
             "switching {address}{note} from {from} to {to} re-keys its instances: each is destroyed and created again{loss}"
         );
@@ -239,7 +265,10 @@ fn rekeyed(tables: &Tables, before: &Entry, after: &Entry) -> Option<Fact> {
     }
     match (keys(old_keys), keys(new_keys)) {
         (Some(old_keys), Some(new_keys)) => {
-            let gone: Vec<&String> = old_keys.difference(&new_keys).collect();
+            let gone: Vec<&String> = old_keys
+                .difference(&new_keys)
+                .filter(|key| !moved_instance(&format!("\"{key}\"")))
+                .collect();
             if gone.is_empty() {
                 return None;
             }

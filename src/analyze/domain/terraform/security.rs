@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use super::model::{Block, Value};
+use super::model::{Attr, Block, Value};
 use super::{Entry, Module, finding};
 use crate::analyze::Fact;
 use crate::signal::Signal;
@@ -88,6 +88,24 @@ fn wildcards(effect: Option<&str>, actions: &[&str], resources: &[&str]) -> Vec<
     found
 }
 
+/// The statements of a policy document: `jsonencode({...})` was evaluated to an object; a
+/// heredoc or string holds JSON text; anything else (a data source's `.json`) is read where
+/// that data source is declared.
+fn statements(policy: &Value) -> Vec<Value> {
+    let document = match policy {
+        Value::Str(text) => serde_json::from_str(text)
+            .map(|json| json_to_value(&json))
+            .ok(),
+        map @ Value::Map(_) => Some(map.clone()),
+        _ => None,
+    };
+    match document.as_ref().and_then(|d| d.get("Statement")) {
+        Some(Value::List(items)) => items.clone(),
+        Some(one @ Value::Map(_)) => vec![one.clone()],
+        _ => Vec::new(),
+    }
+}
+
 fn iam(block: &Block, address: &str) -> Vec<Hit> {
     let mut grants: Vec<(usize, &'static str, u32)> = Vec::new();
     let ty = block.labels.first().map_or("", String::as_str);
@@ -99,28 +117,26 @@ fn iam(block: &Block, address: &str) -> Vec<Hit> {
                 grants.push((index, what, statement.line));
             }
         }
-    } else if block.kind == "resource" && POLICY_RESOURCES.contains(&ty) {
-        let Some(policy) = block.attr_entry("policy") else {
-            return Vec::new();
+    } else if block.kind == "resource" {
+        // The policy argument of policy resources, and inline policies of roles.
+        let policies: Vec<&Attr> = if POLICY_RESOURCES.contains(&ty) {
+            block.attr_entry("policy").into_iter().collect()
+        } else if ty == "aws_iam_role" {
+            block
+                .children("inline_policy")
+                .filter_map(|b| b.attr_entry("policy"))
+                .collect()
+        } else {
+            Vec::new()
         };
-        // jsonencode({...}) was evaluated to an object; a heredoc or string holds JSON text.
-        let document = match &policy.value {
-            Value::Str(text) => serde_json::from_str(text)
-                .map(|json| json_to_value(&json))
-                .ok(),
-            map @ Value::Map(_) => Some(map.clone()),
-            _ => None,
-        };
-        let statements = match document.as_ref().and_then(|d| d.get("Statement")) {
-            Some(Value::List(items)) => items.clone(),
-            Some(one @ Value::Map(_)) => vec![one.clone()],
-            _ => Vec::new(),
-        };
-        for (index, statement) in statements.iter().enumerate() {
-            let strings = |name: &str| statement.get(name).map(Value::strings).unwrap_or_default();
-            let effect = statement.get("Effect").and_then(Value::as_str);
-            for what in wildcards(effect, &strings("Action"), &strings("Resource")) {
-                grants.push((index, what, policy.line));
+        for (which, policy) in policies.into_iter().enumerate() {
+            for (index, statement) in statements(&policy.value).iter().enumerate() {
+                let strings =
+                    |name: &str| statement.get(name).map(Value::strings).unwrap_or_default();
+                let effect = statement.get("Effect").and_then(Value::as_str);
+                for what in wildcards(effect, &strings("Action"), &strings("Resource")) {
+                    grants.push((which * 1000 + index, what, policy.line));
+                }
             }
         }
     }

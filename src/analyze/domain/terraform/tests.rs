@@ -122,6 +122,14 @@ const FIRES: &[(&str, Signal, &str, &str, u32, &str)] = &[
         "no longer has \"email\"",
     ),
     (
+        "for-each-added",
+        Signal::StatefulResourceReplaced,
+        "aws_dynamodb_table.orders",
+        "main.tf",
+        2,
+        "from a single instance to for_each",
+    ),
+    (
         "count-to-for-each",
         Signal::ResourceReplaced,
         "aws_instance.web",
@@ -191,6 +199,14 @@ const FIRES: &[(&str, Signal, &str, &str, u32, &str)] = &[
         "aws_iam_role_policy.ci",
         "iam.tf",
         3,
+        "allows `*` resources",
+    ),
+    (
+        "iam-inline-role",
+        Signal::IamWildcard,
+        "aws_iam_role.app",
+        "iam.tf",
+        6,
         "allows `*` resources",
     ),
     (
@@ -299,6 +315,8 @@ fn near_misses_stay_quiet() {
         ("moved-between-files", lifecycle),
         // Same for_each keys, reordered, with a changed value.
         ("for-each-same-keys", lifecycle),
+        // moved blocks map each count index to its new key.
+        ("count-to-for-each-moved", lifecycle),
         // More instances destroy nothing.
         ("count-increase", lifecycle),
         // A data source is never stateful.
