@@ -142,8 +142,10 @@ fn iam(block: &Block, address: &str) -> Vec<Hit> {
     }
     grants
         .into_iter()
-        .map(|(index, what, line)| Hit {
-            key: format!("{index}:{what}"),
+        .map(|(_, what, line)| Hit {
+            // Keyed by what is granted, not by statement position: adding a statement before
+            // an old wildcard one does not make that grant new.
+            key: what.to_string(),
             line,
             message: format!("{address} allows `*` {what}: any holder of this policy can do far more than the change needs"),
         })
