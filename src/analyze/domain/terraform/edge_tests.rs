@@ -246,6 +246,38 @@ fn renames_pair_by_similarity() {
     );
 }
 
+/// A policy's extra rows reach the rules: an in-house type becomes stateful, and one of its
+/// arguments forces replacement.
+#[test]
+fn extra_rows_extend_the_rules() {
+    let extra = ExtraRows {
+        stateful: vec![("acme_ledger".into(), "a ledger".into())],
+        force_new: vec![("acme_ledger".into(), vec!["region".into()])],
+    };
+    let tables = Tables::with_extra(Some(&extra));
+    let old = b"resource \"acme_ledger\" \"books\" {\n  region = \"eu\"\n}\n";
+    let new = b"resource \"acme_ledger\" \"books\" {\n  region = \"us\"\n}\n";
+    let file = FileChange::new(
+        FileStatus::Modified,
+        Some("main.tf".into()),
+        Some("main.tf".into()),
+    );
+    let versions = [Versions {
+        file: &file,
+        old: Some(old),
+        new: Some(new),
+    }];
+    let facts = analyze_with_tables(&versions, &tables).facts;
+    assert_eq!(facts.len(), 1, "{facts:#?}");
+    assert_eq!(facts[0].signal, Signal::StatefulResourceReplaced);
+    assert!(
+        facts[0].message.contains("(a ledger)"),
+        "{}",
+        facts[0].message
+    );
+    assert!(Terraform.analyze(&versions[0]).facts.is_empty());
+}
+
 /// The analyzer reads `.tf` and `.tofu`, not variable files or the lock file.
 #[test]
 fn wants_terraform_files_only() {

@@ -48,8 +48,7 @@ fn weakens(kind: LineKind, content: &str) -> Option<&'static str> {
 }
 
 /// Facts from the changed lines of `file`.
-pub fn facts(file: &FileChange) -> Vec<Fact> {
-    let tables = Tables::with_extra(None);
+pub fn facts(file: &FileChange, tables: &Tables) -> Vec<Fact> {
     let path = file.path();
     let lines: Vec<_> = file.hunks.iter().flat_map(|hunk| &hunk.lines).collect();
     let added: Vec<(String, Option<String>, u32)> = lines
@@ -234,7 +233,7 @@ mod tests {
             ),
         ];
         for (lines, expected) in cases {
-            let found: Vec<(Signal, u32, String)> = facts(&diff(lines))
+            let found: Vec<(Signal, u32, String)> = facts(&diff(lines), Tables::builtin())
                 .into_iter()
                 .map(|f| (f.signal, f.line.unwrap_or(0), f.subject.unwrap_or_default()))
                 .collect();

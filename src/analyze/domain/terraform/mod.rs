@@ -64,12 +64,13 @@ impl Analyzer for Terraform {
     }
 
     fn analyze_all(&self, files: &[Versions<'_>]) -> Analysis {
-        analyze_with(files, &Tables::with_extra(None))
+        analyze_with_tables(files, Tables::builtin())
     }
 }
 
-/// The analysis with explicit tables (the policy can add rows).
-fn analyze_with(files: &[Versions<'_>], tables: &Tables) -> Analysis {
+/// The analysis with explicit tables: what [`Terraform`] runs with the built-in tables, and
+/// what a caller with a policy's extra rows ([`Tables::with_extra`]) runs instead.
+pub fn analyze_with_tables(files: &[Versions<'_>], tables: &Tables) -> Analysis {
     let mut analysis = Analysis::default();
     let mut modules: BTreeMap<String, Module> = BTreeMap::new();
     // A file renamed into another directory takes its module along (a module folder renamed
@@ -117,7 +118,7 @@ fn analyze_with(files: &[Versions<'_>], tables: &Tables) -> Analysis {
                 }
             }
             (Err(reason), _) | (_, Err(reason)) => {
-                analysis.facts.extend(fallback::facts(file));
+                analysis.facts.extend(fallback::facts(file, tables));
                 if let (Some(path), Some(new)) = (&file.new_path, versions.new) {
                     let text = String::from_utf8_lossy(new);
                     let headers = text

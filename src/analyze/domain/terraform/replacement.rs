@@ -3,6 +3,7 @@
 //! ([`Tables::with_extra`]); each row names where the fact comes from.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 /// A resource type that holds state, and what to call it in messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -238,6 +239,13 @@ impl Tables {
             stateful,
             force_new,
         }
+    }
+
+    /// The built-in tables, built once.
+    #[must_use]
+    pub fn builtin() -> &'static Self {
+        static BUILTIN: LazyLock<Tables> = LazyLock::new(|| Tables::with_extra(None));
+        &BUILTIN
     }
 
     /// What a stateful resource type is (`a database`), or `None` when it holds no state.

@@ -67,6 +67,7 @@ fn kind_note(tables: &Tables, block: &Block) -> String {
         .map_or_else(String::new, |kind| format!(" ({kind})"))
 }
 
+/// The destroy and replace signals for a block (stateful or not) and the loss clause.
 fn signals(tables: &Tables, block: &Block) -> (Signal, Signal, &'static str) {
     let stateful = block.kind == "resource" && tables.stateful_kind(type_of(block)).is_some();
     if stateful {
