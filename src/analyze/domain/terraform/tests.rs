@@ -162,6 +162,14 @@ const FIRES: &[(&str, Signal, &str, &str, u32, &str)] = &[
         "may force replacement",
     ),
     (
+        "sg-description",
+        Signal::ResourceReplaced,
+        "aws_security_group.api",
+        "main.tf",
+        3,
+        "description from \"API\" to \"Public API\" forces replacement",
+    ),
+    (
         "prevent-destroy-removed",
         Signal::DestroyProtectionRemoved,
         "aws_s3_bucket.data",
@@ -311,6 +319,8 @@ fn near_misses_stay_quiet() {
                 DestroyProtectionRemoved,
             ],
         ),
+        // A Lambda's description updates in place (a security group's does not, above).
+        ("description-only", lifecycle),
         // A block moved between two files of one module is the same resource.
         ("moved-between-files", lifecycle),
         // Same for_each keys, reordered, with a changed value.
