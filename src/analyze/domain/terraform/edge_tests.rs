@@ -32,6 +32,24 @@ fn renamed_file_that_changes() {
     );
 }
 
+/// A file copied into another folder destroys nothing: its source is still there.
+#[test]
+fn copied_file_is_not_a_destroy() {
+    let text = b"resource \"aws_db_instance\" \"this\" {\n  engine = \"postgres\"\n}\n";
+    let file = FileChange::new(
+        FileStatus::Copied,
+        Some("envs/prod/db.tf".into()),
+        Some("envs/stage/db.tf".into()),
+    );
+    let versions = Versions {
+        file: &file,
+        old: Some(text),
+        new: Some(text),
+    };
+    let analysis = Terraform.analyze(&versions);
+    assert!(analysis.facts.is_empty(), "{:#?}", analysis.facts);
+}
+
 /// A module folder renamed (its files renamed into the new folder) keeps its addresses.
 #[test]
 fn module_folder_renamed_is_not_a_destroy() {

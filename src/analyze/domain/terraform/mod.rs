@@ -97,14 +97,21 @@ pub fn analyze_with_tables(files: &[Versions<'_>], tables: &Tables) -> Analysis 
     };
     for versions in files {
         let file = versions.file;
-        let old = side(file.old_path.as_deref(), versions.old);
+        // A copy's source still exists unchanged: only the new file is part of the change.
+        let old = if file.status == FileStatus::Copied {
+            Ok(Vec::new())
+        } else {
+            side(file.old_path.as_deref(), versions.old)
+        };
         let new = side(file.new_path.as_deref(), versions.new);
         match (old, new) {
             (Ok(old), Ok(new)) => {
                 for (path, blocks, into_new) in
                     [(&file.old_path, old, false), (&file.new_path, new, true)]
                 {
-                    let Some(path) = path else { continue };
+                    let Some(path) = path.as_ref().filter(|_| !blocks.is_empty()) else {
+                        continue;
+                    };
                     let module = modules.entry(module_of(path, !into_new)).or_default();
                     let entries = blocks.into_iter().map(|block| Entry {
                         file: path.clone(),
