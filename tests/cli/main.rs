@@ -6,6 +6,7 @@ mod blast;
 mod check;
 mod domain;
 mod help;
+mod incident;
 mod policy_cli;
 mod push;
 mod snapshots;

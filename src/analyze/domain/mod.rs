@@ -14,6 +14,7 @@ mod gate_config;
 mod kubernetes;
 mod migrations;
 mod secrets;
+mod terraform;
 mod tree;
 mod workflows;
 
@@ -99,6 +100,7 @@ pub trait Analyzer: Sync {
 pub static ANALYZERS: &[&dyn Analyzer] = &[
     &gate_config::GateConfig,
     &secrets::Secrets,
+    &terraform::Terraform,
     &kubernetes::Kubernetes,
     &cloudformation::CloudFormation,
     &migrations::Migrations,

@@ -1,0 +1,189 @@
+//! Terraform / `OpenTofu`: what `apply` would do to real infrastructure, read from the HCL of
+//! both sides of the change.
+//!
+//! Terraform addresses resources per module (a directory), not per file, so the analyzer
+//! gathers the blocks of every changed `.tf`/`.tofu` file of a directory on each side and
+//! compares the two module views: a resource moved between two files of one module is neither
+//! destroyed nor created, and a `moved {}` block anywhere in the module covers a rename. Files
+//! that do not parse (templated with Jinja, say) are read line by line instead, and say so.
+
+mod fallback;
+mod model;
+mod protection;
+pub mod replacement;
+mod rules;
+mod security;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use super::{Analysis, Analyzer, LineLevel, Versions};
+use crate::analyze::Fact;
+use crate::diff::FileStatus;
+use crate::signal::Signal;
+
+#[allow(unused_imports, reason = "for the policy to extend the tables")]
+pub use replacement::{ExtraRows, Tables};
+
+/// See the module docs.
+pub struct Terraform;
+
+const NAME: &str = "terraform";
+
+/// A top-level block and the file it is in.
+#[derive(Debug, Clone)]
+struct Entry {
+    file: String,
+    block: model::Block,
+}
+
+/// One directory's blocks before and after the change (changed files only).
+#[derive(Debug, Default)]
+struct Module {
+    old: Vec<Entry>,
+    new: Vec<Entry>,
+    /// Addresses whose headers appear in the new side of files that did not parse: a block
+    /// moved into such a file is not reported destroyed from the file it left.
+    unparsed_new: HashSet<String>,
+}
+
+impl Analyzer for Terraform {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn wants(&self, path: &str, _content: &[u8]) -> bool {
+        let file_name = path.rsplit('/').next().unwrap_or(path);
+        let extension = file_name
+            .rsplit_once('.')
+            .map(|(stem, ext)| (stem, ext.to_ascii_lowercase()));
+        matches!(extension, Some((stem, ext)) if !stem.is_empty() && (ext == "tf" || ext == "tofu"))
+    }
+
+    fn analyze(&self, versions: &Versions<'_>) -> Analysis {
+        self.analyze_all(std::slice::from_ref(versions))
+    }
+
+    fn analyze_all(&self, files: &[Versions<'_>]) -> Analysis {
+        analyze_with_tables(files, Tables::builtin())
+    }
+}
+
+/// The analysis with explicit tables: what [`Terraform`] runs with the built-in tables, and
+/// what a caller with a policy's extra rows ([`Tables::with_extra`]) runs instead.
+pub fn analyze_with_tables(files: &[Versions<'_>], tables: &Tables) -> Analysis {
+    let mut analysis = Analysis::default();
+    let mut modules: BTreeMap<String, Module> = BTreeMap::new();
+    // A file renamed into another directory takes its module along (a module folder renamed
+    // with its `source` updated keeps every address), so its old side joins the new directory.
+    let moved_dirs: HashMap<&str, &str> = files
+        .iter()
+        .filter(|v| v.file.status == FileStatus::Renamed)
+        .filter_map(|v| {
+            Some((
+                directory(v.file.old_path.as_deref()?),
+                directory(v.file.new_path.as_deref()?),
+            ))
+        })
+        .filter(|(old, new)| old != new)
+        .collect();
+    let module_of = |path: &str, old: bool| {
+        let dir = directory(path);
+        let dir = if old {
+            moved_dirs.get(dir).copied().unwrap_or(dir)
+        } else {
+            dir
+        };
+        dir.to_string()
+    };
+    for versions in files {
+        let file = versions.file;
+        // A copy's source still exists unchanged: only the new file is part of the change.
+        let old = if file.status == FileStatus::Copied {
+            Ok(Vec::new())
+        } else {
+            side(file.old_path.as_deref(), versions.old)
+        };
+        let new = side(file.new_path.as_deref(), versions.new);
+        match (old, new) {
+            (Ok(old), Ok(new)) => {
+                for (path, blocks, into_new) in
+                    [(&file.old_path, old, false), (&file.new_path, new, true)]
+                {
+                    let Some(path) = path.as_ref().filter(|_| !blocks.is_empty()) else {
+                        continue;
+                    };
+                    let module = modules.entry(module_of(path, !into_new)).or_default();
+                    let entries = blocks.into_iter().map(|block| Entry {
+                        file: path.clone(),
+                        block,
+                    });
+                    if into_new {
+                        module.new.extend(entries);
+                    } else {
+                        module.old.extend(entries);
+                    }
+                }
+            }
+            (Err(reason), _) | (_, Err(reason)) => {
+                analysis.facts.extend(fallback::facts(file, tables));
+                if let (Some(path), Some(new)) = (&file.new_path, versions.new) {
+                    let text = String::from_utf8_lossy(new);
+                    let headers = text
+                        .lines()
+                        .filter_map(|line| fallback::header(line).map(|(a, _)| a));
+                    modules
+                        .entry(module_of(path, false))
+                        .or_default()
+                        .unparsed_new
+                        .extend(headers);
+                }
+                analysis.fallbacks.push(LineLevel {
+                    file: file.path().to_string(),
+                    analyzer: NAME,
+                    reason,
+                });
+            }
+        }
+    }
+    for module in modules.values() {
+        analysis.facts.extend(rules::lifecycle(module, tables));
+        analysis.facts.extend(security::facts(module));
+    }
+    analysis
+}
+
+/// The blocks of one side of a file: none when the side does not exist. A side that exists
+/// but was not read (over the size limit, no repository for diff text) cannot be compared:
+/// treating it as empty would report every resource in it destroyed.
+fn side(path: Option<&str>, content: Option<&[u8]>) -> Result<Vec<model::Block>, String> {
+    match (path, content) {
+        (Some(path), Some(content)) => model::parse(path, content),
+        (Some(_), None) => {
+            Err("contents not available (over the size limit, or no repository)".to_string())
+        }
+        (None, _) => Ok(Vec::new()),
+    }
+}
+
+/// The module a file belongs to: its directory.
+fn directory(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+/// A fact at `file:line` about `subject`.
+fn finding(signal: Signal, file: &str, line: u32, subject: &str, message: String) -> Fact {
+    Fact {
+        signal,
+        file: Some(file.to_string()),
+        line: Some(line),
+        quantity: 1.0,
+        message,
+        related: Vec::new(),
+        subject: Some(subject.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod edge_tests;
+#[cfg(test)]
+mod tests;

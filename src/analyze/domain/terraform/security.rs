@@ -1,0 +1,356 @@
+//! Rules about what a module opens up or switches: IAM policies that grant `*`, network rules
+//! open to the whole internet, and backend or provider changes. A grant or an opening is only
+//! reported when it is new: present after the change and not before on the same address.
+
+use std::collections::HashSet;
+
+use super::model::{Attr, Block, Value};
+use super::{Entry, Module, finding};
+use crate::analyze::Fact;
+use crate::signal::Signal;
+
+/// Every fact of this file's rules for one module.
+pub fn facts(module: &Module) -> Vec<Fact> {
+    let mut facts = Vec::new();
+    facts.extend(only_new(module, iam, Signal::IamWildcard));
+    facts.extend(only_new(module, ingress, Signal::PublicIngress));
+    facts.extend(providers(module));
+    facts
+}
+
+/// One finding candidate: a key to compare sides with, its line and message.
+struct Hit {
+    key: String,
+    line: u32,
+    message: String,
+}
+
+/// Runs `rule` on every addressable block of both sides; reports the new side's hits whose
+/// `(address, key)` the old side did not have.
+fn only_new(module: &Module, rule: fn(&Block, &str) -> Vec<Hit>, signal: Signal) -> Vec<Fact> {
+    fn hits(entries: &[Entry], rule: fn(&Block, &str) -> Vec<Hit>) -> Vec<(&Entry, String, Hit)> {
+        entries
+            .iter()
+            .filter_map(|e| Some((e, e.block.address()?)))
+            .flat_map(|(e, address)| {
+                rule(&e.block, &address)
+                    .into_iter()
+                    .map(move |hit| (e, address.clone(), hit))
+            })
+            .collect::<Vec<_>>()
+    }
+    let before: HashSet<(String, String)> = hits(&module.old, rule)
+        .into_iter()
+        .map(|(_, address, hit)| (address, hit.key))
+        .collect();
+    hits(&module.new, rule)
+        .into_iter()
+        .filter(|(_, address, hit)| !before.contains(&(address.clone(), hit.key.clone())))
+        .map(|(entry, address, hit)| finding(signal, &entry.file, hit.line, &address, hit.message))
+        .collect()
+}
+
+/// Resource types whose `policy` argument is an IAM policy document.
+const POLICY_RESOURCES: &[&str] = &[
+    "aws_iam_policy",
+    "aws_iam_role_policy",
+    "aws_iam_user_policy",
+    "aws_iam_group_policy",
+];
+
+fn json_to_value(json: &serde_json::Value) -> Value {
+    match json {
+        serde_json::Value::String(s) => Value::Str(s.clone()),
+        serde_json::Value::Bool(b) => Value::Bool(*b),
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Number(n) => Value::Num(n.to_string()),
+        serde_json::Value::Array(items) => Value::List(items.iter().map(json_to_value).collect()),
+        serde_json::Value::Object(map) => Value::Map(
+            map.iter()
+                .map(|(k, v)| (k.clone(), json_to_value(v)))
+                .collect(),
+        ),
+    }
+}
+
+/// Wildcard grants of an allow statement: which of actions/resources are `*`.
+fn wildcards(effect: Option<&str>, actions: &[&str], resources: &[&str]) -> Vec<&'static str> {
+    if effect.is_some_and(|e| !e.eq_ignore_ascii_case("allow")) {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    if actions.contains(&"*") {
+        found.push("actions");
+    }
+    if resources.contains(&"*") {
+        found.push("resources");
+    }
+    found
+}
+
+/// The statements of a policy document: `jsonencode({...})` was evaluated to an object; a
+/// heredoc or string holds JSON text; anything else (a data source's `.json`) is read where
+/// that data source is declared.
+fn statements(policy: &Value) -> Vec<Value> {
+    let document = match policy {
+        Value::Str(text) => serde_json::from_str(text)
+            .map(|json| json_to_value(&json))
+            .ok(),
+        map @ Value::Map(_) => Some(map.clone()),
+        _ => None,
+    };
+    match document.as_ref().and_then(|d| d.get("Statement")) {
+        Some(Value::List(items)) => items.clone(),
+        Some(one @ Value::Map(_)) => vec![one.clone()],
+        _ => Vec::new(),
+    }
+}
+
+fn iam(block: &Block, address: &str) -> Vec<Hit> {
+    let mut grants: Vec<(usize, &'static str, u32)> = Vec::new();
+    let ty = block.labels.first().map_or("", String::as_str);
+    if block.kind == "data" && ty == "aws_iam_policy_document" {
+        for (index, statement) in block.children("statement").enumerate() {
+            let strings = |name: &str| statement.attr(name).map(Value::strings).unwrap_or_default();
+            let effect = statement.attr("effect").and_then(Value::as_str);
+            for what in wildcards(effect, &strings("actions"), &strings("resources")) {
+                grants.push((index, what, statement.line));
+            }
+        }
+    } else if block.kind == "resource" {
+        // The policy argument of policy resources, and inline policies of roles.
+        let policies: Vec<&Attr> = if POLICY_RESOURCES.contains(&ty) {
+            block.attr_entry("policy").into_iter().collect()
+        } else if ty == "aws_iam_role" {
+            block
+                .children("inline_policy")
+                .filter_map(|b| b.attr_entry("policy"))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        for (which, policy) in policies.into_iter().enumerate() {
+            for (index, statement) in statements(&policy.value).iter().enumerate() {
+                let strings =
+                    |name: &str| statement.get(name).map(Value::strings).unwrap_or_default();
+                let effect = statement.get("Effect").and_then(Value::as_str);
+                for what in wildcards(effect, &strings("Action"), &strings("Resource")) {
+                    grants.push((which * 1000 + index, what, policy.line));
+                }
+            }
+        }
+    }
+    grants
+        .into_iter()
+        .map(|(_, what, line)| Hit {
+            // Keyed by what is granted, not by statement position: adding a statement before
+            // an old wildcard one does not make that grant new.
+            key: what.to_string(),
+            line,
+            message: format!("{address} allows `*` {what}: any holder of this policy can do far more than the change needs"),
+        })
+        .collect()
+}
+
+/// Sources that mean "anyone on the internet".
+fn open(source: &str, azure: bool) -> bool {
+    matches!(source, "0.0.0.0/0" | "::/0")
+        || (azure
+            && (source == "*"
+                || source.eq_ignore_ascii_case("internet")
+                || source.eq_ignore_ascii_case("any")))
+}
+
+fn rule_hits(
+    rule: &Block,
+    address: &str,
+    sources: &[&str],
+    ports: &[&str],
+    azure: bool,
+) -> Vec<Hit> {
+    let port = ports
+        .iter()
+        .filter_map(|name| rule.attr(name).map(Value::show))
+        .collect::<Vec<_>>()
+        .join("-");
+    sources
+        .iter()
+        .filter_map(|name| rule.attr_entry(name))
+        .flat_map(|attr| {
+            attr.value
+                .strings()
+                .into_iter()
+                .filter(|s| open(s, azure))
+                .map(|s| (s.to_string(), attr.line))
+                .collect::<Vec<_>>()
+        })
+        .map(|(source, line)| Hit {
+            key: format!("{port}:{source}"),
+            line,
+            message: if port.is_empty() {
+                format!("{address} accepts traffic from {source}: open to the whole internet")
+            } else {
+                format!(
+                    "{address} accepts traffic from {source} on {port}: open to the whole internet"
+                )
+            },
+        })
+        .collect()
+}
+
+fn ingress(block: &Block, address: &str) -> Vec<Hit> {
+    if block.kind != "resource" {
+        return Vec::new();
+    }
+    let aws = ["cidr_blocks", "ipv6_cidr_blocks"];
+    let is = |name: &str, value: &str| {
+        block
+            .attr(name)
+            .and_then(Value::as_str)
+            .is_some_and(|v| v.eq_ignore_ascii_case(value))
+    };
+    match block.labels.first().map_or("", String::as_str) {
+        "aws_security_group" => block
+            .children("ingress")
+            .flat_map(|rule| rule_hits(rule, address, &aws, &["from_port", "to_port"], false))
+            .collect(),
+        "aws_security_group_rule" if is("type", "ingress") => {
+            rule_hits(block, address, &aws, &["from_port", "to_port"], false)
+        }
+        "aws_vpc_security_group_ingress_rule" => rule_hits(
+            block,
+            address,
+            &["cidr_ipv4", "cidr_ipv6"],
+            &["from_port", "to_port"],
+            false,
+        ),
+        "google_compute_firewall" if !is("direction", "EGRESS") => {
+            rule_hits(block, address, &["source_ranges"], &[], false)
+        }
+        "azurerm_network_security_rule" => azure_rule(block, address),
+        "azurerm_network_security_group" => block
+            .children("security_rule")
+            .flat_map(|rule| azure_rule(rule, address))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn azure_rule(rule: &Block, address: &str) -> Vec<Hit> {
+    let is = |name: &str, value: &str| {
+        rule.attr(name)
+            .and_then(Value::as_str)
+            .is_some_and(|v| v.eq_ignore_ascii_case(value))
+    };
+    if !is("direction", "Inbound") || !is("access", "Allow") {
+        return Vec::new();
+    }
+    let sources = ["source_address_prefix", "source_address_prefixes"];
+    rule_hits(rule, address, &sources, &["destination_port_range"], true)
+}
+
+/// `(subject, text, line)` of a module's backend and provider requirements.
+fn requirements(entries: &[Entry]) -> Vec<(String, String, String, u32)> {
+    let mut found = Vec::new();
+    for entry in entries.iter().filter(|e| e.block.kind == "terraform") {
+        for backend in entry
+            .block
+            .blocks
+            .iter()
+            .filter(|b| b.kind == "backend" || b.kind == "cloud")
+        {
+            let mut config: Vec<String> = backend
+                .attrs
+                .iter()
+                .map(|a| format!("{}={}", a.name, a.value.show()))
+                .collect();
+            config.sort();
+            let text = format!(
+                "{} {} {}",
+                backend.kind,
+                backend.labels.join(" "),
+                config.join(", ")
+            );
+            found.push((
+                "terraform.backend".to_string(),
+                text.trim().to_string(),
+                entry.file.clone(),
+                backend.line,
+            ));
+        }
+        for providers in entry.block.children("required_providers") {
+            for attr in &providers.attrs {
+                let (source, version) = match &attr.value {
+                    Value::Map(_) => (
+                        attr.value.get("source").map(Value::show),
+                        attr.value.get("version").map(Value::show),
+                    ),
+                    other => (None, Some(other.show())),
+                };
+                for (what, value) in [("source", source), ("version", version)] {
+                    let text = value.unwrap_or_else(|| "unset".to_string());
+                    found.push((
+                        format!("provider.{}.{what}", attr.name),
+                        text,
+                        entry.file.clone(),
+                        attr.line,
+                    ));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Backend type or configuration changed; a provider's source or version changed.
+fn providers(module: &Module) -> Vec<Fact> {
+    let old = requirements(&module.old);
+    let new = requirements(&module.new);
+    let mut facts = Vec::new();
+    for (subject, before, file, line) in &old {
+        let after = new.iter().find(|(s, ..)| s == subject);
+        let message = match (after, subject.as_str()) {
+            (Some((_, now, ..)), _) if now == before => continue,
+            (None, s) if s.starts_with("provider.") => continue,
+            (None, _) => {
+                format!("removes the state backend ({before}): state moves back to the local disk")
+            }
+            (Some((_, now, ..)), "terraform.backend") => format!(
+                "changes the state backend from `{before}` to `{now}`: state must be migrated or it is lost"
+            ),
+            (Some((_, now, ..)), s) => {
+                let name = s.trim_start_matches("provider.");
+                format!(
+                    "changes {name} from {before} to {now}: the next apply runs a different provider"
+                )
+            }
+        };
+        let (file, line) = after.map_or((file, *line), |(_, _, f, l)| (f, *l));
+        let subject = subject
+            .rsplit_once('.')
+            .filter(|_| subject.starts_with("provider."))
+            .map_or(subject.as_str(), |(s, _)| s);
+        facts.push(finding(
+            Signal::InfraProviderChanged,
+            file,
+            line,
+            subject,
+            message,
+        ));
+    }
+    // A backend where there was none, in a module that existed: state moves too.
+    if !module.old.is_empty() {
+        for (subject, now, file, line) in &new {
+            if subject == "terraform.backend" && !old.iter().any(|(s, ..)| s == subject) {
+                facts.push(finding(
+                    Signal::InfraProviderChanged,
+                    file,
+                    *line,
+                    subject,
+                    format!("adds a state backend ({now}): state must be migrated into it"),
+                ));
+            }
+        }
+    }
+    facts
+}
