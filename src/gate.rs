@@ -292,7 +292,11 @@ pub fn evaluate(
             extra_markers: &policy.provenance.markers,
         },
     );
-    let options = analyze::Options::with_max_file_bytes(policy.limits.max_file_bytes);
+    let mut options = analyze::Options::with_max_file_bytes(policy.limits.max_file_bytes);
+    options.domain.terraform = analyze::domain::ExtraRows {
+        stateful: policy.infrastructure.stateful_types.clone(),
+        force_new: policy.infrastructure.force_new.clone(),
+    };
     // commondir: linked worktrees of one repository share one cache.
     let cache = repo.map_or_else(Cache::disabled, |repo| Cache::open(repo.commondir()));
     let context = structure::Context {

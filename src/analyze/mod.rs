@@ -52,6 +52,8 @@ pub struct Options {
     pub max_file_bytes: u64,
     /// Structural analysis limits.
     pub structure: structure::Options,
+    /// The policy's additions to the domain analyzers' tables.
+    pub domain: domain::Settings,
 }
 
 impl Options {
@@ -63,6 +65,7 @@ impl Options {
         Self {
             max_file_bytes,
             structure,
+            domain: domain::Settings::default(),
         }
     }
 }
@@ -94,7 +97,7 @@ pub fn analyze(change: &ChangeSet, context: &structure::Context<'_>, options: &O
     let mut blast = structure::analyze(change, &contents, context, &options.structure);
     mark_cosmetic(&mut facts, change, &blast.cosmetic_files);
     facts.extend(impact::facts(&blast));
-    let (domain_facts, line_level) = domain::analyze(&contents);
+    let (domain_facts, line_level) = domain::analyze(&contents, &options.domain);
     facts.extend(domain_facts);
     blast.coverage.line_level = line_level;
     Facts { facts, blast }

@@ -108,3 +108,43 @@ fn committed_secret_blocks_and_is_never_printed() {
         );
     }
 }
+
+/// The policy extends the Terraform tables: a custom provider's database becomes stateful, so
+/// destroying it blocks; without the row it is an ordinary resource.
+#[test]
+fn policy_rows_extend_the_terraform_tables() {
+    let judge = |policy_rows: &str| {
+        let repo = Repo::new();
+        repo.write(
+            ".blastgate.yaml",
+            format!(
+                "version: 1\nthresholds:\n  ai: {{review: 25, block: 400}}\n  human: {{block: 600}}\nrules:\n  - id: stateful-destroy-blocks\n    decision: block\n    signals: [stateful-resource-destroyed]\n    reason: Data loss.\n{policy_rows}"
+            ),
+        );
+        repo.write("infra/main.tf", "resource \"acme_database\" \"orders\" {\n  name = \"orders\"\n}\n\nresource \"acme_dns\" \"www\" {\n  name = \"www\"\n}\n");
+        repo.commit("Infra and policy");
+        repo.git(&["checkout", "-q", "-b", "drop"]);
+        repo.write(
+            "infra/main.tf",
+            "resource \"acme_dns\" \"www\" {\n  name = \"www\"\n}\n",
+        );
+        repo.commit("Drop the orders database");
+        blastgate(&repo, &["check", "--base", "main", "--format", "json"])
+    };
+    let plain = judge("");
+    assert_eq!(plain.code, 0, "{}{}", plain.stdout, plain.stderr);
+    assert!(field_of(&plain.json(), "findings", "id").contains(&"resource-destroyed".to_string()));
+
+    let extended = judge(
+        "infrastructure:\n  stateful_types:\n    - {type: acme_database, what: a database}\n",
+    );
+    assert_eq!(extended.code, 1, "{}{}", extended.stdout, extended.stderr);
+    let report = extended.json();
+    let finding = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["id"] == "stateful-resource-destroyed")
+        .expect("stateful finding");
+    assert_eq!(finding["subject"], "acme_database.orders");
+}

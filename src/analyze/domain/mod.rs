@@ -94,7 +94,22 @@ pub trait Analyzer: Sync {
         }
         analysis
     }
+    /// [`Analyzer::analyze_all`] with the policy's settings; override when an analyzer's tables
+    /// can be extended by the policy.
+    fn analyze_all_with(&self, files: &[Versions<'_>], settings: &Settings) -> Analysis {
+        let _ = settings;
+        self.analyze_all(files)
+    }
 }
+
+/// What the policy adds to the analyzers' built-in tables.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// Extra stateful resource types and replacement-forcing attributes for Terraform.
+    pub terraform: ExtraRows,
+}
+
+pub use terraform::ExtraRows;
 
 /// Every domain analyzer, in report order.
 pub static ANALYZERS: &[&dyn Analyzer] = &[
@@ -122,7 +137,7 @@ pub struct LineLevel {
 
 /// Runs every analyzer over the files it wants; analyzers run in parallel.
 #[must_use]
-pub fn analyze(contents: &[FileContents<'_>]) -> (Vec<Fact>, Vec<LineLevel>) {
+pub fn analyze(contents: &[FileContents<'_>], settings: &Settings) -> (Vec<Fact>, Vec<LineLevel>) {
     let versions: Vec<Versions<'_>> = contents
         .iter()
         .map(|contents| Versions {
@@ -151,7 +166,7 @@ pub fn analyze(contents: &[FileContents<'_>]) -> (Vec<Fact>, Vec<LineLevel>) {
             if wanted.is_empty() {
                 Analysis::default()
             } else {
-                analyzer.analyze_all(&wanted)
+                analyzer.analyze_all_with(&wanted, settings)
             }
         })
         .collect();

@@ -16,7 +16,7 @@ mod security;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::{Analysis, Analyzer, LineLevel, Versions};
+use super::{Analysis, Analyzer, LineLevel, Settings, Versions};
 use crate::analyze::Fact;
 use crate::diff::FileStatus;
 use crate::signal::Signal;
@@ -65,6 +65,14 @@ impl Analyzer for Terraform {
 
     fn analyze_all(&self, files: &[Versions<'_>]) -> Analysis {
         analyze_with_tables(files, Tables::builtin())
+    }
+
+    fn analyze_all_with(&self, files: &[Versions<'_>], settings: &Settings) -> Analysis {
+        let extra = &settings.terraform;
+        if extra.stateful.is_empty() && extra.force_new.is_empty() {
+            return self.analyze_all(files);
+        }
+        analyze_with_tables(files, &Tables::with_extra(Some(extra)))
     }
 }
 
