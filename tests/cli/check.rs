@@ -251,3 +251,16 @@ fn dependency_bots_are_automation() {
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert_eq!(run.json()["provenance"]["authorship"], "automation");
 }
+
+/// Git hook configuration needs a senior's review whoever wrote it: hooks can switch gates off.
+#[test]
+fn hook_change_needs_review_even_from_a_human() {
+    let repo = repo_with_base();
+    repo.write(".husky/pre-push", "#!/bin/sh\nexit 0\n");
+    repo.commit("Simplify the pre-push hook");
+    let run = blastgate(&repo, &["check", "--base", "main", "--format", "json"]);
+    assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
+    let report = run.json();
+    assert_eq!(report["provenance"]["ai_assisted"], false);
+    assert_eq!(report["rules"][0]["rule"], "hooks-need-review");
+}
