@@ -55,3 +55,58 @@ impl Analyzer for GateConfig {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::{FileChange, FileStatus};
+
+    fn run(path: &str, old: &str, new: &str) -> Vec<Signal> {
+        let file = FileChange::new(FileStatus::Modified, Some(path.into()), Some(path.into()));
+        let versions = Versions {
+            file: &file,
+            old: Some(old.as_bytes()),
+            new: Some(new.as_bytes()),
+        };
+        assert!(
+            GateConfig.wants(path, new.as_bytes()),
+            "{path} is a hook or CI file"
+        );
+        GateConfig
+            .analyze(&versions)
+            .facts
+            .iter()
+            .map(|f| f.signal)
+            .collect()
+    }
+
+    /// A hook or workflow that runs blastgate fires when it changes; one that does not, does not;
+    /// ordinary files are not even read.
+    #[test]
+    fn fires_only_for_files_that_run_blastgate() {
+        let hook_before = "#!/bin/sh\nexec blastgate pre-push \"$@\"\n";
+        let hook_after = "#!/bin/sh\nexit 0\n";
+        assert_eq!(
+            run(".husky/pre-push", hook_before, hook_after),
+            [Signal::GateConfigChanged]
+        );
+        let workflow = "jobs:\n  gate:\n    steps:\n      - run: blastgate check\n";
+        assert_eq!(
+            run(
+                ".github/workflows/gate.yml",
+                workflow,
+                &workflow.replace("check", "check || true")
+            ),
+            [Signal::GateConfigChanged]
+        );
+        assert!(
+            run(
+                ".husky/pre-commit",
+                "#!/bin/sh\nnpm test\n",
+                "#!/bin/sh\nnpm run lint\n"
+            )
+            .is_empty()
+        );
+        assert!(!GateConfig.wants("src/blastgate.rs", b"blastgate"));
+    }
+}
