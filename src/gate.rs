@@ -86,21 +86,25 @@ pub fn check(
     judging: &Judging,
     env: Env<'_>,
 ) -> Result<Evaluation, Error> {
-    if let Target::DiffText(source) = target {
-        // Diff text needs no repository; when there is one, its HEAD holds the policy.
-        let repo = diff::open(dir).ok();
-        let head = repo
-            .as_ref()
-            .and_then(|repo| diff::resolve_commit(repo, "HEAD").ok());
-        let policy = load_policy(repo.as_ref(), head, judging)?;
-        let change = diff::text(source)?;
-        return Ok(evaluate(change, policy, judging.declared, repo.as_ref()));
-    }
-
-    let repo = diff::open(dir)?;
-    let (change, policy) = match target {
-        Target::Range { base, head } => range(&repo, base.as_deref(), head, judging, env)?,
+    match target {
+        Target::DiffText(source) => {
+            // Diff text needs no repository; when there is one, its HEAD holds the policy and
+            // its objects give the analyzers both versions of each file.
+            let repo = diff::open(dir).ok();
+            let head = repo
+                .as_ref()
+                .and_then(|repo| diff::resolve_commit(repo, "HEAD").ok());
+            let policy = load_policy(repo.as_ref(), head, judging)?;
+            let change = diff::text(source)?;
+            Ok(evaluate(change, policy, judging.declared, repo.as_ref()))
+        }
+        Target::Range { base, head } => {
+            let repo = diff::open(dir)?;
+            let (change, policy) = range(&repo, base.as_deref(), head, judging, env)?;
+            Ok(evaluate(change, policy, judging.declared, Some(&repo)))
+        }
         Target::Staged | Target::Worktree => {
+            let repo = diff::open(dir)?;
             // Before the first commit there is no HEAD, and so no policy but the built-in one.
             let head = diff::resolve_commit(&repo, "HEAD").ok();
             let policy = load_policy(Some(&repo), head, judging)?;
@@ -110,11 +114,9 @@ pub fn check(
             } else {
                 diff::worktree(&repo, &options)?
             };
-            (change, policy)
+            Ok(evaluate(change, policy, judging.declared, Some(&repo)))
         }
-        Target::DiffText(_) => unreachable!("handled above"),
-    };
-    Ok(evaluate(change, policy, judging.declared, Some(&repo)))
+    }
 }
 
 fn range(
