@@ -211,14 +211,14 @@ pub fn analyze(
         .flat_map(|file| [file.old_path.as_deref(), file.new_path.as_deref()])
         .flatten()
         .collect();
-    blast.symbols = impacts(
+    impacts(
         changes,
         &families,
         &touched_paths,
         &new_outlines,
         context,
         options,
-        &mut blast.scan,
+        &mut blast,
     );
     blast
 }
@@ -293,8 +293,8 @@ fn impacts(
     new_outlines: &HashMap<String, (&'static Language, Outline)>,
     context: &Context<'_>,
     options: &Options,
-    scan: &mut Option<Scan>,
-) -> Vec<SymbolImpact> {
+    blast: &mut BlastRadius,
+) {
     let target_of = |change: &SymbolChange| -> Option<Target> {
         if !is_target(change) {
             return None;
@@ -326,14 +326,28 @@ fn impacts(
             budget: options.budget.clone(),
             skip_paths: Vec::new(),
         };
-        if let Ok((found, figures)) = dependents::search(repo, tree, &only, context.cache, &search)
-        {
-            *scan = Some(figures);
-            reaches = targets.iter().map(|(index, _)| *index).zip(found).collect();
+        match dependents::search(repo, tree, &only, context.cache, &search) {
+            Ok((found, figures)) => {
+                blast.scan = Some(figures);
+                reaches = targets.iter().map(|(index, _)| *index).zip(found).collect();
+            }
+            // Fail closed: the reach of these symbols is unknown, and that counts as risk.
+            Err(error) => {
+                let files: BTreeSet<&str> = only.iter().map(|t| t.defined_in.as_str()).collect();
+                for file in files {
+                    blast.coverage.not_analysed.push(NotAnalysed {
+                        file: file.to_string(),
+                        reason: Unanalysed::Failed {
+                            message: format!("dependents search failed: {error}"),
+                        },
+                        counted_as_risk: true,
+                    });
+                }
+            }
         }
     }
 
-    changes
+    blast.symbols = changes
         .into_iter()
         .enumerate()
         .map(|(index, change)| {
@@ -365,7 +379,7 @@ fn impacts(
                 change,
             }
         })
-        .collect()
+        .collect();
 }
 
 /// References that still use a removed or renamed name after the change: in files the change

@@ -347,3 +347,40 @@ fn transitive_reach_and_critical_dependents() {
     assert_eq!(blast["critical_dependents"], 1);
     assert!(field_of(&report, "findings", "id").contains(&"transitive-dependents".to_string()));
 }
+
+/// Fail closed: when the dependents search cannot read the tree (an object missing, as in a
+/// broken or partial clone), the unknown reach is a visible gap counted as risk, not silence.
+#[test]
+fn unreadable_tree_is_a_counted_gap() {
+    let repo = two_commits(
+        &[
+            (
+                "src/lib.py",
+                "def helper():\n    return 1\n\n\ndef keep():\n    return 2\n",
+            ),
+            (
+                "src/caller.py",
+                "from lib import helper\n\n\ndef run():\n    return helper()\n",
+            ),
+        ],
+        &[("src/lib.py", Some("def keep():\n    return 2\n"))],
+    );
+    let blob = repo.git(&["rev-parse", "main:src/caller.py"]);
+    let object = repo
+        .path
+        .join(".git/objects")
+        .join(&blob[..2])
+        .join(&blob[2..]);
+    std::fs::remove_file(&object).expect("caller blob is a loose object");
+    let report = report(&repo);
+    let gaps = &report["blast_radius"]["coverage"]["not_analysed"];
+    let gap = gaps
+        .as_array()
+        .expect("gaps")
+        .iter()
+        .find(|g| g["file"] == "src/lib.py")
+        .unwrap_or_else(|| panic!("no gap in {gaps}"));
+    assert_eq!(gap["reason"], "failed");
+    assert_eq!(gap["counted_as_risk"], true);
+    assert!(field_of(&report, "findings", "id").contains(&"unanalysable-file".to_string()));
+}
