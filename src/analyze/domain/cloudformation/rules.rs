@@ -10,19 +10,27 @@ use crate::analyze::Fact;
 use crate::signal::Signal;
 
 /// Properties whose change replaces the resource. Source: the AWS `CloudFormation` resource
-/// type reference, each property marked "Update requires: Replacement".
+/// type reference ("Update requires: Replacement"), checked where noted against the registry
+/// schemas' `createOnlyProperties` (as vendored by aws-cloudformation/cfn-lint). Properties the
+/// schemas list only as *conditionally* create-only (RDS `Engine`, `AvailabilityZone`) are left
+/// out: they replace only in some configurations, and a wrong "replaced" would block.
 const REPLACING: &[(&str, &[&str])] = &[
     (
+        // Checked against createOnlyProperties.
         "AWS::RDS::DBInstance",
         &[
             "DBInstanceIdentifier",
-            "Engine",
-            "AvailabilityZone",
+            "DBClusterIdentifier",
             "DBSubnetGroupName",
             "DBName",
             "MasterUsername",
             "KmsKeyId",
             "StorageEncrypted",
+            "CharacterSetName",
+            "NcharCharacterSetName",
+            "CustomIAMInstanceProfile",
+            "Port",
+            "Timezone",
         ],
     ),
     (
@@ -39,10 +47,18 @@ const REPLACING: &[(&str, &[&str])] = &[
     ),
     ("AWS::S3::Bucket", &["BucketName"]),
     (
+        // TableName and ImportSourceSpecification checked against createOnlyProperties; the
+        // reference also marks the key schema and local indexes as replacing.
         "AWS::DynamoDB::Table",
-        &["TableName", "KeySchema", "LocalSecondaryIndexes"],
+        &[
+            "TableName",
+            "ImportSourceSpecification",
+            "KeySchema",
+            "LocalSecondaryIndexes",
+        ],
     ),
     (
+        // Checked against createOnlyProperties (a subset of them).
         "AWS::EC2::Instance",
         &[
             "ImageId",
