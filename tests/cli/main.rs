@@ -4,6 +4,7 @@
 mod bad_input;
 mod blast;
 mod check;
+mod demo;
 mod domain;
 mod help;
 mod incident;
