@@ -115,13 +115,7 @@ impl Location {
 /// Resolves the hooks directory of the repository containing `dir`, honouring `GIT_DIR` and
 /// friends (git sets them when it runs hooks and aliases).
 pub fn locate(dir: &Path) -> Result<Location, Error> {
-    let repo = Repository::open_ext(
-        dir,
-        git2::RepositoryOpenFlags::FROM_ENV,
-        std::iter::empty::<&std::ffi::OsStr>(),
-    )
-    .or_else(|_| Repository::discover(dir))
-    .map_err(|_| Error::NotARepository {
+    let repo = open(dir).map_err(|_| Error::NotARepository {
         path: dir.to_path_buf(),
     })?;
     let Some(workdir) = repo.workdir() else {
@@ -147,5 +141,20 @@ pub fn locate(dir: &Path) -> Result<Location, Error> {
             path: repo.path().to_path_buf(),
             source,
         }),
+    }
+}
+
+/// Opens the repository as git would. libgit2 reads `GIT_DIR` only when given no start path,
+/// so without `-C` the environment decides (`GIT_DIR`, `GIT_CEILING_DIRECTORIES`, …); with
+/// `-C DIR` the search starts at DIR.
+fn open(dir: &Path) -> Result<Repository, git2::Error> {
+    if dir == Path::new(".") {
+        Repository::open_from_env()
+    } else {
+        Repository::open_ext(
+            dir,
+            git2::RepositoryOpenFlags::FROM_ENV,
+            std::iter::empty::<&std::ffi::OsStr>(),
+        )
     }
 }

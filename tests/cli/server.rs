@@ -1,0 +1,1 @@
+//! `blastgate pre-receive`: a bare "server" repository gates what it receives.
