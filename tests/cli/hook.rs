@@ -273,7 +273,7 @@ fn core_hooks_path_is_honoured() {
 /// as it does for git.
 #[test]
 fn worktrees_and_git_dir_find_the_shared_hooks() {
-    let (work, _remote) = with_remote();
+    let (work, remote) = with_remote();
     let linked = work.path.with_file_name("linked");
     let linked_arg = linked.to_string_lossy().into_owned();
     work.git(&["worktree", "add", "-q", "-b", "wt", &linked_arg, "main"]);
@@ -281,6 +281,26 @@ fn worktrees_and_git_dir_find_the_shared_hooks() {
     install.current_dir(&linked);
     ok(&crate::support::run(install, None));
     assert!(hooks(&work).join("pre-push").exists());
+    // A push from the linked worktree runs the shared hook, with git's variables set.
+    std::fs::write(linked.join("feature.py"), lines(300, "f")).expect("write");
+    let in_linked = |args: &[&str]| {
+        let mut command = work.git_command(args);
+        command.current_dir(&linked);
+        command.output().expect("git in the linked worktree")
+    };
+    in_linked(&["add", "-A"]);
+    let message = format!("Feature\n\n{CLAUDE_TRAILER}\n");
+    assert!(
+        in_linked(&["commit", "-q", "-m", &message])
+            .status
+            .success()
+    );
+    let output = in_linked(&["push", "origin", "wt"]);
+    assert!(
+        !output.status.success(),
+        "the shared hook rejects the risky push"
+    );
+    assert!(!remote_has(&remote, "wt"));
 
     ok(&blastgate(&work, &["hook", "uninstall"]));
     let elsewhere = Repo::new();

@@ -125,3 +125,15 @@ fn policy_of_the_target_branch_applies() {
     let (pushed, said) = push(&work, &["main"]);
     assert!(pushed, "the default policy allows it: {said}");
 }
+
+/// Malformed pre-receive input is an error (exit 2, so git refuses the push), naming the line.
+#[test]
+fn malformed_input_is_an_error() {
+    let (server, _work) = server_and_clone();
+    let run = crate::support::run(
+        server.blastgate(&["pre-receive"]),
+        Some("0123 refs/heads/main\n"),
+    );
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("line 1"), "{}", run.stderr);
+}
