@@ -124,11 +124,18 @@ pub fn install(dir: &Path, force: bool) -> Result<Installed, Error> {
             return Err(error);
         }
     };
-    std::fs::rename(&staged, &hook).map_err(|source| Error::NotWritable {
-        path: hook.clone(),
-        action: "putting the hook in place".to_string(),
-        source,
-    })?;
+    if let Err(source) = std::fs::rename(&staged, &hook) {
+        // Put the previous hook back: a failed install must leave things as they were.
+        if let Previous::Chained { path } | Previous::Replaced { path } = &previous {
+            let _ = std::fs::rename(path, &hook);
+        }
+        let _ = std::fs::remove_file(&staged);
+        return Err(Error::NotWritable {
+            path: hook,
+            action: "putting the hook in place".to_string(),
+            source,
+        });
+    }
     Ok(Installed {
         location,
         binary,
