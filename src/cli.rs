@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::exit::Exit;
 use crate::gate::{self, Judging, Target};
+use crate::hook;
 use crate::policy;
 use crate::report::{self, Format, Style};
 
@@ -33,6 +34,11 @@ enum Command {
     Check(CheckArgs),
     /// Judge a push; git's pre-push hook protocol on standard input.
     PrePush(PrePushArgs),
+    /// Judge a push on a server; git's pre-receive hook protocol on standard input.
+    PreReceive(PreReceiveArgs),
+    /// Install, remove or inspect the pre-push hook that runs `blastgate pre-push`.
+    #[command(subcommand)]
+    Hook(HookCommand),
     /// Validate, create or describe policy files.
     #[command(subcommand)]
     Policy(PolicyCommand),
@@ -71,6 +77,28 @@ struct PrePushArgs {
     judging: JudgingArgs,
     #[command(flatten)]
     output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+struct PreReceiveArgs {
+    #[command(flatten)]
+    judging: JudgingArgs,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum HookCommand {
+    /// Install the pre-push hook; an existing hook is chained (it keeps running first).
+    Install {
+        /// Replace an existing hook instead of chaining it (it is kept as a backup).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Remove the pre-push hook and put back the hook that was there before.
+    Uninstall,
+    /// Say whether the gate is active, which binary it calls and what it chains (exit 0).
+    Status,
 }
 
 #[derive(Debug, Args)]
@@ -148,6 +176,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     match cli.command {
         Command::Check(args) => check(&dir, args),
         Command::PrePush(args) => pre_push(&dir, args),
+        Command::PreReceive(args) => pre_receive(&dir, args),
+        Command::Hook(command) => hook_command(&dir, &command),
         Command::Policy(command) => policy_command(&dir, command),
     }
 }
@@ -187,6 +217,30 @@ fn pre_push(dir: &Path, args: PrePushArgs) -> anyhow::Result<Exit> {
         &report::push(&outcome, args.output.format, style),
     )?;
     Ok(Exit::for_decision(outcome.decision()))
+}
+
+fn pre_receive(dir: &Path, args: PreReceiveArgs) -> anyhow::Result<Exit> {
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .context("reading the pre-receive ref list from standard input")?;
+    let outcome = gate::pre_receive(dir, &input, &args.judging.into())?;
+    let style = style(&args.output);
+    emit(
+        &args.output,
+        &report::push(&outcome, args.output.format, style),
+    )?;
+    Ok(Exit::for_decision(outcome.decision()))
+}
+
+fn hook_command(dir: &Path, command: &HookCommand) -> anyhow::Result<Exit> {
+    let text = match command {
+        HookCommand::Install { force } => hook::install(dir, *force)?.text(),
+        HookCommand::Uninstall => hook::uninstall(dir)?.text(),
+        HookCommand::Status => hook::status(dir)?.text(),
+    };
+    write_stdout(&text)?;
+    Ok(Exit::Allow)
 }
 
 fn policy_command(dir: &Path, command: PolicyCommand) -> anyhow::Result<Exit> {

@@ -238,41 +238,70 @@ pub fn pre_push(
     let repo = diff::open(dir)?;
     let mut outcome = PushOutcome::default();
     for pushed in diff::parse_push(input)? {
-        match diff::plan_push(&repo, remote, pushed)? {
-            PushPlan::Nothing { pushed, why } => {
-                outcome.refs.push(RefOutcome::Nothing { pushed, why });
-            }
-            PushPlan::Check {
-                pushed,
-                base,
-                head,
-                exclude,
-            } => {
-                let policy = load_policy(Some(&repo), base.oid, judging)?;
-                let origin = Origin::Push {
-                    local_ref: pushed.local_ref.clone(),
-                    remote_ref: pushed.remote_ref.clone(),
-                };
-                let mut change = diff::range(
-                    &repo,
-                    &base,
-                    &head,
-                    &exclude,
-                    origin,
-                    &read_options(&policy),
-                )?;
-                change.branch = Some(
-                    pushed
-                        .local_ref
-                        .trim_start_matches("refs/heads/")
-                        .to_string(),
-                );
-                let evaluation = Box::new(evaluate(change, policy, judging.declared, Some(&repo)));
-                outcome.refs.push(RefOutcome::Judged { pushed, evaluation });
-            }
-        }
+        let plan = diff::plan_push(&repo, remote, pushed)?;
+        // The policy of the side being pushed to: the merge-base with its tip.
+        let policy_at = match &plan {
+            PushPlan::Check { base, .. } => base.oid,
+            PushPlan::Nothing { .. } => None,
+        };
+        outcome
+            .refs
+            .push(judge_plan(&repo, plan, policy_at, judging)?);
     }
     Ok(outcome)
+}
+
+/// Judges each ref a server receives (git's pre-receive protocol on `input`) in the repository
+/// at `dir`; worst decision wins. Run from the hook, the repository is opened from git's
+/// environment, so objects still in the push quarantine are visible. Each ref is judged with
+/// the policy of the branch it updates (its current tip), a new ref with the default branch's.
+pub fn pre_receive(dir: &Path, input: &str, judging: &Judging) -> Result<PushOutcome, Error> {
+    let repo = diff::open(dir)?;
+    // Before the first push the default branch is unborn: the built-in policy judges.
+    let default_tip = diff::resolve_commit(&repo, "HEAD").ok();
+    let mut outcome = PushOutcome::default();
+    for pushed in diff::parse_receive(input)? {
+        let old_tip = Oid::from_str(&pushed.remote_oid)
+            .ok()
+            .filter(|oid| !oid.is_zero() && repo.find_commit(*oid).is_ok());
+        let plan = diff::plan_receive(&repo, pushed)?;
+        outcome
+            .refs
+            .push(judge_plan(&repo, plan, old_tip.or(default_tip), judging)?);
+    }
+    Ok(outcome)
+}
+
+/// Judges one planned ref, with the policy from the tree of `policy_at`.
+fn judge_plan(
+    repo: &Repository,
+    plan: PushPlan,
+    policy_at: Option<Oid>,
+    judging: &Judging,
+) -> Result<RefOutcome, Error> {
+    let (pushed, base, head, exclude) = match plan {
+        PushPlan::Nothing { pushed, why } => return Ok(RefOutcome::Nothing { pushed, why }),
+        PushPlan::Check {
+            pushed,
+            base,
+            head,
+            exclude,
+        } => (pushed, base, head, exclude),
+    };
+    let policy = load_policy(Some(repo), policy_at, judging)?;
+    let origin = Origin::Push {
+        local_ref: pushed.local_ref.clone(),
+        remote_ref: pushed.remote_ref.clone(),
+    };
+    let mut change = diff::range(repo, &base, &head, &exclude, origin, &read_options(&policy))?;
+    change.branch = Some(
+        pushed
+            .local_ref
+            .trim_start_matches("refs/heads/")
+            .to_string(),
+    );
+    let evaluation = Box::new(evaluate(change, policy, judging.declared, Some(repo)));
+    Ok(RefOutcome::Judged { pushed, evaluation })
 }
 
 /// The flat pipeline: provenance and facts, then points, then the decision. With a

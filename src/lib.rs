@@ -11,6 +11,7 @@ pub mod decide;
 pub mod diff;
 pub mod exit;
 pub mod gate;
+pub mod hook;
 pub mod policy;
 pub mod provenance;
 pub mod report;

@@ -14,6 +14,8 @@ pub mod unified;
 pub use base::{BaseChoice, Env, choose as choose_base};
 pub use error::Error;
 pub use model::*;
-pub use push::{PushPlan, PushedRef, parse as parse_push, plan as plan_push};
+pub use push::{
+    PushPlan, PushedRef, parse as parse_push, parse_receive, plan as plan_push, plan_receive,
+};
 pub use read::{End, FileOptions, ReadOptions, range, staged, text, worktree};
 pub use repo::{current_branch, merge_base, open, resolve_commit, short};

@@ -91,8 +91,61 @@ fn is_zero(oid: &str) -> bool {
     oid.bytes().all(|b| b == b'0')
 }
 
+/// Parses git's pre-receive input, `<old-oid> <new-oid> <ref-name>` per line, into the
+/// pre-push shape: the ref is both local and remote, the new oid local, the old oid remote.
+pub fn parse_receive(input: &str) -> Result<Vec<PushedRef>, Error> {
+    let mut refs = Vec::new();
+    for (index, line) in input.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let bad = |message: String| Error::PushLine {
+            line: index + 1,
+            message,
+        };
+        let [old, new, name] = fields[..] else {
+            return Err(bad(format!("expected 3 fields, found {}", fields.len())));
+        };
+        if let Some(oid) = [old, new].into_iter().find(|oid| !is_oid(oid)) {
+            return Err(bad(format!("`{oid}` is not a 40- or 64-digit object id")));
+        }
+        refs.push(PushedRef {
+            local_ref: name.to_string(),
+            local_oid: new.to_ascii_lowercase(),
+            remote_ref: name.to_string(),
+            remote_oid: old.to_ascii_lowercase(),
+        });
+    }
+    Ok(refs)
+}
+
+/// Decides what to check for one ref received by a server: what the server already has is
+/// every commit reachable from its refs (not yet updated while pre-receive runs).
+pub fn plan_receive(repo: &Repository, pushed: PushedRef) -> Result<PushPlan, Error> {
+    let references = repo
+        .references()
+        .doing(|| "listing the server's refs".to_string())?;
+    let known = references
+        .flatten()
+        .filter_map(|reference| reference.peel_to_commit().ok().map(|c| c.id()))
+        .collect();
+    plan_against(repo, "the server", pushed, known)
+}
+
 /// Decides what to check for one pushed ref.
 pub fn plan(repo: &Repository, remote: &str, pushed: PushedRef) -> Result<PushPlan, Error> {
+    let known = remote_tracking_tips(repo, remote);
+    plan_against(repo, remote, pushed, known)
+}
+
+/// Plans one ref given the commits the receiving side is known to have (`exclude`).
+fn plan_against(
+    repo: &Repository,
+    remote: &str,
+    pushed: PushedRef,
+    mut exclude: Vec<Oid>,
+) -> Result<PushPlan, Error> {
     if is_zero(&pushed.local_oid) {
         return Ok(PushPlan::Nothing {
             why: format!("deletes {}: no new code", pushed.remote_ref),
@@ -114,7 +167,6 @@ pub fn plan(repo: &Repository, remote: &str, pushed: PushedRef) -> Result<PushPl
         });
     };
     let head_oid = head_commit.id();
-    let mut exclude = remote_tracking_tips(repo, remote);
 
     let remote_tip = (!is_zero(&pushed.remote_oid))
         .then(|| parse_oid(&pushed.remote_oid))
@@ -298,6 +350,18 @@ mod tests {
         let refs = parse(&input).expect("valid input");
         assert_eq!(refs.len(), 2);
         assert!(is_zero(&refs[1].remote_oid));
+    }
+
+    /// pre-receive lines map old to the remote side and new to the local side.
+    #[test]
+    fn parses_pre_receive_lines() {
+        let input = format!("{} {} refs/heads/main\n", "a".repeat(40), "b".repeat(40));
+        let refs = parse_receive(&input).expect("valid input");
+        assert_eq!(refs[0].remote_oid, "a".repeat(40));
+        assert_eq!(refs[0].local_oid, "b".repeat(40));
+        assert_eq!(refs[0].local_ref, "refs/heads/main");
+        let error = parse_receive("abc refs/heads/main\n").expect_err("two fields");
+        assert!(error.to_string().contains("line 1"), "{error}");
     }
 
     /// Malformed lines are errors naming the line, never ignored.

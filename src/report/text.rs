@@ -36,6 +36,18 @@ pub(super) fn push(outcome: &PushOutcome, style: Style) -> String {
                     style,
                     &format!("{}: ", pushed.remote_ref),
                 );
+                // A hook's output is cut short in a terminal; say how to see everything.
+                let (base, head) = (&evaluation.change.base, &evaluation.change.head);
+                if let (Decision::Review | Decision::Block, Some(base), Some(head)) =
+                    (evaluation.verdict.decision, base, head)
+                    && !base.commit.is_empty()
+                {
+                    let _ = writeln!(
+                        out,
+                        "  full report: blastgate check --base {} --head {} --format json",
+                        base.commit, head.commit
+                    );
+                }
             }
         }
     }
