@@ -1,7 +1,8 @@
-//! Renders evaluations for people (text) and programs (JSON). Knows nothing of how anything
-//! was computed; everything it shows is carried by the [`Evaluation`].
+//! Renders evaluations for people (text) and programs (JSON, SARIF). Knows nothing of how
+//! anything was computed; everything it shows is carried by the [`Evaluation`].
 
 mod json;
+mod sarif;
 mod text;
 
 use crate::gate::{Evaluation, PushOutcome};
@@ -15,6 +16,8 @@ pub enum Format {
     Text,
     /// One JSON document (schema in the README).
     Json,
+    /// SARIF 2.1.0, for code-scanning uploads.
+    Sarif,
 }
 
 /// Rendering knobs.
@@ -30,6 +33,7 @@ pub fn check(evaluation: &Evaluation, format: Format, style: Style) -> String {
     match format {
         Format::Text => text::check(evaluation, style),
         Format::Json => json::check(evaluation),
+        Format::Sarif => sarif::check(evaluation),
     }
 }
 
@@ -39,5 +43,6 @@ pub fn push(outcome: &PushOutcome, format: Format, style: Style) -> String {
     match format {
         Format::Text => text::push(outcome, style),
         Format::Json => json::push(outcome),
+        Format::Sarif => sarif::push(outcome),
     }
 }

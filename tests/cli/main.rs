@@ -5,6 +5,7 @@ mod bad_input;
 mod blast;
 mod check;
 mod domain;
+mod formats;
 mod help;
 mod incident;
 mod policy_cli;
