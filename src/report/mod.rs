@@ -1,6 +1,8 @@
-//! Renders evaluations for people (text) and programs (JSON, SARIF). Knows nothing of how
-//! anything was computed; everything it shows is carried by the [`Evaluation`].
+//! Renders evaluations for people (text), programs (JSON, SARIF) and CI logs (GitHub
+//! workflow commands). Knows nothing of how anything was computed; everything it
+//! shows is carried by the [`Evaluation`].
 
+mod github;
 mod json;
 mod sarif;
 mod text;
@@ -18,6 +20,8 @@ pub enum Format {
     Json,
     /// SARIF 2.1.0, for code-scanning uploads.
     Sarif,
+    /// GitHub Actions workflow commands, so findings show on the diff.
+    Github,
 }
 
 /// Rendering knobs.
@@ -34,6 +38,7 @@ pub fn check(evaluation: &Evaluation, format: Format, style: Style) -> String {
         Format::Text => text::check(evaluation, style),
         Format::Json => json::check(evaluation),
         Format::Sarif => sarif::check(evaluation),
+        Format::Github => github::check(evaluation),
     }
 }
 
@@ -44,5 +49,6 @@ pub fn push(outcome: &PushOutcome, format: Format, style: Style) -> String {
         Format::Text => text::push(outcome, style),
         Format::Json => json::push(outcome),
         Format::Sarif => sarif::push(outcome),
+        Format::Github => github::push(outcome),
     }
 }

@@ -1,10 +1,10 @@
-//! The SARIF report: validated against the official 2.1.0 schema
-//! (a copy under `fixtures/`, so the tests run offline), and snapshotted.
+//! The SARIF and GitHub reports: SARIF validated against the official 2.1.0 schema
+//! (a copy under `fixtures/`, so the tests run offline), and snapshots of every format.
 
 use serde_json::Value;
 
 use crate::snapshots::{redact, scenario};
-use crate::support::{Repo, blastgate, run};
+use crate::support::{Repo, blastgate, repo_with_base, run};
 
 const ZERO40: &str = "0000000000000000000000000000000000000000";
 
@@ -135,6 +135,28 @@ fn sarif_report_for_multi_language_change() {
     let result = blastgate(&repo, &["check", "--base", "main", "--format", "sarif"]);
     assert_eq!(result.code, 3, "{}{}", result.stdout, result.stderr);
     insta::assert_snapshot!(redact(&result.stdout));
+}
+
+/// Snapshot of the GitHub workflow commands for the multi-language scenario.
+#[test]
+fn github_report_for_multi_language_change() {
+    let repo = scenario();
+    let result = blastgate(&repo, &["check", "--base", "main", "--format", "github"]);
+    assert_eq!(result.code, 3, "{}{}", result.stdout, result.stderr);
+    insta::assert_snapshot!(redact(&result.stdout));
+}
+
+/// A benign allowed change is a single notice line in the GitHub format, nothing else.
+#[test]
+fn github_report_for_benign_change_is_one_notice() {
+    let repo = repo_with_base();
+    repo.write("docs/guide.md", "# Guide\n\nA typo fixed.\n");
+    repo.commit("Fix a typo");
+    let result = blastgate(&repo, &["check", "--base", "main", "--format", "github"]);
+    assert_eq!(result.code, 0, "{}{}", result.stdout, result.stderr);
+    assert_eq!(result.stdout.lines().count(), 1, "{}", result.stdout);
+    assert!(result.stdout.starts_with("::notice::"), "{}", result.stdout);
+    insta::assert_snapshot!(result.stdout);
 }
 
 /// A pre-push run with `--format sarif` validates too: one run per judged ref.
