@@ -1,9 +1,10 @@
-//! Renders evaluations for people (text), programs (JSON, SARIF) and CI logs (GitHub
-//! workflow commands). Knows nothing of how anything was computed; everything it
+//! Renders evaluations for people (text, Markdown), programs (JSON, SARIF) and CI logs
+//! (GitHub workflow commands). Knows nothing of how anything was computed; everything it
 //! shows is carried by the [`Evaluation`].
 
 mod github;
 mod json;
+mod markdown;
 mod sarif;
 mod text;
 
@@ -20,6 +21,8 @@ pub enum Format {
     Json,
     /// SARIF 2.1.0, for code-scanning uploads.
     Sarif,
+    /// Markdown, for pull-request comments and step summaries.
+    Markdown,
     /// GitHub Actions workflow commands, so findings show on the diff.
     Github,
 }
@@ -38,6 +41,7 @@ pub fn check(evaluation: &Evaluation, format: Format, style: Style) -> String {
         Format::Text => text::check(evaluation, style),
         Format::Json => json::check(evaluation),
         Format::Sarif => sarif::check(evaluation),
+        Format::Markdown => markdown::check(evaluation),
         Format::Github => github::check(evaluation),
     }
 }
@@ -49,6 +53,7 @@ pub fn push(outcome: &PushOutcome, format: Format, style: Style) -> String {
         Format::Text => text::push(outcome, style),
         Format::Json => json::push(outcome),
         Format::Sarif => sarif::push(outcome),
+        Format::Markdown => markdown::push(outcome),
         Format::Github => github::push(outcome),
     }
 }

@@ -1,4 +1,4 @@
-//! The SARIF and GitHub reports: SARIF validated against the official 2.1.0 schema
+//! The SARIF, Markdown and GitHub reports: SARIF validated against the official 2.1.0 schema
 //! (a copy under `fixtures/`, so the tests run offline), and snapshots of every format.
 
 use serde_json::Value;
@@ -142,6 +142,15 @@ fn sarif_report_for_multi_language_change() {
 fn github_report_for_multi_language_change() {
     let repo = scenario();
     let result = blastgate(&repo, &["check", "--base", "main", "--format", "github"]);
+    assert_eq!(result.code, 3, "{}{}", result.stdout, result.stderr);
+    insta::assert_snapshot!(redact(&result.stdout));
+}
+
+/// Snapshot of the Markdown report for the multi-language scenario.
+#[test]
+fn markdown_report_for_multi_language_change() {
+    let repo = scenario();
+    let result = blastgate(&repo, &["check", "--base", "main", "--format", "markdown"]);
     assert_eq!(result.code, 3, "{}{}", result.stdout, result.stderr);
     insta::assert_snapshot!(redact(&result.stdout));
 }
