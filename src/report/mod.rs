@@ -1,7 +1,11 @@
-//! Renders evaluations for people (text) and programs (JSON). Knows nothing of how anything
-//! was computed; everything it shows is carried by the [`Evaluation`].
+//! Renders evaluations for people (text, Markdown), programs (JSON, SARIF) and CI logs
+//! (GitHub workflow commands). Knows nothing of how anything was computed; everything it
+//! shows is carried by the [`Evaluation`].
 
+mod github;
 mod json;
+mod markdown;
+mod sarif;
 mod text;
 
 use crate::gate::{Evaluation, PushOutcome};
@@ -15,6 +19,12 @@ pub enum Format {
     Text,
     /// One JSON document (schema in the README).
     Json,
+    /// SARIF 2.1.0, for code-scanning uploads.
+    Sarif,
+    /// Markdown, for pull-request comments and step summaries.
+    Markdown,
+    /// GitHub Actions workflow commands, so findings show on the diff.
+    Github,
 }
 
 /// Rendering knobs.
@@ -30,6 +40,9 @@ pub fn check(evaluation: &Evaluation, format: Format, style: Style) -> String {
     match format {
         Format::Text => text::check(evaluation, style),
         Format::Json => json::check(evaluation),
+        Format::Sarif => sarif::check(evaluation),
+        Format::Markdown => markdown::check(evaluation),
+        Format::Github => github::check(evaluation),
     }
 }
 
@@ -39,5 +52,8 @@ pub fn push(outcome: &PushOutcome, format: Format, style: Style) -> String {
     match format {
         Format::Text => text::push(outcome, style),
         Format::Json => json::push(outcome),
+        Format::Sarif => sarif::push(outcome),
+        Format::Markdown => markdown::push(outcome),
+        Format::Github => github::push(outcome),
     }
 }

@@ -6,6 +6,7 @@ mod blast;
 mod check;
 mod demo;
 mod domain;
+mod formats;
 mod help;
 mod hook;
 mod incident;

@@ -20,7 +20,7 @@ const INVOICE_GO: &str =
 
 /// An AI-assisted change across Python, TypeScript and Go plus a CI workflow: a removed
 /// function that is still called, a new parameter with callers in a critical tier, a body change.
-fn scenario() -> Repo {
+pub(crate) fn scenario() -> Repo {
     let repo = Repo::new();
     repo.write("src/pricing.py", PRICING_BEFORE)
         .write("src/checkout.py", CHECKOUT_PY)
@@ -43,7 +43,7 @@ fn scenario() -> Repo {
     repo
 }
 
-fn redact(text: &str) -> String {
+pub(crate) fn redact(text: &str) -> String {
     let sha = regex::Regex::new(r"[0-9a-f]{64}").expect("regex");
     let short = regex::Regex::new(r"sha256 [0-9a-f]{16}").expect("regex");
     short

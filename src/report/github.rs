@@ -1,0 +1,135 @@
+//! GitHub Actions workflow commands: each finding becomes an annotation on its file and line,
+//! so it shows inline on the pull request's diff, and a last line states the decision.
+//!
+//! Levels follow [`super::sarif::severity`]: `error` for block-relevant findings, `warning`
+//! for review-relevant ones, `notice` otherwise. An allowed change is only its summary
+//! notice, as the text report gives a benign change one line: annotating every small
+//! point of an allowed change would bury the ones that matter on other pull requests.
+
+use std::fmt::Write as _;
+
+use crate::gate::{Evaluation, PushOutcome, RefOutcome};
+use crate::score::number;
+use crate::vocabulary::Decision;
+
+use super::sarif::{message, reported, severity};
+
+/// The workflow command for a level.
+fn command(decision: Decision) -> &'static str {
+    match decision {
+        Decision::Block => "error",
+        Decision::Review => "warning",
+        Decision::Allow => "notice",
+    }
+}
+
+/// Escapes a command's message, as the Actions runner decodes it.
+fn data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a property value: as [`data`], and also the `:` and `,` that delimit properties.
+fn property(text: &str) -> String {
+    data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+pub(super) fn check(evaluation: &Evaluation) -> String {
+    let mut out = String::new();
+    write_evaluation(&mut out, evaluation, "");
+    out
+}
+
+pub(super) fn push(outcome: &PushOutcome) -> String {
+    let mut out = String::new();
+    for entry in &outcome.refs {
+        match entry {
+            RefOutcome::Nothing { pushed, why } => {
+                let _ = writeln!(
+                    out,
+                    "::notice::{}",
+                    data(&format!(
+                        "blastgate {}: nothing to check: {why}",
+                        pushed.remote_ref
+                    ))
+                );
+            }
+            RefOutcome::Judged { pushed, evaluation } => {
+                write_evaluation(&mut out, evaluation, &format!(" {}", pushed.remote_ref));
+            }
+        }
+    }
+    if outcome.refs.len() > 1 {
+        let decision = outcome.decision();
+        let _ = writeln!(
+            out,
+            "::{}::blastgate push: {} (worst of {} refs)",
+            command(decision),
+            decision.as_str(),
+            outcome.refs.len()
+        );
+    }
+    out
+}
+
+fn write_evaluation(out: &mut String, evaluation: &Evaluation, which: &str) {
+    let verdict = &evaluation.verdict;
+    if verdict.decision != Decision::Allow {
+        for contribution in reported(evaluation) {
+            let level = command(severity(evaluation, contribution));
+            let mut properties = Vec::new();
+            if let Some(file) = &contribution.file {
+                properties.push(format!("file={}", property(file)));
+                if let Some(line) = contribution.line.filter(|line| *line >= 1) {
+                    properties.push(format!("line={line}"));
+                }
+            }
+            properties.push(format!("title={}", property(contribution.signal.id())));
+            let _ = writeln!(
+                out,
+                "::{level} {}::{}",
+                properties.join(","),
+                data(&message(contribution))
+            );
+        }
+    }
+    let mut summary = format!(
+        "blastgate{which}: {} (score {}; {})",
+        verdict.decision.as_str(),
+        number(evaluation.score.total),
+        lines(evaluation)
+    );
+    for reason in &verdict.reasons {
+        let _ = write!(summary, "\n- {reason}");
+    }
+    for step in &verdict.next_steps {
+        let _ = write!(summary, "\n→ {step}");
+    }
+    let _ = writeln!(out, "::{}::{}", command(verdict.decision), data(&summary));
+}
+
+/// "review at 25, block at 400" for the thresholds that applied.
+fn lines(evaluation: &Evaluation) -> String {
+    let thresholds = &evaluation.verdict.thresholds;
+    match thresholds.review {
+        Some(review) => format!(
+            "review at {}, block at {}",
+            number(review),
+            number(thresholds.block)
+        ),
+        None => format!("block at {}", number(thresholds.block)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Messages keep colons and commas; properties escape them, as the runner splits on them.
+    #[test]
+    fn escapes_follow_the_runner() {
+        assert_eq!(data("50%\r\nnext: a,b"), "50%25%0D%0Anext: a,b");
+        assert_eq!(property("a:b,c%"), "a%3Ab%2Cc%25");
+    }
+}
