@@ -18,4 +18,4 @@ pub use push::{
     PushPlan, PushedRef, parse as parse_push, parse_receive, plan as plan_push, plan_receive,
 };
 pub use read::{End, FileOptions, ReadOptions, range, staged, text, worktree};
-pub use repo::{current_branch, merge_base, open, resolve_commit, short};
+pub use repo::{current_branch, merge_base, open, open_as_git, resolve_commit, short};

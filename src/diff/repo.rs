@@ -6,17 +6,24 @@ use git2::{ErrorCode, Oid, Repository};
 
 use super::error::{Error, GitContext};
 
-/// Opens the repository containing `path` (bare or not), ignoring `GIT_DIR`-style variables
-/// only where git itself would honour them: we go through `open_ext` with the environment so
-/// hooks (which run with `GIT_DIR` set) find the right repository.
+/// Opens the repository as git would. libgit2 reads `GIT_DIR` only when given no start path,
+/// so without `-C` (`dir` is `.`) the environment decides (`GIT_DIR`, `GIT_CEILING_DIRECTORIES`,
+/// quarantine object directories during `pre-receive`); with `-C DIR` the search starts at DIR.
+pub fn open_as_git(dir: &Path) -> Result<Repository, git2::Error> {
+    if dir == Path::new(".") {
+        Repository::open_from_env()
+    } else {
+        Repository::open_ext(
+            dir,
+            git2::RepositoryOpenFlags::FROM_ENV,
+            std::iter::empty::<&std::ffi::OsStr>(),
+        )
+    }
+}
+
+/// [`open_as_git`], with "not a repository" as the error users see.
 pub fn open(path: &Path) -> Result<Repository, Error> {
-    Repository::open_ext(
-        path,
-        git2::RepositoryOpenFlags::FROM_ENV,
-        std::iter::empty::<&std::ffi::OsStr>(),
-    )
-    .or_else(|_| Repository::discover(path))
-    .map_err(|_| Error::NotARepository {
+    open_as_git(path).map_err(|_| Error::NotARepository {
         path: path.to_path_buf(),
     })
 }

@@ -13,8 +13,6 @@ mod status;
 
 use std::path::{Path, PathBuf};
 
-use git2::Repository;
-
 pub use install::{Installed, Previous, Removed, install, uninstall};
 pub use status::{State, Status, status};
 
@@ -115,7 +113,7 @@ impl Location {
 /// Resolves the hooks directory of the repository containing `dir`, honouring `GIT_DIR` and
 /// friends (git sets them when it runs hooks and aliases).
 pub fn locate(dir: &Path) -> Result<Location, Error> {
-    let repo = open(dir).map_err(|_| Error::NotARepository {
+    let repo = crate::diff::open_as_git(dir).map_err(|_| Error::NotARepository {
         path: dir.to_path_buf(),
     })?;
     let Some(workdir) = repo.workdir() else {
@@ -141,20 +139,5 @@ pub fn locate(dir: &Path) -> Result<Location, Error> {
             path: repo.path().to_path_buf(),
             source,
         }),
-    }
-}
-
-/// Opens the repository as git would. libgit2 reads `GIT_DIR` only when given no start path,
-/// so without `-C` the environment decides (`GIT_DIR`, `GIT_CEILING_DIRECTORIES`, …); with
-/// `-C DIR` the search starts at DIR.
-fn open(dir: &Path) -> Result<Repository, git2::Error> {
-    if dir == Path::new(".") {
-        Repository::open_from_env()
-    } else {
-        Repository::open_ext(
-            dir,
-            git2::RepositoryOpenFlags::FROM_ENV,
-            std::iter::empty::<&std::ffi::OsStr>(),
-        )
     }
 }
