@@ -15,6 +15,8 @@ mod kubernetes;
 mod migrations;
 mod secrets;
 mod terraform;
+#[cfg(test)]
+mod testing;
 mod tree;
 mod workflows;
 

@@ -3,35 +3,10 @@
 
 use super::*;
 use crate::analyze::Fact;
-use crate::diff::{FileChange, FileStatus, Hunk, Line};
+use crate::analyze::domain::testing::hunk;
+use crate::diff::{FileChange, FileStatus};
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/infra/dockerfile");
-
-/// One hunk over the whole file, diffed line by line (context lines included, as git shows).
-fn hunk(before: &str, after: &str) -> Hunk {
-    let diff = similar::TextDiff::from_lines(before, after);
-    let number = |index: Option<usize>| index.and_then(|i| u32::try_from(i + 1).ok());
-    let lines = diff
-        .iter_all_changes()
-        .map(|change| Line {
-            kind: match change.tag() {
-                similar::ChangeTag::Equal => LineKind::Context,
-                similar::ChangeTag::Insert => LineKind::Added,
-                similar::ChangeTag::Delete => LineKind::Removed,
-            },
-            old_line: number(change.old_index()),
-            new_line: number(change.new_index()),
-            content: change.value().trim_end_matches('\n').to_string(),
-        })
-        .collect();
-    Hunk {
-        old_start: 1,
-        old_lines: u32::try_from(before.lines().count()).unwrap_or(0),
-        new_start: 1,
-        new_lines: u32::try_from(after.lines().count()).unwrap_or(0),
-        lines,
-    }
-}
 
 fn run(case: &str, contents: bool) -> Analysis {
     let read = |side: &str| std::fs::read_to_string(format!("{DIR}/{case}/{side}.dockerfile")).ok();
