@@ -264,3 +264,45 @@ fn hook_change_needs_review_even_from_a_human() {
     assert_eq!(report["provenance"]["ai_assisted"], false);
     assert_eq!(report["rules"][0]["rule"], "hooks-need-review");
 }
+
+/// `-q` prints nothing and keeps the exit code; `-o FILE` writes the report there instead of
+/// standard output; `--color always` colours the text report, machine formats never.
+#[test]
+fn quiet_output_file_and_colour() {
+    let repo = repo_with_base();
+    repo.write("src/feature.py", lines(300, "f"));
+    repo.commit(&format!("Feature\n\n{CLAUDE_TRAILER}\n"));
+    let quiet = blastgate(&repo, &["check", "--base", "main", "-q"]);
+    assert_eq!(quiet.code, 3);
+    assert!(
+        quiet.stdout.is_empty() && quiet.stderr.is_empty(),
+        "{}{}",
+        quiet.stdout,
+        quiet.stderr
+    );
+
+    let out = repo.path.join("../report.json");
+    let out_text = out.to_string_lossy().into_owned();
+    let to_file = blastgate(
+        &repo,
+        &[
+            "check", "--base", "main", "--format", "json", "-o", &out_text,
+        ],
+    );
+    assert_eq!(to_file.code, 3);
+    assert!(to_file.stdout.is_empty(), "{}", to_file.stdout);
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).expect("report written"))
+            .expect("JSON");
+    assert_eq!(written["decision"], "review");
+
+    let coloured = blastgate(&repo, &["check", "--base", "main", "--color", "always"]);
+    assert!(coloured.stdout.contains("\u{1b}["), "{}", coloured.stdout);
+    let json = blastgate(
+        &repo,
+        &[
+            "check", "--base", "main", "--color", "always", "--format", "json",
+        ],
+    );
+    assert!(!json.stdout.contains('\u{1b}'), "{}", json.stdout);
+}
