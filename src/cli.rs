@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory as _, Parser, Subcommand, ValueEnum};
 
 use crate::exit::Exit;
 use crate::gate::{self, Judging, Target};
@@ -42,6 +42,13 @@ enum Command {
     /// Validate, create or describe policy files.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Print a shell completion script (e.g. `blastgate completions bash > /etc/bash_completion.d/blastgate`).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `blastgate man > blastgate.1`.
+    Man,
 }
 
 #[derive(Debug, Args)]
@@ -179,6 +186,20 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::PreReceive(args) => pre_receive(&dir, args),
         Command::Hook(command) => hook_command(&dir, &command),
         Command::Policy(command) => policy_command(&dir, command),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "blastgate", &mut script);
+            write_stdout(&String::from_utf8_lossy(&script))?;
+            Ok(Exit::Allow)
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut page)
+                .context("rendering the manual page")?;
+            write_stdout(&String::from_utf8_lossy(&page))?;
+            Ok(Exit::Allow)
+        }
     }
 }
 
