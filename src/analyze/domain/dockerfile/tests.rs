@@ -2,48 +2,14 @@
 //! without `before` are new files.
 
 use super::*;
-use crate::analyze::Fact;
-use crate::analyze::domain::testing::hunk;
-use crate::diff::{FileChange, FileStatus};
+use crate::analyze::domain::testing::{Fixture, summary};
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/infra/dockerfile");
 
 fn run(case: &str, contents: bool) -> Analysis {
-    let read = |side: &str| std::fs::read_to_string(format!("{DIR}/{case}/{side}.dockerfile")).ok();
-    let after = read("after").expect("every case has an after file");
-    let before = read("before");
-    let path = "deploy/Dockerfile";
-    let status = if before.is_some() {
-        FileStatus::Modified
-    } else {
-        FileStatus::Added
-    };
-    let mut file = FileChange::new(
-        status,
-        before.as_ref().map(|_| path.to_string()),
-        Some(path.to_string()),
-    );
-    file.hunks
-        .push(hunk(before.as_deref().unwrap_or_default(), &after));
-    assert!(Dockerfile.wants(path, after.as_bytes()));
-    Dockerfile.analyze(&Versions {
-        file: &file,
-        old: before.as_deref().map(str::as_bytes).filter(|_| contents),
-        new: Some(after.as_bytes()).filter(|_| contents),
-    })
-}
-
-fn summary(facts: &[Fact]) -> Vec<(Signal, String, u32)> {
-    facts
-        .iter()
-        .map(|f| {
-            (
-                f.signal,
-                f.subject.clone().unwrap_or_default(),
-                f.line.unwrap_or(0),
-            )
-        })
-        .collect()
+    let fixture = Fixture::load(DIR, case, "dockerfile", "deploy/Dockerfile");
+    assert!(Dockerfile.wants(fixture.file.path(), fixture.after.as_bytes()));
+    Dockerfile.analyze(&fixture.versions(contents))
 }
 
 /// (fixture, expected facts, key phrase of the first message).

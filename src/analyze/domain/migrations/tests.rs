@@ -3,8 +3,7 @@
 //! `before`.
 
 use super::*;
-use crate::analyze::Fact;
-use crate::analyze::domain::testing::hunk;
+use crate::analyze::domain::testing::{Fixture, hunk, summary};
 use crate::diff::FileChange;
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/infra/migrations");
@@ -12,45 +11,12 @@ const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/infra/migration
 /// Runs the analyzer on fixture `case` at `path`; with `contents: false` only the hunks exist.
 fn run(case: &str, path: &str, contents: bool) -> Analysis {
     let extension = path.rsplit('.').next().unwrap_or_default();
-    let read =
-        |side: &str| std::fs::read_to_string(format!("{DIR}/{case}/{side}.{extension}")).ok();
-    let after = read("after").expect("every case has an after file");
-    let before = read("before");
-    let status = if before.is_some() {
-        FileStatus::Modified
-    } else {
-        FileStatus::Added
-    };
-    let mut file = FileChange::new(
-        status,
-        before.as_ref().map(|_| path.to_string()),
-        Some(path.to_string()),
-    );
-    file.hunks
-        .push(hunk(before.as_deref().unwrap_or_default(), &after));
-    let versions = Versions {
-        file: &file,
-        old: before.as_deref().map(str::as_bytes).filter(|_| contents),
-        new: Some(after.as_bytes()).filter(|_| contents),
-    };
+    let fixture = Fixture::load(DIR, case, extension, path);
     assert!(
-        Migrations.wants(path, after.as_bytes()),
+        Migrations.wants(path, fixture.after.as_bytes()),
         "{path} is a migration"
     );
-    Migrations.analyze(&versions)
-}
-
-fn summary(facts: &[Fact]) -> Vec<(Signal, String, u32)> {
-    facts
-        .iter()
-        .map(|f| {
-            (
-                f.signal,
-                f.subject.clone().unwrap_or_default(),
-                f.line.unwrap_or(0),
-            )
-        })
-        .collect()
+    Migrations.analyze(&fixture.versions(contents))
 }
 
 use Signal::{
