@@ -16,6 +16,7 @@ mod prune;
 mod raw;
 mod schema;
 mod validate;
+mod waivers;
 mod words;
 mod yaml;
 
@@ -32,6 +33,7 @@ use crate::vocabulary::{Authorship, Decision};
 
 pub use load::{TEMPLATES, builtin, load_file, load_from_tree, parse, template_text};
 pub use schema::schema_json;
+pub use waivers::{Date, FINGERPRINT_PREFIX, Waiver};
 
 /// The policy's file name at the root of the repository.
 pub const FILE_NAME: &str = ".blastgate.yaml";
@@ -115,6 +117,8 @@ pub struct Policy {
     pub limits: Limits,
     /// Additions to the infrastructure analyzers' tables.
     pub infrastructure: Infrastructure,
+    /// Accountable exceptions for single findings, in policy order.
+    pub waivers: Vec<Waiver>,
 }
 
 /// The tier of paths no tier matches: name `default`, multiplier 1.
@@ -209,6 +213,8 @@ pub struct Rule {
     pub authorship: Vec<Authorship>,
     /// Why, in a sentence, for the report.
     pub reason: String,
+    /// A waived finding does not trigger the rule (default: review rules yes, block rules no).
+    pub waivable: bool,
     /// `paths`, compiled.
     globs: GlobSet,
 }

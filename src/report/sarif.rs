@@ -56,11 +56,12 @@ fn rule_decision(evaluation: &Evaluation, contribution: &Contribution) -> Option
         .rules
         .iter()
         .filter(|rule| {
-            rule.matches(
-                contribution.signal,
-                contribution.file.as_deref(),
-                evaluation.provenance.authorship,
-            )
+            !contribution.lifted_from(rule)
+                && rule.matches(
+                    contribution.signal,
+                    contribution.file.as_deref(),
+                    evaluation.provenance.authorship,
+                )
         })
         .map(|rule| rule.decision)
         .max()
