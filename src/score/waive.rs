@@ -67,15 +67,19 @@ pub fn apply(score: &mut Score, change: &ChangeSet, policy: &Policy, today: Date
     }
     let mut outcome = Waivers::default();
     for waiver in &policy.waivers {
+        if waiver.is_expired(today) {
+            let findings = score
+                .contributions
+                .iter()
+                .filter(|c| matches(waiver, c))
+                .count();
+            outcome.expired.push(listed(waiver, findings, 0.0));
+            continue;
+        }
         let matching = score
             .contributions
             .iter_mut()
             .filter(|c| c.waived_by.is_none() && matches(waiver, c));
-        if waiver.is_expired(today) {
-            let findings = matching.count();
-            outcome.expired.push(listed(waiver, findings, 0.0));
-            continue;
-        }
         let mut findings = 0;
         let mut points = 0.0;
         for contribution in matching {
