@@ -5,6 +5,7 @@
 //! out on purpose: an edit elsewhere in the file keeps the waiver, an edit to the line that
 //! fired ends it.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use sha2::{Digest, Sha256};
@@ -15,13 +16,23 @@ use crate::signal::Signal;
 
 use super::Contribution;
 
-/// The fingerprint of `contribution` in `change`, or `None` when it has no file, or neither
+/// The change's files by the path findings name them with, looked up once per finding.
+pub(super) struct Files<'a>(HashMap<&'a str, &'a FileChange>);
+
+impl<'a> Files<'a> {
+    /// Indexes the files of `change`.
+    pub(super) fn of(change: &'a ChangeSet) -> Self {
+        Self(change.files.iter().map(|f| (f.path(), f)).collect())
+    }
+}
+
+/// The fingerprint of `contribution` in the change, or `None` when it has no file, or neither
 /// a line in the diff nor a subject to tie it to (a file-wide finding has no content).
-pub(super) fn of(change: &ChangeSet, contribution: &Contribution) -> Option<String> {
+pub(super) fn of(files: &Files<'_>, contribution: &Contribution) -> Option<String> {
     let file = contribution.file.as_deref()?;
     let line_text = contribution
         .line
-        .and_then(|line| diff_line(change, file, line));
+        .and_then(|line| diff_line(files.0.get(file)?, line));
     let anchor = line_text.or(contribution.subject.as_deref())?;
     Some(fingerprint(contribution.signal, file, anchor.trim()))
 }
@@ -44,10 +55,9 @@ fn fingerprint(signal: Signal, file: &str, anchor: &str) -> String {
         })
 }
 
-/// The text of `line` of `file` in the change's hunks: the new side first (added or context
-/// line), else a removed line on the old side.
-fn diff_line<'a>(change: &'a ChangeSet, file: &str, line: u32) -> Option<&'a str> {
-    let changed = change.files.iter().find(|f| f.path() == file)?;
+/// The text of `line` in the file's hunks: the new side first (added or context line), else a
+/// removed line on the old side.
+fn diff_line(changed: &FileChange, line: u32) -> Option<&str> {
     let lines = || changed_lines(changed);
     lines()
         .find(|l| l.new_line == Some(line))
@@ -63,6 +73,11 @@ fn changed_lines(file: &FileChange) -> impl Iterator<Item = &crate::diff::Line> 
 mod tests {
     use super::*;
     use crate::diff::{FileStatus, Hunk, Line};
+
+    /// The fingerprint of `finding` in `change`.
+    fn print(change: &ChangeSet, finding: &Contribution) -> Option<String> {
+        of(&Files::of(change), finding)
+    }
 
     /// A change to `path` adding `added` at new lines from `start`, after `context` lines.
     fn change(path: &str, start: u32, added: &[&str]) -> ChangeSet {
@@ -109,8 +124,8 @@ mod tests {
     /// The same line moved down the file keeps its fingerprint; indentation does not count.
     #[test]
     fn moving_a_line_keeps_the_fingerprint() {
-        let here = of(&change("Dockerfile", 3, &[CURL]), &finding(Some(3), None)).unwrap();
-        let moved = of(
+        let here = print(&change("Dockerfile", 3, &[CURL]), &finding(Some(3), None)).unwrap();
+        let moved = print(
             &change("Dockerfile", 40, &["# new", &format!("  {CURL}  ")]),
             &finding(Some(41), None),
         )
@@ -125,36 +140,39 @@ mod tests {
     /// Editing the line that fired changes the fingerprint; so do another file or id.
     #[test]
     fn editing_the_line_changes_the_fingerprint() {
-        let before = of(&change("Dockerfile", 3, &[CURL]), &finding(Some(3), None));
-        let edited = of(
+        let before = print(&change("Dockerfile", 3, &[CURL]), &finding(Some(3), None));
+        let edited = print(
             &change("Dockerfile", 3, &[&CURL.replace("i.sh", "j.sh")]),
             &finding(Some(3), None),
         );
         assert_ne!(before, edited);
         let mut other_id = finding(Some(3), None);
         other_id.signal = Signal::SecretAdded;
-        assert_ne!(before, of(&change("Dockerfile", 3, &[CURL]), &other_id));
+        assert_ne!(before, print(&change("Dockerfile", 3, &[CURL]), &other_id));
         let mut other_file = finding(Some(3), None);
         other_file.file = Some("b/Dockerfile".into());
-        assert_ne!(before, of(&change("b/Dockerfile", 3, &[CURL]), &other_file));
+        assert_ne!(
+            before,
+            print(&change("b/Dockerfile", 3, &[CURL]), &other_file)
+        );
     }
 
     /// Without a diff line the subject anchors the fingerprint; with neither there is none.
     #[test]
     fn findings_without_a_line_use_the_subject() {
         let set = change("Dockerfile", 3, &[CURL]);
-        let by_subject = of(&set, &finding(None, Some("build"))).unwrap();
+        let by_subject = print(&set, &finding(None, Some("build"))).unwrap();
         assert_eq!(
             by_subject,
-            of(&set, &finding(Some(99), Some("build"))).unwrap()
+            print(&set, &finding(Some(99), Some("build"))).unwrap()
         );
         assert_ne!(
             by_subject,
-            of(&set, &finding(None, Some("deploy"))).unwrap()
+            print(&set, &finding(None, Some("deploy"))).unwrap()
         );
-        assert_eq!(of(&set, &finding(None, None)), None);
+        assert_eq!(print(&set, &finding(None, None)), None);
         let mut no_file = finding(Some(3), None);
         no_file.file = None;
-        assert_eq!(of(&set, &no_file), None);
+        assert_eq!(print(&set, &no_file), None);
     }
 }

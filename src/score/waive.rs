@@ -62,8 +62,9 @@ impl Waivers {
 /// Fingerprints every finding against the change's lines, then applies the policy's waivers
 /// as of `today`: waived findings score 0, the total and the order are recomputed.
 pub fn apply(score: &mut Score, change: &ChangeSet, policy: &Policy, today: Date) {
+    let files = fingerprint::Files::of(change);
     for contribution in &mut score.contributions {
-        contribution.fingerprint = fingerprint::of(change, contribution);
+        contribution.fingerprint = fingerprint::of(&files, contribution);
     }
     let mut outcome = Waivers::default();
     for waiver in &policy.waivers {
