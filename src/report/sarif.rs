@@ -169,6 +169,10 @@ fn result(evaluation: &Evaluation, contribution: &Contribution) -> Value {
             "decision": evaluation.verdict.decision,
         },
     });
+    // Lets code scanning track a result across runs by content, as waivers do.
+    if let Some(fingerprint) = &contribution.fingerprint {
+        result["partialFingerprints"] = json!({ "blastgateContent/v1": fingerprint });
+    }
     if let Some(suppressions) = suppressions(evaluation, contribution) {
         result["suppressions"] = suppressions;
     }

@@ -291,6 +291,8 @@ fn sarif_suppresses_waived_results() {
         .find(|r| r["ruleId"] == "pipe-to-shell")
         .expect("the waived finding is still reported");
     assert_eq!(waived["suppressions"][0]["kind"], "external");
+    let print = waived["partialFingerprints"]["blastgateContent/v1"].as_str();
+    assert!(print.is_some_and(|p| p.starts_with("sha256:")), "{waived}");
     let justification = waived["suppressions"][0]["justification"].as_str().unwrap();
     assert!(
         justification.contains("waiver #1 by ops@example.com"),
