@@ -10,6 +10,7 @@
 //! The policy that judges a change comes from the base revision ([`load_from_tree`]), never
 //! from the working tree or the change itself.
 
+mod date;
 mod keys;
 mod load;
 mod prune;
@@ -31,9 +32,10 @@ use crate::provenance::marker::{Confidence, Marker};
 use crate::signal::Signal;
 use crate::vocabulary::{Authorship, Decision};
 
+pub use date::Date;
 pub use load::{TEMPLATES, builtin, load_file, load_from_tree, parse, template_text};
 pub use schema::schema_json;
-pub use waivers::{Date, FINGERPRINT_PREFIX, Waiver};
+pub use waivers::{FINGERPRINT_PREFIX, Waiver};
 
 /// The policy's file name at the root of the repository.
 pub const FILE_NAME: &str = ".blastgate.yaml";
