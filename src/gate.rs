@@ -337,7 +337,8 @@ pub fn evaluate(
         cache: &cache,
     };
     let facts = analyze::analyze(&change, &context, &options);
-    let score = score::score(&facts, &policy);
+    let mut score = score::score(&facts, &policy);
+    score::apply_waivers(&mut score, &change, &policy, policy::Date::today());
     let verdict = decide::decide(&score, &provenance, &policy);
     Evaluation {
         change,

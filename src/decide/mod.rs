@@ -22,6 +22,21 @@ pub struct RuleHit {
     pub signal: crate::signal::Signal,
     /// The file of the matching finding.
     pub file: Option<String>,
+    /// A waiver matched the finding but cannot lift this rule (it is not `waivable`).
+    pub unlifted_waiver: Option<usize>,
+}
+
+impl RuleHit {
+    /// The rule's reason, and why a waiver did not lift it when one tried.
+    fn explained(&self) -> String {
+        match self.unlifted_waiver {
+            Some(number) => format!(
+                "{} (waiver #{number} cannot lift it: the rule is not `waivable`)",
+                self.reason
+            ),
+            None => self.reason.clone(),
+        }
+    }
 }
 
 /// The thresholds that applied, and for which class of change.
@@ -89,7 +104,7 @@ pub fn decide(score: &Score, provenance: &Provenance, policy: &Policy) -> Verdic
         .filter(|hit| hit.decision == Decision::Block)
     {
         decision = Decision::Block;
-        reasons.push(format!("rule `{}` blocks: {}", hit.rule, hit.reason));
+        reasons.push(format!("rule `{}` blocks: {}", hit.rule, hit.explained()));
     }
     if decision != Decision::Block {
         if let Some(review) = threshold.review
@@ -107,7 +122,11 @@ pub fn decide(score: &Score, provenance: &Provenance, policy: &Policy) -> Verdic
             .filter(|hit| hit.decision == Decision::Review)
         {
             decision = Decision::Review;
-            reasons.push(format!("rule `{}` needs review: {}", hit.rule, hit.reason));
+            reasons.push(format!(
+                "rule `{}` needs review: {}",
+                hit.rule,
+                hit.explained()
+            ));
         }
     }
     if decision == Decision::Allow {
@@ -154,17 +173,19 @@ fn allow_reason(total: f64, threshold: &Threshold, who: &str) -> String {
 }
 
 /// Each rule is reported once, on its first matching finding (contributions are largest first).
+/// A waived finding does not trigger a `waivable` rule.
 fn rule_hits(score: &Score, authorship: Authorship, policy: &Policy) -> Vec<RuleHit> {
     policy
         .rules
         .iter()
         .filter_map(|rule| {
             let hit = score.contributions.iter().find(|contribution| {
-                rule.matches(
-                    contribution.signal,
-                    contribution.file.as_deref(),
-                    authorship,
-                )
+                !contribution.lifted_from(rule)
+                    && rule.matches(
+                        contribution.signal,
+                        contribution.file.as_deref(),
+                        authorship,
+                    )
             })?;
             Some(RuleHit {
                 rule: rule.id.clone(),
@@ -172,6 +193,7 @@ fn rule_hits(score: &Score, authorship: Authorship, policy: &Policy) -> Vec<Rule
                 reason: rule.reason.clone(),
                 signal: hit.signal,
                 file: hit.file.clone(),
+                unlifted_waiver: hit.waived_by.as_ref().map(|waived| waived.waiver),
             })
         })
         .collect()

@@ -10,12 +10,14 @@
 //! The policy that judges a change comes from the base revision ([`load_from_tree`]), never
 //! from the working tree or the change itself.
 
+mod date;
 mod keys;
 mod load;
 mod prune;
 mod raw;
 mod schema;
 mod validate;
+mod waivers;
 mod words;
 mod yaml;
 
@@ -30,8 +32,10 @@ use crate::provenance::marker::{Confidence, Marker};
 use crate::signal::Signal;
 use crate::vocabulary::{Authorship, Decision};
 
+pub use date::Date;
 pub use load::{TEMPLATES, builtin, load_file, load_from_tree, parse, template_text};
 pub use schema::schema_json;
+pub use waivers::{FINGERPRINT_PREFIX, Waiver};
 
 /// The policy's file name at the root of the repository.
 pub const FILE_NAME: &str = ".blastgate.yaml";
@@ -115,6 +119,8 @@ pub struct Policy {
     pub limits: Limits,
     /// Additions to the infrastructure analyzers' tables.
     pub infrastructure: Infrastructure,
+    /// Accountable exceptions for single findings, in policy order.
+    pub waivers: Vec<Waiver>,
 }
 
 /// The tier of paths no tier matches: name `default`, multiplier 1.
@@ -209,6 +215,8 @@ pub struct Rule {
     pub authorship: Vec<Authorship>,
     /// Why, in a sentence, for the report.
     pub reason: String,
+    /// A waived finding does not trigger the rule (default: review rules yes, block rules no).
+    pub waivable: bool,
     /// `paths`, compiled.
     globs: GlobSet,
 }

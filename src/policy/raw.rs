@@ -61,6 +61,10 @@ pub(crate) struct RawPolicy {
     /// Additions to the infrastructure analyzers' built-in tables.
     #[serde(default)]
     pub infrastructure: RawInfrastructure,
+    /// Accountable exceptions: each silences one finding on one piece of content until it
+    /// expires. A waived finding scores 0 and no longer triggers `waivable` rules.
+    #[serde(default)]
+    pub waivers: Vec<RawWaiver>,
 }
 
 /// Rows added to the Terraform analyzer's built-in tables (they add, never remove).
@@ -260,6 +264,9 @@ pub(crate) struct RawRule {
     /// Why, in a sentence; shown in the report when the rule fires.
     #[schemars(with = "String")]
     pub reason: Spanned<String>,
+    /// Whether a waiver can lift this rule for the finding it waives. Default: `true` for
+    /// `review` rules, `false` for `block` rules (a waived finding still blocks).
+    pub waivable: Option<bool>,
 }
 
 /// The schema of a rule's decision: `allow` would make a rule that does nothing.
@@ -293,4 +300,35 @@ pub(crate) struct RawLimits {
     /// instead. Default 1048576 (1 MiB); must be above 0.
     #[schemars(with = "Option<u64>")]
     pub max_file_bytes: Option<Spanned<u64>>,
+}
+
+/// An accountable exception for one finding. It applies only while the content it is tied
+/// to is unchanged, and only until it expires.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Waiver")]
+pub(crate) struct RawWaiver {
+    /// The finding id it silences, e.g. `public-ingress`.
+    #[schemars(with = "String")]
+    pub finding: Spanned<String>,
+    /// Repository-relative path of the finding, e.g. `infra/lb.tf`.
+    #[schemars(with = "String")]
+    pub file: Spanned<String>,
+    /// The finding's subject to tie the waiver to (symbol, resource address, job, …).
+    /// At least one of `symbol` and `fingerprint` is required.
+    #[schemars(with = "Option<String>")]
+    pub symbol: Option<Spanned<String>>,
+    /// The finding's `fingerprint` from `--format json` (`sha256:…`): a hash of the lines
+    /// that fired, so any edit to them ends the waiver.
+    #[schemars(with = "Option<String>")]
+    pub fingerprint: Option<Spanned<String>>,
+    /// Who answers for the waiver (name or email).
+    #[schemars(with = "String")]
+    pub owner: Spanned<String>,
+    /// Why the finding is a false alarm.
+    #[schemars(with = "String")]
+    pub reason: Spanned<String>,
+    /// Last day the waiver applies, `YYYY-MM-DD` (UTC); reports list it once expired.
+    #[schemars(with = "String")]
+    pub expires: Spanned<String>,
 }

@@ -64,6 +64,7 @@ pub(crate) fn validate(raw: RawPolicy, origin: Origin<'_>) -> Result<Policy, Vec
     };
 
     let infrastructure = checker.infrastructure(raw.infrastructure);
+    let waivers = checker.waivers(raw.waivers);
 
     let mut diagnostics = checker.diagnostics;
     if !diagnostics.is_empty() {
@@ -87,11 +88,12 @@ pub(crate) fn validate(raw: RawPolicy, origin: Origin<'_>) -> Result<Policy, Vec
         seniors,
         limits: Limits { max_file_bytes },
         infrastructure,
+        waivers,
     })
 }
 
 /// Collects diagnostics for one file.
-struct Checker<'a> {
+pub(super) struct Checker<'a> {
     /// File name for diagnostics.
     file: &'a str,
     /// Found so far.
@@ -146,7 +148,7 @@ impl Checker<'_> {
     }
 
     /// Records a problem with the value `spanned`.
-    fn at<T>(&mut self, spanned: &Spanned<T>, message: impl Into<String>) {
+    pub(super) fn at<T>(&mut self, spanned: &Spanned<T>, message: impl Into<String>) {
         let (line, column) = (spanned.referenced.line(), spanned.referenced.column());
         self.diagnostics
             .push(Diagnostic::new(self.file, line, column, message));
@@ -282,7 +284,7 @@ impl Checker<'_> {
     }
 
     /// Looks a signal id up, recording an "unknown signal" diagnostic if it is not one.
-    fn signal(&mut self, id: &Spanned<String>) -> Option<Signal> {
+    pub(super) fn signal(&mut self, id: &Spanned<String>) -> Option<Signal> {
         let signal = Signal::from_id(&id.value);
         if signal.is_none() {
             let hint = did_you_mean(&id.value, Signal::ALL.iter().map(|s| s.id()))
@@ -441,6 +443,9 @@ impl Checker<'_> {
                 paths: rule.paths.into_iter().map(|p| p.value).collect(),
                 authorship: rule.authorship,
                 reason: rule.reason.value,
+                waivable: rule
+                    .waivable
+                    .unwrap_or(rule.decision.value != Decision::Block),
                 globs,
             });
         }

@@ -13,6 +13,7 @@ use crate::exit::Exit;
 use crate::gate::{Evaluation, PushOutcome, RefOutcome};
 use crate::policy::Threshold;
 use crate::provenance::Evidence;
+use crate::score::{WaivedBy, Waivers};
 use crate::vocabulary::{Authorship, Decision};
 
 /// Version of the JSON report's shape.
@@ -42,6 +43,7 @@ struct Body<'a> {
     findings: Vec<Finding<'a>>,
     blast_radius: BlastJson<'a>,
     rules: &'a [RuleHit],
+    waivers: &'a Waivers,
     reasons: &'a [String],
     next_steps: &'a [String],
     notes: &'a [String],
@@ -146,6 +148,8 @@ struct Finding<'a> {
     points: f64,
     message: &'a str,
     arithmetic: &'a str,
+    fingerprint: Option<&'a str>,
+    waived_by: Option<&'a WaivedBy>,
 }
 
 fn body(evaluation: &Evaluation) -> Body<'_> {
@@ -204,10 +208,13 @@ fn body(evaluation: &Evaluation) -> Body<'_> {
                 points: c.points,
                 message: &c.message,
                 arithmetic: &c.arithmetic,
+                fingerprint: c.fingerprint.as_deref(),
+                waived_by: c.waived_by.as_ref(),
             })
             .collect(),
         blast_radius: blast(evaluation),
         rules: &verdict.rule_hits,
+        waivers: &score.waivers,
         reasons: &verdict.reasons,
         next_steps: &verdict.next_steps,
         notes: &change.notes,

@@ -103,6 +103,7 @@ fn write_evaluation(out: &mut String, evaluation: &Evaluation, which: &str) {
     out.push('\n');
     write_blast(out, evaluation);
     write_findings(out, evaluation);
+    write_waivers(out, evaluation);
     write_evidence(out, evaluation);
     write_next(out, evaluation);
     for note in &evaluation.change.notes {
@@ -217,15 +218,33 @@ fn write_findings(out: &mut String, evaluation: &Evaluation) {
             (Some(file), None) => cell(file),
             (None, _) => "–".to_string(),
         };
+        let waived = finding
+            .waived_by
+            .as_ref()
+            .map(|by| format!(" (waived by waiver #{})", by.waiver))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "| {} | {} | {location} | {} |",
+            "| {} | {} | {location} | {}{waived} |",
             number(finding.points),
             finding.signal.id(),
             cell(&finding.message)
         );
     }
     close_table(out, findings.len());
+}
+
+/// Only when a waiver applied, expired or went stale.
+fn write_waivers(out: &mut String, evaluation: &Evaluation) {
+    let sentences = super::waivers::sentences(&evaluation.score.waivers);
+    if sentences.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "#### Waivers\n");
+    for sentence in sentences {
+        let _ = writeln!(out, "- {}", sentence.replace('\n', " "));
+    }
+    out.push('\n');
 }
 
 fn write_evidence(out: &mut String, evaluation: &Evaluation) {

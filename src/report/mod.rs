@@ -7,6 +7,7 @@ mod json;
 mod markdown;
 mod sarif;
 mod text;
+mod waivers;
 
 use crate::gate::{Evaluation, PushOutcome};
 

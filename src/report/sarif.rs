@@ -56,24 +56,41 @@ fn rule_decision(evaluation: &Evaluation, contribution: &Contribution) -> Option
         .rules
         .iter()
         .filter(|rule| {
-            rule.matches(
-                contribution.signal,
-                contribution.file.as_deref(),
-                evaluation.provenance.authorship,
-            )
+            !contribution.lifted_from(rule)
+                && rule.matches(
+                    contribution.signal,
+                    contribution.file.as_deref(),
+                    evaluation.provenance.authorship,
+                )
         })
         .map(|rule| rule.decision)
         .max()
 }
 
 /// The findings every machine format reports: points, or a matched rule (a zero-weight
-/// finding can still block through a rule, and then it must show).
+/// finding can still block through a rule, and then it must show), or a waiver (so the
+/// waiver stays visible where the finding would have been).
 pub(super) fn reported(evaluation: &Evaluation) -> impl Iterator<Item = &Contribution> {
-    evaluation
-        .score
-        .contributions
-        .iter()
-        .filter(|c| c.points > 0.0 || rule_decision(evaluation, c).is_some())
+    evaluation.score.contributions.iter().filter(|c| {
+        c.points > 0.0 || c.waived_by.is_some() || rule_decision(evaluation, c).is_some()
+    })
+}
+
+/// A waived finding is an externally suppressed result, unless a rule the waiver cannot
+/// lift still fires on it: then it still counts and is not hidden.
+fn suppressions(evaluation: &Evaluation, contribution: &Contribution) -> Option<Value> {
+    let waived = contribution.waived_by.as_ref()?;
+    if rule_decision(evaluation, contribution).is_some() {
+        return None;
+    }
+    Some(json!([{
+        "kind": "external",
+        "status": "accepted",
+        "justification": format!(
+            "waiver #{} by {} until {}: {}",
+            waived.waiver, waived.owner, waived.expires, waived.reason
+        ),
+    }]))
 }
 
 /// The one-line message of a finding: what was seen, its points and how they were computed.
@@ -147,10 +164,18 @@ fn result(evaluation: &Evaluation, contribution: &Contribution) -> Value {
             "points": contribution.points,
             "arithmetic": contribution.arithmetic,
             "subject": contribution.subject,
+            "fingerprint": contribution.fingerprint,
             "severity": severity,
             "decision": evaluation.verdict.decision,
         },
     });
+    // Lets code scanning track a result across runs by content, as waivers do.
+    if let Some(fingerprint) = &contribution.fingerprint {
+        result["partialFingerprints"] = json!({ "blastgateContent/v1": fingerprint });
+    }
+    if let Some(suppressions) = suppressions(evaluation, contribution) {
+        result["suppressions"] = suppressions;
+    }
     if let Some(file) = &contribution.file {
         let mut physical = json!({
             "artifactLocation": { "uri": file, "uriBaseId": "%SRCROOT%" },

@@ -120,6 +120,7 @@ fn write_evaluation(out: &mut String, evaluation: &Evaluation, style: Style, pre
             "{prefix}{} · {summary} · {limit}",
             paint(decision, style)
         );
+        write_waivers(out, evaluation, style);
         return;
     }
     let _ = writeln!(out, "{prefix}{} · {summary}", paint(decision, style));
@@ -131,6 +132,7 @@ fn write_evaluation(out: &mut String, evaluation: &Evaluation, style: Style, pre
     write_evidence(out, evaluation, style);
     write_blast(out, evaluation, style);
     write_points(out, evaluation, style);
+    write_waivers(out, evaluation, style);
     if !verdict.next_steps.is_empty() {
         section(out, "next", style);
         for step in &verdict.next_steps {
@@ -139,6 +141,17 @@ fn write_evaluation(out: &mut String, evaluation: &Evaluation, style: Style, pre
     }
     for note in &change.notes {
         let _ = writeln!(out, "  note: {note}");
+    }
+}
+
+/// Only when a waiver applied, expired or went stale: a benign change stays one line.
+fn write_waivers(out: &mut String, evaluation: &Evaluation, style: Style) {
+    let sentences = super::waivers::sentences(&evaluation.score.waivers);
+    if !sentences.is_empty() {
+        section(out, "waivers", style);
+        for sentence in sentences {
+            let _ = writeln!(out, "  • {sentence}");
+        }
     }
 }
 

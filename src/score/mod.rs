@@ -1,5 +1,9 @@
 //! Turns facts into points: `quantity × weight × tier multiplier`, one contribution per fact,
-//! each carrying its arithmetic so every point of the total can be explained.
+//! each carrying its arithmetic so every point of the total can be explained. Then
+//! [`apply_waivers`] fingerprints each finding and lifts the ones the policy waives.
+
+mod fingerprint;
+mod waive;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -7,7 +11,10 @@ use serde::Serialize;
 
 use crate::analyze::Facts;
 use crate::policy::Policy;
+use crate::policy::Rule;
 use crate::signal::Signal;
+
+pub use waive::{WaivedBy, WaiverUse, Waivers, apply as apply_waivers};
 
 /// Points from one fact.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -26,6 +33,18 @@ pub struct Contribution {
     pub message: String,
     /// How the points were computed, e.g. `40 line × 0.1 × critical ×3`.
     pub arithmetic: String,
+    /// Content fingerprint a waiver can be tied to (`sha256:…`); see [`apply_waivers`].
+    pub fingerprint: Option<String>,
+    /// The waiver that lifted this finding; its points are then 0.
+    pub waived_by: Option<WaivedBy>,
+}
+
+impl Contribution {
+    /// Whether `rule` lets this finding go: it is waived and the rule is `waivable`.
+    #[must_use]
+    pub fn lifted_from(&self, rule: &Rule) -> bool {
+        rule.waivable && self.waived_by.is_some()
+    }
 }
 
 /// The total and its parts.
@@ -39,6 +58,8 @@ pub struct Score {
     pub tiers: BTreeMap<String, String>,
     /// Dependent files that sit in tiers weighted above ×1.
     pub critical_dependents: BTreeSet<String>,
+    /// What the policy's waivers did (filled by [`apply_waivers`]).
+    pub waivers: Waivers,
 }
 
 /// Weighs every fact with the policy.
@@ -79,6 +100,8 @@ pub fn score(facts: &Facts, policy: &Policy) -> Score {
                 points,
                 message: fact.message.clone(),
                 arithmetic: format!("{units} × {}{tier_text}", number(weight)),
+                fingerprint: None,
+                waived_by: None,
             }
         })
         .collect();
@@ -89,6 +112,7 @@ pub fn score(facts: &Facts, policy: &Policy) -> Score {
         contributions,
         tiers,
         critical_dependents,
+        waivers: Waivers::default(),
     }
 }
 

@@ -21,7 +21,7 @@ fn sarif_validator() -> jsonschema::Validator {
 }
 
 /// Validates a SARIF log against the schema copy and returns it parsed.
-fn valid_sarif(stdout: &str) -> Value {
+pub(crate) fn valid_sarif(stdout: &str) -> Value {
     let validator = sarif_validator();
     let log: Value = serde_json::from_str(stdout)
         .unwrap_or_else(|e| panic!("SARIF is not JSON ({e}):\n{stdout}"));

@@ -17,3 +17,4 @@ mod snapshots;
 mod sources;
 mod structure;
 mod support;
+mod waivers;

@@ -1,0 +1,157 @@
+//! Calendar dates for waiver expiry, without a date-time dependency: `YYYY-MM-DD` parsing
+//! and the UTC date of a day count since the Unix epoch.
+
+use std::fmt;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::{Serialize, Serializer};
+
+/// A calendar date (proleptic Gregorian), ordered chronologically.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    /// Year, e.g. 2026.
+    pub year: i32,
+    /// Month, 1–12.
+    pub month: u8,
+    /// Day of the month, 1–31.
+    pub day: u8,
+}
+
+impl Date {
+    /// Parses `YYYY-MM-DD` exactly (four-digit year, real day of that month).
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Self> {
+        let bytes = text.as_bytes();
+        let shape_ok = bytes.len() == 10
+            && bytes[4] == b'-'
+            && bytes[7] == b'-'
+            && [0, 1, 2, 3, 5, 6, 8, 9]
+                .iter()
+                .all(|&i| bytes[i].is_ascii_digit());
+        if !shape_ok {
+            return None;
+        }
+        let year: i32 = text[..4].parse().ok()?;
+        let month: u8 = text[5..7].parse().ok()?;
+        let day: u8 = text[8..].parse().ok()?;
+        let valid = (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month);
+        valid.then_some(Self { year, month, day })
+    }
+
+    /// The date `days` days after 1970-01-01 (negative: before), after Howard Hinnant's
+    /// `civil_from_days`: count in 400-year eras starting on 1 March, so leap days fall last.
+    #[must_use]
+    pub fn from_unix_days(days: i64) -> Self {
+        let shifted = days + 719_468; // days from 0000-03-01 to 1970-01-01
+        let era = shifted.div_euclid(146_097);
+        let day_of_era = shifted.rem_euclid(146_097);
+        let year_of_era =
+            (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+        let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+        let month_from_march = (5 * day_of_year + 2) / 153;
+        let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
+        let month = if month_from_march < 10 {
+            month_from_march + 3
+        } else {
+            month_from_march - 9
+        };
+        let year = year_of_era + era * 400 + i64::from(month <= 2);
+        Self {
+            year: i32::try_from(year).unwrap_or(i32::MAX),
+            month: u8::try_from(month).unwrap_or(1),
+            day: u8::try_from(day).unwrap_or(1),
+        }
+    }
+
+    /// Today in UTC, from the system clock (a clock before 1970 reads as 1970-01-01).
+    #[must_use]
+    pub fn today() -> Self {
+        let seconds = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |elapsed| elapsed.as_secs());
+        Self::from_unix_days(i64::try_from(seconds / 86_400).unwrap_or(i64::MAX))
+    }
+}
+
+/// Days in `month` of `year`, leap years included.
+fn days_in_month(year: i32, month: u8) -> u8 {
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Only real `YYYY-MM-DD` dates parse; leap days follow the Gregorian rules.
+    #[test]
+    fn dates_parse_strictly() {
+        assert_eq!(
+            Date::parse("2026-02-28"),
+            Some(Date {
+                year: 2026,
+                month: 2,
+                day: 28
+            })
+        );
+        for bad in [
+            "2026-02-29",
+            "1900-02-29",
+            "2026-13-01",
+            "2026-04-31",
+            "2026-1-01",
+            "26-01-01",
+            "2026/01/01",
+            "2026-01-00",
+            "",
+        ] {
+            assert_eq!(Date::parse(bad), None, "{bad}");
+        }
+        assert!(Date::parse("2000-02-29").is_some());
+        assert!(Date::parse("2024-02-29").is_some());
+        assert_eq!(Date::parse("2999-12-31").unwrap().to_string(), "2999-12-31");
+    }
+
+    /// Day counts map to the calendar across epochs, leap days and centuries.
+    #[test]
+    fn days_since_epoch_become_dates() {
+        let cases = [
+            (0, "1970-01-01"),
+            (-1, "1969-12-31"),
+            (59, "1970-03-01"),
+            (10_957, "2000-01-01"),
+            (11_016, "2000-02-29"),
+            (19_782, "2024-02-29"),
+            (20_454, "2026-01-01"),
+            (-719_468, "0000-03-01"),
+        ];
+        for (days, expected) in cases {
+            assert_eq!(Date::from_unix_days(days).to_string(), expected, "{days}");
+        }
+        // Consecutive days never repeat or go backwards over four centuries.
+        let mut previous = Date::from_unix_days(-1);
+        for days in 0..146_097 {
+            let next = Date::from_unix_days(days);
+            assert!(next > previous, "{previous} then {next}");
+            assert_eq!(Date::parse(&next.to_string()), Some(next));
+            previous = next;
+        }
+    }
+}
