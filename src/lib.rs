@@ -17,4 +17,5 @@ pub mod provenance;
 pub mod report;
 pub mod score;
 pub mod signal;
+pub mod signoff;
 pub mod vocabulary;

@@ -64,6 +64,7 @@ pub(crate) fn validate(raw: RawPolicy, origin: Origin<'_>) -> Result<Policy, Vec
     };
 
     let infrastructure = checker.infrastructure(raw.infrastructure);
+    let signoff = checker.signoff(raw.signoff, &tiers);
 
     let mut diagnostics = checker.diagnostics;
     if !diagnostics.is_empty() {
@@ -87,11 +88,12 @@ pub(crate) fn validate(raw: RawPolicy, origin: Origin<'_>) -> Result<Policy, Vec
         seniors,
         limits: Limits { max_file_bytes },
         infrastructure,
+        signoff,
     })
 }
 
 /// Collects diagnostics for one file.
-struct Checker<'a> {
+pub(super) struct Checker<'a> {
     /// File name for diagnostics.
     file: &'a str,
     /// Found so far.
@@ -146,7 +148,7 @@ impl Checker<'_> {
     }
 
     /// Records a problem with the value `spanned`.
-    fn at<T>(&mut self, spanned: &Spanned<T>, message: impl Into<String>) {
+    pub(super) fn at<T>(&mut self, spanned: &Spanned<T>, message: impl Into<String>) {
         let (line, column) = (spanned.referenced.line(), spanned.referenced.column());
         self.diagnostics
             .push(Diagnostic::new(self.file, line, column, message));
@@ -467,6 +469,14 @@ impl Checker<'_> {
                 );
             } else {
                 seen.insert(email, senior.email.referenced.line());
+            }
+            if let Some(key) = &senior.signing_key
+                && super::KeyKind::of(key).is_none()
+            {
+                self.at(
+                    &senior.email,
+                    format!("senior `{}`: `signing_key` is neither an SSH public key (`ssh-ed25519 AAAA…`) nor a GPG fingerprint (40 hex digits)", senior.email.value),
+                );
             }
             seniors.push(Senior {
                 name: senior.name.value,

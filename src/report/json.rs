@@ -9,7 +9,6 @@ use crate::analyze::structure::{Coverage, SymbolImpact};
 use crate::analyze::symbols::ChangeKind;
 use crate::decide::{AppliedThresholds, RuleHit};
 use crate::diff::{FileStatus, Origin, Revision};
-use crate::exit::Exit;
 use crate::gate::{Evaluation, PushOutcome, RefOutcome};
 use crate::policy::Threshold;
 use crate::provenance::Evidence;
@@ -271,7 +270,7 @@ pub(super) fn push(outcome: &PushOutcome) -> String {
         schema_version: SCHEMA_VERSION,
         kind: "push",
         decision,
-        exit_code: Exit::for_decision(decision).code(),
+        exit_code: outcome.exit().code(),
         refs,
     })
 }
