@@ -103,6 +103,16 @@ fn write_evaluation(out: &mut String, evaluation: &Evaluation, which: &str) {
     for reason in &verdict.reasons {
         let _ = write!(summary, "\n- {reason}");
     }
+    if let Some(approvals) = &evaluation.approvals {
+        let _ = write!(
+            summary,
+            "\nsign-off: {}",
+            super::approval::headline(approvals)
+        );
+        for (mark, line) in super::approval::lines(approvals) {
+            let _ = write!(summary, "\n{} {line}", mark.symbol());
+        }
+    }
     for step in &verdict.next_steps {
         let _ = write!(summary, "\n→ {step}");
     }

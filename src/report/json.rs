@@ -44,6 +44,8 @@ struct Body<'a> {
     reasons: &'a [String],
     next_steps: &'a [String],
     notes: &'a [String],
+    /// Senior sign-off, when the decision needed it (`null` otherwise).
+    approval: Option<&'a crate::signoff::Approvals>,
 }
 
 /// What structural analysis found. Counts are over all symbols; `symbols` has the detail.
@@ -210,6 +212,7 @@ fn body(evaluation: &Evaluation) -> Body<'_> {
         reasons: &verdict.reasons,
         next_steps: &verdict.next_steps,
         notes: &change.notes,
+        approval: evaluation.approvals.as_ref(),
     }
 }
 

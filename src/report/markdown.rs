@@ -101,6 +101,14 @@ fn write_evaluation(out: &mut String, evaluation: &Evaluation, which: &str) {
         let _ = writeln!(out, "- {reason}");
     }
     out.push('\n');
+    if let Some(approvals) = &evaluation.approvals {
+        let _ = writeln!(out, "#### Sign-off\n");
+        let _ = writeln!(out, "**{}**\n", cell(&super::approval::headline(approvals)));
+        for (mark, line) in super::approval::lines(approvals) {
+            let _ = writeln!(out, "- {} {}", mark.symbol(), cell(&line));
+        }
+        out.push('\n');
+    }
     write_blast(out, evaluation);
     write_findings(out, evaluation);
     write_evidence(out, evaluation);

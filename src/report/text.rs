@@ -128,6 +128,7 @@ fn write_evaluation(out: &mut String, evaluation: &Evaluation, style: Style, pre
     for reason in &verdict.reasons {
         let _ = writeln!(out, "  • {reason}");
     }
+    write_approvals(out, evaluation, style);
     write_evidence(out, evaluation, style);
     write_blast(out, evaluation, style);
     write_points(out, evaluation, style);
@@ -139,6 +140,23 @@ fn write_evaluation(out: &mut String, evaluation: &Evaluation, style: Style, pre
     }
     for note in &change.notes {
         let _ = writeln!(out, "  note: {note}");
+    }
+}
+
+fn write_approvals(out: &mut String, evaluation: &Evaluation, style: Style) {
+    let Some(approvals) = &evaluation.approvals else {
+        return;
+    };
+    section(out, "sign-off", style);
+    let headline = super::approval::headline(approvals);
+    let headline = match (style.color, approvals.approved) {
+        (true, true) => headline.green().bold().to_string(),
+        (true, false) => headline.yellow().bold().to_string(),
+        (false, _) => headline,
+    };
+    let _ = writeln!(out, "  {headline}");
+    for (mark, line) in super::approval::lines(approvals) {
+        let _ = writeln!(out, "  {} {line}", mark.symbol());
     }
 }
 
