@@ -56,24 +56,8 @@ pub(super) fn approve(dir: &Path, args: ApproveArgs) -> anyhow::Result<Exit> {
         head: args.head,
     };
     let evaluation = gate::check(dir, &target, &Judging::default(), &env)?;
+    refuse_unapprovable(&evaluation, args.break_glass)?;
     let decision = evaluation.verdict.decision;
-    match (decision, args.break_glass) {
-        (Decision::Allow, _) => bail!(
-            "nothing to approve: the change is `allow` (score {}); approvals are for `review` (or break-glass for `block`)",
-            crate::score::number(evaluation.score.total)
-        ),
-        (Decision::Block, false) => bail!(
-            "the change is `block`; an approval cannot override a block. If the policy sets `signoff.break_glass`, seniors may approve with --break-glass"
-        ),
-        (Decision::Block, true) if evaluation.policy.signoff.break_glass.is_none() => bail!(
-            "the change is `block` and the policy ({}) sets no `signoff.break_glass`: it cannot be overridden",
-            evaluation.policy.source
-        ),
-        (Decision::Review, true) => {
-            bail!("--break-glass is for blocked changes; this one is `review`: approve without it")
-        }
-        _ => {}
-    }
     let (Some(base), Some(head)) = (&evaluation.change.base, &evaluation.change.head) else {
         bail!("approvals are for commit ranges; this change has no base or head commit");
     };
@@ -120,7 +104,33 @@ pub(super) fn approve(dir: &Path, args: ApproveArgs) -> anyhow::Result<Exit> {
         .context("making the notes commit's signature")?;
     store::append(&repo, head_oid, &block(&payload, &signature), &who)
         .with_context(|| format!("writing the approval note to {}", store::NOTES_REF))?;
+    super::write_stdout(&summary(&record))?;
+    Ok(Exit::Allow)
+}
 
+/// Only a `review`, or a `block` with `--break-glass` under a policy that allows it.
+fn refuse_unapprovable(evaluation: &gate::Evaluation, break_glass: bool) -> anyhow::Result<()> {
+    match (evaluation.verdict.decision, break_glass) {
+        (Decision::Allow, _) => bail!(
+            "nothing to approve: the change is `allow` (score {}); approvals are for `review` (or break-glass for `block`)",
+            crate::score::number(evaluation.score.total)
+        ),
+        (Decision::Block, false) => bail!(
+            "the change is `block`; an approval cannot override a block. If the policy sets `signoff.break_glass`, seniors may approve with --break-glass"
+        ),
+        (Decision::Block, true) if evaluation.policy.signoff.break_glass.is_none() => bail!(
+            "the change is `block` and the policy ({}) sets no `signoff.break_glass`: it cannot be overridden",
+            evaluation.policy.source
+        ),
+        (Decision::Review, true) => {
+            bail!("--break-glass is for blocked changes; this one is `review`: approve without it")
+        }
+        _ => Ok(()),
+    }
+}
+
+/// What was approved, where it is, and how to share it.
+fn summary(record: &Record) -> String {
     let mut out = String::new();
     let kind = if record.break_glass {
         "break-glass approval"
@@ -133,7 +143,7 @@ pub(super) fn approve(dir: &Path, args: ApproveArgs) -> anyhow::Result<Exit> {
         record.approver.name,
         record.approver.email,
         record.base.get(..12).unwrap_or("(empty tree)"),
-        crate::diff::short(head_oid)
+        record.head.get(..12).unwrap_or(&record.head)
     );
     let _ = writeln!(out, "  fingerprint {}", record.fingerprint);
     let _ = writeln!(
@@ -143,9 +153,8 @@ pub(super) fn approve(dir: &Path, args: ApproveArgs) -> anyhow::Result<Exit> {
         crate::score::number(record.score),
         record.policy_sha256
     );
-    let _ = writeln!(out, "  note on {} in {}", head.commit, store::NOTES_REF);
+    let _ = writeln!(out, "  note on {} in {}", record.head, store::NOTES_REF);
     let _ = writeln!(out, "share it:  {}", store::PUSH_COMMAND);
     let _ = writeln!(out, "fetch it:  {}", store::FETCH_COMMAND);
-    super::write_stdout(&out)?;
-    Ok(Exit::Allow)
+    out
 }

@@ -64,14 +64,14 @@ impl Checker<'_> {
         if let Some(approvals) = raw.approvals {
             for (tier, count) in &approvals.value {
                 if tier != "default" && !tiers.iter().any(|t| &t.name == tier) {
+                    let known: Vec<&str> = std::iter::once("default")
+                        .chain(tiers.iter().map(|t| t.name.as_str()))
+                        .collect();
                     self.at(
                         &approvals,
                         format!(
-                            "`signoff.approvals`: unknown tier `{tier}` (tiers: default{})",
-                            tiers
-                                .iter()
-                                .map(|t| format!(", {}", t.name))
-                                .collect::<String>()
+                            "`signoff.approvals`: unknown tier `{tier}` (tiers: {})",
+                            known.join(", ")
                         ),
                     );
                 }
@@ -100,22 +100,20 @@ impl Checker<'_> {
     }
 
     fn max_age(&mut self, raw: &Spanned<String>) -> Option<MaxAge> {
-        match parse_age(&raw.value) {
-            Some(seconds) => Some(MaxAge {
-                text: raw.value.trim().to_owned(),
-                seconds,
-            }),
-            None => {
-                self.at(
-                    raw,
-                    format!(
-                        "`signoff.max_age` `{}` is not an age; write a number and d, h or m (e.g. `30d`)",
-                        raw.value
-                    ),
-                );
-                None
-            }
-        }
+        let Some(seconds) = parse_age(&raw.value) else {
+            self.at(
+                raw,
+                format!(
+                    "`signoff.max_age` `{}` is not an age; write a number and d, h or m (e.g. `30d`)",
+                    raw.value
+                ),
+            );
+            return None;
+        };
+        Some(MaxAge {
+            text: raw.value.trim().to_owned(),
+            seconds,
+        })
     }
 }
 

@@ -1,6 +1,8 @@
 //! The sign-off part of every human report: one headline, then each approval that counts
 //! and each that does not, with why. Shared so every format says the same thing.
 
+use std::fmt::Write as _;
+
 use crate::signoff::{Approvals, Via};
 use crate::vocabulary::Decision;
 
@@ -78,7 +80,7 @@ pub(super) fn lines(approvals: &Approvals) -> Vec<(Mark, String)> {
         };
         let mut line = format!("{kind}{} · {via} · {}", approval.who(), approval.at);
         if !approval.comment.is_empty() {
-            line.push_str(&format!(" · “{}”", approval.comment));
+            let _ = write!(line, " · “{}”", approval.comment);
         }
         lines.push((Mark::Valid, line));
     }

@@ -3,6 +3,8 @@
 //! blob ids are left out, so the same change rebased onto a base that moved other lines (or
 //! changed other files) keeps its fingerprint; any edit to the change itself does not.
 
+use std::fmt::Write as _;
+
 use sha2::{Digest as _, Sha256};
 
 use crate::diff::{ChangeSet, FileChange, LineKind};
@@ -49,7 +51,7 @@ pub fn fingerprint(change: &ChangeSet) -> String {
     let mut text = String::with_capacity(7 + 64);
     text.push_str("sha256:");
     for byte in digest {
-        text.push_str(&format!("{byte:02x}"));
+        let _ = write!(text, "{byte:02x}");
     }
     text
 }

@@ -66,7 +66,7 @@ pub struct Approver {
 pub enum SignatureKind {
     /// `ssh-keygen -Y sign`.
     Ssh,
-    /// OpenPGP (`gpg --detach-sign --armor`).
+    /// `OpenPGP` (`gpg --detach-sign --armor`).
     Pgp,
 }
 
@@ -99,6 +99,9 @@ pub enum NoteError {
 
 impl Record {
     /// The canonical one-line JSON that is signed.
+    ///
+    /// # Panics
+    /// Never: the record has only strings, numbers and lists, which always serialise.
     #[must_use]
     pub fn payload(&self) -> String {
         serde_json::to_string(self).expect("records serialise infallibly")

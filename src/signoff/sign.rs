@@ -5,6 +5,7 @@
 //! `gpg.program`). Verifying trusts only the keys listed for seniors in the base policy:
 //! an allowed-signers file is built from them for every check.
 
+use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -200,11 +201,12 @@ fn verify_ssh(
             .filter(|k| KeyKind::of(k) == Some(KeyKind::Ssh))
         {
             // Principals are matched case-sensitively by ssh-keygen; policy emails are compared lowercase.
-            lines.push_str(&format!(
-                "{} namespaces=\"{NAMESPACE}\" {}\n",
+            let _ = writeln!(
+                lines,
+                "{} namespaces=\"{NAMESPACE}\" {}",
                 senior.email.trim().to_lowercase(),
                 key.trim()
-            ));
+            );
         }
     }
     std::fs::write(&allowed, lines).map_err(|error| format!("cannot verify: {error}"))?;
@@ -228,12 +230,12 @@ fn verify_ssh(
         .arg(&allowed)
         .arg("-s")
         .arg(&signature);
-    let signer = run(command, b"")
+    let principal = run(command, b"")
         .ok()
         .filter(|output| output.status.success())
         .map(|output| String::from_utf8_lossy(&output.stdout).trim().to_owned())
         .filter(|principal| !principal.is_empty() && !principal.eq_ignore_ascii_case(email));
-    Err(match signer {
+    Err(match principal {
         Some(other) => format!("signed by {other}'s key but claims to be {email}"),
         None => format!("signature does not verify against the key listed for {email}"),
     })

@@ -1,6 +1,7 @@
 //! Real SSH signing keys for sign-off tests, made with `ssh-keygen` in temp dirs, and a
 //! policy that lists seniors by them.
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
@@ -105,10 +106,11 @@ pub fn policy(seniors: &[&Senior], signoff: &str) -> String {
         "version: 1\nthresholds:\n  ai: {review: 10, block: 400}\n  human: {block: 600}\ntiers:\n  - name: critical\n    multiplier: 1\n    paths: [\"src/auth/**\"]\nseniors:\n",
     );
     for senior in seniors {
-        text.push_str(&format!(
+        let _ = write!(
+            text,
             "  - name: {}\n    email: {}\n    login: {}\n    signing_key: \"{}\"\n",
             senior.name, senior.email, senior.login, senior.key.public
-        ));
+        );
     }
     text.push_str(signoff);
     text
