@@ -258,6 +258,9 @@ impl KeyKind {
     #[must_use]
     pub fn of(key: &str) -> Option<Self> {
         let key = key.trim();
+        if key.contains(['\n', '\r']) {
+            return None; // one key per senior; a line break would smuggle in another
+        }
         let ssh_prefixes = ["ssh-", "ecdsa-", "sk-ssh-", "sk-ecdsa-"];
         if ssh_prefixes.iter().any(|p| key.starts_with(p)) && key.split_whitespace().count() >= 2 {
             return Some(Self::Ssh);

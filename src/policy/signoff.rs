@@ -120,6 +120,63 @@ impl Checker<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::policy::{Error, Source, parse};
+
+    /// The diagnostics of a minimal policy with `extra` appended, as `line:column: message`.
+    fn problems(extra: &str) -> Vec<String> {
+        let text = format!(
+            "version: 1\nthresholds:\n  ai: {{review: 25, block: 400}}\n  human: {{block: 600}}\ntiers:\n  - {{name: critical, multiplier: 2, paths: [\"src/auth/**\"]}}\n{extra}"
+        );
+        match parse(
+            &text,
+            Source::File {
+                path: "p.yaml".into(),
+            },
+        ) {
+            Ok(_) => Vec::new(),
+            Err(Error::Invalid { diagnostics, .. }) => diagnostics
+                .iter()
+                .map(|d| format!("{}:{}: {}", d.line, d.column, d.message))
+                .collect(),
+            Err(other) => vec![other.to_string()],
+        }
+    }
+
+    /// A valid section is read; each mistake is reported at its value.
+    #[test]
+    fn signoff_section_is_validated() {
+        assert!(problems("signoff:\n  approvals: {default: 1, critical: 2}\n  max_age: 30d\n  break_glass: {approvals: 2}\n").is_empty());
+        let cases = [
+            (
+                "signoff:\n  approvals: {nope: 2}\n",
+                "8:14: `signoff.approvals`: unknown tier `nope` (tiers: default, critical)",
+            ),
+            (
+                "signoff:\n  approvals: {critical: 0}\n",
+                "`signoff.approvals.critical` must be at least 1",
+            ),
+            (
+                "signoff:\n  max_age: soon\n",
+                "8:12: `signoff.max_age` `soon` is not an age",
+            ),
+            (
+                "signoff:\n  break_glass: {approvals: 1}\n",
+                "must be at least 2",
+            ),
+            ("signoff:\n  quorum: 2\n", "quorum"),
+            (
+                "seniors:\n  - {name: A, email: a@example.com, signing_key: \"hunter2\"}\n",
+                "neither an SSH public key",
+            ),
+        ];
+        for (extra, expected) in cases {
+            let found = problems(extra);
+            assert!(
+                found.iter().any(|p| p.contains(expected)),
+                "{extra:?}: expected {expected:?} in {found:?}"
+            );
+        }
+    }
 
     /// Ages are a positive number and one unit; anything else is refused.
     #[test]

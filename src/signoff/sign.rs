@@ -194,7 +194,13 @@ fn verify_ssh(
 ) -> Result<(), String> {
     let allowed = dir.join("allowed_signers");
     let mut lines = String::new();
-    for senior in seniors {
+    // Principals are patterns to ssh-keygen; only plain addresses become principals.
+    let plain = |email: &str| {
+        email
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "@.-_+".contains(c))
+    };
+    for senior in seniors.iter().filter(|s| plain(s.email.trim())) {
         if let Some(key) = senior
             .signing_key
             .as_deref()
