@@ -115,3 +115,61 @@ pub fn policy(seniors: &[&Senior], signoff: &str) -> String {
     text.push_str(signoff);
     text
 }
+
+/// A GPG key in its own `GNUPGHOME`, when `gpg` is installed.
+pub struct GpgKey {
+    home: TempDir,
+    /// The primary key's fingerprint.
+    pub fingerprint: String,
+}
+
+impl GpgKey {
+    /// A new passphrase-less ed25519 signing key for `uid`; `None` without `gpg`.
+    pub fn new(uid: &str) -> Option<Self> {
+        let home = tempfile::tempdir().expect("gnupg home");
+        let made = Command::new("gpg")
+            .env("GNUPGHOME", home.path())
+            .args([
+                "--batch",
+                "--passphrase",
+                "",
+                "--quick-gen-key",
+                uid,
+                "ed25519",
+                "sign",
+                "never",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .ok()?;
+        assert!(made.success(), "gpg could not make a key");
+        let listing = Command::new("gpg")
+            .env("GNUPGHOME", home.path())
+            .args(["--list-keys", "--with-colons"])
+            .output()
+            .expect("gpg lists keys");
+        let fingerprint = String::from_utf8_lossy(&listing.stdout)
+            .lines()
+            .find_map(|line| line.strip_prefix("fpr:::::::::"))
+            .and_then(|rest| rest.split(':').next())
+            .expect("a fingerprint")
+            .to_string();
+        Some(Self { home, fingerprint })
+    }
+
+    /// The `GNUPGHOME` holding the key.
+    pub fn home(&self) -> &std::path::Path {
+        self.home.path()
+    }
+}
+
+impl Drop for GpgKey {
+    /// Stops the agent gpg started for this home.
+    fn drop(&mut self) {
+        let _ = Command::new("gpgconf")
+            .env("GNUPGHOME", self.home.path())
+            .args(["--kill", "gpg-agent"])
+            .status();
+    }
+}
