@@ -337,14 +337,19 @@ fn check_approvals(repo: &Repository, evaluation: &mut Evaluation, judging: &Jud
     if decision == Decision::Allow {
         return;
     }
-    evaluation.approvals = Some(signoff::review(
+    let approvals = signoff::review(
         repo,
         &evaluation.change,
         &evaluation.policy,
         decision,
         &judging.platform_reviews,
         judging.in_ci,
-    ));
+    );
+    if approvals.approved {
+        // "Needs sign-off from …" is done; the decision word and its reasons stay.
+        evaluation.verdict.next_steps.clear();
+    }
+    evaluation.approvals = Some(approvals);
 }
 
 /// The flat pipeline: provenance and facts, then points, then the decision. With a

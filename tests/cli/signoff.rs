@@ -679,3 +679,60 @@ fn gpg_signed_approval_verifies_against_the_listed_fingerprint() {
     assert_eq!(checked.code, 0, "{}{}", checked.stdout, checked.stderr);
     assert_eq!(checked.json()["approval"]["valid"][0]["via"], "signature");
 }
+
+/// Two seniors approving in different clones: the notes merge as the README says (`-s
+/// union`), and both approvals count after a fetch.
+#[test]
+fn approvals_from_two_clones_merge_and_both_count() {
+    let w = world("signoff:\n  approvals: {default: 2}\n");
+    let remote = Repo::bare();
+    let url = remote.path.display().to_string();
+    w.repo.git(&["remote", "add", "origin", &url]);
+    w.repo.git(&["push", "-q", "origin", "main", "topic"]);
+    let other = Repo::clone_of(&remote, &[]);
+    other.git(&["checkout", "-q", "topic"]);
+
+    w.approve_ok(&w.alice);
+    w.repo.git(&["push", "-q", "origin", NOTES]);
+    w.bob.configure(&other, &w.bob.key);
+    let approved = blastgate(&other, &["approve", "--base", "origin/main"]);
+    assert_eq!(approved.code, 0, "{}", approved.stderr);
+    let rejected = other
+        .git_command(&["push", "-q", "origin", NOTES])
+        .output()
+        .expect("git runs");
+    assert!(
+        !rejected.status.success(),
+        "the second notes push is not a fast-forward"
+    );
+    other.git(&[
+        "fetch",
+        "-q",
+        "origin",
+        "refs/notes/blastgate:refs/notes/blastgate-remote",
+    ]);
+    other.git(&[
+        "notes",
+        "--ref",
+        "blastgate",
+        "merge",
+        "-s",
+        "union",
+        "refs/notes/blastgate-remote",
+    ]);
+    other.git(&["push", "-q", "origin", NOTES]);
+
+    w.repo.git(&[
+        "fetch",
+        "-q",
+        "-f",
+        "origin",
+        "refs/notes/blastgate:refs/notes/blastgate",
+    ]);
+    let run = w.check(&[]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(
+        run.json()["approval"]["valid"].as_array().map(Vec::len),
+        Some(2)
+    );
+}
