@@ -4,6 +4,8 @@
 
 use std::collections::BTreeSet;
 
+use rayon::prelude::*;
+
 use crate::diff::ChangeSet;
 use crate::policy::{Policy, Senior};
 use crate::vocabulary::Decision;
@@ -42,7 +44,8 @@ pub struct Candidate {
 }
 
 /// Checks a signature against the senior's listed key; `Err` is the reason.
-pub type Verifier<'v> = &'v dyn Fn(&SignedRecord, &Senior, &[Senior]) -> Result<(), String>;
+pub type Verifier<'v> =
+    &'v (dyn Fn(&SignedRecord, &Senior, &[Senior]) -> Result<(), String> + Sync);
 
 /// Sorts every candidate and platform review into valid and rejected, and decides whether
 /// the change is approved.
@@ -68,9 +71,11 @@ pub fn verify(
             valid.push(approval);
         }
     };
-    for candidate in candidates {
-        match &candidate.parsed {
-            Err(error) => rejected.push(Rejection {
+    // Each signature check runs a program; they are independent, so run them side by side.
+    let checked: Vec<Result<Approval, Rejection>> = candidates
+        .par_iter()
+        .map(|candidate| match &candidate.parsed {
+            Err(error) => Err(Rejection {
                 who: match error {
                     NoteError::Unsigned {
                         claimed: Some(email),
@@ -79,16 +84,19 @@ pub fn verify(
                 },
                 reason: error.to_string(),
             }),
-            Ok(signed) => match check_record(context, signed, verifier) {
-                Ok(approval) => accept(approval, &mut valid, &mut rejected),
-                Err(reason) => rejected.push(Rejection {
-                    who: format!(
-                        "{} <{}>",
-                        signed.record.approver.name, signed.record.approver.email
-                    ),
-                    reason,
-                }),
-            },
+            Ok(signed) => check_record(context, signed, verifier).map_err(|reason| Rejection {
+                who: format!(
+                    "{} <{}>",
+                    signed.record.approver.name, signed.record.approver.email
+                ),
+                reason,
+            }),
+        })
+        .collect();
+    for result in checked {
+        match result {
+            Ok(approval) => accept(approval, &mut valid, &mut rejected),
+            Err(rejection) => rejected.push(rejection),
         }
     }
     for review in platform {
