@@ -122,7 +122,16 @@ fn write_evaluation(out: &mut String, evaluation: &Evaluation, style: Style, pre
         );
         return;
     }
-    let _ = writeln!(out, "{prefix}{} · {summary}", paint(decision, style));
+    let approved = match &evaluation.approvals {
+        Some(approvals) if approvals.break_glass => " · BREAK-GLASS override",
+        Some(approvals) if approvals.approved => " · approved",
+        _ => "",
+    };
+    let _ = writeln!(
+        out,
+        "{prefix}{} · {summary}{approved}",
+        paint(decision, style)
+    );
     write_context(out, evaluation, style);
     section(out, "why", style);
     for reason in &verdict.reasons {

@@ -206,3 +206,18 @@ fn approval_older_than_max_age_is_rejected() {
     w.set_note(&head, &block(&payload, &w.alice.key.sign(&payload)));
     assert_rejected(&w.check(&[]), "older than signoff.max_age (30d)");
 }
+
+/// Without `ssh-keygen` nothing can be verified: every approval is rejected, saying why,
+/// and the change stays unapproved (fail closed, not an error).
+#[test]
+fn missing_ssh_keygen_rejects_every_approval() {
+    let w = world("");
+    w.approve_ok(&w.alice);
+    let empty = tempfile::tempdir().expect("empty PATH dir");
+    let mut command = w
+        .repo
+        .blastgate(&["check", "--base", "main", "--format", "json"]);
+    command.env("PATH", empty.path());
+    let run = crate::support::run(command, None);
+    assert_rejected(&run, "ssh-keygen is not available");
+}
