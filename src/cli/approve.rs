@@ -81,6 +81,7 @@ pub(super) fn approve(dir: &Path, args: ApproveArgs) -> anyhow::Result<Exit> {
         policy_sha256: evaluation.policy.sha256.clone(),
         head: head.commit.clone(),
         base: base.commit.clone(),
+        branch: evaluation.change.branch.clone(),
         decision,
         score: evaluation.score.total,
         findings,

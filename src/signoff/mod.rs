@@ -113,7 +113,9 @@ pub fn required(change: &ChangeSet, policy: &Policy) -> usize {
 }
 
 /// Reads the notes of `repo`, keeps the blocks that concern `change` (same content, attached
-/// to one of its commits, or made on its base), and checks them and the platform reviews.
+/// to one of its commits, or made for the same branch on the same base, so an approval of
+/// content that has since changed is listed with why it no longer counts), and checks them
+/// and the platform reviews.
 #[must_use]
 pub fn review(
     repo: &Repository,
@@ -147,7 +149,9 @@ pub fn review(
             Ok(signed) => {
                 signed.record.fingerprint == fingerprint
                     || in_range(&candidate.commit)
-                    || base == Some(signed.record.base.as_str())
+                    || (base == Some(signed.record.base.as_str())
+                        && change.branch.is_some()
+                        && signed.record.branch == change.branch)
             }
             Err(_) => in_range(&candidate.commit),
         })

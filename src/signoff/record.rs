@@ -29,6 +29,9 @@ pub struct Record {
     pub head: String,
     /// Base commit (merge-base) when approved.
     pub base: String,
+    /// The branch being gated when approved, if known; lets a report list this branch's
+    /// earlier approvals (for content that has since changed) without listing every branch's.
+    pub branch: Option<String>,
     /// The decision at approval time.
     pub decision: Decision,
     /// The score at approval time.
@@ -263,6 +266,7 @@ mod tests {
             policy_sha256: "ab".into(),
             head: "h".into(),
             base: "b".into(),
+            branch: Some("topic".into()),
             decision: Decision::Review,
             score: 42.5,
             findings: vec!["secret-added".into()],

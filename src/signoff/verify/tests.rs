@@ -59,6 +59,7 @@ fn signed(email: &str, policy: &Policy, tweak: impl FnOnce(&mut Record)) -> Cand
         policy_sha256: policy.sha256.clone(),
         head: "head".into(),
         base: "base".into(),
+        branch: None,
         decision: Decision::Review,
         score: 20.0,
         findings: vec![],

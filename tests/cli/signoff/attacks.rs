@@ -76,16 +76,30 @@ fn self_approval_by_a_co_author_is_rejected() {
     assert_rejected(&w.check(&[]), "approver is a co-author of commit");
 }
 
-/// An approval of one change does not approve another made on the same base.
+/// An approval of one change does not approve other content pushed to the same branch.
 #[test]
 fn approval_of_different_content_is_rejected() {
     let w = world("");
     w.approve_ok(&w.alice);
-    w.repo.git(&["checkout", "-q", "-b", "other", "main"]);
+    w.repo.git(&["checkout", "-q", "-B", "topic", "main"]);
     w.repo.write("src/feature.py", lines(301, "feature"));
     w.repo
         .commit(&format!("Add a bigger feature\n\n{CLAUDE_TRAILER}\n"));
     assert_rejected(&w.check(&[]), "approves different content");
+}
+
+/// Another branch's approval made on the same base is not this change's business: not listed.
+#[test]
+fn other_branches_approvals_are_not_listed() {
+    let w = world("");
+    w.approve_ok(&w.alice);
+    w.repo.git(&["checkout", "-q", "-b", "other", "main"]);
+    w.repo.write("src/other.py", lines(300, "other"));
+    w.repo
+        .commit(&format!("Another feature\n\n{CLAUDE_TRAILER}\n"));
+    let run = w.check(&[]);
+    assert_eq!(run.code, 3, "{}", run.stdout);
+    assert_eq!(run.json()["approval"]["rejected"], serde_json::json!([]));
 }
 
 /// Amending the approved commit with a content change invalidates the approval.
