@@ -78,9 +78,14 @@ fn cell(text: &str) -> String {
 fn write_evaluation(out: &mut String, evaluation: &Evaluation, which: &str) {
     let verdict = &evaluation.verdict;
     let thresholds = &verdict.thresholds;
+    let approved = match &evaluation.approvals {
+        Some(approvals) if approvals.break_glass => " (BREAK-GLASS override)",
+        Some(approvals) if approvals.approved => " (approved)",
+        _ => "",
+    };
     let _ = writeln!(
         out,
-        "### {} blastgate{which}: {}\n",
+        "### {} blastgate{which}: {}{approved}\n",
         icon(verdict.decision),
         verdict.decision.as_str()
     );

@@ -322,3 +322,30 @@ fn log_lists_approvals_with_status() {
     );
     assert_eq!(none.json()["entries"].as_array().map(Vec::len), Some(0));
 }
+
+/// Every format says the change was approved, and by whom.
+#[test]
+fn every_format_reports_the_approval() {
+    let w = world("");
+    w.approve_ok(&w.alice);
+    let format = |name: &str| blastgate(&w.repo, &["check", "--base", "main", "--format", name]);
+    let markdown = format("markdown");
+    assert!(
+        markdown.stdout.contains("review (approved)"),
+        "{}",
+        markdown.stdout
+    );
+    assert!(
+        markdown.stdout.contains("Alice Senior <alice@example.com>"),
+        "{}",
+        markdown.stdout
+    );
+    let github = format("github");
+    let last = github.stdout.lines().last().unwrap_or_default().to_string();
+    assert!(last.starts_with("::notice::"), "{last}");
+    assert!(last.contains("approved by 1 senior"), "{last}");
+    let sarif: serde_json::Value =
+        serde_json::from_str(&format("sarif").stdout).expect("SARIF JSON");
+    assert_eq!(sarif["runs"][0]["properties"]["approval"]["approved"], true);
+    assert_eq!(sarif["runs"][0]["invocations"][0]["exitCode"], 0);
+}
