@@ -25,6 +25,9 @@ pub enum Error {
         "no signing key configured: set `git config user.signingkey ~/.ssh/id_ed25519.pub` with `git config gpg.format ssh` (SSH), or `git config user.signingkey <GPG key id>` (GPG)"
     )]
     NoKey,
+    /// A `gpg.format` blastgate cannot verify.
+    #[error("gpg.format `{0}` is not supported for approvals; use `ssh` or `openpgp`")]
+    Format(String),
     /// The signing program could not be started.
     #[error("cannot run `{program}` to sign the approval")]
     Program {
@@ -68,7 +71,12 @@ impl Setup {
                 .filter(|v| !v.trim().is_empty())
         };
         let key = get("user.signingkey").ok_or(Error::NoKey)?;
-        let ssh = get("gpg.format").is_some_and(|format| format.eq_ignore_ascii_case("ssh"));
+        let format = get("gpg.format").unwrap_or_else(|| "openpgp".to_owned());
+        let ssh = match format.to_ascii_lowercase().as_str() {
+            "ssh" => true,
+            "openpgp" => false,
+            _ => return Err(Error::Format(format)),
+        };
         Ok(if ssh {
             Self {
                 kind: SignatureKind::Ssh,
@@ -279,5 +287,43 @@ fn verify_gpg(
         None => Err(format!(
             "signature does not verify against the key listed for {email}"
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(entries: &[(&str, &str)]) -> (tempfile::TempDir, git2::Config) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("config");
+        let mut config = git2::Config::open(&path).expect("config file");
+        for (key, value) in entries {
+            config.set_str(key, value).expect("set");
+        }
+        (dir, config)
+    }
+
+    /// git's settings pick the format and program; no key or an unknown format is refused.
+    #[test]
+    fn setup_follows_git_config() {
+        let (_dir, ssh) = config(&[
+            ("gpg.format", "ssh"),
+            ("user.signingkey", "~/.ssh/id_ed25519"),
+            ("gpg.ssh.program", "/opt/ssh-keygen"),
+        ]);
+        let setup = Setup::from_config(&ssh).expect("ssh setup");
+        assert_eq!(setup.kind, SignatureKind::Ssh);
+        assert_eq!(setup.program, "/opt/ssh-keygen");
+        let (_dir, gpg) = config(&[("user.signingkey", "ABCDEF")]);
+        let setup = Setup::from_config(&gpg).expect("gpg setup");
+        assert_eq!(
+            (setup.kind, setup.program.as_str()),
+            (SignatureKind::Pgp, "gpg")
+        );
+        let (_dir, none) = config(&[("gpg.format", "ssh")]);
+        assert!(matches!(Setup::from_config(&none), Err(Error::NoKey)));
+        let (_dir, x509) = config(&[("gpg.format", "x509"), ("user.signingkey", "k")]);
+        assert!(matches!(Setup::from_config(&x509), Err(Error::Format(_))));
     }
 }
