@@ -7,6 +7,9 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::{Args, CommandFactory as _, Parser, Subcommand, ValueEnum};
 
+mod approve;
+mod log;
+
 use crate::exit::Exit;
 use crate::gate::{self, Judging, Target};
 use crate::hook;
@@ -39,6 +42,11 @@ enum Command {
     /// Install, remove or inspect the pre-push hook that runs `blastgate pre-push`.
     #[command(subcommand)]
     Hook(HookCommand),
+    /// Sign an approval of this exact change as a senior (stored as a git note in
+    /// refs/notes/blastgate); prints the refspecs that share it.
+    Approve(approve::ApproveArgs),
+    /// List the approvals recorded in refs/notes/blastgate, per change, with their status.
+    Log(log::LogArgs),
     /// Validate, create or describe policy files.
     #[command(subcommand)]
     Policy(PolicyCommand),
@@ -116,6 +124,10 @@ struct JudgingArgs {
     /// Declare whether the change is AI-assisted (evidence of AI in commits still wins).
     #[arg(long, value_name = "yes|no")]
     ai_assisted: Option<YesNo>,
+    /// Pull-request reviews as JSON, as `gh api repos/OWNER/REPO/pulls/N/reviews` prints them;
+    /// approvals by seniors (by `login`) count as platform-verified.
+    #[arg(long, value_name = "FILE")]
+    approvals: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -185,6 +197,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::PrePush(args) => pre_push(&dir, args),
         Command::PreReceive(args) => pre_receive(&dir, args),
         Command::Hook(command) => hook_command(&dir, &command),
+        Command::Approve(args) => approve::approve(&dir, args),
+        Command::Log(args) => log::log(&dir, &args),
         Command::Policy(command) => policy_command(&dir, command),
         Command::Completions { shell } => {
             let mut script = Vec::new();
@@ -217,7 +231,7 @@ fn check(dir: &Path, args: CheckArgs) -> anyhow::Result<Exit> {
         }
     };
     let env = |key: &str| std::env::var(key).ok();
-    let evaluation = gate::check(dir, &target, &args.judging.into(), &env)?;
+    let evaluation = gate::check(dir, &target, &args.judging.load()?, &env)?;
     let style = style(&args.output);
     emit(
         &args.output,
@@ -231,13 +245,13 @@ fn pre_push(dir: &Path, args: PrePushArgs) -> anyhow::Result<Exit> {
     std::io::stdin()
         .read_to_string(&mut input)
         .context("reading the pre-push ref list from standard input")?;
-    let outcome = gate::pre_push(dir, &args.remote, &input, &args.judging.into())?;
+    let outcome = gate::pre_push(dir, &args.remote, &input, &args.judging.load()?)?;
     let style = style(&args.output);
     emit(
         &args.output,
         &report::push(&outcome, args.output.format, style),
     )?;
-    Ok(Exit::for_decision(outcome.decision()))
+    Ok(outcome.exit())
 }
 
 fn pre_receive(dir: &Path, args: PreReceiveArgs) -> anyhow::Result<Exit> {
@@ -245,13 +259,13 @@ fn pre_receive(dir: &Path, args: PreReceiveArgs) -> anyhow::Result<Exit> {
     std::io::stdin()
         .read_to_string(&mut input)
         .context("reading the pre-receive ref list from standard input")?;
-    let outcome = gate::pre_receive(dir, &input, &args.judging.into())?;
+    let outcome = gate::pre_receive(dir, &input, &args.judging.load()?)?;
     let style = style(&args.output);
     emit(
         &args.output,
         &report::push(&outcome, args.output.format, style),
     )?;
-    Ok(Exit::for_decision(outcome.decision()))
+    Ok(outcome.exit())
 }
 
 fn hook_command(dir: &Path, command: &HookCommand) -> anyhow::Result<Exit> {
@@ -320,12 +334,19 @@ fn repository_root(dir: &Path) -> anyhow::Result<PathBuf> {
     })
 }
 
-impl From<JudgingArgs> for Judging {
-    fn from(args: JudgingArgs) -> Self {
-        Self {
-            policy_file: args.policy,
-            declared: args.ai_assisted.map(|answer| matches!(answer, YesNo::Yes)),
-        }
+impl JudgingArgs {
+    /// The gate's inputs; reads the `--approvals` file (a bad one is an error, exit 2).
+    fn load(self) -> anyhow::Result<Judging> {
+        let platform_reviews = match &self.approvals {
+            Some(path) => crate::signoff::platform::read(path)?,
+            None => Vec::new(),
+        };
+        Ok(Judging {
+            policy_file: self.policy,
+            declared: self.ai_assisted.map(|answer| matches!(answer, YesNo::Yes)),
+            platform_reviews,
+            in_ci: std::env::var_os("CI").is_some_and(|value| !value.is_empty()),
+        })
     }
 }
 

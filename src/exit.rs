@@ -34,6 +34,23 @@ impl Exit {
         }
     }
 
+    /// The worse of two exits when several changes are judged together: block, then
+    /// sign-off required, then allow (an error never comes from a judged change).
+    #[must_use]
+    pub fn worse(self, other: Self) -> Self {
+        let rank = |exit: Self| match exit {
+            Self::Allow => 0,
+            Self::SignOffRequired => 1,
+            Self::Block => 2,
+            Self::Error => 3,
+        };
+        if rank(other) > rank(self) {
+            other
+        } else {
+            self
+        }
+    }
+
     /// The exit for a decision that stands (no sign-off given).
     #[must_use]
     pub fn for_decision(decision: Decision) -> Self {

@@ -14,6 +14,7 @@ use crate::exit::Exit;
 use crate::policy::{self, Policy};
 use crate::provenance::{self, Provenance};
 use crate::score::{self, Score};
+use crate::signoff::{self, Approvals, PlatformReview};
 use crate::vocabulary::Decision;
 
 /// Everything known about one judged change; reports render this.
@@ -31,13 +32,19 @@ pub struct Evaluation {
     pub score: Score,
     /// The decision.
     pub verdict: Verdict,
+    /// Senior approvals, checked when the decision needed them (commit ranges and pushes).
+    pub approvals: Option<Approvals>,
 }
 
 impl Evaluation {
-    /// How the process should end for this evaluation alone.
+    /// How the process should end for this evaluation alone: the decision, unless enough
+    /// valid approvals (or break-glass approvals for a block) let it through.
     #[must_use]
     pub fn exit(&self) -> Exit {
-        Exit::for_decision(self.verdict.decision)
+        match &self.approvals {
+            Some(approvals) if approvals.approved => Exit::Allow,
+            _ => Exit::for_decision(self.verdict.decision),
+        }
     }
 }
 
@@ -77,6 +84,10 @@ pub struct Judging {
     pub policy_file: Option<PathBuf>,
     /// `--ai-assisted yes|no`.
     pub declared: Option<bool>,
+    /// Pull-request reviews from the platform (`--approvals FILE`).
+    pub platform_reviews: Vec<PlatformReview>,
+    /// Running in CI (`CI` is set): a missing notes ref is missing evidence, and says so.
+    pub in_ci: bool,
 }
 
 /// Judges one change for `blastgate check`.
@@ -101,7 +112,9 @@ pub fn check(
         Target::Range { base, head } => {
             let repo = diff::open(dir)?;
             let (change, policy) = range(&repo, base.as_deref(), head, judging, env)?;
-            Ok(evaluate(change, policy, judging.declared, Some(&repo)))
+            let mut evaluation = evaluate(change, policy, judging.declared, Some(&repo));
+            check_approvals(&repo, &mut evaluation, judging);
+            Ok(evaluation)
         }
         Target::Staged | Target::Worktree => {
             let repo = diff::open(dir)?;
@@ -226,6 +239,18 @@ impl PushOutcome {
             .max()
             .unwrap_or(Decision::Allow)
     }
+
+    /// How the process should end: the worst exit over the judged refs, each with its approvals.
+    #[must_use]
+    pub fn exit(&self) -> Exit {
+        self.refs
+            .iter()
+            .filter_map(|outcome| match outcome {
+                RefOutcome::Judged { evaluation, .. } => Some(evaluation.exit()),
+                RefOutcome::Nothing { .. } => None,
+            })
+            .fold(Exit::Allow, Exit::worse)
+    }
 }
 
 /// Judges each ref of a push (git's pre-push protocol on `input`); worst decision wins.
@@ -300,8 +325,31 @@ fn judge_plan(
             .trim_start_matches("refs/heads/")
             .to_string(),
     );
-    let evaluation = Box::new(evaluate(change, policy, judging.declared, Some(repo)));
+    let mut evaluation = Box::new(evaluate(change, policy, judging.declared, Some(repo)));
+    check_approvals(repo, &mut evaluation, judging);
     Ok(RefOutcome::Judged { pushed, evaluation })
+}
+
+/// The sign-off stage: for a change that needs review (or is blocked), read and check the
+/// approvals in the repository's notes and from the platform.
+fn check_approvals(repo: &Repository, evaluation: &mut Evaluation, judging: &Judging) {
+    let decision = evaluation.verdict.decision;
+    if decision == Decision::Allow {
+        return;
+    }
+    let approvals = signoff::review(
+        repo,
+        &evaluation.change,
+        &evaluation.policy,
+        decision,
+        &judging.platform_reviews,
+        judging.in_ci,
+    );
+    if approvals.approved {
+        // "Needs sign-off from …" is done; the decision word and its reasons stay.
+        evaluation.verdict.next_steps.clear();
+    }
+    evaluation.approvals = Some(approvals);
 }
 
 /// The flat pipeline: provenance and facts, then points, then the decision. With a
@@ -347,6 +395,7 @@ pub fn evaluate(
         facts,
         score,
         verdict,
+        approvals: None,
     }
 }
 

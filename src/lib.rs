@@ -2,7 +2,8 @@
 //!
 //! The pipeline, one stage per module:
 //! `diff` (read the change) → `provenance` + `analyze` (facts) → `score` (points, against
-//! the `policy`) → `decide` (allow / review / block) → `report` (text, JSON).
+//! the `policy`) → `decide` (allow / review / block) → `signoff` (senior approvals from
+//! git notes, checked against the base policy's keys) → `report` (text, JSON).
 //! `gate` runs the stages in order; `cli` parses arguments and maps errors to exit codes.
 
 pub mod analyze;
@@ -17,4 +18,5 @@ pub mod provenance;
 pub mod report;
 pub mod score;
 pub mod signal;
+pub mod signoff;
 pub mod vocabulary;

@@ -16,6 +16,7 @@ mod load;
 mod prune;
 mod raw;
 mod schema;
+mod signoff;
 mod validate;
 mod waivers;
 mod words;
@@ -35,6 +36,7 @@ use crate::vocabulary::{Authorship, Decision};
 pub use date::Date;
 pub use load::{TEMPLATES, builtin, load_file, load_from_tree, parse, template_text};
 pub use schema::schema_json;
+pub use signoff::{MaxAge, Signoff, parse_age};
 pub use waivers::{FINGERPRINT_PREFIX, Waiver};
 
 /// The policy's file name at the root of the repository.
@@ -121,6 +123,8 @@ pub struct Policy {
     pub infrastructure: Infrastructure,
     /// Accountable exceptions for single findings, in policy order.
     pub waivers: Vec<Waiver>,
+    /// Senior sign-off rules.
+    pub signoff: Signoff,
 }
 
 /// The tier of paths no tier matches: name `default`, multiplier 1.
@@ -246,6 +250,33 @@ pub struct Senior {
     pub signing_key: Option<String>,
     /// Login on the code-hosting platform.
     pub login: Option<String>,
+}
+
+/// Which kind of key a senior's `signing_key` is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
+    /// An SSH public key, as in an allowed-signers file.
+    Ssh,
+    /// A GPG key fingerprint (hex, spaces ignored).
+    Gpg,
+}
+
+impl KeyKind {
+    /// The kind of `key`, or `None` when it is neither.
+    #[must_use]
+    pub fn of(key: &str) -> Option<Self> {
+        let key = key.trim();
+        if key.contains(['\n', '\r']) {
+            return None; // one key per senior; a line break would smuggle in another
+        }
+        let ssh_prefixes = ["ssh-", "ecdsa-", "sk-ssh-", "sk-ecdsa-"];
+        if ssh_prefixes.iter().any(|p| key.starts_with(p)) && key.split_whitespace().count() >= 2 {
+            return Some(Self::Ssh);
+        }
+        let hex: String = key.chars().filter(|c| !c.is_whitespace()).collect();
+        let gpg = matches!(hex.len(), 40 | 64) && hex.chars().all(|c| c.is_ascii_hexdigit());
+        gpg.then_some(Self::Gpg)
+    }
 }
 
 /// Analysis limits.

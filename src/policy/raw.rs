@@ -65,6 +65,39 @@ pub(crate) struct RawPolicy {
     /// expires. A waived finding scores 0 and no longer triggers `waivable` rules.
     #[serde(default)]
     pub waivers: Vec<RawWaiver>,
+    /// Senior sign-off: how many signed approvals a change needs, how old they may be, and
+    /// whether a blocked change may be let through by several seniors (break-glass).
+    #[serde(default)]
+    pub signoff: RawSignoff,
+}
+
+/// Senior sign-off rules (`blastgate approve`).
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Signoff")]
+pub(crate) struct RawSignoff {
+    /// Valid approvals a `review` change needs, per tier name (`default` for paths no tier
+    /// matches): the change needs the largest count over the tiers of its files. Tiers left
+    /// out need 1. Example: `{default: 1, critical: 2}`.
+    #[schemars(with = "Option<std::collections::BTreeMap<String, u32>>")]
+    pub approvals: Option<Spanned<std::collections::BTreeMap<String, u32>>>,
+    /// Approvals older than this no longer count: a number and a unit, `d`, `h` or `m`
+    /// (`30d`, `12h`). Absent: approvals do not expire.
+    #[schemars(with = "Option<String>")]
+    pub max_age: Option<Spanned<String>>,
+    /// Let a `block` through when this many seniors approve with `--break-glass`. Absent: a
+    /// block can never be overridden.
+    pub break_glass: Option<RawBreakGlass>,
+}
+
+/// Break-glass override of a `block`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "BreakGlass")]
+pub(crate) struct RawBreakGlass {
+    /// Valid break-glass approvals needed, from different seniors; at least 2.
+    #[schemars(with = "u32")]
+    pub approvals: Spanned<u32>,
 }
 
 /// Rows added to the Terraform analyzer's built-in tables (they add, never remove).
@@ -285,7 +318,8 @@ pub(crate) struct RawSenior {
     /// Email address, as in their commits.
     #[schemars(with = "String")]
     pub email: Spanned<String>,
-    /// Public key their sign-offs are verified against, e.g. `ssh-ed25519 AAAA… name`.
+    /// Public key their sign-offs are verified against: an SSH public key
+    /// (`ssh-ed25519 AAAA… name`, allowed-signers format) or a GPG key fingerprint.
     pub signing_key: Option<String>,
     /// Login on the code-hosting platform.
     pub login: Option<String>,

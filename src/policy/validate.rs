@@ -65,6 +65,7 @@ pub(crate) fn validate(raw: RawPolicy, origin: Origin<'_>) -> Result<Policy, Vec
 
     let infrastructure = checker.infrastructure(raw.infrastructure);
     let waivers = checker.waivers(raw.waivers);
+    let signoff = checker.signoff(raw.signoff, &tiers);
 
     let mut diagnostics = checker.diagnostics;
     if !diagnostics.is_empty() {
@@ -89,6 +90,7 @@ pub(crate) fn validate(raw: RawPolicy, origin: Origin<'_>) -> Result<Policy, Vec
         limits: Limits { max_file_bytes },
         infrastructure,
         waivers,
+        signoff,
     })
 }
 
@@ -472,6 +474,14 @@ impl Checker<'_> {
                 );
             } else {
                 seen.insert(email, senior.email.referenced.line());
+            }
+            if let Some(key) = &senior.signing_key
+                && super::KeyKind::of(key).is_none()
+            {
+                self.at(
+                    &senior.email,
+                    format!("senior `{}`: `signing_key` is neither an SSH public key (`ssh-ed25519 AAAA…`) nor a GPG fingerprint (40 hex digits)", senior.email.value),
+                );
             }
             seniors.push(Senior {
                 name: senior.name.value,

@@ -103,10 +103,26 @@ fn write_evaluation(out: &mut String, evaluation: &Evaluation, which: &str) {
     for reason in &verdict.reasons {
         let _ = write!(summary, "\n- {reason}");
     }
+    if let Some(approvals) = &evaluation.approvals {
+        let _ = write!(
+            summary,
+            "\nsign-off: {}",
+            super::approval::headline(approvals)
+        );
+        for (mark, line) in super::approval::lines(approvals) {
+            let _ = write!(summary, "\n{} {line}", mark.symbol());
+        }
+    }
     for step in &verdict.next_steps {
         let _ = write!(summary, "\n→ {step}");
     }
-    let _ = writeln!(out, "::{}::{}", command(verdict.decision), data(&summary));
+    // An approved change is no longer a warning on the run; a break-glass override stays one.
+    let level = match &evaluation.approvals {
+        Some(approvals) if approvals.approved && !approvals.break_glass => "notice",
+        Some(approvals) if approvals.break_glass => "warning",
+        _ => command(verdict.decision),
+    };
+    let _ = writeln!(out, "::{level}::{}", data(&summary));
 }
 
 /// "review at 25, block at 400" for the thresholds that applied.

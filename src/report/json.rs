@@ -9,7 +9,6 @@ use crate::analyze::structure::{Coverage, SymbolImpact};
 use crate::analyze::symbols::ChangeKind;
 use crate::decide::{AppliedThresholds, RuleHit};
 use crate::diff::{FileStatus, Origin, Revision};
-use crate::exit::Exit;
 use crate::gate::{Evaluation, PushOutcome, RefOutcome};
 use crate::policy::Threshold;
 use crate::provenance::Evidence;
@@ -47,6 +46,8 @@ struct Body<'a> {
     reasons: &'a [String],
     next_steps: &'a [String],
     notes: &'a [String],
+    /// Senior sign-off, when the decision needed it (`null` otherwise).
+    approval: Option<&'a crate::signoff::Approvals>,
 }
 
 /// What structural analysis found. Counts are over all symbols; `symbols` has the detail.
@@ -218,6 +219,7 @@ fn body(evaluation: &Evaluation) -> Body<'_> {
         reasons: &verdict.reasons,
         next_steps: &verdict.next_steps,
         notes: &change.notes,
+        approval: evaluation.approvals.as_ref(),
     }
 }
 
@@ -278,7 +280,7 @@ pub(super) fn push(outcome: &PushOutcome) -> String {
         schema_version: SCHEMA_VERSION,
         kind: "push",
         decision,
-        exit_code: Exit::for_decision(decision).code(),
+        exit_code: outcome.exit().code(),
         refs,
     })
 }

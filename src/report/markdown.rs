@@ -78,9 +78,14 @@ fn cell(text: &str) -> String {
 fn write_evaluation(out: &mut String, evaluation: &Evaluation, which: &str) {
     let verdict = &evaluation.verdict;
     let thresholds = &verdict.thresholds;
+    let approved = match &evaluation.approvals {
+        Some(approvals) if approvals.break_glass => " (BREAK-GLASS override)",
+        Some(approvals) if approvals.approved => " (approved)",
+        _ => "",
+    };
     let _ = writeln!(
         out,
-        "### {} blastgate{which}: {}\n",
+        "### {} blastgate{which}: {}{approved}\n",
         icon(verdict.decision),
         verdict.decision.as_str()
     );
@@ -101,6 +106,14 @@ fn write_evaluation(out: &mut String, evaluation: &Evaluation, which: &str) {
         let _ = writeln!(out, "- {reason}");
     }
     out.push('\n');
+    if let Some(approvals) = &evaluation.approvals {
+        let _ = writeln!(out, "#### Sign-off\n");
+        let _ = writeln!(out, "**{}**\n", cell(&super::approval::headline(approvals)));
+        for (mark, line) in super::approval::lines(approvals) {
+            let _ = writeln!(out, "- {} {}", mark.symbol(), cell(&line));
+        }
+        out.push('\n');
+    }
     write_blast(out, evaluation);
     write_findings(out, evaluation);
     write_waivers(out, evaluation);

@@ -2,6 +2,7 @@
 //! (GitHub workflow commands). Knows nothing of how anything was computed; everything it
 //! shows is carried by the [`Evaluation`].
 
+mod approval;
 mod github;
 mod json;
 mod markdown;

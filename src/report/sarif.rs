@@ -214,6 +214,9 @@ fn run(evaluation: &Evaluation, extra: Option<(&str, &str)>) -> Value {
         properties["remoteRef"] = json!(remote_ref);
         run["automationDetails"] = json!({ "id": format!("blastgate/pre-push/{remote_ref}") });
     }
+    if let Some(approvals) = &evaluation.approvals {
+        properties["approval"] = json!(approvals);
+    }
     run["properties"] = properties;
     run
 }

@@ -123,12 +123,22 @@ fn write_evaluation(out: &mut String, evaluation: &Evaluation, style: Style, pre
         write_waivers(out, evaluation, style);
         return;
     }
-    let _ = writeln!(out, "{prefix}{} · {summary}", paint(decision, style));
+    let approved = match &evaluation.approvals {
+        Some(approvals) if approvals.break_glass => " · BREAK-GLASS override",
+        Some(approvals) if approvals.approved => " · approved",
+        _ => "",
+    };
+    let _ = writeln!(
+        out,
+        "{prefix}{} · {summary}{approved}",
+        paint(decision, style)
+    );
     write_context(out, evaluation, style);
     section(out, "why", style);
     for reason in &verdict.reasons {
         let _ = writeln!(out, "  • {reason}");
     }
+    write_approvals(out, evaluation, style);
     write_evidence(out, evaluation, style);
     write_blast(out, evaluation, style);
     write_points(out, evaluation, style);
@@ -152,6 +162,23 @@ fn write_waivers(out: &mut String, evaluation: &Evaluation, style: Style) {
         for sentence in sentences {
             let _ = writeln!(out, "  • {sentence}");
         }
+    }
+}
+
+fn write_approvals(out: &mut String, evaluation: &Evaluation, style: Style) {
+    let Some(approvals) = &evaluation.approvals else {
+        return;
+    };
+    section(out, "sign-off", style);
+    let headline = super::approval::headline(approvals);
+    let headline = match (style.color, approvals.approved) {
+        (true, true) => headline.green().bold().to_string(),
+        (true, false) => headline.yellow().bold().to_string(),
+        (false, _) => headline,
+    };
+    let _ = writeln!(out, "  {headline}");
+    for (mark, line) in super::approval::lines(approvals) {
+        let _ = writeln!(out, "  {} {line}", mark.symbol());
     }
 }
 

@@ -1,0 +1,101 @@
+//! The sign-off part of every human report: one headline, then each approval that counts
+//! and each that does not, with why. Shared so every format says the same thing.
+
+use std::fmt::Write as _;
+
+use crate::signoff::{Approvals, Via};
+use crate::vocabulary::Decision;
+
+/// Whether a line is good news, bad news or a warning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Mark {
+    /// Counts.
+    Valid,
+    /// Does not count.
+    Rejected,
+    /// Something to act on.
+    Warning,
+}
+
+impl Mark {
+    /// The symbol shown before the line.
+    pub(super) fn symbol(self) -> &'static str {
+        match self {
+            Self::Valid => "✓",
+            Self::Rejected => "✗",
+            Self::Warning => "!",
+        }
+    }
+}
+
+/// The headline: approved, overridden by break-glass, or what is still missing.
+pub(super) fn headline(approvals: &Approvals) -> String {
+    let valid = approvals.valid.len();
+    if approvals.break_glass {
+        let count = approvals.valid.iter().filter(|a| a.break_glass).count();
+        return format!(
+            "BREAK-GLASS: the block is overridden by {count} senior{} (policy requires {})",
+            plural(count),
+            approvals.required
+        );
+    }
+    if approvals.approved {
+        return format!(
+            "approved by {valid} senior{} ({} required)",
+            plural(valid),
+            approvals.required
+        );
+    }
+    if approvals.decision == Decision::Block && !approvals.break_glass_allowed {
+        return "a block cannot be overridden: the policy sets no `signoff.break_glass`".to_owned();
+    }
+    let what = if approvals.decision == Decision::Block {
+        "break-glass approvals"
+    } else {
+        "valid approvals"
+    };
+    let counted = if approvals.decision == Decision::Block {
+        approvals.valid.iter().filter(|a| a.break_glass).count()
+    } else {
+        valid
+    };
+    format!(
+        "not approved: {counted} of {} {what}; a senior runs `blastgate approve`",
+        approvals.required
+    )
+}
+
+/// One line per approval, rejection and missing piece of evidence.
+pub(super) fn lines(approvals: &Approvals) -> Vec<(Mark, String)> {
+    let mut lines = Vec::new();
+    for approval in &approvals.valid {
+        let via = match approval.via {
+            Via::Signature => "signature verified",
+            Via::Platform => "platform-verified (GitHub review)",
+        };
+        let kind = if approval.break_glass {
+            "break-glass "
+        } else {
+            ""
+        };
+        let mut line = format!("{kind}{} · {via} · {}", approval.who(), approval.at);
+        if !approval.comment.is_empty() {
+            let _ = write!(line, " · “{}”", approval.comment);
+        }
+        lines.push((Mark::Valid, line));
+    }
+    for rejection in &approvals.rejected {
+        lines.push((
+            Mark::Rejected,
+            format!("{}: {}", rejection.who, rejection.reason),
+        ));
+    }
+    if let Some(missing) = &approvals.missing_evidence {
+        lines.push((Mark::Warning, format!("missing evidence: {missing}")));
+    }
+    lines
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 { "" } else { "s" }
+}

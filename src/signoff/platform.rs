@@ -1,0 +1,203 @@
+//! Pull-request reviews from the hosting platform (`--approvals FILE`), in the shape of
+//! GitHub's "List reviews for a pull request" API. The platform vouches for who clicked
+//! approve; these count as platform-verified, not signature-verified.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// Why the approvals file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The file could not be read.
+    #[error("cannot read the approvals file {}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is not a list of reviews.
+    #[error(
+        "{} is not a list of pull-request reviews as `gh api repos/OWNER/REPO/pulls/N/reviews` prints them: {message}",
+        path.display()
+    )]
+    Shape {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// One review, as the API returns it (other fields are ignored).
+#[derive(Debug, Deserialize)]
+struct ApiReview {
+    user: Option<ApiUser>,
+    state: String,
+    commit_id: Option<String>,
+    submitted_at: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ApiUser {
+    login: String,
+}
+
+/// The review that stands for one login: their latest approving or change-requesting one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlatformReview {
+    /// The reviewer's login.
+    pub login: String,
+    /// `APPROVED`, `CHANGES_REQUESTED` or `DISMISSED`.
+    pub state: String,
+    /// The commit the review was made on.
+    pub commit_id: String,
+    /// When, in seconds since the Unix epoch, when the API said.
+    pub submitted_at: Option<i64>,
+}
+
+/// Reads the file; one entry per login that ever approved (comments do not change a state).
+pub fn read(path: &Path) -> Result<Vec<PlatformReview>, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse(&text).map_err(|message| Error::Shape {
+        path: path.to_path_buf(),
+        message,
+    })
+}
+
+/// [`read`] on text.
+pub fn parse(text: &str) -> Result<Vec<PlatformReview>, String> {
+    let reviews: Vec<ApiReview> = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let mut latest: BTreeMap<String, (usize, PlatformReview)> = BTreeMap::new();
+    let mut ever_approved = std::collections::BTreeSet::new();
+    for (index, review) in reviews.into_iter().enumerate() {
+        // COMMENTED and PENDING reviews leave the reviewer's approval state as it was.
+        if !matches!(
+            review.state.as_str(),
+            "APPROVED" | "CHANGES_REQUESTED" | "DISMISSED"
+        ) {
+            continue;
+        }
+        let Some(user) = review.user else { continue };
+        let login = user.login.to_lowercase();
+        if review.state == "APPROVED" {
+            ever_approved.insert(login.clone());
+        }
+        let submitted_at = match review.submitted_at.as_deref() {
+            Some(text) => Some(
+                parse_time(text).ok_or_else(|| format!("review {index}: `submitted_at` `{text}` is not a time like 2026-01-01T00:00:00Z"))?,
+            ),
+            None => None,
+        };
+        let entry = PlatformReview {
+            login: user.login,
+            state: review.state,
+            commit_id: review.commit_id.unwrap_or_default(),
+            submitted_at,
+        };
+        // The API lists reviews oldest first; a later time also wins if the file was reordered.
+        let newer = latest.get(&login).is_none_or(|(_, old)| {
+            entry.submitted_at.unwrap_or(i64::MAX) >= old.submitted_at.unwrap_or(i64::MIN)
+        });
+        if newer {
+            latest.insert(login, (index, entry));
+        }
+    }
+    let mut result: Vec<(usize, PlatformReview)> = latest
+        .into_iter()
+        .filter(|(login, _)| ever_approved.contains(login))
+        .map(|(_, entry)| entry)
+        .collect();
+    result.sort_by_key(|(index, _)| *index);
+    Ok(result.into_iter().map(|(_, review)| review).collect())
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` (what the API returns) to seconds since the epoch.
+fn parse_time(text: &str) -> Option<i64> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 20
+        || bytes[4] != b'-'
+        || bytes[7] != b'-'
+        || bytes[10] != b'T'
+        || bytes[19] != b'Z'
+    {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| -> Option<i64> {
+        let part = text.get(range)?;
+        part.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| part.parse().ok())?
+    };
+    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
+        return None;
+    }
+    // Howard Hinnant's days-from-civil.
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + hour * 3_600 + minute * 60 + second)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::signoff::record::rfc3339;
+
+    /// The latest state-changing review per login stands; comments do not withdraw.
+    #[test]
+    fn latest_review_per_login_counts() {
+        let text = r#"[
+          {"id": 1, "user": {"login": "alice"}, "state": "APPROVED", "commit_id": "aaa", "submitted_at": "2026-01-01T00:00:00Z"},
+          {"id": 2, "user": {"login": "alice"}, "state": "COMMENTED", "commit_id": "aaa", "submitted_at": "2026-01-02T00:00:00Z"},
+          {"id": 3, "user": {"login": "bob"}, "state": "APPROVED", "commit_id": "aaa", "submitted_at": "2026-01-01T00:00:00Z"},
+          {"id": 4, "user": {"login": "bob"}, "state": "CHANGES_REQUESTED", "commit_id": "bbb", "submitted_at": "2026-01-03T00:00:00Z"},
+          {"id": 5, "user": {"login": "carol"}, "state": "COMMENTED", "commit_id": "aaa", "submitted_at": "2026-01-01T00:00:00Z"},
+          {"id": 6, "user": null, "state": "APPROVED", "commit_id": "aaa", "submitted_at": "2026-01-01T00:00:00Z"}
+        ]"#;
+        let reviews = parse(text).expect("parses");
+        let states: Vec<(&str, &str)> = reviews
+            .iter()
+            .map(|r| (r.login.as_str(), r.state.as_str()))
+            .collect();
+        assert_eq!(
+            states,
+            [("alice", "APPROVED"), ("bob", "CHANGES_REQUESTED")]
+        );
+    }
+
+    /// Times round-trip through the report's formatter; broken ones are refused.
+    #[test]
+    fn times_parse() {
+        for seconds in [0, 951_782_400, 1_767_225_600 + 86_399] {
+            assert_eq!(parse_time(&rfc3339(seconds)), Some(seconds));
+        }
+        for bad in [
+            "2026-13-01T00:00:00Z",
+            "2026-01-01 00:00:00Z",
+            "yesterday",
+            "2026-01-01T00:00:00+01:00",
+        ] {
+            assert_eq!(parse_time(bad), None, "{bad}");
+        }
+        assert!(parse("{}").is_err());
+        assert!(parse("[{\"state\": 1}]").is_err());
+    }
+}

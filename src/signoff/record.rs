@@ -1,0 +1,366 @@
+//! The approval record and the note text that carries it.
+//!
+//! A note holds one or more blocks, each: the header line [`HEADER`], the record as one line
+//! of JSON (exactly the bytes that were signed), then an armored signature (SSH or PGP).
+//! [`parse_note`] is total: any text gives one result per block, never a panic, and anything
+//! it cannot read is an error that becomes a rejected approval.
+
+use serde::{Deserialize, Serialize};
+
+use crate::vocabulary::Decision;
+
+/// First line of every approval block.
+pub const HEADER: &str = "blastgate-approval v1";
+
+/// Records longer than this are refused unread (a real one is well under 4 KiB).
+const MAX_PAYLOAD_BYTES: usize = 64 * 1024;
+
+/// One senior's approval of one change, as signed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Record {
+    /// Format version; 1.
+    pub version: u32,
+    /// Content fingerprint of the approved change (`sha256:…`).
+    pub fingerprint: String,
+    /// sha256 of the policy that judged the change.
+    pub policy_sha256: String,
+    /// Head commit when approved.
+    pub head: String,
+    /// Base commit (merge-base) when approved.
+    pub base: String,
+    /// The branch being gated when approved, if known; lets a report list this branch's
+    /// earlier approvals (for content that has since changed) without listing every branch's.
+    pub branch: Option<String>,
+    /// The decision at approval time.
+    pub decision: Decision,
+    /// The score at approval time.
+    pub score: f64,
+    /// Finding ids at approval time, each once.
+    pub findings: Vec<String>,
+    /// Whether the change was judged as AI-assisted.
+    pub ai_assisted: bool,
+    /// AI evidence at approval time, `tool: marker` per line.
+    pub ai_evidence: Vec<String>,
+    /// Who approved.
+    pub approver: Approver,
+    /// When, in seconds since the Unix epoch.
+    pub approved_at: i64,
+    /// The same time in RFC 3339, for people.
+    pub approved_at_text: String,
+    /// The approver's comment (`-m`).
+    pub comment: String,
+    /// An override of a `block` (break-glass), not an ordinary approval.
+    pub break_glass: bool,
+}
+
+/// The approver as they identify themselves; verification checks this claim.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Approver {
+    /// Display name.
+    pub name: String,
+    /// Email, matched against the policy's seniors.
+    pub email: String,
+}
+
+/// Which signature format a block carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignatureKind {
+    /// `ssh-keygen -Y sign`.
+    Ssh,
+    /// `OpenPGP` (`gpg --detach-sign --armor`).
+    Pgp,
+}
+
+/// A record with its signed bytes and signature, as read from a note.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignedRecord {
+    /// The parsed record.
+    pub record: Record,
+    /// The exact JSON line that was signed.
+    pub payload: String,
+    /// Signature format.
+    pub kind: SignatureKind,
+    /// The armored signature, lines joined with `\n`, with a final newline.
+    pub signature: String,
+}
+
+/// Why a block of a note could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NoteError {
+    /// A record without a signature.
+    #[error("note is not signed")]
+    Unsigned {
+        /// Who the record claims approved, when readable.
+        claimed: Option<String>,
+    },
+    /// Anything else.
+    #[error("note is malformed: {0}")]
+    Malformed(String),
+}
+
+impl Record {
+    /// The canonical one-line JSON that is signed.
+    ///
+    /// # Panics
+    /// Never: the record has only strings, numbers and lists, which always serialise.
+    #[must_use]
+    pub fn payload(&self) -> String {
+        serde_json::to_string(self).expect("records serialise infallibly")
+    }
+}
+
+/// One block of note text.
+#[must_use]
+pub fn block(payload: &str, signature: &str) -> String {
+    let mut text = format!("{HEADER}\n{payload}\n{}", signature.trim_end());
+    text.push('\n');
+    text
+}
+
+/// Reads every block of a note; one result per block (or per unreadable stretch).
+#[must_use]
+pub fn parse_note(text: &str) -> Vec<Result<SignedRecord, NoteError>> {
+    let lines: Vec<&str> = text
+        .lines()
+        .map(|line| line.trim_end_matches('\r'))
+        .collect();
+    let mut results = Vec::new();
+    let mut at = 0;
+    while at < lines.len() {
+        if lines[at].trim().is_empty() {
+            at += 1;
+            continue;
+        }
+        if lines[at] != HEADER {
+            let found: String = lines[at].chars().take(40).collect();
+            results.push(Err(NoteError::Malformed(format!(
+                "expected `{HEADER}`, found `{found}`"
+            ))));
+            // Resynchronise on the next header.
+            at += 1;
+            while at < lines.len() && lines[at] != HEADER {
+                at += 1;
+            }
+            continue;
+        }
+        let (result, next) = parse_block(&lines, at + 1);
+        results.push(result);
+        at = next;
+    }
+    if results.is_empty() {
+        results.push(Err(NoteError::Malformed("the note is empty".to_owned())));
+    }
+    results
+}
+
+/// Parses the block whose header was just before `at`; returns the result and where the
+/// next block may start.
+fn parse_block(lines: &[&str], at: usize) -> (Result<SignedRecord, NoteError>, usize) {
+    let Some(payload) = lines.get(at).copied() else {
+        return (
+            Err(NoteError::Malformed(
+                "truncated after the header".to_owned(),
+            )),
+            at,
+        );
+    };
+    let record = read_record(payload);
+    let Some((kind, end_marker)) = lines.get(at + 1).and_then(|line| begin(line)) else {
+        let claimed = record.as_ref().ok().map(|r| r.approver.email.clone());
+        let error = match record {
+            Err(error) => error,
+            Ok(_) => NoteError::Unsigned { claimed },
+        };
+        return (Err(error), at + 1);
+    };
+    let mut signature = String::new();
+    let mut next = at + 1;
+    while let Some(line) = lines.get(next) {
+        signature.push_str(line);
+        signature.push('\n');
+        next += 1;
+        if *line == end_marker {
+            let result = record.map(|record| SignedRecord {
+                record,
+                payload: payload.to_owned(),
+                kind,
+                signature,
+            });
+            return (result, next);
+        }
+        if *line == HEADER {
+            break;
+        }
+    }
+    (
+        Err(NoteError::Malformed("truncated signature".to_owned())),
+        next,
+    )
+}
+
+fn read_record(payload: &str) -> Result<Record, NoteError> {
+    if payload.len() > MAX_PAYLOAD_BYTES {
+        return Err(NoteError::Malformed(format!(
+            "record is {} bytes, more than {MAX_PAYLOAD_BYTES}",
+            payload.len()
+        )));
+    }
+    let record: Record = serde_json::from_str(payload)
+        .map_err(|error| NoteError::Malformed(format!("record is not valid: {error}")))?;
+    if record.version != 1 {
+        return Err(NoteError::Malformed(format!(
+            "unsupported record version {}",
+            record.version
+        )));
+    }
+    Ok(record)
+}
+
+/// The kind and closing line of an armored signature that `line` opens.
+fn begin(line: &str) -> Option<(SignatureKind, &'static str)> {
+    match line {
+        "-----BEGIN SSH SIGNATURE-----" => {
+            Some((SignatureKind::Ssh, "-----END SSH SIGNATURE-----"))
+        }
+        "-----BEGIN PGP SIGNATURE-----" => {
+            Some((SignatureKind::Pgp, "-----END PGP SIGNATURE-----"))
+        }
+        _ => None,
+    }
+}
+
+/// `seconds` since the epoch as RFC 3339 UTC (`2026-01-01T00:00:00Z`).
+#[must_use]
+pub fn rfc3339(seconds: i64) -> String {
+    let days = seconds.div_euclid(86_400);
+    let rest = seconds.rem_euclid(86_400);
+    // Howard Hinnant's civil-from-days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn record() -> Record {
+        Record {
+            version: 1,
+            fingerprint: "sha256:00".into(),
+            policy_sha256: "ab".into(),
+            head: "h".into(),
+            base: "b".into(),
+            branch: Some("topic".into()),
+            decision: Decision::Review,
+            score: 42.5,
+            findings: vec!["secret-added".into()],
+            ai_assisted: true,
+            ai_evidence: vec!["claude: Co-Authored-By: Claude".into()],
+            approver: Approver {
+                name: "Alice".into(),
+                email: "alice@example.com".into(),
+            },
+            approved_at: 0,
+            approved_at_text: rfc3339(0),
+            comment: "ok".into(),
+            break_glass: false,
+        }
+    }
+
+    const SIG: &str = "-----BEGIN SSH SIGNATURE-----\nAAAA\n-----END SSH SIGNATURE-----\n";
+
+    /// Two blocks come back as two records with their exact signed bytes.
+    #[test]
+    fn blocks_round_trip() {
+        let payload = record().payload();
+        let text = format!("{}\n{}", block(&payload, SIG), block(&payload, SIG));
+        let parsed = parse_note(&text);
+        assert_eq!(parsed.len(), 2);
+        let first = parsed[0].as_ref().expect("parses");
+        assert_eq!(first.record, record());
+        assert_eq!(first.payload, payload);
+        assert_eq!(first.signature, SIG);
+        assert_eq!(first.kind, SignatureKind::Ssh);
+    }
+
+    /// Each way of being broken has its own error.
+    #[test]
+    fn broken_notes_are_errors() {
+        let payload = record().payload();
+        let unsigned = format!("{HEADER}\n{payload}\n");
+        assert_eq!(
+            parse_note(&unsigned),
+            vec![Err(NoteError::Unsigned {
+                claimed: Some("alice@example.com".into())
+            })]
+        );
+        let cases = [
+            ("", "empty"),
+            ("hello\n", "expected"),
+            (HEADER, "truncated after the header"),
+            (&format!("{HEADER}\n{{not json\n{SIG}"), "not valid"),
+            (
+                &format!("{HEADER}\n{payload}\n-----BEGIN SSH SIGNATURE-----\nAAAA\n"),
+                "truncated signature",
+            ),
+            (
+                &format!(
+                    "{HEADER}\n{}\n{SIG}",
+                    payload.replace("\"version\":1", "\"version\":2")
+                ),
+                "unsupported record version 2",
+            ),
+            (
+                &format!("{HEADER}\n{}\n{SIG}", payload.replace('}', ",\"extra\":1}")),
+                "unknown field",
+            ),
+        ];
+        for (text, expected) in cases {
+            let parsed = parse_note(text);
+            let message = match &parsed[0] {
+                Err(error) => error.to_string(),
+                Ok(_) => panic!("{text:?} parsed"),
+            };
+            assert!(message.contains(expected), "{text:?}: {message}");
+        }
+    }
+
+    /// Dates come out as RFC 3339 UTC.
+    #[test]
+    fn rfc3339_dates() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1_767_225_600), "2026-01-01T00:00:00Z");
+        assert_eq!(rfc3339(951_782_400 + 3_661), "2000-02-29T01:01:01Z");
+    }
+
+    proptest! {
+        /// Any text, including mangled real notes, parses to results without panicking,
+        /// and never to more records than it has headers.
+        #[test]
+        fn never_panics(prefix in ".{0,40}", cut in 0usize..400, noise in "[\\PC\n]{0,200}") {
+            let real = block(&record().payload(), SIG);
+            let cut = real.char_indices().map(|(i, _)| i).nth(cut).unwrap_or(real.len());
+            let text = format!("{prefix}{}{noise}", &real[..cut]);
+            let parsed = parse_note(&text);
+            let ok = parsed.iter().filter(|r| r.is_ok()).count();
+            prop_assert!(ok <= text.matches(HEADER).count());
+            prop_assert!(!parsed.is_empty());
+        }
+    }
+}

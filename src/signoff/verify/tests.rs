@@ -1,0 +1,299 @@
+//! The verification rules with a stand-in signature check, so each rule is tested alone.
+
+use super::*;
+use crate::diff::{Commit, Identity, Revision, Trailer};
+use crate::policy::{Source, parse};
+use crate::signoff::record::{Approver, Record, SignatureKind};
+
+const NOW: i64 = 1_800_000_000;
+const FINGERPRINT: &str = "sha256:feed";
+
+fn policy(signoff: &str) -> Policy {
+    let text = format!(
+        "version: 1\nthresholds:\n  ai: {{review: 10, block: 400}}\n  human: {{block: 600}}\nseniors:\n  - {{name: Alice, email: alice@example.com, login: alice, signing_key: \"ssh-ed25519 AAAAalice\"}}\n  - {{name: Bob, email: Bob@Example.com, login: bob, signing_key: \"ssh-ed25519 AAAAbob\"}}\n{signoff}"
+    );
+    parse(
+        &text,
+        Source::BuiltIn {
+            template: "test".into(),
+        },
+    )
+    .expect("test policy parses")
+}
+
+fn change(author: &str, trailers: &[(&str, &str)]) -> ChangeSet {
+    let identity = |email: &str| Identity {
+        name: "Someone".into(),
+        email: email.into(),
+        time: 0,
+    };
+    ChangeSet {
+        head: Some(Revision {
+            spec: "HEAD".into(),
+            commit: "head0000000000".into(),
+            reason: String::new(),
+        }),
+        commits: vec![Commit {
+            id: "c0ffee000000aaaa".into(),
+            parents: vec![],
+            message: String::new(),
+            author: identity(author),
+            committer: identity("ci@example.com"),
+            trailers: trailers
+                .iter()
+                .map(|(key, value)| Trailer {
+                    key: (*key).into(),
+                    value: (*value).into(),
+                })
+                .collect(),
+            notes: vec![],
+        }],
+        ..ChangeSet::default()
+    }
+}
+
+fn signed(email: &str, policy: &Policy, tweak: impl FnOnce(&mut Record)) -> Candidate {
+    let mut record = Record {
+        version: 1,
+        fingerprint: FINGERPRINT.into(),
+        policy_sha256: policy.sha256.clone(),
+        head: "head".into(),
+        base: "base".into(),
+        branch: None,
+        decision: Decision::Review,
+        score: 20.0,
+        findings: vec![],
+        ai_assisted: true,
+        ai_evidence: vec![],
+        approver: Approver {
+            name: "Name".into(),
+            email: email.into(),
+        },
+        approved_at: NOW - 60,
+        approved_at_text: rfc3339(NOW - 60),
+        comment: String::new(),
+        break_glass: false,
+    };
+    tweak(&mut record);
+    Candidate {
+        commit: "c0ffee000000aaaa".into(),
+        parsed: Ok(SignedRecord {
+            payload: record.payload(),
+            record,
+            kind: SignatureKind::Ssh,
+            signature: "sig".into(),
+        }),
+    }
+}
+
+/// Accepts every signature: the rules below the signature are under test.
+#[allow(clippy::unnecessary_wraps, reason = "the shape of a Verifier")]
+fn trusting(_: &SignedRecord, _: &Senior, _: &[Senior]) -> Result<(), String> {
+    Ok(())
+}
+
+fn run(
+    policy: &Policy,
+    change: &ChangeSet,
+    decision: Decision,
+    candidates: &[Candidate],
+) -> Approvals {
+    let context = Context {
+        change,
+        fingerprint: FINGERPRINT,
+        policy,
+        decision,
+        required: crate::signoff::required(change, policy),
+        now: NOW,
+    };
+    verify(&context, candidates, &[], &trusting)
+}
+
+fn only_reason(approvals: &Approvals) -> &str {
+    assert!(approvals.valid.is_empty(), "{approvals:?}");
+    assert_eq!(approvals.rejected.len(), 1, "{approvals:?}");
+    &approvals.rejected[0].reason
+}
+
+/// A matching, recent record from a senior who did not write the change approves it;
+/// emails compare without case.
+#[test]
+fn valid_record_approves() {
+    let policy = policy("");
+    let change = change("dana@example.com", &[]);
+    let approvals = run(
+        &policy,
+        &change,
+        Decision::Review,
+        &[signed("bob@example.com", &policy, |_| {})],
+    );
+    assert!(approvals.approved, "{approvals:?}");
+    assert_eq!(approvals.valid[0].email, "Bob@Example.com");
+    assert_eq!(approvals.valid[0].via, Via::Signature);
+}
+
+/// Each rule rejects on its own, with its reason.
+#[test]
+fn each_rule_rejects_with_its_reason() {
+    let policy = policy("signoff:\n  max_age: 1h\n");
+    let clean = change("dana@example.com", &[]);
+    let cases: Vec<(ChangeSet, Candidate, &str)> = vec![
+        (
+            clean.clone(),
+            signed("carol@example.com", &policy, |_| {}),
+            "not a senior in the base policy",
+        ),
+        (
+            clean.clone(),
+            signed("alice@example.com", &policy, |r| {
+                r.fingerprint = "sha256:other".into();
+            }),
+            "approves different content",
+        ),
+        (
+            clean.clone(),
+            signed("alice@example.com", &policy, |r| {
+                r.policy_sha256 = "0".repeat(64);
+            }),
+            "policy changed since approval",
+        ),
+        (
+            clean.clone(),
+            signed("alice@example.com", &policy, |r| r.approved_at = NOW - 7200),
+            "older than signoff.max_age (1h)",
+        ),
+        (
+            clean.clone(),
+            signed("alice@example.com", &policy, |r| r.approved_at = NOW + 7200),
+            "dated in the future",
+        ),
+        (
+            change("ALICE@example.com", &[]),
+            signed("alice@example.com", &policy, |_| {}),
+            "approver authored commit c0ffee000000",
+        ),
+        (
+            change(
+                "dana@example.com",
+                &[("Co-authored-by", "Alice <alice@example.com>")],
+            ),
+            signed("alice@example.com", &policy, |_| {}),
+            "co-author",
+        ),
+        (
+            clean.clone(),
+            Candidate {
+                commit: "c0ffee".into(),
+                parsed: Err(NoteError::Malformed("x".into())),
+            },
+            "note is malformed: x",
+        ),
+    ];
+    for (change, candidate, reason) in cases {
+        let approvals = run(&policy, &change, Decision::Review, &[candidate]);
+        assert!(!approvals.approved);
+        let got = only_reason(&approvals);
+        assert!(got.contains(reason), "expected {reason:?}, got {got:?}");
+    }
+}
+
+/// Trailers such as `Approved-by:` are never read as approvals.
+#[test]
+fn approval_trailers_are_not_approvals() {
+    let policy = policy("");
+    let change = change(
+        "dana@example.com",
+        &[
+            ("Approved-by", "Alice <alice@example.com>"),
+            ("Reviewed-by", "Bob <bob@example.com>"),
+        ],
+    );
+    let approvals = run(&policy, &change, Decision::Review, &[]);
+    assert!(!approvals.approved && approvals.valid.is_empty() && approvals.rejected.is_empty());
+}
+
+/// A failed signature check is a rejection with the verifier's reason.
+#[test]
+fn signature_failure_is_a_rejection() {
+    let policy = policy("");
+    let change = change("dana@example.com", &[]);
+    let context = Context {
+        change: &change,
+        fingerprint: FINGERPRINT,
+        policy: &policy,
+        decision: Decision::Review,
+        required: 1,
+        now: NOW,
+    };
+    let failing = |_: &SignedRecord, _: &Senior, _: &[Senior]| Err("bad signature".to_owned());
+    let approvals = verify(
+        &context,
+        &[signed("alice@example.com", &policy, |_| {})],
+        &[],
+        &failing,
+    );
+    assert_eq!(only_reason(&approvals), "bad signature");
+}
+
+/// One senior counts once; a block needs the configured number of break-glass approvals.
+#[test]
+fn seniors_count_once_and_break_glass_needs_its_number() {
+    let policy = policy("signoff:\n  approvals: {default: 2}\n  break_glass: {approvals: 2}\n");
+    let change = change("dana@example.com", &[]);
+    let twice = [
+        signed("alice@example.com", &policy, |_| {}),
+        signed("alice@example.com", &policy, |_| {}),
+    ];
+    let approvals = run(&policy, &change, Decision::Review, &twice);
+    assert_eq!(
+        (
+            approvals.approved,
+            approvals.required,
+            approvals.valid.len()
+        ),
+        (false, 2, 1)
+    );
+
+    let glass = |email: &str| signed(email, &policy, |r| r.break_glass = true);
+    let ordinary = [
+        signed("alice@example.com", &policy, |_| {}),
+        signed("bob@example.com", &policy, |_| {}),
+    ];
+    assert!(
+        !run(&policy, &change, Decision::Block, &ordinary).approved,
+        "ordinary approvals never lift a block"
+    );
+    let one = run(
+        &policy,
+        &change,
+        Decision::Block,
+        &[glass("alice@example.com")],
+    );
+    assert!(!one.approved && !one.break_glass);
+    let two = run(
+        &policy,
+        &change,
+        Decision::Block,
+        &[glass("alice@example.com"), glass("bob@example.com")],
+    );
+    assert!(two.approved && two.break_glass);
+
+    let no_glass = policy_without_break_glass();
+    let blocked = run(
+        &no_glass,
+        &change,
+        Decision::Block,
+        &[
+            signed("alice@example.com", &no_glass, |r| r.break_glass = true),
+            signed("bob@example.com", &no_glass, |r| r.break_glass = true),
+        ],
+    );
+    assert!(
+        !blocked.approved,
+        "no break-glass in the policy: a block stands"
+    );
+}
+
+fn policy_without_break_glass() -> Policy {
+    policy("")
+}
