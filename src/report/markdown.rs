@@ -78,9 +78,12 @@ fn cell(text: &str) -> String {
 fn write_evaluation(out: &mut String, evaluation: &Evaluation, which: &str) {
     let verdict = &evaluation.verdict;
     let thresholds = &verdict.thresholds;
+    let request = super::request_label(evaluation)
+        .map(|label| format!(" · {label}"))
+        .unwrap_or_default();
     let _ = writeln!(
         out,
-        "### {} blastgate{which}: {}\n",
+        "### {} blastgate{which}: {}{request}\n",
         icon(verdict.decision),
         verdict.decision.as_str()
     );
