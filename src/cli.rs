@@ -42,7 +42,7 @@ enum Command {
     /// index, the working tree or a unified diff.
     Check(CheckArgs),
     /// Judge a push; git's pre-push hook protocol on standard input (or, without a remote,
-    /// the pre-commit framework's PRE_COMMIT_* variables).
+    /// the pre-commit framework's `PRE_COMMIT_*` variables).
     PrePush(PrePushArgs),
     /// Judge a push on a server; git's pre-receive hook protocol on standard input.
     PreReceive(PreReceiveArgs),
@@ -87,7 +87,7 @@ struct CheckArgs {
 #[derive(Debug, Args)]
 struct PrePushArgs {
     /// Name of the remote (git passes it as the hook's first argument). Without it, the push
-    /// is read from pre-commit's PRE_COMMIT_* variables.
+    /// is read from pre-commit's `PRE_COMMIT_*` variables.
     remote: Option<String>,
     /// URL of the remote (git passes it as the hook's second argument).
     url: Option<String>,
@@ -252,11 +252,10 @@ fn pre_push(dir: &Path, args: PrePushArgs, verbose: bool) -> anyhow::Result<Exit
                 .context("reading the pre-push ref list from standard input")?;
             (remote, input)
         }
-        None => pre_commit::push_from_env(dir, &|key: &str| std::env::var(key).ok())?
-            .context(
-                "no remote given and no PRE_COMMIT_REMOTE_NAME: git's pre-push hook passes the remote \
+        None => pre_commit::push_from_env(dir, &|key: &str| std::env::var(key).ok())?.context(
+            "no remote given and no PRE_COMMIT_REMOTE_NAME: git's pre-push hook passes the remote \
                  (`blastgate pre-push \"$1\" \"$2\"`); under pre-commit use the `pre-push` stage",
-            )?,
+        )?,
     };
     let (judging, progress) = judging(args.judging, &args.output);
     let outcome = gate::pre_push(dir, &remote, &input, &judging)?;
@@ -275,7 +274,11 @@ fn pre_receive(dir: &Path, args: PreReceiveArgs, verbose: bool) -> anyhow::Resul
     emit_push(&outcome, &args.output, verbose)
 }
 
-fn emit_push(outcome: &gate::PushOutcome, output: &OutputArgs, verbose: bool) -> anyhow::Result<Exit> {
+fn emit_push(
+    outcome: &gate::PushOutcome,
+    output: &OutputArgs,
+    verbose: bool,
+) -> anyhow::Result<Exit> {
     let started = Instant::now();
     emit(output, &report::push(outcome, output.format, style(output)))?;
     let mut timings = Timings::default();
@@ -292,8 +295,7 @@ fn emit_push(outcome: &gate::PushOutcome, output: &OutputArgs, verbose: bool) ->
 /// The judging inputs, with a progress bar that draws only for people: stderr is a
 /// terminal, not `-q`, and the report is text.
 fn judging(args: JudgingArgs, output: &OutputArgs) -> (Judging, Arc<Progress>) {
-    let wanted =
-        !output.quiet && output.format == Format::Text && std::io::stderr().is_terminal();
+    let wanted = !output.quiet && output.format == Format::Text && std::io::stderr().is_terminal();
     let progress = Arc::new(Progress::new("analysing", wanted));
     let mut judging = Judging::from(args);
     judging.observer = Some(progress.clone());

@@ -106,8 +106,7 @@ pub fn check(
         }
         Target::Range { base, head } => {
             let repo = diff::open(dir)?;
-            let (change, policy) =
-                range(&repo, base.as_deref(), head, judging, env, &mut timings)?;
+            let (change, policy) = range(&repo, base.as_deref(), head, judging, env, &mut timings)?;
             (change, policy, Some(repo))
         }
         Target::Staged | Target::Worktree => {
@@ -162,8 +161,7 @@ fn range(
         None => diff::choose_base(repo, head, ci.as_ref())?,
     };
     let base_oid = diff::resolve_commit(repo, &choice.spec).map_err(explain)?;
-    let merge_base =
-        diff::merge_base(repo, base_oid, head_oid, &choice.spec).map_err(explain)?;
+    let merge_base = diff::merge_base(repo, base_oid, head_oid, &choice.spec).map_err(explain)?;
     let mut reason = choice.reason;
     if merge_base != base_oid {
         let _ = write!(
@@ -174,7 +172,9 @@ fn range(
     }
     timings.record("diff", started.elapsed());
     // The policy comes from the base the change is going into, never from the change itself.
-    let policy = timings.time("policy", || load_policy(Some(repo), Some(base_oid), judging))?;
+    let policy = timings.time("policy", || {
+        load_policy(Some(repo), Some(base_oid), judging)
+    })?;
     let started = std::time::Instant::now();
     let base_end = End {
         revision: Revision {
@@ -425,7 +425,14 @@ pub fn evaluate_observed(
     }
 }
 
-/// Records the analysis' steps as `analyze.<step>` and passes everything on.
+/// The analysis' steps ([`analyze::STEPS`]) as `--verbose` names them.
+const STEP_STAGES: [(&str, &str); 3] = [
+    ("contents", "analyze.contents"),
+    ("structure", "analyze.structure"),
+    ("domain", "analyze.domain"),
+];
+
+/// Records the analysis' steps under their stage names and passes everything on.
 #[derive(Debug)]
 struct StepTimes<'a> {
     forward: Option<&'a dyn Observer>,
@@ -440,11 +447,10 @@ impl Observer for StepTimes<'_> {
     }
 
     fn step_done(&self, step: &'static str, took: std::time::Duration) {
-        let name = match step {
-            "contents" => "analyze.contents",
-            "structure" => "analyze.structure",
-            _ => "analyze.domain",
-        };
+        let name = STEP_STAGES
+            .iter()
+            .find(|(known, _)| *known == step)
+            .map_or("analyze.other", |(_, stage)| *stage);
         if let Ok(mut laps) = self.laps.lock() {
             laps.push((name, took));
         }

@@ -48,8 +48,9 @@ impl Progress {
         }
         // indicatif redraws at most 20 times a second, so a fast run costs next to nothing.
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+        // The template is a constant; should it ever fail to parse, a plain bar will do.
         let style = ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {msg} {elapsed}")
-            .expect("the template is a constant")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> ");
         bar.set_style(style);
         bar.set_prefix(self.label);

@@ -98,6 +98,9 @@ mod tests {
         assert_eq!(names, ["diff", "analyze", "analyze.domain"]);
         assert_eq!(timings.stages()[0].1, Duration::from_millis(3));
         let text = timings.render();
-        assert!(text.contains("3 files, 10 bytes changed, 8.0 ms in all"), "{text}");
+        assert!(
+            text.contains("3 files, 10 bytes changed, 8.0 ms in all"),
+            "{text}"
+        );
     }
 }

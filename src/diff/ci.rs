@@ -3,7 +3,7 @@
 //! predefined variables. A payload that should be there and is not, or cannot be read, is an
 //! error: guessing a base instead could judge the wrong change and let it through.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use serde_json::Value;
@@ -155,11 +155,11 @@ fn read_github_event(
     ci: &mut Ci,
     shape: &EventShape,
     event: &str,
-    path: &PathBuf,
+    path: &Path,
     payload: &Value,
 ) -> Result<(), Error> {
     let bad = |message: String| Error::CiPayload {
-        path: path.clone(),
+        path: path.to_path_buf(),
         message,
     };
     let sha_at = |pointer: &str| -> Result<Option<String>, Error> {
@@ -223,19 +223,19 @@ fn queue_request_number(head_ref: &str) -> Option<u64> {
     rest.split('-').next()?.parse().ok()
 }
 
-fn read_payload(path: &PathBuf) -> Result<Value, Error> {
+fn read_payload(path: &Path) -> Result<Value, Error> {
     let text = std::fs::read_to_string(path).map_err(|error| Error::CiPayload {
-        path: path.clone(),
+        path: path.to_path_buf(),
         message: format!("cannot read it ({error})"),
     })?;
     match serde_json::from_str(&text) {
         Ok(value @ Value::Object(_)) => Ok(value),
         Ok(_) => Err(Error::CiPayload {
-            path: path.clone(),
+            path: path.to_path_buf(),
             message: "not a JSON object".to_string(),
         }),
         Err(error) => Err(Error::CiPayload {
-            path: path.clone(),
+            path: path.to_path_buf(),
             message: format!("not valid JSON ({error})"),
         }),
     }

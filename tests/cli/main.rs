@@ -4,6 +4,7 @@
 mod bad_input;
 mod blast;
 mod check;
+mod ci;
 mod demo;
 mod domain;
 mod formats;
@@ -17,3 +18,4 @@ mod snapshots;
 mod sources;
 mod structure;
 mod support;
+mod verbose;

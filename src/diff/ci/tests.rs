@@ -59,16 +59,22 @@ fn github_events_name_base_head_and_number() {
 /// A push names before/after; a new branch's zero `before` leaves the base to the repository.
 #[test]
 fn github_push_before_and_after() {
-    let ci = github_with("push", &format!(r#"{{"before": "{BASE}", "after": "{HEAD}"}}"#))
-        .expect("valid")
-        .expect("on GitHub");
+    let ci = github_with(
+        "push",
+        &format!(r#"{{"before": "{BASE}", "after": "{HEAD}"}}"#),
+    )
+    .expect("valid")
+    .expect("on GitHub");
     assert_eq!(ci.base.map(|b| b.spec).as_deref(), Some(BASE));
     assert_eq!(ci.head.map(|h| h.spec).as_deref(), Some(HEAD));
     assert_eq!(ci.run.pull_request, None);
     let zero = "0".repeat(40);
-    let ci = github_with("push", &format!(r#"{{"before": "{zero}", "after": "{HEAD}"}}"#))
-        .expect("valid")
-        .expect("on GitHub");
+    let ci = github_with(
+        "push",
+        &format!(r#"{{"before": "{zero}", "after": "{HEAD}"}}"#),
+    )
+    .expect("valid")
+    .expect("on GitHub");
     assert_eq!(ci.base, None);
 }
 
@@ -78,7 +84,10 @@ fn github_bad_payloads_are_errors() {
     let cases = [
         ("pull_request", "{not json"),
         ("pull_request", "[1, 2]"),
-        ("pull_request", r#"{"pull_request": {"base": {"sha": "abc"}}}"#),
+        (
+            "pull_request",
+            r#"{"pull_request": {"base": {"sha": "abc"}}}"#,
+        ),
         (
             "pull_request",
             &format!(r#"{{"pull_request": {{"number": "x", "base": {{"sha": "{BASE}"}}}}}}"#),
@@ -111,11 +120,14 @@ fn github_payload_required_for_requests() {
     assert_eq!(ci.base.map(|b| b.spec).as_deref(), Some("origin/main"));
 }
 
+/// Variables, then the base and request number they should yield.
+type Case<'a> = (&'a [(&'a str, &'a str)], Option<&'a str>, Option<u64>);
+
 /// GitLab: diff base, then the previous tip, then the target branch; IID and commit sha.
 #[test]
 fn gitlab_variables() {
     let zero = "0".repeat(40);
-    let cases: [(&[(&str, &str)], Option<&str>, Option<u64>); 3] = [
+    let cases: [Case<'_>; 3] = [
         (
             &[
                 ("CI_MERGE_REQUEST_DIFF_BASE_SHA", BASE),
