@@ -241,3 +241,103 @@ fn bad_payloads_stop_the_gate() {
         assert!(run.stderr.contains(names), "{}", run.stderr);
     }
 }
+
+/// Every `--flag` of `blastgate check` in a CI script exists in `check --help`.
+fn assert_check_flags_exist(scripts: &str, file: &str) {
+    let mut command = Command::new(crate::support::BINARY);
+    command.args(["check", "--help"]);
+    let help = run(command, None);
+    assert_eq!(help.code, 0, "{}", help.stderr);
+    let used: Vec<&str> = scripts
+        .lines()
+        .filter(|line| line.contains("blastgate") || line.contains("args+="))
+        .flat_map(str::split_whitespace)
+        .map(|word| word.trim_matches(|c: char| "()\"'".contains(c)))
+        .filter(|word| word.starts_with("--") && word.len() > 2)
+        .collect();
+    assert!(
+        used.contains(&"--format"),
+        "{file}: no --format in {scripts}"
+    );
+    for flag in used {
+        if flag.starts_with("--locked")
+            || ["--quiet", "--path", "--root", "--git", "--branch"].contains(&flag)
+        {
+            continue; // cargo install's own flags
+        }
+        assert!(
+            help.stdout.contains(flag),
+            "{file} uses `{flag}`, which `check --help` lacks"
+        );
+    }
+}
+
+fn yaml_file(path: &str) -> (String, serde_json::Value) {
+    let full = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+    let text = std::fs::read_to_string(&full).expect("integration file");
+    let value = serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    (text, value)
+}
+
+/// The composite action is valid YAML, builds from its own checkout, uses only inputs it
+/// declares and flags `check` has, writes the step summary and ends with the gate's code.
+#[test]
+fn github_action_is_consistent() {
+    let (text, action) = yaml_file("action.yml");
+    assert_eq!(action["runs"]["using"], "composite");
+    let steps = action["runs"]["steps"].as_array().expect("steps");
+    let scripts: String = steps
+        .iter()
+        .filter_map(|step| step["run"].as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        scripts.contains("--path \"$GITHUB_ACTION_PATH\""),
+        "{scripts}"
+    );
+    assert!(scripts.contains("$GITHUB_STEP_SUMMARY"), "{scripts}");
+    assert!(scripts.contains("exit \"$BLASTGATE_EXIT\""), "{scripts}");
+    assert_check_flags_exist(&scripts, "action.yml");
+    let inputs = action["inputs"].as_object().expect("inputs");
+    for (at, _) in text.match_indices("inputs.") {
+        let name: String = text[at + 7..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect();
+        assert!(
+            inputs.contains_key(&name),
+            "action.yml uses undeclared input `{name}`"
+        );
+    }
+    assert!(
+        steps.iter().any(|step| step["uses"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("github/codeql-action/upload-sarif"))),
+        "no SARIF upload step"
+    );
+}
+
+/// The GitLab template is valid YAML with a full clone, merge-request rules, artifacts and
+/// only flags `check` has.
+#[test]
+fn gitlab_template_is_consistent() {
+    let (_text, template) = yaml_file("integrations/gitlab/blastgate.gitlab-ci.yml");
+    let job = &template["blastgate"];
+    assert_eq!(job["variables"]["GIT_DEPTH"], "0");
+    let rules = job["rules"].to_string();
+    assert!(rules.contains("merge_request_event"), "{rules}");
+    let paths = job["artifacts"]["paths"].to_string();
+    assert!(
+        paths.contains("blastgate.json") && paths.contains("blastgate.md"),
+        "{paths}"
+    );
+    let scripts: String = ["before_script", "script"]
+        .iter()
+        .filter_map(|key| job[key].as_array())
+        .flatten()
+        .filter_map(serde_json::Value::as_str)
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(scripts.contains("exit \"$code\""), "{scripts}");
+    assert_check_flags_exist(&scripts, "blastgate.gitlab-ci.yml");
+}
