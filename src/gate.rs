@@ -14,7 +14,7 @@ use crate::exit::Exit;
 use crate::policy::{self, Policy};
 use crate::provenance::{self, Provenance};
 use crate::score::{self, Score};
-use crate::timings::Timings;
+use crate::timings::{StepClock, Timings};
 use crate::vocabulary::Decision;
 
 /// Everything known about one judged change; reports render this.
@@ -393,16 +393,11 @@ pub fn evaluate_observed(
         workdir: repo.and_then(Repository::workdir),
         cache: &cache,
     };
-    let steps = StepTimes {
-        forward: judging.observer.as_deref(),
-        laps: std::sync::Mutex::default(),
-    };
+    let steps = StepClock::new(judging.observer.as_deref());
     let facts = timings.time("analyze", || {
         analyze::analyze_observed(&change, &context, &options, &steps)
     });
-    for (step, took) in steps.laps.into_inner().unwrap_or_default() {
-        timings.record(step, took);
-    }
+    steps.record_into(&mut timings);
     let score = timings.time("score", || score::score(&facts, &policy));
     let verdict = timings.time("decide", || decide::decide(&score, &provenance, &policy));
     timings.files = change.files.len();
@@ -422,41 +417,6 @@ pub fn evaluate_observed(
         score,
         verdict,
         timings,
-    }
-}
-
-/// The analysis' steps ([`analyze::STEPS`]) as `--verbose` names them.
-const STEP_STAGES: [(&str, &str); 3] = [
-    ("contents", "analyze.contents"),
-    ("structure", "analyze.structure"),
-    ("domain", "analyze.domain"),
-];
-
-/// Records the analysis' steps under their stage names and passes everything on.
-#[derive(Debug)]
-struct StepTimes<'a> {
-    forward: Option<&'a dyn Observer>,
-    laps: std::sync::Mutex<Vec<(&'static str, std::time::Duration)>>,
-}
-
-impl Observer for StepTimes<'_> {
-    fn begin(&self, files: usize) {
-        if let Some(forward) = self.forward {
-            forward.begin(files);
-        }
-    }
-
-    fn step_done(&self, step: &'static str, took: std::time::Duration) {
-        let name = STEP_STAGES
-            .iter()
-            .find(|(known, _)| *known == step)
-            .map_or("analyze.other", |(_, stage)| *stage);
-        if let Ok(mut laps) = self.laps.lock() {
-            laps.push((name, took));
-        }
-        if let Some(forward) = self.forward {
-            forward.step_done(step, took);
-        }
     }
 }
 

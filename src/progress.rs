@@ -58,11 +58,11 @@ impl Progress {
         *slot = Some(bar);
     }
 
-    /// Advances by `units`, saying what was just done.
-    pub fn inc(&self, units: u64, done: &'static str) {
+    /// Advances by `units`, saying what is being done now.
+    pub fn inc(&self, units: u64, doing: &'static str) {
         if let Some(bar) = self.slot().as_ref() {
             bar.inc(units);
-            bar.set_message(done);
+            bar.set_message(doing);
         }
     }
 
@@ -84,6 +84,7 @@ impl Progress {
 impl Observer for Progress {
     fn begin(&self, files: usize) {
         self.start((files * STEPS.len()) as u64, files >= MIN_FILES);
+        self.inc(0, STEPS[0]);
     }
 
     fn step_done(&self, step: &'static str, _took: Duration) {
@@ -92,9 +93,10 @@ impl Observer for Progress {
             .as_ref()
             .and_then(ProgressBar::length)
             .map_or(0, |len| len / STEPS.len() as u64);
-        self.inc(files, step);
-        if step == STEPS[STEPS.len() - 1] {
-            self.finish();
+        let next = STEPS.iter().skip_while(|known| **known != step).nth(1);
+        match next {
+            Some(next) => self.inc(files, next),
+            None => self.finish(),
         }
     }
 }

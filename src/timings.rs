@@ -2,7 +2,10 @@
 //! collects; only the CLI prints.
 
 use std::fmt::Write as _;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+use crate::analyze::Observer;
 
 /// Stage durations in the order the stages first ran, plus what was read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -73,6 +76,63 @@ impl Timings {
             total.as_secs_f64() * 1000.0
         );
         out
+    }
+}
+
+/// The analysis' steps ([`crate::analyze::STEPS`]) as `--verbose` names them.
+const STEP_STAGES: [(&str, &str); 3] = [
+    ("contents", "analyze.contents"),
+    ("structure", "analyze.structure"),
+    ("domain", "analyze.domain"),
+];
+
+/// Times the analysis' steps while passing everything on to another observer (a progress bar).
+#[derive(Debug)]
+pub struct StepClock<'a> {
+    forward: Option<&'a dyn Observer>,
+    laps: Mutex<Vec<(&'static str, Duration)>>,
+}
+
+impl<'a> StepClock<'a> {
+    /// A clock that forwards to `forward`, if any.
+    #[must_use]
+    pub fn new(forward: Option<&'a dyn Observer>) -> Self {
+        Self {
+            forward,
+            laps: Mutex::default(),
+        }
+    }
+
+    /// Adds the steps seen so far to `timings` as `analyze.<step>`.
+    pub fn record_into(self, timings: &mut Timings) {
+        let laps = self
+            .laps
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for (stage, took) in laps {
+            timings.record(stage, took);
+        }
+    }
+}
+
+impl Observer for StepClock<'_> {
+    fn begin(&self, files: usize) {
+        if let Some(forward) = self.forward {
+            forward.begin(files);
+        }
+    }
+
+    fn step_done(&self, step: &'static str, took: Duration) {
+        let stage = STEP_STAGES
+            .iter()
+            .find(|(known, _)| *known == step)
+            .map_or("analyze.other", |(_, stage)| *stage);
+        if let Ok(mut laps) = self.laps.lock() {
+            laps.push((stage, took));
+        }
+        if let Some(forward) = self.forward {
+            forward.step_done(step, took);
+        }
     }
 }
 
