@@ -174,3 +174,45 @@ fn published_manifest_is_valid() {
     assert_eq!(hook["stages"], serde_json::json!(["pre-push"]));
     assert_eq!(hook["pass_filenames"], false);
 }
+
+/// pre-commit's variables, set by hand, are judged like git's ref list: no pre-commit needed.
+#[test]
+fn pre_commit_variables_describe_the_push() {
+    let work = repo_with_base();
+    let remote = Repo::bare();
+    let url = remote.path.to_string_lossy().into_owned();
+    work.git(&["remote", "add", "origin", &url]);
+    work.git(&["push", "-q", "origin", "main"]);
+    let base = work.git(&["rev-parse", "main"]);
+    work.write("src/feature.py", lines(300, "f"));
+    let head = work.commit(&format!("Feature\n\n{CLAUDE_TRAILER}\n"));
+    let mut command = work.blastgate(&["pre-push", "--format", "json"]);
+    command
+        .env("PRE_COMMIT_REMOTE_NAME", "origin")
+        .env("PRE_COMMIT_REMOTE_URL", &url)
+        .env("PRE_COMMIT_LOCAL_BRANCH", "refs/heads/topic")
+        .env("PRE_COMMIT_REMOTE_BRANCH", "refs/heads/topic")
+        .env("PRE_COMMIT_FROM_REF", &base)
+        .env("PRE_COMMIT_TO_REF", &head);
+    let judged = crate::support::run(command, None);
+    assert_eq!(judged.code, 3, "{}{}", judged.stdout, judged.stderr);
+    let report = judged.json();
+    assert_eq!(report["refs"][0]["local_oid"], head);
+    assert_eq!(report["refs"][0]["remote_ref"], "refs/heads/topic");
+    assert_eq!(report["refs"][0]["report"]["decision"], "review");
+}
+
+/// Without a remote and outside pre-commit, `pre-push` says what it needs (exit 2).
+#[test]
+fn pre_push_without_remote_or_pre_commit_is_an_error() {
+    let work = repo_with_base();
+    let run = crate::support::blastgate(&work, &["pre-push"]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("PRE_COMMIT_REMOTE_NAME"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+}
