@@ -1,11 +1,11 @@
 //! Arguments, dispatch, output and the one place where errors become exit codes.
 
+mod feedback;
 mod pre_commit;
 
 use std::io::{IsTerminal as _, Read as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::Context as _;
@@ -15,9 +15,10 @@ use crate::exit::Exit;
 use crate::gate::{self, Judging, Target};
 use crate::hook;
 use crate::policy;
-use crate::progress::Progress;
 use crate::report::{self, Format, Style};
 use crate::timings::Timings;
+
+use feedback::{judging, show_timings};
 
 /// A pre-merge risk gate for AI-assisted changes: measures how much of the system a git change
 /// can break and decides allow, review (senior sign-off) or block.
@@ -290,30 +291,6 @@ fn emit_push(
     timings.record("report", started.elapsed());
     show_timings(verbose, output, &timings)?;
     Ok(Exit::for_decision(outcome.decision()))
-}
-
-/// The judging inputs, with a progress bar that draws only for people: stderr is a
-/// terminal, not `-q`, and the report is text.
-fn judging(args: JudgingArgs, output: &OutputArgs) -> (Judging, Arc<Progress>) {
-    let wanted = !output.quiet && output.format == Format::Text && std::io::stderr().is_terminal();
-    let progress = Arc::new(Progress::new("analysing", wanted));
-    let mut judging = Judging::from(args);
-    judging.observer = Some(progress.clone());
-    (judging, progress)
-}
-
-/// `--verbose`: stage timings on stderr, after the report (never with `-q`).
-fn show_timings(verbose: bool, output: &OutputArgs, timings: &Timings) -> anyhow::Result<()> {
-    if !verbose || output.quiet {
-        return Ok(());
-    }
-    let mut stderr = std::io::stderr().lock();
-    match stderr.write_all(timings.render().as_bytes()) {
-        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(error).context("writing the timings")
-        }
-        _ => Ok(()),
-    }
 }
 
 fn hook_command(dir: &Path, command: &HookCommand) -> anyhow::Result<Exit> {
