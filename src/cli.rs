@@ -1,8 +1,12 @@
 //! Arguments, dispatch, output and the one place where errors become exit codes.
 
+mod feedback;
+mod pre_commit;
+
 use std::io::{IsTerminal as _, Read as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Instant;
 
 use anyhow::Context as _;
 use clap::{Args, CommandFactory as _, Parser, Subcommand, ValueEnum};
@@ -15,6 +19,9 @@ use crate::gate::{self, Judging, Target};
 use crate::hook;
 use crate::policy;
 use crate::report::{self, Format, Style};
+use crate::timings::Timings;
+
+use feedback::{judging, show_timings};
 
 /// A pre-merge risk gate for AI-assisted changes: measures how much of the system a git change
 /// can break and decides allow, review (senior sign-off) or block.
@@ -26,6 +33,9 @@ pub struct Cli {
     /// Run as if started in DIR (like `git -C`).
     #[arg(short = 'C', long = "dir", global = true, value_name = "DIR")]
     dir: Option<PathBuf>,
+    /// After the report, show on stderr how long each stage took and how much was read.
+    #[arg(short, long, global = true)]
+    verbose: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -35,7 +45,8 @@ enum Command {
     /// Judge a change: a commit range (default: from the CI base or upstream to HEAD), the
     /// index, the working tree or a unified diff.
     Check(CheckArgs),
-    /// Judge a push; git's pre-push hook protocol on standard input.
+    /// Judge a push; git's pre-push hook protocol on standard input (or, without a remote,
+    /// the pre-commit framework's `PRE_COMMIT_*` variables).
     PrePush(PrePushArgs),
     /// Judge a push on a server; git's pre-receive hook protocol on standard input.
     PreReceive(PreReceiveArgs),
@@ -84,8 +95,9 @@ struct CheckArgs {
 
 #[derive(Debug, Args)]
 struct PrePushArgs {
-    /// Name of the remote (git passes it as the hook's first argument).
-    remote: String,
+    /// Name of the remote (git passes it as the hook's first argument). Without it, the push
+    /// is read from pre-commit's `PRE_COMMIT_*` variables.
+    remote: Option<String>,
     /// URL of the remote (git passes it as the hook's second argument).
     url: Option<String>,
     #[command(flatten)]
@@ -193,9 +205,9 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     let dir = cli.dir.clone().unwrap_or_else(|| PathBuf::from("."));
     match cli.command {
-        Command::Check(args) => check(&dir, args),
-        Command::PrePush(args) => pre_push(&dir, args),
-        Command::PreReceive(args) => pre_receive(&dir, args),
+        Command::Check(args) => check(&dir, args, cli.verbose),
+        Command::PrePush(args) => pre_push(&dir, args, cli.verbose),
+        Command::PreReceive(args) => pre_receive(&dir, args, cli.verbose),
         Command::Hook(command) => hook_command(&dir, &command),
         Command::Approve(args) => approve::approve(&dir, args),
         Command::Log(args) => log::log(&dir, &args),
@@ -217,7 +229,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     }
 }
 
-fn check(dir: &Path, args: CheckArgs) -> anyhow::Result<Exit> {
+fn check(dir: &Path, args: CheckArgs, verbose: bool) -> anyhow::Result<Exit> {
     let target = if args.staged {
         Target::Staged
     } else if args.worktree {
@@ -231,40 +243,67 @@ fn check(dir: &Path, args: CheckArgs) -> anyhow::Result<Exit> {
         }
     };
     let env = |key: &str| std::env::var(key).ok();
-    let evaluation = gate::check(dir, &target, &args.judging.load()?, &env)?;
+    let (judging, progress) = judging(args.judging, &args.output)?;
+    let evaluation = gate::check(dir, &target, &judging, &env)?;
+    progress.finish();
+    let started = Instant::now();
     let style = style(&args.output);
     emit(
         &args.output,
         &report::check(&evaluation, args.output.format, style),
     )?;
+    let mut timings = evaluation.timings.clone();
+    timings.record("report", started.elapsed());
+    show_timings(verbose, &args.output, &timings)?;
     Ok(evaluation.exit())
 }
 
-fn pre_push(dir: &Path, args: PrePushArgs) -> anyhow::Result<Exit> {
-    let mut input = String::new();
-    std::io::stdin()
-        .read_to_string(&mut input)
-        .context("reading the pre-push ref list from standard input")?;
-    let outcome = gate::pre_push(dir, &args.remote, &input, &args.judging.load()?)?;
-    let style = style(&args.output);
-    emit(
-        &args.output,
-        &report::push(&outcome, args.output.format, style),
-    )?;
-    Ok(outcome.exit())
+fn pre_push(dir: &Path, args: PrePushArgs, verbose: bool) -> anyhow::Result<Exit> {
+    let (remote, input) = match args.remote {
+        Some(remote) => {
+            let mut input = String::new();
+            std::io::stdin()
+                .read_to_string(&mut input)
+                .context("reading the pre-push ref list from standard input")?;
+            (remote, input)
+        }
+        None => pre_commit::push_from_env(dir, &|key: &str| std::env::var(key).ok())?.context(
+            "no remote given and no PRE_COMMIT_REMOTE_NAME: git's pre-push hook passes the remote \
+                 (`blastgate pre-push \"$1\" \"$2\"`); under pre-commit use the `pre-push` stage",
+        )?,
+    };
+    let (judging, progress) = judging(args.judging, &args.output)?;
+    let outcome = gate::pre_push(dir, &remote, &input, &judging)?;
+    progress.finish();
+    emit_push(&outcome, &args.output, verbose)
 }
 
-fn pre_receive(dir: &Path, args: PreReceiveArgs) -> anyhow::Result<Exit> {
+fn pre_receive(dir: &Path, args: PreReceiveArgs, verbose: bool) -> anyhow::Result<Exit> {
     let mut input = String::new();
     std::io::stdin()
         .read_to_string(&mut input)
         .context("reading the pre-receive ref list from standard input")?;
-    let outcome = gate::pre_receive(dir, &input, &args.judging.load()?)?;
-    let style = style(&args.output);
-    emit(
-        &args.output,
-        &report::push(&outcome, args.output.format, style),
-    )?;
+    let (judging, progress) = judging(args.judging, &args.output)?;
+    let outcome = gate::pre_receive(dir, &input, &judging)?;
+    progress.finish();
+    emit_push(&outcome, &args.output, verbose)
+}
+
+fn emit_push(
+    outcome: &gate::PushOutcome,
+    output: &OutputArgs,
+    verbose: bool,
+) -> anyhow::Result<Exit> {
+    let started = Instant::now();
+    emit(output, &report::push(outcome, output.format, style(output)))?;
+    let mut timings = Timings::default();
+    for entry in &outcome.refs {
+        if let gate::RefOutcome::Judged { evaluation, .. } = entry {
+            timings.merge(&evaluation.timings);
+        }
+    }
+    timings.record("report", started.elapsed());
+    show_timings(verbose, output, &timings)?;
     Ok(outcome.exit())
 }
 
@@ -346,6 +385,7 @@ impl JudgingArgs {
             declared: self.ai_assisted.map(|answer| matches!(answer, YesNo::Yes)),
             platform_reviews,
             in_ci: std::env::var_os("CI").is_some_and(|value| !value.is_empty()),
+            observer: None,
         })
     }
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use git2::{Oid, Repository};
 
 use crate::analyze::cache::Cache;
-use crate::analyze::{self, Facts, structure};
+use crate::analyze::{self, Facts, Observer, structure};
 use crate::decide::{self, Verdict};
 use crate::diff::{self, ChangeSet, End, Env, Origin, PushPlan, PushedRef, ReadOptions, Revision};
 use crate::exit::Exit;
@@ -15,6 +15,7 @@ use crate::policy::{self, Policy};
 use crate::provenance::{self, Provenance};
 use crate::score::{self, Score};
 use crate::signoff::{self, Approvals, PlatformReview};
+use crate::timings::{StepClock, Timings};
 use crate::vocabulary::Decision;
 
 /// Everything known about one judged change; reports render this.
@@ -34,6 +35,8 @@ pub struct Evaluation {
     pub verdict: Verdict,
     /// Senior approvals, checked when the decision needed them (commit ranges and pushes).
     pub approvals: Option<Approvals>,
+    /// How long each stage took, for `--verbose`.
+    pub timings: Timings,
 }
 
 impl Evaluation {
@@ -88,6 +91,8 @@ pub struct Judging {
     pub platform_reviews: Vec<PlatformReview>,
     /// Running in CI (`CI` is set): a missing notes ref is missing evidence, and says so.
     pub in_ci: bool,
+    /// Told how the analysis advances (a progress bar); `None` for nobody.
+    pub observer: Option<std::sync::Arc<dyn Observer>>,
 }
 
 /// Judges one change for `blastgate check`.
@@ -97,7 +102,8 @@ pub fn check(
     judging: &Judging,
     env: Env<'_>,
 ) -> Result<Evaluation, Error> {
-    match target {
+    let mut timings = Timings::default();
+    let (change, policy, repo) = match target {
         Target::DiffText(source) => {
             // Diff text needs no repository; when there is one, its HEAD holds the policy and
             // its objects give the analyzers both versions of each file.
@@ -105,31 +111,41 @@ pub fn check(
             let head = repo
                 .as_ref()
                 .and_then(|repo| diff::resolve_commit(repo, "HEAD").ok());
-            let policy = load_policy(repo.as_ref(), head, judging)?;
-            let change = diff::text(source)?;
-            Ok(evaluate(change, policy, judging.declared, repo.as_ref()))
+            let policy = timings.time("policy", || load_policy(repo.as_ref(), head, judging))?;
+            let change = timings.time("diff", || diff::text(source))?;
+            (change, policy, repo)
         }
         Target::Range { base, head } => {
             let repo = diff::open(dir)?;
-            let (change, policy) = range(&repo, base.as_deref(), head, judging, env)?;
-            let mut evaluation = evaluate(change, policy, judging.declared, Some(&repo));
-            check_approvals(&repo, &mut evaluation, judging);
-            Ok(evaluation)
+            let (change, policy) = range(&repo, base.as_deref(), head, judging, env, &mut timings)?;
+            (change, policy, Some(repo))
         }
         Target::Staged | Target::Worktree => {
             let repo = diff::open(dir)?;
             // Before the first commit there is no HEAD, and so no policy but the built-in one.
             let head = diff::resolve_commit(&repo, "HEAD").ok();
-            let policy = load_policy(Some(&repo), head, judging)?;
+            let policy = timings.time("policy", || load_policy(Some(&repo), head, judging))?;
             let options = read_options(&policy);
-            let change = if *target == Target::Staged {
-                diff::staged(&repo, &options)?
-            } else {
-                diff::worktree(&repo, &options)?
-            };
-            Ok(evaluate(change, policy, judging.declared, Some(&repo)))
+            let change = timings.time("diff", || {
+                if *target == Target::Staged {
+                    diff::staged(&repo, &options)
+                } else {
+                    diff::worktree(&repo, &options)
+                }
+            })?;
+            (change, policy, Some(repo))
         }
+    };
+    let mut evaluation = evaluate_observed(change, policy, judging, repo.as_ref());
+    timings.merge(&evaluation.timings);
+    evaluation.timings = timings;
+    // Approvals are bound to commits: staged, working-tree and diff-text changes have none.
+    if let (Target::Range { .. }, Some(repo)) = (target, &repo) {
+        let started = std::time::Instant::now();
+        check_approvals(repo, &mut evaluation, judging);
+        evaluation.timings.record("signoff", started.elapsed());
     }
+    Ok(evaluation)
 }
 
 fn range(
@@ -138,17 +154,31 @@ fn range(
     head: &str,
     judging: &Judging,
     env: Env<'_>,
+    timings: &mut Timings,
 ) -> Result<(ChangeSet, Policy), Error> {
-    let head_oid = diff::resolve_commit(repo, head)?;
+    let started = std::time::Instant::now();
+    let ci = diff::detect_ci(env)?;
+    let explain = |error| diff::explain_shallow(error, ci.as_ref());
+    // In CI, the platform's head (a pull request's tip) replaces the default `HEAD`, which
+    // may be a merge commit or, for `pull_request_target`, the base branch.
+    let ci_head = ci
+        .as_ref()
+        .and_then(|ci| ci.head.clone())
+        .filter(|_| base.is_none() && head == "HEAD");
+    let (head_spec, head_reason) = ci_head.map_or_else(
+        || (head.to_string(), "the head of the range".to_string()),
+        |choice| (choice.spec, choice.reason),
+    );
+    let head_oid = diff::resolve_commit(repo, &head_spec).map_err(explain)?;
     let choice = match base {
         Some(spec) => diff::BaseChoice {
             spec: spec.to_string(),
             reason: "given with --base".to_string(),
         },
-        None => diff::choose_base(repo, head, env)?,
+        None => diff::choose_base(repo, head, ci.as_ref())?,
     };
-    let base_oid = diff::resolve_commit(repo, &choice.spec)?;
-    let merge_base = diff::merge_base(repo, base_oid, head_oid, &choice.spec)?;
+    let base_oid = diff::resolve_commit(repo, &choice.spec).map_err(explain)?;
+    let merge_base = diff::merge_base(repo, base_oid, head_oid, &choice.spec).map_err(explain)?;
     let mut reason = choice.reason;
     if merge_base != base_oid {
         let _ = write!(
@@ -157,8 +187,12 @@ fn range(
             diff::short(merge_base)
         );
     }
+    timings.record("diff", started.elapsed());
     // The policy comes from the base the change is going into, never from the change itself.
-    let policy = load_policy(Some(repo), Some(base_oid), judging)?;
+    let policy = timings.time("policy", || {
+        load_policy(Some(repo), Some(base_oid), judging)
+    })?;
+    let started = std::time::Instant::now();
     let base_end = End {
         revision: Revision {
             spec: choice.spec,
@@ -169,9 +203,9 @@ fn range(
     };
     let head_end = End {
         revision: Revision {
-            spec: head.to_string(),
+            spec: head_spec,
             commit: head_oid.to_string(),
-            reason: "the head of the range".to_string(),
+            reason: head_reason,
         },
         oid: Some(head_oid),
     };
@@ -184,6 +218,8 @@ fn range(
         &read_options(&policy),
     )?;
     change.branch = branch_name(repo, head, env);
+    change.ci = ci.map(|ci| ci.run);
+    timings.record("diff", started.elapsed());
     Ok((change, policy))
 }
 
@@ -313,20 +349,28 @@ fn judge_plan(
             exclude,
         } => (pushed, base, head, exclude),
     };
-    let policy = load_policy(Some(repo), policy_at, judging)?;
+    let mut timings = Timings::default();
+    let policy = timings.time("policy", || load_policy(Some(repo), policy_at, judging))?;
     let origin = Origin::Push {
         local_ref: pushed.local_ref.clone(),
         remote_ref: pushed.remote_ref.clone(),
     };
-    let mut change = diff::range(repo, &base, &head, &exclude, origin, &read_options(&policy))?;
+    let options = read_options(&policy);
+    let mut change = timings.time("diff", || {
+        diff::range(repo, &base, &head, &exclude, origin, &options)
+    })?;
     change.branch = Some(
         pushed
             .local_ref
             .trim_start_matches("refs/heads/")
             .to_string(),
     );
-    let mut evaluation = Box::new(evaluate(change, policy, judging.declared, Some(repo)));
+    let mut evaluation = Box::new(evaluate_observed(change, policy, judging, Some(repo)));
+    timings.merge(&evaluation.timings);
+    evaluation.timings = timings;
+    let started = std::time::Instant::now();
     check_approvals(repo, &mut evaluation, judging);
+    evaluation.timings.record("signoff", started.elapsed());
     Ok(RefOutcome::Judged { pushed, evaluation })
 }
 
@@ -362,15 +406,34 @@ pub fn evaluate(
     declared: Option<bool>,
     repo: Option<&Repository>,
 ) -> Evaluation {
-    let provenance = provenance::detect(
-        &change.commits,
-        change.branch.as_deref(),
-        &provenance::Options {
-            declared,
-            min_confidence: policy.provenance.min_confidence,
-            extra_markers: &policy.provenance.markers,
-        },
-    );
+    let judging = Judging {
+        declared,
+        ..Judging::default()
+    };
+    evaluate_observed(change, policy, &judging, repo)
+}
+
+/// [`evaluate`] with the judging inputs: the declaration and who watches the analysis.
+/// Every stage is timed.
+#[must_use]
+pub fn evaluate_observed(
+    change: ChangeSet,
+    policy: Policy,
+    judging: &Judging,
+    repo: Option<&Repository>,
+) -> Evaluation {
+    let mut timings = Timings::default();
+    let provenance = timings.time("provenance", || {
+        provenance::detect(
+            &change.commits,
+            change.branch.as_deref(),
+            &provenance::Options {
+                declared: judging.declared,
+                min_confidence: policy.provenance.min_confidence,
+                extra_markers: &policy.provenance.markers,
+            },
+        )
+    });
     let mut options = analyze::Options::with_max_file_bytes(policy.limits.max_file_bytes);
     options.domain.terraform = analyze::domain::ExtraRows {
         stateful: policy.infrastructure.stateful_types.clone(),
@@ -384,10 +447,26 @@ pub fn evaluate(
         workdir: repo.and_then(Repository::workdir),
         cache: &cache,
     };
-    let facts = analyze::analyze(&change, &context, &options);
-    let mut score = score::score(&facts, &policy);
-    score::apply_waivers(&mut score, &change, &policy, policy::Date::today());
-    let verdict = decide::decide(&score, &provenance, &policy);
+    let steps = StepClock::new(judging.observer.as_deref());
+    let facts = timings.time("analyze", || {
+        analyze::analyze_observed(&change, &context, &options, &steps)
+    });
+    steps.record_into(&mut timings);
+    let score = timings.time("score", || {
+        let mut score = score::score(&facts, &policy);
+        score::apply_waivers(&mut score, &change, &policy, policy::Date::today());
+        score
+    });
+    let verdict = timings.time("decide", || decide::decide(&score, &provenance, &policy));
+    timings.files = change.files.len();
+    timings.bytes = change
+        .files
+        .iter()
+        .flat_map(|file| &file.hunks)
+        .flat_map(|hunk| &hunk.lines)
+        .filter(|line| line.kind != diff::LineKind::Context)
+        .map(|line| line.content.len() as u64 + 1)
+        .sum();
     Evaluation {
         change,
         policy,
@@ -396,6 +475,7 @@ pub fn evaluate(
         score,
         verdict,
         approvals: None,
+        timings,
     }
 }
 

@@ -83,6 +83,44 @@ pub struct Facts {
 /// outline; coverage says so and the gap counts as risk.
 #[must_use]
 pub fn analyze(change: &ChangeSet, context: &structure::Context<'_>, options: &Options) -> Facts {
+    analyze_observed(change, context, options, &Unobserved)
+}
+
+/// The steps of [`analyze_observed`], in order, as [`Observer::step_done`] names them.
+pub const STEPS: [&str; 3] = ["contents", "structure", "domain"];
+
+/// Told how an analysis advances, so a caller can show progress or time the steps without
+/// this stage knowing about terminals or clocks on screens.
+pub trait Observer: Sync + std::fmt::Debug {
+    /// The analysis of `files` files starts; [`STEPS`] steps will follow.
+    fn begin(&self, files: usize);
+    /// `step` (one of [`STEPS`]) covered every file and took `took`.
+    fn step_done(&self, step: &'static str, took: std::time::Duration);
+}
+
+/// An observer that ignores everything.
+#[derive(Debug)]
+pub struct Unobserved;
+
+impl Observer for Unobserved {
+    fn begin(&self, _files: usize) {}
+    fn step_done(&self, _step: &'static str, _took: std::time::Duration) {}
+}
+
+/// [`analyze`], telling `observer` when each step is done.
+#[must_use]
+pub fn analyze_observed(
+    change: &ChangeSet,
+    context: &structure::Context<'_>,
+    options: &Options,
+    observer: &dyn Observer,
+) -> Facts {
+    observer.begin(change.files.len());
+    let mut clock = std::time::Instant::now();
+    let mut lap = |step: &'static str| {
+        observer.step_done(step, clock.elapsed());
+        clock = std::time::Instant::now();
+    };
     let mut facts: Vec<Fact> = change
         .files
         .iter()
@@ -94,12 +132,15 @@ pub fn analyze(change: &ChangeSet, context: &structure::Context<'_>, options: &O
         context.workdir,
         options.max_file_bytes,
     );
+    lap(STEPS[0]);
     let mut blast = structure::analyze(change, &contents, context, &options.structure);
     mark_cosmetic(&mut facts, change, &blast.cosmetic_files);
     facts.extend(impact::facts(&blast));
+    lap(STEPS[1]);
     let (domain_facts, line_level) = domain::analyze(&contents, &options.domain);
     facts.extend(domain_facts);
     blast.coverage.line_level = line_level;
+    lap(STEPS[2]);
     Facts { facts, blast }
 }
 

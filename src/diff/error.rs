@@ -29,6 +29,17 @@ pub enum Error {
         /// What was asked for.
         spec: String,
     },
+    /// A revision that is missing because the CI platform's checkout is shallow.
+    #[error(
+        "revision `{spec}` is not in this shallow clone: {fix} (or run `git fetch --unshallow origin` before blastgate)",
+        fix = platform.deep_checkout()
+    )]
+    ShallowCiClone {
+        /// What was asked for.
+        spec: String,
+        /// The CI platform, whose checkout setting fixes it.
+        platform: super::ci::Platform,
+    },
     /// `HEAD` points at a branch without commits.
     #[error(
         "HEAD has no commits yet (unborn branch); commit first, or check staged changes with --staged"

@@ -2,6 +2,7 @@
 //! all read into one [`ChangeSet`].
 
 mod base;
+mod ci;
 mod commits;
 mod error;
 mod from_git;
@@ -12,6 +13,7 @@ mod repo;
 pub mod unified;
 
 pub use base::{BaseChoice, Env, choose as choose_base};
+pub use ci::{Ci, CiRun, Platform, detect as detect_ci, explain_shallow};
 pub use error::Error;
 pub use model::*;
 pub use push::{

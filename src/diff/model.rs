@@ -38,6 +38,8 @@ pub struct ChangeSet {
     pub commits: Vec<Commit>,
     /// Caveats about how the change was read (shallow clone, fallbacks), shown in reports.
     pub notes: Vec<String>,
+    /// The CI run (platform, pull request number) when judged in CI.
+    pub ci: Option<super::ci::CiRun>,
 }
 
 /// How the change was obtained.

@@ -86,6 +86,7 @@ pub fn range(
         files,
         commits,
         notes,
+        ci: None,
     })
 }
 
@@ -178,6 +179,7 @@ fn local_change(
         files,
         commits: Vec::new(),
         notes,
+        ci: None,
     }
 }
 

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use crate::analyze::structure::{Coverage, SymbolImpact};
 use crate::analyze::symbols::ChangeKind;
 use crate::decide::{AppliedThresholds, RuleHit};
-use crate::diff::{FileStatus, Origin, Revision};
+use crate::diff::{CiRun, FileStatus, Origin, Revision};
 use crate::gate::{Evaluation, PushOutcome, RefOutcome};
 use crate::policy::Threshold;
 use crate::provenance::Evidence;
@@ -38,6 +38,9 @@ struct Body<'a> {
     origin: &'a Origin,
     base: Option<&'a Revision>,
     head: Option<&'a Revision>,
+    /// The CI run, when judged in CI: `{platform, pull_request}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ci: Option<&'a CiRun>,
     files: Vec<FileJson<'a>>,
     findings: Vec<Finding<'a>>,
     blast_radius: BlastJson<'a>,
@@ -185,6 +188,7 @@ fn body(evaluation: &Evaluation) -> Body<'_> {
         origin: &change.origin,
         base: change.base.as_ref(),
         head: change.head.as_ref(),
+        ci: change.ci.as_ref(),
         files: change
             .files
             .iter()

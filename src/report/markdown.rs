@@ -83,9 +83,12 @@ fn write_evaluation(out: &mut String, evaluation: &Evaluation, which: &str) {
         Some(approvals) if approvals.approved => " (approved)",
         _ => "",
     };
+    let request = super::request_label(evaluation)
+        .map(|label| format!(" · {label}"))
+        .unwrap_or_default();
     let _ = writeln!(
         out,
-        "### {} blastgate{which}: {}{approved}\n",
+        "### {} blastgate{which}: {}{request}{approved}\n",
         icon(verdict.decision),
         verdict.decision.as_str()
     );

@@ -59,3 +59,9 @@ pub fn push(outcome: &PushOutcome, format: Format, style: Style) -> String {
         Format::Github => github::push(outcome),
     }
 }
+
+/// `PR #7` (GitHub) or `MR !7` (GitLab) when the change was judged for a request in CI.
+fn request_label(evaluation: &Evaluation) -> Option<String> {
+    let ci = evaluation.change.ci.as_ref()?;
+    Some(ci.platform.request_label(ci.pull_request?))
+}

@@ -100,12 +100,15 @@ fn write_evaluation(out: &mut String, evaluation: &Evaluation, style: Style, pre
         );
         return;
     }
-    let summary = format!(
+    let mut summary = format!(
         "score {} · {} · {files} file{}",
         number(score.total),
         who(evaluation),
         if files == 1 { "" } else { "s" }
     );
+    if let Some(request) = super::request_label(evaluation) {
+        let _ = write!(summary, " · {request}");
+    }
     if decision == Decision::Allow && verdict.rule_hits.is_empty() {
         // Quiet: one line with the score and the line it stayed under.
         let limit = match verdict.thresholds.review {
