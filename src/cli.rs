@@ -13,6 +13,8 @@ use crate::hook;
 use crate::policy;
 use crate::report::{self, Format, Style};
 
+mod replay;
+
 /// A pre-merge risk gate for AI-assisted changes: measures how much of the system a git change
 /// can break and decides allow, review (senior sign-off) or block.
 ///
@@ -42,6 +44,9 @@ enum Command {
     /// Validate, create or describe policy files.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Judge every commit of a history as the policy would have then: decisions, review load,
+    /// the gating curve against later reverts and hot fixes, and threshold calibration.
+    Replay(replay::ReplayArgs),
     /// Print a shell completion script (e.g. `blastgate completions bash > /etc/bash_completion.d/blastgate`).
     Completions {
         /// The shell.
@@ -186,6 +191,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::PreReceive(args) => pre_receive(&dir, args),
         Command::Hook(command) => hook_command(&dir, &command),
         Command::Policy(command) => policy_command(&dir, command),
+        Command::Replay(args) => replay::run(&dir, args),
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "blastgate", &mut script);

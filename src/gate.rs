@@ -304,6 +304,50 @@ fn judge_plan(
     Ok(RefOutcome::Judged { pushed, evaluation })
 }
 
+/// Judges one commit as it would have been judged when it was made: the commit against its
+/// first parent (`None`: a root commit, against the empty tree), by `policy` (see
+/// [`policy_at`]), with provenance from the commits the change brings in. `blastgate replay`
+/// calls this for every commit of a history.
+pub fn commit(
+    repo: &Repository,
+    head: Oid,
+    parent: Option<Oid>,
+    policy: Policy,
+) -> Result<Evaluation, Error> {
+    let end = |oid: Oid, reason: &str| End {
+        revision: Revision {
+            spec: oid.to_string(),
+            commit: oid.to_string(),
+            reason: reason.to_string(),
+        },
+        oid: Some(oid),
+    };
+    let base = match parent {
+        Some(parent) => end(parent, "the first parent of the judged commit"),
+        None => End {
+            revision: Revision {
+                spec: "the empty tree".to_string(),
+                commit: String::new(),
+                reason: "a root commit starts from nothing".to_string(),
+            },
+            oid: None,
+        },
+    };
+    let head = end(head, "the judged commit");
+    let change = diff::range(repo, &base, &head, &[], Origin::Range, &read_options(&policy))?;
+    Ok(evaluate(change, policy, None, Some(repo)))
+}
+
+/// The policy that judged changes going into `base` at the time: `.blastgate.yaml` in its
+/// tree (the built-in default without one, or without a base), or `judging`'s policy file.
+pub fn policy_at(
+    repo: &Repository,
+    base: Option<Oid>,
+    judging: &Judging,
+) -> Result<Policy, Error> {
+    load_policy(Some(repo), base, judging)
+}
+
 /// The flat pipeline: provenance and facts, then points, then the decision. With a
 /// repository, files are analysed structurally and dependents are searched in the tree the
 /// change starts from (its base, or `HEAD` when the change has no base commit).

@@ -14,6 +14,7 @@ pub mod gate;
 pub mod hook;
 pub mod policy;
 pub mod provenance;
+pub mod replay;
 pub mod report;
 pub mod score;
 pub mod signal;

@@ -9,6 +9,7 @@ pub mod contents;
 pub mod dependents;
 pub mod domain;
 mod files;
+pub mod history;
 mod impact;
 pub mod lang;
 pub mod outline;
@@ -99,6 +100,7 @@ pub fn analyze(change: &ChangeSet, context: &structure::Context<'_>, options: &O
     facts.extend(impact::facts(&blast));
     let (domain_facts, line_level) = domain::analyze(&contents, &options.domain);
     facts.extend(domain_facts);
+    facts.extend(history::facts(change, context.repo));
     blast.coverage.line_level = line_level;
     Facts { facts, blast }
 }
