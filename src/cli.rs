@@ -44,8 +44,10 @@ enum Command {
     /// Validate, create or describe policy files.
     #[command(subcommand)]
     Policy(PolicyCommand),
-    /// Judge every commit of a history as the policy would have then: decisions, review load,
-    /// the gating curve against later reverts and hot fixes, and threshold calibration.
+    /// Judge a history commit by commit and compare with what was later reverted or hot-fixed.
+    ///
+    /// Reports decisions, review load per week and tier, the gating curve and, with
+    /// --calibrate, suggested thresholds. A report: exits 0 whatever it finds.
     Replay(replay::ReplayArgs),
     /// Print a shell completion script (e.g. `blastgate completions bash > /etc/bash_completion.d/blastgate`).
     Completions {

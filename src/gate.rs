@@ -334,17 +334,20 @@ pub fn commit(
         },
     };
     let head = end(head, "the judged commit");
-    let change = diff::range(repo, &base, &head, &[], Origin::Range, &read_options(&policy))?;
+    let change = diff::range(
+        repo,
+        &base,
+        &head,
+        &[],
+        Origin::Range,
+        &read_options(&policy),
+    )?;
     Ok(evaluate(change, policy, None, Some(repo)))
 }
 
 /// The policy that judged changes going into `base` at the time: `.blastgate.yaml` in its
 /// tree (the built-in default without one, or without a base), or `judging`'s policy file.
-pub fn policy_at(
-    repo: &Repository,
-    base: Option<Oid>,
-    judging: &Judging,
-) -> Result<Policy, Error> {
+pub fn policy_at(repo: &Repository, base: Option<Oid>, judging: &Judging) -> Result<Policy, Error> {
     load_policy(Some(repo), base, judging)
 }
 

@@ -90,7 +90,10 @@ pub fn facts(change: &ChangeSet, repo: Option<&Repository>) -> Vec<Fact> {
 /// read or written only costs time.
 fn cached(repo: &Repository, base: Oid) -> Vec<Incident> {
     let path = cache_path(repo.commondir(), base);
-    if let Some(incidents) = std::fs::read_to_string(&path).ok().and_then(|text| decode(&text)) {
+    if let Some(incidents) = std::fs::read_to_string(&path)
+        .ok()
+        .and_then(|text| decode(&text))
+    {
         return incidents;
     }
     let incidents = incidents(repo, base);

@@ -56,7 +56,9 @@ enum ReplayFormat {
 fn share(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(value) if value > 0.0 && value <= 1.0 => Ok(value),
-        _ => Err(format!("`{text}` is not a share between 0 and 1 (e.g. 0.10)")),
+        _ => Err(format!(
+            "`{text}` is not a share between 0 and 1 (e.g. 0.10)"
+        )),
     }
 }
 
@@ -79,7 +81,7 @@ pub(super) fn run(dir: &Path, args: ReplayArgs) -> anyhow::Result<Exit> {
     let show_progress =
         !args.quiet && args.format == ReplayFormat::Text && std::io::stderr().is_terminal();
     let progress = |done: usize, total: usize| {
-        if show_progress && (done == total || done % (total / 100).max(1) == 0) {
+        if show_progress && (done == total || done.is_multiple_of((total / 100).max(1))) {
             let _ = write!(std::io::stderr(), "\rreplay: {done}/{total} commits judged");
         }
     };

@@ -49,9 +49,7 @@ pub fn calibrate(judged: &[Judged], reverted: &[bool], target_load: f64) -> Cali
         .collect();
     let allowed = floor_count(target_load, ai.len());
     let review = lowest_line(&free, allowed.checked_sub(forced_by_rules));
-    let current_block = ai
-        .first()
-        .map_or(f64::INFINITY, |change| change.block_line);
+    let current_block = ai.first().map_or(f64::INFINITY, |change| change.block_line);
     let all: Vec<f64> = ai.iter().map(|change| change.score).collect();
     let block = lowest_line(&all, Some(floor_count(BLOCK_SHARE, ai.len())))
         .filter(|_| floor_count(BLOCK_SHARE, ai.len()) > 0)
@@ -60,9 +58,7 @@ pub fn calibrate(judged: &[Judged], reverted: &[bool], target_load: f64) -> Cali
         if !change.ai {
             return change.decision != Decision::Allow;
         }
-        forced(change)
-            || change.score >= block
-            || review.is_some_and(|line| change.score >= line)
+        forced(change) || change.score >= block || review.is_some_and(|line| change.score >= line)
     };
     let held_ai = ai.iter().filter(|change| held(change)).count();
     let reverted_changes: Vec<&Judged> = judged
@@ -77,7 +73,10 @@ pub fn calibrate(judged: &[Judged], reverted: &[bool], target_load: f64) -> Cali
         review,
         block,
         load: share(held_ai, ai.len()).unwrap_or(0.0),
-        caught: reverted_changes.iter().filter(|change| held(change)).count(),
+        caught: reverted_changes
+            .iter()
+            .filter(|change| held(change))
+            .count(),
         reverted: reverted_changes.len(),
     }
 }
@@ -86,7 +85,9 @@ pub fn calibrate(judged: &[Judged], reverted: &[bool], target_load: f64) -> Cali
 fn floor_count(fraction: f64, total: usize) -> usize {
     // Clamped to [0, total] before the cast, so it cannot truncate or wrap.
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let count = (fraction * total as f64 + 1e-9).floor().clamp(0.0, total as f64) as usize;
+    let count = (fraction * total as f64 + 1e-9)
+        .floor()
+        .clamp(0.0, total as f64) as usize;
     count
 }
 

@@ -66,7 +66,10 @@ pub fn curve(entries: &[Entry]) -> Curve {
         .iter()
         .map(|fraction| {
             let gated = top(*fraction, entries.len());
-            let caught = ranked[..gated].iter().filter(|entry| entry.reverted).count();
+            let caught = ranked[..gated]
+                .iter()
+                .filter(|entry| entry.reverted)
+                .count();
             point(Some(*fraction), gated, caught)
         })
         .collect();

@@ -42,7 +42,10 @@ pub fn load(judged: &[Judged]) -> Load {
     let mut total = Bucket::default();
     for change in judged.iter().filter(|change| change.ai) {
         let review = usize::from(change.decision == Decision::Review);
-        for (map, name) in [(&mut weeks, iso_week(change.time)), (&mut tiers, change.tier.clone())] {
+        for (map, name) in [
+            (&mut weeks, iso_week(change.time)),
+            (&mut tiers, change.tier.clone()),
+        ] {
             let bucket = map.entry(name.clone()).or_insert_with(|| Bucket {
                 name,
                 ..Bucket::default()
@@ -109,12 +112,36 @@ mod tests {
     fn iso_weeks_at_year_boundaries() {
         let cases = [
             ("1970-01-01", 0, "1970-W01"),
-            ("2021-01-03 (Sunday)", days_from_civil(2021, 1, 3), "2020-W53"),
-            ("2021-01-04 (Monday)", days_from_civil(2021, 1, 4), "2021-W01"),
-            ("2024-12-30 (Monday)", days_from_civil(2024, 12, 30), "2025-W01"),
-            ("2026-01-01 (Thursday)", days_from_civil(2026, 1, 1), "2026-W01"),
-            ("2026-12-31 (Thursday)", days_from_civil(2026, 12, 31), "2026-W53"),
-            ("1969-12-29 (Monday)", days_from_civil(1969, 12, 29), "1970-W01"),
+            (
+                "2021-01-03 (Sunday)",
+                days_from_civil(2021, 1, 3),
+                "2020-W53",
+            ),
+            (
+                "2021-01-04 (Monday)",
+                days_from_civil(2021, 1, 4),
+                "2021-W01",
+            ),
+            (
+                "2024-12-30 (Monday)",
+                days_from_civil(2024, 12, 30),
+                "2025-W01",
+            ),
+            (
+                "2026-01-01 (Thursday)",
+                days_from_civil(2026, 1, 1),
+                "2026-W01",
+            ),
+            (
+                "2026-12-31 (Thursday)",
+                days_from_civil(2026, 12, 31),
+                "2026-W53",
+            ),
+            (
+                "1969-12-29 (Monday)",
+                days_from_civil(1969, 12, 29),
+                "1970-W01",
+            ),
         ];
         for (label, days, expected) in cases {
             assert_eq!(iso_week(days * 86_400 + 3_600), expected, "{label}");

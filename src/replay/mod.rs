@@ -181,7 +181,11 @@ pub fn run(
             .iter()
             .zip(&reverted)
             .map(|(change, reverted)| Entry {
-                score: if with_history { change.score } else { change.score_without_history },
+                score: if with_history {
+                    change.score
+                } else {
+                    change.score_without_history
+                },
                 decision: if with_history {
                     change.decision
                 } else {
@@ -215,8 +219,7 @@ fn first_link<'a>(
 ) -> Option<&'a reverts::Link> {
     members
         .iter()
-        .filter_map(|oid| by_target.get(oid.to_string().as_str()).copied())
-        .next()
+        .find_map(|oid| by_target.get(oid.to_string().as_str()).copied())
 }
 
 fn describe(selection: &Selection, first_parent: bool) -> String {

@@ -13,6 +13,9 @@ use super::{Curve, Point, Replay};
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// The report as JSON.
+///
+/// # Panics
+/// Never: a `serde_json::Value` always serializes.
 #[must_use]
 pub fn json(replay: &Replay) -> String {
     let commit = |index: usize| &replay.judged[index];
@@ -55,6 +58,17 @@ pub fn json(replay: &Replay) -> String {
                 "seconds": round(change.seconds),
             })
         }).collect::<Vec<Value>>(),
+        "judged": replay.judged.iter().map(|change| json!({
+            "commit": change.oid.to_string(),
+            "subject": change.summary,
+            "decision": change.decision,
+            "decision_without_history": change.decision_without_history,
+            "score": change.score,
+            "score_without_history": change.score_without_history,
+            "ai_assisted": change.ai,
+            "tier": change.tier,
+            "seconds": round(change.seconds),
+        })).collect::<Vec<Value>>(),
         "unjudged": replay.unjudged.iter().map(|failed| json!({
             "commit": failed.oid.to_string(),
             "subject": failed.summary,
@@ -100,7 +114,12 @@ pub fn text(replay: &Replay) -> String {
     out.push_str("\nDecisions\n");
     for decision in [Decision::Allow, Decision::Review, Decision::Block] {
         let n = count(replay, decision);
-        let _ = writeln!(out, "  {:<7} {n:>6}  {}", decision.as_str(), percent(n, judged));
+        let _ = writeln!(
+            out,
+            "  {:<7} {n:>6}  {}",
+            decision.as_str(),
+            percent(n, judged)
+        );
     }
     load_section(&mut out, replay);
     curve_section(&mut out, replay);
@@ -142,7 +161,12 @@ pub fn text(replay: &Replay) -> String {
             caught(calibration.caught, calibration.reverted)
         );
     }
-    out
+    // Padded columns leave trailing spaces; nobody wants them in a pasted report.
+    out.lines().fold(String::new(), |mut text, line| {
+        text.push_str(line.trim_end());
+        text.push('\n');
+        text
+    })
 }
 
 fn load_section(out: &mut String, replay: &Replay) {
@@ -157,11 +181,19 @@ fn load_section(out: &mut String, replay: &Replay) {
     }
     let _ = writeln!(out, "  {:<12} {:>6} {:>7}", "week", "ai", "review");
     for week in &load.weeks {
-        let _ = writeln!(out, "  {:<12} {:>6} {:>7}", week.name, week.ai_changes, week.review);
+        let _ = writeln!(
+            out,
+            "  {:<12} {:>6} {:>7}",
+            week.name, week.ai_changes, week.review
+        );
     }
     let _ = writeln!(out, "  {:<12} {:>6} {:>7}", "tier", "ai", "review");
     for tier in &load.tiers {
-        let _ = writeln!(out, "  {:<12} {:>6} {:>7}", tier.name, tier.ai_changes, tier.review);
+        let _ = writeln!(
+            out,
+            "  {:<12} {:>6} {:>7}",
+            tier.name, tier.ai_changes, tier.review
+        );
     }
 }
 
@@ -173,7 +205,9 @@ fn curve_section(out: &mut String, replay: &Replay) {
         on.reverted, on.commits
     );
     if on.reverted == 0 {
-        out.push_str("  no later-reverted commits in this history: nothing to measure the gate against\n");
+        out.push_str(
+            "  no later-reverted commits in this history: nothing to measure the gate against\n",
+        );
         return;
     }
     let _ = writeln!(
@@ -182,7 +216,10 @@ fn curve_section(out: &mut String, replay: &Replay) {
         "gated", "commits", "history signal: on", "history signal: off"
     );
     for (with, without) in on.points.iter().zip(&off.points) {
-        let label = format!("riskiest {}", percent_of(with.asked.unwrap_or(with.gated_share)));
+        let label = format!(
+            "riskiest {}",
+            percent_of(with.asked.unwrap_or(with.gated_share))
+        );
         row(out, &label, with, without);
     }
     let label = "policy (review+block)";

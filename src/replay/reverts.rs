@@ -156,9 +156,7 @@ impl<'a> Ids<'a> {
     /// none or the prefix is ambiguous.
     fn resolve_older(&self, prefix: &str, position: usize) -> Option<String> {
         let prefix = prefix.to_ascii_lowercase();
-        let start = self
-            .sorted
-            .partition_point(|(id, _)| *id < prefix.as_str());
+        let start = self.sorted.partition_point(|(id, _)| *id < prefix.as_str());
         let mut matches = self.sorted[start..]
             .iter()
             .take_while(|(id, _)| id.starts_with(&prefix));
@@ -189,13 +187,17 @@ mod tests {
     const C: &str = "ccccccc3333333333333333333333333333333333";
 
     fn links(list: &[(&str, &str)]) -> Vec<(String, String, Kind)> {
-        let messages: Vec<Message<'_>> = list
-            .iter()
-            .map(|(id, text)| Message { id, text })
-            .collect();
+        let messages: Vec<Message<'_>> =
+            list.iter().map(|(id, text)| Message { id, text }).collect();
         find(&messages)
             .into_iter()
-            .map(|link| (link.target[..7].to_string(), link.by[..7].to_string(), link.kind))
+            .map(|link| {
+                (
+                    link.target[..7].to_string(),
+                    link.by[..7].to_string(),
+                    link.kind,
+                )
+            })
             .collect()
     }
 
@@ -211,12 +213,12 @@ mod tests {
     #[test]
     fn false_positives_are_not_links() {
         let cases = [
-            "Revert to old layout",                  // no quotes, no sha
-            "Revert \"Something never committed\"",  // no older commit with that subject
-            "Bump to bbbbbbb",                       // names a commit, but no fix word
-            "Fix typo in README",                    // fix word, names no commit
-            "Fix flaky test from ddddddd",           // names a commit that is not in the list
-            "This reverts commit ccccccc (itself)",  // a commit does not undo itself or newer ones
+            "Revert to old layout",                 // no quotes, no sha
+            "Revert \"Something never committed\"", // no older commit with that subject
+            "Bump to bbbbbbb",                      // names a commit, but no fix word
+            "Fix typo in README",                   // fix word, names no commit
+            "Fix flaky test from ddddddd",          // names a commit that is not in the list
+            "This reverts commit ccccccc (itself)", // a commit does not undo itself or newer ones
         ];
         for text in cases {
             let found = links(&[(C, text), (B, "Add cache"), (A, "Initial")]);
@@ -227,7 +229,11 @@ mod tests {
     /// A quoted subject without the body finds the nearest older commit with that subject.
     #[test]
     fn quoted_subject_without_body_matches_the_subject() {
-        let found = links(&[(C, "Revert \"Add cache\""), (B, "Add cache"), (A, "Add cache")]);
+        let found = links(&[
+            (C, "Revert \"Add cache\""),
+            (B, "Add cache"),
+            (A, "Add cache"),
+        ]);
         assert_eq!(found, [("bbbbbbb".into(), "ccccccc".into(), Kind::Revert)]);
     }
 

@@ -46,7 +46,11 @@ pub struct History {
 }
 
 /// Walks `selection` in `repo`.
-pub fn walk(repo: &Repository, selection: &Selection, first_parent: bool) -> Result<History, Error> {
+pub fn walk(
+    repo: &Repository,
+    selection: &Selection,
+    first_parent: bool,
+) -> Result<History, Error> {
     let (head, hide, limit) = ends(repo, selection)?;
     let mut history = History::default();
     let mut chain = revwalk(repo, head, hide, first_parent)?;
@@ -56,7 +60,9 @@ pub fn walk(repo: &Repository, selection: &Selection, first_parent: bool) -> Res
             break;
         }
         let oid = oid.map_err(Error::git("walking the history"))?;
-        let commit = repo.find_commit(oid).map_err(Error::git("reading a commit"))?;
+        let commit = repo
+            .find_commit(oid)
+            .map_err(Error::git("reading a commit"))?;
         if commit.parent_count() > 1 && !first_parent {
             history.merges_skipped += 1;
             continue;
@@ -86,7 +92,9 @@ pub fn walk(repo: &Repository, selection: &Selection, first_parent: bool) -> Res
     let all = revwalk(repo, head, hide, false)?;
     for oid in all {
         let oid = oid.map_err(Error::git("walking the history"))?;
-        let commit = repo.find_commit(oid).map_err(Error::git("reading a commit"))?;
+        let commit = repo
+            .find_commit(oid)
+            .map_err(Error::git("reading a commit"))?;
         history.messages.push((
             oid.to_string(),
             String::from_utf8_lossy(commit.message_raw_bytes()).into_owned(),

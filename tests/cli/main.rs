@@ -12,6 +12,7 @@ mod hook;
 mod incident;
 mod policy_cli;
 mod push;
+mod replay;
 mod server;
 mod snapshots;
 mod sources;
