@@ -25,8 +25,9 @@ pub struct Calibration {
     /// alone exceed it, or the history is too small for the target to allow one change).
     pub review: Option<f64>,
     /// Suggested `thresholds.ai.block`: the line only the top 1% of AI-assisted changes
-    /// reach, or the current line when the history is too small for a 1% tail.
-    pub block: f64,
+    /// reach, or the current line when the history is too small for a 1% tail; `None`
+    /// without AI-assisted changes.
+    pub block: Option<f64>,
     /// Share of AI-assisted changes held (review or block) with the suggestion.
     pub load: f64,
     /// Later-reverted commits held with the suggestion (human ones as they were judged).
@@ -49,16 +50,20 @@ pub fn calibrate(judged: &[Judged], reverted: &[bool], target_load: f64) -> Cali
         .collect();
     let allowed = floor_count(target_load, ai.len());
     let review = lowest_line(&free, allowed.checked_sub(forced_by_rules));
-    let current_block = ai.first().map_or(f64::INFINITY, |change| change.block_line);
+    // The newest AI-assisted change was judged by the policy in force now.
+    let current_block = ai.first().map(|change| change.block_line);
     let all: Vec<f64> = ai.iter().map(|change| change.score).collect();
     let block = lowest_line(&all, Some(floor_count(BLOCK_SHARE, ai.len())))
         .filter(|_| floor_count(BLOCK_SHARE, ai.len()) > 0)
-        .map_or(current_block, |line| line.max(review.unwrap_or(0.0)));
+        .map(|line| line.max(review.unwrap_or(0.0)))
+        .or(current_block);
     let held = |change: &Judged| {
         if !change.ai {
             return change.decision != Decision::Allow;
         }
-        forced(change) || change.score >= block || review.is_some_and(|line| change.score >= line)
+        forced(change)
+            || block.is_some_and(|line| change.score >= line)
+            || review.is_some_and(|line| change.score >= line)
     };
     let held_ai = ai.iter().filter(|change| held(change)).count();
     let reverted_changes: Vec<&Judged> = judged
@@ -127,6 +132,14 @@ mod tests {
         assert_eq!(lowest_line(&scores, Some(6)), None); // only 0 would do, and 0 holds everything
         assert_eq!(lowest_line(&scores, Some(0)), None);
         assert_eq!(lowest_line(&scores, None), None);
+    }
+
+    /// Without AI-assisted changes there is nothing to suggest, not an infinite line.
+    #[test]
+    fn no_ai_changes_no_suggestion() {
+        let calibration = calibrate(&[], &[], 0.10);
+        assert_eq!((calibration.review, calibration.block), (None, None));
+        assert_eq!(calibration.ai_changes, 0);
     }
 
     /// Shares round down.

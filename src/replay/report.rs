@@ -137,29 +137,7 @@ pub fn text(replay: &Replay) -> String {
         );
     }
     if let Some(calibration) = &replay.calibration {
-        out.push_str("\nCalibration (a suggestion; the policy is not changed)\n");
-        let _ = writeln!(
-            out,
-            "  target: at most {} of {} AI-assisted changes to seniors; hard rules alone hold {}",
-            percent_of(calibration.target_load),
-            calibration.ai_changes,
-            calibration.forced_by_rules
-        );
-        match calibration.review {
-            Some(line) => {
-                let _ = writeln!(out, "  thresholds.ai.review: {}", number(line));
-            }
-            None => out.push_str(
-                "  thresholds.ai.review: no line meets the target on this history (too few AI-assisted changes, or the rules alone exceed it)\n",
-            ),
-        }
-        let _ = writeln!(out, "  thresholds.ai.block:  {}", number(calibration.block));
-        let _ = writeln!(
-            out,
-            "  with these: {} of AI-assisted changes held; {}",
-            percent_of(calibration.load),
-            caught(calibration.caught, calibration.reverted)
-        );
+        calibration_section(&mut out, calibration);
     }
     // Padded columns leave trailing spaces; nobody wants them in a pasted report.
     out.lines().fold(String::new(), |mut text, line| {
@@ -167,6 +145,36 @@ pub fn text(replay: &Replay) -> String {
         text.push('\n');
         text
     })
+}
+
+fn calibration_section(out: &mut String, calibration: &super::Calibration) {
+    out.push_str("\nCalibration (a suggestion; the policy is not changed)\n");
+    let Some(block) = calibration.block else {
+        out.push_str("  no AI-assisted changes in this history: nothing to calibrate\n");
+        return;
+    };
+    let _ = writeln!(
+        out,
+        "  target: at most {} of {} AI-assisted changes to seniors; hard rules alone hold {}",
+        percent_of(calibration.target_load),
+        calibration.ai_changes,
+        calibration.forced_by_rules
+    );
+    match calibration.review {
+        Some(line) => {
+            let _ = writeln!(out, "  thresholds.ai.review: {}", number(line));
+        }
+        None => out.push_str(
+            "  thresholds.ai.review: no line meets the target on this history (too few AI-assisted changes, or the rules alone exceed it)\n",
+        ),
+    }
+    let _ = writeln!(out, "  thresholds.ai.block:  {}", number(block));
+    let _ = writeln!(
+        out,
+        "  with these: {} of AI-assisted changes held; {}",
+        percent_of(calibration.load),
+        caught(calibration.caught, calibration.reverted)
+    );
 }
 
 fn load_section(out: &mut String, replay: &Replay) {
