@@ -366,3 +366,28 @@ fn unknown_range_is_an_error_naming_it() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("two dots"), "{}", run.stderr);
 }
+
+/// A commit whose policy at the time cannot be loaded is listed as not judged, never counted
+/// as allowed.
+#[test]
+fn commit_under_an_invalid_policy_is_reported_unjudged() {
+    let repo = Repo::new();
+    repo.write(".blastgate.yaml", "version: 7\n");
+    repo.commit("Add a broken policy");
+    repo.write("README.md", "demo\n");
+    let second = repo.commit("Add readme");
+    let run = blastgate(&repo, &["replay", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report = run.json();
+    assert_eq!(report["commits"], 1);
+    assert_eq!(report["unjudged"][0]["commit"], second.as_str());
+    assert!(
+        report["unjudged"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains(".blastgate.yaml"),
+        "{report}"
+    );
+    let run = blastgate(&repo, &["replay"]);
+    assert!(run.stdout.contains("could not judge"), "{}", run.stdout);
+}
