@@ -89,24 +89,25 @@ pub fn replay_rows(
 ) -> Result<(), Box<dyn std::error::Error>> {
     let last = COMMITS.to_string();
     let args: Vec<&str> = if synthetic {
-        vec![
-            "replay",
-            "--range",
-            "main..history",
-            "--format",
-            "json",
-            "-q",
-        ]
+        vec!["replay", "--range", "main..history", "--format", "json"]
     } else {
-        vec!["replay", "--last", &last, "--format", "json", "-q"]
+        vec!["replay", "--last", &last, "--format", "json"]
     };
     let _ = std::fs::remove_dir_all(repo.path().join("blastgate"));
+    // The cold run's report says how many commits were judged (a small repository has fewer
+    // than asked for, and merges are skipped).
+    let (cold, report) = median(1, || {
+        measure::output(Command::new(binary).args(&args).current_dir(dir))
+    });
+    let report: serde_json::Value = serde_json::from_str(&report.ok_or("replay failed")?)?;
+    let commits = report["commits"]
+        .as_u64()
+        .ok_or("replay report without `commits`")?;
     let replay = || measure::run_quiet(Command::new(binary).args(&args).current_dir(dir));
-    let (cold, code) = median(1, replay);
-    let (warm, _) = median(3, replay);
+    let (warm, code) = median(3, replay);
     let peak = measure::peak_mb_of(binary, &args, dir);
-    let rate = |time: std::time::Duration| COMMITS as f64 / time.as_secs_f64();
-    writeln!(out, "\nreplay of {COMMITS} commits (`{}`)", args.join(" "))?;
+    let rate = |time: std::time::Duration| commits as f64 / time.as_secs_f64();
+    writeln!(out, "\nreplay of {commits} commits (`{}`)", args.join(" "))?;
     writeln!(
         out,
         "| replay cold | replay warm | commits/s cold | commits/s warm | peak RSS | exit |"
