@@ -116,7 +116,9 @@ pub fn incidents(repo: &Repository, base: Oid) -> Vec<Incident> {
     let Ok(mut walk) = repo.revwalk() else {
         return Vec::new();
     };
-    if walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME).is_err() || walk.push(base).is_err() {
+    // Time order is incremental; topological order would first walk the whole history, which
+    // on a large repository costs more than the window itself.
+    if walk.set_sorting(Sort::TIME).is_err() || walk.push(base).is_err() {
         return Vec::new();
     }
     let commits: Vec<(String, String)> = walk
