@@ -314,26 +314,19 @@ pub fn commit(
     parent: Option<Oid>,
     policy: Policy,
 ) -> Result<Evaluation, Error> {
-    let end = |oid: Oid, reason: &str| End {
+    let end = |oid: Option<Oid>, reason: &str| End {
         revision: Revision {
-            spec: oid.to_string(),
-            commit: oid.to_string(),
+            spec: oid.map_or_else(|| "the empty tree".to_string(), |oid| oid.to_string()),
+            commit: oid.map(|oid| oid.to_string()).unwrap_or_default(),
             reason: reason.to_string(),
         },
-        oid: Some(oid),
+        oid,
     };
-    let base = match parent {
-        Some(parent) => end(parent, "the first parent of the judged commit"),
-        None => End {
-            revision: Revision {
-                spec: "the empty tree".to_string(),
-                commit: String::new(),
-                reason: "a root commit starts from nothing".to_string(),
-            },
-            oid: None,
-        },
-    };
-    let head = end(head, "the judged commit");
+    let base = end(
+        parent,
+        "the judged commit's first parent (a root's is the empty tree)",
+    );
+    let head = end(Some(head), "the judged commit");
     let change = diff::range(
         repo,
         &base,
