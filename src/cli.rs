@@ -23,6 +23,8 @@ use crate::timings::Timings;
 
 use feedback::{judging, show_timings};
 
+mod replay;
+
 /// A pre-merge risk gate for AI-assisted changes: measures how much of the system a git change
 /// can break and decides allow, review (senior sign-off) or block.
 ///
@@ -61,6 +63,11 @@ enum Command {
     /// Validate, create or describe policy files.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Judge a history commit by commit and compare with what was later reverted or hot-fixed.
+    ///
+    /// Reports decisions, review load per week and tier, the gating curve and, with
+    /// --calibrate, suggested thresholds. A report: exits 0 whatever it finds.
+    Replay(replay::ReplayArgs),
     /// Print a shell completion script (e.g. `blastgate completions bash > /etc/bash_completion.d/blastgate`).
     Completions {
         /// The shell.
@@ -212,6 +219,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Approve(args) => approve::approve(&dir, args),
         Command::Log(args) => log::log(&dir, &args),
         Command::Policy(command) => policy_command(&dir, command),
+        Command::Replay(args) => replay::run(&dir, args),
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "blastgate", &mut script);

@@ -16,6 +16,7 @@ pub mod hook;
 pub mod policy;
 pub mod progress;
 pub mod provenance;
+pub mod replay;
 pub mod report;
 pub mod score;
 pub mod signal;

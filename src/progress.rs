@@ -66,6 +66,17 @@ impl Progress {
         }
     }
 
+    /// Shows `done` of `total` units, starting the bar on first use; for work whose workers
+    /// report their own count (replay's parallel commits).
+    pub fn show(&self, done: u64, total: u64) {
+        if self.slot().is_none() {
+            self.start(total, true);
+        }
+        if let Some(bar) = self.slot().as_ref() {
+            bar.set_position(done);
+        }
+    }
+
     /// Removes the bar from the terminal.
     pub fn finish(&self) {
         if let Some(bar) = self.slot().take() {

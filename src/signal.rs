@@ -140,6 +140,8 @@ signals! {
     SecretAdded = "secret-added", per "secret", "A high-confidence credential (private key, cloud or platform token) is added.";
     /// Something that runs blastgate itself changed.
     GateConfigChanged = "gate-config-changed", per "file", "A hook or CI step that runs blastgate itself changed.";
+    /// A file that a recently reverted or hot-fixed commit changed.
+    RecentlyReverted = "recently-reverted", per "file", "The file was changed by a commit that was later reverted or hot-fixed, among the 500 commits before the change.";
 }
 
 impl Signal {

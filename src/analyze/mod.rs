@@ -9,6 +9,7 @@ pub mod contents;
 pub mod dependents;
 pub mod domain;
 mod files;
+pub mod history;
 mod impact;
 pub mod lang;
 pub mod outline;
@@ -91,7 +92,7 @@ pub const STEPS: [&str; 3] = ["contents", "structure", "domain"];
 
 /// Told how an analysis advances, so a caller can show progress or time the steps without
 /// this stage knowing about terminals or clocks on screens.
-pub trait Observer: Sync + std::fmt::Debug {
+pub trait Observer: Send + Sync + std::fmt::Debug {
     /// The analysis of `files` files starts; [`STEPS`] steps will follow.
     fn begin(&self, files: usize);
     /// `step` (one of [`STEPS`]) covered every file and took `took`.
@@ -139,6 +140,7 @@ pub fn analyze_observed(
     lap(STEPS[1]);
     let (domain_facts, line_level) = domain::analyze(&contents, &options.domain);
     facts.extend(domain_facts);
+    facts.extend(history::facts(change, context.repo));
     blast.coverage.line_level = line_level;
     lap(STEPS[2]);
     Facts { facts, blast }

@@ -8,13 +8,15 @@
 //! Reports, per change: the floors (`git diff --stat`, ripgrep for the same names over the
 //! checkout), `blastgate check` cold and warm with its peak memory, and the library search
 //! (`dependents::search`) cold and warm with its scan figures; then what a cache entry costs
-//! (hit, miss, binary against JSON) and whether reading blobs is the bottleneck.
+//! (hit, miss, binary against JSON) and whether reading blobs is the bottleneck; then
+//! `blastgate replay` over 200 commits in commits per second (`replay.rs`).
 //! Cargo builds the `blastgate` binary with the bench profile and hands its path to this
 //! benchmark (`CARGO_BIN_EXE_blastgate`), so no separate `cargo build --release` is needed.
 //! Until the orchestrator wires structural analysis into `check`, the `check` rows measure the
 //! file-level pipeline only.
 
 mod measure;
+mod replay;
 mod synth;
 
 use std::error::Error;
@@ -80,6 +82,10 @@ fn main() -> Result<()> {
     for range in &ranges {
         change(&mut out, &repo, &dir, &binary, range)?;
     }
+    if synthetic {
+        replay::ensure_history(&repo)?;
+    }
+    replay::replay_rows(&mut out, &repo, &dir, &binary, synthetic)?;
     if let Some(range) = ranges.last() {
         cache_costs(&mut out, &repo, repo.find_commit(range.base)?.tree_id())?;
     }

@@ -1,0 +1,264 @@
+//! History-aware risk: files that commits later reverted or hot-fixed had changed, among the
+//! [`WINDOW_COMMITS`] commits before the change's base. The gate learns from past outages:
+//! code that was recently rolled back is where the next rollback is likeliest.
+//!
+//! Only the base's ancestors are read, so `blastgate replay` judging an old commit never
+//! sees what came after it. Revert and fix detection is shared with replay
+//! ([`crate::replay::reverts`]). The result depends only on the base commit, so it is cached
+//! per base under `<git_dir>/blastgate/history/v1/` and the pre-push hook stays instant.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use git2::{Oid, Repository, Sort};
+
+use crate::diff::ChangeSet;
+use crate::replay::reverts::{self, Kind, Message};
+use crate::signal::Signal;
+
+use super::Fact;
+
+/// How many commits before the base are searched for reverts and fixes.
+pub const WINDOW_COMMITS: usize = 500;
+
+/// A file changed by a commit that was later undone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Incident {
+    /// The file the undone commit changed.
+    pub path: String,
+    /// Reverted or fixed.
+    pub kind: Kind,
+    /// The undone commit (full id).
+    pub target: String,
+    /// The commit that undid it (full id).
+    pub by: String,
+    /// The undone commit's subject.
+    pub subject: String,
+}
+
+/// One `recently-reverted` fact per changed file that a recently undone commit changed.
+#[must_use]
+pub fn facts(change: &ChangeSet, repo: Option<&Repository>) -> Vec<Fact> {
+    let Some(repo) = repo else {
+        return Vec::new();
+    };
+    let Some(base) = change
+        .base
+        .as_ref()
+        .and_then(|base| Oid::from_str(&base.commit).ok())
+    else {
+        return Vec::new();
+    };
+    let incidents = cached(repo, base);
+    if incidents.is_empty() {
+        return Vec::new();
+    }
+    // The newest incident per path: the list is newest first.
+    let mut by_path: BTreeMap<&str, &Incident> = BTreeMap::new();
+    for incident in incidents.iter().rev() {
+        by_path.insert(incident.path.as_str(), incident);
+    }
+    change
+        .files
+        .iter()
+        .filter_map(|file| {
+            let incident = [file.new_path.as_deref(), file.old_path.as_deref()]
+                .into_iter()
+                .flatten()
+                .find_map(|path| by_path.get(path))?;
+            Some(Fact {
+                signal: Signal::RecentlyReverted,
+                file: Some(file.path().to_string()),
+                line: file.first_changed_line(),
+                quantity: 1.0,
+                message: format!(
+                    "{} changed it in \"{}\", {} later by {}",
+                    &incident.target[..12.min(incident.target.len())],
+                    incident.subject,
+                    incident.kind.as_str(),
+                    &incident.by[..12.min(incident.by.len())],
+                ),
+                related: Vec::new(),
+                subject: None,
+            })
+        })
+        .collect()
+}
+
+/// The incidents before `base`, from the cache or computed and stored. A cache that cannot be
+/// read or written only costs time.
+fn cached(repo: &Repository, base: Oid) -> Vec<Incident> {
+    let path = cache_path(repo.commondir(), base);
+    if let Some(incidents) = std::fs::read_to_string(&path)
+        .ok()
+        .and_then(|text| decode(&text))
+    {
+        return incidents;
+    }
+    let incidents = incidents(repo, base);
+    store(&path, &encode(&incidents));
+    incidents
+}
+
+fn cache_path(git_dir: &Path, base: Oid) -> PathBuf {
+    git_dir
+        .join("blastgate")
+        .join("history")
+        .join(format!("v1-{WINDOW_COMMITS}"))
+        .join(base.to_string())
+}
+
+/// Walks the window before `base` (side branches included: a revert merged from a branch
+/// counts) and lists the files of every undone commit.
+#[must_use]
+pub fn incidents(repo: &Repository, base: Oid) -> Vec<Incident> {
+    let Ok(mut walk) = repo.revwalk() else {
+        return Vec::new();
+    };
+    // Time order is incremental; topological order would first walk the whole history, which
+    // on a large repository costs more than the window itself.
+    if walk.set_sorting(Sort::TIME).is_err() || walk.push(base).is_err() {
+        return Vec::new();
+    }
+    let commits: Vec<(String, String)> = walk
+        .take(WINDOW_COMMITS)
+        .filter_map(Result::ok)
+        .filter_map(|oid| {
+            let commit = repo.find_commit(oid).ok()?;
+            let message = String::from_utf8_lossy(commit.message_raw_bytes()).into_owned();
+            Some((oid.to_string(), message))
+        })
+        .collect();
+    let messages: Vec<Message<'_>> = commits
+        .iter()
+        .map(|(id, text)| Message { id, text })
+        .collect();
+    let mut found = Vec::new();
+    for link in reverts::find(&messages) {
+        let subject = commits
+            .iter()
+            .find(|(id, _)| *id == link.target)
+            .and_then(|(_, text)| text.lines().next())
+            .unwrap_or_default()
+            .to_string();
+        for path in changed_paths(repo, &link.target) {
+            found.push(Incident {
+                path,
+                kind: link.kind,
+                target: link.target.clone(),
+                by: link.by.clone(),
+                subject: subject.clone(),
+            });
+        }
+    }
+    found
+}
+
+/// Paths a commit changed against its first parent (names only, no content is read).
+fn changed_paths(repo: &Repository, id: &str) -> Vec<String> {
+    let Some(commit) = Oid::from_str(id)
+        .ok()
+        .and_then(|oid| repo.find_commit(oid).ok())
+    else {
+        return Vec::new();
+    };
+    let old = commit.parent(0).ok().and_then(|parent| parent.tree().ok());
+    let Ok(new) = commit.tree() else {
+        return Vec::new();
+    };
+    let Ok(diff) = repo.diff_tree_to_tree(old.as_ref(), Some(&new), None) else {
+        return Vec::new();
+    };
+    diff.deltas()
+        .flat_map(|delta| [delta.old_file().path(), delta.new_file().path()])
+        .flatten()
+        .filter_map(|path| path.to_str().map(str::to_string))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
+/// One incident per line, tab-separated; the first line is a format marker.
+fn encode(incidents: &[Incident]) -> String {
+    let mut text = String::from("blastgate-history 1\n");
+    for incident in incidents {
+        let clean = |field: &str| field.replace(['\t', '\n'], " ");
+        let _ = writeln!(
+            text,
+            "{}\t{}\t{}\t{}\t{}",
+            clean(&incident.path),
+            incident.kind.as_str(),
+            incident.target,
+            incident.by,
+            clean(&incident.subject)
+        );
+    }
+    text
+}
+
+/// `None` for anything but a complete entry, which is then recomputed.
+fn decode(text: &str) -> Option<Vec<Incident>> {
+    let mut lines = text.lines();
+    if lines.next()? != "blastgate-history 1" || !text.ends_with('\n') {
+        return None;
+    }
+    lines
+        .map(|line| {
+            let mut fields = line.split('\t');
+            let path = fields.next()?.to_string();
+            let kind = match fields.next()? {
+                "reverted" => Kind::Revert,
+                "fixed" => Kind::Fix,
+                _ => return None,
+            };
+            Some(Incident {
+                path,
+                kind,
+                target: fields.next()?.to_string(),
+                by: fields.next()?.to_string(),
+                subject: fields.next()?.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// Writes through a temporary file and a rename, so readers never see half an entry.
+fn store(path: &Path, text: &str) {
+    let Some(dir) = path.parent() else { return };
+    if std::fs::create_dir_all(dir).is_err() {
+        return;
+    }
+    let temp = dir.join(format!(
+        ".tmp-{}-{:?}",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    if std::fs::write(&temp, text).is_ok() && std::fs::rename(&temp, path).is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Entries survive the cache format, tabs in subjects included; torn entries are refused.
+    #[test]
+    fn cache_entries_round_trip_and_torn_ones_are_refused() {
+        let incidents = vec![Incident {
+            path: "src/app.py".to_string(),
+            kind: Kind::Fix,
+            target: "a".repeat(40),
+            by: "b".repeat(40),
+            subject: "Add\tcache".to_string(),
+        }];
+        let text = encode(&incidents);
+        let back = decode(&text).expect("a complete entry decodes");
+        assert_eq!(back[0].subject, "Add cache");
+        assert_eq!(back[0].kind, Kind::Fix);
+        assert_eq!(back[0].path, "src/app.py");
+        assert!(decode(&text[..text.len() - 1]).is_none());
+        assert!(decode("something else\n").is_none());
+    }
+}

@@ -1,0 +1,185 @@
+//! Judging every commit of a history, in parallel, each as the gate would have judged it then.
+//!
+//! One repository handle per worker thread (libgit2 handles are not shared between threads);
+//! policies are parsed once per distinct `.blastgate.yaml` blob; the per-blob analysis cache
+//! is shared through the git directory as for `check`.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use git2::{Oid, Repository};
+use rayon::prelude::*;
+
+use crate::decide;
+use crate::gate::{self, Evaluation, Judging};
+use crate::policy::{self, Policy};
+use crate::score::Score;
+use crate::signal::Signal;
+use crate::vocabulary::Decision;
+
+use super::walk::Unit;
+
+/// One judged commit, reduced to what the replay reports need.
+#[derive(Debug, Clone)]
+pub struct Judged {
+    /// The commit.
+    pub oid: Oid,
+    /// First line of its message.
+    pub summary: String,
+    /// Committer time, seconds since the epoch.
+    pub time: i64,
+    /// Score with every signal.
+    pub score: f64,
+    /// The decision with every signal.
+    pub decision: Decision,
+    /// Score without the history-aware signal (`recently-reverted`).
+    pub score_without_history: f64,
+    /// The decision without the history-aware signal.
+    pub decision_without_history: Decision,
+    /// Judged with the AI thresholds.
+    pub ai: bool,
+    /// The hardest decision a hard rule forced, if any.
+    pub rule_decision: Option<Decision>,
+    /// The block line of the class it was judged in.
+    pub block_line: f64,
+    /// The tier with the highest multiplier among its files (`default` when none matched).
+    pub tier: String,
+    /// Seconds the evaluation took.
+    pub seconds: f64,
+}
+
+/// A commit that could not be judged, and why.
+#[derive(Debug, Clone)]
+pub struct Unjudged {
+    /// The commit.
+    pub oid: Oid,
+    /// First line of its message.
+    pub summary: String,
+    /// The error, in one line.
+    pub error: String,
+}
+
+/// Judges every unit; `progress(done, total)` is called after each one (from worker threads).
+pub fn judge_all(
+    repo: &Repository,
+    units: &[Unit],
+    judging: &Judging,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Vec<Result<Judged, Unjudged>> {
+    let done = AtomicUsize::new(0);
+    let git_dir = repo.path().to_path_buf();
+    units
+        .par_iter()
+        .map_init(
+            || (Repository::open(&git_dir), HashMap::new()),
+            |(repo, policies), unit| {
+                let result = match repo {
+                    Ok(repo) => judge(repo, unit, judging, policies),
+                    Err(error) => Err(error.message().to_string()),
+                };
+                progress(done.fetch_add(1, Ordering::Relaxed) + 1, units.len());
+                result.map_err(|error| Unjudged {
+                    oid: unit.oid,
+                    summary: unit.summary.clone(),
+                    error,
+                })
+            },
+        )
+        .collect()
+}
+
+/// Policies by the blob id of `.blastgate.yaml` in the parent's tree (`None`: no file there).
+type Policies = HashMap<Option<Oid>, Policy>;
+
+fn judge(
+    repo: &Repository,
+    unit: &Unit,
+    judging: &Judging,
+    policies: &mut Policies,
+) -> Result<Judged, String> {
+    let started = Instant::now();
+    let policy = policy_for(repo, unit.parent, judging, policies)?;
+    let evaluation =
+        gate::commit(repo, unit.oid, unit.parent, policy).map_err(|error| error.to_string())?;
+    let (score_without_history, decision_without_history) = without_history(&evaluation);
+    Ok(Judged {
+        oid: unit.oid,
+        summary: unit.summary.clone(),
+        time: unit.time,
+        score: evaluation.score.total,
+        decision: evaluation.verdict.decision,
+        score_without_history,
+        decision_without_history,
+        ai: evaluation.verdict.treated_as_ai,
+        rule_decision: evaluation
+            .verdict
+            .rule_hits
+            .iter()
+            .map(|hit| hit.decision)
+            .max(),
+        block_line: evaluation.verdict.thresholds.block,
+        tier: top_tier(&evaluation),
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+fn policy_for(
+    repo: &Repository,
+    parent: Option<Oid>,
+    judging: &Judging,
+    policies: &mut Policies,
+) -> Result<Policy, String> {
+    let blob = match (&judging.policy_file, parent) {
+        (None, Some(parent)) => repo
+            .find_commit(parent)
+            .and_then(|commit| commit.tree())
+            .map_err(|error| error.message().to_string())?
+            .get_name(policy::FILE_NAME)
+            .map(|entry| entry.id()),
+        _ => None,
+    };
+    if let Some(policy) = policies.get(&blob) {
+        return Ok(policy.clone());
+    }
+    let policy = gate::policy_at(repo, parent, judging).map_err(|error| error.to_string())?;
+    policies.insert(blob, policy.clone());
+    Ok(policy)
+}
+
+/// The score and decision the commit would have had without the history-aware signal.
+fn without_history(evaluation: &Evaluation) -> (f64, Decision) {
+    let history: f64 = evaluation
+        .score
+        .contributions
+        .iter()
+        .filter(|part| part.signal == Signal::RecentlyReverted)
+        .map(|part| part.points)
+        .sum();
+    if history == 0.0 {
+        return (evaluation.score.total, evaluation.verdict.decision);
+    }
+    let score = Score {
+        total: ((evaluation.score.total - history) * 100.0).round() / 100.0,
+        contributions: evaluation
+            .score
+            .contributions
+            .iter()
+            .filter(|part| part.signal != Signal::RecentlyReverted)
+            .cloned()
+            .collect(),
+        ..evaluation.score.clone()
+    };
+    let verdict = decide::decide(&score, &evaluation.provenance, &evaluation.policy);
+    (score.total, verdict.decision)
+}
+
+fn top_tier(evaluation: &Evaluation) -> String {
+    evaluation
+        .change
+        .files
+        .iter()
+        .map(|file| evaluation.policy.tier(file.path()))
+        .max_by(|a, b| a.multiplier.total_cmp(&b.multiplier))
+        .map_or_else(|| "default".to_string(), |tier| tier.name.clone())
+}

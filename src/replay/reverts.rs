@@ -1,0 +1,258 @@
+//! Which commits were later reverted or hot-fixed, read from commit messages alone.
+//!
+//! A revert is what `git revert` writes: a `Revert "…"` subject and a `This reverts commit
+//! <sha>` body; a `Revert "…"` subject without the body is matched to the nearest older commit
+//! with exactly that subject. A fix is a later commit whose message names the commit (a hex
+//! prefix of at least 7 digits that resolves to exactly one commit of the list) together with
+//! one of [`FIX_WORDS`]. Replay and the history-aware signal share this one detector.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::Serialize;
+
+/// Words that make a message naming a commit a fix of it (matched as whole words,
+/// case-insensitively). Data, not code: extend the table, not the matcher.
+pub const FIX_WORDS: &[&str] = &[
+    "fix",
+    "fixes",
+    "fixed",
+    "fixup",
+    "hotfix",
+    "hot-fix",
+    "regression",
+    "broke",
+    "broken",
+    "breaks",
+    "repair",
+    "repairs",
+];
+
+/// How a commit was undone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Reverted (`git revert`).
+    Revert,
+    /// Fixed by a commit that names it.
+    Fix,
+}
+
+impl Kind {
+    /// The word used in reports.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Revert => "reverted",
+            Self::Fix => "fixed",
+        }
+    }
+}
+
+/// One commit as the detector needs it.
+#[derive(Debug, Clone, Copy)]
+pub struct Message<'a> {
+    /// Full hex id.
+    pub id: &'a str,
+    /// Full commit message.
+    pub text: &'a str,
+}
+
+/// `by` reverted or fixed `target`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// The commit that was undone (full id).
+    pub target: String,
+    /// The commit that undid it (full id).
+    pub by: String,
+    /// Revert or fix.
+    pub kind: Kind,
+}
+
+static REVERTS_BODY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^This reverts commit ([0-9a-fA-F]{7,40})\b").expect("valid regex")
+});
+static REVERT_SUBJECT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"^Revert "(.+)"\s*$"#).expect("valid regex"));
+static HEX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b[0-9a-fA-F]{7,40}\b").expect("valid regex"));
+static WORDS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[A-Za-z][A-Za-z-]*").expect("valid regex"));
+
+/// Every revert and fix among `messages`, which are ordered newest first (as `git log`
+/// prints them). A link always points from a newer commit to an older one; a commit does
+/// not undo itself.
+#[must_use]
+pub fn find(messages: &[Message<'_>]) -> Vec<Link> {
+    let ids = Ids::new(messages);
+    let mut links = Vec::new();
+    for (position, message) in messages.iter().enumerate() {
+        let older = &messages[position + 1..];
+        if let Some(target) = reverted(message.text, older, &ids, position) {
+            links.push(Link {
+                target,
+                by: message.id.to_string(),
+                kind: Kind::Revert,
+            });
+            continue;
+        }
+        if !has_fix_word(message.text) {
+            continue;
+        }
+        let mut targets: Vec<String> = HEX
+            .find_iter(message.text)
+            .filter_map(|hex| ids.resolve_older(hex.as_str(), position))
+            .collect();
+        targets.dedup();
+        links.extend(targets.into_iter().map(|target| Link {
+            target,
+            by: message.id.to_string(),
+            kind: Kind::Fix,
+        }));
+    }
+    links
+}
+
+/// The commit a revert message undoes: the body's sha, else the quoted subject.
+fn reverted(text: &str, older: &[Message<'_>], ids: &Ids<'_>, position: usize) -> Option<String> {
+    if let Some(found) = REVERTS_BODY.captures(text) {
+        return ids.resolve_older(&found[1], position);
+    }
+    let subject = text.lines().next().unwrap_or_default();
+    let quoted = REVERT_SUBJECT.captures(subject)?;
+    let quoted = quoted.get(1)?.as_str();
+    older
+        .iter()
+        .find(|message| message.text.lines().next() == Some(quoted))
+        .map(|message| message.id.to_string())
+}
+
+fn has_fix_word(text: &str) -> bool {
+    WORDS.find_iter(text).any(|word| {
+        FIX_WORDS
+            .iter()
+            .any(|fix| word.as_str().eq_ignore_ascii_case(fix))
+    })
+}
+
+/// Full ids with their position in the list, for resolving abbreviations.
+struct Ids<'a> {
+    sorted: Vec<(&'a str, usize)>,
+}
+
+impl<'a> Ids<'a> {
+    fn new(messages: &[Message<'a>]) -> Self {
+        let mut sorted: Vec<(&str, usize)> = messages
+            .iter()
+            .enumerate()
+            .map(|(position, message)| (message.id, position))
+            .collect();
+        sorted.sort_unstable();
+        Self { sorted }
+    }
+
+    /// The one id starting with `prefix` that is older than `position`; `None` when there is
+    /// none or the prefix is ambiguous.
+    fn resolve_older(&self, prefix: &str, position: usize) -> Option<String> {
+        let prefix = prefix.to_ascii_lowercase();
+        let start = self.sorted.partition_point(|(id, _)| *id < prefix.as_str());
+        let mut matches = self.sorted[start..]
+            .iter()
+            .take_while(|(id, _)| id.starts_with(&prefix));
+        let (id, found_at) = matches.next()?;
+        if matches.next().is_some() || *found_at <= position {
+            return None;
+        }
+        Some((*id).to_string())
+    }
+}
+
+/// Index of links by the undone commit: the first (newest) link wins.
+#[must_use]
+pub fn by_target(links: &[Link]) -> HashMap<&str, &Link> {
+    let mut map = HashMap::new();
+    for link in links.iter().rev() {
+        map.insert(link.target.as_str(), link);
+    }
+    map
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const A: &str = "aaaaaaa1111111111111111111111111111111111";
+    const B: &str = "bbbbbbb2222222222222222222222222222222222";
+    const C: &str = "ccccccc3333333333333333333333333333333333";
+
+    fn links(list: &[(&str, &str)]) -> Vec<(String, String, Kind)> {
+        let messages: Vec<Message<'_>> =
+            list.iter().map(|(id, text)| Message { id, text }).collect();
+        find(&messages)
+            .into_iter()
+            .map(|link| {
+                (
+                    link.target[..7].to_string(),
+                    link.by[..7].to_string(),
+                    link.kind,
+                )
+            })
+            .collect()
+    }
+
+    /// What `git revert` writes links the revert to the reverted commit by its sha.
+    #[test]
+    fn git_revert_message_links_by_sha() {
+        let revert = format!("Revert \"Add cache\"\n\nThis reverts commit {B}.\n");
+        let found = links(&[(C, &revert), (B, "Add cache"), (A, "Initial")]);
+        assert_eq!(found, [("bbbbbbb".into(), "ccccccc".into(), Kind::Revert)]);
+    }
+
+    /// Table of messages that must not be read as reverts or fixes.
+    #[test]
+    fn false_positives_are_not_links() {
+        let cases = [
+            "Revert to old layout",                 // no quotes, no sha
+            "Revert \"Something never committed\"", // no older commit with that subject
+            "Bump to bbbbbbb",                      // names a commit, but no fix word
+            "Fix typo in README",                   // fix word, names no commit
+            "Fix flaky test from ddddddd",          // names a commit that is not in the list
+            "This reverts commit ccccccc (itself)", // a commit does not undo itself or newer ones
+        ];
+        for text in cases {
+            let found = links(&[(C, text), (B, "Add cache"), (A, "Initial")]);
+            assert!(found.is_empty(), "{text:?} was read as {found:?}");
+        }
+    }
+
+    /// A quoted subject without the body finds the nearest older commit with that subject.
+    #[test]
+    fn quoted_subject_without_body_matches_the_subject() {
+        let found = links(&[
+            (C, "Revert \"Add cache\""),
+            (B, "Add cache"),
+            (A, "Add cache"),
+        ]);
+        assert_eq!(found, [("bbbbbbb".into(), "ccccccc".into(), Kind::Revert)]);
+    }
+
+    /// A fix names the commit by an abbreviated sha and uses a word from the table.
+    #[test]
+    fn fix_naming_a_commit_links_to_it() {
+        let found = links(&[
+            (C, "Hotfix: null check missing since BBBBBBB2"),
+            (B, "Add cache"),
+            (A, "Initial"),
+        ]);
+        assert_eq!(found, [("bbbbbbb".into(), "ccccccc".into(), Kind::Fix)]);
+    }
+
+    /// A prefix shared by two commits names neither.
+    #[test]
+    fn ambiguous_prefix_names_nothing() {
+        let twin = "bbbbbbb2999999999999999999999999999999999";
+        let found = links(&[(C, "fix bbbbbbb2"), (B, "one"), (twin, "two")]);
+        assert!(found.is_empty(), "{found:?}");
+    }
+}
