@@ -64,6 +64,24 @@ fn self_approval_by_the_author_is_rejected() {
     assert_rejected(&w.check(&[]), "approver authored commit");
 }
 
+/// Committing a commit someone else wrote (an applied patch, a cherry-pick) is taking part.
+#[test]
+fn self_approval_by_the_committer_is_rejected() {
+    let w = world("");
+    w.repo.write("src/more.py", lines(5, "more"));
+    w.repo.git(&["add", "-A"]);
+    let status = w
+        .repo
+        .git_command(&["commit", "-q", "-m", "Apply Dana's patch"])
+        .env("GIT_COMMITTER_NAME", "Alice Senior")
+        .env("GIT_COMMITTER_EMAIL", "alice@example.com")
+        .status()
+        .expect("git runs");
+    assert!(status.success());
+    w.approve_ok(&w.alice);
+    assert_rejected(&w.check(&[]), "approver committed commit");
+}
+
 /// Named as a co-author in a trailer is the same as writing it.
 #[test]
 fn self_approval_by_a_co_author_is_rejected() {
