@@ -7,9 +7,10 @@ use std::path::Path;
 use anyhow::{Context as _, bail};
 use clap::Args;
 
+use crate::calendar::rfc3339;
 use crate::exit::Exit;
 use crate::gate::{self, Judging, Target};
-use crate::signoff::record::{Approver, Record, block, rfc3339};
+use crate::signoff::record::{Approver, Record, block};
 use crate::signoff::{self, sign, store};
 use crate::vocabulary::Decision;
 

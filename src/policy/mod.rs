@@ -10,7 +10,6 @@
 //! The policy that judges a change comes from the base revision ([`load_from_tree`]), never
 //! from the working tree or the change itself.
 
-mod date;
 mod keys;
 mod load;
 mod prune;
@@ -33,7 +32,7 @@ use crate::provenance::marker::{Confidence, Marker};
 use crate::signal::Signal;
 use crate::vocabulary::{Authorship, Decision};
 
-pub use date::Date;
+pub use crate::calendar::Date;
 pub use load::{TEMPLATES, builtin, load_file, load_from_tree, parse, template_text};
 pub use schema::schema_json;
 pub use signoff::{MaxAge, Signoff, parse_age};

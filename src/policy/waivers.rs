@@ -6,9 +6,9 @@ use serde::Serialize;
 
 use crate::signal::Signal;
 
-use super::date::Date;
 use super::raw::RawWaiver;
 use super::validate::Checker;
+use crate::calendar::Date;
 
 /// How a finding fingerprint is written: `sha256:` and 64 lowercase hex digits.
 pub const FINGERPRINT_PREFIX: &str = "sha256:";

@@ -24,7 +24,7 @@ use git2::Oid;
 pub use calibrate::{BLOCK_SHARE, Calibration, calibrate};
 pub use curve::{Curve, Entry, Point, SHARES, curve};
 pub use judge::{Judged, Unjudged};
-pub use load::{Bucket, Load, iso_week, load};
+pub use load::{Bucket, Load, load};
 pub use walk::Selection;
 
 use crate::diff;

@@ -159,7 +159,7 @@ fn parse_time(text: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::signoff::record::rfc3339;
+    use crate::calendar::rfc3339;
 
     /// The latest state-changing review per login stands; comments do not withdraw.
     #[test]

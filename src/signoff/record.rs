@@ -231,32 +231,10 @@ fn begin(line: &str) -> Option<(SignatureKind, &'static str)> {
     }
 }
 
-/// `seconds` since the epoch as RFC 3339 UTC (`2026-01-01T00:00:00Z`).
-#[must_use]
-pub fn rfc3339(seconds: i64) -> String {
-    let days = seconds.div_euclid(86_400);
-    let rest = seconds.rem_euclid(86_400);
-    // Howard Hinnant's civil-from-days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::calendar::rfc3339;
     use proptest::prelude::*;
 
     fn record() -> Record {
@@ -339,14 +317,6 @@ mod tests {
             };
             assert!(message.contains(expected), "{text:?}: {message}");
         }
-    }
-
-    /// Dates come out as RFC 3339 UTC.
-    #[test]
-    fn rfc3339_dates() {
-        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(rfc3339(1_767_225_600), "2026-01-01T00:00:00Z");
-        assert_eq!(rfc3339(951_782_400 + 3_661), "2000-02-29T01:01:01Z");
     }
 
     proptest! {

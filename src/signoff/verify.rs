@@ -11,8 +11,9 @@ use crate::policy::{Policy, Senior};
 use crate::vocabulary::Decision;
 
 use super::platform::PlatformReview;
-use super::record::{NoteError, SignedRecord, rfc3339};
+use super::record::{NoteError, SignedRecord};
 use super::{Approval, Approvals, Rejection, Via};
+use crate::calendar::rfc3339;
 
 /// Approvals stamped further in the future than this are refused (clock skew allowance).
 const FUTURE_SLACK_SECONDS: i64 = 300;

@@ -1,5 +1,6 @@
-//! Calendar dates for waiver expiry, without a date-time dependency: `YYYY-MM-DD` parsing
-//! and the UTC date of a day count since the Unix epoch.
+//! The calendar, without a date-time dependency: `YYYY-MM-DD` dates (waiver expiry), RFC 3339
+//! timestamps (approval records) and ISO weeks (replay's review load), all in UTC and all on
+//! one day-count conversion (Howard Hinnant's `civil_from_days` / `days_from_civil`).
 
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -63,6 +64,19 @@ impl Date {
         }
     }
 
+    /// Days from 1970-01-01 to this date (negative: before), Hinnant's `days_from_civil`.
+    #[must_use]
+    pub fn to_unix_days(self) -> i64 {
+        let (month, day) = (i64::from(self.month), i64::from(self.day));
+        let year = i64::from(self.year) - i64::from(month <= 2);
+        let era = year.div_euclid(400);
+        let year_of_era = year.rem_euclid(400);
+        let month_from_march = if month > 2 { month - 3 } else { month + 9 };
+        let day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
+        let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+        era * 146_097 + day_of_era - 719_468
+    }
+
     /// Today in UTC, from the system clock (a clock before 1970 reads as 1970-01-01).
     #[must_use]
     pub fn today() -> Self {
@@ -71,6 +85,37 @@ impl Date {
             .map_or(0, |elapsed| elapsed.as_secs());
         Self::from_unix_days(i64::try_from(seconds / 86_400).unwrap_or(i64::MAX))
     }
+}
+
+/// `seconds` since the epoch as RFC 3339 UTC (`2026-01-01T00:00:00Z`).
+#[must_use]
+pub fn rfc3339(seconds: i64) -> String {
+    let date = Date::from_unix_days(seconds.div_euclid(86_400));
+    let rest = seconds.rem_euclid(86_400);
+    format!(
+        "{date}T{:02}:{:02}:{:02}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
+/// The ISO 8601 week of a UTC timestamp, as `YYYY-Www` (weeks start on Monday; week 1 holds
+/// the year's first Thursday, so early January can belong to the previous year's last week).
+#[must_use]
+pub fn iso_week(seconds: i64) -> String {
+    let days = seconds.div_euclid(86_400);
+    // 1970-01-01 was a Thursday: Monday = 0.
+    let weekday = (days + 3).rem_euclid(7);
+    let thursday = days - weekday + 3;
+    let year = Date::from_unix_days(thursday).year;
+    let new_year = Date {
+        year,
+        month: 1,
+        day: 1,
+    };
+    let ordinal = thursday - new_year.to_unix_days();
+    format!("{year}-W{:02}", ordinal / 7 + 1)
 }
 
 /// Days in `month` of `year`, leap years included.
@@ -145,13 +190,43 @@ mod tests {
         for (days, expected) in cases {
             assert_eq!(Date::from_unix_days(days).to_string(), expected, "{days}");
         }
-        // Consecutive days never repeat or go backwards over four centuries.
+        // Consecutive days never repeat or go backwards over four centuries, and round-trip.
         let mut previous = Date::from_unix_days(-1);
         for days in 0..146_097 {
             let next = Date::from_unix_days(days);
             assert!(next > previous, "{previous} then {next}");
             assert_eq!(Date::parse(&next.to_string()), Some(next));
+            assert_eq!(next.to_unix_days(), days);
             previous = next;
+        }
+        for days in [-800_000, -1, 2_932_896] {
+            assert_eq!(Date::from_unix_days(days).to_unix_days(), days);
+        }
+    }
+
+    /// Timestamps come out as RFC 3339 UTC.
+    #[test]
+    fn rfc3339_timestamps() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1_767_225_600), "2026-01-01T00:00:00Z");
+        assert_eq!(rfc3339(951_782_400 + 3_661), "2000-02-29T01:01:01Z");
+        assert_eq!(rfc3339(-1), "1969-12-31T23:59:59Z");
+    }
+
+    /// Weeks at year boundaries, checked against `date -d … +%G-W%V`.
+    #[test]
+    fn iso_weeks_at_year_boundaries() {
+        let cases = [
+            ("2021-01-03", "2020-W53"), // a Sunday
+            ("2021-01-04", "2021-W01"), // a Monday
+            ("2024-12-30", "2025-W01"),
+            ("2026-01-01", "2026-W01"),
+            ("2026-12-31", "2026-W53"),
+            ("1969-12-29", "1970-W01"),
+        ];
+        for (day, expected) in cases {
+            let days = Date::parse(day).unwrap().to_unix_days();
+            assert_eq!(iso_week(days * 86_400 + 3_600), expected, "{day}");
         }
     }
 }
