@@ -1,6 +1,8 @@
 //! Whole-diff tests of [`parse`]: one table per feature, then property tests
-//! ([`props`]) and diffs written by the real `git` ([`git_fixtures`]).
+//! ([`props`]), diffs written by the real `git` ([`git_fixtures`]) and agreement with
+//! libgit2 on random edits ([`git2_agree`]).
 
+mod git2_agree;
 mod git_fixtures;
 mod props;
 
