@@ -142,3 +142,69 @@ fn assert_one_line(message: &str) {
         "error message is not one line: {message:?}"
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::TARGETS;
+
+    /// Files under `dir` (recursively) whose name ends with one of `suffixes` (all when empty).
+    fn files(dir: &Path, suffixes: &[&str]) -> Vec<PathBuf> {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return Vec::new();
+        };
+        let mut found = Vec::new();
+        for path in entries.flatten().map(|entry| entry.path()) {
+            if path.is_dir() {
+                found.extend(files(&path, suffixes));
+            } else if suffixes.is_empty()
+                || suffixes.iter().any(|s| path.to_string_lossy().ends_with(s))
+            {
+                found.push(path);
+            }
+        }
+        found
+    }
+
+    /// The committed inputs of one target: saved crashes, hand-written seeds and the repo
+    /// files `scripts/fuzz` seeds the corpus with.
+    fn inputs(root: &Path, target: &str) -> Vec<PathBuf> {
+        let mut inputs = files(&root.join("fuzz/regressions").join(target), &[]);
+        inputs.extend(files(&root.join("fuzz/seeds").join(target), &[]));
+        match target {
+            "unified_diff" => inputs.extend(files(&root.join("fixtures"), &[".diff", ".patch"])),
+            "policy" => inputs.extend(files(&root.join("policies"), &[".yaml"])),
+            _ => {}
+        }
+        inputs
+    }
+
+    /// Every saved crash and seed goes through the fuzz target's function without a panic.
+    #[test]
+    fn regression_and_seed_inputs_pass_every_target() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for (target, run) in TARGETS {
+            let inputs = inputs(root, target);
+            assert!(!inputs.is_empty(), "no inputs for fuzz target {target}");
+            for path in inputs {
+                let data = std::fs::read(&path).expect("input is readable");
+                let outcome = std::panic::catch_unwind(|| run(&data));
+                assert!(outcome.is_ok(), "{target} panics on {}", path.display());
+            }
+        }
+    }
+
+    /// The checks themselves fire: a hunk whose lines disagree with its header is caught.
+    #[test]
+    #[should_panic(expected = "counts in")]
+    fn hunk_check_catches_a_miscount() {
+        super::check_hunk(&crate::diff::Hunk {
+            old_start: 1,
+            old_lines: 2,
+            new_start: 1,
+            new_lines: 1,
+            lines: Vec::new(),
+        });
+    }
+}
