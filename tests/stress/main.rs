@@ -152,8 +152,8 @@ fn push_of_five_thousand_commits() {
     );
 }
 
-/// A 20-file change in a repository of 100,000 files: the dependents search scans them all,
-/// once cold and once with the outline cache warm.
+/// A 20-file change in a repository of 100,000 files: the dependents search scans them all
+/// and finds each changed helper's 100 callers, once cold and once with the outline cache warm.
 #[test]
 #[ignore = "stress: run with --ignored in release"]
 fn twenty_file_change_in_a_hundred_thousand_files() {
@@ -169,12 +169,9 @@ fn twenty_file_change_in_a_hundred_thousand_files() {
             .into_bytes()
         })
         .collect();
-    let helpers: Vec<Vec<u8>> = (0..DIRS)
-        .map(|d| module(&format!("helper_{d}"), 1, 1))
-        .collect();
-    let changed: Vec<Vec<u8>> = (0..20)
-        .map(|d| module(&format!("helper_{d}"), 1, 2))
-        .collect();
+    let helper = |d: usize, value: usize| format!("def helper_{d}():\n    return {value}\n");
+    let helpers: Vec<Vec<u8>> = (0..DIRS).map(|d| helper(d, 1).into_bytes()).collect();
+    let changed: Vec<Vec<u8>> = (0..20).map(|d| helper(d, 2).into_bytes()).collect();
     let mut stream = Stream::default();
     let base = stream.commit(
         "main",
@@ -207,6 +204,9 @@ fn twenty_file_change_in_a_hundred_thousand_files() {
         "20 files in 100,000 (warm cache)",
     ] {
         let run = check_range(&repo, what);
-        assert_eq!(run.run.json()["files"].as_array().map_or(0, Vec::len), 20);
+        let report = run.run.json();
+        assert_eq!(report["files"].as_array().map_or(0, Vec::len), 20);
+        // Each changed helper is called from the 100 files of its directory.
+        assert_eq!(report["blast_radius"]["dependent_files"], FILES / DIRS * 20);
     }
 }
