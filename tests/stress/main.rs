@@ -12,6 +12,8 @@
 #[allow(dead_code, reason = "shared with the CLI tests, which use the rest")]
 mod support;
 
+use std::fmt::Write as _;
+
 mod import;
 mod measure;
 
@@ -21,10 +23,11 @@ use support::{CLAUDE_TRAILER, Repo};
 
 /// A Python file defining `count` functions named after `stem`, returning `value`.
 fn module(stem: &str, count: usize, value: usize) -> Vec<u8> {
-    (0..count)
-        .map(|k| format!("def {stem}_{k}():\n    return {value}\n\n"))
-        .collect::<String>()
-        .into_bytes()
+    let mut text = String::new();
+    for k in 0..count {
+        let _ = write!(text, "def {stem}_{k}():\n    return {value}\n\n");
+    }
+    text.into_bytes()
 }
 
 /// `check --base main --head topic --format json`, measured and reported as `what`.
@@ -77,17 +80,14 @@ fn change_of_ten_thousand_files() {
 #[ignore = "stress: run with --ignored in release"]
 fn fifty_megabyte_file() {
     let repo = Repo::new();
-    let big: Vec<u8> = (0..)
-        .map(|i| format!("row {i} of a big generated file\n"))
-        .take_while({
-            let mut total = 0usize;
-            move |line| {
-                total += line.len();
-                total <= 50 * 1024 * 1024
-            }
-        })
-        .collect::<String>()
-        .into_bytes();
+    let mut big = String::new();
+    for row in 0.. {
+        if big.len() >= 50 * 1024 * 1024 {
+            break;
+        }
+        let _ = writeln!(big, "row {row} of a big generated file");
+    }
+    let big = big.into_bytes();
     let mut stream = Stream::default();
     let readme = b"# big\n".as_slice();
     let base = stream.commit("main", None, "base", [("README.md".to_string(), readme)]);

@@ -43,27 +43,27 @@ fn content() -> impl Strategy<Value = String> {
 
 /// What happens to one file of the old tree.
 #[derive(Debug, Clone)]
-enum Edit {
+enum Fate {
     Keep,
     Delete,
     Rewrite(String),
     /// Change the executable bit only.
     FlipMode,
-    /// Move to `NAMES[index]` (or a fresh name when taken), keeping the content.
-    Rename(usize),
-    /// Move and replace line `at` (modulo the line count) with `line`.
-    RenameEdit(usize, usize, &'static str),
+    /// Rename to `moved/NAMES[index]` (or a fresh name when taken), keeping the content.
+    Move(usize),
+    /// Rename and replace line `at` (modulo the line count) with `line`.
+    MoveAndEdit(usize, usize, &'static str),
 }
 
-fn edit() -> impl Strategy<Value = Edit> {
+fn fate() -> impl Strategy<Value = Fate> {
     prop_oneof![
-        2 => Just(Edit::Keep),
-        1 => Just(Edit::Delete),
-        2 => content().prop_map(Edit::Rewrite),
-        1 => Just(Edit::FlipMode),
-        2 => (0..NAMES.len()).prop_map(Edit::Rename),
+        2 => Just(Fate::Keep),
+        1 => Just(Fate::Delete),
+        2 => content().prop_map(Fate::Rewrite),
+        1 => Just(Fate::FlipMode),
+        2 => (0..NAMES.len()).prop_map(Fate::Move),
         2 => (0..NAMES.len(), 0..24usize, prop::sample::select(vec!["q", "r"]))
-            .prop_map(|(name, at, line)| Edit::RenameEdit(name, at, line)),
+            .prop_map(|(name, at, line)| Fate::MoveAndEdit(name, at, line)),
     ]
 }
 
@@ -82,17 +82,17 @@ fn old_tree() -> impl Strategy<Value = Tree> {
 }
 
 /// Applies one edit per old file (in name order), then adds `added` files under `new/`.
-fn new_tree(old: &Tree, edits: &[Edit], added: &[String]) -> Tree {
+fn new_tree(old: &Tree, edits: &[Fate], added: &[String]) -> Tree {
     let mut new = Tree::new();
     let mut moved = Vec::new();
     for ((name, (text, executable)), edit) in old.iter().zip(edits.iter().cycle()) {
         match edit {
-            Edit::Keep => drop(new.insert(name.clone(), (text.clone(), *executable))),
-            Edit::Delete => {}
-            Edit::Rewrite(text) => drop(new.insert(name.clone(), (text.clone(), *executable))),
-            Edit::FlipMode => drop(new.insert(name.clone(), (text.clone(), !executable))),
-            Edit::Rename(to) => moved.push((*to, text.clone(), *executable)),
-            Edit::RenameEdit(to, at, line) => {
+            Fate::Keep => drop(new.insert(name.clone(), (text.clone(), *executable))),
+            Fate::Delete => {}
+            Fate::Rewrite(text) => drop(new.insert(name.clone(), (text.clone(), *executable))),
+            Fate::FlipMode => drop(new.insert(name.clone(), (text.clone(), !executable))),
+            Fate::Move(to) => moved.push((*to, text.clone(), *executable)),
+            Fate::MoveAndEdit(to, at, line) => {
                 let mut lines: Vec<&str> = text.split('\n').collect();
                 let at = at % lines.len();
                 lines[at] = line;
@@ -222,7 +222,7 @@ proptest! {
     #[test]
     fn parser_agrees_with_git2(
         old in old_tree(),
-        edits in vec(edit(), 1..NAMES.len()),
+        edits in vec(fate(), 1..NAMES.len()),
         added in vec(content(), 0..3),
     ) {
         let new = new_tree(&old, &edits, &added);
