@@ -419,6 +419,10 @@ fn reports_malformed_input() {
             "line 3: expected a `+++ <path>` line after the `---` line",
         ),
         (
+            b"diff --git a/f b/f\n--- a/f\n",
+            "line 2: expected a `+++ <path>` line after the `---` line",
+        ),
+        (
             b"diff --git a/f b/f\nrename from \"f\\q\"\n",
             "line 2: malformed quoted path: unknown escape sequence",
         ),
