@@ -12,6 +12,8 @@ pub mod cli;
 pub mod decide;
 pub mod diff;
 pub mod exit;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod gate;
 pub mod hook;
 pub mod policy;

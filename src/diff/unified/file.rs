@@ -214,7 +214,8 @@ fn read_content(cursor: &mut Cursor<'_>, entry: &mut Entry) -> Result<(), ParseE
     if let Some(old) = line.strip_prefix(b"--- ") {
         let old_number = cursor.line_number();
         cursor.advance();
-        let new_number = cursor.line_number();
+        // Input that ends right after `---` is reported at that line: there is no next one.
+        let new_number = cursor.line_number().min(cursor.last_line_number());
         let Some(new) = cursor
             .next_line()
             .and_then(|line| line.strip_prefix(b"+++ "))

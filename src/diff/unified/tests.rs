@@ -1,6 +1,8 @@
 //! Whole-diff tests of [`parse`]: one table per feature, then property tests
-//! ([`props`]) and diffs written by the real `git` ([`git_fixtures`]).
+//! ([`props`]), diffs written by the real `git` ([`git_fixtures`]) and agreement with
+//! libgit2 on random edits ([`git2_agree`]).
 
+mod git2_agree;
 mod git_fixtures;
 mod props;
 
@@ -415,6 +417,10 @@ fn reports_malformed_input() {
         (
             b"diff --git a/f b/f\n--- a/f\n@@ -1 +1 @@\n",
             "line 3: expected a `+++ <path>` line after the `---` line",
+        ),
+        (
+            b"diff --git a/f b/f\n--- a/f\n",
+            "line 2: expected a `+++ <path>` line after the `---` line",
         ),
         (
             b"diff --git a/f b/f\nrename from \"f\\q\"\n",

@@ -1,0 +1,213 @@
+//! Entry points for the fuzz targets in `fuzz/` and their regression tests.
+//!
+//! Each function feeds arbitrary bytes to one parser and asserts what must hold for any input:
+//! no panic, errors that render as one line, and output that keeps the parser's own
+//! invariants. A fuzz target is a one-line call to one of these, and `cargo test` runs the
+//! same functions over every saved crash and seed (see `fuzz/regressions/`), so a fixed crash
+//! stays fixed on stable Rust. Not a stable API.
+
+use crate::diff::{self, FileChange, FileStatus, Hunk, LineKind, unified};
+use crate::policy::{self, Source};
+
+/// A fuzz target: bytes in, panics on anything that must not happen.
+pub type Target = fn(&[u8]);
+
+/// The fuzz targets by name, as `fuzz/fuzz_targets/<name>.rs` and `fuzz/regressions/<name>/`
+/// call them. A new target adds one row here and one three-line file there.
+pub const TARGETS: &[(&str, Target)] = &[
+    ("unified_diff", unified_diff),
+    ("pre_push", pre_push),
+    ("policy", policy),
+];
+
+/// Parses `data` as a unified diff and checks every hunk against its header.
+///
+/// # Panics
+/// When the parser panics, an error does not render as one line, or a parsed hunk's lines
+/// disagree with its header's counts and starts.
+pub fn unified_diff(data: &[u8]) {
+    match unified::parse(data) {
+        Ok(files) => files.iter().for_each(check_file),
+        Err(error) => {
+            let lines = data.split(|&b| b == b'\n').count();
+            assert!(
+                (1..=lines).contains(&error.line),
+                "error line {} outside 1..={lines}: {error}",
+                error.line
+            );
+            assert_one_line(&error.to_string());
+        }
+    }
+}
+
+/// A parsed entry is consistent: paths match the status, hunk lines match the header.
+fn check_file(file: &FileChange) {
+    let (has_old, has_new) = (file.old_path.is_some(), file.new_path.is_some());
+    match file.status {
+        FileStatus::Added => assert!(has_new && !has_old, "added file paths: {file:?}"),
+        FileStatus::Deleted => assert!(has_old && !has_new, "deleted file paths: {file:?}"),
+        _ => assert!(
+            has_old && has_new,
+            "paths of a {:?} entry: {file:?}",
+            file.status
+        ),
+    }
+    assert!(file.similarity.is_none_or(|s| s <= 100), "{file:?}");
+    file.hunks.iter().for_each(check_hunk);
+}
+
+/// Line kinds add up to the header's counts and number the lines from its starts.
+fn check_hunk(hunk: &Hunk) {
+    let (mut old, mut new) = (0u32, 0u32);
+    for line in &hunk.lines {
+        let on_old = line.kind != LineKind::Added;
+        let on_new = line.kind != LineKind::Removed;
+        let expect_old = on_old.then(|| hunk.old_start.saturating_add(old));
+        let expect_new = on_new.then(|| hunk.new_start.saturating_add(new));
+        assert_eq!(
+            (line.old_line, line.new_line),
+            (expect_old, expect_new),
+            "line numbers in {hunk:?}"
+        );
+        old += u32::from(on_old);
+        new += u32::from(on_new);
+    }
+    assert_eq!(
+        (old, new),
+        (hunk.old_lines, hunk.new_lines),
+        "counts in {hunk:?}"
+    );
+}
+
+/// Parses `data` as pre-push input and as pre-receive input.
+///
+/// # Panics
+/// When a parser panics, an error does not render as one line, or a parsed line has an object
+/// id that is not 40 or 64 lowercase hex digits.
+pub fn pre_push(data: &[u8]) {
+    // The hook reads standard input as UTF-8 text and refuses anything else before parsing.
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    for parsed in [diff::parse_push(text), diff::parse_receive(text)] {
+        match parsed {
+            Ok(refs) => {
+                for pushed in refs {
+                    for oid in [&pushed.local_oid, &pushed.remote_oid] {
+                        assert!(matches!(oid.len(), 40 | 64), "oid length: {oid:?}");
+                        assert!(
+                            oid.bytes()
+                                .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase()),
+                            "oid case: {oid:?}"
+                        );
+                    }
+                    for name in [&pushed.local_ref, &pushed.remote_ref] {
+                        assert!(!name.is_empty() && !name.contains(char::is_whitespace));
+                    }
+                }
+            }
+            Err(error) => assert_one_line(&error.to_string()),
+        }
+    }
+}
+
+/// Parses `data` as a policy file.
+///
+/// # Panics
+/// When loading panics, or a rejected policy comes without a one-line reason for each problem.
+pub fn policy(data: &[u8]) {
+    // Policies are read as UTF-8 text; other bytes are refused before parsing.
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let source = Source::File {
+        path: "fuzz.yaml".into(),
+    };
+    match policy::parse(text, source) {
+        Ok(_) => {}
+        Err(policy::Error::Invalid { diagnostics, .. }) => {
+            assert!(!diagnostics.is_empty(), "rejected without a reason");
+            for diagnostic in &diagnostics {
+                assert!(
+                    diagnostic.line >= 1 && diagnostic.column >= 1,
+                    "{diagnostic}"
+                );
+                assert!(!diagnostic.message.is_empty(), "{diagnostic:?}");
+            }
+        }
+        Err(error) => assert_one_line(&error.to_string()),
+    }
+}
+
+fn assert_one_line(message: &str) {
+    assert!(
+        !message.is_empty() && !message.contains('\n'),
+        "error message is not one line: {message:?}"
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::TARGETS;
+
+    /// Files under `dir` (recursively) whose name ends with one of `suffixes` (all when empty).
+    fn files(dir: &Path, suffixes: &[&str]) -> Vec<PathBuf> {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return Vec::new();
+        };
+        let mut found = Vec::new();
+        for path in entries.flatten().map(|entry| entry.path()) {
+            if path.is_dir() {
+                found.extend(files(&path, suffixes));
+            } else if suffixes.is_empty()
+                || suffixes.iter().any(|s| path.to_string_lossy().ends_with(s))
+            {
+                found.push(path);
+            }
+        }
+        found
+    }
+
+    /// The committed inputs of one target: saved crashes, hand-written seeds and the repo
+    /// files `scripts/fuzz` seeds the corpus with.
+    fn inputs(root: &Path, target: &str) -> Vec<PathBuf> {
+        let mut inputs = files(&root.join("fuzz/regressions").join(target), &[]);
+        inputs.extend(files(&root.join("fuzz/seeds").join(target), &[]));
+        match target {
+            "unified_diff" => inputs.extend(files(&root.join("fixtures"), &[".diff", ".patch"])),
+            "policy" => inputs.extend(files(&root.join("policies"), &[".yaml"])),
+            _ => {}
+        }
+        inputs
+    }
+
+    /// Every saved crash and seed goes through the fuzz target's function without a panic.
+    #[test]
+    fn regression_and_seed_inputs_pass_every_target() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for (target, run) in TARGETS {
+            let inputs = inputs(root, target);
+            assert!(!inputs.is_empty(), "no inputs for fuzz target {target}");
+            for path in inputs {
+                let data = std::fs::read(&path).expect("input is readable");
+                let outcome = std::panic::catch_unwind(|| run(&data));
+                assert!(outcome.is_ok(), "{target} panics on {}", path.display());
+            }
+        }
+    }
+
+    /// The checks themselves fire: a hunk whose lines disagree with its header is caught.
+    #[test]
+    #[should_panic(expected = "counts in")]
+    fn hunk_check_catches_a_miscount() {
+        super::check_hunk(&crate::diff::Hunk {
+            old_start: 1,
+            old_lines: 2,
+            new_start: 1,
+            new_lines: 1,
+            lines: Vec::new(),
+        });
+    }
+}
