@@ -8,6 +8,7 @@
 
 use crate::diff::{self, FileChange, FileStatus, Hunk, LineKind, unified};
 use crate::policy::{self, Source};
+use crate::signoff;
 
 /// A fuzz target: bytes in, panics on anything that must not happen.
 pub type Target = fn(&[u8]);
@@ -18,6 +19,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("unified_diff", unified_diff),
     ("pre_push", pre_push),
     ("policy", policy),
+    ("approval_note", approval_note),
 ];
 
 /// Parses `data` as a unified diff and checks every hunk against its header.
@@ -139,6 +141,44 @@ pub fn policy(data: &[u8]) {
     }
 }
 
+/// Parses `data` as a `refs/notes/blastgate` note of signed approval records.
+///
+/// # Panics
+/// When the parser panics, finds more records than the note has headers, an error does not
+/// render as one line, or a record it accepts does not read back the same from its own block.
+pub fn approval_note(data: &[u8]) {
+    // Notes are read as UTF-8 text; other bytes are refused before parsing.
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let results = signoff::parse_note(text);
+    let headers = text.matches(signoff::record::HEADER).count();
+    assert!(
+        results.iter().filter(|result| result.is_ok()).count() <= headers,
+        "more records than headers"
+    );
+    for result in results {
+        match result {
+            Ok(signed) => {
+                assert!(!signed.payload.contains('\n'), "payload spans lines");
+                assert!(
+                    !signed.signature.trim().is_empty(),
+                    "accepted without a signature"
+                );
+                let again = signoff::parse_note(&signoff::record::block(
+                    &signed.payload,
+                    &signed.signature,
+                ));
+                assert!(
+                    matches!(again.as_slice(), [Ok(same)] if same.record == signed.record),
+                    "an accepted record does not read back from its own block"
+                );
+            }
+            Err(error) => assert_one_line(&error.to_string()),
+        }
+    }
+}
+
 fn assert_one_line(message: &str) {
     assert!(
         !message.is_empty() && !message.contains('\n'),
@@ -196,6 +236,17 @@ mod tests {
                 assert!(outcome.is_ok(), "{target} panics on {}", path.display());
             }
         }
+    }
+
+    /// The approval-note seed holds two readable records, so the fuzzer starts from the
+    /// accepting path rather than only from rejections.
+    #[test]
+    fn approval_note_seed_parses() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let seed = root.join("fuzz/seeds/approval_note/two-records.txt");
+        let text = std::fs::read_to_string(seed).expect("seed is readable");
+        let parsed = crate::signoff::parse_note(&text);
+        assert_eq!(parsed.iter().filter(|r| r.is_ok()).count(), 2, "{parsed:?}");
     }
 
     /// The checks themselves fire: a hunk whose lines disagree with its header is caught.
