@@ -190,6 +190,8 @@ fn assert_one_line(message: &str) {
 mod tests {
     use std::path::{Path, PathBuf};
 
+    use proptest::prelude::*;
+
     use super::TARGETS;
 
     /// Files under `dir` (recursively) whose name ends with one of `suffixes` (all when empty).
@@ -234,6 +236,82 @@ mod tests {
                 let data = std::fs::read(&path).expect("input is readable");
                 let outcome = std::panic::catch_unwind(|| run(&data));
                 assert!(outcome.is_ok(), "{target} panics on {}", path.display());
+            }
+        }
+    }
+
+    /// A mutation of a seed: at `at` (a fraction of its length), flip a byte, cut the rest,
+    /// insert bytes, or splice in another seed's tail.
+    #[derive(Debug, Clone)]
+    enum Mutation {
+        Flip(f64, u8),
+        Cut(f64),
+        Insert(f64, Vec<u8>),
+        Splice(f64, usize, f64),
+    }
+
+    fn mutate(seeds: &[Vec<u8>], seed: usize, mutations: &[Mutation]) -> Vec<u8> {
+        let mut data = seeds[seed % seeds.len()].clone();
+        #[allow(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "a fraction in 0..1 of a length is a valid index"
+        )]
+        let index = |len: usize, at: f64| ((len as f64) * at) as usize;
+        for mutation in mutations {
+            match mutation {
+                Mutation::Flip(at, mask) => {
+                    let i = index(data.len(), *at);
+                    if let Some(byte) = data.get_mut(i) {
+                        *byte ^= mask;
+                    }
+                }
+                Mutation::Cut(at) => data.truncate(index(data.len(), *at)),
+                Mutation::Insert(at, bytes) => {
+                    let i = index(data.len(), *at);
+                    data.splice(i..i, bytes.iter().copied());
+                }
+                Mutation::Splice(at, other, from) => {
+                    let other = &seeds[other % seeds.len()];
+                    let tail = &other[index(other.len(), *from)..];
+                    data.truncate(index(data.len(), *at));
+                    data.extend_from_slice(tail);
+                }
+            }
+        }
+        data
+    }
+
+    fn mutation() -> impl Strategy<Value = Mutation> {
+        let at = 0.0..1.0f64;
+        prop_oneof![
+            (at.clone(), 1u8..=255).prop_map(|(at, mask)| Mutation::Flip(at, mask)),
+            at.clone().prop_map(Mutation::Cut),
+            (at.clone(), prop::collection::vec(any::<u8>(), 1..16))
+                .prop_map(|(at, bytes)| Mutation::Insert(at, bytes)),
+            (at.clone(), any::<usize>(), at).prop_map(|(at, other, from)| Mutation::Splice(
+                at, other, from
+            )),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// A short fuzz run on stable Rust, in every `cargo test`: random mutations of the
+        /// committed inputs through every target (`scripts/fuzz` is the real, long one).
+        #[test]
+        fn mutated_inputs_pass_every_target(
+            seed in any::<usize>(),
+            mutations in prop::collection::vec(mutation(), 1..6),
+        ) {
+            let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+            for (target, run) in TARGETS {
+                let seeds: Vec<Vec<u8>> = inputs(root, target)
+                    .iter()
+                    .map(|path| std::fs::read(path).expect("input is readable"))
+                    .collect();
+                run(&mutate(&seeds, seed, &mutations));
             }
         }
     }
