@@ -289,9 +289,8 @@ mod tests {
             at.clone().prop_map(Mutation::Cut),
             (at.clone(), prop::collection::vec(any::<u8>(), 1..16))
                 .prop_map(|(at, bytes)| Mutation::Insert(at, bytes)),
-            (at.clone(), any::<usize>(), at).prop_map(|(at, other, from)| Mutation::Splice(
-                at, other, from
-            )),
+            (at.clone(), any::<usize>(), at)
+                .prop_map(|(at, other, from)| Mutation::Splice(at, other, from)),
         ]
     }
 

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::exit::Exit;
 use crate::policy::{self, Policy};
-use crate::signoff::record::SignedRecord;
+use crate::signoff::record::{SignedRecord, one_line};
 use crate::signoff::{Record, parse_note, sign, store};
 
 /// Arguments of `blastgate log`.
@@ -171,11 +171,11 @@ fn render(entries: &[Entry], policy: &Policy) -> String {
                 if record.findings.is_empty() {
                     "none".to_owned()
                 } else {
-                    record.findings.join(", ")
+                    one_line(&record.findings.join(", "))
                 }
             );
             for evidence in &record.ai_evidence {
-                let _ = writeln!(out, "    AI evidence: {evidence}");
+                let _ = writeln!(out, "    AI evidence: {}", one_line(evidence));
             }
             let kind = if record.break_glass {
                 "break-glass approval"
@@ -194,12 +194,13 @@ fn render(entries: &[Entry], policy: &Policy) -> String {
                 } else {
                     "✗"
                 },
-                record.approver.name,
-                record.approver.email,
-                record.approved_at_text,
+                // A record's words are the note's, signed or not: one printable line each.
+                one_line(&record.approver.name),
+                one_line(&record.approver.email),
+                one_line(&record.approved_at_text),
             );
             if !record.comment.is_empty() {
-                let _ = writeln!(out, "      “{}”", record.comment);
+                let _ = writeln!(out, "      “{}”", one_line(&record.comment));
             }
         }
     }

@@ -119,6 +119,29 @@ pub fn block(payload: &str, signature: &str) -> String {
     text
 }
 
+impl NoteError {
+    /// A malformed note; its text (which may quote the note) is made one printable line.
+    fn malformed(message: &str) -> Self {
+        Self::Malformed(one_line(message))
+    }
+}
+
+/// Text from a note, safe to print on one line: control characters (newlines, escape
+/// sequences) are shown escaped, so a forged note cannot add lines to a report or drive
+/// the terminal.
+#[must_use]
+pub fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// Reads every block of a note; one result per block (or per unreadable stretch).
 #[must_use]
 pub fn parse_note(text: &str) -> Vec<Result<SignedRecord, NoteError>> {
@@ -135,7 +158,7 @@ pub fn parse_note(text: &str) -> Vec<Result<SignedRecord, NoteError>> {
         }
         if lines[at] != HEADER {
             let found: String = lines[at].chars().take(40).collect();
-            results.push(Err(NoteError::Malformed(format!(
+            results.push(Err(NoteError::malformed(&format!(
                 "expected `{HEADER}`, found `{found}`"
             ))));
             // Resynchronise on the next header.
@@ -150,7 +173,7 @@ pub fn parse_note(text: &str) -> Vec<Result<SignedRecord, NoteError>> {
         at = next;
     }
     if results.is_empty() {
-        results.push(Err(NoteError::Malformed("the note is empty".to_owned())));
+        results.push(Err(NoteError::malformed("the note is empty")));
     }
     results
 }
@@ -159,16 +182,11 @@ pub fn parse_note(text: &str) -> Vec<Result<SignedRecord, NoteError>> {
 /// next block may start.
 fn parse_block(lines: &[&str], at: usize) -> (Result<SignedRecord, NoteError>, usize) {
     let Some(payload) = lines.get(at).copied() else {
-        return (
-            Err(NoteError::Malformed(
-                "truncated after the header".to_owned(),
-            )),
-            at,
-        );
+        return (Err(NoteError::malformed("truncated after the header")), at);
     };
     let record = read_record(payload);
     let Some((kind, end_marker)) = lines.get(at + 1).and_then(|line| begin(line)) else {
-        let claimed = record.as_ref().ok().map(|r| r.approver.email.clone());
+        let claimed = record.as_ref().ok().map(|r| one_line(&r.approver.email));
         let error = match record {
             Err(error) => error,
             Ok(_) => NoteError::Unsigned { claimed },
@@ -194,23 +212,20 @@ fn parse_block(lines: &[&str], at: usize) -> (Result<SignedRecord, NoteError>, u
             break;
         }
     }
-    (
-        Err(NoteError::Malformed("truncated signature".to_owned())),
-        next,
-    )
+    (Err(NoteError::malformed("truncated signature")), next)
 }
 
 fn read_record(payload: &str) -> Result<Record, NoteError> {
     if payload.len() > MAX_PAYLOAD_BYTES {
-        return Err(NoteError::Malformed(format!(
+        return Err(NoteError::malformed(&format!(
             "record is {} bytes, more than {MAX_PAYLOAD_BYTES}",
             payload.len()
         )));
     }
     let record: Record = serde_json::from_str(payload)
-        .map_err(|error| NoteError::Malformed(format!("record is not valid: {error}")))?;
+        .map_err(|error| NoteError::malformed(&format!("record is not valid: {error}")))?;
     if record.version != 1 {
-        return Err(NoteError::Malformed(format!(
+        return Err(NoteError::malformed(&format!(
             "unsupported record version {}",
             record.version
         )));

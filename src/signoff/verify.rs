@@ -11,7 +11,7 @@ use crate::policy::{Policy, Senior};
 use crate::vocabulary::Decision;
 
 use super::platform::PlatformReview;
-use super::record::{NoteError, SignedRecord};
+use super::record::{NoteError, SignedRecord, one_line};
 use super::{Approval, Approvals, Rejection, Via};
 use crate::calendar::rfc3339;
 
@@ -80,16 +80,17 @@ pub fn verify(
                 who: match error {
                     NoteError::Unsigned {
                         claimed: Some(email),
-                    } => email.clone(),
+                    } => email.clone(), // already made one line by the parser
                     _ => format!("note on {}", short(&candidate.commit)),
                 },
                 reason: error.to_string(),
             }),
             Ok(signed) => check_record(context, signed, verifier).map_err(|reason| Rejection {
-                who: format!(
+                // The claimed name and email are the note's words, not the policy's.
+                who: one_line(&format!(
                     "{} <{}>",
                     signed.record.approver.name, signed.record.approver.email
-                ),
+                )),
                 reason,
             }),
         })
@@ -104,8 +105,8 @@ pub fn verify(
         match check_platform(context, review) {
             Ok(approval) => accept(approval, &mut valid, &mut rejected),
             Err(reason) => rejected.push(Rejection {
-                who: format!("{} (GitHub)", review.login),
-                reason,
+                who: one_line(&format!("{} (GitHub)", review.login)),
+                reason: one_line(&reason),
             }),
         }
     }
@@ -178,7 +179,7 @@ fn check_record(
         email: senior.email.clone(),
         via: Via::Signature,
         at: record.approved_at_text.clone(),
-        comment: record.comment.clone(),
+        comment: one_line(&record.comment),
         break_glass: record.break_glass,
     })
 }

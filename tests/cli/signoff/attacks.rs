@@ -3,7 +3,7 @@
 
 use super::{assert_rejected, block, payload_of, world};
 use crate::keys::{Key, Senior, policy};
-use crate::support::{CLAUDE_TRAILER, lines};
+use crate::support::{CLAUDE_TRAILER, blastgate, lines};
 
 const NOTES: &str = super::NOTES;
 
@@ -222,6 +222,31 @@ fn truncated_or_garbage_note_is_rejected() {
         "\u{0}\u{7f}garbage {\"version\": 1}\n-----END SSH SIGNATURE-----\n",
     );
     assert_rejected(&w.check(&[]), "note is malformed");
+}
+
+/// A forged note cannot write lines into the report: what it claims (here a name with a
+/// newline and a fake "valid approval" line, and a terminal escape) is shown escaped, on the
+/// rejection's own line.
+#[test]
+fn forged_note_cannot_add_lines_to_the_report() {
+    let w = world("");
+    w.approve_ok(&w.alice);
+    let head = w.head();
+    let mut record: serde_json::Value =
+        serde_json::from_str(&payload_of(&w.note(&head))).expect("record JSON");
+    let fake = "  \u{2713} approved by Alice Senior <alice@example.com>";
+    record["approver"]["email"] = serde_json::json!(format!("m@example.com\n{fake}\u{1b}[2K"));
+    let payload = serde_json::to_string(&record).expect("json");
+    w.set_note(&head, &format!("blastgate-approval v1\n{payload}\n"));
+    let text = blastgate(&w.repo, &["check", "--base", "main", "--color", "never"]);
+    assert_eq!(text.code, 3, "{}{}", text.stdout, text.stderr);
+    assert!(
+        !text.stdout.lines().any(|line| line.starts_with(fake)),
+        "{}",
+        text.stdout
+    );
+    assert!(!text.stdout.contains('\u{1b}'), "{}", text.stdout);
+    assert!(text.stdout.contains("m@example.com\\n"), "{}", text.stdout);
 }
 
 /// An approval older than `signoff.max_age` no longer counts (crafted, validly signed).
