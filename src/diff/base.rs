@@ -19,7 +19,7 @@ pub struct BaseChoice {
     pub reason: String,
 }
 
-/// Picks the base for `head_spec`: the CI platform's (see [`super::ci`]), else the upstream
+/// Picks the base for `head_spec`: the CI platform's (see `diff::ci`), else the upstream
 /// branch, else the remote's default branch.
 pub fn choose(repo: &Repository, head_spec: &str, ci: Option<&Ci>) -> Result<BaseChoice, Error> {
     if let Some(choice) = ci.and_then(|ci| ci.base.clone()) {

@@ -1,0 +1,173 @@
+//! `blastgate check`: a commit range (base chosen from CI, upstream or the default branch),
+//! the index, the working tree or diff text, judged as one change.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use git2::Repository;
+
+use super::{
+    Error, Evaluation, Judging, check_approvals, evaluate_observed, load_policy, read_options,
+};
+use crate::diff::{self, ChangeSet, End, Env, Origin, Revision};
+use crate::policy::Policy;
+use crate::timings::Timings;
+
+/// What `check` should read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// `base..head`; without a base, one is chosen from CI variables or upstream.
+    Range {
+        /// Explicit base, if given.
+        base: Option<String>,
+        /// Head revision.
+        head: String,
+    },
+    /// The index against `HEAD`.
+    Staged,
+    /// The working tree against `HEAD`.
+    Worktree,
+    /// Unified-diff text from a file or `-`.
+    DiffText(String),
+}
+
+/// Judges one change for `blastgate check`.
+pub fn check(
+    dir: &Path,
+    target: &Target,
+    judging: &Judging,
+    env: Env<'_>,
+) -> Result<Evaluation, Error> {
+    let mut timings = Timings::default();
+    let (change, policy, repo) = match target {
+        Target::DiffText(source) => {
+            // Diff text needs no repository; when there is one, its HEAD holds the policy and
+            // its objects give the analyzers both versions of each file.
+            let repo = diff::open(dir).ok();
+            let head = repo
+                .as_ref()
+                .and_then(|repo| diff::resolve_commit(repo, "HEAD").ok());
+            let policy = timings.time("policy", || load_policy(repo.as_ref(), head, judging))?;
+            let change = timings.time("diff", || diff::text(source))?;
+            (change, policy, repo)
+        }
+        Target::Range { base, head } => {
+            let repo = diff::open(dir)?;
+            let (change, policy) = range(&repo, base.as_deref(), head, judging, env, &mut timings)?;
+            (change, policy, Some(repo))
+        }
+        Target::Staged | Target::Worktree => {
+            let repo = diff::open(dir)?;
+            // Before the first commit there is no HEAD, and so no policy but the built-in one.
+            let head = diff::resolve_commit(&repo, "HEAD").ok();
+            let policy = timings.time("policy", || load_policy(Some(&repo), head, judging))?;
+            let options = read_options(&policy);
+            let change = timings.time("diff", || {
+                if *target == Target::Staged {
+                    diff::staged(&repo, &options)
+                } else {
+                    diff::worktree(&repo, &options)
+                }
+            })?;
+            (change, policy, Some(repo))
+        }
+    };
+    let mut evaluation = evaluate_observed(change, policy, judging, repo.as_ref());
+    timings.merge(&evaluation.timings);
+    evaluation.timings = timings;
+    // Approvals are bound to commits: staged, working-tree and diff-text changes have none.
+    if let (Target::Range { .. }, Some(repo)) = (target, &repo) {
+        let started = std::time::Instant::now();
+        check_approvals(repo, &mut evaluation, judging);
+        evaluation.timings.record("signoff", started.elapsed());
+    }
+    Ok(evaluation)
+}
+
+fn range(
+    repo: &Repository,
+    base: Option<&str>,
+    head: &str,
+    judging: &Judging,
+    env: Env<'_>,
+    timings: &mut Timings,
+) -> Result<(ChangeSet, Policy), Error> {
+    let started = std::time::Instant::now();
+    let ci = diff::detect_ci(env)?;
+    let explain = |error| diff::explain_shallow(error, ci.as_ref());
+    // In CI, the platform's head (a pull request's tip) replaces the default `HEAD`, which
+    // may be a merge commit or, for `pull_request_target`, the base branch.
+    let ci_head = ci
+        .as_ref()
+        .and_then(|ci| ci.head.clone())
+        .filter(|_| base.is_none() && head == "HEAD");
+    let (head_spec, head_reason) = ci_head.map_or_else(
+        || (head.to_string(), "the head of the range".to_string()),
+        |choice| (choice.spec, choice.reason),
+    );
+    let head_oid = diff::resolve_commit(repo, &head_spec).map_err(explain)?;
+    let choice = match base {
+        Some(spec) => diff::BaseChoice {
+            spec: spec.to_string(),
+            reason: "given with --base".to_string(),
+        },
+        None => diff::choose_base(repo, head, ci.as_ref())?,
+    };
+    let base_oid = diff::resolve_commit(repo, &choice.spec).map_err(explain)?;
+    let merge_base = diff::merge_base(repo, base_oid, head_oid, &choice.spec).map_err(explain)?;
+    let mut reason = choice.reason;
+    if merge_base != base_oid {
+        let _ = write!(
+            reason,
+            "; diffed from the merge-base {}",
+            diff::short(merge_base)
+        );
+    }
+    timings.record("diff", started.elapsed());
+    // The policy comes from the base the change is going into, never from the change itself.
+    let policy = timings.time("policy", || {
+        load_policy(Some(repo), Some(base_oid), judging)
+    })?;
+    let started = std::time::Instant::now();
+    let base_end = End {
+        revision: Revision {
+            spec: choice.spec,
+            commit: merge_base.to_string(),
+            reason,
+        },
+        oid: Some(merge_base),
+    };
+    let head_end = End {
+        revision: Revision {
+            spec: head_spec,
+            commit: head_oid.to_string(),
+            reason: head_reason,
+        },
+        oid: Some(head_oid),
+    };
+    let mut change = diff::range(
+        repo,
+        &base_end,
+        &head_end,
+        &[],
+        Origin::Range,
+        &read_options(&policy),
+    )?;
+    change.branch = branch_name(repo, head, env);
+    change.ci = ci.map(|ci| ci.run);
+    timings.record("diff", started.elapsed());
+    Ok((change, policy))
+}
+
+fn branch_name(repo: &Repository, head: &str, env: Env<'_>) -> Option<String> {
+    env("GITHUB_HEAD_REF")
+        .or_else(|| env("CI_MERGE_REQUEST_SOURCE_BRANCH_NAME"))
+        .filter(|name| !name.is_empty())
+        .or_else(|| {
+            if head == "HEAD" {
+                diff::current_branch(repo)
+            } else {
+                Some(head.to_string())
+            }
+        })
+}

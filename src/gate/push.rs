@@ -1,0 +1,152 @@
+//! Pushes: every ref of a client-side pre-push or a server-side pre-receive is judged on its
+//! own, with the policy of the side it goes into; the worst outcome wins.
+
+use std::path::Path;
+
+use git2::{Oid, Repository};
+
+use super::{
+    Error, Evaluation, Judging, check_approvals, evaluate_observed, load_policy, read_options,
+};
+use crate::diff::{self, Origin, PushPlan, PushedRef};
+use crate::exit::Exit;
+use crate::timings::Timings;
+use crate::vocabulary::Decision;
+
+/// One pushed ref and what became of it.
+#[derive(Debug, Clone)]
+pub enum RefOutcome {
+    /// Nothing to judge (deletion, already on the remote, not a commit).
+    Nothing {
+        /// The pushed ref.
+        pushed: PushedRef,
+        /// Why.
+        why: String,
+    },
+    /// Judged.
+    Judged {
+        /// The pushed ref.
+        pushed: PushedRef,
+        /// The evaluation.
+        evaluation: Box<Evaluation>,
+    },
+}
+
+/// All refs of one push.
+#[derive(Debug, Clone, Default)]
+pub struct PushOutcome {
+    /// One entry per input line.
+    pub refs: Vec<RefOutcome>,
+}
+
+impl PushOutcome {
+    /// The worst decision over all refs (`allow` when nothing needed judging).
+    #[must_use]
+    pub fn decision(&self) -> Decision {
+        self.refs
+            .iter()
+            .filter_map(|outcome| match outcome {
+                RefOutcome::Judged { evaluation, .. } => Some(evaluation.verdict.decision),
+                RefOutcome::Nothing { .. } => None,
+            })
+            .max()
+            .unwrap_or(Decision::Allow)
+    }
+
+    /// How the process should end: the worst exit over the judged refs, each with its approvals.
+    #[must_use]
+    pub fn exit(&self) -> Exit {
+        self.refs
+            .iter()
+            .filter_map(|outcome| match outcome {
+                RefOutcome::Judged { evaluation, .. } => Some(evaluation.exit()),
+                RefOutcome::Nothing { .. } => None,
+            })
+            .fold(Exit::Allow, Exit::worse)
+    }
+}
+
+/// Judges each ref of a push (git's pre-push protocol on `input`); worst decision wins.
+pub fn pre_push(
+    dir: &Path,
+    remote: &str,
+    input: &str,
+    judging: &Judging,
+) -> Result<PushOutcome, Error> {
+    let repo = diff::open(dir)?;
+    let mut outcome = PushOutcome::default();
+    for pushed in diff::parse_push(input)? {
+        let plan = diff::plan_push(&repo, remote, pushed)?;
+        // The policy of the side being pushed to: the merge-base with its tip.
+        let policy_at = match &plan {
+            PushPlan::Check { base, .. } => base.oid,
+            PushPlan::Nothing { .. } => None,
+        };
+        outcome
+            .refs
+            .push(judge_plan(&repo, plan, policy_at, judging)?);
+    }
+    Ok(outcome)
+}
+
+/// Judges each ref a server receives (git's pre-receive protocol on `input`) in the repository
+/// at `dir`; worst decision wins. Run from the hook, the repository is opened from git's
+/// environment, so objects still in the push quarantine are visible. Each ref is judged with
+/// the policy of the branch it updates (its current tip), a new ref with the default branch's.
+pub fn pre_receive(dir: &Path, input: &str, judging: &Judging) -> Result<PushOutcome, Error> {
+    let repo = diff::open(dir)?;
+    // Before the first push the default branch is unborn: the built-in policy judges.
+    let default_tip = diff::resolve_commit(&repo, "HEAD").ok();
+    let mut outcome = PushOutcome::default();
+    for pushed in diff::parse_receive(input)? {
+        let old_tip = Oid::from_str(&pushed.remote_oid)
+            .ok()
+            .filter(|oid| !oid.is_zero() && repo.find_commit(*oid).is_ok());
+        let plan = diff::plan_receive(&repo, pushed)?;
+        outcome
+            .refs
+            .push(judge_plan(&repo, plan, old_tip.or(default_tip), judging)?);
+    }
+    Ok(outcome)
+}
+
+/// Judges one planned ref, with the policy from the tree of `policy_at`.
+fn judge_plan(
+    repo: &Repository,
+    plan: PushPlan,
+    policy_at: Option<Oid>,
+    judging: &Judging,
+) -> Result<RefOutcome, Error> {
+    let (pushed, base, head, exclude) = match plan {
+        PushPlan::Nothing { pushed, why } => return Ok(RefOutcome::Nothing { pushed, why }),
+        PushPlan::Check {
+            pushed,
+            base,
+            head,
+            exclude,
+        } => (pushed, base, head, exclude),
+    };
+    let mut timings = Timings::default();
+    let policy = timings.time("policy", || load_policy(Some(repo), policy_at, judging))?;
+    let origin = Origin::Push {
+        local_ref: pushed.local_ref.clone(),
+        remote_ref: pushed.remote_ref.clone(),
+    };
+    let options = read_options(&policy);
+    let mut change = timings.time("diff", || {
+        diff::range(repo, &base, &head, &exclude, origin, &options)
+    })?;
+    change.branch = Some(
+        pushed
+            .local_ref
+            .trim_start_matches("refs/heads/")
+            .to_string(),
+    );
+    let mut evaluation = Box::new(evaluate_observed(change, policy, judging, Some(repo)));
+    timings.merge(&evaluation.timings);
+    evaluation.timings = timings;
+    let started = std::time::Instant::now();
+    check_approvals(repo, &mut evaluation, judging);
+    evaluation.timings.record("signoff", started.elapsed());
+    Ok(RefOutcome::Judged { pushed, evaluation })
+}
