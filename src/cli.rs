@@ -1,7 +1,11 @@
 //! Arguments, dispatch, output and the one place where errors become exit codes.
 
+mod approve;
 mod feedback;
+mod log;
+mod policy_command;
 mod pre_commit;
+mod replay;
 
 use std::io::{IsTerminal as _, Read as _, Write as _};
 use std::path::{Path, PathBuf};
@@ -11,9 +15,6 @@ use std::time::Instant;
 use anyhow::Context as _;
 use clap::{Args, CommandFactory as _, Parser, Subcommand, ValueEnum};
 
-mod approve;
-mod log;
-
 use crate::exit::Exit;
 use crate::gate::{self, Judging, Target};
 use crate::hook;
@@ -22,8 +23,6 @@ use crate::report::{self, Format, Style};
 use crate::timings::Timings;
 
 use feedback::{judging, show_timings};
-
-mod replay;
 
 /// A pre-merge risk gate for AI-assisted changes: measures how much of the system a git change
 /// can break and decides allow, review (senior sign-off) or block.
@@ -62,7 +61,7 @@ enum Command {
     Log(log::LogArgs),
     /// Validate, create or describe policy files.
     #[command(subcommand)]
-    Policy(PolicyCommand),
+    Policy(policy_command::PolicyCommand),
     /// Judge a history commit by commit and compare with what was later reverted or hot-fixed.
     ///
     /// Reports decisions, review load per week and tier, the gating curve and, with
@@ -178,23 +177,6 @@ enum ColorChoice {
     Never,
 }
 
-#[derive(Debug, Subcommand)]
-enum PolicyCommand {
-    /// Validate a policy file (default: `.blastgate.yaml` in the working tree) and list every problem.
-    Check {
-        /// The policy file.
-        file: Option<PathBuf>,
-    },
-    /// Write `.blastgate.yaml` at the repository root from a template; never overwrites.
-    Init {
-        /// Template to start from.
-        #[arg(long, default_value = "default", value_parser = clap::builder::PossibleValuesParser::new(policy::TEMPLATES))]
-        template: String,
-    },
-    /// Print the policy format's JSON Schema.
-    Schema,
-}
-
 /// Entry point for the binary: parse, run, map the outcome to an exit code.
 #[must_use]
 pub fn main() -> ExitCode {
@@ -218,7 +200,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Hook(command) => hook_command(&dir, &command),
         Command::Approve(args) => approve::approve(&dir, args),
         Command::Log(args) => log::log(&dir, &args),
-        Command::Policy(command) => policy_command(&dir, command),
+        Command::Policy(command) => policy_command::run(&dir, command),
         Command::Replay(args) => replay::run(&dir, args),
         Command::Completions { shell } => {
             let mut script = Vec::new();
@@ -323,62 +305,6 @@ fn hook_command(dir: &Path, command: &HookCommand) -> anyhow::Result<Exit> {
     };
     write_stdout(&text)?;
     Ok(Exit::Allow)
-}
-
-fn policy_command(dir: &Path, command: PolicyCommand) -> anyhow::Result<Exit> {
-    match command {
-        PolicyCommand::Check { file } => {
-            let path = match file {
-                Some(path) => path,
-                None => repository_root(dir)?.join(policy::FILE_NAME),
-            };
-            let policy = policy::load_file(&path)?;
-            write_stdout(&format!(
-                "ok: {} is a valid policy (sha256 {})\n",
-                path.display(),
-                policy.sha256
-            ))?;
-            Ok(Exit::Allow)
-        }
-        PolicyCommand::Init { template } => {
-            let text = policy::template_text(&template)
-                .with_context(|| format!("unknown template `{template}`"))?;
-            let path = repository_root(dir)?.join(policy::FILE_NAME);
-            // create_new: never replace a policy someone already wrote.
-            let mut file = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-                .map_err(|error| match error.kind() {
-                    std::io::ErrorKind::AlreadyExists => anyhow::anyhow!(
-                        "{} already exists; edit it, or remove it first to start from a template",
-                        path.display()
-                    ),
-                    _ => anyhow::Error::new(error).context(format!("creating {}", path.display())),
-                })?;
-            file.write_all(text.as_bytes())
-                .with_context(|| format!("writing {}", path.display()))?;
-            write_stdout(&format!(
-                "wrote {} from the `{template}` template; commit it on the base branch to put it in force\n",
-                path.display()
-            ))?;
-            Ok(Exit::Allow)
-        }
-        PolicyCommand::Schema => {
-            write_stdout(&policy::schema_json())?;
-            Ok(Exit::Allow)
-        }
-    }
-}
-
-fn repository_root(dir: &Path) -> anyhow::Result<PathBuf> {
-    let repo = crate::diff::open(dir)?;
-    repo.workdir().map(Path::to_path_buf).with_context(|| {
-        format!(
-            "{} is a bare repository: policy files live in a working tree",
-            repo.path().display()
-        )
-    })
 }
 
 impl JudgingArgs {

@@ -1,0 +1,84 @@
+//! `blastgate policy check|init|schema`: validate, create or describe policy files.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use clap::Subcommand;
+
+use super::write_stdout;
+use crate::exit::Exit;
+use crate::policy;
+
+#[derive(Debug, Subcommand)]
+pub(super) enum PolicyCommand {
+    /// Validate a policy file (default: `.blastgate.yaml` in the working tree) and list every problem.
+    Check {
+        /// The policy file.
+        file: Option<PathBuf>,
+    },
+    /// Write `.blastgate.yaml` at the repository root from a template; never overwrites.
+    Init {
+        /// Template to start from.
+        #[arg(long, default_value = "default", value_parser = clap::builder::PossibleValuesParser::new(policy::TEMPLATES))]
+        template: String,
+    },
+    /// Print the policy format's JSON Schema.
+    Schema,
+}
+
+pub(super) fn run(dir: &Path, command: PolicyCommand) -> anyhow::Result<Exit> {
+    match command {
+        PolicyCommand::Check { file } => {
+            let path = match file {
+                Some(path) => path,
+                None => repository_root(dir)?.join(policy::FILE_NAME),
+            };
+            let policy = policy::load_file(&path)?;
+            write_stdout(&format!(
+                "ok: {} is a valid policy (sha256 {})\n",
+                path.display(),
+                policy.sha256
+            ))?;
+            Ok(Exit::Allow)
+        }
+        PolicyCommand::Init { template } => {
+            let text = policy::template_text(&template)
+                .with_context(|| format!("unknown template `{template}`"))?;
+            let path = repository_root(dir)?.join(policy::FILE_NAME);
+            // create_new: never replace a policy someone already wrote.
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+                .map_err(|error| match error.kind() {
+                    std::io::ErrorKind::AlreadyExists => anyhow::anyhow!(
+                        "{} already exists; edit it, or remove it first to start from a template",
+                        path.display()
+                    ),
+                    _ => anyhow::Error::new(error).context(format!("creating {}", path.display())),
+                })?;
+            file.write_all(text.as_bytes())
+                .with_context(|| format!("writing {}", path.display()))?;
+            write_stdout(&format!(
+                "wrote {} from the `{template}` template; commit it on the base branch to put it in force\n",
+                path.display()
+            ))?;
+            Ok(Exit::Allow)
+        }
+        PolicyCommand::Schema => {
+            write_stdout(&policy::schema_json())?;
+            Ok(Exit::Allow)
+        }
+    }
+}
+
+fn repository_root(dir: &Path) -> anyhow::Result<PathBuf> {
+    let repo = crate::diff::open(dir)?;
+    repo.workdir().map(Path::to_path_buf).with_context(|| {
+        format!(
+            "{} is a bare repository: policy files live in a working tree",
+            repo.path().display()
+        )
+    })
+}
