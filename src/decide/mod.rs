@@ -263,5 +263,9 @@ fn sign_off_step(policy: &Policy) -> String {
         .iter()
         .map(|senior| format!("{} <{}>", senior.name, senior.email))
         .collect();
-    format!("needs sign-off from one of: {}", names.join(", "))
+    format!(
+        "needs sign-off from one of: {}; one of them runs `blastgate approve` on this branch \
+         and shares it with `git push origin refs/notes/blastgate`",
+        names.join(", ")
+    )
 }

@@ -111,7 +111,15 @@ fn block(payload: &str, signature: &str) -> String {
 #[test]
 fn approved_change_passes_with_who_approved() {
     let w = world("");
-    assert_eq!(w.check(&[]).code, 3);
+    let unapproved = w.check(&[]);
+    assert_eq!(unapproved.code, 3);
+    // Before: the report names who can sign off and the command that does it.
+    let steps = unapproved.json()["next_steps"].to_string();
+    assert!(
+        steps.contains("Alice Senior <alice@example.com>"),
+        "{steps}"
+    );
+    assert!(steps.contains("blastgate approve"), "{steps}");
     let run = w.approve(&w.alice, &w.alice.key, &[]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("fingerprint sha256:"), "{}", run.stdout);
