@@ -1,5 +1,5 @@
 //! The orchestrator: build the change, load the policy from the base, then run the stages in
-//! order. One flat pipeline, [`evaluate_observed`]: provenance and facts, points, the
+//! order. One flat pipeline, [`evaluate`]: provenance and facts, points, the
 //! decision; then the sign-off stage for changes bound to commits. The submodules differ only
 //! in how they build change sets and combine verdicts: `check` (a range, the index, the
 //! working tree, diff text), `push` (pre-push, pre-receive: worst ref wins) and `history`
@@ -110,27 +110,11 @@ fn check_approvals(repo: &Repository, evaluation: &mut Evaluation, judging: &Jud
     evaluation.approvals = Some(approvals);
 }
 
-/// The flat pipeline: provenance and facts, then points, then the decision. With a
-/// repository, files are analysed structurally and dependents are searched in the tree the
-/// change starts from (its base, or `HEAD` when the change has no base commit).
+/// The flat pipeline: provenance and facts, then points, then the decision, every stage
+/// timed. With a repository, files are analysed structurally and dependents are searched in
+/// the tree the change starts from (its base, or `HEAD` when the change has no base commit).
 #[must_use]
 pub fn evaluate(
-    change: ChangeSet,
-    policy: Policy,
-    declared: Option<bool>,
-    repo: Option<&Repository>,
-) -> Evaluation {
-    let judging = Judging {
-        declared,
-        ..Judging::default()
-    };
-    evaluate_observed(change, policy, &judging, repo)
-}
-
-/// [`evaluate`] with the judging inputs: the declaration and who watches the analysis.
-/// Every stage is timed.
-#[must_use]
-pub fn evaluate_observed(
     change: ChangeSet,
     policy: Policy,
     judging: &Judging,
@@ -163,7 +147,7 @@ pub fn evaluate_observed(
     };
     let steps = StepClock::new(judging.observer.as_deref());
     let facts = timings.time("analyze", || {
-        analyze::analyze_observed(&change, &context, &options, &steps)
+        analyze::analyze(&change, &context, &options, &steps)
     });
     steps.record_into(&mut timings);
     let score = timings.time("score", || {

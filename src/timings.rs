@@ -80,10 +80,11 @@ impl Timings {
 }
 
 /// The analysis' steps ([`crate::analyze::STEPS`]) as `--verbose` names them.
-const STEP_STAGES: [(&str, &str); 3] = [
+const STEP_STAGES: [(&str, &str); crate::analyze::STEPS.len()] = [
     ("contents", "analyze.contents"),
     ("structure", "analyze.structure"),
     ("domain", "analyze.domain"),
+    ("history", "analyze.history"),
 ];
 
 /// Times the analysis' steps while passing everything on to another observer (a progress bar).

@@ -80,15 +80,8 @@ pub struct Facts {
     pub blast: structure::BlastRadius,
 }
 
-/// Runs every analyzer over the change. Without a repository, code files have no content to
-/// outline; coverage says so and the gap counts as risk.
-#[must_use]
-pub fn analyze(change: &ChangeSet, context: &structure::Context<'_>, options: &Options) -> Facts {
-    analyze_observed(change, context, options, &Unobserved)
-}
-
-/// The steps of [`analyze_observed`], in order, as [`Observer::step_done`] names them.
-pub const STEPS: [&str; 3] = ["contents", "structure", "domain"];
+/// The steps of [`analyze`], in order, as [`Observer::step_done`] names them.
+pub const STEPS: [&str; 4] = ["contents", "structure", "domain", "history"];
 
 /// Told how an analysis advances, so a caller can show progress or time the steps without
 /// this stage knowing about terminals or clocks on screens.
@@ -99,18 +92,11 @@ pub trait Observer: Send + Sync + std::fmt::Debug {
     fn step_done(&self, step: &'static str, took: std::time::Duration);
 }
 
-/// An observer that ignores everything.
-#[derive(Debug)]
-pub struct Unobserved;
-
-impl Observer for Unobserved {
-    fn begin(&self, _files: usize) {}
-    fn step_done(&self, _step: &'static str, _took: std::time::Duration) {}
-}
-
-/// [`analyze`], telling `observer` when each step is done.
+/// Runs every analyzer over the change, telling `observer` when each step is done. Without a
+/// repository, code files have no content to outline; coverage says so and the gap counts as
+/// risk.
 #[must_use]
-pub fn analyze_observed(
+pub fn analyze(
     change: &ChangeSet,
     context: &structure::Context<'_>,
     options: &Options,
@@ -140,9 +126,10 @@ pub fn analyze_observed(
     lap(STEPS[1]);
     let (domain_facts, line_level) = domain::analyze(&contents, &options.domain);
     facts.extend(domain_facts);
-    facts.extend(history::facts(change, context.repo));
     blast.coverage.line_level = line_level;
     lap(STEPS[2]);
+    facts.extend(history::facts(change, context.repo));
+    lap(STEPS[3]);
     Facts { facts, blast }
 }
 

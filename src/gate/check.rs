@@ -6,9 +6,7 @@ use std::path::Path;
 
 use git2::Repository;
 
-use super::{
-    Error, Evaluation, Judging, check_approvals, evaluate_observed, load_policy, read_options,
-};
+use super::{Error, Evaluation, Judging, check_approvals, evaluate, load_policy, read_options};
 use crate::diff::{self, ChangeSet, End, Env, Origin, Revision};
 use crate::policy::Policy;
 use crate::timings::Timings;
@@ -72,7 +70,7 @@ pub fn check(
             (change, policy, Some(repo))
         }
     };
-    let mut evaluation = evaluate_observed(change, policy, judging, repo.as_ref());
+    let mut evaluation = evaluate(change, policy, judging, repo.as_ref());
     timings.merge(&evaluation.timings);
     evaluation.timings = timings;
     // Approvals are bound to commits: staged, working-tree and diff-text changes have none.

@@ -37,7 +37,7 @@ pub fn commit(
         Origin::Range,
         &read_options(&policy),
     )?;
-    Ok(evaluate(change, policy, None, Some(repo)))
+    Ok(evaluate(change, policy, &Judging::default(), Some(repo)))
 }
 
 /// The policy that judged changes going into `base` at the time: `.blastgate.yaml` in its

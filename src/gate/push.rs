@@ -5,9 +5,7 @@ use std::path::Path;
 
 use git2::{Oid, Repository};
 
-use super::{
-    Error, Evaluation, Judging, check_approvals, evaluate_observed, load_policy, read_options,
-};
+use super::{Error, Evaluation, Judging, check_approvals, evaluate, load_policy, read_options};
 use crate::diff::{self, Origin, PushPlan, PushedRef};
 use crate::exit::Exit;
 use crate::timings::Timings;
@@ -142,7 +140,7 @@ fn judge_plan(
             .trim_start_matches("refs/heads/")
             .to_string(),
     );
-    let mut evaluation = Box::new(evaluate_observed(change, policy, judging, Some(repo)));
+    let mut evaluation = Box::new(evaluate(change, policy, judging, Some(repo)));
     timings.merge(&evaluation.timings);
     evaluation.timings = timings;
     let started = std::time::Instant::now();

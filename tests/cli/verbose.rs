@@ -26,6 +26,7 @@ fn verbose_times_every_stage_on_stderr() {
         "analyze.contents",
         "analyze.structure",
         "analyze.domain",
+        "analyze.history",
         "score",
         "decide",
         "report",
