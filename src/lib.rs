@@ -11,6 +11,7 @@ pub mod calendar;
 pub mod cli;
 pub mod decide;
 pub mod diff;
+pub mod digest;
 pub mod exit;
 #[doc(hidden)]
 pub mod fuzzing;

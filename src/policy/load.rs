@@ -1,12 +1,10 @@
 //! Getting a policy's text (base tree, file, built-in template) and running the passes on it.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::LazyLock;
 
-use sha2::{Digest, Sha256};
-
+use crate::digest::sha256_hex;
 use crate::signal::Signal;
 
 use super::raw::RawPolicy;
@@ -100,15 +98,6 @@ fn check(
 }
 
 /// Lowercase hex sha256 of `bytes`.
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .fold(String::with_capacity(64), |mut hex, byte| {
-            // Writing to a String cannot fail.
-            let _ = write!(hex, "{byte:02x}");
-            hex
-        })
-}
 
 /// Reads and validates a policy file from disk.
 pub fn load_file(path: &Path) -> Result<Policy, Error> {

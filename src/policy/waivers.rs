@@ -11,7 +11,7 @@ use super::validate::Checker;
 use crate::calendar::Date;
 
 /// How a finding fingerprint is written: `sha256:` and 64 lowercase hex digits.
-pub const FINGERPRINT_PREFIX: &str = "sha256:";
+pub use crate::digest::PREFIX as FINGERPRINT_PREFIX;
 
 /// One checked waiver.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

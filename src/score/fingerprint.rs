@@ -1,72 +1,124 @@
 //! Content fingerprints of findings, which waivers are tied to.
 //!
-//! A fingerprint hashes the finding id, the file and the trimmed text of the diff line the
-//! finding points at (a finding without such a line uses its subject). Line numbers are left
-//! out on purpose: an edit elsewhere in the file keeps the waiver, an edit to the line that
-//! fired ends it.
+//! A fingerprint hashes the finding id, the file and an anchor of changed content: the
+//! trimmed text of the added or removed line the finding points at; else the finding's subject
+//! (a symbol, a resource); else, for a finding about the file as a whole, every added and
+//! removed line of that file. Line numbers are left out on purpose: an edit elsewhere in the
+//! file keeps a line-anchored waiver, an edit to the line that fired ends it. Context lines,
+//! blank lines and the other side's numbering never anchor one, so a waiver cannot attach to
+//! content the change did not make.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 
 use sha2::{Digest, Sha256};
 
 use crate::diff::{ChangeSet, FileChange, LineKind};
-use crate::policy::FINGERPRINT_PREFIX;
 use crate::signal::Signal;
 
 use super::Contribution;
 
-/// The change's files by the path findings name them with, looked up once per finding.
-pub(super) struct Files<'a>(HashMap<&'a str, &'a FileChange>);
+/// The change's files by path, each with its changed lines by number, built once per score.
+pub(super) struct Files<'a>(HashMap<&'a str, Changed<'a>>);
+
+/// One file's added lines by new number and removed lines by old number.
+struct Changed<'a> {
+    file: &'a FileChange,
+    added: HashMap<u32, &'a str>,
+    removed: HashMap<u32, &'a str>,
+}
 
 impl<'a> Files<'a> {
     /// Indexes the files of `change`.
     pub(super) fn of(change: &'a ChangeSet) -> Self {
-        Self(change.files.iter().map(|f| (f.path(), f)).collect())
+        Self(
+            change
+                .files
+                .iter()
+                .map(|file| (file.path(), Changed::of(file)))
+                .collect(),
+        )
     }
 }
 
-/// The fingerprint of `contribution` in the change, or `None` when it has no file, or neither
-/// a line in the diff nor a subject to tie it to (a file-wide finding has no content).
+impl<'a> Changed<'a> {
+    fn of(file: &'a FileChange) -> Self {
+        let mut changed = Self {
+            file,
+            added: HashMap::new(),
+            removed: HashMap::new(),
+        };
+        for line in file.hunks.iter().flat_map(|hunk| &hunk.lines) {
+            let text = line.content.as_str();
+            match (line.kind, line.new_line, line.old_line) {
+                (LineKind::Added, Some(number), _) => {
+                    changed.added.insert(number, text);
+                }
+                (LineKind::Removed, _, Some(number)) => {
+                    changed.removed.insert(number, text);
+                }
+                _ => {}
+            }
+        }
+        changed
+    }
+
+    /// The non-blank changed line numbered `line` (added first, then removed).
+    fn line(&self, line: u32) -> Option<&'a str> {
+        [&self.added, &self.removed]
+            .into_iter()
+            .find_map(|lines| lines.get(&line))
+            .map(|text| text.trim())
+            .filter(|text| !text.is_empty())
+    }
+}
+
+/// The fingerprint of `contribution` in the change, or `None` when it has no file, or nothing
+/// to tie it to (a binary file or a mode change without a subject): such a finding cannot be
+/// waived. A finding in a file the change does not touch (a caller left dangling) is tied to
+/// its subject.
 pub(super) fn of(files: &Files<'_>, contribution: &Contribution) -> Option<String> {
-    let file = contribution.file.as_deref()?;
-    let line_text = contribution
-        .line
-        .and_then(|line| diff_line(files.0.get(file)?, line));
-    let anchor = line_text.or(contribution.subject.as_deref())?;
-    Some(fingerprint(contribution.signal, file, anchor.trim()))
-}
-
-/// `sha256:` and the hex digest of the id, the path and the anchor text, NUL-separated so
-/// no two different triples hash the same bytes.
-fn fingerprint(signal: Signal, file: &str, anchor: &str) -> String {
+    let path = contribution.file.as_deref()?;
+    let changed = files.0.get(path);
     let mut hasher = Sha256::new();
-    for part in [signal.id(), file, anchor] {
-        hasher.update(part.as_bytes());
-        hasher.update([0]);
+    for part in [contribution.signal.id(), path] {
+        field(&mut hasher, part);
     }
-    hasher
-        .finalize()
-        .iter()
-        .fold(String::from(FINGERPRINT_PREFIX), |mut text, byte| {
-            // Writing to a String cannot fail.
-            let _ = write!(text, "{byte:02x}");
-            text
-        })
+    let line = contribution
+        .line
+        .zip(changed)
+        .and_then(|(line, changed)| changed.line(line));
+    if let Some(text) = line {
+        field(&mut hasher, "line");
+        field(&mut hasher, text);
+    } else if let Some(subject) = contribution.subject.as_deref() {
+        field(&mut hasher, "subject");
+        field(&mut hasher, subject.trim());
+    } else {
+        // About the file as a whole: tied to all of the file's change.
+        let changed = changed?;
+        field(&mut hasher, "file");
+        let mut any = false;
+        for line in changed.file.hunks.iter().flat_map(|hunk| &hunk.lines) {
+            let sign = match line.kind {
+                LineKind::Added => "+",
+                LineKind::Removed => "-",
+                LineKind::Context => continue,
+            };
+            field(&mut hasher, sign);
+            field(&mut hasher, &line.content);
+            any = true;
+        }
+        if !any {
+            return None;
+        }
+    }
+    Some(crate::digest::fingerprint(hasher))
 }
 
-/// The text of `line` in the file's hunks: the new side first (added or context line), else a
-/// removed line on the old side.
-fn diff_line(changed: &FileChange, line: u32) -> Option<&str> {
-    let lines = || changed_lines(changed);
-    lines()
-        .find(|l| l.new_line == Some(line))
-        .or_else(|| lines().find(|l| l.kind == LineKind::Removed && l.old_line == Some(line)))
-        .map(|l| l.content.as_str())
-}
-
-fn changed_lines(file: &FileChange) -> impl Iterator<Item = &crate::diff::Line> {
-    file.hunks.iter().flat_map(|hunk| &hunk.lines)
+/// One NUL-terminated part, so no two different sequences of parts hash the same bytes.
+fn field(hasher: &mut Sha256, part: &str) {
+    hasher.update(part.as_bytes());
+    hasher.update([0]);
 }
 
 #[cfg(test)]
@@ -137,6 +189,25 @@ mod tests {
         );
     }
 
+    /// A context line, a blank line or a number no changed line has never anchors a
+    /// fingerprint: the finding falls back to the whole file's change.
+    #[test]
+    fn only_changed_content_anchors() {
+        let set = change("Dockerfile", 3, &["", CURL]);
+        let whole = print(&set, &finding(None, None)).unwrap();
+        assert_eq!(
+            print(&set, &finding(Some(3), None)).unwrap(),
+            whole,
+            "blank line"
+        );
+        assert_eq!(
+            print(&set, &finding(Some(50), None)).unwrap(),
+            whole,
+            "no such line"
+        );
+        assert_ne!(print(&set, &finding(Some(4), None)).unwrap(), whole);
+    }
+
     /// Editing the line that fired changes the fingerprint; so do another file or id.
     #[test]
     fn editing_the_line_changes_the_fingerprint() {
@@ -157,7 +228,8 @@ mod tests {
         );
     }
 
-    /// Without a diff line the subject anchors the fingerprint; with neither there is none.
+    /// Without a changed line the subject anchors the fingerprint; with neither, the file's
+    /// whole change does.
     #[test]
     fn findings_without_a_line_use_the_subject() {
         let set = change("Dockerfile", 3, &[CURL]);
@@ -170,7 +242,17 @@ mod tests {
             by_subject,
             print(&set, &finding(None, Some("deploy"))).unwrap()
         );
-        assert_eq!(print(&set, &finding(None, None)), None);
+        // About the whole file: tied to all of its change, so any edit ends it.
+        let whole = print(&set, &finding(None, None)).unwrap();
+        assert_ne!(whole, by_subject);
+        assert_ne!(
+            whole,
+            print(
+                &change("Dockerfile", 3, &[CURL, "USER app"]),
+                &finding(None, None)
+            )
+            .unwrap()
+        );
         let mut no_file = finding(Some(3), None);
         no_file.file = None;
         assert_eq!(print(&set, &no_file), None);

@@ -3,8 +3,6 @@
 //! blob ids are left out, so the same change rebased onto a base that moved other lines (or
 //! changed other files) keeps its fingerprint; any edit to the change itself does not.
 
-use std::fmt::Write as _;
-
 use sha2::{Digest as _, Sha256};
 
 use crate::diff::{ChangeSet, FileChange, LineKind};
@@ -47,13 +45,7 @@ pub fn fingerprint(change: &ChangeSet) -> String {
         }
         field(&mut hasher, b'E', b"");
     }
-    let digest = hasher.finalize();
-    let mut text = String::with_capacity(7 + 64);
-    text.push_str("sha256:");
-    for byte in digest {
-        let _ = write!(text, "{byte:02x}");
-    }
-    text
+    crate::digest::fingerprint(hasher)
 }
 
 fn mode(mode: Option<u32>) -> String {
