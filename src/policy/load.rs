@@ -97,8 +97,6 @@ fn check(
     validate(raw, origin).map_err(invalid)
 }
 
-/// Lowercase hex sha256 of `bytes`.
-
 /// Reads and validates a policy file from disk.
 pub fn load_file(path: &Path) -> Result<Policy, Error> {
     let source = Source::File {

@@ -13,7 +13,6 @@ use std::collections::HashMap;
 use sha2::{Digest, Sha256};
 
 use crate::diff::{ChangeSet, FileChange, LineKind};
-use crate::signal::Signal;
 
 use super::Contribution;
 
@@ -125,6 +124,7 @@ fn field(hasher: &mut Sha256, part: &str) {
 mod tests {
     use super::*;
     use crate::diff::{FileStatus, Hunk, Line};
+    use crate::signal::Signal;
 
     /// The fingerprint of `finding` in `change`.
     fn print(change: &ChangeSet, finding: &Contribution) -> Option<String> {
