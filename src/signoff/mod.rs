@@ -93,6 +93,18 @@ pub struct Rejection {
     pub reason: String,
 }
 
+impl Rejection {
+    /// A rejection whose words, often quoting a note or a review file, are made one printable
+    /// line each: whatever a forged note says, it cannot add lines to a report.
+    #[must_use]
+    pub fn new(who: &str, reason: &str) -> Self {
+        Self {
+            who: record::one_line(who),
+            reason: record::one_line(reason),
+        }
+    }
+}
+
 /// Reading approvals failed in a way the user must fix.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {

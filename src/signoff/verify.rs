@@ -64,10 +64,10 @@ pub fn verify(
             .iter()
             .any(|v| v.email.eq_ignore_ascii_case(&approval.email))
         {
-            rejected.push(Rejection {
-                who: approval.who(),
-                reason: "another approval by the same senior already counts".to_owned(),
-            });
+            rejected.push(Rejection::new(
+                &approval.who(),
+                "another approval by the same senior already counts",
+            ));
         } else {
             valid.push(approval);
         }
@@ -76,22 +76,20 @@ pub fn verify(
     let checked: Vec<Result<Approval, Rejection>> = candidates
         .par_iter()
         .map(|candidate| match &candidate.parsed {
-            Err(error) => Err(Rejection {
-                who: match error {
+            Err(error) => {
+                let who = match error {
                     NoteError::Unsigned {
                         claimed: Some(email),
-                    } => email.clone(), // already made one line by the parser
+                    } => email.clone(),
                     _ => format!("note on {}", short(&candidate.commit)),
-                },
-                reason: error.to_string(),
-            }),
-            Ok(signed) => check_record(context, signed, verifier).map_err(|reason| Rejection {
+                };
+                Err(Rejection::new(&who, &error.to_string()))
+            }
+            Ok(signed) => check_record(context, signed, verifier).map_err(|reason| {
                 // The claimed name and email are the note's words, not the policy's.
-                who: one_line(&format!(
-                    "{} <{}>",
-                    signed.record.approver.name, signed.record.approver.email
-                )),
-                reason,
+                let record = &signed.record;
+                let who = format!("{} <{}>", record.approver.name, record.approver.email);
+                Rejection::new(&who, &reason)
             }),
         })
         .collect();
@@ -104,10 +102,12 @@ pub fn verify(
     for review in platform {
         match check_platform(context, review) {
             Ok(approval) => accept(approval, &mut valid, &mut rejected),
-            Err(reason) => rejected.push(Rejection {
-                who: one_line(&format!("{} (GitHub)", review.login)),
-                reason: one_line(&reason),
-            }),
+            Err(reason) => {
+                rejected.push(Rejection::new(
+                    &format!("{} (GitHub)", review.login),
+                    &reason,
+                ));
+            }
         }
     }
     tally(context, valid, rejected)
@@ -274,12 +274,14 @@ fn self_approval(change: &ChangeSet, email: &str) -> Option<String> {
     })
 }
 
-fn short(id: &str) -> &str {
-    id.get(..12).unwrap_or(id)
+/// The first characters of an id or fingerprint that came from a note; never the whole of a
+/// long forged value (a byte cut could fall inside a character).
+fn short(id: &str) -> String {
+    id.chars().take(12).collect()
 }
 
-fn short_fingerprint(fingerprint: &str) -> &str {
-    fingerprint.get(..19).unwrap_or(fingerprint)
+fn short_fingerprint(fingerprint: &str) -> String {
+    fingerprint.chars().take(19).collect()
 }
 
 #[cfg(test)]

@@ -297,3 +297,27 @@ fn seniors_count_once_and_break_glass_needs_its_number() {
 fn policy_without_break_glass() -> Policy {
     policy("")
 }
+
+/// Whatever a note puts in the fields a rejection quotes (a fingerprint, a name), the
+/// rejection stays one printable line: a forged note cannot write lines into a report.
+#[test]
+fn rejections_quote_notes_on_one_line() {
+    let policy = policy("");
+    let change = change("dana@example.com", &[]);
+    let forged = signed("alice@example.com", &policy, |record| {
+        record.fingerprint = "x\n  \u{2713} approved by Alice\u{1b}[2K".repeat(4);
+        record.approver.name = "Mallory\nAlice".into();
+    });
+    let approvals = run(&policy, &change, Decision::Review, &[forged]);
+    let rejection = &approvals.rejected[0];
+    for text in [&rejection.who, &rejection.reason] {
+        assert!(
+            !text.chars().any(char::is_control),
+            "control character in {text:?}"
+        );
+    }
+    assert!(
+        rejection.reason.starts_with("approves different content"),
+        "{rejection:?}"
+    );
+}
