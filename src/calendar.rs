@@ -100,6 +100,26 @@ pub fn rfc3339(seconds: i64) -> String {
     )
 }
 
+/// `YYYY-MM-DDTHH:MM:SSZ` (RFC 3339 in UTC, as [`rfc3339`] writes it and GitHub's API
+/// returns it) to seconds since the epoch; `None` for anything else or an impossible date.
+#[must_use]
+pub fn parse_rfc3339(text: &str) -> Option<i64> {
+    let (date, time) = text.strip_suffix('Z')?.split_once('T')?;
+    let date = Date::parse(date)?;
+    let mut parts = time.split(':');
+    let mut part = |max: i64| -> Option<i64> {
+        let digits = parts
+            .next()
+            .filter(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()))?;
+        digits.parse().ok().filter(|value| *value <= max)
+    };
+    let (hour, minute, second) = (part(23)?, part(59)?, part(60)?);
+    if parts.next().is_some() {
+        return None;
+    }
+    Some(date.to_unix_days() * 86_400 + hour * 3_600 + minute * 60 + second)
+}
+
 /// The ISO 8601 week of a UTC timestamp, as `YYYY-Www` (weeks start on Monday; week 1 holds
 /// the year's first Thursday, so early January can belong to the previous year's last week).
 #[must_use]
@@ -211,6 +231,27 @@ mod tests {
         assert_eq!(rfc3339(1_767_225_600), "2026-01-01T00:00:00Z");
         assert_eq!(rfc3339(951_782_400 + 3_661), "2000-02-29T01:01:01Z");
         assert_eq!(rfc3339(-1), "1969-12-31T23:59:59Z");
+    }
+
+    /// RFC 3339 timestamps read back what `rfc3339` writes; impossible dates are refused.
+    #[test]
+    fn rfc3339_round_trips() {
+        for seconds in [0, 951_782_400 + 3_661, 1_767_225_599, -1] {
+            assert_eq!(parse_rfc3339(&rfc3339(seconds)), Some(seconds));
+        }
+        for bad in [
+            "2026-02-31T00:00:00Z",
+            "2026-01-01T24:00:00Z",
+            "2026-01-01T00:00:00",
+            "2026-01-01 00:00:00Z",
+            "2026-01-01T00:00Z",
+            "2026-01-01T00:00:00:00Z",
+            "2026-13-01T00:00:00Z",
+            "2026-01-01T00:00:00+01:00",
+            "yesterday",
+        ] {
+            assert_eq!(parse_rfc3339(bad), None, "{bad}");
+        }
     }
 
     /// Weeks at year boundaries, checked against `date -d … +%G-W%V`.

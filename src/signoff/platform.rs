@@ -91,7 +91,7 @@ pub fn parse(text: &str) -> Result<Vec<PlatformReview>, String> {
         }
         let submitted_at = match review.submitted_at.as_deref() {
             Some(text) => Some(
-                parse_time(text).ok_or_else(|| format!("review {index}: `submitted_at` `{text}` is not a time like 2026-01-01T00:00:00Z"))?,
+                crate::calendar::parse_rfc3339(text).ok_or_else(|| format!("review {index}: `submitted_at` `{text}` is not a time like 2026-01-01T00:00:00Z"))?,
             ),
             None => None,
         };
@@ -118,48 +118,9 @@ pub fn parse(text: &str) -> Result<Vec<PlatformReview>, String> {
     Ok(result.into_iter().map(|(_, review)| review).collect())
 }
 
-/// `YYYY-MM-DDTHH:MM:SSZ` (what the API returns) to seconds since the epoch.
-fn parse_time(text: &str) -> Option<i64> {
-    let bytes = text.as_bytes();
-    if bytes.len() != 20
-        || bytes[4] != b'-'
-        || bytes[7] != b'-'
-        || bytes[10] != b'T'
-        || bytes[19] != b'Z'
-    {
-        return None;
-    }
-    let number = |range: std::ops::Range<usize>| -> Option<i64> {
-        let part = text.get(range)?;
-        part.bytes()
-            .all(|b| b.is_ascii_digit())
-            .then(|| part.parse().ok())?
-    };
-    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
-    let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
-    if !(1..=12).contains(&month)
-        || !(1..=31).contains(&day)
-        || hour > 23
-        || minute > 59
-        || second > 60
-    {
-        return None;
-    }
-    // Howard Hinnant's days-from-civil.
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(days * 86_400 + hour * 3_600 + minute * 60 + second)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::calendar::rfc3339;
 
     /// The latest state-changing review per login stands; comments do not withdraw.
     #[test]
@@ -183,20 +144,9 @@ mod tests {
         );
     }
 
-    /// Times round-trip through the report's formatter; broken ones are refused.
+    /// A file that is not a list of reviews is refused.
     #[test]
-    fn times_parse() {
-        for seconds in [0, 951_782_400, 1_767_225_600 + 86_399] {
-            assert_eq!(parse_time(&rfc3339(seconds)), Some(seconds));
-        }
-        for bad in [
-            "2026-13-01T00:00:00Z",
-            "2026-01-01 00:00:00Z",
-            "yesterday",
-            "2026-01-01T00:00:00+01:00",
-        ] {
-            assert_eq!(parse_time(bad), None, "{bad}");
-        }
+    fn malformed_files_are_refused() {
         assert!(parse("{}").is_err());
         assert!(parse("[{\"state\": 1}]").is_err());
     }

@@ -255,6 +255,9 @@ fn verify_ssh(
     })
 }
 
+/// gpg status words that make a signature not count even when it is mathematically valid.
+const GPG_REFUSED: [&str; 5] = ["EXPSIG", "EXPKEYSIG", "REVKEYSIG", "BADSIG", "ERRSIG"];
+
 fn verify_gpg(
     signed: &SignedRecord,
     email: &str,
@@ -270,6 +273,23 @@ fn verify_gpg(
         .map_err(|error| format!("cannot verify: gpg is not available ({error})"))?;
     let listed: String = listed.chars().filter(|c| !c.is_whitespace()).collect();
     let status = String::from_utf8_lossy(&output.stdout);
+    // gpg also says VALIDSIG for an expired or revoked key; only a good signature by a key
+    // that is neither counts.
+    let status_word = |word: &str| {
+        status
+            .lines()
+            .any(|line| line.starts_with(&format!("[GNUPG:] {word} ")))
+    };
+    if let Some(word) = GPG_REFUSED.iter().find(|word| status_word(word)) {
+        return Err(format!(
+            "GPG reports {word} for the signature claimed by {email}"
+        ));
+    }
+    if !status_word("GOODSIG") {
+        return Err(format!(
+            "signature does not verify against the key listed for {email}"
+        ));
+    }
     let valid = status.lines().find_map(|line| {
         let rest = line.strip_prefix("[GNUPG:] VALIDSIG ")?;
         let fields: Vec<&str> = rest.split_whitespace().collect();

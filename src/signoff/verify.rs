@@ -222,8 +222,15 @@ fn check_platform(context: &Context<'_>, review: &PlatformReview) -> Result<Appr
     if let Some(reason) = self_approval(context.change, &senior.email) {
         return Err(reason);
     }
-    if let Some(at) = review.submitted_at {
-        check_age(context, at)?;
+    match review.submitted_at {
+        Some(at) => check_age(context, at)?,
+        // An undated review cannot be shown to be young enough.
+        None if context.policy.signoff.max_age.is_some() => {
+            return Err(
+                "review has no `submitted_at`, so signoff.max_age cannot be checked".into(),
+            );
+        }
+        None => {}
     }
     Ok(Approval {
         name: senior.name.clone(),
