@@ -319,7 +319,7 @@ impl JudgingArgs {
             declared: self.ai_assisted.map(|answer| matches!(answer, YesNo::Yes)),
             platform_reviews,
             in_ci: std::env::var_os("CI").is_some_and(|value| !value.is_empty()),
-            observer: None,
+            ..Judging::default()
         })
     }
 }

@@ -84,6 +84,8 @@ pub struct Judging {
     pub platform_reviews: Vec<PlatformReview>,
     /// Running in CI (`CI` is set): a missing notes ref is missing evidence, and says so.
     pub in_ci: bool,
+    /// The day waivers are judged on; `None`: today (replay judges the past as of its day).
+    pub as_of: Option<policy::Date>,
     /// Told how the analysis advances (a progress bar); `None` for nobody.
     pub observer: Option<std::sync::Arc<dyn Observer>>,
 }
@@ -152,7 +154,8 @@ pub fn evaluate(
     steps.record_into(&mut timings);
     let score = timings.time("score", || {
         let mut score = score::score(&facts, &policy);
-        score::apply_waivers(&mut score, &change, &policy, policy::Date::today());
+        let today = judging.as_of.unwrap_or_else(policy::Date::today);
+        score::apply_waivers(&mut score, &change, &policy, today);
         score
     });
     let verdict = timings.time("decide", || decide::decide(&score, &provenance, &policy));

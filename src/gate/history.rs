@@ -3,6 +3,7 @@
 use git2::{Oid, Repository};
 
 use super::{Error, Evaluation, Judging, evaluate, load_policy, read_options};
+use crate::calendar::Date;
 use crate::diff::{self, End, Origin, Revision};
 use crate::policy::Policy;
 
@@ -28,16 +29,26 @@ pub fn commit(
         parent,
         "the judged commit's first parent (a root's is the empty tree)",
     );
-    let head = end(Some(head), "the judged commit");
+    let judged = end(Some(head), "the judged commit");
     let change = diff::range(
         repo,
         &base,
-        &head,
+        &judged,
         &[],
         Origin::Range,
         &read_options(&policy),
     )?;
-    Ok(evaluate(change, policy, &Judging::default(), Some(repo)))
+    // Waivers are judged as of the day the commit was made, not as of today.
+    let made = change
+        .commits
+        .iter()
+        .find(|commit| commit.id == head.to_string())
+        .map(|commit| Date::from_unix_days(commit.committer.time.div_euclid(86_400)));
+    let judging = Judging {
+        as_of: made,
+        ..Judging::default()
+    };
+    Ok(evaluate(change, policy, &judging, Some(repo)))
 }
 
 /// The policy that judged changes going into `base` at the time: `.blastgate.yaml` in its

@@ -305,3 +305,23 @@ fn sarif_suppresses_waived_results() {
             .all(|r| r.get("suppressions").is_none())
     );
 }
+
+/// Replay judges the past as of its day: a waiver that has expired since (the fixed commit
+/// dates are 2026-01-01) still applied when the commit was made, while `check` today lists
+/// it as expired.
+#[test]
+fn replay_applies_waivers_as_of_the_commit_day() {
+    let policy = format!(
+        "{POLICY}{}{}",
+        rule("review", ""),
+        waiver("symbol: get.example.invalid", "2026-06-01")
+    );
+    let repo = gated(&policy);
+    let (code, report) = check(&repo);
+    assert_eq!(code, 3, "{report}");
+    assert_eq!(listed(&report, "expired"), [1]);
+    let replay = blastgate(&repo, &["replay", "--last", "1", "--format", "json"]).json();
+    let judged = &replay["judged"][0];
+    assert_eq!(judged["subject"], "Build image", "{replay}");
+    assert_eq!(judged["decision"], "allow", "{replay}");
+}
