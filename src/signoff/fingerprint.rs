@@ -1,7 +1,8 @@
-//! The content fingerprint of a change, in the spirit of `git patch-id --stable`: what was
-//! added and removed, file by file, and nothing about where. Line numbers, context lines and
-//! blob ids are left out, so the same change rebased onto a base that moved other lines (or
-//! changed other files) keeps its fingerprint; any edit to the change itself does not.
+//! The content fingerprint of a change, in the spirit of `git patch-id --stable`: each file's
+//! hunks with their added, removed and context lines, but no line numbers and no blob ids. The
+//! same change rebased onto a base that moved it down the file (or changed other files) keeps
+//! its fingerprint; any edit to the change does not, and neither does moving an approved line
+//! to another place in the file, since its context changes with it.
 
 use sha2::{Digest as _, Sha256};
 
@@ -36,11 +37,15 @@ pub fn fingerprint(change: &ChangeSet) -> String {
                 file.new_blob.as_deref().unwrap_or("").as_bytes(),
             );
         }
-        for line in file.hunks.iter().flat_map(|hunk| &hunk.lines) {
-            match line.kind {
-                LineKind::Added => field(&mut hasher, b'+', line.content.as_bytes()),
-                LineKind::Removed => field(&mut hasher, b'-', line.content.as_bytes()),
-                LineKind::Context => {}
+        for hunk in &file.hunks {
+            field(&mut hasher, b'@', b"");
+            for line in &hunk.lines {
+                let tag = match line.kind {
+                    LineKind::Added => b'+',
+                    LineKind::Removed => b'-',
+                    LineKind::Context => b' ',
+                };
+                field(&mut hasher, tag, line.content.as_bytes());
             }
         }
         field(&mut hasher, b'E', b"");
@@ -100,12 +105,15 @@ mod tests {
         }
     }
 
-    /// Moving the hunk, changing its context or the blob ids keeps the fingerprint.
+    /// Moving the hunk down the file or other blob ids keep the fingerprint; new context
+    /// around the same lines does not.
     #[test]
-    fn stable_under_moved_hunks_and_new_context() {
+    fn stable_under_moved_hunks_but_not_moved_lines() {
         let first = fingerprint(&change(10, "a = 0", "x = 2"));
         assert!(first.starts_with("sha256:") && first.len() == 71, "{first}");
-        assert_eq!(first, fingerprint(&change(42, "b = 9", "x = 2")));
+        assert_eq!(first, fingerprint(&change(42, "a = 0", "x = 2")));
+        // The same added line somewhere else in the file means something else.
+        assert_ne!(first, fingerprint(&change(42, "b = 9", "x = 2")));
     }
 
     /// Any content edit, a rename or a mode change changes it.

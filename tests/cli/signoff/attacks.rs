@@ -142,6 +142,25 @@ fn file_changed_after_approval_is_rejected() {
     assert_rejected(&w.check(&[]), "approves different content");
 }
 
+/// The same approved line moved elsewhere in the file means something else: the content
+/// fingerprint holds the lines around each change, so the approval no longer counts.
+#[test]
+fn approved_line_moved_elsewhere_is_rejected() {
+    let w = world("");
+    let base = std::fs::read_to_string(w.repo.path.join("src/app.py")).expect("app.py");
+    let insert_after = |n: usize| {
+        let mut lines: Vec<&str> = base.lines().collect();
+        lines.insert(n, "    return True");
+        lines.join("\n") + "\n"
+    };
+    w.repo.write("src/app.py", insert_after(3));
+    w.repo.commit(&format!("Allow early\n\n{CLAUDE_TRAILER}\n"));
+    w.approve_ok(&w.alice);
+    w.repo.write("src/app.py", insert_after(15));
+    w.repo.git(&["commit", "-q", "-a", "--amend", "--no-edit"]);
+    assert_rejected(&w.check(&[]), "approves different content");
+}
+
 /// Approvals made under one policy do not carry over to a changed (here: weaker) policy.
 #[test]
 fn policy_weakened_after_approval_is_rejected() {
