@@ -36,6 +36,9 @@ pub struct ChangeSet {
     pub files: Vec<FileChange>,
     /// Commits in the range, newest first (empty for index, working tree and diff text).
     pub commits: Vec<Commit>,
+    /// The range had more commits than were read: `commits` holds only the newest, so
+    /// anything that must see every commit (who took part, for sign-off) cannot be sure.
+    pub commits_truncated: bool,
     /// Caveats about how the change was read (shallow clone, fallbacks), shown in reports.
     pub notes: Vec<String>,
     /// The CI run (platform, pull request number) when judged in CI.

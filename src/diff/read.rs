@@ -85,6 +85,7 @@ pub fn range(
         branch: None,
         files,
         commits,
+        commits_truncated: truncated,
         notes,
         ci: None,
     })
@@ -177,9 +178,8 @@ fn local_change(
         head: None,
         branch: current_branch(repo),
         files,
-        commits: Vec::new(),
         notes,
-        ci: None,
+        ..ChangeSet::default()
     }
 }
 

@@ -261,8 +261,15 @@ fn find_senior<'p>(policy: &'p Policy, email: &str) -> Option<&'p Senior> {
         .find(|s| s.email.trim().eq_ignore_ascii_case(email.trim()))
 }
 
-/// Why `email` may not approve this change: they wrote, committed or co-wrote part of it.
+/// Why `email` may not approve this change: they wrote, committed or co-wrote part of it, or
+/// the range is too long to tell (only its newest commits were read).
 fn self_approval(change: &ChangeSet, email: &str) -> Option<String> {
+    if change.commits_truncated {
+        return Some(format!(
+            "the range has more than the {} commits read, so the approver's part in it cannot be checked",
+            change.commits.len()
+        ));
+    }
     let email = email.trim().to_lowercase();
     let same = |other: &str| other.trim().eq_ignore_ascii_case(&email);
     change.commits.iter().find_map(|commit| {

@@ -321,3 +321,22 @@ fn rejections_quote_notes_on_one_line() {
         "{rejection:?}"
     );
 }
+
+/// When only the newest commits of a long range were read, nobody can be shown not to have
+/// taken part: the approval does not count, and says why.
+#[test]
+fn truncated_range_cannot_be_self_approval_checked() {
+    let policy = policy("");
+    let mut change = change("dana@example.com", &[]);
+    change.commits_truncated = true;
+    let approvals = run(
+        &policy,
+        &change,
+        Decision::Review,
+        &[signed("alice@example.com", &policy, |_| {})],
+    );
+    assert!(
+        only_reason(&approvals).contains("cannot be checked"),
+        "{approvals:?}"
+    );
+}
