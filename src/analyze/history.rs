@@ -3,9 +3,13 @@
 //! code that was recently rolled back is where the next rollback is likeliest.
 //!
 //! Only the base's ancestors are read, so `blastgate replay` judging an old commit never
-//! sees what came after it. Revert and fix detection is shared with replay
-//! ([`crate::replay::reverts`]). The result depends only on the base commit, so it is cached
-//! per base under `<git_dir>/blastgate/history/v1/` and the pre-push hook stays instant.
+//! sees what came after it. Revert and fix detection ([`reverts`]) is shared with replay. The
+//! result depends only on the base commit and the detector, so a complete window is cached per
+//! base under `<git_dir>/blastgate/history/` and the pre-push hook stays instant; a window cut
+//! short (a walk error, a shallow clone's boundary) is never cached, so it is read again once
+//! the history is there.
+
+pub mod reverts;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -14,10 +18,11 @@ use std::path::{Path, PathBuf};
 use git2::{Oid, Repository, Sort};
 
 use crate::diff::ChangeSet;
-use crate::replay::reverts::{self, Kind, Message};
 use crate::signal::Signal;
 
 use super::Fact;
+use super::cache::write_atomically;
+use reverts::{Kind, Message};
 
 /// How many commits before the base are searched for reverts and fixes.
 pub const WINDOW_COMMITS: usize = 500;
@@ -29,10 +34,10 @@ pub struct Incident {
     pub path: String,
     /// Reverted or fixed.
     pub kind: Kind,
-    /// The undone commit (full id).
-    pub target: String,
-    /// The commit that undid it (full id).
-    pub by: String,
+    /// The undone commit.
+    pub target: Oid,
+    /// The commit that undid it.
+    pub by: Oid,
     /// The undone commit's subject.
     pub subject: String,
 }
@@ -74,10 +79,10 @@ pub fn facts(change: &ChangeSet, repo: Option<&Repository>) -> Vec<Fact> {
                 quantity: 1.0,
                 message: format!(
                     "{} changed it in \"{}\", {} later by {}",
-                    &incident.target[..12.min(incident.target.len())],
+                    crate::diff::short(incident.target),
                     incident.subject,
                     incident.kind.as_str(),
-                    &incident.by[..12.min(incident.by.len())],
+                    crate::diff::short(incident.by),
                 ),
                 related: Vec::new(),
                 subject: None,
@@ -86,8 +91,8 @@ pub fn facts(change: &ChangeSet, repo: Option<&Repository>) -> Vec<Fact> {
         .collect()
 }
 
-/// The incidents before `base`, from the cache or computed and stored. A cache that cannot be
-/// read or written only costs time.
+/// The incidents before `base`, from the cache or computed and, when the window was read in
+/// full, stored. A cache that cannot be read or written only costs time.
 fn cached(repo: &Repository, base: Oid) -> Vec<Incident> {
     let path = cache_path(repo.commondir(), base);
     if let Some(incidents) = std::fs::read_to_string(&path)
@@ -96,40 +101,63 @@ fn cached(repo: &Repository, base: Oid) -> Vec<Incident> {
     {
         return incidents;
     }
-    let incidents = incidents(repo, base);
-    store(&path, &encode(&incidents));
-    incidents
+    let window = incidents(repo, base);
+    if window.complete
+        && path
+            .parent()
+            .is_some_and(|dir| std::fs::create_dir_all(dir).is_ok())
+    {
+        let _ = write_atomically(&path, encode(&window.incidents).as_bytes());
+    }
+    window.incidents
 }
 
+/// Keyed by the window, the detector's version and the base.
 fn cache_path(git_dir: &Path, base: Oid) -> PathBuf {
     git_dir
         .join("blastgate")
         .join("history")
-        .join(format!("v1-{WINDOW_COMMITS}"))
+        .join(format!(
+            "v1-{WINDOW_COMMITS}-d{}",
+            reverts::DETECTOR_VERSION
+        ))
         .join(base.to_string())
+}
+
+/// What a walk of the window found, and whether it read all of it.
+#[derive(Debug, Default)]
+pub struct Window {
+    /// Files of undone commits, newest first.
+    pub incidents: Vec<Incident>,
+    /// The whole window was read: [`WINDOW_COMMITS`] commits, or back to the first commit of
+    /// a clone that is not shallow, without an error.
+    pub complete: bool,
 }
 
 /// Walks the window before `base` (side branches included: a revert merged from a branch
 /// counts) and lists the files of every undone commit.
 #[must_use]
-pub fn incidents(repo: &Repository, base: Oid) -> Vec<Incident> {
+pub fn incidents(repo: &Repository, base: Oid) -> Window {
     let Ok(mut walk) = repo.revwalk() else {
-        return Vec::new();
+        return Window::default();
     };
     // Time order is incremental; topological order would first walk the whole history, which
     // on a large repository costs more than the window itself.
     if walk.set_sorting(Sort::TIME).is_err() || walk.push(base).is_err() {
-        return Vec::new();
+        return Window::default();
     }
-    let commits: Vec<(String, String)> = walk
-        .take(WINDOW_COMMITS)
-        .filter_map(Result::ok)
-        .filter_map(|oid| {
-            let commit = repo.find_commit(oid).ok()?;
-            let message = String::from_utf8_lossy(commit.message_raw_bytes()).into_owned();
-            Some((oid.to_string(), message))
-        })
-        .collect();
+    let mut complete = true;
+    let mut commits: Vec<(String, String)> = Vec::new();
+    for step in walk.take(WINDOW_COMMITS) {
+        let Some(commit) = step.ok().and_then(|oid| repo.find_commit(oid).ok()) else {
+            complete = false;
+            continue;
+        };
+        let message = String::from_utf8_lossy(commit.message_raw_bytes()).into_owned();
+        commits.push((commit.id().to_string(), message));
+    }
+    // A short walk is the whole history, unless a shallow clone's boundary ended it.
+    complete &= commits.len() == WINDOW_COMMITS || !repo.is_shallow();
     let messages: Vec<Message<'_>> = commits
         .iter()
         .map(|(id, text)| Message { id, text })
@@ -142,41 +170,51 @@ pub fn incidents(repo: &Repository, base: Oid) -> Vec<Incident> {
             .and_then(|(_, text)| text.lines().next())
             .unwrap_or_default()
             .to_string();
-        for path in changed_paths(repo, &link.target) {
+        let (Ok(target), Ok(by)) = (Oid::from_str(&link.target), Oid::from_str(&link.by)) else {
+            complete = false;
+            continue;
+        };
+        let Some(paths) = changed_paths(repo, target) else {
+            complete = false;
+            continue;
+        };
+        for path in paths {
             found.push(Incident {
                 path,
                 kind: link.kind,
-                target: link.target.clone(),
-                by: link.by.clone(),
+                target,
+                by,
                 subject: subject.clone(),
             });
         }
     }
-    found
+    Window {
+        incidents: found,
+        complete,
+    }
 }
 
-/// Paths a commit changed against its first parent (names only, no content is read).
-fn changed_paths(repo: &Repository, id: &str) -> Vec<String> {
-    let Some(commit) = Oid::from_str(id)
-        .ok()
-        .and_then(|oid| repo.find_commit(oid).ok())
-    else {
-        return Vec::new();
+/// Paths a commit changed against its first parent (names only, no content is read);
+/// `None` when the commit or its trees cannot be read.
+fn changed_paths(repo: &Repository, id: Oid) -> Option<Vec<String>> {
+    let commit = repo.find_commit(id).ok()?;
+    let old = match commit.parent_count() {
+        0 => None,
+        _ => Some(commit.parent(0).ok()?.tree().ok()?),
     };
-    let old = commit.parent(0).ok().and_then(|parent| parent.tree().ok());
-    let Ok(new) = commit.tree() else {
-        return Vec::new();
-    };
-    let Ok(diff) = repo.diff_tree_to_tree(old.as_ref(), Some(&new), None) else {
-        return Vec::new();
-    };
-    diff.deltas()
-        .flat_map(|delta| [delta.old_file().path(), delta.new_file().path()])
-        .flatten()
-        .filter_map(|path| path.to_str().map(str::to_string))
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect()
+    let new = commit.tree().ok()?;
+    let diff = repo
+        .diff_tree_to_tree(old.as_ref(), Some(&new), None)
+        .ok()?;
+    Some(
+        diff.deltas()
+            .flat_map(|delta| [delta.old_file().path(), delta.new_file().path()])
+            .flatten()
+            .filter_map(|path| path.to_str().map(str::to_string))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect(),
+    )
 }
 
 /// One incident per line, tab-separated; the first line is a format marker.
@@ -215,28 +253,12 @@ fn decode(text: &str) -> Option<Vec<Incident>> {
             Some(Incident {
                 path,
                 kind,
-                target: fields.next()?.to_string(),
-                by: fields.next()?.to_string(),
+                target: Oid::from_str(fields.next()?).ok()?,
+                by: Oid::from_str(fields.next()?).ok()?,
                 subject: fields.next()?.to_string(),
             })
         })
         .collect()
-}
-
-/// Writes through a temporary file and a rename, so readers never see half an entry.
-fn store(path: &Path, text: &str) {
-    let Some(dir) = path.parent() else { return };
-    if std::fs::create_dir_all(dir).is_err() {
-        return;
-    }
-    let temp = dir.join(format!(
-        ".tmp-{}-{:?}",
-        std::process::id(),
-        std::thread::current().id()
-    ));
-    if std::fs::write(&temp, text).is_ok() && std::fs::rename(&temp, path).is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
 }
 
 #[cfg(test)]
@@ -249,8 +271,8 @@ mod tests {
         let incidents = vec![Incident {
             path: "src/app.py".to_string(),
             kind: Kind::Fix,
-            target: "a".repeat(40),
-            by: "b".repeat(40),
+            target: Oid::from_str(&"a".repeat(40)).unwrap(),
+            by: Oid::from_str(&"b".repeat(40)).unwrap(),
             subject: "Add\tcache".to_string(),
         }];
         let text = encode(&incidents);
@@ -260,5 +282,8 @@ mod tests {
         assert_eq!(back[0].path, "src/app.py");
         assert!(decode(&text[..text.len() - 1]).is_none());
         assert!(decode("something else\n").is_none());
+        // A damaged id is refused, never sliced.
+        let damaged = text.replace(&"a".repeat(40), "ééééééééé");
+        assert!(decode(&damaged).is_none());
     }
 }

@@ -12,7 +12,6 @@ mod curve;
 mod judge;
 mod load;
 pub mod report;
-pub mod reverts;
 mod walk;
 
 use std::collections::HashMap;
@@ -27,6 +26,7 @@ pub use judge::{Judged, Unjudged};
 pub use load::{Bucket, Load, load};
 pub use walk::Selection;
 
+use crate::analyze::history::reverts;
 use crate::diff;
 use crate::gate::Judging;
 
@@ -137,10 +137,6 @@ pub fn run(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Replay, Error> {
     let started = Instant::now();
-    // A replay reads every blob of every judged tree many times over; re-hashing each read
-    // object (libgit2's default, which git itself does not do outside fsck) was over a third
-    // of its CPU time. Set before the worker threads start; this process only replays.
-    git2::opts::strict_hash_verification(false);
     let repo = diff::open(dir)?;
     let history = describe(&options.selection, options.first_parent);
     let walked = walk::walk(&repo, &options.selection, options.first_parent)?;

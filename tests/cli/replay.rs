@@ -391,3 +391,37 @@ fn commit_under_an_invalid_policy_is_reported_unjudged() {
     let run = blastgate(&repo, &["replay"]);
     assert!(run.stdout.contains("could not judge"), "{}", run.stdout);
 }
+
+/// A full window of history is cached per base; a shallow clone's window, cut at the
+/// boundary, is never cached, so the history is read again once it has been fetched.
+#[test]
+fn only_complete_history_windows_are_cached() {
+    let history = history();
+    let entries = |repo: &Repo| {
+        let dir = repo.path.join(".git/blastgate/history");
+        std::fs::read_dir(&dir).map_or(0, |kinds| {
+            kinds
+                .flatten()
+                .map(|kind| std::fs::read_dir(kind.path()).map_or(0, Iterator::count))
+                .sum::<usize>()
+        })
+    };
+    let check = |repo: &Repo| {
+        let args = [
+            "check",
+            "--base",
+            "HEAD~1",
+            "--policy",
+            &history.policy,
+            "-q",
+        ];
+        let run = blastgate(repo, &args);
+        assert_ne!(run.code, 2, "{}", run.stderr);
+    };
+    let shallow = Repo::clone_of(&history.repo, &["--depth", "2"]);
+    check(&shallow);
+    assert_eq!(entries(&shallow), 0, "a shallow window was cached");
+    let full = Repo::clone_of(&history.repo, &[]);
+    check(&full);
+    assert_eq!(entries(&full), 1);
+}

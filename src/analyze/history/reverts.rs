@@ -12,8 +12,13 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::Serialize;
 
+/// Changes whenever what the detector finds can change (a word, a pattern): cached history
+/// windows are keyed by it, so they are recomputed rather than kept stale.
+pub const DETECTOR_VERSION: u32 = 1;
+
 /// Words that make a message naming a commit a fix of it (matched as whole words,
-/// case-insensitively). Data, not code: extend the table, not the matcher.
+/// case-insensitively). Data, not code: extend the table, not the matcher (and bump
+/// [`DETECTOR_VERSION`]).
 pub const FIX_WORDS: &[&str] = &[
     "fix",
     "fixes",
