@@ -9,9 +9,6 @@ use anyhow::Context as _;
 
 use crate::diff::{self, Env};
 
-/// git's "no object" id: the remote does not have the ref yet.
-const ZERO_OID: &str = "0000000000000000000000000000000000000000";
-
 /// The remote and the pre-push input line pre-commit described, or `None` when the process
 /// does not run under pre-commit's pre-push stage.
 pub(super) fn push_from_env(dir: &Path, env: Env<'_>) -> anyhow::Result<Option<(String, String)>> {
@@ -33,7 +30,8 @@ pub(super) fn push_from_env(dir: &Path, env: Env<'_>) -> anyhow::Result<Option<(
     let to_oid = diff::resolve_commit(&repo, &to)?;
     let from_oid = match env("PRE_COMMIT_FROM_REF").filter(|v| !v.is_empty()) {
         Some(from) => diff::resolve_commit(&repo, &from)?.to_string(),
-        None => ZERO_OID.to_string(),
+        // git's "no object" id: the remote does not have the ref yet.
+        None => git2::Oid::ZERO_SHA1.to_string(),
     };
     Ok(Some((
         remote,

@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use super::base::{BaseChoice, Env};
 use super::error::Error;
+use super::repo::{is_oid, is_zero_oid};
 
 /// The CI platforms whose variables are understood.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -165,7 +166,7 @@ fn read_github_event(
     let sha_at = |pointer: &str| -> Result<Option<String>, Error> {
         match payload.pointer(pointer) {
             None | Some(Value::Null) => Ok(None),
-            Some(Value::String(sha)) if is_hex(sha) => Ok(Some(sha.to_ascii_lowercase())),
+            Some(Value::String(sha)) if is_oid(sha) => Ok(Some(sha.to_ascii_lowercase())),
             Some(other) => Err(bad(format!("`{pointer}` is not a commit sha: {other}"))),
         }
     };
@@ -283,15 +284,6 @@ pub fn explain_shallow(error: Error, ci: Option<&Ci>) -> Error {
         },
         (error, _) => error,
     }
-}
-
-fn is_hex(text: &str) -> bool {
-    matches!(text.len(), 40 | 64) && text.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
-/// True for git's "no object" id (40 or 64 zeros).
-pub(super) fn is_zero_oid(text: &str) -> bool {
-    !text.is_empty() && text.bytes().all(|b| b == b'0')
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use git2::{ObjectType, Oid, Repository};
 use super::error::{Error, GitContext};
 use super::model::Revision;
 use super::read::End;
+use super::repo::{is_oid, is_zero_oid};
 use super::repo::{merge_base, short};
 
 /// One line of pre-push input.
@@ -83,14 +84,6 @@ pub fn parse(input: &str) -> Result<Vec<PushedRef>, Error> {
     Ok(refs)
 }
 
-fn is_oid(text: &str) -> bool {
-    matches!(text.len(), 40 | 64) && text.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
-fn is_zero(oid: &str) -> bool {
-    oid.bytes().all(|b| b == b'0')
-}
-
 /// Parses git's pre-receive input, `<old-oid> <new-oid> <ref-name>` per line, into the
 /// pre-push shape: the ref is both local and remote, the new oid local, the old oid remote.
 pub fn parse_receive(input: &str) -> Result<Vec<PushedRef>, Error> {
@@ -146,7 +139,7 @@ fn plan_against(
     pushed: PushedRef,
     mut exclude: Vec<Oid>,
 ) -> Result<PushPlan, Error> {
-    if is_zero(&pushed.local_oid) {
+    if is_zero_oid(&pushed.local_oid) {
         return Ok(PushPlan::Nothing {
             why: format!("deletes {}: no new code", pushed.remote_ref),
             pushed,
@@ -168,7 +161,7 @@ fn plan_against(
     };
     let head_oid = head_commit.id();
 
-    let remote_tip = (!is_zero(&pushed.remote_oid))
+    let remote_tip = (!is_zero_oid(&pushed.remote_oid))
         .then(|| parse_oid(&pushed.remote_oid))
         .transpose()?
         .and_then(|oid| repo.find_commit(oid).ok().map(|_| oid));
@@ -207,7 +200,7 @@ fn plan_against(
             pushed,
         });
     }
-    let unknown_tip = if is_zero(&pushed.remote_oid) {
+    let unknown_tip = if is_zero_oid(&pushed.remote_oid) {
         String::new()
     } else {
         format!(
@@ -349,7 +342,7 @@ mod tests {
         );
         let refs = parse(&input).expect("valid input");
         assert_eq!(refs.len(), 2);
-        assert!(is_zero(&refs[1].remote_oid));
+        assert!(is_zero_oid(&refs[1].remote_oid));
     }
 
     /// pre-receive lines map old to the remote side and new to the local side.

@@ -95,6 +95,16 @@ pub fn current_branch(repo: &Repository) -> Option<String> {
     head.shorthand().ok().map(str::to_string)
 }
 
+/// Whether `text` is a full object id as git writes it: 40 (SHA-1) or 64 (SHA-256) hex digits.
+pub(crate) fn is_oid(text: &str) -> bool {
+    matches!(text.len(), 40 | 64) && text.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Whether `text` is git's "no object" id (all zeros), as hooks and CI payloads write it.
+pub(crate) fn is_zero_oid(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b == b'0')
+}
+
 /// The first 12 hex digits of an id, as reports show it.
 #[must_use]
 pub fn short(oid: Oid) -> String {
