@@ -28,6 +28,16 @@ impl Mark {
     }
 }
 
+/// The word for a change let through by sign-off, for a report's first line; `None` when
+/// approvals did not let it through.
+pub(super) fn status(approvals: Option<&Approvals>) -> Option<&'static str> {
+    match approvals {
+        Some(approvals) if approvals.break_glass => Some("BREAK-GLASS override"),
+        Some(approvals) if approvals.approved => Some("approved"),
+        _ => None,
+    }
+}
+
 /// The headline: approved, overridden by break-glass, or what is still missing.
 pub(super) fn headline(approvals: &Approvals) -> String {
     let valid = approvals.valid.len();

@@ -78,11 +78,9 @@ fn cell(text: &str) -> String {
 fn write_evaluation(out: &mut String, evaluation: &Evaluation, which: &str) {
     let verdict = &evaluation.verdict;
     let thresholds = &verdict.thresholds;
-    let approved = match &evaluation.approvals {
-        Some(approvals) if approvals.break_glass => " (BREAK-GLASS override)",
-        Some(approvals) if approvals.approved => " (approved)",
-        _ => "",
-    };
+    let approved = super::approval::status(evaluation.approvals.as_ref())
+        .map(|status| format!(" ({status})"))
+        .unwrap_or_default();
     let request = super::request_label(evaluation)
         .map(|label| format!(" · {label}"))
         .unwrap_or_default();
@@ -258,7 +256,7 @@ fn write_waivers(out: &mut String, evaluation: &Evaluation) {
     }
     let _ = writeln!(out, "#### Waivers\n");
     for sentence in sentences {
-        let _ = writeln!(out, "- {}", sentence.replace('\n', " "));
+        let _ = writeln!(out, "- {sentence}");
     }
     out.push('\n');
 }

@@ -126,11 +126,9 @@ fn write_evaluation(out: &mut String, evaluation: &Evaluation, style: Style, pre
         write_waivers(out, evaluation, style);
         return;
     }
-    let approved = match &evaluation.approvals {
-        Some(approvals) if approvals.break_glass => " · BREAK-GLASS override",
-        Some(approvals) if approvals.approved => " · approved",
-        _ => "",
-    };
+    let approved = super::approval::status(evaluation.approvals.as_ref())
+        .map(|status| format!(" · {status}"))
+        .unwrap_or_default();
     let _ = writeln!(
         out,
         "{prefix}{} · {summary}{approved}",

@@ -3,7 +3,8 @@
 
 use crate::score::{WaiverUse, Waivers, number};
 
-/// One sentence per applied, expired and unmatched waiver, in that order.
+/// One sentence per applied, expired and unmatched waiver, in that order, each on one line
+/// (a policy's `reason:` may be a multi-line block).
 pub(super) fn sentences(waivers: &Waivers) -> Vec<String> {
     let applied = waivers.applied.iter().map(|used| {
         let waiver = &used.waiver;
@@ -46,7 +47,11 @@ pub(super) fn sentences(waivers: &Waivers) -> Vec<String> {
             used.waiver.owner
         )
     });
-    applied.chain(expired).chain(unmatched).collect()
+    applied
+        .chain(expired)
+        .chain(unmatched)
+        .map(|sentence| sentence.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
 }
 
 /// `public-ingress in infra/lb.tf (aws_security_group.lb)`.
