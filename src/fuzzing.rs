@@ -98,9 +98,8 @@ pub fn pre_push(data: &[u8]) {
                     for oid in [&pushed.local_oid, &pushed.remote_oid] {
                         assert!(matches!(oid.len(), 40 | 64), "oid length: {oid:?}");
                         assert!(
-                            oid.bytes()
-                                .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase()),
-                            "oid case: {oid:?}"
+                            oid.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')),
+                            "oid is not lowercase hex: {oid:?}"
                         );
                     }
                     for name in [&pushed.local_ref, &pushed.remote_ref] {
@@ -189,6 +188,7 @@ fn assert_one_line(message: &str) {
 #[cfg(test)]
 mod tests {
     use std::path::{Path, PathBuf};
+    use std::sync::LazyLock;
 
     use proptest::prelude::*;
 
@@ -294,6 +294,20 @@ mod tests {
         ]
     }
 
+    /// Every target's committed inputs, read once for all the mutation cases.
+    static SEEDS: LazyLock<Vec<Vec<Vec<u8>>>> = LazyLock::new(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        TARGETS
+            .iter()
+            .map(|(target, _)| {
+                inputs(root, target)
+                    .iter()
+                    .map(|path| std::fs::read(path).expect("input is readable"))
+                    .collect()
+            })
+            .collect()
+    });
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -304,13 +318,8 @@ mod tests {
             seed in any::<usize>(),
             mutations in prop::collection::vec(mutation(), 1..6),
         ) {
-            let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-            for (target, run) in TARGETS {
-                let seeds: Vec<Vec<u8>> = inputs(root, target)
-                    .iter()
-                    .map(|path| std::fs::read(path).expect("input is readable"))
-                    .collect();
-                run(&mutate(&seeds, seed, &mutations));
+            for ((_, run), seeds) in TARGETS.iter().zip(SEEDS.iter()) {
+                run(&mutate(seeds, seed, &mutations));
             }
         }
     }
