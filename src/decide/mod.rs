@@ -179,14 +179,10 @@ fn rule_hits(score: &Score, authorship: Authorship, policy: &Policy) -> Vec<Rule
         .rules
         .iter()
         .filter_map(|rule| {
-            let hit = score.contributions.iter().find(|contribution| {
-                !contribution.lifted_from(rule)
-                    && rule.matches(
-                        contribution.signal,
-                        contribution.file.as_deref(),
-                        authorship,
-                    )
-            })?;
+            let hit = score
+                .contributions
+                .iter()
+                .find(|contribution| contribution.triggers(rule, authorship))?;
             Some(RuleHit {
                 rule: rule.id.clone(),
                 decision: rule.decision,

@@ -55,14 +55,7 @@ fn rule_decision(evaluation: &Evaluation, contribution: &Contribution) -> Option
         .policy
         .rules
         .iter()
-        .filter(|rule| {
-            !contribution.lifted_from(rule)
-                && rule.matches(
-                    contribution.signal,
-                    contribution.file.as_deref(),
-                    evaluation.provenance.authorship,
-                )
-        })
+        .filter(|rule| contribution.triggers(rule, evaluation.provenance.authorship))
         .map(|rule| rule.decision)
         .max()
 }

@@ -10,9 +10,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::analyze::Facts;
-use crate::policy::Policy;
-use crate::policy::Rule;
+use crate::policy::{Policy, Rule};
 use crate::signal::Signal;
+use crate::vocabulary::Authorship;
 
 pub use waive::{WaivedBy, WaiverUse, Waivers, apply as apply_waivers};
 
@@ -40,10 +40,12 @@ pub struct Contribution {
 }
 
 impl Contribution {
-    /// Whether `rule` lets this finding go: it is waived and the rule is `waivable`.
+    /// Whether this finding, in a change of `authorship`, makes `rule` fire: the rule matches
+    /// it and no waiver lifts it (a waived finding still fires a rule that is not `waivable`).
     #[must_use]
-    pub fn lifted_from(&self, rule: &Rule) -> bool {
-        rule.waivable && self.waived_by.is_some()
+    pub fn triggers(&self, rule: &Rule, authorship: Authorship) -> bool {
+        let lifted = rule.waivable && self.waived_by.is_some();
+        !lifted && rule.matches(self.signal, self.file.as_deref(), authorship)
     }
 }
 
