@@ -63,6 +63,13 @@ pub fn walk(
         let commit = repo
             .find_commit(oid)
             .map_err(Error::git("reading a commit"))?;
+        if !first_parent {
+            // This walk already sees every commit of the range: keep its message here rather
+            // than walking the range a second time below.
+            history
+                .messages
+                .push((oid.to_string(), message_of(&commit)));
+        }
         if commit.parent_count() > 1 && !first_parent {
             history.merges_skipped += 1;
             continue;
@@ -86,24 +93,28 @@ pub fn walk(
             .collect::<Result<_, _>>()
             .map_err(Error::git("walking a merge"))?;
     }
-    // Reverts can sit anywhere in the range, also on side branches; and with `--last N` a
-    // revert of the oldest judged commit is among the newer ones.
-    let oldest = history.units.last().map(|unit| unit.oid);
-    let all = revwalk(repo, head, hide, false)?;
-    for oid in all {
-        let oid = oid.map_err(Error::git("walking the history"))?;
-        let commit = repo
-            .find_commit(oid)
-            .map_err(Error::git("reading a commit"))?;
-        history.messages.push((
-            oid.to_string(),
-            String::from_utf8_lossy(commit.message_raw_bytes()).into_owned(),
-        ));
-        if Some(oid) == oldest && limit != usize::MAX {
-            break;
+    if first_parent {
+        // Reverts can sit anywhere in the range, also on the side branches the first-parent
+        // walk skipped; with `--last N`, down to the oldest judged commit.
+        let oldest = history.units.last().map(|unit| unit.oid);
+        for oid in revwalk(repo, head, hide, false)? {
+            let oid = oid.map_err(Error::git("walking the history"))?;
+            let commit = repo
+                .find_commit(oid)
+                .map_err(Error::git("reading a commit"))?;
+            history
+                .messages
+                .push((oid.to_string(), message_of(&commit)));
+            if Some(oid) == oldest && limit != usize::MAX {
+                break;
+            }
         }
     }
     Ok(history)
+}
+
+fn message_of(commit: &git2::Commit<'_>) -> String {
+    String::from_utf8_lossy(commit.message_raw_bytes()).into_owned()
 }
 
 /// The head to walk from, what to hide, and how many commits to take.
