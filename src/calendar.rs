@@ -80,11 +80,18 @@ impl Date {
     /// Today in UTC, from the system clock (a clock before 1970 reads as 1970-01-01).
     #[must_use]
     pub fn today() -> Self {
-        let seconds = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |elapsed| elapsed.as_secs());
-        Self::from_unix_days(i64::try_from(seconds / 86_400).unwrap_or(i64::MAX))
+        Self::from_unix_days(now().div_euclid(86_400))
     }
+}
+
+/// Seconds since the epoch, from the system clock (a clock before 1970 reads as 0).
+#[must_use]
+pub fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| {
+            i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
+        })
 }
 
 /// `seconds` since the epoch as RFC 3339 UTC (`2026-01-01T00:00:00Z`).

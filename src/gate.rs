@@ -84,6 +84,9 @@ pub struct Judging {
     pub platform_reviews: Vec<PlatformReview>,
     /// Running in CI (`CI` is set): a missing notes ref is missing evidence, and says so.
     pub in_ci: bool,
+    /// Leave out the sign-off stage (`blastgate approve` judges a change to sign it, not to
+    /// check the approvals it already has).
+    pub skip_signoff: bool,
     /// The day waivers are judged on; `None`: today (replay judges the past as of its day).
     pub as_of: Option<policy::Date>,
     /// Told how the analysis advances (a progress bar); `None` for nobody.
@@ -94,7 +97,7 @@ pub struct Judging {
 /// approvals in the repository's notes and from the platform.
 fn check_approvals(repo: &Repository, evaluation: &mut Evaluation, judging: &Judging) {
     let decision = evaluation.verdict.decision;
-    if decision == Decision::Allow {
+    if decision == Decision::Allow || judging.skip_signoff {
         return;
     }
     let approvals = signoff::review(

@@ -34,6 +34,12 @@ pub(super) struct ApproveArgs {
     /// Approve a blocked change as a break-glass override (the policy says how many seniors).
     #[arg(long)]
     break_glass: bool,
+    /// Judge with this policy file, as the gate you approve for does (its sha256 is recorded).
+    #[arg(long, value_name = "FILE")]
+    policy: Option<std::path::PathBuf>,
+    /// Declare the change AI-assisted or not, as the gate you approve for does.
+    #[arg(long, value_name = "yes|no")]
+    ai_assisted: Option<super::YesNo>,
 }
 
 /// Judges the range, refuses what there is nothing (or no right) to approve, signs, stores.
@@ -56,18 +62,24 @@ pub(super) fn approve(dir: &Path, args: ApproveArgs) -> anyhow::Result<Exit> {
         base: args.base,
         head: args.head,
     };
-    let evaluation = gate::check(dir, &target, &Judging::default(), &env)?;
+    // Judged as the gate judges, minus the sign-off stage: existing approvals are not this
+    // command's business, and verifying them would cost a signature check each.
+    let judging = Judging {
+        policy_file: args.policy,
+        declared: args
+            .ai_assisted
+            .map(|answer| matches!(answer, super::YesNo::Yes)),
+        skip_signoff: true,
+        ..Judging::default()
+    };
+    let evaluation = gate::check(dir, &target, &judging, &env)?;
     refuse_unapprovable(&evaluation, args.break_glass)?;
     let decision = evaluation.verdict.decision;
     let (Some(base), Some(head)) = (&evaluation.change.base, &evaluation.change.head) else {
         bail!("approvals are for commit ranges; this change has no base or head commit");
     };
     let head_oid = git2::Oid::from_str(&head.commit).context("reading the head commit id")?;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .context("reading the clock")?
-        .as_secs();
-    let now = i64::try_from(now).context("reading the clock")?;
+    let now = crate::calendar::now();
     let mut findings: Vec<String> = evaluation
         .score
         .contributions

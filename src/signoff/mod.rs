@@ -168,9 +168,7 @@ pub fn review(
             Err(_) => in_range(&candidate.commit),
         })
         .collect();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    let now = crate::calendar::now();
     let context = Context {
         change,
         fingerprint: &fingerprint,

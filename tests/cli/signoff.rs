@@ -207,6 +207,25 @@ fn rebased_change_with_identical_content_stays_approved() {
     assert_eq!(run.json()["approval"]["approved"], true);
 }
 
+/// A gate run with `--policy FILE` is approved by `approve --policy FILE`: the approval
+/// records that policy's hash, so it counts there and not under the base branch's policy.
+#[test]
+fn approve_judges_with_the_gates_policy_file() {
+    let w = world("");
+    let file = w.repo.path.join(".git/ci-policy.yaml");
+    std::fs::write(
+        &file,
+        policy(&[&w.alice, &w.bob], "signoff:\n  max_age: 30d\n"),
+    )
+    .expect("policy");
+    let file = file.to_str().expect("utf-8 path");
+    let run = w.approve(&w.alice, &w.alice.key, &["--policy", file]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let with_file = w.check(&["--policy", file]);
+    assert_eq!(with_file.code, 0, "{}", with_file.stdout);
+    assert_rejected(&w.check(&[]), "policy changed since approval");
+}
+
 /// A two-approval tier needs two different seniors: one is not enough, and one twice is one.
 #[test]
 fn two_approval_tier_needs_two_seniors() {
