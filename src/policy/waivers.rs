@@ -1,6 +1,7 @@
 //! Waivers: a false alarm silenced accountably. Each waiver names one finding id on one
-//! file, tied to a symbol or to a fingerprint of the lines that fired, with an owner, a
-//! reason and an expiry date; it applies only while that content is unchanged.
+//! file, tied to a symbol (it holds while that symbol fires that finding) or to a fingerprint
+//! of the changed content that fired (it ends with any edit to it), or both, with an owner, a
+//! reason and an expiry date.
 
 use serde::Serialize;
 

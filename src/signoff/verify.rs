@@ -178,7 +178,8 @@ fn check_record(
         name: senior.name.clone(),
         email: senior.email.clone(),
         via: Via::Signature,
-        at: record.approved_at_text.clone(),
+        // The time the age check used, not the record's own text of it.
+        at: rfc3339(record.approved_at),
         comment: one_line(&record.comment),
         break_glass: record.break_glass,
     })
