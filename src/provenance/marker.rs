@@ -57,6 +57,17 @@ impl Field {
         }
     }
 
+    /// True for the author and committer identities, which a commit message cannot set:
+    /// only these can make a change automation (a bot's trailer or subject can be typed
+    /// by anyone, so it would let text downgrade a change, issue 12).
+    #[must_use]
+    pub fn is_identity(self) -> bool {
+        matches!(
+            self,
+            Self::AuthorEmail | Self::AuthorName | Self::CommitterEmail | Self::CommitterName
+        )
+    }
+
     /// True for the email fields, whose patterns must match the whole address.
     #[must_use]
     pub fn is_email(self) -> bool {

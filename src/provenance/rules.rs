@@ -64,6 +64,13 @@ pub(super) fn decide(
         ));
         Authorship::Automation
     } else {
+        if let Some(claim) = text_only_automation(evidence) {
+            reasons.push(format!(
+                "{} names a bot only in text, which anyone can type; without the bot's \
+                 identity (author or committer) it is not automation.",
+                describe(claim)
+            ));
+        }
         // Every tool can turn attribution off (ai-markers.md §5.5), so silence is not "human".
         reasons.push(format!(
             "No AI marker at or above {min} confidence in {} and no declaration, \
@@ -103,19 +110,37 @@ fn strongest<'e>(evidence: &[&'e Evidence]) -> Option<&'e Evidence> {
     })
 }
 
-/// The automation tools when every commit carries counted automation evidence.
+/// Automation evidence that can decide: counted, and read from an identity a message
+/// cannot set. A trailer, subject or body block only corroborates.
+fn decides_automation(evidence: &Evidence) -> bool {
+    evidence.counted && evidence.kind == MarkerKind::Automation && evidence.field.is_identity()
+}
+
+/// Counted automation evidence in text (trailer, message, branch) of a commit that has no
+/// bot identity: the claim the reason explains away.
+fn text_only_automation(evidence: &[Evidence]) -> Option<&Evidence> {
+    evidence.iter().find(|claim| {
+        claim.counted
+            && claim.kind == MarkerKind::Automation
+            && !evidence
+                .iter()
+                .any(|e| decides_automation(e) && e.commit == claim.commit)
+    })
+}
+
+/// The automation tools when every commit carries a bot identity.
 fn automation_tools(commits: &[Commit], evidence: &[Evidence]) -> Option<String> {
     let automated = |commit: &Commit| {
-        evidence.iter().any(|e| {
-            e.counted && e.kind == MarkerKind::Automation && e.commit.as_deref() == Some(&commit.id)
-        })
+        evidence
+            .iter()
+            .any(|e| decides_automation(e) && e.commit.as_deref() == Some(&commit.id))
     };
     if !commits.iter().all(automated) {
         return None;
     }
     let mut tools: Vec<&str> = evidence
         .iter()
-        .filter(|e| e.counted && e.kind == MarkerKind::Automation)
+        .filter(|e| decides_automation(e))
         .map(|e| e.tool.as_str())
         .collect();
     tools.sort_unstable();
@@ -248,6 +273,39 @@ mod tests {
         assert_eq!(mixed.authorship, Authorship::Unknown);
     }
 
+    /// A bot named only in text (its sign-off trailer, its body block, its subject) by a
+    /// commit a person wrote is not automation: text cannot downgrade a change (issue 12).
+    /// The same text under the bot's own identity still is.
+    #[test]
+    fn automation_claimed_only_in_text_is_unknown() {
+        let message = "Bump serde from 1.0.1 to 1.0.2\n\n---\nupdated-dependencies:\n- dependency-name: serde\n\nSigned-off-by: dependabot[bot] <support@github.com>\n";
+        let claimed = commit(
+            "t1",
+            message,
+            &[("Signed-off-by", "dependabot[bot] <support@github.com>")],
+        );
+        let provenance = detect(
+            &[claimed],
+            Some("dependabot/cargo/serde-1.0.2"),
+            &Options::default(),
+        );
+        assert_eq!(provenance.authorship, Authorship::Unknown);
+        assert!(
+            provenance
+                .reasons
+                .iter()
+                .any(|r| r.contains("names a bot only in text")),
+            "{:?}",
+            provenance.reasons
+        );
+        let real = Commit {
+            message: message.to_owned(),
+            ..dependabot("t2")
+        };
+        let provenance = detect(&[real], None, &Options::default());
+        assert_eq!(provenance.authorship, Authorship::Automation);
+    }
+
     /// One AI commit among many makes the whole change `Ai`, and the reason counts them.
     #[test]
     fn one_ai_commit_among_many_is_enough() {
@@ -277,7 +335,8 @@ mod tests {
         let cases: Vec<(Confidence, &[Commit], Option<&str>, Authorship)> = vec![
             (Confidence::Low, &[], branch, Authorship::Ai),
             (Confidence::Medium, &[], branch, Authorship::Unknown),
-            (Confidence::Low, &bump, None, Authorship::Automation),
+            // A bot's subject is text anyone can type: never automation on its own.
+            (Confidence::Low, &bump, None, Authorship::Unknown),
             (Confidence::Medium, &bump, None, Authorship::Unknown),
             (Confidence::Medium, &generated, None, Authorship::Ai),
             (Confidence::High, &generated, None, Authorship::Unknown),

@@ -14,6 +14,7 @@ mod incident;
 mod keys;
 mod policy_cli;
 mod precommit;
+mod provenance;
 mod push;
 mod replay;
 mod server;

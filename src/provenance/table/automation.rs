@@ -7,6 +7,8 @@
 //! branch names a person could also write are `Low`, so that a human commit titled
 //! "Bump serde from 1 to 2" does not pass as automation by default.
 //! The GitHub web-flow committer `GitHub <noreply@github.com>` is neutral and has no row.
+//! Only identity rows can make a change automation (`rules`); trailer, message and branch
+//! rows are text anyone can type, recorded as evidence but never deciding (issue 12).
 
 use super::Row;
 use crate::provenance::marker::Confidence::{High, Low, Medium};
