@@ -90,7 +90,7 @@ pub(super) fn approve(dir: &Path, args: ApproveArgs) -> anyhow::Result<Exit> {
     findings.dedup();
     let record = Record {
         version: 1,
-        fingerprint: signoff::fingerprint(&evaluation.change),
+        fingerprint: signoff::fingerprint(Some(&repo), &evaluation.change),
         policy_sha256: evaluation.policy.sha256.clone(),
         head: head.commit.clone(),
         base: base.commit.clone(),

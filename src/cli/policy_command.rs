@@ -35,11 +35,17 @@ pub(super) fn run(dir: &Path, command: PolicyCommand) -> anyhow::Result<Exit> {
                 None => repository_root(dir)?.join(policy::FILE_NAME),
             };
             let policy = policy::load_file(&path)?;
-            write_stdout(&format!(
+            // Valid is not the same as safe: a hard rule switched off is said out loud.
+            let mut text = String::new();
+            for warning in policy::hard_rule_gaps(&policy) {
+                text.push_str(&format!("warning: {}: {warning}\n", path.display()));
+            }
+            text.push_str(&format!(
                 "ok: {} is a valid policy (sha256 {})\n",
                 path.display(),
                 policy.sha256
-            ))?;
+            ));
+            write_stdout(&text)?;
             Ok(Exit::Allow)
         }
         PolicyCommand::Init { template } => {

@@ -76,6 +76,8 @@ fn check(
         text: text.to_owned(),
         sha256: sha256_hex(text.as_bytes()),
         fallback,
+        // The default policy defines the hard rules; every other policy inherits them.
+        hard_rules: fallback.map(|_| super::hard::defaults()),
     };
     if !unknown.is_empty() {
         // Report the unknown keys together with every other problem: validate a copy with

@@ -10,6 +10,7 @@
 //! The policy that judges a change comes from the base revision ([`load_from_tree`]), never
 //! from the working tree or the change itself.
 
+mod hard;
 mod keys;
 mod load;
 mod prune;
@@ -33,6 +34,7 @@ use crate::signal::Signal;
 use crate::vocabulary::{Authorship, Decision};
 
 pub use crate::calendar::Date;
+pub use hard::gaps as hard_rule_gaps;
 pub use load::{TEMPLATES, builtin, load_file, load_from_tree, parse, template_text};
 pub use schema::schema_json;
 pub use signoff::{MaxAge, Signoff, parse_age};
@@ -245,10 +247,19 @@ pub struct Senior {
     pub name: String,
     /// Email, as in their commits.
     pub email: String,
+    /// Other addresses the same person commits with.
+    pub other_emails: Vec<String>,
     /// Public key their sign-offs are verified against (e.g. `ssh-ed25519 …`).
     pub signing_key: Option<String>,
     /// Login on the code-hosting platform.
     pub login: Option<String>,
+}
+
+impl Senior {
+    /// Every address the policy lists for this person, the main one first.
+    pub fn emails(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.email.as_str()).chain(self.other_emails.iter().map(String::as_str))
+    }
 }
 
 /// Which kind of key a senior's `signing_key` is.

@@ -14,7 +14,8 @@ use std::fmt;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
-use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 
 use crate::provenance::marker::{Confidence, Field};
@@ -49,9 +50,11 @@ pub(crate) struct RawPolicy {
     #[serde(default)]
     pub provenance: RawProvenance,
     /// Hard rules: a finding a rule matches forces at least the rule's decision,
-    /// whatever the score.
+    /// whatever the score. A list of rules, or `{inherit: false, list: [...]}`. The
+    /// built-in hard rules (`stateful-destroy-blocks`, `secrets-block`) apply unless
+    /// redefined by id or switched off with `inherit: false`.
     #[serde(default)]
-    pub rules: Vec<RawRule>,
+    pub rules: RawRules,
     /// Who may sign off a change that needs review.
     #[serde(default)]
     pub seniors: Vec<RawSenior>,
@@ -270,6 +273,84 @@ pub(crate) struct RawMarker {
     pub confidence: Confidence,
 }
 
+/// The `rules` section: a plain list, or a mapping that can opt out of the built-in hard
+/// rules. Both shapes are read by hand so each keeps its own precise errors.
+#[derive(Debug)]
+pub(crate) struct RawRules {
+    /// Keep the built-in hard rules the list does not redefine (default `true`).
+    pub inherit: bool,
+    /// The policy's own rules.
+    pub list: Vec<RawRule>,
+}
+
+impl Default for RawRules {
+    fn default() -> Self {
+        Self {
+            inherit: true,
+            list: Vec::new(),
+        }
+    }
+}
+
+/// The mapping form of `rules`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "RuleSet")]
+pub(crate) struct RawRuleSet {
+    /// `false` switches off the built-in hard rules (destroying stateful resources,
+    /// committed secrets); `policy check` then warns. Default `true`.
+    pub inherit: Option<bool>,
+    /// The policy's own rules.
+    #[serde(default)]
+    pub list: Vec<RawRule>,
+}
+
+impl<'de> Deserialize<'de> for RawRules {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        /// A sequence is the rule list; a mapping is a [`RawRuleSet`].
+        struct RulesVisitor;
+
+        impl<'de> Visitor<'de> for RulesVisitor {
+            type Value = RawRules;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list of rules, or a mapping with `inherit` and `list`")
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<RawRules, A::Error> {
+                let list = Vec::<RawRule>::deserialize(SeqAccessDeserializer::new(seq))?;
+                Ok(RawRules {
+                    inherit: true,
+                    list,
+                })
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawRules, A::Error> {
+                let set = RawRuleSet::deserialize(MapAccessDeserializer::new(map))?;
+                Ok(RawRules {
+                    inherit: set.inherit.unwrap_or(true),
+                    list: set.list,
+                })
+            }
+        }
+
+        deserializer.deserialize_any(RulesVisitor)
+    }
+}
+
+impl JsonSchema for RawRules {
+    fn schema_name() -> Cow<'static, str> {
+        "Rules".into()
+    }
+
+    /// The list first: the unknown-key pass follows the first alternative.
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let list = generator.subschema_for::<Vec<RawRule>>();
+        let set = generator.subschema_for::<RawRuleSet>();
+        json_schema!({"anyOf": [list, set]})
+    }
+}
+
 /// A hard rule, evaluated against each finding.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -318,6 +399,11 @@ pub(crate) struct RawSenior {
     /// Email address, as in their commits.
     #[schemars(with = "String")]
     pub email: Spanned<String>,
+    /// Other addresses the same person commits with (work, personal, noreply). A change
+    /// any of them wrote or committed cannot be approved by this senior.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub other_emails: Vec<Spanned<String>>,
     /// Public key their sign-offs are verified against: an SSH public key
     /// (`ssh-ed25519 AAAA… name`, allowed-signers format) or a GPG key fingerprint.
     pub signing_key: Option<String>,

@@ -74,7 +74,10 @@ fn default_template_weighs_every_signal() {
 #[test]
 fn minimal_policy_takes_defaults() {
     let policy = parse_text(MINIMAL).unwrap();
-    assert!(policy.tiers.is_empty() && policy.rules.is_empty() && policy.seniors.is_empty());
+    assert!(policy.tiers.is_empty() && policy.seniors.is_empty());
+    // No `rules`: the built-in hard rules still apply (issue 12).
+    let rules: Vec<&str> = policy.rules.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(rules, ["stateful-destroy-blocks", "secrets-block"]);
     assert_eq!(policy.provenance.unattributed, Unattributed::Human);
     assert_eq!(policy.provenance.min_confidence, Confidence::Medium);
     assert!(policy.provenance.markers.is_empty());

@@ -38,6 +38,9 @@ pub(crate) struct Origin<'a> {
     /// Weights for signals the policy leaves out; `None` when this *is* the default
     /// policy, which must then weigh every signal itself.
     pub fallback: Option<&'a BTreeMap<Signal, f64>>,
+    /// The built-in hard rules a policy keeps unless it opts out; `None` for the default
+    /// policy, which defines them.
+    pub hard_rules: Option<&'a [Rule]>,
 }
 
 /// Checks `raw` and builds the [`Policy`], or returns every problem found, in document order.
@@ -52,7 +55,12 @@ pub(crate) fn validate(raw: RawPolicy, origin: Origin<'_>) -> Result<Policy, Vec
     let weights = checker.weights(raw.weights.0, origin.fallback);
     let thresholds = checker.thresholds(raw.thresholds.as_ref());
     let markers = checker.markers(raw.provenance.markers, &origin.source);
-    let rules = checker.rules(raw.rules);
+    let mut rules = checker.rules(raw.rules.list);
+    if raw.rules.inherit
+        && let Some(hard) = origin.hard_rules
+    {
+        rules.extend(super::hard::missing(&rules, hard));
+    }
     let seniors = checker.seniors(raw.seniors);
     let max_file_bytes = match raw.limits.max_file_bytes {
         Some(bytes) if bytes.value == 0 => {
@@ -454,7 +462,8 @@ impl Checker<'_> {
         rules
     }
 
-    /// Seniors: a name and a plausible email, each email once.
+    /// Seniors: a name and plausible emails, each email once over all seniors (an address
+    /// shared by two people would make "who took part" ambiguous).
     fn seniors(&mut self, raw: Vec<super::raw::RawSenior>) -> Vec<Senior> {
         let mut seen: HashMap<String, u64> = HashMap::new();
         let mut seniors = Vec::with_capacity(raw.len());
@@ -462,18 +471,8 @@ impl Checker<'_> {
             if senior.name.value.trim().is_empty() {
                 self.at(&senior.name, "senior `name` is empty");
             }
-            let email = senior.email.value.trim().to_lowercase();
-            if email.is_empty() {
-                self.at(&senior.email, "senior `email` is empty");
-            } else if !email.contains('@') {
-                self.at(&senior.email, format!("senior email `{email}` has no `@`"));
-            } else if let Some(first) = seen.get(&email) {
-                self.at(
-                    &senior.email,
-                    format!("duplicate senior email `{email}` (first on line {first})"),
-                );
-            } else {
-                seen.insert(email, senior.email.referenced.line());
+            for email in std::iter::once(&senior.email).chain(&senior.other_emails) {
+                self.senior_email(email, &mut seen);
             }
             if let Some(key) = &senior.signing_key
                 && super::KeyKind::of(key).is_none()
@@ -486,10 +485,28 @@ impl Checker<'_> {
             seniors.push(Senior {
                 name: senior.name.value,
                 email: senior.email.value,
+                other_emails: senior.other_emails.into_iter().map(|e| e.value).collect(),
                 signing_key: senior.signing_key,
                 login: senior.login,
             });
         }
         seniors
+    }
+
+    /// One senior email: present, with an `@`, not listed before.
+    fn senior_email(&mut self, raw: &Spanned<String>, seen: &mut HashMap<String, u64>) {
+        let email = raw.value.trim().to_lowercase();
+        if email.is_empty() {
+            self.at(raw, "senior `email` is empty");
+        } else if !email.contains('@') {
+            self.at(raw, format!("senior email `{email}` has no `@`"));
+        } else if let Some(first) = seen.get(&email) {
+            self.at(
+                raw,
+                format!("duplicate senior email `{email}` (first on line {first})"),
+            );
+        } else {
+            seen.insert(email, raw.referenced.line());
+        }
     }
 }

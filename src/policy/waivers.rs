@@ -190,7 +190,8 @@ mod tests {
         );
         let policy = parse(&yaml).unwrap();
         let waivable: Vec<bool> = policy.rules.iter().map(|r| r.waivable).collect();
-        assert_eq!(waivable, [true, false, true]);
+        // Then the inherited hard rules, which are block rules.
+        assert_eq!(waivable, [true, false, true, false, false]);
         let waiver = &policy.waivers[0];
         assert_eq!((waiver.number, waiver.policy_line), (1, 10));
         assert_eq!(waiver.finding, Signal::CiChanged);

@@ -3,14 +3,22 @@
 //! same change rebased onto a base that moved it down the file (or changed other files) keeps
 //! its fingerprint; any edit to the change does not, and neither does moving an approved line
 //! to another place in the file, since its context changes with it.
+//!
+//! Lines are hashed as the bytes git stores, read again from the blobs: a carriage return,
+//! a missing final newline or an invalid UTF-8 byte is content, which the report's lines
+//! (terminators stripped, invalid bytes replaced) cannot show (issue 12). When a blob is not
+//! in the repository, the blob ids pin the bytes instead (exact, but not rebase-stable).
 
+use std::path::Path;
+
+use git2::{DiffOptions, Oid, Patch, Repository};
 use sha2::{Digest as _, Sha256};
 
 use crate::diff::{ChangeSet, FileChange, LineKind};
 
-/// `sha256:<hex>` over the change's content.
+/// `sha256:<hex>` over the change's content; `repo` holds the change's blobs.
 #[must_use]
-pub fn fingerprint(change: &ChangeSet) -> String {
+pub fn fingerprint(repo: Option<&Repository>, change: &ChangeSet) -> String {
     let mut files: Vec<&FileChange> = change.files.iter().collect();
     files.sort_by(|a, b| (a.path(), a.old_path.as_deref()).cmp(&(b.path(), b.old_path.as_deref())));
     let mut hasher = Sha256::new();
@@ -36,21 +44,93 @@ pub fn fingerprint(change: &ChangeSet) -> String {
                 b'B',
                 file.new_blob.as_deref().unwrap_or("").as_bytes(),
             );
-        }
-        for hunk in &file.hunks {
-            field(&mut hasher, b'@', b"");
-            for line in &hunk.lines {
-                let tag = match line.kind {
-                    LineKind::Added => b'+',
-                    LineKind::Removed => b'-',
-                    LineKind::Context => b' ',
-                };
-                field(&mut hasher, tag, line.content.as_bytes());
-            }
+        } else if !repo.is_some_and(|repo| raw_lines(repo, file, &mut hasher)) {
+            blob_ids_and_lines(file, &mut hasher);
         }
         field(&mut hasher, b'E', b"");
     }
     crate::digest::fingerprint(hasher)
+}
+
+/// Hashes the file's hunks as git's bytes, diffing its blobs again with the gate's context
+/// size. `false` (nothing hashed) when a blob is missing or git sees binary content.
+fn raw_lines(repo: &Repository, file: &FileChange, hasher: &mut Sha256) -> bool {
+    // A side that does not exist is empty, as in the tree diff.
+    let content = |id: Option<&str>| match id {
+        None => Some(Vec::new()),
+        Some(id) => Oid::from_str(id)
+            .ok()
+            .and_then(|oid| repo.find_blob(oid).ok())
+            .map(|blob| blob.content().to_vec()),
+    };
+    let (Some(old), Some(new)) = (
+        content(file.old_blob.as_deref()),
+        content(file.new_blob.as_deref()),
+    ) else {
+        return false;
+    };
+    let mut options = DiffOptions::new();
+    options.context_lines(3);
+    let Ok(patch) = Patch::from_buffers(
+        &old,
+        file.old_path.as_deref().map(Path::new),
+        &new,
+        file.new_path.as_deref().map(Path::new),
+        Some(&mut options),
+    ) else {
+        return false;
+    };
+    if patch.delta().flags().is_binary() {
+        return false;
+    }
+    let mut hunks = Vec::with_capacity(patch.num_hunks());
+    for hunk in 0..patch.num_hunks() {
+        let Ok(count) = patch.num_lines_in_hunk(hunk) else {
+            return false;
+        };
+        let mut lines = Vec::with_capacity(count);
+        for index in 0..count {
+            let Ok(line) = patch.line_in_hunk(hunk, index) else {
+                return false;
+            };
+            // '+', '-', ' ', and '=', '>', '<' for a final newline added or removed.
+            let origin = u8::try_from(line.origin()).unwrap_or(b'?');
+            lines.push((origin, line.content().to_vec()));
+        }
+        hunks.push(lines);
+    }
+    for lines in hunks {
+        field(hasher, b'@', b"");
+        for (origin, content) in lines {
+            field(hasher, origin, &content);
+        }
+    }
+    true
+}
+
+/// Without the blobs: the blob ids (hashes of the exact bytes), then the lines as read.
+fn blob_ids_and_lines(file: &FileChange, hasher: &mut Sha256) {
+    field(
+        hasher,
+        b'b',
+        file.old_blob.as_deref().unwrap_or("").as_bytes(),
+    );
+    field(
+        hasher,
+        b'B',
+        file.new_blob.as_deref().unwrap_or("").as_bytes(),
+    );
+    for hunk in &file.hunks {
+        field(hasher, b'@', b"");
+        for line in &hunk.lines {
+            let tag = match line.kind {
+                LineKind::Added => b'+',
+                LineKind::Removed => b'-',
+                LineKind::Context => b' ',
+            };
+            field(hasher, tag, line.content.as_bytes());
+        }
+    }
 }
 
 fn mode(mode: Option<u32>) -> String {
@@ -68,17 +148,16 @@ mod tests {
     use super::*;
     use crate::diff::{FileStatus, Hunk, Line};
 
-    fn line(kind: LineKind, number: u32, content: &str) -> Line {
-        Line {
-            kind,
-            old_line: Some(number),
-            new_line: Some(number),
-            content: content.to_owned(),
-        }
+    /// A repository to hold blobs.
+    fn repo() -> (tempfile::TempDir, Repository) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let repo = Repository::init(dir.path()).expect("init");
+        (dir, repo)
     }
 
-    /// `app.py` with one line replaced at `start`, with `context` around it.
-    fn change(start: u32, context: &str, added: &str) -> ChangeSet {
+    /// `app.py` changed from `old` to `new`, both stored as blobs. The hunks are left empty:
+    /// with the blobs at hand the fingerprint reads them, not the report's lines.
+    fn change(repo: &Repository, old: &[u8], new: &[u8]) -> ChangeSet {
         let mut file = FileChange::new(
             FileStatus::Modified,
             Some("app.py".into()),
@@ -86,51 +165,95 @@ mod tests {
         );
         file.old_mode = Some(0o100_644);
         file.new_mode = Some(0o100_644);
-        file.old_blob = Some(format!("{start:040}"));
-        file.hunks.push(Hunk {
-            old_start: start,
-            old_lines: 3,
-            new_start: start,
-            new_lines: 3,
-            lines: vec![
-                line(LineKind::Context, start, context),
-                line(LineKind::Removed, start + 1, "x = 1"),
-                line(LineKind::Added, start + 1, added),
-                line(LineKind::Context, start + 2, context),
-            ],
-        });
+        file.old_blob = Some(repo.blob(old).expect("blob").to_string());
+        file.new_blob = Some(repo.blob(new).expect("blob").to_string());
         ChangeSet {
             files: vec![file],
             ..ChangeSet::default()
         }
     }
 
-    /// Moving the hunk down the file or other blob ids keep the fingerprint; new context
-    /// around the same lines does not.
-    #[test]
-    fn stable_under_moved_hunks_but_not_moved_lines() {
-        let first = fingerprint(&change(10, "a = 0", "x = 2"));
-        assert!(first.starts_with("sha256:") && first.len() == 71, "{first}");
-        assert_eq!(first, fingerprint(&change(42, "a = 0", "x = 2")));
-        // The same added line somewhere else in the file means something else.
-        assert_ne!(first, fingerprint(&change(42, "b = 9", "x = 2")));
+    /// `lead` identical filler lines, `ctx`, the line `x`, `ctx`, then `tail`.
+    fn text(lead: usize, ctx: &str, x: &str, tail: &str) -> Vec<u8> {
+        format!("{}{ctx}\n{x}\n{ctx}\n{tail}", "pad\n".repeat(lead)).into_bytes()
     }
 
-    /// Any content edit, a rename or a mode change changes it.
+    /// Moving the hunk down the file keeps the fingerprint; new context around the same
+    /// lines does not.
     #[test]
-    fn changes_with_content_path_or_mode() {
-        let base = fingerprint(&change(10, "a = 0", "x = 2"));
-        assert_ne!(base, fingerprint(&change(10, "a = 0", "x = 3")));
-        assert_ne!(base, fingerprint(&change(10, "a = 0", "x = 2 ")));
+    fn stable_under_moved_hunks_but_not_moved_lines() {
+        let (_dir, repo) = repo();
+        let at = |lead, ctx| {
+            fingerprint(
+                Some(&repo),
+                &change(
+                    &repo,
+                    &text(lead, ctx, "x = 1", "end\n"),
+                    &text(lead, ctx, "x = 2", "end\n"),
+                ),
+            )
+        };
+        let first = at(10, "a = 0");
+        assert!(first.starts_with("sha256:") && first.len() == 71, "{first}");
+        assert_eq!(first, at(42, "a = 0"));
+        // The same added line somewhere else in the file means something else.
+        assert_ne!(first, at(42, "b = 9"));
+    }
 
-        let mut renamed = change(10, "a = 0", "x = 2");
+    /// Bytes the report's lines cannot show are content: a carriage return, the final
+    /// newline, and which invalid UTF-8 byte it is (issue 12).
+    #[test]
+    fn byte_exact_for_cr_final_newline_and_invalid_utf8() {
+        let (_dir, repo) = repo();
+        let old = b"a = 0\nx = 1\nb = 0\n".as_slice();
+        let print = |new: &[u8]| fingerprint(Some(&repo), &change(&repo, old, new));
+        let plain = print(b"a = 0\nx = 2\nb = 0\n");
+        let variants: [&[u8]; 4] = [
+            b"a = 0\nx = 2\r\nb = 0\n",
+            b"a = 0\nx = 2\nb = 0",
+            b"a = 0\nx = \xff\nb = 0\n",
+            b"a = 0\nx = \xfe\nb = 0\n",
+        ];
+        let mut seen = vec![plain];
+        for variant in variants {
+            let print = print(variant);
+            assert!(!seen.contains(&print), "{variant:?}");
+            seen.push(print);
+        }
+    }
+
+    /// Without the blobs, the blob ids stand in for the bytes; a rename or a mode change
+    /// changes the fingerprint either way.
+    #[test]
+    fn without_blobs_ids_pin_the_content() {
+        let (_dir, repo) = repo();
+        let base = change(&repo, b"x = 1\n", b"x = 2\n");
+        let mut other = change(&repo, b"x = 1\n", b"x = 2\r\n");
+        // The same line as the report reads it; only the blob ids tell them apart.
+        let hunk = Hunk {
+            old_start: 1,
+            old_lines: 1,
+            new_start: 1,
+            new_lines: 1,
+            lines: vec![Line {
+                kind: LineKind::Added,
+                old_line: None,
+                new_line: Some(1),
+                content: "x = 2".into(),
+            }],
+        };
+        let mut base = base;
+        base.files[0].hunks = vec![hunk.clone()];
+        other.files[0].hunks = vec![hunk];
+        assert_ne!(fingerprint(None, &base), fingerprint(None, &other));
+        let reference = fingerprint(Some(&repo), &base);
+        let mut renamed = base.clone();
         renamed.files[0].status = FileStatus::Renamed;
         renamed.files[0].new_path = Some("main.py".into());
-        assert_ne!(base, fingerprint(&renamed));
-
-        let mut executable = change(10, "a = 0", "x = 2");
+        assert_ne!(reference, fingerprint(Some(&repo), &renamed));
+        let mut executable = base.clone();
         executable.files[0].new_mode = Some(0o100_755);
-        assert_ne!(base, fingerprint(&executable));
+        assert_ne!(reference, fingerprint(Some(&repo), &executable));
     }
 
     /// Binary files count by their new content; file order does not matter.
@@ -146,14 +269,14 @@ mod tests {
             files: vec![first, second],
             ..ChangeSet::default()
         };
-        let a = fingerprint(&two(binary("aa", "a.bin"), binary("bb", "b.bin")));
+        let a = fingerprint(None, &two(binary("aa", "a.bin"), binary("bb", "b.bin")));
         assert_eq!(
             a,
-            fingerprint(&two(binary("bb", "b.bin"), binary("aa", "a.bin")))
+            fingerprint(None, &two(binary("bb", "b.bin"), binary("aa", "a.bin")))
         );
         assert_ne!(
             a,
-            fingerprint(&two(binary("ab", "a.bin"), binary("bb", "b.bin")))
+            fingerprint(None, &two(binary("ab", "a.bin"), binary("bb", "b.bin")))
         );
     }
 }

@@ -9,6 +9,7 @@ mod fingerprint;
 pub mod platform;
 pub mod record;
 pub mod sign;
+pub mod signers;
 pub mod store;
 mod verify;
 
@@ -137,7 +138,7 @@ pub fn review(
     platform: &[PlatformReview],
     in_ci: bool,
 ) -> Approvals {
-    let fingerprint = fingerprint(change);
+    let fingerprint = fingerprint(Some(repo), change);
     let in_range = |commit: &str| change.commits.iter().any(|c| c.id == commit);
     let base = change.base.as_ref().map(|b| b.commit.as_str());
     let mut missing_evidence = None;
@@ -169,6 +170,12 @@ pub fn review(
         })
         .collect();
     let now = crate::calendar::now();
+    // Who signed the commits only matters to an approval that could count.
+    let signers = if candidates.is_empty() && platform.is_empty() {
+        Vec::new()
+    } else {
+        signers::read(repo, change, &policy.seniors)
+    };
     let context = Context {
         change,
         fingerprint: &fingerprint,
@@ -176,6 +183,7 @@ pub fn review(
         decision,
         required: required(change, policy),
         now,
+        signers: &signers,
     };
     let mut approvals = verify(&context, &candidates, platform, &sign::verify);
     if in_ci && !store::exists(repo) && !approvals.approved {

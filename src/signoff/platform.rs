@@ -101,10 +101,9 @@ pub fn parse(text: &str) -> Result<Vec<PlatformReview>, String> {
             commit_id: review.commit_id.unwrap_or_default(),
             submitted_at,
         };
-        // The API lists reviews oldest first; a later time also wins if the file was reordered.
-        let newer = latest.get(&login).is_none_or(|(_, old)| {
-            entry.submitted_at.unwrap_or(i64::MAX) >= old.submitted_at.unwrap_or(i64::MIN)
-        });
+        let newer = latest
+            .get(&login)
+            .is_none_or(|(_, old)| supersedes(&entry, old));
         if newer {
             latest.insert(login, (index, entry));
         }
@@ -116,6 +115,17 @@ pub fn parse(text: &str) -> Result<Vec<PlatformReview>, String> {
         .collect();
     result.sort_by_key(|(index, _)| *index);
     Ok(result.into_iter().map(|(_, review)| review).collect())
+}
+
+/// Whether `new`, listed after `old`, is the login's standing review instead. The API lists
+/// reviews oldest first, and a later time also wins if the file was reordered. Without both
+/// times the order is unknown, so a withdrawal stands over an approval: an undated
+/// `APPROVED` never undoes a dated `CHANGES_REQUESTED` (issue 12), nor the other way round.
+fn supersedes(new: &PlatformReview, old: &PlatformReview) -> bool {
+    match (new.submitted_at, old.submitted_at) {
+        (Some(new_at), Some(old_at)) => new_at >= old_at,
+        _ => new.state != "APPROVED" || old.state == "APPROVED",
+    }
 }
 
 #[cfg(test)]
@@ -142,6 +152,34 @@ mod tests {
             states,
             [("alice", "APPROVED"), ("bob", "CHANGES_REQUESTED")]
         );
+    }
+
+    /// When either review has no date, the withdrawal stands, in whichever order.
+    #[test]
+    fn undated_approval_does_not_override_a_dated_withdrawal() {
+        let review = |state: &str, at: Option<&str>| {
+            let at = at.map_or("null".to_owned(), |at| format!("\"{at}\""));
+            format!(r#"{{"user": {{"login": "bob"}}, "state": "{state}", "commit_id": "aaa", "submitted_at": {at}}}"#)
+        };
+        let dated = Some("2026-01-03T00:00:00Z");
+        let cases = [
+            (review("CHANGES_REQUESTED", dated), review("APPROVED", None)),
+            (review("APPROVED", None), review("CHANGES_REQUESTED", dated)),
+            (review("APPROVED", dated), review("DISMISSED", None)),
+            (review("CHANGES_REQUESTED", None), review("APPROVED", dated)),
+        ];
+        for (first, second) in cases {
+            let text = format!("[{first}, {second}]");
+            let reviews = parse(&text).expect("parses");
+            assert_ne!(reviews[0].state, "APPROVED", "{text}");
+        }
+        let later = parse(&format!(
+            "[{}, {}]",
+            review("CHANGES_REQUESTED", Some("2026-01-01T00:00:00Z")),
+            review("APPROVED", dated)
+        ))
+        .expect("parses");
+        assert_eq!(later[0].state, "APPROVED");
     }
 
     /// A file that is not a list of reviews is refused.

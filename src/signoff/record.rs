@@ -15,6 +15,10 @@ pub const HEADER: &str = "blastgate-approval v1";
 /// Records longer than this are refused unread (a real one is well under 4 KiB).
 const MAX_PAYLOAD_BYTES: usize = 64 * 1024;
 
+/// Blocks read per note. A real note holds one block per approval of one head commit; a
+/// note of thousands of forged blocks must not cost thousands of checks (issue 12).
+pub const MAX_BLOCKS_PER_NOTE: usize = 32;
+
 /// One senior's approval of one change, as signed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -98,6 +102,12 @@ pub enum NoteError {
     /// Anything else.
     #[error("note is malformed: {0}")]
     Malformed(String),
+    /// Blocks past [`MAX_BLOCKS_PER_NOTE`].
+    #[error("{ignored} more block(s) in this note ignored unread: a note holds at most {MAX_BLOCKS_PER_NOTE}")]
+    TooManyBlocks {
+        /// How many were left unread.
+        ignored: usize,
+    },
 }
 
 impl Record {
@@ -142,7 +152,8 @@ pub fn one_line(text: &str) -> String {
         .collect()
 }
 
-/// Reads every block of a note; one result per block (or per unreadable stretch).
+/// Reads the blocks of a note; one result per block (or per unreadable stretch), at most
+/// [`MAX_BLOCKS_PER_NOTE`] of them, then one [`NoteError::TooManyBlocks`] for the rest.
 #[must_use]
 pub fn parse_note(text: &str) -> Vec<Result<SignedRecord, NoteError>> {
     let lines: Vec<&str> = text
@@ -152,6 +163,13 @@ pub fn parse_note(text: &str) -> Vec<Result<SignedRecord, NoteError>> {
     let mut results = Vec::new();
     let mut at = 0;
     while at < lines.len() {
+        if results.len() == MAX_BLOCKS_PER_NOTE {
+            let ignored = lines[at..].iter().filter(|line| **line == HEADER).count();
+            if ignored > 0 {
+                results.push(Err(NoteError::TooManyBlocks { ignored }));
+            }
+            break;
+        }
         if lines[at].trim().is_empty() {
             at += 1;
             continue;
@@ -332,6 +350,23 @@ mod tests {
             };
             assert!(message.contains(expected), "{text:?}: {message}");
         }
+    }
+
+    /// A note of thousands of blocks yields the first few and one error for the rest.
+    #[test]
+    fn blocks_past_the_limit_are_counted_not_read() {
+        let one = block(&record().payload(), SIG);
+        let text = one.repeat(5000);
+        let parsed = parse_note(&text);
+        assert_eq!(parsed.len(), MAX_BLOCKS_PER_NOTE + 1);
+        assert!(parsed[..MAX_BLOCKS_PER_NOTE].iter().all(Result::is_ok));
+        assert_eq!(
+            parsed[MAX_BLOCKS_PER_NOTE],
+            Err(NoteError::TooManyBlocks {
+                ignored: 5000 - MAX_BLOCKS_PER_NOTE
+            })
+        );
+        assert_eq!(parse_note(&one.repeat(MAX_BLOCKS_PER_NOTE)).len(), MAX_BLOCKS_PER_NOTE);
     }
 
     proptest! {

@@ -2,7 +2,7 @@
 //! the change as it is now and the base policy, and either counts or is rejected with a
 //! short reason. Commit-message trailers such as `Approved-by:` are never read.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use rayon::prelude::*;
 
@@ -12,11 +12,16 @@ use crate::vocabulary::Decision;
 
 use super::platform::PlatformReview;
 use super::record::{NoteError, SignedRecord, one_line};
+use super::signers::CommitSigner;
 use super::{Approval, Approvals, Rejection, Via};
 use crate::calendar::rfc3339;
 
 /// Approvals stamped further in the future than this are refused (clock skew allowance).
 const FUTURE_SLACK_SECONDS: i64 = 300;
+
+/// Signatures checked per claimed senior: one good approval is all a senior can give, so
+/// past a few failures the rest are forgeries that only cost time (issue 12).
+pub const MAX_CHECKS_PER_SENIOR: usize = 8;
 
 /// What approvals are checked against.
 #[derive(Debug, Clone, Copy)]
@@ -33,6 +38,8 @@ pub struct Context<'a> {
     pub required: usize,
     /// Now, in seconds since the Unix epoch.
     pub now: i64,
+    /// The keys the change's commits were signed with (self-approval by key).
+    pub signers: &'a [CommitSigner],
 }
 
 /// A block read from a note, with the commit it was attached to.
@@ -72,10 +79,13 @@ pub fn verify(
             valid.push(approval);
         }
     };
-    // Each signature check runs a program; they are independent, so run them side by side.
-    let checked: Vec<Result<Approval, Rejection>> = candidates
-        .par_iter()
-        .map(|candidate| match &candidate.parsed {
+    // Cheap checks first, in note order; only what passes them costs a signature check.
+    let mut to_verify: Vec<(&SignedRecord, &Senior)> = Vec::new();
+    let mut seen: HashSet<(&str, &str)> = HashSet::new();
+    let mut per_senior: HashMap<&str, usize> = HashMap::new();
+    let mut skipped: BTreeMap<&str, usize> = BTreeMap::new();
+    for candidate in candidates {
+        let signed = match &candidate.parsed {
             Err(error) => {
                 let who = match error {
                     NoteError::Unsigned {
@@ -83,14 +93,41 @@ pub fn verify(
                     } => email.clone(),
                     _ => format!("note on {}", short(&candidate.commit)),
                 };
-                Err(Rejection::new(&who, &error.to_string()))
+                rejected.push(Rejection::new(&who, &error.to_string()));
+                continue;
             }
-            Ok(signed) => check_record(context, signed, verifier).map_err(|reason| {
-                // The claimed name and email are the note's words, not the policy's.
-                let record = &signed.record;
-                let who = format!("{} <{}>", record.approver.name, record.approver.email);
-                Rejection::new(&who, &reason)
-            }),
+            Ok(signed) => signed,
+        };
+        match precheck(context, signed) {
+            Err(reason) => rejected.push(claimed_rejection(signed, &reason)),
+            // The same block again (copied to many notes) is one block.
+            Ok(_) if !seen.insert((signed.payload.as_str(), signed.signature.as_str())) => {}
+            Ok(senior) => {
+                let checks = per_senior.entry(senior.email.as_str()).or_default();
+                if *checks < MAX_CHECKS_PER_SENIOR {
+                    *checks += 1;
+                    to_verify.push((signed, senior));
+                } else {
+                    *skipped.entry(senior.email.as_str()).or_default() += 1;
+                }
+            }
+        }
+    }
+    for (email, count) in skipped {
+        rejected.push(Rejection::new(
+            email,
+            &format!(
+                "{count} more block(s) claiming this senior ignored unverified: at most {MAX_CHECKS_PER_SENIOR} are verified per senior"
+            ),
+        ));
+    }
+    // Each signature check runs a program; they are independent, so run them side by side.
+    let checked: Vec<Result<Approval, Rejection>> = to_verify
+        .par_iter()
+        .map(|&(signed, senior)| {
+            verifier(signed, senior, &context.policy.seniors)
+                .map(|()| approval(signed, senior))
+                .map_err(|reason| claimed_rejection(signed, &reason))
         })
         .collect();
     for result in checked {
@@ -147,11 +184,15 @@ fn tally(context: &Context<'_>, valid: Vec<Approval>, rejected: Vec<Rejection>) 
     }
 }
 
-fn check_record(
-    context: &Context<'_>,
-    signed: &SignedRecord,
-    verifier: Verifier<'_>,
-) -> Result<Approval, String> {
+/// A rejection under the name and email the record claims (the note's words, not the policy's).
+fn claimed_rejection(signed: &SignedRecord, reason: &str) -> Rejection {
+    let approver = &signed.record.approver;
+    Rejection::new(&format!("{} <{}>", approver.name, approver.email), reason)
+}
+
+/// Every rule but the signature, cheapest first: a block that fails one is never verified,
+/// so forged blocks cost no signature check unless they match the change and the policy.
+fn precheck<'p>(context: &Context<'p>, signed: &SignedRecord) -> Result<&'p Senior, String> {
     let record = &signed.record;
     if record.fingerprint != context.fingerprint {
         return Err(format!(
@@ -160,12 +201,6 @@ fn check_record(
             short_fingerprint(context.fingerprint)
         ));
     }
-    let senior = find_senior(context.policy, &record.approver.email)
-        .ok_or_else(|| "not a senior in the base policy".to_owned())?;
-    verifier(signed, senior, &context.policy.seniors)?;
-    if let Some(reason) = self_approval(context.change, &senior.email) {
-        return Err(reason);
-    }
     if record.policy_sha256 != context.policy.sha256 {
         return Err(format!(
             "policy changed since approval (sha256 {} → {})",
@@ -173,8 +208,18 @@ fn check_record(
             short(&context.policy.sha256)
         ));
     }
+    let senior = find_senior(context.policy, &record.approver.email)
+        .ok_or_else(|| "not a senior in the base policy".to_owned())?;
+    if let Some(reason) = self_approval(context, senior) {
+        return Err(reason);
+    }
     check_age(context, record.approved_at)?;
-    Ok(Approval {
+    Ok(senior)
+}
+
+fn approval(signed: &SignedRecord, senior: &Senior) -> Approval {
+    let record = &signed.record;
+    Approval {
         name: senior.name.clone(),
         email: senior.email.clone(),
         via: Via::Signature,
@@ -182,7 +227,7 @@ fn check_record(
         at: rfc3339(record.approved_at),
         comment: one_line(&record.comment),
         break_glass: record.break_glass,
-    })
+    }
 }
 
 fn check_platform(context: &Context<'_>, review: &PlatformReview) -> Result<Approval, String> {
@@ -220,7 +265,7 @@ fn check_platform(context: &Context<'_>, review: &PlatformReview) -> Result<Appr
             short(head)
         ));
     }
-    if let Some(reason) = self_approval(context.change, &senior.email) {
+    if let Some(reason) = self_approval(context, senior) {
         return Err(reason);
     }
     match review.submitted_at {
@@ -255,37 +300,48 @@ fn check_age(context: &Context<'_>, at: i64) -> Result<(), String> {
     }
 }
 
+/// The senior any of whose listed addresses is `email`.
 fn find_senior<'p>(policy: &'p Policy, email: &str) -> Option<&'p Senior> {
-    policy
-        .seniors
-        .iter()
-        .find(|s| s.email.trim().eq_ignore_ascii_case(email.trim()))
+    policy.seniors.iter().find(|s| {
+        s.emails()
+            .any(|listed| listed.trim().eq_ignore_ascii_case(email.trim()))
+    })
 }
 
-/// Why `email` may not approve this change: they wrote, committed or co-wrote part of it, or
-/// the range is too long to tell (only its newest commits were read).
-fn self_approval(change: &ChangeSet, email: &str) -> Option<String> {
+/// Why `senior` may not approve this change: under any address the policy lists for them,
+/// they wrote, committed or co-wrote part of it, or signed one of its commits with their
+/// key; or the range is too long to tell (only its newest commits were read).
+fn self_approval(context: &Context<'_>, senior: &Senior) -> Option<String> {
+    let change: &ChangeSet = context.change;
     if change.commits_truncated {
         return Some(format!(
             "the range has more than the {} commits read, so the approver's part in it cannot be checked",
             change.commits.len()
         ));
     }
-    let email = email.trim().to_lowercase();
-    let same = |other: &str| other.trim().eq_ignore_ascii_case(&email);
+    let emails: Vec<String> = senior.emails().map(|e| e.trim().to_lowercase()).collect();
+    let listed = |other: &str| emails.iter().any(|e| other.trim().eq_ignore_ascii_case(e));
     change.commits.iter().find_map(|commit| {
         let id = commit.short_id();
-        if same(&commit.author.email) {
+        if listed(&commit.author.email) {
             return Some(format!("approver authored commit {id} in the range"));
         }
-        if same(&commit.committer.email) {
+        if listed(&commit.committer.email) {
             return Some(format!("approver committed commit {id} in the range"));
         }
         let co_author = commit.trailers.iter().any(|t| {
+            let value = t.value.to_lowercase();
             t.key.eq_ignore_ascii_case("co-authored-by")
-                && t.value.to_lowercase().contains(&format!("<{email}>"))
+                && emails.iter().any(|e| value.contains(&format!("<{e}>")))
         });
-        co_author.then(|| format!("approver is a co-author of commit {id} in the range"))
+        if co_author {
+            return Some(format!("approver is a co-author of commit {id} in the range"));
+        }
+        let signed = context
+            .signers
+            .iter()
+            .any(|s| s.commit == commit.id && s.key.is_of(senior));
+        signed.then(|| format!("approver's key signed commit {id} in the range"))
     })
 }
 

@@ -13,6 +13,7 @@ mod hook;
 mod incident;
 mod keys;
 mod policy_cli;
+mod policy_gaps;
 mod precommit;
 mod provenance;
 mod push;

@@ -6,6 +6,7 @@ use crate::keys::{Key, Senior, policy};
 use crate::support::{CLAUDE_TRAILER, Repo, Run, blastgate, lines};
 
 mod attacks;
+mod binding;
 mod gpg;
 mod platform;
 mod sharing;

@@ -4,6 +4,7 @@ use super::*;
 use crate::diff::{Commit, Identity, Revision, Trailer};
 use crate::policy::{Source, parse};
 use crate::signoff::record::{Approver, Record, SignatureKind};
+use crate::signoff::signers::{CommitSigner, SignerKey};
 
 const NOW: i64 = 1_800_000_000;
 const FINGERPRINT: &str = "sha256:feed";
@@ -105,6 +106,7 @@ fn run(
         decision,
         required: crate::signoff::required(change, policy),
         now: NOW,
+        signers: &[],
     };
     verify(&context, candidates, &[], &trusting)
 }
@@ -224,6 +226,7 @@ fn signature_failure_is_a_rejection() {
         decision: Decision::Review,
         required: 1,
         now: NOW,
+        signers: &[],
     };
     let failing = |_: &SignedRecord, _: &Senior, _: &[Senior]| Err("bad signature".to_owned());
     let approvals = verify(
@@ -339,4 +342,93 @@ fn truncated_range_cannot_be_self_approval_checked() {
         only_reason(&approvals).contains("cannot be checked"),
         "{approvals:?}"
     );
+}
+
+/// Self-approval is by person: any address the policy lists for the senior, or their key
+/// on a commit of the range, makes them a party to the change (issue 12).
+#[test]
+fn self_approval_is_by_person_not_by_address() {
+    let policy = parse(
+        "version: 1\nthresholds:\n  ai: {review: 10, block: 400}\n  human: {block: 600}\nseniors:\n  - {name: Alice, email: alice@example.com, other_emails: [alice@home.example], signing_key: \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA== alice\"}\n",
+        Source::BuiltIn {
+            template: "test".into(),
+        },
+    )
+    .expect("policy parses");
+    let by_alias = change("ALICE@home.example", &[]);
+    let approvals = run(
+        &policy,
+        &by_alias,
+        Decision::Review,
+        &[signed("alice@example.com", &policy, |_| {})],
+    );
+    assert!(only_reason(&approvals).contains("approver authored commit"));
+
+    let clean = change("dana@example.com", &[]);
+    // The bytes `AAAAC3NzaC1lZDI1NTE5AAAAIA==` encodes.
+    let mut blob = b"\0\0\0\x0bssh-ed25519".to_vec();
+    blob.extend_from_slice(&[0, 0, 0, 32]);
+    let signers = [CommitSigner {
+        commit: clean.commits[0].id.clone(),
+        key: SignerKey::Ssh(blob),
+    }];
+    let context = Context {
+        change: &clean,
+        fingerprint: FINGERPRINT,
+        policy: &policy,
+        decision: Decision::Review,
+        required: 1,
+        now: NOW,
+        signers: &signers,
+    };
+    let approvals = verify(
+        &context,
+        &[signed("alice@example.com", &policy, |_| {})],
+        &[],
+        &trusting,
+    );
+    assert!(
+        only_reason(&approvals).contains("approver's key signed commit c0ffee000000"),
+        "{approvals:?}"
+    );
+}
+
+/// Thousands of forged blocks claiming one senior cost a bounded number of signature
+/// checks; the rest are reported as ignored, and copies of one block are one block.
+#[test]
+fn forged_blocks_cost_bounded_checks() {
+    let policy = policy("");
+    let change = change("dana@example.com", &[]);
+    let forged: Vec<Candidate> = (0..5000)
+        .map(|i| signed("alice@example.com", &policy, |r| r.comment = format!("{i}")))
+        .collect();
+    let calls = std::sync::atomic::AtomicUsize::new(0);
+    let counting = |_: &SignedRecord, _: &Senior, _: &[Senior]| {
+        calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Err("bad signature".to_owned())
+    };
+    let context = Context {
+        change: &change,
+        fingerprint: FINGERPRINT,
+        policy: &policy,
+        decision: Decision::Review,
+        required: 1,
+        now: NOW,
+        signers: &[],
+    };
+    let approvals = verify(&context, &forged, &[], &counting);
+    assert_eq!(calls.into_inner(), MAX_CHECKS_PER_SENIOR);
+    assert!(!approvals.approved);
+    assert!(
+        approvals.rejected.iter().any(|r| r.reason.contains(&format!(
+            "{} more block(s) claiming this senior ignored unverified",
+            5000 - MAX_CHECKS_PER_SENIOR
+        ))),
+        "{:?}",
+        approvals.rejected.last()
+    );
+    let copies = vec![signed("bob@example.com", &policy, |_| {}); 100];
+    let approvals = run(&policy, &change, Decision::Review, &copies);
+    assert!(approvals.approved);
+    assert_eq!(approvals.rejected.len(), 0, "{:?}", approvals.rejected);
 }
