@@ -1,5 +1,6 @@
 //! `blastgate policy check|init|schema`: validate, create or describe policy files.
 
+use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -38,13 +39,14 @@ pub(super) fn run(dir: &Path, command: PolicyCommand) -> anyhow::Result<Exit> {
             // Valid is not the same as safe: a hard rule switched off is said out loud.
             let mut text = String::new();
             for warning in policy::hard_rule_gaps(&policy) {
-                text.push_str(&format!("warning: {}: {warning}\n", path.display()));
+                let _ = writeln!(text, "warning: {}: {warning}", path.display());
             }
-            text.push_str(&format!(
-                "ok: {} is a valid policy (sha256 {})\n",
+            let _ = writeln!(
+                text,
+                "ok: {} is a valid policy (sha256 {})",
                 path.display(),
                 policy.sha256
-            ));
+            );
             write_stdout(&text)?;
             Ok(Exit::Allow)
         }

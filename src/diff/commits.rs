@@ -95,7 +95,7 @@ fn unfold(value: &str) -> String {
     let mut chars = value.chars().peekable();
     while let Some(c) = chars.next() {
         if c == '\n' {
-            while chars.next_if(|c| c.is_ascii_whitespace()).is_some() {}
+            while chars.next_if(char::is_ascii_whitespace).is_some() {}
             out.push(' ');
         } else {
             out.push(c);

@@ -150,28 +150,54 @@ mod tests {
         assert_eq!(ids(&narrowed), ["secrets-block", hard[0]]);
         let warnings = gaps(&narrowed);
         assert_eq!(warnings.len(), 1, "{warnings:?}");
-        assert!(warnings[0].starts_with("hard rule `secrets-block` is off: no rule blocks `secret-added`"));
+        assert!(
+            warnings[0]
+                .starts_with("hard rule `secrets-block` is off: no rule blocks `secret-added`")
+        );
 
         let off = policy(&format!("rules:\n  inherit: false\n  list:\n{own}"));
         assert_eq!(ids(&off), ["docs-review"]);
         let warnings = gaps(&off);
         assert_eq!(warnings.len(), 2, "{warnings:?}");
-        assert!(warnings[0].contains("`stateful-resource-destroyed`, `stateful-resource-replaced`"));
+        assert!(
+            warnings[0].contains("`stateful-resource-destroyed`, `stateful-resource-replaced`")
+        );
     }
 
     /// The mapping form is checked like the list: unknown keys and bad rules are errors.
     #[test]
     fn the_mapping_form_is_validated() {
         let text = "version: 1\nthresholds:\n  ai: {review: 25, block: 400}\n  human: {block: 600}\nrules:\n  inherit: no-thanks\n";
-        assert!(parse(&text.replace("inherit: no-thanks", "inherit: false\n  extra: 1"), Source::BuiltIn { template: "t".into() }).is_err());
-        assert!(parse(text, Source::BuiltIn { template: "t".into() }).is_err());
+        assert!(
+            parse(
+                &text.replace("inherit: no-thanks", "inherit: false\n  extra: 1"),
+                Source::BuiltIn {
+                    template: "t".into()
+                }
+            )
+            .is_err()
+        );
+        assert!(
+            parse(
+                text,
+                Source::BuiltIn {
+                    template: "t".into()
+                }
+            )
+            .is_err()
+        );
         let bad_rule = text.replace(
             "inherit: no-thanks",
             "list:\n    - {id: Bad_Id, decision: block, signals: [secret-added], reason: x}",
         );
-        let error = parse(&bad_rule, Source::BuiltIn { template: "t".into() })
-            .expect_err("bad rule id")
-            .to_string();
+        let error = parse(
+            &bad_rule,
+            Source::BuiltIn {
+                template: "t".into(),
+            },
+        )
+        .expect_err("bad rule id")
+        .to_string();
         assert!(!error.is_empty());
     }
 }

@@ -159,7 +159,9 @@ mod tests {
     fn undated_approval_does_not_override_a_dated_withdrawal() {
         let review = |state: &str, at: Option<&str>| {
             let at = at.map_or("null".to_owned(), |at| format!("\"{at}\""));
-            format!(r#"{{"user": {{"login": "bob"}}, "state": "{state}", "commit_id": "aaa", "submitted_at": {at}}}"#)
+            format!(
+                r#"{{"user": {{"login": "bob"}}, "state": "{state}", "commit_id": "aaa", "submitted_at": {at}}}"#
+            )
         };
         let dated = Some("2026-01-03T00:00:00Z");
         let cases = [

@@ -103,7 +103,9 @@ pub enum NoteError {
     #[error("note is malformed: {0}")]
     Malformed(String),
     /// Blocks past [`MAX_BLOCKS_PER_NOTE`].
-    #[error("{ignored} more block(s) in this note ignored unread: a note holds at most {MAX_BLOCKS_PER_NOTE}")]
+    #[error(
+        "{ignored} more block(s) in this note ignored unread: a note holds at most {MAX_BLOCKS_PER_NOTE}"
+    )]
     TooManyBlocks {
         /// How many were left unread.
         ignored: usize,
@@ -366,7 +368,10 @@ mod tests {
                 ignored: 5000 - MAX_BLOCKS_PER_NOTE
             })
         );
-        assert_eq!(parse_note(&one.repeat(MAX_BLOCKS_PER_NOTE)).len(), MAX_BLOCKS_PER_NOTE);
+        assert_eq!(
+            parse_note(&one.repeat(MAX_BLOCKS_PER_NOTE)).len(),
+            MAX_BLOCKS_PER_NOTE
+        );
     }
 
     proptest! {

@@ -3,7 +3,7 @@
 //! (issue 12).
 //!
 //! A commit's signature names its key: an SSH signature (`SSHSIG`) carries the public key
-//! itself; an OpenPGP one names its issuer, which `gpg` reports with the fingerprint of the
+//! itself; an `OpenPGP` one names its issuer, which `gpg` reports with the fingerprint of the
 //! signing key and of its primary key. The signature is not verified here: a commit that
 //! merely *claims* a senior's key already makes that senior a party to the change, which
 //! can only refuse an approval, never grant one.
@@ -181,7 +181,8 @@ mod tests {
     /// signature's issuer with the listed fingerprint or its long-id tail.
     #[test]
     fn keys_match_the_listed_key_only() {
-        let blob = b"\x00\x00\x00\x0bssh-ed25519\x00\x00\x00\x20abcdefghijklmnopqrstuvwxyz012345".to_vec();
+        let blob =
+            b"\x00\x00\x00\x0bssh-ed25519\x00\x00\x00\x20abcdefghijklmnopqrstuvwxyz012345".to_vec();
         let line = format!("ssh-ed25519 {} alice", STANDARD.encode(&blob));
         assert!(SignerKey::Ssh(blob.clone()).is_of(&senior(&line)));
         let mut other = blob.clone();

@@ -2,7 +2,7 @@
 //! the change as it is now and the base policy, and either counts or is rejected with a
 //! short reason. Commit-message trailers such as `Approved-by:` are never read.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rayon::prelude::*;
 
@@ -79,9 +79,61 @@ pub fn verify(
             valid.push(approval);
         }
     };
-    // Cheap checks first, in note order; only what passes them costs a signature check.
-    let mut to_verify: Vec<(&SignedRecord, &Senior)> = Vec::new();
-    let mut seen: HashSet<(&str, &str)> = HashSet::new();
+    let to_verify = select(context, candidates, &mut rejected);
+    // Each signature check runs a program; they are independent, so run them side by side.
+    let checked: Vec<Result<Approval, Rejection>> = to_verify
+        .par_iter()
+        .map(|&(signed, senior, _)| {
+            verifier(signed, senior, &context.policy.seniors)
+                .map(|()| approval(signed, senior))
+                .map_err(|reason| claimed_rejection(signed, &reason))
+        })
+        .collect();
+    for (result, &(_, _, copies)) in checked.into_iter().zip(&to_verify) {
+        // Copies of one block are listed once, after it.
+        let copies = (copies > 0).then(|| match &result {
+            Ok(approval) => Rejection::new(
+                &approval.who(),
+                &format!("{copies} identical cop(ies) of this approval: another approval by the same senior already counts"),
+            ),
+            Err(rejection) => Rejection::new(
+                &rejection.who,
+                &format!("{copies} identical cop(ies) of a refused block, not checked again"),
+            ),
+        });
+        match result {
+            Ok(approval) => accept(approval, &mut valid, &mut rejected),
+            Err(rejection) => rejected.push(rejection),
+        }
+        rejected.extend(copies);
+    }
+    for review in platform {
+        match check_platform(context, review) {
+            Ok(approval) => accept(approval, &mut valid, &mut rejected),
+            Err(reason) => {
+                rejected.push(Rejection::new(
+                    &format!("{} (GitHub)", review.login),
+                    &reason,
+                ));
+            }
+        }
+    }
+    tally(context, valid, rejected)
+}
+
+/// The blocks worth a signature check, each with how many identical copies of it were
+/// seen; every other block is rejected here. Cheap checks run first, in note order; copies
+/// of one block (the same note pasted many times) are one block; and at most
+/// [`MAX_CHECKS_PER_SENIOR`] blocks are checked per claimed senior, the rest reported as
+/// ignored, so forged blocks cost bounded time (issue 12).
+fn select<'c, 'p>(
+    context: &Context<'p>,
+    candidates: &'c [Candidate],
+    rejected: &mut Vec<Rejection>,
+) -> Vec<(&'c SignedRecord, &'p Senior, usize)> {
+    let mut to_verify: Vec<(&SignedRecord, &Senior, usize)> = Vec::new();
+    // Where each distinct block went: its index in `to_verify`, or `None` when skipped.
+    let mut seen: HashMap<(&str, &str), Option<usize>> = HashMap::new();
     let mut per_senior: HashMap<&str, usize> = HashMap::new();
     let mut skipped: BTreeMap<&str, usize> = BTreeMap::new();
     for candidate in candidates {
@@ -98,16 +150,25 @@ pub fn verify(
             }
             Ok(signed) => signed,
         };
-        match precheck(context, signed) {
-            Err(reason) => rejected.push(claimed_rejection(signed, &reason)),
-            // The same block again (copied to many notes) is one block.
-            Ok(_) if !seen.insert((signed.payload.as_str(), signed.signature.as_str())) => {}
-            Ok(senior) => {
+        let senior = match precheck(context, signed) {
+            Err(reason) => {
+                rejected.push(claimed_rejection(signed, &reason));
+                continue;
+            }
+            Ok(senior) => senior,
+        };
+        let key = (signed.payload.as_str(), signed.signature.as_str());
+        match seen.get(&key) {
+            Some(Some(at)) => to_verify[*at].2 += 1,
+            Some(None) => *skipped.entry(senior.email.as_str()).or_default() += 1,
+            None => {
                 let checks = per_senior.entry(senior.email.as_str()).or_default();
                 if *checks < MAX_CHECKS_PER_SENIOR {
                     *checks += 1;
-                    to_verify.push((signed, senior));
+                    seen.insert(key, Some(to_verify.len()));
+                    to_verify.push((signed, senior, 0));
                 } else {
+                    seen.insert(key, None);
                     *skipped.entry(senior.email.as_str()).or_default() += 1;
                 }
             }
@@ -121,33 +182,7 @@ pub fn verify(
             ),
         ));
     }
-    // Each signature check runs a program; they are independent, so run them side by side.
-    let checked: Vec<Result<Approval, Rejection>> = to_verify
-        .par_iter()
-        .map(|&(signed, senior)| {
-            verifier(signed, senior, &context.policy.seniors)
-                .map(|()| approval(signed, senior))
-                .map_err(|reason| claimed_rejection(signed, &reason))
-        })
-        .collect();
-    for result in checked {
-        match result {
-            Ok(approval) => accept(approval, &mut valid, &mut rejected),
-            Err(rejection) => rejected.push(rejection),
-        }
-    }
-    for review in platform {
-        match check_platform(context, review) {
-            Ok(approval) => accept(approval, &mut valid, &mut rejected),
-            Err(reason) => {
-                rejected.push(Rejection::new(
-                    &format!("{} (GitHub)", review.login),
-                    &reason,
-                ));
-            }
-        }
-    }
-    tally(context, valid, rejected)
+    to_verify
 }
 
 fn tally(context: &Context<'_>, valid: Vec<Approval>, rejected: Vec<Rejection>) -> Approvals {
@@ -335,7 +370,9 @@ fn self_approval(context: &Context<'_>, senior: &Senior) -> Option<String> {
                 && emails.iter().any(|e| value.contains(&format!("<{e}>")))
         });
         if co_author {
-            return Some(format!("approver is a co-author of commit {id} in the range"));
+            return Some(format!(
+                "approver is a co-author of commit {id} in the range"
+            ));
         }
         let signed = context
             .signers

@@ -23,7 +23,12 @@ fn check(repo: &Repo) -> Run {
 fn bot_named_only_in_text_is_unknown() {
     let message = "Bump actions/checkout from 3 to 4\n\n---\nupdated-dependencies:\n- dependency-name: actions/checkout\n\nSigned-off-by: dependabot[bot] <support@github.com>\n";
     let repo = repo_with_base();
-    repo.git(&["checkout", "-q", "-b", "dependabot/github_actions/checkout-4"]);
+    repo.git(&[
+        "checkout",
+        "-q",
+        "-b",
+        "dependabot/github_actions/checkout-4",
+    ]);
     workflow_change(&repo);
     repo.commit(message);
     let claimed = check(&repo);
@@ -51,7 +56,8 @@ fn bot_named_only_in_text_is_unknown() {
     assert_eq!(bot.json()["provenance"]["authorship"], "automation");
 }
 
-/// A Claude trailer folded over two lines is still the Claude trailer, as
+/// A Claude trailer folded over two lines (the continuation starts with a tab, which
+/// libgit2 alone would not follow) is still the Claude trailer, as
 /// `git interpret-trailers --parse` reads it: the change is AI and the AI-only rule fires.
 #[test]
 fn folded_trailer_is_read_as_git_reads_it() {
@@ -63,7 +69,7 @@ fn folded_trailer_is_read_as_git_reads_it() {
     repo.commit("Policy");
     repo.git(&["branch", "-f", "main", "HEAD"]);
     repo.write("src/app.py", "print('hello')\n");
-    let message = "Tidy app\n\nCo-Authored-By: Claude\n <noreply@anthropic.com>\n";
+    let message = "Tidy app\n\nCo-Authored-By: Claude\n\t<noreply@anthropic.com>\n";
     repo.commit(message);
     let parsed = repo.git(&["log", "-1", "--format=%(trailers:unfold)"]);
     assert_eq!(parsed, "Co-Authored-By: Claude <noreply@anthropic.com>");
