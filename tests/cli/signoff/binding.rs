@@ -5,8 +5,8 @@
 use std::time::Instant;
 
 use super::{World, assert_rejected, block, payload_of, world};
-use crate::keys::{Key, policy};
-use crate::support::lines;
+use crate::keys::{GpgKey, Key, policy};
+use crate::support::{CLAUDE_TRAILER, Repo, lines, run};
 
 /// `world` whose policy also lists `alice@home.example` for Alice.
 fn world_with_alias() -> World {
@@ -157,4 +157,53 @@ fn note_of_thousands_of_forged_blocks_costs_bounded_time() {
         took.as_secs() < 20,
         "5,000 forged blocks took {took:?}; the work must be bounded"
     );
+}
+
+/// A commit signed with the senior's GPG key (under Dana's name) makes her a party too:
+/// gpg names the issuer, which is the fingerprint the policy lists (needs `gpg`).
+#[test]
+fn self_approval_by_a_commit_signed_with_the_seniors_gpg_key_is_rejected() {
+    let Some(alice) = GpgKey::new("Alice Senior <alice@example.com>") else {
+        return; // no gpg on this machine: the SSH test covers the rule
+    };
+    let repo = Repo::new();
+    repo.write(
+        ".blastgate.yaml",
+        format!(
+            "version: 1\nthresholds:\n  ai: {{review: 10, block: 400}}\n  human: {{block: 600}}\nseniors:\n  - name: Alice Senior\n    email: alice@example.com\n    signing_key: \"{}\"\n",
+            alice.fingerprint
+        ),
+    );
+    repo.commit("Initial commit");
+    repo.git(&["checkout", "-q", "-b", "topic"]);
+    repo.write("src/feature.py", lines(300, "feature"));
+    repo.git(&["add", "-A"]);
+    let message = format!("Add feature\n\n{CLAUDE_TRAILER}\n");
+    let signed = repo
+        .git_command(&[
+            "-c",
+            &format!("user.signingkey={}", alice.fingerprint),
+            "commit",
+            "-q",
+            "-S",
+            "-m",
+            &message,
+        ])
+        .env("GNUPGHOME", alice.home())
+        .status()
+        .expect("git runs");
+    assert!(signed.success());
+    let raw = repo.git(&["cat-file", "commit", "HEAD"]);
+    assert!(raw.contains("-----BEGIN PGP SIGNATURE-----"), "{raw}");
+    repo.git(&["config", "user.name", "Alice Senior"]);
+    repo.git(&["config", "user.email", "alice@example.com"]);
+    repo.git(&["config", "user.signingkey", &alice.fingerprint]);
+    let with_home = |args: &[&str]| {
+        let mut command = repo.blastgate(args);
+        command.env("GNUPGHOME", alice.home());
+        run(command, None)
+    };
+    assert_eq!(with_home(&["approve", "--base", "main"]).code, 0);
+    let checked = with_home(&["check", "--base", "main", "--format", "json"]);
+    assert_rejected(&checked, "approver's key signed commit");
 }
