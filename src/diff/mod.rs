@@ -10,6 +10,7 @@ mod model;
 mod push;
 mod read;
 mod repo;
+mod text;
 pub mod unified;
 
 pub use base::{BaseChoice, Env, choose as choose_base};
@@ -21,3 +22,4 @@ pub use push::{
 };
 pub use read::{End, FileOptions, ReadOptions, range, staged, text, worktree};
 pub use repo::{current_branch, merge_base, open, open_as_git, resolve_commit, short};
+pub use text::is_text;
