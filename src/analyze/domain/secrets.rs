@@ -104,7 +104,7 @@ fn is_placeholder(random: &str) -> bool {
 }
 
 /// The kinds of credential on one line, in format order.
-fn kinds_on(line: &str) -> Vec<&'static str> {
+pub(super) fn kinds_on(line: &str) -> Vec<&'static str> {
     COMPILED
         .iter()
         .filter(|(_, regex)| {
@@ -127,6 +127,11 @@ impl Analyzer for Secrets {
     fn wants(&self, _path: &str, _content: &[u8]) -> bool {
         // A credential can sit in any text file; binary files are skipped in `analyze`.
         true
+    }
+
+    fn reads_a_risky_kind(&self) -> bool {
+        // Every file: the scan of unreadable content is done by `opaque` itself.
+        false
     }
 
     fn analyze(&self, versions: &Versions<'_>) -> Analysis {
