@@ -6,6 +6,7 @@ mod ci;
 mod commits;
 mod error;
 mod from_git;
+mod integrity;
 mod model;
 mod push;
 mod read;
