@@ -131,20 +131,9 @@ fn risky_kinds(file: &FileChange, sample: &[u8]) -> Vec<String> {
     kinds
 }
 
-/// Credential kinds found more often in `new` than in `old`, read as lossy text line by line.
+/// Credential kinds found more often in `new` than in `old`, both read as lossy text.
 fn added_secrets(old: &[u8], new: &[u8]) -> Vec<&'static str> {
-    let count = |bytes: &[u8]| {
-        let mut counts: Vec<(&'static str, usize)> = Vec::new();
-        for line in bytes.split(|&b| b == b'\n') {
-            for kind in secrets::kinds_on(&String::from_utf8_lossy(line)) {
-                match counts.iter_mut().find(|(seen, _)| *seen == kind) {
-                    Some((_, n)) => *n += 1,
-                    None => counts.push((kind, 1)),
-                }
-            }
-        }
-        counts
-    };
+    let count = |bytes: &[u8]| secrets::counts(&String::from_utf8_lossy(bytes));
     let before = count(old);
     count(new)
         .into_iter()
