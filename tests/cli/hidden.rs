@@ -274,3 +274,33 @@ fn output_that_cannot_be_written_says_why() {
         "x"
     );
 }
+
+/// Two different ids that share their first 12 digits are printed as far as they differ: a
+/// submodule moved between two such commits does not read as "now X (was X)".
+#[test]
+fn ids_sharing_a_prefix_print_differently() {
+    let old = "1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b";
+    let new = "1a2b3c4d5e6f7a8b9c0dffffffffffffffffffff";
+    let repo = Repo::new();
+    repo.write("README.md", "# demo\n");
+    repo.git(&["add", "README.md"]);
+    let gitlink = |id: &str| format!("160000,{id},vendor/lib");
+    repo.git(&["update-index", "--add", "--cacheinfo", &gitlink(old)]);
+    repo.git(&["commit", "-qm", "Vendor lib"]);
+    repo.git(&["checkout", "-q", "-b", "topic"]);
+    repo.git(&["update-index", "--cacheinfo", &gitlink(new)]);
+    repo.git(&["commit", "-qm", "Bump lib"]);
+    let result = check(&repo);
+    let report = result.json();
+    let finding = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["id"] == "submodule-changed")
+        .unwrap_or_else(|| panic!("{}", result.stdout));
+    let message = finding["message"].as_str().expect("message");
+    assert!(
+        message.contains(&format!("points at {} (was {})", &new[..21], &old[..21])),
+        "{message}"
+    );
+}
