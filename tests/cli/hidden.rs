@@ -304,3 +304,16 @@ fn ids_sharing_a_prefix_print_differently() {
         "{message}"
     );
 }
+
+/// Diff text that only says a Terraform file's binary content differs is judged as the worst
+/// case for Terraform, not as an opaque blob.
+#[test]
+fn binary_terraform_in_diff_text_is_the_worst_case() {
+    let diff = "diff --git a/infra/main.tf b/infra/main.tf\nindex 1111111..2222222 100644\nBinary files a/infra/main.tf and b/infra/main.tf differ\n";
+    let repo = Repo::new();
+    let result = crate::support::run(
+        repo.blastgate(&["check", "--diff", "-", "--format", "json"]),
+        Some(diff),
+    );
+    assert_finding(&result, 3, "unanalysable-risky-file");
+}
