@@ -345,10 +345,29 @@ fn emit(output: &OutputArgs, text: &str) -> anyhow::Result<()> {
         return Ok(());
     }
     match &output.output {
-        Some(path) => std::fs::write(path, text)
-            .with_context(|| format!("writing the report to {}", path.display())),
+        Some(path) => write_report_file(path, text),
         None => write_stdout(text),
     }
+}
+
+/// Writes the report to `-o PATH`, saying why it could not (the edge prints one line, so the
+/// reason goes into it rather than into a cause nobody sees).
+fn write_report_file(path: &Path, text: &str) -> anyhow::Result<()> {
+    use std::io::ErrorKind;
+    std::fs::write(path, text).map_err(|error| {
+        let why = match error.kind() {
+            ErrorKind::IsADirectory => "it is a directory".to_string(),
+            ErrorKind::NotFound => "its directory does not exist".to_string(),
+            ErrorKind::NotADirectory => "a part of the path is a file, not a directory".to_string(),
+            ErrorKind::PermissionDenied => "permission denied".to_string(),
+            ErrorKind::ReadOnlyFilesystem => "the file system is read-only".to_string(),
+            _ => error.to_string(),
+        };
+        anyhow::anyhow!(
+            "cannot write the report to {}: {why}; pass -o a file path in a directory you can write",
+            path.display()
+        )
+    })
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error, and the exit code still

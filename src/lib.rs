@@ -23,6 +23,7 @@ pub mod provenance;
 pub mod replay;
 pub mod report;
 pub mod score;
+pub mod short_id;
 pub mod signal;
 pub mod signoff;
 pub mod timings;

@@ -62,7 +62,7 @@ pub fn read<'a>(
                 None => Side::Absent,
                 Some(_) if skip => Side::Skipped,
                 Some(blob) => read_blob(repo, blob, workdir.zip(from_workdir))
-                    .map_or(Side::Unavailable, Side::Bytes),
+                    .map_or(Side::Unavailable, |bytes| Side::Bytes(nul_as_space(bytes))),
             };
             let workdir_path = if change.origin == Origin::Worktree {
                 file.new_path.as_deref()
@@ -78,7 +78,21 @@ pub fn read<'a>(
         .collect()
 }
 
-fn read_blob(
+/// Parsers stop at a NUL byte (tree-sitter reads it as the end of the input), so one NUL in a
+/// comment would hide everything after it from the analyzers (issue 12). NUL means nothing in
+/// any format analysed here: it is read as a space, which keeps every offset and line number.
+fn nul_as_space(mut bytes: Vec<u8>) -> Vec<u8> {
+    for byte in &mut bytes {
+        if *byte == 0 {
+            *byte = b' ';
+        }
+    }
+    bytes
+}
+
+/// One side's bytes: from the object database by (possibly abbreviated) blob id, else from
+/// `workdir_file` when given.
+pub(crate) fn read_blob(
     repo: Option<&Repository>,
     blob: &str,
     workdir_file: Option<(&Path, &str)>,

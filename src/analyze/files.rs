@@ -117,15 +117,14 @@ fn touched_message(file: &FileChange) -> String {
 }
 
 fn submodule_message(file: &FileChange) -> String {
-    let short = |id: &Option<String>| {
-        id.as_deref()
-            .map_or("nothing", |id| &id[..id.len().min(12)])
-            .to_string()
-    };
+    let (new, old) = (file.new_blob.as_deref(), file.old_blob.as_deref());
+    let width = crate::short_id::width(&[new.unwrap_or_default(), old.unwrap_or_default()]);
+    let short =
+        |id: Option<&str>| id.map_or("nothing".to_string(), |id| crate::short_id::cut(id, width));
     format!(
         "submodule now points at {} (was {}); that code is not in this diff",
-        short(&file.new_blob),
-        short(&file.old_blob)
+        short(new),
+        short(old)
     )
 }
 

@@ -126,6 +126,14 @@ pub fn analyze(
     lap(STEPS[1]);
     let (domain_facts, line_level) = domain::analyze(&contents, &options.domain);
     facts.extend(domain_facts);
+    facts.extend(domain::opaque::facts(
+        &contents,
+        domain::opaque::Source {
+            repo: context.repo,
+            workdir: context.workdir,
+            max_file_bytes: options.max_file_bytes,
+        },
+    ));
     blast.coverage.line_level = line_level;
     lap(STEPS[2]);
     facts.extend(history::facts(change, context.repo));

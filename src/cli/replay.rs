@@ -3,7 +3,6 @@
 use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context as _;
 use clap::{Args, ValueEnum};
 
 use crate::exit::Exit;
@@ -98,8 +97,7 @@ pub(super) fn run(dir: &Path, args: ReplayArgs) -> anyhow::Result<Exit> {
         ReplayFormat::Json => report::json(&replay),
     };
     match &args.output {
-        Some(path) => std::fs::write(path, text)
-            .with_context(|| format!("writing the report to {}", path.display()))?,
+        Some(path) => super::write_report_file(path, &text)?,
         None => super::write_stdout(&text)?,
     }
     Ok(Exit::Allow)

@@ -12,6 +12,34 @@ pub enum Error {
         /// Where the search started.
         path: PathBuf,
     },
+    /// A repository that exists but cannot be opened (a malformed file in its git directory).
+    #[error("{}: the repository cannot be opened ({error}); fix the file it names, or run `git fsck`", path.display())]
+    OpenRepository {
+        /// Where the search started.
+        path: PathBuf,
+        /// The libgit2 error.
+        #[source]
+        error: git2::Error,
+    },
+    /// A grafts file that libgit2 cannot parse.
+    #[error("{}: malformed ({error}); fix or remove it (`git replace --graft` is what replaces grafts)", file.display())]
+    MalformedGrafts {
+        /// `info/grafts` (or `shallow`) in the git directory.
+        file: PathBuf,
+        /// The libgit2 error, with the line.
+        #[source]
+        error: git2::Error,
+    },
+    /// A loose object that does not decode: libgit2 would hang or fail on it.
+    #[error("object {id} is corrupt: {why} ({}); restore it from another clone (`git fetch`), or run `git fsck`", path.display())]
+    CorruptObject {
+        /// The object id.
+        id: String,
+        /// Its file.
+        path: PathBuf,
+        /// What is wrong with it.
+        why: String,
+    },
     /// A revision that does not resolve.
     #[error(
         "unknown revision `{spec}`: check the name, or fetch it first (`git fetch origin {spec}`)"

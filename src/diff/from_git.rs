@@ -4,6 +4,7 @@ use git2::{Delta, Diff, DiffFindOptions, DiffOptions, Patch, Repository, Tree};
 
 use super::error::{Error, GitContext};
 use super::model::{FileChange, FileStatus, Hunk, Line, LineKind, escape_path};
+use super::text::{self, NewSide};
 
 /// Knobs for reading a diff from a repository.
 #[derive(Debug, Clone, Copy)]
@@ -42,11 +43,17 @@ pub(crate) fn trees(
     let mut diff = repo
         .diff_tree_to_tree(old, new, Some(&mut diff_options(options)))
         .doing(|| "diffing the base and head trees".to_string())?;
-    convert(&mut diff)
+    convert(repo, &mut diff, options, NewSide::Objects)
 }
 
-/// Converts a diff, finding renames and copies first.
-pub(crate) fn convert(diff: &mut Diff<'_>) -> Result<Vec<FileChange>, Error> {
+/// Converts a diff, finding renames and copies first. Whether a file is text is then settled
+/// by its bytes ([`text::settle`]), not by libgit2's attribute-driven guess.
+pub(crate) fn convert(
+    repo: &Repository,
+    diff: &mut Diff<'_>,
+    options: ReadOptions,
+    new_side: NewSide,
+) -> Result<Vec<FileChange>, Error> {
     let mut find = DiffFindOptions::new();
     find.renames(true).copies(true).rename_limit(2000);
     diff.find_similar(Some(&mut find))
@@ -62,7 +69,9 @@ pub(crate) fn convert(diff: &mut Diff<'_>) -> Result<Vec<FileChange>, Error> {
         if delta.status() == Delta::Unmodified || delta.status() == Delta::Ignored {
             continue;
         }
-        files.push(file_change(&delta, patch.as_ref())?);
+        let mut change = file_change(&delta, patch.as_ref())?;
+        text::settle(repo, &mut change, options.max_file_bytes, new_side)?;
+        files.push(change);
     }
     files.sort_by(|a, b| a.path().cmp(b.path()));
     Ok(files)
@@ -127,7 +136,7 @@ fn side_path(bytes: Option<&[u8]>) -> (Option<String>, bool) {
 
 /// libgit2 does not expose the similarity score of a rename through `DiffDelta`; estimate it
 /// from the line stats the way git's `similarity index` reads: unchanged share of the file.
-fn similarity(patch: Option<&Patch<'_>>) -> u8 {
+pub(super) fn similarity(patch: Option<&Patch<'_>>) -> u8 {
     let Some(patch) = patch else { return 100 };
     let Ok((context, additions, deletions)) = patch.line_stats() else {
         return 100;
@@ -139,7 +148,7 @@ fn similarity(patch: Option<&Patch<'_>>) -> u8 {
     u8::try_from(context * 100 / total).unwrap_or(100)
 }
 
-fn hunks(patch: &Patch<'_>) -> Result<Vec<Hunk>, Error> {
+pub(super) fn hunks(patch: &Patch<'_>) -> Result<Vec<Hunk>, Error> {
     let mut hunks = Vec::with_capacity(patch.num_hunks());
     for hunk_index in 0..patch.num_hunks() {
         let (header, line_count) = patch

@@ -6,10 +6,12 @@ mod ci;
 mod commits;
 mod error;
 mod from_git;
+mod integrity;
 mod model;
 mod push;
 mod read;
 mod repo;
+mod text;
 pub mod unified;
 
 pub use base::{BaseChoice, Env, choose as choose_base};
@@ -21,3 +23,4 @@ pub use push::{
 };
 pub use read::{End, FileOptions, ReadOptions, range, staged, text, worktree};
 pub use repo::{current_branch, merge_base, open, open_as_git, resolve_commit, short};
+pub use text::is_text;

@@ -10,6 +10,7 @@ use super::error::{Error, GitContext};
 use super::from_git::{self, diff_options};
 use super::model::{ChangeSet, Origin, Revision};
 use super::repo::{current_branch, is_unborn};
+use super::text::NewSide;
 use super::unified;
 
 pub use super::from_git::ReadOptions as FileOptions;
@@ -106,7 +107,7 @@ pub fn staged(repo: &Repository, options: &ReadOptions) -> Result<ChangeSet, Err
     Ok(local_change(
         repo,
         Origin::Staged,
-        from_git::convert(&mut diff)?,
+        from_git::convert(repo, &mut diff, options.files, NewSide::Objects)?,
         head_tree.is_none(),
     ))
 }
@@ -127,7 +128,7 @@ pub fn worktree(repo: &Repository, options: &ReadOptions) -> Result<ChangeSet, E
     Ok(local_change(
         repo,
         Origin::Worktree,
-        from_git::convert(&mut diff)?,
+        from_git::convert(repo, &mut diff, options.files, NewSide::Workdir)?,
         head_tree.is_none(),
     ))
 }

@@ -21,11 +21,37 @@ pub fn open_as_git(dir: &Path) -> Result<Repository, git2::Error> {
     }
 }
 
-/// [`open_as_git`], with "not a repository" as the error users see.
+/// [`open_as_git`], with errors users can act on ("not a repository" only when there is none),
+/// and every loose object checked first, so a corrupt one is an error instead of a hang.
 pub fn open(path: &Path) -> Result<Repository, Error> {
-    open_as_git(path).map_err(|_| Error::NotARepository {
+    let repo = open_as_git(path).map_err(|error| open_error(path, error))?;
+    super::integrity::check_loose_objects(&repo)?;
+    Ok(repo)
+}
+
+fn open_error(path: &Path, error: git2::Error) -> Error {
+    if error.code() == ErrorCode::NotFound {
+        return Error::NotARepository {
+            path: path.to_path_buf(),
+        };
+    }
+    // libgit2 reads `info/grafts` and `shallow` while opening; its class for them has no
+    // git2 name, so the message tells them apart.
+    if error.message().contains("graft")
+        && let Ok(git_dir) = Repository::discover_path(path, std::iter::empty::<&std::ffi::OsStr>())
+    {
+        let grafts = git_dir.join("info").join("grafts");
+        let file = if grafts.exists() {
+            grafts
+        } else {
+            git_dir.join("shallow")
+        };
+        return Error::MalformedGrafts { file, error };
+    }
+    Error::OpenRepository {
         path: path.to_path_buf(),
-    })
+        error,
+    }
 }
 
 /// Resolves `spec` to a commit id. A missing object in a shallow clone is reported as such,

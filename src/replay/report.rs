@@ -285,14 +285,13 @@ fn undone_section(out: &mut String, replay: &Replay) {
     );
     for undone in &replay.undone {
         let change = &replay.judged[undone.index];
+        let (commit, by) = crate::short_id::pair(&change.oid.to_string(), &undone.by);
         let _ = writeln!(
             out,
-            "  {}  {:<8} {:>8}  {:<8} {}  {}",
-            short(&change.oid.to_string()),
+            "  {commit}  {:<8} {:>8}  {:<8} {by}  {}",
             change.decision.as_str(),
             number(change.score),
             undone.kind.as_str(),
-            short(&undone.by),
             change.summary
         );
     }

@@ -204,11 +204,16 @@ fn section(out: &mut String, title: &str, style: Style) {
 
 fn write_context(out: &mut String, evaluation: &Evaluation, style: Style) {
     let change = &evaluation.change;
+    // Base and head are shown one above the other: never as the same short id.
+    let width = crate::short_id::width(&[
+        change.base.as_ref().map_or("", |base| base.commit.as_str()),
+        change.head.as_ref().map_or("", |head| head.commit.as_str()),
+    ]);
     let revision = |label: &str, revision: &Revision| {
         let commit = if revision.commit.is_empty() {
-            "empty tree"
+            "empty tree".to_string()
         } else {
-            &revision.commit[..revision.commit.len().min(12)]
+            crate::short_id::cut(&revision.commit, width)
         };
         format!(
             "  {label:<7}{} {commit} {}",
@@ -238,7 +243,7 @@ fn write_context(out: &mut String, evaluation: &Evaluation, style: Style) {
                     "  {:<7}{} {}",
                     "head",
                     head.spec,
-                    &head.commit[..head.commit.len().min(12)]
+                    crate::short_id::cut(&head.commit, width)
                 );
             }
         }

@@ -8,6 +8,7 @@ use rayon::prelude::*;
 
 use crate::diff::ChangeSet;
 use crate::policy::{Policy, Senior};
+use crate::short_id;
 use crate::vocabulary::Decision;
 
 use super::platform::PlatformReview;
@@ -237,10 +238,9 @@ fn precheck<'p>(context: &Context<'p>, signed: &SignedRecord) -> Result<&'p Seni
         ));
     }
     if record.policy_sha256 != context.policy.sha256 {
+        let (was, now) = short_id::pair(&record.policy_sha256, &context.policy.sha256);
         return Err(format!(
-            "policy changed since approval (sha256 {} → {})",
-            short(&record.policy_sha256),
-            short(&context.policy.sha256)
+            "policy changed since approval (sha256 {was} → {now})"
         ));
     }
     let senior = find_senior(context.policy, &record.approver.email)
@@ -294,11 +294,8 @@ fn check_platform(context: &Context<'_>, review: &PlatformReview) -> Result<Appr
         .map(|h| h.commit.as_str())
         .unwrap_or_default();
     if review.commit_id != head {
-        return Err(format!(
-            "approved commit {}, not the head {}",
-            short(&review.commit_id),
-            short(head)
-        ));
+        let (approved, head) = short_id::pair(&review.commit_id, head);
+        return Err(format!("approved commit {approved}, not the head {head}"));
     }
     if let Some(reason) = self_approval(context, senior) {
         return Err(reason);

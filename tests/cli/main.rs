@@ -9,6 +9,7 @@ mod demo;
 mod domain;
 mod formats;
 mod help;
+mod hidden;
 mod hook;
 mod incident;
 mod keys;

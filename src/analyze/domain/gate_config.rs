@@ -24,6 +24,11 @@ impl Analyzer for GateConfig {
             .any(|class| matches!(class.signal, Signal::HookChanged | Signal::CiChanged))
     }
 
+    fn reads_a_risky_kind(&self) -> bool {
+        // Its files are hooks and CI, which `opaque` names by their path class.
+        false
+    }
+
     fn analyze(&self, versions: &Versions<'_>) -> Analysis {
         let mentions =
             |bytes: Option<&[u8]>| bytes.is_some_and(|b| memmem::find(b, NEEDLE).is_some());

@@ -13,6 +13,7 @@ mod dockerfile;
 mod gate_config;
 mod kubernetes;
 mod migrations;
+pub mod opaque;
 mod secrets;
 mod terraform;
 #[cfg(test)]
@@ -84,6 +85,11 @@ pub trait Analyzer: Sync {
     fn name(&self) -> &'static str;
     /// Whether this analyzer reads the file, by path and (new, else old) content.
     fn wants(&self, path: &str, content: &[u8]) -> bool;
+    /// Whether the files this analyzer wants are of a risky kind, so that one it cannot read
+    /// is judged as the worst case for that kind ([`opaque`]).
+    fn reads_a_risky_kind(&self) -> bool {
+        true
+    }
     /// Facts about one file's change.
     fn analyze(&self, versions: &Versions<'_>) -> Analysis;
     /// Facts about all the files of the change this analyzer wants. Override when a fact spans

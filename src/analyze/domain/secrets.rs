@@ -103,19 +103,29 @@ fn is_placeholder(random: &str) -> bool {
     distinct < 8
 }
 
+/// Whether a match is a real credential: not a published example, not a placeholder.
+fn is_real(captures: &regex::Captures<'_>) -> bool {
+    let whole = captures.get(0).map_or("", |m| m.as_str());
+    let random = captures.get(1).map_or("", |m| m.as_str());
+    !PUBLISHED_EXAMPLES.contains(&whole) && (captures.get(1).is_none() || !is_placeholder(random))
+}
+
 /// The kinds of credential on one line, in format order.
 fn kinds_on(line: &str) -> Vec<&'static str> {
     COMPILED
         .iter()
-        .filter(|(_, regex)| {
-            regex.captures_iter(line).any(|captures| {
-                let whole = captures.get(0).map_or("", |m| m.as_str());
-                let random = captures.get(1).map_or("", |m| m.as_str());
-                !PUBLISHED_EXAMPLES.contains(&whole)
-                    && (captures.get(1).is_none() || !is_placeholder(random))
-            })
-        })
+        .filter(|(_, regex)| regex.captures_iter(line).any(|c| is_real(&c)))
         .map(|(kind, _)| *kind)
+        .collect()
+}
+
+/// How many credentials of each kind `text` holds, in format order (kinds with none left out):
+/// one pass per format over the whole text, for content too large to read line by line.
+pub(super) fn counts(text: &str) -> Vec<(&'static str, usize)> {
+    COMPILED
+        .iter()
+        .map(|(kind, regex)| (*kind, regex.captures_iter(text).filter(is_real).count()))
+        .filter(|(_, count)| *count > 0)
         .collect()
 }
 
@@ -127,6 +137,11 @@ impl Analyzer for Secrets {
     fn wants(&self, _path: &str, _content: &[u8]) -> bool {
         // A credential can sit in any text file; binary files are skipped in `analyze`.
         true
+    }
+
+    fn reads_a_risky_kind(&self) -> bool {
+        // Every file: the scan of unreadable content is done by `opaque` itself.
+        false
     }
 
     fn analyze(&self, versions: &Versions<'_>) -> Analysis {

@@ -1,0 +1,225 @@
+//! Files no analyzer could read: binary content, or over the policy's size limit.
+//!
+//! Hiding a Terraform file behind a NUL byte and an invalid UTF-8 byte, or padding a workflow
+//! past the size limit, must not turn "destroys a database" into "a file changed" (issue 12).
+//! Such a file is recognised by its path and whatever its raw bytes show, and a file of a
+//! risky kind becomes an `unanalysable-risky-file` fact, which the default policy's hard rules
+//! treat as the worst case for that kind. The raw bytes are also scanned for credentials, so
+//! the secret scan never skips a file because it is not text.
+
+use std::path::Path;
+
+use git2::Repository;
+
+use super::{ANALYZERS, secrets};
+use crate::analyze::Fact;
+use crate::analyze::contents::{FileContents, read_blob};
+use crate::analyze::files::human_bytes;
+use crate::analyze::path_class::classify;
+use crate::diff::FileChange;
+use crate::signal::Signal;
+
+/// Largest side read raw for recognition and the secret scan. Bigger files are recognised by
+/// path alone and are not scanned (their `oversized-file` fact already counts).
+pub const RAW_CAP: u64 = 64 * 1024 * 1024;
+
+/// Where the raw bytes come from.
+#[derive(Clone, Copy)]
+#[allow(
+    missing_debug_implementations,
+    reason = "git2::Repository has no Debug"
+)]
+pub struct Source<'r> {
+    /// The repository, when there is one.
+    pub repo: Option<&'r Repository>,
+    /// The working tree, when the new side of the change lives there (`--worktree`).
+    pub workdir: Option<&'r Path>,
+    /// The policy's analysis limit.
+    pub max_file_bytes: u64,
+}
+
+/// Facts about the changed files that no analyzer could read as text.
+#[must_use]
+pub fn facts(contents: &[FileContents<'_>], source: Source<'_>) -> Vec<Fact> {
+    contents
+        .iter()
+        .filter_map(|entry| why_opaque(entry.file, source.max_file_bytes).map(|w| (entry, w)))
+        .flat_map(|(entry, why)| file_facts(entry.file, &why, source))
+        .collect()
+}
+
+/// Why `file` reached the analyzers without content, if it did.
+fn why_opaque(file: &FileChange, max_file_bytes: u64) -> Option<String> {
+    if file.is_symlink() || file.is_submodule() {
+        return None;
+    }
+    let largest = file.old_size.max(file.new_size).unwrap_or(0);
+    if largest > max_file_bytes {
+        return Some(format!(
+            "{} is over the {} analysis limit",
+            human_bytes(largest),
+            human_bytes(max_file_bytes)
+        ));
+    }
+    file.binary
+        .then(|| "its content is binary (not UTF-8 and a NUL byte early on)".to_string())
+}
+
+fn file_facts(file: &FileChange, why: &str, source: Source<'_>) -> Vec<Fact> {
+    let raw = |blob: &Option<String>, size: Option<u64>, workdir_path: Option<&str>| {
+        let blob = blob.as_deref()?;
+        if size.unwrap_or(0) > RAW_CAP {
+            return None;
+        }
+        let workdir = source.workdir.zip(workdir_path);
+        read_blob(source.repo, blob, workdir)
+    };
+    let old = raw(&file.old_blob, file.old_size, None);
+    let new = raw(&file.new_blob, file.new_size, file.new_path.as_deref());
+    let sample = new.as_deref().or(old.as_deref()).unwrap_or_default();
+
+    let mut facts = Vec::new();
+    let kinds = risky_kinds(file, sample);
+    if !kinds.is_empty() {
+        let kinds = kinds.join(", ");
+        facts.push(fact(
+            file,
+            Signal::UnanalysableRiskyFile,
+            kinds.clone(),
+            format!(
+                "{kinds}: {why}, so no analyzer could read it; judged as the worst case for its kind"
+            ),
+        ));
+    }
+    if let Some(new) = &new {
+        for kind in added_secrets(old.as_deref().unwrap_or_default(), new) {
+            facts.push(fact(
+                file,
+                Signal::SecretAdded,
+                kind.to_string(),
+                format!(
+                    "a {kind} is added in content that was not read as text ({why}): it is compromised once pushed; remove and rotate it"
+                ),
+            ));
+        }
+    }
+    facts
+}
+
+/// The risky kinds `file` is, by either path and the raw content: the sensitive path classes
+/// (policy, hooks, CI) and every analyzer of a risky kind that wants it.
+fn risky_kinds(file: &FileChange, sample: &[u8]) -> Vec<String> {
+    let mut kinds: Vec<String> = Vec::new();
+    let mut add = |kind: &str| {
+        if !kinds.iter().any(|seen| seen == kind) {
+            kinds.push(kind.to_string());
+        }
+    };
+    for path in [file.old_path.as_deref(), file.new_path.as_deref()]
+        .into_iter()
+        .flatten()
+    {
+        for class in classify(path) {
+            add(class.what);
+        }
+        for analyzer in ANALYZERS {
+            if analyzer.reads_a_risky_kind() && analyzer.wants(path, sample) {
+                add(analyzer.name());
+            }
+        }
+    }
+    kinds
+}
+
+/// Credential kinds found more often in `new` than in `old`, both read as lossy text.
+fn added_secrets(old: &[u8], new: &[u8]) -> Vec<&'static str> {
+    let count = |bytes: &[u8]| secrets::counts(&String::from_utf8_lossy(bytes));
+    let before = count(old);
+    count(new)
+        .into_iter()
+        .filter(|(kind, n)| {
+            *n > before
+                .iter()
+                .find(|(seen, _)| seen == kind)
+                .map_or(0, |(_, m)| *m)
+        })
+        .map(|(kind, _)| kind)
+        .collect()
+}
+
+fn fact(file: &FileChange, signal: Signal, subject: String, message: String) -> Fact {
+    Fact {
+        signal,
+        file: Some(file.path().to_string()),
+        line: None,
+        quantity: 1.0,
+        message,
+        related: Vec::new(),
+        subject: Some(subject),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::FileStatus;
+
+    fn binary(path: &str) -> FileChange {
+        let mut file = FileChange::new(
+            FileStatus::Modified,
+            Some(path.to_string()),
+            Some(path.to_string()),
+        );
+        file.binary = true;
+        file
+    }
+
+    /// Risky kinds come from the path and from what the raw bytes show; other files are none.
+    #[test]
+    fn kinds_by_path_and_content() {
+        let cases: [(&str, &[u8], &[&str]); 6] = [
+            ("infra/main.tf", b"\0\xff", &["terraform"]),
+            (
+                ".github/workflows/ci.yml",
+                b"",
+                &["GitHub Actions workflow", "github-actions"],
+            ),
+            (".blastgate.yaml", b"", &["blastgate policy"]),
+            (
+                "deploy/app.yaml",
+                b"apiVersion: v1\0\xff\nkind: Pod\n",
+                &["kubernetes"],
+            ),
+            ("images/logo.png", b"\x89PNG\0\xff", &[]),
+            ("data/blob.yaml", b"\0\xff plain data", &[]),
+        ];
+        for (path, sample, expected) in cases {
+            assert_eq!(risky_kinds(&binary(path), sample), expected, "{path}");
+        }
+    }
+
+    /// A credential only in the new bytes is reported once per kind; one already there is not.
+    #[test]
+    fn secrets_in_raw_bytes() {
+        let key = format!("AKIA{}", "Q7ZJ3M2KX4PLR6TW");
+        let new = format!("\0\u{1}\nkey={key}\n");
+        assert_eq!(
+            added_secrets(b"\0\xff", new.as_bytes()),
+            ["AWS access key id"]
+        );
+        assert!(added_secrets(new.as_bytes(), new.as_bytes()).is_empty());
+    }
+
+    /// Opaque means binary or oversized; symlinks and submodules have facts of their own.
+    #[test]
+    fn what_is_opaque() {
+        let mut file = binary("a.tf");
+        assert!(why_opaque(&file, 10).is_some());
+        file.binary = false;
+        assert!(why_opaque(&file, 10).is_none());
+        file.new_size = Some(11);
+        assert!(why_opaque(&file, 10).is_some_and(|why| why.contains("over")));
+        file.new_mode = Some(crate::diff::MODE_SYMLINK);
+        assert!(why_opaque(&file, 10).is_none());
+    }
+}
