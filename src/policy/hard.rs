@@ -1,7 +1,8 @@
-//! The built-in hard rules: block rules of the default policy that guard against harm no
-//! score makes up for. A policy keeps them unless it redefines them by id or opts out with
-//! `rules: {inherit: false}`, and `policy check` warns when one no longer blocks its
-//! findings everywhere (issue 12: a policy without `rules` must not switch them off silently).
+//! The built-in hard rules: rules of the default policy that guard against harm no score
+//! makes up for, or that keep the gate failing closed where it cannot read a file. A policy
+//! keeps them unless it redefines them by id or opts out with `rules: {inherit: false}`, and
+//! `policy check` warns when one no longer applies to its findings as strictly as the default
+//! does (issue 12: a policy without `rules` must not switch them off silently).
 
 use std::sync::LazyLock;
 
@@ -27,6 +28,14 @@ pub(crate) static HARD_RULES: &[HardRule] = &[
     HardRule {
         id: "secrets-block",
         why: "a committed credential is compromised once pushed",
+    },
+    HardRule {
+        id: "unanalysable-risky-file-needs-review",
+        why: "infrastructure, migration, pipeline, hook or policy content the gate cannot read would otherwise pass unseen",
+    },
+    HardRule {
+        id: "unanalysable-risky-file-blocks-ai",
+        why: "an AI-assisted change the gate cannot read could destroy anything",
     },
 ];
 
@@ -55,8 +64,9 @@ pub(crate) fn missing(own: &[Rule], hard: &[Rule]) -> Vec<Rule> {
         .collect()
 }
 
-/// One warning per hard rule that no longer blocks every finding it guards, for every path
-/// and authorship, without a waiver lifting it.
+/// One warning per hard rule that no longer applies to every finding it guards as strictly
+/// as the default policy defines it: the same decision or a harsher one, on every path, for at
+/// least the same authors, and no more waivable.
 #[must_use]
 pub fn gaps(policy: &Policy) -> Vec<String> {
     let mut warnings = Vec::new();
@@ -69,10 +79,7 @@ pub fn gaps(policy: &Policy) -> Vec<String> {
             .iter()
             .filter(|signal| {
                 !policy.rules.iter().any(|rule| {
-                    rule.decision == Decision::Block
-                        && !rule.waivable
-                        && rule.paths.is_empty()
-                        && rule.authorship.is_empty()
+                    as_strict(rule, builtin)
                         && (rule.signals.is_empty() || rule.signals.contains(signal))
                 })
             })
@@ -80,20 +87,43 @@ pub fn gaps(policy: &Policy) -> Vec<String> {
             .collect();
         if !uncovered.is_empty() {
             warnings.push(format!(
-                "hard rule `{}` is off: no rule blocks {} on every path, for every author, without waivers; {}. \
+                "hard rule `{}` is off: no rule {}s {} on every path{}{}; {}. \
                  Remove `inherit: false` from `rules`, or keep a rule with id `{}` as the default policy defines it",
                 hard.id,
+                builtin.decision.as_str(),
                 uncovered
                     .iter()
                     .map(|id| format!("`{id}`"))
                     .collect::<Vec<_>>()
                     .join(", "),
+                authors(builtin),
+                if builtin.waivable { "" } else { ", without waivers" },
                 hard.why,
                 hard.id
             ));
         }
     }
     warnings
+}
+
+/// Whether `rule` (ignoring its signals) is at least as strict as the built-in `hard` rule.
+fn as_strict(rule: &Rule, hard: &Rule) -> bool {
+    rule.decision >= hard.decision
+        && (hard.waivable || !rule.waivable)
+        && rule.paths.is_empty()
+        && (rule.authorship.is_empty()
+            || !hard.authorship.is_empty()
+                && hard.authorship.iter().all(|a| rule.authorship.contains(a)))
+}
+
+/// ", for every author" or ", for ai changes", for the warning.
+fn authors(rule: &Rule) -> String {
+    if rule.authorship.is_empty() {
+        ", for every author".to_string()
+    } else {
+        let classes: Vec<&str> = rule.authorship.iter().map(|a| a.as_str()).collect();
+        format!(", for {} changes", classes.join("/"))
+    }
 }
 
 #[cfg(test)]
@@ -118,13 +148,15 @@ mod tests {
         policy.rules.iter().map(|rule| rule.id.as_str()).collect()
     }
 
-    /// Every hard rule is a non-waivable block rule of the default policy.
+    /// Every hard rule is a rule of the default policy; the block rules are not waivable.
     #[test]
     fn the_default_policy_defines_every_hard_rule() {
         assert_eq!(defaults().len(), HARD_RULES.len());
         for rule in defaults() {
-            assert_eq!(rule.decision, Decision::Block, "{}", rule.id);
-            assert!(!rule.waivable, "{}", rule.id);
+            assert_ne!(rule.decision, Decision::Allow, "{}", rule.id);
+            if rule.decision == Decision::Block {
+                assert!(!rule.waivable, "{}", rule.id);
+            }
         }
         assert!(gaps(&crate::policy::builtin("default").expect("default")).is_empty());
         assert!(gaps(&crate::policy::builtin("strict").expect("strict")).is_empty());
@@ -134,7 +166,12 @@ mod tests {
     /// the same id replaces one; `inherit: false` drops them and is warned about.
     #[test]
     fn hard_rules_are_kept_unless_the_policy_opts_out() {
-        let hard = ["stateful-destroy-blocks", "secrets-block"];
+        let hard = [
+            "stateful-destroy-blocks",
+            "secrets-block",
+            "unanalysable-risky-file-needs-review",
+            "unanalysable-risky-file-blocks-ai",
+        ];
         for rules in ["", "rules: []\n", "rules: {}\n", "rules: {inherit: true}\n"] {
             let policy = policy(rules);
             assert_eq!(ids(&policy), hard, "{rules:?}");
@@ -142,12 +179,15 @@ mod tests {
         }
         let own = "  - {id: docs-review, decision: review, paths: [\"docs/**\"], reason: Docs.}\n";
         let listed = policy(&format!("rules:\n{own}"));
-        assert_eq!(ids(&listed), ["docs-review", hard[0], hard[1]]);
+        assert_eq!(
+            ids(&listed),
+            ["docs-review", hard[0], hard[1], hard[2], hard[3]]
+        );
 
         let narrowed = policy(
             "rules:\n  - {id: secrets-block, decision: block, signals: [secret-added], authorship: [ai], reason: AI only.}\n",
         );
-        assert_eq!(ids(&narrowed), ["secrets-block", hard[0]]);
+        assert_eq!(ids(&narrowed), ["secrets-block", hard[0], hard[2], hard[3]]);
         let warnings = gaps(&narrowed);
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert!(
@@ -155,10 +195,19 @@ mod tests {
                 .starts_with("hard rule `secrets-block` is off: no rule blocks `secret-added`")
         );
 
+        let human_unread = policy(
+            "rules:\n  - {id: unanalysable-risky-file-needs-review, decision: review, signals: [unanalysable-risky-file], authorship: [ai], reason: AI only.}\n",
+        );
+        let warnings = gaps(&human_unread);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains(
+            "no rule reviews `unanalysable-risky-file` on every path, for every author;"
+        ));
+
         let off = policy(&format!("rules:\n  inherit: false\n  list:\n{own}"));
         assert_eq!(ids(&off), ["docs-review"]);
         let warnings = gaps(&off);
-        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert_eq!(warnings.len(), 4, "{warnings:?}");
         assert!(
             warnings[0].contains("`stateful-resource-destroyed`, `stateful-resource-replaced`")
         );

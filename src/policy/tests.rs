@@ -77,7 +77,15 @@ fn minimal_policy_takes_defaults() {
     assert!(policy.tiers.is_empty() && policy.seniors.is_empty());
     // No `rules`: the built-in hard rules still apply (issue 12).
     let rules: Vec<&str> = policy.rules.iter().map(|r| r.id.as_str()).collect();
-    assert_eq!(rules, ["stateful-destroy-blocks", "secrets-block"]);
+    assert_eq!(
+        rules,
+        [
+            "stateful-destroy-blocks",
+            "secrets-block",
+            "unanalysable-risky-file-needs-review",
+            "unanalysable-risky-file-blocks-ai"
+        ]
+    );
     assert_eq!(policy.provenance.unattributed, Unattributed::Human);
     assert_eq!(policy.provenance.min_confidence, Confidence::Medium);
     assert!(policy.provenance.markers.is_empty());

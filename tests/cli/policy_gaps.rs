@@ -65,3 +65,38 @@ fn explicit_opt_out_drops_the_hard_rules_and_is_warned_about() {
     }
     assert!(checked.stdout.contains("ok: "), "{}", checked.stdout);
 }
+
+/// A policy with rules of its own keeps the fail-closed rules too: Terraform made unreadable
+/// (a NUL and an invalid byte) needs review from a human and blocks an AI change.
+#[test]
+fn own_rules_keep_the_unreadable_file_rules() {
+    let policy = format!(
+        "{THRESHOLDS}rules:\n  - {{id: docs-review, decision: review, paths: [\"docs/**\"], reason: Docs.}}\n"
+    );
+    for (trailer, code) in [
+        ("", 3),
+        ("\n\nCo-Authored-By: Claude <noreply@anthropic.com>", 1),
+    ] {
+        let repo = Repo::new();
+        repo.write(".blastgate.yaml", &policy)
+            .write("infra/main.tf", "resource \"aws_s3_bucket\" \"logs\" {}\n");
+        repo.commit("Policy and infra");
+        repo.git(&["checkout", "-q", "-b", "topic"]);
+        repo.write(
+            "infra/main.tf",
+            [
+                b"\0\xff\n".as_slice(),
+                b"resource \"aws_s3_bucket\" \"logs\" {}\n",
+            ]
+            .concat(),
+        );
+        repo.commit(&format!("Tidy the infra{trailer}"));
+        let run = blastgate(&repo, &["check", "--base", "main", "--format", "json"]);
+        assert_eq!(run.code, code, "{}{}", run.stdout, run.stderr);
+        let rules = run.json()["rules"].to_string();
+        assert!(
+            rules.contains("unanalysable-risky-file-needs-review"),
+            "{rules}"
+        );
+    }
+}
