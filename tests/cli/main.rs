@@ -15,6 +15,7 @@ mod keys;
 mod policy_cli;
 mod precommit;
 mod push;
+mod reach;
 mod replay;
 mod server;
 mod signoff;
