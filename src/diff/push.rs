@@ -122,7 +122,7 @@ pub fn parse_receive(input: &str) -> Result<Vec<PushedRef>, Error> {
 ///
 /// A ref update is judged over every commit it makes newly reachable (`old..new`), whatever
 /// other refs already hold them: parking a change on a scratch branch does not make it judged.
-/// A new ref is judged from its merge-base with the default branch (see [`reach`]).
+/// A new ref is judged from its merge-base with the default branch (see the `reach` module).
 pub fn plan(
     repo: &Repository,
     side: &str,
