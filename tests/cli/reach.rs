@@ -302,3 +302,33 @@ fn unreachable_remote_is_an_error() {
         result.stderr
     );
 }
+
+/// Without the default branch to start from (a history unrelated to it), only a ref's tip
+/// counts as judged: a branch started inside another ref's range (at the AI commit its
+/// revert hides) is not judged from that commit.
+#[test]
+fn unrelated_history_starts_only_at_a_ref_tip() {
+    let (server, work) = server_and_clone();
+    work.git(&["checkout", "-q", "--orphan", "legacy"]);
+    work.write("legacy.md", "legacy\n");
+    work.commit("Legacy root");
+    let (ai, revert) = change_and_revert(&work);
+    admin_push(&server, &work, &[&format!("{revert}:refs/heads/legacy")]);
+
+    work.git(&["checkout", "-q", "-b", "legacy-side", &ai]);
+    work.write("docs/side.md", "side\n");
+    work.commit("Side notes");
+    let (pushed, said) = push(&work, &["--no-verify", "legacy-side"]);
+    refused_as_the_ai_change(pushed, &said);
+    assert_eq!(server_has(&server, "legacy-side"), None);
+
+    // Started at legacy's tip, only its own commit is judged.
+    work.git(&["checkout", "-q", "-b", "legacy-next", &revert]);
+    work.write("docs/next.md", "next\n");
+    work.commit("Next notes");
+    let (pushed, said) = push(&work, &["--no-verify", "legacy-next"]);
+    assert!(
+        pushed && said.contains("allow") && said.contains("1 file"),
+        "{said}"
+    );
+}

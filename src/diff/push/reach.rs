@@ -76,9 +76,10 @@ pub(super) fn update(
 
 /// A new ref (or one whose tip this repository lacks): judged from its merge-base with the
 /// default branch (found through the whole graph, not the first-parent chain, so a merge onto
-/// a fresh root still has its base), or from a ref's tip between the two; failing that, with the closest ref; failing that
-/// (unrelated history), against the empty tree. A commit that is on the receiving side but no ref's tip was only
-/// ever judged inside a range, so it is judged on its own.
+/// a fresh root still has its base), or from a ref's tip between the two; without a default
+/// branch to start from, from the closest ref tip it descends from; failing that (unrelated
+/// history), against the empty tree. A commit that is on the receiving side but no ref's tip
+/// was only ever judged inside a range, so it is judged on its own.
 pub(super) fn new_ref(
     repo: &Repository,
     side: &str,
@@ -104,16 +105,10 @@ pub(super) fn new_ref(
         DefaultBranch::Found { name, tip } => {
             if let Some(base) = related_base(repo, *tip, head)? {
                 if base != head
-                    && let Some((tip_of, tip)) = judged_tip_since(repo, head, base, &known.tips)?
+                    && let Some((tip_of, tip)) =
+                        judged_tip_since(repo, head, Some(base), &known.tips)?
                 {
-                    return Ok(Start::From {
-                        base: Some(tip),
-                        reason: format!(
-                            "{label}: its work starts at {}, the tip of {tip_of} on {side}",
-                            short(tip)
-                        ),
-                        exclude: Vec::new(),
-                    });
+                    return Ok(from_tip(&label, side, &tip_of, tip));
                 }
                 let role = format!("{name}, the default branch");
                 return from_base(repo, &label, side, head, base, &role);
@@ -121,9 +116,10 @@ pub(super) fn new_ref(
         }
         DefaultBranch::Absent { why } => why_no_default = Some(why.as_str()),
     }
-    if let Some((name, base)) = closest(repo, head, &known.tips)? {
-        let role = format!("{name}, the closest ref {side} has");
-        return from_base(repo, &label, side, head, base, &role);
+    // No default branch to start from: the closest ref tip `head` descends from. A merge-base
+    // inside another ref's history is no start: that commit was never judged as a state.
+    if let Some((tip_of, tip)) = judged_tip_since(repo, head, None, &known.tips)? {
+        return Ok(from_tip(&label, side, &tip_of, tip));
     }
     // A history that shares nothing with the receiving side (a first push, an orphan branch
     // such as gh-pages): everything in it is new, and judged as added.
@@ -146,6 +142,17 @@ fn label(pushed: &PushedRef) -> String {
             "new ref {} (its tip {tip} is not in this clone)",
             pushed.remote_ref
         )
+    }
+}
+
+fn from_tip(label: &str, side: &str, tip_of: &str, tip: Oid) -> Start {
+    Start::From {
+        base: Some(tip),
+        reason: format!(
+            "{label}: its work starts at {}, the tip of {tip_of} on {side}",
+            short(tip)
+        ),
+        exclude: Vec::new(),
     }
 }
 
@@ -177,23 +184,25 @@ fn from_base(
     })
 }
 
-/// Most commits searched for a ref tip between a new ref and its merge-base; past it, the
-/// merge-base stays the base (more is judged, nothing less).
+/// Most commits searched for a ref tip below a new ref; past it, the start found without a
+/// tip stays (more is judged, never less).
 const TIP_SEARCH_LIMIT: usize = 10_000;
 
-/// Of the refs whose tip lies between `base` and `head` (a branch started from another
-/// branch already on the receiving side), the one closest to `head`. Only a tip counts: it
-/// was judged as the state of its ref, while a commit inside a range never was.
+/// Of the refs whose tip is an ancestor of `head` (after `base`, when given: a branch started
+/// from another branch already on the receiving side), the one closest to `head`. Only a tip
+/// counts: it was judged as the state of its ref, while a commit inside a range never was.
 fn judged_tip_since(
     repo: &Repository,
     head: Oid,
-    base: Oid,
+    base: Option<Oid>,
     tips: &[(String, Oid)],
 ) -> Result<Option<(String, Oid)>, Error> {
-    let walking = || format!("walking the commits of {head} after {base}");
+    let walking = || format!("walking the ancestors of {head}");
     let mut walk = repo.revwalk().doing(walking)?;
     walk.push(head).doing(walking)?;
-    walk.hide(base).doing(walking)?;
+    if let Some(base) = base {
+        walk.hide(base).doing(walking)?;
+    }
     let by_tip: HashMap<Oid, &str> = tips
         .iter()
         .map(|(name, tip)| (*tip, name.as_str()))
@@ -224,28 +233,6 @@ fn on_its_own(repo: &Repository, head: Oid, reason: String) -> Result<Start, Err
         reason,
         exclude: Vec::new(),
     })
-}
-
-/// Of the refs that share history with `head`, the one whose merge-base leaves the fewest
-/// commits to judge.
-fn closest(
-    repo: &Repository,
-    head: Oid,
-    tips: &[(String, Oid)],
-) -> Result<Option<(String, Oid)>, Error> {
-    let mut best: Option<(usize, String, Oid)> = None;
-    for (name, tip) in tips {
-        let Some(base) = related_base(repo, *tip, head)? else {
-            continue;
-        };
-        let (ahead, _) = repo
-            .graph_ahead_behind(head, base)
-            .doing(|| format!("counting commits between {base} and {head}"))?;
-        if best.as_ref().is_none_or(|(fewest, ..)| ahead < *fewest) {
-            best = Some((ahead, name.clone(), base));
-        }
-    }
-    Ok(best.map(|(_, name, base)| (name, base)))
 }
 
 /// The merge-base of `a` and `b`; `None` when the histories are unrelated.
