@@ -114,6 +114,10 @@ struct PrePushArgs {
 
 #[derive(Debug, Args)]
 struct PreReceiveArgs {
+    /// The protected branch new refs are judged against and take their policy from (default:
+    /// `git config blastgate.defaultBranch`, else the branch HEAD names).
+    #[arg(long, value_name = "BRANCH")]
+    default_branch: Option<String>,
     #[command(flatten)]
     judging: JudgingArgs,
     #[command(flatten)]
@@ -274,7 +278,7 @@ fn pre_receive(dir: &Path, args: PreReceiveArgs, verbose: bool) -> anyhow::Resul
         .read_to_string(&mut input)
         .context("reading the pre-receive ref list from standard input")?;
     let (judging, progress) = judging(args.judging, &args.output)?;
-    let outcome = gate::pre_receive(dir, &input, &judging)?;
+    let outcome = gate::pre_receive(dir, &input, args.default_branch.as_deref(), &judging)?;
     progress.finish();
     emit_push(&outcome, &args.output, verbose)
 }

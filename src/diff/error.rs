@@ -125,6 +125,27 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A new ref arrived and the server has no branch to judge it against.
+    #[error(
+        "cannot judge new ref {reference}: {why}; name the protected branch with `git config {key} <branch>` in the server repository (or `blastgate pre-receive --default-branch <branch>`), or point HEAD at it with `git symbolic-ref HEAD refs/heads/<branch>`",
+        key = super::push::DEFAULT_BRANCH_KEY
+    )]
+    DefaultBranch {
+        /// The ref being created.
+        reference: String,
+        /// What is wrong with the default branch.
+        why: String,
+    },
+    /// The remote's refs could not be listed, so nothing can count as already pushed.
+    #[error(
+        "cannot list the refs of remote `{remote}` to see what it already has: {message}; check that `git ls-remote {remote}` works"
+    )]
+    RemoteRefs {
+        /// The remote name or URL git passed.
+        remote: String,
+        /// What went wrong.
+        message: String,
+    },
     /// Any other libgit2 failure, with what was being done.
     #[error("{doing}: {error}")]
     Git {

@@ -19,7 +19,8 @@ pub use ci::{Ci, CiRun, Platform, detect as detect_ci, explain_shallow};
 pub use error::Error;
 pub use model::*;
 pub use push::{
-    PushPlan, PushedRef, parse as parse_push, parse_receive, plan as plan_push, plan_receive,
+    DEFAULT_BRANCH_KEY, DefaultBranch, Known, PushPlan, PushedRef, advertised, needs_known,
+    parse as parse_push, parse_receive, plan as plan_push, server as server_state,
 };
 pub use read::{End, FileOptions, ReadOptions, range, staged, text, worktree};
 pub use repo::{current_branch, merge_base, open, open_as_git, resolve_commit, short};

@@ -2,10 +2,14 @@
 //! `<local ref> <local oid> <remote ref> <remote oid>`, and what each line asks us to check.
 //!
 //! Zero oids (40 or 64 zeros, for SHA-1 and SHA-256 repositories) mean "nothing": a zero local
-//! oid is a deletion, a zero remote oid a new ref. For a new ref only the commits that the remote
-//! does not already have are checked (those not reachable from its remote-tracking refs).
+//! oid is a deletion, a zero remote oid a new ref. git's pre-receive lines map onto the same
+//! shape. What the receiving side already has comes from [`known`]; where the judged work
+//! starts, from [`reach`].
 
-use std::collections::HashSet;
+mod known;
+mod reach;
+
+pub use known::{DEFAULT_BRANCH_KEY, DefaultBranch, Known, advertised, server};
 
 use git2::{ObjectType, Oid, Repository};
 
@@ -13,7 +17,7 @@ use super::error::{Error, GitContext};
 use super::model::Revision;
 use super::read::End;
 use super::repo::{is_oid, is_zero_oid};
-use super::repo::{merge_base, short};
+use reach::Start;
 
 /// One line of pre-push input.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,31 +117,17 @@ pub fn parse_receive(input: &str) -> Result<Vec<PushedRef>, Error> {
     Ok(refs)
 }
 
-/// Decides what to check for one ref received by a server: what the server already has is
-/// every commit reachable from its refs (not yet updated while pre-receive runs).
-pub fn plan_receive(repo: &Repository, pushed: PushedRef) -> Result<PushPlan, Error> {
-    let references = repo
-        .references()
-        .doing(|| "listing the server's refs".to_string())?;
-    let known = references
-        .flatten()
-        .filter_map(|reference| reference.peel_to_commit().ok().map(|c| c.id()))
-        .collect();
-    plan_against(repo, "the server", pushed, known)
-}
-
-/// Decides what to check for one pushed ref.
-pub fn plan(repo: &Repository, remote: &str, pushed: PushedRef) -> Result<PushPlan, Error> {
-    let known = remote_tracking_tips(repo, remote);
-    plan_against(repo, remote, pushed, known)
-}
-
-/// Plans one ref given the commits the receiving side is known to have (`exclude`).
-fn plan_against(
+/// Decides what to check for one pushed ref, given what the receiving side (`side`, for
+/// reasons: a remote's name or "the server") already has.
+///
+/// A ref update is judged over every commit it makes newly reachable (`old..new`), whatever
+/// other refs already hold them: parking a change on a scratch branch does not make it judged.
+/// A new ref is judged from its merge-base with the default branch (see the `reach` module).
+pub fn plan(
     repo: &Repository,
-    remote: &str,
+    side: &str,
     pushed: PushedRef,
-    mut exclude: Vec<Oid>,
+    known: &Known,
 ) -> Result<PushPlan, Error> {
     if is_zero_oid(&pushed.local_oid) {
         return Ok(PushPlan::Nothing {
@@ -159,73 +149,35 @@ fn plan_against(
             pushed,
         });
     };
-    let head_oid = head_commit.id();
-
-    let remote_tip = (!is_zero_oid(&pushed.remote_oid))
-        .then(|| parse_oid(&pushed.remote_oid))
-        .transpose()?
-        .and_then(|oid| repo.find_commit(oid).ok().map(|_| oid));
-    if let Some(remote_tip) = remote_tip {
-        exclude.push(remote_tip);
-        let base = merge_base(repo, remote_tip, head_oid, &pushed.remote_oid)?;
-        if base == head_oid {
-            return Ok(PushPlan::Nothing {
-                why: format!(
-                    "{} is already on {remote} {}",
-                    short(head_oid),
-                    pushed.remote_ref
-                ),
-                pushed,
-            });
-        }
-        let reason = if base == remote_tip {
-            format!("{remote} {} is at {}", pushed.remote_ref, short(remote_tip))
-        } else {
-            format!(
-                "force push: merge-base of {remote} {} ({}) and the pushed commit",
-                pushed.remote_ref,
-                short(remote_tip)
-            )
-        };
-        return Ok(check(pushed, Some(base), reason, head_oid, exclude));
-    }
-
-    let new_commits = unpushed(repo, head_oid, &exclude)?;
-    if new_commits.is_empty() {
-        return Ok(PushPlan::Nothing {
-            why: format!(
-                "every commit of {} is already on {remote}",
-                pushed.local_ref
-            ),
-            pushed,
-        });
-    }
-    let unknown_tip = if is_zero_oid(&pushed.remote_oid) {
-        String::new()
-    } else {
-        format!(
-            " (its tip {} is not in this clone)",
-            &pushed.remote_oid[..12]
-        )
+    let head = head_commit.id();
+    let start = match old_tip(repo, &pushed)? {
+        Some(old) => reach::update(repo, side, &pushed.remote_ref, old, head)?,
+        None => reach::new_ref(repo, side, &pushed, head, known)?,
     };
-    let (base, reason) = match first_parent_boundary(repo, head_oid, &new_commits)? {
-        Some(base) => (
-            Some(base),
-            format!(
-                "new ref {}{unknown_tip}: its work starts after {}, the first commit {remote} already has",
-                pushed.remote_ref,
-                short(base)
-            ),
-        ),
-        None => (
-            None,
-            format!(
-                "new ref {}{unknown_tip}: no commit is on {remote} yet, compared with the empty tree",
-                pushed.remote_ref
-            ),
-        ),
-    };
-    Ok(check(pushed, base, reason, head_oid, exclude))
+    Ok(match start {
+        Start::AlreadyThere(why) => PushPlan::Nothing { pushed, why },
+        Start::From {
+            base,
+            reason,
+            exclude,
+        } => check(pushed, base, reason, head, exclude),
+    })
+}
+
+/// Whether planning `pushed` needs to know the receiving side's refs: a new ref, or one whose
+/// current tip this repository does not have.
+#[must_use]
+pub fn needs_known(repo: &Repository, pushed: &PushedRef) -> bool {
+    !is_zero_oid(&pushed.local_oid) && !matches!(old_tip(repo, pushed), Ok(Some(_)))
+}
+
+/// The ref's current tip on the receiving side, when it exists and this repository has it.
+fn old_tip(repo: &Repository, pushed: &PushedRef) -> Result<Option<Oid>, Error> {
+    if is_zero_oid(&pushed.remote_oid) {
+        return Ok(None);
+    }
+    let oid = parse_oid(&pushed.remote_oid)?;
+    Ok(repo.find_commit(oid).ok().map(|_| oid))
 }
 
 fn check(
@@ -263,67 +215,6 @@ fn parse_oid(text: &str) -> Result<Oid, Error> {
 
 fn kind(object: &git2::Object<'_>) -> &'static str {
     object.kind().map_or("object", |kind| kind.str())
-}
-
-/// Tips of `refs/remotes/<remote>/*`: what the remote is known to have.
-fn remote_tracking_tips(repo: &Repository, remote: &str) -> Vec<Oid> {
-    let name = repo
-        .find_remote(remote)
-        .ok()
-        .and_then(|r| r.name().ok().flatten().map(str::to_string))
-        .or_else(|| remote_named_by_url(repo, remote));
-    let Some(name) = name else { return Vec::new() };
-    let Ok(references) = repo.references_glob(&format!("refs/remotes/{name}/*")) else {
-        return Vec::new();
-    };
-    references
-        .flatten()
-        .filter_map(|reference| reference.peel_to_commit().ok().map(|c| c.id()))
-        .collect()
-}
-
-/// git passes the URL as the remote name when pushing to a URL; map it back when a remote has it.
-fn remote_named_by_url(repo: &Repository, url: &str) -> Option<String> {
-    let remotes = repo.remotes().ok()?;
-    remotes.iter().flatten().flatten().find_map(|name| {
-        let remote = repo.find_remote(name).ok()?;
-        (remote.url().ok()? == url).then(|| name.to_string())
-    })
-}
-
-fn unpushed(repo: &Repository, head: Oid, exclude: &[Oid]) -> Result<HashSet<Oid>, Error> {
-    let mut walk = repo
-        .revwalk()
-        .doing(|| "walking unpushed commits".to_string())?;
-    walk.push(head)
-        .doing(|| "walking unpushed commits".to_string())?;
-    for oid in exclude {
-        walk.hide(*oid)
-            .doing(|| "walking unpushed commits".to_string())?;
-    }
-    walk.map(|oid| oid.doing(|| "walking unpushed commits".to_string()))
-        .collect()
-}
-
-/// Follows first parents from `head` to the first commit the remote already has.
-fn first_parent_boundary(
-    repo: &Repository,
-    head: Oid,
-    new: &HashSet<Oid>,
-) -> Result<Option<Oid>, Error> {
-    let mut current = head;
-    loop {
-        if !new.contains(&current) {
-            return Ok(Some(current));
-        }
-        let commit = repo
-            .find_commit(current)
-            .doing(|| format!("reading commit {current}"))?;
-        match commit.parent_ids().next() {
-            Some(parent) => current = parent,
-            None => return Ok(None),
-        }
-    }
 }
 
 #[cfg(test)]

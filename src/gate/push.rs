@@ -6,7 +6,7 @@ use std::path::Path;
 use git2::{Oid, Repository};
 
 use super::{Error, Evaluation, Judging, check_approvals, evaluate, load_policy, read_options};
-use crate::diff::{self, Origin, PushPlan, PushedRef};
+use crate::diff::{self, Known, Origin, PushPlan, PushedRef};
 use crate::exit::Exit;
 use crate::timings::Timings;
 use crate::vocabulary::Decision;
@@ -64,7 +64,9 @@ impl PushOutcome {
     }
 }
 
-/// Judges each ref of a push (git's pre-push protocol on `input`); worst decision wins.
+/// Judges each ref of a push (git's pre-push protocol on `input`); worst decision wins. A new
+/// ref makes the gate ask the remote what it has (`git ls-remote`): remote-tracking refs are
+/// local files and never make a commit count as already pushed.
 pub fn pre_push(
     dir: &Path,
     remote: &str,
@@ -72,9 +74,15 @@ pub fn pre_push(
     judging: &Judging,
 ) -> Result<PushOutcome, Error> {
     let repo = diff::open(dir)?;
+    let refs = diff::parse_push(input)?;
+    let known = if refs.iter().any(|pushed| diff::needs_known(&repo, pushed)) {
+        diff::advertised(&repo, remote)?
+    } else {
+        Known::default()
+    };
     let mut outcome = PushOutcome::default();
-    for pushed in diff::parse_push(input)? {
-        let plan = diff::plan_push(&repo, remote, pushed)?;
+    for pushed in refs {
+        let plan = diff::plan_push(&repo, remote, pushed, &known)?;
         // The policy of the side being pushed to: the merge-base with its tip.
         let policy_at = match &plan {
             PushPlan::Check { base, .. } => base.oid,
@@ -90,20 +98,29 @@ pub fn pre_push(
 /// Judges each ref a server receives (git's pre-receive protocol on `input`) in the repository
 /// at `dir`; worst decision wins. Run from the hook, the repository is opened from git's
 /// environment, so objects still in the push quarantine are visible. Each ref is judged with
-/// the policy of the branch it updates (its current tip), a new ref with the default branch's.
-pub fn pre_receive(dir: &Path, input: &str, judging: &Judging) -> Result<PushOutcome, Error> {
+/// the policy of the branch it updates (its current tip), a new ref with the default branch's:
+/// `default_branch`, else `blastgate.defaultBranch`, else `HEAD`. When none of them names an
+/// existing branch on a server that has branches, a new ref is an error, never judged by the
+/// built-in policy.
+pub fn pre_receive(
+    dir: &Path,
+    input: &str,
+    default_branch: Option<&str>,
+    judging: &Judging,
+) -> Result<PushOutcome, Error> {
     let repo = diff::open(dir)?;
-    // Before the first push the default branch is unborn: the built-in policy judges.
-    let default_tip = diff::resolve_commit(&repo, "HEAD").ok();
+    let known = diff::server_state(&repo, default_branch)?;
     let mut outcome = PushOutcome::default();
     for pushed in diff::parse_receive(input)? {
         let old_tip = Oid::from_str(&pushed.remote_oid)
             .ok()
             .filter(|oid| !oid.is_zero() && repo.find_commit(*oid).is_ok());
-        let plan = diff::plan_receive(&repo, pushed)?;
+        let plan = diff::plan_push(&repo, "the server", pushed, &known)?;
+        // Before the first push there is no branch: the built-in policy judges.
+        let policy_at = old_tip.or(known.default_tip());
         outcome
             .refs
-            .push(judge_plan(&repo, plan, old_tip.or(default_tip), judging)?);
+            .push(judge_plan(&repo, plan, policy_at, judging)?);
     }
     Ok(outcome)
 }

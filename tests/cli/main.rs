@@ -18,6 +18,7 @@ mod policy_gaps;
 mod precommit;
 mod provenance;
 mod push;
+mod reach;
 mod replay;
 mod server;
 mod signoff;

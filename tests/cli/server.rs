@@ -7,7 +7,7 @@ use crate::support::{BINARY, CLAUDE_TRAILER, Repo, lines, repo_with_base};
 
 /// A server with `main` and the pre-receive hook installed after the first push, and a clone
 /// of it to push from.
-fn server_and_clone() -> (Repo, Repo) {
+pub(crate) fn server_and_clone() -> (Repo, Repo) {
     let seed = repo_with_base();
     let server = Repo::bare();
     let url = server.path.to_string_lossy().into_owned();
@@ -19,7 +19,7 @@ fn server_and_clone() -> (Repo, Repo) {
     (server, work)
 }
 
-fn server_has(server: &Repo, branch: &str) -> Option<String> {
+pub(crate) fn server_has(server: &Repo, branch: &str) -> Option<String> {
     let tip = server.git(&[
         "for-each-ref",
         "--format=%(objectname)",
@@ -29,7 +29,7 @@ fn server_has(server: &Repo, branch: &str) -> Option<String> {
 }
 
 /// `git push` with `args`: whether it succeeded and everything it printed.
-fn push(work: &Repo, args: &[&str]) -> (bool, String) {
+pub(crate) fn push(work: &Repo, args: &[&str]) -> (bool, String) {
     let mut all = vec!["push", "origin"];
     all.extend_from_slice(args);
     let output = work.git_command(&all).output().expect("git push");
