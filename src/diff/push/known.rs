@@ -157,6 +157,9 @@ pub fn advertised(repo: &Repository, remote: &str) -> Result<Known, Error> {
         .env_remove("GIT_WORK_TREE")
         .env_remove("GIT_INDEX_FILE")
         .env_remove("GIT_COMMON_DIR")
+        // A hook has no one to answer a credential prompt: fail instead of waiting for one.
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .stdin(std::process::Stdio::null())
         .output()
         .map_err(|error| failed(format!("running git: {error}")))?;
     if !output.status.success() {
