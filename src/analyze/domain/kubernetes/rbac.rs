@@ -173,3 +173,103 @@ pub(super) fn facts(files: &[Versions<'_>], old: &Side<'_>, new: &Side<'_>) -> V
     }
     facts
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::Kubernetes;
+    use crate::analyze::domain::{Analyzer, Versions};
+    use crate::diff::{FileChange, FileStatus};
+    use crate::signal::Signal;
+
+    const BINDING: &str = "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: ops\n  namespace: build\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: ops\nsubjects:\n  - kind: ServiceAccount\n    name: ci\n";
+
+    fn role(verbs: &str, resources: &str) -> String {
+        format!(
+            "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: ops\n  namespace: build\nrules:\n  - apiGroups: [\"\"]\n    resources: [{resources}]\n    verbs: [{verbs}]\n"
+        )
+    }
+
+    /// (signal, file, subject, line) for files added with `(path, before, after)` contents.
+    fn judge(files: &[(&str, Option<&str>, &str)]) -> Vec<(Signal, String, String, u32)> {
+        let changes: Vec<FileChange> = files
+            .iter()
+            .map(|(path, before, _)| {
+                let status = if before.is_some() {
+                    FileStatus::Modified
+                } else {
+                    FileStatus::Added
+                };
+                FileChange::new(
+                    status,
+                    before.map(|_| (*path).to_string()),
+                    Some((*path).to_string()),
+                )
+            })
+            .collect();
+        let versions: Vec<Versions<'_>> = changes
+            .iter()
+            .zip(files)
+            .map(|(file, (_, before, after))| Versions {
+                file,
+                old: before.map(str::as_bytes),
+                new: Some(after.as_bytes()),
+            })
+            .collect();
+        Kubernetes
+            .analyze_all(&versions)
+            .facts
+            .into_iter()
+            .filter(|f| f.signal == Signal::ClusterAdminGranted)
+            .map(|f| {
+                (
+                    f.signal,
+                    f.file.unwrap_or_default(),
+                    f.subject.unwrap_or_default(),
+                    f.line.unwrap_or_default(),
+                )
+            })
+            .collect()
+    }
+
+    /// A namespaced Role with `*` on `*` bound to a service account in another file is
+    /// reported on the binding; the same role read-only, or a binding to a user, is not; a
+    /// role that turns wildcard with its binding unchanged elsewhere is reported on the role.
+    #[test]
+    fn wildcard_roles() {
+        let wild = role("\"*\"", "\"*\"");
+        let found = judge(&[
+            ("k8s/role.yaml", None, &wild),
+            ("k8s/bind.yaml", None, BINDING),
+        ]);
+        assert_eq!(
+            found,
+            [(
+                Signal::ClusterAdminGranted,
+                "k8s/bind.yaml".to_string(),
+                "RoleBinding/build/ops".to_string(),
+                9
+            )]
+        );
+        let read = role("\"get\"", "\"*\"");
+        assert!(
+            judge(&[
+                ("k8s/role.yaml", None, &read),
+                ("k8s/bind.yaml", None, BINDING)
+            ])
+            .is_empty()
+        );
+        let user = BINDING.replace("kind: ServiceAccount", "kind: User");
+        let found = judge(&[
+            ("k8s/role.yaml", None, &wild),
+            ("k8s/bind.yaml", None, &user),
+        ]);
+        assert_eq!(found.len(), 1, "the role itself: {found:?}");
+        assert_eq!(found[0].2, "Role/build/ops");
+        let widened = judge(&[("k8s/role.yaml", Some(&read), &wild)]);
+        assert_eq!(widened.len(), 1, "{widened:?}");
+        assert_eq!(widened[0].3, 1);
+        // Already wildcard and bound before: nothing new.
+        let both = format!("{wild}---\n{BINDING}");
+        assert!(judge(&[("k8s/all.yaml", Some(&both), &both)]).is_empty());
+    }
+}

@@ -459,3 +459,100 @@ fn providers(module: &Module) -> Vec<Fact> {
     }
     facts
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Analyzer, Terraform};
+    use crate::analyze::domain::Versions;
+    use crate::diff::{FileChange, FileStatus};
+    use crate::signal::Signal;
+
+    /// (signal, subject, message) of a new `infra/main.tf` holding `source`.
+    fn added(source: &str) -> Vec<(Signal, String, String)> {
+        let file = FileChange::new(FileStatus::Added, None, Some("infra/main.tf".into()));
+        let versions = Versions {
+            file: &file,
+            old: None,
+            new: Some(source.as_bytes()),
+        };
+        Terraform
+            .analyze(&versions)
+            .facts
+            .into_iter()
+            .map(|f| (f.signal, f.subject.unwrap_or_default(), f.message))
+            .collect()
+    }
+
+    fn group(blocks: &str) -> String {
+        format!("resource \"aws_security_group\" \"web\" {{\n  name = \"web\"\n{blocks}}}\n")
+    }
+
+    fn ingress(port: u16, cidrs: &str) -> String {
+        format!(
+            "  ingress {{\n    from_port   = {port}\n    to_port     = {port}\n    protocol    = \"tcp\"\n    cidr_blocks = [{cidrs}]\n  }}\n"
+        )
+    }
+
+    /// Halves of the internet in one rule, or split over two rules on the same port, are
+    /// public ingress; a plain `0.0.0.0/0` reads as before; private or split-port ranges are
+    /// not (issue 12).
+    #[test]
+    fn ranges_that_cover_the_internet() {
+        let split = added(&group(&ingress(22, "\"0.0.0.0/1\", \"128.0.0.0/1\"")));
+        assert_eq!(split.len(), 1, "{split:?}");
+        assert_eq!(split[0].0, Signal::PublicIngress);
+        assert!(
+            split[0].2.contains("0.0.0.0/1, 128.0.0.0/1 on 22-22"),
+            "{}",
+            split[0].2
+        );
+        assert!(split[0].2.contains("100% of IPv4"), "{}", split[0].2);
+
+        let two_rules = added(&group(
+            &(ingress(22, "\"0.0.0.0/1\"") + &ingress(22, "\"128.0.0.0/1\"")),
+        ));
+        assert_eq!(two_rules.len(), 1, "{two_rules:?}");
+
+        let plain = added(&group(&ingress(443, "\"0.0.0.0/0\"")));
+        assert_eq!(plain.len(), 1, "{plain:?}");
+        assert_eq!(
+            plain[0].2,
+            "aws_security_group.web accepts traffic from 0.0.0.0/0 on 443-443: open to the whole internet"
+        );
+
+        for quiet in [
+            group(&ingress(22, "\"10.0.0.0/8\", \"192.168.0.0/16\"")),
+            group(&(ingress(22, "\"0.0.0.0/2\"") + &ingress(80, "\"64.0.0.0/2\""))),
+        ] {
+            assert!(added(&quiet).is_empty(), "{quiet}");
+        }
+    }
+
+    /// AWS-managed policies that grant `*`, attached by ARN in the attachment resources and a
+    /// role's `managed_policy_arns`: `iam-wildcard`. Read-only and customer policies are not.
+    #[test]
+    fn managed_admin_policies() {
+        let attachment = |arn: &str| {
+            format!(
+                "resource \"aws_iam_role_policy_attachment\" \"a\" {{\n  role       = \"ci\"\n  policy_arn = \"{arn}\"\n}}\n"
+            )
+        };
+        let admin = added(&attachment("arn:aws:iam::aws:policy/AdministratorAccess"));
+        assert_eq!(admin.len(), 1, "{admin:?}");
+        assert_eq!(admin[0].0, Signal::IamWildcard);
+        assert_eq!(admin[0].1, "aws_iam_role_policy_attachment.a");
+        assert!(admin[0].2.contains("AdministratorAccess"), "{}", admin[0].2);
+
+        let role = "resource \"aws_iam_role\" \"ci\" {\n  name = \"ci\"\n  managed_policy_arns = [\"arn:aws:iam::aws:policy/ReadOnlyAccess\", \"arn:aws:iam::aws:policy/IAMFullAccess\"]\n}\n";
+        let found = added(role);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].2.contains("IAMFullAccess"), "{}", found[0].2);
+
+        for quiet in [
+            attachment("arn:aws:iam::aws:policy/ReadOnlyAccess"),
+            attachment("arn:aws:iam::123456789012:policy/AdministratorAccess"),
+        ] {
+            assert!(added(&quiet).is_empty(), "{quiet}");
+        }
+    }
+}
