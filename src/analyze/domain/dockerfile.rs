@@ -144,7 +144,7 @@ fn shell_command(run: &str) -> &str {
             Some(option) => {
                 rest = option
                     .split_once(char::is_whitespace)
-                    .map_or("", |(_, r)| r)
+                    .map_or("", |(_, r)| r);
             }
             None => return rest,
         }

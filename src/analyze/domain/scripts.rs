@@ -33,9 +33,12 @@ fn is_shell_shebang(content: &[u8]) -> bool {
     SHEBANG_SHELLS.contains(&program)
 }
 
+/// A command and the line it starts on.
+type Command = (String, u32);
+
 /// The commands of a script with the line each starts on: `\` continuations joined, comment
 /// lines left out.
-fn commands(source: &str) -> Vec<(String, u32)> {
+fn commands(source: &str) -> Vec<Command> {
     let mut out = Vec::new();
     let mut current = String::new();
     let mut start = 0;
@@ -47,15 +50,12 @@ fn commands(source: &str) -> Vec<(String, u32)> {
             }
             start = number;
         }
-        match line.strip_suffix('\\') {
-            Some(part) => {
-                current.push_str(part);
-                current.push(' ');
-            }
-            None => {
-                current.push_str(line);
-                out.push((std::mem::take(&mut current), start));
-            }
+        if let Some(part) = line.strip_suffix('\\') {
+            current.push_str(part);
+            current.push(' ');
+        } else {
+            current.push_str(line);
+            out.push((std::mem::take(&mut current), start));
         }
     }
     if !current.is_empty() {
@@ -81,7 +81,7 @@ impl Analyzer for Scripts {
 
     fn analyze(&self, versions: &Versions<'_>) -> Analysis {
         let mut analysis = Analysis::default();
-        let (new, old): (Vec<(String, u32)>, Vec<(String, u32)>) =
+        let (new, old): (Vec<Command>, Vec<Command>) =
             if let Some(reason) = versions.content_missing() {
                 analysis.fallbacks.push(LineLevel {
                     file: versions.file.path().to_string(),

@@ -11,7 +11,7 @@ use regex::Regex;
 /// Programs that run a script given on standard input or as a file argument. Sources: the
 /// POSIX shells and their common relatives (bash, zsh, dash, ksh), and the interpreters
 /// install one-liners pipe into (rustup/nvm use `sh`; get-pip and Poetry use `python3`;
-/// cpanminus uses `perl`; RVM and Homebrew use `bash`/`ruby`; NodeSource uses `bash`; Deno and
+/// cpanminus uses `perl`; RVM and Homebrew use `bash`/`ruby`; `NodeSource` uses `bash`; Deno and
 /// Bun use `sh`; Composer uses `php`).
 const INTERPRETERS: &[&str] = &[
     "sh", "bash", "zsh", "dash", "ksh", "ash", "python", "python2", "python3", "perl", "ruby",
@@ -126,8 +126,7 @@ fn interpreter(program: &str) -> bool {
 fn output_file(words: &[&str]) -> Vec<String> {
     let mut found = Vec::new();
     let wget = words.iter().any(|w| base(w) == "wget");
-    let mut iter = words.iter().enumerate().peekable();
-    while let Some((index, word)) = iter.next() {
+    for (index, word) in words.iter().enumerate() {
         let value = |flag: &str| word.strip_prefix(flag).filter(|v| !v.is_empty());
         let next = words.get(index + 1).copied();
         match *word {

@@ -8,8 +8,8 @@
 //! always-true shapes below. Anything not recognised is taken as a real bound.
 
 /// Atoms that are true on their own. Source: SQL:2016 boolean literals, and the numeric
-/// truth values MySQL and SQLite accept in a condition (MySQL manual "Logical Operators",
-/// SQLite "Boolean Datatype").
+/// truth values `MySQL` and `SQLite` accept in a condition (`MySQL` manual "Logical Operators",
+/// `SQLite` "Boolean Datatype").
 const TRUE_ATOMS: &[&str] = &["true", "1", "not false", "not 0", "'1'", "'t'", "'true'"];
 
 /// Whether the text after `WHERE` holds for every row.
@@ -62,7 +62,6 @@ fn split_top<'a>(text: &'a str, keyword: &str) -> Vec<&'a str> {
         let c = bytes[i];
         match (quote, c) {
             (Some(q), _) if c == q => quote = None,
-            (Some(_), _) => {}
             (None, b'\'' | b'"' | b'`') => quote = Some(c),
             (None, b'(') => depth += 1,
             (None, b')') => depth -= 1,

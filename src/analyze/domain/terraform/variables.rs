@@ -1,7 +1,7 @@
 //! A variable's default that shrinks a `count` or `for_each` elsewhere in its module: the
 //! resource block is untouched, yet `apply` destroys its instances (`enabled = true` → `false`
 //! under `count = var.enabled ? 1 : 0`, a list default emptied under `for_each`). Terraform
-//! docs "The count Meta-Argument" / "The for_each Meta-Argument": instances are created and
+//! docs "The `count` Meta-Argument" / "The `for_each` Meta-Argument": instances are created and
 //! destroyed to match the value; `fixtures/infra/terraform/variable-flip/` holds the plan
 //! Terraform itself makes for such a change.
 //!
@@ -116,6 +116,9 @@ fn evaluate(expression: &Value, meta: &str, value: &Value) -> Option<(String, In
     Some((var, instances))
 }
 
+/// A changed default: before, after, and the file and line of the new one.
+type Flip = (Value, Value, String, u32);
+
 /// `variable` defaults of some blocks, by name.
 fn defaults(blocks: &[Block]) -> BTreeMap<String, Value> {
     blocks
@@ -128,7 +131,7 @@ fn defaults(blocks: &[Block]) -> BTreeMap<String, Value> {
 /// Facts for defaults changed in `changed` (old and new blocks, with the new file's path)
 /// over the resources of `module` (the module's blocks after the change, with their files).
 fn flips(
-    changed: &BTreeMap<String, (Value, Value, String, u32)>,
+    changed: &BTreeMap<String, Flip>,
     module: &[(String, Block)],
     tables: &Tables,
 ) -> Vec<Fact> {
@@ -158,7 +161,7 @@ fn flips(
             };
             let stateful =
                 block.kind == "resource" && tables.stateful_kind(type_of(block)).is_some();
-            let (signal, loss) = if stateful {
+            let (signal, data_loss) = if stateful {
                 (
                     Signal::StatefulResourceDestroyed,
                     ": data loss unless snapshotted",
@@ -173,7 +176,7 @@ fn flips(
                 *var_line,
                 &address,
                 format!(
-                    "the default of var.{var} changes from {} to {}: {meta} of {address} ({file}:{line}) goes from {} to {}, destroying {lost}{loss}",
+                    "the default of var.{var} changes from {} to {}: {meta} of {address} ({file}:{line}) goes from {} to {}, destroying {lost}{data_loss}",
                     before.show(),
                     after.show(),
                     was.len(),
@@ -183,6 +186,14 @@ fn flips(
         }
     }
     facts
+}
+
+/// `.tf` and `.tofu`, in any case (as the analyzer reads them).
+fn is_terraform(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    std::path::Path::new(&lower)
+        .extension()
+        .is_some_and(|e| e == "tf" || e == "tofu")
 }
 
 /// Every Terraform file of a directory in `tree`, except `skip`, parsed.
@@ -202,15 +213,17 @@ fn siblings(repo: &Repository, tree: Oid, dir: &str, skip: &HashSet<&str>) -> Ve
         return Vec::new();
     };
     let mut out = Vec::new();
-    for entry in folder.iter() {
+    for entry in &folder {
         let Ok(name) = entry.name() else { continue };
         let path = if dir.is_empty() {
             name.to_string()
         } else {
             format!("{dir}/{name}")
         };
-        let terraform = name.ends_with(".tf") || name.ends_with(".tofu");
-        if !terraform || skip.contains(path.as_str()) || entry.kind() != Some(ObjectType::Blob) {
+        if !is_terraform(name)
+            || skip.contains(path.as_str())
+            || entry.kind() != Some(ObjectType::Blob)
+        {
             continue;
         }
         let Ok(blob) = repo.find_blob(entry.id()) else {
@@ -233,9 +246,7 @@ pub fn facts(
     tree: Option<Oid>,
     tables: &Tables,
 ) -> Vec<Fact> {
-    let is_terraform = |path: &str| path.ends_with(".tf") || path.ends_with(".tofu");
-    let mut changed: BTreeMap<&str, BTreeMap<String, (Value, Value, String, u32)>> =
-        BTreeMap::new();
+    let mut changed: BTreeMap<&str, BTreeMap<String, Flip>> = BTreeMap::new();
     let mut after: BTreeMap<&str, Vec<(String, Block)>> = BTreeMap::new();
     for content in contents {
         let file = content.file;
