@@ -22,8 +22,9 @@ const COMMIT_LIMIT: usize = 1;
 
 /// How the bump of one submodule is judged.
 enum Bump {
-    /// Both commits are readable in this repository: analyse `old..new` there.
-    Readable(Repository, Option<Oid>, Oid),
+    /// Both commits are readable: analyse `old..new` in the submodule's repository (`None`:
+    /// the superproject's own, whose object database holds them).
+    Readable(Option<Repository>, Option<Oid>, Oid),
     /// A commit is missing; the reason says which.
     Unreadable(String),
 }
@@ -50,7 +51,11 @@ pub(super) fn facts(
             locate(context.repo, file, path)
         };
         match bump {
-            Bump::Readable(repo, old, new) => match inner(&repo, old, new, options, context, depth)
+            Bump::Readable(own, old, new) => match own
+                .as_ref()
+                .or(context.repo)
+                .ok_or_else(|| "no repository".to_string())
+                .and_then(|repo| inner(repo, old, new, options, context, depth))
             {
                 Ok(inner) => facts.extend(inner.into_iter().map(|fact| prefixed(fact, path))),
                 Err(reason) => facts.push(unanalysed(file, path, &reason)),
@@ -104,14 +109,17 @@ fn locate(repo: Option<&Repository>, file: &FileChange, path: &str) -> Bump {
     let has = |candidate: &Repository| {
         candidate.find_commit(new).is_ok() && old.is_none_or(|o| candidate.find_commit(o).is_ok())
     };
+    // The superproject itself first: opened again, it would lose a push's quarantine.
+    if has(repo) {
+        return Bump::Readable(None, old, new);
+    }
     let candidates = [
-        Repository::open(repo.path()).ok(),
         repo.find_submodule(path).ok().and_then(|s| s.open().ok()),
         Repository::open(repo.commondir().join("modules").join(path)).ok(),
     ];
     for candidate in candidates.into_iter().flatten() {
         if has(&candidate) {
-            return Bump::Readable(candidate, old, new);
+            return Bump::Readable(Some(candidate), old, new);
         }
     }
     Bump::Unreadable(format!(
