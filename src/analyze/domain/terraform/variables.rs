@@ -144,7 +144,9 @@ fn flips(
             let Some(expression) = block.attr(meta) else {
                 continue;
             };
+            let line = block.attr_entry(meta).map_or(block.line, |a| a.line);
             let Some(var) = variable_of(expression) else {
+                facts.extend(unevaluated(changed, expression, meta, &address, file, line));
                 continue;
             };
             let Some((before, after, var_file, var_line)) = changed.get(&var) else {
@@ -169,7 +171,6 @@ fn flips(
             } else {
                 (Signal::ResourceDestroyed, "")
             };
-            let line = block.attr_entry(meta).map_or(block.line, |a| a.line);
             facts.push(finding(
                 signal,
                 var_file,
@@ -194,6 +195,61 @@ fn is_terraform(path: &str) -> bool {
     std::path::Path::new(&lower)
         .extension()
         .is_some_and(|e| e == "tf" || e == "tofu")
+}
+
+/// Whether a value leaves nothing to count: `false`, `0`, `""`, `[]`, `{}`, `null`.
+fn empty(value: &Value) -> bool {
+    match value {
+        Value::Bool(b) => !b,
+        Value::Num(n) => n.parse::<f64>().is_ok_and(|n| n == 0.0),
+        Value::Str(s) => s.is_empty() || s == "false" || s == "0",
+        Value::List(items) => items.is_empty(),
+        Value::Map(entries) => entries.is_empty(),
+        Value::Null => true,
+        Value::Expr(_) => false,
+    }
+}
+
+/// A `count`/`for_each` of a shape not evaluated here (`var.n == 0 ? 0 : 1`, `local.x`
+/// built from it…) that names a variable whose default became empty: it may destroy, said
+/// at the lower signal so an unknown does not block on its own (as for re-keyed `for_each`).
+fn unevaluated(
+    changed: &BTreeMap<String, Flip>,
+    expression: &Value,
+    meta: &str,
+    address: &str,
+    file: &str,
+    line: u32,
+) -> Option<Fact> {
+    let Value::Expr(text) = expression else {
+        return None;
+    };
+    let (var, (before, after, var_file, var_line)) = changed
+        .iter()
+        .find(|(name, (was, now, ..))| empty(now) && !empty(was) && mentions(text, name))?;
+    Some(finding(
+        Signal::ResourceDestroyed,
+        var_file,
+        *var_line,
+        address,
+        format!(
+            "the default of var.{var} changes from {} to {}: {meta} of {address} ({file}:{line}) uses it and may drop to zero, destroying its instances",
+            before.show(),
+            after.show()
+        ),
+    ))
+}
+
+/// Whether `text` refers to `var.<name>` (not a longer name that starts the same).
+fn mentions(text: &str, name: &str) -> bool {
+    let needle = format!("var.{name}");
+    text.match_indices(&needle).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + needle.len()..].chars().next();
+        let word =
+            |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        !(word(after) || word(before) || before == Some('.'))
+    })
 }
 
 /// Every Terraform file of a directory in `tree`, except `skip`, parsed.
@@ -334,6 +390,9 @@ mod tests {
             evaluate(&expr("var.x * 2"), "count", &Value::Num("1".into())),
             None
         );
+        assert!(mentions("var.x == 0 ? 0 : 1", "x"));
+        assert!(!mentions("var.xy ? 1 : 0", "x"));
+        assert!(!mentions("module.var.x", "x"));
         assert_eq!(
             evaluate(&expr("local.x ? 1 : 0"), "count", &Value::Bool(true)),
             None
@@ -396,5 +455,41 @@ mod tests {
             .expect("worker");
         assert!(worker.message.contains("from 3 to 1"), "{}", worker.message);
         assert_eq!(worker.file.as_deref(), Some("infra/variables.tf"));
+    }
+
+    /// A shape the evaluator does not know still reports a possible destroy, at the lower
+    /// signal, when the default it names became empty; a default that became non-empty does
+    /// not.
+    #[test]
+    fn unknown_shapes_may_destroy() {
+        let module = model::parse(
+            "main.tf",
+            b"resource \"aws_db_instance\" \"db\" {\n  count = var.on == true ? 1 : 0\n}\n",
+        )
+        .expect("parses");
+        let module: Vec<(String, Block)> = module
+            .into_iter()
+            .map(|b| ("main.tf".to_string(), b))
+            .collect();
+        let flip = |was: bool, now: bool| {
+            BTreeMap::from([(
+                "on".to_string(),
+                (
+                    Value::Bool(was),
+                    Value::Bool(now),
+                    "variables.tf".to_string(),
+                    3,
+                ),
+            )])
+        };
+        let found = flips(&flip(true, false), &module, Tables::builtin());
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(found[0].signal, Signal::ResourceDestroyed);
+        assert!(
+            found[0].message.contains("may drop to zero"),
+            "{}",
+            found[0].message
+        );
+        assert!(flips(&flip(false, true), &module, Tables::builtin()).is_empty());
     }
 }
