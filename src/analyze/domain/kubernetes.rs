@@ -269,6 +269,16 @@ fn line_level(versions: &Versions<'_>) -> Vec<crate::analyze::Fact> {
             Signal::ClusterAdminGranted,
             "cluster-admin is referenced: full control of the cluster",
         ),
+        (
+            "verbs: [\"*\"]",
+            Signal::ClusterAdminGranted,
+            "a role grants `*` verbs: with `*` resources, as much as cluster-admin",
+        ),
+        (
+            "verbs: ['*']",
+            Signal::ClusterAdminGranted,
+            "a role grants `*` verbs: with `*` resources, as much as cluster-admin",
+        ),
     ];
     let path = versions.file.path();
     let mut facts = Vec::new();
