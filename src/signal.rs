@@ -60,6 +60,8 @@ signals! {
     SymlinkChanged = "symlink-changed", per "file", "A symbolic link changed; its target can point anywhere.";
     /// A submodule pointer moved.
     SubmoduleChanged = "submodule-changed", per "file", "A submodule now points at other code that is not shown in this diff.";
+    /// A submodule bump whose commits are not in the repository, so it was not analysed.
+    SubmoduleUnanalysed = "submodule-unanalysed", per "file", "A submodule now points at commits that are not in the repository: what it brings in could not be analysed.";
     /// A file's mode changed (e.g. made executable).
     ModeChanged = "mode-changed", per "file", "File mode changed (e.g. made executable).";
     /// A path that is not valid UTF-8.

@@ -15,6 +15,7 @@ pub mod lang;
 pub mod outline;
 pub(crate) mod path_class;
 pub mod structure;
+mod submodules;
 pub mod symbols;
 pub mod syntax;
 
@@ -102,6 +103,17 @@ pub fn analyze(
     options: &Options,
     observer: &dyn Observer,
 ) -> Facts {
+    analyze_at(change, context, options, observer, 0)
+}
+
+/// [`analyze`] of a change `depth` submodules deep (0: the change itself).
+fn analyze_at(
+    change: &ChangeSet,
+    context: &structure::Context<'_>,
+    options: &Options,
+    observer: &dyn Observer,
+    depth: u32,
+) -> Facts {
     observer.begin(change.files.len());
     let mut clock = std::time::Instant::now();
     let mut lap = |step: &'static str| {
@@ -134,9 +146,16 @@ pub fn analyze(
             max_file_bytes: options.max_file_bytes,
         },
     ));
+    facts.extend(domain::terraform_variable_defaults(
+        &contents,
+        context.repo,
+        context.search_tree,
+        &options.domain,
+    ));
     blast.coverage.line_level = line_level;
     lap(STEPS[2]);
     facts.extend(history::facts(change, context.repo));
+    facts.extend(submodules::facts(change, context, options, depth));
     lap(STEPS[3]);
     Facts { facts, blast }
 }

@@ -7,6 +7,7 @@ mod check;
 mod ci;
 mod demo;
 mod domain;
+mod domain_gaps;
 mod formats;
 mod help;
 mod hidden;

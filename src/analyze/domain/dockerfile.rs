@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use tree_sitter::Node;
 
-use super::{Analysis, Analyzer, LineLevel, Versions, fact};
+use super::{Analysis, Analyzer, LineLevel, Versions, fact, shell};
 use crate::analyze::lang::{config_for_path, parse_config};
 use crate::diff::LineKind;
 use crate::signal::Signal;
@@ -127,19 +127,29 @@ fn parse(source: &str, line_map: Option<&[u32]>) -> Option<Parsed> {
     Some(parsed)
 }
 
-/// `curl … | sh`, `wget -O- … | bash`, `bash <(curl …)`, `sh -c "$(curl …)"`. Source: the
-/// install one-liners these patterns come from (rustup, nvm, Homebrew) and hadolint DL4006's
-/// discussion of piped installs.
-static PIPE_TO_SHELL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"\b(?:curl|wget)\b[^|;&]*\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:\S*/)?(?:ba|z|da|k)?sh\b",
-        r"|\b(?:ba|z)?sh\s+<\(\s*(?:curl|wget)\b",
-        r#"|\b(?:ba|z)?sh\s+-c\s+["']?\$\(\s*(?:curl|wget)\b"#,
-    ))
-    .expect("valid pattern (tested)")
-});
 static HOST: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"https?://([^/\s'"|)]+)"#).expect("valid pattern (tested)"));
+
+/// The shell command of a `RUN` instruction: past the keyword and its `--mount`/`--network`
+/// options.
+fn shell_command(run: &str) -> &str {
+    let mut rest = run.trim_start();
+    rest = rest
+        .get(..3)
+        .filter(|k| k.eq_ignore_ascii_case("run"))
+        .map_or(rest, |_| &rest[3..]);
+    loop {
+        rest = rest.trim_start();
+        match rest.strip_prefix("--") {
+            Some(option) => {
+                rest = option
+                    .split_once(char::is_whitespace)
+                    .map_or("", |(_, r)| r);
+            }
+            None => return rest,
+        }
+    }
+}
 
 /// Counts of normalised texts, to tell what is new in this change.
 fn counts<'a>(items: impl Iterator<Item = &'a str>) -> HashMap<String, usize> {
@@ -230,7 +240,7 @@ fn compare(versions: &Versions<'_>, old: Option<&Parsed>, new: &Parsed, partial:
             .flat_map(|o| o.runs.iter().map(|(run, _)| run.as_str())),
     );
     for (run, line) in &new.runs {
-        if is_new(&mut old_runs, run) && PIPE_TO_SHELL.is_match(run) {
+        if is_new(&mut old_runs, run) && shell::runs_download(shell_command(run)) {
             let host = HOST
                 .captures(run)
                 .and_then(|c| c.get(1))
@@ -240,7 +250,7 @@ fn compare(versions: &Versions<'_>, old: Option<&Parsed>, new: &Parsed, partial:
                 Signal::PipeToShell,
                 Some(*line),
                 host,
-                format!("RUN pipes a script from {host} into a shell: whoever controls it controls the build"),
+                format!("RUN runs a script downloaded from {host} unreviewed: whoever controls it controls the build"),
             ));
         }
     }

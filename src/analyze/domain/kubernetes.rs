@@ -6,6 +6,7 @@
 //! them the changed lines are read instead and the fallback says so.
 
 mod pods;
+mod rbac;
 
 use std::collections::{HashMap, HashSet};
 
@@ -97,6 +98,20 @@ impl Analyzer for Kubernetes {
                 }
             }
         }
+        // Roles and their bindings are often in different files: judged over all of them.
+        let side = |old: bool| -> rbac::Side<'_> {
+            parsed
+                .iter()
+                .enumerate()
+                .filter_map(|(index, (_, before, after))| {
+                    let docs = if old { before } else { after };
+                    docs.as_ref().ok().map(|docs| (index, docs.as_slice()))
+                })
+                .collect()
+        };
+        analysis
+            .facts
+            .extend(rbac::facts(files, &side(true), &side(false)));
         analysis
     }
 }
@@ -253,6 +268,16 @@ fn line_level(versions: &Versions<'_>) -> Vec<crate::analyze::Fact> {
             "cluster-admin",
             Signal::ClusterAdminGranted,
             "cluster-admin is referenced: full control of the cluster",
+        ),
+        (
+            "verbs: [\"*\"]",
+            Signal::ClusterAdminGranted,
+            "a role grants `*` verbs: with `*` resources, as much as cluster-admin",
+        ),
+        (
+            "verbs: ['*']",
+            Signal::ClusterAdminGranted,
+            "a role grants `*` verbs: with `*` resources, as much as cluster-admin",
         ),
     ];
     let path = versions.file.path();

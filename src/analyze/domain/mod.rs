@@ -8,13 +8,17 @@
 //! parsed (templated YAML, Jinja, ERB), an analyzer falls back to reading the changed lines
 //! and says so; it never goes silent.
 
+mod aws_managed;
+mod cidr;
 mod cloudformation;
 mod dockerfile;
 mod gate_config;
 mod kubernetes;
 mod migrations;
 pub mod opaque;
+mod scripts;
 mod secrets;
+mod shell;
 mod terraform;
 #[cfg(test)]
 mod testing;
@@ -117,7 +121,7 @@ pub struct Settings {
     pub terraform: ExtraRows,
 }
 
-pub use terraform::ExtraRows;
+pub use terraform::{ExtraRows, variable_defaults as terraform_variable_defaults};
 
 /// Every domain analyzer, in report order.
 pub static ANALYZERS: &[&dyn Analyzer] = &[
@@ -130,6 +134,7 @@ pub static ANALYZERS: &[&dyn Analyzer] = &[
     &workflows::GithubActions,
     &workflows::GitlabCi,
     &dockerfile::Dockerfile,
+    &scripts::Scripts,
 ];
 
 /// A file read line by line instead of parsed, and why.

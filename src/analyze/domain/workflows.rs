@@ -7,26 +7,15 @@
 mod github;
 mod gitlab;
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
 use super::tree::{self, Node};
 use super::{Analysis, LineLevel, Versions};
 
 pub use github::GithubActions;
 pub use gitlab::GitlabCi;
 
-/// `curl …| sh`, `wget -qO- … | sudo bash`: a downloaded script runs unreviewed.
-static PIPE_TO_SHELL: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"\b(curl|wget)\b[^|\n]*\|\s*(sudo\s+(-\S+\s+)*)?(ba|z|da|k)?sh\b").ok()
-});
-
-/// True when a shell command pipes a download into a shell.
+/// True when a shell command runs a downloaded script unreviewed (see [`super::shell`]).
 fn pipes_to_shell(command: &str) -> bool {
-    PIPE_TO_SHELL
-        .as_ref()
-        .is_some_and(|regex| regex.is_match(command))
+    super::shell::runs_download(command)
 }
 
 /// The subject prefix: the workflow's file name.

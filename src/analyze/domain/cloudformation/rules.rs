@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use super::super::tree::Node;
-use super::super::{Versions, fact};
+use super::super::{Versions, aws_managed, cidr, fact};
 use super::{PROTECTING, Resource};
 use crate::analyze::Fact;
 use crate::signal::Signal;
@@ -124,6 +124,27 @@ pub(super) fn compare(
                 Signal::IamWildcard,
                 line,
                 format!("{} {id} allows `*` actions or resources", resource.kind),
+            );
+        }
+    }
+    let old_managed: HashSet<String> = before
+        .map(managed)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(arn, ..)| arn)
+        .collect();
+    for (arn, line, row) in managed(resource) {
+        if !old_managed.contains(&arn) {
+            push(
+                Signal::IamWildcard,
+                line,
+                format!(
+                    "{} {id} attaches the AWS-managed policy {}, which allows {} (document: {})",
+                    resource.kind,
+                    arn.rsplit('/').next().unwrap_or(&arn),
+                    row.grants,
+                    row.source
+                ),
             );
         }
     }
@@ -274,9 +295,58 @@ fn collect<'a>(node: &'a Node, key: &str, out: &mut Vec<&'a Node>) {
     }
 }
 
-/// Ingress rules open to `0.0.0.0/0` or `::/0`: canonical text, line and port range.
+/// AWS-managed policies that grant `*` in `ManagedPolicyArns` (roles, users, groups):
+/// ARN, line and table row.
+fn managed(resource: &Resource<'_>) -> Vec<(String, u32, &'static aws_managed::Row)> {
+    resource
+        .node
+        .at(&["Properties", "ManagedPolicyArns"])
+        .map(Node::items)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|item| {
+            // A plain string, or the text of an intrinsic (`!Sub arn:${AWS::Partition}:…`).
+            let arn = item
+                .as_str()
+                .map_or_else(|| item.canonical(), str::to_string);
+            let row = aws_managed::admin_policy(&arn)?;
+            Some((arn, item.line, row))
+        })
+        .collect()
+}
+
+/// Ingress rules open to `0.0.0.0/0` or `::/0`, and rules on one port range whose ranges
+/// together cover the internet (`0.0.0.0/1` + `128.0.0.0/1`): canonical text, line and port
+/// range.
 fn public_rules(resource: &Resource<'_>) -> Vec<(String, u32, String)> {
-    let rules: Vec<&Node> = match resource.kind {
+    let mut found = plainly_public_rules(resource);
+    let mut by_ports: Vec<(String, Vec<&Node>)> = Vec::new();
+    for rule in ingress_rules(resource) {
+        let ports = ports(rule);
+        match by_ports.iter_mut().find(|(p, _)| *p == ports) {
+            Some((_, rules)) => rules.push(rule),
+            None => by_ports.push((ports, vec![rule])),
+        }
+    }
+    for (ports, rules) in by_ports {
+        if found.iter().any(|(_, _, p)| *p == ports) {
+            continue;
+        }
+        let sources: Vec<&str> = rules
+            .iter()
+            .flat_map(|r| ["CidrIp", "CidrIpv6"].map(|f| r.get(f).and_then(Node::as_str)))
+            .flatten()
+            .collect();
+        if cidr::covers_internet(&sources).is_some() {
+            let canonical: Vec<String> = rules.iter().map(|r| r.canonical()).collect();
+            found.push((canonical.join("+"), rules[0].line, ports));
+        }
+    }
+    found
+}
+
+fn ingress_rules<'a>(resource: &Resource<'a>) -> Vec<&'a Node> {
+    match resource.kind {
         "AWS::EC2::SecurityGroup" => resource
             .node
             .at(&["Properties", "SecurityGroupIngress"])
@@ -284,20 +354,25 @@ fn public_rules(resource: &Resource<'_>) -> Vec<(String, u32, String)> {
             .unwrap_or_default(),
         "AWS::EC2::SecurityGroupIngress" => resource.node.get("Properties").into_iter().collect(),
         _ => Vec::new(),
-    };
-    rules
+    }
+}
+
+fn ports(rule: &Node) -> String {
+    let port = |field| rule.get(field).and_then(Node::as_str).unwrap_or("?");
+    match (port("FromPort"), port("ToPort")) {
+        (from, to) if from == to => format!("port {from}"),
+        (from, to) => format!("ports {from}-{to}"),
+    }
+}
+
+/// Ingress rules open to `0.0.0.0/0` or `::/0`.
+fn plainly_public_rules(resource: &Resource<'_>) -> Vec<(String, u32, String)> {
+    ingress_rules(resource)
         .into_iter()
         .filter(|rule| {
             rule.get("CidrIp").and_then(Node::as_str) == Some("0.0.0.0/0")
                 || rule.get("CidrIpv6").and_then(Node::as_str) == Some("::/0")
         })
-        .map(|rule| {
-            let port = |field| rule.get(field).and_then(Node::as_str).unwrap_or("?");
-            let ports = match (port("FromPort"), port("ToPort")) {
-                (from, to) if from == to => format!("port {from}"),
-                (from, to) => format!("ports {from}-{to}"),
-            };
-            (rule.canonical(), rule.line, ports)
-        })
+        .map(|rule| (rule.canonical(), rule.line, ports(rule)))
         .collect()
 }

@@ -188,3 +188,60 @@ fn renamed_and_templated() {
     assert_eq!(analysis.facts.len(), 1);
     assert_eq!(analysis.facts[0].signal, Signal::PublicIngress);
 }
+
+/// (signal, subject, line) of a new template.
+fn added_template(template: &str) -> Vec<(Signal, String, u32)> {
+    use super::super::{Analyzer, Versions};
+    use crate::diff::{FileChange, FileStatus};
+    let file = FileChange::new(FileStatus::Added, None, Some("infra/stack.yaml".into()));
+    CloudFormation
+        .analyze(&Versions {
+            file: &file,
+            old: None,
+            new: Some(template.as_bytes()),
+        })
+        .facts
+        .into_iter()
+        .map(|f| {
+            (
+                f.signal,
+                f.subject.unwrap_or_default(),
+                f.line.unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+/// Issue 12 in `CloudFormation`: two ingress rules on one port that together cover the
+/// internet, and an AWS-managed admin policy in `ManagedPolicyArns`. A private range and a
+/// read-only policy stay quiet.
+#[test]
+fn split_ranges_and_managed_admin_policies() {
+    let group = |a: &str, b: &str| {
+        format!(
+            "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Web:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: web\n      SecurityGroupIngress:\n        - IpProtocol: tcp\n          FromPort: 22\n          ToPort: 22\n          CidrIp: {a}\n        - IpProtocol: tcp\n          FromPort: 22\n          ToPort: 22\n          CidrIp: {b}\n"
+        )
+    };
+    assert_eq!(
+        added_template(&group("0.0.0.0/1", "128.0.0.0/1")),
+        [(Signal::PublicIngress, "Web".to_string(), 8)]
+    );
+    assert!(added_template(&group("10.0.0.0/8", "172.16.0.0/12")).is_empty());
+    let role = |arn: &str| {
+        format!(
+            "Resources:\n  Ci:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: {{}}\n      ManagedPolicyArns:\n        - {arn}\n"
+        )
+    };
+    assert_eq!(
+        added_template(&role("arn:aws:iam::aws:policy/AdministratorAccess")),
+        [(Signal::IamWildcard, "Ci".to_string(), 7)]
+    );
+    assert_eq!(
+        added_template(&role(
+            "!Sub arn:${AWS::Partition}:iam::aws:policy/IAMFullAccess"
+        ))
+        .len(),
+        1
+    );
+    assert!(added_template(&role("arn:aws:iam::aws:policy/ReadOnlyAccess")).is_empty());
+}

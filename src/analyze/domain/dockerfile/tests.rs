@@ -58,7 +58,7 @@ const CASES: &[Case] = &[
             (Signal::PipeToShell, "get.example.com", 3),
             (Signal::PipeToShell, "x.example.org", 4),
         ],
-        "into a shell",
+        "downloaded from",
     ),
 ];
 
@@ -102,11 +102,19 @@ fn pipe_patterns() {
         ("RUN wget -qO- https://a.io/x | sudo -E sh", true),
         ("RUN sh -c \"$(curl -fsSL https://a.io/x)\"", true),
         ("RUN curl https://a.io/x | /bin/bash", true),
-        ("RUN curl -o x https://a.io/x && sh x", false),
+        ("RUN curl -o x https://a.io/x && sh x", true),
+        (
+            "RUN --mount=type=cache,target=/c curl -s https://a.io/x | python3",
+            true,
+        ),
         ("RUN curl https://a.io/x | tar xz", false),
         ("RUN echo curl | shasum", false),
     ];
     for (run, fires) in cases {
-        assert_eq!(PIPE_TO_SHELL.is_match(run), fires, "{run}");
+        assert_eq!(
+            super::shell::runs_download(super::shell_command(run)),
+            fires,
+            "{run}"
+        );
     }
 }

@@ -271,3 +271,32 @@ fn large_manifest_and_deleted_file() {
         Some("PersistentVolumeClaim/db/data-1")
     );
 }
+
+/// In a Helm template, a rule granting `*` verbs is read line by line as a cluster-admin grant
+/// (issue 12: wildcard roles); listed verbs are not.
+#[test]
+fn helm_wildcard_verbs_are_read_line_by_line() {
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/infra/kubernetes/helm"
+    );
+    let old = std::fs::read(format!("{dir}/before.yaml")).expect("fixture");
+    let new = std::fs::read(format!("{dir}/after.yaml")).expect("fixture");
+    for (added, expect) in [
+        ("    verbs: [\"*\"]", true),
+        ("    verbs: ['*']", true),
+        ("    verbs: [\"get\", \"list\"]", false),
+    ] {
+        let file = helm_change(added);
+        let analysis = Kubernetes.analyze(&Versions {
+            file: &file,
+            old: Some(&old),
+            new: Some(&new),
+        });
+        let fired = analysis
+            .facts
+            .iter()
+            .any(|f| f.signal == Signal::ClusterAdminGranted && f.message.contains("`*` verbs"));
+        assert_eq!(fired, expect, "{added}: {:?}", analysis.facts);
+    }
+}

@@ -10,6 +10,7 @@ mod frameworks;
 mod liquibase;
 mod rules;
 mod sql;
+mod tautology;
 
 use std::collections::HashMap;
 
@@ -110,11 +111,11 @@ pub(super) fn kind_of(path: &str, content: &[u8]) -> Option<Kind> {
     }
 }
 
-/// Forward findings in one version of a file of `kind`.
-fn extract(kind: Kind, source: &str) -> Result<Vec<Finding>, String> {
+/// Forward findings in one version of a file of `kind` at `path`.
+fn extract(kind: Kind, path: &str, source: &str) -> Result<Vec<Finding>, String> {
     match kind {
         Kind::Reverse => Ok(Vec::new()),
-        Kind::Sql => sql::findings(source, 0),
+        Kind::Sql => sql::findings(source, 0, sql::markers_apply(path)),
         Kind::Liquibase => Ok(liquibase::findings(source)),
         Kind::Rails | Kind::Django | Kind::Alembic | Kind::Knex => frameworks::code(kind, source),
     }
@@ -151,7 +152,10 @@ impl Migrations {
         });
         let reverse = versions
             .new
-            .map(|new| sql::reverse_lines(&String::from_utf8_lossy(new)))
+            .map(|new| {
+                let markers = sql::markers_apply(versions.file.path());
+                sql::reverse_lines(&String::from_utf8_lossy(new), markers)
+            })
             .unwrap_or_default();
         for line in versions.file.hunks.iter().flat_map(|h| &h.lines) {
             let Some(number) = line.new_line.filter(|_| line.kind == LineKind::Added) else {
@@ -236,9 +240,10 @@ impl Analyzer for Migrations {
         };
         let new = String::from_utf8_lossy(new);
         let old = versions.old.map(String::from_utf8_lossy);
-        let found = extract(kind, &new).map(|found| {
+        let path = file.path();
+        let found = extract(kind, path, &new).map(|found| {
             let before = match &old {
-                Some(old) => extract(kind, old).unwrap_or_default(),
+                Some(old) => extract(kind, path, old).unwrap_or_default(),
                 None => Vec::new(),
             };
             subtract(found, &before)

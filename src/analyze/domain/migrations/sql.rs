@@ -9,14 +9,34 @@ use std::sync::LazyLock;
 use regex::Regex;
 use tree_sitter::Node;
 
-use super::Finding;
+use super::{Finding, tautology};
 use crate::analyze::lang::{config_for_path, parse_config};
 use crate::signal::Signal;
 
-/// Markers that open a forward or a reverse section inside one SQL file. Sources: dbmate README
-/// ("-- migrate:up" / "-- migrate:down"), goose docs "SQL migrations" ("-- +goose Up/Down").
-const FORWARD_MARKERS: &[&str] = &["-- migrate:up", "-- +goose up"];
-const REVERSE_MARKERS: &[&str] = &["-- migrate:down", "-- +goose down"];
+/// Tools whose SQL files hold both directions, with the markers that open the forward and the
+/// reverse section. Sources: dbmate README ("-- migrate:up" / "-- migrate:down"), goose docs
+/// "SQL migrations" ("-- +goose Up" / "-- +goose Down"). Lower case; matched case-insensitively.
+const SECTIONED: &[(&str, &str, &str)] = &[
+    ("dbmate", "-- migrate:up", "-- migrate:down"),
+    ("goose", "-- +goose up", "-- +goose down"),
+];
+
+/// Whether a file's tool reads section markers at all: Flyway (`V1__x.sql`) and Prisma
+/// (`prisma/migrations/*/migration.sql`) run the whole file, whatever its comments say.
+pub(super) fn markers_apply(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let flyway = name.starts_with('V') && name.contains("__");
+    !flyway && !path.to_ascii_lowercase().contains("prisma/migrations/")
+}
+
+/// The tool whose format a file is in: the one whose forward marker comes first. A file is
+/// only ever in one format, so another tool's markers are plain comments in it.
+fn tool(source: &str) -> Option<&'static (&'static str, &'static str, &'static str)> {
+    source.lines().find_map(|line| {
+        let lower = line.trim().to_ascii_lowercase();
+        SECTIONED.iter().find(|(_, up, _)| lower.starts_with(up))
+    })
+}
 
 /// Why a SQL file cannot be parsed, for the line-level fallback.
 pub(super) fn unparsable_reason(source: &str) -> Option<&'static str> {
@@ -26,16 +46,21 @@ pub(super) fn unparsable_reason(source: &str) -> Option<&'static str> {
     None
 }
 
-/// The 1-based lines that belong to reverse sections.
-pub(super) fn reverse_lines(source: &str) -> Vec<bool> {
-    let mut reverse = false;
+/// The 1-based lines that belong to reverse sections: only in a file of a sectioned tool's
+/// format, and only after that tool's forward marker (a reverse marker before it would hide
+/// statements the tool runs).
+pub(super) fn reverse_lines(source: &str, markers: bool) -> Vec<bool> {
+    let tool = tool(source).filter(|_| markers);
+    let (mut reverse, mut opened) = (false, false);
     let mut lines = vec![false];
     for line in source.lines() {
-        let lower = line.trim().to_ascii_lowercase();
-        if REVERSE_MARKERS.iter().any(|m| lower.starts_with(m)) {
-            reverse = true;
-        } else if FORWARD_MARKERS.iter().any(|m| lower.starts_with(m)) {
-            reverse = false;
+        if let Some((_, up, down)) = tool {
+            let lower = line.trim().to_ascii_lowercase();
+            if lower.starts_with(up) {
+                (reverse, opened) = (false, true);
+            } else if opened && lower.starts_with(down) {
+                reverse = true;
+            }
         }
         lines.push(reverse);
     }
@@ -43,14 +68,20 @@ pub(super) fn reverse_lines(source: &str) -> Vec<bool> {
 }
 
 /// Findings in the forward part of `source`, with `line_offset` added to every line (for SQL
-/// embedded in a framework migration). `Err` carries the reason the SQL could not be parsed.
-pub(super) fn findings(source: &str, line_offset: u32) -> Result<Vec<Finding>, String> {
+/// embedded in a framework migration). `markers`: whether section markers are read at all
+/// (see [`markers_apply`]; SQL embedded in code has none). `Err` carries the reason the SQL
+/// could not be parsed.
+pub(super) fn findings(
+    source: &str,
+    line_offset: u32,
+    markers: bool,
+) -> Result<Vec<Finding>, String> {
     if let Some(reason) = unparsable_reason(source) {
         return Err(reason.to_string());
     }
     let language = config_for_path("migration.sql").ok_or("no SQL grammar registered")?;
     let tree = parse_config(language, source.as_bytes()).ok_or("the SQL parser gave up")?;
-    let reverse = reverse_lines(source);
+    let reverse = reverse_lines(source, markers);
     let mut out = Vec::new();
     let root = tree.root_node();
     let mut cursor = root.walk();
@@ -117,13 +148,13 @@ fn classify(statement: Node<'_>, source: &str) -> Vec<(Signal, String, String)> 
     if let (Some(_), Some(from)) = (
         child_of_kind(statement, "delete"),
         child_of_kind(statement, "from"),
-    ) && child_of_kind(from, "where").is_none()
+    ) && let Some(how) = unbounded(child_of_kind(from, "where"), source)
     {
         let table = name(child_of_kind(from, "object_reference"));
         out.push((
             Signal::MigrationUnboundedWrite,
             table,
-            "DELETE without WHERE deletes every row".into(),
+            format!("DELETE {how} deletes every row"),
         ));
     }
     let mut cursor = statement.walk();
@@ -162,14 +193,17 @@ fn classify(statement: Node<'_>, source: &str) -> Vec<(Signal, String, String)> 
                     "DROP INDEX: queries that used it slow down or lock".into(),
                 ));
             }
-            "update" if child_of_kind(node, "where").is_none() => {
+            "update" => {
+                let Some(how) = unbounded(child_of_kind(node, "where"), source) else {
+                    continue;
+                };
                 let table = child_of_kind(node, "relation")
                     .and_then(|r| child_of_kind(r, "object_reference"))
                     .or_else(|| child_of_kind(node, "object_reference"));
                 out.push((
                     Signal::MigrationUnboundedWrite,
                     name(table),
-                    "UPDATE without WHERE rewrites every row".into(),
+                    format!("UPDATE {how} rewrites every row"),
                 ));
             }
             "alter_table" => alter_table(node, source, &mut out),
@@ -177,6 +211,22 @@ fn classify(statement: Node<'_>, source: &str) -> Vec<(Signal, String, String)> 
         }
     }
     out
+}
+
+/// How a write is unbounded: no `WHERE`, or one that holds for every row; `None` when bounded.
+fn unbounded(condition: Option<Node<'_>>, source: &str) -> Option<String> {
+    let Some(condition) = condition else {
+        return Some("without WHERE".to_string());
+    };
+    let text = text(condition, source).trim();
+    // The node starts with the keyword itself.
+    let predicate = text
+        .get(5..)
+        .filter(|_| text[..5].eq_ignore_ascii_case("where"))?;
+    tautology::always_true(predicate).then(|| {
+        let shown = normalise(predicate);
+        format!("with WHERE {shown} (true for every row)")
+    })
 }
 
 fn drops(subject: &str, what: &str) -> (Signal, String, String) {

@@ -257,7 +257,7 @@ fn renamed_with_edits() {
 #[test]
 fn large_file() {
     let source = "UPDATE t SET a = 1 WHERE id = 2;\n".repeat(20_000) + "DROP TABLE t;\n";
-    let found = sql::findings(&source, 0).expect("parses");
+    let found = sql::findings(&source, 0, true).expect("parses");
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].line, 20_001);
 }
@@ -294,8 +294,81 @@ fn direction_in_other_shapes() {
         ),
     ];
     for (kind, source, subjects) in cases {
-        let found = extract(*kind, source).expect("parses");
+        let found = extract(*kind, "migrations/x", source).expect("parses");
         let got: Vec<&str> = found.iter().map(|f| f.subject.as_str()).collect();
         assert_eq!(&got, subjects, "{kind:?}");
+    }
+}
+
+/// `WHERE 1=1` and `WHERE true` bound nothing: the write is as unbounded as one without WHERE
+/// (issue 12). `WHERE id = 1` is a real bound.
+#[test]
+fn always_true_where_is_unbounded() {
+    let source = "DELETE FROM sessions WHERE 1=1;\nUPDATE users SET active = false WHERE true;\nDELETE FROM carts WHERE id = 1;\nUPDATE orders SET x = 1 WHERE (1 = 1) OR id = 2;\n";
+    let found = sql::findings(source, 0, true).expect("parses");
+    let got: Vec<(Signal, &str, u32)> = found
+        .iter()
+        .map(|f| (f.signal, f.subject.as_str(), f.line))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (Unbounded, "sessions", 1),
+            (Unbounded, "users", 2),
+            (Unbounded, "orders", 4)
+        ]
+    );
+    assert!(found[0].what.contains("WHERE 1=1"), "{}", found[0].what);
+    assert!(found[0].what.contains("every row"), "{}", found[0].what);
+}
+
+/// A reverse-section marker counts only in a file of that tool's format and after that tool's
+/// forward marker: a `-- +goose Down` in a dbmate or Flyway file, or before `-- +goose Up`,
+/// hides nothing (issue 12). A real goose file still skips its Down section.
+#[test]
+fn reverse_markers_only_in_their_tool_format() {
+    let drop_after = |marker: &str| format!("{marker}\nDROP TABLE users;\n");
+    let cases: &[(&str, String, usize)] = &[
+        // goose's own Down section: not run forward.
+        (
+            "migrations/1.sql",
+            format!("-- +goose Up\nSELECT 1;\n{}", drop_after("-- +goose Down")),
+            0,
+        ),
+        // dbmate file with a goose marker: dbmate runs the DROP.
+        (
+            "db/migrations/1.sql",
+            format!("-- migrate:up\nSELECT 1;\n{}", drop_after("-- +goose Down")),
+            1,
+        ),
+        // plain SQL with a stray marker.
+        ("migrations/2.sql", drop_after("-- +goose Down"), 1),
+        ("migrations/3.sql", drop_after("-- migrate:down"), 1),
+        // reverse marker before the forward one.
+        (
+            "migrations/4.sql",
+            format!("{}-- +goose Up\nSELECT 1;\n", drop_after("-- +goose Down")),
+            1,
+        ),
+        // Flyway runs the whole file, goose markers or not.
+        (
+            "db/migration/V2__x.sql",
+            format!("-- +goose Up\nSELECT 1;\n{}", drop_after("-- +goose Down")),
+            1,
+        ),
+        // dbmate's own down section.
+        (
+            "db/migrations/2.sql",
+            format!(
+                "-- migrate:up\nSELECT 1;\n{}",
+                drop_after("-- migrate:down")
+            ),
+            0,
+        ),
+    ];
+    for (path, source, drops) in cases {
+        let found = extract(Kind::Sql, path, source).expect("parses");
+        let got = found.iter().filter(|f| f.signal == Drops).count();
+        assert_eq!(got, *drops, "{path}: {source}");
     }
 }

@@ -13,6 +13,7 @@ mod protection;
 pub mod replacement;
 mod rules;
 mod security;
+mod variables;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -74,6 +75,24 @@ impl Analyzer for Terraform {
         }
         analyze_with_tables(files, &Tables::with_extra(Some(extra)))
     }
+}
+
+/// Resources whose `count`/`for_each` a changed variable default shrinks, read over the
+/// module's untouched files in `tree` too (see [`variables`]).
+#[must_use]
+pub fn variable_defaults(
+    contents: &[crate::analyze::contents::FileContents<'_>],
+    repo: Option<&git2::Repository>,
+    tree: Option<git2::Oid>,
+    settings: &Settings,
+) -> Vec<Fact> {
+    let extra = &settings.terraform;
+    let tables = if extra.stateful.is_empty() && extra.force_new.is_empty() {
+        std::borrow::Cow::Borrowed(Tables::builtin())
+    } else {
+        std::borrow::Cow::Owned(Tables::with_extra(Some(extra)))
+    };
+    variables::facts(contents, repo, tree, &tables)
 }
 
 /// The analysis with explicit tables: what [`Terraform`] runs with the built-in tables, and

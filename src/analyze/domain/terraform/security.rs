@@ -7,12 +7,14 @@ use std::collections::HashSet;
 use super::model::{Attr, Block, Value};
 use super::{Entry, Module, finding};
 use crate::analyze::Fact;
+use crate::analyze::domain::{aws_managed, cidr};
 use crate::signal::Signal;
 
 /// Every fact of this file's rules for one module.
 pub fn facts(module: &Module) -> Vec<Fact> {
     let mut facts = Vec::new();
     facts.extend(only_new(module, iam, Signal::IamWildcard));
+    facts.extend(only_new(module, managed, Signal::IamWildcard));
     facts.extend(only_new(module, ingress, Signal::PublicIngress));
     facts.extend(providers(module));
     facts
@@ -152,6 +154,64 @@ fn iam(block: &Block, address: &str) -> Vec<Hit> {
         .collect()
 }
 
+/// Arguments that attach AWS-managed policies by ARN, per resource type. Source: the AWS
+/// provider docs of each resource (`policy_arn`, `managed_policy_arns`, `policy_arns`,
+/// `managed_policy_arn`).
+const ATTACHMENTS: &[(&str, &str)] = &[
+    ("aws_iam_role_policy_attachment", "policy_arn"),
+    ("aws_iam_user_policy_attachment", "policy_arn"),
+    ("aws_iam_group_policy_attachment", "policy_arn"),
+    ("aws_iam_policy_attachment", "policy_arn"),
+    ("aws_iam_role", "managed_policy_arns"),
+    ("aws_iam_role_policy_attachments_exclusive", "policy_arns"),
+    ("aws_iam_user_policy_attachments_exclusive", "policy_arns"),
+    ("aws_iam_group_policy_attachments_exclusive", "policy_arns"),
+    (
+        "aws_ssoadmin_managed_policy_attachment",
+        "managed_policy_arn",
+    ),
+];
+
+/// AWS-managed policies that grant `*` (`AdministratorAccess`, `*FullAccess`) attached by ARN.
+fn managed(block: &Block, address: &str) -> Vec<Hit> {
+    let ty = block.labels.first().map_or("", String::as_str);
+    if block.kind != "resource" {
+        return Vec::new();
+    }
+    let Some(attr) = ATTACHMENTS
+        .iter()
+        .find(|(t, _)| *t == ty)
+        .and_then(|(_, name)| block.attr_entry(name))
+    else {
+        return Vec::new();
+    };
+    let arns: Vec<&str> = match &attr.value {
+        Value::Str(text) | Value::Expr(text) => vec![text.as_str()],
+        Value::List(items) => items
+            .iter()
+            .filter_map(|item| match item {
+                Value::Str(text) | Value::Expr(text) => Some(text.as_str()),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    arns.into_iter()
+        .filter_map(|arn| {
+            let row = aws_managed::admin_policy(arn)?;
+            let name = arn.rsplit('/').next().unwrap_or(row.name).trim_end_matches('"');
+            Some(Hit {
+                key: format!("managed:{name}"),
+                line: attr.line,
+                message: format!(
+                    "{address} attaches the AWS-managed policy {name}, which allows {} (document: {})",
+                    row.grants, row.source
+                ),
+            })
+        })
+        .collect()
+}
+
 /// Sources that mean "anyone on the internet".
 fn open(source: &str, azure: bool) -> bool {
     matches!(source, "0.0.0.0/0" | "::/0")
@@ -161,41 +221,88 @@ fn open(source: &str, azure: bool) -> bool {
                 || source.eq_ignore_ascii_case("any")))
 }
 
-fn rule_hits(
-    rule: &Block,
-    address: &str,
-    sources: &[&str],
-    ports: &[&str],
-    azure: bool,
-) -> Vec<Hit> {
+/// The port range and source ranges of one rule, for judging a resource's rules together.
+struct Opening {
+    port: String,
+    sources: Vec<(String, u32)>,
+}
+
+fn opening(rule: &Block, sources: &[&str], ports: &[&str]) -> Opening {
     let port = ports
         .iter()
         .filter_map(|name| rule.attr(name).map(Value::show))
         .collect::<Vec<_>>()
         .join("-");
-    sources
+    let sources = sources
         .iter()
         .filter_map(|name| rule.attr_entry(name))
         .flat_map(|attr| {
             attr.value
                 .strings()
                 .into_iter()
-                .filter(|s| open(s, azure))
                 .map(|s| (s.to_string(), attr.line))
                 .collect::<Vec<_>>()
         })
-        .map(|(source, line)| Hit {
-            key: format!("{port}:{source}"),
-            line,
-            message: if port.is_empty() {
-                format!("{address} accepts traffic from {source}: open to the whole internet")
-            } else {
-                format!(
-                    "{address} accepts traffic from {source} on {port}: open to the whole internet"
-                )
-            },
-        })
-        .collect()
+        .collect();
+    Opening { port, sources }
+}
+
+fn open_message(address: &str, port: &str, source: &str) -> String {
+    if port.is_empty() {
+        format!("{address} accepts traffic from {source}: open to the whole internet")
+    } else {
+        format!("{address} accepts traffic from {source} on {port}: open to the whole internet")
+    }
+}
+
+/// Sources that say "anyone" outright, and then, per port range with none of those, ranges
+/// that together cover the internet (`0.0.0.0/1` + `128.0.0.0/1`, in one rule or several).
+fn rule_hits(address: &str, openings: &[Opening], azure: bool) -> Vec<Hit> {
+    let mut hits: Vec<Hit> = Vec::new();
+    let mut ports: Vec<&str> = Vec::new();
+    for opening in openings {
+        let port = opening.port.as_str();
+        for (source, line) in opening.sources.iter().filter(|(s, _)| open(s, azure)) {
+            hits.push(Hit {
+                key: format!("{port}:{source}"),
+                line: *line,
+                message: open_message(address, port, source),
+            });
+        }
+        if !ports.contains(&port) {
+            ports.push(port);
+        }
+    }
+    for port in ports {
+        let sources: Vec<&(String, u32)> = openings
+            .iter()
+            .filter(|o| o.port == port)
+            .flat_map(|o| &o.sources)
+            .collect();
+        if sources.iter().any(|(s, _)| open(s, azure)) {
+            continue;
+        }
+        let texts: Vec<&str> = sources.iter().map(|(s, _)| s.as_str()).collect();
+        let Some(share) = cidr::covers_internet(&texts) else {
+            continue;
+        };
+        let mut key_sources = texts.clone();
+        key_sources.sort_unstable();
+        let on = if port.is_empty() {
+            String::new()
+        } else {
+            format!(" on {port}")
+        };
+        hits.push(Hit {
+            key: format!("{port}:{}", key_sources.join(",")),
+            line: sources.first().map_or(0, |(_, line)| *line),
+            message: format!(
+                "{address} accepts traffic from {}{on}: together these cover {share}, open to the whole internet",
+                texts.join(", ")
+            ),
+        });
+    }
+    hits
 }
 
 fn ingress(block: &Block, address: &str) -> Vec<Hit> {
@@ -203,30 +310,27 @@ fn ingress(block: &Block, address: &str) -> Vec<Hit> {
         return Vec::new();
     }
     let aws = ["cidr_blocks", "ipv6_cidr_blocks"];
+    let ports = ["from_port", "to_port"];
     let is = |name: &str, value: &str| {
         block
             .attr(name)
             .and_then(Value::as_str)
             .is_some_and(|v| v.eq_ignore_ascii_case(value))
     };
+    let one = |sources: &[&str], ports: &[&str]| {
+        rule_hits(address, &[opening(block, sources, ports)], false)
+    };
     match block.labels.first().map_or("", String::as_str) {
-        "aws_security_group" => block
-            .children("ingress")
-            .flat_map(|rule| rule_hits(rule, address, &aws, &["from_port", "to_port"], false))
-            .collect(),
-        "aws_security_group_rule" if is("type", "ingress") => {
-            rule_hits(block, address, &aws, &["from_port", "to_port"], false)
+        "aws_security_group" => {
+            let openings: Vec<Opening> = block
+                .children("ingress")
+                .map(|rule| opening(rule, &aws, &ports))
+                .collect();
+            rule_hits(address, &openings, false)
         }
-        "aws_vpc_security_group_ingress_rule" => rule_hits(
-            block,
-            address,
-            &["cidr_ipv4", "cidr_ipv6"],
-            &["from_port", "to_port"],
-            false,
-        ),
-        "google_compute_firewall" if !is("direction", "EGRESS") => {
-            rule_hits(block, address, &["source_ranges"], &[], false)
-        }
+        "aws_security_group_rule" if is("type", "ingress") => one(&aws, &ports),
+        "aws_vpc_security_group_ingress_rule" => one(&["cidr_ipv4", "cidr_ipv6"], &ports),
+        "google_compute_firewall" if !is("direction", "EGRESS") => one(&["source_ranges"], &[]),
         "azurerm_network_security_rule" => azure_rule(block, address),
         "azurerm_network_security_group" => block
             .children("security_rule")
@@ -246,7 +350,8 @@ fn azure_rule(rule: &Block, address: &str) -> Vec<Hit> {
         return Vec::new();
     }
     let sources = ["source_address_prefix", "source_address_prefixes"];
-    rule_hits(rule, address, &sources, &["destination_port_range"], true)
+    let openings = [opening(rule, &sources, &["destination_port_range"])];
+    rule_hits(address, &openings, true)
 }
 
 /// `(subject, text, line)` of a module's backend and provider requirements.
@@ -353,4 +458,101 @@ fn providers(module: &Module) -> Vec<Fact> {
         }
     }
     facts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Analyzer, Terraform};
+    use crate::analyze::domain::Versions;
+    use crate::diff::{FileChange, FileStatus};
+    use crate::signal::Signal;
+
+    /// (signal, subject, message) of a new `infra/main.tf` holding `source`.
+    fn added(source: &str) -> Vec<(Signal, String, String)> {
+        let file = FileChange::new(FileStatus::Added, None, Some("infra/main.tf".into()));
+        let versions = Versions {
+            file: &file,
+            old: None,
+            new: Some(source.as_bytes()),
+        };
+        Terraform
+            .analyze(&versions)
+            .facts
+            .into_iter()
+            .map(|f| (f.signal, f.subject.unwrap_or_default(), f.message))
+            .collect()
+    }
+
+    fn group(blocks: &str) -> String {
+        format!("resource \"aws_security_group\" \"web\" {{\n  name = \"web\"\n{blocks}}}\n")
+    }
+
+    fn ingress(port: u16, cidrs: &str) -> String {
+        format!(
+            "  ingress {{\n    from_port   = {port}\n    to_port     = {port}\n    protocol    = \"tcp\"\n    cidr_blocks = [{cidrs}]\n  }}\n"
+        )
+    }
+
+    /// Halves of the internet in one rule, or split over two rules on the same port, are
+    /// public ingress; a plain `0.0.0.0/0` reads as before; private or split-port ranges are
+    /// not (issue 12).
+    #[test]
+    fn ranges_that_cover_the_internet() {
+        let split = added(&group(&ingress(22, "\"0.0.0.0/1\", \"128.0.0.0/1\"")));
+        assert_eq!(split.len(), 1, "{split:?}");
+        assert_eq!(split[0].0, Signal::PublicIngress);
+        assert!(
+            split[0].2.contains("0.0.0.0/1, 128.0.0.0/1 on 22-22"),
+            "{}",
+            split[0].2
+        );
+        assert!(split[0].2.contains("100% of IPv4"), "{}", split[0].2);
+
+        let two_rules = added(&group(
+            &(ingress(22, "\"0.0.0.0/1\"") + &ingress(22, "\"128.0.0.0/1\"")),
+        ));
+        assert_eq!(two_rules.len(), 1, "{two_rules:?}");
+
+        let plain = added(&group(&ingress(443, "\"0.0.0.0/0\"")));
+        assert_eq!(plain.len(), 1, "{plain:?}");
+        assert_eq!(
+            plain[0].2,
+            "aws_security_group.web accepts traffic from 0.0.0.0/0 on 443-443: open to the whole internet"
+        );
+
+        for quiet in [
+            group(&ingress(22, "\"10.0.0.0/8\", \"192.168.0.0/16\"")),
+            group(&(ingress(22, "\"0.0.0.0/2\"") + &ingress(80, "\"64.0.0.0/2\""))),
+        ] {
+            assert!(added(&quiet).is_empty(), "{quiet}");
+        }
+    }
+
+    /// AWS-managed policies that grant `*`, attached by ARN in the attachment resources and a
+    /// role's `managed_policy_arns`: `iam-wildcard`. Read-only and customer policies are not.
+    #[test]
+    fn managed_admin_policies() {
+        let attachment = |arn: &str| {
+            format!(
+                "resource \"aws_iam_role_policy_attachment\" \"a\" {{\n  role       = \"ci\"\n  policy_arn = \"{arn}\"\n}}\n"
+            )
+        };
+        let admin = added(&attachment("arn:aws:iam::aws:policy/AdministratorAccess"));
+        assert_eq!(admin.len(), 1, "{admin:?}");
+        assert_eq!(admin[0].0, Signal::IamWildcard);
+        assert_eq!(admin[0].1, "aws_iam_role_policy_attachment.a");
+        assert!(admin[0].2.contains("AdministratorAccess"), "{}", admin[0].2);
+
+        let role = "resource \"aws_iam_role\" \"ci\" {\n  name = \"ci\"\n  managed_policy_arns = [\"arn:aws:iam::aws:policy/ReadOnlyAccess\", \"arn:aws:iam::aws:policy/IAMFullAccess\"]\n}\n";
+        let found = added(role);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].2.contains("IAMFullAccess"), "{}", found[0].2);
+
+        for quiet in [
+            attachment("arn:aws:iam::aws:policy/ReadOnlyAccess"),
+            attachment("arn:aws:iam::123456789012:policy/AdministratorAccess"),
+        ] {
+            assert!(added(&quiet).is_empty(), "{quiet}");
+        }
+    }
 }

@@ -202,7 +202,8 @@ fn pinning_and_pipes() {
     for (command, pipes) in [
         ("curl -sSL https://x.sh | sh", true),
         ("wget -qO- https://x.sh | sudo -E bash", true),
-        ("curl -o x.sh https://x.sh && sh x.sh", false),
+        ("curl -o x.sh https://x.sh && sh x.sh", true),
+        ("curl -fsSL https://x/get.py | python3", true),
         ("cat x | sh", false),
     ] {
         assert_eq!(pipes_to_shell(command), pipes, "{command}");
