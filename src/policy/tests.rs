@@ -83,7 +83,9 @@ fn minimal_policy_takes_defaults() {
             "stateful-destroy-blocks",
             "secrets-block",
             "unanalysable-risky-file-needs-review",
-            "unanalysable-risky-file-blocks-ai"
+            "unanalysable-risky-file-blocks-ai",
+            "unanalysed-submodule-needs-review",
+            "unanalysed-submodule-blocks-ai"
         ]
     );
     assert_eq!(policy.provenance.unattributed, Unattributed::Human);

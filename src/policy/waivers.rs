@@ -190,8 +190,11 @@ mod tests {
         );
         let policy = parse(&yaml).unwrap();
         let waivable: Vec<bool> = policy.rules.iter().map(|r| r.waivable).collect();
-        // Then the inherited hard rules: two block rules, a review rule, a block rule.
-        assert_eq!(waivable, [true, false, true, false, false, true, false]);
+        // Then the inherited hard rules: two block rules, then twice a review and a block rule.
+        assert_eq!(
+            waivable,
+            [true, false, true, false, false, true, false, true, false]
+        );
         let waiver = &policy.waivers[0];
         assert_eq!((waiver.number, waiver.policy_line), (1, 10));
         assert_eq!(waiver.finding, Signal::CiChanged);

@@ -369,9 +369,9 @@ fn submodule_bump_without_its_commits_is_unanalysed_on_the_server() {
     assert!(said.contains("submodule-unanalysed"), "{said}");
 }
 
-/// Judged in a clone without the submodule's commits, a bump declared human needs a senior's
-/// sign-off (exit 3), and an unattributed one is blocked like an AI one (exit 1): unknown code
-/// is never allowed silently.
+/// Judged in a clone without the submodule's commits, a bump declared human or unattributed
+/// needs a senior's sign-off (exit 3), and an AI one is blocked (exit 1): unknown code is
+/// never allowed silently.
 #[test]
 fn submodule_bump_without_its_commits_needs_review_or_blocks() {
     let repo = Repo::new();
@@ -399,12 +399,12 @@ fn submodule_bump_without_its_commits_needs_review_or_blocks() {
         "{report}"
     );
     let unattributed = blastgate(&repo, &check);
-    assert_eq!(unattributed.code, 1, "{}", unattributed.stdout);
+    assert_eq!(unattributed.code, 3, "{}", unattributed.stdout);
+    let ai = blastgate(&repo, &[&check[..], &["--ai-assisted", "yes"]].concat());
+    assert_eq!(ai.code, 1, "{}", ai.stdout);
     assert!(
-        unattributed
-            .stdout
-            .contains("unanalysed-submodule-blocks-ai"),
+        ai.stdout.contains("unanalysed-submodule-blocks-ai"),
         "{}",
-        unattributed.stdout
+        ai.stdout
     );
 }
