@@ -227,7 +227,10 @@ impl<'t, 'a> Discovery<'t, 'a> {
                 .find(|c| matches!(c.signal, Signal::CiChanged | Signal::HookChanged));
             match class {
                 Some(class) => self.queue.push_back((path, class.signal)),
-                None => self.hooks_path_only(&path),
+                None if setup_candidate(&path) || self.trees.is_changed(&path) => {
+                    self.hooks_path_only(&path);
+                }
+                None => {}
             }
         }
         while let Some((path, signal)) = self.queue.pop_front() {
@@ -252,10 +255,9 @@ impl<'t, 'a> Discovery<'t, 'a> {
         }
         self.setup_read += 1;
         for bytes in self.trees.read(path) {
-            let text = String::from_utf8_lossy(&bytes);
-            let found = refs::read(&text);
-            if !found.hook_dirs.is_empty() {
-                self.hook_dirs(path, found.hook_dirs);
+            let dirs = refs::hook_dirs(&String::from_utf8_lossy(&bytes));
+            if !dirs.is_empty() {
+                self.hook_dirs(path, dirs);
             }
         }
     }
@@ -329,6 +331,35 @@ impl<'t, 'a> Discovery<'t, 'a> {
             });
         }
     }
+}
+
+/// Whether a file outside the CI and hook classes may be a setup script that sets
+/// `core.hooksPath`: anything in the searched directories, and the root's scripts, build and
+/// package files (not its documentation, licences or lockfiles, which are large and many).
+fn setup_candidate(path: &str) -> bool {
+    const NAMES: &[&str] = &[
+        "makefile",
+        "gnumakefile",
+        "justfile",
+        "taskfile.yml",
+        "taskfile.yaml",
+        "package.json",
+        ".envrc",
+        "rakefile",
+        "build.gradle",
+        "build.gradle.kts",
+    ];
+    const STEMS: &[&str] = &["setup", "bootstrap", "install", "init", "configure"];
+    const EXTENSIONS: &[&str] = &[
+        ".sh", ".bash", ".zsh", ".py", ".js", ".mjs", ".cjs", ".ps1", ".mk",
+    ];
+    if path.contains('/') {
+        return true;
+    }
+    let name = path.to_ascii_lowercase();
+    NAMES.contains(&name.as_str())
+        || STEMS.iter().any(|stem| name.starts_with(stem))
+        || EXTENSIONS.iter().any(|ext| name.ends_with(ext))
 }
 
 /// `dir/path`, with `..` segments resolved; a path that climbs out of the repository is kept

@@ -69,6 +69,9 @@ static USES: LazyLock<Option<Regex>> =
 static LOCAL_INCLUDE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r#"^\s*(?:-\s*)?(?:include:|local:)?\s*["']?/?([\w./-]+\.ya?ml)["']?\s*$"#).ok()
 });
+/// Cheap test for whole files before [`HOOKS_PATH`] runs line by line.
+static HOOKS_HINT: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(?i)hookspath|husky").ok());
 static HOOKS_PATH: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r#"(?i)core\.hooksPath["']?\s*[=,\s]\s*["']?([\w./-]+)|\bhusky(?:\s+install)?\s+([\w./-]+)"#)
         .ok()
@@ -76,27 +79,44 @@ static HOOKS_PATH: LazyLock<Option<Regex>> = LazyLock::new(|| {
 
 /// Everything `text` refers to.
 pub(super) fn read(text: &str) -> Refs {
-    let mut refs = Refs::default();
+    let mut refs = Refs {
+        hook_dirs: hook_dirs(text),
+        ..Refs::default()
+    };
     let mut include_indent: Option<usize> = None;
     for line in text.lines() {
-        if let Some(captures) = USES.as_ref().and_then(|re| re.captures(line)) {
+        if line.contains("uses:")
+            && let Some(captures) = USES.as_ref().and_then(|re| re.captures(line))
+        {
             refs.actions.push(clean(&captures[1]));
         }
         include_indent = includes(line, include_indent, &mut refs.includes);
-        if let Some(re) = HOOKS_PATH.as_ref() {
-            for captures in re.captures_iter(line) {
-                if let Some(dir) = captures.get(1).or_else(|| captures.get(2)) {
-                    let dir = clean(dir.as_str());
-                    // `husky install` alone, or `husky -h`: not a directory.
-                    if !dir.is_empty() && !dir.starts_with('-') && dir != "install" {
-                        refs.hook_dirs.push(dir);
-                    }
-                }
-            }
-        }
         scripts(line, &mut refs.scripts);
     }
     refs
+}
+
+/// Directories `text` sets as `core.hooksPath` (or as husky's hooks directory).
+pub(super) fn hook_dirs(text: &str) -> Vec<String> {
+    let mut dirs = Vec::new();
+    let (Some(hint), Some(re)) = (HOOKS_HINT.as_ref(), HOOKS_PATH.as_ref()) else {
+        return dirs;
+    };
+    if !hint.is_match(text) {
+        return dirs;
+    }
+    for line in text.lines().filter(|line| hint.is_match(line)) {
+        for captures in re.captures_iter(line) {
+            if let Some(dir) = captures.get(1).or_else(|| captures.get(2)) {
+                let dir = clean(dir.as_str());
+                // `husky install` alone, or `husky -h`: not a directory.
+                if !dir.is_empty() && !dir.starts_with('-') && dir != "install" {
+                    dirs.push(dir);
+                }
+            }
+        }
+    }
+    dirs
 }
 
 /// GitLab `include:`: a bare local path on the key's line or in the list under it, or a
@@ -128,12 +148,12 @@ fn includes(line: &str, open: Option<usize>, out: &mut Vec<String>) -> Option<us
 /// a root prefix, or ending in a script extension.
 fn scripts(line: &str, out: &mut Vec<(String, bool)>) {
     let line = match ROOT_PREFIX.as_ref() {
-        Some(re) => re.replace_all(line, ""),
-        None => line.into(),
+        Some(re) if line.contains('$') => re.replace_all(line, ""),
+        _ => line.into(),
     };
     let line = match OWN_DIR_PREFIX.as_ref() {
-        Some(re) => re.replace_all(&line, OWN_DIR).into_owned(),
-        None => line.into_owned(),
+        Some(re) if line.contains('$') => re.replace_all(&line, OWN_DIR).into_owned(),
+        _ => line.into_owned(),
     };
     // A YAML key (`run:`, `entry:`, `- script:`) or list dash is not part of the command.
     let mut command = line.trim().trim_start_matches("- ");

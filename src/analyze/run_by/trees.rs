@@ -52,12 +52,16 @@ impl Trees<'_> {
         (blob.size() <= MAX_BYTES).then(|| blob.content().to_vec())
     }
 
+    /// Whether `path` is one of the change's files (either side).
+    pub(super) fn is_changed(&self, path: &str) -> bool {
+        self.contents.iter().any(|c| {
+            c.file.new_path.as_deref() == Some(path) || c.file.old_path.as_deref() == Some(path)
+        })
+    }
+
     /// Whether `path` is a file on either side.
     pub(super) fn is_file(&self, path: &str) -> bool {
-        let changed = self.contents.iter().any(|c| {
-            c.file.new_path.as_deref() == Some(path) || c.file.old_path.as_deref() == Some(path)
-        });
-        changed || self.kind(path) == Some(ObjectType::Blob)
+        self.is_changed(path) || self.kind(path) == Some(ObjectType::Blob)
     }
 
     /// Whether `path` is a directory on either side.
