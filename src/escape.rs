@@ -192,6 +192,25 @@ mod tests {
         assert!(matches!(one_line("plain"), Cow::Borrowed("plain")));
     }
 
+    proptest::proptest! {
+        /// Whatever the text, no escaper lets a control or invisible character through, and
+        /// only `terminal` keeps newlines (the report's own).
+        #[test]
+        fn escapers_are_total(text in "(?s).{0,64}") {
+            for escaped in [
+                one_line(&text).into_owned(),
+                markdown(&text),
+                markdown_code(&text),
+                github_property(&text),
+                github_data(&one_line(&text)),
+            ] {
+                proptest::prop_assert!(!escaped.chars().any(unsafe_char), "{:?}", escaped);
+            }
+            let net = terminal(&text, false);
+            proptest::prop_assert!(!net.chars().any(|c| c != '\n' && unsafe_char(c)), "{:?}", net);
+        }
+    }
+
     /// The net keeps the report's own lines and colours and nothing else.
     #[test]
     fn terminal_keeps_own_newlines_and_colour_only() {
