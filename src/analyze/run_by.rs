@@ -250,10 +250,13 @@ impl<'t, 'a> Discovery<'t, 'a> {
 
     /// A file outside the CI and hook classes: only a `core.hooksPath` setting counts.
     fn hooks_path_only(&mut self, path: &str) {
-        if self.setup_read >= MAX_SETUP_FILES {
-            return;
+        // The change's own files are always read (they are in memory, and bounded by it).
+        if !self.trees.is_changed(path) {
+            if self.setup_read >= MAX_SETUP_FILES {
+                return;
+            }
+            self.setup_read += 1;
         }
-        self.setup_read += 1;
         for bytes in self.trees.read(path) {
             let dirs = refs::hook_dirs(&String::from_utf8_lossy(&bytes));
             if !dirs.is_empty() {

@@ -190,6 +190,30 @@ fn hooks_path_from_a_setup_script_and_hook_named_scripts() {
     assert!(has(&ids, "hook-changed"), "setup script: {ids:?}");
     assert_eq!(code, 3, "{ids:?}");
 
+    // A change that points core.hooksPath somewhere new, from a file of any name.
+    repo.git(&["checkout", "-q", "-b", "four", "topic"]);
+    repo.write(
+        "docs/dev-notes.txt",
+        "run: git config core.hooksPath .quiet-hooks\n",
+    )
+    .write(".quiet-hooks/pre-push", "#!/bin/sh\nexit 0\n");
+    repo.commit("Quieter hooks");
+    let result = blastgate(&repo, &["check", "--base", "main", "--format", "json"]);
+    let report = result.json();
+    let hook_files: Vec<&str> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["id"] == "hook-changed")
+        .filter_map(|f| f["file"].as_str())
+        .collect();
+    assert_eq!(
+        hook_files,
+        [".quiet-hooks/pre-push", "docs/dev-notes.txt"],
+        "{report}"
+    );
+    assert_eq!(result.code, 3);
+
     repo.git(&["checkout", "-q", "-b", "three", "topic"]);
     repo.write("scripts/install-hooks.sh", "#!/bin/sh\ntrue\n");
     repo.commit("Install tweak");
