@@ -395,10 +395,11 @@ fn write_stdout(text: &str) -> anyhow::Result<()> {
     reason = "the edge is where errors are shown"
 )]
 fn report_error(error: &anyhow::Error) {
-    eprintln!("error: {error}");
+    // Messages quote paths and refs from the repository: one printable line each.
+    eprintln!("error: {}", crate::escape::one_line(&error.to_string()));
     if let Some(policy::Error::Invalid { diagnostics, .. }) = find_policy_error(error) {
         for diagnostic in diagnostics {
-            eprintln!("  {diagnostic}");
+            eprintln!("  {}", crate::escape::one_line(&diagnostic.to_string()));
         }
     }
 }

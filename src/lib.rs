@@ -12,6 +12,7 @@ pub mod cli;
 pub mod decide;
 pub mod diff;
 pub mod digest;
+pub mod escape;
 pub mod exit;
 #[doc(hidden)]
 pub mod fuzzing;

@@ -14,6 +14,7 @@ mod impact;
 pub mod lang;
 pub mod outline;
 pub(crate) mod path_class;
+pub mod run_by;
 pub mod structure;
 mod submodules;
 pub mod symbols;
@@ -136,7 +137,10 @@ fn analyze_at(
     mark_cosmetic(&mut facts, change, &blast.cosmetic_files);
     facts.extend(impact::facts(&blast));
     lap(STEPS[1]);
-    let (domain_facts, line_level) = domain::analyze(&contents, &options.domain);
+    // CI and hook files are also those a workflow, hook or setup script runs.
+    let run_by = run_by::discover(change, &contents, context.repo, context.search_tree);
+    facts.extend(run_by.facts(change));
+    let (domain_facts, line_level) = domain::analyze(&contents, &options.domain, &run_by);
     facts.extend(domain_facts);
     facts.extend(domain::opaque::facts(
         &contents,

@@ -36,6 +36,8 @@ pub const PATH_CLASSES: &[PathClass] = &[
             "githooks/**",
             "hooks/pre-*",
             "hooks/post-*",
+            "scripts/*hooks*",
+            "scripts/*hooks*/**",
         ],
     },
     PathClass {
@@ -47,6 +49,7 @@ pub const PATH_CLASSES: &[PathClass] = &[
         signal: Signal::HookChanged,
         what: "lefthook configuration",
         globs: &[
+            ".lefthook/**",
             "lefthook.yml",
             "lefthook.yaml",
             ".lefthook.yml",
@@ -164,6 +167,9 @@ mod tests {
             (".husky/pre-push", Some(Signal::HookChanged)),
             (".githooks/pre-commit", Some(Signal::HookChanged)),
             (".pre-commit-config.yaml", Some(Signal::HookChanged)),
+            ("scripts/git-hooks/pre-push", Some(Signal::HookChanged)),
+            ("scripts/install-hooks.sh", Some(Signal::HookChanged)),
+            (".lefthook/pre-commit/lint.sh", Some(Signal::HookChanged)),
             (".github/workflows/ci.yml", Some(Signal::CiChanged)),
             (".gitlab-ci.yml", Some(Signal::CiChanged)),
             ("services/api/Jenkinsfile", Some(Signal::CiChanged)),

@@ -154,8 +154,8 @@ fn summary(record: &Record) -> String {
     let _ = writeln!(
         out,
         "recorded a signed {kind} by {} <{}> of {}..{}",
-        record.approver.name,
-        record.approver.email,
+        crate::escape::one_line(&record.approver.name),
+        crate::escape::one_line(&record.approver.email),
         record.base.get(..12).unwrap_or("(empty tree)"),
         record.head.get(..12).unwrap_or(&record.head)
     );

@@ -144,18 +144,19 @@ fn render(entries: &[Entry], policy: &Policy) -> String {
     let _ = writeln!(
         out,
         "approvals checked against the seniors of {}",
-        policy.source
+        one_line(&policy.source.to_string())
     );
     for entry in entries {
         let _ = writeln!(
             out,
             "\n{} {}",
             entry.commit.get(..12).unwrap_or(&entry.commit),
-            entry.summary
+            one_line(&entry.summary)
         );
         for checked in &entry.approvals {
             let Some(record) = &checked.record else {
-                let _ = writeln!(out, "  ✗ {}", checked.reason.as_deref().unwrap_or_default());
+                let reason = checked.reason.as_deref().unwrap_or_default();
+                let _ = writeln!(out, "  ✗ {}", one_line(reason));
                 continue;
             };
             let _ = writeln!(

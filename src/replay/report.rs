@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
+use crate::escape::{one_line, terminal};
 use crate::score::number;
 use crate::vocabulary::Decision;
 
@@ -86,7 +87,7 @@ pub fn json(replay: &Replay) -> String {
 pub fn text(replay: &Replay) -> String {
     let mut out = String::new();
     let judged = replay.judged.len();
-    let _ = writeln!(out, "blastgate replay: {}", replay.history);
+    let _ = writeln!(out, "blastgate replay: {}", one_line(&replay.history));
     let _ = write!(
         out,
         "judged {judged} commits in {:.1} s ({:.1} commits/s)",
@@ -106,8 +107,8 @@ pub fn text(replay: &Replay) -> String {
             out,
             "could not judge {} \"{}\": {}",
             short(&failed.oid.to_string()),
-            failed.summary,
-            failed.error
+            one_line(&failed.summary),
+            one_line(&failed.error)
         );
     }
 
@@ -133,18 +134,19 @@ pub fn text(replay: &Replay) -> String {
             "  {}  {:>7.3} s  {}",
             short(&change.oid.to_string()),
             change.seconds,
-            change.summary
+            one_line(&change.summary)
         );
     }
     if let Some(calibration) = &replay.calibration {
         calibration_section(&mut out, calibration);
     }
     // Padded columns leave trailing spaces; nobody wants them in a pasted report.
-    out.lines().fold(String::new(), |mut text, line| {
+    let text = out.lines().fold(String::new(), |mut text, line| {
         text.push_str(line.trim_end());
         text.push('\n');
         text
-    })
+    });
+    terminal(&text, false)
 }
 
 fn calibration_section(out: &mut String, calibration: &super::Calibration) {
@@ -200,7 +202,9 @@ fn load_section(out: &mut String, replay: &Replay) {
         let _ = writeln!(
             out,
             "  {:<12} {:>6} {:>7}",
-            tier.name, tier.ai_changes, tier.review
+            one_line(&tier.name),
+            tier.ai_changes,
+            tier.review
         );
     }
 }
@@ -292,7 +296,7 @@ fn undone_section(out: &mut String, replay: &Replay) {
             change.decision.as_str(),
             number(change.score),
             undone.kind.as_str(),
-            change.summary
+            one_line(&change.summary)
         );
     }
 }

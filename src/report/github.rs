@@ -8,6 +8,7 @@
 
 use std::fmt::Write as _;
 
+use crate::escape::{github_data as data, github_property as property, one_line};
 use crate::gate::{Evaluation, PushOutcome, RefOutcome};
 use crate::score::number;
 use crate::vocabulary::Decision;
@@ -21,18 +22,6 @@ fn command(decision: Decision) -> &'static str {
         Decision::Review => "warning",
         Decision::Allow => "notice",
     }
-}
-
-/// Escapes a command's message, as the Actions runner decodes it.
-fn data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// Escapes a property value: as [`data`], and also the `:` and `,` that delimit properties.
-fn property(text: &str) -> String {
-    data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
 pub(super) fn check(evaluation: &Evaluation) -> String {
@@ -50,13 +39,15 @@ pub(super) fn push(outcome: &PushOutcome) -> String {
                     out,
                     "::notice::{}",
                     data(&format!(
-                        "blastgate {}: nothing to check: {why}",
-                        pushed.remote_ref
+                        "blastgate {}: nothing to check: {}",
+                        one_line(&pushed.remote_ref),
+                        one_line(why)
                     ))
                 );
             }
             RefOutcome::Judged { pushed, evaluation } => {
-                write_evaluation(&mut out, evaluation, &format!(" {}", pushed.remote_ref));
+                let which = format!(" {}", one_line(&pushed.remote_ref));
+                write_evaluation(&mut out, evaluation, &which);
             }
         }
     }
@@ -90,7 +81,7 @@ fn write_evaluation(out: &mut String, evaluation: &Evaluation, which: &str) {
                 out,
                 "::{level} {}::{}",
                 properties.join(","),
-                data(&message(contribution))
+                data(&one_line(&message(contribution)))
             );
         }
     }
@@ -101,20 +92,20 @@ fn write_evaluation(out: &mut String, evaluation: &Evaluation, which: &str) {
         lines(evaluation)
     );
     for reason in &verdict.reasons {
-        let _ = write!(summary, "\n- {reason}");
+        let _ = write!(summary, "\n- {}", one_line(reason));
     }
     if let Some(approvals) = &evaluation.approvals {
         let _ = write!(
             summary,
             "\nsign-off: {}",
-            super::approval::headline(approvals)
+            one_line(&super::approval::headline(approvals))
         );
         for (mark, line) in super::approval::lines(approvals) {
-            let _ = write!(summary, "\n{} {line}", mark.symbol());
+            let _ = write!(summary, "\n{} {}", mark.symbol(), one_line(&line));
         }
     }
     for step in &verdict.next_steps {
-        let _ = write!(summary, "\n→ {step}");
+        let _ = write!(summary, "\n→ {}", one_line(step));
     }
     // An approved change is no longer a warning on the run; a break-glass override stays one.
     let level = match &evaluation.approvals {
@@ -135,17 +126,5 @@ fn lines(evaluation: &Evaluation) -> String {
             number(thresholds.block)
         ),
         None => format!("block at {}", number(thresholds.block)),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Messages keep colons and commas; properties escape them, as the runner splits on them.
-    #[test]
-    fn escapes_follow_the_runner() {
-        assert_eq!(data("50%\r\nnext: a,b"), "50%25%0D%0Anext: a,b");
-        assert_eq!(property("a:b,c%"), "a%3Ab%2Cc%25");
     }
 }

@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 
 use crate::analyze::symbols::ChangeKind;
 use crate::diff::Origin;
+use crate::escape::{markdown as text, markdown_code as code, terminal};
 use crate::gate::{Evaluation, PushOutcome, RefOutcome};
 use crate::score::number;
 use crate::vocabulary::Decision;
@@ -21,7 +22,7 @@ const FOLD_AFTER: usize = 5;
 pub(super) fn check(evaluation: &Evaluation) -> String {
     let mut out = String::new();
     write_evaluation(&mut out, evaluation, "");
-    out
+    terminal(&out, false)
 }
 
 pub(super) fn push(outcome: &PushOutcome) -> String {
@@ -41,21 +42,21 @@ pub(super) fn push(outcome: &PushOutcome) -> String {
             RefOutcome::Nothing { pushed, why } => {
                 let _ = writeln!(
                     out,
-                    "### `{}`: nothing to check\n\n{}\n",
-                    cell(&pushed.remote_ref),
-                    why
+                    "### {}: nothing to check\n\n{}\n",
+                    code(&pushed.remote_ref),
+                    text(why)
                 );
             }
             RefOutcome::Judged { pushed, evaluation } => {
                 write_evaluation(
                     &mut out,
                     evaluation,
-                    &format!(" `{}`", cell(&pushed.remote_ref)),
+                    &format!(" {}", code(&pushed.remote_ref)),
                 );
             }
         }
     }
-    out
+    terminal(&out, false)
 }
 
 fn icon(decision: Decision) -> &'static str {
@@ -64,15 +65,6 @@ fn icon(decision: Decision) -> &'static str {
         Decision::Review => "⚠️",
         Decision::Block => "⛔",
     }
-}
-
-/// Makes text safe inside a table cell: `|` would end the cell, a backtick would open code
-/// that swallows the rest of the row, and a newline would end the row.
-fn cell(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace('`', "\\`")
-        .replace(['\r', '\n'], " ")
 }
 
 fn write_evaluation(out: &mut String, evaluation: &Evaluation, which: &str) {
@@ -100,18 +92,18 @@ fn write_evaluation(out: &mut String, evaluation: &Evaluation, which: &str) {
         number(evaluation.score.total),
         number(thresholds.block),
         thresholds.class,
-        evaluation.policy.source
+        text(&evaluation.policy.source.to_string())
     );
     let _ = writeln!(out, "#### Why\n");
     for reason in &verdict.reasons {
-        let _ = writeln!(out, "- {reason}");
+        let _ = writeln!(out, "- {}", text(reason));
     }
     out.push('\n');
     if let Some(approvals) = &evaluation.approvals {
         let _ = writeln!(out, "#### Sign-off\n");
-        let _ = writeln!(out, "**{}**\n", cell(&super::approval::headline(approvals)));
+        let _ = writeln!(out, "**{}**\n", text(&super::approval::headline(approvals)));
         for (mark, line) in super::approval::lines(approvals) {
-            let _ = writeln!(out, "- {} {}", mark.symbol(), cell(&line));
+            let _ = writeln!(out, "- {} {}", mark.symbol(), text(&line));
         }
         out.push('\n');
     }
@@ -121,7 +113,7 @@ fn write_evaluation(out: &mut String, evaluation: &Evaluation, which: &str) {
     write_evidence(out, evaluation);
     write_next(out, evaluation);
     for note in &evaluation.change.notes {
-        let _ = writeln!(out, "> note: {note}\n");
+        let _ = writeln!(out, "> note: {}\n", text(note));
     }
 }
 
@@ -158,14 +150,11 @@ fn write_blast(out: &mut String, evaluation: &Evaluation) {
             let change = &impact.change;
             let _ = writeln!(
                 out,
-                "| {} `{}` | {} | {}:{} | {} ({}) | {} |",
+                "| {} {} | {} | {}:{} | {} ({}) | {} |",
                 change.kind.as_str(),
-                change
-                    .qualified_name()
-                    .replace('`', "'")
-                    .replace('|', "\\|"),
+                code(&change.qualified_name()),
                 change.change.as_str(),
-                cell(&change.file),
+                text(&change.file),
                 change.line,
                 impact.dependent_files.len(),
                 sites(impact.call_sites.len()),
@@ -200,7 +189,7 @@ fn dangling(impact: &crate::analyze::structure::SymbolImpact) -> String {
         .dangling
         .iter()
         .take(3)
-        .map(|site| format!("{}:{}", cell(&site.path), site.line))
+        .map(|site| format!("{}:{}", text(&site.path), site.line))
         .collect();
     if impact.dangling.len() > 3 {
         sites.push(format!("… {} more", impact.dangling.len() - 3));
@@ -228,8 +217,8 @@ fn write_findings(out: &mut String, evaluation: &Evaluation) {
     );
     for finding in &findings {
         let location = match (&finding.file, finding.line) {
-            (Some(file), Some(line)) => format!("{}:{line}", cell(file)),
-            (Some(file), None) => cell(file),
+            (Some(file), Some(line)) => format!("{}:{line}", text(file)),
+            (Some(file), None) => text(file),
             (None, _) => "–".to_string(),
         };
         let waived = finding
@@ -242,7 +231,7 @@ fn write_findings(out: &mut String, evaluation: &Evaluation) {
             "| {} | {} | {location} | {}{waived} |",
             number(finding.points),
             finding.signal.id(),
-            cell(&finding.message)
+            text(&finding.message)
         );
     }
     close_table(out, findings.len());
@@ -256,7 +245,7 @@ fn write_waivers(out: &mut String, evaluation: &Evaluation) {
     }
     let _ = writeln!(out, "#### Waivers\n");
     for sentence in sentences {
-        let _ = writeln!(out, "- {sentence}");
+        let _ = writeln!(out, "- {}", text(&sentence));
     }
     out.push('\n');
 }
@@ -265,7 +254,7 @@ fn write_evidence(out: &mut String, evaluation: &Evaluation) {
     let provenance = &evaluation.provenance;
     let _ = writeln!(out, "#### AI evidence\n");
     for reason in &provenance.reasons {
-        let _ = writeln!(out, "- {reason}");
+        let _ = writeln!(out, "- {}", text(reason));
     }
     for evidence in &provenance.evidence {
         let commit = evidence
@@ -279,10 +268,10 @@ fn write_evidence(out: &mut String, evaluation: &Evaluation) {
         };
         let _ = writeln!(
             out,
-            "- {commit} {}: `{}` ({}, {}{counted})",
+            "- {commit} {}: {} ({}, {}{counted})",
             evidence.field.as_str(),
-            evidence.marker.replace('`', "'"),
-            evidence.tool,
+            code(&evidence.marker),
+            text(&evidence.tool),
             format!("{:?}", evidence.confidence).to_lowercase(),
         );
     }
@@ -295,7 +284,7 @@ fn write_evidence(out: &mut String, evaluation: &Evaluation) {
 fn write_next(out: &mut String, evaluation: &Evaluation) {
     let _ = writeln!(out, "#### Next steps\n");
     for step in &evaluation.verdict.next_steps {
-        let _ = writeln!(out, "- {step}");
+        let _ = writeln!(out, "- {}", text(step));
     }
     if let Some(command) = reproduce(evaluation) {
         let _ = writeln!(
@@ -324,6 +313,9 @@ fn reproduce(evaluation: &Evaluation) -> Option<String> {
         }
         Origin::Staged => Some("blastgate check --staged".to_string()),
         Origin::Worktree => Some("blastgate check --worktree".to_string()),
-        Origin::DiffText { source } => Some(format!("blastgate check --diff {source}")),
+        Origin::DiffText { source } => Some(format!(
+            "blastgate check --diff {}",
+            crate::escape::one_line(source)
+        )),
     }
 }

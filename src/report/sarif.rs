@@ -152,7 +152,7 @@ fn result(evaluation: &Evaluation, contribution: &Contribution) -> Value {
     let mut result = json!({
         "ruleId": contribution.signal.id(),
         "level": level(severity),
-        "message": { "text": message(contribution) },
+        "message": { "text": crate::escape::one_line(&message(contribution)) },
         "properties": {
             "points": contribution.points,
             "arithmetic": contribution.arithmetic,

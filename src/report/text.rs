@@ -7,6 +7,7 @@ use owo_colors::OwoColorize as _;
 
 use crate::analyze::symbols::ChangeKind;
 use crate::diff::{Origin, Revision};
+use crate::escape::{one_line, terminal};
 use crate::gate::{Evaluation, PushOutcome, RefOutcome};
 use crate::score::number;
 use crate::vocabulary::Decision;
@@ -19,7 +20,7 @@ const MAX_FINDINGS: usize = 12;
 pub(super) fn check(evaluation: &Evaluation, style: Style) -> String {
     let mut out = String::new();
     write_evaluation(&mut out, evaluation, style, "");
-    out
+    terminal(&out, style.color)
 }
 
 pub(super) fn push(outcome: &PushOutcome, style: Style) -> String {
@@ -27,14 +28,19 @@ pub(super) fn push(outcome: &PushOutcome, style: Style) -> String {
     for entry in &outcome.refs {
         match entry {
             RefOutcome::Nothing { pushed, why } => {
-                let _ = writeln!(out, "{}: nothing to check: {why}", pushed.remote_ref);
+                let _ = writeln!(
+                    out,
+                    "{}: nothing to check: {}",
+                    one_line(&pushed.remote_ref),
+                    one_line(why)
+                );
             }
             RefOutcome::Judged { pushed, evaluation } => {
                 write_evaluation(
                     &mut out,
                     evaluation,
                     style,
-                    &format!("{}: ", pushed.remote_ref),
+                    &format!("{}: ", one_line(&pushed.remote_ref)),
                 );
                 // A hook's output is cut short in a terminal; say how to see everything.
                 let (base, head) = (&evaluation.change.base, &evaluation.change.head);
@@ -60,7 +66,7 @@ pub(super) fn push(outcome: &PushOutcome, style: Style) -> String {
             outcome.refs.len()
         );
     }
-    out
+    terminal(&out, style.color)
 }
 
 fn paint(decision: Decision, style: Style) -> String {
@@ -137,7 +143,7 @@ fn write_evaluation(out: &mut String, evaluation: &Evaluation, style: Style, pre
     write_context(out, evaluation, style);
     section(out, "why", style);
     for reason in &verdict.reasons {
-        let _ = writeln!(out, "  • {reason}");
+        let _ = writeln!(out, "  • {}", one_line(reason));
     }
     write_approvals(out, evaluation, style);
     write_evidence(out, evaluation, style);
@@ -147,11 +153,11 @@ fn write_evaluation(out: &mut String, evaluation: &Evaluation, style: Style, pre
     if !verdict.next_steps.is_empty() {
         section(out, "next", style);
         for step in &verdict.next_steps {
-            let _ = writeln!(out, "  → {step}");
+            let _ = writeln!(out, "  → {}", one_line(step));
         }
     }
     for note in &change.notes {
-        let _ = writeln!(out, "  note: {note}");
+        let _ = writeln!(out, "  note: {}", one_line(note));
     }
 }
 
@@ -161,7 +167,7 @@ fn write_waivers(out: &mut String, evaluation: &Evaluation, style: Style) {
     if !sentences.is_empty() {
         section(out, "waivers", style);
         for sentence in sentences {
-            let _ = writeln!(out, "  • {sentence}");
+            let _ = writeln!(out, "  • {}", one_line(&sentence));
         }
     }
 }
@@ -171,7 +177,7 @@ fn write_approvals(out: &mut String, evaluation: &Evaluation, style: Style) {
         return;
     };
     section(out, "sign-off", style);
-    let headline = super::approval::headline(approvals);
+    let headline = one_line(&super::approval::headline(approvals)).into_owned();
     let headline = match (style.color, approvals.approved) {
         (true, true) => headline.green().bold().to_string(),
         (true, false) => headline.yellow().bold().to_string(),
@@ -179,7 +185,7 @@ fn write_approvals(out: &mut String, evaluation: &Evaluation, style: Style) {
     };
     let _ = writeln!(out, "  {headline}");
     for (mark, line) in super::approval::lines(approvals) {
-        let _ = writeln!(out, "  {} {line}", mark.symbol());
+        let _ = writeln!(out, "  {} {}", mark.symbol(), one_line(&line));
     }
 }
 
@@ -217,13 +223,18 @@ fn write_context(out: &mut String, evaluation: &Evaluation, style: Style) {
         };
         format!(
             "  {label:<7}{} {commit} {}",
-            revision.spec,
-            dim(&format!("({})", revision.reason), style)
+            one_line(&revision.spec),
+            dim(&format!("({})", one_line(&revision.reason)), style)
         )
     };
     match &change.origin {
         Origin::DiffText { source } => {
-            let _ = writeln!(out, "  {:<7}unified diff from {source}", "change");
+            let _ = writeln!(
+                out,
+                "  {:<7}unified diff from {}",
+                "change",
+                one_line(source)
+            );
         }
         Origin::Staged | Origin::Worktree => {
             let what = if change.origin == Origin::Staged {
@@ -242,7 +253,7 @@ fn write_context(out: &mut String, evaluation: &Evaluation, style: Style) {
                     out,
                     "  {:<7}{} {}",
                     "head",
-                    head.spec,
+                    one_line(&head.spec),
                     crate::short_id::cut(&head.commit, width)
                 );
             }
@@ -253,7 +264,7 @@ fn write_context(out: &mut String, evaluation: &Evaluation, style: Style) {
         out,
         "  {:<7}{} {}",
         "policy",
-        policy.source,
+        one_line(&policy.source.to_string()),
         dim(
             &format!("sha256 {}", &policy.sha256[..policy.sha256.len().min(16)]),
             style
@@ -268,7 +279,7 @@ fn write_evidence(out: &mut String, evaluation: &Evaluation, style: Style) {
     }
     section(out, "AI evidence", style);
     for reason in &provenance.reasons {
-        let _ = writeln!(out, "  • {reason}");
+        let _ = writeln!(out, "  • {}", one_line(reason));
     }
     for evidence in provenance.evidence.iter().take(8) {
         let commit = evidence
@@ -284,9 +295,14 @@ fn write_evidence(out: &mut String, evaluation: &Evaluation, style: Style) {
             out,
             "  {commit} {}: {} {}",
             evidence.field.as_str(),
-            evidence.marker,
+            one_line(&evidence.marker),
             dim(
-                &format!("({}, {:?}{counted})", evidence.tool, evidence.confidence).to_lowercase(),
+                &format!(
+                    "({}, {:?}{counted})",
+                    one_line(&evidence.tool),
+                    evidence.confidence
+                )
+                .to_lowercase(),
                 style
             )
         );
@@ -335,9 +351,9 @@ fn write_blast(out: &mut String, evaluation: &Evaluation, style: Style) {
             "  {} {} `{}` {} ({}:{})",
             change.visibility_word(),
             change.kind.as_str(),
-            change.qualified_name(),
+            one_line(&change.qualified_name()),
             change.change.as_str(),
-            change.file,
+            one_line(&change.file),
             change.line
         );
         if !impact.dependent_files.is_empty() {
@@ -357,7 +373,12 @@ fn write_blast(out: &mut String, evaluation: &Evaluation, style: Style) {
         }
         let _ = writeln!(out, "{line}");
         for site in impact.dangling.iter().take(3) {
-            let _ = writeln!(out, "    ✗ still used at {}:{}", site.path, site.line);
+            let _ = writeln!(
+                out,
+                "    ✗ still used at {}:{}",
+                one_line(&site.path),
+                site.line
+            );
         }
         let other_sites = impact
             .call_sites
@@ -367,7 +388,10 @@ fn write_blast(out: &mut String, evaluation: &Evaluation, style: Style) {
             let _ = writeln!(
                 out,
                 "    {}",
-                dim(&format!("used at {}:{}", site.path, site.line), style)
+                dim(
+                    &format!("used at {}:{}", one_line(&site.path), site.line),
+                    style
+                )
             );
         }
     }
@@ -423,8 +447,8 @@ fn write_points(out: &mut String, evaluation: &Evaluation, style: Style) {
     let width = shown.iter().map(|c| c.signal.id().len()).max().unwrap_or(0);
     for contribution in &shown {
         let location = match (&contribution.file, contribution.line) {
-            (Some(file), Some(line)) => format!("{file}:{line}"),
-            (Some(file), None) => file.clone(),
+            (Some(file), Some(line)) => format!("{}:{line}", one_line(file)),
+            (Some(file), None) => one_line(file).into_owned(),
             _ => String::new(),
         };
         let _ = writeln!(
@@ -432,7 +456,7 @@ fn write_points(out: &mut String, evaluation: &Evaluation, style: Style) {
             "  {:>8}  {:<width$}  {location}: {} {}",
             format!("+{}", number(contribution.points)),
             contribution.signal.id(),
-            contribution.message,
+            one_line(&contribution.message),
             dim(&format!("[{}]", contribution.arithmetic), style),
         );
     }

@@ -140,18 +140,10 @@ impl NoteError {
 
 /// Text from a note, safe to print on one line: control characters (newlines, escape
 /// sequences) are shown escaped, so a forged note cannot add lines to a report or drive
-/// the terminal.
+/// the terminal. The rule is [`crate::escape::one_line`]'s.
 #[must_use]
 pub fn one_line(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    crate::escape::one_line(text).into_owned()
 }
 
 /// Reads the blocks of a note; one result per block (or per unreadable stretch), at most

@@ -364,7 +364,10 @@ fn every_format_reports_the_approval() {
         markdown.stdout
     );
     assert!(
-        markdown.stdout.contains("Alice Senior <alice@example.com>"),
+        // Escaped: `<…@…>` from a note would otherwise be a mail link.
+        markdown
+            .stdout
+            .contains("Alice Senior \\<alice\\@example.com\\>"),
         "{}",
         markdown.stdout
     );

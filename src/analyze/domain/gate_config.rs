@@ -29,6 +29,11 @@ impl Analyzer for GateConfig {
         false
     }
 
+    fn wants_run_by(&self, _entry: &crate::analyze::run_by::Entry) -> bool {
+        // Anything a workflow or hook runs can be where blastgate is called.
+        true
+    }
+
     fn analyze(&self, versions: &Versions<'_>) -> Analysis {
         let mentions =
             |bytes: Option<&[u8]>| bytes.is_some_and(|b| memmem::find(b, NEEDLE).is_some());

@@ -94,6 +94,12 @@ pub trait Analyzer: Sync {
     fn reads_a_risky_kind(&self) -> bool {
         true
     }
+    /// Whether this analyzer also reads a file found by what runs it (a local action, a
+    /// GitLab `include:`, a script a hook calls), whatever its path.
+    fn wants_run_by(&self, entry: &RunByEntry) -> bool {
+        let _ = entry;
+        false
+    }
     /// Facts about one file's change.
     fn analyze(&self, versions: &Versions<'_>) -> Analysis;
     /// Facts about all the files of the change this analyzer wants. Override when a fact spans
@@ -123,6 +129,8 @@ pub struct Settings {
 
 pub use terraform::{ExtraRows, variable_defaults as terraform_variable_defaults};
 
+use super::run_by::{Entry as RunByEntry, RunBy};
+
 /// Every domain analyzer, in report order.
 pub static ANALYZERS: &[&dyn Analyzer] = &[
     &gate_config::GateConfig,
@@ -150,7 +158,11 @@ pub struct LineLevel {
 
 /// Runs every analyzer over the files it wants; analyzers run in parallel.
 #[must_use]
-pub fn analyze(contents: &[FileContents<'_>], settings: &Settings) -> (Vec<Fact>, Vec<LineLevel>) {
+pub fn analyze(
+    contents: &[FileContents<'_>],
+    settings: &Settings,
+    run_by: &RunBy,
+) -> (Vec<Fact>, Vec<LineLevel>) {
     let versions: Vec<Versions<'_>> = contents
         .iter()
         .map(|contents| Versions {
@@ -173,7 +185,14 @@ pub fn analyze(contents: &[FileContents<'_>], settings: &Settings) -> (Vec<Fact>
             let wanted: Vec<Versions<'_>> = versions
                 .iter()
                 .zip(&samples)
-                .filter(|(v, sample)| analyzer.wants(v.file.path(), sample))
+                .filter(|(v, sample)| {
+                    analyzer.wants(v.file.path(), sample)
+                        || [v.file.old_path.as_deref(), v.file.new_path.as_deref()]
+                            .into_iter()
+                            .flatten()
+                            .filter_map(|path| run_by.find(path))
+                            .any(|entry| analyzer.wants_run_by(entry))
+                })
                 .map(|(v, _)| *v)
                 .collect();
             if wanted.is_empty() {

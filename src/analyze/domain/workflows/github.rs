@@ -12,6 +12,7 @@ use super::super::{Analysis, Analyzer, Versions, fact};
 use super::{documents, file_name, pipes_to_shell};
 use crate::analyze::Fact;
 use crate::analyze::lang::config_for_path;
+use crate::analyze::run_by::{Entry as RunByEntry, Kind};
 use crate::signal::Signal;
 
 /// See the module docs.
@@ -32,13 +33,21 @@ impl Analyzer for GithubActions {
     }
 
     fn wants(&self, path: &str, _content: &[u8]) -> bool {
-        path.contains(".github/workflows/")
-            && config_for_path(path).is_some_and(|language| language.name == "yaml")
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let action = name == "action.yml" || name == "action.yaml";
+        action
+            || (path.contains(".github/workflows/")
+                && config_for_path(path).is_some_and(|language| language.name == "yaml"))
+    }
+
+    fn wants_run_by(&self, entry: &RunByEntry) -> bool {
+        // A reusable workflow pulled in by `uses: ./…` (local actions are wanted by name).
+        entry.kind == Kind::Pipeline && entry.path.contains(".github/")
     }
 
     fn analyze(&self, versions: &Versions<'_>) -> Analysis {
         let (old, new) = match documents(versions, "github-actions") {
-            Ok(docs) => docs,
+            Ok((old, new)) => (composite_as_job(old), composite_as_job(new)),
             Err(mut fallback) => {
                 fallback.facts = line_level(versions);
                 return fallback;
@@ -63,6 +72,32 @@ impl Analyzer for GithubActions {
             facts,
             fallbacks: Vec::new(),
         }
+    }
+}
+
+/// A composite action (`runs: steps:`) read as a workflow with one job named `runs`, so its
+/// steps are checked like a workflow's (unpinned actions, secrets, downloads piped to a shell).
+fn composite_as_job(doc: Node) -> Node {
+    if doc.get("jobs").is_some() {
+        return doc;
+    }
+    let Some(runs) = doc.get("runs").filter(|runs| runs.get("steps").is_some()) else {
+        return doc;
+    };
+    let job = |key: &str, value: Node| tree::Entry {
+        key: key.to_string(),
+        line: value.line,
+        value,
+    };
+    let jobs = Node {
+        value: tree::Value::Map(vec![job("runs", runs.clone())]),
+        line: runs.line,
+        tag: None,
+    };
+    Node {
+        value: tree::Value::Map(vec![job("jobs", jobs)]),
+        line: doc.line,
+        tag: None,
     }
 }
 

@@ -1,0 +1,257 @@
+//! What one CI or hook file runs, read from its text line by line (so templated YAML and
+//! shell read the same way): local actions and reusable pipelines it names, scripts it calls
+//! by path, and hook directories it configures.
+//!
+//! Candidates are only names; the caller keeps those that exist in a judged tree.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// What a file refers to, by kind.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(super) struct Refs {
+    /// `uses: ./dir` (a local action) or `uses: ./.github/workflows/x.yml` (a reusable
+    /// workflow), without the `./`.
+    pub actions: Vec<String>,
+    /// GitLab `include:` of a file of this repository (`local:` or a bare path).
+    pub includes: Vec<String>,
+    /// Words that may name a script the file runs, as written (`./ci/run.sh`, `tools/x.py`),
+    /// each with whether it is relative to the file's own directory (`$(dirname "$0")/x`).
+    pub scripts: Vec<(String, bool)>,
+    /// Directories set as `core.hooksPath` (or a husky hooks directory).
+    pub hook_dirs: Vec<String>,
+}
+
+/// Programs whose next word is a script they run. Source: the interpreters GitHub Actions'
+/// `shell:` accepts, plus the usual script runners.
+const INTERPRETERS: &[&str] = &[
+    "sh",
+    "bash",
+    "zsh",
+    "dash",
+    "ksh",
+    "source",
+    ".",
+    "exec",
+    "python",
+    "python3",
+    "node",
+    "deno",
+    "bun",
+    "ruby",
+    "perl",
+    "php",
+    "pwsh",
+    "powershell",
+    "tsx",
+    "ts-node",
+];
+
+/// Extensions of files that are run, not read.
+const SCRIPT_EXTENSIONS: &[&str] = &[
+    ".sh", ".bash", ".zsh", ".py", ".rb", ".pl", ".js", ".mjs", ".cjs", ".ts", ".ps1", ".php",
+];
+
+/// "The repository root" in a CI step (`${{ github.workspace }}/`, `$CI_PROJECT_DIR/` …) and
+/// "this script's directory" in a hook (`"$(dirname "$0")"/`, `${0%/*}/` …), quotes included.
+static ROOT_PREFIX: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r#""?(?:\$\{\{\s*github\.workspace\s*\}\}|\$\{?GITHUB_WORKSPACE\}?|\$\{?CI_PROJECT_DIR\}?|\$\(git rev-parse --show-toplevel\))"?/"#).ok()
+});
+static OWN_DIR_PREFIX: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r#""?(?:\$\(dirname\s+"?\$(?:0|\{?BASH_SOURCE(?:\[0\])?\}?)"?\)|\$\{0%/\*\}|\$\{?SCRIPT_DIR\}?)"?/"#).ok()
+});
+/// Stands for [`OWN_DIR_PREFIX`] once a line is normalised; survives splitting into words.
+const OWN_DIR: &str = "\u{0}/";
+
+static USES: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r#"\buses:\s*["']?\./([^\s"'@#]+)"#).ok());
+static LOCAL_INCLUDE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r#"^\s*(?:-\s*)?(?:include:|local:)?\s*["']?/?([\w./-]+\.ya?ml)["']?\s*$"#).ok()
+});
+/// Cheap test for whole files before [`HOOKS_PATH`] runs line by line.
+static HOOKS_HINT: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(?i)hookspath|husky").ok());
+static HOOKS_PATH: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r#"(?i)core\.hooksPath["']?\s*[=,\s]\s*["']?([\w./-]+)|\bhusky(?:\s+install)?\s+([\w./-]+)"#)
+        .ok()
+});
+
+/// Everything `text` refers to.
+pub(super) fn read(text: &str) -> Refs {
+    let mut refs = Refs {
+        hook_dirs: hook_dirs(text),
+        ..Refs::default()
+    };
+    let mut include_indent: Option<usize> = None;
+    for line in text.lines() {
+        if line.contains("uses:")
+            && let Some(captures) = USES.as_ref().and_then(|re| re.captures(line))
+        {
+            refs.actions.push(clean(&captures[1]));
+        }
+        include_indent = includes(line, include_indent, &mut refs.includes);
+        scripts(line, &mut refs.scripts);
+    }
+    refs
+}
+
+/// Directories `text` sets as `core.hooksPath` (or as husky's hooks directory).
+pub(super) fn hook_dirs(text: &str) -> Vec<String> {
+    let mut dirs = Vec::new();
+    let (Some(hint), Some(re)) = (HOOKS_HINT.as_ref(), HOOKS_PATH.as_ref()) else {
+        return dirs;
+    };
+    if !hint.is_match(text) {
+        return dirs;
+    }
+    for line in text.lines().filter(|line| hint.is_match(line)) {
+        for captures in re.captures_iter(line) {
+            if let Some(dir) = captures.get(1).or_else(|| captures.get(2)) {
+                let dir = clean(dir.as_str());
+                // `husky install` alone, or `husky -h`: not a directory.
+                if !dir.is_empty() && !dir.starts_with('-') && dir != "install" {
+                    dirs.push(dir);
+                }
+            }
+        }
+    }
+    dirs
+}
+
+/// GitLab `include:`: a bare local path on the key's line or in the list under it, or a
+/// `local:` anywhere. Returns the indentation of an open `include:` list.
+fn includes(line: &str, open: Option<usize>, out: &mut Vec<String>) -> Option<usize> {
+    let indent = line.len() - line.trim_start().len();
+    let trimmed = line.trim();
+    let inside = open.is_some_and(|at| indent > at || trimmed.starts_with('-'));
+    let key_line = trimmed.starts_with("include:");
+    let local = trimmed.trim_start_matches("- ").starts_with("local:");
+    if (inside || key_line || local)
+        && !trimmed.contains("://")
+        && let Some(captures) = LOCAL_INCLUDE.as_ref().and_then(|re| re.captures(line))
+        && !trimmed.contains("project:")
+        && !trimmed.contains("template:")
+    {
+        out.push(clean(&captures[1]));
+    }
+    if key_line && trimmed.trim_end() == "include:" {
+        Some(indent)
+    } else if inside || trimmed.is_empty() || trimmed.starts_with('#') {
+        open
+    } else {
+        None
+    }
+}
+
+/// Words of a command line that may name a script: after an interpreter, starting with `./` or
+/// a root prefix, or ending in a script extension.
+fn scripts(line: &str, out: &mut Vec<(String, bool)>) {
+    let line = match ROOT_PREFIX.as_ref() {
+        Some(re) if line.contains('$') => re.replace_all(line, ""),
+        _ => line.into(),
+    };
+    let line = match OWN_DIR_PREFIX.as_ref() {
+        Some(re) if line.contains('$') => re.replace_all(&line, OWN_DIR).into_owned(),
+        _ => line.into_owned(),
+    };
+    // A YAML key (`run:`, `entry:`, `- script:`) or list dash is not part of the command.
+    let mut command = line.trim().trim_start_matches("- ");
+    if let Some((key, rest)) = command.split_once(": ")
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        if key == "uses" {
+            return; // an action, read by `USES`
+        }
+        command = rest;
+    }
+    let mut previous = "";
+    for word in command.split(|c: char| c.is_whitespace() || ";&|()`'\"<>=".contains(c)) {
+        if word.is_empty() {
+            continue;
+        }
+        let (word, own_dir) = match word.strip_prefix(OWN_DIR) {
+            Some(rest) => (rest, true),
+            None => (word, false),
+        };
+        let named = INTERPRETERS.contains(&previous)
+            || word.starts_with("./")
+            || SCRIPT_EXTENSIONS.iter().any(|ext| word.ends_with(ext));
+        if named && !word.starts_with('-') && !word.contains('$') && !word.contains("://") {
+            let path = clean(word);
+            if !path.is_empty() {
+                out.push((path, own_dir));
+            }
+        }
+        previous = word.rsplit('/').next().unwrap_or(word);
+    }
+}
+
+/// A repository-relative path: no `./`, no trailing `/`, quotes or commas.
+fn clean(path: &str) -> String {
+    let path = path.trim_matches(|c| matches!(c, '"' | '\'' | ',' | '}' | ']'));
+    let path = path.trim_start_matches("./").trim_end_matches('/');
+    path.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each way a CI or hook file names what it runs, one row each.
+    #[test]
+    fn finds_what_a_file_runs() {
+        let workflow = "jobs:\n  a:\n    steps:\n      - uses: ./.github/actions/setup\n      - uses: \"./tools/deploy-action\"\n      - uses: actions/checkout@v4\n      - run: ./scripts/deploy.sh --prod\n      - run: |\n          bash ci/check.sh && python3 tools/gen.py\n          npm test\n";
+        let refs = read(workflow);
+        assert_eq!(
+            refs.actions,
+            [".github/actions/setup", "tools/deploy-action"]
+        );
+        let scripts: Vec<&str> = refs.scripts.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(
+            scripts,
+            ["scripts/deploy.sh", "ci/check.sh", "tools/gen.py"]
+        );
+
+        let gitlab = "include:\n  - local: '/ci/build.yml'\n  - 'ci/test.yml'\n  - project: 'g/p'\n    file: 'x.yml'\n  - remote: 'https://x/y.yml'\nstages: [a]\n";
+        assert_eq!(read(gitlab).includes, ["ci/build.yml", "ci/test.yml"]);
+        assert_eq!(read("include: ci/one.yml\n").includes, ["ci/one.yml"]);
+
+        let setup = "git config core.hooksPath .config/hooks\n\"prepare\": \"husky install .husky-hooks\"\n";
+        assert_eq!(read(setup).hook_dirs, [".config/hooks", ".husky-hooks"]);
+        assert_eq!(
+            read("git config --local core.hooksPath=tools/hooks/\n").hook_dirs,
+            ["tools/hooks"]
+        );
+
+        let hook = "#!/bin/sh\n. \"$(dirname \"$0\")/_/husky.sh\"\n$(dirname $0)/lib.sh\nexec scripts/lint\n";
+        let refs = read(hook);
+        assert!(
+            refs.scripts.contains(&("scripts/lint".to_string(), false)),
+            "{refs:?}"
+        );
+        assert!(
+            refs.scripts.contains(&("lib.sh".to_string(), true)),
+            "{refs:?}"
+        );
+    }
+
+    /// Plain words, flags, URLs and variables are not scripts.
+    #[test]
+    fn ignores_words_that_are_not_paths() {
+        let refs =
+            read("run: npm ci --prefix ./ && curl https://x.sh/a.sh | sh -\nrun: bash $SCRIPT\n");
+        assert!(
+            refs.scripts
+                .iter()
+                .all(|(s, _)| s.is_empty() || !s.contains("://")),
+            "{refs:?}"
+        );
+        assert!(
+            refs.scripts.iter().all(|(s, _)| !s.contains('$')),
+            "{refs:?}"
+        );
+    }
+}
