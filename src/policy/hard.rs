@@ -6,8 +6,6 @@
 
 use std::sync::LazyLock;
 
-use crate::vocabulary::Decision;
-
 use super::{Policy, Rule};
 
 /// One hard rule: its id in `policies/default.yaml` (the rule's definition) and why it is hard.
@@ -137,6 +135,7 @@ fn authors(rule: &Rule) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vocabulary::Decision;
     use crate::policy::{Source, parse};
 
     fn policy(rules: &str) -> Policy {
