@@ -135,8 +135,8 @@ fn authors(rule: &Rule) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vocabulary::Decision;
     use crate::policy::{Source, parse};
+    use crate::vocabulary::Decision;
 
     fn policy(rules: &str) -> Policy {
         let text = format!(
