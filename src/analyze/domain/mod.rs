@@ -9,6 +9,7 @@
 //! and says so; it never goes silent.
 
 mod cloudformation;
+mod depth;
 mod dockerfile;
 mod gate_config;
 mod kubernetes;
@@ -176,6 +177,8 @@ pub fn analyze(contents: &[FileContents<'_>], settings: &Settings) -> (Vec<Fact>
     for analysis in results {
         all.extend(analysis);
     }
+    // A file over the nesting limit was not analysed: that gap is itself a fact.
+    all.facts.extend(depth::facts(&all.fallbacks));
     (all.facts, all.fallbacks)
 }
 
