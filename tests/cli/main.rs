@@ -12,6 +12,7 @@ mod help;
 mod hook;
 mod incident;
 mod keys;
+mod parsers;
 mod policy_cli;
 mod precommit;
 mod push;
