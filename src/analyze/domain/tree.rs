@@ -287,7 +287,12 @@ fn value_of(node: tree_sitter::Node<'_>, text: &str) -> Value {
                     } else {
                         Some(item)
                     };
-                    body.map_or(NULL, |body| build(body, text))
+                    // An empty item (`- ` alone) is null, at its own line.
+                    let empty = Node {
+                        line: line_of(item),
+                        ..NULL
+                    };
+                    body.map_or(empty, |body| build(body, text))
                 })
                 .collect(),
         ),
@@ -376,6 +381,10 @@ mod tests {
         assert_eq!(b.items()[1].as_str(), Some("it's"));
         assert_eq!(b.items()[1].line, 4);
         assert_eq!(yaml[1].get("c").map(|c| &c.value), Some(&Value::Null));
+        // An empty sequence item is null at its own line (a fact about it has a real line).
+        let empty = parse(b"a:\n  - x\n  -\n").expect("yaml");
+        let item = &empty[0].get("a").expect("a").items()[1];
+        assert_eq!((&item.value, item.line), (&Value::Null, 3));
         let json = parse(b"{\n // note\n \"a\": 1, \"b\": [\"X\", \"it's\"]\n}\n").expect("json");
         assert_eq!(json[0].get("a").and_then(Node::as_str), Some("1"));
         assert_eq!(json[0].entries()[0].line, 3);
