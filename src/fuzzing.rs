@@ -6,6 +6,10 @@
 //! same functions over every saved crash and seed (see `fuzz/regressions/`), so a fixed crash
 //! stays fixed on stable Rust. Not a stable API.
 
+mod analyzers;
+
+pub use analyzers::{cloudformation, hcl, kubernetes, workflow};
+
 use crate::diff::{self, FileChange, FileStatus, Hunk, LineKind, unified};
 use crate::policy::{self, Source};
 use crate::signoff;
@@ -20,6 +24,10 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("pre_push", pre_push),
     ("policy", policy),
     ("approval_note", approval_note),
+    ("hcl", hcl),
+    ("kubernetes", kubernetes),
+    ("cloudformation", cloudformation),
+    ("workflow", workflow),
 ];
 
 /// Parses `data` as a unified diff and checks every hunk against its header.
@@ -220,6 +228,15 @@ mod tests {
         match target {
             "unified_diff" => inputs.extend(files(&root.join("fixtures"), &[".diff", ".patch"])),
             "policy" => inputs.extend(files(&root.join("policies"), &[".yaml"])),
+            "hcl" => inputs.extend(files(&root.join("fixtures/infra/terraform"), &[".tf"])),
+            "kubernetes" | "cloudformation" | "workflow" => {
+                let dir = match target {
+                    "workflow" => "workflows",
+                    other => other,
+                };
+                let dir = root.join("fixtures/infra").join(dir);
+                inputs.extend(files(&dir, &[".yaml", ".yml", ".json"]));
+            }
             _ => {}
         }
         inputs

@@ -174,9 +174,15 @@ fn compare(
 ) -> Vec<crate::analyze::Fact> {
     let old = objects(old);
     let new = objects(new);
-    // By identity, so a manifest with thousands of objects stays linear.
-    let by_subject: HashMap<&str, &Object<'_>> =
-        old.iter().map(|o| (o.subject.as_str(), o)).collect();
+    // By identity, so a manifest with thousands of objects stays linear; an identity that
+    // appears twice pairs the n-th new with the n-th old, so an unchanged file compares equal.
+    let mut by_subject: HashMap<&str, Vec<&Object<'_>>> = HashMap::new();
+    for object in old.iter().rev() {
+        by_subject
+            .entry(object.subject.as_str())
+            .or_default()
+            .push(object);
+    }
     let mut facts = Vec::new();
     for gone in old.iter().filter(|o| !after.contains(&o.subject)) {
         let (signal, what) = if STATEFUL_KINDS.contains(&gone.kind) {
@@ -201,7 +207,9 @@ fn compare(
         ));
     }
     for object in &new {
-        let before = by_subject.get(object.subject.as_str()).copied();
+        let before = by_subject
+            .get_mut(object.subject.as_str())
+            .and_then(Vec::pop);
         facts.extend(pods::compare(versions, object, before));
     }
     facts

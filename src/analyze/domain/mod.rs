@@ -11,6 +11,7 @@
 mod aws_managed;
 mod cidr;
 mod cloudformation;
+mod depth;
 mod dockerfile;
 mod gate_config;
 mod kubernetes;
@@ -206,6 +207,8 @@ pub fn analyze(
     for analysis in results {
         all.extend(analysis);
     }
+    // A file over the nesting limit was not analysed: that gap is itself a fact.
+    all.facts.extend(depth::facts(&all.fallbacks));
     (all.facts, all.fallbacks)
 }
 

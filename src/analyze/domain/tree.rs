@@ -4,10 +4,12 @@
 //! Only what the analyzers compare is kept: maps (in order), sequences, scalars with their
 //! YAML tag (`!Ref`, `!GetAtt`) and the 1-based line where each key and value starts. Anchors
 //! are ignored and aliases stay as `*name` scalars (they are rare in these files and expanding
-//! them would open the door to alias bombs). Building is one walk over the syntax tree.
+//! them would open the door to alias bombs). Building is one walk over the syntax tree, after
+//! [`depth::check`] has bounded how deep that walk can go.
 
 use std::fmt::Write as _;
 
+use super::depth;
 use crate::analyze::lang::{CONFIG_LANGUAGES, parse_config};
 use crate::diff::{FileChange, LineKind};
 
@@ -163,6 +165,8 @@ pub fn parse(source: &[u8]) -> Result<Vec<Node>, String> {
         .ok_or_else(|| format!("no {name} grammar"))?;
     let tree = parse_config(language, text.as_bytes()).ok_or("the parser gave up")?;
     let root = tree.root_node();
+    // Before anything recursive reads the tree (error lines included).
+    depth::check(root).map_err(|too_deep| too_deep.to_string())?;
     if root.has_error() {
         return Err(template_reason(&text).unwrap_or_else(|| {
             let line = first_error_line(root).unwrap_or(1);
@@ -186,7 +190,31 @@ pub fn parse(source: &[u8]) -> Result<Vec<Node>, String> {
             }
         }
     }
+    // Two values for one key: tools disagree on which one counts, so neither is trusted.
+    if let Some((key, line)) = documents.iter().find_map(duplicate_key) {
+        return Err(format!(
+            "duplicate key {key:?} at line {line}: the file reads two ways"
+        ));
+    }
     Ok(documents)
+}
+
+/// The first key that appears twice in one mapping (YAML merge keys `<<` aside), with the line
+/// of its second appearance. Recursion is bounded by [`depth::check`].
+fn duplicate_key(node: &Node) -> Option<(String, u32)> {
+    match &node.value {
+        Value::Map(entries) => {
+            let mut seen = std::collections::HashSet::new();
+            for entry in entries {
+                if entry.key != "<<" && !seen.insert(entry.key.as_str()) {
+                    return Some((entry.key.clone(), entry.line));
+                }
+            }
+            entries.iter().find_map(|entry| duplicate_key(&entry.value))
+        }
+        Value::Seq(items) => items.iter().find_map(duplicate_key),
+        Value::Scalar(_) | Value::Null => None,
+    }
 }
 
 /// Why a file that failed to parse is probably a template, if it looks like one.
@@ -259,7 +287,12 @@ fn value_of(node: tree_sitter::Node<'_>, text: &str) -> Value {
                     } else {
                         Some(item)
                     };
-                    body.map_or(NULL, |body| build(body, text))
+                    // An empty item (`- ` alone) is null, at its own line.
+                    let empty = Node {
+                        line: line_of(item),
+                        ..NULL
+                    };
+                    body.map_or(empty, |body| build(body, text))
                 })
                 .collect(),
         ),
@@ -348,6 +381,10 @@ mod tests {
         assert_eq!(b.items()[1].as_str(), Some("it's"));
         assert_eq!(b.items()[1].line, 4);
         assert_eq!(yaml[1].get("c").map(|c| &c.value), Some(&Value::Null));
+        // An empty sequence item is null at its own line (a fact about it has a real line).
+        let empty = parse(b"a:\n  - x\n  -\n").expect("yaml");
+        let item = &empty[0].get("a").expect("a").items()[1];
+        assert_eq!((&item.value, item.line), (&Value::Null, 3));
         let json = parse(b"{\n // note\n \"a\": 1, \"b\": [\"X\", \"it's\"]\n}\n").expect("json");
         assert_eq!(json[0].get("a").and_then(Node::as_str), Some("1"));
         assert_eq!(json[0].entries()[0].line, 3);
@@ -360,5 +397,10 @@ mod tests {
         assert!(helm.contains("Helm"), "{helm}");
         let broken = parse(b"a: [1,\nb: c\n").expect_err("broken");
         assert!(broken.contains("syntax error"), "{broken}");
+        let twice = parse(b"a:\n  b: 1\n  c: 2\n  b: 3\n").expect_err("duplicate");
+        assert!(twice.contains("duplicate key \"b\" at line 4"), "{twice}");
+        let json = parse(b"{\"a\": [{\"k\": 1, \"k\": 2}]}").expect_err("duplicate");
+        assert!(json.contains("duplicate key"), "{json}");
+        assert!(parse(b"a: &x {k: 1}\nb:\n  <<: *x\n  k: 2\n").is_ok());
     }
 }

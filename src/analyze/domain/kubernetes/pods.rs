@@ -1,6 +1,8 @@
 //! One object before and after: replicas, pod security, containers' limits, probes and images,
 //! and role bindings. A finding fires only for risk the old object did not already carry.
 
+use std::collections::HashMap;
+
 use super::super::tree::Node;
 use super::super::{Versions, fact};
 use super::{Object, image_unpinned};
@@ -82,11 +84,17 @@ pub(super) fn compare(
     let old_spec = before.and_then(pod_spec);
     facts.extend(pod(versions, subject, spec, old_spec));
     let old_containers = containers(old_spec);
+    // The n-th container of a name against the old n-th: names should be unique, and when
+    // they are not an unchanged pod must still compare equal.
+    let mut seen: HashMap<&str, usize> = HashMap::new();
     for (name, container) in containers(spec) {
+        let nth = seen.entry(name).or_default();
         let old = old_containers
             .iter()
-            .find(|(n, _)| *n == name)
+            .filter(|(n, _)| *n == name)
+            .nth(*nth)
             .map(|(_, c)| *c);
+        *nth += 1;
         facts.extend(one_container(
             versions,
             &format!("{subject}/{name}"),

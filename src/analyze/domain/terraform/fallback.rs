@@ -1,21 +1,45 @@
 //! Line-level reading for Terraform files that do not parse (Jinja or ERB templates around
 //! HCL): the changed lines still say when a resource block goes away or a rule opens to the
 //! internet. Coarser than the parsed rules, never silent.
+//!
+//! A header counts only where [`scan`] says code is: text in a heredoc, a string or a comment
+//! that looks like `resource "aws_db_instance" "x" {` is not a definition, and so cannot make
+//! a removed database look moved. Suppressing facts (a header added back, a `from =`) needs a
+//! top-level line; reporting a removal only needs a code line, so a miscounted brace in a
+//! template errs towards reporting.
+
+use std::collections::HashMap;
 
 use crate::analyze::Fact;
-use crate::diff::{FileChange, LineKind};
+use crate::diff::{Line, LineKind};
 use crate::signal::Signal;
 
 use super::finding;
 use super::replacement::Tables;
+use super::scan::{self, Place};
+use crate::analyze::domain::Versions;
 
-/// `resource "T" "N"` / `data "T" "N"` / `module "N"` at the start of a line: the address.
+/// `resource "T" "N"` / `data "T" "N"` / `module "N"` at the start of a line: the address, and
+/// the resource type. Labels are quoted or bare identifiers, as HCL allows.
 pub fn header(line: &str) -> Option<(String, Option<String>)> {
-    let mut words = line.split_whitespace();
-    let kind = words.next()?;
+    let line = line.trim_start();
+    let kind_end = line
+        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+        .unwrap_or(line.len());
+    let (kind, mut rest) = line.split_at(kind_end);
     let mut label = || {
-        let word = words.next()?;
-        word.strip_prefix('"')?.strip_suffix('"').map(String::from)
+        rest = rest.trim_start();
+        let (word, after) = if let Some(quoted) = rest.strip_prefix('"') {
+            let end = quoted.find('"')?;
+            (&quoted[..end], &quoted[end + 1..])
+        } else {
+            let end = rest
+                .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+                .unwrap_or(rest.len());
+            rest.split_at(end)
+        };
+        rest = after;
+        (!word.is_empty()).then(|| word.to_string())
     };
     match kind {
         "resource" => {
@@ -29,6 +53,67 @@ pub fn header(line: &str) -> Option<(String, Option<String>)> {
         }
         "module" => Some((format!("module.{}", label()?), None)),
         _ => None,
+    }
+}
+
+/// The addresses of the definitions in a whole file: headers on top-level lines only.
+pub fn headers(text: &[u8]) -> Vec<String> {
+    let places = scan::lines(text);
+    String::from_utf8_lossy(text)
+        .split('\n')
+        .zip(places)
+        .filter(|(_, place)| *place == Place::Top)
+        .filter_map(|(line, _)| header(line).map(|(address, _)| address))
+        .collect()
+}
+
+/// Where each changed line of a file starts, per side. From the whole side when it was read;
+/// else from each hunk's lines of that side in order (diff text without the repository: a
+/// heredoc opened above the hunk is not seen then).
+struct Places {
+    old: HashMap<u32, Place>,
+    new: HashMap<u32, Place>,
+}
+
+impl Places {
+    fn new(versions: &Versions<'_>) -> Self {
+        let side = |content: Option<&[u8]>, number: fn(&Line) -> Option<u32>| {
+            let mut places = HashMap::new();
+            if let Some(content) = content {
+                let all = scan::lines(content);
+                for line in versions.file.hunks.iter().flat_map(|hunk| &hunk.lines) {
+                    if let Some(n) = number(line) {
+                        let index = usize::try_from(n.saturating_sub(1)).unwrap_or(usize::MAX);
+                        places.insert(n, all.get(index).copied().unwrap_or(Place::Text));
+                    }
+                }
+                return places;
+            }
+            for hunk in &versions.file.hunks {
+                let lines: Vec<(u32, &str)> = hunk
+                    .lines
+                    .iter()
+                    .filter_map(|line| Some((number(line)?, line.content.as_str())))
+                    .collect();
+                let text: Vec<&str> = lines.iter().map(|(_, content)| *content).collect();
+                let found = scan::lines(text.join("\n").as_bytes());
+                places.extend(lines.iter().map(|(n, _)| *n).zip(found));
+            }
+            places
+        };
+        Places {
+            old: side(versions.old, |line| line.old_line),
+            new: side(versions.new, |line| line.new_line),
+        }
+    }
+
+    /// Where a changed line starts on its side (a removed line on the old side).
+    fn of(&self, line: &Line) -> Place {
+        let found = match line.kind {
+            LineKind::Removed => line.old_line.and_then(|n| self.old.get(&n)),
+            LineKind::Added | LineKind::Context => line.new_line.and_then(|n| self.new.get(&n)),
+        };
+        found.copied().unwrap_or(Place::Text)
     }
 }
 
@@ -47,19 +132,23 @@ fn weakens(kind: LineKind, content: &str) -> Option<&'static str> {
     }
 }
 
-/// Facts from the changed lines of `file`.
-pub fn facts(file: &FileChange, tables: &Tables) -> Vec<Fact> {
+/// Facts from the changed lines of a file.
+pub fn facts(versions: &Versions<'_>, tables: &Tables) -> Vec<Fact> {
+    let file = versions.file;
     let path = file.path();
+    let places = Places::new(versions);
     let lines: Vec<_> = file.hunks.iter().flat_map(|hunk| &hunk.lines).collect();
+    // Lines that can add a definition back or name a move: added, in code, at the top level.
+    let top_added = |l: &&&Line| l.kind == LineKind::Added && places.of(l) == Place::Top;
     let added: Vec<(String, Option<String>, u32)> = lines
         .iter()
-        .filter(|l| l.kind == LineKind::Added)
+        .filter(top_added)
         .filter_map(|l| header(&l.content).map(|(a, ty)| (a, ty, l.new_line.unwrap_or(1))))
         .collect();
-    // `from = X` on an added line: a moved or removed block names X.
+    // `from = X` on an added code line: a moved or removed block names X.
     let named_from = |address: &str| {
         lines.iter().any(|l| {
-            l.kind == LineKind::Added && {
+            l.kind == LineKind::Added && places.of(l) != Place::Text && {
                 let compact: String = l.content.split_whitespace().collect();
                 compact == format!("from={address}")
             }
@@ -81,6 +170,10 @@ pub fn facts(file: &FileChange, tables: &Tables) -> Vec<Fact> {
         }
         match line.kind {
             LineKind::Removed => {
+                // A removed definition: any code line (text in a heredoc is not one).
+                if places.of(line) == Place::Text {
+                    continue;
+                }
                 let Some((address, ty)) = header(&line.content) else {
                     continue;
                 };
@@ -145,7 +238,7 @@ pub fn facts(file: &FileChange, tables: &Tables) -> Vec<Fact> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diff::{FileStatus, Hunk, Line};
+    use crate::diff::{FileChange, FileStatus, Hunk};
 
     /// A change read only from its diff: `-` lines removed, `+` lines added, numbered per side.
     fn diff(lines: &[&str]) -> FileChange {
@@ -233,7 +326,13 @@ mod tests {
             ),
         ];
         for (lines, expected) in cases {
-            let found: Vec<(Signal, u32, String)> = facts(&diff(lines), Tables::builtin())
+            let file = diff(lines);
+            let versions = Versions {
+                file: &file,
+                old: None,
+                new: None,
+            };
+            let found: Vec<(Signal, u32, String)> = facts(&versions, Tables::builtin())
                 .into_iter()
                 .map(|f| (f.signal, f.line.unwrap_or(0), f.subject.unwrap_or_default()))
                 .collect();
@@ -242,6 +341,79 @@ mod tests {
                 .map(|(s, l, a)| (*s, *l, (*a).to_string()))
                 .collect();
             assert_eq!(found, expected, "{lines:?}");
+        }
+    }
+
+    /// Text that looks like a definition inside a heredoc (`<<EOT`, `<<-EOT`), a `/* */`
+    /// comment or an interpolation spanning lines is not one: the removed database is still
+    /// destroyed, and a `from =` in a heredoc names no move. Read from the whole file and from
+    /// the diff alone.
+    #[test]
+    fn text_is_not_a_definition() {
+        let old = "resource \"aws_db_instance\" \"main\" {\n  engine = \"postgres\"\n}\n";
+        let header = "resource \"aws_db_instance\" \"main\" {";
+        let hidden = [
+            format!("locals {{\n  x = <<EOT\n{header}\nEOT\n}}\n"),
+            format!("locals {{\n  x = <<-EOT\n    {header}\n    EOT\n}}\n"),
+            format!("/*\n{header}\n*/\n"),
+            format!("locals {{\n  x = \"${{\n{header}}}\n}}\"\n}}\n"),
+            "locals {\n  x = <<EOT\nmoved {\n  from = aws_db_instance.main\nEOT\n}\n".to_string(),
+        ];
+        for new in &hidden {
+            let mut lines: Vec<String> = old.lines().map(|l| format!("-{l}")).collect();
+            lines.extend(new.lines().map(|l| format!("+{l}")));
+            let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+            let file = diff(&lines);
+            let read = [(Some(old.as_bytes()), Some(new.as_bytes())), (None, None)];
+            for (old_side, new_side) in read {
+                let versions = Versions {
+                    file: &file,
+                    old: old_side,
+                    new: new_side,
+                };
+                let found: Vec<(Signal, String)> = facts(&versions, Tables::builtin())
+                    .into_iter()
+                    .map(|f| (f.signal, f.subject.unwrap_or_default()))
+                    .collect();
+                assert_eq!(
+                    found,
+                    [(
+                        Signal::StatefulResourceDestroyed,
+                        "aws_db_instance.main".to_string()
+                    )],
+                    "{new}"
+                );
+            }
+            assert_eq!(headers(new.as_bytes()), Vec::<String>::new(), "{new}");
+        }
+    }
+
+    /// Headers with quoted or bare labels, with or without a space before the brace; a
+    /// comment is not a header.
+    #[test]
+    fn headers_with_any_label_spelling() {
+        let cases = [
+            (
+                "resource \"aws_s3_bucket\" \"b\" {",
+                Some("aws_s3_bucket.b"),
+            ),
+            ("  resource aws_s3_bucket b{", Some("aws_s3_bucket.b")),
+            (
+                "resource \"aws_s3_bucket\" \"b\"{}",
+                Some("aws_s3_bucket.b"),
+            ),
+            ("module \"net\" {", Some("module.net")),
+            ("data \"aws_ami\" \"u\" {", Some("data.aws_ami.u")),
+            ("# resource \"aws_s3_bucket\" \"b\" {", None),
+            ("resources \"a\" \"b\" {", None),
+            ("resource \"a\" {", None),
+        ];
+        for (line, expected) in cases {
+            assert_eq!(
+                header(line).map(|(address, _)| address).as_deref(),
+                expected,
+                "{line}"
+            );
         }
     }
 }

@@ -12,6 +12,7 @@ mod model;
 mod protection;
 pub mod replacement;
 mod rules;
+mod scan;
 mod security;
 mod variables;
 
@@ -152,17 +153,13 @@ pub fn analyze_with_tables(files: &[Versions<'_>], tables: &Tables) -> Analysis 
                 }
             }
             (Err(reason), _) | (_, Err(reason)) => {
-                analysis.facts.extend(fallback::facts(file, tables));
+                analysis.facts.extend(fallback::facts(versions, tables));
                 if let (Some(path), Some(new)) = (&file.new_path, versions.new) {
-                    let text = String::from_utf8_lossy(new);
-                    let headers = text
-                        .lines()
-                        .filter_map(|line| fallback::header(line).map(|(a, _)| a));
                     modules
                         .entry(module_of(path, false))
                         .or_default()
                         .unparsed_new
-                        .extend(headers);
+                        .extend(fallback::headers(new));
                 }
                 analysis.fallbacks.push(LineLevel {
                     file: file.path().to_string(),

@@ -4,6 +4,8 @@
 
 use tree_sitter::Node;
 
+use super::scan;
+use crate::analyze::domain::depth;
 use crate::analyze::lang::{config_for_path, parse_config};
 
 /// An attribute value: a literal, or the normalised source text of an expression.
@@ -151,8 +153,13 @@ pub fn parse(path: &str, source: &[u8]) -> Result<Vec<Block>, String> {
     let language = config_for_path(path)
         .filter(|language| language.name == "hcl")
         .ok_or_else(|| "not an HCL file".to_string())?;
+    // `1e3` is HCL, but the grammar only reads `1.0e3`; lines stay where they are.
+    let rewritten = scan::with_fractions(source);
+    let source: &[u8] = &rewritten;
     let tree = parse_config(language, source).ok_or_else(|| "the HCL parser failed".to_string())?;
     let root = tree.root_node();
+    // Before anything recursive reads the tree (error counting included).
+    depth::check(root).map_err(|too_deep| too_deep.to_string())?;
     if root.has_error() {
         let error_bytes = error_bytes(root);
         let share = error_bytes as f64 / source.len().max(1) as f64;
@@ -382,6 +389,63 @@ mod tests {
         for (expression, expected) in cases {
             assert_eq!(value(expression), expected, "{expression}");
         }
+    }
+
+    /// The whole language: exponent numbers with and without a fraction, templates with
+    /// interpolations and directives, heredocs (both forms) and their text.
+    #[test]
+    fn whole_language() {
+        let s = |text: &str| Value::Str(text.to_string());
+        let num = |text: &str| Value::Num(text.to_string());
+        let cases = [
+            ("1e3", num("1.0e3")),
+            ("1.5E-2", num("1.5E-2")),
+            ("[2E+4, 7]", Value::List(vec![num("2.0E+4"), num("7")])),
+            ("\"${var.a}-x\"", Value::Expr("\"${var.a}-x\"".into())),
+            (
+                "\"%{ if var.x }a%{ else }b%{ endif }\"",
+                Value::Expr("\"%{ if var.x }a%{ else }b%{ endif }\"".into()),
+            ),
+            ("<<EOT\nline ${var.a}\nEOT\n", s("\nline ${var.a}\n")),
+            ("<<-EOT\n    indented\n    EOT\n", s("\n    indented\n    ")),
+        ];
+        for (expression, expected) in cases {
+            assert_eq!(value(expression), expected, "{expression}");
+        }
+    }
+
+    /// Block text inside heredocs, strings and comments never counts as a block.
+    #[test]
+    fn text_is_not_a_block() {
+        let header = "resource \"aws_db_instance\" \"x\" {";
+        let sources = [
+            format!("locals {{\n  a = <<EOT\n{header}\nEOT\n}}\n"),
+            format!("locals {{\n  a = <<-EOT\n    {header}\n    }}\n    EOT\n}}\n"),
+            format!("locals {{\n  a = \"{}\"\n}}\n", header.replace('"', "\\\"")),
+            format!("# {header}\n// {header}\n/*\n{header}\n}}\n*/\nlocals {{}}\n"),
+            format!(
+                "locals {{\n  a = <<EOT\n%{{ if true }}\n{header}\n}}\n%{{ endif }}\nEOT\n}}\n"
+            ),
+        ];
+        for source in sources {
+            let blocks = parse("main.tf", source.as_bytes()).expect("parses");
+            let kinds: Vec<&str> = blocks.iter().map(|b| b.kind.as_str()).collect();
+            assert_eq!(kinds, ["locals"], "{source}");
+        }
+    }
+
+    /// Nesting past the depth limit is refused with the reason, without recursing into it.
+    #[test]
+    fn deep_nesting_is_refused() {
+        let deep = format!(
+            "locals {{\n  x = {}{}\n}}\n",
+            "[".repeat(5_000),
+            "]".repeat(5_000)
+        );
+        let reason = parse("main.tf", deep.as_bytes()).expect_err("too deep");
+        assert!(reason.contains("nested deeper than"), "{reason}");
+        let blocks = "a {\n".repeat(5_000) + &"}\n".repeat(5_000);
+        assert!(parse("main.tf", blocks.as_bytes()).is_err());
     }
 
     /// Addresses of resources, data sources and modules; lines are 1-based.
