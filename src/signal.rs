@@ -54,8 +54,9 @@ signals! {
     OversizedFile = "oversized-file", per "file", "File is larger than the policy's analysis limit and was not analysed.";
     /// A file the gate could not read or analyse.
     UnanalysableFile = "unanalysable-file", per "file", "File could not be read or analysed.";
-    /// A file of a risky kind that no analyzer could read (binary, or over the size limit).
-    UnanalysableRiskyFile = "unanalysable-risky-file", per "file", "A file of a risky kind (infrastructure, migration, pipeline, hook, Dockerfile, policy) is binary or too large to analyse; it is judged as the worst case for its kind.";
+    /// A file of a risky kind that no analyzer could read (binary, over the size limit, or
+    /// nested past the parsers' depth limit).
+    UnanalysableRiskyFile = "unanalysable-risky-file", per "file", "A file of a risky kind (infrastructure, migration, pipeline, hook, Dockerfile, policy) is binary, too large or too deeply nested to analyse; it is judged as the worst case for its kind.";
     /// A symbolic link added, changed or removed.
     SymlinkChanged = "symlink-changed", per "file", "A symbolic link changed; its target can point anywhere.";
     /// A submodule pointer moved.

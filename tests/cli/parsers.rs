@@ -1,6 +1,6 @@
 //! The parsers behind the domain analyzers read their whole language and cannot be knocked
 //! over (issue 12): text that looks like a definition inside a heredoc does not count as one,
-//! and a file nested thousands of levels deep is an `unanalysable-file` fact, not a crash.
+//! and a file nested thousands of levels deep is an `unanalysable-risky-file` fact, not a crash.
 
 use crate::support::{Repo, blastgate, field_of};
 
@@ -62,9 +62,9 @@ fn a_header_in_a_heredoc_does_not_hide_a_destroyed_database() {
 }
 
 /// 5,000 levels of nesting in YAML (Kubernetes), JSON (`CloudFormation`) and HCL (Terraform):
-/// each file is an `unanalysable-file` fact naming the depth limit; nothing crashes, and the
-/// verdict is the default policy's for that fact (exit 0 for a human change: its weight alone
-/// stays under the review threshold).
+/// each file is an `unanalysable-risky-file` fact naming the depth limit; nothing crashes, and
+/// the file is judged as the worst case for its kind: review for a human change (exit 3),
+/// block for an AI one (exit 1).
 #[test]
 fn deep_nesting_is_unanalysable_not_a_crash() {
     let depth = 5_000;
@@ -101,14 +101,17 @@ fn deep_nesting_is_unanalysable_not_a_crash() {
         repo.git(&["checkout", "-q", "-b", "deep"]);
         repo.write(path, &content);
         repo.commit("Add a deeply nested file");
-        let result = blastgate(&repo, &["check", "--base", "main", "--format", "json"]);
-        assert_eq!(result.code, 0, "{path}: {}{}", result.stdout, result.stderr);
+        let check = ["check", "--base", "main", "--format", "json"];
+        let ai = blastgate(&repo, &[&check[..], &["--ai-assisted", "yes"]].concat());
+        assert_eq!(ai.code, 1, "{path}: {}{}", ai.stdout, ai.stderr);
+        let result = blastgate(&repo, &check);
+        assert_eq!(result.code, 3, "{path}: {}{}", result.stdout, result.stderr);
         let report = result.json();
         let unanalysable: Vec<&serde_json::Value> = report["findings"]
             .as_array()
             .expect("findings")
             .iter()
-            .filter(|f| f["id"] == "unanalysable-file" && f["file"] == path)
+            .filter(|f| f["id"] == "unanalysable-risky-file" && f["file"] == path)
             .collect();
         assert_eq!(unanalysable.len(), 1, "{path}: {}", report["findings"]);
         let message = unanalysable[0]["message"].as_str().unwrap_or_default();

@@ -2,8 +2,10 @@
 //! recursive code, so a file nested thousands of levels deep (`[[[[…]]]]`, flow mappings,
 //! blocks in blocks) would overflow the stack. Parsing itself is iterative (tree-sitter keeps its
 //! stack on the heap); the tree is measured with a cursor, again without recursion, before
-//! anything recursive reads it. A file over the limit is not analysed: it becomes an
-//! `unanalysable-file` fact with the reason, and the analyzer's line-level reading still runs.
+//! anything recursive reads it. A file over the limit is not analysed: every analyzer reads a
+//! risky kind (infrastructure, pipelines, migrations, hooks), so it becomes an
+//! `unanalysable-risky-file` fact with the reason, judged as the worst case for its kind like a
+//! binary one, and the analyzer's line-level reading still runs.
 
 use crate::analyze::Fact;
 use crate::signal::Signal;
@@ -53,14 +55,14 @@ pub fn check(root: tree_sitter::Node<'_>) -> Result<(), TooDeep> {
     }
 }
 
-/// An `unanalysable-file` fact for each file an analyzer did not read because of the limit.
+/// An `unanalysable-risky-file` fact for each file an analyzer did not read because of the limit.
 #[must_use]
 pub fn facts(fallbacks: &[LineLevel]) -> Vec<Fact> {
     fallbacks
         .iter()
         .filter(|fallback| fallback.reason.starts_with(PREFIX))
         .map(|fallback| Fact {
-            signal: Signal::UnanalysableFile,
+            signal: Signal::UnanalysableRiskyFile,
             file: Some(fallback.file.clone()),
             line: None,
             quantity: 1.0,
@@ -95,7 +97,7 @@ mod tests {
         assert!(error.to_string().starts_with(PREFIX), "{error}");
     }
 
-    /// Only fallbacks for the depth limit become `unanalysable-file` facts.
+    /// Only fallbacks for the depth limit become `unanalysable-risky-file` facts.
     #[test]
     fn facts_for_depth_fallbacks_only() {
         let fallback = |reason: String| LineLevel {
@@ -109,7 +111,7 @@ mod tests {
         ];
         let facts = facts(&fallbacks);
         assert_eq!(facts.len(), 1, "{facts:?}");
-        assert_eq!(facts[0].signal, Signal::UnanalysableFile);
+        assert_eq!(facts[0].signal, Signal::UnanalysableRiskyFile);
         assert!(facts[0].message.contains("line 3"), "{}", facts[0].message);
     }
 }
