@@ -127,12 +127,18 @@ pub fn text(replay: &Replay) -> String {
     undone_section(&mut out, replay);
 
     out.push_str("\nSlowest commits\n");
-    for index in replay.slowest() {
+    let slowest = replay.slowest();
+    let ids: Vec<String> = slowest
+        .iter()
+        .map(|&index| replay.judged[index].oid.to_string())
+        .collect();
+    let width = crate::short_id::width(&ids.iter().map(String::as_str).collect::<Vec<_>>());
+    for (index, id) in slowest.into_iter().zip(&ids) {
         let change = &replay.judged[index];
         let _ = writeln!(
             out,
             "  {}  {:>7.3} s  {}",
-            short(&change.oid.to_string()),
+            crate::short_id::cut(id, width),
             change.seconds,
             one_line(&change.summary)
         );
