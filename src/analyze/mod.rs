@@ -148,6 +148,7 @@ fn analyze_at(
             repo: context.repo,
             workdir: context.workdir,
             max_file_bytes: options.max_file_bytes,
+            run_by: &run_by,
         },
     ));
     facts.extend(domain::terraform_variable_defaults(

@@ -117,10 +117,16 @@ pub struct RunBy {
 }
 
 impl RunBy {
-    /// The entry that covers `path`, if any.
+    /// The first entry that covers `path`, if any.
     #[must_use]
     pub fn find(&self, path: &str) -> Option<&Entry> {
         self.entries.iter().find(|entry| entry.covers(path))
+    }
+
+    /// Every entry that covers `path`: a script run by both a workflow and a hook is a CI file
+    /// and a hook file.
+    pub fn find_all<'s>(&'s self, path: &'s str) -> impl Iterator<Item = &'s Entry> + 's {
+        self.entries.iter().filter(move |entry| entry.covers(path))
     }
 
     /// `ci-changed` / `hook-changed` for changed files found by what runs them, unless their
@@ -140,27 +146,26 @@ impl RunBy {
                 .into_iter()
                 .flatten()
             {
-                let Some(entry) = self.find(path) else {
-                    continue;
-                };
-                if seen.contains(&entry.signal) {
-                    continue;
+                for entry in self.find_all(path) {
+                    if seen.contains(&entry.signal) {
+                        continue;
+                    }
+                    seen.push(entry.signal);
+                    let moved = if path == own {
+                        String::new()
+                    } else {
+                        format!(" ({path})")
+                    };
+                    facts.push(Fact {
+                        signal: entry.signal,
+                        file: Some(own.to_string()),
+                        line: file.first_changed_line(),
+                        quantity: 1.0,
+                        message: entry.message(&moved),
+                        related: vec![entry.by.clone()],
+                        subject: None,
+                    });
                 }
-                seen.push(entry.signal);
-                let moved = if path == own {
-                    String::new()
-                } else {
-                    format!(" ({path})")
-                };
-                facts.push(Fact {
-                    signal: entry.signal,
-                    file: Some(own.to_string()),
-                    line: file.first_changed_line(),
-                    quantity: 1.0,
-                    message: entry.message(&moved),
-                    related: vec![entry.by.clone()],
-                    subject: None,
-                });
             }
         }
         facts

@@ -266,3 +266,34 @@ fn references_come_from_the_judged_trees_not_the_checkout() {
     assert!(has(&ids, "ci-changed"), "{ids:?}");
     assert_eq!(result.code, 3, "{ids:?}");
 }
+
+/// A file a workflow runs that the change makes unreadable (a NUL and an invalid byte) is
+/// judged as the worst case for a CI file, though its path says nothing of CI: blocked for AI.
+#[test]
+fn unreadable_file_a_workflow_runs_is_the_worst_case() {
+    let workflow = "on: push\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - run: python3 tools/release.py\n";
+    let repo = base_with(&[
+        (".github/workflows/release.yml", workflow),
+        ("tools/release.py", "print('release')\n"),
+    ]);
+    repo.write("tools/release.py", b"\0\xff\nprint('release')\n");
+    repo.commit(&format!("Tweak the release\n\n{CLAUDE_TRAILER}\n"));
+    let (code, ids) = judge(&repo);
+    assert!(has(&ids, "unanalysable-risky-file"), "{ids:?}");
+    assert_eq!(code, 1, "{ids:?}");
+}
+
+/// A script that both a workflow and a hook run is a CI file and a hook file.
+#[test]
+fn script_run_by_a_workflow_and_a_hook_is_both() {
+    let workflow = "on: push\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - run: sh tools/lint.sh\n";
+    let repo = base_with(&[
+        (".github/workflows/lint.yml", workflow),
+        (".husky/pre-commit", "#!/bin/sh\nsh tools/lint.sh\n"),
+        ("tools/lint.sh", "#!/bin/sh\necho lint\n"),
+    ]);
+    ai_commit(&repo, "tools/lint.sh", "#!/bin/sh\necho lint v2\n");
+    let (_, ids) = judge(&repo);
+    assert!(has(&ids, "ci-changed"), "{ids:?}");
+    assert!(has(&ids, "hook-changed"), "{ids:?}");
+}

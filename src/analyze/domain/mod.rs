@@ -191,7 +191,7 @@ pub fn analyze(
                         || [v.file.old_path.as_deref(), v.file.new_path.as_deref()]
                             .into_iter()
                             .flatten()
-                            .filter_map(|path| run_by.find(path))
+                            .flat_map(|path| run_by.find_all(path))
                             .any(|entry| analyzer.wants_run_by(entry))
                 })
                 .map(|(v, _)| *v)

@@ -16,6 +16,7 @@ use crate::analyze::Fact;
 use crate::analyze::contents::{FileContents, read_blob};
 use crate::analyze::files::human_bytes;
 use crate::analyze::path_class::classify;
+use crate::analyze::run_by::RunBy;
 use crate::diff::FileChange;
 use crate::signal::Signal;
 
@@ -36,6 +37,8 @@ pub struct Source<'r> {
     pub workdir: Option<&'r Path>,
     /// The policy's analysis limit.
     pub max_file_bytes: u64,
+    /// CI and hook files found by what runs them: risky whatever their path.
+    pub run_by: &'r RunBy,
 }
 
 /// Facts about the changed files that no analyzer could read as text.
@@ -79,7 +82,7 @@ fn file_facts(file: &FileChange, why: &str, source: Source<'_>) -> Vec<Fact> {
     let sample = new.as_deref().or(old.as_deref()).unwrap_or_default();
 
     let mut facts = Vec::new();
-    let kinds = risky_kinds(file, sample);
+    let kinds = risky_kinds(file, sample, source.run_by);
     if !kinds.is_empty() {
         let kinds = kinds.join(", ");
         facts.push(fact(
@@ -107,8 +110,9 @@ fn file_facts(file: &FileChange, why: &str, source: Source<'_>) -> Vec<Fact> {
 }
 
 /// The risky kinds `file` is, by either path and the raw content: the sensitive path classes
-/// (policy, hooks, CI) and every analyzer of a risky kind that wants it.
-fn risky_kinds(file: &FileChange, sample: &[u8]) -> Vec<String> {
+/// (policy, hooks, CI), what a workflow or hook runs, and every analyzer of a risky kind that
+/// wants it.
+fn risky_kinds(file: &FileChange, sample: &[u8], run_by: &RunBy) -> Vec<String> {
     let mut kinds: Vec<String> = Vec::new();
     let mut add = |kind: &str| {
         if !kinds.iter().any(|seen| seen == kind) {
@@ -122,6 +126,9 @@ fn risky_kinds(file: &FileChange, sample: &[u8]) -> Vec<String> {
         for class in classify(path) {
             add(class.what);
         }
+        for entry in run_by.find_all(path) {
+            add(&format!("run by {}", entry.by));
+        }
         for analyzer in ANALYZERS {
             if analyzer.reads_a_risky_kind() && analyzer.wants(path, sample) {
                 add(analyzer.name());
@@ -131,17 +138,18 @@ fn risky_kinds(file: &FileChange, sample: &[u8]) -> Vec<String> {
     kinds
 }
 
-/// Credential kinds found more often in `new` than in `old`, both read as lossy text.
+/// Credential kinds with a value in `new` that `old` does not hold, both read as lossy text
+/// (a real key swapped for another real key is a new credential).
 fn added_secrets(old: &[u8], new: &[u8]) -> Vec<&'static str> {
-    let count = |bytes: &[u8]| secrets::counts(&String::from_utf8_lossy(bytes));
-    let before = count(old);
-    count(new)
+    let (old, new) = (String::from_utf8_lossy(old), String::from_utf8_lossy(new));
+    let before = secrets::found(&old);
+    secrets::found(&new)
         .into_iter()
-        .filter(|(kind, n)| {
-            *n > before
+        .filter(|(kind, values)| {
+            let known = before.iter().find(|(seen, _)| seen == kind);
+            values
                 .iter()
-                .find(|(seen, _)| seen == kind)
-                .map_or(0, |(_, m)| *m)
+                .any(|value| known.is_none_or(|(_, old)| !old.contains(value)))
         })
         .map(|(kind, _)| kind)
         .collect()
@@ -194,7 +202,11 @@ mod tests {
             ("data/blob.yaml", b"\0\xff plain data", &[]),
         ];
         for (path, sample, expected) in cases {
-            assert_eq!(risky_kinds(&binary(path), sample), expected, "{path}");
+            assert_eq!(
+                risky_kinds(&binary(path), sample, &RunBy::default()),
+                expected,
+                "{path}"
+            );
         }
     }
 
@@ -208,6 +220,11 @@ mod tests {
             ["AWS access key id"]
         );
         assert!(added_secrets(new.as_bytes(), new.as_bytes()).is_empty());
+        let swapped = new.replace("Q7ZJ3M2KX4PLR6TW", "W2NBZQX5ZT4KJ7RL");
+        assert_eq!(
+            added_secrets(new.as_bytes(), swapped.as_bytes()),
+            ["AWS access key id"]
+        );
     }
 
     /// Opaque means binary or oversized; symlinks and submodules have facts of their own.

@@ -5,6 +5,7 @@
 //! would block on hashes and test vectors. The report names the kind of secret and where it
 //! is, never the value: printing it would copy the credential into CI logs.
 
+use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -119,13 +120,20 @@ fn kinds_on(line: &str) -> Vec<&'static str> {
         .collect()
 }
 
-/// How many credentials of each kind `text` holds, in format order (kinds with none left out):
+/// The credentials of each kind `text` holds, in format order (kinds with none left out):
 /// one pass per format over the whole text, for content too large to read line by line.
-pub(super) fn counts(text: &str) -> Vec<(&'static str, usize)> {
+pub(super) fn found(text: &str) -> Vec<(&'static str, BTreeSet<&str>)> {
     COMPILED
         .iter()
-        .map(|(kind, regex)| (*kind, regex.captures_iter(text).filter(is_real).count()))
-        .filter(|(_, count)| *count > 0)
+        .map(|(kind, regex)| {
+            let values = regex
+                .captures_iter(text)
+                .filter(is_real)
+                .filter_map(|captures| captures.get(0).map(|m| m.as_str()))
+                .collect::<BTreeSet<&str>>();
+            (*kind, values)
+        })
+        .filter(|(_, values)| !values.is_empty())
         .collect()
 }
 
