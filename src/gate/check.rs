@@ -41,7 +41,13 @@ pub fn check(
         Target::DiffText(source) => {
             // Diff text needs no repository; when there is one, its HEAD holds the policy and
             // its objects give the analyzers both versions of each file.
-            let repo = diff::open(dir).ok();
+            // Only "no repository here" means there is none; a corrupt one is an error, never a
+            // silent switch to the built-in policy.
+            let repo = match diff::open(dir) {
+                Ok(repo) => Some(repo),
+                Err(diff::Error::NotARepository { .. }) => None,
+                Err(error) => return Err(error.into()),
+            };
             let head = repo
                 .as_ref()
                 .and_then(|repo| diff::resolve_commit(repo, "HEAD").ok());
