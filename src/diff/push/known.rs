@@ -165,7 +165,8 @@ pub fn advertised(repo: &Repository, remote: &str) -> Result<Known, Error> {
     if !output.status.success() {
         let said = String::from_utf8_lossy(&output.stderr);
         let first = said.lines().find(|line| !line.trim().is_empty());
-        return Err(failed(printable(first.unwrap_or("git ls-remote failed"))));
+        let said = first.unwrap_or("git ls-remote failed");
+        return Err(failed(crate::escape::one_line(said).into_owned()));
     }
     let listing = parse_listing(&String::from_utf8_lossy(&output.stdout));
     let tips: Vec<(String, Oid)> = listing
@@ -245,19 +246,6 @@ fn head_target(repo: &Repository) -> String {
         .unwrap_or_else(|| "nothing".to_string())
 }
 
-/// A remote's message, control characters escaped so it cannot rewrite the terminal.
-fn printable(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| {
-            if c.is_control() {
-                c.escape_default().collect::<Vec<_>>()
-            } else {
-                vec![c]
-            }
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,11 +267,5 @@ mod tests {
                 ("refs/tags/v1".to_string(), oid(&c)),
             ]
         );
-    }
-
-    /// A remote's error text cannot carry terminal escapes into the report.
-    #[test]
-    fn remote_messages_are_escaped() {
-        assert_eq!(printable("fatal: \u{1b}[2Jx"), "fatal: \\u{1b}[2Jx");
     }
 }
