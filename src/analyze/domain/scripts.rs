@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 
 use super::{Analysis, Analyzer, LineLevel, Versions, fact, shell, tree};
+use crate::analyze::run_by::{Entry as RunByEntry, Kind as RunByKind};
 use crate::signal::Signal;
 
 /// See the module docs.
@@ -77,6 +78,11 @@ impl Analyzer for Scripts {
         let name = path.rsplit('/').next().unwrap_or(path);
         let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
         extension.is_some_and(|e| EXTENSIONS.contains(&e.as_str())) || is_shell_shebang(content)
+    }
+
+    fn wants_run_by(&self, entry: &RunByEntry) -> bool {
+        // A hook without a shebang (husky 9) or a script a workflow runs by path is a script.
+        matches!(entry.kind, RunByKind::Script | RunByKind::HookDir)
     }
 
     fn analyze(&self, versions: &Versions<'_>) -> Analysis {
