@@ -82,17 +82,28 @@ pub fn pre_push(
     };
     let mut outcome = PushOutcome::default();
     for pushed in refs {
+        let old_tip = old_tip(&repo, &pushed.remote_oid);
         let plan = diff::plan_push(&repo, remote, pushed, &known)?;
-        // The policy of the side being pushed to: the merge-base with its tip.
-        let policy_at = match &plan {
+        // The policy of the side being pushed to, as on the server: the ref's tip on the
+        // remote, else the remote's default branch. A new ref's base may be another ref's tip
+        // (a scratch branch anyone can push), which never supplies the policy.
+        let base = match &plan {
             PushPlan::Check { base, .. } => base.oid,
             PushPlan::Nothing { .. } => None,
         };
+        let policy_at = old_tip.or(known.default_tip()).or(base);
         outcome
             .refs
             .push(judge_plan(&repo, plan, policy_at, judging)?);
     }
     Ok(outcome)
+}
+
+/// The commit a pushed ref points at before the push, when it exists here.
+fn old_tip(repo: &Repository, remote_oid: &str) -> Option<Oid> {
+    Oid::from_str(remote_oid)
+        .ok()
+        .filter(|oid| !oid.is_zero() && repo.find_commit(*oid).is_ok())
 }
 
 /// Judges each ref a server receives (git's pre-receive protocol on `input`) in the repository
@@ -112,9 +123,7 @@ pub fn pre_receive(
     let known = diff::server_state(&repo, default_branch)?;
     let mut outcome = PushOutcome::default();
     for pushed in diff::parse_receive(input)? {
-        let old_tip = Oid::from_str(&pushed.remote_oid)
-            .ok()
-            .filter(|oid| !oid.is_zero() && repo.find_commit(*oid).is_ok());
+        let old_tip = old_tip(&repo, &pushed.remote_oid);
         let plan = diff::plan_push(&repo, "the server", pushed, &known)?;
         // Before the first push there is no branch: the built-in policy judges.
         let policy_at = old_tip.or(known.default_tip());

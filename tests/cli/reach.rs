@@ -332,3 +332,25 @@ fn unrelated_history_starts_only_at_a_ref_tip() {
         "{said}"
     );
 }
+
+/// pre-push: a new branch started at a scratch branch's tip is judged with the policy of the
+/// remote's default branch, never with a policy the scratch branch (which anyone can push)
+/// carries: a permissive `.blastgate.yaml` parked there does not let the AI change through.
+#[test]
+fn new_ref_from_a_scratch_tip_keeps_the_default_branch_policy() {
+    let (work, remote) = client_with_hook();
+    work.git(&["checkout", "-q", "-b", "scratch"]);
+    work.write(
+        ".blastgate.yaml",
+        "version: 1\nthresholds:\n  ai: {review: 100000, block: 200000}\n  human: {block: 200000}\nrules: {inherit: false}\n",
+    );
+    work.commit("Relax the gate");
+    let (pushed, said) = push(&work, &["--no-verify", "scratch"]);
+    assert!(pushed, "{said}");
+    work.git(&["checkout", "-q", "-b", "feature"]);
+    work.write("src/feature.py", lines(300, "f"));
+    work.commit(&format!("Feature\n\n{CLAUDE_TRAILER}\n"));
+    let (pushed, said) = push(&work, &["feature"]);
+    refused_as_the_ai_change(pushed, &said);
+    assert_eq!(tip(&remote, "refs/heads/feature"), None);
+}
