@@ -81,7 +81,7 @@ pub fn read<'a>(
 /// Parsers stop at a NUL byte (tree-sitter reads it as the end of the input), so one NUL in a
 /// comment would hide everything after it from the analyzers (issue 12). NUL means nothing in
 /// any format analysed here: it is read as a space, which keeps every offset and line number.
-fn nul_as_space(mut bytes: Vec<u8>) -> Vec<u8> {
+pub(crate) fn nul_as_space(mut bytes: Vec<u8>) -> Vec<u8> {
     for byte in &mut bytes {
         if *byte == 0 {
             *byte = b' ';

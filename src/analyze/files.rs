@@ -27,7 +27,7 @@ pub(super) fn facts(file: &FileChange, options: &Options) -> Vec<Fact> {
             Signal::OversizedFile,
             1.0,
             format!(
-                "{} is over the {} analysis limit; its content was not analysed",
+                "{} is over the {} analysis limit; its code was not analysed (infrastructure, pipeline and migration files up to 16 MiB still are)",
                 human_bytes(largest),
                 human_bytes(options.max_file_bytes)
             ),

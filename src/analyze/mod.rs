@@ -126,7 +126,7 @@ fn analyze_at(
         .iter()
         .flat_map(|file| files::facts(file, options))
         .collect();
-    let contents = contents::read(
+    let mut contents = contents::read(
         change,
         context.repo,
         context.workdir,
@@ -137,6 +137,16 @@ fn analyze_at(
     mark_cosmetic(&mut facts, change, &blast.cosmetic_files);
     facts.extend(impact::facts(&blast));
     lap(STEPS[1]);
+    // Infrastructure, pipelines and migrations over the size limit are still text to read.
+    domain::opaque::read_oversized_risky(
+        &mut contents,
+        domain::opaque::Source {
+            repo: context.repo,
+            workdir: context.workdir,
+            max_file_bytes: options.max_file_bytes,
+            run_by: &run_by::RunBy::default(),
+        },
+    );
     // CI and hook files are also those a workflow, hook or setup script runs.
     let run_by = run_by::discover(change, &contents, context.repo, context.search_tree);
     facts.extend(run_by.facts(change));

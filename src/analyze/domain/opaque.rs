@@ -13,11 +13,11 @@ use git2::Repository;
 
 use super::{ANALYZERS, secrets};
 use crate::analyze::Fact;
-use crate::analyze::contents::{FileContents, read_blob};
+use crate::analyze::contents::{FileContents, Side, nul_as_space, read_blob};
 use crate::analyze::files::human_bytes;
 use crate::analyze::path_class::classify;
 use crate::analyze::run_by::RunBy;
-use crate::diff::FileChange;
+use crate::diff::{FileChange, is_text};
 use crate::signal::Signal;
 
 /// Largest side read raw for recognition and the secret scan. Bigger files are recognised by
@@ -41,14 +41,78 @@ pub struct Source<'r> {
     pub run_by: &'r RunBy,
 }
 
-/// Facts about the changed files that no analyzer could read as text.
+/// Largest text file of a risky kind that is analysed past the policy's size limit.
+pub const RISKY_TEXT_CAP: u64 = 16 * 1024 * 1024;
+
+/// Text files of a risky kind over the policy's size limit (up to [`RISKY_TEXT_CAP`]) are read
+/// for the domain analyzers after all. The limit keeps code analysis fast; it must not turn a
+/// generated 2 MiB install manifest into "the worst case" (a false alarm on every release) nor
+/// let padding hide infrastructure. Content that is not text stays opaque.
+pub fn read_oversized_risky(contents: &mut [FileContents<'_>], source: Source<'_>) {
+    for entry in contents {
+        let file = entry.file;
+        let largest = file.old_size.max(file.new_size).unwrap_or(0);
+        if file.is_symlink()
+            || file.is_submodule()
+            || largest <= source.max_file_bytes
+            || largest > RISKY_TEXT_CAP
+        {
+            continue;
+        }
+        let (old, new) = raw_sides(file, source);
+        // The diff stage marks every oversized file binary; the bytes say whether it is text.
+        if ![&old, &new]
+            .into_iter()
+            .flatten()
+            .all(|bytes| is_text(bytes))
+        {
+            continue;
+        }
+        let sample = new.as_deref().or(old.as_deref()).unwrap_or_default();
+        if risky_kinds(file, sample, source.run_by).is_empty() {
+            continue;
+        }
+        let side = |blob: &Option<String>, bytes: Option<Vec<u8>>| match (blob, bytes) {
+            (None, _) => Side::Absent,
+            (Some(_), Some(bytes)) => Side::Bytes(nul_as_space(bytes)),
+            (Some(_), None) => Side::Unavailable,
+        };
+        entry.old = side(&file.old_blob, old);
+        entry.new = side(&file.new_blob, new);
+    }
+}
+
+/// Facts about the changed files that no analyzer could read as text, and the raw secret scan
+/// of every binary or oversized file (the line-based scan has no lines for them).
 #[must_use]
 pub fn facts(contents: &[FileContents<'_>], source: Source<'_>) -> Vec<Fact> {
     contents
         .iter()
         .filter_map(|entry| why_opaque(entry.file, source.max_file_bytes).map(|w| (entry, w)))
-        .flat_map(|(entry, why)| file_facts(entry.file, &why, source))
+        .flat_map(|(entry, why)| file_facts(entry, &why, source))
         .collect()
+}
+
+/// Both sides' raw bytes, each up to [`RAW_CAP`].
+fn raw_sides(file: &FileChange, source: Source<'_>) -> (Option<Vec<u8>>, Option<Vec<u8>>) {
+    let raw = |blob: &Option<String>, size: Option<u64>, workdir_path: Option<&str>| {
+        let blob = blob.as_deref()?;
+        if size.unwrap_or(0) > RAW_CAP {
+            return None;
+        }
+        let workdir = source.workdir.zip(workdir_path);
+        read_blob(source.repo, blob, workdir)
+    };
+    (
+        raw(&file.old_blob, file.old_size, None),
+        raw(&file.new_blob, file.new_size, file.new_path.as_deref()),
+    )
+}
+
+/// Whether the analyzers got both sides of `entry` as text after all ([`read_oversized_risky`]).
+fn analysed(entry: &FileContents<'_>) -> bool {
+    let read = |side: &Side| matches!(side, Side::Bytes(_) | Side::Absent);
+    read(&entry.old) && read(&entry.new)
 }
 
 /// Why `file` reached the analyzers without content, if it did.
@@ -68,21 +132,20 @@ fn why_opaque(file: &FileChange, max_file_bytes: u64) -> Option<String> {
         .then(|| "its content is binary (not UTF-8 and a NUL byte early on)".to_string())
 }
 
-fn file_facts(file: &FileChange, why: &str, source: Source<'_>) -> Vec<Fact> {
-    let raw = |blob: &Option<String>, size: Option<u64>, workdir_path: Option<&str>| {
-        let blob = blob.as_deref()?;
-        if size.unwrap_or(0) > RAW_CAP {
-            return None;
-        }
-        let workdir = source.workdir.zip(workdir_path);
-        read_blob(source.repo, blob, workdir)
+fn file_facts(entry: &FileContents<'_>, why: &str, source: Source<'_>) -> Vec<Fact> {
+    let file = entry.file;
+    let (old, new) = match (entry.old.bytes(), entry.new.bytes()) {
+        (old, new) if analysed(entry) => (old.map(<[u8]>::to_vec), new.map(<[u8]>::to_vec)),
+        _ => raw_sides(file, source),
     };
-    let old = raw(&file.old_blob, file.old_size, None);
-    let new = raw(&file.new_blob, file.new_size, file.new_path.as_deref());
     let sample = new.as_deref().or(old.as_deref()).unwrap_or_default();
 
     let mut facts = Vec::new();
-    let kinds = risky_kinds(file, sample, source.run_by);
+    let kinds = if analysed(entry) {
+        Vec::new()
+    } else {
+        risky_kinds(file, sample, source.run_by)
+    };
     if !kinds.is_empty() {
         let kinds = kinds.join(", ");
         facts.push(fact(
