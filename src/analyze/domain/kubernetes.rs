@@ -99,13 +99,17 @@ impl Analyzer for Kubernetes {
             }
         }
         // Roles and their bindings are often in different files: judged over all of them.
+        // Only files read on both sides are compared: a file whose old side did not parse
+        // would make every grant in its new side look added (it is read line by line instead).
         let side = |old: bool| -> rbac::Side<'_> {
             parsed
                 .iter()
                 .enumerate()
-                .filter_map(|(index, (_, before, after))| {
-                    let docs = if old { before } else { after };
-                    docs.as_ref().ok().map(|docs| (index, docs.as_slice()))
+                .filter_map(|(index, (_, before, after))| match (before, after) {
+                    (Ok(before), Ok(after)) => {
+                        Some((index, if old { before } else { after }.as_slice()))
+                    }
+                    _ => None,
                 })
                 .collect()
         };

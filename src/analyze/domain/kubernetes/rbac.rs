@@ -231,6 +231,16 @@ mod tests {
             .collect()
     }
 
+    /// A file whose old side does not parse is read line by line, not compared: its
+    /// unchanged grants are not reported as new (a real 1.9 MiB install manifest did that).
+    #[test]
+    fn a_file_unreadable_before_adds_no_grants() {
+        let both = format!("{}---\n{BINDING}", role("\"*\"", "\"*\""));
+        let broken = format!("{both}  bad: [unclosed\n");
+        assert!(judge(&[("k8s/all.yaml", Some(&broken), &both)]).is_empty());
+        assert_eq!(judge(&[("k8s/all.yaml", None, &both)]).len(), 1);
+    }
+
     /// A namespaced Role with `*` on `*` bound to a service account in another file is
     /// reported on the binding; the same role read-only, or a binding to a user, is not; a
     /// role that turns wildcard with its binding unchanged elsewhere is reported on the role.
