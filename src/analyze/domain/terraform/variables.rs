@@ -302,6 +302,18 @@ pub fn facts(
     tree: Option<Oid>,
     tables: &Tables,
 ) -> Vec<Fact> {
+    // A default can only change in a file that declares a variable; a change that touches none
+    // (most do not) parses nothing here.
+    let declares = |bytes: Option<&[u8]>| {
+        bytes.is_some_and(|bytes| memchr::memmem::find(bytes, b"variable").is_some())
+    };
+    let may_change_a_default = contents.iter().any(|content| {
+        content.file.new_path.as_deref().is_some_and(is_terraform)
+            && (declares(content.old.bytes()) || declares(content.new.bytes()))
+    });
+    if !may_change_a_default {
+        return Vec::new();
+    }
     let mut changed: BTreeMap<&str, BTreeMap<String, Flip>> = BTreeMap::new();
     let mut after: BTreeMap<&str, Vec<(String, Block)>> = BTreeMap::new();
     for content in contents {
