@@ -305,7 +305,11 @@ pub fn facts(
     // A default can only change in a file that declares a variable; a change that touches none
     // (most do not) parses nothing here.
     let declares = |bytes: Option<&[u8]>| {
-        bytes.is_some_and(|bytes| memchr::memmem::find(bytes, b"variable").is_some())
+        bytes.is_some_and(|bytes| {
+            bytes
+                .split(|&b| b == b'\n')
+                .any(|line| line.trim_ascii_start().starts_with(b"variable"))
+        })
     };
     let may_change_a_default = contents.iter().any(|content| {
         content.file.new_path.as_deref().is_some_and(is_terraform)
