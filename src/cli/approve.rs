@@ -151,13 +151,18 @@ fn summary(record: &Record) -> String {
     } else {
         "approval"
     };
+    let (base, head) = crate::short_id::pair(&record.base, &record.head);
     let _ = writeln!(
         out,
         "recorded a signed {kind} by {} <{}> of {}..{}",
         crate::escape::one_line(&record.approver.name),
         crate::escape::one_line(&record.approver.email),
-        record.base.get(..12).unwrap_or("(empty tree)"),
-        record.head.get(..12).unwrap_or(&record.head)
+        if record.base.is_empty() {
+            "(empty tree)".to_string()
+        } else {
+            base
+        },
+        head
     );
     let _ = writeln!(out, "  fingerprint {}", record.fingerprint);
     let _ = writeln!(

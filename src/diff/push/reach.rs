@@ -47,15 +47,12 @@ pub(super) fn update(
     Ok(match related_base(repo, old, head)? {
         // Moving back exposes an older state that may never have been a judged tip (a change
         // and its revert pushed together, then the ref reset to the change).
-        Some(base) if base == head => on_its_own(
-            repo,
-            head,
+        Some(base) if base == head => on_its_own(repo, head, {
+            let (old, head) = crate::short_id::pair(&old.to_string(), &head.to_string());
             format!(
-                "{name} moves back from {} to {} on {side}: the older commit is judged on its own, from its first parent",
-                short(old),
-                short(head)
-            ),
-        )?,
+                "{name} moves back from {old} to {head} on {side}: the older commit is judged on its own, from its first parent"
+            )
+        })?,
         Some(base) if base == old => from(base, format!("{side} {name} is at {}", short(old))),
         Some(base) => from(
             base,
