@@ -296,7 +296,8 @@ fn extra_rows_extend_the_rules() {
     assert!(Terraform.analyze(&versions[0]).facts.is_empty());
 }
 
-/// The analyzer reads `.tf` and `.tofu`, not variable files or the lock file.
+/// The analyzer reads `.tf`, `.tofu` and their JSON forms, and names renamed out of them
+/// (issue 11), not variable files or the lock file.
 #[test]
 fn wants_terraform_files_only() {
     let cases = [
@@ -305,7 +306,9 @@ fn wants_terraform_files_only() {
         ("x/MAIN.TF", true),
         ("prod.tfvars", false),
         (".terraform.lock.hcl", false),
-        ("main.tf.json", false),
+        ("main.tf.json", true),
+        ("main.tf.disabled", true),
+        ("package.json", false),
     ];
     for (path, expected) in cases {
         assert_eq!(Terraform.wants(path, b""), expected, "{path}");

@@ -8,6 +8,8 @@
 //! that do not parse (templated with Jinja, say) are read line by line instead, and say so.
 
 mod fallback;
+pub(crate) mod files;
+mod json;
 mod model;
 mod protection;
 pub mod replacement;
@@ -54,11 +56,8 @@ impl Analyzer for Terraform {
     }
 
     fn wants(&self, path: &str, _content: &[u8]) -> bool {
-        let file_name = path.rsplit('/').next().unwrap_or(path);
-        let extension = file_name
-            .rsplit_once('.')
-            .map(|(stem, ext)| (stem, ext.to_ascii_lowercase()));
-        matches!(extension, Some((stem, ext)) if !stem.is_empty() && (ext == "tf" || ext == "tofu"))
+        // Also a name renamed out of the loaded set: its old side is what the module loses.
+        files::terraform_like(path)
     }
 
     fn analyze(&self, versions: &Versions<'_>) -> Analysis {
@@ -176,16 +175,27 @@ pub fn analyze_with_tables(files: &[Versions<'_>], tables: &Tables) -> Analysis 
     analysis
 }
 
-/// The blocks of one side of a file: none when the side does not exist. A side that exists
-/// but was not read (over the size limit, no repository for diff text) cannot be compared:
-/// treating it as empty would report every resource in it destroyed.
+/// The blocks of one side of a file: none when the side does not exist, or when Terraform
+/// does not load it (`main.tf.disabled`). A side that exists but was not read (over the size
+/// limit, no repository for diff text) cannot be compared: treating it as empty would report
+/// every resource in it destroyed.
 fn side(path: Option<&str>, content: Option<&[u8]>) -> Result<Vec<model::Block>, String> {
     match (path, content) {
-        (Some(path), Some(content)) => model::parse(path, content),
+        (Some(path), _) if files::loaded(path).is_none() => Ok(Vec::new()),
+        (Some(path), Some(content)) => parse_file(path, content),
         (Some(_), None) => {
             Err("contents not available (over the size limit, or no repository)".to_string())
         }
         (None, _) => Ok(Vec::new()),
+    }
+}
+
+/// A loaded Terraform file's top-level blocks, in HCL or JSON syntax by its name.
+fn parse_file(path: &str, content: &[u8]) -> Result<Vec<model::Block>, String> {
+    match files::loaded(path) {
+        Some(files::Syntax::Json) => json::parse(content),
+        Some(files::Syntax::Hcl) => model::parse(path, content),
+        None => Err("not a file Terraform loads".to_string()),
     }
 }
 

@@ -209,6 +209,9 @@ fn rekeyed(
     let (_, replaced, loss) = signals(tables, old);
     let note = kind_note(tables, old);
     let line = |name: &str| new.attr_entry(name).map_or(new.line, |a| a.line);
+    if let Some(fact) = emptied(tables, before, after) {
+        return Some(fact);
+    }
     let switch = match (
         old.attr("count"),
         old.attr("for_each"),
@@ -303,6 +306,51 @@ fn rekeyed(
             ),
         )),
     }
+}
+
+/// Whether a `count`/`for_each` value is literally nothing: `0`, `[]`, `{}`, `toset([])`.
+fn is_none(meta: &str, value: &Value) -> bool {
+    match (meta, value) {
+        ("count", Value::Num(n)) => n.parse::<f64>().is_ok_and(|n| n == 0.0),
+        ("for_each", Value::List(items)) => items.is_empty(),
+        ("for_each", Value::Map(entries)) => entries.is_empty(),
+        _ => false,
+    }
+}
+
+/// `count = 0` or an empty `for_each` where there were instances (no meta-argument, another
+/// value, an expression): `apply` destroys every instance, though the block is still there.
+/// Terraform docs, "The `count` Meta-Argument" and "The `for_each` Meta-Argument": instances are
+/// created and destroyed to match the value; `fixtures/infra/terraform/oracle/` holds the
+/// plans Terraform makes for these.
+fn emptied(tables: &Tables, before: &Entry, after: &Entry) -> Option<Fact> {
+    let (old, new) = (&before.block, &after.block);
+    let (meta, value) = ["count", "for_each"]
+        .into_iter()
+        .find_map(|meta| Some((meta, new.attr_entry(meta)?)))
+        .filter(|(meta, attr)| is_none(meta, &attr.value))?;
+    let was_none = ["count", "for_each"]
+        .into_iter()
+        .any(|meta| old.attr(meta).is_some_and(|v| is_none(meta, v)));
+    if was_none {
+        return None;
+    }
+    let address = old.address()?;
+    let (destroyed, _, loss) = signals(tables, old);
+    let note = kind_note(tables, old);
+    let what = if old.kind == "module" {
+        format!("destroys every resource in {address}")
+    } else {
+        format!("destroys every instance of {address}{note}{loss}")
+    };
+    let message = format!("{meta} = {} {what}", value.value.show());
+    Some(finding(
+        destroyed,
+        &after.file,
+        value.line,
+        &address,
+        message,
+    ))
 }
 
 /// Replacement-forcing attributes that changed.

@@ -14,7 +14,7 @@ use std::sync::LazyLock;
 use git2::{ObjectType, Oid, Repository};
 use regex::Regex;
 
-use super::model::{self, Block, Value};
+use super::model::{Block, Value};
 use super::replacement::Tables;
 use super::rules::type_of;
 use super::{directory, finding};
@@ -189,12 +189,9 @@ fn flips(
     facts
 }
 
-/// `.tf` and `.tofu`, in any case (as the analyzer reads them).
+/// A file Terraform loads (`.tf`, `.tofu`, their JSON forms), as the analyzer reads them.
 fn is_terraform(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    std::path::Path::new(&lower)
-        .extension()
-        .is_some_and(|e| e == "tf" || e == "tofu")
+    super::files::loaded(path).is_some()
 }
 
 /// Whether a value leaves nothing to count: `false`, `0`, `""`, `[]`, `{}`, `null`.
@@ -285,7 +282,7 @@ fn siblings(repo: &Repository, tree: Oid, dir: &str, skip: &HashSet<&str>) -> Ve
         let Ok(blob) = repo.find_blob(entry.id()) else {
             continue;
         };
-        if let Ok(blocks) = model::parse(&path, blob.content()) {
+        if let Ok(blocks) = super::parse_file(&path, blob.content()) {
             out.extend(blocks.into_iter().map(|b| (path.clone(), b)));
         }
     }
@@ -325,14 +322,14 @@ pub fn facts(
         let Some(path) = file.new_path.as_deref().filter(|p| is_terraform(p)) else {
             continue;
         };
-        let Some(Ok(new)) = content.new.bytes().map(|b| model::parse(path, b)) else {
+        let Some(Ok(new)) = content.new.bytes().map(|b| super::parse_file(path, b)) else {
             continue;
         };
         let old = content
             .old
             .bytes()
             .zip(file.old_path.as_deref())
-            .and_then(|(b, p)| model::parse(p, b).ok())
+            .and_then(|(b, p)| super::parse_file(p, b).ok())
             .unwrap_or_default();
         let (before, now) = (defaults(&old), defaults(&new));
         for (name, value) in &now {
@@ -478,7 +475,7 @@ mod tests {
     /// not.
     #[test]
     fn unknown_shapes_may_destroy() {
-        let module = model::parse(
+        let module = super::super::parse_file(
             "main.tf",
             b"resource \"aws_db_instance\" \"db\" {\n  count = var.on == true ? 1 : 0\n}\n",
         )

@@ -1,0 +1,109 @@
+//! Which files Terraform reads. A root or child module is one directory, and Terraform loads
+//! only `*.tf` and `*.tf.json` there (`OpenTofu` also `*.tofu`, `*.tofu.json`), skipping hidden
+//! files and editor backups. A file renamed to `main.tf.disabled` or `main.tf.bak` is therefore
+//! removed from its module, however unchanged its text is.
+//!
+//! Sources: Terraform docs, "Files and Directories" (language/files: `.tf`, `.tf.json`, one
+//! directory per module); `OpenTofu` docs, "Files and Directories" (`.tofu` and `.tofu.json`
+//! take precedence); Terraform's config loader ignores names starting with `.` or ending with
+//! `~`, and `#…#` (Emacs autosave) files.
+
+/// How a loaded file is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    /// Native HCL syntax.
+    Hcl,
+    /// The JSON syntax (`*.tf.json`).
+    Json,
+}
+
+/// Suffixes Terraform/`OpenTofu` load, and their syntax.
+const LOADED: &[(&str, Syntax)] = &[
+    (".tf", Syntax::Hcl),
+    (".tofu", Syntax::Hcl),
+    (".tf.json", Syntax::Json),
+    (".tofu.json", Syntax::Json),
+];
+
+/// The file name of a path.
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// The syntax of `path` when Terraform loads it as part of its directory's module; `None`
+/// when it does not (`main.tf.disabled`, `.main.tf`, `main.tf~`, `notes.txt`).
+#[must_use]
+pub fn loaded(path: &str) -> Option<Syntax> {
+    let name = file_name(path);
+    if name.starts_with('.') || name.ends_with('~') || (name.starts_with('#') && name.ends_with('#'))
+    {
+        return None;
+    }
+    let lower = name.to_ascii_lowercase();
+    LOADED
+        .iter()
+        .find(|(suffix, _)| lower.len() > suffix.len() && lower.ends_with(suffix))
+        .map(|(_, syntax)| *syntax)
+}
+
+/// Whether a file is, or looks like it was, a Terraform file: loaded, or a name with a
+/// Terraform extension inside it (`main.tf.disabled`, `db.tf.bak`, `.main.tf`, `main.tf~`), so
+/// a rename out of the loaded set is still read for what it removes.
+#[must_use]
+pub fn terraform_like(path: &str) -> bool {
+    if loaded(path).is_some() {
+        return true;
+    }
+    let lower = file_name(path).to_ascii_lowercase();
+    let trimmed = lower.trim_matches(['.', '~', '#']);
+    trimmed
+        .split('.')
+        .skip(1)
+        .any(|segment| matches!(segment.trim_end_matches('~'), "tf" | "tofu"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What Terraform loads, and the renames that take a file out of its module.
+    #[test]
+    fn loaded_names() {
+        let cases = [
+            ("infra/main.tf", Some(Syntax::Hcl)),
+            ("main.TF", Some(Syntax::Hcl)),
+            ("main.tofu", Some(Syntax::Hcl)),
+            ("infra/main.tf.json", Some(Syntax::Json)),
+            ("x.tofu.json", Some(Syntax::Json)),
+            ("infra/main.tf.disabled", None),
+            ("infra/main.tf.bak", None),
+            ("infra/.main.tf", None),
+            ("infra/main.tf~", None),
+            ("infra/#main.tf#", None),
+            ("infra/.tf", None),
+            ("terraform.tfvars", None),
+            ("main.json", None),
+        ];
+        for (path, expected) in cases {
+            assert_eq!(loaded(path), expected, "{path}");
+        }
+    }
+
+    /// Renamed-away names are still read; unrelated files are not.
+    #[test]
+    fn terraform_like_names() {
+        for path in [
+            "main.tf",
+            "main.tf.disabled",
+            "db.tf.bak",
+            ".main.tf",
+            "main.tf~",
+            "x.tf.json.off",
+        ] {
+            assert!(terraform_like(path), "{path}");
+        }
+        for path in ["README.md", "tf.txt", "terraform.tfvars", "a.tfstate", "tf"] {
+            assert!(!terraform_like(path), "{path}");
+        }
+    }
+}
