@@ -161,7 +161,7 @@ fn analyze_at(
             run_by: &run_by,
         },
     ));
-    facts.extend(domain::terraform_variable_defaults(
+    facts.extend(domain::terraform_tree_facts(
         &contents,
         context.repo,
         context.search_tree,

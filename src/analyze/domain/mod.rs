@@ -128,7 +128,7 @@ pub struct Settings {
     pub terraform: ExtraRows,
 }
 
-pub use terraform::{ExtraRows, variable_defaults as terraform_variable_defaults};
+pub use terraform::{ExtraRows, tree_facts as terraform_tree_facts};
 
 use super::run_by::{Entry as RunByEntry, RunBy};
 

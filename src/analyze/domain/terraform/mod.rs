@@ -9,6 +9,7 @@
 
 mod fallback;
 pub(crate) mod files;
+mod hidden;
 mod json;
 mod model;
 mod protection;
@@ -16,9 +17,10 @@ pub mod replacement;
 mod rules;
 mod scan;
 mod security;
+mod tree_view;
 mod variables;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use super::{Analysis, Analyzer, LineLevel, Settings, Versions};
 use crate::analyze::Fact;
@@ -77,10 +79,11 @@ impl Analyzer for Terraform {
     }
 }
 
-/// Resources whose `count`/`for_each` a changed variable default shrinks, read over the
-/// module's untouched files in `tree` too (see [`variables`]).
+/// Destroys judged with the files the change leaves alone (a file moved out of its module, a
+/// local module removed or re-pointed: see [`hidden`]) and variable defaults that shrink a
+/// `count`/`for_each` (see [`variables`]). `tree` is the tree the change starts from.
 #[must_use]
-pub fn variable_defaults(
+pub fn tree_facts(
     contents: &[crate::analyze::contents::FileContents<'_>],
     repo: Option<&git2::Repository>,
     tree: Option<git2::Oid>,
@@ -92,7 +95,9 @@ pub fn variable_defaults(
     } else {
         std::borrow::Cow::Owned(Tables::with_extra(Some(extra)))
     };
-    variables::facts(contents, repo, tree, &tables)
+    let mut facts = hidden::facts(contents, repo, tree, &tables);
+    facts.extend(variables::facts(contents, repo, tree, &tables));
+    facts
 }
 
 /// The analysis with explicit tables: what [`Terraform`] runs with the built-in tables, and
@@ -100,27 +105,15 @@ pub fn variable_defaults(
 pub fn analyze_with_tables(files: &[Versions<'_>], tables: &Tables) -> Analysis {
     let mut analysis = Analysis::default();
     let mut modules: BTreeMap<String, Module> = BTreeMap::new();
-    // A file renamed into another directory takes its module along (a module folder renamed
-    // with its `source` updated keeps every address), so its old side joins the new directory.
-    let moved_dirs: HashMap<&str, &str> = files
-        .iter()
-        .filter(|v| v.file.status == FileStatus::Renamed)
-        .filter_map(|v| {
-            Some((
-                directory(v.file.old_path.as_deref()?),
-                directory(v.file.new_path.as_deref()?),
-            ))
-        })
-        .filter(|(old, new)| old != new)
-        .collect();
-    let module_of = |path: &str, old: bool| {
-        let dir = directory(path);
-        let dir = if old {
-            moved_dirs.get(dir).copied().unwrap_or(dir)
-        } else {
-            dir
-        };
-        dir.to_string()
+    // A file renamed into another directory is compared with itself there (a module folder
+    // renamed with its `source` updated keeps every address); whether the module it left
+    // loses its resources needs that module's other files ([`tree_facts`]).
+    let module_of = |file: &crate::diff::FileChange, path: &str, old: bool| {
+        let moved_to = file
+            .new_path
+            .as_deref()
+            .filter(|_| old && file.status == FileStatus::Renamed);
+        directory(moved_to.unwrap_or(path)).to_string()
     };
     for versions in files {
         let file = versions.file;
@@ -139,7 +132,7 @@ pub fn analyze_with_tables(files: &[Versions<'_>], tables: &Tables) -> Analysis 
                     let Some(path) = path.as_ref().filter(|_| !blocks.is_empty()) else {
                         continue;
                     };
-                    let module = modules.entry(module_of(path, !into_new)).or_default();
+                    let module = modules.entry(module_of(file, path, !into_new)).or_default();
                     let entries = blocks.into_iter().map(|block| Entry {
                         file: path.clone(),
                         block,
@@ -155,7 +148,7 @@ pub fn analyze_with_tables(files: &[Versions<'_>], tables: &Tables) -> Analysis 
                 analysis.facts.extend(fallback::facts(versions, tables));
                 if let (Some(path), Some(new)) = (&file.new_path, versions.new) {
                     modules
-                        .entry(module_of(path, false))
+                        .entry(module_of(file, path, false))
                         .or_default()
                         .unparsed_new
                         .extend(fallback::headers(new));

@@ -309,7 +309,7 @@ fn rekeyed(
 }
 
 /// Whether a `count`/`for_each` value is literally nothing: `0`, `[]`, `{}`, `toset([])`.
-fn is_none(meta: &str, value: &Value) -> bool {
+pub(super) fn is_none(meta: &str, value: &Value) -> bool {
     match (meta, value) {
         ("count", Value::Num(n)) => n.parse::<f64>().is_ok_and(|n| n == 0.0),
         ("for_each", Value::List(items)) => items.is_empty(),
