@@ -35,7 +35,9 @@ fn file_name(path: &str) -> &str {
 #[must_use]
 pub fn loaded(path: &str) -> Option<Syntax> {
     let name = file_name(path);
-    if name.starts_with('.') || name.ends_with('~') || (name.starts_with('#') && name.ends_with('#'))
+    if name.starts_with('.')
+        || name.ends_with('~')
+        || (name.starts_with('#') && name.ends_with('#'))
     {
         return None;
     }

@@ -119,7 +119,11 @@ fn moved_out(contents: &[FileContents<'_>], view: &View<'_>, tables: &Tables) ->
             };
             let (signal, note, loss) = destroy_of(tables, type_of(block));
             let (signal, note, loss) = if block.kind == "module" {
-                (Signal::ResourceDestroyed, " and every resource in it".to_string(), "")
+                (
+                    Signal::ResourceDestroyed,
+                    " and every resource in it".to_string(),
+                    "",
+                )
             } else {
                 (signal, note, loss)
             };
@@ -136,7 +140,15 @@ fn moved_out(contents: &[FileContents<'_>], view: &View<'_>, tables: &Tables) ->
                 ),
             ));
             if block.kind == "module" {
-                facts.extend(inside(view, tables, from, block, old, &address, "moving it"));
+                facts.extend(inside(
+                    view,
+                    tables,
+                    from,
+                    block,
+                    old,
+                    &address,
+                    "moving it",
+                ));
             }
         }
     }
@@ -203,7 +215,14 @@ fn resources(
                     .and_then(Value::as_str)
                     .and_then(|s| local_source(dir, s))
                 {
-                    resources(view, when, &inner, &format!("{prefix}.{address}"), depth + 1, out);
+                    resources(
+                        view,
+                        when,
+                        &inner,
+                        &format!("{prefix}.{address}"),
+                        depth + 1,
+                        out,
+                    );
                 }
             }
             _ => {}
@@ -229,7 +248,10 @@ fn calls(contents: &[FileContents<'_>], when: When) -> Calls {
         };
         for block in blocks {
             if let (true, Some(address)) = (block.kind == "module", block.address()) {
-                out.insert((directory(path).to_string(), address), (path.to_string(), block));
+                out.insert(
+                    (directory(path).to_string(), address),
+                    (path.to_string(), block),
+                );
             }
         }
     }
@@ -250,13 +272,23 @@ fn local_modules(contents: &[FileContents<'_>], view: &View<'_>, tables: &Tables
             Some((directory(path).to_string(), blocks))
         })
         .flat_map(|(dir, blocks)| {
-            kept(&blocks.into_iter().map(|b| (String::new(), b)).collect::<Vec<_>>())
-                .into_iter()
-                .map(move |a| (dir.clone(), a))
-                .collect::<Vec<_>>()
+            kept(
+                &blocks
+                    .into_iter()
+                    .map(|b| (String::new(), b))
+                    .collect::<Vec<_>>(),
+            )
+            .into_iter()
+            .map(move |a| (dir.clone(), a))
+            .collect::<Vec<_>>()
         })
         .collect();
-    let source_of = |block: &Block| block.attr("source").and_then(Value::as_str).map(String::from);
+    let source_of = |block: &Block| {
+        block
+            .attr("source")
+            .and_then(Value::as_str)
+            .map(String::from)
+    };
     let mut facts = Vec::new();
     for ((dir, address), (file, old)) in &before {
         let Some(old_source) = source_of(old) else {
@@ -271,7 +303,9 @@ fn local_modules(contents: &[FileContents<'_>], view: &View<'_>, tables: &Tables
             None => {
                 // A rename pairs with a new call of the same source: replaced, not destroyed.
                 let renamed = after.iter().any(|(k, (_, b))| {
-                    k.0 == *dir && !before.contains_key(k) && source_of(b) == Some(old_source.clone())
+                    k.0 == *dir
+                        && !before.contains_key(k)
+                        && source_of(b) == Some(old_source.clone())
                 });
                 let mut found = inside(view, tables, dir, old, file, address, "removing it");
                 if renamed {
@@ -292,7 +326,8 @@ fn local_modules(contents: &[FileContents<'_>], view: &View<'_>, tables: &Tables
                 });
                 if emptied {
                     let line = new.line;
-                    let mut found = inside(view, tables, dir, old, new_file, address, "emptying it");
+                    let mut found =
+                        inside(view, tables, dir, old, new_file, address, "emptying it");
                     for fact in &mut found {
                         fact.line = Some(line);
                     }
@@ -302,7 +337,13 @@ fn local_modules(contents: &[FileContents<'_>], view: &View<'_>, tables: &Tables
                 let new_source = source_of(new).unwrap_or_default();
                 if new_source != old_source {
                     facts.extend(repointed(
-                        view, tables, dir, address, (&old_source, &new_source), new_file, new,
+                        view,
+                        tables,
+                        dir,
+                        address,
+                        (&old_source, &new_source),
+                        new_file,
+                        new,
                     ));
                 }
             }
@@ -340,7 +381,11 @@ fn repointed(
         } else {
             format!(
                 ", including {}",
-                stateful.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                stateful
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
         };
         return vec![finding(

@@ -51,7 +51,14 @@ pub fn parse(source: &[u8]) -> Result<Vec<Block>, String> {
             .iter()
             .find(|(kind, _)| *kind == entry.key)
             .map_or(0, |(_, n)| *n);
-        labelled(&entry.key, labels, &entry.value, entry.line, &[], &mut blocks);
+        labelled(
+            &entry.key,
+            labels,
+            &entry.value,
+            entry.line,
+            &[],
+            &mut blocks,
+        );
     }
     Ok(blocks)
 }
@@ -191,7 +198,11 @@ mod tests {
             Some(&Value::Expr("var.enabled ? 1 : 0".into()))
         );
         let lifecycle = db.children("lifecycle").next().expect("lifecycle block");
-        assert!(lifecycle.attr("prevent_destroy").is_some_and(Value::is_true));
+        assert!(
+            lifecycle
+                .attr("prevent_destroy")
+                .is_some_and(Value::is_true)
+        );
         assert_eq!(
             blocks[2].attr("from"),
             Some(&Value::Str("aws_s3_bucket.a".into()))
@@ -202,10 +213,13 @@ mod tests {
     #[test]
     fn scalars() {
         assert_eq!(scalar("0"), Value::Num("0".into()));
-        assert_eq!(scalar("db-${var.env}"), Value::Expr("\"db-${var.env}\"".into()));
+        assert_eq!(
+            scalar("db-${var.env}"),
+            Value::Expr("\"db-${var.env}\"".into())
+        );
         assert_eq!(scalar("x"), Value::Str("x".into()));
-        let blocks = parse(br#"{"resource": {"a": {"b": {"for_each": {}, "tags": []}}}}"#)
-            .expect("parses");
+        let blocks =
+            parse(br#"{"resource": {"a": {"b": {"for_each": {}, "tags": []}}}}"#).expect("parses");
         assert_eq!(blocks[0].attr("for_each"), Some(&Value::Map(Vec::new())));
         assert_eq!(blocks[0].attr("tags"), Some(&Value::List(Vec::new())));
     }

@@ -213,4 +213,6 @@ fn finding(signal: Signal, file: &str, line: u32, subject: &str, message: String
 #[cfg(test)]
 mod edge_tests;
 #[cfg(test)]
+mod hidden_tests;
+#[cfg(test)]
 mod tests;

@@ -71,8 +71,7 @@ impl<'a> View<'a> {
                     sources.remove(old);
                 }
             }
-            if let Some(path) = path.filter(|p| directory(p) == dir && files::loaded(p).is_some())
-            {
+            if let Some(path) = path.filter(|p| directory(p) == dir && files::loaded(p).is_some()) {
                 sources.insert(path.to_string(), side.bytes().map(<[u8]>::to_vec));
             }
         }
@@ -121,7 +120,10 @@ impl<'a> View<'a> {
             } else {
                 format!("{dir}/{name}")
             };
-            let bytes = repo.find_blob(entry.id()).ok().map(|b| b.content().to_vec());
+            let bytes = repo
+                .find_blob(entry.id())
+                .ok()
+                .map(|b| b.content().to_vec());
             out.insert(path, bytes);
         }
         out
