@@ -9,6 +9,40 @@ use super::rules::{ALEMBIC, Arg, DJANGO, KNEX, RAILS, Rule};
 use super::{Finding, Kind, sql};
 use crate::analyze::lang::by_name;
 
+/// Byte markers a framework's migration files carry, all of which must be present (in the
+/// first [`SNIFF_BYTES`]): its import and its base class or entry point. Sources: Alembic docs,
+/// "Tutorial" (a revision imports `op` from `alembic` and defines `upgrade`); Django docs,
+/// "Migrations" (`from django.db import migrations`, `class Migration(migrations.Migration)`);
+/// Rails guides, "Active Record Migrations" (`< ActiveRecord::Migration[x.y]`); Knex docs,
+/// "Migrations" (`exports.up = function (knex)`, `knex.schema`).
+const MARKERS: &[(Kind, &[&[u8]])] = &[
+    (Kind::Alembic, &[b"from alembic import", b"def upgrade"]),
+    (
+        Kind::Django,
+        &[b"from django.db import migrations", b"class Migration"],
+    ),
+    (Kind::Rails, &[b"ActiveRecord::Migration"]),
+    (Kind::Knex, &[b"knex.schema", b"up"]),
+];
+
+/// How much of a file is searched for [`MARKERS`]: imports and the class sit at the top,
+/// after at most a docstring.
+const SNIFF_BYTES: usize = 8192;
+
+/// Whether `content` is a `kind` migration by its imports and base class: a cheap byte search,
+/// nothing parsed.
+pub(super) fn declares(kind: Kind, content: &[u8]) -> bool {
+    let head = &content[..content.len().min(SNIFF_BYTES)];
+    MARKERS
+        .iter()
+        .filter(|(k, _)| *k == kind)
+        .any(|(_, needles)| {
+            needles
+                .iter()
+                .all(|n| memchr::memmem::find(head, n).is_some())
+        })
+}
+
 /// Function names whose body only runs on rollback.
 const REVERSE_SCOPES: &[&str] = &["down", "downgrade"];
 
@@ -274,5 +308,60 @@ pub(super) fn line_level(kind: Kind, line_text: &str, line: u32) -> Vec<Finding>
                 ..f
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::kind_of;
+    use super::*;
+
+    const ALEMBIC_DROP: &str = "\"\"\"drop legacy\n\nRevision ID: 1a2b\n\"\"\"\nfrom alembic import op\nimport sqlalchemy as sa\n\nrevision = \"1a2b\"\n\ndef upgrade():\n    op.drop_table(\"legacy_users\")\n\ndef downgrade():\n    op.create_table(\"legacy_users\", sa.Column(\"id\", sa.Integer))\n";
+    const DJANGO: &str = "from django.db import migrations\n\nclass Migration(migrations.Migration):\n    operations = [migrations.DeleteModel(name=\"Invoice\")]\n";
+
+    /// The framework is read from the file's imports and base class, whatever its directory;
+    /// the directory decides only when the content says nothing.
+    #[test]
+    fn framework_by_content() {
+        let cases: &[(&str, &str, Option<Kind>)] = &[
+            ("migrations/0007_drop.py", ALEMBIC_DROP, Some(Kind::Alembic)),
+            (
+                "app/db/schema_changes/0007.py",
+                ALEMBIC_DROP,
+                Some(Kind::Alembic),
+            ),
+            ("billing/schema/0003_invoice.py", DJANGO, Some(Kind::Django)),
+            ("app/migrations/0003_invoice.py", DJANGO, Some(Kind::Django)),
+            ("app/migrations/0004_x.py", "x = 1\n", Some(Kind::Django)),
+            (
+                "db/changes/20240101_drop.rb",
+                "class DropUsers < ActiveRecord::Migration[7.1]\n  def change\n    drop_table :users\n  end\nend\n",
+                Some(Kind::Rails),
+            ),
+            (
+                "src/schema/001_drop.js",
+                "exports.up = function (knex) {\n  return knex.schema.dropTable('users');\n};\n",
+                Some(Kind::Knex),
+            ),
+            ("tools/helpers.py", "import os\n", None),
+            ("alembic/env.py", "from alembic import context\n", None),
+        ];
+        for (path, content, expected) in cases {
+            assert_eq!(kind_of(path, content.as_bytes()), *expected, "{path}");
+        }
+    }
+
+    /// An Alembic drop under `migrations/` is a forward drop read with Alembic's rules.
+    #[test]
+    fn alembic_under_migrations_drops_data() {
+        let kind =
+            kind_of("migrations/0007_drop.py", ALEMBIC_DROP.as_bytes()).expect("a migration");
+        let found = code(kind, ALEMBIC_DROP).expect("parses");
+        let drops: Vec<(&str, u32)> = found
+            .iter()
+            .filter(|f| f.signal == crate::signal::Signal::MigrationDropsData)
+            .map(|f| (f.subject.as_str(), f.line))
+            .collect();
+        assert_eq!(drops, [("legacy_users", 11)]);
     }
 }

@@ -91,9 +91,18 @@ pub(super) fn kind_of(path: &str, content: &[u8]) -> Option<Kind> {
                 || text.to_ascii_lowercase().contains("-- +goose up");
             (flyway || markers || in_migration_dir(dirs)).then_some(Kind::Sql)
         }
-        "rb" if lower.contains("db/migrate/") => Some(Kind::Rails),
+        "rb" => (lower.contains("db/migrate/") || frameworks::declares(Kind::Rails, content))
+            .then_some(Kind::Rails),
+        // The framework's own imports and base classes decide first, whatever the directory
+        // (an Alembic revision under `migrations/` is not Django); the layout is the fallback.
         "py" if *file != "__init__.py" => {
-            if parent == "versions" && dirs.iter().any(|d| *d == "alembic" || *d == "migrations") {
+            if frameworks::declares(Kind::Alembic, content) {
+                Some(Kind::Alembic)
+            } else if frameworks::declares(Kind::Django, content) {
+                Some(Kind::Django)
+            } else if parent == "versions"
+                && dirs.iter().any(|d| *d == "alembic" || *d == "migrations")
+            {
                 Some(Kind::Alembic)
             } else if parent == "migrations" {
                 Some(Kind::Django)
@@ -101,7 +110,11 @@ pub(super) fn kind_of(path: &str, content: &[u8]) -> Option<Kind> {
                 None
             }
         }
-        "js" | "ts" | "cjs" | "mjs" if parent == "migrations" => Some(Kind::Knex),
+        "js" | "ts" | "cjs" | "mjs"
+            if parent == "migrations" || frameworks::declares(Kind::Knex, content) =>
+        {
+            Some(Kind::Knex)
+        }
         "xml" | "yaml" | "yml"
             if file.contains("changelog") || text.contains("databaseChangeLog") =>
         {
