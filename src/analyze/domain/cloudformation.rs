@@ -58,9 +58,7 @@ impl Analyzer for CloudFormation {
 
     fn wants(&self, path: &str, content: &[u8]) -> bool {
         let data = config_for_path(path).is_some_and(|l| matches!(l.name, "yaml" | "json"));
-        let text = String::from_utf8_lossy(content);
-        data && (text.contains("AWSTemplateFormatVersion")
-            || (text.contains("Resources") && text.contains("AWS::")))
+        data && is_template(content)
     }
 
     fn analyze(&self, versions: &Versions<'_>) -> Analysis {
@@ -86,6 +84,32 @@ impl Analyzer for CloudFormation {
                 }],
             },
         }
+    }
+}
+
+/// Whether `content` is a template: a `Resources` map with an `AWS::` type (YAML or JSON),
+/// the version header being optional. Source: AWS docs, "Template anatomy" (`Resources` is the
+/// only required section; `AWSTemplateFormatVersion` is optional). A byte prefilter first; a
+/// file that does not parse (templated, not text, or only changed lines) counts when it names
+/// both, so it is still read line by line.
+fn is_template(content: &[u8]) -> bool {
+    let has = |needle: &[u8]| memchr::memmem::find(content, needle).is_some();
+    if !has(b"Resources") || !has(b"AWS::") {
+        return false;
+    }
+    match tree::parse(content) {
+        Ok(documents) if memchr::memchr(0, content).is_none() => documents.iter().any(|doc| {
+            doc.get("Resources").is_some_and(|resources| {
+                resources.entries().iter().any(|entry| {
+                    entry
+                        .value
+                        .get("Type")
+                        .and_then(Node::as_str)
+                        .is_some_and(|ty| ty.starts_with("AWS::"))
+                })
+            })
+        }),
+        _ => true,
     }
 }
 

@@ -5,6 +5,7 @@
 //! object moved between files is not destroyed. Helm templates are not YAML until rendered; for
 //! them the changed lines are read instead and the fallback says so.
 
+mod detect;
 mod pods;
 mod rbac;
 
@@ -49,13 +50,11 @@ impl Analyzer for Kubernetes {
 
     fn wants(&self, path: &str, content: &[u8]) -> bool {
         let name = path.rsplit('/').next().unwrap_or(path);
-        let yaml = config_for_path(path).is_some_and(|language| language.name == "yaml");
-        if !yaml || path.contains(".github/") || path.contains(".gitlab") {
+        let data = config_for_path(path).is_some_and(|l| matches!(l.name, "yaml" | "json"));
+        if !data || path.contains(".github/") || path.contains(".gitlab") {
             return false;
         }
-        let text = String::from_utf8_lossy(content);
-        name.starts_with("kustomization.")
-            || (text.contains("apiVersion") && text.contains("kind:"))
+        name.starts_with("kustomization.") || detect::holds_objects(content)
     }
 
     fn analyze(&self, versions: &Versions<'_>) -> Analysis {

@@ -188,6 +188,11 @@ pub fn analyze(
                 .zip(&samples)
                 .filter(|(v, sample)| {
                     analyzer.wants(v.file.path(), sample)
+                        // What the file was counts too: a template whose last `AWS::`
+                        // resource is removed is still a template (issue 11).
+                        || v.new.zip(v.old).is_some_and(|(new, old)| {
+                            new != old && analyzer.wants(v.file.path(), old)
+                        })
                         || [v.file.old_path.as_deref(), v.file.new_path.as_deref()]
                             .into_iter()
                             .flatten()

@@ -245,3 +245,38 @@ fn split_ranges_and_managed_admin_policies() {
     );
     assert!(added_template(&role("arn:aws:iam::aws:policy/ReadOnlyAccess")).is_empty());
 }
+
+/// A template is recognised by its `Resources` map of `AWS::` types, with or without the
+/// version header, in YAML or JSON (issue 11); other files naming `AWS::` are not.
+#[test]
+fn templates_by_content() {
+    use super::super::Analyzer as _;
+    let yes: &[(&str, &str)] = &[
+        (
+            "stack.yaml",
+            "Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n",
+        ),
+        (
+            "stack.json",
+            "{\"Resources\": {\"Db\": {\"Type\": \"AWS::RDS::DBInstance\"}}}",
+        ),
+        (
+            "sam.yml",
+            "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n",
+        ),
+    ];
+    for (path, text) in yes {
+        assert!(CloudFormation.wants(path, text.as_bytes()), "{path}");
+    }
+    let no: &[(&str, &str)] = &[
+        ("notes.yaml", "Resources:\n  - see AWS::RDS docs\n"),
+        (
+            "stack.py",
+            "Resources = {'Db': {'Type': 'AWS::RDS::DBInstance'}}",
+        ),
+        ("values.yaml", "image: nginx\n"),
+    ];
+    for (path, text) in no {
+        assert!(!CloudFormation.wants(path, text.as_bytes()), "{path}");
+    }
+}
