@@ -11,6 +11,7 @@ mod domain_gaps;
 mod formats;
 mod help;
 mod hidden;
+mod hidden_destroys;
 mod hook;
 mod incident;
 mod keys;

@@ -1,0 +1,291 @@
+//! Hidden destroys are destroys (issue 11): changes that destroy infrastructure or data without
+//! looking like a deletion (a rename Terraform does not load, a move into another module,
+//! `count = 0`, a local module re-pointed, JSON syntax, manifests and templates spelled
+//! differently, a framework migration in an unexpected directory). Each is a real repository,
+//! a real commit and the real binary, asserting the exit code and the finding; near misses
+//! stay quiet.
+
+use crate::support::{CLAUDE_TRAILER, Repo, blastgate, field_of};
+
+/// One step of a change: write a file, remove it, or `git mv` it.
+enum Step<'a> {
+    Write(&'a str, &'a str),
+    Remove(&'a str),
+    Move(&'a str, &'a str),
+}
+
+use Step::{Move, Remove, Write};
+
+/// Commits `files` on `main`, then `change` on branch `topic` (AI-assisted when `ai`, by the
+/// Claude Code trailer), and judges `main..topic` in JSON: the exit code, the finding ids and
+/// the (id, subject) pairs.
+fn judge(files: &[(&str, &str)], change: &[Step<'_>], ai: bool) -> Judged {
+    let repo = Repo::new();
+    repo.write("README.md", "# demo\n");
+    for (path, content) in files {
+        repo.write(path, content);
+    }
+    repo.commit("Base");
+    repo.git(&["checkout", "-q", "-b", "topic"]);
+    for step in change {
+        match step {
+            Write(path, content) => {
+                repo.write(path, content);
+            }
+            Remove(path) => {
+                repo.remove(path);
+            }
+            Move(from, to) => {
+                if let Some((dir, _)) = to.rsplit_once('/') {
+                    std::fs::create_dir_all(repo.path.join(dir)).expect("mkdir");
+                }
+                repo.git(&["mv", from, to]);
+            }
+        }
+    }
+    let message = if ai {
+        format!("Tidy up\n\n{CLAUDE_TRAILER}\n")
+    } else {
+        "Tidy up".to_string()
+    };
+    repo.commit(&message);
+    let result = blastgate(&repo, &["check", "--base", "main", "--format", "json"]);
+    assert!(
+        matches!(result.code, 0 | 1 | 3),
+        "{}{}",
+        result.stdout,
+        result.stderr
+    );
+    let report = result.json();
+    let ids = field_of(&report, "findings", "id");
+    let subjects = field_of(&report, "findings", "subject");
+    Judged {
+        code: result.code,
+        pairs: ids.iter().cloned().zip(subjects).collect(),
+        ids,
+        report: result.stdout,
+    }
+}
+
+struct Judged {
+    code: i32,
+    ids: Vec<String>,
+    pairs: Vec<(String, String)>,
+    report: String,
+}
+
+impl Judged {
+    fn has(&self, id: &str, subject: &str) -> bool {
+        self.pairs.iter().any(|(i, s)| i == id && s == subject)
+    }
+
+    fn assert(&self, code: i32, id: &str, subject: &str) {
+        assert_eq!(self.code, code, "{}", self.report);
+        assert!(
+            self.has(id, subject),
+            "no {id} on {subject}: {}",
+            self.report
+        );
+    }
+
+    fn quiet(&self, ids: &[&str]) {
+        for id in ids {
+            assert!(!self.ids.iter().any(|i| i == id), "{id}: {}", self.report);
+        }
+    }
+}
+
+const DB: &str = "resource \"aws_db_instance\" \"main\" {\n  engine            = \"postgres\"\n  instance_class    = \"db.t3.micro\"\n  allocated_storage = 20\n}\n";
+const ROLE: &str = "resource \"aws_iam_role\" \"ci\" {\n  name = \"ci\"\n}\n";
+const BUCKET: &str = "resource \"aws_s3_bucket\" \"logs\" {\n  bucket = \"logs\"\n}\n";
+const DESTROYS: &[&str] = &[
+    "resource-destroyed",
+    "stateful-resource-destroyed",
+    "resource-replaced",
+    "stateful-resource-replaced",
+];
+
+/// An AI commit renames `main.tf` holding the database to `main.tf.disabled`: Terraform no
+/// longer loads it, the database is destroyed, and the block rule fires.
+#[test]
+fn main_tf_renamed_to_disabled_blocks() {
+    let judged = judge(
+        &[("infra/main.tf", DB), ("infra/iam.tf", ROLE)],
+        &[Move("infra/main.tf", "infra/main.tf.disabled")],
+        true,
+    );
+    judged.assert(1, "stateful-resource-destroyed", "aws_db_instance.main");
+    assert!(
+        judged.report.contains("stateful-destroy-blocks"),
+        "{}",
+        judged.report
+    );
+    // Renamed to another loaded name, it is the same resource.
+    let judged = judge(
+        &[("infra/main.tf", DB), ("infra/iam.tf", ROLE)],
+        &[Move("infra/main.tf", "infra/database.tf")],
+        true,
+    );
+    judged.quiet(DESTROYS);
+}
+
+/// A file moved into another root module is destroyed in the one it left, whose other files
+/// stay (and are not touched by the change). A whole directory moved is not a destroy.
+#[test]
+fn moved_into_another_root_module() {
+    let base = [
+        ("envs/prod/db.tf", DB),
+        ("envs/prod/iam.tf", ROLE),
+        ("envs/stage/main.tf", BUCKET),
+    ];
+    let judged = judge(&base, &[Move("envs/prod/db.tf", "envs/stage/db.tf")], false);
+    judged.assert(1, "stateful-resource-destroyed", "aws_db_instance.main");
+    let judged = judge(
+        &base,
+        &[
+            Move("envs/prod/db.tf", "envs/production/db.tf"),
+            Move("envs/prod/iam.tf", "envs/production/iam.tf"),
+        ],
+        false,
+    );
+    judged.quiet(DESTROYS);
+}
+
+/// `count = 0` added to a plain resource by an AI commit needs a senior (exit 3); an empty
+/// `for_each` likewise.
+#[test]
+fn count_zero_and_empty_for_each_destroy() {
+    for meta in ["count = 0", "for_each = {}", "for_each = toset([])"] {
+        let emptied = ROLE.replace("{\n", &format!("{{\n  {meta}\n"));
+        let judged = judge(
+            &[("infra/iam.tf", ROLE)],
+            &[Write("infra/iam.tf", &emptied)],
+            true,
+        );
+        judged.assert(3, "resource-destroyed", "aws_iam_role.ci");
+    }
+}
+
+const CALL: &str = "module \"db\" {\n  source = \"./modules/db\"\n}\n";
+
+/// A local module holding a database, removed or pointed at a directory without it: the
+/// database inside is destroyed, judged from the module's files the change does not touch.
+#[test]
+fn local_module_removed_or_repointed() {
+    let base = [
+        ("infra/main.tf", CALL),
+        ("infra/iam.tf", ROLE),
+        ("infra/modules/db/main.tf", DB),
+        ("infra/modules/cache/main.tf", BUCKET),
+    ];
+    for new in [
+        ROLE.to_string(),
+        CALL.replace("./modules/db", "./modules/cache"),
+    ] {
+        let judged = judge(&base, &[Write("infra/main.tf", &new)], false);
+        judged.assert(
+            1,
+            "stateful-resource-destroyed",
+            "module.db.aws_db_instance.main",
+        );
+    }
+    // Renamed with a moved block: nothing is destroyed.
+    let renamed = "module \"database\" {\n  source = \"./modules/db\"\n}\n\nmoved {\n  from = module.db\n  to   = module.database\n}\n";
+    let judged = judge(&base, &[Write("infra/main.tf", renamed)], false);
+    judged.quiet(DESTROYS);
+}
+
+/// Terraform JSON syntax is read: the database removed from `main.tf.json` is destroyed.
+#[test]
+fn terraform_json_destroy() {
+    let both = "{\n  \"resource\": {\n    \"aws_db_instance\": {\n      \"main\": { \"engine\": \"postgres\" }\n    },\n    \"aws_s3_bucket\": {\n      \"logs\": { \"bucket\": \"logs\" }\n    }\n  }\n}\n";
+    let bucket = "{\n  \"resource\": {\n    \"aws_s3_bucket\": {\n      \"logs\": { \"bucket\": \"logs\" }\n    }\n  }\n}\n";
+    let judged = judge(
+        &[("infra/main.tf.json", both)],
+        &[Write("infra/main.tf.json", bucket)],
+        false,
+    );
+    judged.assert(1, "stateful-resource-destroyed", "aws_db_instance.main");
+}
+
+/// An Alembic revision under `migrations/` (where Django's layout would be assumed) dropping
+/// a table is a forward drop.
+#[test]
+fn alembic_under_migrations_drops_data() {
+    let revision = "\"\"\"drop legacy users\"\"\"\nfrom alembic import op\n\nrevision = \"1a2b\"\ndown_revision = None\n\n\ndef upgrade():\n    op.drop_table(\"legacy_users\")\n\n\ndef downgrade():\n    pass\n";
+    let judged = judge(
+        &[],
+        &[Write("migrations/0007_drop_legacy.py", revision)],
+        true,
+    );
+    judged.assert(3, "migration-drops-data", "legacy_users");
+}
+
+/// A JSON Kubernetes manifest scaled to zero, and a YAML one spelled `kind : Deployment`.
+#[test]
+fn kubernetes_by_content() {
+    let json = |replicas: u32| {
+        format!(
+            "{{\n  \"apiVersion\": \"apps/v1\",\n  \"kind\": \"Deployment\",\n  \"metadata\": {{ \"name\": \"web\" }},\n  \"spec\": {{\n    \"replicas\": {replicas},\n    \"template\": {{ \"spec\": {{ \"containers\": [{{ \"name\": \"web\", \"image\": \"nginx@sha256:0000000000000000000000000000000000000000000000000000000000000000\" }}] }} }}\n  }}\n}}\n"
+        )
+    };
+    let judged = judge(
+        &[("deploy/web.json", &json(3))],
+        &[Write("deploy/web.json", &json(0))],
+        true,
+    );
+    judged.assert(3, "workload-scaled-to-zero", "Deployment/web");
+    let spaced = |replicas: u32| {
+        format!(
+            "apiVersion : apps/v1\nkind : Deployment\nmetadata :\n  name : api\nspec :\n  replicas : {replicas}\n"
+        )
+    };
+    let judged = judge(
+        &[("k8s/api.yml", &spaced(2))],
+        &[Write("k8s/api.yml", &spaced(0))],
+        true,
+    );
+    judged.assert(3, "workload-scaled-to-zero", "Deployment/api");
+}
+
+/// A CloudFormation template without the version header loses its database: stateful.
+#[test]
+fn cloudformation_without_header_destroys_database() {
+    let both = "Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: postgres\n  Logs:\n    Type: AWS::Logs::LogGroup\n";
+    let logs = "Resources:\n  Logs:\n    Type: AWS::Logs::LogGroup\n";
+    let judged = judge(
+        &[("stack/app.yaml", both)],
+        &[Write("stack/app.yaml", logs)],
+        false,
+    );
+    judged.assert(1, "stateful-resource-destroyed", "Db");
+    // The last AWS:: resource removed: the file is still read as the template it was.
+    let judged = judge(
+        &[(
+            "stack/db.yaml",
+            "Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n",
+        )],
+        &[Write("stack/db.yaml", "Resources: {}\n")],
+        false,
+    );
+    judged.assert(1, "stateful-resource-destroyed", "Db");
+}
+
+/// Removing a file that is no longer a step: `Remove` is used for a deleted module file.
+#[test]
+fn deleted_module_files_with_call_removed() {
+    let judged = judge(
+        &[
+            ("infra/main.tf", CALL),
+            ("infra/iam.tf", ROLE),
+            ("infra/modules/db/main.tf", DB),
+        ],
+        &[Remove("infra/main.tf"), Remove("infra/modules/db/main.tf")],
+        false,
+    );
+    judged.assert(
+        1,
+        "stateful-resource-destroyed",
+        "module.db.aws_db_instance.main",
+    );
+}
