@@ -215,4 +215,6 @@ mod edge_tests;
 #[cfg(test)]
 mod hidden_tests;
 #[cfg(test)]
+mod oracle_tests;
+#[cfg(test)]
 mod tests;
