@@ -248,7 +248,7 @@ fn kubernetes_by_content() {
     judged.assert(3, "workload-scaled-to-zero", "Deployment/api");
 }
 
-/// A CloudFormation template without the version header loses its database: stateful.
+/// A `CloudFormation` template without the version header loses its database: stateful.
 #[test]
 fn cloudformation_without_header_destroys_database() {
     let both = "Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: postgres\n  Logs:\n    Type: AWS::Logs::LogGroup\n";

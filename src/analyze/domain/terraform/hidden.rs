@@ -70,10 +70,10 @@ fn kept(blocks: &[(String, Block)]) -> HashSet<String> {
         if let Some(address) = block.address() {
             kept.insert(address);
         }
-        if matches!(block.kind.as_str(), "moved" | "removed") {
-            if let Some(Value::Expr(from) | Value::Str(from)) = block.attr("from") {
-                kept.insert(from.replace(' ', ""));
-            }
+        if let ("moved" | "removed", Some(Value::Expr(from) | Value::Str(from))) =
+            (block.kind.as_str(), block.attr("from"))
+        {
+            kept.insert(from.replace(' ', ""));
         }
     }
     kept

@@ -36,9 +36,12 @@ fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
+/// A changed file with its old and new contents.
+type Changed = (FileChange, Option<Vec<u8>>, Option<Vec<u8>>);
+
 /// The change from `before/` to `after/`, renames as listed in `renames` (`old new` lines):
 /// every file of both trees, unchanged ones as modified, so the module views are complete.
-fn change(case: &Path) -> Vec<(FileChange, Option<Vec<u8>>, Option<Vec<u8>>)> {
+fn change(case: &Path) -> Vec<Changed> {
     let mut before = tree(&case.join("before"));
     let mut after = tree(&case.join("after"));
     let renames = std::fs::read_to_string(case.join("renames")).unwrap_or_default();

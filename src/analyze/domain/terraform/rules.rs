@@ -177,7 +177,9 @@ pub fn lifecycle(module: &Module, tables: &Tables) -> Vec<Fact> {
     }
     pairs.sort_by_key(|(_, to)| (to.file.clone(), to.block.line));
     for (before, after) in pairs {
-        facts.extend(rekeyed(tables, &moves, before, after));
+        facts.extend(
+            emptied(tables, before, after).or_else(|| rekeyed(tables, &moves, before, after)),
+        );
         facts.extend(forced(tables, before, after));
         facts.extend(protection::weakened(before, after));
     }
@@ -209,9 +211,6 @@ fn rekeyed(
     let (_, replaced, loss) = signals(tables, old);
     let note = kind_note(tables, old);
     let line = |name: &str| new.attr_entry(name).map_or(new.line, |a| a.line);
-    if let Some(fact) = emptied(tables, before, after) {
-        return Some(fact);
-    }
     let switch = match (
         old.attr("count"),
         old.attr("for_each"),
@@ -325,6 +324,9 @@ pub(super) fn is_none(meta: &str, value: &Value) -> bool {
 /// plans Terraform makes for these.
 fn emptied(tables: &Tables, before: &Entry, after: &Entry) -> Option<Fact> {
     let (old, new) = (&before.block, &after.block);
+    if old.kind != "resource" && old.kind != "module" {
+        return None;
+    }
     let (meta, value) = ["count", "for_each"]
         .into_iter()
         .find_map(|meta| Some((meta, new.attr_entry(meta)?)))

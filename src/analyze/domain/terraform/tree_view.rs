@@ -66,10 +66,8 @@ impl<'a> View<'a> {
                 When::After => (file.new_path.as_deref(), &content.new),
             };
             // After the change, a path it deleted or renamed away is gone.
-            if when == When::After {
-                if let Some(old) = file.old_path.as_deref() {
-                    sources.remove(old);
-                }
+            if let (When::After, Some(old)) = (when, file.old_path.as_deref()) {
+                sources.remove(old);
             }
             if let Some(path) = path.filter(|p| directory(p) == dir && files::loaded(p).is_some()) {
                 sources.insert(path.to_string(), side.bytes().map(<[u8]>::to_vec));
