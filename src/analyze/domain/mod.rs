@@ -193,6 +193,11 @@ pub fn analyze(
                         || v.new.zip(v.old).is_some_and(|(new, old)| {
                             new != old && analyzer.wants(v.file.path(), old)
                         })
+                        // and where it was: `main.tf` renamed to `main.disabled` leaves its
+                        // module.
+                        || v.file.old_path.as_deref().is_some_and(|old| {
+                            old != v.file.path() && analyzer.wants(old, v.old.unwrap_or(sample))
+                        })
                         || [v.file.old_path.as_deref(), v.file.new_path.as_deref()]
                             .into_iter()
                             .flatten()

@@ -243,7 +243,12 @@ fn calls(contents: &[FileContents<'_>], when: When) -> Calls {
         let Some(path) = path.filter(|p| files::loaded(p).is_some()) else {
             continue;
         };
-        let Some(Ok(blocks)) = side.bytes().map(|b| parse_file(path, b)) else {
+        // Most changed files call no module: they are not parsed again here.
+        let Some(Ok(blocks)) = side
+            .bytes()
+            .filter(|b| memchr::memmem::find(b, b"module").is_some())
+            .map(|b| parse_file(path, b))
+        else {
             continue;
         };
         for block in blocks {
@@ -261,6 +266,9 @@ fn calls(contents: &[FileContents<'_>], when: When) -> Calls {
 /// Local modules removed (without a `moved` block), emptied, or given another `source`.
 fn local_modules(contents: &[FileContents<'_>], view: &View<'_>, tables: &Tables) -> Vec<Fact> {
     let before = calls(contents, When::Before);
+    if before.is_empty() {
+        return Vec::new();
+    }
     let after = calls(contents, When::After);
     // `moved { from = module.a }` anywhere in the new side of the changed files.
     let moved: HashSet<(String, String)> = contents
@@ -268,7 +276,10 @@ fn local_modules(contents: &[FileContents<'_>], view: &View<'_>, tables: &Tables
         .filter_map(|c| {
             let path = c.file.new_path.as_deref()?;
             files::loaded(path)?;
-            let blocks = parse_file(path, c.new.bytes()?).ok()?;
+            let bytes = c.new.bytes()?;
+            // `removed` contains it too.
+            memchr::memmem::find(bytes, b"moved")?;
+            let blocks = parse_file(path, bytes).ok()?;
             Some((directory(path).to_string(), blocks))
         })
         .flat_map(|(dir, blocks)| {
