@@ -49,6 +49,11 @@ fn renamed_out_of_the_loaded_names() {
             "{new}"
         );
         assert_eq!(facts[0].file.as_deref(), Some("infra/main.tf"));
+        assert!(
+            facts[0].message.contains("a name Terraform does not load"),
+            "{}",
+            facts[0].message
+        );
     }
     let file = change(
         FileStatus::Renamed,

@@ -20,7 +20,7 @@ mod security;
 mod tree_view;
 mod variables;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::{Analysis, Analyzer, LineLevel, Settings, Versions};
 use crate::analyze::Fact;
@@ -50,6 +50,9 @@ struct Module {
     /// Addresses whose headers appear in the new side of files that did not parse: a block
     /// moved into such a file is not reported destroyed from the file it left.
     unparsed_new: HashSet<String>,
+    /// Files renamed to a name Terraform does not load (`main.tf` → `main.tf.disabled`), old
+    /// path to new: why their blocks are gone.
+    renamed_away: HashMap<String, String>,
 }
 
 impl Analyzer for Terraform {
@@ -124,6 +127,16 @@ pub fn analyze_with_tables(files: &[Versions<'_>], tables: &Tables) -> Analysis 
             side(file.old_path.as_deref(), versions.old)
         };
         let new = side(file.new_path.as_deref(), versions.new);
+        if let (Some(from), Some(to)) = (file.old_path.as_ref(), file.new_path.as_ref())
+            && files::loaded(from).is_some()
+            && files::loaded(to).is_none()
+        {
+            modules
+                .entry(module_of(file, from, true))
+                .or_default()
+                .renamed_away
+                .insert(from.clone(), to.clone());
+        }
         match (old, new) {
             (Ok(old), Ok(new)) => {
                 for (path, blocks, into_new) in

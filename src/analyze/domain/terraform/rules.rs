@@ -160,6 +160,7 @@ pub fn lifecycle(module: &Module, tables: &Tables) -> Vec<Fact> {
                     "data" => format!("removes {address}; anything that reads it stops resolving"),
                     _ => format!("destroys {address}{note}{loss}"),
                 };
+                let message = why_gone(module, &entry.file, message);
                 facts.push(finding(
                     destroyed,
                     &entry.file,
@@ -184,6 +185,15 @@ pub fn lifecycle(module: &Module, tables: &Tables) -> Vec<Fact> {
         facts.extend(protection::weakened(before, after));
     }
     facts
+}
+
+/// A removal's message, saying so when the block's file was renamed to a name Terraform does
+/// not load (the block itself is unchanged, so the reader would not see why it is gone).
+fn why_gone(module: &Module, file: &str, message: String) -> String {
+    match module.renamed_away.get(file) {
+        Some(to) => format!("{file} renamed to {to}, a name Terraform does not load: {message}"),
+        None => message,
+    }
 }
 
 /// Literal `for_each` keys: a set (list of strings) or a map's keys.
