@@ -9,20 +9,21 @@ use super::rules::{ALEMBIC, Arg, DJANGO, KNEX, RAILS, Rule};
 use super::{Finding, Kind, sql};
 use crate::analyze::lang::by_name;
 
-/// Byte markers a framework's migration files carry, all of which must be present (in the
+/// Byte markers a framework's migration files carry, all of a row present (in the
 /// first [`SNIFF_BYTES`]): its import and its base class or entry point. Sources: Alembic docs,
 /// "Tutorial" (a revision imports `op` from `alembic` and defines `upgrade`); Django docs,
 /// "Migrations" (`from django.db import migrations`, `class Migration(migrations.Migration)`);
 /// Rails guides, "Active Record Migrations" (`< ActiveRecord::Migration[x.y]`); Knex docs,
-/// "Migrations" (`exports.up = function (knex)`, `knex.schema`).
+/// "Migrations" (`exports.up = function (knex)`, `export async function up(knex)`).
 const MARKERS: &[(Kind, &[&[u8]])] = &[
     (Kind::Alembic, &[b"from alembic import", b"def upgrade"]),
     (
         Kind::Django,
         &[b"from django.db import migrations", b"class Migration"],
     ),
-    (Kind::Rails, &[b"ActiveRecord::Migration"]),
-    (Kind::Knex, &[b"knex.schema", b"up"]),
+    (Kind::Rails, &[b"< ActiveRecord::Migration"]),
+    (Kind::Knex, &[b"exports.up", b"knex"]),
+    (Kind::Knex, &[b"up(knex"]),
 ];
 
 /// How much of a file is searched for [`MARKERS`]: imports and the class sit at the top,
@@ -344,6 +345,16 @@ mod tests {
                 Some(Kind::Knex),
             ),
             ("tools/helpers.py", "import os\n", None),
+            (
+                "spec/rails_helper.rb",
+                "ActiveRecord::Migration.maintain_test_schema!\n",
+                None,
+            ),
+            (
+                "src/db/repo.js",
+                "const setup = () => knex.schema.hasTable('users'); // group by\n",
+                None,
+            ),
             ("alembic/env.py", "from alembic import context\n", None),
         ];
         for (path, content, expected) in cases {

@@ -43,13 +43,14 @@ pub(super) enum Kind {
     /// A file that only runs on rollback (`*.down.sql`, Flyway `U*__*.sql`): never a forward
     /// drop, but still history when edited.
     Reverse,
-    /// Rails `db/migrate/*.rb`.
+    /// Rails: `ActiveRecord::Migration`, or `db/migrate/*.rb`.
     Rails,
-    /// Django `<app>/migrations/*.py`.
+    /// Django: `from django.db import migrations` and `class Migration`, else `<app>/migrations/*.py`.
     Django,
-    /// Alembic `alembic/versions/*.py`, `migrations/versions/*.py`.
+    /// Alembic: `from alembic import` and `def upgrade`, else `alembic/versions/*.py`,
+    /// `migrations/versions/*.py`.
     Alembic,
-    /// Knex `migrations/*.js|ts`.
+    /// Knex: `exports.up` with `knex`, or `up(knex`, or `migrations/*.js|ts`.
     Knex,
     /// Liquibase changelog (XML or YAML), read line by line.
     Liquibase,

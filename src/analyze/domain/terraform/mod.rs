@@ -2,10 +2,13 @@
 //! both sides of the change.
 //!
 //! Terraform addresses resources per module (a directory), not per file, so the analyzer
-//! gathers the blocks of every changed `.tf`/`.tofu` file of a directory on each side and
-//! compares the two module views: a resource moved between two files of one module is neither
-//! destroyed nor created, and a `moved {}` block anywhere in the module covers a rename. Files
-//! that do not parse (templated with Jinja, say) are read line by line instead, and say so.
+//! gathers the blocks of every changed `.tf`/`.tofu` file (HCL or JSON syntax) of a directory
+//! on each side and compares the two module views: a resource moved between two files of one
+//! module is neither destroyed nor created, and a `moved {}` block anywhere in the module covers
+//! a rename. A file renamed to a name Terraform does not load is read on its old side only
+//! ([`files`]). Files that do not parse (templated with Jinja, say) are read line by line
+//! instead, and say so. What needs the module's untouched files (a file moved to another
+//! module, a local module's body) is judged in [`tree_facts`].
 
 mod fallback;
 pub(crate) mod files;
