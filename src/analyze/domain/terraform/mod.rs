@@ -86,8 +86,8 @@ impl Analyzer for Terraform {
 }
 
 /// Destroys judged with the files the change leaves alone (a file moved out of its module, a
-/// local module removed or re-pointed: see [`hidden`]) and variable defaults that shrink a
-/// `count`/`for_each` (see [`variables`]). `tree` is the tree the change starts from.
+/// local module removed or re-pointed: see `hidden.rs`) and variable defaults that shrink a
+/// `count`/`for_each` (see `variables.rs`). `tree` is the tree the change starts from.
 #[must_use]
 pub fn tree_facts(
     contents: &[crate::analyze::contents::FileContents<'_>],
