@@ -5,8 +5,10 @@
 //! that the pattern must match (checked by a test, like the markdown's own
 //! "56 patterns, 0 problems" check). Adding a tool is adding a row.
 
+mod agents;
 mod automation;
 mod disclosure;
+mod requests;
 mod tools;
 
 use std::sync::LazyLock;
@@ -36,10 +38,14 @@ pub(crate) struct Row {
     pub(crate) example: &'static str,
 }
 
-/// Every row, AI tools first, then declarations and notes, then automation.
+/// Every row, AI tools first (the generic agent-app rows last among them, so a tool's own
+/// row names shared evidence), then pull-request markers, declarations and notes, then
+/// automation.
 pub(crate) fn rows() -> impl Iterator<Item = &'static Row> {
     tools::ROWS
         .iter()
+        .chain(agents::ROWS)
+        .chain(requests::ROWS)
         .chain(disclosure::ROWS)
         .chain(automation::ROWS)
 }
