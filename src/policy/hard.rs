@@ -184,6 +184,7 @@ mod tests {
             "unanalysable-risky-file-blocks-ai",
             "unanalysed-submodule-needs-review",
             "unanalysed-submodule-blocks-ai",
+            "undisclosed-ai-needs-review",
         ];
         for rules in ["", "rules: []\n", "rules: {}\n", "rules: {inherit: true}\n"] {
             let policy = policy(rules);
