@@ -128,6 +128,29 @@ mod tests {
         }
     }
 
+    /// Every section a row cites exists in the repository's copy of the facts,
+    /// `docs/ai-markers.md`: a `## N.` heading for `§N`, a `| N.M |` row for `§N.M`.
+    #[test]
+    fn every_cited_section_resolves() {
+        const DOC: &str = include_str!("../../../docs/ai-markers.md");
+        for row in rows() {
+            let cited = row
+                .source
+                .strip_prefix("ai-markers.md §")
+                .and_then(|rest| rest.split([' ', ':']).next())
+                .unwrap_or_default();
+            let found = match cited.split_once('.') {
+                Some(_) => DOC.contains(&format!("| {cited} |")),
+                None => DOC.contains(&format!("\n## {cited}. ")),
+            };
+            assert!(
+                found,
+                "{}: {} not in docs/ai-markers.md",
+                row.tool, row.source
+            );
+        }
+    }
+
     /// Branch prefixes and human-writable subjects never count on their own (§5.4, §5.8).
     #[test]
     fn branch_rows_are_low_confidence() {

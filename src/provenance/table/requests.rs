@@ -27,7 +27,7 @@ pub(super) static ROWS: &[Row] = &[
         pattern: r"PR created automatically by Jules for task \[\d+\]\(https://jules\.google\.com/task/\d+\)",
         confidence: Medium,
         kind: Ai,
-        source: "ai-markers.md §8 (V): Jules PR footer, e.g. in jauderho/dockerfiles and arii's PRs",
+        source: "ai-markers.md §8 (V): Jules PR footer in public PR archives",
         example: "---\n*PR created automatically by Jules for task [10568282859807385424](https://jules.google.com/task/10568282859807385424) started by @arii*",
     },
     Row {
@@ -45,7 +45,7 @@ pub(super) static ROWS: &[Row] = &[
         pattern: r"<!-- START COPILOT (CODING AGENT (SUFFIX|TIPS)|ORIGINAL PROMPT) -->",
         confidence: Medium,
         kind: Ai,
-        source: "ai-markers.md §8 (V): Copilot coding agent PR body comments, e.g. Z3Prover/z3 squash bodies",
+        source: "ai-markers.md §8 (V): Copilot coding agent PR body comments, kept in squash commits",
         example: "- Fixes #10595\n\n<!-- START COPILOT CODING AGENT SUFFIX -->\n",
     },
     Row {
