@@ -27,12 +27,37 @@ fn committed(id: &str, name: &str, email: &str) -> Commit {
     }
 }
 
-/// Each new marker makes its commit AI, naming the tool, the field and the confidence.
+/// A description, a commit, and the tool, field and confidence expected in it.
+type Case = (&'static str, Commit, &'static str, Field, Confidence);
+
+/// Each case's commit is AI, with counted evidence of its tool, field and confidence.
+fn assert_ai(cases: Vec<Case>) {
+    for (what, commit, tool, field, confidence) in cases {
+        let provenance = run(std::slice::from_ref(&commit));
+        assert_eq!(
+            provenance.authorship,
+            Authorship::Ai,
+            "{what}: {:?}",
+            provenance.evidence
+        );
+        let found = counted_ai(&provenance);
+        assert!(
+            found.iter().any(|e| e.tool == tool
+                && e.field == field
+                && e.confidence == confidence
+                && e.commit.as_deref() == Some(commit.id.as_str())),
+            "{what}: {found:?}"
+        );
+    }
+}
+
+/// Each new trailer marker (and Crush's message line) makes its commit AI, naming the tool,
+/// the field and the confidence.
 #[test]
-fn new_markers_are_ai() {
+fn trailer_markers_are_ai() {
     let crush_body =
         "Add inbox\n\n💘 Generated with Crush\n\nAssisted-by: GLM-5 via Crush <crush@charm.land>\n";
-    let cases: Vec<(&str, Commit, &str, Field, Confidence)> = vec![
+    assert_ai(vec![
         (
             "Crush Assisted-by",
             commit(
@@ -101,6 +126,13 @@ fn new_markers_are_ai() {
             Field::Trailer,
             Confidence::High,
         ),
+    ]);
+}
+
+/// Agent identities (author, committer, co-author) make their commit AI.
+#[test]
+fn identity_markers_are_ai() {
+    assert_ai(vec![
         (
             "Kiro author",
             authored(
@@ -194,6 +226,14 @@ fn new_markers_are_ai() {
             Field::CommitterEmail,
             Confidence::Medium,
         ),
+    ]);
+}
+
+/// Prompt-style messages, co-author lines outside the trailer block, git-ai v3 notes and
+/// Agent Trace records make their commit AI.
+#[test]
+fn message_and_note_markers_are_ai() {
+    assert_ai(vec![
         (
             "prompt-style subject",
             commit("n15", "Ask Claude to add retries to the fetcher", &[]),
@@ -246,24 +286,7 @@ fn new_markers_are_ai() {
             Field::Note,
             Confidence::High,
         ),
-    ];
-    for (what, commit, tool, field, confidence) in cases {
-        let provenance = run(std::slice::from_ref(&commit));
-        assert_eq!(
-            provenance.authorship,
-            Authorship::Ai,
-            "{what}: {:?}",
-            provenance.evidence
-        );
-        let found = counted_ai(&provenance);
-        assert!(
-            found.iter().any(|e| e.tool == tool
-                && e.field == field
-                && e.confidence == confidence
-                && e.commit.as_deref() == Some(commit.id.as_str())),
-            "{what}: {found:?}"
-        );
-    }
+    ]);
 }
 
 /// The traps: a committer-only `(aider)`, the human Junie names as co-author, prose and

@@ -128,7 +128,7 @@ mod tests {
         let human = commit("u3", "Fix", &[]);
         let found = with_disclosure(&[bare.clone(), disclosed.clone(), human.clone()])
             .expect("the bare commit is undisclosed");
-        assert_eq!(found.commits, [bare.id.clone()]);
+        assert_eq!(found.commits, std::slice::from_ref(&bare.id));
         assert_eq!(found.tools, ["Claude Code"]);
         let fact = found.fact();
         assert_eq!(fact.signal, Signal::AiUndisclosed);
