@@ -362,6 +362,17 @@ pub(super) static ROWS: &[Row] = &[
         source: "ai-markers.md §1 (I): chaoss/disclosure",
         example: "215057067+openai-codex[bot]@users.noreply.github.com",
     },
+    // Medium: Codex's sandbox address as a co-author (seen in bytedance/deer-flow c542185a,
+    // §7.14), documented as the cloud environment's default identity, not its attribution.
+    Row {
+        tool: "OpenAI Codex",
+        field: Trailer,
+        pattern: r"(?i)^co-authored-by:\s*codex\b[^<\n]*<codex@openai\.com>",
+        confidence: Medium,
+        kind: Ai,
+        source: "ai-markers.md §7.14 (V): bytedance/deer-flow c542185a; openai/codex #1281",
+        example: "Co-authored-by: Codex <codex@openai.com>",
+    },
     // Medium: sandbox defaults, documented but not the tool's branded noreply.
     Row {
         tool: "OpenAI Codex",
