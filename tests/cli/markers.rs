@@ -8,8 +8,9 @@ use std::path::PathBuf;
 use crate::support::{CLAUDE_TRAILER, Repo, Run, blastgate, field_of, repo_with_base, run};
 
 /// A policy under which only authorship decides: any AI-assisted change is blocked by the
-/// rule `no-ai-here`, anything else passes.
-const AI_BLOCKED: &str = "version: 1\nthresholds:\n  ai: {review: 500, block: 900}\n  human: {block: 900}\nrules:\n  - {id: no-ai-here, decision: block, signals: [file-touched], authorship: [ai], reason: No AI changes in this repository.}\n";
+/// rule `no-ai-here`, anything else passes. It adds one in-house marker for pull request
+/// bodies, to show that policy markers read them too.
+const AI_BLOCKED: &str = "version: 1\nthresholds:\n  ai: {review: 500, block: 900}\n  human: {block: 900}\nprovenance:\n  markers:\n    - {tool: Acme agent, field: pull-request-body, pattern: 'ACME-AGENT.{0,12}', confidence: high}\nrules:\n  - {id: no-ai-here, decision: block, signals: [file-touched], authorship: [ai], reason: No AI changes in this repository.}\n";
 
 /// `main` holds [`AI_BLOCKED`]; returns the repository on `main`.
 fn gated_repo() -> Repo {
@@ -284,6 +285,15 @@ fn pull_request_body_from_the_event_payload() {
         text.stdout
     );
     assert!(!text.stdout.contains('\u{1b}'), "{}", text.stdout);
+
+    // A policy marker on the body; the control characters it matches are escaped.
+    let acme = payload(&repo, &event("Run by ACME-AGENT \u{1b}[31mred\u{1b}[0m"));
+    let text = github(&acme, "text");
+    assert_eq!(text.code, 1, "{}{}", text.stdout, text.stderr);
+    assert!(text.stdout.contains("Acme agent"), "{}", text.stdout);
+    assert!(!text.stdout.contains('\u{1b}'), "{}", text.stdout);
+    let markdown = github(&acme, "markdown");
+    assert!(!markdown.stdout.contains('\u{1b}'), "{}", markdown.stdout);
 
     let prose = payload(&repo, &event("Compared with what Codex and Jules produce."));
     let result = github(&prose, "json");
