@@ -365,3 +365,36 @@ fn require_disclosure_finds_undisclosed_ai() {
     );
     assert_eq!(bad.disk_state(), before);
 }
+
+/// `replay --format json` records who each commit was attributed to, so attribution can be
+/// counted on a real history: ai, unknown and automation, and a committer-only `(aider)`
+/// stays unknown.
+#[test]
+fn replay_records_each_commits_authorship() {
+    let repo = repo_with_base();
+    repo.write("src/a.py", "a = 1\n");
+    let claude = repo.commit(&format!("Add a\n\n{CLAUDE_TRAILER}\n"));
+    repo.write("src/b.py", "b = 1\n");
+    commit_with_committer(&repo, "Jane Doe (aider)", "jane@example.org", "Add b");
+    let aider = repo.git(&["rev-parse", "HEAD"]);
+    repo.write("requirements.txt", "requests==2.32.0\n");
+    let bot = repo.commit_as(
+        "dependabot[bot]",
+        "49699333+dependabot[bot]@users.noreply.github.com",
+        "Bump requests from 2.31.0 to 2.32.0",
+    );
+    let result = blastgate(&repo, &["replay", "--last", "3", "--format", "json"]);
+    assert_eq!(result.code, 0, "{}{}", result.stdout, result.stderr);
+    let report = result.json();
+    let authorship = |commit: &str| {
+        report["judged"]
+            .as_array()
+            .expect("judged list")
+            .iter()
+            .find(|entry| entry["commit"] == commit)
+            .map(|entry| entry["authorship"].clone())
+    };
+    assert_eq!(authorship(&claude), Some("ai".into()));
+    assert_eq!(authorship(&aider), Some("unknown".into()));
+    assert_eq!(authorship(&bot), Some("automation".into()));
+}
