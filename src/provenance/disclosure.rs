@@ -137,6 +137,32 @@ mod tests {
         assert_eq!(with_disclosure(&[disclosed, human]), None);
     }
 
+    /// AI evidence in the pull request (no commit of its own) is undisclosed unless some
+    /// commit of the change carries the trailer.
+    #[test]
+    fn pull_request_evidence_needs_one_disclosing_commit() {
+        let body = crate::diff::RequestText {
+            title: None,
+            body: Some(
+                "https://chatgpt.com/codex/tasks/task_e_687a53ba646c8331baa4140c5b2bec70"
+                    .to_owned(),
+            ),
+        };
+        let options = Options {
+            require_disclosure: Some("Assisted-by"),
+            pull_request: Some(&body),
+            ..Options::default()
+        };
+        let plain = commit("u5", "Fix", &[]);
+        let found = detect(std::slice::from_ref(&plain), None, &options)
+            .undisclosed
+            .expect("the request's evidence is undisclosed");
+        assert!(found.outside_commits && found.commits.is_empty());
+        assert!((found.fact().quantity - 1.0).abs() < f64::EPSILON);
+        let disclosed = commit("u6", "Fix", &[("Assisted-by", "Codex:gpt-5")]);
+        assert_eq!(detect(&[disclosed], None, &options).undisclosed, None);
+    }
+
     /// Without a policy requirement nothing is checked.
     #[test]
     fn no_requirement_no_finding() {
