@@ -134,6 +134,8 @@ pub fn evaluate(
                 declared: judging.declared,
                 min_confidence: policy.provenance.min_confidence,
                 extra_markers: &policy.provenance.markers,
+                pull_request: change.ci.as_ref().and_then(|ci| ci.text.as_ref()),
+                require_disclosure: policy.provenance.require_disclosure.as_deref(),
             },
         )
     });
@@ -151,9 +153,16 @@ pub fn evaluate(
         cache: &cache,
     };
     let steps = StepClock::new(judging.observer.as_deref());
-    let facts = timings.time("analyze", || {
+    let mut facts = timings.time("analyze", || {
         analyze::analyze(&change, &context, &options, &steps)
     });
+    // A provenance fact, so only `score` weighs it like any other (DESIGN.md).
+    facts.facts.extend(
+        provenance
+            .undisclosed
+            .as_ref()
+            .map(provenance::Undisclosed::fact),
+    );
     steps.record_into(&mut timings);
     let score = timings.time("score", || {
         let mut score = score::score(&facts, &policy);

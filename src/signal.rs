@@ -147,6 +147,8 @@ signals! {
     GateConfigChanged = "gate-config-changed", per "file", "A hook or CI step that runs blastgate itself changed.";
     /// A file that a recently reverted or hot-fixed commit changed.
     RecentlyReverted = "recently-reverted", per "file", "The file was changed by a commit that was later reverted or hot-fixed, among the 500 commits before the change.";
+    /// AI evidence without the disclosure trailer the policy requires.
+    AiUndisclosed = "ai-undisclosed", per "commit", "AI assistance was found in a commit (or its pull request) that lacks the disclosure trailer the policy requires (`provenance.require_disclosure`).";
 }
 
 impl Signal {

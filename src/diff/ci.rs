@@ -2,6 +2,8 @@
 //! (merge) request number, from GitHub Actions' variables and event payload or GitLab CI's
 //! predefined variables. A payload that should be there and is not, or cannot be read, is an
 //! error: guessing a base instead could judge the wrong change and let it through.
+//! The request's title and body are kept too: agents that open pull requests leave their
+//! markers there (a Codex task link, Jules' footer), and provenance reads them.
 
 use std::path::{Path, PathBuf};
 
@@ -49,6 +51,31 @@ pub struct CiRun {
     pub platform: Platform,
     /// The pull request (GitHub) or merge request (GitLab) number, when the run is for one.
     pub pull_request: Option<u64>,
+    /// The request's title and body, as the platform gave them (unescaped: printing them
+    /// is the report's job). Not serialised: reports show only the markers found in them.
+    #[serde(skip)]
+    pub text: Option<RequestText>,
+}
+
+/// The title and body of a pull (merge) request, for provenance markers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestText {
+    /// The title; `None` when the platform gave none.
+    pub title: Option<String>,
+    /// The body (GitHub) or description (GitLab); `None` when empty or absent.
+    pub body: Option<String>,
+}
+
+impl RequestText {
+    /// `None` when neither part has any text.
+    fn new(title: Option<String>, body: Option<String>) -> Option<Self> {
+        let keep = |text: Option<String>| text.filter(|t| !t.trim().is_empty());
+        let text = Self {
+            title: keep(title),
+            body: keep(body),
+        };
+        (text.title.is_some() || text.body.is_some()).then_some(text)
+    }
 }
 
 /// Everything detected about the CI run.
@@ -117,6 +144,7 @@ fn github(env: Env<'_>) -> Result<Ci, Error> {
         run: CiRun {
             platform: Platform::GithubActions,
             pull_request: None,
+            text: None,
         },
         base: None,
         head: env("GITHUB_SHA")
@@ -185,6 +213,9 @@ fn read_github_event(
             .and_then(Value::as_str)
             .and_then(queue_request_number),
     };
+    if event.starts_with("pull_request") {
+        ci.run.text = request_text(payload, &bad)?;
+    }
     let request = ci
         .run
         .pull_request
@@ -216,6 +247,38 @@ fn read_github_event(
         });
     }
     Ok(())
+}
+
+/// `pull_request.title` and `.body` of a request event: strings or null, anything else is
+/// a payload the gate does not understand.
+fn request_text(
+    payload: &Value,
+    bad: &dyn Fn(String) -> Error,
+) -> Result<Option<RequestText>, Error> {
+    let text_at = |pointer: &str| match payload.pointer(pointer) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(text)) => Ok(Some(text.clone())),
+        Some(other) => Err(bad(format!(
+            "`{pointer}` is not text (found {})",
+            kind_of(other)
+        ))),
+    };
+    Ok(RequestText::new(
+        text_at("/pull_request/title")?,
+        text_at("/pull_request/body")?,
+    ))
+}
+
+/// A JSON value's kind, for messages (never the value: it may be long or hostile).
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
 }
 
 /// The pull request number in a merge queue's branch name, `…/pr-123-<sha>`.
@@ -265,6 +328,10 @@ fn gitlab(env: Env<'_>) -> Ci {
         run: CiRun {
             platform: Platform::GitlabCi,
             pull_request: valid("CI_MERGE_REQUEST_IID").and_then(|iid| iid.parse().ok()),
+            text: RequestText::new(
+                env("CI_MERGE_REQUEST_TITLE"),
+                env("CI_MERGE_REQUEST_DESCRIPTION"),
+            ),
         },
         base,
         head: valid("CI_COMMIT_SHA").map(|sha| BaseChoice {

@@ -15,7 +15,7 @@ mod text;
 pub mod unified;
 
 pub use base::{BaseChoice, Env, choose as choose_base};
-pub use ci::{Ci, CiRun, Platform, detect as detect_ci, explain_shallow};
+pub use ci::{Ci, CiRun, Platform, RequestText, detect as detect_ci, explain_shallow};
 pub use error::Error;
 pub use model::*;
 pub use push::{

@@ -43,6 +43,10 @@ pub(crate) static HARD_RULES: &[HardRule] = &[
         id: "unanalysed-submodule-blocks-ai",
         why: "an AI-assisted submodule bump that cannot be read is unknown code",
     },
+    HardRule {
+        id: "undisclosed-ai-needs-review",
+        why: "AI-assisted commits without the disclosure trailer the policy requires would pass unseen",
+    },
 ];
 
 /// The hard rules as the default policy defines them.
@@ -180,6 +184,7 @@ mod tests {
             "unanalysable-risky-file-blocks-ai",
             "unanalysed-submodule-needs-review",
             "unanalysed-submodule-blocks-ai",
+            "undisclosed-ai-needs-review",
         ];
         for rules in ["", "rules: []\n", "rules: {}\n", "rules: {inherit: true}\n"] {
             let policy = policy(rules);

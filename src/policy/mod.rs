@@ -203,6 +203,8 @@ pub struct ProvenancePolicy {
     pub min_confidence: Confidence,
     /// Extra AI markers from the policy, applied like the built-in table.
     pub markers: Vec<Marker>,
+    /// The trailer key AI-assisted commits must carry (`Assisted-by`), when required.
+    pub require_disclosure: Option<String>,
 }
 
 /// A hard rule: findings it matches force at least its decision.

@@ -254,6 +254,10 @@ pub(crate) struct RawProvenance {
     /// Extra AI markers, applied like the built-in marker table.
     #[serde(default)]
     pub markers: Vec<RawMarker>,
+    /// A trailer key every AI-assisted commit must carry, e.g. `Assisted-by`; AI evidence
+    /// in a commit without it is the finding `ai-undisclosed`. Unset: nothing is required.
+    #[schemars(with = "Option<String>")]
+    pub require_disclosure: Option<Spanned<String>>,
 }
 
 /// An extra AI marker: a regular expression applied to one field of each commit.

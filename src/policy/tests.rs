@@ -85,7 +85,8 @@ fn minimal_policy_takes_defaults() {
             "unanalysable-risky-file-needs-review",
             "unanalysable-risky-file-blocks-ai",
             "unanalysed-submodule-needs-review",
-            "unanalysed-submodule-blocks-ai"
+            "unanalysed-submodule-blocks-ai",
+            "undisclosed-ai-needs-review"
         ]
     );
     assert_eq!(policy.provenance.unattributed, Unattributed::Human);

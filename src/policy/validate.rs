@@ -55,6 +55,7 @@ pub(crate) fn validate(raw: RawPolicy, origin: Origin<'_>) -> Result<Policy, Vec
     let weights = checker.weights(raw.weights.0, origin.fallback);
     let thresholds = checker.thresholds(raw.thresholds.as_ref());
     let markers = checker.markers(raw.provenance.markers, &origin.source);
+    let require_disclosure = checker.disclosure(raw.provenance.require_disclosure);
     let mut rules = checker.rules(raw.rules.list);
     if raw.rules.inherit
         && let Some(hard) = origin.hard_rules
@@ -92,6 +93,7 @@ pub(crate) fn validate(raw: RawPolicy, origin: Origin<'_>) -> Result<Policy, Vec
             unattributed: raw.provenance.unattributed.unwrap_or(Unattributed::Human),
             min_confidence: raw.provenance.min_confidence.unwrap_or(Confidence::Medium),
             markers,
+            require_disclosure,
         },
         rules,
         seniors,
@@ -403,6 +405,26 @@ impl Checker<'_> {
             }
         }
         markers
+    }
+
+    /// `provenance.require_disclosure` is a trailer key, as git reads one: letters, digits
+    /// and hyphens, e.g. `Assisted-by`.
+    fn disclosure(&mut self, raw: Option<Spanned<String>>) -> Option<String> {
+        let raw = raw?;
+        let key = raw.value.trim();
+        let valid = key.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if !valid {
+            self.at(
+                &raw,
+                format!(
+                    "`provenance.require_disclosure` must be a trailer key such as `Assisted-by` (found `{}`)",
+                    raw.value
+                ),
+            );
+            return None;
+        }
+        Some(key.to_owned())
     }
 
     /// Rules: unique kebab-case ids, review or block, something to match on, known signals.

@@ -190,10 +190,13 @@ mod tests {
         );
         let policy = parse(&yaml).unwrap();
         let waivable: Vec<bool> = policy.rules.iter().map(|r| r.waivable).collect();
-        // Then the inherited hard rules: two block rules, then twice a review and a block rule.
+        // Then the inherited hard rules: two block rules, twice a review and a block rule,
+        // then the review rule on undisclosed AI.
         assert_eq!(
             waivable,
-            [true, false, true, false, false, true, false, true, false]
+            [
+                true, false, true, false, false, true, false, true, false, true
+            ]
         );
         let waiver = &policy.waivers[0];
         assert_eq!((waiver.number, waiver.policy_line), (1, 10));

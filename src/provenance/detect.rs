@@ -1,5 +1,5 @@
-//! Matching markers against a commit's trailers, identities, message and notes, and the
-//! gated branch name; the decision itself is in `rules`.
+//! Matching markers against a commit's trailers, identities, message and notes, the gated
+//! branch name and the pull request's title and body; the decision itself is in `rules`.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -7,8 +7,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::marker::{Confidence, Field, Marker};
-use super::{Evidence, Options, Provenance, rules, table};
+use super::marker::{Confidence, Field, Marker, MarkerKind};
+use super::{Evidence, Options, Provenance, disclosure, rules, table, trace};
 use crate::diff::Commit;
 
 /// Longest matched text kept in a report; a git-ai note match can span many lines.
@@ -44,6 +44,24 @@ pub fn detect(commits: &[Commit], branch: Option<&str>, options: &Options<'_>) -
             &mut found,
         );
     }
+    if let Some(request) = options.pull_request {
+        let parts = [
+            (Field::PullRequestTitle, &request.title),
+            (Field::PullRequestBody, &request.body),
+        ];
+        for (field, text) in parts {
+            if let Some(text) = text {
+                scan(
+                    &markers,
+                    None,
+                    field,
+                    text,
+                    options.min_confidence,
+                    &mut found,
+                );
+            }
+        }
+    }
     for commit in commits {
         for (field, value) in values(commit) {
             let id = Some(commit.id.as_str());
@@ -56,15 +74,89 @@ pub fn detect(commits: &[Commit], branch: Option<&str>, options: &Options<'_>) -
                 &mut found,
             );
         }
+        scan_loose_co_authors(&markers, commit, options.min_confidence, &mut found);
+        for note in &commit.notes {
+            if let Some(record) = trace::find(&note.text) {
+                found.push(Evidence {
+                    commit: Some(commit.id.clone()),
+                    field: Field::Note,
+                    tool: "Agent Trace".to_owned(),
+                    marker: shorten(&record.marker),
+                    // A structured record written by the agent's own hook (§7.10).
+                    confidence: Confidence::High,
+                    kind: MarkerKind::Ai,
+                    counted: Confidence::High >= options.min_confidence,
+                });
+            }
+        }
     }
     let evidence = dedup(found);
     let (authorship, reasons) = rules::decide(commits, options, &evidence);
+    let undisclosed = options
+        .require_disclosure
+        .and_then(|trailer| disclosure::check(commits, &evidence, trailer));
     Provenance {
         authorship,
         declared: options.declared,
         evidence,
         reasons,
+        undisclosed,
     }
+}
+
+/// `Co-Authored-By:` lines outside the trailer block (agents and people paste them
+/// mid-message, or a blank line cuts them off the last paragraph). Such a line counts when
+/// it names a known AI identity by its exact address, as the trailer rows match it, but at
+/// most `Medium`: outside the trailer block it could also be quoted. A line that is also a
+/// parsed trailer is left to the trailer scan. Prose that merely names a tool has no
+/// `Co-Authored-By:` key at a line start and is never read here.
+fn scan_loose_co_authors(
+    markers: &[&Marker],
+    commit: &Commit,
+    min_confidence: Confidence,
+    found: &mut Vec<Evidence>,
+) {
+    let trailer_lines: Vec<String> = commit
+        .trailers
+        .iter()
+        .map(|t| trailer_line(&t.key, &t.value))
+        .collect();
+    let co_author_rows: Vec<&Marker> = markers
+        .iter()
+        .copied()
+        .filter(|m| m.field == Field::Trailer && m.kind == MarkerKind::Ai)
+        .collect();
+    for line in commit.message.lines().skip(1) {
+        let Some((key, value)) = line.trim().split_once(':') else {
+            continue;
+        };
+        if !key.trim().eq_ignore_ascii_case("co-authored-by") {
+            continue;
+        }
+        let line = trailer_line(key, value);
+        if trailer_lines.contains(&line) {
+            continue;
+        }
+        let matches = co_author_rows.iter().filter_map(|marker| {
+            let text = marker.find_in(&line)?;
+            let confidence = marker.confidence.min(Confidence::Medium);
+            Some(Evidence {
+                commit: Some(commit.id.clone()),
+                field: Field::Message,
+                tool: marker.tool.clone(),
+                marker: shorten(text),
+                confidence,
+                kind: marker.kind,
+                counted: confidence >= min_confidence,
+            })
+        });
+        found.extend(strongest_only(matches.collect()));
+    }
+}
+
+/// A trailer as the table rows read it: `Key: value`, trimmed.
+fn trailer_line(key: &str, value: &str) -> String {
+    format!("{}: {}", key.trim(), value.trim())
 }
 
 /// Every value of `commit` a marker may read, each with its field.
@@ -75,7 +167,7 @@ fn values(commit: &Commit) -> Vec<(Field, Cow<'_, str>)> {
         .trailers
         .iter()
         .map(|trailer| {
-            let line = format!("{}: {}", trailer.key.trim(), trailer.value.trim());
+            let line = trailer_line(&trailer.key, &trailer.value);
             (Field::Trailer, Cow::Owned(line))
         })
         .collect();
@@ -120,9 +212,10 @@ fn scan(
     found: &mut Vec<Evidence>,
 ) {
     let value = field.normalize(raw);
+    let mut matches = Vec::new();
     for marker in markers.iter().filter(|marker| marker.field == field) {
         if let Some(text) = marker.find_in(&value) {
-            found.push(Evidence {
+            matches.push(Evidence {
                 commit: commit.map(str::to_owned),
                 field,
                 tool: marker.tool.clone(),
@@ -132,6 +225,14 @@ fn scan(
                 counted: marker.confidence >= min_confidence,
             });
         }
+    }
+    // A message, note or request body can hold markers of several tools; other fields are
+    // one line, so one fact.
+    match field {
+        Field::Message | Field::Note | Field::PullRequestTitle | Field::PullRequestBody => {
+            found.extend(matches);
+        }
+        _ => found.extend(strongest_only(matches)),
     }
 }
 
@@ -167,6 +268,20 @@ fn dedup(found: Vec<Evidence>) -> Vec<Evidence> {
         }
     }
     kept
+}
+
+/// Keeps the strongest of `matches` (the first among equals: tools come first in the
+/// table), all read from one single-line value. One trailer line or identity is one fact,
+/// even when a tool's own row and a generic row (Crush's `Assisted-by`, an agent app's
+/// address) both match it; the stronger row names it.
+fn strongest_only(matches: Vec<Evidence>) -> Option<Evidence> {
+    matches.into_iter().reduce(|best, e| {
+        if e.confidence > best.confidence {
+            e
+        } else {
+            best
+        }
+    })
 }
 
 #[cfg(test)]
@@ -267,13 +382,14 @@ mod tests {
                 Field::Trailer,
             ),
             (
-                "aider committer name",
+                "aider author name",
                 Commit {
+                    author: who("Paul Gauthier (aider)", "paul@aider.chat"),
                     committer: who("Paul Gauthier (aider)", "paul@aider.chat"),
                     ..commit("a5", "Use correct token type", &[])
                 },
                 "Aider",
-                Field::CommitterName,
+                Field::AuthorName,
             ),
             (
                 "Codex co-author",
@@ -320,8 +436,8 @@ mod tests {
     /// Names, prose, lookalike emails, quoted lines and non-AI trailers are not evidence.
     #[test]
     fn lookalikes_are_not_ai() {
-        let quoted = "Document attribution\n\nClaude Code adds this line:\n\
-                      Co-Authored-By: Claude <noreply@anthropic.com>\nwhich we now strip.\n\n\
+        let quoted = "Document attribution\n\nClaude Code adds a line like \
+                      `Co-Authored-By: Claude <noreply@anthropic.com>`, which we now strip.\n\n\
                       Signed-off-by: Jane Doe <jane@example.org>\n";
         let cases: Vec<(&str, Commit)> = vec![
             (

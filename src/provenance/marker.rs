@@ -25,6 +25,10 @@ pub enum Field {
     Branch,
     /// A git note attached to the commit (e.g. git-ai's `refs/notes/ai`).
     Note,
+    /// The pull (merge) request's title, from the CI platform's event payload.
+    PullRequestTitle,
+    /// The pull (merge) request's body (description), from the CI platform's event payload.
+    PullRequestBody,
 }
 
 impl Field {
@@ -40,6 +44,19 @@ impl Field {
             Self::CommitterName => "committer-name",
             Self::Branch => "branch",
             Self::Note => "note",
+            Self::PullRequestTitle => "pull-request-title",
+            Self::PullRequestBody => "pull-request-body",
+        }
+    }
+
+    /// Where a marker found outside any commit was read, in words for reports: the gated
+    /// branch name or the pull request's title or body.
+    #[must_use]
+    pub fn place(self) -> &'static str {
+        match self {
+            Self::PullRequestTitle => "pull request title",
+            Self::PullRequestBody => "pull request body",
+            _ => "branch",
         }
     }
 

@@ -6,24 +6,36 @@
 //! Absence of markers is not evidence of a human either (§5.5), which is why a change with
 //! no marker and no declaration is `Unknown` and the policy decides what that means.
 
+#[cfg(test)]
+mod current;
 mod detect;
+mod disclosure;
 pub mod marker;
 mod rules;
 mod table;
 #[cfg(test)]
 mod test_support;
+mod trace;
 
 use serde::Serialize;
 
 pub use detect::detect;
+pub use disclosure::Undisclosed;
 pub use marker::{Confidence, Field, Marker, MarkerKind};
 pub use table::builtin as builtin_markers;
 
+use crate::diff::RequestText;
 use crate::vocabulary::Authorship;
 
-/// Notes refs whose notes the change sources attach to commits for the `note` field
-/// (git-ai's line-level attribution lives in `refs/notes/ai`).
-pub const NOTES_REFS: &[&str] = &["refs/notes/ai"];
+/// Where git-ai keeps its line-level attribution (ai-markers.md §3).
+pub const GIT_AI_NOTES_REF: &str = "refs/notes/ai";
+
+/// Where a repository keeps Agent Trace records as notes. The specification leaves storage
+/// open (cursor/agent-trace README, FAQ); this is the ref blastgate reads them from.
+pub const AGENT_TRACE_NOTES_REF: &str = "refs/notes/agent-trace";
+
+/// Notes refs whose notes the change sources attach to commits for the `note` field.
+pub const NOTES_REFS: &[&str] = &[GIT_AI_NOTES_REF, AGENT_TRACE_NOTES_REF];
 
 /// Knobs for [`detect()`].
 #[derive(Debug, Clone, Copy)]
@@ -34,6 +46,10 @@ pub struct Options<'a> {
     pub min_confidence: Confidence,
     /// Markers from the policy, applied exactly like the built-in ones.
     pub extra_markers: &'a [Marker],
+    /// The pull request's title and body, when judged in CI for one.
+    pub pull_request: Option<&'a RequestText>,
+    /// The trailer key the policy requires on AI-assisted commits (`Assisted-by`).
+    pub require_disclosure: Option<&'a str>,
 }
 
 impl Default for Options<'_> {
@@ -43,6 +59,8 @@ impl Default for Options<'_> {
             declared: None,
             min_confidence: Confidence::Medium,
             extra_markers: &[],
+            pull_request: None,
+            require_disclosure: None,
         }
     }
 }
@@ -58,12 +76,16 @@ pub struct Provenance {
     pub evidence: Vec<Evidence>,
     /// Sentences explaining the decision, in the order the rules were applied.
     pub reasons: Vec<String>,
+    /// AI evidence without the disclosure the policy requires; `None` when nothing is
+    /// missing or the policy requires none.
+    pub undisclosed: Option<Undisclosed>,
 }
 
-/// One marker found in one commit (or in the gated branch name).
+/// One marker found in one commit (or in the gated branch name, or the pull request).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Evidence {
-    /// Full commit id; `None` when the marker is in the gated branch name.
+    /// Full commit id; `None` when the marker is in the gated branch name or the pull
+    /// request's title or body (`field` says which).
     pub commit: Option<String>,
     /// Where in the commit it was found.
     pub field: Field,
@@ -77,4 +99,17 @@ pub struct Evidence {
     pub kind: MarkerKind,
     /// Whether the confidence reached `min_confidence`, so the evidence took part in the decision.
     pub counted: bool,
+}
+
+impl Evidence {
+    /// Where the marker was found, for reports: `0123456789ab trailer`, `branch branch`,
+    /// `pull request body`.
+    #[must_use]
+    pub fn location(&self) -> String {
+        match (&self.commit, self.field) {
+            (Some(id), field) => format!("{} {}", &id[..id.len().min(12)], field.as_str()),
+            (None, field @ marker::Field::Branch) => format!("branch {}", field.as_str()),
+            (None, field) => field.place().to_owned(),
+        }
+    }
 }

@@ -2,7 +2,8 @@
 
 use std::collections::HashSet;
 
-use super::marker::MarkerKind;
+use super::GIT_AI_NOTES_REF;
+use super::marker::{Field, MarkerKind};
 use super::{Evidence, Options};
 use crate::diff::Commit;
 use crate::vocabulary::Authorship;
@@ -70,6 +71,18 @@ pub(super) fn decide(
                  identity (author or committer) it is not automation.",
                 describe(claim)
             ));
+        }
+        if commits
+            .iter()
+            .flat_map(|c| &c.notes)
+            .any(|n| n.notes_ref == GIT_AI_NOTES_REF)
+        {
+            // A human-only git-ai note says which lines a person typed, not that no agent
+            // wrote the rest; and git-ai can keep its notes in an HTTP backend instead.
+            reasons.push(
+                "git-ai notes attribute no line to AI; they are not proof of a human author."
+                    .to_owned(),
+            );
         }
         // Every tool can turn attribution off (ai-markers.md §5.5), so silence is not "human".
         reasons.push(format!(
@@ -150,9 +163,10 @@ fn automation_tools(commits: &[Commit], evidence: &[Evidence]) -> Option<String>
 
 /// "Claude Code trailer `…` in commit 0123456789ab (high confidence)".
 fn describe(evidence: &Evidence) -> String {
-    let place = match &evidence.commit {
-        Some(id) => format!("commit {}", &id[..id.len().min(12)]),
-        None => "the gated branch name".to_owned(),
+    let place = match (&evidence.commit, evidence.field) {
+        (Some(id), _) => format!("commit {}", &id[..id.len().min(12)]),
+        (None, Field::Branch) => "the gated branch name".to_owned(),
+        (None, field) => format!("the {}", field.place()),
     };
     format!(
         "{} {} `{}` in {place} ({} confidence)",

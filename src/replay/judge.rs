@@ -16,7 +16,7 @@ use crate::gate::{self, Evaluation, Judging};
 use crate::policy::{self, Policy};
 use crate::score::Score;
 use crate::signal::Signal;
-use crate::vocabulary::Decision;
+use crate::vocabulary::{Authorship, Decision};
 
 use super::walk::Unit;
 
@@ -39,6 +39,8 @@ pub struct Judged {
     pub decision_without_history: Decision,
     /// Judged with the AI thresholds.
     pub ai: bool,
+    /// Who provenance says wrote it (`ai` may also come from the policy's `unattributed`).
+    pub authorship: Authorship,
     /// The hardest decision a hard rule forced, if any.
     pub rule_decision: Option<Decision>,
     /// The block line of the class it was judged in.
@@ -112,6 +114,7 @@ fn judge(
         score_without_history,
         decision_without_history,
         ai: evaluation.verdict.treated_as_ai,
+        authorship: evaluation.provenance.authorship,
         rule_decision: evaluation
             .verdict
             .rule_hits

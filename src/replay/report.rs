@@ -67,6 +67,7 @@ pub fn json(replay: &Replay) -> String {
             "score": change.score,
             "score_without_history": change.score_without_history,
             "ai_assisted": change.ai,
+            "authorship": change.authorship,
             "tier": change.tier,
             "seconds": round(change.seconds),
         })).collect::<Vec<Value>>(),

@@ -257,10 +257,6 @@ fn write_evidence(out: &mut String, evaluation: &Evaluation) {
         let _ = writeln!(out, "- {}", text(reason));
     }
     for evidence in &provenance.evidence {
-        let commit = evidence
-            .commit
-            .as_deref()
-            .map_or("branch", |id| &id[..id.len().min(12)]);
         let counted = if evidence.counted {
             ""
         } else {
@@ -268,8 +264,8 @@ fn write_evidence(out: &mut String, evaluation: &Evaluation) {
         };
         let _ = writeln!(
             out,
-            "- {commit} {}: {} ({}, {}{counted})",
-            evidence.field.as_str(),
+            "- {}: {} ({}, {}{counted})",
+            evidence.location(),
             code(&evidence.marker),
             text(&evidence.tool),
             format!("{:?}", evidence.confidence).to_lowercase(),

@@ -282,10 +282,6 @@ fn write_evidence(out: &mut String, evaluation: &Evaluation, style: Style) {
         let _ = writeln!(out, "  • {}", one_line(reason));
     }
     for evidence in provenance.evidence.iter().take(8) {
-        let commit = evidence
-            .commit
-            .as_deref()
-            .map_or("branch", |id| &id[..id.len().min(12)]);
         let counted = if evidence.counted {
             ""
         } else {
@@ -293,8 +289,8 @@ fn write_evidence(out: &mut String, evaluation: &Evaluation, style: Style) {
         };
         let _ = writeln!(
             out,
-            "  {commit} {}: {} {}",
-            evidence.field.as_str(),
+            "  {}: {} {}",
+            evidence.location(),
             one_line(&evidence.marker),
             dim(
                 &format!(

@@ -15,6 +15,7 @@ mod hidden_destroys;
 mod hook;
 mod incident;
 mod keys;
+mod markers;
 mod parsers;
 mod policy_cli;
 mod policy_gaps;

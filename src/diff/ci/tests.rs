@@ -163,3 +163,49 @@ fn gitlab_variables() {
 fn no_ci_no_detection() {
     assert_eq!(detect(&env_of(&[])).expect("nothing to read"), None);
 }
+
+/// A request's title and body are kept for provenance (null body: title only; blank: none);
+/// a title or body that is not text is a payload the gate does not understand.
+#[test]
+fn request_title_and_body() {
+    let pull = |title: &str, body: &str| {
+        format!(
+            r#"{{"pull_request": {{"number": 4, "title": {title}, "body": {body}, "base": {{"sha": "{BASE}"}}, "head": {{"sha": "{HEAD}"}}}}}}"#
+        )
+    };
+    let ci = github_with("pull_request", &pull(r#""Fix it""#, r#""Made by\nJules""#))
+        .expect("valid")
+        .expect("on GitHub");
+    let text = ci.run.text.expect("title and body");
+    assert_eq!(text.title.as_deref(), Some("Fix it"));
+    assert_eq!(text.body.as_deref(), Some("Made by\nJules"));
+    let ci = github_with("pull_request", &pull(r#""Fix it""#, "null"))
+        .expect("valid")
+        .expect("on GitHub");
+    assert_eq!(ci.run.text.and_then(|t| t.body), None);
+    let ci = github_with("pull_request", &pull(r#"" ""#, r#""""#))
+        .expect("valid")
+        .expect("on GitHub");
+    assert_eq!(ci.run.text, None);
+    for (title, body) in [("7", r#""b""#), (r#""t""#, r#"{"x": 1}"#)] {
+        assert!(
+            matches!(
+                github_with("pull_request", &pull(title, body)),
+                Err(Error::CiPayload { .. })
+            ),
+            "{title} {body}"
+        );
+    }
+    let all = [
+        ("GITLAB_CI", "true"),
+        ("CI_MERGE_REQUEST_IID", "3"),
+        ("CI_MERGE_REQUEST_TITLE", "Draft: tidy"),
+        ("CI_MERGE_REQUEST_DESCRIPTION", "Generated with Codex"),
+    ];
+    let ci = detect(&env_of(&all)).expect("valid").expect("on GitLab");
+    let text = ci.run.text.expect("title and description");
+    assert_eq!(
+        (text.title.as_deref(), text.body.as_deref()),
+        (Some("Draft: tidy"), Some("Generated with Codex"))
+    );
+}

@@ -5,8 +5,10 @@
 //! that the pattern must match (checked by a test, like the markdown's own
 //! "56 patterns, 0 problems" check). Adding a tool is adding a row.
 
+mod agents;
 mod automation;
 mod disclosure;
+mod requests;
 mod tools;
 
 use std::sync::LazyLock;
@@ -36,10 +38,14 @@ pub(crate) struct Row {
     pub(crate) example: &'static str,
 }
 
-/// Every row, AI tools first, then declarations and notes, then automation.
+/// Every row, AI tools first (the generic agent-app rows last among them, so a tool's own
+/// row names shared evidence), then pull-request markers, declarations and notes, then
+/// automation.
 pub(crate) fn rows() -> impl Iterator<Item = &'static Row> {
     tools::ROWS
         .iter()
+        .chain(agents::ROWS)
+        .chain(requests::ROWS)
         .chain(disclosure::ROWS)
         .chain(automation::ROWS)
 }
@@ -118,6 +124,29 @@ mod tests {
                 "{}: {}",
                 row.tool,
                 row.source
+            );
+        }
+    }
+
+    /// Every section a row cites exists in the repository's copy of the facts,
+    /// `docs/ai-markers.md`: a `## N.` heading for `§N`, a `| N.M |` row for `§N.M`.
+    #[test]
+    fn every_cited_section_resolves() {
+        const DOC: &str = include_str!("../../../docs/ai-markers.md");
+        for row in rows() {
+            let cited = row
+                .source
+                .strip_prefix("ai-markers.md §")
+                .and_then(|rest| rest.split([' ', ':']).next())
+                .unwrap_or_default();
+            let found = match cited.split_once('.') {
+                Some(_) => DOC.contains(&format!("| {cited} |")),
+                None => DOC.contains(&format!("\n## {cited}. ")),
+            };
+            assert!(
+                found,
+                "{}: {} not in docs/ai-markers.md",
+                row.tool, row.source
             );
         }
     }

@@ -159,8 +159,8 @@ pub(super) static ROWS: &[Row] = &[
         pattern: r"(?i)^co-authored-by:[^<\n]*<223556219\+copilot@users\.noreply\.github\.com>",
         confidence: High,
         kind: Ai,
-        source: "ai-markers.md §1 (D, own identity): github/copilot-cli#4576, #3177",
-        example: "Co-authored-by: Copilot <223556219+Copilot@users.noreply.github.com>",
+        source: "ai-markers.md §1 (D, own identity): github/copilot-cli#4576, #3177; named `Copilot` or `Copilot App` (§7.2)",
+        example: "Co-authored-by: Copilot App <223556219+Copilot@users.noreply.github.com>",
     },
     Row {
         tool: "GitHub Copilot review / Autofix",
@@ -285,13 +285,17 @@ pub(super) static ROWS: &[Row] = &[
         source: "ai-markers.md §1 (V): Aider-AI/aider aider/repo.py",
         example: "Paul Gauthier (aider)",
     },
+    // Low, so not counted by default (issue 11): aider renames the committer of every commit
+    // it makes, including a commit of the user's own pending edits before it starts
+    // (`--attribute-committer`), so a committer-only suffix says aider ran, not that it wrote
+    // the content. Only the author-side suffix above is evidence of that.
     Row {
         tool: "Aider",
         field: CommitterName,
         pattern: r"\(aider\)$",
-        confidence: High,
+        confidence: Low,
         kind: Ai,
-        source: "ai-markers.md §1 (V): Aider-AI/aider aider/repo.py (committer_name)",
+        source: "ai-markers.md §7.9 (D): aider `--attribute-author` / `--attribute-committer` docs; aider/repo.py",
         example: "Paul Gauthier (aider)",
     },
     Row {
@@ -357,6 +361,17 @@ pub(super) static ROWS: &[Row] = &[
         kind: Ai,
         source: "ai-markers.md §1 (I): chaoss/disclosure",
         example: "215057067+openai-codex[bot]@users.noreply.github.com",
+    },
+    // Medium: Codex's sandbox address as a co-author (seen in bytedance/deer-flow c542185a,
+    // §7.14), documented as the cloud environment's default identity, not its attribution.
+    Row {
+        tool: "OpenAI Codex",
+        field: Trailer,
+        pattern: r"(?i)^co-authored-by:\s*codex\b[^<\n]*<codex@openai\.com>",
+        confidence: Medium,
+        kind: Ai,
+        source: "ai-markers.md §7.14 (V): bytedance/deer-flow c542185a; openai/codex #1281",
+        example: "Co-authored-by: Codex <codex@openai.com>",
     },
     // Medium: sandbox defaults, documented but not the tool's branded noreply.
     Row {
