@@ -13,6 +13,7 @@ mod help;
 mod hidden;
 mod hook;
 mod incident;
+mod judgement;
 mod keys;
 mod parsers;
 mod policy_cli;
