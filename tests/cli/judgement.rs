@@ -42,8 +42,8 @@ fn fixtures_dir() -> PathBuf {
 
 fn read_case(name: &str) -> Case {
     let path = fixtures_dir().join(name).join("case.yaml");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
-    serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{path:?}: {e}"))
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// Every file under `dir`, as paths relative to it.
@@ -114,7 +114,9 @@ fn judge(name: &str) -> Result<(), String> {
 
     let run = blastgate(
         &repo,
-        &["check", "--base", "HEAD~1", "--head", "HEAD", "--format", "json"],
+        &[
+            "check", "--base", "HEAD~1", "--head", "HEAD", "--format", "json",
+        ],
     );
     if run.code == exit_code(&case.expected) {
         return Ok(());
@@ -222,7 +224,10 @@ fn fixtures_are_listed_and_match_the_corpus() {
     on_disk.sort();
     let mut listed: Vec<String> = LISTED.iter().map(|s| (*s).to_string()).collect();
     listed.sort();
-    assert_eq!(on_disk, listed, "fixture directories and the fixtures! list differ");
+    assert_eq!(
+        on_disk, listed,
+        "fixture directories and the fixtures! list differ"
+    );
 
     let corpus = std::fs::read_to_string(fixtures_dir().join("../corpus.tsv")).expect("corpus");
     let mut problems = Vec::new();
