@@ -18,6 +18,7 @@ Standard library only. Usage:
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -84,10 +85,14 @@ def judge(row, clone, blastgate, policy, env):
     """Runs the gate on one commit; returns what it decided and how long it took."""
     command = [blastgate, "-C", str(clone), "check", "--base", f"{row['sha']}^",
                "--head", row["sha"], "--policy", str(policy), "--format", "json"]
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, env=env, errors="replace")
     seconds = time.perf_counter() - start
-    result = {"seconds": seconds, "exit_code": done.returncode}
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # CPU time as well as wall time: on a loaded machine the wall time measures the neighbours.
+    cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
+    result = {"seconds": seconds, "cpu_seconds": cpu, "exit_code": done.returncode}
     try:
         report = json.loads(done.stdout)
     except json.JSONDecodeError:
@@ -143,6 +148,7 @@ def metrics(rows):
     volume_blocks = [r for r in judged if not r["ai"] and r["result"]["decision"] == "block"
                      and not r["result"].get("block_rule")]
     seconds = [r["result"]["seconds"] for r in judged]
+    cpu = [r["result"]["cpu_seconds"] for r in judged]
     return {
         "rows": len(rows), "judged": len(judged),
         "errors": sum(1 for r in judged if r["result"]["decision"] == "error"),
@@ -163,6 +169,8 @@ def metrics(rows):
         "seconds_median": statistics.median(seconds) if seconds else None,
         "seconds_p95": percentile(seconds, 0.95),
         "seconds_max": max(seconds) if seconds else None,
+        "cpu_seconds_median": statistics.median(cpu) if cpu else None,
+        "cpu_seconds_p95": percentile(cpu, 0.95),
     }
 
 
@@ -211,6 +219,9 @@ def print_text(m, wrong):
     if m["seconds_median"] is not None:
         print(f"time per commit: median {m['seconds_median']:.3f}s  p95 {m['seconds_p95']:.3f}s  "
               f"max {m['seconds_max']:.3f}s   target p95 <= 0.5s")
+        print(f"CPU time per commit (user+sys): median {m['cpu_seconds_median']:.3f}s  "
+              f"p95 {m['cpu_seconds_p95']:.3f}s   (less sensitive to machine load than wall time)")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     print(f"\nmismatches ({len(wrong)}):")
     for w in wrong:
         ai = "ai" if w["ai"] else "human"
