@@ -14,6 +14,7 @@ mod hidden;
 mod hidden_destroys;
 mod hook;
 mod incident;
+mod judgement;
 mod keys;
 mod markers;
 mod parsers;
