@@ -42,7 +42,7 @@ pub struct Judged {
     /// The hardest decision a hard rule forced, if any.
     pub rule_decision: Option<Decision>,
     /// The block line of the class it was judged in.
-    pub block_line: f64,
+    pub block_line: Option<f64>,
     /// The tier with the highest multiplier among its files (`default` when none matched).
     pub tier: String,
     /// Seconds the evaluation took.

@@ -105,7 +105,8 @@ struct Thresholds<'a> {
 #[derive(Serialize)]
 struct ThresholdJson {
     review: Option<f64>,
-    block: f64,
+    /// `null`: never blocked by score (human changes unless the policy opts in).
+    block: Option<f64>,
 }
 
 impl From<&Threshold> for ThresholdJson {

@@ -119,10 +119,7 @@ fn write_evaluation(out: &mut String, evaluation: &Evaluation, style: Style, pre
         // Quiet: one line with the score and the line it stayed under.
         let limit = match verdict.thresholds.review {
             Some(review) => format!("review at {}", number(review)),
-            None => format!(
-                "block at {}, never review by score",
-                number(verdict.thresholds.block)
-            ),
+            None => verdict.thresholds.lines(),
         };
         let _ = writeln!(
             out,
