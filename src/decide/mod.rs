@@ -192,7 +192,7 @@ fn allow_reason(total: f64, threshold: &Threshold, who: &str) -> String {
             number(block)
         ),
         (None, None) => format!(
-            "score {}: {who} are gated by rules only, never by score (the policy sets no `thresholds.human` line)",
+            "score {}: {who} are gated by rules only, not by score",
             number(total)
         ),
     }

@@ -262,4 +262,56 @@ mod tests {
         let error = policy("scoring: {repeat: sqrt}\n").unwrap_err().to_string();
         assert!(error.contains("problem"), "{error}");
     }
+
+    /// Security-sensitive directories and file names are in the critical tier by default, in
+    /// every language's spelling; false friends such as `author.py` are not (issue 11).
+    #[test]
+    fn sensitive_paths_are_critical() {
+        let policy = builtin("default").unwrap();
+        let critical = [
+            "app/auth.py",
+            "app/oauth/google.py",
+            "src/session/store.go",
+            "lib/sessions/cookie.rb",
+            "web/middleware/cors.ts",
+            "pkg/permissions/check.go",
+            "svc/jwt/verify.rs",
+            "src/authentication/views.py",
+            "src/auth_views.py",
+            "src/basic_auth.go",
+            "src/user-auth.service.ts",
+            "src/authMiddleware.ts",
+            "src/main/java/com/x/AuthController.java",
+            "src/main/java/com/x/UserAuthService.java",
+            "src/Services/BasicAuth.cs",
+            "app/Http/Middleware/VerifyCsrfToken.php",
+            "src/OAuth2Client.kt",
+            "lib/jwt_utils.rb",
+            "src/authenticator.go",
+            "src/authorization.py",
+            "src/password_reset.py",
+            "src/credentials.rs",
+            "src/secret_store.py",
+            "src/encrypt.js",
+            "src/security_headers.py",
+            "src/permission.py",
+            "app/session.go",
+        ];
+        for path in critical {
+            assert_eq!(policy.tier(path).name, "critical", "{path}");
+        }
+        let ordinary = [
+            "src/author.py",
+            "src/authors.go",
+            "src/Author.java",
+            "src/CoAuthor.java",
+            "src/authority.rb",
+            "src/authoring/editor.ts",
+            "docs/auth.md",
+            "src/oauth_notes.txt",
+        ];
+        for path in ordinary {
+            assert_ne!(policy.tier(path).name, "critical", "{path}");
+        }
+    }
 }
