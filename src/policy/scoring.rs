@@ -153,7 +153,7 @@ pub(crate) struct RawCaps {
 
 impl Checker<'_> {
     /// Counts at least 1, caps above 0, all finite; absent keys take the defaults.
-    pub(super) fn scoring(&mut self, raw: RawScoring) -> Scoring {
+    pub(super) fn scoring(&mut self, raw: &RawScoring) -> Scoring {
         let default = Scoring::DEFAULT;
         let full = self.number(raw.full.as_ref(), "scoring.full", 1.0, default.full);
         let lines_full = self.number(

@@ -54,7 +54,7 @@ pub(crate) fn validate(raw: RawPolicy, origin: Origin<'_>) -> Result<Policy, Vec
     let tiers = checker.tiers(raw.tiers);
     let weights = checker.weights(raw.weights.0, origin.fallback);
     let thresholds = checker.thresholds(raw.thresholds.as_ref());
-    let scoring = checker.scoring(raw.scoring);
+    let scoring = checker.scoring(&raw.scoring);
     let markers = checker.markers(raw.provenance.markers, &origin.source);
     let mut rules = checker.rules(raw.rules.list);
     if raw.rules.inherit
@@ -321,12 +321,11 @@ impl Checker<'_> {
                 human: placeholder,
             };
         };
-        let ai = match raw.value.ai.as_ref() {
-            Some(ai) => self.threshold(ai, "ai", true),
-            None => {
-                self.at(raw, "missing `thresholds.ai`");
-                placeholder
-            }
+        let ai = if let Some(ai) = raw.value.ai.as_ref() {
+            self.threshold(ai, "ai", true)
+        } else {
+            self.at(raw, "missing `thresholds.ai`");
+            placeholder
         };
         let human = raw
             .value

@@ -457,6 +457,21 @@ fn write_points(out: &mut String, evaluation: &Evaluation, style: Style) {
             dim(&format!("[{}]", contribution.arithmetic), style),
         );
     }
+    // Say once how saturated points were computed, when any were (their factors are inline).
+    if scoring
+        .iter()
+        .any(|c| c.arithmetic.contains("(repeat ") || c.arithmetic.contains(" cap "))
+    {
+        let _ = writeln!(
+            out,
+            "  {:>8}  {}",
+            "",
+            dim(
+                &format!("scoring: {}", evaluation.policy.scoring.describe()),
+                style
+            )
+        );
+    }
     if scoring.len() > shown.len() {
         let rest: f64 = scoring.iter().skip(shown.len()).map(|c| c.points).sum();
         let count = scoring.len() - shown.len();
