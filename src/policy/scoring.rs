@@ -98,11 +98,9 @@ impl Scoring {
     pub fn describe(&self) -> String {
         let curve = match self.repeat {
             Repeat::Log => format!(
-                "repeated findings of one signal saturate after {} (n count as {}×(1+ln(n/{}))), lines of one file after {}",
-                crate::score::number(self.full),
-                crate::score::number(self.full),
-                crate::score::number(self.full),
+                "findings of one signal count in full up to {full}, then n of them count as {full}×(1+ln(n/{full})); a file's lines likewise past {}",
                 crate::score::number(self.lines_full),
+                full = crate::score::number(self.full),
             ),
             Repeat::Linear => "every finding counts in full".to_owned(),
         };
