@@ -41,6 +41,7 @@ pub(super) fn run(dir: &Path, command: PolicyCommand) -> anyhow::Result<Exit> {
             for warning in policy::hard_rule_gaps(&policy) {
                 let _ = writeln!(text, "warning: {}: {warning}", path.display());
             }
+            let _ = writeln!(text, "{}", policy::human_lines_note(&policy));
             let _ = writeln!(
                 text,
                 "ok: {} is a valid policy (sha256 {})",

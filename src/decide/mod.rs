@@ -1,6 +1,10 @@
 //! Turns a score into a decision: `block` past the block line or on a block rule; `review`
 //! when an AI-assisted change (or one treated as such) reaches the review line, or a review
 //! rule matches; else `allow`. Also says what would change the outcome.
+//!
+//! By default only AI-assisted changes (and unattributed ones the policy treats as AI) have
+//! score lines: volume alone never blocks a human change, rules do (issue 11). A policy opts
+//! in by setting `thresholds.human.block` (or `review`).
 
 use serde::Serialize;
 
@@ -46,8 +50,24 @@ pub struct AppliedThresholds {
     pub class: &'static str,
     /// Review line, if the class has one.
     pub review: Option<f64>,
-    /// Block line.
-    pub block: f64,
+    /// Block line, if the class has one.
+    pub block: Option<f64>,
+}
+
+impl AppliedThresholds {
+    /// The score lines in words: `review at 25, block at 400`, `block at 600, never review
+    /// by score`, or `no score lines, rules only` (a human change under the default policy).
+    #[must_use]
+    pub fn lines(&self) -> String {
+        match (self.review, self.block) {
+            (Some(review), Some(block)) => {
+                format!("review at {}, block at {}", number(review), number(block))
+            }
+            (Some(review), None) => format!("review at {}, never block by score", number(review)),
+            (None, Some(block)) => format!("block at {}, never review by score", number(block)),
+            (None, None) => "no score lines, rules only".to_string(),
+        }
+    }
 }
 
 /// The decision and its explanation.
@@ -91,12 +111,14 @@ pub fn decide(score: &Score, provenance: &Provenance, policy: &Policy) -> Verdic
 
     let mut reasons = Vec::new();
     let mut decision = Decision::Allow;
-    if total >= threshold.block {
+    if let Some(block) = threshold.block
+        && total >= block
+    {
         decision = Decision::Block;
         reasons.push(format!(
             "score {} reached the block line {} for {who}",
             number(total),
-            number(threshold.block)
+            number(block)
         ));
     }
     for hit in rule_hits
@@ -158,16 +180,20 @@ fn who(authorship: Authorship, treated_as_ai: bool) -> String {
 }
 
 fn allow_reason(total: f64, threshold: &Threshold, who: &str) -> String {
-    match threshold.review {
-        Some(review) => format!(
+    match (threshold.review, threshold.block) {
+        (Some(review), _) => format!(
             "score {} is under the review line {} for {who}",
             number(total),
             number(review)
         ),
-        None => format!(
+        (None, Some(block)) => format!(
             "score {} is under the block line {}; {who} are not sent to review by score",
             number(total),
-            number(threshold.block)
+            number(block)
+        ),
+        (None, None) => format!(
+            "score {}: {who} are gated by rules only, not by score",
+            number(total)
         ),
     }
 }
@@ -205,10 +231,12 @@ fn next_steps(
     let mut steps = Vec::new();
     match decision {
         Decision::Block => {
-            if total >= threshold.block {
+            if let Some(block) = threshold.block
+                && total >= block
+            {
                 steps.push(format!(
                     "split the change or reduce its risk: the score must stay under {} (now {})",
-                    number(threshold.block),
+                    number(block),
                     number(total)
                 ));
             }

@@ -239,7 +239,7 @@ mod tests {
             policy.thresholds.ai,
             crate::policy::Threshold {
                 review: Some(1.0),
-                block: 2.0
+                block: Some(2.0)
             }
         );
         assert_eq!(policy.sha256, sha256_hex(POLICY_A.as_bytes()));
@@ -322,8 +322,13 @@ mod tests {
         let good = dir.path().join("good.yaml");
         std::fs::write(&good, POLICY_B).unwrap();
         assert_eq!(
-            load_file(&good).unwrap().thresholds.ai.block.to_bits(),
-            8.0f64.to_bits()
+            load_file(&good)
+                .unwrap()
+                .thresholds
+                .ai
+                .block
+                .map(f64::to_bits),
+            Some(8.0f64.to_bits())
         );
 
         let missing = dir.path().join("missing.yaml");

@@ -16,6 +16,7 @@ mod load;
 mod prune;
 mod raw;
 mod schema;
+mod scoring;
 mod signoff;
 mod validate;
 mod waivers;
@@ -37,6 +38,7 @@ pub use crate::calendar::Date;
 pub use hard::gaps as hard_rule_gaps;
 pub use load::{TEMPLATES, builtin, load_file, load_from_tree, parse, template_text};
 pub use schema::schema_json;
+pub use scoring::{Repeat, Scoring, human_lines_note};
 pub use signoff::{MaxAge, Signoff, parse_age};
 pub use waivers::{FINGERPRINT_PREFIX, Waiver};
 
@@ -112,6 +114,8 @@ pub struct Policy {
     pub weights: BTreeMap<Signal, f64>,
     /// Score thresholds for AI and human changes.
     pub thresholds: Thresholds,
+    /// How points saturate: the repetition curve and the caps.
+    pub scoring: Scoring,
     /// How authorship evidence is weighed.
     pub provenance: ProvenancePolicy,
     /// Hard rules, evaluated against each finding.
@@ -180,8 +184,9 @@ pub struct Thresholds {
 pub struct Threshold {
     /// A score at or above this needs senior sign-off; `None`: never by score alone.
     pub review: Option<f64>,
-    /// A score at or above this is blocked.
-    pub block: f64,
+    /// A score at or above this is blocked; `None`: never by score alone (the default for
+    /// human changes: only rules gate them, issue 11).
+    pub block: Option<f64>,
 }
 
 /// How a change with no AI evidence and no declaration is treated.

@@ -46,6 +46,9 @@ pub(crate) struct RawPolicy {
     /// for human changes.
     #[schemars(with = "RawThresholds")]
     pub thresholds: Option<Spanned<RawThresholds>>,
+    /// How points saturate: repeated findings, long files, and caps per file and per signal.
+    #[serde(default)]
+    pub scoring: super::scoring::RawScoring,
     /// How AI assistance is detected and how changes without evidence are treated.
     #[serde(default)]
     pub provenance: RawProvenance,
@@ -222,9 +225,11 @@ pub(crate) struct RawThresholds {
     /// `ai`). Both `review` and `block` are required here.
     #[schemars(with = "RawThreshold")]
     pub ai: Option<Spanned<RawThreshold>>,
-    /// For human changes. `review` may be left out: human changes are then never sent to
-    /// review by score alone.
-    #[schemars(with = "RawThreshold")]
+    /// For human changes (and unattributed ones by default). Optional: without it, and
+    /// for each of `review` and `block` left out, human changes are never sent to review or
+    /// blocked by score alone, only by rules. Setting `block` opts in to score blocks for
+    /// everyone (volume alone can then block a human change).
+    #[schemars(with = "Option<RawThreshold>")]
     pub human: Option<Spanned<RawThreshold>>,
 }
 
@@ -236,8 +241,8 @@ pub(crate) struct RawThreshold {
     /// A score at or above this needs a senior's sign-off. Must not exceed `block`.
     #[schemars(with = "Option<f64>")]
     pub review: Option<Spanned<f64>>,
-    /// A score at or above this is blocked.
-    #[schemars(with = "f64")]
+    /// A score at or above this is blocked. Required for `ai`; optional for `human`.
+    #[schemars(with = "Option<f64>")]
     pub block: Option<Spanned<f64>>,
 }
 

@@ -97,14 +97,14 @@ fn minimal_policy_takes_defaults() {
         policy.thresholds.human,
         Threshold {
             review: None,
-            block: 600.0
+            block: Some(600.0)
         }
     );
     assert_eq!(
         policy.thresholds.ai,
         Threshold {
             review: Some(25.0),
-            block: 400.0
+            block: Some(400.0)
         }
     );
 }
@@ -219,7 +219,6 @@ fn each_problem_is_located() {
         (m.replace("version: 1", "version: 2"), "unsupported `version: 2`", 1, 10),
         ("version: 1\n".into(), "missing `thresholds`", 1, 1),
         ("version: 1\nthresholds:\n  ai: {block: 4}\n  human: {block: 6}\n".into(), "missing `thresholds.ai.review`", 3, 7),
-        ("version: 1\nthresholds:\n  ai: {review: 1, block: 4}\n".into(), "missing `thresholds.human`", 3, 3),
         ("version: 1\nthresholds:\n  ai: {review: 5, block: 4}\n  human: {block: 6}\n".into(), "is above `thresholds.ai.block`", 3, 16),
         ("version: 1\nthresholds:\n  ai: {review: 1, block: 4}\n  human: {review: 7, block: 6}\n".into(), "`thresholds.human.review` (7)", 4, 19),
         (m.replace("block: 600", "block: .inf"), "finite", 4, 18),

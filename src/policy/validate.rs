@@ -54,6 +54,7 @@ pub(crate) fn validate(raw: RawPolicy, origin: Origin<'_>) -> Result<Policy, Vec
     let tiers = checker.tiers(raw.tiers);
     let weights = checker.weights(raw.weights.0, origin.fallback);
     let thresholds = checker.thresholds(raw.thresholds.as_ref());
+    let scoring = checker.scoring(&raw.scoring);
     let markers = checker.markers(raw.provenance.markers, &origin.source);
     let require_disclosure = checker.disclosure(raw.provenance.require_disclosure);
     let mut rules = checker.rules(raw.rules.list);
@@ -89,6 +90,7 @@ pub(crate) fn validate(raw: RawPolicy, origin: Origin<'_>) -> Result<Policy, Vec
         tiers,
         weights,
         thresholds,
+        scoring,
         provenance: ProvenancePolicy {
             unattributed: raw.provenance.unattributed.unwrap_or(Unattributed::Human),
             min_confidence: raw.provenance.min_confidence.unwrap_or(Confidence::Medium),
@@ -307,45 +309,42 @@ impl Checker<'_> {
         signal
     }
 
-    /// Thresholds: both classes present, `ai.review` present, review ≤ block, all finite ≥ 0.
+    /// Thresholds: `ai` with both lines, `human` optional (absent lines: never by score
+    /// alone), review ≤ block, all finite ≥ 0.
     fn thresholds(&mut self, raw: Option<&Spanned<RawThresholds>>) -> Thresholds {
         let placeholder = Threshold {
             review: None,
-            block: 0.0,
+            block: None,
         };
         let Some(raw) = raw else {
-            self.at_start("missing `thresholds`; `thresholds.ai.review`, `thresholds.ai.block` and `thresholds.human.block` are required");
+            self.at_start("missing `thresholds`; `thresholds.ai.review` and `thresholds.ai.block` are required");
             return Thresholds {
                 ai: placeholder,
                 human: placeholder,
             };
         };
-        let ai = self.threshold(raw, raw.value.ai.as_ref(), "ai", true);
-        let human = self.threshold(raw, raw.value.human.as_ref(), "human", false);
-        Thresholds {
-            ai: ai.unwrap_or(placeholder),
-            human: human.unwrap_or(placeholder),
-        }
+        let ai = if let Some(ai) = raw.value.ai.as_ref() {
+            self.threshold(ai, "ai", true)
+        } else {
+            self.at(raw, "missing `thresholds.ai`");
+            placeholder
+        };
+        let human = raw
+            .value
+            .human
+            .as_ref()
+            .map_or(placeholder, |human| self.threshold(human, "human", false));
+        Thresholds { ai, human }
     }
 
-    /// One class's threshold; `parent` locates the complaint when it is missing.
-    fn threshold<T>(
-        &mut self,
-        parent: &Spanned<T>,
-        raw: Option<&Spanned<RawThreshold>>,
-        class: &str,
-        review_required: bool,
-    ) -> Option<Threshold> {
-        let Some(raw) = raw else {
-            self.at(parent, format!("missing `thresholds.{class}`"));
-            return None;
-        };
+    /// One class's threshold; AI-assisted changes need both lines.
+    fn threshold(&mut self, raw: &Spanned<RawThreshold>, class: &str, required: bool) -> Threshold {
         let review = raw.value.review.as_ref();
         let block = raw.value.block.as_ref();
-        if review.is_none() && review_required {
+        if review.is_none() && required {
             self.at(raw, format!("missing `thresholds.{class}.review`: AI-assisted changes need a review threshold"));
         }
-        if block.is_none() {
+        if block.is_none() && required {
             self.at(raw, format!("missing `thresholds.{class}.block`"));
         }
         for (value, key) in [(review, "review"), (block, "block")] {
@@ -366,10 +365,10 @@ impl Checker<'_> {
             );
             self.at(review, message);
         }
-        Some(Threshold {
+        Threshold {
             review: review.map(|v| v.value),
-            block: block.map_or(0.0, |v| v.value),
-        })
+            block: block.map(|v| v.value),
+        }
     }
 
     /// Extra markers: a tool name and a pattern that compiles.

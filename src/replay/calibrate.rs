@@ -51,7 +51,7 @@ pub fn calibrate(judged: &[Judged], reverted: &[bool], target_load: f64) -> Cali
     let allowed = floor_count(target_load, ai.len());
     let review = lowest_line(&free, allowed.checked_sub(forced_by_rules));
     // The newest AI-assisted change was judged by the policy in force now.
-    let current_block = ai.first().map(|change| change.block_line);
+    let current_block = ai.first().and_then(|change| change.block_line);
     let all: Vec<f64> = ai.iter().map(|change| change.score).collect();
     let block = lowest_line(&all, Some(floor_count(BLOCK_SHARE, ai.len())))
         .filter(|_| floor_count(BLOCK_SHARE, ai.len()) > 0)

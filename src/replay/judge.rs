@@ -11,10 +11,11 @@ use std::time::Instant;
 use git2::{Oid, Repository};
 use rayon::prelude::*;
 
+use crate::analyze::{Fact, Facts};
 use crate::decide;
 use crate::gate::{self, Evaluation, Judging};
 use crate::policy::{self, Policy};
-use crate::score::Score;
+use crate::score;
 use crate::signal::Signal;
 use crate::vocabulary::{Authorship, Decision};
 
@@ -44,7 +45,7 @@ pub struct Judged {
     /// The hardest decision a hard rule forced, if any.
     pub rule_decision: Option<Decision>,
     /// The block line of the class it was judged in.
-    pub block_line: f64,
+    pub block_line: Option<f64>,
     /// The tier with the highest multiplier among its files (`default` when none matched).
     pub tier: String,
     /// Seconds the evaluation took.
@@ -104,7 +105,7 @@ fn judge(
     let policy = policy_for(repo, unit.parent, judging, policies)?;
     let evaluation =
         gate::commit(repo, unit.oid, unit.parent, policy).map_err(|error| error.to_string())?;
-    let (score_without_history, decision_without_history) = without_history(&evaluation);
+    let (score_without_history, decision_without_history) = without_history(&evaluation, judging);
     Ok(Judged {
         oid: unit.oid,
         summary: unit.summary.clone(),
@@ -151,28 +152,23 @@ fn policy_for(
 }
 
 /// The score and decision the commit would have had without the history-aware signal.
-fn without_history(evaluation: &Evaluation) -> (f64, Decision) {
-    let history: f64 = evaluation
-        .score
-        .contributions
+/// Scored again without those facts: saturation and caps make the total more than a sum.
+fn without_history(evaluation: &Evaluation, judging: &Judging) -> (f64, Decision) {
+    let (history, rest): (Vec<&Fact>, Vec<&Fact>) = evaluation
+        .facts
+        .facts
         .iter()
-        .filter(|part| part.signal == Signal::RecentlyReverted)
-        .map(|part| part.points)
-        .sum();
-    if history == 0.0 {
+        .partition(|fact| fact.signal == Signal::RecentlyReverted);
+    if history.is_empty() {
         return (evaluation.score.total, evaluation.verdict.decision);
     }
-    let score = Score {
-        total: ((evaluation.score.total - history) * 100.0).round() / 100.0,
-        contributions: evaluation
-            .score
-            .contributions
-            .iter()
-            .filter(|part| part.signal != Signal::RecentlyReverted)
-            .cloned()
-            .collect(),
-        ..evaluation.score.clone()
+    let facts = Facts {
+        facts: rest.into_iter().cloned().collect(),
+        ..Facts::default()
     };
+    let mut score = score::score(&facts, &evaluation.policy);
+    let today = judging.as_of.unwrap_or_else(policy::Date::today);
+    score::apply_waivers(&mut score, &evaluation.change, &evaluation.policy, today);
     let verdict = decide::decide(&score, &evaluation.provenance, &evaluation.policy);
     (score.total, verdict.decision)
 }

@@ -118,13 +118,5 @@ fn write_evaluation(out: &mut String, evaluation: &Evaluation, which: &str) {
 
 /// "review at 25, block at 400" for the thresholds that applied.
 fn lines(evaluation: &Evaluation) -> String {
-    let thresholds = &evaluation.verdict.thresholds;
-    match thresholds.review {
-        Some(review) => format!(
-            "review at {}, block at {}",
-            number(review),
-            number(thresholds.block)
-        ),
-        None => format!("block at {}", number(thresholds.block)),
-    }
+    evaluation.verdict.thresholds.lines()
 }

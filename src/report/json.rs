@@ -105,7 +105,8 @@ struct Thresholds<'a> {
 #[derive(Serialize)]
 struct ThresholdJson {
     review: Option<f64>,
-    block: f64,
+    /// `null`: never blocked by score (human changes unless the policy opts in).
+    block: Option<f64>,
 }
 
 impl From<&Threshold> for ThresholdJson {
@@ -130,6 +131,8 @@ struct ProvenanceJson<'a> {
 struct PolicyJson {
     source: String,
     sha256: String,
+    /// How points saturate (the policy's `scoring`), in one sentence.
+    scoring: String,
 }
 
 #[derive(Serialize)]
@@ -184,6 +187,7 @@ fn body(evaluation: &Evaluation) -> Body<'_> {
         policy: PolicyJson {
             source: policy.source.to_string(),
             sha256: policy.sha256.clone(),
+            scoring: policy.scoring.describe(),
         },
         origin: &change.origin,
         base: change.base.as_ref(),

@@ -82,15 +82,11 @@ fn write_evaluation(out: &mut String, evaluation: &Evaluation, which: &str) {
         icon(verdict.decision),
         verdict.decision.as_str()
     );
-    let review = thresholds.review.map_or_else(
-        || "no review line".to_string(),
-        |r| format!("review at {}", number(r)),
-    );
     let _ = writeln!(
         out,
-        "Score **{}** ({review}, block at {}; {} thresholds) · policy: {}\n",
+        "Score **{}** ({}; {} thresholds) · policy: {}\n",
         number(evaluation.score.total),
-        number(thresholds.block),
+        thresholds.lines(),
         thresholds.class,
         text(&evaluation.policy.source.to_string())
     );
@@ -213,7 +209,7 @@ fn write_findings(out: &mut String, evaluation: &Evaluation) {
         out,
         findings.len(),
         &summary,
-        "| points | id | location | message |",
+        "| points | id | location | message | arithmetic |",
     );
     for finding in &findings {
         let location = match (&finding.file, finding.line) {
@@ -228,10 +224,11 @@ fn write_findings(out: &mut String, evaluation: &Evaluation) {
             .unwrap_or_default();
         let _ = writeln!(
             out,
-            "| {} | {} | {location} | {}{waived} |",
+            "| {} | {} | {location} | {}{waived} | {} |",
             number(finding.points),
             finding.signal.id(),
-            text(&finding.message)
+            text(&finding.message),
+            text(&finding.arithmetic)
         );
     }
     close_table(out, findings.len());

@@ -33,7 +33,7 @@ const SCHEMA: &str =
 pub(super) fn severity(evaluation: &Evaluation, contribution: &Contribution) -> Decision {
     let verdict = &evaluation.verdict;
     let total = evaluation.score.total;
-    let by_score = if total >= verdict.thresholds.block {
+    let by_score = if verdict.thresholds.block.is_some_and(|block| total >= block) {
         Decision::Block
     } else if verdict
         .thresholds

@@ -119,10 +119,7 @@ fn write_evaluation(out: &mut String, evaluation: &Evaluation, style: Style, pre
         // Quiet: one line with the score and the line it stayed under.
         let limit = match verdict.thresholds.review {
             Some(review) => format!("review at {}", number(review)),
-            None => format!(
-                "block at {}, never review by score",
-                number(verdict.thresholds.block)
-            ),
+            None => verdict.thresholds.lines(),
         };
         let _ = writeln!(
             out,
@@ -454,6 +451,21 @@ fn write_points(out: &mut String, evaluation: &Evaluation, style: Style) {
             contribution.signal.id(),
             one_line(&contribution.message),
             dim(&format!("[{}]", contribution.arithmetic), style),
+        );
+    }
+    // Say once how saturated points were computed, when any were (their factors are inline).
+    if scoring
+        .iter()
+        .any(|c| c.arithmetic.contains("(repeat ") || c.arithmetic.contains(" cap "))
+    {
+        let _ = writeln!(
+            out,
+            "  {:>8}  {}",
+            "",
+            dim(
+                &format!("scoring: {}", evaluation.policy.scoring.describe()),
+                style
+            )
         );
     }
     if scoring.len() > shown.len() {

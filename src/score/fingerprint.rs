@@ -168,6 +168,7 @@ mod tests {
             arithmetic: String::new(),
             fingerprint: None,
             waived_by: None,
+            basis: crate::score::Basis::default(),
         }
     }
 

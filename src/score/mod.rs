@@ -1,8 +1,10 @@
 //! Turns facts into points: `quantity × weight × tier multiplier`, one contribution per fact,
-//! each carrying its arithmetic so every point of the total can be explained. Then
-//! [`apply_waivers`] fingerprints each finding and lifts the ones the policy waives.
+//! then saturated by the policy's `scoring` curve and caps, each carrying its arithmetic so
+//! every point of the total can be explained. Then [`apply_waivers`] fingerprints each
+//! finding, lifts the ones the policy waives and saturates the rest again.
 
 mod fingerprint;
+mod saturate;
 mod waive;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -14,7 +16,10 @@ use crate::policy::{Policy, Rule};
 use crate::signal::Signal;
 use crate::vocabulary::Authorship;
 
+pub use saturate::{Basis, cumulative};
 pub use waive::{WaivedBy, WaiverUse, Waivers, apply as apply_waivers};
+
+use saturate::Related;
 
 /// Points from one fact.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -31,12 +36,17 @@ pub struct Contribution {
     pub points: f64,
     /// What was observed.
     pub message: String,
-    /// How the points were computed, e.g. `40 line × 0.1 × critical ×3`.
+    /// How the points were computed, e.g. `40 line × 0.1 × critical ×3`, with the
+    /// repetition factor and any cap, e.g. `… × 0.42 (repeat 9 of 12 file-touched, log past 5)`.
     pub arithmetic: String,
     /// Content fingerprint a waiver can be tied to (`sha256:…`); see [`apply_waivers`].
     pub fingerprint: Option<String>,
     /// The waiver that lifted this finding; its points are then 0.
     pub waived_by: Option<WaivedBy>,
+    /// The points before the curve and the caps, so they can be worked out again once
+    /// waivers have lifted some findings.
+    #[serde(skip)]
+    pub basis: Basis,
 }
 
 impl Contribution {
@@ -64,7 +74,7 @@ pub struct Score {
     pub waivers: Waivers,
 }
 
-/// Weighs every fact with the policy.
+/// Weighs every fact with the policy, then saturates the points (see [`saturate`]).
 #[must_use]
 pub fn score(facts: &Facts, policy: &Policy) -> Score {
     let mut tiers = BTreeMap::new();
@@ -85,28 +95,40 @@ pub fn score(facts: &Facts, policy: &Policy) -> Score {
                 }
                 None => (1.0, String::new()),
             };
-            let (quantity, units) = if fact.related.is_empty() {
-                (
+            let weight_text = format!(" × {}{tier_text}", number(weight));
+            let basis = if fact.related.is_empty() {
+                Basis::units(
+                    fact.signal.unit(),
                     fact.quantity,
-                    format!("{} {}", number(fact.quantity), fact.signal.unit()),
+                    weight * multiplier,
+                    weight_text,
+                    &policy.scoring,
                 )
             } else {
-                related_quantity(&fact.related, policy, &mut critical_dependents)
+                let related = related(&fact.related, policy, &mut critical_dependents)
+                    .into_iter()
+                    .map(|mut related| {
+                        related.points *= weight * multiplier;
+                        related
+                    })
+                    .collect();
+                Basis::related(related, weight_text)
             };
-            let points = round(quantity * weight * multiplier);
             Contribution {
                 signal: fact.signal,
                 file: fact.file.clone(),
                 line: fact.line,
                 subject: fact.subject.clone(),
-                points,
+                points: 0.0,
                 message: fact.message.clone(),
-                arithmetic: format!("{units} × {}{tier_text}", number(weight)),
+                arithmetic: String::new(),
                 fingerprint: None,
                 waived_by: None,
+                basis,
             }
         })
         .collect();
+    saturate::saturate(&mut contributions, policy);
     contributions.sort_by(|a, b| b.points.total_cmp(&a.points));
     let total = round(contributions.iter().map(|c| c.points).sum());
     Score {
@@ -120,31 +142,25 @@ pub fn score(facts: &Facts, policy: &Policy) -> Score {
 
 /// Each related file counts with its own tier's multiplier: twelve dependents in tests weigh
 /// less than two in the payment code. Files in tiers above ×1 are remembered as critical.
-fn related_quantity(
-    related: &[String],
-    policy: &Policy,
-    critical: &mut BTreeSet<String>,
-) -> (f64, String) {
-    let mut by_tier: BTreeMap<&str, (usize, f64)> = BTreeMap::new();
-    for path in related {
-        let tier = policy.tier(path);
-        if tier.multiplier > 1.0 {
-            critical.insert(path.clone());
-        }
-        let entry = by_tier
-            .entry(tier.name.as_str())
-            .or_insert((0, tier.multiplier));
-        entry.0 += 1;
-    }
-    let quantity: f64 = by_tier
-        .values()
-        .map(|(count, multiplier)| *count as f64 * multiplier)
-        .sum();
-    let parts: Vec<String> = by_tier
+/// A path listed twice counts once.
+fn related(related: &[String], policy: &Policy, critical: &mut BTreeSet<String>) -> Vec<Related> {
+    let mut seen = BTreeSet::new();
+    related
         .iter()
-        .map(|(name, (count, multiplier))| format!("{count} {name} ×{}", number(*multiplier)))
-        .collect();
-    (quantity, format!("({})", parts.join(" + ")))
+        .filter(|path| seen.insert(path.as_str()))
+        .map(|path| {
+            let tier = policy.tier(path);
+            if tier.multiplier > 1.0 {
+                critical.insert(path.clone());
+            }
+            Related {
+                path: path.clone(),
+                tier: tier.name.clone(),
+                multiplier: tier.multiplier,
+                points: tier.multiplier,
+            }
+        })
+        .collect()
 }
 
 fn round(value: f64) -> f64 {

@@ -109,6 +109,8 @@ pub fn apply(score: &mut Score, change: &ChangeSet, policy: &Policy, today: Date
         }
     }
     if !outcome.applied.is_empty() {
+        // A lifted finding takes no place in the repetition ranking or the caps.
+        super::saturate::saturate(&mut score.contributions, policy);
         score
             .contributions
             .sort_by(|a, b| b.points.total_cmp(&a.points));
@@ -189,6 +191,13 @@ mod tests {
             arithmetic: "1 rule × 20".into(),
             fingerprint: None,
             waived_by: None,
+            basis: crate::score::Basis::units(
+                "rule",
+                1.0,
+                points,
+                " × 20".into(),
+                &crate::policy::Scoring::DEFAULT,
+            ),
         }
     }
 

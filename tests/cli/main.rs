@@ -26,6 +26,7 @@ mod push;
 mod reach;
 mod replay;
 mod run_by;
+mod scoring;
 mod server;
 mod signoff;
 mod snapshots;
