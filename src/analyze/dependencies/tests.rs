@@ -1,0 +1,1 @@
+//! Unit tests of the dependency analyzer on real-shaped manifests and lockfiles.
