@@ -77,6 +77,8 @@ pub fn manifests(
             ),
         ));
     }
+    // Parsers keep no key order (TOML and JSON maps are sorted): report in file order.
+    facts.sort_by_key(|fact| (fact.line.is_none(), fact.line));
     facts
 }
 
@@ -102,11 +104,17 @@ fn changed(old: &Dep, new: &Dep, bare: Bare) -> Vec<(Signal, String)> {
         return out;
     }
     let transition = format!("`{}` → `{}`", old.requirement, new.requirement);
+    let (was, is) = (
+        version::strictness(&old.requirement, bare),
+        version::strictness(&new.requirement, bare),
+    );
     if let (Some(before), Some(after)) = (
         version::lowest(&old.requirement, bare),
         version::lowest(&new.requirement, bare),
     ) {
         match version::compare(&after, &before) {
+            // `4.13.2` → `4.+` lowers the floor by widening the range: that is the loosening.
+            Ordering::Less if is < was => {}
             Ordering::Less => out.push((
                 Signal::DependencyDowngraded,
                 format!("downgraded {transition}"),
@@ -123,10 +131,6 @@ fn changed(old: &Dep, new: &Dep, bare: Bare) -> Vec<(Signal, String)> {
             Ordering::Equal => {}
         }
     }
-    let (was, is) = (
-        version::strictness(&old.requirement, bare),
-        version::strictness(&new.requirement, bare),
-    );
     if is < was {
         out.push((
             Signal::DependencyLoosened,

@@ -62,6 +62,12 @@ fn direct(spec: &str, line: Option<u32>) -> Dep {
                 .or_else(|| file.strip_suffix(".tar.gz"))?;
             stem.split('-').next().map(str::to_string)
         })
+        .or_else(|| {
+            spec.trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .map(str::to_string)
+        })
         .unwrap_or_else(|| spec.to_string());
     let source = match Source::from_spec(spec) {
         Source::Registry => Source::Path(spec.to_string()),
