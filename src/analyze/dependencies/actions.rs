@@ -7,6 +7,10 @@ use super::model::{Dep, Manifest, number};
 
 /// Reads the `uses:` lines of a workflow or `action.yml`; the first use of an action in the
 /// file stands for it.
+#[allow(
+    clippy::unnecessary_wraps,
+    reason = "every reader in the format table has one signature"
+)]
 pub fn workflow(text: &str) -> Result<Manifest, String> {
     let mut manifest = Manifest::default();
     for (index, raw) in text.lines().enumerate() {

@@ -126,7 +126,7 @@ fn changed(old: &Dep, new: &Dep, bare: Bare) -> Vec<(Signal, String)> {
                 ));
             }
             Ordering::Greater => {
-                out.push((Signal::DependencyBumped, format!("bumped {transition}")))
+                out.push((Signal::DependencyBumped, format!("bumped {transition}")));
             }
             Ordering::Equal => {}
         }

@@ -1,4 +1,4 @@
-//! NuGet: `PackageReference` items of SDK-style projects (`*.csproj`), central versions in
+//! `NuGet`: `PackageReference` items of SDK-style projects (`*.csproj`), central versions in
 //! `Directory.Packages.props` (`PackageVersion`), and the older `packages.config`.
 
 use super::model::{Dep, Manifest};

@@ -98,6 +98,10 @@ fn coordinate(text: &str) -> Option<(String, &str)> {
 }
 
 /// Reads a `build.gradle` or `build.gradle.kts`, line by line.
+#[allow(
+    clippy::unnecessary_wraps,
+    reason = "every reader in the format table has one signature"
+)]
 pub fn gradle(text: &str) -> Result<Manifest, String> {
     let mut manifest = Manifest::default();
     for (index, raw) in text.lines().enumerate() {

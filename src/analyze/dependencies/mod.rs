@@ -54,7 +54,9 @@ impl Pattern {
             Pattern::Around(prefix, suffix) => name.starts_with(prefix) && name.ends_with(suffix),
             Pattern::Suffix(suffix) => name.ends_with(suffix),
             Pattern::Workflow => {
-                let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
+                let yaml = std::path::Path::new(name).extension().is_some_and(|e| {
+                    e.eq_ignore_ascii_case("yml") || e.eq_ignore_ascii_case("yaml")
+                });
                 (yaml && path.contains(".github/workflows/"))
                     || name == "action.yml"
                     || name == "action.yaml"
@@ -63,13 +65,18 @@ impl Pattern {
     }
 }
 
+/// Reads a manifest's text.
+type ReadManifest = fn(&str) -> Result<Manifest, String>;
+/// Reads a lockfile's text.
+type ReadLockfile = fn(&str) -> Result<Vec<Locked>, String>;
+
 /// What a file of a format declares, and how to read it.
 #[derive(Debug, Clone, Copy)]
 enum Reader {
     /// A manifest: dependencies with requirements, maybe install scripts.
-    Manifest(fn(&str) -> Result<Manifest, String>, Bare),
+    Manifest(ReadManifest, Bare),
     /// A lockfile, read per package when its format is known here.
-    Lockfile(Option<fn(&str) -> Result<Vec<Locked>, String>>),
+    Lockfile(Option<ReadLockfile>),
 }
 
 /// One dependency file format.
@@ -335,7 +342,7 @@ fn manifest_changed_beside(lockfile: &str, lock: &Format, files: &[Versions<'_>]
 }
 
 /// Text of one side, or why it cannot be read.
-fn text<'a>(bytes: Option<&'a [u8]>) -> Result<&'a str, String> {
+fn text(bytes: Option<&[u8]>) -> Result<&str, String> {
     match bytes {
         None => Ok(""),
         Some(bytes) => std::str::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string()),
@@ -346,7 +353,7 @@ fn text<'a>(bytes: Option<&'a [u8]>) -> Result<&'a str, String> {
 fn manifest(
     versions: &Versions<'_>,
     ecosystem: &str,
-    read: fn(&str) -> Result<Manifest, String>,
+    read: ReadManifest,
     bare: Bare,
 ) -> Vec<crate::analyze::Fact> {
     let parse = |side: Option<&[u8]>| -> Result<Manifest, String> {
@@ -377,7 +384,7 @@ fn manifest(
 /// the refresh fact when no manifest changed beside it.
 fn lockfile(
     versions: &Versions<'_>,
-    read: Option<fn(&str) -> Result<Vec<Locked>, String>>,
+    read: Option<ReadLockfile>,
     refreshed: bool,
 ) -> Vec<crate::analyze::Fact> {
     let parsed = match (read, versions.content_missing()) {

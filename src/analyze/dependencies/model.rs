@@ -41,7 +41,11 @@ impl Source {
             "bitbucket:",
             "gist:",
         ];
-        if git.iter().any(|prefix| lower.starts_with(prefix)) || lower.ends_with(".git") {
+        if git.iter().any(|prefix| lower.starts_with(prefix))
+            || std::path::Path::new(&lower)
+                .extension()
+                .is_some_and(|e| e == "git")
+        {
             Source::Git(spec.to_string())
         } else if lower.starts_with("http://") || lower.starts_with("https://") {
             Source::Url(spec.to_string())

@@ -78,6 +78,10 @@ fn direct(spec: &str, line: Option<u32>) -> Dep {
 
 /// Reads a `requirements*.txt`: one requirement per line, `\` continuations, `-e` editable
 /// installs; options (`-r`, `--hash`, `--index-url`) are not dependencies.
+#[allow(
+    clippy::unnecessary_wraps,
+    reason = "every reader in the format table has one signature"
+)]
 pub fn requirements(text: &str) -> Result<Manifest, String> {
     let mut manifest = Manifest::default();
     let mut joined = String::new();

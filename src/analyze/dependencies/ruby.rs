@@ -12,7 +12,6 @@ fn arguments(line: &str) -> Vec<String> {
     for c in line.chars() {
         match (quote, c) {
             (Some(q), _) if c == q => quote = None,
-            (Some(_), _) => {}
             (None, '"' | '\'') => quote = Some(c),
             (None, '#') => break,
             (None, '(' | '[' | '{') => depth += 1,
@@ -21,7 +20,7 @@ fn arguments(line: &str) -> Vec<String> {
                 out.push(String::new());
                 continue;
             }
-            (None, _) => {}
+            _ => {}
         }
         if let Some(last) = out.last_mut() {
             last.push(c);
@@ -50,6 +49,10 @@ fn option(argument: &str) -> Option<(&str, &str)> {
 }
 
 /// Reads a `Gemfile`.
+#[allow(
+    clippy::unnecessary_wraps,
+    reason = "every reader in the format table has one signature"
+)]
 pub fn gemfile(text: &str) -> Result<Manifest, String> {
     let mut manifest = Manifest::default();
     for (index, raw) in text.lines().enumerate() {

@@ -236,7 +236,7 @@ fn composer_json() {
     );
 }
 
-/// NuGet: attributes and child elements, central package versions, packages.config.
+/// `NuGet`: attributes and child elements, central package versions, `packages.config`.
 #[test]
 fn nuget_files() {
     let old = "<Project Sdk=\"Microsoft.NET.Sdk\">\n  <ItemGroup>\n    <PackageReference Include=\"Newtonsoft.Json\" Version=\"13.0.3\" />\n    <PackageReference Include=\"Serilog\">\n      <Version>3.1.1</Version>\n    </PackageReference>\n  </ItemGroup>\n</Project>\n";

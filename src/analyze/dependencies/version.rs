@@ -3,14 +3,14 @@
 //!
 //! Exact enough to tell a major bump, a downgrade and a loosened pin apart; not a resolver.
 //! Operator spellings: Cargo and npm (`^`, `~`, `*`, `x`), PEP 440 (`==`, `~=`, `===`, `.*`),
-//! RubyGems (`~>`), Maven/NuGet ranges (`[1.0,2.0)`), Gradle dynamic versions (`1.+`).
+//! `RubyGems` (`~>`), Maven/NuGet ranges (`[1.0,2.0)`), Gradle dynamic versions (`1.+`).
 
 use std::cmp::Ordering;
 
 /// What a requirement with no operator means in an ecosystem.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Bare {
-    /// `1.2.3` is that version only (npm, Composer, Maven, NuGet, Go, RubyGems, Poetry).
+    /// `1.2.3` is that version only (npm, Composer, Maven, `NuGet`, Go, `RubyGems`, Poetry).
     Exact,
     /// `1.2.3` means `^1.2.3` (Cargo).
     Caret,

@@ -19,7 +19,7 @@ pub struct Element {
 }
 
 impl Element {
-    /// An attribute's value, by name (case-insensitive: MSBuild does not care).
+    /// An attribute's value, by name (case-insensitive: `MSBuild` does not care).
     #[must_use]
     pub fn attribute(&self, name: &str) -> Option<&str> {
         self.attributes
