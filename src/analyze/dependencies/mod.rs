@@ -134,7 +134,7 @@ const FORMATS: &[Format] = &[
     Format {
         ecosystem: "npm",
         pattern: Pattern::Name("yarn.lock"),
-        reader: Reader::Lockfile(None),
+        reader: Reader::Lockfile(Some(npm::yarn_lock)),
         docs: "https://classic.yarnpkg.com/en/docs/yarn-lock",
     },
     Format {
@@ -194,7 +194,7 @@ const FORMATS: &[Format] = &[
     Format {
         ecosystem: "Bundler",
         pattern: Pattern::Name("Gemfile.lock"),
-        reader: Reader::Lockfile(None),
+        reader: Reader::Lockfile(Some(ruby::lockfile)),
         docs: "https://bundler.io/guides/rationale.html#checking-your-code-into-version-control",
     },
     Format {
@@ -236,7 +236,7 @@ const FORMATS: &[Format] = &[
     Format {
         ecosystem: "Composer",
         pattern: Pattern::Name("composer.lock"),
-        reader: Reader::Lockfile(None),
+        reader: Reader::Lockfile(Some(php::lockfile)),
         docs: "https://getcomposer.org/doc/01-basic-usage.md#commit-your-composer-lock-file-to-version-control",
     },
     Format {

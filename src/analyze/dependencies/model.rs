@@ -173,9 +173,13 @@ pub const INHERITED: &str = "workspace";
 /// A TOML document, or its first error with the line it is on.
 pub fn parse_toml(text: &str) -> Result<toml::Table, String> {
     text.parse::<toml::Table>().map_err(|error| {
-        let line = error
-            .span()
-            .map(|span| text[..span.start.min(text.len())].lines().count().max(1));
+        let line = error.span().map(|span| {
+            text.get(..span.start)
+                .unwrap_or(text)
+                .lines()
+                .count()
+                .max(1)
+        });
         match line {
             Some(line) => format!("TOML error on line {line}: {}", error.message()),
             None => format!("TOML error: {}", error.message()),

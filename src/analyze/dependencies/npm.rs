@@ -1,5 +1,6 @@
 //! npm (also pnpm and yarn, which share `package.json`): dependency maps, install-time
-//! lifecycle scripts, and `package-lock.json` packages with where they resolve from.
+//! lifecycle scripts, and `package-lock.json` and `yarn.lock` packages with where they
+//! resolve from.
 
 use serde_json::Value;
 
@@ -75,16 +76,10 @@ fn resolved(entry: &Value) -> Source {
                 .to_string(),
         );
     }
-    match entry.get("resolved").and_then(Value::as_str) {
-        None => Source::Registry,
-        // Registry tarballs are `<registry>/<name>/-/<name>-<version>.tgz`.
-        Some(url) if url.starts_with("http") && url.contains("/-/") => Source::Registry,
-        Some(url) => match Source::from_spec(url) {
-            Source::Git(at) => Source::Git(at.split('#').next().unwrap_or(&at).to_string()),
-            Source::Registry => Source::Url(url.to_string()),
-            other => other,
-        },
-    }
+    entry
+        .get("resolved")
+        .and_then(Value::as_str)
+        .map_or(Source::Registry, tarball)
 }
 
 /// Reads a `package-lock.json` or `npm-shrinkwrap.json` (v2/v3 `packages`, v1 `dependencies`).
@@ -120,5 +115,78 @@ fn locked(name: &str, entry: &Value) -> Locked {
             .to_string(),
         source: resolved(entry),
         install_script: entry.get("hasInstallScript").and_then(Value::as_bool) == Some(true),
+    }
+}
+
+/// The package name of a yarn.lock entry key (`"@babel/core@^7.0.0", "@babel/core@^7.1"` or
+/// `"@babel/core@npm:^7.0.0"`): up to the `@` that is not the scope's.
+fn yarn_name(key: &str) -> Option<&str> {
+    let first = key.split(',').next()?.trim().trim_matches('"');
+    let at = first.get(1..)?.find('@')? + 1;
+    Some(&first[..at])
+}
+
+/// Reads a `yarn.lock` (classic v1 and Berry): one entry per resolved package, its `version`
+/// and where `resolved` (v1) or `resolution` (Berry) points.
+#[allow(
+    clippy::unnecessary_wraps,
+    reason = "every reader in the format table has one signature"
+)]
+pub fn yarn_lock(text: &str) -> Result<Vec<Locked>, String> {
+    let mut out: Vec<Locked> = Vec::new();
+    for line in text.lines() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        if !line.starts_with(' ') {
+            if let Some(name) = line.strip_suffix(':').and_then(yarn_name) {
+                out.push(Locked {
+                    name: name.to_string(),
+                    version: String::new(),
+                    source: Source::Registry,
+                    install_script: false,
+                });
+            }
+            continue;
+        }
+        let Some(entry) = out
+            .last_mut()
+            .filter(|_| line.starts_with("  ") && !line.starts_with("   "))
+        else {
+            continue;
+        };
+        let (key, value) = line
+            .trim()
+            .split_once([' ', ':'])
+            .unwrap_or((line.trim(), ""));
+        let value = value.trim_start_matches(':').trim().trim_matches('"');
+        match key {
+            "version" => entry.version = value.to_string(),
+            "resolved" => entry.source = tarball(value),
+            "resolution" => {
+                let spec = value.get(entry.name.len() + 1..).unwrap_or_default();
+                entry.source = match spec.split_once(':') {
+                    Some(("npm", _)) => Source::Registry,
+                    Some(("workspace" | "file" | "link" | "portal" | "exec", path)) => {
+                        Source::Path(path.to_string())
+                    }
+                    _ => tarball(spec),
+                };
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// Where a tarball URL or spec points: registry tarballs are `<registry>/<name>/-/<file>.tgz`.
+fn tarball(url: &str) -> Source {
+    if url.starts_with("http") && url.contains("/-/") {
+        return Source::Registry;
+    }
+    match Source::from_spec(url) {
+        Source::Git(at) => Source::Git(at.split('#').next().unwrap_or(&at).to_string()),
+        Source::Registry => Source::Url(url.to_string()),
+        other => other,
     }
 }

@@ -1,9 +1,10 @@
 //! Composer: `require`/`require-dev` of `composer.json` and the install hooks of its
-//! `scripts`. Platform requirements (`php`, `ext-*`, `lib-*`) are not packages.
+//! `scripts`, and `composer.lock` packages. Platform requirements (`php`, `ext-*`, `lib-*`)
+//! are not packages.
 
 use serde_json::Value;
 
-use super::model::{Dep, Manifest, Script, line_of};
+use super::model::{Dep, Locked, Manifest, Script, Source, line_of};
 
 /// Script events Composer fires on `composer install`/`update` (Composer docs, "Scripts").
 const INSTALL_HOOKS: &[&str] = &[
@@ -58,4 +59,40 @@ pub fn composer(text: &str) -> Result<Manifest, String> {
         }
     }
     Ok(manifest)
+}
+
+/// Reads a `composer.lock`: `packages` and `packages-dev`; a `path` dist is a local package,
+/// a package with only a VCS `source` comes from git.
+pub fn lockfile(text: &str) -> Result<Vec<Locked>, String> {
+    let doc: Value = serde_json::from_str(text)
+        .map_err(|error| format!("JSON error on line {}: {error}", error.line()))?;
+    let packages = ["packages", "packages-dev"]
+        .iter()
+        .filter_map(|key| doc.get(*key).and_then(Value::as_array))
+        .flatten();
+    Ok(packages
+        .map(|package| {
+            let text = |value: Option<&Value>| {
+                value
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            let dist = package.get("dist");
+            let source = match (
+                text(dist.and_then(|d| d.get("type"))).as_str(),
+                package.get("source"),
+            ) {
+                ("path", _) => Source::Path(text(dist.and_then(|d| d.get("url")))),
+                ("", Some(vcs)) => Source::Git(text(vcs.get("url"))),
+                _ => Source::Registry,
+            };
+            Locked {
+                name: text(package.get("name")),
+                version: text(package.get("version")),
+                source,
+                install_script: false,
+            }
+        })
+        .collect())
 }

@@ -1,7 +1,7 @@
 //! Bundler: `gem` lines of a `Gemfile` with their requirements and `git:`, `github:`, `path:`
-//! or `source:` options.
+//! or `source:` options, and the gems of `Gemfile.lock` with their section.
 
-use super::model::{Dep, Manifest, Source, number};
+use super::model::{Dep, Locked, Manifest, Source, number};
 
 /// The arguments of a call line, split on commas outside quotes and brackets, with a trailing
 /// `#` comment dropped.
@@ -88,4 +88,44 @@ pub fn gemfile(text: &str) -> Result<Manifest, String> {
         manifest.push(Dep::new(name, requirements.join(", "), number(index)).from(source));
     }
     Ok(manifest)
+}
+
+/// Reads a `Gemfile.lock`: the gems of its `GEM` (registry), `GIT` and `PATH` sections.
+#[allow(
+    clippy::unnecessary_wraps,
+    reason = "every reader in the format table has one signature"
+)]
+pub fn lockfile(text: &str) -> Result<Vec<Locked>, String> {
+    let mut out = Vec::new();
+    let mut section = "";
+    let mut remote = String::new();
+    for line in text.lines() {
+        if !line.starts_with(' ') {
+            section = line.trim();
+            remote.clear();
+            continue;
+        }
+        if let Some(value) = line.strip_prefix("  remote: ") {
+            remote = value.trim().to_string();
+            continue;
+        }
+        // Gems sit four spaces deep under `specs:`; their own dependencies six.
+        let Some(spec) = line.strip_prefix("    ").filter(|s| !s.starts_with(' ')) else {
+            continue;
+        };
+        let source = match section {
+            "GEM" => Source::Registry,
+            "GIT" => Source::Git(remote.clone()),
+            "PATH" => Source::Path(remote.clone()),
+            _ => continue,
+        };
+        let (name, version) = spec.split_once(' ').unwrap_or((spec, ""));
+        out.push(Locked {
+            name: name.to_string(),
+            version: version.trim_matches(['(', ')']).to_string(),
+            source,
+            install_script: false,
+        });
+    }
+    Ok(out)
 }

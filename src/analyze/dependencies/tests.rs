@@ -398,3 +398,39 @@ fn sorted(mut facts: Vec<(Signal, String)>) -> Vec<(Signal, String)> {
     facts.sort();
     facts
 }
+
+/// yarn.lock (classic and Berry), Gemfile.lock and composer.lock are read per package: a
+/// package moved to git is a fact even in a refresh.
+#[test]
+fn more_lockfiles_read_per_package() {
+    let old = "# yarn lockfile v1\n\n\"@babel/core@^7.0.0\", \"@babel/core@^7.1.0\":\n  version \"7.23.0\"\n  resolved \"https://registry.yarnpkg.com/@babel/core/-/core-7.23.0.tgz#abc\"\n  dependencies:\n    debug \"^4.1.0\"\n\ndebug@^4.1.0:\n  version \"4.3.4\"\n  resolved \"https://registry.yarnpkg.com/debug/-/debug-4.3.4.tgz#def\"\n";
+    let new = "# yarn lockfile v1\n\n\"@babel/core@^7.0.0\", \"@babel/core@^7.1.0\":\n  version \"7.23.2\"\n  resolved \"https://registry.yarnpkg.com/@babel/core/-/core-7.23.2.tgz#abc\"\n  dependencies:\n    debug \"^4.1.0\"\n\ndebug@^4.1.0:\n  version \"4.3.4\"\n  resolved \"git+https://github.com/someone/debug.git#0123\"\n";
+    assert_eq!(
+        facts(&[change("yarn.lock", Some(old), Some(new))]),
+        pairs(&[
+            (Signal::DependencySourceChanged, "debug"),
+            (Signal::LockfileRefreshed, "yarn.lock"),
+        ])
+    );
+    let berry = super::npm::yarn_lock("\"left-pad@npm:^1.3.0\":\n  version: 1.3.0\n  resolution: \"left-pad@npm:1.3.0\"\n\n\"app@workspace:.\":\n  version: 0.0.0-use.local\n  resolution: \"app@workspace:.\"\n").expect("berry lockfile");
+    assert_eq!(berry[0].name, "left-pad");
+    assert_eq!(berry[0].version, "1.3.0");
+    assert_eq!(berry[0].source, super::model::Source::Registry);
+    assert_eq!(berry[1].source, super::model::Source::Path(".".into()));
+
+    let old = "GEM\n  remote: https://rubygems.org/\n  specs:\n    rack (3.0.8)\n    rails (7.1.2)\n      rack (>= 2.2.4)\n\nPLATFORMS\n  ruby\n";
+    let new = "GIT\n  remote: https://github.com/someone/rack.git\n  revision: 0123\n  specs:\n    rack (3.0.9)\n\nGEM\n  remote: https://rubygems.org/\n  specs:\n    rails (7.1.2)\n      rack (>= 2.2.4)\n\nPLATFORMS\n  ruby\n";
+    assert_eq!(
+        facts(&[change("Gemfile.lock", Some(old), Some(new))]),
+        pairs(&[
+            (Signal::DependencySourceChanged, "rack"),
+            (Signal::LockfileRefreshed, "Gemfile.lock"),
+        ])
+    );
+    let composer = super::php::lockfile(r#"{"packages": [{"name": "monolog/monolog", "version": "3.5.0", "source": {"type": "git", "url": "https://github.com/Seldaek/monolog.git"}, "dist": {"type": "zip", "url": "https://api.github.com/repos/Seldaek/monolog/zipball/abc"}}], "packages-dev": [{"name": "acme/tools", "version": "dev-main", "dist": {"type": "path", "url": "../tools"}}]}"#).expect("composer.lock");
+    assert_eq!(composer[0].source, super::model::Source::Registry);
+    assert_eq!(
+        composer[1].source,
+        super::model::Source::Path("../tools".into())
+    );
+}
