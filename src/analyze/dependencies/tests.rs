@@ -388,7 +388,7 @@ fn added_and_deleted_manifests() {
 /// Every row of the format table names its documentation.
 #[test]
 fn every_format_cites_its_docs() {
-    for format in super::FORMATS {
+    for format in super::formats::FORMATS {
         assert!(format.docs.starts_with("https://"), "{}", format.ecosystem);
     }
 }
