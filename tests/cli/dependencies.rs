@@ -272,3 +272,35 @@ fn postinstall_script_added_is_a_fact() {
         [("web/package.json".to_string(), "postinstall".to_string())]
     );
 }
+
+/// A unified diff judged without its repository: the removed and added `uses:` lines still
+/// show the bump, and coverage says the workflow was read line by line.
+#[test]
+fn diff_text_without_repository_reads_changed_lines() {
+    let diff = "diff --git a/.github/workflows/ci.yml b/.github/workflows/ci.yml\nindex 1111111..2222222 100644\n--- a/.github/workflows/ci.yml\n+++ b/.github/workflows/ci.yml\n@@ -5,3 +5,3 @@ jobs:\n     steps:\n-      - uses: actions/checkout@v3\n+      - uses: actions/checkout@v4\n       - run: make test\n";
+    let outside = tempfile::tempdir().expect("temp dir");
+    let repo = Repo::new();
+    let mut command = repo.blastgate(&[
+        "check",
+        "--diff",
+        "-",
+        "--format",
+        "json",
+        "--ai-assisted",
+        "no",
+    ]);
+    command.current_dir(outside.path());
+    let result = crate::support::run(command, Some(diff));
+    assert_eq!(result.code, 0, "{}{}", result.stdout, result.stderr);
+    let report = result.json();
+    let bump = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["id"] == "dependency-major-bump")
+        .unwrap_or_else(|| panic!("no bump in {}", report["findings"]));
+    assert_eq!(bump["subject"], "actions/checkout");
+    assert_eq!(bump["line"], 6);
+    let line_level = report["blast_radius"]["coverage"]["line_level"].to_string();
+    assert!(line_level.contains("dependencies"), "{line_level}");
+}

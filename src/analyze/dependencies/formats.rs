@@ -65,6 +65,20 @@ pub(super) struct Format {
     pub(super) docs: &'static str,
 }
 
+impl Format {
+    /// Whether each dependency is one line of the file, so that a diff's removed and added
+    /// lines, read as two small manifests, show what changed when the file contents are not
+    /// available (diff text without its repository).
+    pub(super) fn one_line_per_dependency(&self) -> bool {
+        matches!(
+            self.pattern,
+            Pattern::Workflow
+                | Pattern::Around(..)
+                | Pattern::Name("Gemfile" | "build.gradle" | "build.gradle.kts")
+        )
+    }
+}
+
 /// Every format read, first match wins.
 pub(super) const FORMATS: &[Format] = &[
     Format {

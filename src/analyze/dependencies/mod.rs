@@ -28,7 +28,8 @@ mod ruby;
 pub mod version;
 mod xml;
 
-use crate::analyze::domain::{Analysis, Analyzer, Versions, fact};
+use crate::analyze::domain::{Analysis, Analyzer, LineLevel, Versions, fact};
+use crate::diff::{Line, LineKind};
 use crate::signal::Signal;
 
 use formats::{Format, ReadLockfile, ReadManifest, Reader, format_of};
@@ -64,9 +65,7 @@ impl Analyzer for Dependencies {
             };
             match format.reader {
                 Reader::Manifest(read, bare) => {
-                    analysis
-                        .facts
-                        .extend(manifest(versions, format.ecosystem, read, bare));
+                    analysis.extend(manifest(versions, format, read, bare));
                 }
                 Reader::Lockfile(read) => {
                     let refreshed = !manifest_changed_beside(versions.file.path(), format, files);
@@ -103,34 +102,83 @@ fn text(bytes: Option<&[u8]>) -> Result<&str, String> {
 }
 
 /// The facts of one manifest's change, or one `unanalysable-file` fact saying why there are none.
-fn manifest(
-    versions: &Versions<'_>,
-    ecosystem: &str,
-    read: ReadManifest,
-    bare: Bare,
-) -> Vec<crate::analyze::Fact> {
+fn manifest(versions: &Versions<'_>, format: &Format, read: ReadManifest, bare: Bare) -> Analysis {
+    let ecosystem = format.ecosystem;
     let parse = |side: Option<&[u8]>| -> Result<Manifest, String> {
         match side {
             None => Ok(Manifest::default()),
             Some(_) => read(text(side)?),
         }
     };
-    let sides = versions.content_missing().map_or_else(
-        || Ok((parse(versions.old)?, parse(versions.new)?)),
-        |why| Err(why.to_string()),
-    );
-    match sides {
+    let sides = match versions.content_missing() {
+        Some(why) if format.one_line_per_dependency() => {
+            return changed_lines(versions, ecosystem, read, bare, why);
+        }
+        Some(why) => Err(why.to_string()),
+        None => parse(versions.old).and_then(|old| Ok((old, parse(versions.new)?))),
+    };
+    let facts = match sides {
         Ok((old, new)) => compare::manifests(versions, ecosystem, bare, &old, &new),
-        Err(reason) => vec![fact(
-            versions,
-            Signal::UnanalysableFile,
-            None,
-            versions.file.path(),
-            format!(
-                "{ecosystem} manifest could not be read ({reason}): its dependency changes are not judged"
-            ),
-        )],
+        Err(reason) => vec![unreadable(versions, ecosystem, &reason)],
+    };
+    Analysis {
+        facts,
+        fallbacks: Vec::new(),
     }
+}
+
+fn unreadable(versions: &Versions<'_>, ecosystem: &str, reason: &str) -> crate::analyze::Fact {
+    fact(
+        versions,
+        Signal::UnanalysableFile,
+        None,
+        versions.file.path(),
+        format!(
+            "{ecosystem} manifest could not be read ({reason}): its dependency changes are not judged"
+        ),
+    )
+}
+
+/// Without file contents: the removed and the added lines read as an old and a new manifest.
+/// Facts point at the added line they come from.
+fn changed_lines(
+    versions: &Versions<'_>,
+    ecosystem: &str,
+    read: ReadManifest,
+    bare: Bare,
+    why: &str,
+) -> Analysis {
+    let lines = |kind: LineKind| -> Vec<&Line> {
+        let hunks = versions.file.hunks.iter();
+        hunks
+            .flat_map(|hunk| &hunk.lines)
+            .filter(|line| line.kind == kind)
+            .collect()
+    };
+    let (removed, added) = (lines(LineKind::Removed), lines(LineKind::Added));
+    let join = |lines: &[&Line]| -> String {
+        lines
+            .iter()
+            .map(|line| format!("{}\n", line.content))
+            .collect()
+    };
+    let fallbacks = vec![LineLevel {
+        file: versions.file.path().to_string(),
+        analyzer: "dependencies",
+        reason: why.to_string(),
+    }];
+    let facts = match (read(&join(&removed)), read(&join(&added))) {
+        (Ok(old), Ok(new)) => {
+            let mut facts = compare::manifests(versions, ecosystem, bare, &old, &new);
+            for fact in &mut facts {
+                let index = fact.line.and_then(|n| usize::try_from(n).ok());
+                fact.line = index.and_then(|n| added.get(n.checked_sub(1)?)?.new_line);
+            }
+            facts
+        }
+        (Err(reason), _) | (_, Err(reason)) => vec![unreadable(versions, ecosystem, &reason)],
+    };
+    Analysis { facts, fallbacks }
 }
 
 /// The facts of one lockfile's change: per-package facts where the format is read here, and
