@@ -157,10 +157,11 @@ fn changed_lines(
     };
     let (removed, added) = (lines(LineKind::Removed), lines(LineKind::Added));
     let join = |lines: &[&Line]| -> String {
-        lines
-            .iter()
-            .map(|line| format!("{}\n", line.content))
-            .collect()
+        lines.iter().fold(String::new(), |mut text, line| {
+            text.push_str(&line.content);
+            text.push('\n');
+            text
+        })
     };
     let fallbacks = vec![LineLevel {
         file: versions.file.path().to_string(),
