@@ -55,7 +55,7 @@ fn dependency(text: &str, name: &str, value: &toml::Value) -> Dep {
         let at = ["rev", "tag", "branch"]
             .iter()
             .find_map(|key| get(key))
-            .map_or_else(String::new, |at| format!("@{at}"));
+            .map_or_else(String::new, |at| format!("#{at}"));
         dep.from(Source::Git(format!("{url}{at}")))
     } else if let Some(path) = get("path") {
         dep.from(Source::Path(path.to_string()))

@@ -85,7 +85,7 @@ pub fn manifests(
 /// The kinds of change between two declarations of one dependency, with their words.
 fn changed(old: &Dep, new: &Dep, bare: Bare) -> Vec<(Signal, String)> {
     let mut out = Vec::new();
-    if new.source != old.source && new.source != Source::Registry {
+    if new.source.location() != old.source.location() && new.source != Source::Registry {
         out.push((
             Signal::DependencySourceChanged,
             format!(
@@ -254,6 +254,16 @@ mod tests {
         // Back to the registry is not a move *to* git, URL or path.
         assert_eq!(
             signals(&git, &dep("1.0"), Bare::Caret),
+            Vec::<Signal>::new()
+        );
+        // Another commit of the same repository is not another source.
+        let pinned = |commit: &str| {
+            dep("").from(Source::Git(format!(
+                "git+https://github.com/argoproj/argo-ui.git#{commit}"
+            )))
+        };
+        assert_eq!(
+            signals(&pinned("f941b0a"), &pinned("ddb3173"), Bare::Exact),
             Vec::<Signal>::new()
         );
     }

@@ -26,6 +26,16 @@ impl Source {
         }
     }
 
+    /// The same source without a git ref (`…#<commit>`): moving a git dependency to another
+    /// commit of the same repository is not a change of source.
+    #[must_use]
+    pub fn location(&self) -> Source {
+        match self {
+            Source::Git(at) => Source::Git(at.split('#').next().unwrap_or(at).to_string()),
+            other => other.clone(),
+        }
+    }
+
     /// Git, URL or path from a spelling shared by npm, pip and Composer (`git+https://…`,
     /// `github:user/repo`, `file:../x`, `https://…/x.tgz`), else the registry.
     #[must_use]
