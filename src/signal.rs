@@ -149,6 +149,24 @@ signals! {
     RecentlyReverted = "recently-reverted", per "file", "The file was changed by a commit that was later reverted or hot-fixed, among the 500 commits before the change.";
     /// AI evidence without the disclosure trailer the policy requires.
     AiUndisclosed = "ai-undisclosed", per "commit", "AI assistance was found in a commit (or its pull request) that lacks the disclosure trailer the policy requires (`provenance.require_disclosure`).";
+    /// A dependency added to a manifest (or a GitHub Actions `uses:`).
+    DependencyAdded = "dependency-added", per "package", "A dependency was added: new third-party code runs in the build or the product.";
+    /// A dependency removed from a manifest.
+    DependencyRemoved = "dependency-removed", per "package", "A dependency was removed; code that still imports it breaks.";
+    /// A dependency moved to a new major version (0.x: a new minor).
+    DependencyMajorBump = "dependency-major-bump", per "package", "A dependency moved to a new major version (for 0.x, a new minor): breaking changes are allowed.";
+    /// A dependency moved to an older version.
+    DependencyDowngraded = "dependency-downgraded", per "package", "A dependency moved to an older version: fixes, including security fixes, may be undone.";
+    /// A dependency's minor or patch version moved forward.
+    DependencyBumped = "dependency-bumped", per "package", "A dependency's minor or patch version moved forward.";
+    /// A version requirement accepts more versions than before.
+    DependencyLoosened = "dependency-loosened", per "package", "A version requirement was loosened or its pin removed (exact to range, a commit sha to a tag): future installs can pull other code.";
+    /// A dependency now comes from git, a URL or a local path.
+    DependencySourceChanged = "dependency-source-changed", per "package", "A dependency now comes from git, a URL or a local path instead of its registry.";
+    /// An install-time script added or changed.
+    InstallScriptAdded = "install-script-added", per "script", "A script that runs at install time (npm `preinstall`/`install`/`postinstall`/`prepare`, Composer install hooks, a locked package with an install script) was added or changed.";
+    /// A lockfile changed without a manifest change next to it.
+    LockfileRefreshed = "lockfile-refreshed", per "file", "A lockfile was regenerated without a manifest change: mechanical.";
 }
 
 impl Signal {

@@ -6,6 +6,7 @@
 
 pub mod cache;
 pub mod contents;
+pub mod dependencies;
 pub mod dependents;
 pub mod domain;
 mod files;

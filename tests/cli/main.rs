@@ -6,6 +6,7 @@ mod blast;
 mod check;
 mod ci;
 mod demo;
+mod dependencies;
 mod domain;
 mod domain_gaps;
 mod formats;

@@ -144,6 +144,7 @@ pub static ANALYZERS: &[&dyn Analyzer] = &[
     &workflows::GitlabCi,
     &dockerfile::Dockerfile,
     &scripts::Scripts,
+    &crate::analyze::dependencies::Dependencies,
 ];
 
 /// A file read line by line instead of parsed, and why.
