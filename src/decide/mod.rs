@@ -201,6 +201,7 @@ fn allow_reason(total: f64, threshold: &Threshold, who: &str) -> String {
 /// Each rule is reported once, on its first matching finding (contributions are largest first).
 /// A waived finding does not trigger a `waivable` rule.
 fn rule_hits(score: &Score, authorship: Authorship, policy: &Policy) -> Vec<RuleHit> {
+    let classes = policy.rule_classes(authorship);
     policy
         .rules
         .iter()
@@ -208,7 +209,7 @@ fn rule_hits(score: &Score, authorship: Authorship, policy: &Policy) -> Vec<Rule
             let hit = score
                 .contributions
                 .iter()
-                .find(|contribution| contribution.triggers(rule, authorship))?;
+                .find(|contribution| contribution.triggers(rule, &classes))?;
             Some(RuleHit {
                 rule: rule.id.clone(),
                 decision: rule.decision,

@@ -141,6 +141,18 @@ static DEFAULT_TIER: LazyLock<Tier> = LazyLock::new(|| Tier {
 });
 
 impl Policy {
+    /// The authorship classes rules see for a change of `authorship`: an unattributed change
+    /// that `provenance.unattributed: ai` treats as AI is also `ai`, so a rule written for AI
+    /// changes holds for it too.
+    #[must_use]
+    pub fn rule_classes(&self, authorship: Authorship) -> Vec<Authorship> {
+        let mut classes = vec![authorship];
+        if authorship == Authorship::Unknown && self.provenance.unattributed == Unattributed::Ai {
+            classes.push(Authorship::Ai);
+        }
+        classes
+    }
+
     /// The first tier whose globs match `path`, or the implicit `default` tier (×1).
     #[must_use]
     pub fn tier(&self, path: &str) -> &Tier {
@@ -234,15 +246,17 @@ pub struct Rule {
 }
 
 impl Rule {
-    /// Whether a finding of `signal` on `path` in a change of `authorship` falls under the rule.
+    /// Whether a finding of `signal` on `path` in a change of the authorship `classes`
+    /// ([`Policy::rule_classes`]) falls under the rule.
     ///
     /// A rule with `paths` never matches a finding without a path: it was written about
     /// files, and a change-wide finding is not on any of them.
     #[must_use]
-    pub fn matches(&self, signal: Signal, path: Option<&str>, authorship: Authorship) -> bool {
+    pub fn matches(&self, signal: Signal, path: Option<&str>, classes: &[Authorship]) -> bool {
         let signal_ok = self.signals.is_empty() || self.signals.contains(&signal);
         let path_ok = self.paths.is_empty() || path.is_some_and(|path| self.globs.is_match(path));
-        let authorship_ok = self.authorship.is_empty() || self.authorship.contains(&authorship);
+        let authorship_ok = self.authorship.is_empty()
+            || classes.iter().any(|class| self.authorship.contains(class));
         signal_ok && path_ok && authorship_ok
     }
 }

@@ -188,7 +188,7 @@ fn rule_matches_truth_table() {
     ];
     for (rule, signal, path, authorship, expected) in table {
         assert_eq!(
-            rule.matches(signal, path, authorship),
+            rule.matches(signal, path, &[authorship]),
             expected,
             "{} {signal} {path:?} {authorship}",
             rule.id
@@ -354,4 +354,21 @@ fn extra_markers_compile() {
     assert!(marker.pattern.is_match("X-Agent: bot"));
     assert_eq!(marker.kind, crate::provenance::marker::MarkerKind::Ai);
     assert_eq!(marker.source, "policy (p.yaml)");
+}
+
+/// An unattributed change that the policy treats as AI is also `ai` to the rules; otherwise it
+/// is only `unknown`.
+#[test]
+fn unattributed_treated_as_ai_is_ai_to_rules() {
+    let mut policy = builtin("default").unwrap();
+    assert_eq!(
+        policy.rule_classes(Authorship::Unknown),
+        vec![Authorship::Unknown]
+    );
+    policy.provenance.unattributed = Unattributed::Ai;
+    assert_eq!(
+        policy.rule_classes(Authorship::Unknown),
+        vec![Authorship::Unknown, Authorship::Ai]
+    );
+    assert_eq!(policy.rule_classes(Authorship::Human), vec![Authorship::Human]);
 }

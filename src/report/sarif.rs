@@ -51,11 +51,14 @@ pub(super) fn severity(evaluation: &Evaluation, contribution: &Contribution) -> 
 
 /// The strongest decision of a policy rule that matches this finding, if any does.
 fn rule_decision(evaluation: &Evaluation, contribution: &Contribution) -> Option<Decision> {
+    let classes = evaluation
+        .policy
+        .rule_classes(evaluation.provenance.authorship);
     evaluation
         .policy
         .rules
         .iter()
-        .filter(|rule| contribution.triggers(rule, evaluation.provenance.authorship))
+        .filter(|rule| contribution.triggers(rule, &classes))
         .map(|rule| rule.decision)
         .max()
 }

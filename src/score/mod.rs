@@ -50,12 +50,12 @@ pub struct Contribution {
 }
 
 impl Contribution {
-    /// Whether this finding, in a change of `authorship`, makes `rule` fire: the rule matches
+    /// Whether this finding, in a change of the authorship `classes`, makes `rule` fire: the rule matches
     /// it and no waiver lifts it (a waived finding still fires a rule that is not `waivable`).
     #[must_use]
-    pub fn triggers(&self, rule: &Rule, authorship: Authorship) -> bool {
+    pub fn triggers(&self, rule: &Rule, classes: &[Authorship]) -> bool {
         let lifted = rule.waivable && self.waived_by.is_some();
-        !lifted && rule.matches(self.signal, self.file.as_deref(), authorship)
+        !lifted && rule.matches(self.signal, self.file.as_deref(), classes)
     }
 }
 
