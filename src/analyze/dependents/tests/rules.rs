@@ -7,7 +7,13 @@ use crate::analyze::dependents::reach;
 /// All probes are relevant (the byte scan found every name).
 fn hits(path: &str, family: &str, outline: &Outline, probes: &[Probe]) -> Vec<Hit> {
     let relevant: Vec<usize> = (0..probes.len()).collect();
-    confirm::hits(path, family, outline, probes, &relevant)
+    let file = confirm::File {
+        path,
+        family,
+        outline,
+        scope: None,
+    };
+    confirm::hits(&file, probes, &relevant)
 }
 
 /// The name on the line where a file defines it is a definition, not a use; other lines are.
