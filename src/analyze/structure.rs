@@ -275,9 +275,8 @@ impl Namespaces {
             // No namespace row (or no content): the old name-based view.
             return true;
         };
-        self.home_before(&gone.file).is_some_and(|home| {
-            namespace::same_namespace(family, home, &scope.home)
-        })
+        self.home_before(&gone.file)
+            .is_some_and(|home| namespace::same_namespace(family, home, &scope.home))
     }
 
     /// Whether the new version of `path` can see `change`'s name at the home it had.
@@ -288,8 +287,14 @@ impl Namespaces {
             return true;
         };
         change.container.is_some()
-            || namespace::resolve(family, home, &change.file, change.name_before(), path, scope)
-                != Resolution::Unrelated
+            || namespace::resolve(
+                family,
+                home,
+                &change.file,
+                change.name_before(),
+                path,
+                scope,
+            ) != Resolution::Unrelated
     }
 }
 
@@ -483,9 +488,9 @@ fn dangling(change: &SymbolChange, reach: &Reach, seen: &Seen<'_>) -> Vec<Site> 
     let still_defined = new_outlines.iter().any(|(path, (language, outline))| {
         let visible_there = path == &change.file
             || spaces.new_scopes.get(path).is_none_or(|(family, scope)| {
-                spaces.home_before(&change.file).is_none_or(|home| {
-                    namespace::same_namespace(family, home, &scope.home)
-                })
+                spaces
+                    .home_before(&change.file)
+                    .is_none_or(|home| namespace::same_namespace(family, home, &scope.home))
             });
         let defines = outline.definitions.iter().any(|d| d.name == name);
         let re_exports = path == &change.file
@@ -507,7 +512,10 @@ fn dangling(change: &SymbolChange, reach: &Reach, seen: &Seen<'_>) -> Vec<Site> 
     let exposed = change.was_exposed();
     for (path, (language, outline)) in new_outlines {
         // A private symbol can only be used from its own file.
-        if !same_family(language) || (!exposed && *path != change.file) || !spaces.sees(change, path) {
+        if !same_family(language)
+            || (!exposed && *path != change.file)
+            || !spaces.sees(change, path)
+        {
             continue;
         }
         sites.extend(

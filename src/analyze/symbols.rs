@@ -430,14 +430,35 @@ mod tests {
     /// nothing.
     #[test]
     fn name_reused_by_a_new_definition_is_a_signature_change() {
-        let old = outline(1, vec![def("Parse", "func Parse(s string)", Visibility::Public, 5, 1)]);
+        let old = outline(
+            1,
+            vec![def(
+                "Parse",
+                "func Parse(s string)",
+                Visibility::Public,
+                5,
+                1,
+            )],
+        );
         let renamed = outline(
             2,
-            vec![def("ParseLegacy", "func ParseLegacy(s string)", Visibility::Public, 5, 1)],
+            vec![def(
+                "ParseLegacy",
+                "func ParseLegacy(s string)",
+                Visibility::Public,
+                5,
+                1,
+            )],
         );
         let added = outline(
             3,
-            vec![def("Parse", "func Parse(s string, strict bool)", Visibility::Public, 9, 1)],
+            vec![def(
+                "Parse",
+                "func Parse(s string, strict bool)",
+                Visibility::Public,
+                9,
+                1,
+            )],
         );
         let mut changes = classify("p/a.go", "p/a.go", Some(&old), Some(&renamed));
         changes.extend(classify("p/b.go", "p/b.go", None, Some(&added)));
@@ -452,7 +473,10 @@ mod tests {
         );
         assert_eq!(changes[1].file, "p/b.go");
         assert_eq!(changes[1].old_file.as_deref(), Some("p/a.go"));
-        assert_eq!(changes[1].old_signature.as_deref(), Some("func Parse(s string)"));
+        assert_eq!(
+            changes[1].old_signature.as_deref(),
+            Some("func Parse(s string)")
+        );
         assert_eq!(
             changes[1].new_signature.as_deref(),
             Some("func Parse(s string, strict bool)")
@@ -462,7 +486,10 @@ mod tests {
         removed.extend(classify("p/b.go", "p/b.go", None, Some(&added)));
         let mut unrelated = removed.clone();
         detect_reused_names(&mut removed, |_, _| true);
-        assert_eq!(kinds(&removed), [("Parse".into(), ChangeKind::SignatureChanged)]);
+        assert_eq!(
+            kinds(&removed),
+            [("Parse".into(), ChangeKind::SignatureChanged)]
+        );
         detect_reused_names(&mut unrelated, |_, _| false);
         assert_eq!(
             kinds(&unrelated),
@@ -472,10 +499,23 @@ mod tests {
             ]
         );
 
-        let same = outline(4, vec![def("Parse", "func Parse(s string)", Visibility::Public, 7, 1)]);
+        let same = outline(
+            4,
+            vec![def(
+                "Parse",
+                "func Parse(s string)",
+                Visibility::Public,
+                7,
+                1,
+            )],
+        );
         let mut moved = classify("p/a.go", "p/a.go", Some(&old), None);
         moved.extend(classify("p/b.go", "p/b.go", None, Some(&same)));
         detect_reused_names(&mut moved, |_, _| true);
-        assert_eq!(moved.len(), 2, "equal signatures are not a signature change");
+        assert_eq!(
+            moved.len(),
+            2,
+            "equal signatures are not a signature change"
+        );
     }
 }

@@ -140,9 +140,14 @@ pub(super) fn hits(file: &File<'_>, probes: &[Probe], relevant: &[usize]) -> Vec
             continue;
         }
         let resolution = match (&probe.home, file.scope) {
-            (Some(home), Some(scope)) => {
-                namespace::resolve(file.family, home, &probe.defined_in, &probe.name, path, scope)
-            }
+            (Some(home), Some(scope)) => namespace::resolve(
+                file.family,
+                home,
+                &probe.defined_in,
+                &probe.name,
+                path,
+                scope,
+            ),
             _ => Resolution::Resolved,
         };
         match resolution {

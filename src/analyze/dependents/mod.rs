@@ -212,7 +212,9 @@ pub fn search_with(
         .iter()
         .map(|target| home_of(repo, &entries, target))
         .collect::<Result<_, _>>()?;
-    let reaches = reach::reach(targets, homes, options, |probes| level(probes, &mut figures))?;
+    let reaches = reach::reach(targets, homes, options, |probes| {
+        level(probes, &mut figures)
+    })?;
     figures.elapsed = started.elapsed();
     Ok((reaches, figures))
 }

@@ -74,9 +74,12 @@ enum Unit {
 enum PathMatch {
     /// Both are absolute in the same space.
     Exact,
-    /// The import is written from an unknown root (Go module path, Python `sys.path`, JS path
-    /// aliases): it matches when it is a suffix of the home.
+    /// The import is written from an unknown root (Python `sys.path`, JS path aliases): it
+    /// matches when it is a suffix of the home.
     Suffix,
+    /// The home is a path inside the repository and the import starts with a module path the
+    /// repository does not spell (Go's `example.com/m/`): the home is a suffix of the import.
+    Tail,
 }
 
 /// One language's lookup rules.
@@ -107,7 +110,7 @@ pub(crate) static ROWS: &[Row] = &[
     Row {
         family: "go",
         unit: Unit::Package,
-        paths: PathMatch::Suffix,
+        paths: PathMatch::Tail,
         qualifier: ".",
         inline_paths: false,
         globs_decided: true,
@@ -142,7 +145,7 @@ pub(crate) static ROWS: &[Row] = &[
         unit: Unit::File,
         paths: PathMatch::Exact,
         qualifier: "::",
-        inline_paths: true,
+        inline_paths: false,
         globs_decided: true,
         reexports: true,
         read: read::rust,
@@ -248,7 +251,10 @@ pub fn resolve(
                 }
             }
             Binds::Module(alias) if at_home => {
-                let default = home.package.as_deref().or(home.segments.last().map(String::as_str));
+                let default = home
+                    .package
+                    .as_deref()
+                    .or(home.segments.last().map(String::as_str));
                 if alias.as_deref().or(default).is_some_and(qualified) {
                     return Resolution::Resolved;
                 }
@@ -258,9 +264,11 @@ pub fn resolve(
             Binds::Everything => undecided |= at_home || enclosing,
         }
     }
-    // `a::b::name`, `com.shop.Cart`; a Rust crate root is qualified by the crate's name.
-    let module = home.segments.last().or(home.package.as_ref().filter(|_| family == "rust"));
-    if row.inline_paths && module.is_some_and(|module| qualified(module)) {
+    // `com.shop.Cart`, `Shop.Core.Cart` written out (Rust paths are read as imports).
+    if row.inline_paths
+        && let Some(module) = home.segments.last()
+        && qualified(module)
+    {
         return Resolution::Resolved;
     }
     if undecided {
@@ -301,6 +309,9 @@ fn matches(how: PathMatch, path: &[String], home: &[String]) -> bool {
     match how {
         PathMatch::Exact => path == home,
         PathMatch::Suffix => !path.is_empty() && home.ends_with(path),
+        // A package at the repository root is imported by the bare module path, which only
+        // go.mod spells: any import may be it (the qualifier is still checked).
+        PathMatch::Tail => path.ends_with(home),
     }
 }
 

@@ -305,9 +305,14 @@ pub(super) fn javascript(path: &str, code: String) -> Scope {
             });
             continue;
         }
-        for (at, _) in statement.match_indices("require(").chain(statement.match_indices("import(")) {
+        for (at, _) in statement
+            .match_indices("require(")
+            .chain(statement.match_indices("import("))
+        {
             let call = &statement[at..];
-            let argument = call.split_once('(').map_or("", |(_, rest)| rest.trim_start());
+            let argument = call
+                .split_once('(')
+                .map_or("", |(_, rest)| rest.trim_start());
             if !argument.starts_with(['"', '\'', '`']) {
                 dynamic = true;
                 continue;
@@ -319,7 +324,11 @@ pub(super) fn javascript(path: &str, code: String) -> Scope {
             let left = statement[..at].trim_end().trim_end_matches('=').trim_end();
             let binds = if let Some(open) = left.rfind('{') {
                 Binds::Names(names(&left[open + 1..].replace('}', "")))
-            } else if let Some(name) = left.split_whitespace().last().filter(|_| left.contains(' ')) {
+            } else if let Some(name) = left
+                .split_whitespace()
+                .last()
+                .filter(|_| left.contains(' '))
+            {
                 Binds::Module(Some(name.to_string()))
             } else {
                 Binds::Everything
@@ -366,10 +375,18 @@ pub(super) fn rust(path: &str, code: String) -> Scope {
     let src = parts.iter().rposition(|part| *part == "src");
     let (crate_dir, module_parts) = match src {
         Some(at) => (&parts[..at], &parts[at + 1..]),
-        None => (&parts[..parts.len().saturating_sub(1)], &parts[parts.len().saturating_sub(1)..]),
+        None => (
+            &parts[..parts.len().saturating_sub(1)],
+            &parts[parts.len().saturating_sub(1)..],
+        ),
     };
-    let crate_name = crate_dir.last().map_or(String::new(), |name| name.replace('-', "_"));
-    let mut segments: Vec<String> = module_parts.iter().map(|part| (*part).to_string()).collect();
+    let crate_name = crate_dir
+        .last()
+        .map_or(String::new(), |name| name.replace('-', "_"));
+    let mut segments: Vec<String> = module_parts
+        .iter()
+        .map(|part| (*part).to_string())
+        .collect();
     if let Some(last) = segments.pop() {
         let stem = last.trim_end_matches(".rs");
         let root = matches!(stem, "lib" | "main") && segments.is_empty();
@@ -413,8 +430,7 @@ pub(super) fn rust(path: &str, code: String) -> Scope {
             }
         }
     }
-    // `crate::a::f()` and `super::f()` in code qualify without a `use`.
-    for (prefix, leaf) in relative_paths(&code) {
+    for (prefix, leaf) in code_paths(&code) {
         for (package, path) in rust_paths(&prefix, &crate_name, &segments) {
             imports.push(Import {
                 package: Some(package),
@@ -443,7 +459,9 @@ fn expand(tree: &str, prefix: &mut Vec<String>, out: &mut Vec<(Vec<String>, Stri
             .filter(|part| !part.is_empty())
             .map(str::to_string)
             .collect();
-        let inner = tree[open + 1..].strip_suffix('}').unwrap_or(&tree[open + 1..]);
+        let inner = tree[open + 1..]
+            .strip_suffix('}')
+            .unwrap_or(&tree[open + 1..]);
         let depth = prefix.len();
         prefix.extend(head);
         let mut level = 0;
@@ -478,25 +496,34 @@ fn expand(tree: &str, prefix: &mut Vec<String>, out: &mut Vec<(Vec<String>, Stri
     out.push((path, leaf));
 }
 
-/// Paths in code that start at `crate`, `self` or `super`: (module path, last segment).
-fn relative_paths(code: &str) -> Vec<(Vec<String>, String)> {
+/// Every `a::b::c` path in code, as (module path, last segment): `crate::a::f()`,
+/// `super::f()`, `other_crate::f()` and `module::f()` qualify without a `use`.
+fn code_paths(code: &str) -> Vec<(Vec<String>, String)> {
+    let is_path = |c: char| c.is_alphanumeric() || c == '_' || c == ':';
     let mut found = Vec::new();
-    for start in ["crate::", "super::", "self::"] {
-        for (at, _) in code.match_indices(start) {
-            if code[..at].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':') {
-                continue;
-            }
-            let path: Vec<String> = code[at..]
-                .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
-                .next()
-                .unwrap_or_default()
-                .split("::")
-                .filter(|part| !part.is_empty())
-                .map(str::to_string)
-                .collect();
-            if let Some((leaf, prefix)) = path.split_last() {
-                found.push((prefix.to_vec(), leaf.clone()));
-            }
+    let mut done = 0;
+    for (at, _) in code.match_indices("::") {
+        if at < done {
+            continue;
+        }
+        let start = code[..at]
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| is_path(c))
+            .last()
+            .map_or(at, |(index, _)| index);
+        let end = code[at..]
+            .char_indices()
+            .find(|&(_, c)| !is_path(c))
+            .map_or(code.len(), |(index, _)| at + index);
+        done = end;
+        let path: Vec<String> = code[start..end]
+            .split("::")
+            .filter(|part| !part.is_empty())
+            .map(str::to_string)
+            .collect();
+        if let Some((leaf, prefix)) = path.split_last() {
+            found.push((prefix.to_vec(), leaf.clone()));
         }
     }
     found
@@ -555,7 +582,11 @@ pub(super) fn java(_path: &str, code: String) -> Scope {
         .lines()
         .filter_map(|line| dotted_after(line, "import "))
         .filter_map(|name| {
-            let name = name.trim_start_matches("static ").split(" as ").next()?.trim();
+            let name = name
+                .trim_start_matches("static ")
+                .split(" as ")
+                .next()?
+                .trim();
             let mut parts: Vec<String> = name.split('.').map(str::to_string).collect();
             let leaf = parts.pop()?;
             Some(Import {
