@@ -372,28 +372,30 @@ fn js_clause(clause: &str) -> Binds {
 /// `super` resolve against the file's own module.
 pub(super) fn rust(path: &str, code: String) -> Scope {
     let parts: Vec<&str> = path.split('/').collect();
-    let src = parts.iter().rposition(|part| *part == "src");
-    let (crate_dir, module_parts) = match src {
-        Some(at) => (&parts[..at], &parts[at + 1..]),
-        None => (
-            &parts[..parts.len().saturating_sub(1)],
-            &parts[parts.len().saturating_sub(1)..],
-        ),
+    let (crate_dir, mut segments) = match parts.iter().rposition(|part| *part == "src") {
+        Some(at) => {
+            let mut segments: Vec<String> = parts[at + 1..]
+                .iter()
+                .map(|part| (*part).to_string())
+                .collect();
+            if let Some(last) = segments.pop() {
+                let stem = last.trim_end_matches(".rs");
+                let root = matches!(stem, "lib" | "main") && segments.is_empty();
+                if !root && stem != "mod" {
+                    segments.push(stem.to_string());
+                }
+            }
+            (&parts[..at], segments)
+        }
+        // Outside a `src/` layout the directory is the crate and each file a module of it.
+        None => {
+            let (file, dir) = parts.split_last().unwrap_or((&"", &[]));
+            (dir, vec![file.trim_end_matches(".rs").to_string()])
+        }
     };
     let crate_name = crate_dir
         .last()
         .map_or(String::new(), |name| name.replace('-', "_"));
-    let mut segments: Vec<String> = module_parts
-        .iter()
-        .map(|part| (*part).to_string())
-        .collect();
-    if let Some(last) = segments.pop() {
-        let stem = last.trim_end_matches(".rs");
-        let root = matches!(stem, "lib" | "main") && segments.is_empty();
-        if !root && stem != "mod" && src.is_some() {
-            segments.push(stem.to_string());
-        }
-    }
     if segments.first().is_some_and(|first| first == "bin") {
         segments.clear();
     }
