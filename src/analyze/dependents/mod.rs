@@ -220,7 +220,8 @@ pub fn search_with(
 }
 
 /// The namespace of a free target's defining file, read from the searched tree (from its path
-/// alone when the file is not there); `None` for methods and languages without a namespace row.
+/// alone when the file is not there); `None` for methods, languages without a namespace row,
+/// and namespaces a C# `global using` opens to every file.
 fn home_of(
     repo: &git2::Repository,
     entries: &[scan::Entry],
@@ -229,8 +230,8 @@ fn home_of(
     if target.container.is_some() || namespace::row(target.family).is_none() {
         return Ok(None);
     }
-    let bytes = match entries.iter().find(|entry| entry.path == target.defined_in) {
-        Some(entry) => repo
+    let read = |entry: &scan::Entry| -> Result<Vec<u8>, Error> {
+        Ok(repo
             .find_blob(entry.oid)
             .map_err(|source| Error::Blob {
                 path: entry.path.clone(),
@@ -238,10 +239,28 @@ fn home_of(
                 source,
             })?
             .content()
-            .to_vec(),
+            .to_vec())
+    };
+    let bytes = match entries.iter().find(|entry| entry.path == target.defined_in) {
+        Some(entry) => read(entry)?,
         None => Vec::new(),
     };
-    Ok(namespace::scope(target.family, &target.defined_in, &bytes).map(|scope| scope.home))
+    let Some(home) =
+        namespace::scope(target.family, &target.defined_in, &bytes).map(|scope| scope.home)
+    else {
+        return Ok(None);
+    };
+    if target.family == "csharp" {
+        for entry in entries
+            .iter()
+            .filter(|entry| entry.language.is_some_and(|l| l.family == "csharp"))
+        {
+            if namespace::imported_everywhere(target.family, &home, &entry.path, &read(entry)?) {
+                return Ok(None);
+            }
+        }
+    }
+    Ok(Some(home))
 }
 
 #[cfg(test)]

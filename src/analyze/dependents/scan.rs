@@ -20,7 +20,7 @@ pub(super) struct Entry {
     pub(super) path: String,
     pub(super) oid: Oid,
     /// `None` for a file without an extension, whose language only its shebang can tell.
-    language: Option<&'static Language>,
+    pub(super) language: Option<&'static Language>,
 }
 
 /// A blob where at least one name matched as a whole word.

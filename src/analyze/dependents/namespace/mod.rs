@@ -24,6 +24,9 @@ pub struct Home {
     /// Go: the declared package name (the default qualifier). Rust: the crate's name, empty
     /// when the crate is at the repository root and its name is not known from the path.
     pub package: Option<String>,
+    /// JS/TS: the file imports and exports nothing, so it is a classic script whose top-level
+    /// names are globals any file may use.
+    pub global: bool,
 }
 
 /// What one import statement brings into a file.
@@ -98,6 +101,9 @@ pub(crate) struct Row {
     /// Modules can re-export names (`__init__.py`, `index.ts`, `pub use`): a name imported from
     /// an enclosing module may be the target.
     reexports: bool,
+    /// Files whose definitions every file below their directory sees without an import
+    /// (pytest's `conftest.py` fixtures: docs.pytest.org/en/stable/reference/fixtures.html).
+    ambient: &'static [&'static str],
     /// Reads a file's namespace and imports from its path and comment-free text.
     read: fn(&str, String) -> Scope,
     /// The language reference this row follows.
@@ -115,6 +121,7 @@ pub(crate) static ROWS: &[Row] = &[
         inline_paths: false,
         globs_decided: true,
         reexports: false,
+        ambient: &[],
         read: read::go,
         source: "https://go.dev/ref/spec#Packages",
     },
@@ -126,6 +133,7 @@ pub(crate) static ROWS: &[Row] = &[
         inline_paths: false,
         globs_decided: false,
         reexports: true,
+        ambient: &["conftest.py"],
         read: read::python,
         source: "https://docs.python.org/3/reference/import.html",
     },
@@ -137,6 +145,7 @@ pub(crate) static ROWS: &[Row] = &[
         inline_paths: false,
         globs_decided: false,
         reexports: true,
+        ambient: &[],
         read: read::javascript,
         source: "https://tc39.es/ecma262/#sec-imports",
     },
@@ -148,6 +157,7 @@ pub(crate) static ROWS: &[Row] = &[
         inline_paths: false,
         globs_decided: true,
         reexports: true,
+        ambient: &[],
         read: read::rust,
         source: "https://doc.rust-lang.org/reference/items/use-declarations.html",
     },
@@ -159,6 +169,7 @@ pub(crate) static ROWS: &[Row] = &[
         inline_paths: true,
         globs_decided: true,
         reexports: false,
+        ambient: &[],
         read: read::java,
         source: "https://docs.oracle.com/javase/specs/jls/se21/html/jls-7.html",
     },
@@ -170,6 +181,7 @@ pub(crate) static ROWS: &[Row] = &[
         inline_paths: true,
         globs_decided: true,
         reexports: false,
+        ambient: &[],
         read: read::java,
         source: "https://kotlinlang.org/docs/packages.html",
     },
@@ -181,6 +193,7 @@ pub(crate) static ROWS: &[Row] = &[
         inline_paths: true,
         globs_decided: true,
         reexports: false,
+        ambient: &[],
         read: read::csharp,
         source: "https://learn.microsoft.com/dotnet/csharp/language-reference/keywords/using-directive",
     },
@@ -196,6 +209,25 @@ pub fn scope(family: &str, path: &str, bytes: &[u8]) -> Option<Scope> {
     let row = row(family)?;
     let text = String::from_utf8_lossy(bytes);
     Some((row.read)(path, read::blank_comments(&text, family)))
+}
+
+/// Whether the file `bytes` (at `path`) imports `home` for every file of its project, like C#'s
+/// `global using N;`: then namespaces do not narrow that target's users.
+#[must_use]
+pub fn imported_everywhere(family: &str, home: &Home, path: &str, bytes: &[u8]) -> bool {
+    const GLOBAL: &[u8] = b"global using";
+    if family != "csharp" || memchr::memmem::find(bytes, GLOBAL).is_none() {
+        return false;
+    }
+    scope(family, path, bytes).is_some_and(|scope| {
+        scope.code.lines().any(|line| {
+            line.trim_start().starts_with("global using")
+                && read::csharp(path, line.to_string())
+                    .imports
+                    .iter()
+                    .any(|import| import.path == home.segments)
+        })
+    })
 }
 
 /// Whether a file may refer to a target, and how sure that is.
@@ -224,6 +256,10 @@ pub fn resolve(
         return Resolution::Resolved;
     };
     if path == defined_in || same_unit(row.unit, home, &scope.home) {
+        return Resolution::Resolved;
+    }
+    let (dir, file) = defined_in.rsplit_once('/').unwrap_or(("", defined_in));
+    if row.ambient.contains(&file) && (dir.is_empty() || path.starts_with(&format!("{dir}/"))) {
         return Resolution::Resolved;
     }
     let qualified = |qualifier: &str| uses_qualified(&scope.code, qualifier, row.qualifier, name);
@@ -271,7 +307,8 @@ pub fn resolve(
     {
         return Resolution::Resolved;
     }
-    if undecided {
+    // A classic script's names are globals: which file uses them cannot be told by imports.
+    if undecided || home.global {
         Resolution::Undecided
     } else {
         Resolution::Unrelated

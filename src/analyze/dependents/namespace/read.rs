@@ -144,6 +144,7 @@ pub(super) fn go(path: &str, code: String) -> Scope {
         home: Home {
             segments: dirs(path),
             package,
+            global: false,
         },
         imports,
         dynamic: false,
@@ -233,6 +234,7 @@ pub(super) fn python(path: &str, code: String) -> Scope {
         home: Home {
             segments,
             package: None,
+            global: false,
         },
         imports,
         dynamic,
@@ -340,10 +342,19 @@ pub(super) fn javascript(path: &str, code: String) -> Scope {
             });
         }
     }
+    let module = !imports.is_empty()
+        || dynamic
+        || statements(&code).iter().any(|statement| {
+            let statement = statement.trim_start();
+            statement.starts_with("export ") || statement.starts_with("import ")
+        })
+        || code.contains("module.exports")
+        || code.contains("exports.");
     Scope {
         home: Home {
             segments,
             package: None,
+            global: !module,
         },
         imports,
         dynamic,
@@ -445,6 +456,7 @@ pub(super) fn rust(path: &str, code: String) -> Scope {
         home: Home {
             segments,
             package: Some(crate_name),
+            global: false,
         },
         imports,
         dynamic: false,
@@ -606,6 +618,7 @@ pub(super) fn java(_path: &str, code: String) -> Scope {
         home: Home {
             segments,
             package: None,
+            global: false,
         },
         imports,
         dynamic: false,
@@ -614,7 +627,8 @@ pub(super) fn java(_path: &str, code: String) -> Scope {
 }
 
 /// C#: the first `namespace` (block or file-scoped) is the file's; `using N;` brings all of
-/// `N`, `using A = N.C;` the type `C`. `global using` in other files is not seen.
+/// `N`, `using A = N.C;` the type `C`. A `global using` in another file applies to every file
+/// of the project; the search checks for those separately ([`super::imported_everywhere`]).
 pub(super) fn csharp(_path: &str, code: String) -> Scope {
     let segments = code
         .lines()
@@ -648,6 +662,7 @@ pub(super) fn csharp(_path: &str, code: String) -> Scope {
         home: Home {
             segments,
             package: None,
+            global: false,
         },
         imports,
         dynamic: false,

@@ -567,6 +567,37 @@ fn csharp_namespaces() {
     ]);
 }
 
+/// A C# `global using` of the namespace in any file opens it to every file of the project.
+#[test]
+fn csharp_global_using() {
+    let home = scope(
+        "csharp",
+        "Shop/Cart.cs",
+        b"namespace Shop.Core;\nclass Cart {}\n",
+    )
+    .expect("row")
+    .home;
+    let global = b"// usings\nglobal using Shop.Core;\nglobal using System;\n";
+    assert!(imported_everywhere(
+        "csharp",
+        &home,
+        "GlobalUsings.cs",
+        global
+    ));
+    assert!(!imported_everywhere(
+        "csharp",
+        &home,
+        "Other.cs",
+        b"using Shop.Core;\n"
+    ));
+    assert!(!imported_everywhere(
+        "csharp",
+        &home,
+        "G.cs",
+        b"global using Shop.Legacy;\n"
+    ));
+}
+
 /// Families without a row keep name-based resolution; every row names its source.
 #[test]
 fn rows_and_fallback() {
