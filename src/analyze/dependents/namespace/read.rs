@@ -156,16 +156,25 @@ pub(super) fn go(path: &str, code: String) -> Scope {
 fn statements(code: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut current = String::new();
-    let mut depth: i32 = 0;
+    let mut depth: usize = 0;
     for line in code.lines() {
+        // An import at the start of a line begins a statement whatever came before: an
+        // unbalanced bracket in a docstring or template must not swallow the imports.
+        if ["import ", "from ", "export "]
+            .iter()
+            .any(|keyword| line.starts_with(keyword))
+            && !current.trim().is_empty()
+        {
+            out.push(std::mem::take(&mut current));
+            depth = 0;
+        }
         let continued = line.trim_end().ends_with('\\');
         current.push_str(line.trim_end().trim_end_matches('\\'));
         current.push(' ');
-        depth += line.matches(['(', '{', '[']).count() as i32;
-        depth -= line.matches([')', '}', ']']).count() as i32;
-        if depth <= 0 && !continued {
+        depth += line.matches(['(', '{', '[']).count();
+        depth = depth.saturating_sub(line.matches([')', '}', ']']).count());
+        if depth == 0 && !continued {
             out.push(std::mem::take(&mut current));
-            depth = 0;
         }
     }
     out.push(current);
