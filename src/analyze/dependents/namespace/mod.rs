@@ -205,6 +205,7 @@ pub(crate) fn row(family: &str) -> Option<&'static Row> {
 }
 
 /// Reads the scope of the file at `path` in `family`; `None` when the family has no row.
+#[must_use]
 pub fn scope(family: &str, path: &str, bytes: &[u8]) -> Option<Scope> {
     let row = row(family)?;
     let text = String::from_utf8_lossy(bytes);
