@@ -105,7 +105,8 @@ fn names(list: &str) -> Vec<String> {
         .collect()
 }
 
-/// Logical statements: lines joined while brackets are open or a line ends in `\`.
+/// Logical statements: lines joined (newlines kept) while brackets are open or a line ends in
+/// `\`.
 fn statements(code: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut current = String::new();
@@ -123,7 +124,7 @@ fn statements(code: &str) -> Vec<String> {
         }
         let continued = line.trim_end().ends_with('\\');
         current.push_str(line.trim_end().trim_end_matches('\\'));
-        current.push(' ');
+        current.push('\n');
         depth += line.matches(['(', '{', '[']).count();
         depth = depth.saturating_sub(line.matches([')', '}', ']']).count());
         if depth == 0 && !continued {

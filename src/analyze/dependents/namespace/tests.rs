@@ -88,6 +88,8 @@ const JAVASCRIPT: &[Case] = &[
     (MATH, TOTAL, "total", "src/app.ts", "import * as m from './lib/math';\nm.total([]);\n", Resolved),
     (MATH, TOTAL, "total", "src/app.js", "const { total } = require('./lib/math');\n", Resolved),
     (MATH, TOTAL, "total", "src/app.js", "const m = require('./lib/math');\nm.total();\n", Resolved),
+    (MATH, TOTAL, "total", "src/app.js", "function f() {\n  const m = require('./lib/math');\n  return m.total();\n}\n", Resolved),
+    (MATH, TOTAL, "total", "src/app.js", "const {\n  sum,\n  total: t,\n} = require('./lib/math');\n", Resolved),
     (MATH, TOTAL, "total", "src/ui/view.ts", "import { total } from '../lib';\n", Resolved),
     (MATH, TOTAL, "total", "src/ui/view.ts", "import { total } from '@/lib/math';\n", Resolved),
     (MATH, TOTAL, "total", "src/app.js", "const m = require(name);\nm.total();\n", Undecided),

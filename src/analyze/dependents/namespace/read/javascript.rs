@@ -82,18 +82,19 @@ pub(in crate::analyze::dependents::namespace) fn javascript(path: &str, code: St
             let Some(path) = spec_of(argument.split(')').next().unwrap_or_default()) else {
                 continue;
             };
-            // `const {a, b} = require(…)` binds names, `const m = require(…)` a module.
-            let left = statement[..at].trim_end().trim_end_matches('=').trim_end();
-            let binds = if let Some(open) = left.rfind('{') {
-                Binds::Names(names(&left[open + 1..].replace('}', "")))
-            } else if let Some(name) = left
-                .split_whitespace()
-                .last()
-                .filter(|_| left.contains(' '))
-            {
-                Binds::Module(Some(name.to_string()))
-            } else {
-                Binds::Everything
+            // `const {a, b} = require(…)` binds names, `const m = require(…)` a module; a bare
+            // `require(…).f` or `await import(…)` is not followed.
+            let before = statement[..at].trim_end();
+            let binds = match before.strip_suffix('=').map(str::trim_end) {
+                Some(target) if target.ends_with('}') => match target.rfind('{') {
+                    Some(open) => Binds::Names(names(&target[open + 1..target.len() - 1])),
+                    None => Binds::Everything,
+                },
+                Some(target) => match target.rsplit(|c: char| !is_js_word(c)).next() {
+                    Some(name) if !name.is_empty() => Binds::Module(Some(name.to_string())),
+                    _ => Binds::Everything,
+                },
+                None => Binds::Everything,
             };
             imports.push(Import {
                 package: None,
@@ -120,6 +121,10 @@ pub(in crate::analyze::dependents::namespace) fn javascript(path: &str, code: St
         dynamic,
         code,
     }
+}
+
+fn is_js_word(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '$'
 }
 
 /// `a, {b, c as d}` / `* as ns` / `*` / `{x}` of an import or export clause.
