@@ -81,10 +81,9 @@ pub(super) fn confirm(
                 bytes,
                 probes: relevant,
             } = candidate;
-            let wants_scope = relevant.iter().any(|&index| probes[index].home.is_some());
-            let scope = wants_scope
-                .then(|| namespace::scope(language.family, &path, &bytes))
-                .flatten();
+            // Read for every file of a language with namespaces: the next level's probes
+            // (the definitions around these uses) take their home from it.
+            let scope = namespace::scope(language.family, &path, &bytes);
             let (outline, origin) =
                 cache.outline_traced(&oid.to_string(), language, move || Some(bytes), budget);
             match outline {
