@@ -19,7 +19,10 @@ pub(in crate::analyze::dependents::namespace) fn go(path: &str, code: String) ->
                 continue;
             }
             line
-        } else if let Some(rest) = line.strip_prefix("import") {
+        } else if let Some(rest) = line
+            .strip_prefix("import")
+            .filter(|rest| rest.starts_with([' ', '\t', '(']))
+        {
             let rest = rest.trim();
             if let Some(inner) = rest.strip_prefix('(') {
                 block = !inner.contains(')');
