@@ -486,7 +486,9 @@ fn dangling(change: &SymbolChange, reach: &Reach, seen: &Seen<'_>) -> Vec<Site> 
     let same_family = |language: &Language| Some(language.family) == family;
     let spaces = seen.spaces;
     let still_defined = new_outlines.iter().any(|(path, (language, outline))| {
+        // Methods keep name-based resolution: the class's own namespace is not tracked.
         let visible_there = path == &change.file
+            || change.container.is_some()
             || spaces.new_scopes.get(path).is_none_or(|(family, scope)| {
                 spaces
                     .home_before(&change.file)

@@ -377,3 +377,42 @@ fn name_reused_with_a_new_signature_is_a_signature_change() {
     assert!(!ids.contains(&"symbol-renamed".to_string()), "{ids:?}");
     assert!(!ids.contains(&"dangling-reference".to_string()), "{ids:?}");
 }
+
+/// Methods keep name-based resolution: an override removed while a same-named method is still
+/// defined in the change (here the base class it inherits from) leaves no dangling reference,
+/// as before namespaces (a regression seen on flask's `SecureCookieSession.get`).
+#[test]
+fn removed_override_with_the_method_still_defined_does_not_dangle() {
+    let (report, _) = judge(
+        &[
+            (
+                "app/base.py",
+                "class Base:\n    def get(self, key):\n        return key\n",
+            ),
+            (
+                "app/session.py",
+                "from app.base import Base\n\n\nclass Session(Base):\n    def get(self, key):\n        return 1\n\n    def keep(self):\n        return 2\n",
+            ),
+            (
+                "app/use.py",
+                "from app.session import Session\n\n\ndef run(s: Session):\n    return s.get(1)\n",
+            ),
+        ],
+        &[
+            (
+                "app/base.py",
+                Some("class Base:\n    def get(self, key):\n        return key or 0\n"),
+            ),
+            (
+                "app/session.py",
+                Some(
+                    "from app.base import Base\n\n\nclass Session(Base):\n    def keep(self):\n        return 2\n",
+                ),
+            ),
+        ],
+    );
+    let get = symbol(&report, "get", "removed");
+    assert_eq!(get["container"], "Session", "{get}");
+    assert!(dangling_paths(get).is_empty(), "{get}");
+    assert_eq!(report["blast_radius"]["dangling_references"], 0);
+}
