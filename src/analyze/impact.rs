@@ -107,11 +107,18 @@ fn symbol_facts(impact: &SymbolImpact, facts: &mut Vec<Fact>) {
             .collect();
         let files = impact.dependent_files.len();
         let more = if impact.truncated { " or more" } else { "" };
+        // Counted, but the language cannot say from those files whether they see this symbol.
+        let undecided = match impact.undecided_files.len() {
+            0 => String::new(),
+            n => format!(
+                "; {n} of them only through a wildcard or dynamic import (counted: not decidable)"
+            ),
+        };
         facts.push(fact(
             Signal::Dependents,
             files as f64,
             format!(
-                "`{}` is used in {files}{more} other file{} ({} site{}), e.g. {}",
+                "`{}` is used in {files}{more} other file{} ({} site{}), e.g. {}{undecided}",
                 change.name_before(),
                 if files == 1 { "" } else { "s" },
                 impact.call_sites.len(),

@@ -5,8 +5,10 @@
 //! for local changes). That one scan answers both questions the issue asks: *reach* is every
 //! reference found there; *dangling* references are those in files the change did not touch
 //! (identical at head), plus references in the new versions of changed files, which are
-//! already outlined. Name-based resolution is approximate; when a name is defined elsewhere
-//! too, a reference is not called dangling (under-count rather than cry wolf).
+//! already outlined. Both respect the language's namespaces where it has a row in
+//! `dependents::namespace`: a file that cannot see the symbol is neither. When the name is
+//! still defined where its callers look for it, a reference is not called dangling; a name
+//! re-added with another signature in the same namespace is a signature change.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
@@ -17,6 +19,7 @@ use serde::Serialize;
 
 use super::cache::Cache;
 use super::contents::{FileContents, Side};
+use super::dependents::namespace::{self, Home, Resolution, Scope};
 use super::dependents::{self, Reach, Scan, SearchOptions, Site, Target};
 use super::lang::{self, Language};
 use super::outline::{self, Budget};
@@ -71,6 +74,10 @@ pub struct SymbolImpact {
     pub transitive_files: Vec<String>,
     /// References that still use a removed or renamed name after the change.
     pub dangling: Vec<Site>,
+    /// Dependent files counted only because a wildcard or dynamic import could bring the name
+    /// in: the language cannot decide from the file, so they count (fail closed).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub undecided_files: Vec<String>,
     /// A search bound was hit; the counts are lower bounds.
     pub truncated: bool,
 }
@@ -195,7 +202,6 @@ pub fn analyze(
         }
     }
     symbols::detect_moves(&mut changes);
-
     let families: HashMap<String, &'static str> = jobs
         .iter()
         .flat_map(|job| {
@@ -205,22 +211,99 @@ pub fn analyze(
                 .map(move |path| (path, job.language.family))
         })
         .collect();
+    let spaces = Namespaces::of(&jobs);
+    symbols::detect_reused_names(&mut changes, |gone, added| {
+        families.get(&gone.file) == families.get(&added.file) && spaces.related(gone, added)
+    });
+
     let touched_paths: HashSet<&str> = change
         .files
         .iter()
         .flat_map(|file| [file.old_path.as_deref(), file.new_path.as_deref()])
         .flatten()
         .collect();
-    impacts(
-        changes,
-        &families,
-        &touched_paths,
-        &new_outlines,
-        context,
-        options,
-        &mut blast,
-    );
+    let seen = Seen {
+        families: &families,
+        touched_paths: &touched_paths,
+        new_outlines: &new_outlines,
+        spaces: &spaces,
+    };
+    impacts(changes, &seen, context, options, &mut blast);
     blast
+}
+
+/// Namespaces of the changed files, for the languages that have them: homes of the old
+/// versions, scopes (home and imports) of the new ones.
+struct Namespaces {
+    old_homes: HashMap<String, Home>,
+    new_scopes: HashMap<String, (&'static str, Scope)>,
+}
+
+impl Namespaces {
+    fn of(jobs: &[Job<'_>]) -> Namespaces {
+        let mut spaces = Namespaces {
+            old_homes: HashMap::new(),
+            new_scopes: HashMap::new(),
+        };
+        for job in jobs {
+            let family = job.language.family;
+            if let (Some(path), Some((_, bytes))) = (&job.file.old_path, &job.old)
+                && let Some(scope) = namespace::scope(family, path, bytes)
+            {
+                spaces.old_homes.insert(path.clone(), scope.home);
+            }
+            if let (Some(path), Some((_, bytes))) = (&job.file.new_path, &job.new)
+                && let Some(scope) = namespace::scope(family, path, bytes)
+            {
+                spaces.new_scopes.insert(path.clone(), (family, scope));
+            }
+        }
+        spaces
+    }
+
+    /// The namespace `path` had before the change (after it, for files the change added).
+    fn home_before(&self, path: &str) -> Option<&Home> {
+        self.old_homes
+            .get(path)
+            .or_else(|| self.new_scopes.get(path).map(|(_, scope)| &scope.home))
+    }
+
+    /// Whether a name leaving `gone`'s file and defined again in `added`'s file is the same
+    /// name to its callers: same family, and the same namespace where the language has them.
+    fn related(&self, gone: &SymbolChange, added: &SymbolChange) -> bool {
+        let Some((family, scope)) = self.new_scopes.get(&added.file) else {
+            // No namespace row (or no content): the old name-based view.
+            return true;
+        };
+        self.home_before(&gone.file)
+            .is_some_and(|home| namespace::same_namespace(family, home, &scope.home))
+    }
+
+    /// Whether the new version of `path` can see `change`'s name at the home it had.
+    fn sees(&self, change: &SymbolChange, path: &str) -> bool {
+        let (Some((family, scope)), Some(home)) =
+            (self.new_scopes.get(path), self.home_before(&change.file))
+        else {
+            return true;
+        };
+        change.container.is_some()
+            || namespace::resolve(
+                family,
+                home,
+                &change.file,
+                change.name_before(),
+                path,
+                scope,
+            ) != Resolution::Unrelated
+    }
+}
+
+/// What the impact step reads about the change besides the symbol changes.
+struct Seen<'a> {
+    families: &'a HashMap<String, &'static str>,
+    touched_paths: &'a HashSet<&'a str>,
+    new_outlines: &'a HashMap<String, (&'static Language, Outline)>,
+    spaces: &'a Namespaces,
 }
 
 /// Picks a language for each changed file whose contents were read; records the ones skipped.
@@ -288,13 +371,12 @@ fn is_target(change: &SymbolChange) -> bool {
 
 fn impacts(
     changes: Vec<SymbolChange>,
-    families: &HashMap<String, &'static str>,
-    touched_paths: &HashSet<&str>,
-    new_outlines: &HashMap<String, (&'static Language, Outline)>,
+    seen: &Seen<'_>,
     context: &Context<'_>,
     options: &Options,
     blast: &mut BlastRadius,
 ) {
+    let families = seen.families;
     let target_of = |change: &SymbolChange| -> Option<Target> {
         if !is_target(change) {
             return None;
@@ -369,8 +451,15 @@ fn impacts(
                 .filter(|file| !own_files.contains(file.as_str()))
                 .cloned()
                 .collect();
-            let dangling = dangling(&change, &reach, touched_paths, new_outlines, families);
+            let dangling = dangling(&change, &reach, seen);
+            let undecided_files = reach
+                .undecided_files
+                .iter()
+                .filter(|file| !own_files.contains(file.as_str()))
+                .cloned()
+                .collect();
             SymbolImpact {
+                undecided_files,
                 dependent_files,
                 call_sites,
                 transitive_files: reach.transitive_files,
@@ -383,23 +472,35 @@ fn impacts(
 }
 
 /// References that still use a removed or renamed name after the change: in files the change
-/// left alone (found at the base, identical at head), and in the new versions of changed files.
-/// Nothing is dangling when the name is still defined in any changed file of the family.
-fn dangling(
-    change: &SymbolChange,
-    reach: &Reach,
-    changed: &HashSet<&str>,
-    new_outlines: &HashMap<String, (&'static Language, Outline)>,
-    families: &HashMap<String, &'static str>,
-) -> Vec<Site> {
+/// left alone (found at the base, identical at head), and in the new versions of changed files
+/// that can see the name's namespace. Nothing is dangling when the name is still defined in a
+/// changed file its callers look in (any file of the family, for languages without namespaces),
+/// or the old file still imports it (a re-export).
+fn dangling(change: &SymbolChange, reach: &Reach, seen: &Seen<'_>) -> Vec<Site> {
     if !matches!(change.change, ChangeKind::Removed | ChangeKind::Renamed) {
         return Vec::new();
     }
+    let (changed, new_outlines) = (seen.touched_paths, seen.new_outlines);
     let name = change.name_before();
-    let family = families.get(&change.file).copied();
+    let family = seen.families.get(&change.file).copied();
     let same_family = |language: &Language| Some(language.family) == family;
-    let still_defined = new_outlines.values().any(|(language, outline)| {
-        same_family(language) && outline.definitions.iter().any(|d| d.name == name)
+    let spaces = seen.spaces;
+    let still_defined = new_outlines.iter().any(|(path, (language, outline))| {
+        // Methods keep name-based resolution: the class's own namespace is not tracked.
+        let visible_there = path == &change.file
+            || change.container.is_some()
+            || spaces.new_scopes.get(path).is_none_or(|(family, scope)| {
+                spaces
+                    .home_before(&change.file)
+                    .is_none_or(|home| namespace::same_namespace(family, home, &scope.home))
+            });
+        let defines = outline.definitions.iter().any(|d| d.name == name);
+        let re_exports = path == &change.file
+            && outline
+                .references
+                .iter()
+                .any(|r| r.name == name && r.kind == crate::analyze::syntax::ReferenceKind::Import);
+        same_family(language) && ((defines && visible_there) || re_exports)
     });
     if still_defined {
         return Vec::new();
@@ -413,7 +514,10 @@ fn dangling(
     let exposed = change.was_exposed();
     for (path, (language, outline)) in new_outlines {
         // A private symbol can only be used from its own file.
-        if !same_family(language) || (!exposed && *path != change.file) {
+        if !same_family(language)
+            || (!exposed && *path != change.file)
+            || !spaces.sees(change, path)
+        {
             continue;
         }
         sites.extend(

@@ -78,6 +78,10 @@ pub struct SymbolChange {
     /// The definition's name-masked body hash, to pair moves across files.
     #[serde(skip)]
     pub body_hash: u64,
+    /// The recorded definition's signature (the old one, for renames), to tell a name reused
+    /// by a new definition from a move.
+    #[serde(skip)]
+    pub signature: String,
 }
 
 impl SymbolChange {
@@ -173,6 +177,7 @@ pub fn classify(
         let before = removed.remove(index);
         let mut change = record(path, ChangeKind::Renamed, after, before.visibility);
         change.old_name = Some(before.name.clone());
+        change.signature.clone_from(&before.signature);
         changes.push(change);
         false
     });
@@ -231,6 +236,7 @@ fn record(
         new_signature: None,
         new_visibility: None,
         body_hash: definition.body_hash,
+        signature: definition.signature.clone(),
     }
 }
 
@@ -255,6 +261,62 @@ pub fn detect_moves(changes: &mut Vec<SymbolChange>) {
             changes[twin].change = ChangeKind::Moved;
             changes[twin].old_file = Some(old_file);
             gone.insert(removed);
+        }
+    }
+    let mut index = 0;
+    changes.retain(|_| {
+        index += 1;
+        !gone.contains(&(index - 1))
+    });
+}
+
+/// A name that leaves one file (removed, or renamed away) and is defined again in another file
+/// of the same namespace with a different signature was not removed: callers of the name now
+/// reach the new definition, whose signature changed. The pair becomes one `SignatureChanged`
+/// (from the old file), and a renamed-away body becomes a plain addition under its new name.
+/// `related` says whether the two files share a namespace.
+pub fn detect_reused_names(
+    changes: &mut Vec<SymbolChange>,
+    related: impl Fn(&SymbolChange, &SymbolChange) -> bool,
+) {
+    let mut gone = HashSet::new();
+    for left in 0..changes.len() {
+        if !matches!(
+            changes[left].change,
+            ChangeKind::Removed | ChangeKind::Renamed
+        ) {
+            continue;
+        }
+        let twin = changes.iter().position(|other| {
+            let before = &changes[left];
+            other.change == ChangeKind::Added
+                && other.file != before.file
+                && other.name == before.name_before()
+                && other.container == before.container
+                && other.signature != before.signature
+                && related(before, other)
+        });
+        let Some(twin) = twin else { continue };
+        let (old_file, old_signature, visibility) = {
+            let before = &changes[left];
+            (
+                before.file.clone(),
+                before.signature.clone(),
+                before.visibility,
+            )
+        };
+        let reused = &mut changes[twin];
+        reused.change = ChangeKind::SignatureChanged;
+        reused.old_file = Some(old_file);
+        reused.new_signature = Some(reused.signature.clone());
+        reused.old_signature = Some(old_signature);
+        reused.visibility = visibility;
+        let before = &mut changes[left];
+        if before.change == ChangeKind::Renamed {
+            before.change = ChangeKind::Added;
+            before.old_name = None;
+        } else {
+            gone.insert(left);
         }
     }
     let mut index = 0;
@@ -360,5 +422,100 @@ mod tests {
         detect_moves(&mut changes);
         assert_eq!(kinds(&changes), [("f".into(), ChangeKind::Moved)]);
         assert_eq!(changes[0].old_file.as_deref(), Some("a.py"));
+    }
+
+    /// `Parse` renamed to `ParseLegacy` in one file and a new `Parse` with another signature
+    /// added in a related file: `Parse`'s signature changed, `ParseLegacy` is new. A removal
+    /// paired the same way leaves one change; an unrelated file or an equal signature pairs
+    /// nothing.
+    #[test]
+    fn name_reused_by_a_new_definition_is_a_signature_change() {
+        let old = outline(
+            1,
+            vec![def(
+                "Parse",
+                "func Parse(s string)",
+                Visibility::Public,
+                5,
+                1,
+            )],
+        );
+        let renamed = outline(
+            2,
+            vec![def(
+                "ParseLegacy",
+                "func ParseLegacy(s string)",
+                Visibility::Public,
+                5,
+                1,
+            )],
+        );
+        let added = outline(
+            3,
+            vec![def(
+                "Parse",
+                "func Parse(s string, strict bool)",
+                Visibility::Public,
+                9,
+                1,
+            )],
+        );
+        let mut changes = classify("p/a.go", "p/a.go", Some(&old), Some(&renamed));
+        changes.extend(classify("p/b.go", "p/b.go", None, Some(&added)));
+        assert_eq!(changes[0].change, ChangeKind::Renamed);
+        detect_reused_names(&mut changes, |_, _| true);
+        assert_eq!(
+            kinds(&changes),
+            [
+                ("ParseLegacy".into(), ChangeKind::Added),
+                ("Parse".into(), ChangeKind::SignatureChanged),
+            ]
+        );
+        assert_eq!(changes[1].file, "p/b.go");
+        assert_eq!(changes[1].old_file.as_deref(), Some("p/a.go"));
+        assert_eq!(
+            changes[1].old_signature.as_deref(),
+            Some("func Parse(s string)")
+        );
+        assert_eq!(
+            changes[1].new_signature.as_deref(),
+            Some("func Parse(s string, strict bool)")
+        );
+
+        let mut removed = classify("p/a.go", "p/a.go", Some(&old), None);
+        removed.extend(classify("p/b.go", "p/b.go", None, Some(&added)));
+        let mut unrelated = removed.clone();
+        detect_reused_names(&mut removed, |_, _| true);
+        assert_eq!(
+            kinds(&removed),
+            [("Parse".into(), ChangeKind::SignatureChanged)]
+        );
+        detect_reused_names(&mut unrelated, |_, _| false);
+        assert_eq!(
+            kinds(&unrelated),
+            [
+                ("Parse".into(), ChangeKind::Removed),
+                ("Parse".into(), ChangeKind::Added)
+            ]
+        );
+
+        let same = outline(
+            4,
+            vec![def(
+                "Parse",
+                "func Parse(s string)",
+                Visibility::Public,
+                7,
+                1,
+            )],
+        );
+        let mut moved = classify("p/a.go", "p/a.go", Some(&old), None);
+        moved.extend(classify("p/b.go", "p/b.go", None, Some(&same)));
+        detect_reused_names(&mut moved, |_, _| true);
+        assert_eq!(
+            moved.len(),
+            2,
+            "equal signatures are not a signature change"
+        );
     }
 }

@@ -68,9 +68,11 @@ struct BlastJson<'a> {
 
 /// Said in every report: what name-based resolution can and cannot see.
 const APPROXIMATE: &str = "References are matched by name within a language family and \
-confirmed by tree-sitter in code positions (not comments or strings); calls through \
+confirmed by tree-sitter in code positions (not comments or strings); in Go, Python, JS/TS, \
+Rust, Java, Kotlin and C# only files that share the symbol's package or import or qualify its \
+module count (wildcard and dynamic imports count, listed as undecided). Calls through \
 reflection, dynamic dispatch or generated code are not seen, and same-named symbols in \
-unrelated modules may be counted. Counts lean towards under-counting.";
+unrelated modules of other languages may be counted. Counts lean towards under-counting.";
 
 fn blast(evaluation: &Evaluation) -> BlastJson<'_> {
     let blast = &evaluation.facts.blast;

@@ -18,6 +18,7 @@ mod incident;
 mod judgement;
 mod keys;
 mod markers;
+mod namespaces;
 mod parsers;
 mod policy_cli;
 mod policy_gaps;

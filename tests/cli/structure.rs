@@ -251,7 +251,8 @@ fn deleted_and_re_added_file() {
     );
 }
 
-/// A name still defined elsewhere in the change is not reported as dangling.
+/// A name still found where its users look for it is not reported as dangling: `a.helper`'s
+/// definition is gone, but `a` now imports (re-exports) the `helper` that `b` defines.
 #[test]
 fn symbol_defined_in_several_places_is_not_dangling() {
     let repo = two_commits(
@@ -267,7 +268,10 @@ fn symbol_defined_in_several_places_is_not_dangling() {
             ),
         ],
         &[
-            ("src/a.py", Some("def unrelated():\n    return 7\n")),
+            (
+                "src/a.py",
+                Some("from b import helper\n\n\ndef unrelated():\n    return 7\n"),
+            ),
             ("src/b.py", Some("def helper():\n    return 1\n")),
         ],
     );

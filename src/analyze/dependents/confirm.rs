@@ -11,12 +11,15 @@
 //!   a bare `save(...)` in a file that never names the class is not this method either.
 //! - Shadowing: a free symbol does not count in another file that defines its own top-level
 //!   namesake and does not import the name; that file's uses resolve to its own.
+//! - Namespace: a free symbol counts only in files that can see it by the language's lookup
+//!   rules (same package, an import, a qualified path; see `namespace`).
 
 use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
 use super::Site;
+use super::namespace::{self, Home, Resolution, Scope};
 use super::scan::Candidate;
 use crate::analyze::cache::{Cache, Origin};
 use crate::analyze::outline::Budget;
@@ -29,6 +32,8 @@ pub(super) struct Probe {
     pub(super) family: &'static str,
     pub(super) container: Option<String>,
     pub(super) defined_in: String,
+    /// Namespace of the defining file, for free symbols of languages with a namespace row.
+    pub(super) home: Option<Home>,
 }
 
 /// The definition around a use: what the next level searches for.
@@ -44,6 +49,10 @@ pub(super) struct Hit {
     pub(super) probe: usize,
     pub(super) site: Site,
     pub(super) enclosing: Option<Enclosing>,
+    /// Namespace of the file of the use (the home of the enclosing definition).
+    pub(super) home: Option<Home>,
+    /// Counted only because a wildcard or dynamic import could bring the name in.
+    pub(super) undecided: bool,
 }
 
 /// Hits of one level and how the outlines were obtained.
@@ -72,11 +81,20 @@ pub(super) fn confirm(
                 bytes,
                 probes: relevant,
             } = candidate;
+            // Read for every file of a language with namespaces: the next level's probes
+            // (the definitions around these uses) take their home from it.
+            let scope = namespace::scope(language.family, &path, &bytes);
             let (outline, origin) =
                 cache.outline_traced(&oid.to_string(), language, move || Some(bytes), budget);
             match outline {
                 Ok(outline) => {
-                    let found = hits(&path, language.family, &outline, probes, &relevant);
+                    let file = File {
+                        path: &path,
+                        family: language.family,
+                        outline: &outline,
+                        scope: scope.as_ref(),
+                    };
+                    let found = hits(&file, probes, &relevant);
                     (found, origin, true)
                 }
                 Err(Unanalysed::Generated { .. }) => (Vec::new(), origin, true),
@@ -98,23 +116,47 @@ pub(super) fn confirm(
     confirmed
 }
 
+/// One candidate file as `hits` reads it.
+pub(super) struct File<'a> {
+    pub(super) path: &'a str,
+    pub(super) family: &'a str,
+    pub(super) outline: &'a Outline,
+    /// Its namespace and imports, when some probe needs them.
+    pub(super) scope: Option<&'a Scope>,
+}
+
 /// The uses of the `relevant` probes in one file's outline, by the rules in the module header.
 /// One hit per probe and line; when a line uses the name several ways, the most specific kind
 /// wins (call, type, import, member, then other).
-pub(super) fn hits(
-    path: &str,
-    family: &str,
-    outline: &Outline,
-    probes: &[Probe],
-    relevant: &[usize],
-) -> Vec<Hit> {
-    let file = FileNames::new(outline);
+pub(super) fn hits(file: &File<'_>, probes: &[Probe], relevant: &[usize]) -> Vec<Hit> {
+    let (path, outline) = (file.path, file.outline);
+    let names = FileNames::new(outline);
     let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut undecided: HashSet<usize> = HashSet::new();
     for &index in relevant {
         let probe = &probes[index];
-        if probe.family == family && file.admits(path, probe) {
-            by_name.entry(&probe.name).or_default().push(index);
+        if probe.family != file.family || !names.admits(path, probe) {
+            continue;
         }
+        let resolution = match (&probe.home, file.scope) {
+            (Some(home), Some(scope)) => namespace::resolve(
+                file.family,
+                home,
+                &probe.defined_in,
+                &probe.name,
+                path,
+                scope,
+            ),
+            _ => Resolution::Resolved,
+        };
+        match resolution {
+            Resolution::Unrelated => continue,
+            Resolution::Undecided => {
+                undecided.insert(index);
+            }
+            Resolution::Resolved => {}
+        }
+        by_name.entry(&probe.name).or_default().push(index);
     }
     if by_name.is_empty() {
         return Vec::new();
@@ -138,6 +180,8 @@ pub(super) fn hits(
                     enclosing: around.as_ref().map(|e| e.name.clone()),
                 },
                 enclosing: around.clone(),
+                home: file.scope.map(|scope| scope.home.clone()),
+                undecided: undecided.contains(&probe),
             };
             best.entry((probe, reference.line))
                 .and_modify(|kept| {

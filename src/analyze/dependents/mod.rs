@@ -10,10 +10,14 @@
 //! - `reach`: from the definitions that enclose the direct sites, search again for their
 //!   callers, level by level up to a depth, and count the files reached.
 //!
-//! Name-based resolution is approximate by nature. Where it must guess, it guesses towards
-//! fewer dependents: a gate that cries wolf gets switched off.
+//! Names resolve within their namespace (`namespace`: Go packages, Python and JS modules, Rust
+//! modules, Java/Kotlin packages, C# namespaces); elsewhere, and for methods, resolution is by
+//! name. Where a rule must guess, it guesses towards fewer dependents (a gate that cries wolf
+//! gets switched off), except where the language cannot decide (wildcard or dynamic imports):
+//! those files count, and are listed as undecided.
 
 mod confirm;
+pub mod namespace;
 mod reach;
 mod scan;
 
@@ -63,6 +67,9 @@ pub struct Reach {
     /// Files reached through callers of callers (depth 2 ..= `max_depth`) that are not direct,
     /// sorted.
     pub transitive_files: Vec<String>,
+    /// Direct files counted only because a wildcard or dynamic import could bring the name
+    /// in (the language cannot decide from the file), sorted.
+    pub undecided_files: Vec<String>,
     /// A bound was hit: sites per target, names per level, or depth with callers left to follow.
     pub truncated: bool,
 }
@@ -201,9 +208,59 @@ pub fn search_with(
         figures.unconfirmed += confirmed.unconfirmed;
         Ok(confirmed.hits)
     };
-    let reaches = reach::reach(targets, options, |probes| level(probes, &mut figures))?;
+    let homes = targets
+        .iter()
+        .map(|target| home_of(repo, &entries, target))
+        .collect::<Result<_, _>>()?;
+    let reaches = reach::reach(targets, homes, options, |probes| {
+        level(probes, &mut figures)
+    })?;
     figures.elapsed = started.elapsed();
     Ok((reaches, figures))
+}
+
+/// The namespace of a free target's defining file, read from the searched tree (from its path
+/// alone when the file is not there); `None` for methods, languages without a namespace row,
+/// and namespaces a C# `global using` opens to every file.
+fn home_of(
+    repo: &git2::Repository,
+    entries: &[scan::Entry],
+    target: &Target,
+) -> Result<Option<namespace::Home>, Error> {
+    if target.container.is_some() || namespace::row(target.family).is_none() {
+        return Ok(None);
+    }
+    let read = |entry: &scan::Entry| -> Result<Vec<u8>, Error> {
+        Ok(repo
+            .find_blob(entry.oid)
+            .map_err(|source| Error::Blob {
+                path: entry.path.clone(),
+                blob: entry.oid,
+                source,
+            })?
+            .content()
+            .to_vec())
+    };
+    let bytes = match entries.iter().find(|entry| entry.path == target.defined_in) {
+        Some(entry) => read(entry)?,
+        None => Vec::new(),
+    };
+    let Some(home) =
+        namespace::scope(target.family, &target.defined_in, &bytes).map(|scope| scope.home)
+    else {
+        return Ok(None);
+    };
+    if target.family == "csharp" {
+        for entry in entries
+            .iter()
+            .filter(|entry| entry.language.is_some_and(|l| l.family == "csharp"))
+        {
+            if namespace::imported_everywhere(target.family, &home, &entry.path, &read(entry)?) {
+                return Ok(None);
+            }
+        }
+    }
+    Ok(Some(home))
 }
 
 #[cfg(test)]

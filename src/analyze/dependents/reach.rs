@@ -8,6 +8,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::confirm::{Hit, Probe};
+use super::namespace::Home;
 use super::{Error, Reach, SearchOptions, Site, Target};
 
 /// Most enclosing definitions followed per target at each level; more are dropped (and the
@@ -17,6 +18,7 @@ pub(super) const MAX_NAMES_PER_LEVEL: usize = 50;
 /// Runs the levels; `run` searches the tree for a set of probes (one scan and confirm).
 pub(super) fn reach(
     targets: &[Target],
+    homes: Vec<Option<Home>>,
     options: &SearchOptions,
     mut run: impl FnMut(&[Probe]) -> Result<Vec<Hit>, Error>,
 ) -> Result<Vec<Reach>, Error> {
@@ -27,18 +29,24 @@ pub(super) fn reach(
 
     let probes: Vec<Probe> = targets
         .iter()
-        .map(|target| Probe {
+        .zip(homes)
+        .map(|(target, home)| Probe {
             name: target.name.clone(),
             family: target.family,
             container: target.container.clone(),
             defined_in: target.defined_in.clone(),
+            home,
         })
         .collect();
     let mut sites: Vec<Vec<Site>> = vec![Vec::new(); count];
+    let mut undecided: Vec<BTreeSet<String>> = vec![BTreeSet::new(); count];
     for hit in run(&probes)? {
         let target = hit.probe;
         if let Some(next) = follow(&hit, targets[target].family) {
             frontier[target].insert(Ordered(next));
+        }
+        if hit.undecided {
+            undecided[target].insert(hit.site.path.clone());
         }
         sites[target].push(hit.site);
     }
@@ -48,6 +56,7 @@ pub(super) fn reach(
         found.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
         reach.direct_files = found.iter().map(|site| site.path.clone()).collect();
         reach.direct_files.dedup();
+        reach.undecided_files = std::mem::take(&mut undecided[target]).into_iter().collect();
         if found.len() > options.max_sites_per_target {
             found.truncate(options.max_sites_per_target);
             reach.truncated = true;
@@ -123,6 +132,8 @@ fn follow(hit: &Hit, family: &'static str) -> Option<Probe> {
         family,
         container: enclosing.container.clone(),
         defined_in: hit.site.path.clone(),
+        // Methods are narrowed by their container, not by namespace.
+        home: hit.home.clone().filter(|_| enclosing.container.is_none()),
     })
 }
 

@@ -17,10 +17,10 @@ use crate::analyze::outline::{Budget, looks_generated};
 /// A blob of the tree that might be source code.
 #[derive(Debug)]
 pub(super) struct Entry {
-    path: String,
-    oid: Oid,
+    pub(super) path: String,
+    pub(super) oid: Oid,
     /// `None` for a file without an extension, whose language only its shebang can tell.
-    language: Option<&'static Language>,
+    pub(super) language: Option<&'static Language>,
 }
 
 /// A blob where at least one name matched as a whole word.

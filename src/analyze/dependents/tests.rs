@@ -108,6 +108,7 @@ fn probe(name: &str, container: Option<&str>, defined_in: &str) -> Probe {
         family: "python",
         container: container.map(str::to_string),
         defined_in: defined_in.to_string(),
+        home: None,
     }
 }
 

@@ -299,7 +299,9 @@ fn both_ways_of_reading_agree() {
         .map(|n| {
             (
                 format!("pkg/m{n:03}.py"),
-                format!("def f{n}():\n    return compute_total([{n}])\n"),
+                format!(
+                    "from core import compute_total\n\n\ndef f{n}():\n    return compute_total([{n}])\n"
+                ),
             )
         })
         .collect();

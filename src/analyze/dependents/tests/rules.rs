@@ -7,7 +7,13 @@ use crate::analyze::dependents::reach;
 /// All probes are relevant (the byte scan found every name).
 fn hits(path: &str, family: &str, outline: &Outline, probes: &[Probe]) -> Vec<Hit> {
     let relevant: Vec<usize> = (0..probes.len()).collect();
-    confirm::hits(path, family, outline, probes, &relevant)
+    let file = confirm::File {
+        path,
+        family,
+        outline,
+        scope: None,
+    };
+    confirm::hits(&file, probes, &relevant)
 }
 
 /// The name on the line where a file defines it is a definition, not a use; other lines are.
@@ -118,6 +124,8 @@ fn hit(probe: usize, path: &str, enclosing: Option<&str>) -> Hit {
             name: name.to_string(),
             container: None,
         }),
+        home: None,
+        undecided: false,
     }
 }
 
@@ -138,7 +146,7 @@ fn reach_follows_enclosing_definitions_to_the_depth_bound() {
             .collect())
     };
     let targets = [target("f", "a.py")];
-    let deep = reach::reach(&targets, &SearchOptions::default(), run).expect("reach");
+    let deep = reach::reach(&targets, vec![None], &SearchOptions::default(), run).expect("reach");
     assert_eq!(deep[0].direct_files, ["b.py"]);
     assert_eq!(deep[0].transitive_files, ["c.py", "d.py"]);
     assert!(
@@ -149,7 +157,7 @@ fn reach_follows_enclosing_definitions_to_the_depth_bound() {
         max_depth: 2,
         ..SearchOptions::default()
     };
-    let shallow = reach::reach(&targets, &options, run).expect("reach");
+    let shallow = reach::reach(&targets, vec![None], &options, run).expect("reach");
     assert_eq!(shallow[0].transitive_files, ["c.py"]);
     assert!(shallow[0].truncated);
 }
@@ -176,7 +184,7 @@ fn reach_bounds_names_per_level_and_sites() {
         max_sites_per_target: 10,
         ..SearchOptions::default()
     };
-    let reach = reach::reach(&[target("f", "a.py")], &options, run).expect("reach");
+    let reach = reach::reach(&[target("f", "a.py")], vec![None], &options, run).expect("reach");
     assert_eq!(reach[0].direct_sites.len(), 10);
     assert_eq!(reach[0].direct_files.len(), callers);
     assert_eq!(reach[0].transitive_files.len(), reach::MAX_NAMES_PER_LEVEL);
