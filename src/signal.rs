@@ -147,6 +147,9 @@ signals! {
     GateConfigChanged = "gate-config-changed", per "file", "A hook or CI step that runs blastgate itself changed.";
     /// A file that a recently reverted or hot-fixed commit changed.
     RecentlyReverted = "recently-reverted", per "file", "The file was changed by a commit that was later reverted or hot-fixed, among the 500 commits before the change.";
+    /// Security-sensitive code (crypto, secrets, auth, TLS, file modes, shell, SQL,
+    /// deserialisation) added, removed or changed, or the function around it changed.
+    SecuritySensitiveChange = "security-sensitive-change", per "construct", "Security-sensitive code (cryptography, secret handling, authentication, TLS, file modes, shell, SQL, deserialisation) was added, removed or changed, or the function around it changed.";
 }
 
 impl Signal {

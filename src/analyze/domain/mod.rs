@@ -22,7 +22,7 @@ mod secrets;
 mod shell;
 mod terraform;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 mod tree;
 mod workflows;
 
@@ -144,6 +144,7 @@ pub static ANALYZERS: &[&dyn Analyzer] = &[
     &workflows::GitlabCi,
     &dockerfile::Dockerfile,
     &scripts::Scripts,
+    &crate::analyze::security::Security,
 ];
 
 /// A file read line by line instead of parsed, and why.

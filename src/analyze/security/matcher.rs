@@ -1,0 +1,517 @@
+//! Finds a table's constructs in one parsed file version: one walk of the tree, each node
+//! checked against the rows for its kind, each match placed in its enclosing function (or
+//! class, or the file) with its token text, and each function's token hash kept so a body
+//! change around an unchanged construct is seen.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use tree_sitter::{Node, Tree};
+
+use super::shape::{Class, Cond, Shape, Syntax, Table, name_matches, names_secret, token_matches};
+use crate::analyze::lang::Selector;
+
+/// The enclosing scope of a construct.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Scope {
+    /// `Class.method`, `function`, `Class`, or empty for the file's top level.
+    pub name: String,
+    /// A function or method: its body's changes count.
+    pub function: bool,
+}
+
+/// One construct found.
+#[derive(Debug, Clone)]
+pub struct Found {
+    /// Its class.
+    pub class: &'static Class,
+    /// Where it sits.
+    pub scope: Scope,
+    /// 1-based line.
+    pub line: u32,
+    /// Its tokens joined by spaces: the same after a whitespace-only reformat.
+    pub text: String,
+}
+
+/// A file version's constructs and the token hash of each named function.
+#[derive(Debug, Default)]
+pub struct Side {
+    /// Constructs in tree order.
+    pub found: Vec<Found>,
+    /// Function scope name → hash of its tokens (comments left out).
+    pub bodies: HashMap<String, u64>,
+}
+
+/// Reads `tree` (parsed from `source`) with `table`.
+#[must_use]
+pub fn find(table: &Table, tree: &Tree, source: &[u8]) -> Side {
+    let mut side = Side::default();
+    let mut cursor = tree.walk();
+    let mut stack: Vec<Node<'_>> = vec![tree.root_node()];
+    while let Some(node) = stack.pop() {
+        if node.is_extra() && node.kind().contains("comment") {
+            continue;
+        }
+        let syntax = table.syntax;
+        if syntax.functions.contains(&node.kind())
+            && let Some(scope) = scope_of(syntax, node, source)
+            && scope.function
+            && scope_node(syntax, node) == Some(node)
+        {
+            let mut hasher = DefaultHasher::new();
+            tokens(syntax, node, source).hash(&mut hasher);
+            let hash = side.bodies.entry(scope.name).or_insert(0);
+            *hash ^= hasher.finish();
+        }
+        let kind = node.kind();
+        let relevant = syntax.calls.iter().any(|(k, ..)| *k == kind)
+            || syntax.settings.iter().any(|(k, ..)| *k == kind)
+            || syntax.comparisons.contains(&kind)
+            || syntax.decorators.contains(&kind)
+            || syntax.strings.contains(&kind)
+            || syntax.concats.contains(&kind);
+        let called = if relevant {
+            callee(syntax, node, source)
+        } else {
+            None
+        };
+        for (class, shape) in table.rows.iter().filter(|_| relevant) {
+            if matches(syntax, shape, node, source, called.as_deref()) {
+                side.found.push(Found {
+                    class,
+                    scope: scope_of(syntax, node, source).unwrap_or(Scope {
+                        name: String::new(),
+                        function: false,
+                    }),
+                    line: u32::try_from(node.start_position().row + 1).unwrap_or(u32::MAX),
+                    text: tokens(syntax, node, source).join(" "),
+                });
+            }
+        }
+        let before = stack.len();
+        stack.extend(node.named_children(&mut cursor));
+        stack[before..].reverse();
+    }
+    side
+}
+
+fn text<'a>(node: Node<'_>, source: &'a [u8]) -> &'a str {
+    std::str::from_utf8(&source[node.byte_range()]).unwrap_or_default()
+}
+
+/// The node a selector picks among `node`'s children.
+fn select<'t>(node: Node<'t>, selector: Selector) -> Option<Node<'t>> {
+    match selector {
+        Selector::Field(field) => node.child_by_field_name(field),
+        Selector::First => node.named_child(0),
+        Selector::Last => {
+            node.named_child(u32::try_from(node.named_child_count().checked_sub(1)?).ok()?)
+        }
+    }
+}
+
+/// Dotted text of a callee or key: whitespace dropped, `::`, `->`, `?.` and `\\` as `.`,
+/// bracketed parts left out except a string subscript (`os.environ["X"]` → `os.environ.X`,
+/// `a.b(1).c` → `a.b.c`), string literals as their content.
+fn dotted(syntax: &Syntax, node: Node<'_>, source: &[u8]) -> String {
+    let mut out = String::new();
+    let mut depth = 0usize;
+    let mut subscript: Option<String> = None;
+    let leaves = leaves(syntax, node, source);
+    for (token, string) in &leaves {
+        match (*token, *string) {
+            ("(" | "[" | "{" | "<", false) => {
+                depth += 1;
+                subscript = (*token == "[" && depth == 1).then(String::new);
+            }
+            (")" | "]" | "}" | ">", false) => {
+                depth = depth.saturating_sub(1);
+                if let Some(key) = subscript.take().filter(|key| depth == 0 && !key.is_empty()) {
+                    out.push('.');
+                    out.push_str(&key);
+                }
+            }
+            (token, true) if depth == 1 && subscript.as_deref() == Some("") => {
+                subscript = Some(token.to_string());
+            }
+            (_, _) if depth > 0 => subscript = None,
+            ("::" | "->" | "?." | "\\" | ".", false) => out.push('.'),
+            (token, _) => out.push_str(token),
+        }
+    }
+    out.trim_matches(['.', '@', '$', ':', '&', '*', '!', '#'])
+        .to_string()
+}
+
+/// Leaf tokens of `node` with whether each is a string literal (given whole, unquoted).
+fn leaves<'a>(syntax: &Syntax, node: Node<'_>, source: &'a [u8]) -> Vec<(&'a str, bool)> {
+    let mut out = Vec::new();
+    let mut stack = vec![node];
+    while let Some(node) = stack.pop() {
+        if node.kind().contains("comment") {
+            continue;
+        }
+        if syntax.strings.contains(&node.kind()) && !interpolated(syntax, node) {
+            out.push((unquote(text(node, source)), true));
+            continue;
+        }
+        if node.child_count() == 0 {
+            let token = text(node, source).trim();
+            let token = token
+                .strip_prefix(':')
+                .filter(|rest| !rest.is_empty() && !rest.starts_with(':'))
+                .unwrap_or(token);
+            if !token.is_empty() {
+                out.push((token, false));
+            }
+            continue;
+        }
+        let before = stack.len();
+        let mut cursor = node.walk();
+        stack.extend(node.children(&mut cursor));
+        stack[before..].reverse();
+    }
+    out
+}
+
+/// The callee of `node` when it is a call: its dotted name.
+fn callee(syntax: &Syntax, node: Node<'_>, source: &[u8]) -> Option<String> {
+    let (_, selector, receiver) = syntax
+        .calls
+        .iter()
+        .find(|(kind, ..)| *kind == node.kind())?;
+    let name = dotted(syntax, select(node, *selector)?, source);
+    match receiver.and_then(|field| node.child_by_field_name(field)) {
+        Some(object) => Some(format!("{}.{name}", dotted(syntax, object, source))),
+        None => Some(name),
+    }
+}
+
+/// Leaf tokens of `node`: string literals whole without quotes, comments left out, symbols
+/// without their `:`.
+fn tokens<'a>(syntax: &Syntax, node: Node<'_>, source: &'a [u8]) -> Vec<&'a str> {
+    leaves(syntax, node, source)
+        .into_iter()
+        .map(|(token, _)| token)
+        .collect()
+}
+
+/// A literal's text without prefix letters and quotes (`f"x"`, `@"x"`, `` `x` ``).
+fn unquote(literal: &str) -> &str {
+    literal
+        .trim_start_matches(|c: char| c.is_ascii_alphabetic() || c == '$' || c == '@')
+        .trim_matches(['"', '\'', '`'])
+}
+
+fn interpolated(syntax: &Syntax, node: Node<'_>) -> bool {
+    let mut cursor = node.walk();
+    let found = node
+        .named_children(&mut cursor)
+        .any(|child| syntax.interpolations.contains(&child.kind()));
+    found
+}
+
+/// Whether `node` builds a string from values.
+fn builds_string(syntax: &Syntax, node: Node<'_>, source: &[u8]) -> bool {
+    let kind = node.kind();
+    if syntax.strings.contains(&kind) {
+        return interpolated(syntax, node);
+    }
+    if syntax.concats.contains(&kind) {
+        let operator = operator(node, source);
+        let literal_side = |side: Option<Node<'_>>| {
+            side.is_some_and(|n| {
+                syntax.strings.contains(&n.kind()) || builds_string(syntax, n, source)
+            })
+        };
+        return matches!(operator.as_deref(), Some("+" | "." | "%"))
+            && (literal_side(node.named_child(0)) || literal_side(node.named_child(1)));
+    }
+    callee(syntax, node, source).is_some_and(|name| {
+        let last = name.rsplit('.').next().unwrap_or(&name);
+        syntax.formats.iter().any(|format| last == *format)
+    })
+}
+
+/// The operator token of a binary node (the first unnamed child between operands).
+fn operator(node: Node<'_>, source: &[u8]) -> Option<String> {
+    let mut cursor = node.walk();
+    let found = node
+        .children(&mut cursor)
+        .find(|child| !child.is_named())
+        .map(|child| text(child, source).to_string());
+    found
+}
+
+/// The first string literal at or below `node`, unquoted.
+fn first_literal<'a>(syntax: &Syntax, node: Node<'_>, source: &'a [u8]) -> Option<&'a str> {
+    if syntax.strings.contains(&node.kind()) {
+        return Some(unquote(text(node, source)));
+    }
+    let mut cursor = node.walk();
+    let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+    children
+        .into_iter()
+        .find_map(|child| first_literal(syntax, child, source))
+}
+
+/// SQL statement keywords a query string starts with. Source: the SQL standard's data and
+/// schema statements (ISO/IEC 9075-2), as in the OWASP SQL Injection Prevention Cheat Sheet.
+const SQL_KEYWORDS: &[&str] = &[
+    "SELECT", "INSERT", "UPDATE", "DELETE", "DROP", "ALTER", "CREATE", "TRUNCATE", "MERGE",
+];
+
+fn is_sql(literal: &str) -> bool {
+    let trimmed = literal.trim_start();
+    SQL_KEYWORDS.iter().any(|keyword| {
+        trimmed.len() > keyword.len()
+            && trimmed[..keyword.len()].eq_ignore_ascii_case(keyword)
+            && trimmed[keyword.len()..].starts_with(char::is_whitespace)
+    })
+}
+
+/// The name an operand goes by: a call's callee, else its last identifier or key.
+fn operand_name(syntax: &Syntax, node: Node<'_>, source: &[u8]) -> Option<String> {
+    if let Some(name) = callee(syntax, node, source) {
+        return Some(name.rsplit('.').next().unwrap_or(&name).to_string());
+    }
+    if syntax.strings.contains(&node.kind()) || syntax.literals.contains(&node.kind()) {
+        return None;
+    }
+    tokens(syntax, node, source)
+        .into_iter()
+        .rev()
+        .find(|token| token.chars().any(char::is_alphanumeric))
+        .map(ToString::to_string)
+}
+
+fn matches(
+    syntax: &Syntax,
+    shape: &Shape,
+    node: Node<'_>,
+    source: &[u8],
+    callee: Option<&str>,
+) -> bool {
+    match shape {
+        Shape::Call(names, conds) => callee.is_some_and(|callee| {
+            names.iter().any(|name| name_matches(callee, name))
+                && conds.iter().all(|cond| holds(syntax, cond, node, source))
+        }),
+        Shape::Setting(keys, values) => setting(syntax, node).is_some_and(|(key, value)| {
+            let key = dotted(syntax, key, source);
+            keys.iter().any(|pattern| name_matches(&key, pattern))
+                && values.iter().any(|wanted| match *wanted {
+                    "*" => true,
+                    "$secret" => {
+                        operand_name(syntax, value, source).is_some_and(|n| names_secret(&n))
+                    }
+                    "$built" => builds_string(syntax, value, source),
+                    wanted => text(value, source).trim().eq_ignore_ascii_case(wanted),
+                })
+        }),
+        Shape::Decorator(names) => {
+            syntax.decorators.contains(&node.kind())
+                && decorator_name(syntax, node, source)
+                    .is_some_and(|name| names.iter().any(|n| name_matches(&name, n)))
+        }
+        Shape::SecretComparison => secret_comparison(syntax, node, source),
+        Shape::HardcodedSecret => setting(syntax, node).is_some_and(|(key, value)| {
+            names_secret(
+                dotted(syntax, key, source)
+                    .rsplit('.')
+                    .next()
+                    .unwrap_or_default(),
+            ) && syntax.strings.contains(&value.kind())
+                && !interpolated(syntax, value)
+                && unquote(text(value, source)).trim().len() >= 8
+        }),
+        Shape::InterpolatedKind(kinds) => {
+            kinds.contains(&node.kind()) && {
+                let mut cursor = node.walk();
+                let found = node
+                    .named_children(&mut cursor)
+                    .any(|child| syntax.interpolations.contains(&child.kind()));
+                found
+            }
+        }
+        Shape::SqlBuilt => {
+            builds_string(syntax, node, source)
+                && first_literal(syntax, node, source).is_some_and(is_sql)
+        }
+    }
+}
+
+fn setting<'t>(syntax: &Syntax, node: Node<'t>) -> Option<(Node<'t>, Node<'t>)> {
+    let (_, key, value) = syntax
+        .settings
+        .iter()
+        .find(|(kind, ..)| *kind == node.kind())?;
+    let key = select(node, *key)?;
+    let value = select(node, *value)?;
+    (key.id() != value.id()).then_some((key, value))
+}
+
+fn decorator_name(syntax: &Syntax, node: Node<'_>, source: &[u8]) -> Option<String> {
+    if let Some(name) = node.child_by_field_name("name") {
+        return Some(dotted(syntax, name, source));
+    }
+    let inner = node.named_child(0)?;
+    callee(syntax, inner, source).or_else(|| Some(dotted(syntax, inner, source)))
+}
+
+fn secret_comparison(syntax: &Syntax, node: Node<'_>, source: &[u8]) -> bool {
+    if !syntax.comparisons.contains(&node.kind()) {
+        return false;
+    }
+    let mut cursor = node.walk();
+    let children: Vec<Node<'_>> = node.children(&mut cursor).collect();
+    let equality = children.iter().any(|child| {
+        !child.is_named() && matches!(text(*child, source), "==" | "!=" | "===" | "!==")
+    });
+    let operands: Vec<Node<'_>> = children
+        .into_iter()
+        .filter(|child| child.is_named() && !child.kind().contains("comment"))
+        .collect();
+    let [left, right] = operands.as_slice() else {
+        return false;
+    };
+    let literal = |n: &Node<'_>| syntax.literals.contains(&n.kind());
+    let secret = |n: &Node<'_>| operand_name(syntax, *n, source).is_some_and(|n| names_secret(&n));
+    equality && !literal(left) && !literal(right) && (secret(left) || secret(right))
+}
+
+fn holds(syntax: &Syntax, cond: &Cond, call: Node<'_>, source: &[u8]) -> bool {
+    let receiver = || {
+        let (_, selector, receiver) = syntax
+            .calls
+            .iter()
+            .find(|(kind, ..)| *kind == call.kind())?;
+        match receiver {
+            Some(field) => call.child_by_field_name(field),
+            None => select(call, *selector),
+        }
+    };
+    match cond {
+        Cond::InChain(patterns) => {
+            return receiver().is_some_and(|chain| {
+                tokens(syntax, chain, source)
+                    .iter()
+                    .any(|token| patterns.iter().any(|p| token_matches(token, p)))
+            });
+        }
+        Cond::SecretOperand => {
+            let named = receiver().and_then(|chain| {
+                let dotted = dotted(syntax, chain, source);
+                let mut segments = dotted.rsplit('.');
+                // With a callee field, the last segment is the method itself.
+                if syntax
+                    .calls
+                    .iter()
+                    .any(|(k, _, r)| *k == call.kind() && r.is_none())
+                {
+                    segments.next();
+                }
+                segments.next().map(names_secret)
+            });
+            if named == Some(true) {
+                return true;
+            }
+            return holds(syntax, &Cond::Secret, call, source);
+        }
+        _ => {}
+    }
+    let arguments = call.child_by_field_name("arguments").or_else(|| {
+        let mut cursor = call.walk();
+        let found = call
+            .named_children(&mut cursor)
+            .find(|child| child.kind().contains("argument") || child.kind() == "token_tree");
+        found
+    });
+    let Some(arguments) = arguments else {
+        return matches!(cond, Cond::Missing(_) | Cond::Lacks(_));
+    };
+    let tokens = tokens(syntax, arguments, source);
+    let has = |pattern: &str| tokens.iter().any(|token| token_matches(token, pattern));
+    match cond {
+        Cond::Token(patterns) => patterns.iter().any(|p| has(p)),
+        Cond::Keyword(key, values) => tokens.windows(3).any(|w| {
+            token_matches(w[0], key)
+                && matches!(w[1], "=" | ":" | "=>")
+                && values.iter().any(|v| token_matches(w[2], v))
+        }),
+        Cond::Missing(patterns) => !patterns.iter().all(|p| has(p)),
+        Cond::Lacks(patterns) => !patterns.iter().any(|p| has(p)),
+        Cond::Interpolated => any_below(arguments, &|n| builds_string(syntax, n, source)),
+        Cond::SecretOperand | Cond::InChain(_) => false,
+        Cond::Secret => {
+            let mut cursor = arguments.walk();
+            let found = arguments.named_children(&mut cursor).any(|argument| {
+                operand_name(syntax, argument, source).is_some_and(|n| names_secret(&n))
+            });
+            found
+        }
+    }
+}
+
+fn any_below(node: Node<'_>, test: &dyn Fn(Node<'_>) -> bool) -> bool {
+    let mut stack = vec![node];
+    while let Some(node) = stack.pop() {
+        if test(node) {
+            return true;
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    false
+}
+
+/// The node that names `node`'s scope: the nearest enclosing named function, else class.
+fn scope_node<'t>(syntax: &Syntax, node: Node<'t>) -> Option<Node<'t>> {
+    let mut at = Some(node);
+    let mut class = None;
+    while let Some(current) = at {
+        let kind = current.kind();
+        if syntax.functions.contains(&kind) && current.child_by_field_name("name").is_some() {
+            return Some(current);
+        }
+        if syntax.decorated.contains(&kind) {
+            if let Some(definition) = current.child_by_field_name("definition")
+                && syntax.functions.contains(&definition.kind())
+            {
+                return Some(definition);
+            }
+        }
+        if class.is_none() && syntax.containers.contains(&kind) {
+            class = Some(current);
+        }
+        at = current.parent();
+    }
+    class
+}
+
+/// `node`'s scope: function (with its class as prefix), class, or none at the top level.
+fn scope_of(syntax: &Syntax, node: Node<'_>, source: &[u8]) -> Option<Scope> {
+    let scope = scope_node(syntax, node)?;
+    let name = |n: Node<'_>| {
+        n.child_by_field_name("name")
+            .or_else(|| n.child_by_field_name("type"))
+            .map(|name| dotted(syntax, name, source))
+            .unwrap_or_default()
+    };
+    let function = syntax.functions.contains(&scope.kind());
+    let mut full = name(scope);
+    if function {
+        let mut at = scope.parent();
+        while let Some(current) = at {
+            if syntax.containers.contains(&current.kind()) {
+                full = format!("{}.{full}", name(current));
+                break;
+            }
+            at = current.parent();
+        }
+    }
+    Some(Scope {
+        name: full,
+        function,
+    })
+}
