@@ -114,6 +114,15 @@ impl Analyzer for Scripts {
                 *count -= 1;
                 continue;
             }
+            for found in crate::analyze::security::modes::world_writable(&command) {
+                analysis.facts.push(fact(
+                    versions,
+                    Signal::SecuritySensitiveChange,
+                    Some(line),
+                    "permissive-file-mode",
+                    found.message(),
+                ));
+            }
             if shell::runs_download(&command) {
                 analysis.facts.push(fact(
                     versions,

@@ -69,7 +69,10 @@ pub fn find(table: &Table, tree: &Tree, source: &[u8]) -> Side {
             || syntax.comparisons.contains(&kind)
             || syntax.decorators.contains(&kind)
             || syntax.strings.contains(&kind)
-            || syntax.concats.contains(&kind);
+            || syntax.concats.contains(&kind)
+            || table.rows.iter().any(
+                |(_, shape)| matches!(shape, Shape::InterpolatedKind(kinds) if kinds.contains(&kind)),
+            );
         let called = if relevant {
             callee(syntax, node, source)
         } else {
@@ -189,11 +192,21 @@ fn callee(syntax: &Syntax, node: Node<'_>, source: &[u8]) -> Option<String> {
 
 /// Leaf tokens of `node`: string literals whole without quotes, comments left out, symbols
 /// without their `:`.
+/// A comma right before a closing bracket is left out too: formatters add and remove it.
 fn tokens<'a>(syntax: &Syntax, node: Node<'_>, source: &'a [u8]) -> Vec<&'a str> {
-    leaves(syntax, node, source)
-        .into_iter()
-        .map(|(token, _)| token)
-        .collect()
+    let leaves = leaves(syntax, node, source);
+    let mut out: Vec<&str> = Vec::with_capacity(leaves.len());
+    for (index, (token, string)) in leaves.iter().enumerate() {
+        let trailing_comma = *token == ","
+            && !string
+            && leaves
+                .get(index + 1)
+                .is_some_and(|(next, string)| !string && matches!(*next, ")" | "]" | "}"));
+        if !trailing_comma {
+            out.push(token);
+        }
+    }
+    out
 }
 
 /// A literal's text without prefix letters and quotes (`f"x"`, `@"x"`, `` `x` ``).
