@@ -23,6 +23,7 @@ mod push;
 mod reach;
 mod replay;
 mod run_by;
+mod security;
 mod server;
 mod signoff;
 mod snapshots;

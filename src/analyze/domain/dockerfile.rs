@@ -243,7 +243,9 @@ fn compare(versions: &Versions<'_>, old: Option<&Parsed>, new: &Parsed, partial:
     for (run, line) in &new.runs {
         let added = is_new(&mut old_runs, run);
         if added {
-            analysis.facts.extend(permissive_modes(versions, run, *line));
+            analysis
+                .facts
+                .extend(permissive_modes(versions, run, *line));
         }
         if added && shell::runs_download(shell_command(run)) {
             let host = HOST

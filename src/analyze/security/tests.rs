@@ -135,7 +135,14 @@ fn body_change_around_an_unchanged_construct() {
         fired("app/auth.py", before, after),
         vec!["constant-time-comparison:verify_client_secret"]
     );
-    assert!(fired("app/auth.py", before, &before.replace("return 1", "return 2")).is_empty());
+    assert!(
+        fired(
+            "app/auth.py",
+            before,
+            &before.replace("return 1", "return 2")
+        )
+        .is_empty()
+    );
 }
 
 /// A whitespace and comment reformat of security code fires nothing.
@@ -428,9 +435,16 @@ function verify($known, $given) {
 fn api_key_moved_to_dotenv() {
     let before = "API_KEY = \"k3y-live-0123456789abcdef\"\n\n\ndef headers():\n    return {\"Authorization\": API_KEY}\n";
     let after = "import os\n\nAPI_KEY = os.environ[\"API_KEY\"]\n\n\ndef headers():\n    return {\"Authorization\": API_KEY}\n";
-    assert_eq!(fired("app/client.py", before, after), vec!["hardcoded-secret"]);
     assert_eq!(
-        fired(".env", "DEBUG=1\n", "DEBUG=1\nAPI_KEY=k3y-live-0123456789abcdef\n"),
+        fired("app/client.py", before, after),
+        vec!["hardcoded-secret"]
+    );
+    assert_eq!(
+        fired(
+            ".env",
+            "DEBUG=1\n",
+            "DEBUG=1\nAPI_KEY=k3y-live-0123456789abcdef\n"
+        ),
         vec!["hardcoded-secret"]
     );
     assert!(!Security.wants(".env.example", b"API_KEY=changeme"));
