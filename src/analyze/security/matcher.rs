@@ -78,18 +78,23 @@ pub fn find(table: &Table, tree: &Tree, source: &[u8]) -> Side {
         } else {
             None
         };
-        for (class, shape) in table.rows.iter().filter(|_| relevant) {
-            if matches(syntax, shape, node, source, called.as_deref()) {
-                side.found.push(Found {
-                    class,
-                    scope: scope_of(syntax, node, source).unwrap_or(Scope {
-                        name: String::new(),
-                        function: false,
-                    }),
-                    line: u32::try_from(node.start_position().row + 1).unwrap_or(u32::MAX),
-                    text: tokens(syntax, node, source).join(" "),
-                });
-            }
+        // The first matching row names the node: tables list the specific rows (key
+        // derivation, unverified JWT) before the general ones (any `hashlib` call, any JWT).
+        let first = table
+            .rows
+            .iter()
+            .filter(|_| relevant)
+            .find(|(_, shape)| matches(syntax, shape, node, source, called.as_deref()));
+        if let Some((class, _)) = first {
+            side.found.push(Found {
+                class,
+                scope: scope_of(syntax, node, source).unwrap_or(Scope {
+                    name: String::new(),
+                    function: false,
+                }),
+                line: u32::try_from(node.start_position().row + 1).unwrap_or(u32::MAX),
+                text: tokens(syntax, node, source).join(" "),
+            });
         }
         let before = stack.len();
         stack.extend(node.named_children(&mut cursor));

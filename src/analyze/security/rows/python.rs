@@ -44,28 +44,6 @@ pub static TABLE: Table = Table {
     syntax: &SYNTAX,
     rows: &[
         (
-            &CRYPTO,
-            Call(
-                &[
-                    "hashlib.*",
-                    "hmac.new",
-                    "hmac.digest",
-                    "Cipher",
-                    "AES.new",
-                    "DES.new",
-                    "ARC4.new",
-                    "Fernet",
-                    "AESGCM",
-                    "ChaCha20Poly1305",
-                    "rsa.generate_private_key",
-                    "ec.generate_private_key",
-                    "padding.OAEP",
-                    "padding.PKCS1v15",
-                ],
-                &[],
-            ),
-        ),
-        (
             &KDF,
             Call(
                 &[
@@ -104,6 +82,29 @@ pub static TABLE: Table = Table {
         (
             &CONSTANT_TIME,
             Call(&["compare_digest", "constant_time.bytes_eq"], &[]),
+        ),
+        // After the specific rows: any other `hashlib` or `hmac` use.
+        (
+            &CRYPTO,
+            Call(
+                &[
+                    "hashlib.*",
+                    "hmac.new",
+                    "hmac.digest",
+                    "Cipher",
+                    "AES.new",
+                    "DES.new",
+                    "ARC4.new",
+                    "Fernet",
+                    "AESGCM",
+                    "ChaCha20Poly1305",
+                    "rsa.generate_private_key",
+                    "ec.generate_private_key",
+                    "padding.OAEP",
+                    "padding.PKCS1v15",
+                ],
+                &[],
+            ),
         ),
         (
             &JWT_UNVERIFIED,
