@@ -108,7 +108,7 @@ fn text<'a>(node: Node<'_>, source: &'a [u8]) -> &'a str {
 }
 
 /// The node a selector picks among `node`'s children.
-fn select<'t>(node: Node<'t>, selector: Selector) -> Option<Node<'t>> {
+fn select(node: Node<'_>, selector: Selector) -> Option<Node<'_>> {
     match selector {
         Selector::Field(field) => node.child_by_field_name(field),
         Selector::First => node.named_child(0),
@@ -223,10 +223,9 @@ fn unquote(literal: &str) -> &str {
 
 fn interpolated(syntax: &Syntax, node: Node<'_>) -> bool {
     let mut cursor = node.walk();
-    let found = node
-        .named_children(&mut cursor)
-        .any(|child| syntax.interpolations.contains(&child.kind()));
-    found
+
+    node.named_children(&mut cursor)
+        .any(|child| syntax.interpolations.contains(&child.kind()))
 }
 
 /// Whether `node` builds a string from values.
@@ -247,18 +246,17 @@ fn builds_string(syntax: &Syntax, node: Node<'_>, source: &[u8]) -> bool {
     }
     callee(syntax, node, source).is_some_and(|name| {
         let last = name.rsplit('.').next().unwrap_or(&name);
-        syntax.formats.iter().any(|format| last == *format)
+        syntax.formats.contains(&last)
     })
 }
 
 /// The operator token of a binary node (the first unnamed child between operands).
 fn operator(node: Node<'_>, source: &[u8]) -> Option<String> {
     let mut cursor = node.walk();
-    let found = node
-        .children(&mut cursor)
+
+    node.children(&mut cursor)
         .find(|child| !child.is_named())
-        .map(|child| text(child, source).to_string());
-    found
+        .map(|child| text(child, source).to_string())
 }
 
 /// The first string literal at or below `node`, unquoted.
@@ -346,10 +344,9 @@ fn matches(
         Shape::InterpolatedKind(kinds) => {
             kinds.contains(&node.kind()) && {
                 let mut cursor = node.walk();
-                let found = node
-                    .named_children(&mut cursor)
-                    .any(|child| syntax.interpolations.contains(&child.kind()));
-                found
+
+                node.named_children(&mut cursor)
+                    .any(|child| syntax.interpolations.contains(&child.kind()))
             }
         }
         Shape::SqlBuilt => {
@@ -440,10 +437,9 @@ fn holds(syntax: &Syntax, cond: &Cond, call: Node<'_>, source: &[u8]) -> bool {
     }
     let arguments = call.child_by_field_name("arguments").or_else(|| {
         let mut cursor = call.walk();
-        let found = call
-            .named_children(&mut cursor)
-            .find(|child| child.kind().contains("argument") || child.kind() == "token_tree");
-        found
+
+        call.named_children(&mut cursor)
+            .find(|child| child.kind().contains("argument") || child.kind() == "token_tree")
     });
     let Some(arguments) = arguments else {
         return matches!(cond, Cond::Missing(_) | Cond::Lacks(_));
@@ -463,10 +459,10 @@ fn holds(syntax: &Syntax, cond: &Cond, call: Node<'_>, source: &[u8]) -> bool {
         Cond::SecretOperand | Cond::InChain(_) => false,
         Cond::Secret => {
             let mut cursor = arguments.walk();
-            let found = arguments.named_children(&mut cursor).any(|argument| {
+
+            arguments.named_children(&mut cursor).any(|argument| {
                 operand_name(syntax, argument, source).is_some_and(|n| names_secret(&n))
-            });
-            found
+            })
         }
     }
 }
@@ -492,12 +488,11 @@ fn scope_node<'t>(syntax: &Syntax, node: Node<'t>) -> Option<Node<'t>> {
         if syntax.functions.contains(&kind) && current.child_by_field_name("name").is_some() {
             return Some(current);
         }
-        if syntax.decorated.contains(&kind) {
-            if let Some(definition) = current.child_by_field_name("definition")
-                && syntax.functions.contains(&definition.kind())
-            {
-                return Some(definition);
-            }
+        if syntax.decorated.contains(&kind)
+            && let Some(definition) = current.child_by_field_name("definition")
+            && syntax.functions.contains(&definition.kind())
+        {
+            return Some(definition);
         }
         if class.is_none() && syntax.containers.contains(&kind) {
             class = Some(current);

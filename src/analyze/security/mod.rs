@@ -63,7 +63,9 @@ static PREFILTERS: LazyLock<Vec<AhoCorasick>> = LazyLock::new(|| {
                     Shape::Setting(keys, _) => keys.iter().for_each(|key| push(key)),
                     Shape::Decorator(names) => names.iter().for_each(|name| push(name)),
                     Shape::SecretComparison | Shape::HardcodedSecret => {
-                        SECRET_WORDS.iter().for_each(|word| push(word));
+                        for word in SECRET_WORDS {
+                            push(word);
+                        }
                         push("api_key");
                         push("private_key");
                         push("access_key");
@@ -96,7 +98,7 @@ fn table_for(path: &str, first_line: &[u8]) -> Option<(usize, &'static lang::Lan
     };
     let index = rows::TABLES.iter().position(|table| {
         if rows::is_dotenv(file_name) {
-            std::ptr::eq(*table, &rows::dotenv::TABLE)
+            std::ptr::eq(*table, &raw const rows::dotenv::TABLE)
         } else {
             table.languages.contains(&language.name)
         }

@@ -293,7 +293,7 @@ class Vault {
 /// secure compare.
 #[test]
 fn ruby_constructs_added() {
-    let after = r#"class AccountsController < ApplicationController
+    let after = r"class AccountsController < ApplicationController
   before_action :authenticate_user!
 
   def restore(blob)
@@ -312,7 +312,7 @@ fn ruby_constructs_added() {
     ActiveSupport::SecurityUtils.secure_compare(a, b)
   end
 end
-"#;
+";
     assert_eq!(
         fired("app/controllers/accounts_controller.rb", "", after),
         vec![

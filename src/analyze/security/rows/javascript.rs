@@ -1,6 +1,6 @@
 //! JavaScript and TypeScript: Node's `crypto`, `child_process`, `fs`, `tls`/`https`; Web
 //! Crypto (`crypto.subtle`); `bcrypt`/`argon2`; `jsonwebtoken`/`jose`; Express with
-//! `express-session`, `cookie-session` and Passport; NestJS guards.
+//! `express-session`, `cookie-session` and Passport; `NestJS` guards.
 
 use super::classes::{
     AUTH_GUARD, CONSTANT_TIME, CRYPTO, DESERIALISE, FILE_MODE, HARDCODED, JWT, JWT_UNVERIFIED, KDF,

@@ -1,4 +1,4 @@
-//! PHP: `openssl_*`, `hash_*`, `sodium_*`, `password_*`, firebase/php-jwt, League OAuth2 and
+//! PHP: `openssl_*`, `hash_*`, `sodium_*`, `password_*`, firebase/php-jwt, League `OAuth2` and
 //! Laravel Socialite, cookies and sessions, Laravel and Symfony guards, cURL TLS options,
 //! `exec`/`system`/backticks, `unserialize`.
 

@@ -1,5 +1,5 @@
 //! Python: the standard library (`hashlib`, `hmac`, `secrets`, `ssl`, `subprocess`, `pickle`),
-//! `cryptography`, `bcrypt`/`argon2-cffi`/`passlib`, PyJWT, `requests`/`httpx`,
+//! `cryptography`, `bcrypt`/`argon2-cffi`/`passlib`, `PyJWT`, `requests`/`httpx`,
 //! `requests-oauthlib`/Authlib, Django and Flask(-Login), `PyYAML`.
 
 use super::classes::{

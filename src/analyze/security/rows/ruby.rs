@@ -1,4 +1,4 @@
-//! Ruby: OpenSSL and `Digest`, `bcrypt`/`argon2`, ActiveSupport and Rack secure compares,
+//! Ruby: OpenSSL and `Digest`, `bcrypt`/`argon2`, `ActiveSupport` and Rack secure compares,
 //! ruby-jwt, OAuth2/OmniAuth/Doorkeeper, Rails controllers (callbacks, CSRF, sessions),
 //! `Net::HTTP` TLS settings, `Marshal`/`YAML`, `system`/backticks.
 

@@ -1,4 +1,4 @@
-//! Rust: RustCrypto (`aes-gcm`, `chacha20poly1305`, `hmac`, `sha1`/`md-5`, `pbkdf2`, `hkdf`,
+//! Rust: `RustCrypto` (`aes-gcm`, `chacha20poly1305`, `hmac`, `sha1`/`md-5`, `pbkdf2`, `hkdf`,
 //! `scrypt`, `argon2`, `bcrypt`, `subtle`), `ring`, `openssl`, `jsonwebtoken`, `oauth2`,
 //! `reqwest`/`rustls`/`openssl` TLS settings, `std::process::Command`, `std::fs`.
 
