@@ -313,3 +313,33 @@ fn text_report_for_security_sensitive_ai_change() {
     assert_eq!(result.code, 3, "{}{}", result.stdout, result.stderr);
     insta::assert_snapshot!(redact(&result.stdout));
 }
+
+/// A unified diff judged without its repository: the added lines are read as a snippet, the
+/// construct is still found, and coverage says the file was read line by line.
+#[test]
+fn diff_text_without_repository_reads_the_changed_lines() {
+    let diff = "diff --git a/app/net.py b/app/net.py\nindex 1111111..2222222 100644\n--- a/app/net.py\n+++ b/app/net.py\n@@ -1,2 +1,2 @@\n def fetch(url):\n-    return requests.get(url)\n+    return requests.get(url, verify=False)\n";
+    let outside = tempfile::tempdir().expect("temp dir");
+    let repo = Repo::new();
+    let mut command = repo.blastgate(&["check", "--diff", "-", "--format", "json"]);
+    command.current_dir(outside.path());
+    let result = crate::support::run(command, Some(diff));
+    let report = result.json();
+    let findings = report["findings"].as_array().expect("findings");
+    let finding = findings
+        .iter()
+        .find(|f| f["id"] == "security-sensitive-change")
+        .unwrap_or_else(|| panic!("no security finding: {}", report["findings"]));
+    assert_eq!(finding["subject"], "tls-verification-off");
+    assert_eq!(finding["line"], 2);
+    let line_level = report["blast_radius"]["coverage"]["line_level"]
+        .as_array()
+        .expect("line_level");
+    assert!(
+        line_level
+            .iter()
+            .any(|entry| entry["file"] == "app/net.py" && entry["analyzer"] == "security"),
+        "{line_level:?}"
+    );
+    assert_eq!(result.code, 3, "{}", result.stderr);
+}
