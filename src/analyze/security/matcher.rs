@@ -279,10 +279,11 @@ const SQL_KEYWORDS: &[&str] = &[
 
 fn is_sql(literal: &str) -> bool {
     let trimmed = literal.trim_start();
+    let bytes = trimmed.as_bytes();
     SQL_KEYWORDS.iter().any(|keyword| {
-        trimmed.len() > keyword.len()
-            && trimmed[..keyword.len()].eq_ignore_ascii_case(keyword)
-            && trimmed[keyword.len()..].starts_with(char::is_whitespace)
+        bytes.len() > keyword.len()
+            && bytes[..keyword.len()].eq_ignore_ascii_case(keyword.as_bytes())
+            && bytes[keyword.len()].is_ascii_whitespace()
     })
 }
 

@@ -151,53 +151,69 @@ impl Analyzer for Security {
         false
     }
 
+    /// A panic while reading one file (a grammar or table bug) is that file's fallback, not
+    /// the end of the whole run.
     fn analyze(&self, versions: &Versions<'_>) -> Analysis {
-        let path = versions.file.path();
-        let sample = versions.new.or(versions.old).unwrap_or_default();
-        let first_line = sample.split(|b| *b == b'\n').next().unwrap_or_default();
-        let Some((index, language)) = table_for(path, first_line) else {
-            return Analysis::default();
-        };
-        let mut analysis = Analysis::default();
-        let fallback = |reason: String| LineLevel {
-            file: path.to_string(),
-            analyzer: "security",
-            reason,
-        };
-        if let Some(reason) = versions.content_missing() {
-            // Diff text only: the removed and added lines are read as two snippets.
-            let (old, _) = changed_lines(versions, LineKind::Removed);
-            let (new, new_lines) = changed_lines(versions, LineKind::Added);
-            if let (Ok(old), Ok(mut new)) = (
-                read(index, language, Some(old.as_bytes())),
-                read(index, language, Some(new.as_bytes())),
-            ) {
-                for found in &mut new.found {
-                    found.line = new_lines
-                        .get(found.line as usize - 1)
-                        .copied()
-                        .unwrap_or(found.line);
-                    found.scope = Scope {
-                        name: String::new(),
-                        function: false,
-                    };
-                }
-                analysis.facts = compare(versions, &old, &new);
-            }
-            analysis.fallbacks.push(fallback(reason.to_string()));
-            return analysis;
-        }
-        match (
-            read(index, language, versions.old),
-            read(index, language, versions.new),
-        ) {
-            (Ok(old), Ok(new)) => analysis.facts = compare(versions, &old, &new),
-            (Err(reason), _) | (_, Err(reason)) => analysis
-                .fallbacks
-                .push(fallback(format!("security constructs not read: {reason}"))),
-        }
-        analysis
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| analyze_file(versions)))
+            .unwrap_or_else(|_| Analysis {
+                facts: Vec::new(),
+                fallbacks: vec![LineLevel {
+                    file: versions.file.path().to_string(),
+                    analyzer: "security",
+                    reason: "security constructs not read: the analysis failed on this file"
+                        .to_string(),
+                }],
+            })
     }
+}
+
+/// [`Security::analyze`] without the panic guard.
+fn analyze_file(versions: &Versions<'_>) -> Analysis {
+    let path = versions.file.path();
+    let sample = versions.new.or(versions.old).unwrap_or_default();
+    let first_line = sample.split(|b| *b == b'\n').next().unwrap_or_default();
+    let Some((index, language)) = table_for(path, first_line) else {
+        return Analysis::default();
+    };
+    let mut analysis = Analysis::default();
+    let fallback = |reason: String| LineLevel {
+        file: path.to_string(),
+        analyzer: "security",
+        reason,
+    };
+    if let Some(reason) = versions.content_missing() {
+        // Diff text only: the removed and added lines are read as two snippets.
+        let (old, _) = changed_lines(versions, LineKind::Removed);
+        let (new, new_lines) = changed_lines(versions, LineKind::Added);
+        if let (Ok(old), Ok(mut new)) = (
+            read(index, language, Some(old.as_bytes())),
+            read(index, language, Some(new.as_bytes())),
+        ) {
+            for found in &mut new.found {
+                found.line = new_lines
+                    .get(found.line as usize - 1)
+                    .copied()
+                    .unwrap_or(found.line);
+                found.scope = Scope {
+                    name: String::new(),
+                    function: false,
+                };
+            }
+            analysis.facts = compare(versions, &old, &new);
+        }
+        analysis.fallbacks.push(fallback(reason.to_string()));
+        return analysis;
+    }
+    match (
+        read(index, language, versions.old),
+        read(index, language, versions.new),
+    ) {
+        (Ok(old), Ok(new)) => analysis.facts = compare(versions, &old, &new),
+        (Err(reason), _) | (_, Err(reason)) => analysis
+            .fallbacks
+            .push(fallback(format!("security constructs not read: {reason}"))),
+    }
+    analysis
 }
 
 /// One fact per (construct, scope) whose tokens differ between the versions, or whose
