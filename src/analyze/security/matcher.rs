@@ -47,20 +47,30 @@ pub struct Side {
 pub fn find(table: &Table, tree: &Tree, source: &[u8]) -> Side {
     let mut side = Side::default();
     let mut cursor = tree.walk();
-    let mut stack: Vec<Node<'_>> = vec![tree.root_node()];
-    while let Some(node) = stack.pop() {
+    // Scopes are carried down the walk (asking a node for its parent re-walks the tree from
+    // the root, which made big files slow).
+    let mut contexts: Vec<Context> = vec![Context::default()];
+    let mut stack: Vec<(Node<'_>, usize)> = vec![(tree.root_node(), 0)];
+    let syntax = table.syntax;
+    while let Some((node, parent)) = stack.pop() {
         if node.is_extra() && node.kind().contains("comment") {
             continue;
         }
-        let syntax = table.syntax;
+        let context = enter(syntax, node, source, &contexts[parent]);
+        let here = match context {
+            Some(context) => {
+                contexts.push(context);
+                contexts.len() - 1
+            }
+            None => parent,
+        };
         if syntax.functions.contains(&node.kind())
-            && let Some(scope) = scope_of(syntax, node, source)
-            && scope.function
-            && scope_node(syntax, node) == Some(node)
+            && here != parent
+            && let Some(name) = contexts[here].function.clone()
         {
             let mut hasher = DefaultHasher::new();
             tokens(syntax, node, source).hash(&mut hasher);
-            let hash = side.bodies.entry(scope.name).or_insert(0);
+            let hash = side.bodies.entry(name).or_insert(0);
             *hash ^= hasher.finish();
         }
         let kind = node.kind();
@@ -88,16 +98,13 @@ pub fn find(table: &Table, tree: &Tree, source: &[u8]) -> Side {
         if let Some((class, _)) = first {
             side.found.push(Found {
                 class,
-                scope: scope_of(syntax, node, source).unwrap_or(Scope {
-                    name: String::new(),
-                    function: false,
-                }),
+                scope: contexts[here].scope(),
                 line: u32::try_from(node.start_position().row + 1).unwrap_or(u32::MAX),
                 text: tokens(syntax, node, source).join(" "),
             });
         }
         let before = stack.len();
-        stack.extend(node.named_children(&mut cursor));
+        stack.extend(node.named_children(&mut cursor).map(|child| (child, here)));
         stack[before..].reverse();
     }
     side
@@ -480,52 +487,68 @@ fn any_below(node: Node<'_>, test: &dyn Fn(Node<'_>) -> bool) -> bool {
     false
 }
 
-/// The node that names `node`'s scope: the nearest enclosing named function, else class.
-fn scope_node<'t>(syntax: &Syntax, node: Node<'t>) -> Option<Node<'t>> {
-    let mut at = Some(node);
-    let mut class = None;
-    while let Some(current) = at {
-        let kind = current.kind();
-        if syntax.functions.contains(&kind) && current.child_by_field_name("name").is_some() {
-            return Some(current);
-        }
-        if syntax.decorated.contains(&kind)
-            && let Some(definition) = current.child_by_field_name("definition")
-            && syntax.functions.contains(&definition.kind())
-        {
-            return Some(definition);
-        }
-        if class.is_none() && syntax.containers.contains(&kind) {
-            class = Some(current);
-        }
-        at = current.parent();
-    }
-    class
+/// Where the walk is: the nearest enclosing named function (with its class as prefix) and
+/// the nearest class-like container.
+#[derive(Debug, Clone, Default)]
+struct Context {
+    function: Option<String>,
+    class: Option<String>,
 }
 
-/// `node`'s scope: function (with its class as prefix), class, or none at the top level.
-fn scope_of(syntax: &Syntax, node: Node<'_>, source: &[u8]) -> Option<Scope> {
-    let scope = scope_node(syntax, node)?;
+impl Context {
+    /// The scope of a construct here: the function, else the class, else the top level.
+    fn scope(&self) -> Scope {
+        match (&self.function, &self.class) {
+            (Some(function), _) => Scope {
+                name: function.clone(),
+                function: true,
+            },
+            (None, Some(class)) => Scope {
+                name: class.clone(),
+                function: false,
+            },
+            (None, None) => Scope {
+                name: String::new(),
+                function: false,
+            },
+        }
+    }
+}
+
+/// The context inside `node`, when `node` opens one (a named function, a class, a decorated
+/// definition whose decorators belong to its function).
+fn enter(syntax: &Syntax, node: Node<'_>, source: &[u8], outer: &Context) -> Option<Context> {
+    let kind = node.kind();
     let name = |n: Node<'_>| {
         n.child_by_field_name("name")
             .or_else(|| n.child_by_field_name("type"))
             .map(|name| dotted(syntax, name, source))
-            .unwrap_or_default()
     };
-    let function = syntax.functions.contains(&scope.kind());
-    let mut full = name(scope);
-    if function {
-        let mut at = scope.parent();
-        while let Some(current) = at {
-            if syntax.containers.contains(&current.kind()) {
-                full = format!("{}.{full}", name(current));
-                break;
-            }
-            at = current.parent();
-        }
+    let function = |n: Node<'_>| {
+        let name = n.child_by_field_name("name").map(|_| name(n))??;
+        Some(Context {
+            function: Some(match &outer.class {
+                Some(class) => format!("{class}.{name}"),
+                None => name,
+            }),
+            class: outer.class.clone(),
+        })
+    };
+    if syntax.functions.contains(&kind) {
+        return function(node);
     }
-    Some(Scope {
-        name: full,
-        function,
-    })
+    if syntax.decorated.contains(&kind) {
+        let definition = node.child_by_field_name("definition")?;
+        return syntax
+            .functions
+            .contains(&definition.kind())
+            .then(|| function(definition))?;
+    }
+    if syntax.containers.contains(&kind) {
+        return Some(Context {
+            function: outer.function.clone(),
+            class: Some(name(node).unwrap_or_default()),
+        });
+    }
+    None
 }

@@ -449,3 +449,11 @@ fn api_key_moved_to_dotenv() {
     );
     assert!(!Security.wants(".env.example", b"API_KEY=changeme"));
 }
+
+/// Non-ASCII text next to callee names and SQL-looking strings is read, not a panic (a Flask
+/// test file with `"Hällo Wörld".encode()` once stopped a replay).
+#[test]
+fn non_ascii_text_is_read() {
+    let after = "def greet(cursor):\n    cursor.execute(\"SELECTé\" + name)\n    return \"Hällo Wörld\".encode(\"utf-8\")\n";
+    assert!(fired("app/greet.py", "", after).is_empty());
+}
