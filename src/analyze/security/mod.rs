@@ -30,7 +30,7 @@ use crate::analyze::lang;
 use crate::diff::LineKind;
 use crate::signal::Signal;
 use matcher::{Found, Scope, Side};
-use shape::{SECRET_WORDS, Shape};
+use shape::{Cond, SECRET_WORDS, Shape};
 
 /// The analyzer; registered with the domain analyzers so it runs in parallel with them.
 pub struct Security;
@@ -39,45 +39,17 @@ pub struct Security;
 /// (which reports it) and named in coverage.
 const PARSE_TIMEOUT: Duration = Duration::from_millis(500);
 
-/// Keywords that must occur in a file version for its table's rows to possibly match: the
-/// last segment of every callee, key and decorator name, the secret words, SQL verbs.
+/// Keywords one of which must occur in a file version for its table's rows to possibly
+/// match ([`keywords`]).
 static PREFILTERS: LazyLock<Vec<AhoCorasick>> = LazyLock::new(|| {
     rows::TABLES
         .iter()
         .map(|table| {
-            let mut words: Vec<String> = Vec::new();
-            let mut push = |name: &str| {
-                let last = name
-                    .trim_end_matches(".*")
-                    .rsplit('.')
-                    .next()
-                    .unwrap_or(name);
-                let last = last.trim_end_matches('*');
-                if !last.is_empty() {
-                    words.push(last.to_ascii_lowercase());
-                }
-            };
-            for (_, shape) in table.rows {
-                match shape {
-                    Shape::Call(names, _) => names.iter().for_each(|name| push(name)),
-                    Shape::Setting(keys, _) => keys.iter().for_each(|key| push(key)),
-                    Shape::Decorator(names) => names.iter().for_each(|name| push(name)),
-                    Shape::SecretComparison | Shape::HardcodedSecret => {
-                        for word in SECRET_WORDS {
-                            push(word);
-                        }
-                        push("api_key");
-                        push("private_key");
-                        push("access_key");
-                    }
-                    Shape::InterpolatedKind(_) => push("`"),
-                    Shape::SqlBuilt => {
-                        for verb in ["select ", "insert ", "update ", "delete ", "drop "] {
-                            push(verb);
-                        }
-                    }
-                }
-            }
+            let mut words: Vec<String> = table
+                .rows
+                .iter()
+                .flat_map(|(_, shape)| keywords(shape))
+                .collect();
             words.sort();
             words.dedup();
             AhoCorasick::builder()
@@ -87,6 +59,55 @@ static PREFILTERS: LazyLock<Vec<AhoCorasick>> = LazyLock::new(|| {
         })
         .collect()
 });
+
+/// Spellings of the secret words as identifiers carry them (`api_key`, `apiKey`).
+const SECRET_SPELLINGS: &[&str] = &["api_key", "private_key", "access_key", "client_secret"];
+
+/// What a row cannot match without: the most selective text it needs. A callee must end with
+/// every segment of its pattern, so the longest segment is in the source; a row that needs a
+/// secret-named operand needs a secret word (a `print` or `write` without one is no match).
+fn keywords(shape: &Shape) -> Vec<String> {
+    let longest = |name: &str| {
+        name.split('.')
+            .map(|segment| segment.trim_matches('*'))
+            .max_by_key(|segment| segment.len())
+            .unwrap_or_default()
+            .to_ascii_lowercase()
+    };
+    let secrets = || {
+        SECRET_WORDS
+            .iter()
+            .chain(SECRET_SPELLINGS)
+            .map(ToString::to_string)
+            .collect()
+    };
+    let words: Vec<String> = match shape {
+        Shape::Call(_, conds)
+            if conds
+                .iter()
+                .any(|c| matches!(c, Cond::Secret | Cond::SecretOperand)) =>
+        {
+            secrets()
+        }
+        Shape::Call(names, conds) => match conds.iter().find_map(|c| match c {
+            Cond::Keyword(key, _) if key.len() >= 4 => Some(key),
+            _ => None,
+        }) {
+            Some(key) => vec![key.to_ascii_lowercase()],
+            None => names.iter().map(|name| longest(name)).collect(),
+        },
+        Shape::Setting(_, values) if values == &["$secret"] => secrets(),
+        Shape::Setting(keys, _) => keys.iter().map(|key| longest(key)).collect(),
+        Shape::Decorator(names) => names.iter().map(|name| longest(name)).collect(),
+        Shape::SecretComparison | Shape::HardcodedSecret => secrets(),
+        Shape::InterpolatedKind(_) => vec!["`".to_string()],
+        Shape::SqlBuilt => ["select ", "insert ", "update ", "delete ", "drop "]
+            .into_iter()
+            .map(ToString::to_string)
+            .collect(),
+    };
+    words.into_iter().filter(|word| !word.is_empty()).collect()
+}
 
 /// The table for `path` (by language, or `.env` files read with the shell grammar).
 fn table_for(path: &str, first_line: &[u8]) -> Option<(usize, &'static lang::Language)> {
