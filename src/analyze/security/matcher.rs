@@ -493,6 +493,9 @@ fn any_below(node: Node<'_>, test: &dyn Fn(Node<'_>) -> bool) -> bool {
 struct Context {
     function: Option<String>,
     class: Option<String>,
+    /// The named scopes around, dotted (`test_login.index`): nested functions that share a
+    /// name (a view `index` inside every test) stay apart.
+    path: Option<String>,
 }
 
 impl Context {
@@ -524,14 +527,16 @@ fn enter(syntax: &Syntax, node: Node<'_>, source: &[u8], outer: &Context) -> Opt
             .or_else(|| n.child_by_field_name("type"))
             .map(|name| dotted(syntax, name, source))
     };
+    let nested = |name: String| match &outer.path {
+        Some(path) => format!("{path}.{name}"),
+        None => name,
+    };
     let function = |n: Node<'_>| {
-        let name = n.child_by_field_name("name").map(|_| name(n))??;
+        let full = nested(n.child_by_field_name("name").map(|_| name(n))??);
         Some(Context {
-            function: Some(match &outer.class {
-                Some(class) => format!("{class}.{name}"),
-                None => name,
-            }),
+            function: Some(full.clone()),
             class: outer.class.clone(),
+            path: Some(full),
         })
     };
     if syntax.functions.contains(&kind) {
@@ -539,15 +544,22 @@ fn enter(syntax: &Syntax, node: Node<'_>, source: &[u8], outer: &Context) -> Opt
     }
     if syntax.decorated.contains(&kind) {
         let definition = node.child_by_field_name("definition")?;
+        // The decorators' scope is the function; the function node itself names it again.
         return syntax
             .functions
             .contains(&definition.kind())
-            .then(|| function(definition))?;
+            .then(|| function(definition))?
+            .map(|context| Context {
+                path: outer.path.clone(),
+                ..context
+            });
     }
     if syntax.containers.contains(&kind) {
+        let full = nested(name(node).unwrap_or_default());
         return Some(Context {
             function: outer.function.clone(),
-            class: Some(name(node).unwrap_or_default()),
+            class: Some(full.clone()),
+            path: Some(full),
         });
     }
     None

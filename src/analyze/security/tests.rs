@@ -457,3 +457,27 @@ fn non_ascii_text_is_read() {
     let after = "def greet(cursor):\n    cursor.execute(\"SELECTé\" + name)\n    return \"Hällo Wörld\".encode(\"utf-8\")\n";
     assert!(fired("app/greet.py", "", after).is_empty());
 }
+
+/// Nested functions are named through their enclosing function, so a view `index` inside one
+/// test is not the `index` of another: a change to one does not fire for the other's cookie.
+#[test]
+fn nested_functions_keep_apart() {
+    let before = "def test_a(app):\n    def index():\n        resp.set_cookie(\"k\", \"v\")\n        return resp\n\n\ndef test_b(app):\n    def index():\n        return 1\n";
+    let after = before.replace("return 1", "return 2");
+    assert!(fired("tests/test_views.py", before, &after).is_empty());
+    let after = before.replace("return resp", "return None");
+    assert_eq!(
+        fired("tests/test_views.py", before, &after),
+        vec!["session-or-cookie:test_a.index"]
+    );
+}
+
+/// A decorator belongs to the function it decorates, named once.
+#[test]
+fn decorator_scope_is_its_function() {
+    let after = "class Views:\n    @login_required\n    def settings(self):\n        return 1\n";
+    assert_eq!(
+        fired("app/views.py", "", after),
+        vec!["auth-guard:Views.settings"]
+    );
+}
