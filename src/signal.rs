@@ -167,6 +167,9 @@ signals! {
     InstallScriptAdded = "install-script-added", per "script", "A script that runs at install time (npm `preinstall`/`install`/`postinstall`/`prepare`, Composer install hooks, a locked package with an install script) was added or changed.";
     /// A lockfile changed without a manifest change next to it.
     LockfileRefreshed = "lockfile-refreshed", per "file", "A lockfile was regenerated without a manifest change: mechanical.";
+    /// Security-sensitive code (crypto, secrets, auth, TLS, file modes, shell, SQL,
+    /// deserialisation) added, removed or changed, or the function around it changed.
+    SecuritySensitiveChange = "security-sensitive-change", per "construct", "Security-sensitive code (cryptography, secret handling, authentication, TLS, file modes, shell, SQL, deserialisation) was added, removed or changed, or the function around it changed.";
 }
 
 impl Signal {

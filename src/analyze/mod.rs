@@ -16,6 +16,7 @@ pub mod lang;
 pub mod outline;
 pub(crate) mod path_class;
 pub mod run_by;
+pub mod security;
 pub mod structure;
 mod submodules;
 pub mod symbols;

@@ -29,6 +29,7 @@ mod reach;
 mod replay;
 mod run_by;
 mod scoring;
+mod security;
 mod server;
 mod signoff;
 mod snapshots;

@@ -12,6 +12,7 @@ use tree_sitter::Node;
 
 use super::{Analysis, Analyzer, LineLevel, Versions, fact, shell};
 use crate::analyze::lang::{config_for_path, parse_config};
+use crate::analyze::security::modes;
 use crate::diff::LineKind;
 use crate::signal::Signal;
 
@@ -240,7 +241,13 @@ fn compare(versions: &Versions<'_>, old: Option<&Parsed>, new: &Parsed, partial:
             .flat_map(|o| o.runs.iter().map(|(run, _)| run.as_str())),
     );
     for (run, line) in &new.runs {
-        if is_new(&mut old_runs, run) && shell::runs_download(shell_command(run)) {
+        let added = is_new(&mut old_runs, run);
+        if added {
+            analysis
+                .facts
+                .extend(permissive_modes(versions, run, *line));
+        }
+        if added && shell::runs_download(shell_command(run)) {
             let host = HOST
                 .captures(run)
                 .and_then(|c| c.get(1))
@@ -255,6 +262,25 @@ fn compare(versions: &Versions<'_>, old: Option<&Parsed>, new: &Parsed, partial:
         }
     }
     analysis
+}
+
+/// World-writable modes a new `RUN` sets (`chmod -R 777`), one fact each.
+fn permissive_modes<'a>(
+    versions: &'a Versions<'_>,
+    run: &str,
+    line: u32,
+) -> impl Iterator<Item = crate::analyze::Fact> + 'a {
+    modes::world_writable(shell_command(run))
+        .into_iter()
+        .map(move |found| {
+            fact(
+                versions,
+                Signal::SecuritySensitiveChange,
+                Some(line),
+                "permissive-file-mode",
+                found.message(),
+            )
+        })
 }
 
 /// The added (or removed) lines as a small Dockerfile, and the file line of each of its rows.

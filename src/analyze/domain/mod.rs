@@ -22,7 +22,7 @@ mod secrets;
 mod shell;
 mod terraform;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 mod tree;
 mod workflows;
 
@@ -145,6 +145,7 @@ pub static ANALYZERS: &[&dyn Analyzer] = &[
     &dockerfile::Dockerfile,
     &scripts::Scripts,
     &crate::analyze::dependencies::Dependencies,
+    &crate::analyze::security::Security,
 ];
 
 /// A file read line by line instead of parsed, and why.

@@ -114,6 +114,15 @@ impl Analyzer for Scripts {
                 *count -= 1;
                 continue;
             }
+            for found in crate::analyze::security::modes::world_writable(&command) {
+                analysis.facts.push(fact(
+                    versions,
+                    Signal::SecuritySensitiveChange,
+                    Some(line),
+                    "permissive-file-mode",
+                    found.message(),
+                ));
+            }
             if shell::runs_download(&command) {
                 analysis.facts.push(fact(
                     versions,
@@ -152,6 +161,31 @@ mod tests {
         let got = summary(&Scripts.analyze(&versions).facts);
         let expect = |line| (Signal::PipeToShell, path.to_string(), line);
         assert_eq!(got, vec![expect(3), expect(5)]);
+    }
+
+    /// A new `chmod -R 777` in a setup script is a security-sensitive change; one that was
+    /// already there is not.
+    #[test]
+    fn new_world_writable_modes() {
+        let before = "#!/bin/sh\nchmod 666 /srv/old\n";
+        let after = "#!/bin/sh\nchmod 666 /srv/old\nmkdir -p /srv/data && chmod -R 777 /srv/data\nchmod 755 /srv/bin\n";
+        let path = "scripts/setup.sh";
+        let mut file = FileChange::new(FileStatus::Modified, Some(path.into()), Some(path.into()));
+        file.hunks.push(hunk(before, after));
+        let versions = Versions {
+            file: &file,
+            old: Some(before.as_bytes()),
+            new: Some(after.as_bytes()),
+        };
+        let got = summary(&Scripts.analyze(&versions).facts);
+        assert_eq!(
+            got,
+            vec![(
+                Signal::SecuritySensitiveChange,
+                "permissive-file-mode".to_string(),
+                3
+            )]
+        );
     }
 
     /// Which files are scripts.

@@ -9,7 +9,7 @@
 mod extract;
 mod generated;
 mod hash;
-mod parse;
+pub(crate) mod parse;
 mod visibility;
 mod walk;
 

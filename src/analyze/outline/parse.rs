@@ -16,7 +16,7 @@ thread_local! {
 }
 
 /// Parses `source`, giving up after `timeout`.
-pub(super) fn parse(
+pub(crate) fn parse(
     language: &'static Language,
     compiled: &Compiled,
     source: &[u8],

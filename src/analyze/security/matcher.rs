@@ -1,0 +1,566 @@
+//! Finds a table's constructs in one parsed file version: one walk of the tree, each node
+//! checked against the rows for its kind, each match placed in its enclosing function (or
+//! class, or the file) with its token text, and each function's token hash kept so a body
+//! change around an unchanged construct is seen.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use tree_sitter::{Node, Tree};
+
+use super::shape::{Class, Cond, Shape, Syntax, Table, name_matches, names_secret, token_matches};
+use crate::analyze::lang::Selector;
+
+/// The enclosing scope of a construct.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Scope {
+    /// `Class.method`, `function`, `Class`, or empty for the file's top level.
+    pub name: String,
+    /// A function or method: its body's changes count.
+    pub function: bool,
+}
+
+/// One construct found.
+#[derive(Debug, Clone)]
+pub struct Found {
+    /// Its class.
+    pub class: &'static Class,
+    /// Where it sits.
+    pub scope: Scope,
+    /// 1-based line.
+    pub line: u32,
+    /// Its tokens joined by spaces: the same after a whitespace-only reformat.
+    pub text: String,
+}
+
+/// A file version's constructs and the token hash of each named function.
+#[derive(Debug, Default)]
+pub struct Side {
+    /// Constructs in tree order.
+    pub found: Vec<Found>,
+    /// Function scope name → hash of its tokens (comments left out).
+    pub bodies: HashMap<String, u64>,
+}
+
+/// Reads `tree` (parsed from `source`) with `table`.
+#[must_use]
+pub fn find(table: &Table, tree: &Tree, source: &[u8]) -> Side {
+    let mut side = Side::default();
+    let mut cursor = tree.walk();
+    // Scopes are carried down the walk (asking a node for its parent re-walks the tree from
+    // the root, which made big files slow).
+    let mut contexts: Vec<Context> = vec![Context::default()];
+    let mut stack: Vec<(Node<'_>, usize)> = vec![(tree.root_node(), 0)];
+    let syntax = table.syntax;
+    while let Some((node, parent)) = stack.pop() {
+        if node.is_extra() && node.kind().contains("comment") {
+            continue;
+        }
+        let context = enter(syntax, node, source, &contexts[parent]);
+        let here = match context {
+            Some(context) => {
+                contexts.push(context);
+                contexts.len() - 1
+            }
+            None => parent,
+        };
+        if syntax.functions.contains(&node.kind())
+            && here != parent
+            && let Some(name) = contexts[here].function.clone()
+        {
+            let mut hasher = DefaultHasher::new();
+            tokens(syntax, node, source).hash(&mut hasher);
+            let hash = side.bodies.entry(name).or_insert(0);
+            *hash ^= hasher.finish();
+        }
+        let kind = node.kind();
+        let relevant = syntax.calls.iter().any(|(k, ..)| *k == kind)
+            || syntax.settings.iter().any(|(k, ..)| *k == kind)
+            || syntax.comparisons.contains(&kind)
+            || syntax.decorators.contains(&kind)
+            || syntax.strings.contains(&kind)
+            || syntax.concats.contains(&kind)
+            || table.rows.iter().any(
+                |(_, shape)| matches!(shape, Shape::InterpolatedKind(kinds) if kinds.contains(&kind)),
+            );
+        let called = if relevant {
+            callee(syntax, node, source)
+        } else {
+            None
+        };
+        // The first matching row names the node: tables list the specific rows (key
+        // derivation, unverified JWT) before the general ones (any `hashlib` call, any JWT).
+        let first = table
+            .rows
+            .iter()
+            .filter(|_| relevant)
+            .find(|(_, shape)| matches(syntax, shape, node, source, called.as_deref()));
+        if let Some((class, _)) = first {
+            side.found.push(Found {
+                class,
+                scope: contexts[here].scope(),
+                line: u32::try_from(node.start_position().row + 1).unwrap_or(u32::MAX),
+                text: tokens(syntax, node, source).join(" "),
+            });
+        }
+        let before = stack.len();
+        stack.extend(node.named_children(&mut cursor).map(|child| (child, here)));
+        stack[before..].reverse();
+    }
+    side
+}
+
+fn text<'a>(node: Node<'_>, source: &'a [u8]) -> &'a str {
+    std::str::from_utf8(&source[node.byte_range()]).unwrap_or_default()
+}
+
+/// The node a selector picks among `node`'s children.
+fn select(node: Node<'_>, selector: Selector) -> Option<Node<'_>> {
+    match selector {
+        Selector::Field(field) => node.child_by_field_name(field),
+        Selector::First => node.named_child(0),
+        Selector::Last => {
+            node.named_child(u32::try_from(node.named_child_count().checked_sub(1)?).ok()?)
+        }
+    }
+}
+
+/// Dotted text of a callee or key: whitespace dropped, `::`, `->`, `?.` and `\\` as `.`,
+/// bracketed parts left out except a string subscript (`os.environ["X"]` → `os.environ.X`,
+/// `a.b(1).c` → `a.b.c`), string literals as their content.
+fn dotted(syntax: &Syntax, node: Node<'_>, source: &[u8]) -> String {
+    let mut out = String::new();
+    let mut depth = 0usize;
+    let mut subscript: Option<String> = None;
+    let leaves = leaves(syntax, node, source);
+    for (token, string) in &leaves {
+        match (*token, *string) {
+            ("(" | "[" | "{" | "<", false) => {
+                depth += 1;
+                subscript = (*token == "[" && depth == 1).then(String::new);
+            }
+            (")" | "]" | "}" | ">", false) => {
+                depth = depth.saturating_sub(1);
+                if let Some(key) = subscript.take().filter(|key| depth == 0 && !key.is_empty()) {
+                    out.push('.');
+                    out.push_str(&key);
+                }
+            }
+            (token, true) if depth == 1 && subscript.as_deref() == Some("") => {
+                subscript = Some(token.to_string());
+            }
+            (_, _) if depth > 0 => subscript = None,
+            ("::" | "->" | "?." | "\\" | ".", false) => out.push('.'),
+            (token, _) => out.push_str(token),
+        }
+    }
+    out.trim_matches(['.', '@', '$', ':', '&', '*', '!', '#'])
+        .to_string()
+}
+
+/// Leaf tokens of `node` with whether each is a string literal (given whole, unquoted).
+fn leaves<'a>(syntax: &Syntax, node: Node<'_>, source: &'a [u8]) -> Vec<(&'a str, bool)> {
+    let mut out = Vec::new();
+    let mut stack = vec![node];
+    while let Some(node) = stack.pop() {
+        if node.kind().contains("comment") {
+            continue;
+        }
+        if syntax.strings.contains(&node.kind()) && !interpolated(syntax, node) {
+            out.push((unquote(text(node, source)), true));
+            continue;
+        }
+        if node.child_count() == 0 {
+            let token = text(node, source).trim();
+            let token = token
+                .strip_prefix(':')
+                .filter(|rest| !rest.is_empty() && !rest.starts_with(':'))
+                .unwrap_or(token);
+            if !token.is_empty() {
+                out.push((token, false));
+            }
+            continue;
+        }
+        let before = stack.len();
+        let mut cursor = node.walk();
+        stack.extend(node.children(&mut cursor));
+        stack[before..].reverse();
+    }
+    out
+}
+
+/// The callee of `node` when it is a call: its dotted name.
+fn callee(syntax: &Syntax, node: Node<'_>, source: &[u8]) -> Option<String> {
+    let (_, selector, receiver) = syntax
+        .calls
+        .iter()
+        .find(|(kind, ..)| *kind == node.kind())?;
+    let name = dotted(syntax, select(node, *selector)?, source);
+    match receiver.and_then(|field| node.child_by_field_name(field)) {
+        Some(object) => Some(format!("{}.{name}", dotted(syntax, object, source))),
+        None => Some(name),
+    }
+}
+
+/// Leaf tokens of `node`: string literals whole without quotes, comments left out, symbols
+/// without their `:`.
+/// A comma right before a closing bracket is left out too: formatters add and remove it.
+fn tokens<'a>(syntax: &Syntax, node: Node<'_>, source: &'a [u8]) -> Vec<&'a str> {
+    let leaves = leaves(syntax, node, source);
+    let mut out: Vec<&str> = Vec::with_capacity(leaves.len());
+    for (index, (token, string)) in leaves.iter().enumerate() {
+        let trailing_comma = *token == ","
+            && !string
+            && leaves
+                .get(index + 1)
+                .is_some_and(|(next, string)| !string && matches!(*next, ")" | "]" | "}"));
+        if !trailing_comma {
+            out.push(token);
+        }
+    }
+    out
+}
+
+/// A literal's text without prefix letters and quotes (`f"x"`, `@"x"`, `` `x` ``).
+fn unquote(literal: &str) -> &str {
+    literal
+        .trim_start_matches(|c: char| c.is_ascii_alphabetic() || c == '$' || c == '@')
+        .trim_matches(['"', '\'', '`'])
+}
+
+fn interpolated(syntax: &Syntax, node: Node<'_>) -> bool {
+    let mut cursor = node.walk();
+
+    node.named_children(&mut cursor)
+        .any(|child| syntax.interpolations.contains(&child.kind()))
+}
+
+/// Whether `node` builds a string from values.
+fn builds_string(syntax: &Syntax, node: Node<'_>, source: &[u8]) -> bool {
+    let kind = node.kind();
+    if syntax.strings.contains(&kind) {
+        return interpolated(syntax, node);
+    }
+    if syntax.concats.contains(&kind) {
+        let operator = operator(node, source);
+        let literal_side = |side: Option<Node<'_>>| {
+            side.is_some_and(|n| {
+                syntax.strings.contains(&n.kind()) || builds_string(syntax, n, source)
+            })
+        };
+        return matches!(operator.as_deref(), Some("+" | "." | "%"))
+            && (literal_side(node.named_child(0)) || literal_side(node.named_child(1)));
+    }
+    callee(syntax, node, source).is_some_and(|name| {
+        let last = name.rsplit('.').next().unwrap_or(&name);
+        syntax.formats.contains(&last)
+    })
+}
+
+/// The operator token of a binary node (the first unnamed child between operands).
+fn operator(node: Node<'_>, source: &[u8]) -> Option<String> {
+    let mut cursor = node.walk();
+
+    node.children(&mut cursor)
+        .find(|child| !child.is_named())
+        .map(|child| text(child, source).to_string())
+}
+
+/// The first string literal at or below `node`, unquoted.
+fn first_literal<'a>(syntax: &Syntax, node: Node<'_>, source: &'a [u8]) -> Option<&'a str> {
+    if syntax.strings.contains(&node.kind()) {
+        return Some(unquote(text(node, source)));
+    }
+    let mut cursor = node.walk();
+    let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+    children
+        .into_iter()
+        .find_map(|child| first_literal(syntax, child, source))
+}
+
+/// SQL statement keywords a query string starts with. Source: the SQL standard's data and
+/// schema statements (ISO/IEC 9075-2), as in the OWASP SQL Injection Prevention Cheat Sheet.
+const SQL_KEYWORDS: &[&str] = &[
+    "SELECT", "INSERT", "UPDATE", "DELETE", "DROP", "ALTER", "CREATE", "TRUNCATE", "MERGE",
+];
+
+fn is_sql(literal: &str) -> bool {
+    let trimmed = literal.trim_start();
+    let bytes = trimmed.as_bytes();
+    SQL_KEYWORDS.iter().any(|keyword| {
+        bytes.len() > keyword.len()
+            && bytes[..keyword.len()].eq_ignore_ascii_case(keyword.as_bytes())
+            && bytes[keyword.len()].is_ascii_whitespace()
+    })
+}
+
+/// The name an operand goes by: a call's callee, else its last identifier or key.
+fn operand_name(syntax: &Syntax, node: Node<'_>, source: &[u8]) -> Option<String> {
+    if let Some(name) = callee(syntax, node, source) {
+        return Some(name.rsplit('.').next().unwrap_or(&name).to_string());
+    }
+    if syntax.strings.contains(&node.kind()) || syntax.literals.contains(&node.kind()) {
+        return None;
+    }
+    tokens(syntax, node, source)
+        .into_iter()
+        .rev()
+        .find(|token| token.chars().any(char::is_alphanumeric))
+        .map(ToString::to_string)
+}
+
+fn matches(
+    syntax: &Syntax,
+    shape: &Shape,
+    node: Node<'_>,
+    source: &[u8],
+    callee: Option<&str>,
+) -> bool {
+    match shape {
+        Shape::Call(names, conds) => callee.is_some_and(|callee| {
+            names.iter().any(|name| name_matches(callee, name))
+                && conds.iter().all(|cond| holds(syntax, cond, node, source))
+        }),
+        Shape::Setting(keys, values) => setting(syntax, node).is_some_and(|(key, value)| {
+            let key = dotted(syntax, key, source);
+            keys.iter().any(|pattern| name_matches(&key, pattern))
+                && values.iter().any(|wanted| match *wanted {
+                    "*" => true,
+                    "$secret" => {
+                        operand_name(syntax, value, source).is_some_and(|n| names_secret(&n))
+                    }
+                    "$built" => builds_string(syntax, value, source),
+                    wanted => text(value, source).trim().eq_ignore_ascii_case(wanted),
+                })
+        }),
+        Shape::Decorator(names) => {
+            syntax.decorators.contains(&node.kind())
+                && decorator_name(syntax, node, source)
+                    .is_some_and(|name| names.iter().any(|n| name_matches(&name, n)))
+        }
+        Shape::SecretComparison => secret_comparison(syntax, node, source),
+        Shape::HardcodedSecret => setting(syntax, node).is_some_and(|(key, value)| {
+            names_secret(
+                dotted(syntax, key, source)
+                    .rsplit('.')
+                    .next()
+                    .unwrap_or_default(),
+            ) && syntax.strings.contains(&value.kind())
+                && !interpolated(syntax, value)
+                && unquote(text(value, source)).trim().len() >= 8
+        }),
+        Shape::InterpolatedKind(kinds) => {
+            kinds.contains(&node.kind()) && {
+                let mut cursor = node.walk();
+
+                node.named_children(&mut cursor)
+                    .any(|child| syntax.interpolations.contains(&child.kind()))
+            }
+        }
+        Shape::SqlBuilt => {
+            builds_string(syntax, node, source)
+                && first_literal(syntax, node, source).is_some_and(is_sql)
+        }
+    }
+}
+
+fn setting<'t>(syntax: &Syntax, node: Node<'t>) -> Option<(Node<'t>, Node<'t>)> {
+    let (_, key, value) = syntax
+        .settings
+        .iter()
+        .find(|(kind, ..)| *kind == node.kind())?;
+    let key = select(node, *key)?;
+    let value = select(node, *value)?;
+    (key.id() != value.id()).then_some((key, value))
+}
+
+fn decorator_name(syntax: &Syntax, node: Node<'_>, source: &[u8]) -> Option<String> {
+    if let Some(name) = node.child_by_field_name("name") {
+        return Some(dotted(syntax, name, source));
+    }
+    let inner = node.named_child(0)?;
+    callee(syntax, inner, source).or_else(|| Some(dotted(syntax, inner, source)))
+}
+
+fn secret_comparison(syntax: &Syntax, node: Node<'_>, source: &[u8]) -> bool {
+    if !syntax.comparisons.contains(&node.kind()) {
+        return false;
+    }
+    let mut cursor = node.walk();
+    let children: Vec<Node<'_>> = node.children(&mut cursor).collect();
+    let equality = children.iter().any(|child| {
+        !child.is_named() && matches!(text(*child, source), "==" | "!=" | "===" | "!==")
+    });
+    let operands: Vec<Node<'_>> = children
+        .into_iter()
+        .filter(|child| child.is_named() && !child.kind().contains("comment"))
+        .collect();
+    let [left, right] = operands.as_slice() else {
+        return false;
+    };
+    let literal = |n: &Node<'_>| syntax.literals.contains(&n.kind());
+    let secret = |n: &Node<'_>| operand_name(syntax, *n, source).is_some_and(|n| names_secret(&n));
+    equality && !literal(left) && !literal(right) && (secret(left) || secret(right))
+}
+
+fn holds(syntax: &Syntax, cond: &Cond, call: Node<'_>, source: &[u8]) -> bool {
+    let receiver = || {
+        let (_, selector, receiver) = syntax
+            .calls
+            .iter()
+            .find(|(kind, ..)| *kind == call.kind())?;
+        match receiver {
+            Some(field) => call.child_by_field_name(field),
+            None => select(call, *selector),
+        }
+    };
+    match cond {
+        Cond::InChain(patterns) => {
+            return receiver().is_some_and(|chain| {
+                tokens(syntax, chain, source)
+                    .iter()
+                    .any(|token| patterns.iter().any(|p| token_matches(token, p)))
+            });
+        }
+        Cond::SecretOperand => {
+            let named = receiver().and_then(|chain| {
+                let dotted = dotted(syntax, chain, source);
+                let mut segments = dotted.rsplit('.');
+                // With a callee field, the last segment is the method itself.
+                if syntax
+                    .calls
+                    .iter()
+                    .any(|(k, _, r)| *k == call.kind() && r.is_none())
+                {
+                    segments.next();
+                }
+                segments.next().map(names_secret)
+            });
+            if named == Some(true) {
+                return true;
+            }
+            return holds(syntax, &Cond::Secret, call, source);
+        }
+        _ => {}
+    }
+    let arguments = call.child_by_field_name("arguments").or_else(|| {
+        let mut cursor = call.walk();
+
+        call.named_children(&mut cursor)
+            .find(|child| child.kind().contains("argument") || child.kind() == "token_tree")
+    });
+    let Some(arguments) = arguments else {
+        return matches!(cond, Cond::Missing(_) | Cond::Lacks(_));
+    };
+    let tokens = tokens(syntax, arguments, source);
+    let has = |pattern: &str| tokens.iter().any(|token| token_matches(token, pattern));
+    match cond {
+        Cond::Token(patterns) => patterns.iter().any(|p| has(p)),
+        Cond::Keyword(key, values) => tokens.windows(3).any(|w| {
+            token_matches(w[0], key)
+                && matches!(w[1], "=" | ":" | "=>")
+                && values.iter().any(|v| token_matches(w[2], v))
+        }),
+        Cond::Missing(patterns) => !patterns.iter().all(|p| has(p)),
+        Cond::Lacks(patterns) => !patterns.iter().any(|p| has(p)),
+        Cond::Interpolated => any_below(arguments, &|n| builds_string(syntax, n, source)),
+        Cond::SecretOperand | Cond::InChain(_) => false,
+        Cond::Secret => {
+            let mut cursor = arguments.walk();
+
+            arguments.named_children(&mut cursor).any(|argument| {
+                operand_name(syntax, argument, source).is_some_and(|n| names_secret(&n))
+            })
+        }
+    }
+}
+
+fn any_below(node: Node<'_>, test: &dyn Fn(Node<'_>) -> bool) -> bool {
+    let mut stack = vec![node];
+    while let Some(node) = stack.pop() {
+        if test(node) {
+            return true;
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    false
+}
+
+/// Where the walk is: the nearest enclosing named function (with its class as prefix) and
+/// the nearest class-like container.
+#[derive(Debug, Clone, Default)]
+struct Context {
+    function: Option<String>,
+    class: Option<String>,
+    /// The named scopes around, dotted (`test_login.index`): nested functions that share a
+    /// name (a view `index` inside every test) stay apart.
+    path: Option<String>,
+}
+
+impl Context {
+    /// The scope of a construct here: the function, else the class, else the top level.
+    fn scope(&self) -> Scope {
+        match (&self.function, &self.class) {
+            (Some(function), _) => Scope {
+                name: function.clone(),
+                function: true,
+            },
+            (None, Some(class)) => Scope {
+                name: class.clone(),
+                function: false,
+            },
+            (None, None) => Scope {
+                name: String::new(),
+                function: false,
+            },
+        }
+    }
+}
+
+/// The context inside `node`, when `node` opens one (a named function, a class, a decorated
+/// definition whose decorators belong to its function).
+fn enter(syntax: &Syntax, node: Node<'_>, source: &[u8], outer: &Context) -> Option<Context> {
+    let kind = node.kind();
+    let name = |n: Node<'_>| {
+        n.child_by_field_name("name")
+            .or_else(|| n.child_by_field_name("type"))
+            .map(|name| dotted(syntax, name, source))
+    };
+    let nested = |name: String| match &outer.path {
+        Some(path) => format!("{path}.{name}"),
+        None => name,
+    };
+    let function = |n: Node<'_>| {
+        let full = nested(n.child_by_field_name("name").map(|_| name(n))??);
+        Some(Context {
+            function: Some(full.clone()),
+            class: outer.class.clone(),
+            path: Some(full),
+        })
+    };
+    if syntax.functions.contains(&kind) {
+        return function(node);
+    }
+    if syntax.decorated.contains(&kind) {
+        let definition = node.child_by_field_name("definition")?;
+        // The decorators' scope is the function; the function node itself names it again.
+        return syntax
+            .functions
+            .contains(&definition.kind())
+            .then(|| function(definition))?
+            .map(|context| Context {
+                path: outer.path.clone(),
+                ..context
+            });
+    }
+    if syntax.containers.contains(&kind) {
+        let full = nested(name(node).unwrap_or_default());
+        return Some(Context {
+            function: outer.function.clone(),
+            class: Some(full.clone()),
+            path: Some(full),
+        });
+    }
+    None
+}

@@ -1,0 +1,320 @@
+//! Python: the standard library (`hashlib`, `hmac`, `secrets`, `ssl`, `subprocess`, `pickle`),
+//! `cryptography`, `bcrypt`/`argon2-cffi`/`passlib`, `PyJWT`, `requests`/`httpx`,
+//! `requests-oauthlib`/Authlib, Django and Flask(-Login), `PyYAML`.
+
+use super::classes::{
+    AUTH_GUARD, CONSTANT_TIME, CRYPTO, DESERIALISE, FILE_MODE, HARDCODED, JWT, JWT_UNVERIFIED, KDF,
+    OAUTH, PASSWORD_HASH, SECRET_COMPARE, SECRET_LOGGED, SECRET_STORED, SESSION, SHELL, SQL,
+    TLS_OFF,
+};
+use crate::analyze::lang::Selector::Field;
+use crate::analyze::security::shape::Cond::{Interpolated, Keyword, Lacks, Missing, Secret, Token};
+use crate::analyze::security::shape::Shape::{
+    Call, Decorator, HardcodedSecret, SecretComparison, Setting, SqlBuilt,
+};
+use crate::analyze::security::shape::{Syntax, Table};
+
+static SYNTAX: Syntax = Syntax {
+    calls: &[("call", Field("function"), None)],
+    settings: &[
+        ("keyword_argument", Field("name"), Field("value")),
+        ("assignment", Field("left"), Field("right")),
+        ("pair", Field("key"), Field("value")),
+    ],
+    comparisons: &["comparison_operator"],
+    decorators: &["decorator"],
+    strings: &["string", "concatenated_string"],
+    interpolations: &["interpolation"],
+    concats: &["binary_operator"],
+    formats: &["format"],
+    literals: &["none", "true", "false", "integer", "float"],
+    functions: &["function_definition"],
+    containers: &["class_definition"],
+    decorated: &["decorated_definition"],
+};
+
+/// World-writable modes as Python spells them (octal literals, their decimal values, `stat`).
+const WORLD_WRITABLE: &[&str] = &[
+    "0o777", "0o666", "0o776", "0o766", "511", "438", "S_IWOTH", "S_IRWXO",
+];
+
+/// The Python table.
+pub static TABLE: Table = Table {
+    languages: &["python"],
+    syntax: &SYNTAX,
+    rows: &[
+        (
+            &KDF,
+            Call(
+                &[
+                    "pbkdf2_hmac",
+                    "hashlib.scrypt",
+                    "PBKDF2HMAC",
+                    "HKDF",
+                    "HKDFExpand",
+                    "Scrypt",
+                    "ConcatKDFHash",
+                    "PBKDF2",
+                ],
+                &[],
+            ),
+        ),
+        (
+            &PASSWORD_HASH,
+            Call(
+                &[
+                    "bcrypt.hashpw",
+                    "bcrypt.gensalt",
+                    "bcrypt.checkpw",
+                    "generate_password_hash",
+                    "check_password_hash",
+                    "make_password",
+                    "check_password",
+                    "PasswordHasher",
+                    "CryptContext",
+                    "pwd_context.hash",
+                    "pwd_context.verify",
+                ],
+                &[],
+            ),
+        ),
+        (&SECRET_COMPARE, SecretComparison),
+        (
+            &CONSTANT_TIME,
+            Call(&["compare_digest", "constant_time.bytes_eq"], &[]),
+        ),
+        // After the specific rows: any other `hashlib` or `hmac` use.
+        (
+            &CRYPTO,
+            Call(
+                &[
+                    "hashlib.*",
+                    "hmac.new",
+                    "hmac.digest",
+                    "Cipher",
+                    "AES.new",
+                    "DES.new",
+                    "ARC4.new",
+                    "Fernet",
+                    "AESGCM",
+                    "ChaCha20Poly1305",
+                    "rsa.generate_private_key",
+                    "ec.generate_private_key",
+                    "padding.OAEP",
+                    "padding.PKCS1v15",
+                ],
+                &[],
+            ),
+        ),
+        (
+            &JWT_UNVERIFIED,
+            Call(&["jwt.decode"], &[Keyword("verify_signature", &["False"])]),
+        ),
+        (
+            &JWT_UNVERIFIED,
+            Call(&["jwt.decode"], &[Keyword("verify", &["False"])]),
+        ),
+        (
+            &JWT_UNVERIFIED,
+            Call(&["get_unverified_claims", "get_unverified_header"], &[]),
+        ),
+        (
+            &JWT,
+            Call(&["jwt.encode", "jwt.decode", "PyJWT", "PyJWKClient"], &[]),
+        ),
+        // requests-oauthlib, Authlib, oauthlib.
+        (
+            &OAUTH,
+            Call(
+                &[
+                    "fetch_token",
+                    "refresh_token",
+                    "OAuth2Session",
+                    "authorize_access_token",
+                    "authorize_redirect",
+                    "WebApplicationClient",
+                    "BackendApplicationClient",
+                ],
+                &[],
+            ),
+        ),
+        (
+            &SESSION,
+            Call(&["set_cookie"], &[Missing(&["secure", "httponly"])]),
+        ),
+        (
+            &SESSION,
+            Setting(
+                &[
+                    "SESSION_COOKIE_SECURE",
+                    "SESSION_COOKIE_HTTPONLY",
+                    "SESSION_COOKIE_SAMESITE",
+                    "CSRF_COOKIE_SECURE",
+                    "SESSION_ENGINE",
+                    "PERMANENT_SESSION_LIFETIME",
+                    "secret_key",
+                    "SECRET_KEY",
+                ],
+                &["*"],
+            ),
+        ),
+        (
+            &AUTH_GUARD,
+            Decorator(&[
+                "login_required",
+                "permission_required",
+                "user_passes_test",
+                "staff_member_required",
+                "superuser_required",
+                "requires_auth",
+                "jwt_required",
+                "auth_required",
+                "roles_required",
+                "roles_accepted",
+                "csrf_exempt",
+                "permission_classes",
+                "authentication_classes",
+            ]),
+        ),
+        (
+            &AUTH_GUARD,
+            Setting(
+                &[
+                    "permission_classes",
+                    "authentication_classes",
+                    "DEFAULT_PERMISSION_CLASSES",
+                    "DEFAULT_AUTHENTICATION_CLASSES",
+                    "AUTHENTICATION_BACKENDS",
+                ],
+                &["*"],
+            ),
+        ),
+        (
+            &AUTH_GUARD,
+            Call(
+                &[
+                    "login_user",
+                    "logout_user",
+                    "authenticate",
+                    "has_perm",
+                    "check_permissions",
+                ],
+                &[],
+            ),
+        ),
+        (&TLS_OFF, Setting(&["verify", "check_hostname"], &["False"])),
+        (
+            &TLS_OFF,
+            Setting(&["verify_mode"], &["ssl.CERT_NONE", "CERT_NONE"]),
+        ),
+        (&TLS_OFF, Call(&["_create_unverified_context"], &[])),
+        (
+            &FILE_MODE,
+            Call(
+                &[
+                    "os.chmod",
+                    "os.fchmod",
+                    "os.lchmod",
+                    "chmod",
+                    "os.makedirs",
+                    "os.mkdir",
+                    "mkdir",
+                    "os.open",
+                ],
+                &[Token(WORLD_WRITABLE)],
+            ),
+        ),
+        (
+            &FILE_MODE,
+            Call(&["os.umask"], &[Token(&["0", "0o000", "0o0"])]),
+        ),
+        (
+            &SHELL,
+            Call(
+                &[
+                    "subprocess.run",
+                    "subprocess.call",
+                    "subprocess.check_call",
+                    "subprocess.check_output",
+                    "subprocess.Popen",
+                    "Popen",
+                ],
+                &[Keyword("shell", &["True"]), Interpolated],
+            ),
+        ),
+        (
+            &SHELL,
+            Call(
+                &["os.system", "os.popen", "getoutput", "getstatusoutput"],
+                &[Interpolated],
+            ),
+        ),
+        (
+            &DESERIALISE,
+            Call(
+                &[
+                    "pickle.loads",
+                    "pickle.load",
+                    "cPickle.loads",
+                    "cPickle.load",
+                    "dill.loads",
+                    "dill.load",
+                    "marshal.loads",
+                    "marshal.load",
+                    "shelve.open",
+                    "jsonpickle.decode",
+                    "read_pickle",
+                    "yaml.unsafe_load",
+                    "yaml.full_load",
+                ],
+                &[],
+            ),
+        ),
+        (
+            &DESERIALISE,
+            Call(
+                &["yaml.load", "yaml.load_all"],
+                &[Lacks(&["SafeLoader", "CSafeLoader", "BaseLoader"])],
+            ),
+        ),
+        (&SQL, SqlBuilt),
+        (
+            &SECRET_LOGGED,
+            Call(
+                &[
+                    "print",
+                    "logging.*",
+                    "logger.*",
+                    "log.*",
+                    "LOG.*",
+                    "warnings.warn",
+                    "sys.stdout.write",
+                    "sys.stderr.write",
+                ],
+                &[Secret],
+            ),
+        ),
+        (
+            &SECRET_STORED,
+            Call(
+                &[
+                    "write",
+                    "writelines",
+                    "write_text",
+                    "write_bytes",
+                    "json.dump",
+                    "pickle.dump",
+                    "yaml.dump",
+                    "yaml.safe_dump",
+                    "toml.dump",
+                    "set_key",
+                    "os.putenv",
+                    "os.environ.setdefault",
+                ],
+                &[Secret],
+            ),
+        ),
+        (&SECRET_STORED, Setting(&["os.environ.*"], &["$secret"])),
+        (&HARDCODED, HardcodedSecret),
+    ],
+};
