@@ -147,6 +147,14 @@ signals! {
     GateConfigChanged = "gate-config-changed", per "file", "A hook or CI step that runs blastgate itself changed.";
     /// A file that a recently reverted or hot-fixed commit changed.
     RecentlyReverted = "recently-reverted", per "file", "The file was changed by a commit that was later reverted or hot-fixed, among the 500 commits before the change.";
+    /// A file only reformatted.
+    Reformatted = "reformatted", per "file", "The file was only reformatted: the same code once whitespace, comments, quote style, trailing commas, redundant parentheses and import order are normalised.";
+    /// A definition moved to another file and imported back.
+    Moved = "moved", per "symbol", "A whole definition moved to another file, unchanged modulo formatting, and is imported or re-exported from its new place.";
+    /// One mechanical edit applied across many files.
+    Codemod = "codemod", per "edit", "The same mechanical edit (one identifier or path replaced by another) across many files, grouped into one fact.";
+    /// A vendored or generated tree changed.
+    GeneratedChanged = "generated-changed", per "tree", "A vendored or generated tree changed; counted once per tree, not by its lines.";
 }
 
 impl Signal {

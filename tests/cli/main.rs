@@ -14,6 +14,7 @@ mod hidden;
 mod hook;
 mod incident;
 mod keys;
+mod mechanical;
 mod parsers;
 mod policy_cli;
 mod policy_gaps;
