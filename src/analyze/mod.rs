@@ -138,6 +138,7 @@ fn analyze_at(
     let mut blast = structure::analyze(change, &contents, context, &options.structure);
     mechanical::prune_blast(&mechanical, &mut blast);
     mechanical::mark(&mut facts, change, &mechanical);
+    mechanical::generated_trees(&mut facts, &contents);
     facts.extend(impact::facts(&blast));
     lap(STEPS[1]);
     // Infrastructure, pipelines and migrations over the size limit are still text to read.

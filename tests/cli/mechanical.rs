@@ -132,3 +132,72 @@ fn comment_on_applied_migration_is_not_a_rewrite() {
     );
     assert!(ids.iter().any(|id| id == "migration-rewritten"), "{ids:?}");
 }
+
+/// A vendored tree of 40 files is one `generated-changed` fact, not 40 files of lines.
+#[test]
+fn vendored_tree_is_one_fact() {
+    let repo = Repo::new();
+    repo.write("main.go", "package main\n\nfunc main() {}\n");
+    repo.commit("App");
+    repo.git(&["checkout", "-q", "-b", "vendor"]);
+    let body = "package dep\n\nfunc F() int {\n\treturn 1\n}\n".repeat(20);
+    for i in 0..40 {
+        repo.write(&format!("vendor/github.com/acme/dep/f{i}.go"), &body);
+    }
+    repo.commit("Vendor acme/dep");
+    let result = blastgate(&repo, &["check", "--base", "main", "--format", "json"]);
+    assert_eq!(result.code, 0, "{}{}", result.stdout, result.stderr);
+    let report = result.json();
+    let findings = report["findings"].as_array().cloned().unwrap_or_default();
+    let generated: Vec<_> = findings
+        .iter()
+        .filter(|f| f["id"] == "generated-changed")
+        .collect();
+    assert_eq!(generated.len(), 1, "{findings:?}");
+    assert_eq!(generated[0]["file"], "vendor/");
+    assert!(
+        !findings.iter().any(|f| f["id"] == "lines-added"),
+        "{findings:?}"
+    );
+}
+
+const ACCOUNTS: &str = "from decimal import Decimal\n\n\nclass Ledger:\n    \"\"\"Balances per account.\"\"\"\n\n    def __init__(self):\n        self.entries = {}\n\n    def post(self, account, amount):\n        self.entries.setdefault(account, []).append(Decimal(amount))\n\n    def balance(self, account):\n        return sum(self.entries.get(account, []), Decimal(0))\n\n\ndef open_ledger():\n    return Ledger()\n";
+const ACCOUNTS_AFTER: &str = "from billing.ledger import Ledger\n\n\ndef open_ledger():\n    return Ledger()\n";
+const LEDGER: &str = "from decimal import Decimal\n\n\nclass Ledger:\n    \"\"\"Balances per account.\"\"\"\n\n    def __init__(self):\n        self.entries = {}\n\n    def post(self, account, amount):\n        self.entries.setdefault(\n            account, []\n        ).append(Decimal(amount))\n\n    def balance(self, account):\n        return sum(self.entries.get(account, []), Decimal(0))\n";
+const REPORTS: &str = "from billing.accounts import Ledger\n\n\ndef report(ledger: Ledger):\n    return ledger.balance(\"cash\")\n";
+
+/// A Python class moved to a new module (rewrapped on the way) and imported back into the
+/// old one is `moved`: not removed, not a body change, nothing dangling.
+#[test]
+fn class_moved_and_imported_back_is_moved() {
+    let repo = Repo::new();
+    repo.write("billing/accounts.py", ACCOUNTS)
+        .write("billing/reports.py", REPORTS);
+    repo.commit("Billing");
+    repo.git(&["checkout", "-q", "-b", "split"]);
+    repo.write("billing/accounts.py", ACCOUNTS_AFTER)
+        .write("billing/ledger.py", LEDGER);
+    repo.commit(&format!("Move Ledger to its own module\n\n{CLAUDE_TRAILER}\n"));
+    let result = blastgate(&repo, &["check", "--base", "main", "--format", "json"]);
+    assert_eq!(result.code, 0, "{}{}", result.stdout, result.stderr);
+    let report = result.json();
+    let findings = report["findings"].as_array().cloned().unwrap_or_default();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["id"] == "moved" && f["file"] == "billing/ledger.py"),
+        "{findings:?}"
+    );
+    for absent in [
+        "symbol-removed",
+        "public-body-changed",
+        "dangling-reference",
+        "lines-added",
+        "lines-deleted",
+    ] {
+        assert!(
+            !findings.iter().any(|f| f["id"] == absent),
+            "{absent}: {findings:?}"
+        );
+    }
+}

@@ -5,7 +5,7 @@
 //! and structural or domain findings the edit would otherwise raise.
 
 
-
+mod generated;
 mod rules;
 mod tokens;
 
@@ -19,6 +19,8 @@ use super::lang;
 use super::structure::BlastRadius;
 use crate::diff::{ChangeSet, FileStatus};
 use crate::signal::Signal;
+
+pub use generated::generated_trees;
 
 
 
