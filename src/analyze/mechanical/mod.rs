@@ -6,6 +6,7 @@
 
 
 mod generated;
+mod moved;
 mod rules;
 mod tokens;
 
@@ -21,6 +22,7 @@ use crate::diff::{ChangeSet, FileStatus};
 use crate::signal::Signal;
 
 pub use generated::generated_trees;
+pub use moved::pair_moves;
 
 
 
