@@ -137,7 +137,10 @@ fn analyze_at(
     let mechanical = mechanical::judge(&contents);
     let mut blast = structure::analyze(change, &contents, context, &options.structure);
     mechanical::prune_blast(&mechanical, &mut blast);
+    let codemods = mechanical::Codemods::group(&mechanical.renames);
+    codemods.prune(&mut blast);
     mechanical::mark(&mut facts, change, &mechanical);
+    codemods.mark(&mut facts);
     mechanical::generated_trees(&mut facts, &contents);
     facts.extend(impact::facts(&blast));
     lap(STEPS[1]);

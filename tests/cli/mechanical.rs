@@ -216,3 +216,66 @@ fn class_moved_without_import_back_is_removed() {
     assert!(!ids.iter().any(|id| id == "moved"), "{ids:?}");
     assert!(ids.iter().any(|id| id == "symbol-removed"), "{ids:?}");
 }
+
+/// `log.warn(…)` rewritten to `log.warning(…)` in four modules is one `codemod` fact, not
+/// four files of lines and body changes; the same edit with one operator flipped is not.
+#[test]
+fn codemod_over_four_files_is_one_fact() {
+    let module = |n: usize, op: &str| {
+        format!(
+            "import logging\n\nlog = logging.getLogger(__name__)\n\n\ndef check_{n}(value):\n    if value {op} {n}:\n        log.warn(\"odd value %s\", value)\n    return value\n"
+        )
+    };
+    let repo = Repo::new();
+    for n in 0..4 {
+        repo.write(&format!("app/m{n}.py"), module(n, ">"));
+    }
+    repo.commit("App");
+    repo.git(&["checkout", "-q", "-b", "codemod"]);
+    for n in 0..4 {
+        repo.write(
+            &format!("app/m{n}.py"),
+            module(n, ">").replace("log.warn(", "log.warning("),
+        );
+    }
+    repo.commit(&format!("Replace deprecated log.warn\n\n{CLAUDE_TRAILER}\n"));
+    let result = blastgate(&repo, &["check", "--base", "main", "--format", "json"]);
+    assert_eq!(result.code, 0, "{}{}", result.stdout, result.stderr);
+    let report = result.json();
+    let findings = report["findings"].as_array().cloned().unwrap_or_default();
+    let codemods: Vec<_> = findings.iter().filter(|f| f["id"] == "codemod").collect();
+    assert_eq!(codemods.len(), 1, "{findings:?}");
+    assert!(
+        codemods[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("`warn` replaced by `warning` in 4 files")),
+        "{codemods:?}"
+    );
+    for absent in ["lines-added", "lines-deleted", "public-body-changed"] {
+        assert!(
+            !findings.iter().any(|f| f["id"] == absent),
+            "{absent}: {findings:?}"
+        );
+    }
+
+    // One of the four also flips a comparison: that file is judged on its own.
+    repo.write("app/m3.py", module(3, "<").replace("log.warn(", "log.warning("));
+    repo.commit(&format!("And flip one check\n\n{CLAUDE_TRAILER}\n"));
+    let findings = blastgate(&repo, &["check", "--base", "main", "--format", "json"]).json()
+        ["findings"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["id"] == "codemod" && f["message"].as_str().is_some_and(|m| m.contains("in 3 files"))),
+        "{findings:?}"
+    );
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["id"] == "public-body-changed" && f["file"] == "app/m3.py"),
+        "{findings:?}"
+    );
+}

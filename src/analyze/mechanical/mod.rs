@@ -5,12 +5,13 @@
 //! and structural or domain findings the edit would otherwise raise.
 
 
+mod codemod;
 mod generated;
 mod moved;
 mod rules;
 mod tokens;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 
@@ -21,6 +22,7 @@ use super::structure::BlastRadius;
 use crate::diff::{ChangeSet, FileStatus};
 use crate::signal::Signal;
 
+pub use codemod::Codemods;
 pub use generated::generated_trees;
 pub use moved::pair_moves;
 
@@ -44,6 +46,8 @@ pub struct Mechanical {
     pub reformatted: BTreeSet<String>,
     /// Files whose code is unchanged but whose comments changed.
     pub comments: BTreeSet<String>,
+    /// Files whose only code change is one identifier replaced by another everywhere.
+    pub renames: BTreeMap<String, codemod::Rename>,
 }
 
 impl Mechanical {
@@ -57,7 +61,7 @@ impl Mechanical {
 /// Judges every edited file whose two versions can be read.
 #[must_use]
 pub fn judge(contents: &[FileContents<'_>]) -> Mechanical {
-    let judged: Vec<(String, Edit)> = contents
+    let judged: Vec<(String, Comparison)> = contents
         .par_iter()
         .filter(|entry| {
             matches!(
@@ -67,17 +71,31 @@ pub fn judge(contents: &[FileContents<'_>]) -> Mechanical {
         })
         .filter_map(|entry| {
             let (old, new) = (entry.old.bytes()?, entry.new.bytes()?);
-            Some((entry.file.path().to_string(), same_code(entry.file.path(), old, new)?))
+            let path = entry.file.path();
+            Some((path.to_string(), compare(path, old, new)?))
         })
         .collect();
     let mut mechanical = Mechanical::default();
-    for (path, edit) in judged {
-        match edit {
-            Edit::Reformatted => mechanical.reformatted.insert(path),
-            Edit::Comments => mechanical.comments.insert(path),
-        };
+    for (path, comparison) in judged {
+        match comparison {
+            Comparison::Same(Edit::Reformatted) => {
+                mechanical.reformatted.insert(path);
+            }
+            Comparison::Same(Edit::Comments) => {
+                mechanical.comments.insert(path);
+            }
+            Comparison::Renamed(rename) => {
+                mechanical.renames.insert(path, rename);
+            }
+        }
     }
     mechanical
+}
+
+/// How two versions that could be compared differ, when mechanically.
+enum Comparison {
+    Same(Edit),
+    Renamed(codemod::Rename),
 }
 
 /// Whether two versions of the file at `path` are the same code, and how they differ if so.
@@ -85,6 +103,13 @@ pub fn judge(contents: &[FileContents<'_>]) -> Mechanical {
 /// errors, too deep): only what was compared is ever called mechanical.
 #[must_use]
 pub fn same_code(path: &str, old: &[u8], new: &[u8]) -> Option<Edit> {
+    match compare(path, old, new)? {
+        Comparison::Same(edit) => Some(edit),
+        Comparison::Renamed(_) => None,
+    }
+}
+
+fn compare(path: &str, old: &[u8], new: &[u8]) -> Option<Comparison> {
     if old == new {
         return None;
     }
@@ -100,13 +125,19 @@ pub fn same_code(path: &str, old: &[u8], new: &[u8]) -> Option<Edit> {
     let old = tokens::stream(&grammar, rules, old).ok()?;
     let new = tokens::stream(&grammar, rules, new).ok()?;
     if old.tokens != new.tokens {
-        return None;
+        let identifier = |kind: u16| {
+            grammar
+                .node_kind_for_id(kind)
+                .is_some_and(|kind| kind.contains("identifier"))
+        };
+        return codemod::single_rename(&old.tokens, &new.tokens, identifier)
+            .map(Comparison::Renamed);
     }
-    Some(if old.comments == new.comments {
+    Some(Comparison::Same(if old.comments == new.comments {
         Edit::Reformatted
     } else {
         Edit::Comments
-    })
+    }))
 }
 
 /// Domain findings that stand even when a file's code did not change: a credential pasted into
