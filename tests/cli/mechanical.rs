@@ -10,9 +10,12 @@ const MODULE_BLACK: &str = "import os\nimport sys\n\n\ndef load(path, mode=\"r\"
 const MIGRATION: &str = "from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n\n    dependencies = [\n        ('shop', '0001_initial'),\n    ]\n\n    operations = [\n        migrations.RemoveField(\n            model_name='order',\n            name='legacy',\n        ),\n    ]\n";
 const MIGRATION_BLACK: &str = "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n    dependencies = [\n        (\"shop\", \"0001_initial\"),\n    ]\n\n    operations = [\n        migrations.RemoveField(model_name=\"order\", name=\"legacy\"),\n    ]\n";
 const SQL: &str = "create table users (id integer primary key, email text);\n";
-const SQL_FORMATTED: &str = "CREATE TABLE users (\n    id INTEGER PRIMARY KEY,\n    email TEXT\n);\n";
-const TF: &str = "resource \"aws_s3_bucket\" \"logs\" {\n  bucket = \"logs\"\n    acl=\"private\"\n}\n";
-const TF_FMT: &str = "resource \"aws_s3_bucket\" \"logs\" {\n  bucket = \"logs\"\n  acl    = \"private\"\n}\n";
+const SQL_FORMATTED: &str =
+    "CREATE TABLE users (\n    id INTEGER PRIMARY KEY,\n    email TEXT\n);\n";
+const TF: &str =
+    "resource \"aws_s3_bucket\" \"logs\" {\n  bucket = \"logs\"\n    acl=\"private\"\n}\n";
+const TF_FMT: &str =
+    "resource \"aws_s3_bucket\" \"logs\" {\n  bucket = \"logs\"\n  acl    = \"private\"\n}\n";
 
 /// A repository with a Python module, an applied Django migration, a SQL migration and a
 /// Terraform file, then an AI-assisted commit running the formatters over all of them.
@@ -28,7 +31,9 @@ fn formatter_run(module_after: &str) -> Repo {
         .write("shop/migrations/0002_remove_legacy.py", MIGRATION_BLACK)
         .write("db/migrations/001_users.sql", SQL_FORMATTED)
         .write("infra/s3.tf", TF_FMT);
-    repo.commit(&format!("Run black, sqlfluff and terraform fmt\n\n{CLAUDE_TRAILER}\n"));
+    repo.commit(&format!(
+        "Run black, sqlfluff and terraform fmt\n\n{CLAUDE_TRAILER}\n"
+    ));
     repo
 }
 
@@ -123,7 +128,7 @@ fn comment_on_applied_migration_is_not_a_rewrite() {
     assert!(!ids.iter().any(|id| id == "migration-rewritten"), "{ids:?}");
     assert!(ids.iter().any(|id| id == "cosmetic-edit"), "{ids:?}");
 
-    repo.write(path, &commented.replace("'legacy'", "'email'"));
+    repo.write(path, commented.replace("'legacy'", "'email'"));
     repo.commit(&format!("Drop another column\n\n{CLAUDE_TRAILER}\n"));
     let ids = field_of(
         &blastgate(&repo, &["check", "--base", "main", "--format", "json"]).json(),
@@ -162,7 +167,8 @@ fn vendored_tree_is_one_fact() {
 }
 
 const ACCOUNTS: &str = "from decimal import Decimal\n\n\nclass Ledger:\n    \"\"\"Balances per account.\"\"\"\n\n    def __init__(self):\n        self.entries = {}\n\n    def post(self, account, amount):\n        self.entries.setdefault(account, []).append(Decimal(amount))\n\n    def balance(self, account):\n        return sum(self.entries.get(account, []), Decimal(0))\n\n\ndef open_ledger():\n    return Ledger()\n";
-const ACCOUNTS_AFTER: &str = "from billing.ledger import Ledger\n\n\ndef open_ledger():\n    return Ledger()\n";
+const ACCOUNTS_AFTER: &str =
+    "from billing.ledger import Ledger\n\n\ndef open_ledger():\n    return Ledger()\n";
 const LEDGER: &str = "from decimal import Decimal\n\n\nclass Ledger:\n    \"\"\"Balances per account.\"\"\"\n\n    def __init__(self):\n        self.entries = {}\n\n    def post(self, account, amount):\n        self.entries.setdefault(\n            account, []\n        ).append(Decimal(amount))\n\n    def balance(self, account):\n        return sum(self.entries.get(account, []), Decimal(0))\n";
 const REPORTS: &str = "from billing.accounts import Ledger\n\n\ndef report(ledger: Ledger):\n    return ledger.balance(\"cash\")\n";
 
@@ -178,7 +184,9 @@ fn class_moved_and_imported_back_is_moved() {
     repo.git(&["checkout", "-q", "-b", "split"]);
     repo.write("billing/accounts.py", ACCOUNTS_AFTER)
         .write("billing/ledger.py", LEDGER);
-    repo.commit(&format!("Move Ledger to its own module\n\n{CLAUDE_TRAILER}\n"));
+    repo.commit(&format!(
+        "Move Ledger to its own module\n\n{CLAUDE_TRAILER}\n"
+    ));
     let result = blastgate(&repo, &["check", "--base", "main", "--format", "json"]);
     assert_eq!(result.code, 0, "{}{}", result.stdout, result.stderr);
     let report = result.json();
@@ -189,7 +197,11 @@ fn class_moved_and_imported_back_is_moved() {
             .any(|f| f["id"] == "moved" && f["file"] == "billing/ledger.py"),
         "{findings:?}"
     );
-    for absent in ["symbol-removed", "public-body-changed", "dangling-reference"] {
+    for absent in [
+        "symbol-removed",
+        "public-body-changed",
+        "dangling-reference",
+    ] {
         assert!(
             !findings.iter().any(|f| f["id"] == absent),
             "{absent}: {findings:?}"
@@ -210,7 +222,9 @@ fn class_moved_without_import_back_is_removed() {
         "def open_ledger():\n    return None\n",
     )
     .write("billing/ledger.py", LEDGER);
-    repo.commit(&format!("Move Ledger to its own module\n\n{CLAUDE_TRAILER}\n"));
+    repo.commit(&format!(
+        "Move Ledger to its own module\n\n{CLAUDE_TRAILER}\n"
+    ));
     let report = blastgate(&repo, &["check", "--base", "main", "--format", "json"]).json();
     let ids = field_of(&report, "findings", "id");
     assert!(!ids.iter().any(|id| id == "moved"), "{ids:?}");
@@ -238,7 +252,9 @@ fn codemod_over_four_files_is_one_fact() {
             module(n, ">").replace("log.warn(", "log.warning("),
         );
     }
-    repo.commit(&format!("Replace deprecated log.warn\n\n{CLAUDE_TRAILER}\n"));
+    repo.commit(&format!(
+        "Replace deprecated log.warn\n\n{CLAUDE_TRAILER}\n"
+    ));
     let result = blastgate(&repo, &["check", "--base", "main", "--format", "json"]);
     assert_eq!(result.code, 0, "{}{}", result.stdout, result.stderr);
     let report = result.json();
@@ -259,17 +275,21 @@ fn codemod_over_four_files_is_one_fact() {
     }
 
     // One of the four also flips a comparison: that file is judged on its own.
-    repo.write("app/m3.py", module(3, "<").replace("log.warn(", "log.warning("));
+    repo.write(
+        "app/m3.py",
+        module(3, "<").replace("log.warn(", "log.warning("),
+    );
     repo.commit(&format!("And flip one check\n\n{CLAUDE_TRAILER}\n"));
-    let findings = blastgate(&repo, &["check", "--base", "main", "--format", "json"]).json()
-        ["findings"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+    let findings =
+        blastgate(&repo, &["check", "--base", "main", "--format", "json"]).json()["findings"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
     assert!(
-        findings
-            .iter()
-            .any(|f| f["id"] == "codemod" && f["message"].as_str().is_some_and(|m| m.contains("in 3 files"))),
+        findings.iter().any(|f| f["id"] == "codemod"
+            && f["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("in 3 files"))),
         "{findings:?}"
     );
     assert!(

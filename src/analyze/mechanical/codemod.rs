@@ -54,11 +54,15 @@ pub(super) fn single_rename(
     }
     let (from, to) = rename?;
     // The old name left alone somewhere: not one substitution applied everywhere.
-    let left_alone = old.iter().zip(new).zip(&kinds).any(|((before, after), kind)| {
-        before == after
-            && matches!(before, Tok::Leaf(text) if text == from)
-            && kind.is_some_and(&identifier)
-    });
+    let left_alone = old
+        .iter()
+        .zip(new)
+        .zip(&kinds)
+        .any(|((before, after), kind)| {
+            before == after
+                && matches!(before, Tok::Leaf(text) if text == from)
+                && kind.is_some_and(&identifier)
+        });
     if left_alone {
         return None;
     }
@@ -156,19 +160,49 @@ mod tests {
     #[test]
     fn single_rename_table() {
         let is_ident = |kind: u16| kind == IDENT;
-        let old = stream(&[(IDENT, "fetch"), (OTHER, "=="), (IDENT, "fetch"), (IDENT, "x")]);
-        let renamed = stream(&[(IDENT, "load"), (OTHER, "=="), (IDENT, "load"), (IDENT, "x")]);
+        let old = stream(&[
+            (IDENT, "fetch"),
+            (OTHER, "=="),
+            (IDENT, "fetch"),
+            (IDENT, "x"),
+        ]);
+        let renamed = stream(&[
+            (IDENT, "load"),
+            (OTHER, "=="),
+            (IDENT, "load"),
+            (IDENT, "x"),
+        ]);
         assert_eq!(
             single_rename(&old, &renamed, is_ident),
             Some(("fetch".into(), "load".into()))
         );
-        let operator = stream(&[(IDENT, "fetch"), (OTHER, "!="), (IDENT, "fetch"), (IDENT, "x")]);
+        let operator = stream(&[
+            (IDENT, "fetch"),
+            (OTHER, "!="),
+            (IDENT, "fetch"),
+            (IDENT, "x"),
+        ]);
         assert_eq!(single_rename(&old, &operator, is_ident), None);
-        let two = stream(&[(IDENT, "load"), (OTHER, "=="), (IDENT, "load"), (IDENT, "y")]);
+        let two = stream(&[
+            (IDENT, "load"),
+            (OTHER, "=="),
+            (IDENT, "load"),
+            (IDENT, "y"),
+        ]);
         assert_eq!(single_rename(&old, &two, is_ident), None);
-        let partial = stream(&[(IDENT, "load"), (OTHER, "=="), (IDENT, "fetch"), (IDENT, "x")]);
+        let partial = stream(&[
+            (IDENT, "load"),
+            (OTHER, "=="),
+            (IDENT, "fetch"),
+            (IDENT, "x"),
+        ]);
         assert_eq!(single_rename(&old, &partial, is_ident), None);
-        let late = stream(&[(IDENT, "fetch"), (OTHER, "=="), (IDENT, "load"), (IDENT, "x")]);
+        let late = stream(&[
+            (IDENT, "fetch"),
+            (OTHER, "=="),
+            (IDENT, "load"),
+            (IDENT, "x"),
+        ]);
         assert_eq!(single_rename(&old, &late, is_ident), None);
         assert_eq!(single_rename(&old, &old, is_ident), None);
     }

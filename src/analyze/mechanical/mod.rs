@@ -4,7 +4,6 @@
 //! one fact of its own, weighted near zero by the default policy, in place of the line counts
 //! and structural or domain findings the edit would otherwise raise.
 
-
 mod codemod;
 mod generated;
 mod moved;
@@ -25,9 +24,6 @@ use crate::signal::Signal;
 pub use codemod::Codemods;
 pub use generated::generated_trees;
 pub use moved::pair_moves;
-
-
-
 
 /// What a file's edit is, when it changes no code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,12 +110,11 @@ fn compare(path: &str, old: &[u8], new: &[u8]) -> Option<Comparison> {
         return None;
     }
     let first_line = new.split(|&b| b == b'\n').next().unwrap_or_default();
-    let (grammar, name) = match lang::for_path(path, first_line) {
-        Some(language) => ((language.grammar)(), language.name),
-        None => {
-            let config = lang::config_for_path(path)?;
-            ((config.grammar)(), config.name)
-        }
+    let (grammar, name) = if let Some(language) = lang::for_path(path, first_line) {
+        ((language.grammar)(), language.name)
+    } else {
+        let config = lang::config_for_path(path)?;
+        ((config.grammar)(), config.name)
     };
     let rules = rules::for_language(name);
     let old = tokens::stream(&grammar, rules, old).ok()?;

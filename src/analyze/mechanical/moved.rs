@@ -6,6 +6,7 @@
 //! a removal and an addition, so its callers are searched and dangling ones reported.
 
 use std::collections::HashMap;
+use std::hash::BuildHasher;
 use std::path::Path;
 
 use crate::analyze::lang::Language;
@@ -19,9 +20,9 @@ const DIRECTORY_NAMESPACES: &[&str] = &["go", "java", "kotlin", "scala", "swift"
 
 /// Pairs removed and added definitions into moves (see the module docs). `new_outlines` are
 /// the new versions of the changed files, by path.
-pub fn pair_moves(
+pub fn pair_moves<S: BuildHasher>(
     changes: &mut Vec<SymbolChange>,
-    new_outlines: &HashMap<String, (&'static Language, Outline)>,
+    new_outlines: &HashMap<String, (&'static Language, Outline), S>,
 ) {
     let mut gone = vec![false; changes.len()];
     for removed in 0..changes.len() {
@@ -56,10 +57,10 @@ pub fn pair_moves(
 }
 
 /// Whether users of `removed` still reach it at `new_file`.
-fn reachable(
+fn reachable<S: BuildHasher>(
     removed: &SymbolChange,
     new_file: &str,
-    new_outlines: &HashMap<String, (&'static Language, Outline)>,
+    new_outlines: &HashMap<String, (&'static Language, Outline), S>,
 ) -> bool {
     let Some((language, _)) = new_outlines.get(new_file) else {
         return false;
@@ -121,7 +122,10 @@ mod tests {
     }
 
     fn kinds(changes: &[SymbolChange]) -> Vec<(&str, ChangeKind)> {
-        changes.iter().map(|c| (c.file.as_str(), c.change)).collect()
+        changes
+            .iter()
+            .map(|c| (c.file.as_str(), c.change))
+            .collect()
     }
 
     /// Imported back: moved. Not imported back: still a removal and an addition. Go files of

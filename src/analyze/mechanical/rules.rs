@@ -209,5 +209,8 @@ pub(super) const PRAGMAS: &[(&str, &str)] = &[
         "bundler purity annotations (tree shaking drops code)",
     ),
     ("@generated", "generated-file marker blastgate itself reads"),
-    ("DO NOT EDIT", "generated-file marker blastgate itself reads"),
+    (
+        "DO NOT EDIT",
+        "generated-file marker blastgate itself reads",
+    ),
 ];

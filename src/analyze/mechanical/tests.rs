@@ -7,7 +7,7 @@ fn judge(path: &str, before: &str, after: &str) -> Option<Edit> {
     same_code(path, before.as_bytes(), after.as_bytes())
 }
 
-const PY_BEFORE: &str = r#"import sys
+const PY_BEFORE: &str = r"import sys
 import os
 from app.models import User, Account
 
@@ -24,7 +24,7 @@ def main():
     x = 1 + \
         2
     return x
-"#;
+";
 
 /// `black` + isort output for `PY_BEFORE`: double quotes, trailing commas, exploded
 /// collections, parentheses dropped, imports sorted, backslash continuation joined.
@@ -91,7 +91,7 @@ fn comments_and_pragmas() {
     assert_eq!(judge("app/io.py", PY_BLACK, &pragma), None);
 }
 
-const DJANGO_BEFORE: &str = r#"from django.db import migrations, models
+const DJANGO_BEFORE: &str = r"from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
@@ -106,7 +106,7 @@ class Migration(migrations.Migration):
             field=models.TextField(blank=True, default=''),
         ),
     ]
-"#;
+";
 
 const DJANGO_BLACK: &str = r#"from django.db import migrations, models
 
@@ -141,10 +141,7 @@ fn django_migration_reformatted() {
 fn gofmt_reformat() {
     let before = "package main\n\nimport (\n\t\"os\"\n\t\"fmt\"\n)\n\nfunc main() {\n\tx:=1\n\tif (x>0) {\n\t\tfmt.Println(os.Args, x)\n\t}\n}\n";
     let after = "package main\n\nimport (\n\t\"fmt\"\n\t\"os\"\n)\n\nfunc main() {\n\tx := 1\n\tif x > 0 {\n\t\tfmt.Println(os.Args, x)\n\t}\n}\n";
-    assert_eq!(
-        judge("cmd/main.go", before, after),
-        Some(Edit::Reformatted)
-    );
+    assert_eq!(judge("cmd/main.go", before, after), Some(Edit::Reformatted));
     let changed = after.replace("x > 0", "x >= 0");
     assert_eq!(judge("cmd/main.go", before, &changed), None);
 }
@@ -168,7 +165,10 @@ fn rustfmt_reformat() {
     assert_eq!(judge("src/lib.rs", before, after), Some(Edit::Reformatted));
     // A char literal is not a string: quote style is not normalised in Rust.
     let chars = "fn f() -> char { 'a' }\n";
-    assert_eq!(judge("src/lib.rs", chars, "fn f() -> &'static str { \"a\" }\n"), None);
+    assert_eq!(
+        judge("src/lib.rs", chars, "fn f() -> &'static str { \"a\" }\n"),
+        None
+    );
 }
 
 /// `terraform fmt` aligns `=` signs and indents; a changed value is not a reformat.
@@ -214,7 +214,10 @@ fn sql_reformat() {
 #[test]
 fn unjudged_files_are_not_reformats() {
     assert_eq!(judge("notes.txt", "a  b\n", "a b\n"), None);
-    assert_eq!(judge("a.py", "def f(:\n  pass\n", "def f(:\n    pass\n"), None);
+    assert_eq!(
+        judge("a.py", "def f(:\n  pass\n", "def f(:\n    pass\n"),
+        None
+    );
 }
 
 /// Text the YAML grammar leaves outside its nodes (quoted and block scalar content) is

@@ -147,12 +147,12 @@ impl Walker<'_> {
             self.skip(node);
             return Ok(());
         }
-        if self.rules.yaml_scalars
-            && node.kind_id() == self.single_quote
-            && self.single_quote != 0
+        if self.rules.yaml_scalars && node.kind_id() == self.single_quote && self.single_quote != 0
         {
             let text = self.text(node);
-            let inner = text.get(1..text.len().saturating_sub(1)).unwrap_or_default();
+            let inner = text
+                .get(1..text.len().saturating_sub(1))
+                .unwrap_or_default();
             if !inner.iter().any(|b| matches!(b, b'\\' | b'\'' | b'"')) {
                 // 'x' is "x" when neither escapes anything.
                 self.gap(node.start_byte(), None, out);
