@@ -152,7 +152,7 @@ signals! {
     /// A definition moved to another file and imported back.
     Moved = "moved", per "symbol", "A whole definition moved to another file, unchanged modulo formatting, and is imported or re-exported from its new place.";
     /// One mechanical edit applied across many files.
-    Codemod = "codemod", per "edit", "The same mechanical edit (one identifier or path replaced by another) across many files, grouped into one fact.";
+    Codemod = "codemod", per "edit", "The same mechanical edit (one identifier replaced by another, nothing else changed) across many files, grouped into one fact.";
     /// A vendored or generated tree changed.
     GeneratedChanged = "generated-changed", per "tree", "A vendored or generated tree changed; counted once per tree, not by its lines.";
 }

@@ -54,16 +54,16 @@ impl Mechanical {
     }
 }
 
-/// Judges every edited file whose two versions can be read.
+/// Judges every file edited in place whose two versions can be read.
 #[must_use]
 pub fn judge(contents: &[FileContents<'_>]) -> Mechanical {
     let judged: Vec<(String, Comparison)> = contents
         .par_iter()
+        // Edited in place only: a file moved elsewhere can mean something by its move alone
+        // (a Terraform file into another root module), which a reformat must not hide.
         .filter(|entry| {
-            matches!(
-                entry.file.status,
-                FileStatus::Modified | FileStatus::Renamed | FileStatus::Copied
-            ) && entry.file.additions() + entry.file.deletions() > 0
+            entry.file.status == FileStatus::Modified
+                && entry.file.additions() + entry.file.deletions() > 0
         })
         .filter_map(|entry| {
             let (old, new) = (entry.old.bytes()?, entry.new.bytes()?);
