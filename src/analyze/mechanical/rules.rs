@@ -46,6 +46,9 @@ pub(super) struct Rules {
     /// YAML: `'x'` and `"x"` scalars are the same when neither escapes anything, and block
     /// scalars re-indented as a whole keep their value.
     pub yaml_scalars: bool,
+    /// Python docstrings: black re-indents them and strips their lines' outer whitespace;
+    /// their text is compared line by line, trimmed.
+    pub docstrings: bool,
 }
 
 const NONE: Rules = Rules {
@@ -57,6 +60,7 @@ const NONE: Rules = Rules {
     layout: &[],
     keyword_prefix: None,
     yaml_scalars: false,
+    docstrings: false,
 };
 
 /// Wrapped-in-parentheses expressions: the tree's shape already says what binds to what, so
@@ -84,6 +88,7 @@ pub(super) static RULES: &[Rules] = &[
             punctuation: &[",", "(", ")"],
         }],
         layout: &["line_continuation"],
+        docstrings: true,
         ..NONE
     },
     Rules {

@@ -233,3 +233,18 @@ fn yaml_scalar_content_counts() {
         assert_eq!(judge("ci.yml", before, after), None, "{after}");
     }
 }
+
+/// black re-indents a docstring and strips its lines: the same documentation. A changed
+/// word in it is a change (of text, not of code: the docstring is a string).
+#[test]
+fn python_docstrings_reindented() {
+    let before = "def f():\n    \"\"\"  Sum things.\n\n      Returns the total.  \n    \"\"\"\n    return 1\n";
+    let after =
+        "def f():\n    \"\"\"Sum things.\n\n    Returns the total.\n    \"\"\"\n    return 1\n";
+    assert_eq!(judge("a.py", before, after), Some(Edit::Reformatted));
+    let changed = after.replace("total", "sum");
+    assert_eq!(judge("a.py", before, &changed), None);
+    // A lone string later in a body is a value, compared exactly.
+    let value = "def f():\n    x = 1\n    \"a  b\"\n";
+    assert_eq!(judge("a.py", value, &value.replace("a  b", "a b")), None);
+}

@@ -147,6 +147,14 @@ impl Walker<'_> {
             self.skip(node);
             return Ok(());
         }
+        if self.rules.docstrings
+            && let Some(text) = self.docstring(node)
+        {
+            self.gap(node.start_byte(), None, out);
+            out.extend([Tok::Open(node.kind_id()), Tok::Leaf(text), Tok::Close]);
+            self.skip(node);
+            return Ok(());
+        }
         if self.rules.yaml_scalars && node.kind_id() == self.single_quote && self.single_quote != 0
         {
             let text = self.text(node);
@@ -312,6 +320,41 @@ impl Walker<'_> {
             }));
         }
         self.previous_end.set(start);
+    }
+
+    /// A docstring statement's text: its prefix (lower case) and each line trimmed, blank
+    /// lines at either end dropped. `None` when `node` is not a docstring: a lone string as the
+    /// first statement of a module, class or function body.
+    fn docstring(&self, node: Node) -> Option<Vec<u8>> {
+        if node.kind() != "expression_statement" || node.named_child_count() != 1 {
+            return None;
+        }
+        let string = node
+            .named_child(0)
+            .filter(|child| child.kind() == "string")?;
+        let parent = node.parent()?;
+        let mut previous = node.prev_named_sibling();
+        while let Some(sibling) = previous.filter(|s| s.kind().contains("comment")) {
+            previous = sibling.prev_named_sibling();
+        }
+        if previous.is_some() || !matches!(parent.kind(), "module" | "block") {
+            return None;
+        }
+        let text = String::from_utf8_lossy(self.text(string));
+        let prefix: String = text.chars().take_while(char::is_ascii_alphabetic).collect();
+        let quoted = &text[prefix.len()..];
+        let quote = ["\"\"\"", "'''", "\"", "'"].into_iter().find(|q| {
+            quoted.starts_with(q) && quoted.ends_with(q) && quoted.len() >= 2 * q.len()
+        })?;
+        let inner = &quoted[quote.len()..quoted.len() - quote.len()];
+        let lines: Vec<&str> = inner.lines().map(str::trim).collect();
+        let first = lines.iter().position(|line| !line.is_empty()).unwrap_or(0);
+        let last = lines
+            .iter()
+            .rposition(|line| !line.is_empty())
+            .map_or(0, |i| i + 1);
+        let body = lines.get(first..last).unwrap_or_default().join("\n");
+        Some(format!("{}{body}", prefix.to_ascii_lowercase()).into_bytes())
     }
 
     /// Passes over a node the stream leaves out, so its text is not read as a gap.
