@@ -133,45 +133,8 @@ impl Walker<'_> {
         if depth > MAX_DEPTH {
             return Err(Unjudged::TooDeep);
         }
-        if node.kind().contains("comment") {
-            let (pragma, text) = self.comment(node);
-            self.skip(node);
-            if pragma {
-                out.push(Tok::Leaf(text));
-            } else {
-                self.comments.borrow_mut().push(text);
-            }
+        if self.whole(node, out) {
             return Ok(());
-        }
-        if self.rules.layout.contains(&node.kind()) {
-            self.skip(node);
-            return Ok(());
-        }
-        if self.rules.docstrings
-            && let Some(text) = self.docstring(node)
-        {
-            self.gap(node.start_byte(), None, out);
-            out.extend([Tok::Open(node.kind_id()), Tok::Leaf(text), Tok::Close]);
-            self.skip(node);
-            return Ok(());
-        }
-        if self.rules.yaml_scalars && node.kind_id() == self.single_quote && self.single_quote != 0
-        {
-            let text = self.text(node);
-            let inner = text
-                .get(1..text.len().saturating_sub(1))
-                .unwrap_or_default();
-            if !inner.iter().any(|b| matches!(b, b'\\' | b'\'' | b'"')) {
-                // 'x' is "x" when neither escapes anything.
-                self.gap(node.start_byte(), None, out);
-                out.extend([Tok::Open(self.double_quote), Tok::Leaf(b"\"".to_vec())]);
-                if !inner.is_empty() {
-                    out.push(Tok::Leaf(inner.to_vec()));
-                }
-                out.extend([Tok::Leaf(b"\"".to_vec()), Tok::Close]);
-                self.skip(node);
-                return Ok(());
-            }
         }
         let transparent = PARENTHESISED.contains(&node.kind());
         let kind = node.kind_id();
@@ -236,6 +199,52 @@ impl Walker<'_> {
             out.push(Tok::Close);
         }
         Ok(())
+    }
+
+    /// Nodes read whole rather than walked: comments, layout, docstrings, YAML single-quoted
+    /// scalars. Returns whether `node` was one (and is done).
+    fn whole(&self, node: Node, out: &mut Vec<Tok>) -> bool {
+        if node.kind().contains("comment") {
+            let (pragma, text) = self.comment(node);
+            self.skip(node);
+            if pragma {
+                out.push(Tok::Leaf(text));
+            } else {
+                self.comments.borrow_mut().push(text);
+            }
+            return true;
+        }
+        if self.rules.layout.contains(&node.kind()) {
+            self.skip(node);
+            return true;
+        }
+        if self.rules.docstrings
+            && let Some(text) = self.docstring(node)
+        {
+            self.gap(node.start_byte(), None, out);
+            out.extend([Tok::Open(node.kind_id()), Tok::Leaf(text), Tok::Close]);
+            self.skip(node);
+            return true;
+        }
+        if self.rules.yaml_scalars && node.kind_id() == self.single_quote && self.single_quote != 0
+        {
+            let text = self.text(node);
+            let inner = text
+                .get(1..text.len().saturating_sub(1))
+                .unwrap_or_default();
+            if !inner.iter().any(|b| matches!(b, b'\\' | b'\'' | b'"')) {
+                // 'x' is "x" when neither escapes anything.
+                self.gap(node.start_byte(), None, out);
+                out.extend([Tok::Open(self.double_quote), Tok::Leaf(b"\"".to_vec())]);
+                if !inner.is_empty() {
+                    out.push(Tok::Leaf(inner.to_vec()));
+                }
+                out.extend([Tok::Leaf(b"\"".to_vec()), Tok::Close]);
+                self.skip(node);
+                return true;
+            }
+        }
+        false
     }
 
     /// The children to walk, each marked when it is a sortable list item; drops what the
