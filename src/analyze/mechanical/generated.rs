@@ -2,7 +2,7 @@
 //! (`generated-changed`) instead of line by line. What a generated file is comes from
 //! `outline::looks_generated`; lockfiles are left to the dependency analysis.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use super::super::Fact;
 use super::super::contents::{FileContents, Side};
@@ -42,18 +42,23 @@ pub fn generated_trees(facts: &mut Vec<Fact>, contents: &[FileContents<'_>]) {
         tree.added += entry.file.additions();
         tree.removed += entry.file.deletions();
     }
-    for (root, tree) in trees {
-        facts.retain(|fact| {
-            !(REPLACED.contains(&fact.signal)
-                && fact
-                    .file
-                    .as_ref()
-                    .is_some_and(|file| tree.files.contains(file)))
-        });
+    let generated: HashSet<&str> = trees
+        .values()
+        .flat_map(|tree| tree.files.iter().map(String::as_str))
+        .collect();
+    facts.retain(|fact| {
+        !(REPLACED.contains(&fact.signal)
+            && fact
+                .file
+                .as_deref()
+                .is_some_and(|file| generated.contains(file)))
+    });
+    let mut grouped = Vec::with_capacity(trees.len());
+    for (root, tree) in &trees {
         let count = tree.files.len();
-        facts.push(Fact {
+        grouped.push(Fact {
             signal: Signal::GeneratedChanged,
-            file: Some(root),
+            file: Some(root.clone()),
             line: None,
             quantity: 1.0,
             message: format!(
@@ -67,6 +72,7 @@ pub fn generated_trees(facts: &mut Vec<Fact>, contents: &[FileContents<'_>]) {
             subject: None,
         });
     }
+    facts.extend(grouped);
 }
 
 /// The tree a generated file belongs to (`web/node_modules/`, or the file's directory for a
