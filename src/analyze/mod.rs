@@ -141,6 +141,7 @@ fn analyze_at(
     codemods.prune(&mut blast);
     mechanical::mark(&mut facts, change, &mechanical);
     codemods.mark(&mut facts);
+    mechanical::discount_moved_lines(&mut facts, change, &blast);
     mechanical::generated_trees(&mut facts, &contents);
     facts.extend(impact::facts(&blast));
     lap(STEPS[1]);

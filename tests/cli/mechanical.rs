@@ -299,3 +299,55 @@ fn codemod_over_four_files_is_one_fact() {
         "{findings:?}"
     );
 }
+
+/// The lines of a moved class are not counted on either side: only the import added back.
+#[test]
+fn moved_lines_are_not_counted() {
+    let others: Vec<String> = (0..12)
+        .map(|n| {
+            format!("def helper_{n}(value):\n    total = value * {n}\n    return total + {n}\n")
+        })
+        .collect();
+    let others = format!("\n\n{}", others.join("\n\n"));
+    let ledger = "\n\nclass Ledger:\n    def __init__(self):\n        self.entries = {}\n\n    def post(self, account, amount):\n        self.entries.setdefault(account, []).append(amount)\n";
+    let repo = Repo::new();
+    repo.write("billing/accounts.py", format!("import os{others}{ledger}"))
+        .write("billing/reports.py", REPORTS);
+    repo.commit("Billing");
+    repo.git(&["checkout", "-q", "-b", "split"]);
+    repo.write(
+        "billing/accounts.py",
+        format!("import os\nfrom billing.ledger import Ledger{others}"),
+    )
+    .write("billing/ledger.py", ledger.trim_start());
+    repo.commit(&format!(
+        "Move Ledger to its own module\n\n{CLAUDE_TRAILER}\n"
+    ));
+    let result = blastgate(&repo, &["check", "--base", "main", "--format", "json"]);
+    assert_eq!(result.code, 0, "{}{}", result.stdout, result.stderr);
+    let findings = result.json()["findings"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let lines: Vec<(String, String, f64)> = findings
+        .iter()
+        .filter(|f| f["id"] == "lines-added" || f["id"] == "lines-deleted")
+        .map(|f| {
+            (
+                f["id"].as_str().unwrap_or_default().to_string(),
+                f["file"].as_str().unwrap_or_default().to_string(),
+                f["points"].as_f64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert!(findings.iter().any(|f| f["id"] == "moved"), "{findings:?}");
+    assert_eq!(
+        lines,
+        [(
+            "lines-added".to_string(),
+            "billing/accounts.py".to_string(),
+            0.3
+        )],
+        "{findings:?}"
+    );
+}

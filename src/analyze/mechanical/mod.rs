@@ -23,7 +23,7 @@ use crate::signal::Signal;
 
 pub use codemod::Codemods;
 pub use generated::generated_trees;
-pub use moved::pair_moves;
+pub use moved::{discount_moved_lines, pair_moves};
 
 /// What a file's edit is, when it changes no code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

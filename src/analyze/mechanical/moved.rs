@@ -5,13 +5,17 @@
 //! packages, Java/Kotlin/Scala packages, Swift modules). A move nobody imports back is left as
 //! a removal and an addition, so its callers are searched and dangling ones reported.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::hash::BuildHasher;
 use std::path::Path;
 
+use crate::analyze::Fact;
 use crate::analyze::lang::Language;
+use crate::analyze::structure::BlastRadius;
 use crate::analyze::symbols::{ChangeKind, SymbolChange};
 use crate::analyze::syntax::{Outline, ReferenceKind};
+use crate::diff::{ChangeSet, LineKind};
+use crate::signal::Signal;
 
 /// Language families in which files of one directory share a namespace: a definition moved
 /// within the directory needs no import. Sources: the Go spec ("Packages"), the Java and
@@ -80,6 +84,98 @@ fn reachable<S: BuildHasher>(
                 .iter()
                 .any(|r| r.kind == ReferenceKind::Import && r.name == imported)
         })
+}
+
+/// Takes the lines of moved definitions out of the line counts: a line removed from the old
+/// file and added, identical once trimmed, to the file its definition moved to was moved, not
+/// written. Only pairs of files with a `moved` symbol between them are matched.
+pub fn discount_moved_lines(facts: &mut Vec<Fact>, change: &ChangeSet, blast: &BlastRadius) {
+    let pairs: BTreeSet<(&str, &str)> = blast
+        .symbols
+        .iter()
+        .filter(|impact| impact.change.change == ChangeKind::Moved)
+        .filter_map(|impact| {
+            Some((
+                impact.change.old_file.as_deref()?,
+                impact.change.file.as_str(),
+            ))
+        })
+        .collect();
+    // Blank lines count as moved too: a move leaves and fills gaps between definitions.
+    let lines = |path: &str, kind: LineKind| -> HashMap<String, usize> {
+        let mut counts = HashMap::new();
+        let file = change.files.iter().find(|file| file.path() == path);
+        for line in file
+            .into_iter()
+            .flat_map(|f| &f.hunks)
+            .flat_map(|h| &h.lines)
+        {
+            if line.kind == kind {
+                *counts.entry(line.content.trim().to_string()).or_default() += 1;
+            }
+        }
+        counts
+    };
+    let mut removed: HashMap<&str, HashMap<String, usize>> = HashMap::new();
+    let mut added: HashMap<&str, HashMap<String, usize>> = HashMap::new();
+    let mut moved: HashMap<(&str, Signal), usize> = HashMap::new();
+    for (old, new) in pairs {
+        let gone = removed
+            .entry(old)
+            .or_insert_with(|| lines(old, LineKind::Removed));
+        let came = added
+            .entry(new)
+            .or_insert_with(|| lines(new, LineKind::Added));
+        let mut matched = 0;
+        for (text, count) in gone.iter_mut() {
+            if let Some(other) = came.get_mut(text) {
+                let both = (*count).min(*other);
+                *count -= both;
+                *other -= both;
+                matched += both;
+            }
+        }
+        *moved.entry((old, Signal::LinesDeleted)).or_default() += matched;
+        *moved.entry((new, Signal::LinesAdded)).or_default() += matched;
+    }
+    // Blank lines left over on either side of a move are its gaps, not new code.
+    for (files, signal) in [
+        (&mut removed, Signal::LinesDeleted),
+        (&mut added, Signal::LinesAdded),
+    ] {
+        for (file, counts) in files.iter_mut() {
+            if let Some(blank) = counts.remove("") {
+                *moved.entry((*file, signal)).or_default() += blank;
+            }
+        }
+    }
+    for fact in facts.iter_mut() {
+        let Some(file) = fact.file.as_deref() else {
+            continue;
+        };
+        let Some(&lines) = moved.get(&(file, fact.signal)).filter(|lines| **lines > 0) else {
+            continue;
+        };
+        let left = (fact.quantity - lines as f64).max(0.0);
+        let verb = if fact.signal == Signal::LinesAdded {
+            "added"
+        } else {
+            "removed"
+        };
+        fact.message = format!(
+            "{left} line{} {verb} (besides {lines} line{} of moved definitions)",
+            if (left - 1.0).abs() < f64::EPSILON {
+                ""
+            } else {
+                "s"
+            },
+            if lines == 1 { "" } else { "s" }
+        );
+        fact.quantity = left;
+    }
+    facts.retain(|fact| {
+        !(matches!(fact.signal, Signal::LinesAdded | Signal::LinesDeleted) && fact.quantity <= 0.0)
+    });
 }
 
 #[cfg(test)]
