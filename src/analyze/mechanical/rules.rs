@@ -34,6 +34,9 @@ pub(super) struct Rules {
     pub quotes: bool,
     /// Statement kinds whose consecutive runs an import sorter may reorder.
     pub imports: &'static [&'static str],
+    /// Nodes that belong to the statement after them (Rust attributes): an import right after
+    /// one is never reordered.
+    pub attached: &'static [&'static str],
     /// Lists inside one statement that an import sorter may reorder.
     pub lists: &'static [SortedList],
     /// Anonymous leaves dropped when they end their parent (JS `;`: prettier adds them where
@@ -55,6 +58,7 @@ const NONE: Rules = Rules {
     language: "",
     quotes: false,
     imports: &[],
+    attached: &[],
     lists: &[],
     terminators: &[],
     layout: &[],
@@ -128,6 +132,7 @@ pub(super) static RULES: &[Rules] = &[
     Rules {
         language: "rust",
         imports: &["use_declaration"],
+        attached: &["attribute_item"],
         lists: &[SortedList {
             container: "use_list",
             items: Items::Named,

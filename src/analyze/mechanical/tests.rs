@@ -163,6 +163,11 @@ fn rustfmt_reformat() {
     let before = "use std::io::{Write, Read};\nuse std::fmt;\nfn f(a: u32, b: u32) -> u32 { let v = vec![a, b,]; v.iter().sum() }\n";
     let after = "use std::fmt;\nuse std::io::{Read, Write};\nfn f(a: u32, b: u32) -> u32 {\n    let v = vec![a, b];\n    v.iter().sum()\n}\n";
     assert_eq!(judge("src/lib.rs", before, after), Some(Edit::Reformatted));
+    // An attribute stays with the import it is on: swapping which import is test-only is
+    // not a reformat.
+    let gated = "#[cfg(test)]\nuse a::x;\nuse b::y;\n";
+    let swapped = "#[cfg(test)]\nuse b::y;\nuse a::x;\n";
+    assert_eq!(judge("src/lib.rs", gated, swapped), None);
     // A char literal is not a string: quote style is not normalised in Rust.
     let chars = "fn f() -> char { 'a' }\n";
     assert_eq!(

@@ -162,6 +162,7 @@ impl Walker<'_> {
         let mut sorted: Vec<Vec<Tok>> = Vec::new();
         let mut sorted_at: Option<usize> = None;
         let mut run: Vec<Vec<Tok>> = Vec::new();
+        let mut pinned = false;
         for (child, role) in children {
             if role == Child::Skip {
                 self.skip(child);
@@ -172,13 +173,15 @@ impl Walker<'_> {
                 self.node(child, depth + 1, out)?;
                 continue;
             }
-            if self.rules.imports.contains(&child.kind()) {
+            if self.rules.imports.contains(&child.kind()) && !pinned {
                 let mut own = Vec::new();
                 self.node(child, depth + 1, &mut own)?;
                 run.push(own);
                 continue;
             }
             flush(&mut run, out);
+            // `#[cfg(test)] use a;`: the import after an attribute stays where it is.
+            pinned = self.rules.attached.contains(&child.kind());
             if role == Child::Item {
                 sorted_at.get_or_insert(out.len());
                 let mut own = Vec::new();
