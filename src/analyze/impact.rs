@@ -93,6 +93,13 @@ fn symbol_facts(impact: &SymbolImpact, facts: &mut Vec<Fact>) {
             Signal::PublicBodyChanged,
             format!("body of public {kind} `{name}` changed"),
         )),
+        ChangeKind::Moved => Some((
+            Signal::Moved,
+            format!(
+                "{kind} `{name}` moved here from {}, unchanged and imported back",
+                change.old_file.as_deref().unwrap_or("another file")
+            ),
+        )),
         _ => None,
     };
     if let Some((signal, message)) = headline {

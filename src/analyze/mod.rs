@@ -13,6 +13,7 @@ mod files;
 pub mod history;
 mod impact;
 pub mod lang;
+pub mod mechanical;
 pub mod outline;
 pub(crate) mod path_class;
 pub mod run_by;
@@ -135,8 +136,15 @@ fn analyze_at(
         options.max_file_bytes,
     );
     lap(STEPS[0]);
+    let mechanical = mechanical::judge(&contents);
     let mut blast = structure::analyze(change, &contents, context, &options.structure);
-    mark_cosmetic(&mut facts, change, &blast.cosmetic_files);
+    mechanical::prune_blast(&mechanical, &mut blast);
+    let codemods = mechanical::Codemods::group(&mechanical.renames);
+    codemods.prune(&mut blast);
+    mechanical::mark(&mut facts, change, &mechanical);
+    codemods.mark(&mut facts);
+    mechanical::discount_moved_lines(&mut facts, change, &blast);
+    mechanical::generated_trees(&mut facts, &contents);
     facts.extend(impact::facts(&blast));
     lap(STEPS[1]);
     // Infrastructure, pipelines and migrations over the size limit are still text to read.
@@ -153,7 +161,7 @@ fn analyze_at(
     let run_by = run_by::discover(change, &contents, context.repo, context.search_tree);
     facts.extend(run_by.facts(change));
     let (domain_facts, line_level) = domain::analyze(&contents, &options.domain, &run_by);
-    facts.extend(domain_facts);
+    facts.extend(mechanical::keep_domain(&mechanical, domain_facts));
     facts.extend(domain::opaque::facts(
         &contents,
         domain::opaque::Source {
@@ -175,26 +183,4 @@ fn analyze_at(
     facts.extend(submodules::facts(change, context, options, depth));
     lap(STEPS[3]);
     Facts { facts, blast }
-}
-
-/// Line counts of whitespace- or comment-only edits are not risk: they become one
-/// `cosmetic-edit` fact per file (weight 0 by default).
-fn mark_cosmetic(facts: &mut Vec<Fact>, change: &ChangeSet, cosmetic_files: &[String]) {
-    for path in cosmetic_files {
-        facts.retain(|fact| {
-            !(fact.file.as_deref() == Some(path.as_str())
-                && matches!(fact.signal, Signal::LinesAdded | Signal::LinesDeleted))
-        });
-        if let Some(file) = change.files.iter().find(|file| file.path() == path) {
-            facts.push(Fact {
-                signal: Signal::CosmeticEdit,
-                file: Some(path.clone()),
-                line: file.first_changed_line(),
-                quantity: (file.additions() + file.deletions()) as f64,
-                message: "whitespace or comments only; the code is unchanged".to_string(),
-                related: Vec::new(),
-                subject: None,
-            });
-        }
-    }
 }

@@ -191,17 +191,20 @@ pub fn analyze(
             blast.cosmetic_files.push(path.clone());
         }
         let old_path = job.file.old_path.as_deref().unwrap_or(&path);
+        // A copy is a new file: its source still exists, so nothing in it was removed.
+        let copied = job.file.status == crate::diff::FileStatus::Copied;
         changes.extend(symbols::classify(
             &path,
             old_path,
-            old.as_ref(),
+            old.as_ref().filter(|_| !copied),
             new.as_ref(),
         ));
         if let Some(new) = new {
             new_outlines.insert(path, (job.language, new));
         }
     }
-    symbols::detect_moves(&mut changes);
+    super::mechanical::pair_moves(&mut changes, &new_outlines);
+
     let families: HashMap<String, &'static str> = jobs
         .iter()
         .flat_map(|job| {

@@ -90,6 +90,9 @@ fn write_evaluation(out: &mut String, evaluation: &Evaluation, which: &str) {
         thresholds.class,
         text(&evaluation.policy.source.to_string())
     );
+    if let Some(reformatted) = super::reformatted_label(evaluation) {
+        let _ = writeln!(out, "{reformatted}: their lines are not counted.\n");
+    }
     let _ = writeln!(out, "#### Why\n");
     for reason in &verdict.reasons {
         let _ = writeln!(out, "- {}", text(reason));

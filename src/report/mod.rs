@@ -60,6 +60,22 @@ pub fn push(outcome: &PushOutcome, format: Format, style: Style) -> String {
     }
 }
 
+/// `3 files only reformatted`, once per report, when a formatter touched some files.
+fn reformatted_label(evaluation: &Evaluation) -> Option<String> {
+    let files: std::collections::BTreeSet<&str> = evaluation
+        .facts
+        .facts
+        .iter()
+        .filter(|fact| fact.signal == crate::signal::Signal::Reformatted)
+        .filter_map(|fact| fact.file.as_deref())
+        .collect();
+    match files.len() {
+        0 => None,
+        1 => Some("1 file only reformatted".to_string()),
+        n => Some(format!("{n} files only reformatted")),
+    }
+}
+
 /// `PR #7` (GitHub) or `MR !7` (GitLab) when the change was judged for a request in CI.
 fn request_label(evaluation: &Evaluation) -> Option<String> {
     let ci = evaluation.change.ci.as_ref()?;

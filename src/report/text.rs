@@ -115,6 +115,9 @@ fn write_evaluation(out: &mut String, evaluation: &Evaluation, style: Style, pre
     if let Some(request) = super::request_label(evaluation) {
         let _ = write!(summary, " · {request}");
     }
+    if let Some(reformatted) = super::reformatted_label(evaluation) {
+        let _ = write!(summary, " · {reformatted}");
+    }
     if decision == Decision::Allow && verdict.rule_hits.is_empty() {
         // Quiet: one line with the score and the line it stayed under.
         let limit = match verdict.thresholds.review {

@@ -19,6 +19,7 @@ mod judgement;
 mod keys;
 mod markers;
 mod namespaces;
+mod mechanical;
 mod parsers;
 mod policy_cli;
 mod policy_gaps;

@@ -104,7 +104,8 @@ fn file_moved_without_edits_breaks_nothing() {
     assert_eq!(report["decision"], "allow");
 }
 
-/// A function moved to another file (removed here, added there with the same body) is a move.
+/// A function moved to another file (removed here, added there with the same body) and
+/// imported back is a move (issue 11: without the import it is a removal).
 #[test]
 fn function_moved_between_files_is_a_move() {
     let repo = two_commits(
@@ -116,7 +117,10 @@ fn function_moved_between_files_is_a_move() {
             ("src/b.py", "def other():\n    return 2\n"),
         ],
         &[
-            ("src/a.py", Some("def stay():\n    return 0\n")),
+            (
+                "src/a.py",
+                Some("from b import shared\n\n\ndef stay():\n    return 0\n"),
+            ),
             (
                 "src/b.py",
                 Some("def other():\n    return 2\n\n\ndef shared(x):\n    return x + 1\n"),

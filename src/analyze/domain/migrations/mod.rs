@@ -231,7 +231,10 @@ impl Analyzer for Migrations {
                 .iter()
                 .flat_map(|h| &h.lines)
                 .any(|l| l.kind == LineKind::Removed);
-        if edited && rewrites {
+        // A comment added or a formatter run over an applied migration changes nothing it does.
+        let same_code = matches!((versions.old, versions.new), (Some(old), Some(new))
+            if crate::analyze::mechanical::same_code(file.path(), old, new).is_some());
+        if edited && rewrites && !same_code {
             analysis.facts.push(fact(
                 versions,
                 Signal::MigrationRewritten,

@@ -86,6 +86,8 @@ const CASES: &[Case] = &[
         &[(Rewritten, "db/migrations/001_legacy.sql", 1)],
         "edited",
     ),
+    // Issue 11: a comment (and keyword case) on an applied migration rewrites nothing.
+    ("sql-comment-only", "db/migrations/001_legacy.sql", &[], ""),
     (
         "templated",
         "db/migrations/006.sql",

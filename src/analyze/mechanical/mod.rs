@@ -1,0 +1,218 @@
+//! Mechanical changes: edits a tool makes without changing what the code does. A reformat
+//! (same normalised token stream), a comment edit, a definition moved to another file and
+//! imported back, one rename applied across many files, a vendored or generated tree. Each is
+//! one fact of its own, weighted near zero by the default policy, in place of the line counts
+//! and structural or domain findings the edit would otherwise raise.
+
+mod codemod;
+mod generated;
+mod moved;
+mod rules;
+mod tokens;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rayon::prelude::*;
+
+use super::Fact;
+use super::contents::FileContents;
+use super::lang;
+use super::structure::BlastRadius;
+use crate::diff::{ChangeSet, FileStatus};
+use crate::signal::Signal;
+
+pub use codemod::Codemods;
+pub use generated::generated_trees;
+pub use moved::{discount_moved_lines, pair_moves};
+
+/// What a file's edit is, when it changes no code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edit {
+    /// Only what a formatter changes: whitespace, quotes, trailing commas, redundant
+    /// parentheses, import order.
+    Reformatted,
+    /// Comments changed too (and perhaps formatting); the code is the same.
+    Comments,
+}
+
+/// The mechanical edits of a change, by file.
+#[derive(Debug, Clone, Default)]
+pub struct Mechanical {
+    /// Files only reformatted.
+    pub reformatted: BTreeSet<String>,
+    /// Files whose code is unchanged but whose comments changed.
+    pub comments: BTreeSet<String>,
+    /// Files whose only code change is one identifier replaced by another everywhere.
+    pub renames: BTreeMap<String, codemod::Rename>,
+}
+
+impl Mechanical {
+    /// Whether `path`'s code is unchanged (reformatted or comments only).
+    #[must_use]
+    pub fn unchanged_code(&self, path: &str) -> bool {
+        self.reformatted.contains(path) || self.comments.contains(path)
+    }
+}
+
+/// Judges every file edited in place whose two versions can be read.
+#[must_use]
+pub fn judge(contents: &[FileContents<'_>]) -> Mechanical {
+    let judged: Vec<(String, Comparison)> = contents
+        .par_iter()
+        // Edited in place only: a file moved elsewhere can mean something by its move alone
+        // (a Terraform file into another root module), which a reformat must not hide.
+        .filter(|entry| {
+            entry.file.status == FileStatus::Modified
+                && entry.file.additions() + entry.file.deletions() > 0
+        })
+        .filter_map(|entry| {
+            let (old, new) = (entry.old.bytes()?, entry.new.bytes()?);
+            let path = entry.file.path();
+            Some((path.to_string(), compare(path, old, new)?))
+        })
+        .collect();
+    let mut mechanical = Mechanical::default();
+    for (path, comparison) in judged {
+        match comparison {
+            Comparison::Same(Edit::Reformatted) => {
+                mechanical.reformatted.insert(path);
+            }
+            Comparison::Same(Edit::Comments) => {
+                mechanical.comments.insert(path);
+            }
+            Comparison::Renamed(rename) => {
+                mechanical.renames.insert(path, rename);
+            }
+        }
+    }
+    mechanical
+}
+
+/// How two versions that could be compared differ, when mechanically.
+enum Comparison {
+    Same(Edit),
+    Renamed(codemod::Rename),
+}
+
+/// Whether two versions of the file at `path` are the same code, and how they differ if so.
+/// `None` when the code differs, or when it cannot be judged (no grammar for the file, syntax
+/// errors, too deep): only what was compared is ever called mechanical.
+#[must_use]
+pub fn same_code(path: &str, old: &[u8], new: &[u8]) -> Option<Edit> {
+    match compare(path, old, new)? {
+        Comparison::Same(edit) => Some(edit),
+        Comparison::Renamed(_) => None,
+    }
+}
+
+fn compare(path: &str, old: &[u8], new: &[u8]) -> Option<Comparison> {
+    if old == new {
+        return None;
+    }
+    let first_line = new.split(|&b| b == b'\n').next().unwrap_or_default();
+    let (grammar, name) = if let Some(language) = lang::for_path(path, first_line) {
+        ((language.grammar)(), language.name)
+    } else {
+        let config = lang::config_for_path(path)?;
+        ((config.grammar)(), config.name)
+    };
+    let rules = rules::for_language(name);
+    let old = tokens::stream(&grammar, rules, old).ok()?;
+    let new = tokens::stream(&grammar, rules, new).ok()?;
+    if old.tokens != new.tokens {
+        let identifier = |kind: u16| {
+            grammar
+                .node_kind_for_id(kind)
+                .is_some_and(|kind| kind.contains("identifier"))
+        };
+        return codemod::single_rename(&old.tokens, &new.tokens, identifier)
+            .map(Comparison::Renamed);
+    }
+    Some(Comparison::Same(if old.comments == new.comments {
+        Edit::Reformatted
+    } else {
+        Edit::Comments
+    }))
+}
+
+/// Domain findings that stand even when a file's code did not change: a credential pasted into
+/// a comment is still a leaked credential, and the gate's own configuration is read as text.
+const STAND_ANYWAY: &[Signal] = &[
+    Signal::SecretAdded,
+    Signal::GateConfigChanged,
+    Signal::UnanalysableRiskyFile,
+];
+
+/// Drops the symbol changes of files whose code did not change (a formatter can change a
+/// definition's tokens, e.g. its quotes, without changing what it does).
+pub fn prune_blast(mechanical: &Mechanical, blast: &mut BlastRadius) {
+    blast
+        .symbols
+        .retain(|impact| !mechanical.unchanged_code(&impact.change.file));
+    blast.cosmetic_files = mechanical.comments.iter().cloned().collect();
+}
+
+/// Domain facts about files whose code did not change, except those in [`STAND_ANYWAY`]
+/// (a comment added to an applied migration does not rewrite it).
+#[must_use]
+pub fn keep_domain(mechanical: &Mechanical, facts: Vec<Fact>) -> Vec<Fact> {
+    facts
+        .into_iter()
+        .filter(|fact| {
+            STAND_ANYWAY.contains(&fact.signal)
+                || fact
+                    .file
+                    .as_deref()
+                    .is_none_or(|file| !mechanical.unchanged_code(file))
+        })
+        .collect()
+}
+
+/// Line counts of files whose code did not change become one fact per file: `reformatted`
+/// (which also replaces `file-touched`), or `cosmetic-edit` when comments changed (both
+/// weight 0 by default).
+pub fn mark(facts: &mut Vec<Fact>, change: &ChangeSet, mechanical: &Mechanical) {
+    let marked = [
+        (
+            &mechanical.reformatted,
+            Signal::Reformatted,
+            "only reformatted: the same code once whitespace, quotes, trailing commas, parentheses and import order are normalised",
+        ),
+        (
+            &mechanical.comments,
+            Signal::CosmeticEdit,
+            "whitespace or comments only; the code is unchanged",
+        ),
+    ];
+    for (paths, signal, message) in marked {
+        for path in paths {
+            // A reformatted file is not even a touched file: a formatter run over a code base
+            // is one quiet fact per file. Path classes (CI, hooks, the policy) still count.
+            let reformatted = signal == Signal::Reformatted;
+            facts.retain(|fact| {
+                !(fact.file.as_deref() == Some(path.as_str())
+                    && (matches!(fact.signal, Signal::LinesAdded | Signal::LinesDeleted)
+                        || (reformatted && fact.signal == Signal::FileTouched)))
+            });
+            if let Some(file) = change.files.iter().find(|file| file.path() == path) {
+                let lines = file.additions() + file.deletions();
+                facts.push(Fact {
+                    signal,
+                    file: Some(path.clone()),
+                    line: file.first_changed_line(),
+                    quantity: if signal == Signal::CosmeticEdit {
+                        lines as f64
+                    } else {
+                        1.0
+                    },
+                    message: message.to_string(),
+                    related: Vec::new(),
+                    subject: None,
+                });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,226 @@
+//! What formatters change, per language: data only; `tokens` interprets it. Node kinds come
+//! from each grammar's `node-types.json`. A language without a row still gets the defaults
+//! every row shares: whitespace, comments, trailing commas and redundant parentheses.
+
+/// Which children of a container are a list whose order carries no meaning.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Items {
+    /// Children of this kind (Go `import_spec` in an `import_spec_list`).
+    Kind(&'static str),
+    /// Children in this field (Python `from m import b, a`: the `name` field).
+    Field(&'static str),
+    /// Every named child (Rust `use a::{c, b}`).
+    Named,
+}
+
+/// A container whose items a formatter may sort, and the punctuation it may add or drop
+/// around them (black wraps a long `from m import …` in parentheses).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct SortedList {
+    /// The container's node kind.
+    pub container: &'static str,
+    /// Its sortable items.
+    pub items: Items,
+    /// Anonymous children dropped inside it.
+    pub punctuation: &'static [&'static str],
+}
+
+/// The normalisations one language allows beyond the defaults.
+#[derive(Debug)]
+pub(super) struct Rules {
+    /// Registry name (`lang::LANGUAGES` or `lang::CONFIG_LANGUAGES`).
+    pub language: &'static str,
+    /// `'x'` and `"x"` mean the same (same escapes): quote leaves inside strings are unified.
+    pub quotes: bool,
+    /// Statement kinds whose consecutive runs an import sorter may reorder.
+    pub imports: &'static [&'static str],
+    /// Nodes that belong to the statement after them (Rust attributes): an import right after
+    /// one is never reordered.
+    pub attached: &'static [&'static str],
+    /// Lists inside one statement that an import sorter may reorder.
+    pub lists: &'static [SortedList],
+    /// Anonymous leaves dropped when they end their parent (JS `;`: prettier adds them where
+    /// automatic semicolon insertion already ends the statement; the tree shape is kept).
+    pub terminators: &'static [&'static str],
+    /// Named leaves that are layout, not code (Python's `\` line continuation).
+    pub layout: &'static [&'static str],
+    /// Keyword kinds compare case-insensitively (SQL `SELECT` = `select`): kinds with this prefix.
+    pub keyword_prefix: Option<&'static str>,
+    /// YAML: `'x'` and `"x"` scalars are the same when neither escapes anything, and block
+    /// scalars re-indented as a whole keep their value.
+    pub yaml_scalars: bool,
+    /// Python docstrings: black re-indents them and strips their lines' outer whitespace;
+    /// their text is compared line by line, trimmed.
+    pub docstrings: bool,
+}
+
+const NONE: Rules = Rules {
+    language: "",
+    quotes: false,
+    imports: &[],
+    attached: &[],
+    lists: &[],
+    terminators: &[],
+    layout: &[],
+    keyword_prefix: None,
+    yaml_scalars: false,
+    docstrings: false,
+};
+
+/// Wrapped-in-parentheses expressions: the tree's shape already says what binds to what, so
+/// parentheses that change nothing can go (`if (x)` in Go, black's wrapping).
+pub(super) const PARENTHESISED: &[&str] = &["parenthesized_expression"];
+
+const JS_LISTS: &[SortedList] = &[SortedList {
+    container: "named_imports",
+    items: Items::Kind("import_specifier"),
+    punctuation: &[","],
+}];
+
+/// The rows. Sources: black (quotes, trailing commas, parentheses; isort/ruff for import
+/// order), prettier (quotes, semicolons, trailing commas), gofmt/goimports (import specs
+/// sorted), rustfmt (`use` sorted, also inside `{…}`), google-java-format, ktlint and
+/// `dotnet format` (import/using order), `terraform fmt`, sqlfluff (keyword case), yamlfmt.
+pub(super) static RULES: &[Rules] = &[
+    Rules {
+        language: "python",
+        quotes: true,
+        imports: &["import_statement", "import_from_statement"],
+        lists: &[SortedList {
+            container: "import_from_statement",
+            items: Items::Field("name"),
+            punctuation: &[",", "(", ")"],
+        }],
+        layout: &["line_continuation"],
+        docstrings: true,
+        ..NONE
+    },
+    Rules {
+        language: "javascript",
+        quotes: true,
+        imports: &["import_statement"],
+        lists: JS_LISTS,
+        terminators: &[";"],
+        ..NONE
+    },
+    Rules {
+        language: "typescript",
+        quotes: true,
+        imports: &["import_statement"],
+        lists: JS_LISTS,
+        terminators: &[";"],
+        ..NONE
+    },
+    Rules {
+        language: "tsx",
+        quotes: true,
+        imports: &["import_statement"],
+        lists: JS_LISTS,
+        terminators: &[";"],
+        ..NONE
+    },
+    Rules {
+        language: "go",
+        imports: &["import_declaration"],
+        lists: &[SortedList {
+            container: "import_spec_list",
+            items: Items::Kind("import_spec"),
+            punctuation: &[],
+        }],
+        ..NONE
+    },
+    Rules {
+        language: "rust",
+        imports: &["use_declaration"],
+        attached: &["attribute_item"],
+        lists: &[SortedList {
+            container: "use_list",
+            items: Items::Named,
+            punctuation: &[","],
+        }],
+        ..NONE
+    },
+    Rules {
+        language: "java",
+        imports: &["import_declaration"],
+        ..NONE
+    },
+    Rules {
+        language: "kotlin",
+        imports: &["import"],
+        ..NONE
+    },
+    Rules {
+        language: "csharp",
+        imports: &["using_directive"],
+        ..NONE
+    },
+    Rules {
+        language: "sql",
+        keyword_prefix: Some("keyword_"),
+        ..NONE
+    },
+    Rules {
+        language: "yaml",
+        yaml_scalars: true,
+        ..NONE
+    },
+];
+
+/// The rules for `language`, or the defaults.
+pub(super) fn for_language(language: &str) -> &'static Rules {
+    RULES
+        .iter()
+        .find(|rules| rules.language == language)
+        .unwrap_or(&NONE)
+}
+
+/// Comments that tools read: a change to one is a change to what the code does, so they stay
+/// in the compared stream. Each row: a marker found in the comment, and who reads it.
+pub(super) const PRAGMAS: &[(&str, &str)] = &[
+    (
+        "go:",
+        "Go directives //go:build, //go:embed, //go:generate (go.dev/doc/comment#directives)",
+    ),
+    (
+        "+build",
+        "Go build constraints, old syntax (pkg.go.dev/cmd/go#hdr-Build_constraints)",
+    ),
+    (
+        "#!",
+        "shebang: the interpreter that runs the file (execve(2))",
+    ),
+    ("coding", "Python source encoding declaration (PEP 263)"),
+    ("type:", "Python type comments (PEP 484)"),
+    ("noqa", "flake8 and ruff suppressions (docs.astral.sh/ruff)"),
+    ("pragma", "coverage.py and pylint pragmas"),
+    ("pylint:", "pylint message control"),
+    (
+        "eslint",
+        "ESLint configuration comments (eslint.org/docs/latest/use/configure/rules)",
+    ),
+    (
+        "@ts-",
+        "TypeScript @ts-ignore / @ts-expect-error / @ts-nocheck",
+    ),
+    ("nosec", "gosec and bandit suppressions"),
+    ("nosemgrep", "Semgrep suppressions"),
+    ("NOLINT", "clang-tidy and golangci-lint suppressions"),
+    ("rubocop:", "RuboCop directives"),
+    (
+        "frozen_string_literal",
+        "Ruby magic comment: changes string semantics",
+    ),
+    ("tflint-ignore", "TFLint suppressions"),
+    ("checkov:", "Checkov suppressions"),
+    ("trivy:", "Trivy suppressions"),
+    (
+        "__PURE__",
+        "bundler purity annotations (tree shaking drops code)",
+    ),
+    ("@generated", "generated-file marker blastgate itself reads"),
+    (
+        "DO NOT EDIT",
+        "generated-file marker blastgate itself reads",
+    ),
+];

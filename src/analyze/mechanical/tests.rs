@@ -1,0 +1,255 @@
+//! Real-shaped formatter runs are the same code; edits that look like one but change a token
+//! or the nesting are not.
+
+use super::{Edit, same_code};
+
+fn judge(path: &str, before: &str, after: &str) -> Option<Edit> {
+    same_code(path, before.as_bytes(), after.as_bytes())
+}
+
+const PY_BEFORE: &str = r"import sys
+import os
+from app.models import User, Account
+
+def load(path, mode='r'):
+    with open(path, mode) as handle:
+        return [line.strip() for line in handle if line != '\n']
+
+CONFIG = {'name': 'app', 'debug': False,
+          'paths': ['a', 'b']}
+
+def main():
+    if (len(sys.argv) > 1):
+        print(load(sys.argv[1]))
+    x = 1 + \
+        2
+    return x
+";
+
+/// `black` + isort output for `PY_BEFORE`: double quotes, trailing commas, exploded
+/// collections, parentheses dropped, imports sorted, backslash continuation joined.
+const PY_BLACK: &str = r#"import os
+import sys
+
+from app.models import Account, User
+
+
+def load(path, mode="r"):
+    with open(path, mode) as handle:
+        return [line.strip() for line in handle if line != "\n"]
+
+
+CONFIG = {
+    "name": "app",
+    "debug": False,
+    "paths": ["a", "b"],
+}
+
+
+def main():
+    if len(sys.argv) > 1:
+        print(load(sys.argv[1]))
+    x = 1 + 2
+    return x
+"#;
+
+/// A black run over a Python module is a reformat.
+#[test]
+fn black_reformat_of_a_python_module() {
+    assert_eq!(
+        judge("app/io.py", PY_BEFORE, PY_BLACK),
+        Some(Edit::Reformatted)
+    );
+}
+
+/// Formatter-looking edits that change a token, a string's content or the nesting are caught.
+#[test]
+fn python_edits_that_change_code_are_not_reformats() {
+    let flipped = PY_BLACK.replace("line != \"\\n\"", "line == \"\\n\"");
+    let string = PY_BLACK.replace("\"debug\": False", "\"debug \": False");
+    let nested = PY_BLACK.replace("    x = 1 + 2\n", "        x = 1 + 2\n");
+    let tuple = PY_BLACK.replace("mode=\"r\"", "mode=(\"r\",)");
+    for (what, after) in [
+        ("== for !=", flipped),
+        ("string content", string),
+        ("statement moved into the if block", nested),
+        ("value made a tuple", tuple),
+    ] {
+        assert_eq!(judge("app/io.py", PY_BEFORE, &after), None, "{what}");
+    }
+}
+
+/// A comment added to code is a comment edit; a pragma comment is code.
+#[test]
+fn comments_and_pragmas() {
+    let commented = PY_BLACK.replace("def main():", "# Entry point.\ndef main():");
+    assert_eq!(
+        judge("app/io.py", PY_BLACK, &commented),
+        Some(Edit::Comments)
+    );
+    let pragma = PY_BLACK.replace("import os", "import os  # noqa: F401");
+    assert_eq!(judge("app/io.py", PY_BLACK, &pragma), None);
+}
+
+const DJANGO_BEFORE: &str = r"from django.db import migrations, models
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('shop', '0003_order'),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name='order',
+            name='note',
+            field=models.TextField(blank=True, default=''),
+        ),
+    ]
+";
+
+const DJANGO_BLACK: &str = r#"from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("shop", "0003_order"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="order", name="note", field=models.TextField(blank=True, default="")
+        ),
+    ]
+"#;
+
+/// A Django migration reformatted by black (quotes, wrapped call joined) is a reformat; a
+/// changed default is not.
+#[test]
+fn django_migration_reformatted() {
+    let path = "shop/migrations/0004_order_note.py";
+    assert_eq!(
+        judge(path, DJANGO_BEFORE, DJANGO_BLACK),
+        Some(Edit::Reformatted)
+    );
+    let changed = DJANGO_BLACK.replace("default=\"\"", "default=\"-\"");
+    assert_eq!(judge(path, DJANGO_BEFORE, &changed), None);
+}
+
+/// gofmt + goimports: alignment, parentheses around an `if` condition, import specs sorted.
+#[test]
+fn gofmt_reformat() {
+    let before = "package main\n\nimport (\n\t\"os\"\n\t\"fmt\"\n)\n\nfunc main() {\n\tx:=1\n\tif (x>0) {\n\t\tfmt.Println(os.Args, x)\n\t}\n}\n";
+    let after = "package main\n\nimport (\n\t\"fmt\"\n\t\"os\"\n)\n\nfunc main() {\n\tx := 1\n\tif x > 0 {\n\t\tfmt.Println(os.Args, x)\n\t}\n}\n";
+    assert_eq!(judge("cmd/main.go", before, after), Some(Edit::Reformatted));
+    let changed = after.replace("x > 0", "x >= 0");
+    assert_eq!(judge("cmd/main.go", before, &changed), None);
+}
+
+/// prettier: quotes, semicolons, trailing commas, sorted named imports.
+#[test]
+fn prettier_reformat() {
+    let before = "import { b, a } from './lib'\nconst o = {x: 'one', y: 2}\nexport function f(p) {\n  return g(p, o)\n}\n";
+    let after = "import { a, b } from \"./lib\";\nconst o = {\n  x: \"one\",\n  y: 2,\n};\nexport function f(p) {\n  return g(p, o);\n}\n";
+    assert_eq!(judge("web/a.ts", before, after), Some(Edit::Reformatted));
+    assert_eq!(judge("web/a.js", before, after), Some(Edit::Reformatted));
+    let template = after.replace("\"one\"", "`one`");
+    assert_eq!(judge("web/a.ts", before, &template), None);
+}
+
+/// rustfmt: `use` lists sorted, trailing commas, wrapping.
+#[test]
+fn rustfmt_reformat() {
+    let before = "use std::io::{Write, Read};\nuse std::fmt;\nfn f(a: u32, b: u32) -> u32 { let v = vec![a, b,]; v.iter().sum() }\n";
+    let after = "use std::fmt;\nuse std::io::{Read, Write};\nfn f(a: u32, b: u32) -> u32 {\n    let v = vec![a, b];\n    v.iter().sum()\n}\n";
+    assert_eq!(judge("src/lib.rs", before, after), Some(Edit::Reformatted));
+    // An attribute stays with the import it is on: swapping which import is test-only is
+    // not a reformat.
+    let gated = "#[cfg(test)]\nuse a::x;\nuse b::y;\n";
+    let swapped = "#[cfg(test)]\nuse b::y;\nuse a::x;\n";
+    assert_eq!(judge("src/lib.rs", gated, swapped), None);
+    // A char literal is not a string: quote style is not normalised in Rust.
+    let chars = "fn f() -> char { 'a' }\n";
+    assert_eq!(
+        judge("src/lib.rs", chars, "fn f() -> &'static str { \"a\" }\n"),
+        None
+    );
+}
+
+/// `terraform fmt` aligns `=` signs and indents; a changed value is not a reformat.
+#[test]
+fn terraform_fmt() {
+    let before = "resource \"aws_s3_bucket\" \"logs\" {\n  bucket = \"logs\"\n    acl=\"private\"\n  tags = {\n  team = \"ops\"\n  }\n}\n";
+    let after = "resource \"aws_s3_bucket\" \"logs\" {\n  bucket = \"logs\"\n  acl    = \"private\"\n  tags = {\n    team = \"ops\"\n  }\n}\n";
+    assert_eq!(judge("infra/s3.tf", before, after), Some(Edit::Reformatted));
+    let changed = after.replace("private", "public-read");
+    assert_eq!(judge("infra/s3.tf", before, &changed), None);
+}
+
+/// YAML re-indented, quotes unified, block scalar moved deeper: same document; a key moved
+/// to another level is not.
+#[test]
+fn yaml_reindent() {
+    let before = "jobs:\n  test:\n    runs-on: 'ubuntu-latest'\n    steps:\n    - run: |\n        make\n        make test\n";
+    let after = "jobs:\n    test:\n        runs-on: \"ubuntu-latest\"\n        steps:\n            - run: |\n                  make\n                  make test\n";
+    assert_eq!(
+        judge(".github/workflows/ci.yml", before, after),
+        Some(Edit::Reformatted)
+    );
+    let moved = "jobs:\n  test:\n    runs-on: 'ubuntu-latest'\n  steps:\n  - run: |\n      make\n      make test\n";
+    assert_eq!(judge(".github/workflows/ci.yml", before, moved), None);
+    let unquoted = before.replace("'ubuntu-latest'", "ubuntu-latest");
+    assert_eq!(judge(".github/workflows/ci.yml", before, &unquoted), None);
+}
+
+/// SQL keyword case and layout are formatting; a changed table name is not.
+#[test]
+fn sql_reformat() {
+    let before = "select id, name from users where id = 1;\n";
+    let after = "SELECT\n    id,\n    name\nFROM users\nWHERE id = 1;\n";
+    assert_eq!(
+        judge("db/migrations/001_init.sql", before, after),
+        Some(Edit::Reformatted)
+    );
+    let changed = after.replace("users", "accounts");
+    assert_eq!(judge("db/migrations/001_init.sql", before, &changed), None);
+}
+
+/// Files that do not parse, or have no grammar, are never called reformatted.
+#[test]
+fn unjudged_files_are_not_reformats() {
+    assert_eq!(judge("notes.txt", "a  b\n", "a b\n"), None);
+    assert_eq!(
+        judge("a.py", "def f(:\n  pass\n", "def f(:\n    pass\n"),
+        None
+    );
+}
+
+/// Text the YAML grammar leaves outside its nodes (quoted and block scalar content) is
+/// compared: changing it is not a reformat.
+#[test]
+fn yaml_scalar_content_counts() {
+    let before = "on: push\nrun: 'make'\nscript: |\n  make test\n";
+    for after in [
+        "on: push\nrun: 'make all'\nscript: |\n  make test\n",
+        "on: push\nrun: \"make\"\nscript: |\n  make deploy\n",
+        "on: push\nrun: ''\nscript: |\n  make test\n",
+    ] {
+        assert_eq!(judge("ci.yml", before, after), None, "{after}");
+    }
+}
+
+/// black re-indents a docstring and strips its lines: the same documentation. A changed
+/// word in it is a change (of text, not of code: the docstring is a string).
+#[test]
+fn python_docstrings_reindented() {
+    let before = "def f():\n    \"\"\"  Sum things.\n\n      Returns the total.  \n    \"\"\"\n    return 1\n";
+    let after =
+        "def f():\n    \"\"\"Sum things.\n\n    Returns the total.\n    \"\"\"\n    return 1\n";
+    assert_eq!(judge("a.py", before, after), Some(Edit::Reformatted));
+    let changed = after.replace("total", "sum");
+    assert_eq!(judge("a.py", before, &changed), None);
+    // A lone string later in a body is a value, compared exactly.
+    let value = "def f():\n    x = 1\n    \"a  b\"\n";
+    assert_eq!(judge("a.py", value, &value.replace("a  b", "a b")), None);
+}
