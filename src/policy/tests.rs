@@ -370,5 +370,8 @@ fn unattributed_treated_as_ai_is_ai_to_rules() {
         policy.rule_classes(Authorship::Unknown),
         vec![Authorship::Unknown, Authorship::Ai]
     );
-    assert_eq!(policy.rule_classes(Authorship::Human), vec![Authorship::Human]);
+    assert_eq!(
+        policy.rule_classes(Authorship::Human),
+        vec![Authorship::Human]
+    );
 }

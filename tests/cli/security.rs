@@ -321,7 +321,15 @@ fn diff_text_without_repository_reads_the_changed_lines() {
     let diff = "diff --git a/app/net.py b/app/net.py\nindex 1111111..2222222 100644\n--- a/app/net.py\n+++ b/app/net.py\n@@ -1,2 +1,2 @@\n def fetch(url):\n-    return requests.get(url)\n+    return requests.get(url, verify=False)\n";
     let outside = tempfile::tempdir().expect("temp dir");
     let repo = Repo::new();
-    let mut command = repo.blastgate(&["check", "--diff", "-", "--format", "json"]);
+    let mut command = repo.blastgate(&[
+        "check",
+        "--diff",
+        "-",
+        "--ai-assisted",
+        "yes",
+        "--format",
+        "json",
+    ]);
     command.current_dir(outside.path());
     let result = crate::support::run(command, Some(diff));
     let report = result.json();

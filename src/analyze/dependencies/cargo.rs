@@ -3,14 +3,21 @@
 
 use super::model::{Dep, INHERITED, Locked, Manifest, Source, line_of, parse_toml};
 
-/// The dependency tables of a manifest.
-const TABLES: &[&str] = &["dependencies", "dev-dependencies", "build-dependencies"];
+/// The dependency tables of a manifest, with the scope each declares.
+const TABLES: &[(&str, &str)] = &[
+    ("dependencies", ""),
+    ("dev-dependencies", "dev"),
+    ("build-dependencies", "build"),
+];
 
-/// The dependency tables directly under `table`.
-fn sections(table: &toml::Table) -> Vec<&toml::Table> {
+/// The dependency tables directly under `table`, with their scopes.
+fn sections(table: &toml::Table) -> Vec<(&toml::Table, &'static str)> {
     TABLES
         .iter()
-        .filter_map(|name| table.get(*name).and_then(toml::Value::as_table))
+        .filter_map(|(name, scope)| {
+            let section = table.get(*name).and_then(toml::Value::as_table)?;
+            Some((section, *scope))
+        })
         .collect()
 }
 
@@ -18,7 +25,7 @@ fn sections(table: &toml::Table) -> Vec<&toml::Table> {
 pub fn manifest(text: &str) -> Result<Manifest, String> {
     let doc = parse_toml(text)?;
     let mut manifest = Manifest::default();
-    let mut tables: Vec<&toml::Table> = Vec::new();
+    let mut tables: Vec<(&toml::Table, &'static str)> = Vec::new();
     tables.extend(sections(&doc));
     if let Some(targets) = doc.get("target").and_then(toml::Value::as_table) {
         for target in targets.values().filter_map(toml::Value::as_table) {
@@ -30,11 +37,11 @@ pub fn manifest(text: &str) -> Result<Manifest, String> {
         .and_then(|w| w.get("dependencies"))
         .and_then(toml::Value::as_table)
     {
-        tables.push(workspace);
+        tables.push((workspace, ""));
     }
-    for table in tables {
+    for (table, scope) in tables {
         for (name, value) in table {
-            manifest.push(dependency(text, name, value));
+            manifest.push(dependency(text, name, value).in_scope(scope));
         }
     }
     Ok(manifest)

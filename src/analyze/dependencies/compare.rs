@@ -9,6 +9,15 @@ use crate::analyze::Fact;
 use crate::analyze::domain::{Versions, fact};
 use crate::signal::Signal;
 
+/// "cargo dependency", or "cargo dev dependency" for one in a scoped table.
+fn what(ecosystem: &str, dep: &Dep) -> String {
+    if dep.scope.is_empty() {
+        format!("{ecosystem} dependency")
+    } else {
+        format!("{ecosystem} {} dependency", dep.scope)
+    }
+}
+
 /// What changed between two versions of one manifest.
 #[must_use]
 pub fn manifests(
@@ -23,7 +32,7 @@ pub fn manifests(
         fact(versions, signal, line, dep.name.clone(), message)
     };
     for dep in &new.deps {
-        let Some(before) = old.deps.iter().find(|d| d.name == dep.name) else {
+        let Some(before) = old.deps.iter().find(|d| d.same(dep)) else {
             let from = match &dep.source {
                 Source::Registry if dep.requirement.is_empty() => String::new(),
                 Source::Registry => format!(" at `{}`", dep.requirement),
@@ -33,7 +42,7 @@ pub fn manifests(
                 Signal::DependencyAdded,
                 dep,
                 dep.line,
-                format!("{ecosystem} dependency `{}` added{from}", dep.name),
+                format!("{} `{}` added{from}", what(ecosystem, dep), dep.name),
             ));
             continue;
         };
@@ -45,18 +54,18 @@ pub fn manifests(
                         signal,
                         dep,
                         dep.line,
-                        format!("{ecosystem} dependency `{}`: {message}", dep.name),
+                        format!("{} `{}`: {message}", what(ecosystem, dep), dep.name),
                     )
                 }),
         );
     }
     for dep in &old.deps {
-        if !new.deps.iter().any(|d| d.name == dep.name) {
+        if !new.deps.iter().any(|d| d.same(dep)) {
             facts.push(emit(
                 Signal::DependencyRemoved,
                 dep,
                 None,
-                format!("{ecosystem} dependency `{}` removed", dep.name),
+                format!("{} `{}` removed", what(ecosystem, dep), dep.name),
             ));
         }
     }

@@ -90,6 +90,10 @@ pub struct Dep {
     pub source: Source,
     /// 1-based line where it is declared, when known.
     pub line: Option<u32>,
+    /// Which table declares it when the ecosystem keeps several (`dev`, `build`; empty: what
+    /// the product ships). A dev-only dependency that becomes a shipped one is new to the
+    /// product, so the same name in two tables is two dependencies.
+    pub scope: &'static str,
 }
 
 impl Dep {
@@ -101,7 +105,21 @@ impl Dep {
             requirement: requirement.into(),
             source: Source::Registry,
             line,
+            scope: "",
         }
+    }
+
+    /// The same dependency, declared in the `scope` table.
+    #[must_use]
+    pub fn in_scope(mut self, scope: &'static str) -> Self {
+        self.scope = scope;
+        self
+    }
+
+    /// Whether `other` is the same dependency (same name, same table).
+    #[must_use]
+    pub fn same(&self, other: &Dep) -> bool {
+        self.name == other.name && self.scope == other.scope
     }
 
     /// The same dependency from `source`.
@@ -133,9 +151,9 @@ pub struct Manifest {
 }
 
 impl Manifest {
-    /// Adds a dependency unless one of that name is already there.
+    /// Adds a dependency unless the same one (name and table) is already there.
     pub fn push(&mut self, dep: Dep) {
-        if !self.deps.iter().any(|known| known.name == dep.name) {
+        if !self.deps.iter().any(|known| known.same(&dep)) {
             self.deps.push(dep);
         }
     }

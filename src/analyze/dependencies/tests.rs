@@ -434,3 +434,20 @@ fn more_lockfiles_read_per_package() {
         super::model::Source::Path("../tools".into())
     );
 }
+
+/// A dev-only dependency that becomes one the product ships is added to the product (git-ai
+/// 55b2d7c: `windows-sys` moved from a dev table into `[target.'cfg(windows)'.dependencies]`).
+#[test]
+fn dev_dependency_shipped_is_added() {
+    let old = "[dependencies]\nserde = \"1\"\n\n[target.'cfg(windows)'.dev-dependencies]\nwindows-sys = \"0.61\"\n";
+    let new = "[dependencies]\nserde = \"1\"\n\n[target.'cfg(windows)'.dependencies]\nwindows-sys = \"0.61\"\n\n[target.'cfg(windows)'.dev-dependencies]\nwindows-sys = \"0.61\"\n";
+    let old = super::cargo::manifest(old).expect("old parses");
+    let new = super::cargo::manifest(new).expect("new parses");
+    let added: Vec<_> = new
+        .deps
+        .iter()
+        .filter(|dep| !old.deps.iter().any(|known| known.same(dep)))
+        .map(|dep| (dep.name.as_str(), dep.scope))
+        .collect();
+    assert_eq!(added, vec![("windows-sys", "")]);
+}

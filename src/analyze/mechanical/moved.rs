@@ -199,6 +199,7 @@ mod tests {
             new_signature: None,
             new_visibility: None,
             body_hash: 42,
+            signature: String::new(),
         }
     }
 

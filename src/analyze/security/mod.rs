@@ -15,6 +15,7 @@
 
 mod matcher;
 pub mod modes;
+pub mod paths;
 mod rows;
 pub mod shape;
 
@@ -197,6 +198,7 @@ fn analyze_file(versions: &Versions<'_>) -> Analysis {
         return Analysis::default();
     };
     let mut analysis = Analysis::default();
+    analysis.facts.extend(sensitive_place(versions));
     let fallback = |reason: String| LineLevel {
         file: path.to_string(),
         analyzer: "security",
@@ -220,7 +222,7 @@ fn analyze_file(versions: &Versions<'_>) -> Analysis {
                     function: false,
                 };
             }
-            analysis.facts = compare(versions, &old, &new);
+            analysis.facts.extend(compare(versions, &old, &new));
         }
         analysis.fallbacks.push(fallback(reason.to_string()));
         return analysis;
@@ -229,12 +231,37 @@ fn analyze_file(versions: &Versions<'_>) -> Analysis {
         read(index, language, versions.old),
         read(index, language, versions.new),
     ) {
-        (Ok(old), Ok(new)) => analysis.facts = compare(versions, &old, &new),
+        (Ok(old), Ok(new)) => analysis.facts.extend(compare(versions, &old, &new)),
         (Err(reason), _) | (_, Err(reason)) => analysis
             .fallbacks
             .push(fallback(format!("security constructs not read: {reason}"))),
     }
     analysis
+}
+
+/// A change to code that sits in a security-sensitive place ([`paths`]), whatever it contains.
+fn sensitive_place(versions: &Versions<'_>) -> Option<Fact> {
+    let path = versions.file.path();
+    let (area, word) = paths::area_of(path)?;
+    if versions.file.additions() + versions.file.deletions() == 0 {
+        return None;
+    }
+    // A reformat of the file is not a change of what it does.
+    if let (Some(old), Some(new)) = (versions.old, versions.new)
+        && crate::analyze::mechanical::same_code(path, old, new).is_some()
+    {
+        return None;
+    }
+    Some(fact(
+        versions,
+        Signal::SecuritySensitiveChange,
+        versions.file.first_changed_line(),
+        format!("sensitive-path:{word}"),
+        format!(
+            "code in a {} path (`{word}`) changed: a mistake here opens access or leaks secrets",
+            area.what
+        ),
+    ))
 }
 
 /// One fact per (construct, scope) whose tokens differ between the versions, or whose

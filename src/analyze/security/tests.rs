@@ -81,7 +81,7 @@ def restore(blob):
     return pickle.loads(blob)
 "#;
     assert_eq!(
-        fired("app/keys.py", before, after),
+        fired("app/ops.py", before, after),
         vec![
             "key-derivation:derive_key",
             "tls-verification-off:fetch",
@@ -117,7 +117,7 @@ def empty(token):
     return token == None
 "#;
     assert_eq!(
-        fired("app/auth.py", "", after),
+        fired("app/clients.py", "", after),
         vec![
             "constant-time-comparison:verify_client_secret",
             "secret-comparison:check",
@@ -132,12 +132,12 @@ fn body_change_around_an_unchanged_construct() {
     let before = "import hmac\n\n\ndef verify_client_secret(client, presented):\n    return hmac.compare_digest(client.secret, presented)\n\n\ndef other():\n    return 1\n";
     let after = "import hmac\n\n\ndef verify_client_secret(client, presented):\n    if client.trusted:\n        return True\n    return hmac.compare_digest(client.secret, presented)\n\n\ndef other():\n    return 2\n";
     assert_eq!(
-        fired("app/auth.py", before, after),
+        fired("app/clients.py", before, after),
         vec!["constant-time-comparison:verify_client_secret"]
     );
     assert!(
         fired(
-            "app/auth.py",
+            "app/clients.py",
             before,
             &before.replace("return 1", "return 2")
         )
@@ -277,7 +277,7 @@ class Vault {
 }
 "#;
     assert_eq!(
-        fired("src/Vault.java", "", after),
+        fired("src/Store.java", "", after),
         vec![
             "crypto-primitive:Vault.seal",
             "key-derivation:Vault.derive",
@@ -479,5 +479,43 @@ fn decorator_scope_is_its_function() {
     assert_eq!(
         fired("app/views.py", "", after),
         vec!["auth-guard:Views.settings"]
+    );
+}
+
+/// Code in an authentication path is security-sensitive whatever it contains (modelcontextprotocol/
+/// python-sdk: a `WWW-Authenticate` challenge changed in `auth/middleware/bearer_auth.py`); a
+/// reformat of it is not.
+#[test]
+fn sensitive_path_fires_on_a_code_change_only() {
+    let before = "def challenge(parts):\n    return \", \".join(parts)\n";
+    let after =
+        "def challenge(parts, scopes):\n    parts.append(scopes)\n    return \", \".join(parts)\n";
+    assert_eq!(
+        fired("src/server/auth/middleware/bearer_auth.py", before, after),
+        vec!["sensitive-path:auth"]
+    );
+    let reformatted = "def challenge(parts):\n    return ', '.join(parts)\n";
+    assert!(
+        fired(
+            "src/server/auth/middleware/bearer_auth.py",
+            before,
+            reformatted
+        )
+        .is_empty()
+    );
+    assert!(fired("src/server/author.py", before, after).is_empty());
+}
+
+/// A token drawn from `secrets` instead of `random` is a change of randomness (netbox: API
+/// tokens).
+#[test]
+fn secure_randomness_is_a_construct() {
+    let before =
+        "import random\n\ndef make(n):\n    return ''.join(random.choice(C) for _ in range(n))\n";
+    let after =
+        "import secrets\n\ndef make(n):\n    return ''.join(secrets.choice(C) for _ in range(n))\n";
+    assert_eq!(
+        fired("users/models/tokens.py", before, after),
+        vec!["secure-randomness:make"]
     );
 }

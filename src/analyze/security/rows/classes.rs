@@ -172,3 +172,11 @@ class!(
     "CWE-798",
     "Secrets_Management_Cheat_Sheet.html"
 );
+class!(
+    SECURE_RANDOM,
+    "secure-randomness",
+    "random values for tokens, keys or nonces",
+    "a token from a predictable generator, or one made shorter, can be guessed",
+    "CWE-338",
+    "Cryptographic_Storage_Cheat_Sheet.html#secure-random-number-generation"
+);

@@ -4,8 +4,8 @@
 
 use super::classes::{
     AUTH_GUARD, CONSTANT_TIME, CRYPTO, DESERIALISE, FILE_MODE, HARDCODED, JWT, JWT_UNVERIFIED, KDF,
-    OAUTH, PASSWORD_HASH, SECRET_COMPARE, SECRET_LOGGED, SECRET_STORED, SESSION, SHELL, SQL,
-    TLS_OFF,
+    OAUTH, PASSWORD_HASH, SECRET_COMPARE, SECRET_LOGGED, SECRET_STORED, SECURE_RANDOM, SESSION,
+    SHELL, SQL, TLS_OFF,
 };
 use crate::analyze::lang::Selector::Field;
 use crate::analyze::security::shape::Cond::{Interpolated, Keyword, Missing, Secret, Token};
@@ -110,6 +110,13 @@ pub static TABLE: Table = Table {
         ),
         (&SECRET_COMPARE, SecretComparison),
         (&CONSTANT_TIME, Call(&["timingSafeEqual"], &[])),
+        (
+            &SECURE_RANDOM,
+            Call(
+                &["randomBytes", "randomUUID", "getRandomValues", "randomInt"],
+                &[],
+            ),
+        ),
         // jsonwebtoken's `decode` never verifies; `verify` accepting `none` is no check.
         (
             &JWT_UNVERIFIED,

@@ -4,7 +4,8 @@
 
 use super::classes::{
     AUTH_GUARD, CONSTANT_TIME, CRYPTO, DESERIALISE, FILE_MODE, HARDCODED, JWT, KDF, OAUTH,
-    PASSWORD_HASH, SECRET_COMPARE, SECRET_LOGGED, SECRET_STORED, SESSION, SHELL, SQL, TLS_OFF,
+    PASSWORD_HASH, SECRET_COMPARE, SECRET_LOGGED, SECRET_STORED, SECURE_RANDOM, SESSION, SHELL,
+    SQL, TLS_OFF,
 };
 use crate::analyze::lang::Selector::{Field, First, Last};
 use crate::analyze::security::shape::Cond::{Interpolated, Lacks, Missing, Secret, Token};
@@ -110,6 +111,13 @@ pub static TABLE: Table = Table {
         (&SECRET_COMPARE, SecretComparison),
         (&SECRET_COMPARE, Call(&["strcmp", "strcasecmp"], &[Secret])),
         (&CONSTANT_TIME, Call(&["hash_equals", "sodium_memcmp"], &[])),
+        (
+            &SECURE_RANDOM,
+            Call(
+                &["random_bytes", "random_int", "openssl_random_pseudo_bytes"],
+                &[],
+            ),
+        ),
         (&JWT, Call(&["JWT.encode", "JWT.decode"], &[])),
         (
             &OAUTH,

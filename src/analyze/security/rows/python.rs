@@ -4,8 +4,8 @@
 
 use super::classes::{
     AUTH_GUARD, CONSTANT_TIME, CRYPTO, DESERIALISE, FILE_MODE, HARDCODED, JWT, JWT_UNVERIFIED, KDF,
-    OAUTH, PASSWORD_HASH, SECRET_COMPARE, SECRET_LOGGED, SECRET_STORED, SESSION, SHELL, SQL,
-    TLS_OFF,
+    OAUTH, PASSWORD_HASH, SECRET_COMPARE, SECRET_LOGGED, SECRET_STORED, SECURE_RANDOM, SESSION,
+    SHELL, SQL, TLS_OFF,
 };
 use crate::analyze::lang::Selector::Field;
 use crate::analyze::security::shape::Cond::{Interpolated, Keyword, Lacks, Missing, Secret, Token};
@@ -82,6 +82,10 @@ pub static TABLE: Table = Table {
         (
             &CONSTANT_TIME,
             Call(&["compare_digest", "constant_time.bytes_eq"], &[]),
+        ),
+        (
+            &SECURE_RANDOM,
+            Call(&["secrets.*", "os.urandom", "SystemRandom"], &[]),
         ),
         // After the specific rows: any other `hashlib` or `hmac` use.
         (

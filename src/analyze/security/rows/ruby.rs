@@ -4,8 +4,8 @@
 
 use super::classes::{
     AUTH_GUARD, CONSTANT_TIME, CRYPTO, DESERIALISE, FILE_MODE, HARDCODED, JWT, JWT_UNVERIFIED, KDF,
-    OAUTH, PASSWORD_HASH, SECRET_COMPARE, SECRET_LOGGED, SECRET_STORED, SESSION, SHELL, SQL,
-    TLS_OFF,
+    OAUTH, PASSWORD_HASH, SECRET_COMPARE, SECRET_LOGGED, SECRET_STORED, SECURE_RANDOM, SESSION,
+    SHELL, SQL, TLS_OFF,
 };
 use crate::analyze::lang::Selector::Field;
 use crate::analyze::security::shape::Cond::{Interpolated, Secret, Token};
@@ -84,6 +84,7 @@ pub static TABLE: Table = Table {
             &CONSTANT_TIME,
             Call(&["secure_compare", "fixed_length_secure_compare"], &[]),
         ),
+        (&SECURE_RANDOM, Call(&["SecureRandom.*"], &[])),
         // ruby-jwt: `JWT.decode(token, key, false)` skips verification.
         (&JWT_UNVERIFIED, Call(&["JWT.decode"], &[Token(&["false"])])),
         (&JWT, Call(&["JWT.encode", "JWT.decode"], &[])),
