@@ -3,7 +3,7 @@
 
 use super::Fact;
 use super::structure::{BlastRadius, SymbolImpact};
-use super::symbols::ChangeKind;
+use super::symbols::{ChangeKind, SymbolChange};
 use super::syntax::Visibility;
 use crate::signal::Signal;
 
@@ -46,21 +46,11 @@ fn visibility_word(visibility: Visibility) -> &'static str {
     }
 }
 
-fn symbol_facts(impact: &SymbolImpact, facts: &mut Vec<Fact>) {
-    let change = &impact.change;
-    let name = change.qualified_name();
-    let kind = change.kind.as_str();
-    let fact = |signal: Signal, quantity: f64, message: String, related: Vec<String>| Fact {
-        signal,
-        file: Some(change.file.clone()),
-        line: Some(change.line),
-        quantity,
-        message,
-        related,
-        subject: Some(name.clone()),
-    };
+/// The one fact that says what happened to the symbol itself, if any does.
+fn headline(change: &SymbolChange, name: &str) -> Option<(Signal, String)> {
     let exposed = change.was_exposed();
-    let headline = match change.change {
+    let kind = change.kind.as_str();
+    match change.change {
         ChangeKind::Removed if exposed => Some((
             Signal::SymbolRemoved,
             format!("{} {kind} `{name}` removed", change.visibility_word()),
@@ -101,8 +91,22 @@ fn symbol_facts(impact: &SymbolImpact, facts: &mut Vec<Fact>) {
             ),
         )),
         _ => None,
+    }
+}
+
+fn symbol_facts(impact: &SymbolImpact, facts: &mut Vec<Fact>) {
+    let change = &impact.change;
+    let name = change.qualified_name();
+    let fact = |signal: Signal, quantity: f64, message: String, related: Vec<String>| Fact {
+        signal,
+        file: Some(change.file.clone()),
+        line: Some(change.line),
+        quantity,
+        message,
+        related,
+        subject: Some(name.clone()),
     };
-    if let Some((signal, message)) = headline {
+    if let Some((signal, message)) = headline(change, &name) {
         facts.push(fact(signal, 1.0, message, Vec::new()));
     }
     if !impact.dependent_files.is_empty() {
