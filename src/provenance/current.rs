@@ -88,6 +88,17 @@ fn trailer_markers_are_ai() {
             Confidence::High,
         ),
         (
+            "Crush co-author as Crush's own history signs it (charmbracelet/crush 83945ff)",
+            commit(
+                "n3b",
+                "Fix",
+                &[("Co-Authored-By", "Charm Crush <crush@charm.land>")],
+            ),
+            "Crush",
+            Field::Trailer,
+            Confidence::High,
+        ),
+        (
             "Copilot App co-author",
             commit(
                 "n4",

@@ -53,6 +53,12 @@ const SCRIPT_EXTENSIONS: &[&str] = &[
     ".sh", ".bash", ".zsh", ".py", ".rb", ".pl", ".js", ".mjs", ".cjs", ".ts", ".ps1", ".php",
 ];
 
+/// Files a step reads but does not run (`require('./package.json').version`, `jq . ./schema.json`):
+/// a `./` path with one of these endings is data, not a script.
+const DATA_EXTENSIONS: &[&str] = &[
+    ".json", ".yaml", ".yml", ".toml", ".lock", ".txt", ".md", ".csv", ".xml", ".ini", ".cfg",
+];
+
 /// "The repository root" in a CI step (`${{ github.workspace }}/`, `$CI_PROJECT_DIR/` …) and
 /// "this script's directory" in a hook (`"$(dirname "$0")"/`, `${0%/*}/` …), quotes included.
 static ROOT_PREFIX: LazyLock<Option<Regex>> = LazyLock::new(|| {
@@ -176,8 +182,8 @@ fn scripts(line: &str, out: &mut Vec<(String, bool)>) {
             Some(rest) => (rest, true),
             None => (word, false),
         };
-        let named = INTERPRETERS.contains(&previous)
-            || word.starts_with("./")
+        let data = DATA_EXTENSIONS.iter().any(|ext| word.ends_with(ext));
+        let named = ((INTERPRETERS.contains(&previous) || word.starts_with("./")) && !data)
             || SCRIPT_EXTENSIONS.iter().any(|ext| word.ends_with(ext));
         if named && !word.starts_with('-') && !word.contains('$') && !word.contains("://") {
             let path = clean(word);
@@ -203,7 +209,7 @@ mod tests {
     /// Each way a CI or hook file names what it runs, one row each.
     #[test]
     fn finds_what_a_file_runs() {
-        let workflow = "jobs:\n  a:\n    steps:\n      - uses: ./.github/actions/setup\n      - uses: \"./tools/deploy-action\"\n      - uses: actions/checkout@v4\n      - run: ./scripts/deploy.sh --prod\n      - run: |\n          bash ci/check.sh && python3 tools/gen.py\n          npm test\n";
+        let workflow = "jobs:\n  a:\n    steps:\n      - uses: ./.github/actions/setup\n      - uses: \"./tools/deploy-action\"\n      - uses: actions/checkout@v4\n      - run: ./scripts/deploy.sh --prod\n      - run: |\n          bash ci/check.sh && python3 tools/gen.py\n          npm test\n          VERSION=$(node -p \"require('./package.json').version\")\n          jq . ./schema/spec.json\n";
         let refs = read(workflow);
         assert_eq!(
             refs.actions,

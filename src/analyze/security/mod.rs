@@ -50,6 +50,7 @@ static PREFILTERS: LazyLock<Vec<AhoCorasick>> = LazyLock::new(|| {
                 .rows
                 .iter()
                 .flat_map(|(_, shape)| keywords(shape))
+                .chain(paths::GUARD_WORDS.words.iter().map(ToString::to_string))
                 .collect();
             words.sort();
             words.dedup();
@@ -321,8 +322,55 @@ fn compare(versions: &Versions<'_>, old: &Side, new: &Side) -> Vec<Fact> {
             format!("{}{place} {verb}: {}", class.what, class.why),
         ));
     }
+    // A guard whose constructs already fired is named by them.
+    let named: Vec<String> = facts
+        .iter()
+        .filter_map(|fact| {
+            fact.subject
+                .as_deref()?
+                .split_once(':')
+                .map(|(_, scope)| scope.to_string())
+        })
+        .collect();
+    facts.extend(guards(versions, old, new).into_iter().filter(|fact| {
+        let scope = fact
+            .subject
+            .as_deref()
+            .and_then(|s| s.split_once(':'))
+            .map(|(_, scope)| scope);
+        !scope.is_some_and(|scope| named.iter().any(|n| n == scope))
+    }));
     facts.sort_by_key(|fact| fact.line);
     facts
+}
+
+/// One fact per function whose name says it is a security check ([`paths::names_a_guard`])
+/// and whose tokens were added, removed or changed.
+fn guards(versions: &Versions<'_>, old: &Side, new: &Side) -> Vec<Fact> {
+    let mut names: Vec<&String> = old.bodies.keys().chain(new.bodies.keys()).collect();
+    names.sort();
+    names.dedup();
+    names
+        .into_iter()
+        .filter_map(|name| {
+            let word = paths::names_a_guard(name)?;
+            let verb = match (old.bodies.get(name), new.bodies.get(name)) {
+                (None, Some(_)) => "added",
+                (Some(_), None) => "removed",
+                (Some(before), Some(after)) if before != after => "changed",
+                _ => return None,
+            };
+            Some(fact(
+                versions,
+                Signal::SecuritySensitiveChange,
+                versions.file.first_changed_line(),
+                format!("security-check:{name}"),
+                format!(
+                    "`{name}` {verb}: its name says it is a security check (`{word}`); a gap in it lets the wrong request through"
+                ),
+            ))
+        })
+        .collect()
 }
 
 #[cfg(test)]

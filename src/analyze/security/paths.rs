@@ -69,6 +69,11 @@ pub const AREAS: &[Area] = &[
         source: "OWASP ASVS V4 Access Control; https://cheatsheetseries.owasp.org/cheatsheets/Authorization_Cheat_Sheet.html",
     },
     Area {
+        what: "command execution",
+        words: &["shell", "exec", "subprocess"],
+        source: "CWE-78; https://cheatsheetseries.owasp.org/cheatsheets/OS_Command_Injection_Defense_Cheat_Sheet.html",
+    },
+    Area {
         what: "cryptography and secrets",
         words: &[
             "crypto",
@@ -109,6 +114,57 @@ pub fn area_of(path: &str) -> Option<(&'static Area, String)> {
             .find(|word| area.words.contains(&word.as_str()))?;
         Some((area, word.clone()))
     })
+}
+
+/// A function whose name says it checks or grants access (`_validate_url_is_safe`,
+/// `fetchWithGuardedRedirects`, `verify_client_secret`): a change to its body changes a
+/// security decision, whatever constructs it calls.
+#[derive(Debug)]
+pub struct GuardWords {
+    /// Whole words (lower case) of a function name.
+    pub words: &'static [&'static str],
+    /// Where the judgement comes from.
+    pub source: &'static str,
+}
+
+/// Words that name a security check in a function name.
+pub const GUARD_WORDS: GuardWords = GuardWords {
+    words: &[
+        "safe",
+        "unsafe",
+        "guard",
+        "guarded",
+        "ssrf",
+        "csrf",
+        "sanitize",
+        "sanitise",
+        "sanitized",
+        "authorize",
+        "authorise",
+        "authorized",
+        "authenticate",
+        "authenticated",
+        "permission",
+        "permissions",
+        "permitted",
+        "verify",
+        "allowlist",
+        "denylist",
+        "blocklist",
+        "allowlisted",
+        "oauth",
+        "login",
+    ],
+    source: "OWASP ASVS V4 Access Control and V5 Validation; https://cheatsheetseries.owasp.org/cheatsheets/Server_Side_Request_Forgery_Prevention_Cheat_Sheet.html",
+};
+
+/// Whether a function's name (its last scope segment) names a security check.
+#[must_use]
+pub fn names_a_guard(scope: &str) -> Option<String> {
+    let name = scope.rsplit(['.', ':']).next().unwrap_or(scope);
+    name.split(['_', '-'])
+        .flat_map(humps)
+        .find(|word| GUARD_WORDS.words.contains(&word.as_str()))
 }
 
 /// The lower-case words of a path's directories and file stem.
@@ -174,6 +230,29 @@ mod tests {
             let word = area_of(path).map(|(_, word)| word);
             assert_eq!(word.as_deref(), expected, "{path}");
         }
+    }
+
+    /// Guard names are found by their words, not by substrings.
+    #[test]
+    fn guard_names() {
+        assert_eq!(
+            names_a_guard("_validate_url_is_safe").as_deref(),
+            Some("safe")
+        );
+        assert_eq!(
+            names_a_guard("fetchWithGuardedRedirects").as_deref(),
+            Some("guarded")
+        );
+        assert_eq!(
+            names_a_guard("Client.verify_client_secret").as_deref(),
+            Some("verify")
+        );
+        assert_eq!(
+            names_a_guard("start_openrouter_oauth_flow").as_deref(),
+            Some("oauth")
+        );
+        assert_eq!(names_a_guard("safety_margin"), None);
+        assert_eq!(names_a_guard("render_template"), None);
     }
 
     /// Every area cites where its judgement comes from.

@@ -519,3 +519,32 @@ fn secure_randomness_is_a_construct() {
         vec!["secure-randomness:make"]
     );
 }
+
+/// A function whose name says it is a security check fires when its body changes, even
+/// without a construct in it (modelcontextprotocol/servers 07b2917: the fetch server's
+/// `_validate_url_is_safe`); a reformat of it does not, nor does a change elsewhere.
+#[test]
+fn guard_function_changed() {
+    let before = "def _validate_url_is_safe(url):\n    parsed = urlparse(url)\n    if parsed.scheme not in ('http', 'https'):\n        raise ValueError(url)\n\n\ndef other():\n    return 1\n";
+    let after = before.replace("('http', 'https')", "('http', 'https', 'file')");
+    assert_eq!(
+        fired("app/fetch.py", before, &after),
+        vec!["security-check:_validate_url_is_safe"]
+    );
+    assert!(
+        fired(
+            "app/fetch.py",
+            before,
+            &before.replace("return 1", "return 2")
+        )
+        .is_empty()
+    );
+    assert!(
+        fired(
+            "app/fetch.py",
+            before,
+            &before.replace("'http'", "\"http\"")
+        )
+        .is_empty()
+    );
+}

@@ -27,11 +27,12 @@ pub(super) static ROWS: &[Row] = &[
     Row {
         tool: "Crush",
         field: Trailer,
-        pattern: r"(?i)^co-authored-by:\s*crush\s*<crush@charm\.land>\s*$",
+        // By address: Crush's own history signs it `Charm Crush` (charmbracelet/crush 83945ff).
+        pattern: r"(?i)^co-authored-by:[^<\n]*<crush@charm\.land>\s*$",
         confidence: High,
         kind: Ai,
         source: "ai-markers.md §7.1 (D): charmbracelet/crush `trailer_style: co-authored-by`",
-        example: "Co-Authored-By: Crush <crush@charm.land>",
+        example: "Co-Authored-By: Charm Crush <crush@charm.land>",
     },
     Row {
         tool: "Crush",

@@ -73,6 +73,15 @@ pub(super) static ROWS: &[Row] = &[
     },
     Row {
         tool: "Renovate",
+        field: AuthorEmail,
+        pattern: r"(?i)^bot@renovateapp\.com$",
+        confidence: High,
+        kind: Automation,
+        source: "ai-markers.md §4: Mend's hosted Renovate app, `Mend Renovate <bot@renovateapp.com>` (GoogleCloudPlatform/microservices-demo 34ffea9)",
+        example: "bot@renovateapp.com",
+    },
+    Row {
+        tool: "Renovate",
         field: Message,
         pattern: r"\A(Update dependency \S+|chore\(deps\): update )",
         confidence: Low,
