@@ -6,12 +6,13 @@ use serde_json::Value;
 
 use super::model::{Dep, Locked, Manifest, Script, Source, line_of};
 
-/// The dependency maps of `package.json`.
-const SECTIONS: &[&str] = &[
-    "dependencies",
-    "devDependencies",
-    "optionalDependencies",
-    "peerDependencies",
+/// The dependency maps of `package.json`, with the scope each declares (empty: installed
+/// with the package).
+const SECTIONS: &[(&str, &str)] = &[
+    ("dependencies", ""),
+    ("devDependencies", "dev"),
+    ("optionalDependencies", ""),
+    ("peerDependencies", "peer"),
 ];
 
 /// Lifecycle scripts npm runs on `npm install` (npm docs, "Life Cycle Operations").
@@ -26,12 +27,13 @@ fn json(text: &str) -> Result<Value, String> {
 pub fn manifest(text: &str) -> Result<Manifest, String> {
     let doc = json(text)?;
     let mut manifest = Manifest::default();
-    for section in SECTIONS {
-        let Some(map) = doc.get(section).and_then(Value::as_object) else {
+    for (section, scope) in SECTIONS {
+        let Some(map) = doc.get(*section).and_then(Value::as_object) else {
             continue;
         };
         for (name, spec) in map {
-            manifest.push(dependency(text, name, spec.as_str().unwrap_or_default()));
+            manifest
+                .push(dependency(text, name, spec.as_str().unwrap_or_default()).in_scope(scope));
         }
     }
     if let Some(scripts) = doc.get("scripts").and_then(Value::as_object) {

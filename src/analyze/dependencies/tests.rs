@@ -451,3 +451,19 @@ fn dev_dependency_shipped_is_added() {
         .collect();
     assert_eq!(added, vec![("windows-sys", "")]);
 }
+
+/// npm: a devDependency moved into `dependencies` now installs with the package.
+#[test]
+fn npm_dev_dependency_shipped_is_added() {
+    let old = r#"{"dependencies": {"zod": "^3"}, "devDependencies": {"vitest": "^2"}}"#;
+    let new = r#"{"dependencies": {"zod": "^3", "vitest": "^2"}}"#;
+    let old = super::npm::manifest(old).expect("old parses");
+    let new = super::npm::manifest(new).expect("new parses");
+    let added: Vec<_> = new
+        .deps
+        .iter()
+        .filter(|dep| !old.deps.iter().any(|known| known.same(dep)))
+        .map(|dep| (dep.name.as_str(), dep.scope))
+        .collect();
+    assert_eq!(added, vec![("vitest", "")]);
+}

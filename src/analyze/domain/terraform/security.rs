@@ -16,6 +16,14 @@ pub fn facts(module: &Module) -> Vec<Fact> {
     facts.extend(only_new(module, iam, Signal::IamWildcard));
     facts.extend(only_new(module, managed, Signal::IamWildcard));
     facts.extend(only_new(module, ingress, Signal::PublicIngress));
+    // A grant of `*` is already an `iam-wildcard`; the narrower grants are the rest.
+    let grants = only_new(module, grant, Signal::SecuritySensitiveChange);
+    let wildcards: HashSet<Option<String>> = facts.iter().map(|f| f.subject.clone()).collect();
+    facts.extend(
+        grants
+            .into_iter()
+            .filter(|fact| !wildcards.contains(&fact.subject)),
+    );
     facts.extend(providers(module));
     facts
 }
@@ -50,6 +58,86 @@ fn only_new(module: &Module, rule: fn(&Block, &str) -> Vec<Hit>, signal: Signal)
         .filter(|(_, address, hit)| !before.contains(&(address.clone(), hit.key.clone())))
         .map(|(entry, address, hit)| finding(signal, &entry.file, hit.line, &address, hit.message))
         .collect()
+}
+
+/// Resources that grant an identity a role or policy (a narrower grant than `*` is still who
+/// may do what): type prefix and suffix, the attribute naming what is granted, and the docs.
+const GRANTS: &[(&str, &str, &str, &str)] = &[
+    (
+        "google_",
+        "_iam_member",
+        "role",
+        "https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/google_project_iam",
+    ),
+    (
+        "google_",
+        "_iam_binding",
+        "role",
+        "https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/google_project_iam",
+    ),
+    (
+        "google_",
+        "_iam_policy",
+        "policy_data",
+        "https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/google_project_iam",
+    ),
+    (
+        "aws_iam_",
+        "_policy_attachment",
+        "policy_arn",
+        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/iam_role_policy_attachment",
+    ),
+    (
+        "azurerm_role_assignment",
+        "",
+        "role_definition_name",
+        "https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/role_assignment",
+    ),
+    (
+        "kubernetes_",
+        "role_binding",
+        "role_ref",
+        "https://registry.terraform.io/providers/hashicorp/kubernetes/latest/docs/resources/cluster_role_binding",
+    ),
+    (
+        "kubernetes_",
+        "role_binding_v1",
+        "role_ref",
+        "https://registry.terraform.io/providers/hashicorp/kubernetes/latest/docs/resources/cluster_role_binding_v1",
+    ),
+];
+
+/// A new or changed grant: keyed by what it grants, so a new role on the same address is new.
+fn grant(block: &Block, address: &str) -> Vec<Hit> {
+    let ty = block.labels.first().map_or("", String::as_str);
+    if block.kind != "resource" {
+        return Vec::new();
+    }
+    let Some((_, _, attribute, _)) = GRANTS
+        .iter()
+        .find(|(prefix, suffix, ..)| ty.starts_with(prefix) && ty.ends_with(suffix))
+    else {
+        return Vec::new();
+    };
+    let granted = match block.attr(attribute) {
+        Some(Value::Str(text) | Value::Expr(text)) => text.clone(),
+        Some(other) => format!("{other:?}"),
+        None => block
+            .blocks
+            .iter()
+            .find(|nested| nested.kind == *attribute)
+            .map_or_else(String::new, |nested| format!("{:?}", nested.attrs)),
+    };
+    let shown = if granted.len() > 80 || granted.starts_with('[') || granted.contains('{') {
+        "a new grant".to_string()
+    } else {
+        format!("`{granted}`")
+    };
+    vec![Hit {
+        key: format!("grant:{granted}"),
+        line: block.line,
+        message: format!("{address} grants {shown}: who may do what in the cloud account changed"),
+    }]
 }
 
 /// Resource types whose `policy` argument is an IAM policy document.
@@ -524,7 +612,14 @@ mod tests {
             group(&ingress(22, "\"10.0.0.0/8\", \"192.168.0.0/16\"")),
             group(&(ingress(22, "\"0.0.0.0/2\"") + &ingress(80, "\"64.0.0.0/2\""))),
         ] {
-            assert!(added(&quiet).is_empty(), "{quiet}");
+            // Not `*`: a narrower grant, which is a security-sensitive change instead.
+            let found = added(&quiet);
+            assert!(
+                found
+                    .iter()
+                    .all(|(signal, ..)| *signal == Signal::SecuritySensitiveChange),
+                "{quiet}: {found:?}"
+            );
         }
     }
 
@@ -552,7 +647,41 @@ mod tests {
             attachment("arn:aws:iam::aws:policy/ReadOnlyAccess"),
             attachment("arn:aws:iam::123456789012:policy/AdministratorAccess"),
         ] {
-            assert!(added(&quiet).is_empty(), "{quiet}");
+            // Not `*`: a narrower grant, which is a security-sensitive change instead.
+            let found = added(&quiet);
+            assert!(
+                found
+                    .iter()
+                    .all(|(signal, ..)| *signal == Signal::SecuritySensitiveChange),
+                "{quiet}: {found:?}"
+            );
         }
+    }
+
+    /// A role granted to an identity is security-sensitive even when it is not `*`
+    /// (GoogleCloudPlatform/microservices-demo ae36b1c: `roles/container.developer` to CI).
+    #[test]
+    fn grants_are_security_sensitive() {
+        let facts = added(
+            "resource \"google_project_iam_member\" \"ci\" {\n  project = var.project\n  role    = \"roles/container.developer\"\n  member  = \"serviceAccount:ci@p.iam.gserviceaccount.com\"\n}\n",
+        );
+        let grants: Vec<_> = facts
+            .iter()
+            .filter(|(signal, ..)| *signal == Signal::SecuritySensitiveChange)
+            .collect();
+        assert_eq!(grants.len(), 1, "{facts:?}");
+        assert_eq!(grants[0].1, "google_project_iam_member.ci");
+        assert!(
+            grants[0].2.contains("roles/container.developer"),
+            "{}",
+            grants[0].2
+        );
+        let plain = added("resource \"google_storage_bucket\" \"b\" {\n  name = \"b\"\n}\n");
+        assert!(
+            plain
+                .iter()
+                .all(|(signal, ..)| *signal != Signal::SecuritySensitiveChange),
+            "{plain:?}"
+        );
     }
 }
