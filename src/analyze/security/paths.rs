@@ -69,11 +69,6 @@ pub const AREAS: &[Area] = &[
         source: "OWASP ASVS V4 Access Control; https://cheatsheetseries.owasp.org/cheatsheets/Authorization_Cheat_Sheet.html",
     },
     Area {
-        what: "command execution",
-        words: &["shell", "exec", "subprocess"],
-        source: "CWE-78; https://cheatsheetseries.owasp.org/cheatsheets/OS_Command_Injection_Defense_Cheat_Sheet.html",
-    },
-    Area {
         what: "cryptography and secrets",
         words: &[
             "crypto",
