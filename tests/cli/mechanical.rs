@@ -351,3 +351,47 @@ fn moved_lines_are_not_counted() {
         "{findings:?}"
     );
 }
+
+/// The same call rewrite in four files (`requests.get(url)` → `session.get(url, timeout)`) is
+/// one `codemod` fact too; a fifth file where the rewrite also adds a literal is judged on its
+/// own.
+#[test]
+fn call_rewrite_over_four_files_is_one_fact() {
+    let module = |n: usize| {
+        format!(
+            "import requests\n\n\ndef fetch_{n}(url, session, timeout):\n    return requests.get(url).json()\n"
+        )
+    };
+    let repo = Repo::new();
+    for n in 0..5 {
+        repo.write(&format!("app/m{n}.py"), module(n));
+    }
+    repo.commit("App");
+    repo.git(&["checkout", "-q", "-b", "codemod"]);
+    for n in 0..4 {
+        repo.write(
+            &format!("app/m{n}.py"),
+            module(n).replace("requests.get(url)", "session.get(url, timeout)"),
+        );
+    }
+    repo.write(
+        "app/m4.py",
+        module(4).replace("requests.get(url)", "session.get(url, 30)"),
+    );
+    repo.commit(&format!("Use the shared session\n\n{CLAUDE_TRAILER}\n"));
+    let report = blastgate(&repo, &["check", "--base", "main", "--format", "json"]).json();
+    let findings = report["findings"].as_array().cloned().unwrap_or_default();
+    let codemods: Vec<_> = findings.iter().filter(|f| f["id"] == "codemod").collect();
+    assert_eq!(codemods.len(), 1, "{findings:?}");
+    let message = codemods[0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("in 4 files"), "{message}");
+    assert!(message.contains("session"), "{message}");
+    for finding in &findings {
+        if matches!(
+            finding["id"].as_str(),
+            Some("lines-added" | "lines-deleted")
+        ) {
+            assert_eq!(finding["file"], "app/m4.py", "{findings:?}");
+        }
+    }
+}

@@ -1,10 +1,14 @@
-//! Codemods: one identifier replaced by another across many files, and nothing else changed in
-//! them. Such a change is one `codemod` fact naming the edit and its files, in place of each
-//! file's line counts and public body changes. Conservative on purpose: every difference in
-//! a file's normalised token stream must be that one substitution, only identifiers take part
-//! (never operators, literals or keywords), and it takes [`MIN_FILES`] files.
+//! Codemods: the same mechanical edit across many files (one identifier replaced by another,
+//! or the same call rewrite), and nothing else changed in them. Such a change is one `codemod`
+//! fact naming the edit and its files, in place of each file's line counts and public body
+//! changes. Conservative on purpose: every difference in a file's normalised token stream must
+//! be part of that edit, only identifiers and punctuation take part (never operators, literals
+//! or keywords), and it takes [`MIN_FILES`] files with exactly the same edit.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
+
+use similar::{Algorithm, DiffTag};
 
 use super::super::Fact;
 use super::super::structure::BlastRadius;
@@ -18,58 +22,137 @@ pub const MIN_FILES: usize = 3;
 /// A rename: identifier text before and after.
 pub type Rename = (String, String);
 
-/// The one identifier substitution that turns `old` into `new`, if there is exactly one.
-/// `identifier` tells whether a node kind id is an identifier kind.
+/// Unnamed tokens a call rewrite may add or drop: brackets, separators, member access.
+const PUNCTUATION: &[&[u8]] = &[b"(", b")", b"[", b"]", b",", b".", b"::", b"->"];
+
+/// Longest the token diff of one file may take; past it the edit is not called mechanical.
+const DIFF_BUDGET: Duration = Duration::from_millis(30);
+
+/// More distinct edits than this in one file is not one mechanical edit.
+const MAX_PARTS: usize = 3;
+
+/// The one mechanical edit that turns `old` into `new`, if there is one: a rename of
+/// identifiers, or a call rewrite (`fetch(x)` → `client.fetch(x, ctx)`), where every changed
+/// token is an identifier or punctuation (never an operator, literal or keyword) and the
+/// distinct edits are few. `identifier` tells whether a node kind id is an identifier kind.
+/// The edit is returned as the changed texts before and after, its parts joined by ` … `.
 pub(super) fn single_rename(
     old: &[Tok],
     new: &[Tok],
     identifier: impl Fn(u16) -> bool,
 ) -> Option<Rename> {
-    if old.len() != new.len() {
+    let (old_kinds, new_kinds) = (leaf_kinds(old), leaf_kinds(new));
+    // Cheap first: an edit that touches an operator, literal or keyword leaves these counts
+    // unequal, and most edits do; only the rest are worth a diff.
+    if fixed_tokens(old, &old_kinds, &identifier) != fixed_tokens(new, &new_kinds, &identifier) {
         return None;
     }
-    // The kind of the node each token sits in, when it is a named leaf's text.
-    let kinds: Vec<Option<u16>> = std::iter::once(None)
-        .chain(old.iter().map(|tok| match tok {
+    let deadline = Instant::now() + DIFF_BUDGET;
+    let ops = similar::capture_diff_slices_deadline(Algorithm::Myers, old, new, Some(deadline));
+    if Instant::now() >= deadline {
+        return None;
+    }
+    let mut parts: BTreeSet<(Vec<u8>, Vec<u8>)> = BTreeSet::new();
+    let mut unchanged: Vec<&[u8]> = Vec::new();
+    for op in ops {
+        let (tag, before, after) = op.as_tag_tuple();
+        if tag == DiffTag::Equal {
+            unchanged.extend(before.clone().filter_map(|i| match &old[i] {
+                Tok::Leaf(text) if old_kinds[i].is_some_and(&identifier) => Some(text.as_slice()),
+                _ => None,
+            }));
+            continue;
+        }
+        let from = text(&old[before.clone()], &old_kinds[before], &identifier)?;
+        let to = text(&new[after.clone()], &new_kinds[after], &identifier)?;
+        parts.insert((from, to));
+        if parts.len() > MAX_PARTS {
+            return None;
+        }
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    // A name replaced in some places and left alone in others is not one edit applied everywhere.
+    if parts.len() == 1
+        && let Some((from, _)) = parts.first()
+        && unchanged.contains(&from.as_slice())
+    {
+        return None;
+    }
+    let (from, to): (Vec<String>, Vec<String>) = parts
+        .iter()
+        .map(|(from, to)| {
+            (
+                String::from_utf8_lossy(from).into_owned(),
+                String::from_utf8_lossy(to).into_owned(),
+            )
+        })
+        .unzip();
+    Some((from.join(" … "), to.join(" … ")))
+}
+
+/// How often each token that no mechanical edit may change occurs: leaves that are neither
+/// identifiers nor punctuation.
+fn fixed_tokens<'a>(
+    stream: &'a [Tok],
+    kinds: &[Option<u16>],
+    identifier: &impl Fn(u16) -> bool,
+) -> BTreeMap<&'a [u8], usize> {
+    let mut counts = BTreeMap::new();
+    for (tok, kind) in stream.iter().zip(kinds) {
+        if let Tok::Leaf(text) = tok {
+            let editable = match kind {
+                Some(kind) => identifier(*kind),
+                None => PUNCTUATION.contains(&text.as_slice()),
+            };
+            if !editable {
+                *counts.entry(text.as_slice()).or_insert(0) += 1;
+            }
+        }
+    }
+    counts
+}
+
+/// The kind of the node each token's text sits in, when it is a named leaf's text.
+fn leaf_kinds(stream: &[Tok]) -> Vec<Option<u16>> {
+    std::iter::once(None)
+        .chain(stream.iter().map(|tok| match tok {
             Tok::Open(kind) => Some(*kind),
             _ => None,
         }))
-        .collect();
-    let mut rename: Option<(&[u8], &[u8])> = None;
-    for ((before, after), kind) in old.iter().zip(new).zip(&kinds) {
-        if before == after {
-            continue;
-        }
-        let (Tok::Leaf(from), Tok::Leaf(to)) = (before, after) else {
-            return None;
-        };
-        if !kind.is_some_and(&identifier) {
-            return None;
-        }
-        match rename {
-            None => rename = Some((from, to)),
-            Some(seen) if seen == (from.as_slice(), to.as_slice()) => {}
-            Some(_) => return None,
+        .take(stream.len())
+        .collect()
+}
+
+/// The texts of a changed run of tokens, if every one may take part in a mechanical edit:
+/// identifiers, punctuation, and the node boundaries around them.
+fn text(
+    tokens: &[Tok],
+    kinds: &[Option<u16>],
+    identifier: &impl Fn(u16) -> bool,
+) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    for (tok, kind) in tokens.iter().zip(kinds) {
+        if let Tok::Leaf(text) = tok {
+            let allowed = match kind {
+                Some(kind) => identifier(*kind),
+                None => PUNCTUATION.contains(&text.as_slice()),
+            };
+            if !allowed {
+                return None;
+            }
+            if !out.is_empty() {
+                out.push(b' ');
+            }
+            out.extend_from_slice(text);
         }
     }
-    let (from, to) = rename?;
-    // The old name left alone somewhere: not one substitution applied everywhere.
-    let left_alone = old
-        .iter()
-        .zip(new)
-        .zip(&kinds)
-        .any(|((before, after), kind)| {
-            before == after
-                && matches!(before, Tok::Leaf(text) if text == from)
-                && kind.is_some_and(&identifier)
-        });
-    if left_alone {
-        return None;
-    }
-    Some((
-        String::from_utf8_lossy(from).into_owned(),
-        String::from_utf8_lossy(to).into_owned(),
-    ))
+    Some(if out.is_empty() {
+        "∅".as_bytes().to_vec()
+    } else {
+        out
+    })
 }
 
 /// Renames applied across at least [`MIN_FILES`] files: rename → files.
@@ -189,7 +272,11 @@ mod tests {
             (IDENT, "load"),
             (IDENT, "y"),
         ]);
-        assert_eq!(single_rename(&old, &two, is_ident), None);
+        // Two names replaced together are one edit of two parts.
+        assert_eq!(
+            single_rename(&old, &two, is_ident),
+            Some(("fetch … x".into(), "load … y".into()))
+        );
         let partial = stream(&[
             (IDENT, "load"),
             (OTHER, "=="),
@@ -205,6 +292,42 @@ mod tests {
         ]);
         assert_eq!(single_rename(&old, &late, is_ident), None);
         assert_eq!(single_rename(&old, &old, is_ident), None);
+    }
+
+    /// A call rewrite (`fetch(x)` → `client.fetch(x, ctx)`) is one edit; adding a literal or
+    /// an operator to it is not mechanical.
+    #[test]
+    fn call_rewrite() {
+        let is_ident = |kind: u16| kind == IDENT;
+        let punct = |text: &str| Tok::Leaf(text.as_bytes().to_vec());
+        let ident = |text: &str| {
+            vec![
+                Tok::Open(IDENT),
+                Tok::Leaf(text.as_bytes().to_vec()),
+                Tok::Close,
+            ]
+        };
+        let mut old = ident("fetch");
+        old.push(punct("("));
+        old.extend(ident("x"));
+        old.push(punct(")"));
+        let mut new = ident("client");
+        new.push(punct("."));
+        new.extend(ident("fetch"));
+        new.push(punct("("));
+        new.extend(ident("x"));
+        new.push(punct(","));
+        new.extend(ident("ctx"));
+        new.push(punct(")"));
+        let edit = single_rename(&old, &new, is_ident).expect("a call rewrite");
+        assert!(edit.1.contains("client ."), "{edit:?}");
+        assert!(edit.1.contains(", ctx"), "{edit:?}");
+        let mut literal = new.clone();
+        literal.insert(literal.len() - 1, Tok::Leaf(b",".to_vec()));
+        literal.insert(literal.len() - 1, Tok::Open(OTHER));
+        literal.insert(literal.len() - 1, Tok::Leaf(b"None".to_vec()));
+        literal.insert(literal.len() - 1, Tok::Close);
+        assert_eq!(single_rename(&old, &literal, is_ident), None);
     }
 
     /// Three files with the same rename group into one codemod; two do not.

@@ -15,7 +15,7 @@ use tree_sitter::{Node, ParseOptions, ParseState, Parser};
 use super::rules::{Items, PARENTHESISED, PRAGMAS, Rules, SortedList};
 
 /// One element of a stream.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(super) enum Tok {
     /// A named node starts (its kind id).
     Open(u16),
@@ -221,11 +221,12 @@ impl Walker<'_> {
             self.skip(node);
             return true;
         }
+        // A docstring is documentation (only `__doc__` sees it): compared like a comment, so
+        // a reworded or trimmed docstring is a comment change, not a change of code.
         if self.rules.docstrings
             && let Some(text) = self.docstring(node)
         {
-            self.gap(node.start_byte(), None, out);
-            out.extend([Tok::Open(node.kind_id()), Tok::Leaf(text), Tok::Close]);
+            self.comments.borrow_mut().push(text);
             self.skip(node);
             return true;
         }
