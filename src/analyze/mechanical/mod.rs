@@ -149,6 +149,13 @@ pub fn prune_blast(mechanical: &Mechanical, blast: &mut BlastRadius) {
     blast
         .symbols
         .retain(|impact| !mechanical.unchanged_code(&impact.change.file));
+    // Both versions were read and compared equal as code, so a structural gap in such a file
+    // (its dependents could not be searched) hides no change: listed, not counted as risk.
+    for gap in &mut blast.coverage.not_analysed {
+        if mechanical.unchanged_code(&gap.file) {
+            gap.counted_as_risk = false;
+        }
+    }
     blast.cosmetic_files = mechanical.comments.iter().cloned().collect();
 }
 

@@ -256,3 +256,29 @@ fn python_docstrings_reindented() {
     let value = "def f():\n    x = 1\n    \"a  b\"\n";
     assert_eq!(judge("a.py", value, &value.replace("a  b", "a b")), None);
 }
+
+/// A file whose code is unchanged hides no structural change, so a gap in its structural
+/// analysis (netbox ff2d043 in a mirror missing one large blob: the dependents search could not
+/// read it) is listed but not counted as risk; a changed file's gap still counts.
+#[test]
+fn gaps_in_unchanged_code_are_not_risk() {
+    use crate::analyze::structure::{BlastRadius, NotAnalysed};
+    use crate::analyze::syntax::Unanalysed;
+    let mut mechanical = super::Mechanical::default();
+    mechanical.comments.insert("a.py".to_string());
+    let gap = |file: &str| NotAnalysed {
+        file: file.to_string(),
+        reason: Unanalysed::UnsupportedLanguage,
+        counted_as_risk: true,
+    };
+    let mut blast = BlastRadius::default();
+    blast.coverage.not_analysed = vec![gap("a.py"), gap("b.py")];
+    super::prune_blast(&mechanical, &mut blast);
+    let counted: Vec<(&str, bool)> = blast
+        .coverage
+        .not_analysed
+        .iter()
+        .map(|gap| (gap.file.as_str(), gap.counted_as_risk))
+        .collect();
+    assert_eq!(counted, vec![("a.py", false), ("b.py", true)]);
+}
