@@ -102,7 +102,7 @@ pub(super) fn stream(
         single_quote: grammar.id_for_node_kind("single_quote_scalar", true),
     };
     let mut tokens = Vec::new();
-    walker.node(root, 0, &mut tokens)?;
+    walker.node(root, None, 0, &mut tokens)?;
     walker.gap(source.len(), None, &mut tokens);
     let mut comments = walker.comments.into_inner();
     comments.sort();
@@ -129,20 +129,28 @@ impl Walker<'_> {
         self.source.get(node.byte_range()).unwrap_or_default()
     }
 
-    fn node(&self, node: Node, depth: usize, out: &mut Vec<Tok>) -> Result<(), Unjudged> {
+    /// `parent` is carried down the walk: asking a node for its parent walks the tree again
+    /// from the root, which made a 500-file change slow.
+    fn node<'t>(
+        &self,
+        node: Node<'t>,
+        parent: Option<Node<'t>>,
+        depth: usize,
+        out: &mut Vec<Tok>,
+    ) -> Result<(), Unjudged> {
         if depth > MAX_DEPTH {
             return Err(Unjudged::TooDeep);
         }
-        if self.whole(node, out) {
+        if self.whole(node, parent, out) {
             return Ok(());
         }
         let transparent = PARENTHESISED.contains(&node.kind());
         let kind = node.kind_id();
         if node.child_count() == 0 {
-            self.gap(node.start_byte(), node.parent(), out);
-            let leaf = self.leaf(node);
+            self.gap(node.start_byte(), parent, out);
+            let leaf = self.leaf(node, parent);
             self.previous_end.set(node.end_byte());
-            self.previous_parent.set(node.parent().map(|p| p.id()));
+            self.previous_parent.set(parent.map(|p| p.id()));
             if node.is_named() {
                 out.extend([Tok::Open(kind), Tok::Leaf(leaf), Tok::Close]);
             } else {
@@ -170,12 +178,12 @@ impl Walker<'_> {
             }
             if child.kind().contains("comment") && !self.comment(child).0 {
                 // Ordinary comments do not break a run of imports.
-                self.node(child, depth + 1, out)?;
+                self.node(child, Some(node), depth + 1, out)?;
                 continue;
             }
             if self.rules.imports.contains(&child.kind()) && !pinned {
                 let mut own = Vec::new();
-                self.node(child, depth + 1, &mut own)?;
+                self.node(child, Some(node), depth + 1, &mut own)?;
                 run.push(own);
                 continue;
             }
@@ -185,10 +193,10 @@ impl Walker<'_> {
             if role == Child::Item {
                 sorted_at.get_or_insert(out.len());
                 let mut own = Vec::new();
-                self.node(child, depth + 1, &mut own)?;
+                self.node(child, Some(node), depth + 1, &mut own)?;
                 sorted.push(own);
             } else {
-                self.node(child, depth + 1, out)?;
+                self.node(child, Some(node), depth + 1, out)?;
             }
         }
         flush(&mut run, out);
@@ -206,7 +214,7 @@ impl Walker<'_> {
 
     /// Nodes read whole rather than walked: comments, layout, docstrings, YAML single-quoted
     /// scalars. Returns whether `node` was one (and is done).
-    fn whole(&self, node: Node, out: &mut Vec<Tok>) -> bool {
+    fn whole(&self, node: Node, parent: Option<Node>, out: &mut Vec<Tok>) -> bool {
         if node.kind().contains("comment") {
             let (pragma, text) = self.comment(node);
             self.skip(node);
@@ -224,7 +232,7 @@ impl Walker<'_> {
         // A docstring is documentation (only `__doc__` sees it): compared like a comment, so
         // a reworded or trimmed docstring is a comment change, not a change of code.
         if self.rules.docstrings
-            && let Some(text) = self.docstring(node)
+            && let Some(text) = self.docstring(node, parent)
         {
             self.comments.borrow_mut().push(text);
             self.skip(node);
@@ -293,9 +301,9 @@ impl Walker<'_> {
     }
 
     /// A leaf's compared text.
-    fn leaf(&self, node: Node) -> Vec<u8> {
+    fn leaf(&self, node: Node, parent: Option<Node>) -> Vec<u8> {
         let text = self.text(node);
-        let in_string = node.parent().is_some_and(|p| p.kind().contains("string"));
+        let in_string = parent.is_some_and(|p| p.kind().contains("string"));
         if self.rules.quotes && in_string && is_quote(text) {
             return text
                 .iter()
@@ -338,14 +346,14 @@ impl Walker<'_> {
     /// A docstring statement's text: its prefix (lower case) and each line trimmed, blank
     /// lines at either end dropped. `None` when `node` is not a docstring: a lone string as the
     /// first statement of a module, class or function body.
-    fn docstring(&self, node: Node) -> Option<Vec<u8>> {
+    fn docstring(&self, node: Node, parent: Option<Node>) -> Option<Vec<u8>> {
         if node.kind() != "expression_statement" || node.named_child_count() != 1 {
             return None;
         }
         let string = node
             .named_child(0)
             .filter(|child| child.kind() == "string")?;
-        let parent = node.parent()?;
+        let parent = parent?;
         let mut previous = node.prev_named_sibling();
         while let Some(sibling) = previous.filter(|s| s.kind().contains("comment")) {
             previous = sibling.prev_named_sibling();
