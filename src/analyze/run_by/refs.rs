@@ -53,8 +53,8 @@ const SCRIPT_EXTENSIONS: &[&str] = &[
     ".sh", ".bash", ".zsh", ".py", ".rb", ".pl", ".js", ".mjs", ".cjs", ".ts", ".ps1", ".php",
 ];
 
-/// Files a step reads but does not run (`require('./package.json').version`, `jq . ./schema.json`):
-/// a `./` path with one of these endings is data, not a script.
+/// Files a step reads but does not run (`require('./package.json').version`): a `./` path with
+/// one of these endings is data, not a script, unless an interpreter runs it.
 const DATA_EXTENSIONS: &[&str] = &[
     ".json", ".yaml", ".yml", ".toml", ".lock", ".txt", ".md", ".csv", ".xml", ".ini", ".cfg",
 ];
@@ -183,7 +183,10 @@ fn scripts(line: &str, out: &mut Vec<(String, bool)>) {
             None => (word, false),
         };
         let data = DATA_EXTENSIONS.iter().any(|ext| word.ends_with(ext));
-        let named = ((INTERPRETERS.contains(&previous) || word.starts_with("./")) && !data)
+        // After an interpreter a file runs whatever its name (`sh ./steps.json` is a script),
+        // so only a bare `./` path is judged by its ending.
+        let named = INTERPRETERS.contains(&previous)
+            || (word.starts_with("./") && !data)
             || SCRIPT_EXTENSIONS.iter().any(|ext| word.ends_with(ext));
         if named && !word.starts_with('-') && !word.contains('$') && !word.contains("://") {
             let path = clean(word);
@@ -209,7 +212,7 @@ mod tests {
     /// Each way a CI or hook file names what it runs, one row each.
     #[test]
     fn finds_what_a_file_runs() {
-        let workflow = "jobs:\n  a:\n    steps:\n      - uses: ./.github/actions/setup\n      - uses: \"./tools/deploy-action\"\n      - uses: actions/checkout@v4\n      - run: ./scripts/deploy.sh --prod\n      - run: |\n          bash ci/check.sh && python3 tools/gen.py\n          npm test\n          VERSION=$(node -p \"require('./package.json').version\")\n          jq . ./schema/spec.json\n";
+        let workflow = "jobs:\n  a:\n    steps:\n      - uses: ./.github/actions/setup\n      - uses: \"./tools/deploy-action\"\n      - uses: actions/checkout@v4\n      - run: ./scripts/deploy.sh --prod\n      - run: |\n          bash ci/check.sh && python3 tools/gen.py\n          npm test\n          VERSION=$(node -p \"require('./package.json').version\")\n          sh ./ci/steps.json\n";
         let refs = read(workflow);
         assert_eq!(
             refs.actions,
@@ -218,7 +221,12 @@ mod tests {
         let scripts: Vec<&str> = refs.scripts.iter().map(|(s, _)| s.as_str()).collect();
         assert_eq!(
             scripts,
-            ["scripts/deploy.sh", "ci/check.sh", "tools/gen.py"]
+            [
+                "scripts/deploy.sh",
+                "ci/check.sh",
+                "tools/gen.py",
+                "ci/steps.json"
+            ]
         );
 
         let gitlab = "include:\n  - local: '/ci/build.yml'\n  - 'ci/test.yml'\n  - project: 'g/p'\n    file: 'x.yml'\n  - remote: 'https://x/y.yml'\nstages: [a]\n";
