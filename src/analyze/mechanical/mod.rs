@@ -5,6 +5,7 @@
 //! and structural or domain findings the edit would otherwise raise.
 
 mod codemod;
+mod distance;
 mod generated;
 mod moved;
 mod rules;
