@@ -377,13 +377,13 @@ fn search_rows(
     }
     writeln!(
         out,
-        "\n| search (median) | time | files | MB | MB/s | candidates | parsed | cached | unconfirmed |"
+        "\n| search (median) | time | files | MB | MB/s | candidates | parsed | cached | ruled out | unconfirmed |"
     )?;
-    writeln!(out, "|---|---|---|---|---|---|---|---|---|")?;
+    writeln!(out, "|---|---|---|---|---|---|---|---|---|---|")?;
     for (label, time, scan) in &rows {
         writeln!(
             out,
-            "| {label} | {} | {} | {:.1} | {:.0} | {} | {} | {} | {} |",
+            "| {label} | {} | {} | {:.1} | {:.0} | {} | {} | {} | {} | {} |",
             ms(*time),
             scan.files,
             scan.bytes as f64 / 1e6,
@@ -391,6 +391,7 @@ fn search_rows(
             scan.candidates,
             scan.parsed,
             scan.cached,
+            scan.ruled_out,
             scan.unconfirmed
         )?;
     }

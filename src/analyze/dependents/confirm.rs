@@ -61,6 +61,8 @@ pub(super) struct Confirmed {
     pub(super) hits: Vec<Hit>,
     pub(super) parsed: usize,
     pub(super) cached: usize,
+    /// Candidates whose text already rules out every probe: never parsed.
+    pub(super) ruled_out: usize,
     pub(super) unconfirmed: usize,
 }
 
@@ -71,7 +73,8 @@ pub(super) fn confirm(
     cache: &Cache,
     budget: &Budget,
 ) -> Confirmed {
-    let per_file: Vec<(Vec<Hit>, Origin, bool)> = candidates
+    // `None` as the origin: ruled out from the text, not outlined.
+    let per_file: Vec<(Vec<Hit>, Option<Origin>, bool)> = candidates
         .into_par_iter()
         .map(|candidate| {
             let Candidate {
@@ -84,8 +87,19 @@ pub(super) fn confirm(
             // Read for every file of a language with namespaces: the next level's probes
             // (the definitions around these uses) take their home from it.
             let scope = namespace::scope(language.family, &path, &bytes);
+            let text = Text {
+                path: &path,
+                family: language.family,
+                bytes: &bytes,
+                scope: scope.as_ref(),
+            };
+            let relevant = plausible(&text, probes, relevant);
+            if relevant.is_empty() {
+                return (Vec::new(), None, true);
+            }
             let (outline, origin) =
                 cache.outline_traced(&oid.to_string(), language, move || Some(bytes), budget);
+            let origin = Some(origin);
             match outline {
                 Ok(outline) => {
                     let file = File {
@@ -105,8 +119,9 @@ pub(super) fn confirm(
     let mut confirmed = Confirmed::default();
     for (hits, origin, analysed) in per_file {
         match origin {
-            Origin::Cached => confirmed.cached += 1,
-            Origin::Computed => confirmed.parsed += 1,
+            Some(Origin::Cached) => confirmed.cached += 1,
+            Some(Origin::Computed) => confirmed.parsed += 1,
+            None => confirmed.ruled_out += 1,
         }
         if !analysed {
             confirmed.unconfirmed += 1;
@@ -114,6 +129,64 @@ pub(super) fn confirm(
         confirmed.hits.extend(hits);
     }
     confirmed
+}
+
+/// One candidate file before it is parsed: what `plausible` reads.
+struct Text<'a> {
+    path: &'a str,
+    family: &'a str,
+    bytes: &'a [u8],
+    scope: Option<&'a Scope>,
+}
+
+/// The `relevant` probes that the rules of `hits` could still admit, judged from the text
+/// alone: the namespace rule needs only the file's imports, and the container rule's names
+/// are words of the file. Parsing is most of a cold search, and common names (`send`, `new`)
+/// match in files that cannot see the target; those are not parsed at all. The shadowing rule
+/// needs the outline and stays in `hits`.
+fn plausible(text: &Text<'_>, probes: &[Probe], relevant: Vec<usize>) -> Vec<usize> {
+    relevant
+        .into_iter()
+        .filter(|&index| {
+            let probe = &probes[index];
+            if probe.family != text.family {
+                return false;
+            }
+            if text.path != probe.defined_in
+                && let Some(container) = &probe.container
+                && !mentions(text.bytes, container)
+            {
+                return false;
+            }
+            match (&probe.home, text.scope) {
+                (Some(home), Some(scope)) => {
+                    namespace::resolve(
+                        text.family,
+                        home,
+                        &probe.defined_in,
+                        &probe.name,
+                        text.path,
+                        scope,
+                    ) != Resolution::Unrelated
+                }
+                _ => true,
+            }
+        })
+        .collect()
+}
+
+/// Whether `name` occurs in `bytes` as a whole word, as the outline of those bytes would have
+/// to name it. A name that is not one identifier (`Outer.Inner`) is not looked for: `true`.
+fn mentions(bytes: &[u8], name: &str) -> bool {
+    if name.is_empty() || !name.bytes().all(super::scan::is_word_byte) {
+        return true;
+    }
+    memchr::memmem::find_iter(bytes, name.as_bytes()).any(|at| {
+        let before = at.checked_sub(1).map(|i| bytes[i]);
+        let after = bytes.get(at + name.len()).copied();
+        !before.is_some_and(super::scan::is_word_byte)
+            && !after.is_some_and(super::scan::is_word_byte)
+    })
 }
 
 /// One candidate file as `hits` reads it.

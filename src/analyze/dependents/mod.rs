@@ -111,6 +111,8 @@ pub struct Scan {
     pub parsed: usize,
     /// Candidates whose outline came from the cache.
     pub cached: usize,
+    /// Candidates whose text rules out every name (namespace, container): not parsed.
+    pub ruled_out: usize,
     /// Candidates that could not be outlined (timeout, parse errors): text matches left
     /// unconfirmed, so not counted as dependents.
     pub unconfirmed: usize,
@@ -205,6 +207,7 @@ pub fn search_with(
         let confirmed = confirm::confirm(candidates, probes, cache, &options.budget);
         figures.parsed += confirmed.parsed;
         figures.cached += confirmed.cached;
+        figures.ruled_out += confirmed.ruled_out;
         figures.unconfirmed += confirmed.unconfirmed;
         Ok(confirmed.hits)
     };

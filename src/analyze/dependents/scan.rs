@@ -137,7 +137,7 @@ impl<'p> Needles<'p> {
 /// Bytes that continue an identifier. Bytes of multi-byte UTF-8 count as word bytes: `éfoo`
 /// is not a use of `foo` in languages with Unicode identifiers, and in the others it is not
 /// code at all.
-fn is_word_byte(byte: u8) -> bool {
+pub(super) fn is_word_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'$' || byte >= 0x80
 }
 

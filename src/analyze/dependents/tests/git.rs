@@ -127,6 +127,36 @@ fn method_on_unrelated_type_is_not_counted() {
     assert_eq!(scan.candidates, 3);
     assert!(reach[0].direct_files.contains(&"uses.py".to_string()));
     assert!(!reach[0].direct_files.contains(&"other.py".to_string()));
+    // other.py never names `Ledger`: its text rules it out before any parse.
+    assert_eq!((scan.parsed, scan.ruled_out), (2, 1));
+}
+
+/// A file that matches a common name but cannot see the target (another package, no import)
+/// is ruled out from its text and never parsed; the reach is what parsing every candidate gives.
+#[test]
+fn candidates_outside_the_namespace_are_not_parsed() {
+    let (_dir, repo, tree) = repo_with(&[
+        ("a/util.go", "package a\n\nfunc Send() int { return 1 }\n"),
+        ("a/use.go", "package a\n\nfunc F() int { return Send() }\n"),
+        (
+            "b/other.go",
+            "package b\n\nfunc Send() int { return 2 }\nfunc G() int { return Send() }\n",
+        ),
+        ("c/third.go", "package c\n\nfunc H(s S) { s.Send() }\n"),
+    ]);
+    let send = Target {
+        family: "go",
+        ..target("Send", "a/util.go")
+    };
+    let options = SearchOptions {
+        max_depth: 1,
+        ..SearchOptions::default()
+    };
+    let (reach, scan) = search(&repo, tree, &[send], &Cache::disabled(), &options).expect("search");
+    assert_eq!(reach[0].direct_files, vec!["a/use.go".to_string()]);
+    // The defining file and its package are parsed; b/ and c/ are ruled out unparsed.
+    assert_eq!(scan.candidates, 4, "{scan:?}");
+    assert_eq!((scan.parsed, scan.ruled_out), (2, 2), "{scan:?}");
 }
 
 const MID: &str =
