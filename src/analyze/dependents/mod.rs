@@ -198,9 +198,10 @@ pub fn search_with(
     }
     let skip: HashSet<&str> = options.skip_paths.iter().map(String::as_str).collect();
     let entries = scan::list(repo, tree, &skip)?;
-    let level = |probes: &[confirm::Probe], figures: &mut Scan| {
+    let mut kept = scan::Kept::default();
+    let mut level = |probes: &[confirm::Probe], figures: &mut Scan| {
         let (candidates, files, bytes) =
-            scan::scan(repo, &entries, probes, &options.budget, reading)?;
+            scan::scan(repo, &entries, probes, &options.budget, reading, &mut kept)?;
         figures.files += files;
         figures.bytes += bytes;
         figures.candidates += candidates.len();

@@ -3,6 +3,7 @@
 //! One automaton for all names, one pass over each blob. This is the pre-filter that keeps
 //! parsing to a handful of files, so it has to run near the speed of reading the blobs.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -141,14 +142,51 @@ pub(super) fn is_word_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'$' || byte >= 0x80
 }
 
+/// Blob contents kept from one level of a search to the next. Every level scans the same
+/// files, and inflating them from the pack is most of a scan; past [`Kept::LIMIT`] bytes the
+/// rest is read again instead, so a huge tree does not stay in memory.
+#[derive(Default)]
+pub(super) struct Kept {
+    blobs: HashMap<Oid, Vec<u8>>,
+    held: usize,
+}
+
+impl Kept {
+    const LIMIT: usize = 32 << 20;
+
+    /// The bytes of `entry`, from memory or read (and kept while there is room).
+    fn bytes<'k>(&'k mut self, repo: &Repository, entry: &Entry) -> Result<Cow<'k, [u8]>, Error> {
+        if self.blobs.contains_key(&entry.oid) {
+            return Ok(Cow::Borrowed(&self.blobs[&entry.oid]));
+        }
+        let blob = repo.find_blob(entry.oid).map_err(|source| Error::Blob {
+            path: entry.path.clone(),
+            blob: entry.oid,
+            source,
+        })?;
+        let bytes = blob.content();
+        if self.held + bytes.len() > Self::LIMIT {
+            return Ok(Cow::Owned(bytes.to_vec()));
+        }
+        self.held += bytes.len();
+        Ok(Cow::Borrowed(
+            self.blobs
+                .entry(entry.oid)
+                .or_insert_with(|| bytes.to_vec()),
+        ))
+    }
+}
+
 /// Reads each entry of a wanted family and keeps those where a name matches as a word.
-/// Returns the candidates, the number of blobs scanned and their bytes.
+/// Returns the candidates, the number of blobs scanned and their bytes. On one thread, blobs
+/// are read through `kept`, shared by the levels of one search.
 pub(super) fn scan(
     repo: &Repository,
     entries: &[Entry],
     probes: &[Probe],
     budget: &Budget,
     reading: Reading,
+    kept: &mut Kept,
 ) -> Result<(Vec<Candidate>, usize, u64), Error> {
     if probes.is_empty() {
         return Ok((Vec::new(), 0, 0));
@@ -165,7 +203,7 @@ pub(super) fn scan(
     let outcomes: Vec<Outcome> = match reading {
         Reading::OneThread => wanted
             .iter()
-            .map(|entry| examine(repo, entry, &needles, budget))
+            .map(|entry| Ok(examine(&kept.bytes(repo, entry)?, entry, &needles, budget)))
             .collect::<Result<_, _>>()?,
         Reading::PerWorker => {
             // A few chunks per thread balance uneven blob sizes; each chunk pays one open.
@@ -183,7 +221,14 @@ pub(super) fn scan(
                         source,
                     })?;
                     part.iter()
-                        .map(|entry| examine(&own, entry, &needles, budget))
+                        .map(|entry| {
+                            let blob = own.find_blob(entry.oid).map_err(|source| Error::Blob {
+                                path: entry.path.clone(),
+                                blob: entry.oid,
+                                source,
+                            })?;
+                            Ok(examine(blob.content(), entry, &needles, budget))
+                        })
                         .collect()
                 })
                 .collect::<Result<_, _>>()?;
@@ -218,20 +263,9 @@ enum Outcome {
     Candidate(Candidate),
 }
 
-fn examine(
-    repo: &Repository,
-    entry: &Entry,
-    needles: &Needles,
-    budget: &Budget,
-) -> Result<Outcome, Error> {
-    let blob = repo.find_blob(entry.oid).map_err(|source| Error::Blob {
-        path: entry.path.clone(),
-        blob: entry.oid,
-        source,
-    })?;
-    let bytes = blob.content();
+fn examine(bytes: &[u8], entry: &Entry, needles: &Needles, budget: &Budget) -> Outcome {
     if bytes.len() as u64 > budget.max_bytes {
-        return Ok(Outcome::Skipped);
+        return Outcome::Skipped;
     }
     let language = if let Some(language) = entry.language {
         language
@@ -239,22 +273,22 @@ fn examine(
         let first_line = &bytes[..memchr::memchr(b'\n', bytes).unwrap_or(bytes.len())];
         match lang::for_path(&entry.path, first_line) {
             Some(language) if needles.all_families.contains(language.family) => language,
-            _ => return Ok(Outcome::Skipped),
+            _ => return Outcome::Skipped,
         }
     };
     let probes = needles.found_in(bytes, language.family);
     if probes.is_empty() {
-        return Ok(Outcome::Scanned(bytes.len() as u64));
+        return Outcome::Scanned(bytes.len() as u64);
     }
     // Checked only on candidates: generated-file detection may look at the content.
     if looks_generated(&entry.path, bytes).is_some() {
-        return Ok(Outcome::Scanned(bytes.len() as u64));
+        return Outcome::Scanned(bytes.len() as u64);
     }
-    Ok(Outcome::Candidate(Candidate {
+    Outcome::Candidate(Candidate {
         path: entry.path.clone(),
         oid: entry.oid,
         language,
         bytes: bytes.to_vec(),
         probes,
-    }))
+    })
 }
