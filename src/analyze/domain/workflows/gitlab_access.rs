@@ -125,9 +125,11 @@ pub(super) fn job(
     if reached.is_empty() {
         return Vec::new();
     }
+    // The job's own rules, else the workflow rules that now admit merge requests.
     let line = ["rules", "only"]
         .iter()
         .find_map(|key| job.get(key))
+        .or(new_doc.at(&["workflow", "rules"]))
         .map_or(job.line, |n| n.line);
     vec![fact(
         versions,
