@@ -125,13 +125,14 @@ fn every_injection_context_is_found() {
             Some(prefix) => format!("{prefix}inputs.title"),
             None => row.replace(".*", "[0]"),
         };
-        if i % 2 == 0 {
-            after.push_str(&format!("      - run: echo \"${{{{ {expression} }}}}\"\n"));
+        let step = if i % 2 == 0 {
+            format!("      - run: echo \"${{{{ {expression} }}}}\"\n")
         } else {
-            after.push_str(&format!(
+            format!(
                 "      - uses: actions/github-script@v7\n        with:\n          script: core.info(`${{{{ {expression} }}}}`)\n"
-            ));
-        }
+            )
+        };
+        after.push_str(&step);
     }
     let (code, report) = judge(&[(WF, base)], &[(WF, &after)], true);
     assert_eq!(code, 3, "{report}");

@@ -129,8 +129,9 @@ pub(super) fn compare(ctx: &Job<'_>, job: &Node, before: Option<&Node>, line: u3
         facts.push(ctx.fact(Signal::SecretsInherited, node.line, format!("{} passes every secret of the repository to {callee} (secrets: inherit): pass the ones it needs by name", ctx.subject)));
     }
     let fork_now = forkable(ctx.new);
+    let was_exposed = before.and_then(self_hosted).is_some() && !forkable(ctx.old).is_empty();
     if let Some((label, at)) = self_hosted(job).filter(|_| !fork_now.is_empty())
-        && !(before.and_then(self_hosted).is_some() && !forkable(ctx.old).is_empty())
+        && !was_exposed
     {
         facts.push(ctx.fact(Signal::SelfHostedForkRunner, at, format!("{} runs on a self-hosted runner (`{label}`) on {}: in a public repository a fork's pull request runs its code on that machine", ctx.subject, fork_now.join(", "))));
     }
@@ -337,7 +338,7 @@ fn reach(workflow: &Node, job: &Node) -> Vec<String> {
             "the default GITHUB_TOKEN (write unless the repository restricts it)".to_string(),
         ),
         Some(perms) if perms.as_str() == Some("write-all") => {
-            out.push("a write-all token".to_string())
+            out.push("a write-all token".to_string());
         }
         Some(perms) => out.extend(
             perms
