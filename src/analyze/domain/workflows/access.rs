@@ -166,7 +166,7 @@ fn injections_added(ctx: &Job<'_>, job: &Node, before: Option<&Node>) -> Vec<Fac
             Signal::WorkflowTemplateInjection,
             line,
             format!(
-                "`{}` is expanded into the {} of {}: whoever writes it can run code with the job's token and secrets; pass it through `env:` instead (source: {})",
+                "`{} is expanded into the {} of {}: whoever writes it can run code with the job's token and secrets; pass it through `env:` and read the variable (`$VAR`, `process.env`) instead (source: {})",
                 found.path, found.sink, ctx.subject, found.row.source
             ),
         ));
@@ -183,7 +183,7 @@ struct Injection<'a> {
 }
 
 /// Every attacker-controllable context in the job's `run:` scripts and github-script
-/// `script:`s, in step order.
+/// `script:`s, in step order; `env.X` counts when `X` is set from one.
 fn injections<'a>(workflow: &Node, job: &'a Node) -> Vec<Injection<'a>> {
     let typed = typed_inputs(workflow);
     let mut out = Vec::new();
@@ -200,15 +200,16 @@ fn injections<'a>(workflow: &Node, job: &'a Node) -> Vec<Injection<'a>> {
             continue;
         };
         let Some(text) = node.as_str() else { continue };
+        // The nearest `env:` wins: the step's, the job's, the workflow's.
+        let scopes = [step, job, workflow];
         for (expression, body) in contexts::expressions(text) {
             for path in contexts::paths(body) {
-                let input = path
-                    .strip_prefix("inputs.")
-                    .or(path.strip_prefix("github.event.inputs."));
-                if input.is_some_and(|name| typed.contains(name)) {
-                    continue;
-                }
-                if let Some(row) = contexts::untrusted(&path) {
+                let found = match path.strip_prefix("env.") {
+                    Some(name) => env_source(&scopes, name, &typed)
+                        .map(|(from, row)| (format!("{path}` (set from `{from}`)"), row)),
+                    None => untrusted(&path, body, &typed).map(|row| (format!("{path}`"), row)),
+                };
+                if let Some((path, row)) = found {
                     out.push(Injection {
                         path,
                         expression,
@@ -221,6 +222,48 @@ fn injections<'a>(workflow: &Node, job: &'a Node) -> Vec<Injection<'a>> {
         }
     }
     out
+}
+
+/// The table row `path` reads, unless it is an input typed to carry no text. An object that
+/// holds a row (`github.event.pull_request`) counts when dumped whole with `toJSON`.
+fn untrusted(path: &str, body: &str, typed: &HashSet<String>) -> Option<&'static Untrusted> {
+    let input = path
+        .strip_prefix("inputs.")
+        .or(path.strip_prefix("github.event.inputs."));
+    if input.is_some_and(|name| typed.contains(name)) {
+        return None;
+    }
+    let squeezed: String = body
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let dumped = squeezed.contains(&format!("tojson({path})"));
+    contexts::untrusted(path, dumped)
+}
+
+/// The attacker-controllable context an `env:` variable is set from, in the nearest scope
+/// that sets it.
+fn env_source(
+    scopes: &[&Node],
+    name: &str,
+    typed: &HashSet<String>,
+) -> Option<(String, &'static Untrusted)> {
+    let value = scopes.iter().find_map(|scope| {
+        let env = scope.get("env")?;
+        let entry = env
+            .entries()
+            .iter()
+            .find(|e| e.key.eq_ignore_ascii_case(name))?;
+        Some(entry.value.as_str().unwrap_or_default())
+    })?;
+    contexts::expressions(value)
+        .into_iter()
+        .find_map(|(_, body)| {
+            contexts::paths(body)
+                .into_iter()
+                .find_map(|path| Some((path.clone(), untrusted(&path, body, typed)?)))
+        })
 }
 
 /// Inputs declared only with a type that cannot carry text (lower case).

@@ -160,18 +160,21 @@ fn read_path(chars: &[char], start: usize) -> (String, usize) {
     (path.to_ascii_lowercase(), end)
 }
 
-/// The table row `path` reads, or a row it contains (`toJSON(github.event.pull_request)` dumps
-/// the title too).
-pub fn untrusted(path: &str) -> Option<&'static Untrusted> {
+/// The table row `path` reads; with `whole`, also a row the object at `path` holds
+/// (`toJSON(github.event.pull_request)` dumps the title too).
+pub fn untrusted(path: &str, whole: bool) -> Option<&'static Untrusted> {
     let segments: Vec<&str> = path.split('.').collect();
     UNTRUSTED.iter().find(|row| {
         let pattern: Vec<&str> = row.path.split('.').collect();
-        // A path shorter than the row is an object that holds it.
-        segments.len() <= pattern.len()
-            && segments
-                .iter()
-                .zip(&pattern)
-                .all(|(s, p)| *p == "*" || s == p)
+        let fits = if whole {
+            segments.len() <= pattern.len()
+        } else {
+            segments.len() == pattern.len()
+        };
+        fits && segments
+            .iter()
+            .zip(&pattern)
+            .all(|(s, p)| *p == "*" || s == p)
     })
 }
 
@@ -229,24 +232,25 @@ mod tests {
     /// The table's rows, a row's parents, and its neighbours that are not attacker-controlled.
     #[test]
     fn untrusted_contexts() {
-        for (path, bad) in [
-            ("github.event.issue.title", true),
-            ("github.event.pull_request.head.ref", true),
-            ("github.event.pull_request", true),
-            ("github.event.commits.*.message", true),
-            ("github.head_ref", true),
-            ("inputs.version", true),
-            ("inputs", true),
-            ("github.event.workflow_run.head_branch", true),
-            ("github.event.pull_request.head.sha", false),
-            ("github.event.pull_request.number", false),
-            ("github.sha", false),
-            ("github.event_name", false),
-            ("github", true),
-            ("secrets.token", false),
-            ("matrix.os", false),
+        for (path, whole, bad) in [
+            ("github.event.issue.title", false, true),
+            ("github.event.pull_request.head.ref", false, true),
+            ("github.event.pull_request", true, true),
+            ("github.event.pull_request", false, false),
+            ("github.event.commits.*.message", false, true),
+            ("github.head_ref", false, true),
+            ("inputs.version", false, true),
+            ("inputs", true, true),
+            ("github", true, true),
+            ("github.event.workflow_run.head_branch", false, true),
+            ("github.event.pull_request.head.sha", true, false),
+            ("github.event.pull_request.number", false, false),
+            ("github.sha", false, false),
+            ("github.event_name", false, false),
+            ("secrets.token", true, false),
+            ("matrix.os", false, false),
         ] {
-            assert_eq!(untrusted(path).is_some(), bad, "{path}");
+            assert_eq!(untrusted(path, whole).is_some(), bad, "{path} {whole}");
         }
         for row in UNTRUSTED {
             assert!(row.source.starts_with("https://"), "{}", row.path);

@@ -167,6 +167,27 @@ const ACCESS: &[Case] = &[
             "`inputs.message`",
         )),
     ),
+    case(
+        "inject-env-indirect",
+        GH,
+        Some((
+            Signal::WorkflowTemplateInjection,
+            "ci.yml#triage",
+            11,
+            "`env.title` (set from `github.event.issue.title`) is expanded",
+        )),
+    ),
+    case(
+        "inject-tojson",
+        GH,
+        Some((
+            Signal::WorkflowTemplateInjection,
+            "ci.yml#triage",
+            11,
+            "`github.event.issue` is expanded",
+        )),
+    ),
+    case("inject-number", GH, None),
     case("inject-via-env", GH, None),
     case("inject-typed-input", GH, None),
     case("inject-unchanged", GH, None),
