@@ -203,6 +203,16 @@ const ACCESS: &[Case] = &[
     ),
     case("prt-read-only", GH, None),
     case(
+        "issue-comment-write",
+        GH,
+        Some((
+            Signal::PrivilegedTrigger,
+            "ci.yml#bump",
+            3,
+            "issue_comment (anyone who can comment on an issue or pull request) and reaches contents: write",
+        )),
+    ),
+    case(
         "workflow-run-secrets",
         GH,
         Some((
