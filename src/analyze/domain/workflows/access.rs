@@ -183,7 +183,7 @@ struct Injection<'a> {
 }
 
 /// Every attacker-controllable context in the job's `run:` scripts and github-script
-/// `script:`s, in step order; `env.X` counts when `X` is set from one.
+/// `script:`s, in step order; `env.X` and `matrix.X` count when `X` is set from one.
 fn injections<'a>(workflow: &Node, job: &'a Node) -> Vec<Injection<'a>> {
     let typed = typed_inputs(workflow);
     let mut out = Vec::new();
@@ -204,8 +204,14 @@ fn injections<'a>(workflow: &Node, job: &'a Node) -> Vec<Injection<'a>> {
         let scopes = [step, job, workflow];
         for (expression, body) in contexts::expressions(text) {
             for path in contexts::paths(body) {
-                let found = match path.strip_prefix("env.") {
-                    Some(name) => env_source(&scopes, name, &typed)
+                let indirect = if let Some(name) = path.strip_prefix("env.") {
+                    Some(env_values(&scopes, name))
+                } else {
+                    path.strip_prefix("matrix.")
+                        .map(|name| matrix_values(job, name))
+                };
+                let found = match indirect {
+                    Some(values) => source_of(&values, &typed)
                         .map(|(from, row)| (format!("{path}` (set from `{from}`)"), row)),
                     None => untrusted(&path, body, &typed).map(|row| (format!("{path}`"), row)),
                 };
@@ -242,28 +248,49 @@ fn untrusted(path: &str, body: &str, typed: &HashSet<String>) -> Option<&'static
     contexts::untrusted(path, dumped)
 }
 
-/// The attacker-controllable context an `env:` variable is set from, in the nearest scope
-/// that sets it.
-fn env_source(
-    scopes: &[&Node],
-    name: &str,
-    typed: &HashSet<String>,
-) -> Option<(String, &'static Untrusted)> {
-    let value = scopes.iter().find_map(|scope| {
-        let env = scope.get("env")?;
-        let entry = env
-            .entries()
-            .iter()
-            .find(|e| e.key.eq_ignore_ascii_case(name))?;
-        Some(entry.value.as_str().unwrap_or_default())
-    })?;
-    contexts::expressions(value)
-        .into_iter()
-        .find_map(|(_, body)| {
-            contexts::paths(body)
-                .into_iter()
-                .find_map(|path| Some((path.clone(), untrusted(&path, body, typed)?)))
+/// The value of an `env:` variable in the nearest scope that sets it.
+fn env_values<'a>(scopes: &[&'a Node], name: &str) -> Vec<&'a str> {
+    scopes
+        .iter()
+        .find_map(|scope| {
+            let env = scope.get("env")?;
+            let entry = env
+                .entries()
+                .iter()
+                .find(|e| e.key.eq_ignore_ascii_case(name))?;
+            Some(vec![entry.value.as_str().unwrap_or_default()])
         })
+        .unwrap_or_default()
+}
+
+/// Every value a matrix dimension takes, `include:` entries too.
+fn matrix_values<'a>(job: &'a Node, name: &str) -> Vec<&'a str> {
+    let Some(matrix) = job.at(&["strategy", "matrix"]) else {
+        return Vec::new();
+    };
+    let includes = matrix.get("include").map(Node::items).unwrap_or_default();
+    let mut out = Vec::new();
+    for value in matrix
+        .get(name)
+        .into_iter()
+        .chain(includes.iter().filter_map(|i| i.get(name)))
+    {
+        out.extend(value.scalars());
+    }
+    out
+}
+
+/// The attacker-controllable context one of `values` is set from.
+fn source_of(values: &[&str], typed: &HashSet<String>) -> Option<(String, &'static Untrusted)> {
+    values.iter().find_map(|value| {
+        contexts::expressions(value)
+            .into_iter()
+            .find_map(|(_, body)| {
+                contexts::paths(body)
+                    .into_iter()
+                    .find_map(|path| Some((path.clone(), untrusted(&path, body, typed)?)))
+            })
+    })
 }
 
 /// Inputs declared only with a type that cannot carry text (lower case).

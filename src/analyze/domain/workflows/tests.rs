@@ -187,6 +187,16 @@ const ACCESS: &[Case] = &[
             "`github.event.issue` is expanded",
         )),
     ),
+    case(
+        "inject-matrix",
+        GH,
+        Some((
+            Signal::WorkflowTemplateInjection,
+            "ci.yml#triage",
+            16,
+            "`matrix.label` (set from `github.event.issue.title`)",
+        )),
+    ),
     case("inject-number", GH, None),
     case("inject-via-env", GH, None),
     case("inject-typed-input", GH, None),
