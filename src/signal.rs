@@ -178,6 +178,21 @@ signals! {
     Codemod = "codemod", per "edit", "The same mechanical edit (one identifier replaced by another, nothing else changed) across many files, grouped into one fact.";
     /// A vendored or generated tree changed.
     GeneratedChanged = "generated-changed", per "tree", "A vendored or generated tree changed; counted once per tree, not by its lines.";
+    // Workflows at zizmor's level (issue 13).
+    /// An attacker-controllable context expanded into a workflow script.
+    WorkflowTemplateInjection = "workflow-template-injection", per "context", "An attacker-controllable `${{ … }}` (a pull request title, a branch name, an input…) is expanded into a `run:` script or a github-script `script:`: its author can run code with the job's credentials.";
+    /// A job on a privileged trigger reaching credentials.
+    PrivilegedTrigger = "privileged-trigger", per "job", "A job runs on `pull_request_target`, `workflow_run` or `issue_comment` (started from a fork or by a comment) and reaches secrets, an environment, `id-token: write` or a write token.";
+    /// `ACTIONS_ALLOW_UNSECURE_COMMANDS` set.
+    UnsecureCommandsEnabled = "unsecure-commands-enabled", per "scope", "`ACTIONS_ALLOW_UNSECURE_COMMANDS` re-enables `set-env`/`add-path`: anything printed to the log can set the environment.";
+    /// `secrets: inherit` to a reusable workflow.
+    SecretsInherited = "secrets-inherited", per "job", "A job passes every secret of the repository to a reusable workflow (`secrets: inherit`).";
+    /// A self-hosted runner on a trigger forks can start.
+    SelfHostedForkRunner = "self-hosted-fork-runner", per "job", "A job runs on a self-hosted runner on a trigger a fork's pull request or a comment can start: outsiders' code runs on that machine.";
+    /// A GitLab job newly run for fork merge requests with credentials.
+    ForkPipelineCredentials = "fork-pipeline-credentials", per "job", "A GitLab CI job that reads credentials (secret variables, `secrets:`, `id_tokens:`, an environment) now runs in merge request pipelines a fork can start.";
+    /// A GitLab `include:` of another project or URL at a moving ref.
+    PipelineIncludeUnpinned = "pipeline-include-unpinned", per "include", "A GitLab CI `include:` pulls configuration from a URL, project or component at a branch or tag, not a commit sha: it can change without a commit here.";
 }
 
 impl Signal {

@@ -40,3 +40,4 @@ mod structure;
 mod support;
 mod verbose;
 mod waivers;
+mod workflow_access;

@@ -4,8 +4,11 @@
 //!
 //! Subjects are `file#job` (`deploy.yml#deploy`).
 
+mod access;
+mod contexts;
 mod github;
 mod gitlab;
+mod gitlab_access;
 
 use super::tree::{self, Node};
 use super::{Analysis, LineLevel, Versions};

@@ -55,6 +55,7 @@ impl Analyzer for GithubActions {
         };
         let file = file_name(versions);
         let mut facts = permissions(versions, file, &old, &new);
+        facts.extend(super::access::workflow_facts(versions, file, &old, &new));
         let empty = Vec::new();
         let old_jobs = old.get("jobs").map_or(&empty[..], Node::entries);
         for job in new.get("jobs").map_or(&empty[..], Node::entries) {
@@ -102,15 +103,15 @@ fn composite_as_job(doc: Node) -> Node {
 }
 
 /// One job's context: both workflows and its subject.
-struct Job<'a> {
-    versions: &'a Versions<'a>,
-    subject: &'a str,
-    new: &'a Node,
-    old: &'a Node,
+pub(super) struct Job<'a> {
+    pub(super) versions: &'a Versions<'a>,
+    pub(super) subject: &'a str,
+    pub(super) new: &'a Node,
+    pub(super) old: &'a Node,
 }
 
 impl Job<'_> {
-    fn fact(&self, signal: Signal, line: u32, message: String) -> Fact {
+    pub(super) fn fact(&self, signal: Signal, line: u32, message: String) -> Fact {
         fact(self.versions, signal, Some(line), self.subject, message)
     }
 
@@ -166,6 +167,7 @@ impl Job<'_> {
                 ));
             }
         }
+        facts.extend(super::access::compare(self, job, before, line));
         if before.is_none() && deploys(self.subject, job) {
             facts.push(self.fact(
                 Signal::DeployJobAdded,

@@ -66,7 +66,7 @@ impl Analyzer for GitlabCi {
             }
         };
         let file = file_name(versions);
-        let mut facts = Vec::new();
+        let mut facts = super::gitlab_access::includes(versions, file, &old, &new);
         // The whole file (globals, `default:`) is one more "job" named after its key.
         let scopes = |doc: &Node| -> Vec<(String, Node)> {
             let mut out = vec![("(global)".to_string(), doc.clone())];
@@ -91,6 +91,12 @@ impl Analyzer for GitlabCi {
                 before,
                 name == "(global)",
             ));
+            if name != "(global)" && name != "default" {
+                let docs = (&old, &new);
+                facts.extend(super::gitlab_access::job(
+                    versions, &subject, &job, before, docs,
+                ));
+            }
         }
         Analysis {
             facts,

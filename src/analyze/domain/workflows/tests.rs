@@ -125,6 +125,280 @@ const GITHUB: &[Case] = &[
     ),
 ];
 
+/// The checks of issue 13 (zizmor's level): each fires once, each near miss stays quiet.
+const ACCESS: &[Case] = &[
+    case(
+        "inject-run-title",
+        GH,
+        Some((
+            Signal::WorkflowTemplateInjection,
+            "ci.yml#triage",
+            14,
+            "`github.event.issue.title` is expanded into the run script",
+        )),
+    ),
+    case(
+        "inject-script-body",
+        GH,
+        Some((
+            Signal::WorkflowTemplateInjection,
+            "ci.yml#reply",
+            15,
+            "`github.event.comment.body` is expanded into the github-script script",
+        )),
+    ),
+    case(
+        "inject-string-input",
+        GH,
+        Some((
+            Signal::WorkflowTemplateInjection,
+            "ci.yml#release",
+            15,
+            "`inputs.notes`",
+        )),
+    ),
+    case(
+        "inject-composite-input",
+        ".github/actions/notify/action.yml",
+        Some((
+            Signal::WorkflowTemplateInjection,
+            "action.yml#runs",
+            9,
+            "`inputs.message`",
+        )),
+    ),
+    case(
+        "inject-env-indirect",
+        GH,
+        Some((
+            Signal::WorkflowTemplateInjection,
+            "ci.yml#triage",
+            11,
+            "`env.title` (set from `github.event.issue.title`) is expanded",
+        )),
+    ),
+    case(
+        "inject-tojson",
+        GH,
+        Some((
+            Signal::WorkflowTemplateInjection,
+            "ci.yml#triage",
+            11,
+            "`github.event.issue` is expanded",
+        )),
+    ),
+    case(
+        "inject-matrix",
+        GH,
+        Some((
+            Signal::WorkflowTemplateInjection,
+            "ci.yml#triage",
+            16,
+            "`matrix.label` (set from `github.event.issue.title`)",
+        )),
+    ),
+    case("inject-number", GH, None),
+    case("inject-via-env", GH, None),
+    case("inject-typed-input", GH, None),
+    case("inject-unchanged", GH, None),
+    case(
+        "prt-id-token",
+        GH,
+        Some((
+            Signal::PrivilegedTrigger,
+            "ci.yml#check",
+            3,
+            "pull_request_target (anyone who opens a pull request from a fork) and reaches id-token: write",
+        )),
+    ),
+    case("prt-read-only", GH, None),
+    case(
+        "issue-comment-write",
+        GH,
+        Some((
+            Signal::PrivilegedTrigger,
+            "ci.yml#bump",
+            3,
+            "issue_comment (anyone who can comment on an issue or pull request) and reaches contents: write",
+        )),
+    ),
+    case(
+        "workflow-run-secrets",
+        GH,
+        Some((
+            Signal::PrivilegedTrigger,
+            "ci.yml#deploy",
+            3,
+            "workflow_run (a run another workflow made for a fork's pull request) and reaches secrets.DEPLOY_KEY, environment `production`",
+        )),
+    ),
+    case(
+        "prt-gains-secret",
+        GH,
+        Some((
+            Signal::PrivilegedTrigger,
+            "ci.yml#label",
+            7,
+            "reaches secrets.SLACK_WEBHOOK:",
+        )),
+    ),
+    case(
+        "unsecure-commands",
+        GH,
+        Some((
+            Signal::UnsecureCommandsEnabled,
+            "ci.yml#build",
+            11,
+            "ACTIONS_ALLOW_UNSECURE_COMMANDS",
+        )),
+    ),
+    case(
+        "unsecure-commands-global",
+        GH,
+        Some((
+            Signal::UnsecureCommandsEnabled,
+            "ci.yml",
+            4,
+            "for every job",
+        )),
+    ),
+    case("unsecure-commands-off", GH, None),
+    case(
+        "secrets-inherit",
+        GH,
+        Some((
+            Signal::SecretsInherited,
+            "ci.yml#publish",
+            10,
+            "every secret of the repository to ./.github/workflows/publish.yml",
+        )),
+    ),
+    case("secrets-by-name", GH, None),
+    case(
+        "self-hosted-pr",
+        GH,
+        Some((
+            Signal::SelfHostedForkRunner,
+            "ci.yml#test",
+            8,
+            "self-hosted runner (`self-hosted`) on pull_request",
+        )),
+    ),
+    case(
+        "self-hosted-matrix",
+        GH,
+        Some((
+            Signal::SelfHostedForkRunner,
+            "ci.yml#test",
+            11,
+            "self-hosted runner",
+        )),
+    ),
+    case("self-hosted-push", GH, None),
+];
+
+/// Each issue-13 check and its near misses, from fixture pairs.
+#[test]
+fn access_fixture_table() {
+    for case in ACCESS {
+        let analysis = check(&GithubActions, "workflows", case);
+        assert!(analysis.fallbacks.is_empty(), "{}", case.name);
+    }
+    let cases = [
+        case(
+            "gl-fork-mr",
+            GL,
+            Some((
+                Signal::ForkPipelineCredentials,
+                ".gitlab-ci.yml#upload-preview",
+                11,
+                "reads $PREVIEW_TOKEN",
+            )),
+        ),
+        case(
+            "gl-fork-workflow",
+            GL,
+            Some((
+                Signal::ForkPipelineCredentials,
+                ".gitlab-ci.yml#publish",
+                3,
+                "reads id_tokens: NPM_ID_TOKEN",
+            )),
+        ),
+        case("gl-fork-guarded", GL, None),
+        case("gl-mr-no-secrets", GL, None),
+        case(
+            "gl-include-branch",
+            GL,
+            Some((
+                Signal::PipelineIncludeUnpinned,
+                ".gitlab-ci.yml#include",
+                3,
+                "project `platform/ci-templates` at `main`",
+            )),
+        ),
+        case(
+            "gl-include-remote",
+            GL,
+            Some((
+                Signal::PipelineIncludeUnpinned,
+                ".gitlab-ci.yml#include",
+                3,
+                "remote `https://gitlab.example.com/platform/ci/-/raw/main/lint.yml`",
+            )),
+        ),
+        case("gl-include-sha", GL, None),
+    ];
+    for case in &cases {
+        check(&GitlabCi, "workflows", case);
+    }
+}
+
+/// Every row of the attacker-controllable table is caught in a `run:` script and in a
+/// github-script `script:`, however the expression spells it, and a safe neighbour is not.
+#[test]
+fn every_untrusted_context_is_caught() {
+    use super::super::{Analyzer, Versions};
+    use crate::diff::{FileChange, FileStatus};
+    for row in super::contexts::UNTRUSTED {
+        // `*` is an array index or an input's name.
+        let expression = match row.path.strip_suffix("inputs.*") {
+            Some(prefix) => format!("{prefix}inputs.title"),
+            None => row.path.replace(".*", "[0]"),
+        };
+        for (step, sink, line) in [
+            (
+                format!("      - run: echo \"${{{{ {expression} }}}}\"\n"),
+                "run script",
+                8,
+            ),
+            (
+                format!(
+                    "      - uses: actions/github-script@v7\n        with:\n          script: console.log(`${{{{ {expression} }}}}`)\n"
+                ),
+                "github-script script",
+                10,
+            ),
+        ] {
+            let before = "on: pull_request\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n";
+            let after = format!("{before}{step}");
+            let file = FileChange::new(FileStatus::Modified, Some(GH.into()), Some(GH.into()));
+            let analysis = GithubActions.analyze(&Versions {
+                file: &file,
+                old: Some(before.as_bytes()),
+                new: Some(after.as_bytes()),
+            });
+            let found = analysis.facts.iter().any(|f| {
+                f.signal == Signal::WorkflowTemplateInjection
+                    && f.line == Some(line)
+                    && f.message.contains(sink)
+                    && f.message.contains(row.source)
+            });
+            assert!(found, "{expression} in a {sink}: {:#?}", analysis.facts);
+        }
+    }
+}
+
 /// Every finding id the GitHub Actions analyzer emits, and their near misses.
 #[test]
 fn github_fixture_table() {
