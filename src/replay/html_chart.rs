@@ -14,7 +14,7 @@ const HEIGHT: f64 = 320.0;
 const LEFT: f64 = 56.0;
 const RIGHT: f64 = 16.0;
 const TOP: f64 = 16.0;
-const BOTTOM: f64 = 64.0;
+const BOTTOM: f64 = 72.0;
 
 /// A plotted line: label, colour, dashed, points as (x share, y share) in 0..=1.
 pub struct Line<'a> {
@@ -160,11 +160,11 @@ pub fn share_chart(
 
 /// Where each legend entry goes: rows under the plot, wrapped at the chart's width.
 fn legend_layout(entries: &[(&str, &str, f64)]) -> Vec<(f64, f64)> {
-    let (mut x, mut y) = (LEFT, HEIGHT - 14.0);
+    let (mut x, mut y) = (LEFT, HEIGHT - 12.0);
     let mut places = Vec::with_capacity(entries.len());
     for (label, _, _) in entries {
-        // About 6.5 units per character at the report's font size.
-        let width = 24.0 + 6.5 * label.chars().count() as f64;
+        // About 7.2 units per character at the report's font size.
+        let width = 28.0 + 7.2 * label.chars().count() as f64;
         if x + width > WIDTH - RIGHT && x > LEFT {
             x = LEFT;
             y += 16.0;
@@ -206,8 +206,8 @@ pub fn stacked_bars(
     // Extra room under the plot when the legend wraps.
     let last_row = legend_layout(&entries)
         .last()
-        .map_or(HEIGHT - 14.0, |at| at.1);
-    let height = HEIGHT + (last_row - (HEIGHT - 14.0));
+        .map_or(HEIGHT - 12.0, |at| at.1);
+    let height = HEIGHT + (last_row - (HEIGHT - 12.0));
     open(&mut out, id, title, height);
     let highest = bars
         .iter()
