@@ -82,9 +82,9 @@ fn share(text: &str) -> Result<f64, String> {
 }
 
 /// Runs the replay; a report, so it exits 0 whatever it finds.
-pub(super) fn run(dir: &Path, args: ReplayArgs) -> anyhow::Result<Exit> {
+pub(super) fn run(dir: &Path, args: &ReplayArgs) -> anyhow::Result<Exit> {
     if let Some(ReplayCommand::Merge { files }) = &args.command {
-        return merge(files, &args);
+        return merge(files, args);
     }
     let selection = match (args.range.clone(), args.last) {
         (_, Some(count)) => Selection::Last(count),
@@ -112,7 +112,7 @@ pub(super) fn run(dir: &Path, args: ReplayArgs) -> anyhow::Result<Exit> {
     let progress = |done: usize, total: usize| bar.show(done as u64, total as u64);
     let replay = replay::run(dir, &options, &progress)?;
     bar.finish();
-    emit(&replay, &args)
+    emit(&replay, args)
 }
 
 /// `replay merge FILES`: the shards' report, as an unsharded run would have printed it.

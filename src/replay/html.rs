@@ -361,3 +361,52 @@ fn undone_section(page: &mut String, replay: &Replay) {
 fn percent(share: f64) -> String {
     format!("{}%", number((share * 1000.0).round() / 10.0))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::replay::{Load, curve};
+
+    fn empty_replay() -> Replay {
+        Replay {
+            history: "the commits of <main>".to_string(),
+            first_parent: false,
+            judged: Vec::new(),
+            unjudged: Vec::new(),
+            merges_skipped: 0,
+            undone: Vec::new(),
+            curve: curve(&[]),
+            curve_without_history: curve(&[]),
+            load: Load::default(),
+            calibration: None,
+            seconds: 1.0,
+            review_minutes: None,
+            shard: None,
+        }
+    }
+
+    /// Fitted weights (the fit's hook) show strongest first, negative ones too, names escaped;
+    /// without a fit the section says how to get one.
+    #[test]
+    fn fitted_signals_strongest_first() {
+        let replay = empty_replay();
+        let fitted = [
+            ("lines-added".to_string(), 0.4),
+            ("<b>odd</b>".to_string(), -2.5),
+            ("file-deleted".to_string(), 1.5),
+        ];
+        let page = html(&replay, &fitted);
+        let chart = &page[page.find("<svg id=\"fitted-signals\"").expect("chart")..];
+        let order: Vec<usize> = ["&lt;b&gt;odd&lt;/b&gt;", "file-deleted", "lines-added"]
+            .iter()
+            .map(|name| chart.find(name).expect(name))
+            .collect();
+        assert!(order.windows(2).all(|pair| pair[0] < pair[1]), "{order:?}");
+        assert!(!page.contains("<b>odd"));
+        assert!(page.contains("the commits of &lt;main&gt;"));
+        let without = html(&replay, &[]);
+        assert!(!without.contains("fitted-signals"));
+        assert!(without.contains("No fit in this report"));
+        assert!(without.contains("hours not estimated"));
+    }
+}

@@ -147,7 +147,7 @@ mod tests {
 
     fn change(time: i64, decision: Decision, tier: &str, ai: bool) -> Judged {
         Judged {
-            oid: Oid::zero(),
+            oid: Oid::ZERO_SHA1,
             summary: String::new(),
             time,
             score: 0.0,

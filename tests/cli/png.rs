@@ -83,7 +83,7 @@ pub fn decode(bytes: &[u8]) -> Image {
                 0 => 0,
                 1 => left,
                 2 => up,
-                3 => ((u16::from(left) + u16::from(up)) / 2) as u8,
+                3 => u8::midpoint(left, up), // floor((left + up) / 2)
                 4 => paeth(left, up, up_left),
                 other => panic!("filter {other}"),
             };
