@@ -205,7 +205,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Approve(args) => approve::approve(&dir, args),
         Command::Log(args) => log::log(&dir, &args),
         Command::Policy(command) => policy_command::run(&dir, command),
-        Command::Replay(args) => replay::run(&dir, args),
+        Command::Replay(args) => replay::run(&dir, &args),
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "blastgate", &mut script);

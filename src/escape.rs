@@ -167,9 +167,37 @@ pub fn github_property(text: &str) -> String {
         .replace(',', "%2C")
 }
 
+/// A value as HTML text or an attribute value (the HTML replay report): one line, with the
+/// five characters that could open a tag, an entity or end a quoted attribute as entities.
+#[must_use]
+pub fn html(text: &str) -> String {
+    let line = one_line(text);
+    let mut out = String::with_capacity(line.len() + 8);
+    for c in line.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// HTML: markup becomes text, one line, no control or bidi characters.
+    #[test]
+    fn html_makes_markup_text() {
+        assert_eq!(
+            html("<script>x</script> & \"a\" 'b'\n\u{202e}"),
+            "&lt;script&gt;x&lt;/script&gt; &amp; &quot;a&quot; &#39;b&#39;\\n\\u{202e}"
+        );
+    }
 
     const HOSTILE: &str =
         "a\u{1b}[2J\u{1b}]8;;https://x\u{7}b\r\n::error::c\u{9b}1m\u{202e}d\n::stop-commands::t";

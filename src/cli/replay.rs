@@ -3,12 +3,12 @@
 use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 
-use clap::{Args, ValueEnum};
+use clap::{Args, Subcommand, ValueEnum};
 
 use crate::exit::Exit;
 use crate::gate::Judging;
 use crate::progress::Progress;
-use crate::replay::{self, Options, Selection, report};
+use crate::replay::{self, Options, Selection, Shard, html, report, shard};
 
 /// Judge every commit of a history as the policy would have then, and compare with what was
 /// later reverted or hot-fixed.
@@ -29,20 +29,37 @@ pub(super) struct ReplayArgs {
     #[arg(long, value_name = "FILE")]
     policy: Option<PathBuf>,
     /// Suggest AI review and block thresholds that meet --target-load (never edits the policy).
-    #[arg(long)]
+    #[arg(long, global = true)]
     calibrate: bool,
     /// Most share of AI-assisted changes that should need senior sign-off, for --calibrate.
-    #[arg(long, value_name = "F", default_value_t = 0.10, value_parser = share)]
+    #[arg(long, value_name = "F", default_value_t = 0.10, value_parser = share, global = true)]
     target_load: f64,
     /// Report format.
-    #[arg(long, value_enum, default_value_t = ReplayFormat::Text)]
+    #[arg(long, value_enum, default_value_t = ReplayFormat::Text, global = true)]
     format: ReplayFormat,
     /// Print nothing (exit code only).
-    #[arg(short, long)]
+    #[arg(short, long, global = true)]
     quiet: bool,
     /// Write the report to FILE instead of standard output.
-    #[arg(short, long, value_name = "FILE")]
+    #[arg(short, long, value_name = "FILE", global = true)]
     output: Option<PathBuf>,
+    /// Judge only slice K of N (every N-th commit of the history, from the K-th) and write a
+    /// shard file for `blastgate replay merge` instead of a report.
+    #[arg(long, value_name = "K/N", conflicts_with_all = ["format", "calibrate"])]
+    shard: Option<Shard>,
+    #[command(subcommand)]
+    command: Option<ReplayCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+enum ReplayCommand {
+    /// Combine the shard files of `replay --shard K/N` runs (all N of them) into the report an
+    /// unsharded run gives; takes the report options (--format, -o, --calibrate).
+    Merge {
+        /// The shard files, in any order.
+        #[arg(required = true, value_name = "SHARD.json")]
+        files: Vec<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -51,6 +68,8 @@ enum ReplayFormat {
     Text,
     /// One JSON document.
     Json,
+    /// One self-contained HTML page with inline SVG charts (no network).
+    Html,
 }
 
 fn share(text: &str) -> Result<f64, String> {
@@ -63,8 +82,11 @@ fn share(text: &str) -> Result<f64, String> {
 }
 
 /// Runs the replay; a report, so it exits 0 whatever it finds.
-pub(super) fn run(dir: &Path, args: ReplayArgs) -> anyhow::Result<Exit> {
-    let selection = match (args.range, args.last) {
+pub(super) fn run(dir: &Path, args: &ReplayArgs) -> anyhow::Result<Exit> {
+    if let Some(ReplayCommand::Merge { files }) = &args.command {
+        return merge(files, args);
+    }
+    let selection = match (args.range.clone(), args.last) {
         (_, Some(count)) => Selection::Last(count),
         (Some(range), None) => Selection::Range(range),
         (None, None) => Selection::Range("HEAD".to_string()),
@@ -73,10 +95,11 @@ pub(super) fn run(dir: &Path, args: ReplayArgs) -> anyhow::Result<Exit> {
         selection,
         first_parent: args.first_parent,
         judging: Judging {
-            policy_file: args.policy,
+            policy_file: args.policy.clone(),
             ..Judging::default()
         },
         calibrate: args.calibrate.then_some(args.target_load),
+        shard: args.shard,
     };
     let show_progress =
         !args.quiet && args.format == ReplayFormat::Text && std::io::stderr().is_terminal();
@@ -89,12 +112,47 @@ pub(super) fn run(dir: &Path, args: ReplayArgs) -> anyhow::Result<Exit> {
     let progress = |done: usize, total: usize| bar.show(done as u64, total as u64);
     let replay = replay::run(dir, &options, &progress)?;
     bar.finish();
+    emit(&replay, args)
+}
+
+/// `replay merge FILES`: the shards' report, as an unsharded run would have printed it.
+fn merge(files: &[PathBuf], args: &ReplayArgs) -> anyhow::Result<Exit> {
+    if args.range.is_some()
+        || args.last.is_some()
+        || args.first_parent
+        || args.policy.is_some()
+        || args.shard.is_some()
+    {
+        anyhow::bail!(
+            "`replay merge` takes shard files and report options (--format, -o, --calibrate) only; \
+             give --range, --last, --first-parent, --policy and --shard to the `replay --shard K/N` runs"
+        );
+    }
+    let mut texts = Vec::with_capacity(files.len());
+    for path in files {
+        let text = std::fs::read_to_string(path).map_err(|error| {
+            anyhow::anyhow!(
+                "cannot read shard file {}: {error}; pass the files `blastgate replay --shard K/N` wrote",
+                path.display()
+            )
+        })?;
+        texts.push((path.display().to_string(), text));
+    }
+    let replay = shard::merge(&texts, args.calibrate.then_some(args.target_load))?;
+    emit(&replay, args)
+}
+
+/// Writes the report (or a sharded run's shard file).
+fn emit(replay: &replay::Replay, args: &ReplayArgs) -> anyhow::Result<Exit> {
     if args.quiet {
         return Ok(Exit::Allow);
     }
-    let text = match args.format {
-        ReplayFormat::Text => report::text(&replay),
-        ReplayFormat::Json => report::json(&replay),
+    let text = match (shard::file(replay), args.format) {
+        (Some(file), _) => file,
+        (None, ReplayFormat::Text) => report::text(replay),
+        (None, ReplayFormat::Json) => report::json(replay),
+        // The fit's signal weights plug in here once a fit is part of the replay.
+        (None, ReplayFormat::Html) => html::html(replay, &[]),
     };
     match &args.output {
         Some(path) => super::write_report_file(path, &text)?,

@@ -130,6 +130,15 @@ pub struct Policy {
     pub waivers: Vec<Waiver>,
     /// Senior sign-off rules.
     pub signoff: Signoff,
+    /// Figures for `blastgate replay`'s capacity picture.
+    pub replay: ReplayFigures,
+}
+
+/// Figures for `blastgate replay`'s capacity picture.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ReplayFigures {
+    /// Minutes of a senior's time one `review` decision costs.
+    pub review_minutes: f64,
 }
 
 /// The tier of paths no tier matches: name `default`, multiplier 1.

@@ -75,6 +75,20 @@ pub(crate) struct RawPolicy {
     /// whether a blocked change may be let through by several seniors (break-glass).
     #[serde(default)]
     pub signoff: RawSignoff,
+    /// Figures `blastgate replay` uses to turn its counts into a capacity picture.
+    #[serde(default)]
+    pub replay: RawReplay,
+}
+
+/// Figures for `blastgate replay`'s capacity picture.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Replay")]
+pub(crate) struct RawReplay {
+    /// Minutes of a senior's time one `review` decision costs, for the estimated senior
+    /// hours per week. Default 30; must be above 0 and at most 480.
+    #[schemars(with = "Option<f64>")]
+    pub review_minutes: Option<Spanned<f64>>,
 }
 
 /// Senior sign-off rules (`blastgate approve`).

@@ -375,3 +375,29 @@ fn unattributed_treated_as_ai_is_ai_to_rules() {
         vec![Authorship::Human]
     );
 }
+
+/// `replay.review_minutes`: the default policy states the built-in default, a policy may set
+/// its own, and a value outside (0, 480] is located.
+#[test]
+fn replay_review_minutes() {
+    let default = builtin("default").expect("default template");
+    assert_eq!(
+        default.replay.review_minutes,
+        validate::DEFAULT_REVIEW_MINUTES
+    );
+    assert_eq!(
+        parse_text(MINIMAL).expect("minimal").replay.review_minutes,
+        validate::DEFAULT_REVIEW_MINUTES
+    );
+    let own = parse_text(&format!("{MINIMAL}replay:\n  review_minutes: 45\n")).expect("valid");
+    assert_eq!(own.replay.review_minutes, 45.0);
+    for bad in ["0", "-5", "481"] {
+        let found = diagnostics(&format!("{MINIMAL}replay:\n  review_minutes: {bad}\n"));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].message.contains("replay.review_minutes"),
+            "{found:?}"
+        );
+        assert_eq!((found[0].line, found[0].column), (6, 19), "{found:?}");
+    }
+}

@@ -14,6 +14,7 @@ use crate::provenance::marker::{Confidence, Marker, MarkerKind};
 use crate::signal::Signal;
 use crate::vocabulary::Decision;
 
+use super::ReplayFigures;
 use super::raw::{RawInfrastructure, RawPolicy, RawRule, RawThreshold, RawThresholds, RawTier};
 use super::words::{did_you_mean, is_kebab_case};
 use super::{
@@ -23,6 +24,10 @@ use super::{
 
 /// Default for `limits.max_file_bytes`: 1 MiB.
 const DEFAULT_MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// Default for `replay.review_minutes`: a planning figure for one senior review (stated in
+/// `policies/default.yaml`; a team should put its own).
+pub(crate) const DEFAULT_REVIEW_MINUTES: f64 = 30.0;
 
 /// Compiled regexes from a policy may not grow beyond this (hostile patterns cost memory).
 const REGEX_SIZE_LIMIT: usize = 1024 * 1024;
@@ -76,6 +81,7 @@ pub(crate) fn validate(raw: RawPolicy, origin: Origin<'_>) -> Result<Policy, Vec
     let infrastructure = checker.infrastructure(raw.infrastructure);
     let waivers = checker.waivers(raw.waivers);
     let signoff = checker.signoff(raw.signoff, &tiers);
+    let replay = checker.replay(&raw.replay);
 
     let mut diagnostics = checker.diagnostics;
     if !diagnostics.is_empty() {
@@ -103,6 +109,7 @@ pub(crate) fn validate(raw: RawPolicy, origin: Origin<'_>) -> Result<Policy, Vec
         infrastructure,
         waivers,
         signoff,
+        replay,
     })
 }
 
@@ -172,6 +179,22 @@ impl Checker<'_> {
     fn at_start(&mut self, message: impl Into<String>) {
         self.diagnostics
             .push(Diagnostic::new(self.file, 1, 1, message));
+    }
+
+    /// `replay.review_minutes`: a positive number of minutes, at most a working day.
+    fn replay(&mut self, raw: &super::raw::RawReplay) -> ReplayFigures {
+        let review_minutes = match &raw.review_minutes {
+            Some(minutes) if !(minutes.value > 0.0 && minutes.value <= 480.0) => {
+                self.at(
+                    minutes,
+                    "`replay.review_minutes` must be above 0 and at most 480 (minutes per review)",
+                );
+                DEFAULT_REVIEW_MINUTES
+            }
+            Some(minutes) => minutes.value,
+            None => DEFAULT_REVIEW_MINUTES,
+        };
+        ReplayFigures { review_minutes }
     }
 
     /// `version` must be present and 1.

@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use git2::{Oid, Repository};
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use crate::analyze::{Fact, Facts};
 use crate::decide;
@@ -21,10 +22,12 @@ use crate::vocabulary::{Authorship, Decision};
 
 use super::walk::Unit;
 
-/// One judged commit, reduced to what the replay reports need.
-#[derive(Debug, Clone)]
+/// One judged commit, reduced to what the replay reports need (and what a shard file
+/// carries to `replay merge`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Judged {
     /// The commit.
+    #[serde(with = "super::shard::oid")]
     pub oid: Oid,
     /// First line of its message.
     pub summary: String,
@@ -53,9 +56,10 @@ pub struct Judged {
 }
 
 /// A commit that could not be judged, and why.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Unjudged {
     /// The commit.
+    #[serde(with = "super::shard::oid")]
     pub oid: Oid,
     /// First line of its message.
     pub summary: String,

@@ -9,9 +9,13 @@
 
 mod calibrate;
 mod curve;
+pub mod html;
+mod html_capacity;
+mod html_chart;
 mod judge;
 mod load;
 pub mod report;
+pub mod shard;
 mod walk;
 
 use std::collections::HashMap;
@@ -24,11 +28,12 @@ pub use calibrate::{BLOCK_SHARE, Calibration, calibrate};
 pub use curve::{Curve, Entry, Point, SHARES, curve};
 pub use judge::{Judged, Unjudged};
 pub use load::{Bucket, Load, load};
+pub use shard::Shard;
 pub use walk::Selection;
 
 use crate::analyze::history::reverts;
 use crate::diff;
-use crate::gate::Judging;
+use crate::gate::{self, Judging};
 
 /// How many of the slowest commits the report lists.
 pub const SLOWEST: usize = 5;
@@ -44,6 +49,8 @@ pub struct Options {
     pub judging: Judging,
     /// Also suggest thresholds for this review load (share of AI-assisted changes).
     pub calibrate: Option<f64>,
+    /// Judge only this deterministic slice of the history (`--shard K/N`).
+    pub shard: Option<Shard>,
 }
 
 /// A judged commit that was later undone.
@@ -80,8 +87,13 @@ pub struct Replay {
     pub load: Load,
     /// Threshold suggestion, when asked for.
     pub calibration: Option<Calibration>,
-    /// Wall-clock seconds for the whole replay.
+    /// Wall-clock seconds for the whole replay (a merged replay: the shards' sum).
     pub seconds: f64,
+    /// `replay.review_minutes` of the policy in force at the newest commit; `None` when that
+    /// policy could not be read (the capacity picture then says so).
+    pub review_minutes: Option<f64>,
+    /// Where a sharded run's commits sit in the whole history; `None` for a whole run.
+    pub shard: Option<shard::Placement>,
 }
 
 impl Replay {
@@ -152,12 +164,22 @@ pub fn run(
         reverts::find(&messages)
     };
     let by_target = reverts::by_target(&links);
-    let results = judge::judge_all(&repo, &walked.units, &options.judging, progress);
+    let review_minutes = gate::policy_at(&repo, Some(walked.units[0].oid), &options.judging)
+        .ok()
+        .map(|policy| policy.replay.review_minutes);
+    // A shard judges its slice of the walk; reverts were looked for in the whole range above.
+    let positions = shard::positions(walked.units.len(), options.shard);
+    let units: Vec<walk::Unit> = positions
+        .iter()
+        .map(|&position| walked.units[position].clone())
+        .collect();
+    let results = judge::judge_all(&repo, &units, &options.judging, progress);
 
     let mut judged = Vec::new();
     let mut unjudged = Vec::new();
     let mut undone = Vec::new();
-    for (unit, result) in walked.units.iter().zip(results) {
+    let (mut judged_at, mut unjudged_at) = (Vec::new(), Vec::new());
+    for ((unit, result), position) in units.iter().zip(results).zip(positions) {
         match result {
             Ok(done) => {
                 if let Some(link) = first_link(&unit.members, &by_target) {
@@ -168,10 +190,63 @@ pub fn run(
                     });
                 }
                 judged.push(done);
+                judged_at.push(position);
             }
-            Err(failed) => unjudged.push(failed),
+            Err(failed) => {
+                unjudged.push(failed);
+                unjudged_at.push(position);
+            }
         }
     }
+    let mut replay = summarise(
+        Parts {
+            history,
+            first_parent: options.first_parent,
+            judged,
+            unjudged,
+            merges_skipped: walked.merges_skipped,
+            undone,
+            seconds: started.elapsed().as_secs_f64(),
+            review_minutes,
+        },
+        options.calibrate,
+    );
+    replay.shard = options.shard.map(|slice| shard::Placement {
+        shard: slice,
+        units: walked.units.len(),
+        fingerprint: shard::fingerprint(&walked.units),
+        judged_at,
+        unjudged_at,
+    });
+    Ok(replay)
+}
+
+/// What judging produced, before the curves, load and calibration are worked out.
+#[derive(Debug, Clone)]
+pub(crate) struct Parts {
+    history: String,
+    first_parent: bool,
+    judged: Vec<Judged>,
+    unjudged: Vec<Unjudged>,
+    merges_skipped: usize,
+    undone: Vec<Undone>,
+    seconds: f64,
+    review_minutes: Option<f64>,
+}
+
+/// The curves, load and calibration of judged commits: one function for a whole run and for
+/// merged shards, so both give the same report.
+fn summarise(parts: Parts, calibrate_for: Option<f64>) -> Replay {
+    let Parts {
+        history,
+        first_parent,
+        judged,
+        unjudged,
+        merges_skipped,
+        undone,
+        seconds,
+        review_minutes,
+    } = parts;
     let mut reverted = vec![false; judged.len()];
     for entry in &undone {
         reverted[entry.index] = true;
@@ -195,21 +270,21 @@ pub fn run(
             })
             .collect()
     };
-    Ok(Replay {
+    Replay {
         history,
-        first_parent: options.first_parent,
+        first_parent,
         curve: curve(&entries(true)),
         curve_without_history: curve(&entries(false)),
         load: load(&judged),
-        calibration: options
-            .calibrate
-            .map(|target| calibrate(&judged, &reverted, target)),
+        calibration: calibrate_for.map(|target| calibrate(&judged, &reverted, target)),
         judged,
         unjudged,
-        merges_skipped: walked.merges_skipped,
+        merges_skipped,
         undone,
-        seconds: started.elapsed().as_secs_f64(),
-    })
+        seconds,
+        review_minutes,
+        shard: None,
+    }
 }
 
 /// The newest revert or fix of any of `members`.

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Changes whenever what the detector finds can change (a word, a pattern): cached history
 /// windows are keyed by it, so they are recomputed rather than kept stale.
@@ -35,7 +35,7 @@ pub const FIX_WORDS: &[&str] = &[
 ];
 
 /// How a commit was undone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// Reverted (`git revert`).
