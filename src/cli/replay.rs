@@ -8,7 +8,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use crate::exit::Exit;
 use crate::gate::Judging;
 use crate::progress::Progress;
-use crate::replay::{self, Options, Selection, Shard, html, report, shard};
+use crate::replay::{self, Options, Selection, Shard, Source, html, report, shard, szz};
 
 /// Judge every commit of a history as the policy would have then, and compare with what was
 /// later reverted or hot-fixed.
@@ -34,6 +34,23 @@ pub(super) struct ReplayArgs {
     /// Most share of AI-assisted changes that should need senior sign-off, for --calibrate.
     #[arg(long, value_name = "F", default_value_t = 0.10, value_parser = share, global = true)]
     target_load: f64,
+    /// Bug-fix commits whose removed or changed lines are blamed to label the commits that
+    /// introduced them (SZZ), by how the message says it is a fix.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "LIST",
+        value_delimiter = ',',
+        default_value = "reference,conventional,keywords"
+    )]
+    fix_sources: Vec<FixSourceArg>,
+    /// Label only commits at most DAYS older than the fix that blames them.
+    #[arg(long, value_name = "DAYS", default_value_t = szz::WINDOW_DAYS)]
+    szz_window: u32,
+    /// Do not count a revert made by the commit's own author within MINUTES (an experiment
+    /// undone, not an incident).
+    #[arg(long, value_name = "MINUTES")]
+    drop_quick_reverts: Option<u32>,
     /// Report format.
     #[arg(long, value_enum, default_value_t = ReplayFormat::Text, global = true)]
     format: ReplayFormat,
@@ -72,6 +89,19 @@ enum ReplayFormat {
     Html,
 }
 
+/// `--fix-sources` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FixSourceArg {
+    /// A `Fixes:`/`Closes:` trailer or a `fixes #N` reference.
+    Reference,
+    /// A conventional-commit `fix:` subject.
+    Conventional,
+    /// A fix keyword in the subject (fix, bug, crash, regression…).
+    Keywords,
+    /// No SZZ labels: reverts and named fixes only.
+    None,
+}
+
 fn share(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(value) if value > 0.0 && value <= 1.0 => Ok(value),
@@ -100,6 +130,20 @@ pub(super) fn run(dir: &Path, args: &ReplayArgs) -> anyhow::Result<Exit> {
         },
         calibrate: args.calibrate.then_some(args.target_load),
         shard: args.shard,
+        labels: szz::Options {
+            fix_sources: args
+                .fix_sources
+                .iter()
+                .filter_map(|source| match source {
+                    FixSourceArg::Reference => Some(Source::Reference),
+                    FixSourceArg::Conventional => Some(Source::Conventional),
+                    FixSourceArg::Keywords => Some(Source::Keywords),
+                    FixSourceArg::None => None,
+                })
+                .collect(),
+            window_days: args.szz_window,
+            quick_revert_minutes: args.drop_quick_reverts,
+        },
     };
     let show_progress =
         !args.quiet && args.format == ReplayFormat::Text && std::io::stderr().is_terminal();

@@ -53,6 +53,8 @@ pub struct Judged {
     pub tier: String,
     /// Seconds the evaluation took.
     pub seconds: f64,
+    /// Lines added plus lines deleted: the review effort, for effort-aware metrics.
+    pub lines: usize,
 }
 
 /// A commit that could not be judged, and why.
@@ -129,6 +131,12 @@ fn judge(
         block_line: evaluation.verdict.thresholds.block,
         tier: top_tier(&evaluation),
         seconds: started.elapsed().as_secs_f64(),
+        lines: evaluation
+            .change
+            .files
+            .iter()
+            .map(|file| file.additions() + file.deletions())
+            .sum(),
     })
 }
 

@@ -14,8 +14,13 @@ mod html_capacity;
 mod html_chart;
 mod judge;
 mod load;
+pub mod metrics;
+mod metrics_report;
 pub mod report;
 pub mod shard;
+pub mod szz;
+mod szz_blame;
+mod szz_report;
 mod walk;
 
 use std::collections::HashMap;
@@ -28,7 +33,9 @@ pub use calibrate::{BLOCK_SHARE, Calibration, calibrate};
 pub use curve::{Curve, Entry, Point, SHARES, curve};
 pub use judge::{Judged, Unjudged};
 pub use load::{Bucket, Load, load};
+pub use metrics::Metrics;
 pub use shard::Shard;
+pub use szz::{Label, Labels, Source};
 pub use walk::Selection;
 
 use crate::analyze::history::reverts;
@@ -51,6 +58,8 @@ pub struct Options {
     pub calibrate: Option<f64>,
     /// Judge only this deterministic slice of the history (`--shard K/N`).
     pub shard: Option<Shard>,
+    /// How commits are labelled (bug-fix sources, window, quick reverts).
+    pub labels: szz::Options,
 }
 
 /// A judged commit that was later undone.
@@ -87,6 +96,12 @@ pub struct Replay {
     pub load: Load,
     /// Threshold suggestion, when asked for.
     pub calibration: Option<Calibration>,
+    /// Every label on a judged commit (reverts, named fixes, fix-inducing), by commit.
+    pub labels: Vec<Label>,
+    /// How many labels each source gave, and the fix-inducing evidence.
+    pub labelling: Labels,
+    /// Curve, AUC and precision/recall by class, by commit and by changed lines.
+    pub metrics: Metrics,
     /// Wall-clock seconds for the whole replay (a merged replay: the shards' sum).
     pub seconds: f64,
     /// `replay.review_minutes` of the policy in force at the newest commit; `None` when that
@@ -155,7 +170,7 @@ pub fn run(
     if walked.units.is_empty() {
         return Err(Error::Empty { history });
     }
-    let links = {
+    let mut links = {
         let messages: Vec<reverts::Message<'_>> = walked
             .messages
             .iter()
@@ -163,7 +178,27 @@ pub fn run(
             .collect();
         reverts::find(&messages)
     };
+    let quick_reverts =
+        szz::drop_quick_reverts(&repo, &mut links, options.labels.quick_revert_minutes)?;
     let by_target = reverts::by_target(&links);
+    // The labels cover every unit of the walk, so each shard finds the same ground truth as
+    // an unsharded run. Blame stops at the parent of the oldest unit: older lines label
+    // nothing.
+    let members: Vec<(Oid, &[Oid])> = walked
+        .units
+        .iter()
+        .map(|unit| (unit.oid, unit.members.as_slice()))
+        .collect();
+    let oldest = walked.units.last().and_then(|unit| unit.parent);
+    let truth = szz::ground_truth(
+        &repo,
+        &walked.messages,
+        &links,
+        &members,
+        oldest,
+        &options.labels,
+        quick_reverts,
+    );
     let review_minutes = gate::policy_at(&repo, Some(walked.units[0].oid), &options.judging)
         .ok()
         .map(|policy| policy.replay.review_minutes);
@@ -208,6 +243,8 @@ pub fn run(
             undone,
             seconds: started.elapsed().as_secs_f64(),
             review_minutes,
+            labels: truth.labels,
+            labelling: truth.summary,
         },
         options.calibrate,
     );
@@ -232,6 +269,8 @@ pub(crate) struct Parts {
     undone: Vec<Undone>,
     seconds: f64,
     review_minutes: Option<f64>,
+    labels: Vec<Label>,
+    labelling: Labels,
 }
 
 /// The curves, load and calibration of judged commits: one function for a whole run and for
@@ -246,11 +285,13 @@ fn summarise(parts: Parts, calibrate_for: Option<f64>) -> Replay {
         undone,
         seconds,
         review_minutes,
+        labels,
+        labelling,
     } = parts;
-    let mut reverted = vec![false; judged.len()];
-    for entry in &undone {
-        reverted[entry.index] = true;
-    }
+    let reverted: Vec<bool> = judged
+        .iter()
+        .map(|change| !szz::sources_of(&labels, change.oid).is_empty())
+        .collect();
     let entries = |with_history: bool| -> Vec<Entry> {
         judged
             .iter()
@@ -277,6 +318,9 @@ fn summarise(parts: Parts, calibrate_for: Option<f64>) -> Replay {
         curve_without_history: curve(&entries(false)),
         load: load(&judged),
         calibration: calibrate_for.map(|target| calibrate(&judged, &reverted, target)),
+        metrics: metrics::measure(&judged, &reverted),
+        labels,
+        labelling,
         judged,
         unjudged,
         merges_skipped,

@@ -69,6 +69,8 @@ pub fn json(replay: &Replay) -> String {
             "ai_assisted": change.ai,
             "authorship": change.authorship,
             "tier": change.tier,
+            "lines": change.lines,
+            "labels": super::szz::sources_of(&replay.labels, change.oid),
             "seconds": round(change.seconds),
         })).collect::<Vec<Value>>(),
         "unjudged": replay.unjudged.iter().map(|failed| json!({
@@ -77,6 +79,8 @@ pub fn json(replay: &Replay) -> String {
             "error": failed.error,
         })).collect::<Vec<Value>>(),
         "calibration": replay.calibration,
+        "labels": replay.labelling,
+        "metrics": replay.metrics,
     });
     let mut text = serde_json::to_string_pretty(&value).expect("JSON values always serialize");
     text.push('\n');
@@ -124,7 +128,9 @@ pub fn text(replay: &Replay) -> String {
         );
     }
     load_section(&mut out, replay);
+    super::szz_report::section(&mut out, replay);
     curve_section(&mut out, replay);
+    super::metrics_report::section(&mut out, replay);
     undone_section(&mut out, replay);
 
     out.push_str("\nSlowest commits\n");
@@ -220,7 +226,7 @@ fn curve_section(out: &mut String, replay: &Replay) {
     let (on, off) = (&replay.curve, &replay.curve_without_history);
     let _ = writeln!(
         out,
-        "\nGating curve: {} of {} commits were later reverted or hot-fixed",
+        "\nGating curve: {} of {} commits were later reverted, hot-fixed or fix-inducing",
         on.reverted, on.commits
     );
     if on.reverted == 0 {

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
 use super::walk::Unit;
-use super::{Judged, Parts, Replay, Undone, Unjudged, summarise};
+use super::{Judged, Label, Labels, Parts, Replay, Undone, Unjudged, summarise};
 use crate::analyze::history::reverts;
 
 /// Version of the shard file's shape; a merge refuses any other.
@@ -120,6 +120,9 @@ struct File {
     review_minutes: Option<f64>,
     judged: Vec<Placed>,
     unjudged: Vec<PlacedUnjudged>,
+    /// The ground truth of the whole walk: every shard finds the same.
+    labels: Vec<Label>,
+    labelling: Labels,
 }
 
 /// A judged commit, its walk position and what undid it later.
@@ -190,6 +193,8 @@ pub fn file(replay: &Replay) -> Option<String> {
                 unjudged: unjudged.clone(),
             })
             .collect(),
+        labels: replay.labels.clone(),
+        labelling: replay.labelling.clone(),
     };
     let mut text = serde_json::to_string(&file).expect("a shard file always serializes");
     text.push('\n');
@@ -336,6 +341,9 @@ fn check_same(first: &File, file: &File) -> Result<(), &'static str> {
     if file.merges_skipped != first.merges_skipped {
         return Err("merges skipped");
     }
+    if file.labels != first.labels {
+        return Err("the labels found");
+    }
     if file.review_minutes != first.review_minutes {
         return Err("the policy's review_minutes");
     }
@@ -368,6 +376,7 @@ fn assemble(files: Vec<File>, calibrate: Option<f64>) -> Replay {
     let (history, first_parent) = (first.history.clone(), first.first_parent);
     let (merges_skipped, review_minutes) = (first.merges_skipped, first.review_minutes);
     let seconds = files.iter().map(|file| file.seconds).sum();
+    let (labels, labelling) = (first.labels.clone(), first.labelling.clone());
     let mut placed: Vec<Placed> = Vec::new();
     let mut failed: Vec<PlacedUnjudged> = Vec::new();
     for file in files {
@@ -398,6 +407,8 @@ fn assemble(files: Vec<File>, calibrate: Option<f64>) -> Replay {
             undone,
             seconds,
             review_minutes,
+            labels,
+            labelling,
         },
         calibrate,
     )

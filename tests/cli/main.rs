@@ -41,6 +41,7 @@ mod sources;
 mod spoof;
 mod structure;
 mod support;
+mod szz;
 mod verbose;
 mod waivers;
 mod workflow_access;

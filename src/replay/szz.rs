@@ -1,0 +1,500 @@
+//! Ground truth beyond reverts: SZZ-style fix-inducing labels (Śliwerski, Zimmermann and
+//! Zeller, "When do changes induce fixes?", MSR 2005).
+//!
+//! A bug-fix commit is recognised from its message by the sources in [`SOURCES`] (each can be
+//! switched off); the lines it removed or changed are blamed in its parent (see
+//! [`super::szz_blame`]), and the commits that last touched them, within a window before the
+//! fix, are labelled *fix-inducing*, each label keeping its evidence: the fix and the lines.
+//! Known biases: a fix keyword does not make a commit a bug fix, a fix also changes lines that
+//! were not wrong, lines a fix only adds blame nothing, and recent commits have had less time
+//! to be fixed. The labels are facts about history; only the metrics turn them into numbers.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::sync::LazyLock;
+
+use git2::{Oid, Repository};
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+use crate::analyze::history::reverts;
+
+use super::Error;
+
+/// Where a label came from: the two revert detectors shared with the history signal, and
+/// the three ways a commit message can say it fixes a bug.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Source {
+    /// Reverted by `git revert` (a `This reverts commit <sha>` body).
+    Revert,
+    /// Named by a later fix (an abbreviated sha next to a fix word).
+    NamedFix,
+    /// Fix-inducing: blamed by a fix with a `Fixes:`/`Closes #N`-style trailer or reference.
+    Reference,
+    /// Fix-inducing: blamed by a fix whose subject has the conventional `fix:` type.
+    Conventional,
+    /// Fix-inducing: blamed by a fix whose subject has a fix keyword.
+    Keywords,
+}
+
+impl Source {
+    /// The name used in reports and on the command line.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Revert => "revert",
+            Self::NamedFix => "named-fix",
+            Self::Reference => "reference",
+            Self::Conventional => "conventional",
+            Self::Keywords => "keywords",
+        }
+    }
+
+    /// The bug-fix source called `name` (`--fix-sources`).
+    #[must_use]
+    pub fn fix_source(name: &str) -> Option<Self> {
+        SOURCES
+            .iter()
+            .map(|row| row.source)
+            .find(|source| source.as_str() == name)
+    }
+}
+
+/// One way of recognising a bug-fix commit from its message.
+pub struct FixSource {
+    /// Which source this is.
+    pub source: Source,
+    /// What it matches, in words (shown in the report).
+    pub rule: &'static str,
+    /// Where the convention comes from.
+    pub origin: &'static str,
+    pattern: &'static LazyLock<Regex>,
+}
+
+static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?im)(^(fixes|closes|resolves|fixed):[ \t]*\S|\b(fix(es|ed)?|close[sd]?|resolve[sd]?)[ \t]+([\w.-]+/[\w.-]+)?(#|gh-)\d+\b)",
+    )
+    .expect("valid regex")
+});
+static CONVENTIONAL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^fix(\([^)]*\))?!?:").expect("valid regex"));
+static KEYWORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(fix|fixes|fixed|fixing|bugfix|hotfix|bug|bugs|crash|crashes|regression|broken|defect|fault)\b",
+    )
+    .expect("valid regex")
+});
+
+/// The bug-fix sources: data, not code. A message may match several; its labels then count
+/// under each.
+pub static SOURCES: &[FixSource] = &[
+    FixSource {
+        source: Source::Reference,
+        rule: "a `Fixes:`/`Closes:`/`Resolves:` trailer, or `fixes #N`/`closes owner/repo#N` in the message",
+        origin: "git trailers (Linux `Fixes:`); GitHub closing keywords, docs.github.com/en/issues/tracking-your-work-with-issues/linking-a-pull-request-to-an-issue",
+        pattern: &REFERENCE,
+    },
+    FixSource {
+        source: Source::Conventional,
+        rule: "a subject of type `fix` (`fix:`, `fix(scope):`, `fix!:`)",
+        origin: "Conventional Commits 1.0.0, conventionalcommits.org",
+        pattern: &CONVENTIONAL,
+    },
+    FixSource {
+        source: Source::Keywords,
+        rule: "a fix keyword in the subject (fix, bug, crash, regression, broken, defect, fault, …)",
+        origin: "Mockus & Votta, ICSM 2000; Śliwerski, Zimmermann & Zeller, MSR 2005",
+        pattern: &KEYWORDS,
+    },
+];
+
+/// How replay finds its labels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    /// Bug-fix sources whose fixes are blamed; empty: no SZZ labels.
+    pub fix_sources: Vec<Source>,
+    /// Only commits at most this many days older than the fix are labelled.
+    pub window_days: u32,
+    /// Drop a revert label when the same author reverted the commit within this many minutes
+    /// (experiments, not incidents); `None` keeps them all.
+    pub quick_revert_minutes: Option<u32>,
+}
+
+/// Default `--szz-window`: a year.
+pub const WINDOW_DAYS: u32 = 365;
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            fix_sources: SOURCES.iter().map(|row| row.source).collect(),
+            window_days: WINDOW_DAYS,
+            quick_revert_minutes: None,
+        }
+    }
+}
+
+/// A bug-fix commit and the sources that recognised it.
+#[derive(Debug, Clone)]
+pub struct Fix {
+    /// The fix.
+    pub oid: Oid,
+    /// Its subject.
+    pub subject: String,
+    /// The enabled sources its message matches, in [`SOURCES`] order.
+    pub sources: Vec<Source>,
+}
+
+/// A line a fix removed or changed, and where it was blamed.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Line {
+    /// The file, in the fix's parent.
+    pub path: String,
+    /// 1-based line number in the fix's parent.
+    pub line: usize,
+}
+
+/// A commit labelled fix-inducing by one fix, with the evidence.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FixInducing {
+    /// The labelled commit.
+    #[serde(with = "super::shard::oid")]
+    pub commit: Oid,
+    /// The fix whose removed or changed lines it last touched.
+    #[serde(with = "super::shard::oid")]
+    pub fix: Oid,
+    /// The fix's subject.
+    pub fix_subject: String,
+    /// The sources that recognised the fix.
+    pub sources: Vec<Source>,
+    /// The blamed lines, as they were in the fix's parent.
+    pub lines: Vec<Line>,
+}
+
+/// One label on a commit: what the metrics and the fit read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Label {
+    /// The labelled commit.
+    #[serde(with = "super::shard::oid")]
+    pub commit: Oid,
+    /// Where the label came from.
+    pub source: Source,
+}
+
+/// The sources of `commit`'s labels in `labels` (sorted by commit, as [`Truth::labels`]).
+#[must_use]
+pub fn sources_of(labels: &[Label], commit: Oid) -> Vec<Source> {
+    let start = labels.partition_point(|label| label.commit < commit);
+    labels[start..]
+        .iter()
+        .take_while(|label| label.commit == commit)
+        .map(|label| label.source)
+        .collect()
+}
+
+/// What the labelling found, for the report.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Labels {
+    /// Bug-fix sources used (`--fix-sources`).
+    pub fix_sources: Vec<Source>,
+    /// `--szz-window` in days.
+    pub window_days: u32,
+    /// `--drop-quick-reverts` in minutes, if given.
+    pub quick_revert_minutes: Option<u32>,
+    /// Revert labels dropped as quick reverts by their own author.
+    pub quick_reverts_dropped: usize,
+    /// Bug-fix commits found per source (a fix may match several).
+    pub fixes: BTreeMap<Source, usize>,
+    /// Judged commits labelled, per source (a commit may have labels from several).
+    pub per_source: BTreeMap<Source, usize>,
+    /// Judged commits with at least one label.
+    pub labelled: usize,
+    /// The SZZ labels on judged commits, with their evidence; newest fix first.
+    pub fix_inducing: Vec<FixInducing>,
+    /// Bug-fix commits that could not be blamed (a git error).
+    pub unblamed: usize,
+    /// Wall-clock seconds spent finding fixes and blaming them.
+    pub seconds: f64,
+}
+
+/// The bug-fix commits among `messages` (full id, message; newest first) that the enabled
+/// sources recognise. Reverts are not fixes here: they are labelled by the revert detector.
+#[must_use]
+pub fn fixes(messages: &[(String, String)], options: &Options) -> Vec<Fix> {
+    messages
+        .iter()
+        .filter_map(|(id, text)| {
+            let subject = text.lines().next().unwrap_or_default();
+            if subject.starts_with("Revert \"") {
+                return None;
+            }
+            let sources: Vec<Source> = SOURCES
+                .iter()
+                .filter(|row| options.fix_sources.contains(&row.source))
+                .filter(|row| {
+                    let haystack = if row.source == Source::Reference {
+                        text.as_str()
+                    } else {
+                        subject
+                    };
+                    row.pattern.is_match(haystack)
+                })
+                .map(|row| row.source)
+                .collect();
+            let oid = Oid::from_str(id).ok()?;
+            (!sources.is_empty()).then(|| Fix {
+                oid,
+                subject: subject.to_string(),
+                sources,
+            })
+        })
+        .collect()
+}
+
+/// Drops from `links` the reverts whose author reverted their own commit within `minutes`;
+/// returns how many were dropped.
+pub fn drop_quick_reverts(
+    repo: &Repository,
+    links: &mut Vec<reverts::Link>,
+    minutes: Option<u32>,
+) -> Result<usize, Error> {
+    let Some(minutes) = minutes else {
+        return Ok(0);
+    };
+    let before = links.len();
+    let mut keep = Vec::with_capacity(links.len());
+    for link in links.drain(..) {
+        if link.kind == reverts::Kind::Revert && quick(repo, &link, minutes)? {
+            continue;
+        }
+        keep.push(link);
+    }
+    *links = keep;
+    Ok(before - links.len())
+}
+
+fn quick(repo: &Repository, link: &reverts::Link, minutes: u32) -> Result<bool, Error> {
+    let find = |id: &str| {
+        Oid::from_str(id)
+            .and_then(|oid| repo.find_commit(oid))
+            .map_err(Error::git("reading a reverted commit"))
+    };
+    let (target, by) = (find(&link.target)?, find(&link.by)?);
+    let same_author = target.author().email_bytes() == by.author().email_bytes();
+    let elapsed = by.committer().when().seconds() - target.committer().when().seconds();
+    Ok(same_author && (0..=i64::from(minutes) * 60).contains(&elapsed))
+}
+
+/// The ground truth for the judged units: `members[i]` are the commits judged unit `i` stands
+/// for, `links` the reverts and named fixes. Every label is on a judged unit's own commit.
+#[derive(Debug, Clone, Default)]
+pub struct Truth {
+    /// Every label, sorted by commit then source, without duplicates.
+    pub labels: Vec<Label>,
+    /// Per judged unit, whether it has any label.
+    pub labelled: Vec<bool>,
+    /// The report's view.
+    pub summary: Labels,
+}
+
+/// Labels the judged units from reverts, named fixes and (with fix sources enabled) SZZ;
+/// `oldest` is where blame stops.
+#[must_use]
+pub fn ground_truth(
+    repo: &Repository,
+    messages: &[(String, String)],
+    links: &[reverts::Link],
+    units: &[(Oid, &[Oid])],
+    oldest: Option<Oid>,
+    options: &Options,
+    quick_reverts_dropped: usize,
+) -> Truth {
+    let started = std::time::Instant::now();
+    let found = fixes(messages, options);
+    let blamed = super::szz_blame::blame_all(repo, &found, oldest, options.window_days);
+    let mut unit_of: std::collections::HashMap<Oid, Oid> = std::collections::HashMap::new();
+    for (unit, members) in units {
+        for member in *members {
+            unit_of.insert(*member, *unit);
+        }
+    }
+    let mut labels = Vec::new();
+    for link in links {
+        let Some(unit) = Oid::from_str(&link.target)
+            .ok()
+            .and_then(|target| unit_of.get(&target))
+        else {
+            continue;
+        };
+        let source = match link.kind {
+            reverts::Kind::Revert => Source::Revert,
+            reverts::Kind::Fix => Source::NamedFix,
+        };
+        labels.push(Label {
+            commit: *unit,
+            source,
+        });
+    }
+    let mut evidence = Vec::new();
+    for mut label in blamed.labels {
+        let Some(unit) = unit_of.get(&label.commit) else {
+            continue;
+        };
+        label.commit = *unit;
+        labels.extend(label.sources.iter().map(|source| Label {
+            commit: *unit,
+            source: *source,
+        }));
+        evidence.push(label);
+    }
+    labels.sort();
+    labels.dedup();
+    let with_label: HashSet<Oid> = labels.iter().map(|label| label.commit).collect();
+    let mut summary = summarise(options, quick_reverts_dropped, &found, &labels, evidence);
+    summary.unblamed = blamed.failed.len();
+    summary.seconds = started.elapsed().as_secs_f64();
+    Truth {
+        labelled: units
+            .iter()
+            .map(|(unit, _)| with_label.contains(unit))
+            .collect(),
+        labels,
+        summary,
+    }
+}
+
+/// Summarises `labels` (on judged commits) and the SZZ evidence for the report.
+#[must_use]
+pub fn summarise(
+    options: &Options,
+    quick_reverts_dropped: usize,
+    found: &[Fix],
+    labels: &[Label],
+    fix_inducing: Vec<FixInducing>,
+) -> Labels {
+    let mut fixes: BTreeMap<Source, usize> = options
+        .fix_sources
+        .iter()
+        .map(|source| (*source, 0))
+        .collect();
+    for source in found.iter().flat_map(|fix| &fix.sources) {
+        *fixes.entry(*source).or_insert(0) += 1;
+    }
+    let distinct: BTreeSet<(Source, Oid)> = labels
+        .iter()
+        .map(|label| (label.source, label.commit))
+        .collect();
+    // Every source is listed, a silent one with 0: the report says what each one gave.
+    let mut per_source: BTreeMap<Source, usize> = [Source::Revert, Source::NamedFix]
+        .into_iter()
+        .chain(SOURCES.iter().map(|row| row.source))
+        .map(|source| (source, 0))
+        .collect();
+    for (source, _) in &distinct {
+        *per_source.entry(*source).or_insert(0) += 1;
+    }
+    let labelled: HashSet<Oid> = labels.iter().map(|label| label.commit).collect();
+    Labels {
+        fix_sources: options.fix_sources.clone(),
+        window_days: options.window_days,
+        quick_revert_minutes: options.quick_revert_minutes,
+        quick_reverts_dropped,
+        fixes,
+        per_source,
+        labelled: labelled.len(),
+        fix_inducing,
+        unblamed: 0,
+        seconds: 0.0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sources(message: &str) -> Vec<Source> {
+        let messages = [(
+            "1111111111111111111111111111111111111111".to_string(),
+            message.to_string(),
+        )];
+        fixes(&messages, &Options::default())
+            .into_iter()
+            .flat_map(|fix| fix.sources)
+            .collect()
+    }
+
+    /// Table: which messages each source reads as a bug fix, and which none does.
+    #[test]
+    fn fix_sources_recognise_their_conventions() {
+        use Source::{Conventional, Keywords, Reference};
+        let cases: &[(&str, &[Source])] = &[
+            ("fix(parser): handle empty input", &[Conventional, Keywords]),
+            ("fix!: drop the legacy flag", &[Conventional, Keywords]),
+            ("Handle empty input\n\nCloses #12", &[Reference]),
+            (
+                "Handle empty input\n\nFixes: 1234567890ab (\"x\")",
+                &[Reference],
+            ),
+            ("Resolve owner/repo#7 timeouts", &[Reference]),
+            ("Handle timeouts (resolves owner/repo#7)", &[Reference]),
+            ("Crash when the cache is cold", &[Keywords]),
+            ("Add prefix option", &[]),
+            ("Prefix the fixture names", &[]), // `fixture` is not `fix`
+            ("Revert \"Fix the cache\"", &[]), // reverts are labelled by the revert detector
+            ("feat: add a debugger", &[]),     // `debugger` is not `bug`
+        ];
+        for (message, expected) in cases {
+            assert_eq!(&sources(message), expected, "{message:?}");
+        }
+    }
+
+    /// A switched-off source finds nothing; the others still do.
+    #[test]
+    fn disabled_sources_are_not_used() {
+        let messages = [(
+            "1111111111111111111111111111111111111111".to_string(),
+            "fix: cold cache".to_string(),
+        )];
+        let options = Options {
+            fix_sources: vec![Source::Keywords],
+            ..Options::default()
+        };
+        let found = fixes(&messages, &options);
+        assert_eq!(found[0].sources, [Source::Keywords]);
+        let none = Options {
+            fix_sources: Vec::new(),
+            ..Options::default()
+        };
+        assert!(fixes(&messages, &none).is_empty());
+    }
+
+    /// Counts are per distinct commit and source; a commit labelled twice by one source
+    /// counts once.
+    #[test]
+    fn summary_counts_distinct_commits_per_source() {
+        let a = Oid::from_str("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa").expect("hex");
+        let b = Oid::from_str("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb").expect("hex");
+        let labels = [
+            Label {
+                commit: a,
+                source: Source::Keywords,
+            },
+            Label {
+                commit: a,
+                source: Source::Keywords,
+            },
+            Label {
+                commit: b,
+                source: Source::Keywords,
+            },
+            Label {
+                commit: a,
+                source: Source::Revert,
+            },
+        ];
+        let summary = summarise(&Options::default(), 0, &[], &labels, Vec::new());
+        assert_eq!(summary.per_source[&Source::Keywords], 2);
+        assert_eq!(summary.per_source[&Source::Revert], 1);
+        assert_eq!(summary.labelled, 2);
+    }
+}

@@ -1,0 +1,122 @@
+//! The labels section of the replay text report: how many labels each source gave, the rules
+//! behind the bug-fix sources, and the fix-inducing commits with their evidence.
+
+use std::fmt::Write as _;
+
+use crate::escape::one_line;
+
+use super::Replay;
+use super::szz::{SOURCES, Source};
+
+/// Fix-inducing commits listed in text; the JSON report has them all.
+pub const LISTED: usize = 20;
+
+/// Blamed lines shown per fix-inducing commit in text.
+const LINES: usize = 4;
+
+/// Appends the section to `out`.
+pub fn section(out: &mut String, replay: &Replay) {
+    let labels = &replay.labelling;
+    let _ = writeln!(
+        out,
+        "\nLabels: {} of {} judged commits labelled",
+        labels.labelled,
+        replay.judged.len()
+    );
+    let _ = writeln!(
+        out,
+        "  {:<13} {:>8} {:>6}  rule",
+        "source", "commits", "fixes"
+    );
+    let count = |source: Source| labels.per_source.get(&source).copied().unwrap_or(0);
+    for (source, rule) in [
+        (Source::Revert, "`git revert` of the commit"),
+        (Source::NamedFix, "a later fix naming the commit's sha"),
+    ] {
+        let _ = writeln!(
+            out,
+            "  {:<13} {:>8} {:>6}  {rule}",
+            source.as_str(),
+            count(source),
+            "-"
+        );
+    }
+    for row in SOURCES {
+        let enabled = labels.fix_sources.contains(&row.source);
+        let fixes = labels.fixes.get(&row.source).copied().unwrap_or(0);
+        let _ = writeln!(
+            out,
+            "  {:<13} {:>8} {:>6}  {}{}",
+            row.source.as_str(),
+            count(row.source),
+            fixes,
+            row.rule,
+            if enabled { "" } else { " (off: --fix-sources)" }
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  fix-inducing: lines a fix removed or changed, blamed in its parent, within {} days; whitespace and mechanical edits passed over ({:.1} s)",
+        labels.window_days, labels.seconds
+    );
+    match labels.quick_revert_minutes {
+        Some(minutes) => {
+            let _ = writeln!(
+                out,
+                "  {} reverts by the commit's own author within {minutes} minutes not counted",
+                labels.quick_reverts_dropped
+            );
+        }
+        None => out.push_str(
+            "  quick reverts by the commit's own author counted (--drop-quick-reverts MINUTES leaves them out)\n",
+        ),
+    }
+    if labels.unblamed > 0 {
+        let _ = writeln!(
+            out,
+            "  {} bug-fix commits could not be blamed (git error); their lines label nothing",
+            labels.unblamed
+        );
+    }
+    evidence(out, replay);
+}
+
+fn evidence(out: &mut String, replay: &Replay) {
+    let found = &replay.labelling.fix_inducing;
+    if found.is_empty() {
+        return;
+    }
+    out.push_str("\nFix-inducing commits\n");
+    let _ = writeln!(
+        out,
+        "  {:<12}  {:<12}  {:<22}  lines",
+        "commit", "fixed by", "sources"
+    );
+    for label in found.iter().take(LISTED) {
+        let (commit, fix) =
+            crate::short_id::pair(&label.commit.to_string(), &label.fix.to_string());
+        let sources: Vec<&str> = label.sources.iter().map(|source| source.as_str()).collect();
+        let mut lines: Vec<String> = label
+            .lines
+            .iter()
+            .take(LINES)
+            .map(|line| format!("{}:{}", one_line(&line.path), line.line))
+            .collect();
+        if label.lines.len() > LINES {
+            lines.push(format!("(+{} more)", label.lines.len() - LINES));
+        }
+        let _ = writeln!(
+            out,
+            "  {commit:<12}  {fix:<12}  {:<22}  {}",
+            sources.join(","),
+            lines.join(" ")
+        );
+    }
+    if found.len() > LISTED {
+        let _ = writeln!(
+            out,
+            "  … {} more (all of them in --format json)",
+            found.len() - LISTED
+        );
+    }
+}

@@ -1,0 +1,298 @@
+//! `blastgate replay` labels fix-inducing commits (SZZ): a history built in the test with
+//! known bug-introducing commits, a whitespace-only re-indent and a quote-style reformat on
+//! the buggy lines (neither may be blamed), a fix touching lines from two commits and a fix
+//! found by its `Closes #N` reference; plus the quick-revert filter and the metrics.
+
+use serde_json::Value;
+
+use crate::support::{Repo, blastgate};
+
+const CALC: &str = "function add(a, b) {
+  return a + b;
+}
+
+function label(n) {
+  return 'total: ' + n;
+}
+
+function scale(n) {
+  return n * 2;
+}
+";
+
+/// The scripted history's commit ids, by name.
+struct History {
+    repo: Repo,
+    initial: String,
+    a: String,
+    b: String,
+    c: String,
+    neutral: String,
+    reindent: String,
+    quotes: String,
+    fix: String,
+    closes: String,
+}
+
+fn history() -> History {
+    let repo = Repo::new();
+    let mut calc = CALC.to_string();
+    let mut commit = |edits: &[(&str, &str)], message: &str| {
+        for (from, to) in edits {
+            assert!(calc.contains(from), "{from:?} not in {calc}");
+            calc = calc.replace(from, to);
+        }
+        repo.write("src/calc.js", &calc);
+        repo.commit(message)
+    };
+    repo.write("src/calc.js", CALC);
+    let initial = repo.commit("Initial commit");
+    let a = commit(&[("a + b", "a - b")], "Add discounts"); // bug on line 2
+    let b = commit(&[("'total: '", "'totl: '")], "Shorten the label"); // bug on line 6
+    let c = commit(&[("n * 2", "n * 3")], "Scale for the new unit"); // bug on line 10
+    repo.write("docs/notes.txt", "notes\n");
+    let neutral = repo.commit("Write notes");
+    // Whitespace only: every body line re-indented to four spaces.
+    let reindent = commit(&[("\n  return", "\n    return")], "Reindent calc");
+    // Quote style only, on a buggy line: a formatter's change, not code.
+    let quotes = commit(&[("'totl: '", "\"totl: \"")], "Use double quotes");
+    // One fix, lines from two commits.
+    let fix = commit(
+        &[("a - b", "a + b"), ("\"totl: \"", "\"total: \"")],
+        "fix: sums and labels",
+    );
+    let closes = commit(
+        &[("n * 3", "n * 2")],
+        "Scale output for the old unit\n\nCloses #7",
+    );
+    History {
+        repo,
+        initial,
+        a,
+        b,
+        c,
+        neutral,
+        reindent,
+        quotes,
+        fix,
+        closes,
+    }
+}
+
+fn replay(repo: &Repo, extra: &[&str]) -> Value {
+    let mut args = vec!["replay", "--format", "json"];
+    args.extend_from_slice(extra);
+    let run = blastgate(repo, &args);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    run.json()
+}
+
+/// The label sources of `commit` in the report's `judged` list.
+fn labels_of(report: &Value, commit: &str) -> Vec<String> {
+    let entry = report["judged"]
+        .as_array()
+        .expect("judged list")
+        .iter()
+        .find(|entry| entry["commit"] == commit)
+        .unwrap_or_else(|| panic!("{commit} not judged"));
+    entry["labels"]
+        .as_array()
+        .expect("labels list")
+        .iter()
+        .map(|source| source.as_str().expect("source name").to_string())
+        .collect()
+}
+
+/// Both commits whose lines one fix changed are labelled, by the fix's sources; the commit a
+/// `Closes #7` fix blames is labelled by the reference source; the re-indent, the quote
+/// reformat and the unrelated commits are not blamed. Each label keeps its evidence.
+#[test]
+fn szz_labels_the_commits_behind_a_fixs_lines_and_never_whitespace_or_reformats() {
+    let h = history();
+    let report = replay(&h.repo, &[]);
+    let fix_words = ["conventional", "keywords"];
+    assert_eq!(labels_of(&report, &h.a), fix_words, "{report:#}");
+    assert_eq!(labels_of(&report, &h.b), fix_words);
+    assert_eq!(labels_of(&report, &h.c), ["reference"]);
+    for clean in [
+        &h.initial,
+        &h.neutral,
+        &h.reindent,
+        &h.quotes,
+        &h.fix,
+        &h.closes,
+    ] {
+        assert!(
+            labels_of(&report, clean).is_empty(),
+            "{clean} labelled: {report:#}"
+        );
+    }
+    let labels = &report["labels"];
+    assert_eq!(labels["labelled"], 3);
+    assert_eq!(labels["per_source"]["conventional"], 2);
+    assert_eq!(labels["per_source"]["keywords"], 2);
+    assert_eq!(labels["per_source"]["reference"], 1);
+    // Every source is stated, also those that gave nothing.
+    assert_eq!(labels["per_source"]["revert"], 0);
+    assert_eq!(labels["per_source"]["named-fix"], 0);
+    assert_eq!(labels["fixes"]["conventional"], 1);
+    assert_eq!(labels["fixes"]["reference"], 1);
+    let evidence: Vec<(String, String, Vec<String>)> = labels["fix_inducing"]
+        .as_array()
+        .expect("evidence list")
+        .iter()
+        .map(|label| {
+            let lines = label["lines"]
+                .as_array()
+                .expect("lines")
+                .iter()
+                .map(|line| format!("{}:{}", line["path"].as_str().unwrap(), line["line"]))
+                .collect();
+            (
+                label["commit"].as_str().unwrap().to_string(),
+                label["fix"].as_str().unwrap().to_string(),
+                lines,
+            )
+        })
+        .collect();
+    for expected in [
+        (&h.a, &h.fix, "src/calc.js:2"),
+        (&h.b, &h.fix, "src/calc.js:6"),
+        (&h.c, &h.closes, "src/calc.js:10"),
+    ] {
+        assert!(
+            evidence
+                .iter()
+                .any(|(commit, fix, lines)| commit == expected.0
+                    && fix == expected.1
+                    && lines == &[expected.2.to_string()]),
+            "{expected:?} not in {evidence:?}"
+        );
+    }
+    assert_eq!(evidence.len(), 3, "{evidence:?}");
+    // The curve counts the labelled commits as its ground truth.
+    assert_eq!(report["curve"]["history_on"]["reverted"], 3);
+}
+
+/// Each source can be switched off, and the window keeps old culprits out.
+#[test]
+fn fix_sources_and_window_are_configurable() {
+    let h = history();
+    let only_reference = replay(&h.repo, &["--fix-sources", "reference"]);
+    assert!(labels_of(&only_reference, &h.a).is_empty());
+    assert_eq!(labels_of(&only_reference, &h.c), ["reference"]);
+    assert_eq!(
+        only_reference["labels"]["fix_sources"],
+        serde_json::json!(["reference"])
+    );
+    let none = replay(&h.repo, &["--fix-sources", "none"]);
+    assert_eq!(none["labels"]["labelled"], 0);
+    assert_eq!(none["labels"]["fix_inducing"], serde_json::json!([]));
+    // Every commit is seconds older than its fix: a window of 0 days labels none of them.
+    let no_window = replay(&h.repo, &["--szz-window", "0"]);
+    assert_eq!(no_window["labels"]["labelled"], 0);
+    let text = blastgate(&h.repo, &["replay"]);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    for expected in [
+        "Labels: 3 of 9 judged commits labelled",
+        "Fix-inducing commits",
+        "src/calc.js:6",
+    ] {
+        assert!(
+            text.stdout.contains(expected),
+            "{expected:?} missing:\n{}",
+            text.stdout
+        );
+    }
+    let bad = blastgate(&h.repo, &["replay", "--fix-sources", "tickets"]);
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(bad.stderr.contains("tickets"), "{}", bad.stderr);
+}
+
+/// A revert by the commit's own author minutes later is an experiment: dropped with
+/// `--drop-quick-reverts`, counted without it; a revert by someone else always counts.
+#[test]
+fn quick_reverts_by_their_own_author_can_be_left_out() {
+    let repo = Repo::new();
+    repo.write("README.md", "demo\n");
+    repo.commit("Initial commit");
+    repo.write("cache.txt", "cache\n");
+    let experiment = repo.commit("Try a cache");
+    repo.git(&["revert", "--no-edit", &experiment]);
+    repo.write("retry.txt", "retry\n");
+    let retries = repo.commit("Add retries");
+    repo.remove("retry.txt");
+    repo.commit_as(
+        "Sam Senior",
+        "sam@example.com",
+        &format!("Revert \"Add retries\"\n\nThis reverts commit {retries}.\n"),
+    );
+    let kept = replay(&repo, &[]);
+    assert_eq!(labels_of(&kept, &experiment), ["revert"]);
+    assert_eq!(kept["labels"]["per_source"]["revert"], 2);
+    let dropped = replay(&repo, &["--drop-quick-reverts", "5"]);
+    assert!(labels_of(&dropped, &experiment).is_empty(), "{dropped:#}");
+    assert_eq!(labels_of(&dropped, &retries), ["revert"]);
+    assert_eq!(dropped["labels"]["quick_reverts_dropped"], 1);
+    assert_eq!(dropped["labels"]["per_source"]["revert"], 1);
+}
+
+/// The metrics cover every class, by commit and by lines, with an AUC inside its interval.
+#[test]
+fn metrics_by_class_and_by_lines() {
+    let h = history();
+    let report = replay(&h.repo, &[]);
+    let classes = report["metrics"]["classes"].as_array().expect("classes");
+    let names: Vec<&str> = classes
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["all", "ai", "human"]);
+    let all = &classes[0];
+    assert_eq!(all["by_commit"]["total"], 9);
+    assert_eq!(all["by_commit"]["labelled"], 3);
+    assert_eq!(all["by_commit"]["curve"].as_array().unwrap().len(), 5);
+    let lines: u64 = report["judged"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["lines"].as_u64().unwrap())
+        .sum();
+    assert_eq!(all["by_lines"]["total"], lines);
+    // A one-line bug costs two changed lines (one deleted, one added).
+    assert_eq!(all["by_lines"]["labelled"], 6);
+    let auc = all["by_commit"]["auc"]
+        .as_f64()
+        .expect("both classes present");
+    let interval = all["by_commit"]["auc_interval"]
+        .as_array()
+        .expect("interval");
+    let (low, high) = (interval[0].as_f64().unwrap(), interval[1].as_f64().unwrap());
+    assert!(
+        (0.0..=1.0).contains(&auc) && low <= auc && auc <= high,
+        "{all:#}"
+    );
+    // No AI-assisted commits in this history: nothing to measure there.
+    assert_eq!(classes[1]["by_commit"]["total"], 0);
+    assert_eq!(classes[1]["by_commit"]["auc"], Value::Null);
+    // Same history, same numbers (the bootstrap is seeded).
+    assert_eq!(replay(&h.repo, &[])["metrics"], report["metrics"]);
+}
+
+/// In a file no grammar reads (so the mechanical recogniser cannot judge it), a re-indent is
+/// still never blamed: blame ignores whitespace.
+#[test]
+fn whitespace_only_change_in_a_plain_text_file_is_not_blamed() {
+    let repo = Repo::new();
+    repo.write("limits.txt", "name = api\nlimit = 5\nburst = 2\n");
+    repo.commit("Initial commit");
+    repo.write("limits.txt", "name = api\nlimit = 50\nburst = 2\n");
+    let raise = repo.commit("Raise the limit");
+    repo.write("limits.txt", "  name = api\n  limit = 50\n  burst = 2\n");
+    let indent = repo.commit("Indent the limits");
+    repo.write("limits.txt", "  name = api\n  limit = 5\n  burst = 2\n");
+    repo.commit("Limit was wrong: fix it");
+    let report = replay(&repo, &[]);
+    assert_eq!(labels_of(&report, &raise), ["keywords"], "{report:#}");
+    assert!(labels_of(&report, &indent).is_empty(), "{report:#}");
+}
