@@ -178,6 +178,10 @@ signals! {
     Codemod = "codemod", per "edit", "The same mechanical edit (one identifier replaced by another, nothing else changed) across many files, grouped into one fact.";
     /// A vendored or generated tree changed.
     GeneratedChanged = "generated-changed", per "tree", "A vendored or generated tree changed; counted once per tree, not by its lines.";
+    /// A credential format matched on what is plainly test data.
+    SecretLikeTestData = "secret-like-test-data", per "secret", "A credential format matched on test data (a placeholder or elided key body, an `EXAMPLE`/dummy marker, a private key under a test directory): reported, not blocked.";
+    /// A base image moved to a new digest of its tag or a new patch release.
+    BaseImageBumped = "base-image-bumped", per "image", "A Dockerfile's base image moved to a new digest of the same tag, or to a new patch release of the same image and variant: mechanical.";
 }
 
 impl Signal {
