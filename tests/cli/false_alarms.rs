@@ -157,7 +157,8 @@ fn real_key_in_app_code_is_rejected_at_push_and_a_fixture_key_is_not() {
 #[test]
 fn diff_text_reads_the_key_body_from_the_hunk() {
     let diff = |pem: &str| {
-        let added: String = pem.lines().map(|l| format!("+{l}\n")).collect();
+        let added = pem.replace('\n', "\n+");
+        let added = format!("+{}", added.trim_end_matches('+'));
         format!(
             "diff --git a/app/key.pem b/app/key.pem\nnew file mode 100644\nindex 0000000..1111111\n--- /dev/null\n+++ b/app/key.pem\n@@ -0,0 +1,{} @@\n{added}",
             pem.lines().count()

@@ -62,7 +62,7 @@ const MARKERS: &[&str] = &[
 /// and signing tests. Only keys: platform tokens are issued, not generated, so one recorded in a
 /// test fixture (an HTTP cassette) is a real leak. Sources: pytest "Good Integration Practices"
 /// (`tests/`), Rails guides "Testing Rails Applications" (`test/`, `test/fixtures/`), Maven
-/// "Standard Directory Layout" (`src/test/`), RSpec (`spec/`), Jest `testMatch` default
+/// "Standard Directory Layout" (`src/test/`), `RSpec` (`spec/`), Jest `testMatch` default
 /// (`__tests__/`), `go help test` (`testdata/` is ignored by the go tool).
 const TEST_DIRS: &[&str] = &["test", "tests", "spec", "__tests__", "testdata"];
 
