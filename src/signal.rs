@@ -179,7 +179,7 @@ signals! {
     /// A vendored or generated tree changed.
     GeneratedChanged = "generated-changed", per "tree", "A vendored or generated tree changed; counted once per tree, not by its lines.";
     /// A credential format matched on what is plainly test data.
-    SecretLikeTestData = "secret-like-test-data", per "secret", "A credential format matched on test data (a placeholder or elided key body, an `EXAMPLE`/dummy marker, a private key under a test directory): reported, not blocked.";
+    SecretLikeTestData = "secret-like-test-data", per "secret", "A credential format matched on test data (a placeholder or elided key body, a key header without a new body, an `EXAMPLE`/dummy marker, a private key under a test directory): reported, not blocked.";
     /// A base image moved to a new digest of its tag or a new patch release.
     BaseImageBumped = "base-image-bumped", per "image", "A Dockerfile's base image moved to a new digest of the same tag, or to a new patch release of the same image and variant: mechanical.";
 }

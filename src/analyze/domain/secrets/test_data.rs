@@ -21,7 +21,8 @@ pub(super) enum TestData {
     Marked(&'static str),
     /// The key body is cut short with dots.
     Elided,
-    /// Less text after the header than the smallest private key holds.
+    /// Less added text after the header than the smallest private key holds (a header named
+    /// in code, or one whose body is already in the file and unchanged).
     NoKeyBody,
     /// A private key under a test directory.
     UnderTests(&'static str),
@@ -34,7 +35,7 @@ impl TestData {
             TestData::Placeholder => "its random part is a placeholder".into(),
             TestData::Marked(word) => format!("it is marked `{word}`"),
             TestData::Elided => "its body is elided".into(),
-            TestData::NoKeyBody => "no key body follows the header".into(),
+            TestData::NoKeyBody => "no key body is added with the header".into(),
             TestData::UnderTests(dir) => format!("a private key under a `{dir}/` test directory"),
         }
     }
@@ -116,7 +117,8 @@ pub(super) fn token(whole: &str, random: &str) -> Option<TestData> {
 
 /// The body behind a private key header: `rest` of the header's line, then the `following`
 /// lines up to the `-----END` line; without one, only the lines that look like a body (base64,
-/// dots, quotes), so the code after a header that is merely mentioned is not read as one.
+/// dots, quotes, armor headers, blank), so the code after a header that is merely mentioned
+/// is not read as one.
 fn body<'a>(rest: &'a str, following: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
     let mut lines = vec![rest];
     lines.extend(following.take(MAX_BODY_LINES));
@@ -133,7 +135,10 @@ fn body<'a>(rest: &'a str, following: impl Iterator<Item = &'a str>) -> Vec<&'a 
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || "+/=.\"'\\,… \t".contains(c))
     };
-    let taken = 1 + lines[1..].iter().take_while(looks_like_body).count();
+    let taken = 1 + lines[1..]
+        .iter()
+        .take_while(|line| looks_like_body(line) || is_armor_header(line) || line.trim().is_empty())
+        .count();
     lines.truncate(taken);
     lines
 }
@@ -146,12 +151,16 @@ pub(super) fn private_key<'a>(
     following: impl Iterator<Item = &'a str>,
     path: Option<&str>,
 ) -> Option<TestData> {
-    // RFC 1421 / RFC 4880 armor headers (`Proc-Type:`, `Comment:`) are not key material.
-    let lines: Vec<&str> = body(rest, following)
-        .into_iter()
-        .filter(|line| !line.contains(": "))
-        .collect();
-    let text = lines.join("\n").replace("\\n", "\n").replace("\\r", "\n");
+    // A key inside a one-line string spells its line breaks `\n`.
+    let joined = body(rest, following)
+        .join("\n")
+        .replace("\\n", "\n")
+        .replace("\\r", "\n");
+    let text: String = joined
+        .lines()
+        .filter(|line| !is_armor_header(line))
+        .collect::<Vec<_>>()
+        .join("\n");
     let material: String = text
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '+' || *c == '/')
@@ -174,6 +183,16 @@ pub(super) fn private_key<'a>(
     } else {
         path.and_then(test_dir).map(TestData::UnderTests)
     }
+}
+
+/// An RFC 1421 / RFC 4880 armor header (`Proc-Type: 4,ENCRYPTED`, `Comment: …`): not key
+/// material, and free text that could hold a marker word of its own.
+fn is_armor_header(line: &str) -> bool {
+    let line = line.trim_start_matches(|c: char| c.is_whitespace() || c == '"' || c == '\'');
+    line.split_once(": ").is_some_and(|(name, _)| {
+        name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    })
 }
 
 /// The test directory `path` lies under, if any.
@@ -227,6 +246,16 @@ mod tests {
         let mut encrypted = vec!["Proc-Type: 4,ENCRYPTED", "DEK-Info: AES-128-CBC,00FF", ""];
         encrypted.extend(pem);
         assert_eq!(judge("", &encrypted, "deploy/key.pem"), None);
+        // Encrypted and inline in a one-line string (pyjwt's docs/usage.rst, 2021).
+        let inline = format!(
+            "\\nProc-Type: 4,ENCRYPTED\\nDEK-Info: AES-128-CBC,C9C8F89E\\n\\n{}\\n-----END RSA PRIVATE KEY-----\\n\"",
+            body.join("\\n")
+        );
+        assert_eq!(judge(&inline, &[], "docs/usage.rst"), None);
+        // Armor headers are not where a marker is looked for.
+        let mut commented = vec!["Comment: test key for the docs", ""];
+        commented.extend(&lines);
+        assert_eq!(judge("", &commented, "deploy/key.asc"), None);
         // Not under a test directory: a `tests` file name or a `contest` directory.
         assert_eq!(judge("", &lines, "src/contest/tests.pem"), None);
     }
