@@ -202,7 +202,7 @@ fn compare(versions: &Versions<'_>, old: Option<&Parsed>, new: &Parsed, partial:
             let (signal, consequence) = match bump::classify(&before.reference, &image.reference) {
                 Some(bump) => (
                     Signal::BaseImageBumped,
-                    format!("{}: mechanical", bump.describe()),
+                    format!("mechanical ({})", bump.describe()),
                 ),
                 None => (
                     Signal::BaseImageChanged,

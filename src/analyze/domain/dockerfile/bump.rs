@@ -15,7 +15,7 @@ pub(super) struct Reference {
     pub digest: Option<String>,
 }
 
-/// Why a bump is mechanical; the text completes "base image X replaces Y: …".
+/// Why a bump is mechanical, as in "base image X replaces Y: mechanical (…)".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Bump {
     /// Same image and tag, new (or newly pinned) digest.

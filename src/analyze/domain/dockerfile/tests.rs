@@ -28,12 +28,12 @@ const CASES: &[Case] = &[
     (
         "base-bump",
         &[(Signal::BaseImageBumped, "node:20.1.1", 1)],
-        "replaces node:20.1.0: a patch release",
+        "replaces node:20.1.0: mechanical (a patch release",
     ),
     (
         "digest-bump",
         &[(Signal::BaseImageBumped, DIGEST_BUMP, 1)],
-        "the same tag at a new digest: mechanical",
+        "mechanical (the same tag at a new digest)",
     ),
     // A new minor, another registry: findings (issue 13).
     (
