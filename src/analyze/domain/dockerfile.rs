@@ -1,5 +1,6 @@
 //! Dockerfiles: which image a build starts from, whether it is pinned, which user the final
-//! image runs as, and build steps that run a downloaded script.
+//! image runs as, and build steps that run a downloaded script. A base image moved to a new
+//! digest of its tag or to a patch release is a mechanical bump ([`bump`]), not a change.
 //!
 //! Every `FROM` counts for images (a builder stage's base runs at build time with the build's
 //! secrets); only the final stage counts for `USER`, because that is what ships.
@@ -16,6 +17,8 @@ use crate::analyze::security::modes;
 use crate::diff::LineKind;
 use crate::signal::Signal;
 
+mod bump;
+
 /// See the module docs.
 pub struct Dockerfile;
 
@@ -26,6 +29,8 @@ struct Image {
     line: u32,
     /// Neither a tag other than `latest` nor a digest.
     unpinned: bool,
+    /// Name, tag and digest, to tell a mechanical bump from a change.
+    reference: bump::Reference,
 }
 
 /// Who the final stage runs as.
@@ -103,12 +108,19 @@ fn parse(source: &str, line_map: Option<&[u32]>) -> Option<Parsed> {
                 let tag = spec
                     .child_by_field_name("tag")
                     .map(|t| source[t.byte_range()].trim_start_matches(':').to_string());
-                let unpinned = spec.child_by_field_name("digest").is_none()
-                    && tag.as_deref().is_none_or(|t| t == "latest");
+                let digest = spec
+                    .child_by_field_name("digest")
+                    .map(|d| source[d.byte_range()].trim_start_matches('@').to_string());
+                let unpinned = digest.is_none() && tag.as_deref().is_none_or(|t| t == "latest");
                 parsed.images.push(Image {
                     text: image,
                     line,
                     unpinned,
+                    reference: bump::Reference {
+                        name: name.to_string(),
+                        tag,
+                        digest,
+                    },
                 });
             }
             "user_instruction" => {
@@ -187,13 +199,23 @@ fn compare(versions: &Versions<'_>, old: Option<&Parsed>, new: &Parsed, partial:
         }
         // The image this one replaces: same position among the old FROMs, when there was one.
         if let Some(before) = old.and_then(|o| o.images.get(index).or(o.images.last())) {
+            let (signal, consequence) = match bump::classify(&before.reference, &image.reference) {
+                Some(bump) => (
+                    Signal::BaseImageBumped,
+                    format!("mechanical ({})", bump.describe()),
+                ),
+                None => (
+                    Signal::BaseImageChanged,
+                    "everything built on it changes".to_string(),
+                ),
+            };
             analysis.facts.push(fact(
                 versions,
-                Signal::BaseImageChanged,
+                signal,
                 Some(image.line),
                 &image.text,
                 format!(
-                    "base image {} replaces {}: everything built on it changes",
+                    "base image {} replaces {}: {consequence}",
                     image.text, before.text
                 ),
             ));

@@ -2,8 +2,10 @@
 //!
 //! Works from the hunks alone (no file contents needed), so it also gates diff text. Only
 //! formats with a fixed, documented prefix are matched: a generic "high-entropy string" rule
-//! would block on hashes and test vectors. The report names the kind of secret and where it
-//! is, never the value: printing it would copy the credential into CI logs.
+//! would block on hashes and test vectors. A match that is plainly test data (a placeholder,
+//! an elided key body, a test key: [`test_data`]) is `secret-like-test-data`, reported but not
+//! the hard block. The report names the kind of secret and where it is, never the value:
+//! printing it would copy the credential into CI logs.
 
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
@@ -11,8 +13,12 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::{Analysis, Analyzer, Versions, fact};
-use crate::diff::LineKind;
+use crate::diff::{Hunk, LineKind};
 use crate::signal::Signal;
+
+mod test_data;
+
+use test_data::TestData;
 
 /// See the module docs.
 pub struct Secrets;
@@ -24,6 +30,8 @@ struct Format {
     /// The whole token; capture group 1 is the random part checked for placeholders (absent
     /// for private key headers, which carry no random part on their line).
     pattern: &'static str,
+    /// A private key header, judged by the body behind it.
+    private_key: bool,
 }
 
 /// Credential formats. Sources:
@@ -42,99 +50,164 @@ const FORMATS: &[Format] = &[
     Format {
         kind: "private key",
         pattern: r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----",
+        private_key: true,
     },
     Format {
         kind: "AWS access key id",
         pattern: r"\b(?:AKIA|ASIA)([A-Z2-7]{16})\b",
+        private_key: false,
     },
     Format {
         kind: "GitHub token",
         pattern: r"\bgh[pousr]_([A-Za-z0-9]{36})\b",
+        private_key: false,
     },
     Format {
         kind: "GitHub fine-grained token",
         pattern: r"\bgithub_pat_([A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b",
+        private_key: false,
     },
     Format {
         kind: "GitLab token",
         pattern: r"\bglpat-([A-Za-z0-9_-]{20,})",
+        private_key: false,
     },
     Format {
         kind: "Slack token",
         pattern: r"\bxox[abposr]-([0-9A-Za-z-]{10,})",
+        private_key: false,
     },
     Format {
         kind: "Stripe live key",
         pattern: r"\b[rs]k_live_([0-9A-Za-z]{24,})\b",
+        private_key: false,
     },
     Format {
         kind: "Google API key",
         pattern: r"\bAIza([0-9A-Za-z_-]{35})(?:[^0-9A-Za-z_-]|$)",
+        private_key: false,
     },
 ];
 
-/// Values published as examples, which match a format but authenticate nothing. Decision: they
-/// are not reported, so documentation and SDK test data do not block a change. Source: AWS IAM
-/// user guide, "Managing access keys" (the example key id).
-const PUBLISHED_EXAMPLES: &[&str] = &["AKIAIOSFODNN7EXAMPLE"];
-
-static COMPILED: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
+static COMPILED: LazyLock<Vec<(&'static Format, Regex)>> = LazyLock::new(|| {
     FORMATS
         .iter()
         .map(|format| {
             let regex =
                 Regex::new(format.pattern).expect("the format table holds valid patterns (tested)");
-            (format.kind, regex)
+            (format, regex)
         })
         .collect()
 });
 
-/// A random part that is really a placeholder (`xxxxxxxx…`, `1234…`, `your_token_here`): real
-/// tokens draw from 32+ symbols, so 16 random characters almost surely hold 8 distinct ones.
-fn is_placeholder(random: &str) -> bool {
-    let mut seen = [false; 128];
-    let mut distinct = 0;
-    for byte in random.bytes() {
-        let slot = &mut seen[usize::from(byte & 0x7f)];
-        if !*slot {
-            *slot = true;
-            distinct += 1;
-        }
-    }
-    distinct < 8
-}
-
-/// Whether a match is a real credential: not a published example, not a placeholder.
-fn is_real(captures: &regex::Captures<'_>) -> bool {
+/// Whether one match is test data, and why (`None`: a credential). `rest` is the rest of its
+/// line, `following` the lines after it (a private key's body), `path` the file's.
+fn judge<'a>(
+    format: &Format,
+    captures: &regex::Captures<'_>,
+    rest: &'a str,
+    following: impl Iterator<Item = &'a str>,
+    path: Option<&str>,
+) -> Option<TestData> {
     let whole = captures.get(0).map_or("", |m| m.as_str());
-    let random = captures.get(1).map_or("", |m| m.as_str());
-    !PUBLISHED_EXAMPLES.contains(&whole) && (captures.get(1).is_none() || !is_placeholder(random))
+    if format.private_key {
+        test_data::private_key(whole, rest, following, path)
+    } else {
+        test_data::token(whole, captures.get(1).map_or("", |m| m.as_str()))
+    }
 }
 
-/// The kinds of credential on one line, in format order.
-fn kinds_on(line: &str) -> Vec<&'static str> {
-    COMPILED
+/// The lines a hunk adds after its `index`-th line, up to the next unchanged line: where the
+/// body of a key added on that line is.
+fn added_after(hunk: &Hunk, index: usize) -> impl Iterator<Item = &str> {
+    hunk.lines[index + 1..]
         .iter()
-        .filter(|(_, regex)| regex.captures_iter(line).any(|c| is_real(&c)))
-        .map(|(kind, _)| *kind)
-        .collect()
+        .filter(|line| line.kind != LineKind::Removed)
+        .take_while(|line| line.kind == LineKind::Added)
+        .map(|line| line.content.as_str())
 }
 
 /// The credentials of each kind `text` holds, in format order (kinds with none left out):
 /// one pass per format over the whole text, for content too large to read line by line.
+/// Test data is left out (its path is not known here, so a test key still counts).
 pub(super) fn found(text: &str) -> Vec<(&'static str, BTreeSet<&str>)> {
     COMPILED
         .iter()
-        .map(|(kind, regex)| {
+        .map(|(format, regex)| {
             let values = regex
                 .captures_iter(text)
-                .filter(is_real)
+                .filter(|captures| {
+                    let end = captures.get(0).map_or(text.len(), |m| m.end());
+                    let mut after = text[end..].lines();
+                    let rest = after.next().unwrap_or("");
+                    judge(format, captures, rest, after, None).is_none()
+                })
                 .filter_map(|captures| captures.get(0).map(|m| m.as_str()))
                 .collect::<BTreeSet<&str>>();
-            (*kind, values)
+            (format.kind, values)
         })
         .filter(|(_, values)| !values.is_empty())
         .collect()
+}
+
+/// The kinds of credential on the `index`-th line of `hunk`, in format order, each with its
+/// verdict: `None` when any match of that kind is a credential, else why they are test data.
+fn kinds_on(
+    line: &str,
+    hunk: &Hunk,
+    index: usize,
+    path: &str,
+) -> Vec<(&'static str, Option<TestData>)> {
+    let mut kinds = Vec::new();
+    for (format, regex) in COMPILED.iter() {
+        let mut verdict = None;
+        for captures in regex.captures_iter(line) {
+            let end = captures.get(0).map_or(line.len(), |m| m.end());
+            match judge(
+                format,
+                &captures,
+                &line[end..],
+                added_after(hunk, index),
+                Some(path),
+            ) {
+                None => {
+                    verdict = Some(None);
+                    break;
+                }
+                Some(test) => {
+                    verdict.get_or_insert(Some(test));
+                }
+            }
+        }
+        if let Some(verdict) = verdict {
+            kinds.push((format.kind, verdict));
+        }
+    }
+    kinds
+}
+
+/// The fact for a credential (`verdict` `None`) or test data of `kind` at `line`.
+fn found_fact(
+    versions: &Versions<'_>,
+    line: Option<u32>,
+    kind: &str,
+    verdict: Option<TestData>,
+) -> crate::analyze::Fact {
+    let at = line.map_or_else(String::new, |n| format!(" at line {n}"));
+    let (signal, message) = match verdict {
+        None => (
+            Signal::SecretAdded,
+            format!("a {kind} is added{at}: it is compromised once pushed; remove and rotate it"),
+        ),
+        Some(test) => (
+            Signal::SecretLikeTestData,
+            format!(
+                "a {kind} is added{at}, but it looks like test data ({}): not blocked; if it is real, remove and rotate it",
+                test.describe()
+            ),
+        ),
+    };
+    fact(versions, signal, line, kind, message)
 }
 
 impl Analyzer for Secrets {
@@ -157,26 +230,17 @@ impl Analyzer for Secrets {
         if versions.file.binary {
             return analysis;
         }
-        let added = versions
-            .file
-            .hunks
-            .iter()
-            .flat_map(|hunk| &hunk.lines)
-            .filter(|line| line.kind == LineKind::Added);
-        for line in added {
-            for kind in kinds_on(&line.content) {
-                let at = line
-                    .new_line
-                    .map_or_else(String::new, |n| format!(" at line {n}"));
-                analysis.facts.push(fact(
-                    versions,
-                    Signal::SecretAdded,
-                    line.new_line,
-                    kind,
-                    format!(
-                        "a {kind} is added{at}: it is compromised once pushed; remove and rotate it"
-                    ),
-                ));
+        let path = versions.file.path();
+        for hunk in &versions.file.hunks {
+            for (index, line) in hunk.lines.iter().enumerate() {
+                if line.kind != LineKind::Added {
+                    continue;
+                }
+                for (kind, verdict) in kinds_on(&line.content, hunk, index, path) {
+                    analysis
+                        .facts
+                        .push(found_fact(versions, line.new_line, kind, verdict));
+                }
             }
         }
         analysis
@@ -186,6 +250,7 @@ impl Analyzer for Secrets {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analyze::domain::testing::summary;
     use crate::diff::{FileChange, FileStatus, Hunk, Line};
 
     /// A change to `path` whose hunk adds `added` and removes `removed`.
@@ -247,10 +312,21 @@ mod tests {
             &RANDOM36[..22],
             [RANDOM36, &RANDOM36[..23]].concat()
         );
+        let body = test_data::random_body(1600).join("\n");
         let cases: Vec<(String, &str)> = vec![
-            ("-----BEGIN RSA PRIVATE KEY-----".to_string(), "private key"),
             (
-                "-----BEGIN OPENSSH PRIVATE KEY-----".to_string(),
+                format!("-----BEGIN RSA PRIVATE KEY-----\n{body}\n-----END RSA PRIVATE KEY-----"),
+                "private key",
+            ),
+            (
+                format!("-----BEGIN OPENSSH PRIVATE KEY-----\n{body}"),
+                "private key",
+            ),
+            (
+                format!(
+                    "\"key\": \"-----BEGIN PRIVATE KEY-----\\n{}\\n-----END PRIVATE KEY-----\\n\"",
+                    body.replace('\n', "\\n")
+                ),
                 "private key",
             ),
             (
@@ -273,7 +349,8 @@ mod tests {
             (fake("key=\"AIza", &RANDOM36[..35]) + "\"", "Google API key"),
         ];
         for (text, kind) in cases {
-            let file = change("config/app.env", &["x = 1", &text], &[]);
+            let lines: Vec<&str> = std::iter::once("x = 1").chain(text.lines()).collect();
+            let file = change("config/app.env", &lines, &[]);
             let facts = run(&file);
             assert_eq!(facts.len(), 1, "{text}: {facts:?}");
             assert_eq!(facts[0].signal, Signal::SecretAdded);
@@ -283,22 +360,80 @@ mod tests {
         }
     }
 
-    /// Placeholders, the AWS documented example, test keys and removed lines do not fire.
+    /// Placeholders, the AWS documented example, marked values and test keys are test data:
+    /// one low-weight fact naming why, never `secret-added`.
+    #[test]
+    fn test_data_is_reported_not_blocked() {
+        let body = test_data::random_body(1600);
+        let mut key = vec!["-----BEGIN PRIVATE KEY-----"];
+        key.extend(body.iter().map(String::as_str));
+        key.push("-----END PRIVATE KEY-----");
+        let placeholder = fake("ghp_", &"x".repeat(36));
+
+        let dummy = fake("xoxb-", "dummy-0987654321-q8Vn3XkL0pZr7TtY");
+        let dotted = [
+            "-----BEGIN RSA PRIVATE KEY-----",
+            "MIIEpAIBAAKCAQEA...",
+            "...",
+            "-----END RSA PRIVATE KEY-----",
+        ];
+        let cases: Vec<(&str, Vec<&str>, &str, &str)> = vec![
+            (
+                "src/lib.rs",
+                vec![placeholder.as_str()],
+                "GitHub token",
+                "placeholder",
+            ),
+            (
+                "src/lib.rs",
+                vec!["AKIAIOSFODNN7EXAMPLE"],
+                "AWS access key id",
+                "published",
+            ),
+            (
+                "src/lib.rs",
+                vec![dummy.as_str()],
+                "Slack token",
+                "marked `dummy`",
+            ),
+            ("docs/tls.md", dotted.to_vec(), "private key", "elided"),
+            (
+                "tests/fixtures/tls/server.key",
+                key.clone(),
+                "private key",
+                "`tests/` test directory",
+            ),
+        ];
+        for (path, added, kind, why) in cases {
+            let facts = run(&change(path, &added, &[]));
+            assert_eq!(facts.len(), 1, "{added:?}: {facts:?}");
+            assert_eq!(facts[0].signal, Signal::SecretLikeTestData, "{added:?}");
+            assert_eq!(facts[0].subject.as_deref(), Some(kind));
+            assert_eq!(facts[0].line, Some(1));
+            assert!(facts[0].message.contains(why), "{}", facts[0].message);
+        }
+        // The same key in application code is a credential.
+        let facts = run(&change("deploy/tls/server.key", &key, &[]));
+        assert_eq!(
+            summary(&facts),
+            [(Signal::SecretAdded, "private key".into(), 1)]
+        );
+    }
+
+    /// Text that is no credential format, test keys of services, public keys and removed
+    /// lines do not fire at all.
     #[test]
     fn near_misses() {
-        let placeholder = fake("ghp_", &"x".repeat(36));
-        let digits = fake("AKIA", "0000000000000000");
         let removed = fake("ghp_", RANDOM36);
         let test_key = fake("sk_test_", &RANDOM36[..24]);
+        let digits = fake("AKIA", "0000000000000000");
         let cases: Vec<(Vec<&str>, Vec<&str>)> = vec![
-            (vec![placeholder.as_str()], vec![]),
             (
                 vec!["token: <token>", "GITHUB_TOKEN=${{ secrets.X }}"],
                 vec![],
             ),
-            (vec!["AKIAIOSFODNN7EXAMPLE"], vec![]),
-            (vec![digits.as_str()], vec![]),
             (vec![test_key.as_str()], vec![]),
+            (vec![digits.as_str()], vec![]),
             (vec!["-----BEGIN PUBLIC KEY-----"], vec![]),
             (vec!["unrelated"], vec![removed.as_str()]),
         ];

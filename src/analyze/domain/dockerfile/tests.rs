@@ -12,6 +12,10 @@ fn run(case: &str, contents: bool) -> Analysis {
     Dockerfile.analyze(&fixture.versions(contents))
 }
 
+const DIGEST_BUMP: &str =
+    "python:3.12-slim@sha256:9a0f6a1e1d2f5b8e3c4d7a6b5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f";
+const DISTROLESS: &str = "gcr.io/distroless/static-debian12@sha256:9a0f6a1e1d2f5b8e3c4d7a6b5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f";
+
 /// (fixture, expected facts, key phrase of the first message).
 type Case = (
     &'static str,
@@ -20,11 +24,37 @@ type Case = (
 );
 
 const CASES: &[Case] = &[
-    // A pinned bump is a change, not an unpinned image; `USER app` unchanged is not root.
+    // A patch bump is mechanical, not an unpinned image; `USER app` unchanged is not root.
     (
         "base-bump",
-        &[(Signal::BaseImageChanged, "node:20.1.1", 1)],
-        "replaces node:20.1.0",
+        &[(Signal::BaseImageBumped, "node:20.1.1", 1)],
+        "replaces node:20.1.0: mechanical (a patch release",
+    ),
+    (
+        "digest-bump",
+        &[(Signal::BaseImageBumped, DIGEST_BUMP, 1)],
+        "mechanical (the same tag at a new digest)",
+    ),
+    // A new minor, another registry: findings (issue 13).
+    (
+        "minor-bump",
+        &[(Signal::BaseImageChanged, "python:3.13-slim", 1)],
+        "replaces python:3.12-slim: everything",
+    ),
+    (
+        "registry-change",
+        &[(Signal::BaseImageChanged, "ghcr.io/acme/python:3.12.2", 1)],
+        "replaces python:3.12.1",
+    ),
+    // Each stage on its own: the builder's patch bump is mechanical; a new digest without a
+    // tag (implicitly `latest`) can be any release, so it stays a finding.
+    (
+        "multistage-bump",
+        &[
+            (Signal::BaseImageBumped, "golang:1.22.2-bookworm", 1),
+            (Signal::BaseImageChanged, DISTROLESS, 4),
+        ],
+        "a patch release",
     ),
     (
         "latest",
@@ -92,6 +122,17 @@ fn without_contents() {
     );
     let pipe = run("pipe", false);
     assert_eq!(pipe.facts.len(), 2);
+    // The removed and added `FROM` lines are enough to tell a bump from a change.
+    let bump = run("base-bump", false);
+    assert_eq!(
+        summary(&bump.facts),
+        vec![(Signal::BaseImageBumped, "node:20.1.1".into(), 1)]
+    );
+    let minor = run("minor-bump", false);
+    assert_eq!(
+        summary(&minor.facts),
+        vec![(Signal::BaseImageChanged, "python:3.13-slim".into(), 1)]
+    );
 }
 
 /// The pipe-to-shell pattern: what fires and what does not.
