@@ -263,8 +263,8 @@ fn code_scoped(kind: Kind, source: &str, scoped: bool) -> Result<Vec<Finding>, S
                 .map(|n| sql_source(n, node, source))
                 .unwrap_or_default()
             {
-                if let Ok(found) = sql::findings(&sql_text, offset, false) {
-                    out.extend(found);
+                if let Ok(read) = sql::findings(&sql_text, offset, None) {
+                    out.extend(read.found);
                 }
             }
             continue;
