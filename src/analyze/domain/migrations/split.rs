@@ -41,6 +41,12 @@ static DELIMITER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^[ \t]*delimiter[ \t]+(\S+)[ \t]*\r?$").expect("valid pattern (tested)")
 });
 
+/// Whether a statement defines a routine (trigger, function, procedure, event): its body runs
+/// later, when the routine is called or fires, not when the migration runs.
+pub(super) fn is_routine(code: &str) -> bool {
+    ROUTINE.is_match(code)
+}
+
 fn is_word(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'$'
 }

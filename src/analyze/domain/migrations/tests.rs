@@ -382,3 +382,5 @@ fn reverse_markers_only_in_their_tool_format() {
         assert_eq!(got, *drops, "{path}: {source}");
     }
 }
+
+mod statements;
