@@ -237,6 +237,13 @@ pub(super) struct Lock {
     pub(super) what: String,
 }
 
+/// The PostgreSQL row named `shape`, as its message: for framework calls that compile to it.
+pub(super) fn describe(shape: &str) -> Option<String> {
+    ROWS.iter()
+        .find(|row| row.shape == shape && row.dialect == Dialect::Postgres)
+        .map(|row| format!("{} takes {}", row.shape, row.lock))
+}
+
 /// The locks one statement takes, given its code and the tables created before it.
 pub(super) fn locks(code: &str, dialect: Dialect, created: &[String]) -> Vec<Lock> {
     COMPILED

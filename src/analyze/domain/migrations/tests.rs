@@ -117,6 +117,7 @@ const CASES: &[Case] = &[
         "rails-change",
         "db/migrate/20240101000002_change_orders.rb",
         &[
+            (Locks, "orders.total", 3),
             (Alters, "orders.total", 3),
             (Alters, "orders.note", 4),
             (Unbounded, "carts", 5),

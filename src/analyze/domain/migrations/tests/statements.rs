@@ -96,7 +96,9 @@ fn unparsable_statement_is_read_whole() {
     let (found, unparsed) = read("db/migrations/010.sql", source);
     assert!(found.contains(&(Drops, "b".to_string(), 5)), "{found:?}");
     assert!(
-        found.iter().any(|f| f.0 == Drops && f.1 == "orders" && f.2 == 2),
+        found
+            .iter()
+            .any(|f| f.0 == Drops && f.1 == "orders" && f.2 == 2),
         "{found:?}"
     );
     assert_eq!(unparsed, [2]);
@@ -154,7 +156,11 @@ fn lock_message() {
     assert_eq!(analysis.facts.len(), 1);
     let message = &analysis.facts[0].message;
     assert_eq!(analysis.facts[0].signal, Locks);
-    for part in ["CREATE INDEX without CONCURRENTLY", "SHARE", "CREATE INDEX CONCURRENTLY"] {
+    for part in [
+        "CREATE INDEX without CONCURRENTLY",
+        "SHARE",
+        "CREATE INDEX CONCURRENTLY",
+    ] {
         assert!(message.contains(part), "{message}");
     }
 }
