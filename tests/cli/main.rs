@@ -19,6 +19,7 @@ mod judgement;
 mod keys;
 mod markers;
 mod mechanical;
+mod migrations;
 mod namespaces;
 mod parsers;
 mod policy_cli;

@@ -91,6 +91,7 @@ pub(super) fn findings(source: &str, line_offset: u32, path: Option<&str>) -> Re
         dialect,
         parser,
         line_offset,
+        newlines: memchr::memchr_iter(b'\n', masked.as_bytes()).collect(),
         created: Vec::new(),
         read: Read::default(),
     };
@@ -113,6 +114,8 @@ struct Reader<'s> {
     dialect: locks::Dialect,
     parser: Parser,
     line_offset: u32,
+    /// Byte offsets of the newlines of `masked`, for line numbers in one search.
+    newlines: Vec<usize>,
     /// Tables created so far in this text (their locks are instant).
     created: Vec<String>,
     read: Read,
@@ -121,7 +124,7 @@ struct Reader<'s> {
 impl<'s> Reader<'s> {
     /// 0-based row of a byte offset.
     fn row(&self, at: usize) -> usize {
-        memchr::memchr_iter(b'\n', &self.masked.as_bytes()[..at]).count()
+        self.newlines.partition_point(|n| *n < at)
     }
 
     fn line(&self, at: usize) -> u32 {
