@@ -185,9 +185,7 @@ fn rails_add_index_locks() {
 /// whether the change is read from the repository or from `git diff -C --find-copies-harder`.
 #[test]
 fn copy_of_a_template_is_a_new_migration() {
-    let frame: String = (1..=40)
-        .map(|n| format!("-- step {n}: describe what this migration does and why\n"))
-        .collect();
+    let frame = "-- describe what this migration does, why, and how to roll it back\n".repeat(40);
     let template = format!("{frame}-- write the statements below\n");
     let repo = Repo::new();
     repo.write("db/migrations/_template.sql", &template);

@@ -283,111 +283,114 @@ mod tests {
         );
     }
 
+    use Dialect::{Cockroach, MySql, Postgres};
+
+    /// (statement, dialect, expected shape or none).
+    const LOCK_CASES: &[(&str, Dialect, Option<&str>)] = &[
+        (
+            "ALTER TABLE users ALTER COLUMN email SET NOT NULL",
+            Postgres,
+            Some("SET NOT NULL"),
+        ),
+        (
+            "ALTER TABLE users ALTER email DROP NOT NULL",
+            Postgres,
+            None,
+        ),
+        (
+            "ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id)",
+            Postgres,
+            Some("foreign key"),
+        ),
+        (
+            "ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID",
+            Postgres,
+            None,
+        ),
+        (
+            "ALTER TABLE orders ADD COLUMN user_id bigint REFERENCES users",
+            Postgres,
+            Some("foreign key"),
+        ),
+        (
+            "ALTER TABLE orders ADD CONSTRAINT positive CHECK (total > 0)",
+            Postgres,
+            Some("CHECK"),
+        ),
+        (
+            "ALTER TABLE orders ADD CONSTRAINT positive CHECK (total > 0) NOT VALID",
+            Postgres,
+            None,
+        ),
+        (
+            "ALTER TABLE orders VALIDATE CONSTRAINT positive",
+            Postgres,
+            None,
+        ),
+        (
+            "ALTER TABLE users ADD CONSTRAINT u UNIQUE (email)",
+            Postgres,
+            Some("UNIQUE"),
+        ),
+        (
+            "ALTER TABLE users ADD CONSTRAINT u UNIQUE USING INDEX users_email",
+            Postgres,
+            None,
+        ),
+        (
+            "ALTER TABLE users ALTER COLUMN age TYPE bigint",
+            Postgres,
+            Some("type change"),
+        ),
+        (
+            "ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid()",
+            Postgres,
+            Some("volatile"),
+        ),
+        (
+            "ALTER TABLE users ADD COLUMN active boolean DEFAULT true",
+            Postgres,
+            None,
+        ),
+        (
+            "CREATE INDEX idx ON users (email)",
+            Postgres,
+            Some("CREATE INDEX"),
+        ),
+        (
+            "CREATE UNIQUE INDEX\n  idx ON\n  users (email)",
+            Postgres,
+            Some("CREATE INDEX"),
+        ),
+        (
+            "CREATE INDEX CONCURRENTLY idx ON users (email)",
+            Postgres,
+            None,
+        ),
+        ("CREATE INDEX idx ON users (email)", Cockroach, None),
+        ("CREATE INDEX idx ON users (email)", MySql, None),
+        (
+            "ALTER TABLE `users` MODIFY COLUMN `age` bigint",
+            MySql,
+            Some("MODIFY"),
+        ),
+        (
+            "ALTER TABLE users MODIFY age bigint, ALGORITHM=INPLACE, LOCK=NONE",
+            MySql,
+            None,
+        ),
+        (
+            "ALTER TABLE orders ADD FOREIGN KEY (u) REFERENCES users (id)",
+            MySql,
+            Some("foreign key"),
+        ),
+    ];
+
     /// Each locking class fires on its statement, and its safe spelling does not; a table
-    /// created earlier in the file is exempt. (statement, dialect, expected shape or none).
+    /// created earlier in the file is exempt.
     #[test]
     fn classes() {
-        use Dialect::{Cockroach, MySql, Postgres};
-        let cases: &[(&str, Dialect, Option<&str>)] = &[
-            (
-                "ALTER TABLE users ALTER COLUMN email SET NOT NULL",
-                Postgres,
-                Some("SET NOT NULL"),
-            ),
-            (
-                "ALTER TABLE users ALTER email DROP NOT NULL",
-                Postgres,
-                None,
-            ),
-            (
-                "ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id)",
-                Postgres,
-                Some("foreign key"),
-            ),
-            (
-                "ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID",
-                Postgres,
-                None,
-            ),
-            (
-                "ALTER TABLE orders ADD COLUMN user_id bigint REFERENCES users",
-                Postgres,
-                Some("foreign key"),
-            ),
-            (
-                "ALTER TABLE orders ADD CONSTRAINT positive CHECK (total > 0)",
-                Postgres,
-                Some("CHECK"),
-            ),
-            (
-                "ALTER TABLE orders ADD CONSTRAINT positive CHECK (total > 0) NOT VALID",
-                Postgres,
-                None,
-            ),
-            (
-                "ALTER TABLE orders VALIDATE CONSTRAINT positive",
-                Postgres,
-                None,
-            ),
-            (
-                "ALTER TABLE users ADD CONSTRAINT u UNIQUE (email)",
-                Postgres,
-                Some("UNIQUE"),
-            ),
-            (
-                "ALTER TABLE users ADD CONSTRAINT u UNIQUE USING INDEX users_email",
-                Postgres,
-                None,
-            ),
-            (
-                "ALTER TABLE users ALTER COLUMN age TYPE bigint",
-                Postgres,
-                Some("type change"),
-            ),
-            (
-                "ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid()",
-                Postgres,
-                Some("volatile"),
-            ),
-            (
-                "ALTER TABLE users ADD COLUMN active boolean DEFAULT true",
-                Postgres,
-                None,
-            ),
-            (
-                "CREATE INDEX idx ON users (email)",
-                Postgres,
-                Some("CREATE INDEX"),
-            ),
-            (
-                "CREATE UNIQUE INDEX\n  idx ON\n  users (email)",
-                Postgres,
-                Some("CREATE INDEX"),
-            ),
-            (
-                "CREATE INDEX CONCURRENTLY idx ON users (email)",
-                Postgres,
-                None,
-            ),
-            ("CREATE INDEX idx ON users (email)", Cockroach, None),
-            ("CREATE INDEX idx ON users (email)", MySql, None),
-            (
-                "ALTER TABLE `users` MODIFY COLUMN `age` bigint",
-                MySql,
-                Some("MODIFY"),
-            ),
-            (
-                "ALTER TABLE users MODIFY age bigint, ALGORITHM=INPLACE, LOCK=NONE",
-                MySql,
-                None,
-            ),
-            (
-                "ALTER TABLE orders ADD FOREIGN KEY (u) REFERENCES users (id)",
-                MySql,
-                Some("foreign key"),
-            ),
-        ];
-        for (statement, dialect, shape) in cases {
+        for (statement, dialect, shape) in LOCK_CASES {
             let found = locks(statement, *dialect, &[]);
             match shape {
                 Some(shape) => {

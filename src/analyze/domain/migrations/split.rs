@@ -74,7 +74,80 @@ fn dollar_tag(bytes: &[u8], at: usize) -> Option<usize> {
 }
 
 fn line_of(bytes: &[u8], at: usize) -> usize {
-    bytes[..at].iter().filter(|b| **b == b'\n').count() + 1
+    memchr::memchr_iter(b'\n', &bytes[..at]).count() + 1
+}
+
+/// A comment, string, quoted identifier or dollar-quoted string starting at `i`: the range to
+/// blank in the code and where it ends; `Err` names what is left open.
+fn quoted(
+    bytes: &[u8],
+    i: usize,
+    backslash: bool,
+    dollars: bool,
+) -> Result<Option<(Range<usize>, usize)>, &'static str> {
+    let rest = &bytes[i..];
+    let found = match bytes[i] {
+        b'-' if rest.starts_with(b"--") => {
+            let end = memchr::memchr(b'\n', rest).map_or(bytes.len(), |n| i + n);
+            (i..end, end)
+        }
+        b'/' if rest.starts_with(b"/*") => {
+            let (mut nested, mut j) = (0usize, i);
+            loop {
+                if j + 1 >= bytes.len() {
+                    return Err("comment");
+                }
+                match &bytes[j..j + 2] {
+                    b"/*" => (nested, j) = (nested + 1, j + 2),
+                    b"*/" if nested == 1 => break,
+                    b"*/" => (nested, j) = (nested - 1, j + 2),
+                    _ => j += 1,
+                }
+            }
+            (i..j + 2, j + 2)
+        }
+        b'\'' => {
+            let escapes = backslash
+                || (i > 0
+                    && matches!(bytes[i - 1], b'e' | b'E')
+                    && (i < 2 || !is_word(bytes[i - 2])));
+            let mut j = i + 1;
+            loop {
+                match bytes.get(j) {
+                    None => return Err("string"),
+                    Some(b'\\') if escapes => j += 2,
+                    Some(b'\'') if bytes.get(j + 1) == Some(&b'\'') => j += 2,
+                    Some(b'\'') => break,
+                    Some(_) => j += 1,
+                }
+            }
+            (i + 1..j, j + 1)
+        }
+        quote @ (b'"' | b'`') => {
+            let mut j = i + 1;
+            loop {
+                match bytes.get(j) {
+                    None => return Err("quoted identifier"),
+                    Some(q) if *q == quote && bytes.get(j + 1) == Some(&quote) => j += 2,
+                    Some(q) if *q == quote => break,
+                    Some(_) => j += 1,
+                }
+            }
+            // Identifiers are kept: they name the table a finding is about.
+            (i..i, j + 1)
+        }
+        b'$' if dollars => {
+            let Some(length) = dollar_tag(bytes, i) else {
+                return Ok(None);
+            };
+            let body = i + length;
+            let close = memchr::memmem::find(&bytes[body..], &bytes[i..body])
+                .ok_or("dollar-quoted string")?;
+            (body..body + close, body + close + length)
+        }
+        _ => return Ok(None),
+    };
+    Ok(Some(found))
 }
 
 /// Splits `text` into statements. `backslash`: whether `\` escapes a quote in every string
@@ -116,71 +189,21 @@ pub(super) fn split(text: &str, backslash: bool) -> Result<Split, Unterminated> 
             start = i;
             continue;
         }
-        let open = |what| Unterminated {
-            what,
-            line: line_of(bytes, i),
-        };
+        match quoted(bytes, i, backslash, delimiter == b";") {
+            Ok(Some((blanked, next))) => {
+                blank(&mut code, blanked);
+                i = next;
+                continue;
+            }
+            Ok(None) => {}
+            Err(what) => {
+                return Err(Unterminated {
+                    what,
+                    line: line_of(bytes, i),
+                });
+            }
+        }
         match byte {
-            b'-' if rest.starts_with(b"--") => {
-                let end = memchr::memchr(b'\n', rest).map_or(bytes.len(), |n| i + n);
-                blank(&mut code, i..end);
-                i = end;
-            }
-            b'/' if rest.starts_with(b"/*") => {
-                let (mut nested, mut j) = (0usize, i);
-                loop {
-                    if j + 1 >= bytes.len() {
-                        return Err(open("comment"));
-                    }
-                    match &bytes[j..j + 2] {
-                        b"/*" => (nested, j) = (nested + 1, j + 2),
-                        b"*/" if nested == 1 => break,
-                        b"*/" => (nested, j) = (nested - 1, j + 2),
-                        _ => j += 1,
-                    }
-                }
-                blank(&mut code, i..j + 2);
-                i = j + 2;
-            }
-            b'\'' => {
-                let escapes = backslash
-                    || (i > 0
-                        && matches!(bytes[i - 1], b'e' | b'E')
-                        && (i < 2 || !is_word(bytes[i - 2])));
-                let mut j = i + 1;
-                loop {
-                    match bytes.get(j) {
-                        None => return Err(open("string")),
-                        Some(b'\\') if escapes => j += 2,
-                        Some(b'\'') if bytes.get(j + 1) == Some(&b'\'') => j += 2,
-                        Some(b'\'') => break,
-                        Some(_) => j += 1,
-                    }
-                }
-                blank(&mut code, i + 1..j);
-                i = j + 1;
-            }
-            b'"' | b'`' => {
-                let mut j = i + 1;
-                loop {
-                    match bytes.get(j) {
-                        None => return Err(open("quoted identifier")),
-                        Some(q) if *q == byte && bytes.get(j + 1) == Some(&byte) => j += 2,
-                        Some(q) if *q == byte => break,
-                        Some(_) => j += 1,
-                    }
-                }
-                i = j + 1;
-            }
-            b'$' if delimiter == b";" && dollar_tag(bytes, i).is_some() => {
-                let length = dollar_tag(bytes, i).unwrap_or(1);
-                let tag = &bytes[i..i + length];
-                let body = i + length;
-                let close = memchr::memmem::find(&bytes[body..], tag)
-                    .ok_or_else(|| open("dollar-quoted string"))?;
-                blank(&mut code, body..body + close);
-                i = body + close + length;
-            }
             _ if is_word(byte) && (i == 0 || !is_word(bytes[i - 1])) => {
                 let end = bytes[i..]
                     .iter()
@@ -215,7 +238,7 @@ fn routine_depth(text: &str, word: &str, depth: usize, end: usize) -> (usize, us
     let next: String = after
         .trim_start()
         .chars()
-        .take_while(|c| c.is_ascii_alphabetic())
+        .take_while(char::is_ascii_alphabetic)
         .collect::<String>()
         .to_ascii_lowercase();
     let skip = after.len() - after.trim_start().len() + next.len();

@@ -22,10 +22,18 @@ fn facts(expected: &[(Signal, &str, u32)]) -> Vec<(Signal, String, u32)> {
         .collect()
 }
 
+/// (name, path, source, expected facts).
+type Shape = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [(Signal, &'static str, u32)],
+);
+
 /// Each shape yields its findings, all parsed by the grammar (nothing read by pattern).
 #[test]
 fn shapes_the_grammar_alone_missed() {
-    let cases: &[(&str, &str, &str, &[(Signal, &str, u32)])] = &[
+    let cases: &[Shape] = &[
         (
             "CockroachDB transaction migration",
             "db/migrations/cockroach/20240101_drop.up.sql",
