@@ -125,6 +125,8 @@ signals! {
     MigrationAltersSchema = "migration-alters-schema", per "statement", "A migration changes a column's type, renames a table or column, or drops an index.";
     /// A migration edited after it was added.
     MigrationRewritten = "migration-rewritten", per "file", "An existing migration was edited: databases that already ran it will not see the change.";
+    /// A migration statement that locks a table while it scans, validates or rewrites it.
+    MigrationLocksTable = "migration-locks-table", per "statement", "A migration takes a lock that blocks writes (or reads) while it scans or rewrites a table (SET NOT NULL, constraint without NOT VALID, index without CONCURRENTLY, type change).";
     /// Workflow permissions widened.
     WorkflowPermissionsWidened = "workflow-permissions-widened", per "workflow", "A CI workflow's token permissions were widened (e.g. `write-all`).";
     /// `pull_request_target` with a checkout of the pull request's head.

@@ -20,6 +20,7 @@ mod judgement;
 mod keys;
 mod markers;
 mod mechanical;
+mod migrations;
 mod namespaces;
 mod parsers;
 mod png;

@@ -6,7 +6,7 @@
 use tree_sitter::{Node, Parser};
 
 use super::rules::{ALEMBIC, Arg, DJANGO, KNEX, RAILS, Rule};
-use super::{Finding, Kind, sql};
+use super::{Finding, Kind, framework_locks, sql};
 use crate::analyze::lang::by_name;
 
 /// Byte markers a framework's migration files carry, all of a row present (in the
@@ -72,12 +72,12 @@ fn framework(kind: Kind) -> Option<Framework> {
     })
 }
 
-fn text<'s>(node: Node<'_>, source: &'s str) -> &'s str {
+pub(super) fn text<'s>(node: Node<'_>, source: &'s str) -> &'s str {
     &source[node.byte_range()]
 }
 
 /// The callee's last name segment (`op.drop_table` → `drop_table`).
-fn callee(call: Node<'_>, source: &str) -> Option<String> {
+pub(super) fn callee(call: Node<'_>, source: &str) -> Option<String> {
     let function = call
         .child_by_field_name("method")
         .or_else(|| call.child_by_field_name("function"))?;
@@ -120,7 +120,10 @@ fn runs_forward(node: Node<'_>, source: &str, forward_scopes: &[&str]) -> bool {
 }
 
 /// Positional and keyword arguments of a call.
-fn arguments<'t>(call: Node<'t>, source: &str) -> (Vec<Node<'t>>, Vec<(String, Node<'t>)>) {
+pub(super) fn arguments<'t>(
+    call: Node<'t>,
+    source: &str,
+) -> (Vec<Node<'t>>, Vec<(String, Node<'t>)>) {
     let mut positional = Vec::new();
     let mut keywords = Vec::new();
     let Some(list) = call.child_by_field_name("arguments") else {
@@ -156,7 +159,7 @@ fn literal(node: Node<'_>, source: &str) -> String {
     raw.trim_matches(['"', '\'', '`']).to_string()
 }
 
-fn argument(
+pub(super) fn argument(
     arg: Arg,
     positional: &[Node<'_>],
     keywords: &[(String, Node<'_>)],
@@ -198,7 +201,7 @@ fn sql_source(arg: Node<'_>, call: Node<'_>, source: &str) -> Vec<(String, u32)>
 }
 
 /// The table of the Knex builder around a column call: `schema.table('users', t => …)`.
-fn enclosing_table(node: Node<'_>, source: &str) -> Option<String> {
+pub(super) fn enclosing_table(node: Node<'_>, source: &str) -> Option<String> {
     let mut current = node.parent();
     while let Some(scope) = current {
         if scope.kind() == "call_expression"
@@ -235,21 +238,30 @@ fn code_scoped(kind: Kind, source: &str, scoped: bool) -> Result<Vec<Finding>, S
     let mut out = Vec::new();
     // An explicit stack, not recursion: generated migrations can nest deeply.
     let mut stack = vec![tree.root_node()];
+    let mut calls = Vec::new();
     while let Some(node) = stack.pop() {
         let mut cursor = node.walk();
         stack.extend(node.named_children(&mut cursor));
-        if node.kind() != framework.call_kind {
-            continue;
+        if node.kind() == framework.call_kind {
+            calls.push(node);
         }
+    }
+    let created = framework_locks::created(kind, &calls, source);
+    for node in calls {
         let Some(name) = callee(node, source) else {
             continue;
         };
-        let Some(rule) = framework.rules.iter().find(|r| r.call == name) else {
-            continue;
-        };
-        if !runs_forward(node, source, framework.forward_scopes) {
+        let locks = framework_locks::finding(kind, node, &name, source, &created);
+        let rule = framework.rules.iter().find(|r| r.call == name);
+        if (locks.is_empty() && rule.is_none())
+            || !runs_forward(node, source, framework.forward_scopes)
+        {
             continue;
         }
+        out.extend(locks);
+        let Some(rule) = rule else {
+            continue;
+        };
         let line = u32::try_from(node.start_position().row + 1).unwrap_or(u32::MAX);
         let (positional, keywords) = arguments(node, source);
         let Some(signal) = rule.signal else {
@@ -263,8 +275,8 @@ fn code_scoped(kind: Kind, source: &str, scoped: bool) -> Result<Vec<Finding>, S
                 .map(|n| sql_source(n, node, source))
                 .unwrap_or_default()
             {
-                if let Ok(found) = sql::findings(&sql_text, offset, false) {
-                    out.extend(found);
+                if let Ok(read) = sql::findings(&sql_text, offset, None) {
+                    out.extend(read.found);
                 }
             }
             continue;

@@ -6,11 +6,16 @@
 //! new one (by statement text), so touching a file that already dropped a table does not
 //! report the drop again; that touch is `migration-rewritten` instead.
 
+mod framework_locks;
 mod frameworks;
 mod liquibase;
+mod locks;
+mod plpgsql;
 mod rules;
+mod split;
 mod sql;
 mod tautology;
+mod template;
 
 use std::collections::HashMap;
 
@@ -125,14 +130,19 @@ pub(super) fn kind_of(path: &str, content: &[u8]) -> Option<Kind> {
     }
 }
 
-/// Forward findings in one version of a file of `kind` at `path`.
-fn extract(kind: Kind, path: &str, source: &str) -> Result<Vec<Finding>, String> {
-    match kind {
-        Kind::Reverse => Ok(Vec::new()),
-        Kind::Sql => sql::findings(source, 0, sql::markers_apply(path)),
-        Kind::Liquibase => Ok(liquibase::findings(source)),
-        Kind::Rails | Kind::Django | Kind::Alembic | Kind::Knex => frameworks::code(kind, source),
-    }
+/// Forward findings in one version of a file of `kind` at `path`, with the lines of SQL
+/// statements read by pattern because the grammar could not parse them.
+fn extract(kind: Kind, path: &str, source: &str) -> Result<sql::Read, String> {
+    let found = match kind {
+        Kind::Reverse => Vec::new(),
+        Kind::Sql => return sql::findings(source, 0, Some(path)),
+        Kind::Liquibase => liquibase::findings(source),
+        Kind::Rails | Kind::Django | Kind::Alembic | Kind::Knex => frameworks::code(kind, source)?,
+    };
+    Ok(sql::Read {
+        found,
+        unparsed: Vec::new(),
+    })
 }
 
 /// `new` minus `old`, by key, counting duplicates.
@@ -218,11 +228,11 @@ impl Analyzer for Migrations {
         ) else {
             return analysis;
         };
-        let edited = match file.status {
-            FileStatus::Modified => true,
-            FileStatus::Renamed | FileStatus::Copied => !file.hunks.is_empty(),
-            _ => false,
-        };
+        // A migration is new when its path is new, whatever git pairs it with: a copy or a
+        // rename detected from a template or an older migration is not an edit of history
+        // (issue 13), and its content is read whole, with nothing subtracted.
+        let paired = matches!(file.status, FileStatus::Renamed | FileStatus::Copied);
+        let edited = file.status == FileStatus::Modified;
         // Appending a changeSet to a Liquibase changelog is how Liquibase is used; only
         // changing or removing existing lines rewrites history there.
         let rewrites = kind != Kind::Liquibase
@@ -256,19 +266,36 @@ impl Analyzer for Migrations {
             return analysis;
         };
         let new = String::from_utf8_lossy(new);
-        let old = versions.old.map(String::from_utf8_lossy);
+        let old = versions
+            .old
+            .filter(|_| !paired || file.hunks.is_empty())
+            .map(String::from_utf8_lossy);
         let path = file.path();
-        let found = extract(kind, path, &new).map(|found| {
+        let read = extract(kind, path, &new).map(|read| {
             let before = match &old {
-                Some(old) => extract(kind, path, old).unwrap_or_default(),
+                Some(old) => extract(kind, path, old)
+                    .map(|r| r.found)
+                    .unwrap_or_default(),
                 None => Vec::new(),
             };
-            subtract(found, &before)
+            (subtract(read.found, &before), read.unparsed)
         });
-        match found {
-            Ok(found) => analysis
-                .facts
-                .extend(found.into_iter().map(|f| to_fact(versions, f))),
+        match read {
+            Ok((found, unparsed)) => {
+                if let Some(first) = unparsed.first() {
+                    analysis.fallbacks.push(LineLevel {
+                        file: path.to_string(),
+                        analyzer: "migrations",
+                        reason: format!(
+                            "{} statement(s) do not parse with the SQL grammar (first at line {first}); read whole, by pattern",
+                            unparsed.len()
+                        ),
+                    });
+                }
+                analysis
+                    .facts
+                    .extend(found.into_iter().map(|f| to_fact(versions, f)));
+            }
             Err(reason) => Self::line_level(versions, kind, reason, &mut analysis),
         }
         analysis

@@ -2,15 +2,17 @@
 //! write every row, or change the schema under running code.
 //!
 //! Reverse sections (dbmate `-- migrate:down`, goose `-- +goose Down`) are not read: they run
-//! only on rollback. Templated SQL (Jinja, dbt) does not parse; the caller reads it line by line.
+//! only on rollback. Statements inside transaction blocks and `DO` blocks are read; templated
+//! SQL (Go templates, Jinja, dbt) is read with its template tags masked.
 
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
-use tree_sitter::Node;
+use tree_sitter::{Node, Parser};
 
-use super::{Finding, tautology};
-use crate::analyze::lang::{config_for_path, parse_config};
+use super::{Finding, locks, plpgsql, split, tautology, template};
+use crate::analyze::lang::config_for_path;
 use crate::signal::Signal;
 
 /// Tools whose SQL files hold both directions, with the markers that open the forward and the
@@ -38,14 +40,6 @@ fn tool(source: &str) -> Option<&'static (&'static str, &'static str, &'static s
     })
 }
 
-/// Why a SQL file cannot be parsed, for the line-level fallback.
-pub(super) fn unparsable_reason(source: &str) -> Option<&'static str> {
-    if source.contains("{{") || source.contains("{%") {
-        return Some("templated SQL (Jinja/dbt `{{ }}`/`{% %}`) does not parse; read line by line");
-    }
-    None
-}
-
 /// The 1-based lines that belong to reverse sections: only in a file of a sectioned tool's
 /// format, and only after that tool's forward marker (a reverse marker before it would hide
 /// statements the tool runs).
@@ -67,47 +61,176 @@ pub(super) fn reverse_lines(source: &str, markers: bool) -> Vec<bool> {
     lines
 }
 
+/// What reading one SQL text found.
+#[derive(Debug, Default)]
+pub(super) struct Read {
+    pub(super) found: Vec<Finding>,
+    /// Lines of statements the grammar could not parse, read whole by pattern instead.
+    pub(super) unparsed: Vec<u32>,
+}
+
 /// Findings in the forward part of `source`, with `line_offset` added to every line (for SQL
-/// embedded in a framework migration). `markers`: whether section markers are read at all
-/// (see [`markers_apply`]; SQL embedded in code has none). `Err` carries the reason the SQL
-/// could not be parsed.
-pub(super) fn findings(
-    source: &str,
-    line_offset: u32,
-    markers: bool,
-) -> Result<Vec<Finding>, String> {
-    if let Some(reason) = unparsable_reason(source) {
-        return Err(reason.to_string());
-    }
+/// embedded in a framework migration). `path`: the migration file, for section markers (see
+/// [`markers_apply`]) and the dialect; `None` for SQL embedded in code. Template expressions
+/// are masked first ([`template`]), then the text is split into statements ([`split`]) and each
+/// statement is parsed on its own. `Err` carries the reason the statements could not be told
+/// apart (an unterminated string): the caller then reads the added lines.
+pub(super) fn findings(source: &str, line_offset: u32, path: Option<&str>) -> Result<Read, String> {
+    let masked = template::mask(source);
+    let dialect = locks::dialect(path, &masked);
+    let split = split::split(&masked, dialect.backslash_escapes()).map_err(|e| e.to_string())?;
     let language = config_for_path("migration.sql").ok_or("no SQL grammar registered")?;
-    let tree = parse_config(language, source.as_bytes()).ok_or("the SQL parser gave up")?;
-    let reverse = reverse_lines(source, markers);
-    let mut out = Vec::new();
-    let root = tree.root_node();
-    let mut cursor = root.walk();
-    for statement in root.named_children(&mut cursor) {
-        if statement.kind() != "statement" || statement.has_error() {
-            continue;
-        }
-        let row = statement.start_position().row;
-        let line = u32::try_from(row + 1).unwrap_or(u32::MAX);
+    let mut parser = Parser::new();
+    parser
+        .set_language(&(language.grammar)())
+        .map_err(|e| e.to_string())?;
+    let reverse = reverse_lines(source, path.is_some_and(markers_apply));
+    let mut reader = Reader {
+        source,
+        masked: &masked,
+        dialect,
+        parser,
+        line_offset,
+        newlines: memchr::memchr_iter(b'\n', masked.as_bytes()).collect(),
+        created: Vec::new(),
+        read: Read::default(),
+    };
+    for range in split.statements {
+        let row = reader.row(range.start);
         if reverse.get(row + 1).copied().unwrap_or(false) {
             continue;
         }
-        for (signal, subject, what) in classify(statement, source) {
-            out.push(Finding {
-                signal,
-                subject,
-                line: line.saturating_add(line_offset),
-                what,
-                key: normalise(&source[statement.byte_range()]),
-            });
+        let code = &split.code[range.clone()];
+        reader.statement(range, code);
+    }
+    Ok(reader.read)
+}
+
+/// Reads the statements of one text.
+struct Reader<'s> {
+    source: &'s str,
+    /// `source` with template tags masked: same length, what is parsed.
+    masked: &'s str,
+    dialect: locks::Dialect,
+    parser: Parser,
+    line_offset: u32,
+    /// Byte offsets of the newlines of `masked`, for line numbers in one search.
+    newlines: Vec<usize>,
+    /// Tables created so far in this text (their locks are instant).
+    created: Vec<String>,
+    read: Read,
+}
+
+impl<'s> Reader<'s> {
+    /// 0-based row of a byte offset.
+    fn row(&self, at: usize) -> usize {
+        self.newlines.partition_point(|n| *n < at)
+    }
+
+    fn line(&self, at: usize) -> u32 {
+        u32::try_from(self.row(at) + 1)
+            .unwrap_or(u32::MAX)
+            .saturating_add(self.line_offset)
+    }
+
+    /// The original text of a range, else its masked text (a range ending inside a masked
+    /// template tag that spans lines).
+    fn original(&self, range: Range<usize>) -> &'s str {
+        let (source, masked) = (self.source, self.masked);
+        source.get(range.clone()).unwrap_or(&masked[range])
+    }
+
+    /// One statement of the text at `range`, with its code.
+    fn statement(&mut self, range: Range<usize>, code: &str) {
+        if plpgsql::is_transaction_control(code) {
+            return;
+        }
+        if let Some(body) = plpgsql::do_body(code) {
+            self.do_block(range.start + body.start..range.start + body.end);
+            return;
+        }
+        self.sql(range, code);
+    }
+
+    /// The statements of a `DO` block's body.
+    fn do_block(&mut self, body: Range<usize>) {
+        let masked: &'s str = self.masked;
+        let Ok(split) = split::split(&masked[body.clone()], false) else {
+            self.read.unparsed.push(self.line(body.start));
+            return;
+        };
+        for inner in split.statements {
+            let code = &split.code[inner.clone()];
+            let at = body.start + inner.start..body.start + inner.end;
+            match plpgsql::body_statement(code, &masked[at.clone()]) {
+                plpgsql::Body::Sql(skip) => self.sql(at.start + skip..at.end, &code[skip..]),
+                plpgsql::Body::Execute(sql) => {
+                    let offset = self.line(at.start) - 1;
+                    match findings(&sql, offset, None) {
+                        Ok(read) => {
+                            self.read.found.extend(read.found);
+                            self.read.unparsed.extend(read.unparsed);
+                        }
+                        Err(_) => self.read.unparsed.push(offset + 1),
+                    }
+                }
+                plpgsql::Body::Other => {}
+            }
         }
     }
-    if root.has_error() && out.is_empty() {
-        return Err("the SQL does not parse with the grammar (dialect or syntax error)".into());
+
+    /// One SQL statement: its locks (by pattern on its code), then what the grammar reads in
+    /// it, or the statement-level patterns when the grammar cannot parse it.
+    fn sql(&mut self, range: Range<usize>, code: &str) {
+        let line = self.line(range.start);
+        let original = self.original(range.clone());
+        let key = normalise(original);
+        let mut out = Vec::new();
+        for lock in locks::locks(code, self.dialect, &self.created) {
+            let part = |r: Range<usize>| original.get(r.clone()).unwrap_or(&code[r]).to_string();
+            let subject = match lock.column {
+                Some(column) => format!("{}.{}", part(lock.table), part(column)),
+                None => part(lock.table),
+            };
+            out.push((Signal::MigrationLocksTable, subject, lock.what));
+        }
+        self.created.extend(locks::created_table(code));
+        let masked: &'s str = self.masked;
+        let tree = self.parser.parse(&masked[range.clone()], None);
+        match tree {
+            Some(tree) if !tree.root_node().has_error() => {
+                let root = tree.root_node();
+                let mut cursor = root.walk();
+                for statement in root.named_children(&mut cursor) {
+                    if statement.kind() == "statement" {
+                        out.extend(classify(statement, original));
+                    }
+                }
+            }
+            // A routine the grammar does not know (MySQL procedure bodies) changes nothing now.
+            _ if split::is_routine(code) => {}
+            _ => {
+                self.read.unparsed.push(line);
+                let whole = original.split_whitespace().collect::<Vec<_>>().join(" ");
+                out.extend(pattern_level(&whole, line).into_iter().map(|f| {
+                    (
+                        f.signal,
+                        f.subject,
+                        f.what.replace("line by line", "by pattern"),
+                    )
+                }));
+            }
+        }
+        self.read
+            .found
+            .extend(out.into_iter().map(|(signal, subject, what)| Finding {
+                signal,
+                subject,
+                line,
+                what,
+                key: key.clone(),
+            }));
     }
-    Ok(out)
 }
 
 /// Whitespace-collapsed, lower-case text: the identity of a statement across versions.
@@ -118,8 +241,9 @@ pub(super) fn normalise(text: &str) -> String {
         .to_ascii_lowercase()
 }
 
+/// A node's text; `?` when the node ends inside a masked template tag that spans lines.
 fn text<'s>(node: Node<'_>, source: &'s str) -> &'s str {
-    &source[node.byte_range()]
+    source.get(node.byte_range()).unwrap_or("?")
 }
 
 fn child_of_kind<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
@@ -320,6 +444,11 @@ static LINE_LEVEL: LazyLock<Vec<(Regex, Signal, &'static str)>> = LazyLock::new(
 
 /// Findings on one line of text that could not be parsed.
 pub(super) fn line_level(line_text: &str, line: u32) -> Vec<Finding> {
+    pattern_level(line_text, line)
+}
+
+/// Findings in one line or one whole statement (whitespace collapsed) by pattern.
+fn pattern_level(line_text: &str, line: u32) -> Vec<Finding> {
     LINE_LEVEL
         .iter()
         .filter_map(|(regex, signal, what)| {
