@@ -178,6 +178,10 @@ signals! {
     Codemod = "codemod", per "edit", "The same mechanical edit (one identifier replaced by another, nothing else changed) across many files, grouped into one fact.";
     /// A vendored or generated tree changed.
     GeneratedChanged = "generated-changed", per "tree", "A vendored or generated tree changed; counted once per tree, not by its lines.";
+    /// A Terraform plan removes a resource from state without destroying it (issue 13).
+    ResourceForgotten = "resource-forgotten", per "resource", "The Terraform plan forgets a resource: removed from state, it keeps running unmanaged.";
+    /// The source analysis reported a destroy or replacement the Terraform plan does not make.
+    PlanContradictsSource = "plan-contradicts-source", per "resource", "The source analysis reported a destroy or replacement that the Terraform plan does not make: the plan wins.";
 }
 
 impl Signal {

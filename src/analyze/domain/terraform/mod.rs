@@ -15,6 +15,7 @@ pub(crate) mod files;
 mod hidden;
 mod json;
 mod model;
+pub mod plan;
 mod protection;
 pub mod replacement;
 mod rules;
