@@ -21,6 +21,7 @@ mod markers;
 mod mechanical;
 mod namespaces;
 mod parsers;
+mod plan;
 mod policy_cli;
 mod policy_gaps;
 mod precommit;
