@@ -345,3 +345,36 @@ fn bad_plans_are_errors() {
         "{shape}"
     );
 }
+
+/// The fuzz seed with quoted keys, nested local modules and an unknown reason is accepted,
+/// so the fuzzer starts from the reading path, not only from rejections.
+#[test]
+fn fuzz_seed_reads() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fuzz/seeds/terraform_plan/keys-and-reasons.json"
+    );
+    let plan = read(Path::new(path)).expect("seed reads");
+    assert_eq!(
+        plan.module_dirs,
+        [
+            ("module.a".to_string(), "m/a".to_string()),
+            ("module.a.module.b".to_string(), "m/b".to_string())
+        ]
+    );
+    assert_eq!(
+        plan.changes[0].config_address,
+        "module.a.module.b.aws_db_instance.m"
+    );
+    assert_eq!(
+        plan.changes[0].replace_paths,
+        ["tags.env", "ebs_block_device[0].size"]
+    );
+    let facts = plan_facts(&[plan], &ExtraRows::default());
+    assert_eq!(facts.len(), 3);
+    assert!(
+        facts[1].message.contains("because some_future_reason"),
+        "{}",
+        facts[1].message
+    );
+}
