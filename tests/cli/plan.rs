@@ -140,24 +140,7 @@ fn plan_replacement_inside_a_module() {
 /// input changed its engine. A stateful replacement from the plan blocks, as from source.
 #[test]
 fn plan_stateful_replacement_in_a_module_blocks() {
-    let module = "variable \"engine\" {\n  type = string\n}\n\nresource \"aws_db_instance\" \"main\" {\n  identifier     = \"orders-eu\"\n  engine         = var.engine\n  instance_class = \"db.t3.micro\"\n}\n";
-    let root = |engine: &str| {
-        format!(
-            "module \"data\" {{\n  source   = \"./modules/data\"\n  for_each = toset([\"eu\"])\n  engine   = \"{engine}\"\n}}\n"
-        )
-        .into_bytes()
-    };
-    let before = vec![
-        ("main.tf".to_string(), root("postgres")),
-        (
-            "modules/data/main.tf".to_string(),
-            module.as_bytes().to_vec(),
-        ),
-    ];
-    let mut after = before.clone();
-    after[0].1 = root("aurora-postgresql");
-    let repo = repo_with_change(&before, &after);
-    let plan = fixtures().join("aws-db-replace-in-module.json");
+    let (repo, plan) = aws_module_change();
     let without = judge(&repo, &[]);
     assert_eq!(
         without.count("stateful-resource-replaced"),
@@ -258,4 +241,126 @@ fn bad_plan_file_is_an_error() {
         );
         assert_eq!(repo.disk_state(), before);
     }
+}
+
+/// The repository of `plan_stateful_replacement_in_a_module_blocks` and its plan's path.
+fn aws_module_change() -> (Repo, PathBuf) {
+    let module = "variable \"engine\" {\n  type = string\n}\n\nresource \"aws_db_instance\" \"main\" {\n  identifier = \"orders-eu\"\n  engine     = var.engine\n}\n";
+    let root = |engine: &str| {
+        format!("module \"data\" {{\n  source   = \"./modules/data\"\n  for_each = toset([\"eu\"])\n  engine   = \"{engine}\"\n}}\n").into_bytes()
+    };
+    let before = vec![
+        ("main.tf".to_string(), root("postgres")),
+        (
+            "modules/data/main.tf".to_string(),
+            module.as_bytes().to_vec(),
+        ),
+    ];
+    let mut after = before.clone();
+    after[0].1 = root("aurora-postgresql");
+    (
+        repo_with_change(&before, &after),
+        fixtures().join("aws-db-replace-in-module.json"),
+    )
+}
+
+/// `sh`/`bash` running an integration's script in `repo`, with `blastgate` on PATH and
+/// nothing else from this machine's environment.
+fn shell(shell: &str, script: &str, repo: &Repo, scratch: &Path) -> std::process::Command {
+    let bin = Path::new(crate::support::BINARY)
+        .parent()
+        .expect("binary dir");
+    let path = format!("{}:/usr/bin:/bin", bin.display());
+    let mut command = std::process::Command::new(shell);
+    command
+        .env_clear()
+        .env("PATH", path)
+        .env("HOME", scratch)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .current_dir(&repo.path)
+        .args(["-c", script]);
+    command
+}
+
+/// The GitHub Action's judging step, run for real: the `terraform-plan` input reaches
+/// `check` as `--terraform-plan`, and the plan's stateful replacement blocks.
+#[test]
+fn github_action_passes_plan_files() {
+    let (repo, plan) = aws_module_change();
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("action.yml"))
+        .expect("action.yml");
+    let action: serde_json::Value = serde_saphyr::from_str(&text).expect("action YAML");
+    let step = action["runs"]["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .find(|step| step["id"] == "gate")
+        .expect("the judging step");
+    let scratch = tempfile::tempdir().expect("temp dir");
+    let (output, summary) = (
+        scratch.path().join("output"),
+        scratch.path().join("summary"),
+    );
+    let mut command = shell(
+        "bash",
+        step["run"].as_str().expect("script"),
+        &repo,
+        scratch.path(),
+    );
+    command
+        .env("RUNNER_TEMP", scratch.path())
+        .env("GITHUB_OUTPUT", &output)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .env("BLASTGATE_POLICY", "")
+        .env("BLASTGATE_ARGS", "--base main")
+        .env(
+            "BLASTGATE_TERRAFORM_PLANS",
+            format!("\n{}\n", plan.display()),
+        )
+        .env("BLASTGATE_SARIF", "false")
+        .env("BLASTGATE_ANNOTATIONS", "false");
+    let result = crate::support::run(command, None);
+    assert_eq!(result.code, 0, "{}{}", result.stdout, result.stderr);
+    let outputs = std::fs::read_to_string(&output).expect("step outputs");
+    assert!(
+        outputs.contains("decision=block") && outputs.contains("exit-code=1"),
+        "{outputs}"
+    );
+    let report = std::fs::read_to_string(scratch.path().join("blastgate.json")).expect("report");
+    assert!(
+        report.contains("stateful-resource-replaced") && report.contains("from the plan"),
+        "{report}"
+    );
+    let summary = std::fs::read_to_string(&summary).expect("step summary");
+    assert!(summary.contains("from the plan"), "{summary}");
+}
+
+/// The GitLab template's script, run for real with `BLASTGATE_TERRAFORM_PLANS`: the job
+/// fails with the block and the JSON artifact holds the plan's finding.
+#[test]
+fn gitlab_template_passes_plan_files() {
+    let (repo, plan) = aws_module_change();
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("integrations/gitlab/blastgate.gitlab-ci.yml"),
+    )
+    .expect("template");
+    let template: serde_json::Value = serde_saphyr::from_str(&text).expect("template YAML");
+    let script: Vec<&str> = template["blastgate"]["script"]
+        .as_array()
+        .expect("script")
+        .iter()
+        .filter_map(serde_json::Value::as_str)
+        .collect();
+    let scratch = tempfile::tempdir().expect("temp dir");
+    let mut command = shell("sh", &script.join("\n"), &repo, scratch.path());
+    command
+        .env("BLASTGATE_ARGS", "--base main")
+        .env("BLASTGATE_TERRAFORM_PLANS", plan.display().to_string());
+    let result = crate::support::run(command, None);
+    assert_eq!(result.code, 1, "{}{}", result.stdout, result.stderr);
+    let report = std::fs::read_to_string(repo.path.join("blastgate.json")).expect("artifact");
+    assert!(
+        report.contains("stateful-resource-replaced") && report.contains("from the plan"),
+        "{report}"
+    );
 }
