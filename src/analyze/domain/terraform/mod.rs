@@ -13,6 +13,7 @@
 mod fallback;
 pub(crate) mod files;
 mod hidden;
+mod iam_indirect;
 mod json;
 mod model;
 pub mod plan;
