@@ -39,5 +39,6 @@ mod sources;
 mod spoof;
 mod structure;
 mod support;
+mod terraform_iam;
 mod verbose;
 mod waivers;
