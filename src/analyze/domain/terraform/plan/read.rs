@@ -100,12 +100,13 @@ pub(super) fn parse(name: &str, bytes: &[u8]) -> Result<Plan, String> {
         .into_iter()
         .enumerate()
     {
-        let action = action(&change.change.actions)
-            .map_err(|why| format!("resource_changes[{at}] ({}): {why}", change.address))?;
-        // Data sources are read, never destroyed.
-        if change.mode.as_deref() == Some("data") {
+        // Only managed resources are destroyed: data sources are read, ephemeral ones opened
+        // and closed, and their action words are not the managed ones.
+        if change.mode.as_deref().is_some_and(|mode| mode != "managed") {
             continue;
         }
+        let action = action(&change.change.actions)
+            .map_err(|why| format!("resource_changes[{at}] ({}): {why}", change.address))?;
         changes.push(Change {
             config_address: without_keys(&change.address),
             previous_config_address: change.previous_address.as_deref().map(without_keys),

@@ -328,6 +328,12 @@ fn bad_plans_are_errors() {
         assert!(error.contains(expect), "{error}");
         assert!(!error.contains('\n'), "{error}");
     }
+    // Non-managed modes carry their own action words; they are skipped, not refused.
+    let ephemeral = br#"{"format_version":"1.2","resource_changes":[{"address":"ephemeral.a.b","mode":"ephemeral","type":"a","change":{"actions":["open"]}}]}"#;
+    assert_eq!(
+        parse("plan.json", ephemeral).map(|p| p.changes.len()),
+        Ok(0)
+    );
     let missing = read(Path::new("/nonexistent/plan.json")).expect_err("missing");
     assert_eq!(
         missing.to_string(),
