@@ -93,6 +93,11 @@ struct CheckArgs {
     /// Judge a unified diff as `git diff` prints it, from FILE or `-` for standard input.
     #[arg(long, value_name = "FILE")]
     diff: Option<String>,
+    /// A Terraform plan as `terraform show -json PLANFILE` writes it (repeatable, one per root
+    /// module): what it destroys, replaces or forgets is judged "from the plan", and the plan
+    /// wins where the source analysis disagrees.
+    #[arg(long = "terraform-plan", value_name = "FILE")]
+    terraform_plans: Vec<PathBuf>,
     #[command(flatten)]
     judging: JudgingArgs,
     #[command(flatten)]
@@ -237,7 +242,14 @@ fn check(dir: &Path, args: CheckArgs, verbose: bool) -> anyhow::Result<Exit> {
         }
     };
     let env = |key: &str| std::env::var(key).ok();
-    let (judging, progress) = judging(args.judging, &args.output)?;
+    // Read before anything else: a bad plan is an error (exit 2), never an empty plan.
+    let plans = args
+        .terraform_plans
+        .iter()
+        .map(|path| crate::analyze::domain::terraform_plan::read(path))
+        .collect::<Result<Vec<_>, _>>()?;
+    let (mut judging, progress) = judging(args.judging, &args.output)?;
+    judging.terraform_plans = plans;
     let evaluation = gate::check(dir, &target, &judging, &env)?;
     progress.finish();
     let started = Instant::now();

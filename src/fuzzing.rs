@@ -28,6 +28,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("kubernetes", kubernetes),
     ("cloudformation", cloudformation),
     ("workflow", workflow),
+    ("terraform_plan", terraform_plan),
 ];
 
 /// Parses `data` as a unified diff and checks every hunk against its header.
@@ -186,6 +187,42 @@ pub fn approval_note(data: &[u8]) {
     }
 }
 
+/// Parses `data` as the JSON of a Terraform plan (`check --terraform-plan`) and turns it into
+/// facts with no source facts to reconcile.
+///
+/// # Panics
+/// When the reader panics, an error does not render as one line, or an accepted plan's facts
+/// are not one per change that destroys, replaces or forgets, each "from the plan" and about
+/// that change's address.
+pub fn terraform_plan(data: &[u8]) {
+    use crate::analyze::domain::{ExtraRows, terraform_plan as plan};
+    match plan::parse("plan.json", data) {
+        Ok(parsed) => {
+            let mut facts = Vec::new();
+            plan::reconcile(
+                &mut facts,
+                std::slice::from_ref(&parsed),
+                &ExtraRows::default(),
+            );
+            let acting: Vec<&plan::Change> = parsed
+                .changes
+                .iter()
+                .filter(|change| change.action != plan::Action::Keep)
+                .collect();
+            assert_eq!(facts.len(), acting.len(), "{facts:?}");
+            for (fact, change) in facts.iter().zip(acting) {
+                assert!(
+                    fact.message.starts_with("from the plan plan.json: "),
+                    "{fact:?}"
+                );
+                assert_eq!(fact.subject.as_deref(), Some(change.address.as_str()));
+                assert!(change.config_address.len() <= change.address.len());
+            }
+        }
+        Err(message) => assert_one_line(&message),
+    }
+}
+
 fn assert_one_line(message: &str) {
     assert!(
         !message.is_empty() && !message.contains('\n'),
@@ -229,6 +266,10 @@ mod tests {
             "unified_diff" => inputs.extend(files(&root.join("fixtures"), &[".diff", ".patch"])),
             "policy" => inputs.extend(files(&root.join("policies"), &[".yaml"])),
             "hcl" => inputs.extend(files(&root.join("fixtures/infra/terraform"), &[".tf"])),
+            "terraform_plan" => {
+                let dir = root.join("fixtures/infra/terraform/plans");
+                inputs.extend(files(&dir, &[".json"]));
+            }
             "kubernetes" | "cloudformation" | "workflow" => {
                 let dir = match target {
                     "workflow" => "workflows",

@@ -91,6 +91,8 @@ pub struct Judging {
     pub as_of: Option<policy::Date>,
     /// Told how the analysis advances (a progress bar); `None` for nobody.
     pub observer: Option<std::sync::Arc<dyn Observer>>,
+    /// Terraform plans read as evidence (`check --terraform-plan`).
+    pub terraform_plans: Vec<analyze::domain::terraform_plan::Plan>,
 }
 
 /// The sign-off stage: for a change that needs review (or is blocked), read and check the
@@ -162,6 +164,12 @@ pub fn evaluate(
             .undisclosed
             .as_ref()
             .map(provenance::Undisclosed::fact),
+    );
+    // What the plans say replaces what the source analysis guessed about the same resources.
+    analyze::domain::terraform_plan::reconcile(
+        &mut facts.facts,
+        &judging.terraform_plans,
+        &options.domain.terraform,
     );
     steps.record_into(&mut timings);
     let score = timings.time("score", || {

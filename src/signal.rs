@@ -199,6 +199,10 @@ signals! {
     SecretLikeTestData = "secret-like-test-data", per "secret", "A credential format matched on test data (a placeholder or elided key body, a key header without a new body, an `EXAMPLE`/dummy marker, a private key under a test directory): reported, not blocked.";
     /// A base image moved to a new digest of its tag or a new patch release.
     BaseImageBumped = "base-image-bumped", per "image", "A Dockerfile's base image moved to a new digest of the same tag, or to a new patch release of the same image and variant: mechanical.";
+    /// A Terraform plan removes a resource from state without destroying it (issue 13).
+    ResourceForgotten = "resource-forgotten", per "resource", "The Terraform plan forgets a resource: removed from state, it keeps running unmanaged.";
+    /// The source analysis reported a destroy or replacement the Terraform plan does not make.
+    PlanContradictsSource = "plan-contradicts-source", per "resource", "The source analysis reported a destroy or replacement that the Terraform plan does not make: the plan wins.";
 }
 
 impl Signal {

@@ -128,6 +128,8 @@ pub struct Settings {
     pub terraform: ExtraRows,
 }
 
+/// `check --terraform-plan`: the plan as evidence.
+pub use terraform::plan as terraform_plan;
 pub use terraform::{ExtraRows, tree_facts as terraform_tree_facts};
 
 use super::run_by::{Entry as RunByEntry, RunBy};

@@ -13,8 +13,10 @@
 mod fallback;
 pub(crate) mod files;
 mod hidden;
+mod iam_indirect;
 mod json;
 mod model;
+pub mod plan;
 mod protection;
 pub mod replacement;
 mod rules;

@@ -15,6 +15,9 @@ pub fn facts(module: &Module) -> Vec<Fact> {
     let mut facts = Vec::new();
     facts.extend(only_new(module, iam, Signal::IamWildcard));
     facts.extend(only_new(module, managed, Signal::IamWildcard));
+    // Wildcards behind dynamic blocks, variables, locals and module inputs (issue 13).
+    let seen: HashSet<Option<String>> = facts.iter().map(|f| f.subject.clone()).collect();
+    facts.extend(super::iam_indirect::facts(module, &seen));
     facts.extend(only_new(module, ingress, Signal::PublicIngress));
     // A grant of `*` is already an `iam-wildcard`; the narrower grants are the rest.
     let grants = only_new(module, grant, Signal::SecuritySensitiveChange);
@@ -141,7 +144,7 @@ fn grant(block: &Block, address: &str) -> Vec<Hit> {
 }
 
 /// Resource types whose `policy` argument is an IAM policy document.
-const POLICY_RESOURCES: &[&str] = &[
+pub(super) const POLICY_RESOURCES: &[&str] = &[
     "aws_iam_policy",
     "aws_iam_role_policy",
     "aws_iam_user_policy",
@@ -164,7 +167,11 @@ fn json_to_value(json: &serde_json::Value) -> Value {
 }
 
 /// Wildcard grants of an allow statement: which of actions/resources are `*`.
-fn wildcards(effect: Option<&str>, actions: &[&str], resources: &[&str]) -> Vec<&'static str> {
+pub(super) fn wildcards(
+    effect: Option<&str>,
+    actions: &[&str],
+    resources: &[&str],
+) -> Vec<&'static str> {
     if effect.is_some_and(|e| !e.eq_ignore_ascii_case("allow")) {
         return Vec::new();
     }
@@ -181,7 +188,7 @@ fn wildcards(effect: Option<&str>, actions: &[&str], resources: &[&str]) -> Vec<
 /// The statements of a policy document: `jsonencode({...})` was evaluated to an object; a
 /// heredoc or string holds JSON text; anything else (a data source's `.json`) is read where
 /// that data source is declared.
-fn statements(policy: &Value) -> Vec<Value> {
+pub(super) fn statements(policy: &Value) -> Vec<Value> {
     let document = match policy {
         Value::Str(text) => serde_json::from_str(text)
             .map(|json| json_to_value(&json))
