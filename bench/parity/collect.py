@@ -72,6 +72,33 @@ SELECT = [
     ("GoogleCloudPlatform/microservices-demo", "secret", r".", CRED, 2, CRED_PS),
 ]
 
+# A second pass, appended after the first (so the first pass's rows keep their place): commits
+# whose diff holds what the shared classes are about, so each class has cases to compare.
+WF_RISK = (r"(pull_request_target|workflow_run|issue_comment|secrets: inherit|write-all|: write"
+           r"|ACTIONS_ALLOW_UNSECURE_COMMANDS|self-hosted|github\.event\.(pull_request|issue|comment)"
+           r"|head_ref)")
+TF_RISK = r"(\"\*\"|0\.0\.0\.0/0|deletion_protection|dynamic \"statement\"|ingress)"
+K8S_RISK = r"(privileged|hostNetwork|hostPath|:latest|livenessProbe|readinessProbe|limits:)"
+DOCKER_RISK = r"(USER|:latest|^FROM [a-z/]+$)"
+SQL_RISK = r"(?i)(not null|foreign key|references|rename|type|drop|create index|check)"
+SELECT += [
+    *[(repo, "workflow", r"^\.github/workflows/.*\.ya?ml$", WF_RISK, 3, WF_PS) for repo in (
+        "ory/kratos", "supabase/auth", "temporalio/temporal", "nodejs/docker-node",
+        "GoogleCloudPlatform/microservices-demo", "terraform-aws-modules/terraform-aws-eks",
+        "gitleaks/gitleaks")],
+    *[(repo, "terraform", r"\.tf$", TF_RISK, 4, TF_PS) for repo in (
+        "terraform-aws-modules/terraform-aws-eks", "terraform-aws-modules/terraform-aws-iam",
+        "GoogleCloudPlatform/microservices-demo")],
+    ("GoogleCloudPlatform/microservices-demo", "kubernetes", r"^kubernetes-manifests/.*\.ya?ml$",
+     K8S_RISK, 4, YAML_PS),
+    ("kubernetes/examples", "kubernetes", r"\.ya?ml$", K8S_RISK, 4, YAML_PS),
+    *[(repo, "dockerfile", r"(^|/)Dockerfile[^/]*$", DOCKER_RISK, 3, DOCKER_PS) for repo in (
+        "docker-library/postgres", "nodejs/docker-node", "temporalio/temporal", "ory/kratos")],
+    ("ory/kratos", "migration", r"migrations/.*(postgres|cockroach)[^/]*\.up\.sql$", SQL_RISK, 5, SQL_PS),
+    ("supabase/auth", "migration", r"^migrations/.*\.sql$", SQL_RISK, 5, SQL_PS),
+    ("temporalio/temporal", "migration", r"^schema/postgres.*\.sql$", SQL_RISK, 5, SQL_PS),
+]
+
 # A path under one of these is test data (the "hard-block false alarms on test data" metric).
 TEST_PATH = re.compile(
     r"(^|/)(tests?|testdata|test_data|testing|fixtures?|__tests__|spec|examples?|mocks?)(/|$)"

@@ -187,6 +187,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--venv", required=True)
     ap.add_argument("--only", help="one case id")
+    ap.add_argument("--skip-existing", action="store_true",
+                    help="leave cases that already have a fixture alone")
     args = ap.parse_args()
     venv = os.path.abspath(args.venv)
     versions = {tool: version(venv, tool) for tool in set(PEER.values())}
@@ -194,6 +196,8 @@ def main():
     os.makedirs(out_dir, exist_ok=True)
     for row in read_corpus():
         if args.only and row["id"] != args.only:
+            continue
+        if args.skip_existing and os.path.exists(os.path.join(out_dir, row["id"] + ".json")):
             continue
         tool = PEER[row["domain"]]
         record = dict(case=row["id"], tool=tool, version=versions[tool],

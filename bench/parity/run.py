@@ -163,8 +163,7 @@ def evaluate(rows, args, table):
             peer_classes = defaultdict(list)
             unclaimed = Counter()
             for finding in peer_new:
-                text = f"{finding['rule']}|{finding.get('message', '')}|{finding['key']}"
-                names = classes_of(table, tool, text)
+                names = classes_of(table, tool, finding["key"])
                 for name in names:
                     peer_classes[name].append(finding)
                 if not names:
