@@ -107,6 +107,17 @@ TEST_PATH = re.compile(
 )
 
 
+# Hand labels where the path says `real` but the content is no credential: a detector's own
+# patterns or test cases, or a documentation example whose key body is elided.
+LABELS = {
+    "gitleaks-secret-e002920355": "detector test cases: BEGIN PRIVATE KEY around `anything`",
+    "gitleaks-secret-ad7509e3b4": "detector test cases: BEGIN PRIVATE KEY around `anything`",
+    "gitleaks-secret-e502bf29de": "detector config: the header as a regex in gitleaks.toml",
+    "gitleaks-secret-9f694531b2": "detector code: the header in regexp.MustCompile(...)",
+    "kratos-secret-0636433903": "help text: an example key, its body elided with `...`",
+}
+
+
 def git(gitdir, *args, text=True):
     out = subprocess.run(
         ["git", "--git-dir", gitdir, *args], capture_output=True, check=True
@@ -146,7 +157,8 @@ def blob_size(gitdir, sha, path):
 
 def select(args):
     print("# parity corpus: one row per commit x file; columns: id repo sha path domain data")
-    print("# data: `test` when the path is test data (tests/, testdata/, fixtures/...), else `real`")
+    print("# data: `test` when the path is test data (tests/, testdata/, fixtures/...) or the case")
+    print("#   is hand-labelled in collect.py's LABELS (a detector's own patterns, an elided example)")
     print("# chosen by `collect.py select` (see its SELECT table); extracted by `collect.py extract`")
     used = set()
     for repo, domain, path_re, pickaxe, quota, pathspecs in SELECT:
@@ -162,8 +174,8 @@ def select(args):
         picks = [cands[int(i * step)] for i in range(min(quota, len(cands)))]
         for sha, path in picks:
             used.add((repo, sha, path))
-            data = "test" if TEST_PATH.search(path) else "real"
             case = f"{repo.split('/')[1]}-{domain}-{sha[:10]}"
+            data = "test" if TEST_PATH.search(path) or case in LABELS else "real"
             print("\t".join([case, repo, sha, path, domain, data]))
 
 
