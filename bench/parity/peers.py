@@ -12,8 +12,8 @@ run this, and commit fixtures/peers/. Python 3 standard library only.
 |------------|----------------|-----------------------------------------------------------------|
 | migration  | squawk         | squawk --reporter json FILE (Go/Jinja `{{ }}` `{% %}` masked, see mask_templates) |
 | workflow   | zizmor         | zizmor --offline --format json FILE                             |
-| terraform  | checkov        | checkov -f FILE --framework terraform -o json --compact --quiet |
-| kubernetes | checkov        | checkov -f FILE --framework kubernetes -o json --compact --quiet|
+| terraform  | checkov        | checkov -f FILE --framework terraform -o json --compact        |
+| kubernetes | checkov        | checkov -f FILE --framework kubernetes -o json --compact       |
 | dockerfile | hadolint       | hadolint -f json --no-fail FILE                                 |
 | secret     | detect-secrets | detect-secrets scan FILE                                        |
 
@@ -104,17 +104,23 @@ def zizmor(venv, path, text, lines):
 def checkov(framework):
     def go(venv, path, text, lines):
         out = run([f"{venv}/bin/checkov", "-f", path, "--framework", framework, "-o", "json",
-                   "--compact", "--quiet", "--skip-download"])
+                   "--compact", "--skip-download"])
         reports = json.loads(out or "[]")
         reports = reports if isinstance(reports, list) else [reports]
-        findings = []
+        findings, resources = [], set()
         for report in reports:
-            for item in (report.get("results") or {}).get("failed_checks", []):
+            results = report.get("results") or {}
+            # Every resource checkov read, passed or failed: run.py needs to know whether a
+            # resource a finding names already existed in the base version.
+            for item in results.get("passed_checks", []) + results.get("failed_checks", []):
+                resources.add(item["resource"])
+            for item in results.get("failed_checks", []):
                 first = (item.get("file_line_range") or [0])[0]
                 findings.append(dict(rule=item["check_id"], line=first,
                                      key=f"{item['check_id']}|{item['resource']}",
-                                     message=f"{item['check_name']} ({item['resource']})"))
-        return findings
+                                     message=f"{item['check_name']} ({item['resource']})",
+                                     resource=item["resource"]))
+        return findings, sorted(resources)
     return go
 
 
@@ -170,23 +176,30 @@ def judge(venv, row, side):
         os.chdir(work)  # tools print paths relative to where they run
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
+        resources = None
         try:
             findings, error = RUN[row["domain"]](venv, row["path"], text, text.splitlines()), None
+            if isinstance(findings, tuple):
+                findings, resources = findings
         except (RuntimeError, ValueError, KeyError) as e:
-            findings, error = [], str(e)
+            findings, error = [], " / ".join(str(e).split("\n"))[:300]
         seconds = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         os.chdir(cwd)
     # CPU time as well as wall time: on a shared machine the wall time measures the neighbours.
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return dict(findings=findings, seconds=round(seconds, 4), cpu_seconds=round(cpu, 4),
-                error=error)
+    record = dict(findings=findings, seconds=round(seconds, 4), cpu_seconds=round(cpu, 4),
+                  error=error)
+    if resources is not None:
+        record["resources"] = resources
+    return record
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--venv", required=True)
     ap.add_argument("--only", help="one case id")
+    ap.add_argument("--domain", help="only the cases of this domain")
     ap.add_argument("--skip-existing", action="store_true",
                     help="leave cases that already have a fixture alone")
     args = ap.parse_args()
@@ -196,6 +209,8 @@ def main():
     os.makedirs(out_dir, exist_ok=True)
     for row in read_corpus():
         if args.only and row["id"] != args.only:
+            continue
+        if args.domain and row["domain"] != args.domain:
             continue
         if args.skip_existing and os.path.exists(os.path.join(out_dir, row["id"] + ".json")):
             continue

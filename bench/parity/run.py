@@ -44,6 +44,13 @@ IDENTITY = {
     "GIT_COMMITTER_NAME": "Parity Bench", "GIT_COMMITTER_EMAIL": "parity@example.invalid",
     "GIT_AUTHOR_DATE": "2026-01-01T00:00:00Z", "GIT_COMMITTER_DATE": "2026-01-01T00:00:00Z",
 }
+# Classes where the peer checks a state ("this workload has no probe") and blastgate checks a
+# change ("a probe was removed"): a peer finding counts only on a resource the base version
+# already had, since a new resource without the setting is posture, which blastgate does not claim.
+CHANGE_ONLY = {
+    "k8s-limits-probes": "limits-or-probes-removed: a container lost its limits or probes",
+    "destroy-protection": "destroy-protection-removed: protection against destruction is weakened",
+}
 # Targets of issue 13.
 MAX_MISS = 0.05
 MIN_CHECKOV_RATIO = 20.0
@@ -63,6 +70,18 @@ def read_classes():
             name, tool, rule, _source = fields
             table[tool].append((name, re.compile(rule)))
     return table
+
+
+def read_adjudicated():
+    """{(case, class): reason} of peer findings judged false alarms by hand."""
+    out = {}
+    with open(os.path.join(HERE, "adjudicated.tsv"), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or not line.strip():
+                continue
+            case, name, reason = line.rstrip("\n").split("\t")
+            out[(case, name)] = reason
+    return out
 
 
 def classes_of(table, tool, text):
@@ -139,6 +158,16 @@ def new_findings(record):
     return out
 
 
+def base_resources(record):
+    """The resources checkov read in the base version. Fixtures made before peers.py recorded
+    passed checks lack `resources`: then the resources its failed checks name stand in (every
+    workload and database fails some posture check, so the two sets agree in practice)."""
+    base = record.get("base") or {}
+    if "resources" in base:
+        return set(base["resources"])
+    return {f["key"].split("|", 1)[-1] for f in base.get("findings", [])}
+
+
 def peer_record(row, args):
     if args.cached_peers:
         path = os.path.join(HERE, "fixtures", "peers", row["id"] + ".json")
@@ -162,8 +191,11 @@ def evaluate(rows, args, table):
             peer_new = new_findings(record)
             peer_classes = defaultdict(list)
             unclaimed = Counter()
+            existed = base_resources(record)
             for finding in peer_new:
                 names = classes_of(table, tool, finding["key"])
+                if finding["key"].split("|", 1)[-1] not in existed:
+                    names = {n for n in names if n not in CHANGE_ONLY}
                 for name in names:
                     peer_classes[name].append(finding)
                 if not names:
@@ -191,6 +223,7 @@ def pct(value):
 
 
 def summarise(results, table):
+    adjudicated = read_adjudicated()
     classes = sorted({name for tool in table for name, _ in table[tool] if tool != "blastgate"})
     shared = {}
     for name in classes:
@@ -200,11 +233,16 @@ def summarise(results, table):
         agree = [r for r in members if r["peer_classes"].get(name) and r["our_classes"].get(name)]
         ours = [r for r in members if r["our_classes"].get(name) and not r["peer_classes"].get(name)]
         theirs = [r for r in members if r["peer_classes"].get(name) and not r["our_classes"].get(name)]
+        peer_false = [r for r in theirs if (r["row"]["id"], name) in adjudicated]
         shared[name] = dict(
             tools=sorted(tools), cases=len(members), agree=len(agree),
             blastgate_only=len(ours), peer_only=len(theirs),
             miss_rate=ratio(len(theirs), len(agree) + len(theirs)),
+            peer_false_alarms=len(peer_false),
+            adjudicated_miss_rate=ratio(len(theirs) - len(peer_false),
+                                        len(agree) + len(theirs) - len(peer_false)),
             misses=[dict(case=r["row"]["id"], path=r["row"]["path"],
+                         adjudicated=adjudicated.get((r["row"]["id"], name)),
                          peer=[f"{f['rule']} line {f['line']}: {f.get('message', '')}"
                                for f in r["peer_classes"][name]]) for r in theirs],
             blastgate_only_cases=[dict(case=r["row"]["id"], path=r["row"]["path"],
@@ -248,15 +286,16 @@ def render(summary, verbose):
         for e in summary[kind]:
             out.append(f"  {kind.replace('_', ' ')[:-1]}: {e['case']}: {e['error']}")
     out.append("")
-    out.append(f"{'class':24} {'peer':15} {'cases':>5} {'agree':>5} {'bg-only':>7} "
-               f"{'peer-only':>9} {'miss':>6}  target")
+    out.append(f"{'class':22} {'peer':16} {'cases':>5} {'agree':>5} {'bg-only':>7} "
+               f"{'peer-only':>9} {'miss':>6} {'adj.':>6}  target (miss on adjudicated)")
     for name, c in summary["classes"].items():
         if not c["cases"]:
             continue
-        flagged = c["agree"] + c["peer_only"]
-        target = "-" if not flagged else ("ok" if c["miss_rate"] <= MAX_MISS else "MISSED")
-        out.append(f"{name:24} {','.join(c['tools']):15} {c['cases']:>5} {c['agree']:>5} "
-                   f"{c['blastgate_only']:>7} {c['peer_only']:>9} {pct(c['miss_rate']):>6}  {target}")
+        miss = c["adjudicated_miss_rate"]
+        target = "-" if miss is None else ("ok" if miss <= MAX_MISS else "MISSED")
+        out.append(f"{name:22} {','.join(c['tools']):16} {c['cases']:>5} {c['agree']:>5} "
+                   f"{c['blastgate_only']:>7} {c['peer_only']:>9} {pct(c['miss_rate']):>6} "
+                   f"{pct(miss):>6}  {target}")
     false_blocks = summary["hard_block_false_alarms"]
     out.append("")
     out.append(f"hard-block false alarms on test data: {len(false_blocks)} of "
@@ -287,7 +326,9 @@ def render(summary, verbose):
     if verbose:
         for name, c in summary["classes"].items():
             for m in c["misses"]:
-                out.append(f"MISS {name} {m['case']} {m['path']}: {' | '.join(m['peer'])[:400]}")
+                note = f" [peer false alarm: {m['adjudicated']}]" if m["adjudicated"] else ""
+                out.append(f"MISS {name} {m['case']} {m['path']}: "
+                           f"{' | '.join(m['peer'])[:400]}{note}")
             for m in c["blastgate_only_cases"]:
                 out.append(f"ONLY {name} {m['case']} {m['path']}: "
                            f"{' | '.join(m['blastgate'])[:400]}")
@@ -307,9 +348,18 @@ def main():
     args = ap.parse_args()
     args.blastgate = os.path.abspath(args.blastgate)
     if not os.access(args.blastgate, os.X_OK):
-        sys.exit(f"{args.blastgate}: not an executable; build it (cargo build --release)")
+        print(f"{args.blastgate}: not an executable; build it (cargo build --release)",
+              file=sys.stderr)
+        return 2
     table = read_classes()
     rows = [r for r in peers.read_corpus() if not args.only or args.only in r["id"]]
+    if args.cached_peers:
+        missing = [r["id"] for r in rows if not os.path.exists(
+            os.path.join(HERE, "fixtures", "peers", r["id"] + ".json"))]
+        if missing:
+            print(f"fixtures/peers/{missing[0]}.json (and {len(missing) - 1} more) missing: "
+                  "run peers.py --venv V --skip-existing, or pass --only", file=sys.stderr)
+            return 2
     summary = summarise(evaluate(rows, args, table), table)
     print(render(summary, args.verbose))
     if args.json:
