@@ -17,9 +17,10 @@ run this, and commit fixtures/peers/. Python 3 standard library only.
 | dockerfile | hadolint       | hadolint -f json --no-fail FILE                                 |
 | secret     | detect-secrets | detect-secrets scan FILE                                        |
 
-A normalised finding is {rule, line (1-based), key}; `key` identifies the finding across the
-two versions without line numbers (rule + the flagged text or resource), so run.py can tell a
-finding the change introduced from one already in the base version.
+A normalised finding is {rule, line (1-based), key[, alt_key]}; `key` identifies the finding
+across the two versions without line numbers (rule + the flagged text or resource; zizmor's
+also has `alt_key`, rule + YAML route), so run.py can tell a finding the change introduced from
+one already in the base version.
 """
 import argparse
 import base64
@@ -91,10 +92,17 @@ def zizmor(venv, path, text, lines):
         primary = next((loc for loc in item["locations"]
                         if loc["symbolic"]["kind"] == "Primary"), item["locations"][0])
         number = primary["concrete"]["location"]["start_point"]["row"] + 1
-        feature = " ".join(primary["concrete"]["feature"].split())
+        raw = primary["concrete"]["feature"].strip()
+        feature = " ".join(raw.split())
         annotation = primary["symbolic"]["annotation"]
+        route = ".".join(str(next(iter(part.values())))
+                         for part in primary["symbolic"]["route"]["route"])
+        # A finding on a block (an `env:` map, a job) also gets an identity by place: an edit
+        # elsewhere in the block changes its text, not the finding. A one-line feature (a
+        # `uses:` ref) keeps only its text: a new ref there is new content.
+        alt = {"alt_key": f"{item['ident']}|{route}|{annotation}"} if "\n" in raw else {}
         findings.append(dict(rule=item["ident"], line=number,
-                             key=f"{item['ident']}|{feature}|{annotation}",
+                             key=f"{item['ident']}|{feature}|{annotation}", **alt,
                              message=f"{item['desc']}: {annotation}",
                              severity=item["determinations"]["severity"],
                              confidence=item["determinations"]["confidence"]))
