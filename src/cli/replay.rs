@@ -34,6 +34,17 @@ pub(super) struct ReplayArgs {
     /// Most share of AI-assisted changes that should need senior sign-off, for --calibrate.
     #[arg(long, value_name = "F", default_value_t = 0.10, value_parser = share)]
     target_load: f64,
+    /// Fit per-signal weights and tier multipliers to the later-reverted commits (trained on
+    /// the older part, evaluated on the newer); prints a suggested policy fragment, never edits
+    /// the policy. Refuses (exit 2) with fewer than 10 labelled commits to train on or 5 to test.
+    #[arg(long)]
+    fit: bool,
+    /// Write the suggested policy fragment of --fit to FILE instead of the report.
+    #[arg(long, value_name = "FILE", requires = "fit")]
+    fit_out: Option<PathBuf>,
+    /// Share of the newest commits --fit holds out for evaluation.
+    #[arg(long, value_name = "F", default_value_t = replay::fit::HOLDOUT, value_parser = share, requires = "fit")]
+    holdout: f64,
     /// Report format.
     #[arg(long, value_enum, default_value_t = ReplayFormat::Text)]
     format: ReplayFormat,
@@ -77,6 +88,10 @@ pub(super) fn run(dir: &Path, args: ReplayArgs) -> anyhow::Result<Exit> {
             ..Judging::default()
         },
         calibrate: args.calibrate.then_some(args.target_load),
+        fit: args.fit.then(|| replay::fit::Options {
+            holdout: args.holdout,
+            ..replay::fit::Options::default()
+        }),
     };
     let show_progress =
         !args.quiet && args.format == ReplayFormat::Text && std::io::stderr().is_terminal();
@@ -89,13 +104,33 @@ pub(super) fn run(dir: &Path, args: ReplayArgs) -> anyhow::Result<Exit> {
     let progress = |done: usize, total: usize| bar.show(done as u64, total as u64);
     let replay = replay::run(dir, &options, &progress)?;
     bar.finish();
+    // A fit asked for and refused is an error: no fragment, nothing written, exit 2.
+    if let Some(Err(error)) = replay.fitted.as_ref().map(|fitted| &fitted.fit) {
+        anyhow::bail!("{error}");
+    }
+    if let (Some(path), Some(fitted)) = (&args.fit_out, &replay.fitted) {
+        let fragment = replay::fit_report::fragment(fitted, &replay.history)
+            .expect("a fit that was not refused has a fragment");
+        super::write_report_file(path, &fragment)?;
+    }
     if args.quiet {
         return Ok(Exit::Allow);
     }
-    let text = match args.format {
+    let mut text = match args.format {
         ReplayFormat::Text => report::text(&replay),
         ReplayFormat::Json => report::json(&replay),
     };
+    // Without --fit-out the fragment follows the text report (JSON carries it as a field).
+    if let (ReplayFormat::Text, None, Some(fitted)) = (args.format, &args.fit_out, &replay.fitted) {
+        if let Some(fragment) = replay::fit_report::fragment(fitted, &replay.history) {
+            text.push_str(
+                "
+Suggested policy fragment
+",
+            );
+            text.push_str(&fragment);
+        }
+    }
     match &args.output {
         Some(path) => super::write_report_file(path, &text)?,
         None => super::write_stdout(&text)?,

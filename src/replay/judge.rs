@@ -19,6 +19,7 @@ use crate::score;
 use crate::signal::Signal;
 use crate::vocabulary::{Authorship, Decision};
 
+use super::fit_features::{self, Units};
 use super::walk::Unit;
 
 /// One judged commit, reduced to what the replay reports need.
@@ -50,6 +51,8 @@ pub struct Judged {
     pub tier: String,
     /// Seconds the evaluation took.
     pub seconds: f64,
+    /// Saturated units per signal and tier, for `--fit` (empty without it).
+    pub units: Vec<Units>,
 }
 
 /// A commit that could not be judged, and why.
@@ -68,6 +71,7 @@ pub fn judge_all(
     repo: &Repository,
     units: &[Unit],
     judging: &Judging,
+    with_units: bool,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Vec<Result<Judged, Unjudged>> {
     let done = AtomicUsize::new(0);
@@ -78,7 +82,7 @@ pub fn judge_all(
             || (Repository::open(&git_dir), HashMap::new()),
             |(repo, policies), unit| {
                 let result = match repo {
-                    Ok(repo) => judge(repo, unit, judging, policies),
+                    Ok(repo) => judge(repo, unit, judging, with_units, policies),
                     Err(error) => Err(error.message().to_string()),
                 };
                 progress(done.fetch_add(1, Ordering::Relaxed) + 1, units.len());
@@ -99,6 +103,7 @@ fn judge(
     repo: &Repository,
     unit: &Unit,
     judging: &Judging,
+    with_units: bool,
     policies: &mut Policies,
 ) -> Result<Judged, String> {
     let started = Instant::now();
@@ -125,6 +130,11 @@ fn judge(
         block_line: evaluation.verdict.thresholds.block,
         tier: top_tier(&evaluation),
         seconds: started.elapsed().as_secs_f64(),
+        units: if with_units {
+            fit_features::units(&evaluation.facts, &evaluation.policy)
+        } else {
+            Vec::new()
+        },
     })
 }
 

@@ -9,6 +9,11 @@
 
 mod calibrate;
 mod curve;
+pub mod fit;
+mod fit_features;
+pub mod fit_logistic;
+mod fit_replay;
+pub mod fit_report;
 mod judge;
 mod load;
 pub mod report;
@@ -22,6 +27,8 @@ use git2::Oid;
 
 pub use calibrate::{BLOCK_SHARE, Calibration, calibrate};
 pub use curve::{Curve, Entry, Point, SHARES, curve};
+pub use fit_features::Units;
+pub use fit_replay::Fitted;
 pub use judge::{Judged, Unjudged};
 pub use load::{Bucket, Load, load};
 pub use walk::Selection;
@@ -44,6 +51,8 @@ pub struct Options {
     pub judging: Judging,
     /// Also suggest thresholds for this review load (share of AI-assisted changes).
     pub calibrate: Option<f64>,
+    /// Fit weights to the labels (`--fit`).
+    pub fit: Option<fit::Options>,
 }
 
 /// A judged commit that was later undone.
@@ -80,6 +89,8 @@ pub struct Replay {
     pub load: Load,
     /// Threshold suggestion, when asked for.
     pub calibration: Option<Calibration>,
+    /// Fitted weights, when asked for.
+    pub fitted: Option<Fitted>,
     /// Wall-clock seconds for the whole replay.
     pub seconds: f64,
 }
@@ -115,6 +126,9 @@ pub enum Error {
         /// As given.
         spec: String,
     },
+    /// The policy the fit starts from could not be loaded.
+    #[error("loading the policy at the newest commit for --fit")]
+    FitPolicy(#[source] Box<crate::gate::Error>),
     /// Nothing to judge.
     #[error("{history} has no commits to judge")]
     Empty {
@@ -152,7 +166,13 @@ pub fn run(
         reverts::find(&messages)
     };
     let by_target = reverts::by_target(&links);
-    let results = judge::judge_all(&repo, &walked.units, &options.judging, progress);
+    let results = judge::judge_all(
+        &repo,
+        &walked.units,
+        &options.judging,
+        options.fit.is_some(),
+        progress,
+    );
 
     let mut judged = Vec::new();
     let mut unjudged = Vec::new();
@@ -195,7 +215,25 @@ pub fn run(
             })
             .collect()
     };
+    let fitted = match &options.fit {
+        Some(fit_options) => {
+            let labels = fit_replay::revert_labels(&repo, &judged, &undone);
+            Some(
+                fit_replay::run(
+                    &repo,
+                    &judged,
+                    &labels,
+                    &options.judging,
+                    fit_options,
+                    options.calibrate,
+                )
+                .map_err(|error| Error::FitPolicy(Box::new(error)))?,
+            )
+        }
+        None => None,
+    };
     Ok(Replay {
+        fitted,
         history,
         first_parent: options.first_parent,
         curve: curve(&entries(true)),

@@ -9,6 +9,7 @@ mod demo;
 mod dependencies;
 mod domain;
 mod domain_gaps;
+mod fit;
 mod formats;
 mod help;
 mod hidden;
