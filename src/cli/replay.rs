@@ -13,6 +13,10 @@ use crate::replay::{self, Options, Selection, report};
 /// Judge every commit of a history as the policy would have then, and compare with what was
 /// later reverted or hot-fixed.
 #[derive(Debug, Args)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "each bool is a command-line flag"
+)]
 pub(super) struct ReplayArgs {
     /// The history: `A..B` (commits reachable from B and not from A), or one revision for
     /// all its history. Default: all of HEAD's history.
@@ -121,8 +125,15 @@ pub(super) fn run(dir: &Path, args: ReplayArgs) -> anyhow::Result<Exit> {
         ReplayFormat::Json => report::json(&replay),
     };
     // Without --fit-out the fragment follows the text report (JSON carries it as a field).
-    if let (ReplayFormat::Text, None, Some(fitted)) = (args.format, &args.fit_out, &replay.fitted) {
-        if let Some(fragment) = replay::fit_report::fragment(fitted, &replay.history) {
+    if let (ReplayFormat::Text, None, Some(fragment)) = (
+        args.format,
+        &args.fit_out,
+        replay
+            .fitted
+            .as_ref()
+            .and_then(|fitted| replay::fit_report::fragment(fitted, &replay.history)),
+    ) {
+        {
             text.push_str(
                 "
 Suggested policy fragment

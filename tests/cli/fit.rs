@@ -5,9 +5,9 @@
 
 use serde_json::Value;
 
-use crate::support::{Repo, blastgate, lines};
+use crate::support::{CLAUDE_TRAILER, Repo, blastgate, lines};
 
-/// 97 commits: a root, then 24 blocks of two ordinary changes, a change that also adds a
+/// 97 commits: a root, then 24 blocks of two ordinary AI-assisted changes, a change that also adds a
 /// symbolic link, and a commit fixing that change by naming it. Every change touches two
 /// files and they vary in size, so file and line counts are noise, not predictors.
 fn history() -> Repo {
@@ -19,7 +19,7 @@ fn history() -> Repo {
             let n = block * 2 + step;
             repo.write(&format!("src/mod_{n}.py"), lines(3 + (n * 7) % 23, "m"));
             repo.write(&format!("src/extra_{n}.py"), lines(2, "e"));
-            repo.commit(&format!("Add module {n}"));
+            repo.commit(&format!("Add module {n}\n\n{CLAUDE_TRAILER}\n"));
         }
         repo.write(
             &format!("src/risky_{block}.py"),
@@ -30,7 +30,7 @@ fn history() -> Repo {
             repo.path.join(format!("src/link_{block}.py")),
         )
         .expect("create symlink");
-        let risky = repo.commit(&format!("Add risky module {block}"));
+        let risky = repo.commit(&format!("Add risky module {block}\n\n{CLAUDE_TRAILER}\n"));
         repo.write(
             &format!("src/risky_{block}.py"),
             lines(3 + (block * 5) % 23, "r").replacen("r_0 = 0", "r_0 = 1", 1),
@@ -142,4 +142,29 @@ fn fit_refuses_with_too_few_labels_and_writes_nothing() {
     );
     assert_eq!(run.stderr.trim().lines().count(), 1, "{}", run.stderr);
     assert!(!out.exists());
+}
+
+/// `--calibrate` with `--fit` proposes the AI review line on the fitted scores for the target
+/// load, and the fragment carries it.
+#[test]
+fn fit_with_calibrate_puts_calibrated_thresholds_in_the_fragment() {
+    let repo = history();
+    let report = fit_report(&repo, &["--calibrate", "--target-load", "0.2"]);
+    let calibration = &report["fit"]["calibration"];
+    // The 72 AI-assisted changes: two ordinary and one risky per block.
+    assert_eq!(calibration["ai_changes"], 72, "{calibration}");
+    let review = calibration["review"].as_f64().expect("a review line");
+    assert!(
+        calibration["load"].as_f64().expect("load") <= 0.2,
+        "{calibration}"
+    );
+    let fragment = report["fit"]["fragment"].as_str().expect("fragment");
+    assert!(
+        fragment.contains("# Thresholds: calibrated on the fitted scores."),
+        "{fragment}"
+    );
+    assert!(
+        fragment.contains(&format!("    review: {}", &review.to_string()[..3])),
+        "{fragment}"
+    );
 }
