@@ -112,6 +112,9 @@ pub struct Fit {
     pub train: Part,
     /// The newer part, evaluated on.
     pub heldout: Part,
+    /// Whether tier multipliers were fitted (they are not when findings in the `default`
+    /// tier, the ×1 yardstick, predict nothing to compare the other tiers with).
+    pub tiers_fitted: bool,
     /// Training commits whose label only appeared after the training part ends: left
     /// unlabelled there, since the fit may not see the future.
     pub labels_from_the_future: usize,
@@ -254,6 +257,7 @@ pub fn fit(
     Ok(Fit {
         train: train_part,
         heldout: heldout_part,
+        tiers_fitted,
         labels_from_the_future,
         weights,
         multipliers,
@@ -557,6 +561,44 @@ mod tests {
         assert_eq!(fit.weights[0].key, Signal::BinaryFile);
         assert_eq!(fit.after.auc, Some(1.0));
         assert_eq!(fit.scores.len(), 100);
+    }
+
+    /// A tier whose findings predict the labels better than the `default` tier's gets a
+    /// multiplier above 1, and the weights are fitted with it.
+    #[test]
+    fn a_predictive_tier_gets_a_higher_multiplier() {
+        let mut judged = Vec::new();
+        let mut labels = Vec::new();
+        for time in (0..100_i64).rev() {
+            let risky = time % 5 == 0;
+            let mut commit = change(time, Signal::LinesAdded, 0.0);
+            let varied = f64::from(u8::try_from(time % 4).unwrap_or(0));
+            let (default, critical) = if risky { (2.0, 2.0) } else { (varied, 0.0) };
+            commit.units = vec![
+                Units {
+                    signal: Signal::LinesAdded,
+                    tier: "critical".to_string(),
+                    units: critical + if time % 7 == 0 { 1.0 } else { 0.0 },
+                },
+                Units {
+                    signal: Signal::LinesAdded,
+                    tier: "default".to_string(),
+                    units: default,
+                },
+            ];
+            judged.push(commit);
+            labels.push(risky.then(|| Label {
+                source: "revert".to_string(),
+                known_at: None,
+            }));
+        }
+        let mut now = current();
+        now.multipliers.insert("critical".to_string(), 1.0);
+        let fit = fit(&judged, &labels, &now, &Options::default()).expect("fits");
+        assert!(fit.tiers_fitted);
+        assert_eq!(fit.multipliers.len(), 1, "{:?}", fit.multipliers);
+        assert_eq!(fit.multipliers[0].key, "critical");
+        assert!(fit.multipliers[0].suggested > 2.0, "{:?}", fit.multipliers);
     }
 
     /// Labels that appear only after the training part ends are not trained on: with a

@@ -106,14 +106,25 @@ pub fn text(fitted: &Fitted) -> String {
             short(tier.suggested)
         );
     }
-    if let Some(calibration) = &fitted.calibration {
-        let _ = writeln!(
-            out,
-            "  for at most {} of AI-assisted changes to seniors with the fitted weights: review {}, block {}",
-            percent(calibration.target_load),
-            calibration.review.map_or_else(|| "-".to_string(), short),
-            calibration.block.map_or_else(|| "-".to_string(), short),
+    if !fit.tiers_fitted {
+        out.push_str(
+            "  tier multipliers: kept (findings in the `default` tier, the ×1 yardstick, predict nothing to compare the other tiers with)\n",
         );
+    }
+    match &fitted.calibration {
+        Some(calibration) if calibration.ai_changes == 0 => {
+            out.push_str("  no AI-assisted changes in this history: no thresholds to calibrate\n");
+        }
+        Some(calibration) => {
+            let _ = writeln!(
+                out,
+                "  for at most {} of AI-assisted changes to seniors with the fitted weights: review {}, block {}",
+                percent(calibration.target_load),
+                calibration.review.map_or_else(|| "-".to_string(), short),
+                calibration.block.map_or_else(|| "-".to_string(), short),
+            );
+        }
+        None => {}
     }
     out
 }
