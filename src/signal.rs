@@ -4,7 +4,7 @@
 //! against, and reports explain from. Ids are stable kebab-case; never rename one, add a new
 //! id instead (policies in the wild refer to them).
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 macro_rules! signals {
     ($( $(#[$doc:meta])* $variant:ident = $id:literal, per $unit:literal, $about:literal; )+) => {
@@ -222,6 +222,16 @@ impl std::fmt::Display for Signal {
 impl Serialize for Signal {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.id())
+    }
+}
+
+/// By id, as written; an id this build does not know is an error (a shard file from another
+/// version), never a silent default.
+impl<'de> Deserialize<'de> for Signal {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let id = String::deserialize(deserializer)?;
+        Signal::from_id(&id)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown finding id `{id}`")))
     }
 }
 

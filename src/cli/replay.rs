@@ -13,6 +13,10 @@ use crate::replay::{self, Options, Selection, Shard, Source, html, report, shard
 /// Judge every commit of a history as the policy would have then, and compare with what was
 /// later reverted or hot-fixed.
 #[derive(Debug, Args)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "each bool is a command-line flag"
+)]
 pub(super) struct ReplayArgs {
     /// The history: `A..B` (commits reachable from B and not from A), or one revision for
     /// all its history. Default: all of HEAD's history.
@@ -26,7 +30,7 @@ pub(super) struct ReplayArgs {
     #[arg(long)]
     first_parent: bool,
     /// Judge with this policy file instead of `.blastgate.yaml` from each commit's parent.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", global = true)]
     policy: Option<PathBuf>,
     /// Suggest AI review and block thresholds that meet --target-load (never edits the policy).
     #[arg(long, global = true)]
@@ -51,6 +55,17 @@ pub(super) struct ReplayArgs {
     /// undone, not an incident).
     #[arg(long, value_name = "MINUTES")]
     drop_quick_reverts: Option<u32>,
+    /// Fit per-signal weights and tier multipliers to the later-reverted commits (trained on
+    /// the older part, evaluated on the newer); prints a suggested policy fragment, never edits
+    /// the policy. Refuses (exit 2) with fewer than 10 labelled commits to train on or 5 to test.
+    #[arg(long, global = true)]
+    fit: bool,
+    /// Write the suggested policy fragment of --fit to FILE instead of the report.
+    #[arg(long, value_name = "FILE", requires = "fit", global = true)]
+    fit_out: Option<PathBuf>,
+    /// Share of the newest commits --fit holds out for evaluation.
+    #[arg(long, value_name = "F", default_value_t = replay::fit::HOLDOUT, value_parser = share, requires = "fit", global = true)]
+    holdout: f64,
     /// Report format.
     #[arg(long, value_enum, default_value_t = ReplayFormat::Text, global = true)]
     format: ReplayFormat,
@@ -62,7 +77,7 @@ pub(super) struct ReplayArgs {
     output: Option<PathBuf>,
     /// Judge only slice K of N (every N-th commit of the history, from the K-th) and write a
     /// shard file for `blastgate replay merge` instead of a report.
-    #[arg(long, value_name = "K/N", conflicts_with_all = ["format", "calibrate"])]
+    #[arg(long, value_name = "K/N", conflicts_with_all = ["format", "calibrate", "fit"])]
     shard: Option<Shard>,
     #[command(subcommand)]
     command: Option<ReplayCommand>,
@@ -114,7 +129,7 @@ fn share(text: &str) -> Result<f64, String> {
 /// Runs the replay; a report, so it exits 0 whatever it finds.
 pub(super) fn run(dir: &Path, args: &ReplayArgs) -> anyhow::Result<Exit> {
     if let Some(ReplayCommand::Merge { files }) = &args.command {
-        return merge(files, args);
+        return merge(dir, files, args);
     }
     let selection = match (args.range.clone(), args.last) {
         (_, Some(count)) => Selection::Last(count),
@@ -144,6 +159,7 @@ pub(super) fn run(dir: &Path, args: &ReplayArgs) -> anyhow::Result<Exit> {
             window_days: args.szz_window,
             quick_revert_minutes: args.drop_quick_reverts,
         },
+        fit: args.fit.then(|| fit_options(args)),
     };
     let show_progress =
         !args.quiet && args.format == ReplayFormat::Text && std::io::stderr().is_terminal();
@@ -160,15 +176,15 @@ pub(super) fn run(dir: &Path, args: &ReplayArgs) -> anyhow::Result<Exit> {
 }
 
 /// `replay merge FILES`: the shards' report, as an unsharded run would have printed it.
-fn merge(files: &[PathBuf], args: &ReplayArgs) -> anyhow::Result<Exit> {
+fn merge(dir: &Path, files: &[PathBuf], args: &ReplayArgs) -> anyhow::Result<Exit> {
     if args.range.is_some()
         || args.last.is_some()
         || args.first_parent
-        || args.policy.is_some()
+        || (args.policy.is_some() && !args.fit)
         || args.shard.is_some()
     {
         anyhow::bail!(
-            "`replay merge` takes shard files and report options (--format, -o, --calibrate) only; \
+            "`replay merge` takes shard files and report options (--format, -o, --calibrate, --fit and its --policy) only; \
              give --range, --last, --first-parent, --policy and --shard to the `replay --shard K/N` runs"
         );
     }
@@ -182,25 +198,82 @@ fn merge(files: &[PathBuf], args: &ReplayArgs) -> anyhow::Result<Exit> {
         })?;
         texts.push((path.display().to_string(), text));
     }
-    let replay = shard::merge(&texts, args.calibrate.then_some(args.target_load))?;
+    let calibrate = args.calibrate.then_some(args.target_load);
+    let mut replay = shard::merge(&texts, calibrate)?;
+    if args.fit {
+        // The fit starts from the policy at the newest judged commit, as in a whole run: the
+        // one place `replay merge` needs the repository.
+        let newest = replay.judged.first().map(|change| change.oid);
+        let policy = crate::diff::open(dir)
+            .map_err(crate::gate::Error::from)
+            .and_then(|repo| {
+                let judging = Judging {
+                    policy_file: args.policy.clone(),
+                    ..Judging::default()
+                };
+                crate::gate::policy_at(&repo, newest, &judging)
+            })
+            .map_err(|error| {
+                anyhow::anyhow!(
+                    "replay merge --fit reads the policy at the newest judged commit from the repository in {}: {error}; run it inside the replayed repository",
+                    dir.display()
+                )
+            })?;
+        replay::fit_replay::attach(&mut replay, &fit_options(args), policy, calibrate);
+    }
     emit(&replay, args)
 }
 
-/// Writes the report (or a sharded run's shard file).
+fn fit_options(args: &ReplayArgs) -> replay::fit::Options {
+    replay::fit::Options {
+        holdout: args.holdout,
+        ..replay::fit::Options::default()
+    }
+}
+
+/// Writes the report (or a sharded run's shard file), and the fit's policy fragment.
 fn emit(replay: &replay::Replay, args: &ReplayArgs) -> anyhow::Result<Exit> {
+    // A fit asked for and refused is an error: no fragment, nothing written, exit 2.
+    if let Some(Err(error)) = replay.fitted.as_ref().map(|fitted| &fitted.fit) {
+        anyhow::bail!("{error}");
+    }
+    let fragment = replay
+        .fitted
+        .as_ref()
+        .and_then(|fitted| replay::fit_report::fragment(fitted, &replay.history));
+    if let (Some(path), Some(fragment)) = (&args.fit_out, &fragment) {
+        super::write_report_file(path, fragment)?;
+    }
     if args.quiet {
         return Ok(Exit::Allow);
     }
-    let text = match (shard::file(replay), args.format) {
+    let mut text = match (shard::file(replay), args.format) {
         (Some(file), _) => file,
         (None, ReplayFormat::Text) => report::text(replay),
         (None, ReplayFormat::Json) => report::json(replay),
-        // The fit's signal weights plug in here once a fit is part of the replay.
-        (None, ReplayFormat::Html) => html::html(replay, &[]),
+        (None, ReplayFormat::Html) => html::html(replay, &fitted_weights(replay)),
     };
+    // Without --fit-out the fragment follows the text report (JSON carries it as a field).
+    if let (ReplayFormat::Text, None, Some(fragment), None) =
+        (args.format, &args.fit_out, &fragment, &replay.shard)
+    {
+        text.push_str("\nSuggested policy fragment\n");
+        text.push_str(fragment);
+    }
     match &args.output {
         Some(path) => super::write_report_file(path, &text)?,
         None => super::write_stdout(&text)?,
     }
     Ok(Exit::Allow)
+}
+
+/// The fitted signal weights, strongest first, for the HTML page (empty without a fit).
+fn fitted_weights(replay: &replay::Replay) -> Vec<(String, f64)> {
+    let Some(Ok(fit)) = replay.fitted.as_ref().map(|fitted| &fitted.fit) else {
+        return Vec::new();
+    };
+    fit.weights
+        .iter()
+        .map(|weight| (weight.key.id().to_string(), weight.suggested))
+        .collect()
 }

@@ -160,6 +160,8 @@ mod tests {
             block_line: None,
             tier: tier.to_string(),
             seconds: 0.0,
+            lines: 0,
+            units: Vec::new(),
         }
     }
 

@@ -20,6 +20,7 @@ use crate::score;
 use crate::signal::Signal;
 use crate::vocabulary::{Authorship, Decision};
 
+use super::fit_features::{self, Units};
 use super::walk::Unit;
 
 /// One judged commit, reduced to what the replay reports need (and what a shard file
@@ -55,6 +56,9 @@ pub struct Judged {
     pub seconds: f64,
     /// Lines added plus lines deleted: the review effort, for effort-aware metrics.
     pub lines: usize,
+    /// Saturated units per signal and tier, for `--fit` (empty without it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<Units>,
 }
 
 /// A commit that could not be judged, and why.
@@ -74,6 +78,7 @@ pub fn judge_all(
     repo: &Repository,
     units: &[Unit],
     judging: &Judging,
+    with_units: bool,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Vec<Result<Judged, Unjudged>> {
     let done = AtomicUsize::new(0);
@@ -84,7 +89,7 @@ pub fn judge_all(
             || (Repository::open(&git_dir), HashMap::new()),
             |(repo, policies), unit| {
                 let result = match repo {
-                    Ok(repo) => judge(repo, unit, judging, policies),
+                    Ok(repo) => judge(repo, unit, judging, with_units, policies),
                     Err(error) => Err(error.message().to_string()),
                 };
                 progress(done.fetch_add(1, Ordering::Relaxed) + 1, units.len());
@@ -105,6 +110,7 @@ fn judge(
     repo: &Repository,
     unit: &Unit,
     judging: &Judging,
+    with_units: bool,
     policies: &mut Policies,
 ) -> Result<Judged, String> {
     let started = Instant::now();
@@ -137,6 +143,11 @@ fn judge(
             .iter()
             .map(|file| file.additions() + file.deletions())
             .sum(),
+        units: if with_units {
+            fit_features::units(&evaluation.facts, &evaluation.policy)
+        } else {
+            Vec::new()
+        },
     })
 }
 

@@ -9,6 +9,11 @@
 
 mod calibrate;
 mod curve;
+pub mod fit;
+mod fit_features;
+pub mod fit_logistic;
+pub mod fit_replay;
+pub mod fit_report;
 pub mod html;
 mod html_capacity;
 mod html_chart;
@@ -31,6 +36,8 @@ use git2::Oid;
 
 pub use calibrate::{BLOCK_SHARE, Calibration, calibrate};
 pub use curve::{Curve, Entry, Point, SHARES, curve};
+pub use fit_features::Units;
+pub use fit_replay::Fitted;
 pub use judge::{Judged, Unjudged};
 pub use load::{Bucket, Load, load};
 pub use metrics::Metrics;
@@ -60,6 +67,8 @@ pub struct Options {
     pub shard: Option<Shard>,
     /// How commits are labelled (bug-fix sources, window, quick reverts).
     pub labels: szz::Options,
+    /// Fit weights to the labels (`--fit`).
+    pub fit: Option<fit::Options>,
 }
 
 /// A judged commit that was later undone.
@@ -102,6 +111,8 @@ pub struct Replay {
     pub labelling: Labels,
     /// Curve, AUC and precision/recall by class, by commit and by changed lines.
     pub metrics: Metrics,
+    /// Fitted weights, when asked for.
+    pub fitted: Option<Fitted>,
     /// Wall-clock seconds for the whole replay (a merged replay: the shards' sum).
     pub seconds: f64,
     /// `replay.review_minutes` of the policy in force at the newest commit; `None` when that
@@ -142,6 +153,9 @@ pub enum Error {
         /// As given.
         spec: String,
     },
+    /// The policy the fit starts from could not be loaded.
+    #[error("loading the policy at the newest commit for --fit")]
+    FitPolicy(#[source] Box<crate::gate::Error>),
     /// Nothing to judge.
     #[error("{history} has no commits to judge")]
     Empty {
@@ -208,7 +222,16 @@ pub fn run(
         .iter()
         .map(|&position| walked.units[position].clone())
         .collect();
-    let results = judge::judge_all(&repo, &units, &options.judging, progress);
+    let fit_policy = match &options.fit {
+        Some(_) => Some(
+            gate::policy_at(&repo, Some(walked.units[0].oid), &options.judging)
+                .map_err(|error| Error::FitPolicy(Box::new(error)))?,
+        ),
+        None => None,
+    };
+    // A shard carries the fit's inputs, so that `replay merge --fit` can fit the whole range.
+    let with_units = options.fit.is_some() || options.shard.is_some();
+    let results = judge::judge_all(&repo, &units, &options.judging, with_units, progress);
 
     let mut judged = Vec::new();
     let mut unjudged = Vec::new();
@@ -248,6 +271,9 @@ pub fn run(
         },
         options.calibrate,
     );
+    if let (Some(fit_options), Some(policy)) = (&options.fit, fit_policy) {
+        fit_replay::attach(&mut replay, fit_options, policy, options.calibrate);
+    }
     replay.shard = options.shard.map(|slice| shard::Placement {
         shard: slice,
         units: walked.units.len(),
@@ -312,6 +338,7 @@ fn summarise(parts: Parts, calibrate_for: Option<f64>) -> Replay {
             .collect()
     };
     Replay {
+        fitted: None,
         history,
         first_parent,
         curve: curve(&entries(true)),

@@ -81,6 +81,7 @@ pub fn json(replay: &Replay) -> String {
         "calibration": replay.calibration,
         "labels": replay.labelling,
         "metrics": replay.metrics,
+        "fit": replay.fitted.as_ref().map(|fitted| super::fit_report::json(fitted, &replay.history)),
     });
     let mut text = serde_json::to_string_pretty(&value).expect("JSON values always serialize");
     text.push('\n');
@@ -152,6 +153,9 @@ pub fn text(replay: &Replay) -> String {
     }
     if let Some(calibration) = &replay.calibration {
         calibration_section(&mut out, calibration);
+    }
+    if let Some(fitted) = &replay.fitted {
+        out.push_str(&super::fit_report::text(fitted));
     }
     // Padded columns leave trailing spaces; nobody wants them in a pasted report.
     let text = out.lines().fold(String::new(), |mut text, line| {

@@ -179,6 +179,9 @@ pub struct Label {
     pub commit: Oid,
     /// Where the label came from.
     pub source: Source,
+    /// Committer time of the evidence (the revert or the fix), seconds since the epoch: the
+    /// fit never trains on a label from after its training part.
+    pub known_at: i64,
 }
 
 /// The sources of `commit`'s labels in `labels` (sorted by commit, as [`Truth::labels`]).
@@ -318,6 +321,13 @@ pub fn ground_truth(
             unit_of.insert(*member, *unit);
         }
     }
+    // An evidence commit that cannot be read is dated in the far future: the fit then never
+    // trains on it, which is the safe side.
+    let commit_time = |id: &str| {
+        Oid::from_str(id)
+            .and_then(|oid| repo.find_commit(oid))
+            .map_or(i64::MAX, |commit| commit.time().seconds())
+    };
     let mut labels = Vec::new();
     for link in links {
         let Some(unit) = Oid::from_str(&link.target)
@@ -333,6 +343,7 @@ pub fn ground_truth(
         labels.push(Label {
             commit: *unit,
             source,
+            known_at: commit_time(&link.by),
         });
     }
     let mut evidence = Vec::new();
@@ -341,9 +352,11 @@ pub fn ground_truth(
             continue;
         };
         label.commit = *unit;
+        let known_at = commit_time(&label.fix.to_string());
         labels.extend(label.sources.iter().map(|source| Label {
             commit: *unit,
             source: *source,
+            known_at,
         }));
         evidence.push(label);
     }
@@ -478,18 +491,23 @@ mod tests {
             Label {
                 commit: a,
                 source: Source::Keywords,
+                known_at: 1_000,
             },
+            // The same source again, from another fix: still one commit.
             Label {
                 commit: a,
                 source: Source::Keywords,
+                known_at: 2_000,
             },
             Label {
                 commit: b,
                 source: Source::Keywords,
+                known_at: 1_000,
             },
             Label {
                 commit: a,
                 source: Source::Revert,
+                known_at: 1_000,
             },
         ];
         let summary = summarise(&Options::default(), 0, &[], &labels, Vec::new());
