@@ -239,6 +239,18 @@ impl<'de> Deserialize<'de> for Signal {
 mod tests {
     use super::*;
 
+    /// The README's list of finding ids names every id, so a new finding is documented.
+    #[test]
+    fn readme_lists_every_id() {
+        let readme = include_str!("../README.md");
+        let missing: Vec<&str> = Signal::ALL
+            .iter()
+            .map(|signal| signal.id())
+            .filter(|id| !readme.contains(&format!("`{id}`")))
+            .collect();
+        assert!(missing.is_empty(), "README.md does not name {missing:?}");
+    }
+
     /// Ids are unique and kebab-case, so policies and reports can rely on them.
     #[test]
     fn ids_are_unique_kebab_case() {
