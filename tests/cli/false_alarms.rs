@@ -113,6 +113,49 @@ fn placeholder_marked_and_fixture_keys_are_test_data() {
     assert_eq!(found.len(), 4, "{found:?}");
 }
 
+/// A real-shaped GitHub token in a secret scanner's own Go test and in a `test_data/` file is
+/// `secret-like-test-data` (allowed, saying where it is); the same token in application code
+/// is `secret-added` and blocks.
+#[test]
+fn tokens_in_test_files_are_test_data_and_in_app_code_block() {
+    let token = format!("ghp_{}", "q8Vn3XkL0pZr7TtY2mWc5HbJ9sDf4GaE1uRi");
+    let go_test = format!("package detect\n\nconst sample = \"{token}\"\n");
+    let data = format!("{{\"leak\": \"{token}\"}}\n");
+    let (code, report) = judge(
+        &[("README.md", "# demo\n")],
+        &[
+            ("detect/detect_test.go", &go_test),
+            ("test_data/leak_repo.json", &data),
+        ],
+        true,
+    );
+    assert_eq!(code, 0, "{report}");
+    assert!(findings(&report, "secret-added").is_empty(), "{report}");
+    let found = findings(&report, "secret-like-test-data");
+    assert!(
+        found
+            .iter()
+            .any(|(f, m)| f == "detect/detect_test.go" && m.contains("in a test file (`_test.go`)")),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|(f, m)| f == "test_data/leak_repo.json"
+                && m.contains("`test_data/` test directory")),
+        "{found:?}"
+    );
+
+    let app = format!("package detect\n\nconst token = \"{token}\"\n");
+    let (code, report) = judge(
+        &[("README.md", "# demo\n")],
+        &[("detect/detect.go", &app)],
+        false,
+    );
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(findings(&report, "secret-added").len(), 1, "{report}");
+}
+
 /// Through a real server: a real-shaped key under `tests/fixtures/` is accepted; the same key
 /// in application code is rejected by the hard rule (`secret-added`, `secrets-block`), and
 /// nothing on the server moves.

@@ -113,7 +113,7 @@ fn judge<'a>(
     if format.private_key {
         test_data::private_key(whole, rest, following, path)
     } else {
-        test_data::token(whole, captures.get(1).map_or("", |m| m.as_str()))
+        test_data::token(whole, captures.get(1).map_or("", |m| m.as_str()), path)
     }
 }
 

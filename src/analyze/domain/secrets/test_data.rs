@@ -2,8 +2,11 @@
 //!
 //! A token format is test data when its value is a published example, a placeholder, or says
 //! so (`EXAMPLE`, `dummy`). A private key header is only a key with a body behind it: a body
-//! elided with dots, marked as a sample, too short to hold any key, or a key under a test
-//! directory is test data. Everything else is judged real: the gate fails closed.
+//! elided with dots, marked as a sample, or too short to hold any key is test data. Any
+//! credential in a test file or under a test directory is test data too: suites (and secret
+//! scanners' own tests) hold key pairs and real-shaped tokens by design. It is still reported
+//! (`secret-like-test-data`), not dropped. Everything else is judged real: the gate fails
+//! closed.
 
 use std::sync::LazyLock;
 
@@ -24,8 +27,10 @@ pub(super) enum TestData {
     /// Less added text after the header than the smallest private key holds (a header named
     /// in code, or one whose body is already in the file and unchanged).
     NoKeyBody,
-    /// A private key under a test directory.
+    /// Under a test directory.
     UnderTests(&'static str),
+    /// In a test file (named as its test runner finds it).
+    TestFile(&'static str),
 }
 
 impl TestData {
@@ -36,7 +41,8 @@ impl TestData {
             TestData::Marked(word) => format!("it is marked `{word}`"),
             TestData::Elided => "its body is elided".into(),
             TestData::NoKeyBody => "no key body is added with the header".into(),
-            TestData::UnderTests(dir) => format!("a private key under a `{dir}/` test directory"),
+            TestData::UnderTests(dir) => format!("it is under a `{dir}/` test directory"),
+            TestData::TestFile(pattern) => format!("it is in a test file (`{pattern}`)"),
         }
     }
 }
@@ -59,13 +65,42 @@ const MARKERS: &[&str] = &[
     "test",
 ];
 
-/// Directories whose private keys are test keys: suites generate throwaway key pairs for TLS
-/// and signing tests. Only keys: platform tokens are issued, not generated, so one recorded in a
-/// test fixture (an HTTP cassette) is a real leak. Sources: pytest "Good Integration Practices"
+/// Directories of test code and data. Sources: pytest "Good Integration Practices"
 /// (`tests/`), Rails guides "Testing Rails Applications" (`test/`, `test/fixtures/`), Maven
 /// "Standard Directory Layout" (`src/test/`), `RSpec` (`spec/`), Jest `testMatch` default
-/// (`__tests__/`), `go help test` (`testdata/` is ignored by the go tool).
-const TEST_DIRS: &[&str] = &["test", "tests", "spec", "__tests__", "testdata"];
+/// (`__tests__/`), `go help test` (`testdata/` is ignored by the go tool); `test_data/` and
+/// `test-data/` are the same idea spelled by hand. `fixtures/` alone is not here: Django loads
+/// an app's `fixtures/` into real databases.
+const TEST_DIRS: &[&str] = &[
+    "test",
+    "tests",
+    "spec",
+    "__tests__",
+    "testdata",
+    "test_data",
+    "test-data",
+];
+
+/// Test file names, as each runner finds them: `(suffix or prefix, pattern shown)`. Sources:
+/// `go help test` (`*_test.go`), pytest "Conventions for Python test discovery" (`test_*.py`,
+/// `*_test.py`), Jest `testMatch` default (`*.test.js`, `*.spec.ts`, …), `RSpec` (`*_spec.rb`),
+/// Rails/minitest (`*_test.rb`), Maven Surefire default includes (`*Test.java`, `*Tests.java`).
+const TEST_FILE_SUFFIXES: &[&str] = &[
+    "_test.go",
+    "_test.py",
+    "_spec.rb",
+    "_test.rb",
+    "Test.java",
+    "Tests.java",
+    "Test.kt",
+    "Tests.kt",
+];
+/// Infixes of JS/TS test files (`x.test.ts`, `x.spec.js`), with the extensions they apply to
+/// (`openapi.spec.yaml` is configuration, not a test).
+const TEST_FILE_INFIXES: &[&str] = &[".test.", ".spec."];
+const SCRIPT_EXTENSIONS: &[&str] = &[".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts"];
+/// Prefixes of Python test files.
+const TEST_FILE_PREFIXES: &[&str] = &["test_"];
 
 /// The fewest base64 characters a private key body holds: a PKCS #8 Ed25519 key (RFC 8410 §7)
 /// is 48 bytes, 64 characters; RSA, EC and `OpenSSH` keys are longer.
@@ -104,15 +139,47 @@ fn token_marker(token: &str) -> Option<&'static str> {
         .find(|marker| token.contains(&marker.to_ascii_uppercase()) || token.contains(*marker))
 }
 
-/// Whether a token match (`whole`, with its `random` part) is test data, and why.
-pub(super) fn token(whole: &str, random: &str) -> Option<TestData> {
+/// Whether a token match (`whole`, with its `random` part) in the file at `path` is test
+/// data, and why.
+pub(super) fn token(whole: &str, random: &str, path: Option<&str>) -> Option<TestData> {
     if PUBLISHED_EXAMPLES.contains(&whole) {
         Some(TestData::PublishedExample)
     } else if is_placeholder(random) {
         Some(TestData::Placeholder)
     } else {
-        token_marker(whole).map(TestData::Marked)
+        token_marker(whole)
+            .map(TestData::Marked)
+            .or_else(|| path.and_then(test_place))
     }
+}
+
+/// Whether `path` is test code or data: a test file, or a file under a test directory.
+pub(super) fn test_place(path: &str) -> Option<TestData> {
+    test_file(path)
+        .map(TestData::TestFile)
+        .or_else(|| test_dir(path).map(TestData::UnderTests))
+}
+
+/// The test-file pattern the file name of `path` matches, if any.
+fn test_file(path: &str) -> Option<&'static str> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    TEST_FILE_SUFFIXES
+        .iter()
+        .find(|suffix| name.len() > suffix.len() && name.ends_with(*suffix))
+        .map(|suffix| *suffix)
+        .or_else(|| {
+            TEST_FILE_INFIXES
+                .iter()
+                .copied()
+                .find(|infix| name.contains(infix))
+                .filter(|_| SCRIPT_EXTENSIONS.iter().any(|ext| name.ends_with(ext)))
+        })
+        .or_else(|| {
+            TEST_FILE_PREFIXES
+                .iter()
+                .copied()
+                .find(|prefix| name.starts_with(prefix) && name.ends_with(".py"))
+        })
 }
 
 /// The body behind a private key header: `rest` of the header's line, then the `following`
@@ -181,7 +248,7 @@ pub(super) fn private_key<'a>(
     } else if is_placeholder(&material) {
         Some(TestData::Placeholder)
     } else {
-        path.and_then(test_dir).map(TestData::UnderTests)
+        path.and_then(test_place)
     }
 }
 
@@ -350,21 +417,81 @@ mod tests {
     #[test]
     fn tokens() {
         let random = "q8Vn3XkL0pZr7TtY2mWc5HbJ9sDf4GaE1uRi";
-        assert_eq!(token(&format!("ghp_{random}"), random), None);
         assert_eq!(
-            token("AKIAIOSFODNN7EXAMPLE", "IOSFODNN7EXAMPLE"),
+            token(&format!("ghp_{random}"), random, Some("src/app.py")),
+            None
+        );
+        assert_eq!(
+            token(
+                "AKIAIOSFODNN7EXAMPLE",
+                "IOSFODNN7EXAMPLE",
+                Some("src/app.py")
+            ),
             Some(TestData::PublishedExample)
         );
         let fake = format!("ghp_FAKE{}", &random[4..]);
-        assert_eq!(token(&fake, &fake[4..]), Some(TestData::Marked("fake")));
-        let dummy = format!("glpat-dummy{}", &random[..16]);
-        assert_eq!(token(&dummy, &dummy[6..]), Some(TestData::Marked("dummy")));
-        let mixed = format!("ghp_FaKe{}", &random[4..]);
-        assert_eq!(token(&mixed, &mixed[4..]), None);
         assert_eq!(
-            token(&format!("ghp_{}", "x".repeat(36)), &"x".repeat(36)),
+            token(&fake, &fake[4..], Some("src/app.py")),
+            Some(TestData::Marked("fake"))
+        );
+        let dummy = format!("glpat-dummy{}", &random[..16]);
+        assert_eq!(
+            token(&dummy, &dummy[6..], Some("src/app.py")),
+            Some(TestData::Marked("dummy"))
+        );
+        let mixed = format!("ghp_FaKe{}", &random[4..]);
+        assert_eq!(token(&mixed, &mixed[4..], Some("src/app.py")), None);
+        assert_eq!(
+            token(
+                &format!("ghp_{}", "x".repeat(36)),
+                &"x".repeat(36),
+                Some("src/app.py")
+            ),
             Some(TestData::Placeholder)
         );
+    }
+
+    /// A real-shaped token in a test file or under a test directory is test data (scanners'
+    /// own tests and suites hold them by design); the same token in application code, or in a
+    /// Django `fixtures/` directory, is a credential.
+    #[test]
+    fn tokens_in_test_places() {
+        let random = "q8Vn3XkL0pZr7TtY2mWc5HbJ9sDf4GaE1uRi";
+        let token_at = |path: &str| token(&format!("ghp_{random}"), random, Some(path));
+        assert_eq!(
+            token_at("detect/detect_test.go"),
+            Some(TestData::TestFile("_test.go"))
+        );
+        assert_eq!(
+            token_at("tests/plugins/slack_test.py"),
+            Some(TestData::TestFile("_test.py"))
+        );
+        assert_eq!(
+            token_at("pkg/test_auth.py"),
+            Some(TestData::TestFile("test_"))
+        );
+        assert_eq!(
+            token_at("src/auth.spec.ts"),
+            Some(TestData::TestFile(".spec."))
+        );
+        assert_eq!(
+            token_at("test_data/leak_repo.json"),
+            Some(TestData::UnderTests("test_data"))
+        );
+        assert_eq!(
+            token_at("spec/fixtures/cassette.yml"),
+            Some(TestData::UnderTests("spec"))
+        );
+        for real in [
+            "src/config.py",
+            "app/fixtures/initial_data.json",
+            "latest_test.txt",
+            "contest/settings.py",
+            "_test.go",
+            "docs/openapi.spec.yaml",
+        ] {
+            assert_eq!(token_at(real), None, "{real}");
+        }
     }
 
     /// Every marker is a lower-case word the pattern finds.
