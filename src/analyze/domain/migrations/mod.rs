@@ -63,11 +63,17 @@ pub(super) enum Kind {
 
 /// Directory names that hold migrations. Sources: the frameworks' default layouts (Rails
 /// `db/migrate`, Django and Knex `migrations`, Alembic `alembic/versions`, Prisma
-/// `prisma/migrations`, Flyway `db/migration`, dbmate `db/migrations`, goose `migrations`).
+/// `prisma/migrations`, Flyway `db/migration`, dbmate `db/migrations`, goose `migrations`), and
+/// hand-rolled schema tools that apply per-version upgrade scripts (Temporal's
+/// `schema/<db>/…/versioned/v1.14/*.sql`, `upgrade/`/`upgrades/` directories).
 fn in_migration_dir(segments: &[&str]) -> bool {
-    segments
-        .iter()
-        .any(|s| s.contains("migrat") || matches!(*s, "db" | "flyway" | "liquibase"))
+    segments.iter().any(|s| {
+        s.contains("migrat")
+            || matches!(
+                *s,
+                "db" | "flyway" | "liquibase" | "versioned" | "upgrade" | "upgrades"
+            )
+    })
 }
 
 /// The kind of migration at `path`, if it is one.

@@ -218,6 +218,11 @@ fn kinds() {
         ("db/U1__init.sql", Some(Kind::Reverse)),
         ("diesel/migrations/2024_x/down.sql", Some(Kind::Reverse)),
         ("queries/report.sql", None),
+        (
+            "schema/postgresql/v12/visibility/versioned/v1.14/add_columns.sql",
+            Some(Kind::Sql),
+        ),
+        ("sql/upgrades/2.3_to_2.4.sql", Some(Kind::Sql)),
         ("src/app.py", None),
     ];
     for (path, kind) in cases {
