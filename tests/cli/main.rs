@@ -47,6 +47,7 @@ mod structure;
 mod support;
 mod szz;
 mod terraform_iam;
+mod text_reports;
 mod verbose;
 mod waivers;
 mod workflow_access;
