@@ -62,7 +62,7 @@ fn review() {
 fn block() {
     let repo = repo_with_base();
     let token = format!("ghp_{}", "q8Vn3XkL0pZr7TtY2mWc5HbJ9sDf4GaE1uRi");
-    repo.write("src/settings.py", &format!("GITHUB_TOKEN = \"{token}\"\n"));
+    repo.write("src/settings.py", format!("GITHUB_TOKEN = \"{token}\"\n"));
     repo.commit("Configure the client");
     let report = text(&repo, 1);
     assert!(!report.contains(&token), "the value is never printed");

@@ -165,8 +165,8 @@ fn test_file(path: &str) -> Option<&'static str> {
     let name = path.rsplit('/').next().unwrap_or(path);
     TEST_FILE_SUFFIXES
         .iter()
-        .find(|suffix| name.len() > suffix.len() && name.ends_with(*suffix))
-        .map(|suffix| *suffix)
+        .copied()
+        .find(|suffix| name.len() > suffix.len() && name.ends_with(suffix))
         .or_else(|| {
             TEST_FILE_INFIXES
                 .iter()
@@ -175,10 +175,12 @@ fn test_file(path: &str) -> Option<&'static str> {
                 .filter(|_| SCRIPT_EXTENSIONS.iter().any(|ext| name.ends_with(ext)))
         })
         .or_else(|| {
-            TEST_FILE_PREFIXES
-                .iter()
-                .copied()
-                .find(|prefix| name.starts_with(prefix) && name.ends_with(".py"))
+            TEST_FILE_PREFIXES.iter().copied().find(|prefix| {
+                name.starts_with(prefix)
+                    && std::path::Path::new(name)
+                        .extension()
+                        .is_some_and(|ext| ext.eq_ignore_ascii_case("py"))
+            })
         })
 }
 
