@@ -118,8 +118,8 @@ fn compare(path: &str, old: &[u8], new: &[u8]) -> Option<Comparison> {
         ((config.grammar)(), config.name)
     };
     let rules = rules::for_language(name);
-    let old = tokens::stream(&grammar, rules, old).ok()?;
-    let new = tokens::stream(&grammar, rules, new).ok()?;
+    let old = tokens::stream(name, &grammar, rules, old).ok()?;
+    let new = tokens::stream(name, &grammar, rules, new).ok()?;
     if old.tokens != new.tokens {
         let identifier = |kind: u16| {
             grammar

@@ -7,10 +7,11 @@
 //! a block) makes them differ.
 
 use std::cell::{Cell, RefCell};
-use std::ops::ControlFlow;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use tree_sitter::{Node, ParseOptions, ParseState, Parser};
+use tree_sitter::Node;
+
+use crate::analyze::syntax::Unanalysed;
 
 use super::rules::{Items, PARENTHESISED, PRAGMAS, Rules, SortedList};
 
@@ -61,33 +62,25 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// Closing brackets after which a comma is a trailing comma.
 const CLOSERS: &[&str] = &[")", "]", "}", ">"];
 
-/// The normalised stream of `source`.
+/// The normalised stream of `source`, parsed with `grammar` (named `grammar_name`). The tree
+/// is kept for the analyzers that read the same version next (outline, security).
 pub(super) fn stream(
+    grammar_name: &'static str,
     grammar: &tree_sitter::Language,
     rules: &'static Rules,
     source: &[u8],
 ) -> Result<Stream, Unjudged> {
     let source = source.strip_prefix(BOM).unwrap_or(source);
-    let mut parser = Parser::new();
-    parser
-        .set_language(grammar)
-        .map_err(|_| Unjudged::Grammar)?;
-    let deadline = Instant::now() + PARSE_TIMEOUT;
-    let mut check = |_: &ParseState| {
-        if Instant::now() >= deadline {
-            ControlFlow::Break(())
-        } else {
-            ControlFlow::Continue(())
-        }
-    };
-    let options = ParseOptions::new().progress_callback(&mut check);
-    let tree = parser
-        .parse_with_options(
-            &mut |offset, _| source.get(offset..).unwrap_or_default(),
-            None,
-            Some(options),
-        )
-        .ok_or(Unjudged::Timeout)?;
+    let tree = crate::analyze::outline::parse::parse_kept(
+        grammar_name,
+        grammar,
+        source,
+        PARSE_TIMEOUT,
+    )
+    .map_err(|unanalysed| match unanalysed {
+        Unanalysed::Timeout { .. } => Unjudged::Timeout,
+        _ => Unjudged::Grammar,
+    })?;
     let root = tree.root_node();
     if root.has_error() {
         return Err(Unjudged::Syntax);

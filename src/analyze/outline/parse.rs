@@ -1,8 +1,17 @@
-//! Parsing with a deadline, on one cached `Parser` per thread and language: callers outline
+//! Parsing with a deadline, on one cached `Parser` per thread and grammar: callers outline
 //! files in parallel (rayon), and a parser is cheap to reuse but not to share.
+//!
+//! The changed files' versions are read by three analyzers in a row (mechanical-change
+//! recognition, the outline, security constructs), and parsing was a third of a large
+//! change's time. The first of them asks to *keep* its trees ([`parse_kept`]); every parse
+//! first looks for a kept tree of the same grammar and bytes. A tree is a pure function of
+//! both, so sharing changes no result. Candidate files of a dependents search are only looked
+//! up, never kept, and the store is bounded by [`KEPT_BYTES`] of source.
 
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::ops::ControlFlow;
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use tree_sitter::{ParseOptions, ParseState, Parser, Tree};
@@ -11,29 +20,103 @@ use crate::analyze::lang::{Compiled, Language};
 use crate::analyze::syntax::Unanalysed;
 
 thread_local! {
-    /// This thread's parsers, by language name (a handful at most).
+    /// This thread's parsers, by grammar name (a handful at most).
     static PARSERS: RefCell<Vec<(&'static str, Parser)>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Parses `source`, giving up after `timeout`.
+/// Most source bytes whose trees are kept (a tree takes several times its source).
+const KEPT_BYTES: usize = 2 << 20;
+/// Largest file whose tree is kept.
+const KEPT_FILE_BYTES: usize = 256 << 10;
+
+/// A kept tree, with the grammar and bytes it was parsed from.
+struct Kept {
+    grammar: &'static str,
+    source: Box<[u8]>,
+    tree: Tree,
+}
+
+/// Kept trees, oldest first, and their source bytes in total.
+static KEPT: Mutex<(VecDeque<Kept>, usize)> = Mutex::new((VecDeque::new(), 0));
+
+/// Parses `source`, giving up after `timeout`; a kept tree of the same bytes is reused.
 pub(crate) fn parse(
     language: &'static Language,
     compiled: &Compiled,
     source: &[u8],
     timeout: Duration,
 ) -> Result<Tree, Unanalysed> {
+    if let Some(tree) = kept(language.name, source) {
+        return Ok(tree);
+    }
+    parse_fresh(language.name, &compiled.grammar, source, timeout)
+}
+
+/// [`parse`] for a changed file's version, keeping the tree for the analyzers that read the
+/// same version next. `grammar_name` names `grammar` (a language's or a configuration
+/// format's name).
+pub(crate) fn parse_kept(
+    grammar_name: &'static str,
+    grammar: &tree_sitter::Language,
+    source: &[u8],
+    timeout: Duration,
+) -> Result<Tree, Unanalysed> {
+    if let Some(tree) = kept(grammar_name, source) {
+        return Ok(tree);
+    }
+    let tree = parse_fresh(grammar_name, grammar, source, timeout)?;
+    if source.len() <= KEPT_FILE_BYTES {
+        let mut store = KEPT.lock().unwrap_or_else(PoisonError::into_inner);
+        let (entries, bytes) = &mut *store;
+        *bytes += source.len();
+        entries.push_back(Kept {
+            grammar: grammar_name,
+            source: source.into(),
+            tree: tree.clone(),
+        });
+        while *bytes > KEPT_BYTES {
+            let Some(oldest) = entries.pop_front() else {
+                break;
+            };
+            *bytes -= oldest.source.len();
+        }
+    }
+    Ok(tree)
+}
+
+/// A kept tree of `grammar_name` for exactly `source`.
+fn kept(grammar_name: &str, source: &[u8]) -> Option<Tree> {
+    let store = KEPT.lock().unwrap_or_else(PoisonError::into_inner);
+    store
+        .0
+        .iter()
+        .rev()
+        .find(|kept| {
+            kept.grammar == grammar_name
+                && kept.source.len() == source.len()
+                && *kept.source == *source
+        })
+        .map(|kept| kept.tree.clone())
+}
+
+fn parse_fresh(
+    grammar_name: &'static str,
+    grammar: &tree_sitter::Language,
+    source: &[u8],
+    timeout: Duration,
+) -> Result<Tree, Unanalysed> {
     PARSERS.with_borrow_mut(|parsers| {
-        let index = if let Some(index) = parsers.iter().position(|(name, _)| *name == language.name)
+        let index = if let Some(index) = parsers.iter().position(|(name, _)| *name == grammar_name)
         {
             index
         } else {
             let mut parser = Parser::new();
             parser
-                .set_language(&compiled.grammar)
+                .set_language(grammar)
                 .map_err(|error| Unanalysed::Failed {
-                    message: format!("{}: {error}", language.name),
+                    message: format!("{grammar_name}: {error}"),
                 })?;
-            parsers.push((language.name, parser));
+            parsers.push((grammar_name, parser));
             parsers.len() - 1
         };
         let parser = &mut parsers[index].1;
@@ -59,4 +142,26 @@ pub(crate) fn parse(
             }
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A kept tree is returned for the same grammar and bytes only, and equals a fresh parse.
+    #[test]
+    fn kept_trees_match_grammar_and_bytes() {
+        let language = crate::analyze::lang::for_path("a.py", b"").expect("python");
+        let compiled = language.compiled().expect("grammar");
+        let source = b"def kept_tree_test_function(x):\n    return x + 1\n";
+        let timeout = Duration::from_secs(5);
+        let fresh = parse(language, compiled, source, timeout).expect("parse");
+        let first = parse_kept(language.name, &compiled.grammar, source, timeout).expect("kept");
+        assert_eq!(first.root_node().to_sexp(), fresh.root_node().to_sexp());
+        assert!(kept(language.name, source).is_some());
+        assert!(kept("javascript", source).is_none());
+        assert!(kept(language.name, b"def other(): pass\n").is_none());
+        let again = parse(language, compiled, source, timeout).expect("reuse");
+        assert_eq!(again.root_node().to_sexp(), fresh.root_node().to_sexp());
+    }
 }
