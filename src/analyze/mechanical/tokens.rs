@@ -71,16 +71,12 @@ pub(super) fn stream(
     source: &[u8],
 ) -> Result<Stream, Unjudged> {
     let source = source.strip_prefix(BOM).unwrap_or(source);
-    let tree = crate::analyze::outline::parse::parse_kept(
-        grammar_name,
-        grammar,
-        source,
-        PARSE_TIMEOUT,
-    )
-    .map_err(|unanalysed| match unanalysed {
-        Unanalysed::Timeout { .. } => Unjudged::Timeout,
-        _ => Unjudged::Grammar,
-    })?;
+    let tree =
+        crate::analyze::outline::parse::parse_kept(grammar_name, grammar, source, PARSE_TIMEOUT)
+            .map_err(|unanalysed| match unanalysed {
+                Unanalysed::Timeout { .. } => Unjudged::Timeout,
+                _ => Unjudged::Grammar,
+            })?;
     let root = tree.root_node();
     if root.has_error() {
         return Err(Unjudged::Syntax);
