@@ -26,6 +26,11 @@ use crate::vocabulary::Decision;
 
 /// Fewest labelled commits the training part needs before a fit is attempted.
 pub const MIN_TRAIN_LABELS: usize = 10;
+/// Fewest training commits a signal must fire on to get a fitted weight. A signal seen on two
+/// commits that both happened to be labelled separates them perfectly, and the regression
+/// answers with its largest weight (Crush: two such signals came out on top); below this it
+/// keeps the policy's weight.
+pub const MIN_SUPPORT: usize = 5;
 /// Fewest labelled commits the held-out part needs for its evaluation to mean anything.
 pub const MIN_HELDOUT_LABELS: usize = 5;
 /// Default share of the newest commits held out for evaluation.
@@ -215,9 +220,12 @@ pub fn fit(
         tiers_fitted,
         tiers,
     } = learn(judged, &train, &train_labels, current, options)?;
+    // Signals without a fitted weight (rare in training, or unseen) score at the policy's.
+    let mut scoring = current.weights.clone();
+    scoring.extend(fitted.iter().map(|(signal, weight)| (*signal, *weight)));
     let scores: Vec<f64> = judged
         .iter()
-        .map(|change| points(&change.units, &fitted, &multipliers))
+        .map(|change| points(&change.units, &scoring, &multipliers))
         .collect();
 
     let mut weights: Vec<Suggested<Signal>> = fitted
@@ -283,7 +291,16 @@ fn learn(
     current: &Current,
     options: &Options,
 ) -> Result<Learned, Error> {
-    let signals = seen(train, judged, |units| units.signal);
+    let signals: Vec<Signal> = seen(train, judged, |units| units.signal)
+        .into_iter()
+        .filter(|signal| {
+            train
+                .iter()
+                .filter(|&&i| judged[i].units.iter().any(|u| u.signal == *signal))
+                .count()
+                >= MIN_SUPPORT
+        })
+        .collect();
     let tiers = seen(train, judged, |units| units.tier.clone());
     let train_units: Vec<&[Units]> = train.iter().map(|&i| judged[i].units.as_slice()).collect();
 
@@ -562,6 +579,42 @@ mod tests {
         assert_eq!(fit.weights[0].key, Signal::BinaryFile);
         assert_eq!(fit.after.auc, Some(1.0));
         assert_eq!(fit.scores.len(), 100);
+    }
+
+    /// A signal on two training commits that both happen to be labelled separates them
+    /// perfectly; below the support floor it gets no fitted weight and scores at the policy's.
+    #[test]
+    fn rare_signals_keep_the_policy_weight() {
+        let (mut judged, labels) = history(0);
+        // Commits at times 10 and 20 (labelled, in training) also hold a secret exposure.
+        for commit in &mut judged {
+            if commit.time == 10 || commit.time == 20 {
+                commit.units.push(Units {
+                    signal: Signal::SecretsExposed,
+                    tier: "default".to_string(),
+                    units: 1.0,
+                });
+            }
+        }
+        let mut now = current();
+        now.weights.insert(Signal::SecretsExposed, 40.0);
+        let fit = fit(&judged, &labels, &now, &Options::default()).expect("fits");
+        assert!(
+            fit.weights.iter().all(|w| w.key != Signal::SecretsExposed),
+            "{:?}",
+            fit.weights
+        );
+        assert_eq!(fit.weights[0].key, Signal::BinaryFile);
+        let at = |time: i64| {
+            let i = judged.iter().position(|c| c.time == time).expect("commit");
+            fit.scores[i]
+        };
+        assert!(
+            (at(10) - at(15) - 40.0).abs() < 1e-9,
+            "{} {}",
+            at(10),
+            at(15)
+        );
     }
 
     /// A tier whose findings predict the labels better than the `default` tier's gets a

@@ -11,7 +11,7 @@ use crate::escape::one_line;
 use crate::score::number;
 
 use super::curve::Point;
-use super::fit::Evaluation;
+use super::fit::{Evaluation, MIN_SUPPORT};
 use super::fit_replay::Fitted;
 
 /// The fit as a JSON value for the replay report.
@@ -180,7 +180,10 @@ pub fn fragment(fitted: &Fitted, history: &str) -> Option<String> {
             }
         }
     }
-    out.push_str("# Signals not seen in the training part keep the policy's weight.\nweights:\n");
+    let _ = write!(
+        out,
+        "# Signals seen on fewer than {MIN_SUPPORT} training commits keep the policy's weight.\nweights:\n"
+    );
     for (signal, current) in &policy.weights {
         let fitted = fit.weights.iter().find(|w| w.key == *signal);
         let weight = fitted.map_or(*current, |w| w.suggested);
