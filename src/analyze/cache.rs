@@ -196,7 +196,7 @@ fn worth_storing(result: &Result<Outline, Unanalysed>) -> bool {
 
 /// Temp file in the target's directory (same file system, so the rename is atomic), then
 /// rename over whatever is there.
-pub(super) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path
         .parent()
         .ok_or_else(|| std::io::Error::other("cache entry without a directory"))?;

@@ -46,14 +46,13 @@ pub fn blame_all(
     window_days: u32,
 ) -> Blamed {
     let git_dir = repo.path().to_path_buf();
-    let window = i64::from(window_days) * 86_400;
     let results: Vec<(Oid, Result<Vec<FixInducing>, git2::Error>)> = fixes
         .par_iter()
         .map_init(
             || (Repository::open(&git_dir), HashMap::new()),
             |(repo, cache), fix| {
                 let result = match repo {
-                    Ok(repo) => blame_fix(repo, fix, oldest, window, cache),
+                    Ok(repo) => cached_blame(repo, fix, oldest, window_days, cache),
                     Err(error) => Err(git2::Error::from_str(error.message())),
                 };
                 (fix.oid, result)
@@ -73,16 +72,89 @@ pub fn blame_all(
 /// Whether a commit's edit of a path is mechanical, by (commit, path).
 type Mechanical = HashMap<(Oid, String), bool>;
 
+/// Where a fix's lines were blamed: culprit commits with their lines. What the cache holds: it
+/// does not depend on which sources recognised the fix.
+type Culprits = BTreeMap<Oid, Vec<Line>>;
+
+/// Bumped when blaming changes what it finds (the key also holds the crate version, since the
+/// mechanical-change recogniser decides which commits are passed over).
+const CACHE_VERSION: u32 = 1;
+
+/// [`blame_fix`] through a cache under `<git_dir>/blastgate/szz/`, keyed by everything the
+/// result depends on: the fix, where blame stops, the window, the hop and size limits and the
+/// version. Blame is most of a warm replay's time otherwise; a cache entry that cannot be read
+/// or written is recomputed, never trusted half-way.
+fn cached_blame(
+    repo: &Repository,
+    fix: &Fix,
+    oldest: Option<Oid>,
+    window_days: u32,
+    mechanical: &mut Mechanical,
+) -> Result<Vec<FixInducing>, git2::Error> {
+    let path = repo
+        .path()
+        .join("blastgate")
+        .join("szz")
+        .join(format!(
+            "v{CACHE_VERSION}-{}-h{MAX_HOPS}-f{MAX_FIX_FILES}-w{window_days}-o{}",
+            env!("CARGO_PKG_VERSION"),
+            oldest.map_or_else(|| "root".to_string(), |oid| oid.to_string())
+        ))
+        .join(fix.oid.to_string());
+    let culprits = if let Some(found) = std::fs::read(&path)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<Vec<Cached>>(&bytes).ok())
+    {
+        found
+            .into_iter()
+            .filter_map(|entry| Some((Oid::from_str(&entry.commit).ok()?, entry.lines)))
+            .collect()
+    } else {
+        let window = i64::from(window_days) * 86_400;
+        let culprits = blame_fix(repo, fix, oldest, window, mechanical)?;
+        let entries: Vec<Cached> = culprits
+            .iter()
+            .map(|(commit, lines)| Cached {
+                commit: commit.to_string(),
+                lines: lines.clone(),
+            })
+            .collect();
+        if let (Some(dir), Ok(bytes)) = (path.parent(), serde_json::to_vec(&entries)) {
+            if std::fs::create_dir_all(dir).is_ok() {
+                let _ = crate::analyze::cache::write_atomically(&path, &bytes);
+            }
+        }
+        culprits
+    };
+    Ok(culprits
+        .into_iter()
+        .map(|(culprit, lines)| FixInducing {
+            commit: culprit,
+            fix: fix.oid,
+            fix_subject: fix.subject.clone(),
+            sources: fix.sources.clone(),
+            lines,
+        })
+        .collect())
+}
+
+/// One culprit in a cache entry.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Cached {
+    commit: String,
+    lines: Vec<Line>,
+}
+
 fn blame_fix(
     repo: &Repository,
     fix: &Fix,
     oldest: Option<Oid>,
     window: i64,
     cache: &mut Mechanical,
-) -> Result<Vec<FixInducing>, git2::Error> {
+) -> Result<Culprits, git2::Error> {
     let commit = repo.find_commit(fix.oid)?;
     if commit.parent_count() != 1 {
-        return Ok(Vec::new());
+        return Ok(Culprits::new());
     }
     let parent = commit.parent(0)?;
     let mut options = DiffOptions::new();
@@ -93,7 +165,7 @@ fn blame_fix(
         Some(&mut options),
     )?;
     if diff.deltas().len() > MAX_FIX_FILES {
-        return Ok(Vec::new());
+        return Ok(Culprits::new());
     }
     let since = commit.committer().when().seconds() - window;
     let mut found: BTreeMap<Oid, Vec<Line>> = BTreeMap::new();
@@ -147,20 +219,11 @@ fn blame_fix(
             });
         }
     }
-    Ok(found
-        .into_iter()
-        .map(|(culprit, mut lines)| {
-            lines.sort();
-            lines.dedup();
-            FixInducing {
-                commit: culprit,
-                fix: fix.oid,
-                fix_subject: fix.subject.clone(),
-                sources: fix.sources.clone(),
-                lines,
-            }
-        })
-        .collect())
+    for lines in found.values_mut() {
+        lines.sort();
+        lines.dedup();
+    }
+    Ok(found)
 }
 
 /// 1-based line numbers, in the old version, of the non-blank lines the fix removed or

@@ -296,3 +296,47 @@ fn whitespace_only_change_in_a_plain_text_file_is_not_blamed() {
     assert_eq!(labels_of(&report, &raise), ["keywords"], "{report:#}");
     assert!(labels_of(&report, &indent).is_empty(), "{report:#}");
 }
+
+/// Blame results are cached under `.git/blastgate/szz/`, keyed by the fix: a second replay
+/// reads them and labels exactly as the first; a corrupt entry is recomputed, not trusted; the
+/// cache holds no source, so another choice of fix sources still names its own.
+#[test]
+fn blame_results_are_cached_and_a_corrupt_entry_is_recomputed() {
+    let h = history();
+    let first = replay(&h.repo, &[]);
+    let dir = h.repo.path.join(".git/blastgate/szz");
+    let entries: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
+        .expect("szz cache written")
+        .flat_map(|key| std::fs::read_dir(key.expect("entry").path()).expect("key dir"))
+        .map(|entry| entry.expect("entry").path())
+        .collect();
+    assert!(
+        entries.iter().any(|path| path.ends_with(&h.fix)),
+        "{entries:?}"
+    );
+    let second = replay(&h.repo, &[]);
+    assert_eq!(
+        second["labels"]["fix_inducing"],
+        first["labels"]["fix_inducing"]
+    );
+    for path in &entries {
+        std::fs::write(path, b"{not json").expect("corrupt the entry");
+    }
+    let third = replay(&h.repo, &[]);
+    assert_eq!(
+        third["labels"]["fix_inducing"],
+        first["labels"]["fix_inducing"]
+    );
+    let conventional = replay(&h.repo, &["--fix-sources", "conventional"]);
+    let sources: Vec<&Value> = conventional["labels"]["fix_inducing"]
+        .as_array()
+        .expect("evidence")
+        .iter()
+        .flat_map(|label| label["sources"].as_array().expect("sources"))
+        .collect();
+    assert!(!sources.is_empty());
+    assert!(
+        sources.iter().all(|source| *source == "conventional"),
+        "{sources:?}"
+    );
+}
