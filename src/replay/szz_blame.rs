@@ -119,10 +119,10 @@ fn cached_blame(
                 lines: lines.clone(),
             })
             .collect();
-        if let (Some(dir), Ok(bytes)) = (path.parent(), serde_json::to_vec(&entries)) {
-            if std::fs::create_dir_all(dir).is_ok() {
-                let _ = crate::analyze::cache::write_atomically(&path, &bytes);
-            }
+        if let (Some(dir), Ok(bytes)) = (path.parent(), serde_json::to_vec(&entries))
+            && std::fs::create_dir_all(dir).is_ok()
+        {
+            let _ = crate::analyze::cache::write_atomically(&path, &bytes);
         }
         culprits
     };
