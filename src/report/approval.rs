@@ -69,10 +69,9 @@ pub(super) fn headline(approvals: &Approvals) -> String {
     } else {
         valid
     };
-    format!(
-        "not approved: {counted} of {} {what}; a senior runs `blastgate approve`",
-        approvals.required
-    )
+    // Who can approve, and how, is the `next` step (it also says when the policy names no
+    // seniors at all, where promising "a senior" here would contradict it).
+    format!("not approved: {counted} of {} {what}", approvals.required)
 }
 
 /// One line per approval, rejection and missing piece of evidence.
