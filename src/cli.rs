@@ -246,7 +246,7 @@ fn check(dir: &Path, args: CheckArgs, verbose: bool) -> anyhow::Result<Exit> {
     let plans = args
         .terraform_plans
         .iter()
-        .map(|path| crate::analyze::domain::terraform_plan::read(path))
+        .map(|path| crate::analyze::domain::terraform::plan::read(path))
         .collect::<Result<Vec<_>, _>>()?;
     let (mut judging, progress) = judging(args.judging, &args.output)?;
     judging.terraform_plans = plans;

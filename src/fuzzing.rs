@@ -195,7 +195,8 @@ pub fn approval_note(data: &[u8]) {
 /// are not one per change that destroys, replaces or forgets, each "from the plan" and about
 /// that change's address.
 pub fn terraform_plan(data: &[u8]) {
-    use crate::analyze::domain::{ExtraRows, terraform_plan as plan};
+    use crate::analyze::domain::ExtraRows;
+    use crate::analyze::domain::terraform::plan;
     match plan::parse("plan.json", data) {
         Ok(parsed) => {
             let mut facts = Vec::new();

@@ -92,7 +92,7 @@ pub struct Judging {
     /// Told how the analysis advances (a progress bar); `None` for nobody.
     pub observer: Option<std::sync::Arc<dyn Observer>>,
     /// Terraform plans read as evidence (`check --terraform-plan`).
-    pub terraform_plans: Vec<analyze::domain::terraform_plan::Plan>,
+    pub terraform_plans: Vec<analyze::domain::terraform::plan::Plan>,
 }
 
 /// The sign-off stage: for a change that needs review (or is blocked), read and check the
@@ -166,7 +166,7 @@ pub fn evaluate(
             .map(provenance::Undisclosed::fact),
     );
     // What the plans say replaces what the source analysis guessed about the same resources.
-    analyze::domain::terraform_plan::reconcile(
+    analyze::domain::terraform::plan::reconcile(
         &mut facts.facts,
         &judging.terraform_plans,
         &options.domain.terraform,
@@ -175,7 +175,7 @@ pub fn evaluate(
     let score = timings.time("score", || {
         let mut score = score::score(&facts, &policy);
         let today = judging.as_of.unwrap_or_else(policy::Date::today);
-        score::apply_waivers(&mut score, &change, &policy, today);
+        score::waive::apply(&mut score, &change, &policy, today);
         score
     });
     let verdict = timings.time("decide", || decide::decide(&score, &provenance, &policy));

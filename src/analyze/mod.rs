@@ -171,7 +171,7 @@ fn analyze_at(
             run_by: &run_by,
         },
     ));
-    facts.extend(domain::terraform_tree_facts(
+    facts.extend(domain::terraform::tree_facts(
         &contents,
         context.repo,
         context.search_tree,

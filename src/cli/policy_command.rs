@@ -38,7 +38,7 @@ pub(super) fn run(dir: &Path, command: PolicyCommand) -> anyhow::Result<Exit> {
             let policy = policy::load_file(&path)?;
             // Valid is not the same as safe: a hard rule switched off is said out loud.
             let mut text = String::new();
-            for warning in policy::hard_rule_gaps(&policy) {
+            for warning in policy::hard::gaps(&policy) {
                 let _ = writeln!(text, "warning: {}: {warning}", path.display());
             }
             let _ = writeln!(text, "{}", policy::human_lines_note(&policy));

@@ -8,13 +8,13 @@ use super::text::{self, NewSide};
 
 /// Knobs for reading a diff from a repository.
 #[derive(Debug, Clone, Copy)]
-pub struct ReadOptions {
+pub struct FileOptions {
     /// Blobs larger than this are not loaded for line diffs (libgit2 then treats them as
     /// binary); the analyzer reports them as oversized from their recorded size.
     pub max_file_bytes: u64,
 }
 
-impl Default for ReadOptions {
+impl Default for FileOptions {
     fn default() -> Self {
         Self {
             max_file_bytes: 1024 * 1024,
@@ -24,7 +24,7 @@ impl Default for ReadOptions {
 
 /// Diff options shared by every source, so all of them see renames, type changes and
 /// submodules the same way.
-pub(crate) fn diff_options(options: ReadOptions) -> DiffOptions {
+pub(crate) fn diff_options(options: FileOptions) -> DiffOptions {
     let mut opts = DiffOptions::new();
     opts.include_typechange(true)
         .ignore_submodules(false)
@@ -38,7 +38,7 @@ pub(crate) fn trees(
     repo: &Repository,
     old: Option<&Tree<'_>>,
     new: Option<&Tree<'_>>,
-    options: ReadOptions,
+    options: FileOptions,
 ) -> Result<Vec<FileChange>, Error> {
     let mut diff = repo
         .diff_tree_to_tree(old, new, Some(&mut diff_options(options)))
@@ -51,7 +51,7 @@ pub(crate) fn trees(
 pub(crate) fn convert(
     repo: &Repository,
     diff: &mut Diff<'_>,
-    options: ReadOptions,
+    options: FileOptions,
     new_side: NewSide,
 ) -> Result<Vec<FileChange>, Error> {
     let mut find = DiffFindOptions::new();

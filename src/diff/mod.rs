@@ -1,8 +1,8 @@
 //! Change sources: git ranges, the index, the working tree, unified-diff text and pushes,
 //! all read into one [`ChangeSet`].
 
-mod base;
-mod ci;
+pub(crate) mod base;
+pub(crate) mod ci;
 mod commits;
 mod error;
 mod from_git;
@@ -14,8 +14,8 @@ mod repo;
 mod text;
 pub mod unified;
 
-pub use base::{BaseChoice, Env, choose as choose_base};
-pub use ci::{Ci, CiRun, Platform, RequestText, detect as detect_ci, explain_shallow};
+pub use base::{BaseChoice, Env};
+pub use ci::{Ci, CiRun, Platform, RequestText, explain_shallow};
 pub use error::Error;
 pub use model::*;
 pub use push::{

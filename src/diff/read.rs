@@ -13,7 +13,7 @@ use super::repo::{current_branch, is_unborn};
 use super::text::NewSide;
 use super::unified;
 
-pub use super::from_git::ReadOptions as FileOptions;
+pub use super::from_git::FileOptions;
 
 /// What to read besides file content.
 #[derive(Debug, Clone)]

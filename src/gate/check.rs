@@ -97,7 +97,7 @@ fn range(
     timings: &mut Timings,
 ) -> Result<(ChangeSet, Policy), Error> {
     let started = std::time::Instant::now();
-    let ci = diff::detect_ci(env)?;
+    let ci = diff::ci::detect(env)?;
     let explain = |error| diff::explain_shallow(error, ci.as_ref());
     // In CI, the platform's head (a pull request's tip) replaces the default `HEAD`, which
     // may be a merge commit or, for `pull_request_target`, the base branch.
@@ -115,7 +115,7 @@ fn range(
             spec: spec.to_string(),
             reason: "given with --base".to_string(),
         },
-        None => diff::choose_base(repo, head, ci.as_ref())?,
+        None => diff::base::choose(repo, head, ci.as_ref())?,
     };
     let base_oid = diff::resolve_commit(repo, &choice.spec).map_err(explain)?;
     let merge_base = diff::merge_base(repo, base_oid, head_oid, &choice.spec).map_err(explain)?;

@@ -10,7 +10,7 @@
 //! The policy that judges a change comes from the base revision ([`load_from_tree`]), never
 //! from the working tree or the change itself.
 
-mod hard;
+pub(crate) mod hard;
 mod keys;
 mod load;
 mod prune;
@@ -35,12 +35,11 @@ use crate::signal::Signal;
 use crate::vocabulary::{Authorship, Decision};
 
 pub use crate::calendar::Date;
-pub use hard::gaps as hard_rule_gaps;
 pub use load::{TEMPLATES, builtin, load_file, load_from_tree, parse, template_text};
 pub use schema::schema_json;
 pub use scoring::{Repeat, Scoring, human_lines_note};
 pub use signoff::{MaxAge, Signoff, parse_age};
-pub use waivers::{FINGERPRINT_PREFIX, Waiver};
+pub use waivers::Waiver;
 
 /// The policy's file name at the root of the repository.
 pub const FILE_NAME: &str = ".blastgate.yaml";

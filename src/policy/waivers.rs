@@ -12,7 +12,7 @@ use super::validate::Checker;
 use crate::calendar::Date;
 
 /// How a finding fingerprint is written: `sha256:` and 64 lowercase hex digits.
-pub use crate::digest::PREFIX as FINGERPRINT_PREFIX;
+use crate::digest::PREFIX;
 
 /// One checked waiver.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -47,7 +47,7 @@ impl Waiver {
 
 /// Whether `text` is `sha256:` followed by 64 lowercase hex digits.
 fn is_fingerprint(text: &str) -> bool {
-    text.strip_prefix(FINGERPRINT_PREFIX).is_some_and(|hex| {
+    text.strip_prefix(PREFIX).is_some_and(|hex| {
         hex.len() == 64
             && hex
                 .bytes()

@@ -22,7 +22,6 @@ use serde::Serialize;
 pub use detect::detect;
 pub use disclosure::Undisclosed;
 pub use marker::{Confidence, Field, Marker, MarkerKind};
-pub use table::builtin as builtin_markers;
 
 use crate::diff::RequestText;
 use crate::vocabulary::Authorship;

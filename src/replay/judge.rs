@@ -191,7 +191,7 @@ fn without_history(evaluation: &Evaluation, judging: &Judging) -> (f64, Decision
     };
     let mut score = score::score(&facts, &evaluation.policy);
     let today = judging.as_of.unwrap_or_else(policy::Date::today);
-    score::apply_waivers(&mut score, &evaluation.change, &evaluation.policy, today);
+    score::waive::apply(&mut score, &evaluation.change, &evaluation.policy, today);
     let verdict = decide::decide(&score, &evaluation.provenance, &evaluation.policy);
     (score.total, verdict.decision)
 }

@@ -1,11 +1,11 @@
 //! Turns facts into points: `quantity × weight × tier multiplier`, one contribution per fact,
 //! then saturated by the policy's `scoring` curve and caps, each carrying its arithmetic so
-//! every point of the total can be explained. Then [`apply_waivers`] fingerprints each
+//! every point of the total can be explained. Then [`waive::apply`] fingerprints each
 //! finding, lifts the ones the policy waives and saturates the rest again.
 
 mod fingerprint;
 mod saturate;
-mod waive;
+pub(crate) mod waive;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -17,7 +17,7 @@ use crate::signal::Signal;
 use crate::vocabulary::Authorship;
 
 pub use saturate::{Basis, cumulative};
-pub use waive::{WaivedBy, WaiverUse, Waivers, apply as apply_waivers};
+pub use waive::{WaivedBy, WaiverUse, Waivers};
 
 use saturate::Related;
 
@@ -39,7 +39,7 @@ pub struct Contribution {
     /// How the points were computed, e.g. `40 line × 0.1 × critical ×3`, with the
     /// repetition factor and any cap, e.g. `… × 0.42 (repeat 9 of 12 file-touched, log past 5)`.
     pub arithmetic: String,
-    /// Content fingerprint a waiver can be tied to (`sha256:…`); see [`apply_waivers`].
+    /// Content fingerprint a waiver can be tied to (`sha256:…`); see [`waive::apply`].
     pub fingerprint: Option<String>,
     /// The waiver that lifted this finding; its points are then 0.
     pub waived_by: Option<WaivedBy>,
@@ -70,7 +70,7 @@ pub struct Score {
     pub tiers: BTreeMap<String, String>,
     /// Dependent files that sit in tiers weighted above ×1.
     pub critical_dependents: BTreeSet<String>,
-    /// What the policy's waivers did (filled by [`apply_waivers`]).
+    /// What the policy's waivers did (filled by [`waive::apply`]).
     pub waivers: Waivers,
 }
 

@@ -20,7 +20,7 @@ pub mod opaque;
 mod scripts;
 mod secrets;
 mod shell;
-mod terraform;
+pub(crate) mod terraform;
 #[cfg(test)]
 pub(crate) mod testing;
 mod tree;
@@ -129,8 +129,7 @@ pub struct Settings {
 }
 
 /// `check --terraform-plan`: the plan as evidence.
-pub use terraform::plan as terraform_plan;
-pub use terraform::{ExtraRows, tree_facts as terraform_tree_facts};
+pub use terraform::ExtraRows;
 
 use super::run_by::{Entry as RunByEntry, RunBy};
 
