@@ -407,8 +407,10 @@ fn write_stdout(text: &str) -> anyhow::Result<()> {
     reason = "the edge is where errors are shown"
 )]
 fn report_error(error: &anyhow::Error) {
-    // Messages quote paths and refs from the repository: one printable line each.
-    eprintln!("error: {}", crate::escape::one_line(&error.to_string()));
+    // Messages quote paths and refs from the repository: one printable line each. `{:#}`
+    // appends each cause (`cannot read policy file p: No such file or directory`); a message
+    // never also quotes its own source, so nothing is said twice.
+    eprintln!("error: {}", crate::escape::one_line(&format!("{error:#}")));
     if let Some(policy::Error::Invalid { diagnostics, .. }) = find_policy_error(error) {
         for diagnostic in diagnostics {
             eprintln!("  {}", crate::escape::one_line(&diagnostic.to_string()));

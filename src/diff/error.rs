@@ -17,8 +17,7 @@ pub enum Error {
     OpenRepository {
         /// Where the search started.
         path: PathBuf,
-        /// The libgit2 error.
-        #[source]
+        /// The libgit2 error, quoted in the message (so not also a source).
         error: git2::Error,
     },
     /// A grafts file that libgit2 cannot parse.
@@ -26,8 +25,7 @@ pub enum Error {
     MalformedGrafts {
         /// `info/grafts` (or `shallow`) in the git directory.
         file: PathBuf,
-        /// The libgit2 error, with the line.
-        #[source]
+        /// The libgit2 error, with the line, quoted in the message.
         error: git2::Error,
     },
     /// A loose object that does not decode: libgit2 would hang or fail on it.
@@ -151,8 +149,7 @@ pub enum Error {
     Git {
         /// What the gate was doing.
         doing: String,
-        /// The libgit2 error.
-        #[source]
+        /// The libgit2 error, quoted in the message.
         error: git2::Error,
     },
 }

@@ -140,12 +140,12 @@ pub enum Error {
     #[error(transparent)]
     Diff(#[from] diff::Error),
     /// Walking the history failed.
-    #[error("{what}: {source}")]
+    #[error("{what}: {error}")]
     Git {
         /// What was being done.
         what: &'static str,
-        /// libgit2's error.
-        source: git2::Error,
+        /// libgit2's error, quoted in the message.
+        error: git2::Error,
     },
     /// A `--range` that is not `A..B` (or one revision).
     #[error("--range `{spec}` is not a range: give `A..B` (two dots) or one revision")]
@@ -166,7 +166,7 @@ pub enum Error {
 
 impl Error {
     fn git(what: &'static str) -> impl Fn(git2::Error) -> Error {
-        move |source| Error::Git { what, source }
+        move |error| Error::Git { what, error }
     }
 }
 

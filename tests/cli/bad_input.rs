@@ -227,3 +227,32 @@ fn alias_bomb_policy_is_rejected() {
         started.elapsed()
     );
 }
+
+/// The error edge says why, on one line: a policy file that does not exist names the file and
+/// the operating system's reason, and nothing is said twice.
+#[test]
+fn missing_policy_file_says_why_on_one_line() {
+    let repo = repo_with_base();
+    repo.write("src/app.py", lines(21, "app"));
+    repo.commit("One more line");
+    let missing = repo.path.join("no-such-policy.yaml");
+    let result = blastgate(
+        &repo,
+        &[
+            "check",
+            "--base",
+            "main",
+            "--policy",
+            &missing.display().to_string(),
+        ],
+    );
+    assert_eq!(result.code, 2, "{}{}", result.stdout, result.stderr);
+    let line = result.stderr.trim();
+    assert_eq!(line.lines().count(), 1, "{line}");
+    assert!(line.contains("cannot read policy file"), "{line}");
+    assert!(
+        line.contains("no-such-policy.yaml: No such file or directory"),
+        "{line}"
+    );
+    assert_eq!(line.matches("No such file").count(), 1, "{line}");
+}
