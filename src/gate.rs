@@ -158,7 +158,7 @@ pub fn evaluate(
     let mut facts = timings.time("analyze", || {
         analyze::analyze(&change, &context, &options, &steps)
     });
-    // A provenance fact, so only `score` weighs it like any other (DESIGN.md).
+    // A provenance fact, so only `score` weighs it like any other (docs/design.md).
     facts.facts.extend(
         provenance
             .undisclosed

@@ -3,7 +3,7 @@
 //! carry nothing (the agent's branch is squashed by a person), so the request is the record.
 //!
 //! All `Medium`: the PR body is text its author controls and could quote; it can raise
-//! suspicion of AI use (DESIGN.md, trust boundaries), and nothing here can lower it.
+//! suspicion of AI use (docs/design.md, trust boundaries), and nothing here can lower it.
 
 use super::Row;
 use crate::provenance::marker::Confidence::Medium;
