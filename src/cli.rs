@@ -16,7 +16,7 @@ use anyhow::Context as _;
 use clap::{Args, CommandFactory as _, Parser, Subcommand, ValueEnum};
 
 use crate::exit::Exit;
-use crate::gate::{self, Judging, Target};
+use crate::gate::{self, Judging, Request};
 use crate::hook;
 use crate::policy;
 use crate::report::{self, Format, Style};
@@ -229,14 +229,14 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
 }
 
 fn check(dir: &Path, args: CheckArgs, verbose: bool) -> anyhow::Result<Exit> {
-    let target = if args.staged {
-        Target::Staged
+    let request = if args.staged {
+        Request::Staged
     } else if args.worktree {
-        Target::Worktree
+        Request::Worktree
     } else if let Some(source) = args.diff {
-        Target::DiffText(source)
+        Request::DiffText(source)
     } else {
-        Target::Range {
+        Request::Range {
             base: args.base,
             head: args.head,
         }
@@ -250,7 +250,7 @@ fn check(dir: &Path, args: CheckArgs, verbose: bool) -> anyhow::Result<Exit> {
         .collect::<Result<Vec<_>, _>>()?;
     let (mut judging, progress) = judging(args.judging, &args.output)?;
     judging.terraform_plans = plans;
-    let evaluation = gate::check(dir, &target, &judging, &env)?;
+    let evaluation = gate::check(dir, &request, &judging, &env)?;
     progress.finish();
     let started = Instant::now();
     let style = style(&args.output);

@@ -9,7 +9,7 @@ mod check;
 mod history;
 mod push;
 
-pub use check::{Target, check};
+pub use check::{Request, check};
 pub use history::{commit, policy_at};
 pub use push::{PushOutcome, RefOutcome, pre_push, pre_receive};
 

@@ -30,9 +30,9 @@ use super::syntax::{Outline, Unanalysed};
 /// never looked up again (they sit in a sibling `v<N>` directory that can be deleted).
 pub const ANALYZER_VERSION: u32 = 1;
 
-/// Where a cached outline came from.
+/// How a cached outline was found: read from the cache, or computed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Origin {
+pub enum Lookup {
     /// Read from a valid cache entry.
     Cached,
     /// Computed by parsing the blob (and stored, when the cache is enabled).
@@ -106,20 +106,20 @@ impl Cache {
         language: &'static Language,
         bytes: impl FnOnce() -> Option<Vec<u8>>,
         budget: &Budget,
-    ) -> (Result<Outline, Unanalysed>, Origin) {
+    ) -> (Result<Outline, Unanalysed>, Lookup) {
         let key = key(blob_id, language);
         if let Some(found) = self.load(blob_id, language, &key) {
-            return (found, Origin::Cached);
+            return (found, Lookup::Cached);
         }
         let Some(source) = bytes() else {
-            return (Err(Unanalysed::NoContent), Origin::Computed);
+            return (Err(Unanalysed::NoContent), Lookup::Computed);
         };
         // `outline` turns a panic in the extractor into `Failed` itself.
         let result = outline::outline(language, &source, budget);
         if worth_storing(&result) {
             self.store_keyed(blob_id, language, &key, &result);
         }
-        (result, Origin::Computed)
+        (result, Lookup::Computed)
     }
 
     /// Writes an entry directly; tests use it to plant outlines with reference kinds and

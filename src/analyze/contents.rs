@@ -8,7 +8,7 @@ use crate::diff::{ChangeSet, FileChange, Origin};
 
 /// One side of a changed file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Side {
+pub enum Content {
     /// The file does not exist on this side (added or deleted).
     Absent,
     /// The content.
@@ -19,7 +19,7 @@ pub enum Side {
     Skipped,
 }
 
-impl Side {
+impl Content {
     /// The bytes, when there are some.
     #[must_use]
     pub fn bytes(&self) -> Option<&[u8]> {
@@ -36,9 +36,9 @@ pub struct FileContents<'a> {
     /// The change.
     pub file: &'a FileChange,
     /// Before.
-    pub old: Side,
+    pub old: Content,
     /// After.
-    pub new: Side,
+    pub new: Content,
 }
 
 /// Reads both sides of every changed file: from the object database by (possibly
@@ -59,10 +59,12 @@ pub fn read<'a>(
                 || file.is_symlink()
                 || file.old_size.max(file.new_size).unwrap_or(0) > max_bytes;
             let side = |blob: &Option<String>, from_workdir: Option<&str>| match blob {
-                None => Side::Absent,
-                Some(_) if skip => Side::Skipped,
+                None => Content::Absent,
+                Some(_) if skip => Content::Skipped,
                 Some(blob) => read_blob(repo, blob, workdir.zip(from_workdir))
-                    .map_or(Side::Unavailable, |bytes| Side::Bytes(nul_as_space(bytes))),
+                    .map_or(Content::Unavailable, |bytes| {
+                        Content::Bytes(nul_as_space(bytes))
+                    }),
             };
             let workdir_path = if change.origin == Origin::Worktree {
                 file.new_path.as_deref()

@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::cache::Cache;
-use super::contents::{FileContents, Side};
+use super::contents::{Content, FileContents};
 use super::dependents::namespace::{self, Home, Resolution, Scope};
 use super::dependents::{self, Reach, Scan, SearchOptions, Site, Target};
 use super::lang::{self, Language};
@@ -322,7 +322,7 @@ fn prepare<'a>(contents: &[FileContents<'a>], coverage: &mut Coverage) -> Vec<Jo
                 counted_as_risk,
             });
         };
-        if entry.old == Side::Skipped || entry.new == Side::Skipped {
+        if entry.old == Content::Skipped || entry.new == Content::Skipped {
             // Binary, oversized, submodule or symlink: facts of their own already; nothing to outline.
             continue;
         }
@@ -336,12 +336,12 @@ fn prepare<'a>(contents: &[FileContents<'a>], coverage: &mut Coverage) -> Vec<Jo
             skip(Unanalysed::Generated { why });
             continue;
         }
-        if entry.old == Side::Unavailable || entry.new == Side::Unavailable {
+        if entry.old == Content::Unavailable || entry.new == Content::Unavailable {
             skip(Unanalysed::NoContent);
             continue;
         }
         let side =
-            |blob: &Option<String>, side: &Side| Some((blob.clone()?, side.bytes()?.to_vec()));
+            |blob: &Option<String>, side: &Content| Some((blob.clone()?, side.bytes()?.to_vec()));
         jobs.push(Job {
             file,
             language,

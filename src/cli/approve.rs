@@ -9,7 +9,7 @@ use clap::Args;
 
 use crate::calendar::rfc3339;
 use crate::exit::Exit;
-use crate::gate::{self, Judging, Target};
+use crate::gate::{self, Judging, Request};
 use crate::signoff::record::{Approver, Record, block};
 use crate::signoff::{self, sign, store};
 use crate::vocabulary::Decision;
@@ -58,7 +58,7 @@ pub(super) fn approve(dir: &Path, args: ApproveArgs) -> anyhow::Result<Exit> {
         );
     };
     let env = |key: &str| std::env::var(key).ok();
-    let target = Target::Range {
+    let request = Request::Range {
         base: args.base,
         head: args.head,
     };
@@ -72,7 +72,7 @@ pub(super) fn approve(dir: &Path, args: ApproveArgs) -> anyhow::Result<Exit> {
         skip_signoff: true,
         ..Judging::default()
     };
-    let evaluation = gate::check(dir, &target, &judging, &env)?;
+    let evaluation = gate::check(dir, &request, &judging, &env)?;
     refuse_unapprovable(&evaluation, args.break_glass)?;
     let decision = evaluation.verdict.decision;
     let (Some(base), Some(head)) = (&evaluation.change.base, &evaluation.change.head) else {

@@ -13,7 +13,7 @@ use crate::timings::Timings;
 
 /// What `check` should read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
+pub enum Request {
     /// `base..head`; without a base, one is chosen from CI variables or upstream.
     Range {
         /// Explicit base, if given.
@@ -32,13 +32,13 @@ pub enum Target {
 /// Judges one change for `blastgate check`.
 pub fn check(
     dir: &Path,
-    target: &Target,
+    request: &Request,
     judging: &Judging,
     env: Env<'_>,
 ) -> Result<Evaluation, Error> {
     let mut timings = Timings::default();
-    let (change, policy, repo) = match target {
-        Target::DiffText(source) => {
+    let (change, policy, repo) = match request {
+        Request::DiffText(source) => {
             // Diff text needs no repository; when there is one, its HEAD holds the policy and
             // its objects give the analyzers both versions of each file.
             // Only "no repository here" means there is none; a corrupt one is an error, never a
@@ -55,19 +55,19 @@ pub fn check(
             let change = timings.time("diff", || diff::text(source))?;
             (change, policy, repo)
         }
-        Target::Range { base, head } => {
+        Request::Range { base, head } => {
             let repo = diff::open(dir)?;
             let (change, policy) = range(&repo, base.as_deref(), head, judging, env, &mut timings)?;
             (change, policy, Some(repo))
         }
-        Target::Staged | Target::Worktree => {
+        Request::Staged | Request::Worktree => {
             let repo = diff::open(dir)?;
             // Before the first commit there is no HEAD, and so no policy but the built-in one.
             let head = diff::resolve_commit(&repo, "HEAD").ok();
             let policy = timings.time("policy", || load_policy(Some(&repo), head, judging))?;
             let options = read_options(&policy);
             let change = timings.time("diff", || {
-                if *target == Target::Staged {
+                if *request == Request::Staged {
                     diff::staged(&repo, &options)
                 } else {
                     diff::worktree(&repo, &options)
@@ -80,7 +80,7 @@ pub fn check(
     timings.merge(&evaluation.timings);
     evaluation.timings = timings;
     // Approvals are bound to commits: staged, working-tree and diff-text changes have none.
-    if let (Target::Range { .. }, Some(repo)) = (target, &repo) {
+    if let (Request::Range { .. }, Some(repo)) = (request, &repo) {
         let started = std::time::Instant::now();
         check_approvals(repo, &mut evaluation, judging);
         evaluation.timings.record("signoff", started.elapsed());

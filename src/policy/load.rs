@@ -8,7 +8,7 @@ use crate::digest::sha256_hex;
 use crate::signal::Signal;
 
 use super::raw::RawPolicy;
-use super::validate::{Origin, validate};
+use super::validate::{PolicyText, validate};
 use super::yaml::{self, Node};
 use super::{Diagnostic, Error, FILE_NAME, MAX_POLICY_BYTES, Policy, Source, keys, prune};
 
@@ -71,7 +71,7 @@ fn check(
     };
     let node: Node = yaml::from_str(text).map_err(|e| invalid(vec![yaml::diagnostic(&file, e)]))?;
     let unknown = keys::unknown_keys(&node, &file);
-    let origin = Origin {
+    let origin = PolicyText {
         source,
         text: text.to_owned(),
         sha256: sha256_hex(text.as_bytes()),

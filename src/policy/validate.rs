@@ -32,8 +32,8 @@ pub(crate) const DEFAULT_REVIEW_MINUTES: f64 = 30.0;
 /// Compiled regexes from a policy may not grow beyond this (hostile patterns cost memory).
 const REGEX_SIZE_LIMIT: usize = 1024 * 1024;
 
-/// The text and origin a raw policy was read from.
-pub(crate) struct Origin<'a> {
+/// The text a raw policy was read from, and where.
+pub(crate) struct PolicyText<'a> {
     /// Where the text came from.
     pub source: Source,
     /// The text.
@@ -49,7 +49,7 @@ pub(crate) struct Origin<'a> {
 }
 
 /// Checks `raw` and builds the [`Policy`], or returns every problem found, in document order.
-pub(crate) fn validate(raw: RawPolicy, origin: Origin<'_>) -> Result<Policy, Vec<Diagnostic>> {
+pub(crate) fn validate(raw: RawPolicy, origin: PolicyText<'_>) -> Result<Policy, Vec<Diagnostic>> {
     let file = origin.source.file_name();
     let mut checker = Checker {
         file: &file,

@@ -104,7 +104,7 @@ fn second_lookup_is_a_hit() {
     assert!(cache.is_enabled());
     let budget = Budget::default();
     let (first, origin) = cache.outline_traced(BLOB, python(), || Some(SOURCE.to_vec()), &budget);
-    assert_eq!(origin, Origin::Computed);
+    assert_eq!(origin, Lookup::Computed);
     assert!(entry_path(&cache).is_file());
     let (second, origin) = cache.outline_traced(
         BLOB,
@@ -112,7 +112,7 @@ fn second_lookup_is_a_hit() {
         || panic!("a hit must not read the blob"),
         &budget,
     );
-    assert_eq!(origin, Origin::Cached);
+    assert_eq!(origin, Lookup::Cached);
     assert_eq!(first, second);
 }
 
@@ -134,7 +134,7 @@ fn corrupt_entry_is_ignored_and_rewritten() {
         fs::write(entry_path(&cache), &bad).expect("plant a bad entry");
         let (result, origin) =
             cache.outline_traced(BLOB, python(), || Some(SOURCE.to_vec()), &budget);
-        assert_eq!(origin, Origin::Computed);
+        assert_eq!(origin, Lookup::Computed);
         assert_eq!(result, expected);
         assert_eq!(fs::read(entry_path(&cache)).expect("rewritten"), good);
     }
@@ -188,7 +188,7 @@ fn uncreatable_directory_disables_the_cache() {
     let (result, origin) =
         cache.outline_traced(BLOB, python(), || Some(SOURCE.to_vec()), &Budget::default());
     assert!(result.is_ok());
-    assert_eq!(origin, Origin::Computed);
+    assert_eq!(origin, Lookup::Computed);
 }
 
 /// Results that depend on the machine or on the policy's budget are not stored; the rest are.
@@ -221,5 +221,5 @@ fn non_hex_ids_are_not_cached() {
         || Some(SOURCE.to_vec()),
         &Budget::default(),
     );
-    assert_eq!(origin, Origin::Computed);
+    assert_eq!(origin, Lookup::Computed);
 }

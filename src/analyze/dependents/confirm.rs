@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use super::Site;
 use super::namespace::{self, Home, Resolution, Scope};
 use super::scan::Candidate;
-use crate::analyze::cache::{Cache, Origin};
+use crate::analyze::cache::{Cache, Lookup};
 use crate::analyze::outline::Budget;
 use crate::analyze::syntax::{Definition, Outline, ReferenceKind, Unanalysed};
 
@@ -74,7 +74,7 @@ pub(super) fn confirm(
     budget: &Budget,
 ) -> Confirmed {
     // `None` as the origin: ruled out from the text, not outlined.
-    let per_file: Vec<(Vec<Hit>, Option<Origin>, bool)> = candidates
+    let per_file: Vec<(Vec<Hit>, Option<Lookup>, bool)> = candidates
         .into_par_iter()
         .map(|candidate| {
             let Candidate {
@@ -119,8 +119,8 @@ pub(super) fn confirm(
     let mut confirmed = Confirmed::default();
     for (hits, origin, analysed) in per_file {
         match origin {
-            Some(Origin::Cached) => confirmed.cached += 1,
-            Some(Origin::Computed) => confirmed.parsed += 1,
+            Some(Lookup::Cached) => confirmed.cached += 1,
+            Some(Lookup::Computed) => confirmed.parsed += 1,
             None => confirmed.ruled_out += 1,
         }
         if !analysed {

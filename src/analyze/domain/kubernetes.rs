@@ -100,7 +100,7 @@ impl Analyzer for Kubernetes {
         // Roles and their bindings are often in different files: judged over all of them.
         // Only files read on both sides are compared: a file whose old side did not parse
         // would make every grant in its new side look added (it is read line by line instead).
-        let side = |old: bool| -> rbac::Side<'_> {
+        let side = |old: bool| -> rbac::Documents<'_> {
             parsed
                 .iter()
                 .enumerate()

@@ -13,7 +13,7 @@ use git2::Repository;
 
 use super::{ANALYZERS, secrets};
 use crate::analyze::Fact;
-use crate::analyze::contents::{FileContents, Side, nul_as_space, read_blob};
+use crate::analyze::contents::{Content, FileContents, nul_as_space, read_blob};
 use crate::analyze::files::human_bytes;
 use crate::analyze::path_class::classify;
 use crate::analyze::run_by::RunBy;
@@ -73,9 +73,9 @@ pub fn read_oversized_risky(contents: &mut [FileContents<'_>], source: Source<'_
             continue;
         }
         let side = |blob: &Option<String>, bytes: Option<Vec<u8>>| match (blob, bytes) {
-            (None, _) => Side::Absent,
-            (Some(_), Some(bytes)) => Side::Bytes(nul_as_space(bytes)),
-            (Some(_), None) => Side::Unavailable,
+            (None, _) => Content::Absent,
+            (Some(_), Some(bytes)) => Content::Bytes(nul_as_space(bytes)),
+            (Some(_), None) => Content::Unavailable,
         };
         entry.old = side(&file.old_blob, old);
         entry.new = side(&file.new_blob, new);
@@ -111,7 +111,7 @@ fn raw_sides(file: &FileChange, source: Source<'_>) -> (Option<Vec<u8>>, Option<
 
 /// Whether the analyzers got both sides of `entry` as text after all ([`read_oversized_risky`]).
 fn analysed(entry: &FileContents<'_>) -> bool {
-    let read = |side: &Side| matches!(side, Side::Bytes(_) | Side::Absent);
+    let read = |side: &Content| matches!(side, Content::Bytes(_) | Content::Absent);
     read(&entry.old) && read(&entry.new)
 }
 

@@ -35,7 +35,7 @@ pub struct Found {
 
 /// A file version's constructs and the token hash of each named function.
 #[derive(Debug, Default)]
-pub struct Side {
+pub struct Constructs {
     /// Constructs in tree order.
     pub found: Vec<Found>,
     /// Function scope name → hash of its tokens (comments left out).
@@ -44,8 +44,8 @@ pub struct Side {
 
 /// Reads `tree` (parsed from `source`) with `table`.
 #[must_use]
-pub fn find(table: &Table, tree: &Tree, source: &[u8]) -> Side {
-    let mut side = Side::default();
+pub fn find(table: &Table, tree: &Tree, source: &[u8]) -> Constructs {
+    let mut side = Constructs::default();
     let mut cursor = tree.walk();
     // Scopes are carried down the walk (asking a node for its parent re-walks the tree from
     // the root, which made big files slow).

@@ -30,7 +30,7 @@ use crate::analyze::domain::{Analysis, Analyzer, LineLevel, Versions, fact};
 use crate::analyze::lang;
 use crate::diff::LineKind;
 use crate::signal::Signal;
-use matcher::{Found, Scope, Side};
+use matcher::{Constructs, Found, Scope};
 use shape::{Cond, SECRET_WORDS, Shape};
 
 /// The analyzer; registered with the domain analyzers so it runs in parallel with them.
@@ -134,9 +134,9 @@ fn read(
     index: usize,
     language: &'static lang::Language,
     source: Option<&[u8]>,
-) -> Result<Side, String> {
+) -> Result<Constructs, String> {
     let Some(source) = source.filter(|source| PREFILTERS[index].is_match(*source)) else {
-        return Ok(Side::default());
+        return Ok(Constructs::default());
     };
     let compiled = language.compiled().map_err(ToString::to_string)?;
     let tree = crate::analyze::outline::parse::parse(language, compiled, source, PARSE_TIMEOUT)
@@ -267,7 +267,7 @@ fn sensitive_place(versions: &Versions<'_>) -> Option<Fact> {
 
 /// One fact per (construct, scope) whose tokens differ between the versions, or whose
 /// enclosing function's tokens do.
-fn compare(versions: &Versions<'_>, old: &Side, new: &Side) -> Vec<Fact> {
+fn compare(versions: &Versions<'_>, old: &Constructs, new: &Constructs) -> Vec<Fact> {
     type Key = (&'static str, Scope);
     let mut groups: BTreeMap<Key, (Vec<&Found>, Vec<&Found>)> = BTreeMap::new();
     for found in &old.found {
@@ -346,7 +346,7 @@ fn compare(versions: &Versions<'_>, old: &Side, new: &Side) -> Vec<Fact> {
 
 /// One fact per function whose name says it is a security check ([`paths::names_a_guard`])
 /// and whose tokens were added, removed or changed.
-fn guards(versions: &Versions<'_>, old: &Side, new: &Side) -> Vec<Fact> {
+fn guards(versions: &Versions<'_>, old: &Constructs, new: &Constructs) -> Vec<Fact> {
     let mut names: Vec<&String> = old.bodies.keys().chain(new.bodies.keys()).collect();
     names.sort();
     names.dedup();

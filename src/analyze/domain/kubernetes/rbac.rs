@@ -20,7 +20,7 @@ use crate::signal::Signal;
 type RoleId = (String, String, String);
 
 /// One side of the change: each file's documents.
-pub(super) type Side<'a> = Vec<(usize, &'a [Node])>;
+pub(super) type Documents<'a> = Vec<(usize, &'a [Node])>;
 
 fn wildcard(role: &Node) -> bool {
     role.get("rules")
@@ -42,7 +42,7 @@ fn namespace(node: &Node) -> String {
 }
 
 /// Wildcard roles of one side, with the file index and node of each.
-fn roles<'a>(side: &Side<'a>) -> Vec<(RoleId, usize, &'a Node)> {
+fn roles<'a>(side: &Documents<'a>) -> Vec<(RoleId, usize, &'a Node)> {
     let mut out = Vec::new();
     for (file, docs) in side {
         for object in objects(docs) {
@@ -77,7 +77,7 @@ struct Grant {
     message: String,
 }
 
-fn grants(side: &Side<'_>, wild: &HashSet<RoleId>) -> Vec<Grant> {
+fn grants(side: &Documents<'_>, wild: &HashSet<RoleId>) -> Vec<Grant> {
     let mut out = Vec::new();
     for (file, docs) in side {
         for object in objects(docs) {
@@ -129,7 +129,7 @@ fn grants(side: &Side<'_>, wild: &HashSet<RoleId>) -> Vec<Grant> {
 
 /// `cluster-admin-granted` facts for wildcard roles bound to service accounts (or newly
 /// wildcard roles with no binding in the change). `files[i]` is the file of index `i`.
-pub(super) fn facts(files: &[Versions<'_>], old: &Side<'_>, new: &Side<'_>) -> Vec<Fact> {
+pub(super) fn facts(files: &[Versions<'_>], old: &Documents<'_>, new: &Documents<'_>) -> Vec<Fact> {
     let old_roles: HashSet<RoleId> = roles(old).into_iter().map(|(id, ..)| id).collect();
     let new_roles = roles(new);
     let wild_new: HashSet<RoleId> = new_roles.iter().map(|(id, ..)| id.clone()).collect();

@@ -3,7 +3,7 @@
 //! judged through their own files.
 
 use super::*;
-use crate::analyze::contents::{FileContents, Side};
+use crate::analyze::contents::{Content, FileContents};
 use crate::diff::FileChange;
 
 const DB: &str = "resource \"aws_db_instance\" \"main\" {\n  engine = \"postgres\"\n}\n";
@@ -162,8 +162,9 @@ fn terraform_json() {
 }
 
 fn contents<'a>(files: &'a [(FileChange, Option<&str>, Option<&str>)]) -> Vec<FileContents<'a>> {
-    let side =
-        |text: Option<&str>| text.map_or(Side::Absent, |t| Side::Bytes(t.as_bytes().to_vec()));
+    let side = |text: Option<&str>| {
+        text.map_or(Content::Absent, |t| Content::Bytes(t.as_bytes().to_vec()))
+    };
     files
         .iter()
         .map(|(file, old, new)| FileContents {

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use super::*;
-use crate::analyze::contents::{FileContents, Side};
+use crate::analyze::contents::{Content, FileContents};
 use crate::diff::FileChange;
 
 const DIR: &str = concat!(
@@ -113,7 +113,7 @@ fn destroyed_by_blastgate(case: &Path) -> BTreeSet<(String, String)> {
             new: new.as_deref(),
         })
         .collect();
-    let side = |bytes: &Option<Vec<u8>>| bytes.clone().map_or(Side::Absent, Side::Bytes);
+    let side = |bytes: &Option<Vec<u8>>| bytes.clone().map_or(Content::Absent, Content::Bytes);
     let contents: Vec<FileContents<'_>> = files
         .iter()
         .map(|(file, old, new)| FileContents {

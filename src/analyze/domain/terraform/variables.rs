@@ -445,7 +445,7 @@ mod tests {
             Some("infra/main.tf".into()),
             Some("infra/main.tf".into()),
         );
-        let side = |bytes: Vec<u8>| crate::analyze::contents::Side::Bytes(bytes);
+        let side = |bytes: Vec<u8>| crate::analyze::contents::Content::Bytes(bytes);
         let contents = [
             FileContents {
                 file: &variables,
