@@ -6,11 +6,11 @@
 //! (replay: a commit as it was judged then).
 
 mod check;
-mod history;
+mod past_commit;
 mod push;
 
 pub use check::{Request, check};
-pub use history::{commit, policy_at};
+pub use past_commit::{commit, policy_at};
 pub use push::{PushOutcome, RefOutcome, pre_push, pre_receive};
 
 use std::path::PathBuf;

@@ -10,12 +10,12 @@ pub mod dependencies;
 pub mod dependents;
 pub mod domain;
 mod files;
-pub mod history;
 mod impact;
 pub mod lang;
 pub mod mechanical;
 pub mod outline;
 pub(crate) mod path_class;
+pub mod recently_reverted;
 pub mod run_by;
 pub mod security;
 pub mod structure;
@@ -179,7 +179,7 @@ fn analyze_at(
     ));
     blast.coverage.line_level = line_level;
     lap(STEPS[2]);
-    facts.extend(history::facts(change, context.repo));
+    facts.extend(recently_reverted::facts(change, context.repo));
     facts.extend(submodules::facts(change, context, options, depth));
     lap(STEPS[3]);
     Facts { facts, blast }

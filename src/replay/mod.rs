@@ -45,7 +45,7 @@ pub use shard::Shard;
 pub use szz::{Label, Labels, Source};
 pub use walk::Selection;
 
-use crate::analyze::history::reverts;
+use crate::analyze::recently_reverted::reverts;
 use crate::diff;
 use crate::gate::{self, Judging};
 

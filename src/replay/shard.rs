@@ -16,7 +16,7 @@ use sha2::{Digest as _, Sha256};
 
 use super::walk::Unit;
 use super::{Judged, Label, Labels, Parts, Replay, Undone, Unjudged, summarise};
-use crate::analyze::history::reverts;
+use crate::analyze::recently_reverted::reverts;
 
 /// Version of the shard file's shape; a merge refuses any other.
 pub const SCHEMA_VERSION: u32 = 1;

@@ -16,7 +16,7 @@ use git2::{Oid, Repository};
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use crate::analyze::history::reverts;
+use crate::analyze::recently_reverted::reverts;
 
 use super::Error;
 
