@@ -132,7 +132,7 @@ mod tests {
     /// `docs/ai-markers.md`: a `## N.` heading for `§N`, a `| N.M |` row for `§N.M`.
     #[test]
     fn every_cited_section_resolves() {
-        const DOC: &str = include_str!("../../../docs/ai-markers.md");
+        const DOC: &str = include_str!("../../docs/ai-markers.md");
         for row in rows() {
             let cited = row
                 .source
