@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use super::super::tree_view::local_source;
 use super::{Action, Change, Plan};
 
 #[derive(Debug, Deserialize)]
@@ -213,7 +214,7 @@ fn calls(module: &RawModule, prefix: &str, dir: Option<&str>, out: &mut Vec<(Str
         };
         let call_dir = dir
             .zip(call.source.as_deref())
-            .and_then(|(d, s)| join(d, s));
+            .and_then(|(d, s)| local_source(d, s));
         if let Some(call_dir) = &call_dir {
             out.push((path.clone(), call_dir.clone()));
         }
@@ -221,25 +222,6 @@ fn calls(module: &RawModule, prefix: &str, dir: Option<&str>, out: &mut Vec<(Str
             calls(inner, &path, call_dir.as_deref(), out);
         }
     }
-}
-
-/// A local module source (`./x`, `../x`) resolved against its caller's directory; `None` for
-/// registry and remote sources, and for paths that climb out of the root module.
-fn join(dir: &str, source: &str) -> Option<String> {
-    if !(source.starts_with("./") || source.starts_with("../")) {
-        return None;
-    }
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for part in source.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            part => parts.push(part),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 #[cfg(test)]
@@ -292,10 +274,16 @@ mod tests {
     /// Local sources resolve against their caller; remote ones and escapes do not.
     #[test]
     fn module_sources() {
-        assert_eq!(join("", "./modules/db").as_deref(), Some("modules/db"));
-        assert_eq!(join("modules/app", "../db").as_deref(), Some("modules/db"));
-        assert_eq!(join("", "../shared"), None);
-        assert_eq!(join("", "terraform-aws-modules/rds/aws"), None);
-        assert_eq!(join("", "git::https://example.com/m.git"), None);
+        assert_eq!(
+            local_source("", "./modules/db").as_deref(),
+            Some("modules/db")
+        );
+        assert_eq!(
+            local_source("modules/app", "../db").as_deref(),
+            Some("modules/db")
+        );
+        assert_eq!(local_source("", "../shared"), None);
+        assert_eq!(local_source("", "terraform-aws-modules/rds/aws"), None);
+        assert_eq!(local_source("", "git::https://example.com/m.git"), None);
     }
 }
