@@ -28,10 +28,8 @@ pub fn labels(judged: &[Judged], labels: &[szz::Label]) -> Vec<Option<Label>> {
     judged
         .iter()
         .map(|change| {
-            let start = labels.partition_point(|label| label.commit < change.oid);
-            labels[start..]
+            szz::labels_of(labels, change.oid)
                 .iter()
-                .take_while(|label| label.commit == change.oid)
                 .min_by_key(|label| label.known_at)
                 .map(|label| Label {
                     source: label.source.as_str().to_string(),

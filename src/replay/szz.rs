@@ -184,13 +184,19 @@ pub struct Label {
     pub known_at: i64,
 }
 
-/// The sources of `commit`'s labels in `labels` (sorted by commit, as [`Truth::labels`]).
+/// `commit`'s labels in `labels` (sorted by commit, as [`Truth::labels`]).
+#[must_use]
+pub fn labels_of(labels: &[Label], commit: Oid) -> &[Label] {
+    let start = labels.partition_point(|label| label.commit < commit);
+    let end = labels.partition_point(|label| label.commit <= commit);
+    &labels[start..end]
+}
+
+/// The sources of `commit`'s labels in `labels` (sorted by commit).
 #[must_use]
 pub fn sources_of(labels: &[Label], commit: Oid) -> Vec<Source> {
-    let start = labels.partition_point(|label| label.commit < commit);
-    labels[start..]
+    labels_of(labels, commit)
         .iter()
-        .take_while(|label| label.commit == commit)
         .map(|label| label.source)
         .collect()
 }
