@@ -213,7 +213,11 @@ pub fn run(
         &options.labels,
         quick_reverts,
     );
-    let review_minutes = gate::policy_at(&repo, Some(walked.units[0].oid), &options.judging)
+    // The policy in force at the newest commit: its review minutes for the capacity picture,
+    // and the starting point of a fit (which cannot do without it; the report can).
+    let newest_policy = gate::policy_at(&repo, Some(walked.units[0].oid), &options.judging);
+    let review_minutes = newest_policy
+        .as_ref()
         .ok()
         .map(|policy| policy.replay.review_minutes);
     // A shard judges its slice of the walk; reverts were looked for in the whole range above.
@@ -223,10 +227,7 @@ pub fn run(
         .map(|&position| walked.units[position].clone())
         .collect();
     let fit_policy = match &options.fit {
-        Some(_) => Some(
-            gate::policy_at(&repo, Some(walked.units[0].oid), &options.judging)
-                .map_err(|error| Error::FitPolicy(Box::new(error)))?,
-        ),
+        Some(_) => Some(newest_policy.map_err(|error| Error::FitPolicy(Box::new(error)))?),
         None => None,
     };
     // A shard carries the fit's inputs, so that `replay merge --fit` can fit the whole range.
