@@ -196,7 +196,9 @@ signals! {
     /// A GitLab `include:` of another project or URL at a moving ref.
     PipelineIncludeUnpinned = "pipeline-include-unpinned", per "include", "A GitLab CI `include:` pulls configuration from a URL, project or component at a branch or tag, not a commit sha: it can change without a commit here.";
     /// A credential format matched on what is plainly test data.
-    SecretLikeTestData = "secret-like-test-data", per "secret", "A credential format matched on test data (a placeholder or elided key body, a key header without a new body, an `EXAMPLE`/dummy marker, any credential in a test file or under a test directory): reported, not blocked.";
+    SecretLikeTestData = "secret-like-test-data", per "secret", "A credential format matched on test data (a placeholder or elided key body, a key header without a new body, an `EXAMPLE`/dummy marker): reported, not blocked.";
+    /// A real-shaped credential whose only sign of being test data is its file's place.
+    SecretInTestCode = "secret-in-test-code", per "secret", "A real-shaped credential (no placeholder, marker or elided body) in a test file or under a test directory: suites hold such values by design, but a file name is the author's choice, so a senior confirms it.";
     /// A base image moved to a new digest of its tag or a new patch release.
     BaseImageBumped = "base-image-bumped", per "image", "A Dockerfile's base image moved to a new digest of the same tag, or to a new patch release of the same image and variant: mechanical.";
     /// A Terraform plan removes a resource from state without destroying it (issue 13).

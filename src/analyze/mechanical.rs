@@ -141,6 +141,7 @@ fn compare(path: &str, old: &[u8], new: &[u8]) -> Option<Comparison> {
 const STAND_ANYWAY: &[Signal] = &[
     Signal::SecretAdded,
     Signal::SecretLikeTestData,
+    Signal::SecretInTestCode,
     Signal::GateConfigChanged,
     Signal::UnanalysableRiskyFile,
 ];

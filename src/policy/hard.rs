@@ -28,6 +28,10 @@ pub(crate) static HARD_RULES: &[HardRule] = &[
         why: "a committed credential is compromised once pushed",
     },
     HardRule {
+        id: "secrets-in-test-code-need-review",
+        why: "a real credential in a file named like a test would otherwise pass the secrets block unseen",
+    },
+    HardRule {
         id: "unanalysable-risky-file-needs-review",
         why: "infrastructure, migration, pipeline, hook or policy content the gate cannot read would otherwise pass unseen",
     },
@@ -180,6 +184,7 @@ mod tests {
         let hard = [
             "stateful-destroy-blocks",
             "secrets-block",
+            "secrets-in-test-code-need-review",
             "unanalysable-risky-file-needs-review",
             "unanalysable-risky-file-blocks-ai",
             "unanalysed-submodule-needs-review",

@@ -82,6 +82,7 @@ fn minimal_policy_takes_defaults() {
         [
             "stateful-destroy-blocks",
             "secrets-block",
+            "secrets-in-test-code-need-review",
             "unanalysable-risky-file-needs-review",
             "unanalysable-risky-file-blocks-ai",
             "unanalysed-submodule-needs-review",

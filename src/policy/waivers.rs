@@ -190,12 +190,12 @@ mod tests {
         );
         let policy = parse(&yaml).unwrap();
         let waivable: Vec<bool> = policy.rules.iter().map(|r| r.waivable).collect();
-        // Then the inherited hard rules: two block rules, twice a review and a block rule,
-        // then the review rule on undisclosed AI.
+        // Then the inherited hard rules: two block rules, the review rule on credentials in
+        // test code, twice a review and a block rule, then the review rule on undisclosed AI.
         assert_eq!(
             waivable,
             [
-                true, false, true, false, false, true, false, true, false, true
+                true, false, true, false, false, true, true, false, true, false, true
             ]
         );
         let waiver = &policy.waivers[0];

@@ -1,5 +1,6 @@
-//! Issue 13's false alarms, end to end: placeholder and test keys are `secret-like-test-data`,
-//! not the hard block, while a real-format key in application code still blocks; a base image
+//! Issue 13's false alarms, end to end: placeholder and marked keys are `secret-like-test-data`,
+//! not the hard block, a real-shaped key in test code needs review, while a real-format key in
+//! application code still blocks; a base image
 //! moved to a new digest or patch release is `base-image-bumped`, while a new minor, image or
 //! registry stays `base-image-changed`.
 
@@ -73,25 +74,25 @@ fn judge(base: &[(&str, &str)], change: &[(&str, &str)], ai: bool) -> (i32, serd
     (result.code, result.json())
 }
 
-/// A dotted key in the docs, the AWS example key id, a `dummy` Slack token and a real-shaped
-/// key under `tests/fixtures/`, in an AI-assisted change: four `secret-like-test-data`
-/// findings, each saying why, no `secret-added`, no hard rule; the change is allowed.
+/// A dotted key in the docs, the AWS example key id and a `dummy` Slack token, in an
+/// AI-assisted change: three `secret-like-test-data` findings, each saying why, no
+/// `secret-added`, no rule; the change is allowed.
 #[test]
-fn placeholder_marked_and_fixture_keys_are_test_data() {
+fn placeholder_and_marked_keys_are_test_data() {
     let slack = format!("xoxb-dummy-{}", "0987654321-q8Vn3XkL0pZr7TtY");
     let env = format!("AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\nSLACK_TOKEN={slack}\n");
     let docs = format!("# TLS\n\nPut the key in `tls.key`:\n\n```\n{DOTTED_KEY}```\n");
     let (code, report) = judge(
         &[("src/app.py", "print('hi')\n")],
-        &[
-            ("docs/tls.md", &docs),
-            ("config/.env.example", &env),
-            ("tests/fixtures/tls/server.key", &key_shaped_pem()),
-        ],
+        &[("docs/tls.md", &docs), ("config/.env.example", &env)],
         true,
     );
     assert_eq!(code, 0, "{report}");
     assert!(findings(&report, "secret-added").is_empty(), "{report}");
+    assert!(
+        findings(&report, "secret-in-test-code").is_empty(),
+        "{report}"
+    );
     assert_eq!(report["rules"], serde_json::json!([]), "{report}");
     let found = findings(&report, "secret-like-test-data");
     let why = |file: &str, phrase: &str| {
@@ -106,45 +107,56 @@ fn placeholder_marked_and_fixture_keys_are_test_data() {
         "published as a documentation example",
     );
     why("config/.env.example", "marked `dummy`");
-    why(
-        "tests/fixtures/tls/server.key",
-        "under a `tests/` test directory",
-    );
-    assert_eq!(found.len(), 4, "{found:?}");
+    assert_eq!(found.len(), 3, "{found:?}");
 }
 
-/// A real-shaped GitHub token in a secret scanner's own Go test and in a `test_data/` file is
-/// `secret-like-test-data` (allowed, saying where it is); the same token in application code
-/// is `secret-added` and blocks.
+/// The rules a report's decision cites, by id.
+fn rule_ids(report: &serde_json::Value) -> Vec<String> {
+    report["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .map(|rule| rule["rule"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// A real-shaped GitHub token in a secret scanner's own Go test, in a `test_data/` file and a
+/// real-shaped key under `tests/fixtures/` are `secret-in-test-code`: not blocked, but sent to
+/// review by a hard rule, for a human change too; the same token in application code blocks.
 #[test]
-fn tokens_in_test_files_are_test_data_and_in_app_code_block() {
+fn real_shaped_credentials_in_test_code_need_review_and_in_app_code_block() {
     let token = format!("ghp_{}", "q8Vn3XkL0pZr7TtY2mWc5HbJ9sDf4GaE1uRi");
     let go_test = format!("package detect\n\nconst sample = \"{token}\"\n");
     let data = format!("{{\"leak\": \"{token}\"}}\n");
-    let (code, report) = judge(
-        &[("README.md", "# demo\n")],
-        &[
-            ("detect/detect_test.go", &go_test),
-            ("test_data/leak_repo.json", &data),
-        ],
-        true,
-    );
-    assert_eq!(code, 0, "{report}");
-    assert!(findings(&report, "secret-added").is_empty(), "{report}");
-    let found = findings(&report, "secret-like-test-data");
-    assert!(
-        found
-            .iter()
-            .any(|(f, m)| f == "detect/detect_test.go" && m.contains("in a test file (`_test.go`)")),
-        "{found:?}"
-    );
-    assert!(
-        found
-            .iter()
-            .any(|(f, m)| f == "test_data/leak_repo.json"
-                && m.contains("`test_data/` test directory")),
-        "{found:?}"
-    );
+    for ai in [true, false] {
+        let (code, report) = judge(
+            &[("README.md", "# demo\n")],
+            &[
+                ("detect/detect_test.go", &go_test),
+                ("test_data/leak_repo.json", &data),
+                ("tests/fixtures/tls/server.key", &key_shaped_pem()),
+            ],
+            ai,
+        );
+        assert_eq!(code, 3, "ai {ai}: {report}");
+        assert_eq!(rule_ids(&report), ["secrets-in-test-code-need-review"]);
+        assert!(findings(&report, "secret-added").is_empty(), "{report}");
+        assert!(
+            findings(&report, "secret-like-test-data").is_empty(),
+            "{report}"
+        );
+        let found = findings(&report, "secret-in-test-code");
+        let why = |file: &str, phrase: &str| {
+            assert!(
+                found.iter().any(|(f, m)| f == file && m.contains(phrase)),
+                "{file}: {phrase} not in {found:?}"
+            );
+        };
+        why("detect/detect_test.go", "in a test file (`_test.go`)");
+        why("test_data/leak_repo.json", "`test_data/` test directory");
+        why("tests/fixtures/tls/server.key", "`tests/` test directory");
+        assert_eq!(found.len(), 3, "{found:?}");
+    }
 
     let app = format!("package detect\n\nconst token = \"{token}\"\n");
     let (code, report) = judge(
@@ -156,15 +168,50 @@ fn tokens_in_test_files_are_test_data_and_in_app_code_block() {
     assert_eq!(findings(&report, "secret-added").len(), 1, "{report}");
 }
 
-/// Through a real server: a real-shaped key under `tests/fixtures/` is accepted; the same key
-/// in application code is rejected by the hard rule (`secret-added`, `secrets-block`), and
-/// nothing on the server moves.
+/// The way around the secrets block this closes: a token committed in `config.go` blocks;
+/// the same file written as `config_test.go` or under `tests/` does not pass as test data, it
+/// needs a senior's sign-off.
 #[test]
-fn real_key_in_app_code_is_rejected_at_push_and_a_fixture_key_is_not() {
+fn renaming_a_file_like_a_test_does_not_lift_the_secrets_block() {
+    let token = format!("ghp_{}", "q8Vn3XkL0pZr7TtY2mWc5HbJ9sDf4GaE1uRi");
+    let config = format!("package config\n\nconst Token = \"{token}\"\n");
+    let (code, report) = judge(&[], &[("config/config.go", &config)], true);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(rule_ids(&report), ["secrets-block"]);
+    for disguise in ["config/config_test.go", "tests/config.go"] {
+        let (code, report) = judge(&[], &[(disguise, &config)], true);
+        assert_eq!(code, 3, "{disguise}: {report}");
+        assert_eq!(
+            rule_ids(&report),
+            ["secrets-in-test-code-need-review"],
+            "{disguise}"
+        );
+    }
+}
+
+/// Through a real server: a real-shaped key under `tests/fixtures/` waits for a senior's
+/// sign-off, a dotted one passes, the same key in application code is rejected by the hard
+/// rule (`secret-added`, `secrets-block`), and nothing on the server moves but the accepted
+/// push.
+#[test]
+fn real_key_in_app_code_is_rejected_at_push_and_a_fixture_key_waits_for_sign_off() {
     let (server, work) = server_and_clone();
+    let start = server_has(&server, "main");
     let pem = key_shaped_pem();
     work.write("tests/fixtures/tls/server.key", &pem);
-    let tip = work.commit("TLS test fixture");
+    work.commit("TLS test fixture");
+    let (pushed, said) = push(&work, &["main"]);
+    assert!(!pushed, "{said}");
+    assert!(
+        said.contains("secret-in-test-code") && said.contains("secrets-in-test-code-need-review"),
+        "{said}"
+    );
+    assert!(!said.contains(&pem[40..60]), "the key is printed: {said}");
+    assert_eq!(server_has(&server, "main"), start);
+
+    work.git(&["reset", "-q", "--hard", "HEAD~1"]);
+    work.write("tests/fixtures/tls/server.key", DOTTED_KEY);
+    let tip = work.commit("TLS test fixture, elided");
     let (pushed, said) = push(&work, &["main"]);
     assert!(pushed, "{said}");
     assert_eq!(server_has(&server, "main"), Some(tip.clone()));

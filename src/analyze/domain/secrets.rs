@@ -3,8 +3,9 @@
 //! Works from the hunks alone (no file contents needed), so it also gates diff text. Only
 //! formats with a fixed, documented prefix are matched: a generic "high-entropy string" rule
 //! would block on hashes and test vectors. A match that is plainly test data (a placeholder,
-//! an elided key body, a test key: [`test_data`]) is `secret-like-test-data`, reported but not
-//! the hard block. The report names the kind of secret and where it is, never the value:
+//! an elided key body, a marked sample: [`test_data`]) is `secret-like-test-data`, reported but
+//! not the hard block; a real-shaped one in test code is `secret-in-test-code`, which the
+//! default policy sends to review. The report names the kind of secret and where it is, never the value:
 //! printing it would copy the credential into CI logs.
 
 use std::collections::BTreeSet;
@@ -199,6 +200,13 @@ fn found_fact(
             Signal::SecretAdded,
             format!("a {kind} is added{at}: it is compromised once pushed; remove and rotate it"),
         ),
+        Some(test) if test.only_by_place() => (
+            Signal::SecretInTestCode,
+            format!(
+                "a real-shaped {kind} is added{at} in test code ({}): a senior confirms it is not a real credential; if it is, remove and rotate it",
+                test.describe()
+            ),
+        ),
         Some(test) => (
             Signal::SecretLikeTestData,
             format!(
@@ -360,8 +368,9 @@ mod tests {
         }
     }
 
-    /// Placeholders, the AWS documented example, marked values and test keys are test data:
-    /// one low-weight fact naming why, never `secret-added`.
+    /// Placeholders, the AWS documented example and marked values are test data: one
+    /// low-weight fact naming why, never `secret-added`; a real-shaped key under a test
+    /// directory is `secret-in-test-code`.
     #[test]
     fn test_data_is_reported_not_blocked() {
         let body = test_data::random_body(1600);
@@ -397,12 +406,6 @@ mod tests {
                 "marked `dummy`",
             ),
             ("docs/tls.md", dotted.to_vec(), "private key", "elided"),
-            (
-                "tests/fixtures/tls/server.key",
-                key.clone(),
-                "private key",
-                "`tests/` test directory",
-            ),
         ];
         for (path, added, kind, why) in cases {
             let facts = run(&change(path, &added, &[]));
@@ -412,6 +415,17 @@ mod tests {
             assert_eq!(facts[0].line, Some(1));
             assert!(facts[0].message.contains(why), "{}", facts[0].message);
         }
+        // A real-shaped key in test code is only test data by its place: its own signal.
+        let facts = run(&change("tests/fixtures/tls/server.key", &key, &[]));
+        assert_eq!(
+            summary(&facts),
+            [(Signal::SecretInTestCode, "private key".into(), 1)]
+        );
+        assert!(
+            facts[0].message.contains("`tests/` test directory"),
+            "{}",
+            facts[0].message
+        );
         // The same key in application code is a credential.
         let facts = run(&change("deploy/tls/server.key", &key, &[]));
         assert_eq!(

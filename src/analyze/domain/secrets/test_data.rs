@@ -2,11 +2,13 @@
 //!
 //! A token format is test data when its value is a published example, a placeholder, or says
 //! so (`EXAMPLE`, `dummy`). A private key header is only a key with a body behind it: a body
-//! elided with dots, marked as a sample, or too short to hold any key is test data. Any
-//! credential in a test file or under a test directory is test data too: suites (and secret
-//! scanners' own tests) hold key pairs and real-shaped tokens by design. It is still reported
-//! (`secret-like-test-data`), not dropped. Everything else is judged real: the gate fails
-//! closed.
+//! elided with dots, marked as a sample, or too short to hold any key is test data
+//! (`secret-like-test-data`, reported, not blocked). A real-shaped credential in a test file or
+//! under a test directory is only test data by its place: suites (and secret scanners' own
+//! tests) hold key pairs and real-shaped tokens by design, but the file name is the author's
+//! choice, so renaming `config.go` to `config_test.go` must not lift the hard block for free.
+//! It is `secret-in-test-code`, which the default policy sends to review. Everything else is
+//! judged real: the gate fails closed.
 
 use std::sync::LazyLock;
 
@@ -34,6 +36,11 @@ pub(super) enum TestData {
 }
 
 impl TestData {
+    /// Whether only the file's place says this is test data, not the value itself.
+    pub(super) fn only_by_place(self) -> bool {
+        matches!(self, TestData::UnderTests(_) | TestData::TestFile(_))
+    }
+
     pub(super) fn describe(self) -> String {
         match self {
             TestData::PublishedExample => "a value published as a documentation example".into(),
@@ -453,9 +460,9 @@ mod tests {
         );
     }
 
-    /// A real-shaped token in a test file or under a test directory is test data (scanners'
-    /// own tests and suites hold them by design); the same token in application code, or in a
-    /// Django `fixtures/` directory, is a credential.
+    /// A real-shaped token in a test file or under a test directory is test data by its place
+    /// only (scanners' own tests and suites hold them by design); the same token in
+    /// application code, or in a Django `fixtures/` directory, is a credential.
     #[test]
     fn tokens_in_test_places() {
         let random = "q8Vn3XkL0pZr7TtY2mWc5HbJ9sDf4GaE1uRi";
@@ -464,6 +471,8 @@ mod tests {
             token_at("detect/detect_test.go"),
             Some(TestData::TestFile("_test.go"))
         );
+        assert!(token_at("detect/detect_test.go").is_some_and(TestData::only_by_place));
+        assert!(!TestData::Marked("dummy").only_by_place());
         assert_eq!(
             token_at("tests/plugins/slack_test.py"),
             Some(TestData::TestFile("_test.py"))
