@@ -151,10 +151,12 @@ def judge(blastgate, policy, row, work, env):
         report = json.loads(done.stdout)
     except json.JSONDecodeError:
         first = (done.stderr.strip().splitlines() or ["no output"])[0]
-        return dict(error=first, findings=[], blocks=[], seconds=seconds, cpu=cpu)
+        return dict(error=first, findings=[], blocks=[], reviews=[], seconds=seconds, cpu=cpu)
     findings = [f for f in report.get("findings") or [] if f.get("file") == row["path"]]
     blocks = [r["rule"] for r in report.get("rules") or [] if r.get("decision") == "block"]
-    return dict(error=None, findings=findings, blocks=blocks, seconds=seconds, cpu=cpu,
+    reviews = [r["rule"] for r in report.get("rules") or [] if r.get("decision") == "review"]
+    return dict(error=None, findings=findings, blocks=blocks, reviews=reviews, seconds=seconds,
+                cpu=cpu,
                 decision=report.get("decision"))
 
 
@@ -270,6 +272,8 @@ def summarise(results, table):
     test_rows = [r for r in results if r["row"]["data"] == "test"]
     false_blocks = [dict(case=r["row"]["id"], path=r["row"]["path"], rules=r["ours"]["blocks"])
                     for r in test_rows if r["ours"]["blocks"]]
+    test_reviews = [dict(case=r["row"]["id"], path=r["row"]["path"], rules=r["ours"]["reviews"])
+                    for r in test_rows if r["ours"]["reviews"] and not r["ours"]["blocks"]]
     timing = {}
     for tool in sorted({r["tool"] for r in results}):
         members = [r for r in results if r["tool"] == tool and r["peer_seconds"] is not None]
@@ -294,6 +298,7 @@ def summarise(results, table):
         blastgate_errors=[dict(case=r["row"]["id"], error=r["ours"]["error"]) for r in results
                           if r["ours"]["error"]],
         classes=shared, test_cases=len(test_rows), hard_block_false_alarms=false_blocks,
+        test_data_reviews=test_reviews,
         timing=timing, unclaimed=dict(unclaimed.most_common()),
     )
 
@@ -323,6 +328,12 @@ def render(summary, verbose):
                f"{summary['test_cases']} test-data cases (target 0)")
     for f in false_blocks:
         out.append(f"  {f['case']} {f['path']}: {', '.join(f['rules'])}")
+    reviews = summary.get("test_data_reviews", [])
+    out.append(f"test-data cases a review rule sends to a senior: {len(reviews)} of "
+               f"{summary['test_cases']}")
+    rules = Counter(rule for f in reviews for rule in f["rules"])
+    for rule, n in rules.most_common():
+        out.append(f"  {rule}: {n}")
     out.append("")
     out.append("time per file (median; wall, then CPU time, which a busy machine does not inflate)")
     out.append(f"{'peer':15} {'files':>5} {'peer':>8} {'bg':>8} {'ratio':>7} {'peer cpu':>9} "
