@@ -2,33 +2,44 @@
 //!
 //! A blob id names immutable content, so what is derived from it (definitions, references)
 //! never goes stale; only the extraction code can change, which `ANALYZER_VERSION` covers.
-//! Entries live in `<git_dir>/blastgate/cache/v<N>/<2 hex>/<38 hex>.<language>`, fanned out
-//! like git's loose objects so no directory grows past a few hundred entries.
+//! Entries live in pack files under `<git_dir>/blastgate/cache/v<N>/` ([`pack`]): a run
+//! reads the packs' indexes when it opens the cache, keeps what it computes in memory, and
+//! writes it as one new pack when it is flushed or dropped. Past [`MAX_PACKS`] packs the
+//! smallest are merged, so a long history of runs stays a handful of files and no pack is
+//! rewritten more than about log(runs) times.
 //!
-//! Safety without locks: an entry is written to a temporary file in the same directory and
-//! renamed into place, so a reader sees either no entry or a complete one, and two runs that
-//! race write the same bytes. A corrupt or truncated entry (torn disk, old format, bit rot)
-//! fails its checksum or decoding, is ignored and rewritten. A cache that cannot be created
-//! (read-only repository) is disabled, never an error: it only saves time.
-//!
-//! Costs measured by the benchmark on the 2-core VM: a hit is ~15 µs (read and decode), a
-//! miss ~0.2 ms of parsing plus 0.5–1 ms of creating the entry file, which dominates cold runs
-//! of large changes. One pack file per run would remove most of that; not done yet.
+//! Safety without locks: a pack is written to a temporary file and renamed into place, so a
+//! reader sees either no pack or a complete one; two runs that race write two packs with the
+//! same entries. Merging writes the merged pack before deleting its parts, and a part another
+//! run already merged and deleted is skipped. A corrupt entry or pack (torn disk, bit rot)
+//! fails its checksum or index and is a miss; the recomputed entry goes into the next pack,
+//! which is newer and wins. A cache that cannot be created (read-only repository) is
+//! disabled, never an error: it only saves time.
 
 mod codec;
+mod pack;
 
+use std::collections::HashMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::lang::Language;
 use super::outline::{self, Budget};
 use super::syntax::{Outline, Unanalysed};
+use pack::Pack;
 
 /// Bump when outline extraction or the entry encoding changes: old entries are then simply
 /// never looked up again (they sit in a sibling `v<N>` directory that can be deleted).
-pub const ANALYZER_VERSION: u32 = 1;
+/// Version 2: entries in pack files instead of one file per blob.
+pub const ANALYZER_VERSION: u32 = 2;
+
+/// Packs kept before the smallest are merged.
+const MAX_PACKS: usize = 16;
+/// How many of the smallest packs one merge combines.
+const MERGED_AT_ONCE: usize = 8;
 
 /// How a cached outline was found: read from the cache, or computed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,13 +54,23 @@ pub enum Lookup {
 #[derive(Debug)]
 pub struct Cache {
     /// `None` when disabled.
-    dir: Option<PathBuf>,
-    /// Cleared after the first failed write, so a full or read-only disk costs one attempt.
-    writable: AtomicBool,
+    store: Option<Store>,
 }
 
-/// Makes temporary file names unique among the threads of this process; the process id makes
-/// them unique among processes.
+/// The packs of an enabled cache and what this run added.
+#[derive(Debug)]
+struct Store {
+    dir: PathBuf,
+    /// The packs found at opening, oldest first.
+    packs: Vec<Pack>,
+    /// Entry name → (pack, offset, length); a newer pack's entry replaces an older one's.
+    index: HashMap<String, (usize, u64, u32)>,
+    /// Entries computed by this run, by name, not yet written.
+    pending: Mutex<HashMap<String, Vec<u8>>>,
+}
+
+/// Makes temporary and pack file names unique among the threads of this process; the process
+/// id makes them unique among processes.
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
 impl Cache {
@@ -62,28 +83,39 @@ impl Cache {
             .join("blastgate")
             .join("cache")
             .join(format!("v{ANALYZER_VERSION}"));
-        match fs::create_dir_all(&dir) {
-            Ok(()) => Cache {
-                dir: Some(dir),
-                writable: AtomicBool::new(true),
-            },
-            Err(_) => Cache::disabled(),
+        if fs::create_dir_all(&dir).is_err() {
+            return Cache::disabled();
+        }
+        let packs: Vec<Pack> = pack::list(&dir)
+            .iter()
+            .filter_map(|path| Pack::open(path))
+            .collect();
+        let mut index = HashMap::new();
+        for (number, pack) in packs.iter().enumerate() {
+            for (name, offset, length) in &pack.entries {
+                index.insert(name.clone(), (number, *offset, *length));
+            }
+        }
+        Cache {
+            store: Some(Store {
+                dir,
+                packs,
+                index,
+                pending: Mutex::new(HashMap::new()),
+            }),
         }
     }
 
     /// A cache that stores nothing: every lookup computes.
     #[must_use]
     pub fn disabled() -> Cache {
-        Cache {
-            dir: None,
-            writable: AtomicBool::new(false),
-        }
+        Cache { store: None }
     }
 
     /// Whether entries are read and written.
     #[must_use]
     pub fn is_enabled(&self) -> bool {
-        self.dir.is_some()
+        self.store.is_some()
     }
 
     /// The outline of blob `blob_id` (hex) read as `language`: from the cache, or computed
@@ -134,15 +166,45 @@ impl Cache {
         self.store_keyed(blob_id, language, &key(blob_id, language), result);
     }
 
-    /// The entry's file, if the cache is enabled and the blob id looks like one.
-    fn path(&self, blob_id: &str, language: &Language) -> Option<PathBuf> {
-        let dir = self.dir.as_ref()?;
-        // Only hex ids become file names: nothing in a blob id can then escape the directory.
-        if blob_id.len() < 3 || !blob_id.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return None;
+    /// Writes what this run computed as one pack, then merges the smallest packs if there are
+    /// too many. Called on drop; calling it earlier makes the entries visible to other runs.
+    /// Best effort: a full or read-only disk leaves the cache as it was.
+    pub fn flush(&self) {
+        let Some(store) = &self.store else {
+            return;
+        };
+        let pending = std::mem::take(
+            &mut *store
+                .pending
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+        if pending.is_empty() {
+            return;
         }
-        let (fan, rest) = blob_id.split_at(2);
-        Some(dir.join(fan).join(format!("{rest}.{}", language.name)))
+        let mut entries: Vec<(&String, &Vec<u8>)> = pending.iter().collect();
+        entries.sort();
+        let bytes = pack::encode(
+            entries
+                .into_iter()
+                .map(|(name, entry)| (name.as_str(), entry.as_slice())),
+        );
+        if pack::write(
+            &store.dir,
+            &bytes,
+            TEMP_COUNTER.fetch_add(1, Ordering::Relaxed),
+        )
+        .is_ok()
+        {
+            compact(&store.dir);
+        }
+    }
+
+    /// The name of an entry: the blob id and the language, if the blob id looks like one.
+    fn name(blob_id: &str, language: &Language) -> Option<String> {
+        // Only hex ids are stored: names stay short and plain.
+        (blob_id.len() >= 3 && blob_id.bytes().all(|b| b.is_ascii_hexdigit()))
+            .then(|| format!("{blob_id}.{}", language.name))
     }
 
     fn load(
@@ -151,7 +213,20 @@ impl Cache {
         language: &Language,
         key: &str,
     ) -> Option<Result<Outline, Unanalysed>> {
-        let bytes = fs::read(self.path(blob_id, language)?).ok()?;
+        let store = self.store.as_ref()?;
+        let name = Cache::name(blob_id, language)?;
+        let pending = store
+            .pending
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&name)
+            .cloned();
+        let bytes = if let Some(bytes) = pending {
+            bytes
+        } else {
+            let (number, offset, length) = *store.index.get(&name)?;
+            store.packs[number].read(offset, length)?
+        };
         codec::decode(key, &bytes)
     }
 
@@ -162,14 +237,67 @@ impl Cache {
         key: &str,
         result: &Result<Outline, Unanalysed>,
     ) {
-        if !self.writable.load(Ordering::Relaxed) {
-            return;
-        }
-        let Some(path) = self.path(blob_id, language) else {
+        let Some(store) = &self.store else {
             return;
         };
-        if write_atomically(&path, &codec::encode(key, result)).is_err() {
-            self.writable.store(false, Ordering::Relaxed);
+        let Some(name) = Cache::name(blob_id, language) else {
+            return;
+        };
+        let entry = codec::encode(key, result);
+        store
+            .pending
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(name, entry);
+    }
+
+    /// The pack files of the cache directory, oldest first (for tests that corrupt them).
+    #[cfg(test)]
+    pub(crate) fn pack_paths(&self) -> Vec<PathBuf> {
+        self.store
+            .as_ref()
+            .map(|store| pack::list(&store.dir))
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for Cache {
+    fn drop(&mut self) {
+        self.flush();
+    }
+}
+
+/// Merges the [`MERGED_AT_ONCE`] smallest packs of `dir` into one when it holds more than
+/// [`MAX_PACKS`]. The merged pack is written before its parts are deleted; a part that cannot
+/// be opened (another run merged it first) is left out and left alone.
+fn compact(dir: &Path) {
+    let paths = pack::list(dir);
+    if paths.len() <= MAX_PACKS {
+        return;
+    }
+    let mut packs: Vec<Pack> = paths.iter().filter_map(|path| Pack::open(path)).collect();
+    packs.sort_by_key(|pack| pack.size);
+    packs.truncate(MERGED_AT_ONCE);
+    // Oldest first, so a newer entry of the same name replaces an older one.
+    packs.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut merged: HashMap<String, Vec<u8>> = HashMap::new();
+    for pack in &packs {
+        for (name, offset, length) in &pack.entries {
+            if let Some(bytes) = pack.read(*offset, *length) {
+                merged.insert(name.clone(), bytes);
+            }
+        }
+    }
+    let mut entries: Vec<(&String, &Vec<u8>)> = merged.iter().collect();
+    entries.sort();
+    let bytes = pack::encode(
+        entries
+            .into_iter()
+            .map(|(name, entry)| (name.as_str(), entry.as_slice())),
+    );
+    if pack::write(dir, &bytes, TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)).is_ok() {
+        for pack in &packs {
+            let _ = fs::remove_file(&pack.path);
         }
     }
 }

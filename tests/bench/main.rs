@@ -330,9 +330,10 @@ fn search_rows(
     targets: &[Target],
     mut options: SearchOptions,
 ) -> Result<(Duration, u64)> {
-    // Cold: no entries yet. The same cache then serves the warm runs.
+    // Cold: no entries yet. The warm runs read the pack the cold run wrote, as the next
+    // process would.
     let _ = std::fs::remove_dir_all(repo.path().join("blastgate"));
-    let cache = Cache::open(repo.path());
+    let mut cache = Cache::open(repo.path());
     let mut rows: Vec<(&str, Duration, Scan)> = Vec::new();
     let mut best = (Duration::MAX, 0);
     let runs = [
@@ -374,6 +375,10 @@ fn search_rows(
             )?;
         }
         rows.push((label, time, scan));
+        if label.ends_with("cache cold") {
+            cache.flush();
+            cache = Cache::open(repo.path());
+        }
     }
     writeln!(
         out,
@@ -501,8 +506,14 @@ fn cache_costs(out: &mut impl Write, repo: &Repository, tree: Oid) -> Result<()>
             })
             .collect::<Vec<_>>()
     };
-    let (miss, outlines) = median(1, || lookup_all(&cache));
-    let (hit, _) = median(5, || lookup_all(&cache));
+    let (miss, outlines) = median(1, || {
+        let outlines = lookup_all(&cache);
+        cache.flush();
+        outlines
+    });
+    // Hits as the next process sees them: read from the pack, not from this run's memory.
+    let warm = Cache::open(scratch.path());
+    let (hit, _) = median(5, || lookup_all(&warm));
     let binary_bytes = dir_bytes(&scratch.path().join("blastgate"));
     let json_dir = scratch.path().join("json");
     std::fs::create_dir_all(&json_dir)?;
@@ -528,7 +539,7 @@ fn cache_costs(out: &mut impl Write, repo: &Repository, tree: Oid) -> Result<()>
     )?;
     writeln!(
         out,
-        "| miss (parse + store) | hit (read + decode) | JSON read + decode | entry size binary | entry size JSON |"
+        "| miss (parse, keep, write the pack) | hit (read from the pack + decode) | JSON read + decode | entry size binary | entry size JSON |"
     )?;
     writeln!(out, "|---|---|---|---|---|")?;
     writeln!(

@@ -1,5 +1,3 @@
-use std::sync::Arc;
-
 use super::*;
 use crate::analyze::lang;
 use crate::analyze::syntax::{Definition, Reference, ReferenceKind, SymbolKind, Visibility};
@@ -43,8 +41,12 @@ fn rich_outline() -> Outline {
     }
 }
 
-fn entry_path(cache: &Cache) -> PathBuf {
-    cache.path(BLOB, python()).expect("enabled cache, hex id")
+/// Turns a good pack's bytes into a damaged one.
+type Corruption = fn(&[u8]) -> Vec<u8>;
+
+/// A blob id for test entry number `n`.
+fn blob(n: usize) -> String {
+    format!("{n:040x}")
 }
 
 /// Every shape of result survives encode → decode unchanged, and decoding under another key
@@ -96,84 +98,149 @@ fn codec_rejects_every_truncation_and_flipped_byte() {
     }
 }
 
-/// The first lookup parses and stores; the second reads the entry without calling `bytes`.
+/// The first lookup parses; the second, in the same run, is a hit without calling `bytes`;
+/// dropping the cache writes one pack, from which the next run hits too.
 #[test]
-fn second_lookup_is_a_hit() {
+fn second_lookup_is_a_hit_in_this_run_and_the_next() {
     let dir = tempfile::tempdir().expect("temp dir");
     let cache = Cache::open(dir.path());
     assert!(cache.is_enabled());
     let budget = Budget::default();
     let (first, origin) = cache.outline_traced(BLOB, python(), || Some(SOURCE.to_vec()), &budget);
     assert_eq!(origin, Lookup::Computed);
-    assert!(entry_path(&cache).is_file());
-    let (second, origin) = cache.outline_traced(
-        BLOB,
-        python(),
-        || panic!("a hit must not read the blob"),
-        &budget,
+    let hit = |cache: &Cache| {
+        cache.outline_traced(
+            BLOB,
+            python(),
+            || panic!("a hit must not read the blob"),
+            &budget,
+        )
+    };
+    assert_eq!(hit(&cache), (first.clone(), Lookup::Cached));
+    assert!(
+        cache.pack_paths().is_empty(),
+        "nothing written before the flush"
     );
-    assert_eq!(origin, Lookup::Cached);
-    assert_eq!(first, second);
+    drop(cache);
+    let next = Cache::open(dir.path());
+    assert_eq!(next.pack_paths().len(), 1);
+    assert_eq!(hit(&next), (first, Lookup::Cached));
 }
 
-/// Garbage, a truncated entry and an entry from another blob are each ignored: the outline is
-/// recomputed and the entry rewritten so the next lookup hits.
+/// A pack of garbage, a truncated pack and a pack with a flipped entry byte are each a miss:
+/// the outline is recomputed, and the pack the run writes makes the next lookup a hit.
 #[test]
-fn corrupt_entry_is_ignored_and_rewritten() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let cache = Cache::open(dir.path());
+fn corrupt_packs_are_misses_and_healed_by_the_next_pack() {
     let budget = Budget::default();
-    let (expected, _) = cache.outline_traced(BLOB, python(), || Some(SOURCE.to_vec()), &budget);
-    let good = fs::read(entry_path(&cache)).expect("entry written");
-    let foreign = codec::encode("another-key", &Ok(rich_outline()));
-    for bad in [
-        b"not an entry".to_vec(),
-        good[..good.len() / 2].to_vec(),
-        foreign,
-    ] {
-        fs::write(entry_path(&cache), &bad).expect("plant a bad entry");
+    let corruptions: [Corruption; 3] = [
+        |_| b"not a pack".to_vec(),
+        |good| good[..good.len() / 2].to_vec(),
+        |good| {
+            let mut bad = good.to_vec();
+            *bad.last_mut().expect("not empty") ^= 0x41;
+            bad
+        },
+    ];
+    for corrupt in corruptions {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let cache = Cache::open(dir.path());
+        let (expected, _) = cache.outline_traced(BLOB, python(), || Some(SOURCE.to_vec()), &budget);
+        drop(cache);
+        let written = Cache::open(dir.path()).pack_paths();
+        let good = fs::read(&written[0]).expect("pack written");
+        fs::write(&written[0], corrupt(&good)).expect("plant a bad pack");
+
+        let cache = Cache::open(dir.path());
         let (result, origin) =
             cache.outline_traced(BLOB, python(), || Some(SOURCE.to_vec()), &budget);
-        assert_eq!(origin, Lookup::Computed);
-        assert_eq!(result, expected);
-        assert_eq!(fs::read(entry_path(&cache)).expect("rewritten"), good);
+        assert_eq!((&result, origin), (&expected, Lookup::Computed));
+        drop(cache);
+        let (result, origin) = Cache::open(dir.path()).outline_traced(
+            BLOB,
+            python(),
+            || panic!("healed: a hit"),
+            &budget,
+        );
+        assert_eq!((result, origin), (expected, Lookup::Cached));
     }
 }
 
-/// Two caches on the same directory writing the same entry from many threads, with readers in
-/// between, leave one valid entry and no reader ever sees a torn one.
+/// Runs that each add an entry leave at most `MAX_PACKS` packs however many there were, and
+/// every entry is still found.
 #[test]
-fn racing_writers_leave_a_valid_entry() {
+fn many_runs_are_merged_into_few_packs() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let caches = [
-        Arc::new(Cache::open(dir.path())),
-        Arc::new(Cache::open(dir.path())),
-    ];
+    let outline = Ok(rich_outline());
+    let runs = 3 * MAX_PACKS;
+    for run in 0..runs {
+        let cache = Cache::open(dir.path());
+        cache.store(&blob(run), python(), &outline);
+        drop(cache);
+        let packs = Cache::open(dir.path()).pack_paths().len();
+        assert!(packs <= MAX_PACKS, "run {run}: {packs} packs");
+    }
+    let cache = Cache::open(dir.path());
+    for run in 0..runs {
+        let (found, origin) = cache.outline_traced(
+            &blob(run),
+            python(),
+            || panic!("entry {run} lost"),
+            &Budget::default(),
+        );
+        assert_eq!((found, origin), (outline.clone(), Lookup::Cached));
+    }
+}
+
+/// Caches on the same directory storing, flushing and merging from many threads at once (as
+/// racing runs would), with readers in between: no reader ever sees a wrong outline, nothing
+/// is lost, and no temporary file is left behind.
+#[test]
+fn racing_runs_leave_valid_packs() {
+    let dir = tempfile::tempdir().expect("temp dir");
     let outline: Result<Outline, Unanalysed> = Ok(rich_outline());
-    let key = key(BLOB, python());
     std::thread::scope(|scope| {
-        for thread in 0..8 {
-            let cache = Arc::clone(&caches[thread % 2]);
+        for thread in 0..4 {
             let outline = &outline;
-            let key = &key;
+            let dir = dir.path();
             scope.spawn(move || {
-                for _ in 0..50 {
-                    cache.store(BLOB, python(), outline);
-                    if let Ok(bytes) = fs::read(cache.path(BLOB, python()).expect("enabled")) {
-                        assert_eq!(codec::decode(key, &bytes).as_ref(), Some(outline));
+                for run in 0..12 {
+                    let cache = Cache::open(dir);
+                    cache.store(&blob(thread * 100 + run), python(), outline);
+                    for earlier in 0..run {
+                        let (found, _) = cache.outline_traced(
+                            &blob(thread * 100 + earlier),
+                            python(),
+                            || None,
+                            &Budget::default(),
+                        );
+                        // A miss here (another thread merged that pack away between this
+                        // run's opening and its read) computes `NoContent`; a hit is right.
+                        if found != Err(Unanalysed::NoContent) {
+                            assert_eq!(&found, outline);
+                        }
                     }
                 }
             });
         }
     });
-    let bytes = fs::read(entry_path(&caches[0])).expect("entry");
-    assert_eq!(codec::decode(&key, &bytes), Some(outline));
-    let fan = entry_path(&caches[0])
-        .parent()
-        .expect("fan dir")
-        .to_path_buf();
-    let leftovers = fs::read_dir(fan).expect("fan dir").count();
-    assert_eq!(leftovers, 1, "temporary files are renamed away");
+    let cache = Cache::open(dir.path());
+    for thread in 0..4 {
+        for run in 0..12 {
+            let (_, origin) = cache.outline_traced(
+                &blob(thread * 100 + run),
+                python(),
+                || None,
+                &Budget::default(),
+            );
+            assert_eq!(origin, Lookup::Cached, "entry {thread}/{run}");
+        }
+    }
+    let temporary = fs::read_dir(cache.store.as_ref().expect("enabled").dir.as_path())
+        .expect("cache dir")
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_name().to_string_lossy().starts_with(".tmp"))
+        .count();
+    assert_eq!(temporary, 0, "temporary files are renamed away");
 }
 
 /// When the cache directory cannot be created (here a plain file sits where the `blastgate`
@@ -209,17 +276,19 @@ fn only_blob_determined_results_are_stored() {
     })));
 }
 
-/// A blob id that is not hex never becomes a path (nothing can escape the cache directory).
+/// A blob id that is not hex is not stored (entry names stay plain).
 #[test]
 fn non_hex_ids_are_not_cached() {
     let dir = tempfile::tempdir().expect("temp dir");
     let cache = Cache::open(dir.path());
-    assert!(cache.path("../../etc/passwd", python()).is_none());
-    let (_, origin) = cache.outline_traced(
-        "../x",
-        python(),
-        || Some(SOURCE.to_vec()),
-        &Budget::default(),
-    );
-    assert_eq!(origin, Lookup::Computed);
+    assert!(Cache::name("../../etc/passwd", python()).is_none());
+    for _ in 0..2 {
+        let (_, origin) = cache.outline_traced(
+            "../x",
+            python(),
+            || Some(SOURCE.to_vec()),
+            &Budget::default(),
+        );
+        assert_eq!(origin, Lookup::Computed);
+    }
 }

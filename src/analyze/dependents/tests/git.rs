@@ -242,8 +242,9 @@ fn transitive_reach_with_the_current_extractor() {
     }
 }
 
-/// The second search over the same tree reads every candidate's outline from the cache; a
-/// corrupted entry is reparsed and rewritten, so the third search hits again.
+/// The second search over the same tree reads every candidate's outline from the cache, in
+/// the same run and in the next; a corrupted pack is a miss, reparsed and written again, so
+/// the run after that hits again.
 #[test]
 fn cache_hits_after_the_first_run_and_heals_corruption() {
     let (dir, repo, tree) = repo_with(&[("core.py", CORE), ("mid.py", MID), ("top.py", TOP)]);
@@ -260,23 +261,24 @@ fn cache_hits_after_the_first_run_and_heals_corruption() {
     let (second, scan) = search_all(&repo, tree, &targets, &cache);
     assert_eq!((scan.parsed, scan.cached), (0, scan.candidates));
     assert_eq!(first, second);
+    drop(cache);
 
-    let blob = Oid::hash_object(ObjectType::Blob, MID.as_bytes())
-        .expect("hash")
-        .to_string();
-    let entry = repo
-        .path()
-        .join(format!(
-            "blastgate/cache/v{}",
-            crate::analyze::cache::ANALYZER_VERSION
-        ))
-        .join(&blob[..2])
-        .join(format!("{}.python", &blob[2..]));
-    std::fs::write(&entry, b"BGC\x01garbage").expect("corrupt the entry");
-    let (third, scan) = search_all(&repo, tree, &targets, &cache);
-    assert_eq!(scan.parsed, 1);
+    let next = Cache::open(repo.path());
+    let (third, scan) = search_all(&repo, tree, &targets, &next);
+    assert_eq!((scan.parsed, scan.cached), (0, scan.candidates));
     assert_eq!(third, first);
-    let (_, scan) = search_all(&repo, tree, &targets, &cache);
+    let packs = next.pack_paths();
+    assert_eq!(packs.len(), 1);
+    drop(next);
+    let good = std::fs::read(&packs[0]).expect("pack");
+    std::fs::write(&packs[0], &good[..good.len() - 3]).expect("truncate the pack");
+
+    let cache = Cache::open(repo.path());
+    let (fourth, scan) = search_all(&repo, tree, &targets, &cache);
+    assert!(scan.parsed > 0);
+    assert_eq!(fourth, first);
+    drop(cache);
+    let (_, scan) = search_all(&repo, tree, &targets, &Cache::open(repo.path()));
     assert_eq!(scan.parsed, 0);
     drop(dir);
 }
