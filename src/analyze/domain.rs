@@ -105,11 +105,17 @@ pub trait Analyzer: Sync {
     fn analyze(&self, versions: &Versions<'_>) -> Analysis;
     /// Facts about all the files of the change this analyzer wants. Override when a fact spans
     /// files (a Terraform resource moved between two files of one module is not destroyed);
-    /// by default each file is analysed on its own.
+    /// by default each file is analysed on its own, side by side (a change with many files
+    /// of one kind would otherwise keep one core busy while the other waits), and the results
+    /// are joined in file order.
     fn analyze_all(&self, files: &[Versions<'_>]) -> Analysis {
+        let per_file: Vec<Analysis> = files
+            .par_iter()
+            .map(|versions| self.analyze(versions))
+            .collect();
         let mut analysis = Analysis::default();
-        for versions in files {
-            analysis.extend(self.analyze(versions));
+        for one in per_file {
+            analysis.extend(one);
         }
         analysis
     }
