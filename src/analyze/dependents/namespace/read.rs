@@ -21,55 +21,76 @@ use super::{Binds, Home, Import, Scope};
 /// `text` with comments replaced by spaces (newlines kept, so lines do not move). `#` starts
 /// a comment in Python, `//` and `/* */` elsewhere; quotes are skipped so a `#` or `//` in a
 /// string stays. Rust's `'` is a lifetime as often as a character, so it is not a quote there.
+///
+/// Works on bytes and copies the runs between the bytes that matter in one go: it reads every
+/// candidate file of a dependents search. Every byte it looks at is ASCII, and a comment's
+/// bytes all become spaces, so the result is UTF-8 whenever `text` is.
 pub(super) fn blank_comments(text: &str, family: &str) -> String {
     let hash = family == "python";
-    let single_quotes = family != "rust";
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    let mut quote: Option<char> = None;
-    while let Some(c) = chars.next() {
-        if let Some(open) = quote {
-            out.push(c);
-            if c == '\\' {
-                if let Some(escaped) = chars.next() {
-                    out.push(escaped);
-                }
-            } else if c == open || (c == '\n' && open != '`') {
-                quote = None;
-            }
-            continue;
-        }
-        let next = chars.peek().copied();
-        let line_comment = if hash {
-            c == '#'
+    let mut special = [false; 256];
+    for byte in [b'"', b'`'] {
+        special[usize::from(byte)] = true;
+    }
+    special[usize::from(b'\'')] = family != "rust";
+    special[usize::from(if hash { b'#' } else { b'/' })] = true;
+    let bytes = text.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        let next = bytes[at..]
+            .iter()
+            .position(|&byte| special[usize::from(byte)])
+            .map_or(bytes.len(), |offset| at + offset);
+        out.extend_from_slice(&bytes[at..next]);
+        let Some(&byte) = bytes.get(next) else { break };
+        let follows = bytes.get(next + 1).copied();
+        if (hash && byte == b'#') || (byte == b'/' && follows == Some(b'/')) {
+            let end = memchr::memchr(b'\n', &bytes[next..]).map_or(bytes.len(), |i| next + i);
+            out.resize(out.len() + (end - next), b' ');
+            at = end;
+        } else if byte == b'/' && follows == Some(b'*') {
+            let end = memchr::memmem::find(&bytes[next + 2..], b"*/")
+                .map_or(bytes.len(), |i| next + 2 + i + 2);
+            out.extend(
+                bytes[next..end]
+                    .iter()
+                    .map(|&b| if b == b'\n' { b'\n' } else { b' ' }),
+            );
+            at = end;
+        } else if byte == b'/' {
+            out.push(byte);
+            at = next + 1;
         } else {
-            c == '/' && next == Some('/')
-        };
-        if line_comment {
-            out.push(' ');
-            while chars.peek().is_some_and(|&c| c != '\n') {
-                chars.next();
-                out.push(' ');
-            }
-        } else if !hash && c == '/' && next == Some('*') {
-            chars.next();
-            out.push_str("  ");
-            let mut last = ' ';
-            for c in chars.by_ref() {
-                out.push(if c == '\n' { '\n' } else { ' ' });
-                if last == '*' && c == '/' {
-                    break;
-                }
-                last = c;
-            }
-        } else {
-            if c == '"' || c == '`' || (c == '\'' && single_quotes) {
-                quote = Some(c);
-            }
-            out.push(c);
+            out.push(byte);
+            at = skip_string(bytes, next + 1, byte, &mut out);
         }
     }
-    out
+    String::from_utf8(out)
+        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
+}
+
+/// Copies the string opened by `quote` from `at` up to and including its closing quote (or
+/// the line's end, except for template literals); returns where reading goes on.
+fn skip_string(bytes: &[u8], mut at: usize, quote: u8, out: &mut Vec<u8>) -> usize {
+    while at < bytes.len() {
+        let next = memchr::memchr3(b'\\', quote, b'\n', &bytes[at..])
+            .map_or(bytes.len(), |offset| at + offset);
+        out.extend_from_slice(&bytes[at..next]);
+        let Some(&byte) = bytes.get(next) else {
+            return bytes.len();
+        };
+        out.push(byte);
+        at = next + 1;
+        if byte == b'\\' {
+            if let Some(&escaped) = bytes.get(at) {
+                out.push(escaped);
+                at += 1;
+            }
+        } else if byte == quote || quote != b'`' {
+            return at;
+        }
+    }
+    at
 }
 
 /// Directories of `path`, without the file name.
@@ -122,11 +143,18 @@ fn statements(code: &str) -> Vec<String> {
             out.push(std::mem::take(&mut current));
             depth = 0;
         }
-        let continued = line.trim_end().ends_with('\\');
-        current.push_str(line.trim_end().trim_end_matches('\\'));
+        let trimmed = line.trim_end();
+        let continued = trimmed.ends_with('\\');
+        current.push_str(trimmed.trim_end_matches('\\'));
         current.push('\n');
-        depth += line.matches(['(', '{', '[']).count();
-        depth = depth.saturating_sub(line.matches([')', '}', ']']).count());
+        let (opened, closed) = line
+            .bytes()
+            .fold((0, 0), |(opened, closed), byte| match byte {
+                b'(' | b'{' | b'[' => (opened + 1, closed),
+                b')' | b'}' | b']' => (opened, closed + 1),
+                _ => (opened, closed),
+            });
+        depth = (depth + opened).saturating_sub(closed);
         if depth == 0 && !continued {
             out.push(std::mem::take(&mut current));
         }

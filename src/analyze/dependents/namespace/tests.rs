@@ -234,4 +234,16 @@ fn comments_are_blanked() {
     assert_eq!(code, "import \"a//b\"     \n    \n     f '#'\n");
     let code = read::blank_comments("x = '#' # c\n", "python");
     assert_eq!(code, "x = '#'    \n");
+    // An escaped quote does not end a string; a line ends a plain string but not a template.
+    let code = read::blank_comments("a = \"x\\\" // y\" // z\n", "javascript");
+    assert_eq!(code, "a = \"x\\\" // y\"     \n");
+    let code = read::blank_comments("t = `a\n// b` // c\ns = 'open\n// d\n", "javascript");
+    assert_eq!(code, "t = `a\n// b`     \ns = 'open\n    \n");
+    // `/**/` closes at once; `/*/` does not; an unclosed comment runs to the end.
+    let code = read::blank_comments("a/**/b /*/ c */d /* e", "go");
+    assert_eq!(code, "a    b         d     ");
+    // Rust lifetimes are not quotes; non-ASCII text survives in strings, and in a comment
+    // each byte becomes a space.
+    let code = read::blank_comments("fn f<'a>(x: &'a str) // é\nlet s = \"ü//\";", "rust");
+    assert_eq!(code, "fn f<'a>(x: &'a str)      \nlet s = \"ü//\";");
 }

@@ -49,7 +49,8 @@ pub(in crate::analyze::dependents::namespace) fn javascript(path: &str, code: St
     }
     let mut imports = Vec::new();
     let mut dynamic = false;
-    for statement in statements(&code) {
+    let statements = statements(&code);
+    for statement in &statements {
         let statement = statement.trim().trim_end_matches(';');
         let spec_of = |text: &str| strings(text).last().map(|spec| specifier(&dir, spec));
         if (statement.starts_with("import ") || statement.starts_with("export "))
@@ -105,7 +106,7 @@ pub(in crate::analyze::dependents::namespace) fn javascript(path: &str, code: St
     }
     let module = !imports.is_empty()
         || dynamic
-        || statements(&code).iter().any(|statement| {
+        || statements.iter().any(|statement| {
             let statement = statement.trim_start();
             statement.starts_with("export ") || statement.starts_with("import ")
         })
