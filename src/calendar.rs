@@ -168,6 +168,17 @@ impl Serialize for Date {
     }
 }
 
+/// In the JSON report's schema a date is `YYYY-MM-DD`.
+impl schemars::JsonSchema for Date {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "format": "date" })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -74,6 +74,9 @@ enum Command {
     },
     /// Print the manual page (roff), e.g. `blastgate man > blastgate.1`.
     Man,
+    /// Print the JSON Schema (draft 2020-12) of the JSON reports of `check`, `pre-push` and
+    /// `pre-receive` (`--format json`).
+    ReportSchema,
 }
 
 #[derive(Debug, Args)]
@@ -215,6 +218,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "blastgate", &mut script);
             write_stdout(&String::from_utf8_lossy(&script))?;
+            Ok(Exit::Allow)
+        }
+        Command::ReportSchema => {
+            write_stdout(&crate::report::json_schema())?;
             Ok(Exit::Allow)
         }
         Command::Man => {

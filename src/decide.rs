@@ -14,7 +14,7 @@ use crate::score::{Score, number};
 use crate::vocabulary::{Authorship, Decision};
 
 /// A hard rule that matched a finding.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct RuleHit {
     /// The rule's id.
     pub rule: String,
@@ -44,7 +44,7 @@ impl RuleHit {
 }
 
 /// The thresholds that applied, and for which class of change.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct AppliedThresholds {
     /// `ai` or `human`.
     pub class: &'static str,

@@ -81,7 +81,7 @@ pub struct Provenance {
 }
 
 /// One marker found in one commit (or in the gated branch name, or the pull request).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Evidence {
     /// Full commit id; `None` when the marker is in the gated branch name or the pull
     /// request's title or body (`field` says which).

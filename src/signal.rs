@@ -227,6 +227,22 @@ impl Serialize for Signal {
     }
 }
 
+/// In the JSON report's schema a finding id is one of the catalogue's ids.
+impl schemars::JsonSchema for Signal {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "FindingId".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let ids: Vec<&str> = Signal::ALL.iter().map(|signal| signal.id()).collect();
+        schemars::json_schema!({
+            "description": "A finding id from the catalogue (src/signal.rs, README).",
+            "type": "string",
+            "enum": ids,
+        })
+    }
+}
+
 /// By id, as written; an id this build does not know is an error (a shard file from another
 /// version), never a silent default.
 impl<'de> Deserialize<'de> for Signal {

@@ -26,7 +26,7 @@ pub use record::{NoteError, Record, SignedRecord, parse_note};
 pub use verify::{Candidate, Context, Verifier, verify};
 
 /// The outcome of checking approvals for one change.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Approvals {
     /// The change's content fingerprint.
     pub fingerprint: String,
@@ -51,7 +51,7 @@ pub struct Approvals {
 }
 
 /// One approval that counts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Approval {
     /// The senior's name, from the base policy.
     pub name: String,
@@ -76,7 +76,7 @@ impl Approval {
 }
 
 /// How an approval was verified.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Via {
     /// A signature checked against the key the base policy lists.
@@ -86,7 +86,7 @@ pub enum Via {
 }
 
 /// An approval that does not count.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Rejection {
     /// Who it claims to be from (or which note).
     pub who: String,

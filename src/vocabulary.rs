@@ -3,7 +3,19 @@
 use serde::{Deserialize, Serialize};
 
 /// The gate's answer. Ordered from mildest to worst, so `max` combines verdicts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Decision {
     /// The change may go ahead.

@@ -45,7 +45,7 @@ pub struct Target {
 }
 
 /// One confirmed use of a target.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct Site {
     /// File path in the tree.
     pub path: String,

@@ -156,7 +156,7 @@ pub static ANALYZERS: &[&dyn Analyzer] = &[
 ];
 
 /// A file read line by line instead of parsed, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct LineLevel {
     /// The file.
     pub file: String,

@@ -61,7 +61,7 @@ impl Default for Options {
 }
 
 /// One symbol change with its dependents.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SymbolImpact {
     /// The change itself.
     #[serde(flatten)]
@@ -83,7 +83,7 @@ pub struct SymbolImpact {
 }
 
 /// A changed file that was not analysed structurally, and why.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct NotAnalysed {
     /// The file.
     pub file: String,
@@ -95,7 +95,7 @@ pub struct NotAnalysed {
 }
 
 /// How much of the change was analysed structurally.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct Coverage {
     /// Files in the change.
     pub changed_files: usize,

@@ -13,7 +13,9 @@ use serde::Serialize;
 use super::syntax::{Definition, Outline, SymbolKind, Visibility};
 
 /// What happened to one symbol.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum ChangeKind {
     /// New definition.
@@ -49,7 +51,7 @@ impl ChangeKind {
 }
 
 /// One classified symbol change.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct SymbolChange {
     /// The file it is in now (or was in, when removed).
     pub file: String,

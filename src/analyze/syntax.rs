@@ -5,7 +5,19 @@
 use serde::{Deserialize, Serialize};
 
 /// What a definition is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum SymbolKind {
     /// A free function.
@@ -54,7 +66,19 @@ impl SymbolKind {
 
 /// Who can see a definition, by the language's own rules. Ordered from narrowest to widest,
 /// so a smaller value after a change means visibility was reduced.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Visibility {
     /// Only the defining file, class or type (`private`, Python `_name`, Go lowercase).
@@ -101,7 +125,19 @@ impl Definition {
 
 /// How a name is used at a reference site, ordered from most to least specific (the
 /// dependents search keeps the most specific use when a line has several).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum ReferenceKind {
     /// Called: `name(…)`.
@@ -148,7 +184,7 @@ pub struct Outline {
 
 /// Why a file was not analysed structurally; it then falls back to text-level facts and the
 /// gap is counted as risk.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "reason", rename_all = "kebab-case")]
 pub enum Unanalysed {
     /// No grammar for this kind of file.

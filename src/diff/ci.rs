@@ -15,7 +15,7 @@ use super::error::Error;
 use super::repo::{is_oid, is_zero_oid};
 
 /// The CI platforms whose variables are understood.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Platform {
     /// GitHub Actions (`GITHUB_ACTIONS=true`).
@@ -45,7 +45,7 @@ impl Platform {
 }
 
 /// The CI run a change is judged in, as reports show it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct CiRun {
     /// Which platform.
     pub platform: Platform,

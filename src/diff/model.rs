@@ -46,7 +46,7 @@ pub struct ChangeSet {
 }
 
 /// How the change was obtained.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Origin {
     /// A commit range `base..head`.
@@ -71,7 +71,7 @@ pub enum Origin {
 }
 
 /// A resolved revision and why it was chosen.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Revision {
     /// What the user (or the environment) named, e.g. `origin/main` or a sha.
     pub spec: String,
@@ -82,7 +82,7 @@ pub struct Revision {
 }
 
 /// What happened to one path.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum FileStatus {
     /// New file.

@@ -15,7 +15,7 @@ use crate::calendar::Date;
 use crate::digest::PREFIX;
 
 /// One checked waiver.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Waiver {
     /// 1-based position in the policy's `waivers` list, for reports.
     pub number: usize,

@@ -135,7 +135,7 @@ impl std::fmt::Display for Confidence {
 }
 
 /// What a match says about the change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum MarkerKind {
     /// Generative AI assistance.

@@ -18,7 +18,7 @@ use crate::vocabulary::{Authorship, Decision};
 /// Version of the JSON report's shape.
 pub const SCHEMA_VERSION: u32 = 1;
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct CheckReport<'a> {
     schema_version: u32,
     #[serde(rename = "type")]
@@ -27,7 +27,7 @@ struct CheckReport<'a> {
     body: Body<'a>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct Body<'a> {
     decision: Decision,
     exit_code: u8,
@@ -54,7 +54,7 @@ struct Body<'a> {
 }
 
 /// What structural analysis found. Counts are over all symbols; `symbols` has the detail.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct BlastJson<'a> {
     symbols_changed: usize,
     dependent_files: usize,
@@ -97,14 +97,14 @@ fn blast(evaluation: &Evaluation) -> BlastJson<'_> {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct Thresholds<'a> {
     applied: &'a AppliedThresholds,
     ai: ThresholdJson,
     human: ThresholdJson,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct ThresholdJson {
     review: Option<f64>,
     /// `null`: never blocked by score (human changes unless the policy opts in).
@@ -120,7 +120,7 @@ impl From<&Threshold> for ThresholdJson {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct ProvenanceJson<'a> {
     ai_assisted: bool,
     authorship: Authorship,
@@ -129,7 +129,7 @@ struct ProvenanceJson<'a> {
     reasons: &'a [String],
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct PolicyJson {
     source: String,
     sha256: String,
@@ -137,7 +137,7 @@ struct PolicyJson {
     scoring: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct FileJson<'a> {
     path: &'a str,
     old_path: Option<&'a str>,
@@ -148,9 +148,9 @@ struct FileJson<'a> {
     tier: Option<&'a str>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct Finding<'a> {
-    id: &'static str,
+    id: crate::signal::Signal,
     file: Option<&'a str>,
     line: Option<u32>,
     subject: Option<&'a str>,
@@ -212,7 +212,7 @@ fn body(evaluation: &Evaluation) -> Body<'_> {
             .contributions
             .iter()
             .map(|c| Finding {
-                id: c.signal.id(),
+                id: c.signal,
                 file: c.file.as_deref(),
                 line: c.line,
                 subject: c.subject.as_deref(),
@@ -241,7 +241,7 @@ pub(super) fn check(evaluation: &Evaluation) -> String {
     })
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct PushReport<'a> {
     schema_version: u32,
     #[serde(rename = "type")]
@@ -251,7 +251,7 @@ struct PushReport<'a> {
     refs: Vec<PushRef<'a>>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct PushRef<'a> {
     local_ref: &'a str,
     local_oid: &'a str,
@@ -295,8 +295,112 @@ pub(super) fn push(outcome: &PushOutcome) -> String {
     })
 }
 
+/// Every JSON report `check`, `pre-push` and `pre-receive` print: the schema's root, told
+/// apart by `type`.
+#[derive(schemars::JsonSchema)]
+#[serde(untagged)]
+#[expect(
+    dead_code,
+    reason = "only its schema is used; reports are built from the variants"
+)]
+enum AnyReport<'a> {
+    Check(Box<CheckReport<'a>>),
+    Push(PushReport<'a>),
+}
+
+/// The JSON Schema (draft 2020-12) of the JSON reports, generated from the types that write
+/// them, so the contract cannot drift from the output. Objects are closed
+/// (`unevaluatedProperties: false`): a field the schema does not name is a schema change.
+#[must_use]
+pub fn schema() -> String {
+    let mut schema = schemars::generate::SchemaSettings::draft2020_12()
+        .for_serialize()
+        .into_generator()
+        .into_root_schema_for::<AnyReport<'_>>()
+        .to_value();
+    if let Some(root) = schema.as_object_mut() {
+        root.insert(
+            "title".into(),
+            format!("blastgate JSON report, schema_version {SCHEMA_VERSION}").into(),
+        );
+    }
+    close_objects(&mut schema, false);
+    to_json(&schema)
+}
+
+/// Closes every object schema that lists its properties (`unevaluatedProperties: false`),
+/// except the variants of a flattened enum (`oneOf` next to the parent's own `properties`):
+/// those are closed by the parent, which sees the properties its matching variant evaluated.
+fn close_objects(value: &mut serde_json::Value, flattened_variant: bool) {
+    match value {
+        serde_json::Value::Object(map) => {
+            let has_properties = map.contains_key("properties");
+            if has_properties && !flattened_variant && !map.contains_key("additionalProperties") {
+                map.insert("unevaluatedProperties".into(), false.into());
+            }
+            for (key, child) in map.iter_mut() {
+                let variants = matches!(key.as_str(), "oneOf" | "anyOf" | "allOf");
+                match child {
+                    serde_json::Value::Array(items) if variants => {
+                        for item in items {
+                            close_objects(item, has_properties);
+                        }
+                    }
+                    _ => close_objects(child, false),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for item in items {
+                close_objects(item, false);
+            }
+        }
+        _ => {}
+    }
+}
+
 fn to_json(value: &impl Serialize) -> String {
     let mut text = serde_json::to_string_pretty(value).expect("report types serialise infallibly");
     text.push('\n');
     text
+}
+
+#[cfg(test)]
+mod tests {
+    /// Where the committed schema lives, relative to the crate root.
+    const COMMITTED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/report-schema.json");
+
+    /// `docs/report-schema.json` is what `blastgate report-schema` prints; `BLASTGATE_BLESS=1`
+    /// rewrites it. A diff there is a change of the report contract, to review as one.
+    #[test]
+    fn committed_report_schema_is_fresh() {
+        let fresh = super::schema();
+        if std::env::var_os("BLASTGATE_BLESS").is_some_and(|v| v == "1") {
+            std::fs::write(COMMITTED, &fresh).unwrap();
+            return;
+        }
+        let committed = std::fs::read_to_string(COMMITTED).unwrap_or_default();
+        assert!(
+            committed == fresh,
+            "docs/report-schema.json is stale. Regenerate it with\n  \
+             BLASTGATE_BLESS=1 cargo test --lib report::json"
+        );
+    }
+
+    /// Every object of the schema is closed, the variants of flattened enums aside, and every
+    /// finding id of the catalogue is listed.
+    #[test]
+    fn objects_are_closed_and_ids_listed() {
+        let schema: serde_json::Value = serde_json::from_str(&super::schema()).unwrap();
+        let definitions = schema["$defs"].as_object().unwrap();
+        for name in [
+            "Finding", "FileJson", "Body", "PushRef", "Evidence", "RuleHit",
+        ] {
+            let definition = &definitions[name];
+            assert_eq!(definition["unevaluatedProperties"], false, "{name}");
+        }
+        let ids = definitions["FindingId"]["enum"].as_array().unwrap();
+        assert_eq!(ids.len(), crate::signal::Signal::ALL.len());
+        assert!(ids.iter().any(|id| id == "secret-in-test-code"));
+    }
 }

@@ -16,7 +16,7 @@ use crate::policy::{Date, Policy, Waiver};
 use super::{Contribution, Score, fingerprint, round};
 
 /// The waiver that lifted a finding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct WaivedBy {
     /// The waiver's 1-based number in the policy's `waivers` list.
     pub waiver: usize,
@@ -29,7 +29,7 @@ pub struct WaivedBy {
 }
 
 /// One waiver and what it did to this change.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct WaiverUse {
     /// The waiver as written in the policy.
     #[serde(flatten)]
@@ -41,7 +41,7 @@ pub struct WaiverUse {
 }
 
 /// What the policy's waivers did to this change.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Waivers {
     /// Waivers that lifted at least one finding.
     pub applied: Vec<WaiverUse>,

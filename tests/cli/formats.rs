@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use crate::snapshots::{redact, scenario};
-use crate::support::{Repo, blastgate, repo_with_base, run};
+use crate::support::{Repo, assert_valid_report, blastgate, repo_with_base, run};
 
 const ZERO40: &str = "0000000000000000000000000000000000000000";
 
@@ -91,6 +91,56 @@ fn schema_copy_rejects_invalid_sarif() {
         }],
     });
     assert!(!sarif_validator().is_valid(&bad));
+}
+
+/// `blastgate report-schema` is the contract of the JSON report: the multi-language
+/// scenario's report validates (as every report the tests read does, through `Run::json`),
+/// and a report with a field the schema does not name, a decision or finding id it does not
+/// know, or a field missing, is rejected, so passing validation means something.
+#[test]
+fn json_reports_follow_the_published_schema() {
+    let repo = scenario();
+    let result = blastgate(&repo, &["check", "--base", "main", "--format", "json"]);
+    assert_eq!(result.code, 3, "{}{}", result.stdout, result.stderr);
+    let report = result.json();
+    assert_valid_report(&report);
+
+    let printed = blastgate(&repo, &["report-schema"]);
+    assert_eq!(printed.code, 0, "{}", printed.stderr);
+    let schema: Value = serde_json::from_str(&printed.stdout).expect("the schema is JSON");
+    let validator = jsonschema::draft202012::new(&schema).expect("the schema compiles");
+    let committed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/report-schema.json"
+    ))
+    .expect("docs/report-schema.json");
+    assert_eq!(
+        printed.stdout, committed,
+        "the documented schema is the printed one"
+    );
+
+    let mut extra = report.clone();
+    extra["findings"][0]["severity"] = "high".into();
+    let mut decision = report.clone();
+    decision["decision"] = "maybe".into();
+    let mut id = report.clone();
+    id["findings"][0]["id"] = "no-such-finding".into();
+    let mut missing = report.clone();
+    missing
+        .as_object_mut()
+        .expect("object")
+        .remove("blast_radius");
+    let mut nested = report.clone();
+    nested["blast_radius"]["coverage"]["surprise"] = 1.into();
+    for (what, bad) in [
+        ("an unknown field", extra),
+        ("an unknown decision", decision),
+        ("an unknown finding id", id),
+        ("a missing field", missing),
+        ("an unknown nested field", nested),
+    ] {
+        assert!(!validator.is_valid(&bad), "{what} passed the schema");
+    }
 }
 
 /// Every reported finding that has a line in the JSON report has that line as

@@ -186,15 +186,46 @@ pub struct Run {
     pub stderr: String,
 }
 
+/// The JSON Schema of the reports, as `blastgate report-schema` prints it, compiled once per
+/// test process.
+static REPORT_SCHEMA: std::sync::LazyLock<jsonschema::Validator> = std::sync::LazyLock::new(|| {
+    let output = Command::new(BINARY)
+        .arg("report-schema")
+        .output()
+        .expect("run blastgate report-schema");
+    assert!(output.status.success(), "report-schema failed");
+    let schema: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("report-schema prints JSON");
+    jsonschema::draft202012::new(&schema).expect("the report schema compiles")
+});
+
+/// Panics unless `report` (a `check` or `push` report) is valid under the published schema.
+pub fn assert_valid_report(report: &serde_json::Value) {
+    let errors: Vec<String> = REPORT_SCHEMA
+        .iter_errors(report)
+        .map(|error| format!("{error} at {}", error.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "the report does not match `blastgate report-schema`:\n{}\n{report:#}",
+        errors.join("\n")
+    );
+}
+
 impl Run {
-    /// The stdout parsed as JSON.
+    /// The stdout parsed as JSON. A `check` or `push` report is also validated against the
+    /// published report schema, so every test that reads a report checks the contract.
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+        let value: serde_json::Value = serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
             panic!(
                 "stdout is not JSON ({e}):\n{}\nstderr: {}",
                 self.stdout, self.stderr
             )
-        })
+        });
+        if matches!(value["type"].as_str(), Some("check" | "push")) {
+            assert_valid_report(&value);
+        }
+        value
     }
 }
 
