@@ -221,7 +221,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
             Ok(Exit::Allow)
         }
         Command::ReportSchema => {
-            write_stdout(&crate::report::json_schema())?;
+            write_stdout(&crate::report::schema())?;
             Ok(Exit::Allow)
         }
         Command::Man => {

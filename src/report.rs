@@ -12,7 +12,7 @@ mod waivers;
 
 use crate::gate::{Evaluation, PushOutcome};
 
-pub use json::{SCHEMA_VERSION, schema as json_schema};
+pub use json::{SCHEMA_VERSION, schema};
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
