@@ -37,6 +37,7 @@ impl Default for Budget {
     fn default() -> Self {
         Self {
             parse_timeout: Duration::from_millis(500),
+            // The default policy's `limits.max_file_bytes` (a policy test keeps them equal).
             max_bytes: 1024 * 1024,
             max_error_permille: 500,
         }

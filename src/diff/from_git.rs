@@ -17,6 +17,7 @@ pub struct FileOptions {
 impl Default for FileOptions {
     fn default() -> Self {
         Self {
+            // The default policy's `limits.max_file_bytes` (a policy test keeps them equal).
             max_file_bytes: 1024 * 1024,
         }
     }

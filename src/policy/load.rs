@@ -1,11 +1,9 @@
 //! Getting a policy's text (base tree, file, built-in template) and running the passes on it.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::LazyLock;
 
 use crate::digest::sha256_hex;
-use crate::signal::Signal;
 
 use super::raw::RawPolicy;
 use super::validate::{PolicyText, validate};
@@ -33,31 +31,27 @@ pub fn builtin(template: &str) -> Result<Policy, Error> {
         template: template.to_owned(),
     };
     if template == "default" {
-        // The default policy is where missing weights come from, so it has no fallback.
+        // The default policy is where missing weights and limits come from, so it has no
+        // fallback.
         check(text, source, None)
     } else {
         parse(text, source)
     }
 }
 
-/// The default policy's weights: what a policy's missing weights fall back to.
-static DEFAULT_WEIGHTS: LazyLock<BTreeMap<Signal, f64>> = LazyLock::new(|| {
+/// The default policy: what a policy's missing weights and limits fall back to.
+static DEFAULT_POLICY: LazyLock<Policy> = LazyLock::new(|| {
     builtin("default")
         .expect("policies/default.yaml is compiled in and validated by the templates test")
-        .weights
 });
 
 /// Parses and validates policy text; every problem is reported in one [`Error::Invalid`].
 pub fn parse(text: &str, source: Source) -> Result<Policy, Error> {
-    check(text, source, Some(&DEFAULT_WEIGHTS))
+    check(text, source, Some(&DEFAULT_POLICY))
 }
 
 /// Runs the passes: size cap, generic parse, unknown keys, typed parse, semantics.
-fn check(
-    text: &str,
-    source: Source,
-    fallback: Option<&BTreeMap<Signal, f64>>,
-) -> Result<Policy, Error> {
+fn check(text: &str, source: Source, fallback: Option<&Policy>) -> Result<Policy, Error> {
     let file = source.file_name();
     if text.len() > MAX_POLICY_BYTES {
         return Err(Error::TooLarge {

@@ -402,3 +402,14 @@ fn replay_review_minutes() {
         assert_eq!((found[0].line, found[0].column), (6, 19), "{found:?}");
     }
 }
+
+/// The size limit is set in one place, `limits.max_file_bytes` of `policies/default.yaml`: a
+/// policy without it takes the default policy's value, and the code-level defaults (for
+/// library callers without a policy) are that same value.
+#[test]
+fn the_size_limit_comes_from_the_default_policy() {
+    let limit = builtin("default").unwrap().limits.max_file_bytes;
+    assert_eq!(parse_text(MINIMAL).unwrap().limits.max_file_bytes, limit);
+    assert_eq!(crate::analyze::outline::Budget::default().max_bytes, limit);
+    assert_eq!(crate::diff::FileOptions::default().max_file_bytes, limit);
+}

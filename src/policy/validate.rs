@@ -22,9 +22,6 @@ use super::{
     Thresholds, Tier, Unattributed,
 };
 
-/// Default for `limits.max_file_bytes`: 1 MiB.
-const DEFAULT_MAX_FILE_BYTES: u64 = 1024 * 1024;
-
 /// Default for `replay.review_minutes`: a planning figure for one senior review (stated in
 /// `policies/default.yaml`; a team should put its own).
 pub(crate) const DEFAULT_REVIEW_MINUTES: f64 = 30.0;
@@ -40,9 +37,9 @@ pub(crate) struct PolicyText<'a> {
     pub text: String,
     /// Hex sha256 of the text's bytes.
     pub sha256: String,
-    /// Weights for signals the policy leaves out; `None` when this *is* the default
-    /// policy, which must then weigh every signal itself.
-    pub fallback: Option<&'a BTreeMap<Signal, f64>>,
+    /// The default policy, where weights and limits the policy leaves out come from; `None`
+    /// when this *is* the default policy, which must then set every one itself.
+    pub fallback: Option<&'a Policy>,
     /// The built-in hard rules a policy keeps unless it opts out; `None` for the default
     /// policy, which defines them.
     pub hard_rules: Option<&'a [Rule]>,
@@ -57,7 +54,7 @@ pub(crate) fn validate(raw: RawPolicy, origin: PolicyText<'_>) -> Result<Policy,
     };
     let version = checker.version(raw.version.as_ref());
     let tiers = checker.tiers(raw.tiers);
-    let weights = checker.weights(raw.weights.0, origin.fallback);
+    let weights = checker.weights(raw.weights.0, origin.fallback.map(|p| &p.weights));
     let thresholds = checker.thresholds(raw.thresholds.as_ref());
     let scoring = checker.scoring(&raw.scoring);
     let markers = checker.markers(raw.provenance.markers, &origin.source);
@@ -75,7 +72,14 @@ pub(crate) fn validate(raw: RawPolicy, origin: PolicyText<'_>) -> Result<Policy,
             0
         }
         Some(bytes) => bytes.value,
-        None => DEFAULT_MAX_FILE_BYTES,
+        None => {
+            if let Some(default) = origin.fallback {
+                default.limits.max_file_bytes
+            } else {
+                checker.at_start("the default policy must set `limits.max_file_bytes`");
+                0
+            }
+        }
     };
 
     let infrastructure = checker.infrastructure(raw.infrastructure);
