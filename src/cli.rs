@@ -340,8 +340,10 @@ impl JudgingArgs {
         Ok(Judging {
             policy_file: self.policy,
             declared: self.ai_assisted.map(|answer| matches!(answer, YesNo::Yes)),
-            platform_reviews,
-            in_ci: std::env::var_os("CI").is_some_and(|value| !value.is_empty()),
+            signoff: Some(crate::gate::SignoffInputs {
+                platform_reviews,
+                in_ci: std::env::var_os("CI").is_some_and(|value| !value.is_empty()),
+            }),
             ..Judging::default()
         })
     }

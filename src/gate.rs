@@ -80,13 +80,9 @@ pub struct Judging {
     pub policy_file: Option<PathBuf>,
     /// `--ai-assisted yes|no`.
     pub declared: Option<bool>,
-    /// Pull-request reviews from the platform (`--approvals FILE`).
-    pub platform_reviews: Vec<PlatformReview>,
-    /// Running in CI (`CI` is set): a missing notes ref is missing evidence, and says so.
-    pub in_ci: bool,
-    /// Leave out the sign-off stage (`blastgate approve` judges a change to sign it, not to
-    /// check the approvals it already has).
-    pub skip_signoff: bool,
+    /// The sign-off stage's inputs; `None` leaves the stage out (`blastgate approve` judges a
+    /// change to sign it, not to check the approvals it already has; replay judges history).
+    pub signoff: Option<SignoffInputs>,
     /// The day waivers are judged on; `None`: today (replay judges the past as of its day).
     pub as_of: Option<policy::Date>,
     /// Told how the analysis advances (a progress bar); `None` for nobody.
@@ -95,11 +91,23 @@ pub struct Judging {
     pub terraform_plans: Vec<analyze::domain::terraform::plan::Plan>,
 }
 
+/// What the sign-off stage reads besides the repository's notes.
+#[derive(Debug, Clone, Default)]
+pub struct SignoffInputs {
+    /// Pull-request reviews from the platform (`--approvals FILE`).
+    pub platform_reviews: Vec<PlatformReview>,
+    /// Running in CI (`CI` is set): a missing notes ref is missing evidence, and says so.
+    pub in_ci: bool,
+}
+
 /// The sign-off stage: for a change that needs review (or is blocked), read and check the
 /// approvals in the repository's notes and from the platform.
 fn check_approvals(repo: &Repository, evaluation: &mut Evaluation, judging: &Judging) {
     let decision = evaluation.verdict.decision;
-    if decision == Decision::Allow || judging.skip_signoff {
+    let Some(inputs) = &judging.signoff else {
+        return;
+    };
+    if decision == Decision::Allow {
         return;
     }
     let approvals = signoff::review(
@@ -107,8 +115,8 @@ fn check_approvals(repo: &Repository, evaluation: &mut Evaluation, judging: &Jud
         &evaluation.change,
         &evaluation.policy,
         decision,
-        &judging.platform_reviews,
-        judging.in_ci,
+        &inputs.platform_reviews,
+        inputs.in_ci,
     );
     if approvals.approved {
         // "Needs sign-off from …" is done; the decision word and its reasons stay.

@@ -69,7 +69,6 @@ pub(super) fn approve(dir: &Path, args: ApproveArgs) -> anyhow::Result<Exit> {
         declared: args
             .ai_assisted
             .map(|answer| matches!(answer, super::YesNo::Yes)),
-        skip_signoff: true,
         ..Judging::default()
     };
     let evaluation = gate::check(dir, &request, &judging, &env)?;
