@@ -31,6 +31,7 @@ use std::sync::LazyLock;
 use globset::GlobSet;
 
 use crate::provenance::marker::{Confidence, Marker};
+use crate::short_id::short;
 use crate::signal::Signal;
 use crate::vocabulary::{Authorship, Decision};
 
@@ -89,11 +90,6 @@ impl fmt::Display for Source {
             Self::BuiltIn { template } => write!(f, "built-in {template} policy"),
         }
     }
-}
-
-/// The abbreviated commit id shown to people.
-fn short(commit: &str) -> &str {
-    commit.get(..12).unwrap_or(commit)
 }
 
 /// A validated policy, ready for scoring and deciding.

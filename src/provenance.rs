@@ -106,7 +106,7 @@ impl Evidence {
     #[must_use]
     pub fn location(&self) -> String {
         match (&self.commit, self.field) {
-            (Some(id), field) => format!("{} {}", &id[..id.len().min(12)], field.as_str()),
+            (Some(id), field) => format!("{} {}", crate::short_id::short(id), field.as_str()),
             (None, field @ marker::Field::Branch) => format!("branch {}", field.as_str()),
             (None, field) => field.place().to_owned(),
         }

@@ -27,6 +27,15 @@ pub fn width(ids: &[&str]) -> usize {
         .fold(MIN_WIDTH, usize::max)
 }
 
+/// `id` as a report shows it alone: its first [`MIN_WIDTH`] characters (characters, not bytes:
+/// ids read from notes may be forged text, and a byte cut could split a character).
+#[must_use]
+pub fn short(id: &str) -> &str {
+    id.char_indices()
+        .nth(MIN_WIDTH)
+        .map_or(id, |(at, _)| &id[..at])
+}
+
 /// The first `width` characters of `id` (characters, not bytes: ids read from notes may be
 /// forged text, and a byte cut could split a character).
 #[must_use]
@@ -59,5 +68,8 @@ mod tests {
         assert_eq!(short_a, &a[..21]);
         assert_eq!(pair("abc", "abcd"), ("abc".to_string(), "abcd".to_string()));
         assert_eq!(cut("é1234", 2), "é1");
+        assert_eq!(short(a), &a[..12]);
+        assert_eq!(short("abc"), "abc");
+        assert_eq!(short("ééééééééééééé"), "éééééééééééé");
     }
 }

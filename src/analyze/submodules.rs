@@ -12,6 +12,7 @@ use git2::{Oid, Repository};
 
 use super::{Fact, Observer, Options, structure};
 use crate::diff::{self, ChangeSet, End, FileChange, MODE_GITLINK, Origin, Revision};
+use crate::short_id::short;
 use crate::signal::Signal;
 
 /// Submodules inside submodules are followed this deep; deeper bumps are unanalysed.
@@ -79,10 +80,6 @@ fn unanalysed(file: &FileChange, path: &str, reason: &str) -> Fact {
         related: Vec::new(),
         subject: Some(path.to_string()),
     }
-}
-
-fn short(id: &str) -> &str {
-    id.get(..12).unwrap_or(id)
 }
 
 /// Where the submodule's commits can be read, if anywhere.

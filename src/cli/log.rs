@@ -150,7 +150,7 @@ fn render(entries: &[Entry], policy: &Policy) -> String {
         let _ = writeln!(
             out,
             "\n{} {}",
-            entry.commit.get(..12).unwrap_or(&entry.commit),
+            crate::short_id::short(&entry.commit),
             one_line(&entry.summary)
         );
         for checked in &entry.approvals {

@@ -304,7 +304,7 @@ impl Commit {
     /// The first 12 hex digits of the id, for reports.
     #[must_use]
     pub fn short_id(&self) -> &str {
-        &self.id[..self.id.len().min(12)]
+        crate::short_id::short(&self.id)
     }
 }
 

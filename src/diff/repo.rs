@@ -134,5 +134,5 @@ pub(crate) fn is_zero_oid(text: &str) -> bool {
 /// The first 12 hex digits of an id, as reports show it.
 #[must_use]
 pub fn short(oid: Oid) -> String {
-    oid.to_string()[..12].to_string()
+    crate::short_id::short(&oid.to_string()).to_string()
 }

@@ -35,7 +35,7 @@ impl Undisclosed {
         let mut places: Vec<String> = self
             .commits
             .iter()
-            .map(|id| id[..id.len().min(12)].to_owned())
+            .map(|id| crate::short_id::short(id).to_owned())
             .collect();
         if self.outside_commits {
             places.push("the branch or pull request".to_owned());

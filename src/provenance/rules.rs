@@ -164,7 +164,7 @@ fn automation_tools(commits: &[Commit], evidence: &[Evidence]) -> Option<String>
 /// "Claude Code trailer `…` in commit 0123456789ab (high confidence)".
 fn describe(evidence: &Evidence) -> String {
     let place = match (&evidence.commit, evidence.field) {
-        (Some(id), _) => format!("commit {}", &id[..id.len().min(12)]),
+        (Some(id), _) => format!("commit {}", crate::short_id::short(id)),
         (None, Field::Branch) => "the gated branch name".to_owned(),
         (None, field) => format!("the {}", field.place()),
     };

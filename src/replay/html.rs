@@ -347,11 +347,11 @@ fn undone_section(page: &mut String, replay: &Replay) {
         let _ = write!(
             page,
             "<tr><td><code>{}</code></td><td>{}</td><td class=\"n\">{}</td><td>{} by <code>{}</code></td><td>{}</td></tr>",
-            &id[..id.len().min(12)],
+            crate::short_id::short(&id),
             change.decision.as_str(),
             number(change.score),
             undone.kind.as_str(),
-            esc(&undone.by.chars().take(12).collect::<String>()),
+            esc(crate::short_id::short(&undone.by)),
             esc(&change.summary)
         );
     }

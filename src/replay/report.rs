@@ -364,5 +364,5 @@ fn round(value: f64) -> f64 {
 }
 
 fn short(id: &str) -> &str {
-    &id[..id.len().min(12)]
+    crate::short_id::short(id)
 }

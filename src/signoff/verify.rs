@@ -379,10 +379,10 @@ fn self_approval(context: &Context<'_>, senior: &Senior) -> Option<String> {
     })
 }
 
-/// The first characters of an id or fingerprint that came from a note; never the whole of a
-/// long forged value (a byte cut could fall inside a character).
+/// The first characters of an id that came from a note; never the whole of a long forged
+/// value.
 fn short(id: &str) -> String {
-    id.chars().take(12).collect()
+    crate::short_id::short(id).to_string()
 }
 
 fn short_fingerprint(fingerprint: &str) -> String {

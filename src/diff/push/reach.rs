@@ -134,7 +134,7 @@ fn label(pushed: &PushedRef) -> String {
     if super::is_zero_oid(&pushed.remote_oid) {
         format!("new ref {}", pushed.remote_ref)
     } else {
-        let tip = pushed.remote_oid.get(..12).unwrap_or(&pushed.remote_oid);
+        let tip = crate::short_id::short(&pushed.remote_oid);
         format!(
             "new ref {} (its tip {tip} is not in this clone)",
             pushed.remote_ref
