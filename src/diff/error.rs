@@ -100,8 +100,7 @@ pub enum Error {
     DiffText {
         /// File name or `-`.
         source_name: String,
-        /// Where and why parsing failed.
-        #[source]
+        /// Where and why parsing failed, quoted in the message (so not also a source).
         error: super::unified::ParseError,
     },
     /// The diff text could not be read.
@@ -109,8 +108,7 @@ pub enum Error {
     ReadDiff {
         /// File name or `-`.
         source_name: String,
-        /// The I/O failure.
-        #[source]
+        /// The I/O failure, quoted in the message (so not also a source).
         error: std::io::Error,
     },
     /// Malformed pre-push input.

@@ -80,7 +80,8 @@ fn empty_range_has_nothing_to_check() {
     );
 }
 
-/// A malformed diff names the file and the line.
+/// A malformed diff names the file and the line; a missing one names the file; each says its
+/// cause once.
 #[test]
 fn malformed_unified_diff() {
     let repo = repo_with_base();
@@ -96,6 +97,30 @@ fn malformed_unified_diff() {
         result.stderr
     );
     assert_eq!(result.stderr.lines().count(), 1, "{}", result.stderr);
+    // The cause is said once, not once in the message and again as its source.
+    assert_eq!(
+        result.stderr.matches("line 5").count(),
+        1,
+        "{}",
+        result.stderr
+    );
+
+    let missing = blastgate(&repo, &["check", "--diff", "missing.diff"]);
+    assert_eq!(missing.code, 2, "{}{}", missing.stdout, missing.stderr);
+    assert!(
+        missing
+            .stderr
+            .starts_with("error: missing.diff: cannot read the diff: "),
+        "{}",
+        missing.stderr
+    );
+    assert_eq!(missing.stderr.lines().count(), 1, "{}", missing.stderr);
+    assert_eq!(
+        missing.stderr.matches("os error 2").count(),
+        1,
+        "{}",
+        missing.stderr
+    );
 }
 
 /// Binary files, files over the size limit, symlinks, submodule pointers and non-UTF-8 paths
