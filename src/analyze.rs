@@ -159,7 +159,7 @@ fn analyze_at(
         // Infrastructure, pipelines and migrations over the size limit are still text to read.
         domain::opaque::read_oversized_risky(
             &mut contents,
-            domain::opaque::Source {
+            domain::opaque::Blobs {
                 repo: context.repo,
                 workdir: context.workdir,
                 max_file_bytes: options.max_file_bytes,
@@ -173,7 +173,7 @@ fn analyze_at(
         facts.extend(mechanical::keep_domain(&mechanical, domain_facts));
         facts.extend(domain::opaque::facts(
             &contents,
-            domain::opaque::Source {
+            domain::opaque::Blobs {
                 repo: context.repo,
                 workdir: context.workdir,
                 max_file_bytes: options.max_file_bytes,

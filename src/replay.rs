@@ -42,7 +42,7 @@ pub use judge::{Judged, Unjudged};
 pub use load::{Bucket, Load, load};
 pub use metrics::Metrics;
 pub use shard::Shard;
-pub use szz::{Label, Labels, Source};
+pub use szz::{Label, LabelSource, Labels};
 pub use walk::Selection;
 
 use crate::analyze::recently_reverted::reverts;
@@ -79,7 +79,7 @@ pub struct Undone {
     /// The commit that undid it (full id).
     pub by: String,
     /// Reverted or fixed.
-    pub kind: reverts::Kind,
+    pub kind: reverts::Undo,
 }
 
 /// Everything a replay found.

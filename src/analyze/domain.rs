@@ -97,7 +97,7 @@ pub trait Analyzer: Sync {
     }
     /// Whether this analyzer also reads a file found by what runs it (a local action, a
     /// GitLab `include:`, a script a hook calls), whatever its path.
-    fn wants_run_by(&self, entry: &RunByEntry) -> bool {
+    fn wants_run_by(&self, entry: &RunFile) -> bool {
         let _ = entry;
         false
     }
@@ -137,7 +137,7 @@ pub struct Settings {
 /// `check --terraform-plan`: the plan as evidence.
 pub use terraform::ExtraRows;
 
-use super::run_by::{Entry as RunByEntry, RunBy};
+use super::run_by::{RunBy, RunFile};
 
 /// Every domain analyzer, in report order.
 pub static ANALYZERS: &[&dyn Analyzer] = &[

@@ -22,7 +22,7 @@ use crate::signal::Signal;
 
 use super::Fact;
 use super::cache::write_atomically;
-use reverts::{Kind, Message};
+use reverts::{Message, Undo};
 
 /// How many commits before the base are searched for reverts and fixes.
 pub const WINDOW_COMMITS: usize = 500;
@@ -33,7 +33,7 @@ pub struct Incident {
     /// The file the undone commit changed.
     pub path: String,
     /// Reverted or fixed.
-    pub kind: Kind,
+    pub kind: Undo,
     /// The undone commit.
     pub target: Oid,
     /// The commit that undid it.
@@ -246,8 +246,8 @@ fn decode(text: &str) -> Option<Vec<Incident>> {
             let mut fields = line.split('\t');
             let path = fields.next()?.to_string();
             let kind = match fields.next()? {
-                "reverted" => Kind::Revert,
-                "fixed" => Kind::Fix,
+                "reverted" => Undo::Revert,
+                "fixed" => Undo::Fix,
                 _ => return None,
             };
             Some(Incident {
@@ -270,7 +270,7 @@ mod tests {
     fn cache_entries_round_trip_and_torn_ones_are_refused() {
         let incidents = vec![Incident {
             path: "src/app.py".to_string(),
-            kind: Kind::Fix,
+            kind: Undo::Fix,
             target: Oid::from_str(&"a".repeat(40)).unwrap(),
             by: Oid::from_str(&"b".repeat(40)).unwrap(),
             subject: "Add\tcache".to_string(),
@@ -278,7 +278,7 @@ mod tests {
         let text = encode(&incidents);
         let back = decode(&text).expect("a complete entry decodes");
         assert_eq!(back[0].subject, "Add cache");
-        assert_eq!(back[0].kind, Kind::Fix);
+        assert_eq!(back[0].kind, Undo::Fix);
         assert_eq!(back[0].path, "src/app.py");
         assert!(decode(&text[..text.len() - 1]).is_none());
         assert!(decode("something else\n").is_none());

@@ -55,7 +55,7 @@ const SEARCHED_DIRS: &[&str] = &[
 
 /// How a file came to be run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub enum Route {
     /// A local action (`uses: ./dir`): every file of its directory.
     Action,
     /// A pipeline file pulled in by another (`uses: ./…/x.yml`, GitLab `include:`).
@@ -70,7 +70,7 @@ pub enum Kind {
 
 /// One file or directory found by what runs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
+pub struct RunFile {
     /// Repository-relative path.
     pub path: String,
     /// Whether `path` is a directory (everything under it counts).
@@ -78,12 +78,12 @@ pub struct Entry {
     /// `ci-changed` or `hook-changed`.
     pub signal: Signal,
     /// How it is run.
-    pub kind: Kind,
+    pub kind: Route,
     /// The file that runs it.
     pub by: String,
 }
 
-impl Entry {
+impl RunFile {
     fn covers(&self, path: &str) -> bool {
         if self.dir {
             path.strip_prefix(&self.path)
@@ -96,14 +96,14 @@ impl Entry {
     fn message(&self, moved: &str) -> String {
         let by = &self.by;
         match self.kind {
-            Kind::Action => format!("local action used by {by} changed{moved}"),
-            Kind::Pipeline => format!("pipeline file included by {by} changed{moved}"),
-            Kind::Script if self.signal == Signal::HookChanged => {
+            Route::Action => format!("local action used by {by} changed{moved}"),
+            Route::Pipeline => format!("pipeline file included by {by} changed{moved}"),
+            Route::Script if self.signal == Signal::HookChanged => {
                 format!("script run by the hook {by} changed{moved}")
             }
-            Kind::Script => format!("script run by {by} changed{moved}"),
-            Kind::HookDir => format!("hook in the core.hooksPath set by {by} changed{moved}"),
-            Kind::HookSetting => {
+            Route::Script => format!("script run by {by} changed{moved}"),
+            Route::HookDir => format!("hook in the core.hooksPath set by {by} changed{moved}"),
+            Route::HookSetting => {
                 format!("sets core.hooksPath (which git hooks run); changed{moved}")
             }
         }
@@ -113,19 +113,19 @@ impl Entry {
 /// Every CI and hook file of the judged trees found by what runs it.
 #[derive(Debug, Clone, Default)]
 pub struct RunBy {
-    entries: Vec<Entry>,
+    entries: Vec<RunFile>,
 }
 
 impl RunBy {
     /// The first entry that covers `path`, if any.
     #[must_use]
-    pub fn find(&self, path: &str) -> Option<&Entry> {
+    pub fn find(&self, path: &str) -> Option<&RunFile> {
         self.entries.iter().find(|entry| entry.covers(path))
     }
 
     /// Every entry that covers `path`: a script run by both a workflow and a hook is a CI file
     /// and a hook file.
-    pub fn find_all<'s>(&'s self, path: &'s str) -> impl Iterator<Item = &'s Entry> + 's {
+    pub fn find_all<'s>(&'s self, path: &'s str) -> impl Iterator<Item = &'s RunFile> + 's {
         self.entries.iter().filter(move |entry| entry.covers(path))
     }
 
@@ -271,10 +271,10 @@ impl<'t, 'a> Discovery<'t, 'a> {
     }
 
     fn hook_dirs(&mut self, by: &str, dirs: Vec<String>) {
-        self.add(by, by, false, Signal::HookChanged, Kind::HookSetting);
+        self.add(by, by, false, Signal::HookChanged, Route::HookSetting);
         for dir in dirs {
             if self.trees.is_dir(&dir) {
-                self.add(&dir, by, true, Signal::HookChanged, Kind::HookDir);
+                self.add(&dir, by, true, Signal::HookChanged, Route::HookDir);
                 for file in self.trees.files_under(&dir, MAX_FILES) {
                     self.queue.push_back((file, Signal::HookChanged));
                 }
@@ -288,10 +288,10 @@ impl<'t, 'a> Discovery<'t, 'a> {
         for action in found.actions {
             // `./dir` names an action's directory; `./…/x.yml` a reusable workflow.
             if self.trees.is_file(&action) {
-                self.add(&action, by, false, signal, Kind::Pipeline);
+                self.add(&action, by, false, signal, Route::Pipeline);
                 self.queue.push_back((action, signal));
             } else if self.trees.is_dir(&action) {
-                self.add(&action, by, true, signal, Kind::Action);
+                self.add(&action, by, true, signal, Route::Action);
                 for file in self.trees.files_under(&action, MAX_FILES) {
                     self.queue.push_back((file, signal));
                 }
@@ -299,7 +299,7 @@ impl<'t, 'a> Discovery<'t, 'a> {
         }
         for include in found.includes {
             if self.trees.is_file(&include) {
-                self.add(&include, by, false, signal, Kind::Pipeline);
+                self.add(&include, by, false, signal, Route::Pipeline);
                 self.queue.push_back((include, signal));
             }
         }
@@ -314,7 +314,7 @@ impl<'t, 'a> Discovery<'t, 'a> {
                 .flatten()
                 .find(|path| self.trees.is_file(path))
             {
-                self.add(&path, by, false, signal, Kind::Script);
+                self.add(&path, by, false, signal, Route::Script);
                 self.queue.push_back((path, signal));
             }
         }
@@ -323,14 +323,14 @@ impl<'t, 'a> Discovery<'t, 'a> {
         }
     }
 
-    fn add(&mut self, path: &str, by: &str, dir: bool, signal: Signal, kind: Kind) {
+    fn add(&mut self, path: &str, by: &str, dir: bool, signal: Signal, kind: Route) {
         let known = self
             .found
             .entries
             .iter()
             .any(|e| e.path == path && e.signal == signal);
         if !known && !path.is_empty() && !path.starts_with("..") {
-            self.found.entries.push(Entry {
+            self.found.entries.push(RunFile {
                 path: path.to_string(),
                 dir,
                 signal,

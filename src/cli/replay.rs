@@ -8,7 +8,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use crate::exit::Exit;
 use crate::gate::Judging;
 use crate::progress::Progress;
-use crate::replay::{self, Options, Selection, Shard, Source, html, report, shard, szz};
+use crate::replay::{self, LabelSource, Options, Selection, Shard, html, report, shard, szz};
 
 /// Judge every commit of a history as the policy would have then, and compare with what was
 /// later reverted or hot-fixed.
@@ -150,9 +150,9 @@ pub(super) fn run(dir: &Path, args: &ReplayArgs) -> anyhow::Result<Exit> {
                 .fix_sources
                 .iter()
                 .filter_map(|source| match source {
-                    FixSourceArg::Reference => Some(Source::Reference),
-                    FixSourceArg::Conventional => Some(Source::Conventional),
-                    FixSourceArg::Keywords => Some(Source::Keywords),
+                    FixSourceArg::Reference => Some(LabelSource::Reference),
+                    FixSourceArg::Conventional => Some(LabelSource::Conventional),
+                    FixSourceArg::Keywords => Some(LabelSource::Keywords),
                     FixSourceArg::None => None,
                 })
                 .collect(),

@@ -138,7 +138,7 @@ struct Placed {
 #[serde(deny_unknown_fields)]
 struct Link {
     by: String,
-    kind: reverts::Kind,
+    kind: reverts::Undo,
 }
 
 #[derive(Debug, Serialize, Deserialize)]

@@ -24,7 +24,7 @@ use super::Error;
 /// the three ways a commit message can say it fixes a bug.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Source {
+pub enum LabelSource {
     /// Reverted by `git revert` (a `This reverts commit <sha>` body).
     Revert,
     /// Named by a later fix (an abbreviated sha next to a fix word).
@@ -37,7 +37,7 @@ pub enum Source {
     Keywords,
 }
 
-impl Source {
+impl LabelSource {
     /// The name used in reports and on the command line.
     #[must_use]
     pub fn as_str(self) -> &'static str {
@@ -63,7 +63,7 @@ impl Source {
 /// One way of recognising a bug-fix commit from its message.
 pub struct FixSource {
     /// Which source this is.
-    pub source: Source,
+    pub source: LabelSource,
     /// What it matches, in words (shown in the report).
     pub rule: &'static str,
     /// Where the convention comes from.
@@ -90,19 +90,19 @@ static KEYWORDS: LazyLock<Regex> = LazyLock::new(|| {
 /// under each.
 pub static SOURCES: &[FixSource] = &[
     FixSource {
-        source: Source::Reference,
+        source: LabelSource::Reference,
         rule: "a `Fixes:`/`Closes:`/`Resolves:` trailer, or `fixes #N`/`closes owner/repo#N` in the message",
         origin: "git trailers (Linux `Fixes:`); GitHub closing keywords, docs.github.com/en/issues/tracking-your-work-with-issues/linking-a-pull-request-to-an-issue",
         pattern: &REFERENCE,
     },
     FixSource {
-        source: Source::Conventional,
+        source: LabelSource::Conventional,
         rule: "a subject of type `fix` (`fix:`, `fix(scope):`, `fix!:`)",
         origin: "Conventional Commits 1.0.0, conventionalcommits.org",
         pattern: &CONVENTIONAL,
     },
     FixSource {
-        source: Source::Keywords,
+        source: LabelSource::Keywords,
         rule: "a fix keyword in the subject (fix, bug, crash, regression, broken, defect, fault, …)",
         origin: "Mockus & Votta, ICSM 2000; Śliwerski, Zimmermann & Zeller, MSR 2005",
         pattern: &KEYWORDS,
@@ -113,7 +113,7 @@ pub static SOURCES: &[FixSource] = &[
 #[derive(Debug, Clone, PartialEq)]
 pub struct Options {
     /// Bug-fix sources whose fixes are blamed; empty: no SZZ labels.
-    pub fix_sources: Vec<Source>,
+    pub fix_sources: Vec<LabelSource>,
     /// Only commits at most this many days older than the fix are labelled.
     pub window_days: u32,
     /// Drop a revert label when the same author reverted the commit within this many minutes
@@ -142,7 +142,7 @@ pub struct Fix {
     /// Its subject.
     pub subject: String,
     /// The enabled sources its message matches, in [`SOURCES`] order.
-    pub sources: Vec<Source>,
+    pub sources: Vec<LabelSource>,
 }
 
 /// A line a fix removed or changed, and where it was blamed.
@@ -166,7 +166,7 @@ pub struct FixInducing {
     /// The fix's subject.
     pub fix_subject: String,
     /// The sources that recognised the fix.
-    pub sources: Vec<Source>,
+    pub sources: Vec<LabelSource>,
     /// The blamed lines, as they were in the fix's parent.
     pub lines: Vec<Line>,
 }
@@ -178,7 +178,7 @@ pub struct Label {
     #[serde(with = "super::shard::oid")]
     pub commit: Oid,
     /// Where the label came from.
-    pub source: Source,
+    pub source: LabelSource,
     /// Committer time of the evidence (the revert or the fix), seconds since the epoch: the
     /// fit never trains on a label from after its training part.
     pub known_at: i64,
@@ -194,7 +194,7 @@ pub fn labels_of(labels: &[Label], commit: Oid) -> &[Label] {
 
 /// The sources of `commit`'s labels in `labels` (sorted by commit).
 #[must_use]
-pub fn sources_of(labels: &[Label], commit: Oid) -> Vec<Source> {
+pub fn sources_of(labels: &[Label], commit: Oid) -> Vec<LabelSource> {
     labels_of(labels, commit)
         .iter()
         .map(|label| label.source)
@@ -205,7 +205,7 @@ pub fn sources_of(labels: &[Label], commit: Oid) -> Vec<Source> {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Labels {
     /// Bug-fix sources used (`--fix-sources`).
-    pub fix_sources: Vec<Source>,
+    pub fix_sources: Vec<LabelSource>,
     /// `--szz-window` in days.
     pub window_days: u32,
     /// `--drop-quick-reverts` in minutes, if given.
@@ -213,9 +213,9 @@ pub struct Labels {
     /// Revert labels dropped as quick reverts by their own author.
     pub quick_reverts_dropped: usize,
     /// Bug-fix commits found per source (a fix may match several).
-    pub fixes: BTreeMap<Source, usize>,
+    pub fixes: BTreeMap<LabelSource, usize>,
     /// Judged commits labelled, per source (a commit may have labels from several).
-    pub per_source: BTreeMap<Source, usize>,
+    pub per_source: BTreeMap<LabelSource, usize>,
     /// Judged commits with at least one label.
     pub labelled: usize,
     /// The SZZ labels on judged commits, with their evidence; newest fix first.
@@ -237,11 +237,11 @@ pub fn fixes(messages: &[(String, String)], options: &Options) -> Vec<Fix> {
             if subject.starts_with("Revert \"") {
                 return None;
             }
-            let sources: Vec<Source> = SOURCES
+            let sources: Vec<LabelSource> = SOURCES
                 .iter()
                 .filter(|row| options.fix_sources.contains(&row.source))
                 .filter(|row| {
-                    let haystack = if row.source == Source::Reference {
+                    let haystack = if row.source == LabelSource::Reference {
                         text.as_str()
                     } else {
                         subject
@@ -273,7 +273,7 @@ pub fn drop_quick_reverts(
     let before = links.len();
     let mut keep = Vec::with_capacity(links.len());
     for link in links.drain(..) {
-        if link.kind == reverts::Kind::Revert && quick(repo, &link, minutes)? {
+        if link.kind == reverts::Undo::Revert && quick(repo, &link, minutes)? {
             continue;
         }
         keep.push(link);
@@ -343,8 +343,8 @@ pub fn ground_truth(
             continue;
         };
         let source = match link.kind {
-            reverts::Kind::Revert => Source::Revert,
-            reverts::Kind::Fix => Source::NamedFix,
+            reverts::Undo::Revert => LabelSource::Revert,
+            reverts::Undo::Fix => LabelSource::NamedFix,
         };
         labels.push(Label {
             commit: *unit,
@@ -391,7 +391,7 @@ pub fn summarise(
     labels: &[Label],
     fix_inducing: Vec<FixInducing>,
 ) -> Labels {
-    let mut fixes: BTreeMap<Source, usize> = options
+    let mut fixes: BTreeMap<LabelSource, usize> = options
         .fix_sources
         .iter()
         .map(|source| (*source, 0))
@@ -399,12 +399,12 @@ pub fn summarise(
     for source in found.iter().flat_map(|fix| &fix.sources) {
         *fixes.entry(*source).or_insert(0) += 1;
     }
-    let distinct: BTreeSet<(Source, Oid)> = labels
+    let distinct: BTreeSet<(LabelSource, Oid)> = labels
         .iter()
         .map(|label| (label.source, label.commit))
         .collect();
     // Every source is listed, a silent one with 0: the report says what each one gave.
-    let mut per_source: BTreeMap<Source, usize> = [Source::Revert, Source::NamedFix]
+    let mut per_source: BTreeMap<LabelSource, usize> = [LabelSource::Revert, LabelSource::NamedFix]
         .into_iter()
         .chain(SOURCES.iter().map(|row| row.source))
         .map(|source| (source, 0))
@@ -431,7 +431,7 @@ pub fn summarise(
 mod tests {
     use super::*;
 
-    fn sources(message: &str) -> Vec<Source> {
+    fn sources(message: &str) -> Vec<LabelSource> {
         let messages = [(
             "1111111111111111111111111111111111111111".to_string(),
             message.to_string(),
@@ -445,8 +445,8 @@ mod tests {
     /// Table: which messages each source reads as a bug fix, and which none does.
     #[test]
     fn fix_sources_recognise_their_conventions() {
-        use Source::{Conventional, Keywords, Reference};
-        let cases: &[(&str, &[Source])] = &[
+        use LabelSource::{Conventional, Keywords, Reference};
+        let cases: &[(&str, &[LabelSource])] = &[
             ("fix(parser): handle empty input", &[Conventional, Keywords]),
             ("fix!: drop the legacy flag", &[Conventional, Keywords]),
             ("Handle empty input\n\nCloses #12", &[Reference]),
@@ -475,11 +475,11 @@ mod tests {
             "fix: cold cache".to_string(),
         )];
         let options = Options {
-            fix_sources: vec![Source::Keywords],
+            fix_sources: vec![LabelSource::Keywords],
             ..Options::default()
         };
         let found = fixes(&messages, &options);
-        assert_eq!(found[0].sources, [Source::Keywords]);
+        assert_eq!(found[0].sources, [LabelSource::Keywords]);
         let none = Options {
             fix_sources: Vec::new(),
             ..Options::default()
@@ -496,29 +496,29 @@ mod tests {
         let labels = [
             Label {
                 commit: a,
-                source: Source::Keywords,
+                source: LabelSource::Keywords,
                 known_at: 1_000,
             },
             // The same source again, from another fix: still one commit.
             Label {
                 commit: a,
-                source: Source::Keywords,
+                source: LabelSource::Keywords,
                 known_at: 2_000,
             },
             Label {
                 commit: b,
-                source: Source::Keywords,
+                source: LabelSource::Keywords,
                 known_at: 1_000,
             },
             Label {
                 commit: a,
-                source: Source::Revert,
+                source: LabelSource::Revert,
                 known_at: 1_000,
             },
         ];
         let summary = summarise(&Options::default(), 0, &[], &labels, Vec::new());
-        assert_eq!(summary.per_source[&Source::Keywords], 2);
-        assert_eq!(summary.per_source[&Source::Revert], 1);
+        assert_eq!(summary.per_source[&LabelSource::Keywords], 2);
+        assert_eq!(summary.per_source[&LabelSource::Revert], 1);
         assert_eq!(summary.labelled, 2);
     }
 }

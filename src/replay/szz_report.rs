@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use crate::escape::one_line;
 
 use super::Replay;
-use super::szz::{SOURCES, Source};
+use super::szz::{LabelSource, SOURCES};
 
 /// Fix-inducing commits listed in text; the JSON report has them all.
 pub const LISTED: usize = 20;
@@ -28,10 +28,10 @@ pub fn section(out: &mut String, replay: &Replay) {
         "  {:<13} {:>8} {:>6}  rule",
         "source", "commits", "fixes"
     );
-    let count = |source: Source| labels.per_source.get(&source).copied().unwrap_or(0);
+    let count = |source: LabelSource| labels.per_source.get(&source).copied().unwrap_or(0);
     for (source, rule) in [
-        (Source::Revert, "`git revert` of the commit"),
-        (Source::NamedFix, "a later fix naming the commit's sha"),
+        (LabelSource::Revert, "`git revert` of the commit"),
+        (LabelSource::NamedFix, "a later fix naming the commit's sha"),
     ] {
         let _ = writeln!(
             out,

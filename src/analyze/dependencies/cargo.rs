@@ -1,7 +1,7 @@
 //! Cargo: `Cargo.toml` dependency tables (including target-specific and workspace ones) and
 //! `Cargo.lock` packages with their `source`.
 
-use super::model::{Dep, INHERITED, Locked, Manifest, Source, line_of, parse_toml};
+use super::model::{Dep, INHERITED, Locked, Manifest, PackageSource, line_of, parse_toml};
 
 /// The dependency tables of a manifest, with the scope each declares.
 const TABLES: &[(&str, &str)] = &[
@@ -63,11 +63,11 @@ fn dependency(text: &str, name: &str, value: &toml::Value) -> Dep {
             .iter()
             .find_map(|key| get(key))
             .map_or_else(String::new, |at| format!("#{at}"));
-        dep.from(Source::Git(format!("{url}{at}")))
+        dep.from(PackageSource::Git(format!("{url}{at}")))
     } else if let Some(path) = get("path") {
-        dep.from(Source::Path(path.to_string()))
+        dep.from(PackageSource::Path(path.to_string()))
     } else if let Some(registry) = get("registry") {
-        dep.from(Source::Url(format!("registry `{registry}`")))
+        dep.from(PackageSource::Url(format!("registry `{registry}`")))
     } else {
         dep
     }
@@ -86,16 +86,18 @@ pub fn lockfile(text: &str) -> Result<Vec<Locked>, String> {
         .map(|package| {
             let get = |key: &str| package.get(key).and_then(toml::Value::as_str);
             let source = match get("source") {
-                None => Source::Path("(local)".to_string()),
+                None => PackageSource::Path("(local)".to_string()),
                 Some(source)
                     if source.starts_with("registry+") || source.starts_with("sparse+") =>
                 {
-                    Source::Registry
+                    PackageSource::Registry
                 }
                 Some(source) => match source.strip_prefix("git+") {
                     // The `#commit` fragment is what the lock resolved, not where it comes from.
-                    Some(url) => Source::Git(url.split('#').next().unwrap_or(url).to_string()),
-                    None => Source::Url(source.to_string()),
+                    Some(url) => {
+                        PackageSource::Git(url.split('#').next().unwrap_or(url).to_string())
+                    }
+                    None => PackageSource::Url(source.to_string()),
                 },
             };
             Locked {

@@ -3,7 +3,7 @@
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::model::{Dep, INHERITED, Locked, Manifest, Source};
+use super::model::{Dep, INHERITED, Locked, Manifest, PackageSource};
 use super::version::{self, Bare};
 use crate::analyze::Fact;
 use crate::analyze::domain::{Versions, fact};
@@ -34,8 +34,8 @@ pub fn manifests(
     for dep in &new.deps {
         let Some(before) = old.deps.iter().find(|d| d.same(dep)) else {
             let from = match &dep.source {
-                Source::Registry if dep.requirement.is_empty() => String::new(),
-                Source::Registry => format!(" at `{}`", dep.requirement),
+                PackageSource::Registry if dep.requirement.is_empty() => String::new(),
+                PackageSource::Registry => format!(" at `{}`", dep.requirement),
                 other => format!(" from {}", other.describe()),
             };
             facts.push(emit(
@@ -94,7 +94,7 @@ pub fn manifests(
 /// The kinds of change between two declarations of one dependency, with their words.
 fn changed(old: &Dep, new: &Dep, bare: Bare) -> Vec<(Signal, String)> {
     let mut out = Vec::new();
-    if new.source.location() != old.source.location() && new.source != Source::Registry {
+    if new.source.location() != old.source.location() && new.source != PackageSource::Registry {
         out.push((
             Signal::DependencySourceChanged,
             format!(
@@ -104,7 +104,7 @@ fn changed(old: &Dep, new: &Dep, bare: Bare) -> Vec<(Signal, String)> {
             ),
         ));
     }
-    if old.source != Source::Registry || new.source != Source::Registry {
+    if old.source != PackageSource::Registry || new.source != PackageSource::Registry {
         // Requirements of git, URL and path dependencies are refs, not version ranges.
         return out;
     }
@@ -181,7 +181,7 @@ pub fn lockfiles(versions: &Versions<'_>, old: &[Locked], new: &[Locked]) -> (Ve
         }
         if let Some(before) = before {
             let moved = now.iter().find(|p| {
-                p.source != Source::Registry && !before.iter().any(|b| b.source == p.source)
+                p.source != PackageSource::Registry && !before.iter().any(|b| b.source == p.source)
             });
             if let Some(package) = moved {
                 facts.push(fact(
@@ -255,7 +255,7 @@ mod tests {
             signals(&dep("1.0"), &dep("1.0"), Bare::Caret),
             Vec::<Signal>::new()
         );
-        let git = dep("1.0").from(Source::Git("https://example.com/serde".into()));
+        let git = dep("1.0").from(PackageSource::Git("https://example.com/serde".into()));
         assert_eq!(
             signals(&dep("1.0"), &git, Bare::Caret),
             [Signal::DependencySourceChanged]
@@ -267,7 +267,7 @@ mod tests {
         );
         // Another commit of the same repository is not another source.
         let pinned = |commit: &str| {
-            dep("").from(Source::Git(format!(
+            dep("").from(PackageSource::Git(format!(
                 "git+https://github.com/argoproj/argo-ui.git#{commit}"
             )))
         };

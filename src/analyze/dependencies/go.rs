@@ -2,7 +2,7 @@
 //! of its path (`/v2`, gopkg.in's `.v3`), so the path is keyed without it: moving to the next
 //! major is a bump of one module, not a removal and an addition.
 
-use super::model::{Dep, Manifest, Source, number};
+use super::model::{Dep, Manifest, PackageSource, number};
 
 /// The module path without its major-version suffix.
 fn key(path: &str) -> String {
@@ -20,7 +20,7 @@ fn key(path: &str) -> String {
 /// Reads a `go.mod`.
 pub fn manifest(text: &str) -> Result<Manifest, String> {
     let mut manifest = Manifest::default();
-    let mut replaces: Vec<(String, Source, String)> = Vec::new();
+    let mut replaces: Vec<(String, PackageSource, String)> = Vec::new();
     let mut block: Option<String> = None;
     for (index, raw) in text.lines().enumerate() {
         let line = raw.split("//").next().unwrap_or_default().trim();
@@ -57,13 +57,13 @@ pub fn manifest(text: &str) -> Result<Manifest, String> {
                     .collect();
                 let source = match target.as_slice() {
                     [path, ..] if path.starts_with('.') || path.starts_with('/') => {
-                        Source::Path((*path).to_string())
+                        PackageSource::Path((*path).to_string())
                     }
                     [path, version, ..] if key(path) != key(old) => {
-                        Source::Url(format!("module {path} {version}"))
+                        PackageSource::Url(format!("module {path} {version}"))
                     }
                     [_, version, ..] => {
-                        replaces.push((key(old), Source::Registry, (*version).to_string()));
+                        replaces.push((key(old), PackageSource::Registry, (*version).to_string()));
                         continue;
                     }
                     _ => return Err(format!("line {}: `replace` without a target", index + 1)),

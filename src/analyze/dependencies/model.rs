@@ -3,7 +3,7 @@
 
 /// Where a dependency's code comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Source {
+pub enum PackageSource {
     /// The ecosystem's package registry (or an index configured for it).
     Registry,
     /// A git repository (URL, `github:` shorthand, …).
@@ -14,24 +14,26 @@ pub enum Source {
     Path(String),
 }
 
-impl Source {
+impl PackageSource {
     /// The words for a report: "git https://…", "path ../lib".
     #[must_use]
     pub fn describe(&self) -> String {
         match self {
-            Source::Registry => "the registry".to_string(),
-            Source::Git(at) => format!("git {at}"),
-            Source::Url(at) => format!("URL {at}"),
-            Source::Path(at) => format!("path {at}"),
+            PackageSource::Registry => "the registry".to_string(),
+            PackageSource::Git(at) => format!("git {at}"),
+            PackageSource::Url(at) => format!("URL {at}"),
+            PackageSource::Path(at) => format!("path {at}"),
         }
     }
 
     /// The same source without a git ref (`…#<commit>`): moving a git dependency to another
     /// commit of the same repository is not a change of source.
     #[must_use]
-    pub fn location(&self) -> Source {
+    pub fn location(&self) -> PackageSource {
         match self {
-            Source::Git(at) => Source::Git(at.split('#').next().unwrap_or(at).to_string()),
+            PackageSource::Git(at) => {
+                PackageSource::Git(at.split('#').next().unwrap_or(at).to_string())
+            }
             other => other.clone(),
         }
     }
@@ -39,7 +41,7 @@ impl Source {
     /// Git, URL or path from a spelling shared by npm, pip and Composer (`git+https://…`,
     /// `github:user/repo`, `file:../x`, `https://…/x.tgz`), else the registry.
     #[must_use]
-    pub fn from_spec(spec: &str) -> Source {
+    pub fn from_spec(spec: &str) -> PackageSource {
         let spec = spec.trim();
         let lower = spec.to_ascii_lowercase();
         let git = [
@@ -56,9 +58,9 @@ impl Source {
                 .extension()
                 .is_some_and(|e| e == "git")
         {
-            Source::Git(spec.to_string())
+            PackageSource::Git(spec.to_string())
         } else if lower.starts_with("http://") || lower.starts_with("https://") {
-            Source::Url(spec.to_string())
+            PackageSource::Url(spec.to_string())
         } else if [
             "file:",
             "link:",
@@ -72,9 +74,9 @@ impl Source {
         .iter()
         .any(|prefix| lower.starts_with(prefix))
         {
-            Source::Path(spec.to_string())
+            PackageSource::Path(spec.to_string())
         } else {
-            Source::Registry
+            PackageSource::Registry
         }
     }
 }
@@ -87,7 +89,7 @@ pub struct Dep {
     /// The version requirement as written (`^1.2`, `==2.31.0`, `v4`), empty when none.
     pub requirement: String,
     /// Where it comes from.
-    pub source: Source,
+    pub source: PackageSource,
     /// 1-based line where it is declared, when known.
     pub line: Option<u32>,
     /// Which table declares it when the ecosystem keeps several (`dev`, `build`; empty: what
@@ -103,7 +105,7 @@ impl Dep {
         Self {
             name: name.into(),
             requirement: requirement.into(),
-            source: Source::Registry,
+            source: PackageSource::Registry,
             line,
             scope: "",
         }
@@ -124,7 +126,7 @@ impl Dep {
 
     /// The same dependency from `source`.
     #[must_use]
-    pub fn from(mut self, source: Source) -> Self {
+    pub fn from(mut self, source: PackageSource) -> Self {
         self.source = source;
         self
     }
@@ -167,7 +169,7 @@ pub struct Locked {
     /// Pinned version.
     pub version: String,
     /// Where it is fetched from.
-    pub source: Source,
+    pub source: PackageSource,
     /// The lockfile records that it runs an install script (npm `hasInstallScript`).
     pub install_script: bool,
 }

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::model::{Dep, Locked, Manifest, Script, Source, line_of};
+use super::model::{Dep, Locked, Manifest, PackageSource, Script, line_of};
 
 /// The dependency maps of `package.json`, with the scope each declares (empty: installed
 /// with the package).
@@ -57,10 +57,12 @@ fn dependency(text: &str, name: &str, spec: &str) -> Dep {
         let requirement = alias.rsplit_once('@').map_or("", |(_, version)| version);
         return Dep::new(name, requirement, line);
     }
-    let source = match Source::from_spec(spec) {
+    let source = match PackageSource::from_spec(spec) {
         // `user/repo` (and `user/repo#ref`) is GitHub shorthand.
-        Source::Registry if spec.contains('/') && !spec.starts_with('@') && !spec.contains(' ') => {
-            Source::Git(spec.to_string())
+        PackageSource::Registry
+            if spec.contains('/') && !spec.starts_with('@') && !spec.contains(' ') =>
+        {
+            PackageSource::Git(spec.to_string())
         }
         other => other,
     };
@@ -68,9 +70,9 @@ fn dependency(text: &str, name: &str, spec: &str) -> Dep {
 }
 
 /// Where a locked package's `resolved` URL points.
-fn resolved(entry: &Value) -> Source {
+fn resolved(entry: &Value) -> PackageSource {
     if entry.get("link").and_then(Value::as_bool) == Some(true) {
-        return Source::Path(
+        return PackageSource::Path(
             entry
                 .get("resolved")
                 .and_then(Value::as_str)
@@ -81,7 +83,7 @@ fn resolved(entry: &Value) -> Source {
     entry
         .get("resolved")
         .and_then(Value::as_str)
-        .map_or(Source::Registry, tarball)
+        .map_or(PackageSource::Registry, tarball)
 }
 
 /// Reads a `package-lock.json` or `npm-shrinkwrap.json` (v2/v3 `packages`, v1 `dependencies`).
@@ -145,7 +147,7 @@ pub fn yarn_lock(text: &str) -> Result<Vec<Locked>, String> {
                 out.push(Locked {
                     name: name.to_string(),
                     version: String::new(),
-                    source: Source::Registry,
+                    source: PackageSource::Registry,
                     install_script: false,
                 });
             }
@@ -168,9 +170,9 @@ pub fn yarn_lock(text: &str) -> Result<Vec<Locked>, String> {
             "resolution" => {
                 let spec = value.get(entry.name.len() + 1..).unwrap_or_default();
                 entry.source = match spec.split_once(':') {
-                    Some(("npm", _)) => Source::Registry,
+                    Some(("npm", _)) => PackageSource::Registry,
                     Some(("workspace" | "file" | "link" | "portal" | "exec", path)) => {
-                        Source::Path(path.to_string())
+                        PackageSource::Path(path.to_string())
                     }
                     _ => tarball(spec),
                 };
@@ -182,13 +184,15 @@ pub fn yarn_lock(text: &str) -> Result<Vec<Locked>, String> {
 }
 
 /// Where a tarball URL or spec points: registry tarballs are `<registry>/<name>/-/<file>.tgz`.
-fn tarball(url: &str) -> Source {
+fn tarball(url: &str) -> PackageSource {
     if url.starts_with("http") && url.contains("/-/") {
-        return Source::Registry;
+        return PackageSource::Registry;
     }
-    match Source::from_spec(url) {
-        Source::Git(at) => Source::Git(at.split('#').next().unwrap_or(&at).to_string()),
-        Source::Registry => Source::Url(url.to_string()),
+    match PackageSource::from_spec(url) {
+        PackageSource::Git(at) => {
+            PackageSource::Git(at.split('#').next().unwrap_or(&at).to_string())
+        }
+        PackageSource::Registry => PackageSource::Url(url.to_string()),
         other => other,
     }
 }

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::model::{Dep, Locked, Manifest, Script, Source, line_of};
+use super::model::{Dep, Locked, Manifest, PackageSource, Script, line_of};
 
 /// Script events Composer fires on `composer install`/`update` (Composer docs, "Scripts").
 const INSTALL_HOOKS: &[&str] = &[
@@ -83,9 +83,9 @@ pub fn lockfile(text: &str) -> Result<Vec<Locked>, String> {
                 text(dist.and_then(|d| d.get("type"))).as_str(),
                 package.get("source"),
             ) {
-                ("path", _) => Source::Path(text(dist.and_then(|d| d.get("url")))),
-                ("", Some(vcs)) => Source::Git(text(vcs.get("url"))),
-                _ => Source::Registry,
+                ("path", _) => PackageSource::Path(text(dist.and_then(|d| d.get("url")))),
+                ("", Some(vcs)) => PackageSource::Git(text(vcs.get("url"))),
+                _ => PackageSource::Registry,
             };
             Locked {
                 name: text(package.get("name")),

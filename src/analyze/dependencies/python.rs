@@ -2,7 +2,7 @@
 //! `[dependency-groups]`, Poetry `[tool.poetry]`, uv `[tool.uv]`), and `poetry.lock`/`uv.lock`
 //! packages with their source.
 
-use super::model::{Dep, Locked, Manifest, Source, line_of, number, parse_toml};
+use super::model::{Dep, Locked, Manifest, PackageSource, line_of, number, parse_toml};
 
 /// PEP 503 normalised name: lower case, runs of `-`, `_`, `.` as one `-`.
 fn normalise(name: &str) -> String {
@@ -40,8 +40,8 @@ fn pep508(spec: &str, line: Option<u32>) -> Option<Dep> {
     }
     if let Some(url) = rest.strip_prefix('@') {
         let url = url.trim();
-        let source = match Source::from_spec(url) {
-            Source::Registry => Source::Url(url.to_string()),
+        let source = match PackageSource::from_spec(url) {
+            PackageSource::Registry => PackageSource::Url(url.to_string()),
             other => other,
         };
         return Some(Dep::new(normalise(name), "", line).from(source));
@@ -69,8 +69,8 @@ fn direct(spec: &str, line: Option<u32>) -> Dep {
                 .map(str::to_string)
         })
         .unwrap_or_else(|| spec.to_string());
-    let source = match Source::from_spec(spec) {
-        Source::Registry => Source::Path(spec.to_string()),
+    let source = match PackageSource::from_spec(spec) {
+        PackageSource::Registry => PackageSource::Path(spec.to_string()),
         other => other,
     };
     Dep::new(normalise(&name), "", line).from(source)
@@ -195,7 +195,7 @@ pub fn pyproject(text: &str) -> Result<Manifest, String> {
         for (name, source) in sources {
             let name = normalise(name);
             if let Some(dep) = manifest.deps.iter_mut().find(|dep| dep.name == name) {
-                dep.source = table_source(source).unwrap_or(Source::Registry);
+                dep.source = table_source(source).unwrap_or(PackageSource::Registry);
             }
         }
     }
@@ -203,7 +203,7 @@ pub fn pyproject(text: &str) -> Result<Manifest, String> {
 }
 
 /// `git`, `url` or `path` of a Poetry dependency table or uv source.
-fn table_source(value: &toml::Value) -> Option<Source> {
+fn table_source(value: &toml::Value) -> Option<PackageSource> {
     let get = |key: &str| {
         value
             .get(key)
@@ -211,9 +211,9 @@ fn table_source(value: &toml::Value) -> Option<Source> {
             .map(str::to_string)
     };
     get("git")
-        .map(Source::Git)
-        .or_else(|| get("url").map(Source::Url))
-        .or_else(|| get("path").map(Source::Path))
+        .map(PackageSource::Git)
+        .or_else(|| get("url").map(PackageSource::Url))
+        .or_else(|| get("path").map(PackageSource::Path))
 }
 
 /// A Poetry dependency: `"^1.2"`, `{ version, git, path, url }`, or a list of those.
@@ -258,7 +258,7 @@ pub fn lockfile(text: &str) -> Result<Vec<Locked>, String> {
                 version: get("version").to_string(),
                 source: package
                     .get("source")
-                    .map_or(Source::Registry, locked_source),
+                    .map_or(PackageSource::Registry, locked_source),
                 install_script: false,
             }
         })
@@ -267,7 +267,7 @@ pub fn lockfile(text: &str) -> Result<Vec<Locked>, String> {
 
 /// Poetry `[package.source] type = "git"|"url"|"file"|"directory"|"legacy"`, or uv
 /// `source = { registry | git | url | path | directory | editable | virtual = … }`.
-fn locked_source(source: &toml::Value) -> Source {
+fn locked_source(source: &toml::Value) -> PackageSource {
     let get = |key: &str| {
         source
             .get(key)
@@ -276,22 +276,24 @@ fn locked_source(source: &toml::Value) -> Source {
     };
     let url = get("url").unwrap_or_default();
     match get("type").as_deref() {
-        Some("git") => return Source::Git(url.split('#').next().unwrap_or(&url).to_string()),
-        Some("url" | "file") => return Source::Url(url),
-        Some("directory") => return Source::Path(url),
-        Some(_) => return Source::Registry,
+        Some("git") => {
+            return PackageSource::Git(url.split('#').next().unwrap_or(&url).to_string());
+        }
+        Some("url" | "file") => return PackageSource::Url(url),
+        Some("directory") => return PackageSource::Path(url),
+        Some(_) => return PackageSource::Registry,
         None => {}
     }
     if let Some(git) = get("git") {
-        Source::Git(git.split('#').next().unwrap_or(&git).to_string())
+        PackageSource::Git(git.split('#').next().unwrap_or(&git).to_string())
     } else if let Some(url) = get("url") {
-        Source::Url(url)
+        PackageSource::Url(url)
     } else if let Some(path) = ["path", "directory", "editable", "virtual"]
         .iter()
         .find_map(|key| get(key))
     {
-        Source::Path(path)
+        PackageSource::Path(path)
     } else {
-        Source::Registry
+        PackageSource::Registry
     }
 }

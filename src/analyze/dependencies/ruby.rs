@@ -1,7 +1,7 @@
 //! Bundler: `gem` lines of a `Gemfile` with their requirements and `git:`, `github:`, `path:`
 //! or `source:` options, and the gems of `Gemfile.lock` with their section.
 
-use super::model::{Dep, Locked, Manifest, Source, number};
+use super::model::{Dep, Locked, Manifest, PackageSource, number};
 
 /// The arguments of a call line, split on commas outside quotes and brackets, with a trailing
 /// `#` comment dropped.
@@ -68,16 +68,16 @@ pub fn gemfile(text: &str) -> Result<Manifest, String> {
             continue; // a name built at run time: not a literal to compare
         };
         let mut requirements = Vec::new();
-        let mut source = Source::Registry;
+        let mut source = PackageSource::Registry;
         for arg in &args[1..] {
             match (option(arg), unquote(arg)) {
                 (Some((key, value)), _) => {
                     let value = unquote(value).unwrap_or(value).to_string();
                     source = match key {
-                        "git" => Source::Git(value),
-                        "github" => Source::Git(format!("github:{value}")),
-                        "path" => Source::Path(value),
-                        "source" => Source::Url(value),
+                        "git" => PackageSource::Git(value),
+                        "github" => PackageSource::Git(format!("github:{value}")),
+                        "path" => PackageSource::Path(value),
+                        "source" => PackageSource::Url(value),
                         _ => continue,
                     };
                 }
@@ -114,9 +114,9 @@ pub fn lockfile(text: &str) -> Result<Vec<Locked>, String> {
             continue;
         };
         let source = match section {
-            "GEM" => Source::Registry,
-            "GIT" => Source::Git(remote.clone()),
-            "PATH" => Source::Path(remote.clone()),
+            "GEM" => PackageSource::Registry,
+            "GIT" => PackageSource::Git(remote.clone()),
+            "PATH" => PackageSource::Path(remote.clone()),
             _ => continue,
         };
         let (name, version) = spec.split_once(' ').unwrap_or((spec, ""));

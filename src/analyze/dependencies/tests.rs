@@ -415,8 +415,11 @@ fn more_lockfiles_read_per_package() {
     let berry = super::npm::yarn_lock("\"left-pad@npm:^1.3.0\":\n  version: 1.3.0\n  resolution: \"left-pad@npm:1.3.0\"\n\n\"app@workspace:.\":\n  version: 0.0.0-use.local\n  resolution: \"app@workspace:.\"\n").expect("berry lockfile");
     assert_eq!(berry[0].name, "left-pad");
     assert_eq!(berry[0].version, "1.3.0");
-    assert_eq!(berry[0].source, super::model::Source::Registry);
-    assert_eq!(berry[1].source, super::model::Source::Path(".".into()));
+    assert_eq!(berry[0].source, super::model::PackageSource::Registry);
+    assert_eq!(
+        berry[1].source,
+        super::model::PackageSource::Path(".".into())
+    );
 
     let old = "GEM\n  remote: https://rubygems.org/\n  specs:\n    rack (3.0.8)\n    rails (7.1.2)\n      rack (>= 2.2.4)\n\nPLATFORMS\n  ruby\n";
     let new = "GIT\n  remote: https://github.com/someone/rack.git\n  revision: 0123\n  specs:\n    rack (3.0.9)\n\nGEM\n  remote: https://rubygems.org/\n  specs:\n    rails (7.1.2)\n      rack (>= 2.2.4)\n\nPLATFORMS\n  ruby\n";
@@ -428,10 +431,10 @@ fn more_lockfiles_read_per_package() {
         ])
     );
     let composer = super::php::lockfile(r#"{"packages": [{"name": "monolog/monolog", "version": "3.5.0", "source": {"type": "git", "url": "https://github.com/Seldaek/monolog.git"}, "dist": {"type": "zip", "url": "https://api.github.com/repos/Seldaek/monolog/zipball/abc"}}], "packages-dev": [{"name": "acme/tools", "version": "dev-main", "dist": {"type": "path", "url": "../tools"}}]}"#).expect("composer.lock");
-    assert_eq!(composer[0].source, super::model::Source::Registry);
+    assert_eq!(composer[0].source, super::model::PackageSource::Registry);
     assert_eq!(
         composer[1].source,
-        super::model::Source::Path("../tools".into())
+        super::model::PackageSource::Path("../tools".into())
     );
 }
 

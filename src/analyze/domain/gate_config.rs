@@ -29,7 +29,7 @@ impl Analyzer for GateConfig {
         false
     }
 
-    fn wants_run_by(&self, _entry: &crate::analyze::run_by::Entry) -> bool {
+    fn wants_run_by(&self, _entry: &crate::analyze::run_by::RunFile) -> bool {
         // Anything a workflow or hook runs can be where blastgate is called.
         true
     }

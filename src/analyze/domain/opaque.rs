@@ -30,7 +30,7 @@ pub const RAW_CAP: u64 = 64 * 1024 * 1024;
     missing_debug_implementations,
     reason = "git2::Repository has no Debug"
 )]
-pub struct Source<'r> {
+pub struct Blobs<'r> {
     /// The repository, when there is one.
     pub repo: Option<&'r Repository>,
     /// The working tree, when the new side of the change lives there (`--worktree`).
@@ -48,7 +48,7 @@ pub const RISKY_TEXT_CAP: u64 = 16 * 1024 * 1024;
 /// for the domain analyzers after all. The limit keeps code analysis fast; it must not turn a
 /// generated 2 MiB install manifest into "the worst case" (a false alarm on every release) nor
 /// let padding hide infrastructure. Content that is not text stays opaque.
-pub fn read_oversized_risky(contents: &mut [FileContents<'_>], source: Source<'_>) {
+pub fn read_oversized_risky(contents: &mut [FileContents<'_>], source: Blobs<'_>) {
     for entry in contents {
         let file = entry.file;
         let largest = file.old_size.max(file.new_size).unwrap_or(0);
@@ -85,7 +85,7 @@ pub fn read_oversized_risky(contents: &mut [FileContents<'_>], source: Source<'_
 /// Facts about the changed files that no analyzer could read as text, and the raw secret scan
 /// of every binary or oversized file (the line-based scan has no lines for them).
 #[must_use]
-pub fn facts(contents: &[FileContents<'_>], source: Source<'_>) -> Vec<Fact> {
+pub fn facts(contents: &[FileContents<'_>], source: Blobs<'_>) -> Vec<Fact> {
     contents
         .iter()
         .filter_map(|entry| why_opaque(entry.file, source.max_file_bytes).map(|w| (entry, w)))
@@ -94,7 +94,7 @@ pub fn facts(contents: &[FileContents<'_>], source: Source<'_>) -> Vec<Fact> {
 }
 
 /// Both sides' raw bytes, each up to [`RAW_CAP`].
-fn raw_sides(file: &FileChange, source: Source<'_>) -> (Option<Vec<u8>>, Option<Vec<u8>>) {
+fn raw_sides(file: &FileChange, source: Blobs<'_>) -> (Option<Vec<u8>>, Option<Vec<u8>>) {
     let raw = |blob: &Option<String>, size: Option<u64>, workdir_path: Option<&str>| {
         let blob = blob.as_deref()?;
         if size.unwrap_or(0) > RAW_CAP {
@@ -132,7 +132,7 @@ fn why_opaque(file: &FileChange, max_file_bytes: u64) -> Option<String> {
         .then(|| "its content is binary (not UTF-8 and a NUL byte early on)".to_string())
 }
 
-fn file_facts(entry: &FileContents<'_>, why: &str, source: Source<'_>) -> Vec<Fact> {
+fn file_facts(entry: &FileContents<'_>, why: &str, source: Blobs<'_>) -> Vec<Fact> {
     let file = entry.file;
     let (old, new) = match (entry.old.bytes(), entry.new.bytes()) {
         (old, new) if analysed(entry) => (old.map(<[u8]>::to_vec), new.map(<[u8]>::to_vec)),

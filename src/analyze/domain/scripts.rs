@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use super::{Analysis, Analyzer, LineLevel, Versions, fact, shell, tree};
-use crate::analyze::run_by::{Entry as RunByEntry, Kind as RunByKind};
+use crate::analyze::run_by::{Route, RunFile};
 use crate::signal::Signal;
 
 /// See the module docs.
@@ -80,9 +80,9 @@ impl Analyzer for Scripts {
         extension.is_some_and(|e| EXTENSIONS.contains(&e.as_str())) || is_shell_shebang(content)
     }
 
-    fn wants_run_by(&self, entry: &RunByEntry) -> bool {
+    fn wants_run_by(&self, entry: &RunFile) -> bool {
         // A hook without a shebang (husky 9) or a script a workflow runs by path is a script.
-        matches!(entry.kind, RunByKind::Script | RunByKind::HookDir)
+        matches!(entry.kind, Route::Script | Route::HookDir)
     }
 
     fn analyze(&self, versions: &Versions<'_>) -> Analysis {

@@ -37,14 +37,14 @@ pub const FIX_WORDS: &[&str] = &[
 /// How a commit was undone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Kind {
+pub enum Undo {
     /// Reverted (`git revert`).
     Revert,
     /// Fixed by a commit that names it.
     Fix,
 }
 
-impl Kind {
+impl Undo {
     /// The word used in reports.
     #[must_use]
     pub fn as_str(self) -> &'static str {
@@ -72,7 +72,7 @@ pub struct Link {
     /// The commit that undid it (full id).
     pub by: String,
     /// Revert or fix.
-    pub kind: Kind,
+    pub kind: Undo,
 }
 
 static REVERTS_BODY: LazyLock<Regex> = LazyLock::new(|| {
@@ -98,7 +98,7 @@ pub fn find(messages: &[Message<'_>]) -> Vec<Link> {
             links.push(Link {
                 target,
                 by: message.id.to_string(),
-                kind: Kind::Revert,
+                kind: Undo::Revert,
             });
             continue;
         }
@@ -113,7 +113,7 @@ pub fn find(messages: &[Message<'_>]) -> Vec<Link> {
         links.extend(targets.into_iter().map(|target| Link {
             target,
             by: message.id.to_string(),
-            kind: Kind::Fix,
+            kind: Undo::Fix,
         }));
     }
     links
@@ -191,7 +191,7 @@ mod tests {
     const B: &str = "bbbbbbb2222222222222222222222222222222222";
     const C: &str = "ccccccc3333333333333333333333333333333333";
 
-    fn links(list: &[(&str, &str)]) -> Vec<(String, String, Kind)> {
+    fn links(list: &[(&str, &str)]) -> Vec<(String, String, Undo)> {
         let messages: Vec<Message<'_>> =
             list.iter().map(|(id, text)| Message { id, text }).collect();
         find(&messages)
@@ -211,7 +211,7 @@ mod tests {
     fn git_revert_message_links_by_sha() {
         let revert = format!("Revert \"Add cache\"\n\nThis reverts commit {B}.\n");
         let found = links(&[(C, &revert), (B, "Add cache"), (A, "Initial")]);
-        assert_eq!(found, [("bbbbbbb".into(), "ccccccc".into(), Kind::Revert)]);
+        assert_eq!(found, [("bbbbbbb".into(), "ccccccc".into(), Undo::Revert)]);
     }
 
     /// Table of messages that must not be read as reverts or fixes.
@@ -239,7 +239,7 @@ mod tests {
             (B, "Add cache"),
             (A, "Add cache"),
         ]);
-        assert_eq!(found, [("bbbbbbb".into(), "ccccccc".into(), Kind::Revert)]);
+        assert_eq!(found, [("bbbbbbb".into(), "ccccccc".into(), Undo::Revert)]);
     }
 
     /// A fix names the commit by an abbreviated sha and uses a word from the table.
@@ -250,7 +250,7 @@ mod tests {
             (B, "Add cache"),
             (A, "Initial"),
         ]);
-        assert_eq!(found, [("bbbbbbb".into(), "ccccccc".into(), Kind::Fix)]);
+        assert_eq!(found, [("bbbbbbb".into(), "ccccccc".into(), Undo::Fix)]);
     }
 
     /// A prefix shared by two commits names neither.

@@ -58,18 +58,24 @@ fn finds_files_by_what_runs_them() {
     let cases = [
         (
             "tools/action/action.yml",
-            Some((Signal::CiChanged, Kind::Action)),
+            Some((Signal::CiChanged, Route::Action)),
         ),
-        ("tools/action/x.sh", Some((Signal::CiChanged, Kind::Action))),
-        ("scripts/deploy.sh", Some((Signal::CiChanged, Kind::Script))),
-        ("scripts/lib.sh", Some((Signal::CiChanged, Kind::Script))),
-        ("ci/jobs.yml", Some((Signal::CiChanged, Kind::Pipeline))),
-        ("setup.sh", Some((Signal::HookChanged, Kind::HookSetting))),
+        (
+            "tools/action/x.sh",
+            Some((Signal::CiChanged, Route::Action)),
+        ),
+        (
+            "scripts/deploy.sh",
+            Some((Signal::CiChanged, Route::Script)),
+        ),
+        ("scripts/lib.sh", Some((Signal::CiChanged, Route::Script))),
+        ("ci/jobs.yml", Some((Signal::CiChanged, Route::Pipeline))),
+        ("setup.sh", Some((Signal::HookChanged, Route::HookSetting))),
         (
             "tools/git-hooks/pre-push",
-            Some((Signal::HookChanged, Kind::HookDir)),
+            Some((Signal::HookChanged, Route::HookDir)),
         ),
-        ("tools/check.py", Some((Signal::HookChanged, Kind::Script))),
+        ("tools/check.py", Some((Signal::HookChanged, Route::Script))),
         ("src/app.py", None),
         ("ci/missing.sh", None),
         ("tools/actionx/a.yml", None),

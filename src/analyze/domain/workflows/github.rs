@@ -12,7 +12,7 @@ use super::super::{Analysis, Analyzer, Versions, fact};
 use super::{documents, file_name, pipes_to_shell};
 use crate::analyze::Fact;
 use crate::analyze::lang::config_for_path;
-use crate::analyze::run_by::{Entry as RunByEntry, Kind};
+use crate::analyze::run_by::{Route, RunFile};
 use crate::signal::Signal;
 
 /// See the module docs.
@@ -40,9 +40,9 @@ impl Analyzer for GithubActions {
                 && config_for_path(path).is_some_and(|language| language.name == "yaml"))
     }
 
-    fn wants_run_by(&self, entry: &RunByEntry) -> bool {
+    fn wants_run_by(&self, entry: &RunFile) -> bool {
         // A reusable workflow pulled in by `uses: ./…` (local actions are wanted by name).
-        entry.kind == Kind::Pipeline && entry.path.contains(".github/")
+        entry.kind == Route::Pipeline && entry.path.contains(".github/")
     }
 
     fn analyze(&self, versions: &Versions<'_>) -> Analysis {

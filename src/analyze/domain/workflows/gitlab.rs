@@ -9,7 +9,7 @@ use super::super::{Analysis, Analyzer, Versions, fact};
 use super::{documents, file_name, pipes_to_shell};
 use crate::analyze::Fact;
 use crate::analyze::lang::config_for_path;
-use crate::analyze::run_by::{Entry as RunByEntry, Kind};
+use crate::analyze::run_by::{Route, RunFile};
 use crate::signal::Signal;
 
 /// See the module docs.
@@ -44,9 +44,9 @@ impl Analyzer for GitlabCi {
         yaml && (path.ends_with(".gitlab-ci.yml") || path.contains(".gitlab/ci/"))
     }
 
-    fn wants_run_by(&self, entry: &RunByEntry) -> bool {
+    fn wants_run_by(&self, entry: &RunFile) -> bool {
         // A file pulled in by `include: local:` is pipeline configuration, whatever its name.
-        entry.kind == Kind::Pipeline && !entry.path.contains(".github/")
+        entry.kind == Route::Pipeline && !entry.path.contains(".github/")
     }
 
     fn analyze(&self, versions: &Versions<'_>) -> Analysis {
