@@ -13,19 +13,12 @@ pub mod fit;
 mod fit_features;
 pub mod fit_logistic;
 pub mod fit_replay;
-pub mod fit_report;
-pub mod html;
-mod html_capacity;
-mod html_chart;
 mod judge;
 mod load;
 pub mod metrics;
-mod metrics_report;
-pub mod report;
 pub mod shard;
 pub mod szz;
 mod szz_blame;
-mod szz_report;
 mod walk;
 
 use std::collections::HashMap;
@@ -35,7 +28,7 @@ use std::time::Instant;
 use git2::Oid;
 
 pub use calibrate::{BLOCK_SHARE, Calibration, calibrate};
-pub use curve::{Curve, Entry, Point, SHARES, curve};
+pub use curve::{Curve, Entry, Point, SHARES, curve, share};
 pub use fit_features::Units;
 pub use fit_replay::Fitted;
 pub use judge::{Judged, Unjudged};

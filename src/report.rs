@@ -1,11 +1,13 @@
 //! Renders evaluations for people (text, Markdown), programs (JSON, SARIF) and CI logs
-//! (GitHub workflow commands). Knows nothing of how anything was computed; everything it
-//! shows is carried by the [`Evaluation`].
+//! (GitHub workflow commands), and a replay of history ([`replay`]: text, JSON, HTML). Knows
+//! nothing of how anything was computed; everything it shows is carried by the
+//! [`Evaluation`] or the [`Replay`](crate::replay::Replay).
 
 mod approval;
 mod github;
 mod json;
 mod markdown;
+pub mod replay;
 mod sarif;
 mod text;
 mod waivers;

@@ -8,7 +8,8 @@ use clap::{Args, Subcommand, ValueEnum};
 use crate::exit::Exit;
 use crate::gate::Judging;
 use crate::progress::Progress;
-use crate::replay::{self, LabelSource, Options, Selection, Shard, html, report, shard, szz};
+use crate::replay::{self, LabelSource, Options, Selection, Shard, shard, szz};
+use crate::report;
 
 /// Judge every commit of a history as the policy would have then, and compare with what was
 /// later reverted or hot-fixed.
@@ -240,7 +241,7 @@ fn emit(replay: &replay::Replay, args: &ReplayArgs) -> anyhow::Result<Exit> {
     let fragment = replay
         .fitted
         .as_ref()
-        .and_then(|fitted| replay::fit_report::fragment(fitted, &replay.history));
+        .and_then(|fitted| report::replay::fragment(fitted, &replay.history));
     if let (Some(path), Some(fragment)) = (&args.fit_out, &fragment) {
         super::write_report_file(path, fragment)?;
     }
@@ -249,9 +250,9 @@ fn emit(replay: &replay::Replay, args: &ReplayArgs) -> anyhow::Result<Exit> {
     }
     let mut text = match (shard::file(replay), args.format) {
         (Some(file), _) => file,
-        (None, ReplayFormat::Text) => report::text(replay),
-        (None, ReplayFormat::Json) => report::json(replay),
-        (None, ReplayFormat::Html) => html::html(replay, &fitted_weights(replay)),
+        (None, ReplayFormat::Text) => report::replay::text(replay),
+        (None, ReplayFormat::Json) => report::replay::json(replay),
+        (None, ReplayFormat::Html) => report::replay::html::html(replay, &fitted_weights(replay)),
     };
     // Without --fit-out the fragment follows the text report (JSON carries it as a field).
     if let (ReplayFormat::Text, None, Some(fragment), None) =

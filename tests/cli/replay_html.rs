@@ -14,7 +14,7 @@ use crate::png;
 use crate::replay_shard::{HOSTILE_SUBJECT, history};
 use crate::support::blastgate;
 
-/// Colours the page draws with (src/replay/html.rs): the first tier's AI-assisted bars, the
+/// Colours the page draws with (src/report/replay/html.rs): the first tier's AI-assisted bars, the
 /// `allow` bars and the DRS reference marks.
 const TIER_BLUE: [u8; 3] = [0x1f, 0x6f, 0xeb];
 const ALLOW_GREEN: [u8; 3] = [0x2f, 0x9e, 0x44];

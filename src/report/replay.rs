@@ -8,7 +8,16 @@ use crate::escape::{one_line, terminal};
 use crate::score::number;
 use crate::vocabulary::Decision;
 
-use super::{Curve, Point, Replay};
+use crate::replay::{Calibration, Curve, Point, Replay};
+
+mod capacity;
+mod chart;
+mod fit;
+pub mod html;
+mod labels;
+mod metrics;
+
+pub use fit::fragment;
 
 /// Version of the replay JSON shape; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -70,7 +79,7 @@ pub fn json(replay: &Replay) -> String {
             "authorship": change.authorship,
             "tier": change.tier,
             "lines": change.lines,
-            "labels": super::szz::sources_of(&replay.labels, change.oid),
+            "labels": crate::replay::szz::sources_of(&replay.labels, change.oid),
             "seconds": round(change.seconds),
         })).collect::<Vec<Value>>(),
         "unjudged": replay.unjudged.iter().map(|failed| json!({
@@ -81,7 +90,7 @@ pub fn json(replay: &Replay) -> String {
         "calibration": replay.calibration,
         "labels": replay.labelling,
         "metrics": replay.metrics,
-        "fit": replay.fitted.as_ref().map(|fitted| super::fit_report::json(fitted, &replay.history)),
+        "fit": replay.fitted.as_ref().map(|fitted| fit::json(fitted, &replay.history)),
     });
     let mut text = serde_json::to_string_pretty(&value).expect("JSON values always serialize");
     text.push('\n');
@@ -129,9 +138,9 @@ pub fn text(replay: &Replay) -> String {
         );
     }
     load_section(&mut out, replay);
-    super::szz_report::section(&mut out, replay);
+    labels::section(&mut out, replay);
     curve_section(&mut out, replay);
-    super::metrics_report::section(&mut out, replay);
+    metrics::section(&mut out, replay);
     undone_section(&mut out, replay);
 
     out.push_str("\nSlowest commits\n");
@@ -155,7 +164,7 @@ pub fn text(replay: &Replay) -> String {
         calibration_section(&mut out, calibration);
     }
     if let Some(fitted) = &replay.fitted {
-        out.push_str(&super::fit_report::text(fitted));
+        out.push_str(&fit::text(fitted));
     }
     // Padded columns leave trailing spaces; nobody wants them in a pasted report.
     let text = out.lines().fold(String::new(), |mut text, line| {
@@ -166,7 +175,7 @@ pub fn text(replay: &Replay) -> String {
     terminal(&text, false)
 }
 
-fn calibration_section(out: &mut String, calibration: &super::Calibration) {
+fn calibration_section(out: &mut String, calibration: &Calibration) {
     out.push_str("\nCalibration (a suggestion; the policy is not changed)\n");
     let Some(block) = calibration.block else {
         out.push_str("  no AI-assisted changes in this history: nothing to calibrate\n");
@@ -352,7 +361,7 @@ fn rate(replay: &Replay) -> f64 {
 }
 
 fn percent(part: usize, whole: usize) -> String {
-    super::curve::share(part, whole).map_or_else(|| "-".to_string(), percent_of)
+    crate::replay::share(part, whole).map_or_else(|| "-".to_string(), percent_of)
 }
 
 fn percent_of(share: f64) -> String {

@@ -4,8 +4,8 @@ use std::fmt::Write as _;
 
 use crate::score::number;
 
-use super::metrics::{CONFIDENCE, Measure, RESAMPLES, SEED};
-use super::{Replay, SHARES};
+use crate::replay::metrics::{CONFIDENCE, Measure, RESAMPLES, SEED};
+use crate::replay::{Replay, SHARES};
 
 /// Appends the section to `out`.
 pub fn section(out: &mut String, replay: &Replay) {

@@ -10,9 +10,9 @@ use crate::calendar::rfc3339;
 use crate::escape::one_line;
 use crate::score::number;
 
-use super::curve::Point;
-use super::fit::{Evaluation, MIN_SUPPORT};
-use super::fit_replay::Fitted;
+use crate::replay::Point;
+use crate::replay::fit::{Evaluation, MIN_SUPPORT};
+use crate::replay::fit_replay::Fitted;
 
 /// The fit as a JSON value for the replay report.
 #[must_use]
@@ -39,7 +39,7 @@ pub fn text(fitted: &Fitted) -> String {
             return out;
         }
     };
-    let part = |name: &str, part: &super::fit::Part| {
+    let part = |name: &str, part: &crate::replay::fit::Part| {
         let sources: Vec<String> = part
             .sources
             .iter()

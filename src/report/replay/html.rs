@@ -10,9 +10,9 @@ use crate::escape::html as esc;
 use crate::score::number;
 use crate::vocabulary::Decision;
 
-use super::html_capacity::{Capacity, capacity};
-use super::html_chart::{Line, Mark, Stack, horizontal_bars, share_chart, stacked_bars};
-use super::{Curve, Replay};
+use super::capacity::{Capacity, capacity};
+use super::chart::{Line, Mark, Stack, horizontal_bars, share_chart, stacked_bars};
+use crate::replay::{Curve, Replay};
 
 /// Meta's Diff Risk Score, the baseline logistic-regression model: share of incident-causing
 /// diffs (SEVs) caught when gating the riskiest share of diffs, as (gated, caught).

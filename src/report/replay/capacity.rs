@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use crate::calendar::iso_week;
 use crate::vocabulary::Decision;
 
-use super::Judged;
+use crate::replay::Judged;
 
 /// One stack of the weekly bars: a tier, AI-assisted or human.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 
 use crate::escape::one_line;
 
-use super::Replay;
-use super::szz::{LabelSource, SOURCES};
+use crate::replay::Replay;
+use crate::replay::szz::{LabelSource, SOURCES};
 
 /// Fix-inducing commits listed in text; the JSON report has them all.
 pub const LISTED: usize = 20;
