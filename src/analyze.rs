@@ -4,29 +4,24 @@
 //! weighs them. At this stage the analysis is file-level: sizes, kinds of files and which
 //! sensitive classes of path (the gate's policy, git hooks, CI) a change touches.
 
-pub mod cache;
+pub mod blast;
 pub mod contents;
 pub mod dependencies;
-pub mod dependents;
 pub mod domain;
 mod files;
-mod impact;
 pub mod lang;
 pub mod mechanical;
-pub mod outline;
 pub(crate) mod path_class;
 pub mod recently_reverted;
 pub mod run_by;
 pub mod security;
-pub mod structure;
 mod submodules;
-pub mod symbols;
-pub mod syntax;
 
 use serde::Serialize;
 
 use crate::diff::ChangeSet;
 use crate::signal::Signal;
+use blast::{impact, structure};
 
 pub use path_class::{PathClass, classify};
 

@@ -17,8 +17,9 @@ use std::path::PathBuf;
 
 use git2::{Oid, Repository};
 
-use crate::analyze::cache::Cache;
-use crate::analyze::{self, Facts, Observer, structure};
+use crate::analyze::blast::cache::Cache;
+use crate::analyze::blast::structure;
+use crate::analyze::{self, Facts, Observer};
 use crate::decide::{self, Verdict};
 use crate::diff::{self, ChangeSet, ReadOptions};
 use crate::exit::Exit;

@@ -16,9 +16,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use rayon::prelude::*;
 
 use super::Fact;
+use super::blast::structure::BlastRadius;
 use super::contents::FileContents;
 use super::lang;
-use super::structure::BlastRadius;
 use crate::diff::{ChangeSet, FileStatus};
 use crate::signal::Signal;
 

@@ -21,7 +21,7 @@ use crate::diff::ChangeSet;
 use crate::signal::Signal;
 
 use super::Fact;
-use super::cache::write_atomically;
+use super::blast::cache::write_atomically;
 use reverts::{Message, Undo};
 
 /// How many commits before the base are searched for reverts and fixes.

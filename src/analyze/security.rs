@@ -139,8 +139,9 @@ fn read(
         return Ok(Constructs::default());
     };
     let compiled = language.compiled().map_err(ToString::to_string)?;
-    let tree = crate::analyze::outline::parse::parse(language, compiled, source, PARSE_TIMEOUT)
-        .map_err(|unanalysed| unanalysed.describe())?;
+    let tree =
+        crate::analyze::blast::outline::parse::parse(language, compiled, source, PARSE_TIMEOUT)
+            .map_err(|unanalysed| unanalysed.describe())?;
     Ok(matcher::find(rows::TABLES[index], &tree, source))
 }
 

@@ -10,7 +10,8 @@
 
 use git2::{Oid, Repository};
 
-use super::{Fact, Observer, Options, structure};
+use super::blast::structure;
+use super::{Fact, Observer, Options};
 use crate::diff::{self, ChangeSet, End, FileChange, MODE_GITLINK, Origin, Revision};
 use crate::short_id::short;
 use crate::signal::Signal;

@@ -410,6 +410,9 @@ fn replay_review_minutes() {
 fn the_size_limit_comes_from_the_default_policy() {
     let limit = builtin("default").unwrap().limits.max_file_bytes;
     assert_eq!(parse_text(MINIMAL).unwrap().limits.max_file_bytes, limit);
-    assert_eq!(crate::analyze::outline::Budget::default().max_bytes, limit);
+    assert_eq!(
+        crate::analyze::blast::outline::Budget::default().max_bytes,
+        limit
+    );
     assert_eq!(crate::diff::FileOptions::default().max_file_bytes, limit);
 }

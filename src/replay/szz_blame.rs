@@ -122,7 +122,7 @@ fn cached_blame(
         if let (Some(dir), Ok(bytes)) = (path.parent(), serde_json::to_vec(&entries))
             && std::fs::create_dir_all(dir).is_ok()
         {
-            let _ = crate::analyze::cache::write_atomically(&path, &bytes);
+            let _ = crate::analyze::blast::cache::write_atomically(&path, &bytes);
         }
         culprits
     };

@@ -5,8 +5,8 @@ use serde::Serialize;
 
 use std::collections::BTreeSet;
 
-use crate::analyze::structure::{Coverage, SymbolImpact};
-use crate::analyze::symbols::ChangeKind;
+use crate::analyze::blast::structure::{Coverage, SymbolImpact};
+use crate::analyze::blast::symbols::ChangeKind;
 use crate::decide::{AppliedThresholds, RuleHit};
 use crate::diff::{CiRun, FileStatus, Origin, Revision};
 use crate::gate::{Evaluation, PushOutcome, RefOutcome};

@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use crate::analyze::symbols::ChangeKind;
+use crate::analyze::blast::symbols::ChangeKind;
 use crate::diff::Origin;
 use crate::escape::{markdown as text, markdown_code as code, terminal};
 use crate::gate::{Evaluation, PushOutcome, RefOutcome};
@@ -180,7 +180,7 @@ fn sites(count: usize) -> String {
 }
 
 /// `src/a.py:1, src/a.py:5` for the first dangling sites, or `–`.
-fn dangling(impact: &crate::analyze::structure::SymbolImpact) -> String {
+fn dangling(impact: &crate::analyze::blast::structure::SymbolImpact) -> String {
     if impact.dangling.is_empty() {
         return "–".to_string();
     }

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use owo_colors::OwoColorize as _;
 
-use crate::analyze::symbols::ChangeKind;
+use crate::analyze::blast::symbols::ChangeKind;
 use crate::diff::{Origin, Revision};
 use crate::escape::{one_line, terminal};
 use crate::gate::{Evaluation, PushOutcome, RefOutcome};

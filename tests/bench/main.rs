@@ -25,10 +25,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use blastgate::analyze::cache::Cache;
-use blastgate::analyze::dependents::{self, Reading, Scan, SearchOptions, Target};
+use blastgate::analyze::blast::cache::Cache;
+use blastgate::analyze::blast::dependents::{self, Reading, Scan, SearchOptions, Target};
+use blastgate::analyze::blast::outline::Budget;
 use blastgate::analyze::lang;
-use blastgate::analyze::outline::Budget;
 use git2::{Oid, Repository};
 
 use measure::{mbps, median, ms};
@@ -100,7 +100,7 @@ fn main() -> Result<()> {
 /// cost of parsing one changed file, which a cache miss pays.
 fn outline_speed(out: &mut impl Write) -> Result<()> {
     writeln!(out, "\noutline speed (one big file, one thread)")?;
-    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/analyze/outline/testdata");
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/analyze/blast/outline/testdata");
     for (language, file) in [
         ("rust", "sample.rs"),
         ("python", "sample.py"),
@@ -116,10 +116,11 @@ fn outline_speed(out: &mut impl Write) -> Result<()> {
             ..Budget::default()
         };
         // Warm up: compile the query and create this thread's parser outside the timing.
-        let _ = blastgate::analyze::outline::outline(language, sample.as_bytes(), &budget);
+        let _ = blastgate::analyze::blast::outline::outline(language, sample.as_bytes(), &budget);
         let started = Instant::now();
-        let outline = blastgate::analyze::outline::outline(language, text.as_bytes(), &budget)
-            .map_err(|gap| gap.describe())?;
+        let outline =
+            blastgate::analyze::blast::outline::outline(language, text.as_bytes(), &budget)
+                .map_err(|gap| gap.describe())?;
         let elapsed = started.elapsed();
         writeln!(
             out,
@@ -527,7 +528,7 @@ fn cache_costs(out: &mut impl Write, repo: &Repository, tree: Oid) -> Result<()>
         (0..outlines.len())
             .filter_map(|index| std::fs::read(json_dir.join(index.to_string())).ok())
             .filter_map(|bytes| {
-                serde_json::from_slice::<blastgate::analyze::syntax::Outline>(&bytes).ok()
+                serde_json::from_slice::<blastgate::analyze::blast::syntax::Outline>(&bytes).ok()
             })
             .count()
     });

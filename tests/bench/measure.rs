@@ -4,9 +4,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use blastgate::analyze::dependents::Target;
+use blastgate::analyze::blast::dependents::Target;
+use blastgate::analyze::blast::syntax::SymbolKind;
 use blastgate::analyze::lang;
-use blastgate::analyze::syntax::SymbolKind;
 
 /// Median wall time of `runs` runs of `work`, with the last run's result.
 pub fn median<T>(runs: usize, mut work: impl FnMut() -> T) -> (Duration, T) {

@@ -6,7 +6,7 @@ use tree_sitter::Query;
 
 use super::Language;
 use super::roles::Selector;
-use crate::analyze::syntax::SymbolKind;
+use crate::analyze::blast::syntax::SymbolKind;
 
 /// Capture names (`@definition.<suffix>`) → kind. Suffixes not listed (`field`, `property`,
 /// `variable`…) are not definitions the outline reports.

@@ -2,7 +2,7 @@
 //! imports; how definition kinds are refined; where a method's container name lives. Data
 //! only; `outline` interprets it. Kind names come from each grammar's `node-types.json`.
 
-use crate::analyze::syntax::{SymbolKind, Visibility};
+use crate::analyze::blast::syntax::{SymbolKind, Visibility};
 
 /// Where a call's callee or a member access's member name sits among a node's children.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

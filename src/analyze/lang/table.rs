@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use super::Language;
 use super::roles::{self, VisibilityRule};
-use crate::analyze::syntax::Visibility::{self, Private, Public, Restricted};
+use crate::analyze::blast::syntax::Visibility::{self, Private, Public, Restricted};
 
 /// Java: no modifier is package-private.
 const JAVA_WORDS: &[(&str, Visibility)] = &[

@@ -9,8 +9,8 @@ use similar::{Algorithm, DiffTag};
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::super::Fact;
-use super::super::structure::BlastRadius;
-use super::super::symbols::ChangeKind;
+use super::super::blast::structure::BlastRadius;
+use super::super::blast::symbols::ChangeKind;
 use super::tokens::Tok;
 use crate::signal::Signal;
 

@@ -5,8 +5,8 @@
 use std::collections::{BTreeMap, HashSet};
 
 use super::super::Fact;
+use super::super::blast::outline::looks_generated;
 use super::super::contents::{Content, FileContents};
-use super::super::outline::looks_generated;
 use crate::signal::Signal;
 
 /// The per-file volume facts a tree's one fact replaces.

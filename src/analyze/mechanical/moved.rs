@@ -10,10 +10,10 @@ use std::hash::BuildHasher;
 use std::path::Path;
 
 use crate::analyze::Fact;
+use crate::analyze::blast::structure::BlastRadius;
+use crate::analyze::blast::symbols::{ChangeKind, SymbolChange};
+use crate::analyze::blast::syntax::{Outline, ReferenceKind};
 use crate::analyze::lang::Language;
-use crate::analyze::structure::BlastRadius;
-use crate::analyze::symbols::{ChangeKind, SymbolChange};
-use crate::analyze::syntax::{Outline, ReferenceKind};
 use crate::diff::{ChangeSet, LineKind};
 use crate::signal::Signal;
 
@@ -181,8 +181,8 @@ pub fn discount_moved_lines(facts: &mut Vec<Fact>, change: &ChangeSet, blast: &B
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analyze::blast::syntax::{Reference, SymbolKind, Visibility};
     use crate::analyze::lang::by_name;
-    use crate::analyze::syntax::{Reference, SymbolKind, Visibility};
 
     fn change(file: &str, kind: ChangeKind, name: &str) -> SymbolChange {
         SymbolChange {

@@ -262,8 +262,8 @@ fn python_docstrings_reindented() {
 /// read it) is listed but not counted as risk; a changed file's gap still counts.
 #[test]
 fn gaps_in_unchanged_code_are_not_risk() {
-    use crate::analyze::structure::{BlastRadius, NotAnalysed};
-    use crate::analyze::syntax::Unanalysed;
+    use crate::analyze::blast::structure::{BlastRadius, NotAnalysed};
+    use crate::analyze::blast::syntax::Unanalysed;
     let mut mechanical = super::Mechanical::default();
     mechanical.comments.insert("a.py".to_string());
     let gap = |file: &str| NotAnalysed {

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use tree_sitter::Node;
 
-use crate::analyze::syntax::Unanalysed;
+use crate::analyze::blast::syntax::Unanalysed;
 
 use super::rules::{Items, PARENTHESISED, PRAGMAS, Rules, SortedList};
 
@@ -71,12 +71,16 @@ pub(super) fn stream(
     source: &[u8],
 ) -> Result<Stream, Unjudged> {
     let source = source.strip_prefix(BOM).unwrap_or(source);
-    let tree =
-        crate::analyze::outline::parse::parse_kept(grammar_name, grammar, source, PARSE_TIMEOUT)
-            .map_err(|unanalysed| match unanalysed {
-                Unanalysed::Timeout { .. } => Unjudged::Timeout,
-                _ => Unjudged::Grammar,
-            })?;
+    let tree = crate::analyze::blast::outline::parse::parse_kept(
+        grammar_name,
+        grammar,
+        source,
+        PARSE_TIMEOUT,
+    )
+    .map_err(|unanalysed| match unanalysed {
+        Unanalysed::Timeout { .. } => Unjudged::Timeout,
+        _ => Unjudged::Grammar,
+    })?;
     let root = tree.root_node();
     if root.has_error() {
         return Err(Unjudged::Syntax);

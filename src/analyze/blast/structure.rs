@@ -17,14 +17,14 @@ use git2::{Oid, Repository};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::cache::Cache;
-use super::contents::{Content, FileContents};
-use super::dependents::namespace::{self, Home, Resolution, Scope};
-use super::dependents::{self, Reach, Scan, SearchOptions, Site, Target};
-use super::lang::{self, Language};
-use super::outline::{self, Budget};
-use super::symbols::{self, ChangeKind, SymbolChange};
-use super::syntax::{Outline, Unanalysed, Visibility};
+use crate::analyze::blast::cache::Cache;
+use crate::analyze::blast::dependents::namespace::{self, Home, Resolution, Scope};
+use crate::analyze::blast::dependents::{self, Reach, Scan, SearchOptions, Site, Target};
+use crate::analyze::blast::outline::{self, Budget};
+use crate::analyze::blast::symbols::{self, ChangeKind, SymbolChange};
+use crate::analyze::blast::syntax::{Outline, Unanalysed, Visibility};
+use crate::analyze::contents::{Content, FileContents};
+use crate::analyze::lang::{self, Language};
 use crate::diff::{ChangeSet, FileChange};
 
 /// What structural analysis reads besides the change.
@@ -104,7 +104,7 @@ pub struct Coverage {
     /// The others, with reasons.
     pub not_analysed: Vec<NotAnalysed>,
     /// Files a domain analyzer could not parse and read line by line instead.
-    pub line_level: Vec<super::domain::LineLevel>,
+    pub line_level: Vec<crate::analyze::domain::LineLevel>,
 }
 
 /// The structural findings of a change.
@@ -203,7 +203,7 @@ pub fn analyze(
             new_outlines.insert(path, (job.language, new));
         }
     }
-    super::mechanical::pair_moves(&mut changes, &new_outlines);
+    crate::analyze::mechanical::pair_moves(&mut changes, &new_outlines);
 
     let families: HashMap<String, &'static str> = jobs
         .iter()
@@ -499,10 +499,9 @@ fn dangling(change: &SymbolChange, reach: &Reach, seen: &Seen<'_>) -> Vec<Site> 
             });
         let defines = outline.definitions.iter().any(|d| d.name == name);
         let re_exports = path == &change.file
-            && outline
-                .references
-                .iter()
-                .any(|r| r.name == name && r.kind == crate::analyze::syntax::ReferenceKind::Import);
+            && outline.references.iter().any(|r| {
+                r.name == name && r.kind == crate::analyze::blast::syntax::ReferenceKind::Import
+            });
         same_family(language) && ((defines && visible_there) || re_exports)
     });
     if still_defined {

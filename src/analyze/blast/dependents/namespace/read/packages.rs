@@ -4,7 +4,7 @@ use super::{Binds, Home, Import, Scope, dotted_after};
 
 /// Java and Kotlin: the package clause names the package; `import a.b.C` binds `C` from
 /// `a.b`, `import a.b.*` everything, `import static a.b.C.m` the member `m` of `C`.
-pub(in crate::analyze::dependents::namespace) fn java(_path: &str, code: String) -> Scope {
+pub(in crate::analyze::blast::dependents::namespace) fn java(_path: &str, code: String) -> Scope {
     let segments = code
         .lines()
         .find_map(|line| dotted_after(line, "package "))
@@ -47,7 +47,7 @@ pub(in crate::analyze::dependents::namespace) fn java(_path: &str, code: String)
 /// C#: the first `namespace` (block or file-scoped) is the file's; `using N;` brings all of
 /// `N`, `using A = N.C;` the type `C`. A `global using` in another file applies to every file
 /// of the project; the search checks for those separately ([`super::imported_everywhere`]).
-pub(in crate::analyze::dependents::namespace) fn csharp(_path: &str, code: String) -> Scope {
+pub(in crate::analyze::blast::dependents::namespace) fn csharp(_path: &str, code: String) -> Scope {
     let segments = code
         .lines()
         .find_map(|line| dotted_after(line, "namespace "))

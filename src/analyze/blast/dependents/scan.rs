@@ -12,8 +12,8 @@ use rayon::prelude::*;
 
 use super::confirm::Probe;
 use super::{Error, Reading};
+use crate::analyze::blast::outline::{Budget, looks_generated};
 use crate::analyze::lang::{self, Language};
-use crate::analyze::outline::{Budget, looks_generated};
 
 /// A blob of the tree that might be source code.
 #[derive(Debug)]

@@ -1,8 +1,8 @@
 //! The confirm rules and the reach bounds on hand-made outlines, without a repository.
 
 use super::*;
-use crate::analyze::dependents::confirm::{Enclosing, Hit};
-use crate::analyze::dependents::reach;
+use crate::analyze::blast::dependents::confirm::{Enclosing, Hit};
+use crate::analyze::blast::dependents::reach;
 
 /// All probes are relevant (the byte scan found every name).
 fn hits(path: &str, family: &str, outline: &Outline, probes: &[Probe]) -> Vec<Hit> {

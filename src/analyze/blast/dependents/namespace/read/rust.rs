@@ -5,7 +5,7 @@ use super::{Binds, Home, Import, Scope};
 /// Rust: a module is its file (`mod.rs`, `lib.rs` and `main.rs` stand for their directory);
 /// the crate is the directory holding `src/`. `use` trees are expanded; `crate`, `self` and
 /// `super` resolve against the file's own module.
-pub(in crate::analyze::dependents::namespace) fn rust(path: &str, code: String) -> Scope {
+pub(in crate::analyze::blast::dependents::namespace) fn rust(path: &str, code: String) -> Scope {
     let parts: Vec<&str> = path.split('/').collect();
     // Outside a `src/` layout the directory is the crate and each file a module of it.
     let (crate_dir, mut segments) = if let Some(at) = parts.iter().rposition(|p| *p == "src") {

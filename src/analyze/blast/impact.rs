@@ -1,10 +1,10 @@
 //! Turns structural findings into facts: one per risky symbol change, its dependents, the
 //! references it leaves dangling, and the files that could not be analysed.
 
-use super::Fact;
-use super::structure::{BlastRadius, SymbolImpact};
-use super::symbols::{ChangeKind, SymbolChange};
-use super::syntax::Visibility;
+use crate::analyze::Fact;
+use crate::analyze::blast::structure::{BlastRadius, SymbolImpact};
+use crate::analyze::blast::symbols::{ChangeKind, SymbolChange};
+use crate::analyze::blast::syntax::Visibility;
 use crate::signal::Signal;
 
 /// Dangling sites reported one by one per symbol; the rest are summed in one fact.

@@ -21,9 +21,9 @@ use rayon::prelude::*;
 use super::Site;
 use super::namespace::{self, Home, Resolution, Scope};
 use super::scan::Candidate;
-use crate::analyze::cache::{Cache, Lookup};
-use crate::analyze::outline::Budget;
-use crate::analyze::syntax::{Definition, Outline, ReferenceKind, Unanalysed};
+use crate::analyze::blast::cache::{Cache, Lookup};
+use crate::analyze::blast::outline::Budget;
+use crate::analyze::blast::syntax::{Definition, Outline, ReferenceKind, Unanalysed};
 
 /// A name searched for at one level: a target, or an enclosing definition at a deeper level.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -16,8 +16,8 @@ use std::time::{Duration, Instant};
 
 use tree_sitter::{ParseOptions, ParseState, Parser, Tree};
 
+use crate::analyze::blast::syntax::Unanalysed;
 use crate::analyze::lang::{Compiled, Language};
-use crate::analyze::syntax::Unanalysed;
 
 thread_local! {
     /// This thread's parsers, by grammar name (a handful at most).

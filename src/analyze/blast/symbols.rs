@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
-use super::syntax::{Definition, Outline, SymbolKind, Visibility};
+use crate::analyze::blast::syntax::{Definition, Outline, SymbolKind, Visibility};
 
 /// What happened to one symbol.
 #[derive(

@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 
-use crate::analyze::syntax::{
+use crate::analyze::blast::syntax::{
     Definition, Outline, Reference, ReferenceKind, SymbolKind, Unanalysed, Visibility,
 };
 

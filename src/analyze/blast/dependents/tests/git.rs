@@ -235,8 +235,9 @@ fn transitive_reach_with_the_current_extractor() {
     let targets = [target("compute_total", "core.py")];
     let (reach, _) = search(&repo, tree, &targets, &Cache::disabled(), &options).expect("search");
     assert_eq!(reach[0].direct_files, ["mid.py"]);
-    let probe = crate::analyze::outline::outline(python(), MID.as_bytes(), &Budget::default())
-        .expect("parses");
+    let probe =
+        crate::analyze::blast::outline::outline(python(), MID.as_bytes(), &Budget::default())
+            .expect("parses");
     if probe.references.iter().any(|r| r.enclosing.is_some()) {
         assert_eq!(reach[0].transitive_files, ["app/entry.py", "top.py"]);
     }

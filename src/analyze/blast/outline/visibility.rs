@@ -3,8 +3,8 @@
 
 use tree_sitter::Node;
 
+use crate::analyze::blast::syntax::{SymbolKind, Visibility};
 use crate::analyze::lang::VisibilityRule;
-use crate::analyze::syntax::{SymbolKind, Visibility};
 
 /// What the rules look at.
 pub(super) struct Site<'a, 'tree> {

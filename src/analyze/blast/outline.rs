@@ -17,8 +17,8 @@ use std::borrow::Cow;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Duration;
 
-use super::lang::Language;
-use super::syntax::{Outline, Unanalysed};
+use crate::analyze::blast::syntax::{Outline, Unanalysed};
+use crate::analyze::lang::Language;
 
 pub use generated::looks_generated;
 
@@ -103,10 +103,12 @@ fn analyse(
     let definitions = found
         .into_iter()
         .zip(walked.body_hashes)
-        .map(|(found, body_hash)| super::syntax::Definition {
-            body_hash,
-            ..found.definition
-        })
+        .map(
+            |(found, body_hash)| crate::analyze::blast::syntax::Definition {
+                body_hash,
+                ..found.definition
+            },
+        )
         .collect();
     Ok(Outline {
         language: language.name.to_string(),

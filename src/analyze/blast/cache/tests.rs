@@ -1,6 +1,6 @@
 use super::*;
+use crate::analyze::blast::syntax::{Definition, Reference, ReferenceKind, SymbolKind, Visibility};
 use crate::analyze::lang;
-use crate::analyze::syntax::{Definition, Reference, ReferenceKind, SymbolKind, Visibility};
 
 const BLOB: &str = "0123456789abcdef0123456789abcdef01234567";
 const SOURCE: &[u8] = b"def compute_total(items):\n    return sum(items)\n";

@@ -9,8 +9,8 @@ use git2::{ObjectType, Oid, Repository};
 
 use super::confirm::{self, Probe};
 use super::*;
+use crate::analyze::blast::syntax::{Definition, Outline, Reference, Visibility};
 use crate::analyze::lang;
-use crate::analyze::syntax::{Definition, Outline, Reference, Visibility};
 
 mod git;
 mod rules;

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use tree_sitter::{Node, QueryCursor, StreamingIterator, Tree};
 
 use super::visibility::{self, Site};
+use crate::analyze::blast::syntax::{Definition, SymbolKind, Visibility};
 use crate::analyze::lang::{Compiled, Language};
-use crate::analyze::syntax::{Definition, SymbolKind, Visibility};
 
 /// Nodes that hold a definition's body when the grammar gives them no `body` field.
 const BODY_KINDS: &[&str] = &[

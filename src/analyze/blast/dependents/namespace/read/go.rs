@@ -4,7 +4,7 @@ use super::{Binds, Home, Import, Scope, dirs, strings};
 
 /// Go: the package clause names the package; files of one directory with the same package
 /// name are one package. Imports bind the package name, an alias, `.` (everything) or `_`.
-pub(in crate::analyze::dependents::namespace) fn go(path: &str, code: String) -> Scope {
+pub(in crate::analyze::blast::dependents::namespace) fn go(path: &str, code: String) -> Scope {
     let package = code.lines().find_map(|line| {
         let rest = line.trim().strip_prefix("package ")?;
         Some(rest.trim().trim_end_matches(';').to_string())

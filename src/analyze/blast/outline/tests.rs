@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use super::*;
+use crate::analyze::blast::syntax::{ReferenceKind, Unanalysed, Visibility};
 use crate::analyze::lang::{LANGUAGES, by_name};
-use crate::analyze::syntax::{ReferenceKind, Unanalysed, Visibility};
 
 /// The sample file of each language.
 fn sample_text(language: &str) -> &'static str {

@@ -4,7 +4,7 @@ use super::{Binds, Home, Import, Scope, dirs, names, statements};
 
 /// Python: a module is its file (`pkg/__init__.py` is `pkg`). `import a.b [as c]` binds a
 /// module; `from m import x, y` binds names; relative `from .m` resolves against the package.
-pub(in crate::analyze::dependents::namespace) fn python(path: &str, code: String) -> Scope {
+pub(in crate::analyze::blast::dependents::namespace) fn python(path: &str, code: String) -> Scope {
     let package = dirs(path);
     let mut segments = package.clone();
     let stem = path.rsplit('/').next().unwrap_or(path);

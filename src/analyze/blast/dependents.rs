@@ -25,9 +25,9 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use super::cache::Cache;
-use super::outline::Budget;
-use super::syntax::{ReferenceKind, SymbolKind};
+use crate::analyze::blast::cache::Cache;
+use crate::analyze::blast::outline::Budget;
+use crate::analyze::blast::syntax::{ReferenceKind, SymbolKind};
 
 /// A symbol whose dependents are wanted.
 #[derive(Debug, Clone, PartialEq, Eq)]

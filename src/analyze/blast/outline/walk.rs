@@ -7,8 +7,8 @@ use tree_sitter::{Node, Tree};
 
 use super::extract::{Found, line};
 use super::hash::TokenHasher;
+use crate::analyze::blast::syntax::{Reference, ReferenceKind};
 use crate::analyze::lang::{Compiled, Resolved, Role};
-use crate::analyze::syntax::{Reference, ReferenceKind};
 
 /// What the walk found.
 pub(super) struct Walked {

@@ -26,9 +26,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::lang::Language;
-use super::outline::{self, Budget};
-use super::syntax::{Outline, Unanalysed};
+use crate::analyze::blast::outline::{self, Budget};
+use crate::analyze::blast::syntax::{Outline, Unanalysed};
+use crate::analyze::lang::Language;
 use pack::Pack;
 
 /// Bump when outline extraction or the entry encoding changes: old entries are then simply

@@ -39,7 +39,10 @@ fn specifier(dir: &[String], spec: &str) -> Vec<String> {
 
 /// JS/TS: a module is its file (`dir/index.ts` is also `dir`). `import {a} from`, `import * as
 /// m from`, default imports, `export … from`, `require()` and `import()` are read.
-pub(in crate::analyze::dependents::namespace) fn javascript(path: &str, code: String) -> Scope {
+pub(in crate::analyze::blast::dependents::namespace) fn javascript(
+    path: &str,
+    code: String,
+) -> Scope {
     let dir = dirs(path);
     let file = path.rsplit('/').next().unwrap_or(path);
     let mut segments = dir.clone();
