@@ -8,7 +8,7 @@ mod error;
 mod from_git;
 mod integrity;
 mod model;
-mod push;
+pub mod push;
 mod read;
 mod repo;
 mod text;
@@ -20,7 +20,6 @@ pub use error::Error;
 pub use model::*;
 pub use push::{
     DEFAULT_BRANCH_KEY, DefaultBranch, Known, PushPlan, PushedRef, advertised, needs_known,
-    parse as parse_push, parse_receive, plan as plan_push, server as server_state,
 };
 pub use read::{End, FileOptions, ReadOptions, range, staged, text, worktree};
 pub use repo::{current_branch, merge_base, open, open_as_git, resolve_commit, short};

@@ -100,7 +100,7 @@ pub fn pre_push(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    for parsed in [diff::parse_push(text), diff::parse_receive(text)] {
+    for parsed in [diff::push::parse(text), diff::push::parse_receive(text)] {
         match parsed {
             Ok(refs) => {
                 for pushed in refs {

@@ -74,7 +74,7 @@ pub fn pre_push(
     judging: &Judging,
 ) -> Result<PushOutcome, Error> {
     let repo = diff::open(dir)?;
-    let refs = diff::parse_push(input)?;
+    let refs = diff::push::parse(input)?;
     let known = if refs.iter().any(|pushed| diff::needs_known(&repo, pushed)) {
         diff::advertised(&repo, remote)?
     } else {
@@ -83,7 +83,7 @@ pub fn pre_push(
     let mut outcome = PushOutcome::default();
     for pushed in refs {
         let old_tip = old_tip(&repo, &pushed.remote_oid);
-        let plan = diff::plan_push(&repo, remote, pushed, &known)?;
+        let plan = diff::push::plan(&repo, remote, pushed, &known)?;
         // The policy of the side being pushed to, as on the server: the ref's tip on the
         // remote, else the remote's default branch. A new ref's base may be another ref's tip
         // (a scratch branch anyone can push), which never supplies the policy.
@@ -120,11 +120,11 @@ pub fn pre_receive(
     judging: &Judging,
 ) -> Result<PushOutcome, Error> {
     let repo = diff::open(dir)?;
-    let known = diff::server_state(&repo, default_branch)?;
+    let known = diff::push::server(&repo, default_branch)?;
     let mut outcome = PushOutcome::default();
-    for pushed in diff::parse_receive(input)? {
+    for pushed in diff::push::parse_receive(input)? {
         let old_tip = old_tip(&repo, &pushed.remote_oid);
-        let plan = diff::plan_push(&repo, "the server", pushed, &known)?;
+        let plan = diff::push::plan(&repo, "the server", pushed, &known)?;
         // Before the first push there is no branch: the built-in policy judges.
         let policy_at = old_tip.or(known.default_tip());
         outcome
