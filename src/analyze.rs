@@ -120,7 +120,7 @@ fn analyze_at(
     let git_dir = context.repo.map(|repo| repo.path().to_path_buf());
     std::thread::scope(|scope| {
         let history = scope.spawn(|| {
-            let own = crate::diff::open_as_git(git_dir.as_deref()?).ok()?;
+            let own = crate::git::open_as_git(git_dir.as_deref()?).ok()?;
             Some(recently_reverted::facts(change, Some(&own)))
         });
         let mut clock = std::time::Instant::now();

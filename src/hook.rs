@@ -113,7 +113,7 @@ impl Location {
 /// Resolves the hooks directory of the repository containing `dir`, honouring `GIT_DIR` and
 /// friends (git sets them when it runs hooks and aliases).
 pub fn locate(dir: &Path) -> Result<Location, Error> {
-    let repo = crate::diff::open_as_git(dir).map_err(|_| Error::NotARepository {
+    let repo = crate::git::open_as_git(dir).map_err(|_| Error::NotARepository {
         path: dir.to_path_buf(),
     })?;
     let Some(workdir) = repo.workdir() else {

@@ -17,6 +17,7 @@ pub mod exit;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod gate;
+pub mod git;
 pub mod hook;
 pub mod policy;
 pub mod progress;

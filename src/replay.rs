@@ -171,7 +171,7 @@ pub fn run(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Replay, Error> {
     let started = Instant::now();
-    let repo = diff::open(dir)?;
+    let repo = crate::git::open(dir)?;
     let history = describe(&options.selection, options.first_parent);
     let walked = walk::walk(&repo, &options.selection, options.first_parent)?;
     if walked.units.is_empty() {

@@ -79,10 +79,10 @@ pub fn facts(change: &ChangeSet, repo: Option<&Repository>) -> Vec<Fact> {
                 quantity: 1.0,
                 message: format!(
                     "{} changed it in \"{}\", {} later by {}",
-                    crate::diff::short(incident.target),
+                    crate::git::short(incident.target),
                     incident.subject,
                     incident.kind.as_str(),
-                    crate::diff::short(incident.by),
+                    crate::git::short(incident.by),
                 ),
                 related: Vec::new(),
                 subject: None,

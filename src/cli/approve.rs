@@ -44,7 +44,7 @@ pub(super) struct ApproveArgs {
 
 /// Judges the range, refuses what there is nothing (or no right) to approve, signs, stores.
 pub(super) fn approve(dir: &Path, args: ApproveArgs) -> anyhow::Result<Exit> {
-    let repo = crate::diff::open(dir)?;
+    let repo = crate::git::open(dir)?;
     let config = repo
         .config()
         .and_then(|mut config| config.snapshot())

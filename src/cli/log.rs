@@ -48,8 +48,8 @@ struct Checked {
 
 /// Lists the approval notes.
 pub(super) fn log(dir: &Path, args: &LogArgs) -> anyhow::Result<Exit> {
-    let repo = crate::diff::open(dir)?;
-    let policy = match crate::diff::resolve_commit(&repo, "HEAD") {
+    let repo = crate::git::open(dir)?;
+    let policy = match crate::git::resolve_commit(&repo, "HEAD") {
         Ok(head) => policy::load_from_tree(&repo, head)?,
         Err(_) => policy::builtin("default")?,
     };

@@ -83,7 +83,7 @@ pub(super) fn run(dir: &Path, command: PolicyCommand) -> anyhow::Result<Exit> {
 }
 
 fn repository_root(dir: &Path) -> anyhow::Result<PathBuf> {
-    let repo = crate::diff::open(dir)?;
+    let repo = crate::git::open(dir)?;
     repo.workdir().map(Path::to_path_buf).with_context(|| {
         format!(
             "{} is a bare repository: policy files live in a working tree",

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use anyhow::Context as _;
 
-use crate::diff::{self, Env};
+use crate::diff::Env;
 
 /// The remote and the pre-push input line pre-commit described, or `None` when the process
 /// does not run under pre-commit's pre-push stage.
@@ -22,14 +22,14 @@ pub(super) fn push_from_env(dir: &Path, env: Env<'_>) -> anyhow::Result<Option<(
     };
     let local_ref = var("PRE_COMMIT_LOCAL_BRANCH")?;
     let remote_ref = var("PRE_COMMIT_REMOTE_BRANCH")?;
-    let repo = diff::open(dir)?;
+    let repo = crate::git::open(dir)?;
     // Without PRE_COMMIT_TO_REF (a push that starts at a root commit) the local ref is pushed.
     let to = env("PRE_COMMIT_TO_REF")
         .filter(|v| !v.is_empty())
         .unwrap_or_else(|| local_ref.clone());
-    let to_oid = diff::resolve_commit(&repo, &to)?;
+    let to_oid = crate::git::resolve_commit(&repo, &to)?;
     let from_oid = match env("PRE_COMMIT_FROM_REF").filter(|v| !v.is_empty()) {
-        Some(from) => diff::resolve_commit(&repo, &from)?.to_string(),
+        Some(from) => crate::git::resolve_commit(&repo, &from)?.to_string(),
         // git's "no object" id: the remote does not have the ref yet.
         None => git2::Oid::ZERO_SHA1.to_string(),
     };

@@ -205,7 +205,7 @@ fn merge(dir: &Path, files: &[PathBuf], args: &ReplayArgs) -> anyhow::Result<Exi
         // The fit starts from the policy at the newest judged commit, as in a whole run: the
         // one place `replay merge` needs the repository.
         let newest = replay.judged.first().map(|change| change.oid);
-        let policy = crate::diff::open(dir)
+        let policy = crate::git::open(dir)
             .map_err(crate::gate::Error::from)
             .and_then(|repo| {
                 let judging = Judging {

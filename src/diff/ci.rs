@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::base::{BaseChoice, Env};
 use super::error::Error;
-use super::repo::{is_oid, is_zero_oid};
+use crate::git::{is_oid, is_zero_oid};
 
 /// The CI platforms whose variables are understood.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]

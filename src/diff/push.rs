@@ -16,7 +16,7 @@ use git2::{ObjectType, Oid, Repository};
 use super::error::{Error, GitContext};
 use super::model::Revision;
 use super::read::End;
-use super::repo::{is_oid, is_zero_oid};
+use crate::git::{is_oid, is_zero_oid};
 use reach::Start;
 
 /// One line of pre-push input.

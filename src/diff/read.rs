@@ -9,9 +9,9 @@ use super::commits;
 use super::error::{Error, GitContext};
 use super::from_git::{self, diff_options};
 use super::model::{ChangeSet, Origin, Revision};
-use super::repo::{current_branch, is_unborn};
 use super::text::NewSide;
 use super::unified;
+use crate::git::{current_branch, is_unborn};
 
 pub use super::from_git::FileOptions;
 

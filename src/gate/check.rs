@@ -43,27 +43,27 @@ pub fn check(
             // its objects give the analyzers both versions of each file.
             // Only "no repository here" means there is none; a corrupt one is an error, never a
             // silent switch to the built-in policy.
-            let repo = match diff::open(dir) {
+            let repo = match crate::git::open(dir) {
                 Ok(repo) => Some(repo),
                 Err(diff::Error::NotARepository { .. }) => None,
                 Err(error) => return Err(error.into()),
             };
             let head = repo
                 .as_ref()
-                .and_then(|repo| diff::resolve_commit(repo, "HEAD").ok());
+                .and_then(|repo| crate::git::resolve_commit(repo, "HEAD").ok());
             let policy = timings.time("policy", || load_policy(repo.as_ref(), head, judging))?;
             let change = timings.time("diff", || diff::text(source))?;
             (change, policy, repo)
         }
         Request::Range { base, head } => {
-            let repo = diff::open(dir)?;
+            let repo = crate::git::open(dir)?;
             let (change, policy) = range(&repo, base.as_deref(), head, judging, env, &mut timings)?;
             (change, policy, Some(repo))
         }
         Request::Staged | Request::Worktree => {
-            let repo = diff::open(dir)?;
+            let repo = crate::git::open(dir)?;
             // Before the first commit there is no HEAD, and so no policy but the built-in one.
-            let head = diff::resolve_commit(&repo, "HEAD").ok();
+            let head = crate::git::resolve_commit(&repo, "HEAD").ok();
             let policy = timings.time("policy", || load_policy(Some(&repo), head, judging))?;
             let options = read_options(&policy);
             let change = timings.time("diff", || {
@@ -109,7 +109,7 @@ fn range(
         || (head.to_string(), "the head of the range".to_string()),
         |choice| (choice.spec, choice.reason),
     );
-    let head_oid = diff::resolve_commit(repo, &head_spec).map_err(explain)?;
+    let head_oid = crate::git::resolve_commit(repo, &head_spec).map_err(explain)?;
     let choice = match base {
         Some(spec) => diff::BaseChoice {
             spec: spec.to_string(),
@@ -117,14 +117,15 @@ fn range(
         },
         None => diff::base::choose(repo, head, ci.as_ref())?,
     };
-    let base_oid = diff::resolve_commit(repo, &choice.spec).map_err(explain)?;
-    let merge_base = diff::merge_base(repo, base_oid, head_oid, &choice.spec).map_err(explain)?;
+    let base_oid = crate::git::resolve_commit(repo, &choice.spec).map_err(explain)?;
+    let merge_base =
+        crate::git::merge_base(repo, base_oid, head_oid, &choice.spec).map_err(explain)?;
     let mut reason = choice.reason;
     if merge_base != base_oid {
         let _ = write!(
             reason,
             "; diffed from the merge-base {}",
-            diff::short(merge_base)
+            crate::git::short(merge_base)
         );
     }
     timings.record("diff", started.elapsed());
@@ -169,7 +170,7 @@ fn branch_name(repo: &Repository, head: &str, env: Env<'_>) -> Option<String> {
         .filter(|name| !name.is_empty())
         .or_else(|| {
             if head == "HEAD" {
-                diff::current_branch(repo)
+                crate::git::current_branch(repo)
             } else {
                 Some(head.to_string())
             }

@@ -73,7 +73,7 @@ pub fn pre_push(
     input: &str,
     judging: &Judging,
 ) -> Result<PushOutcome, Error> {
-    let repo = diff::open(dir)?;
+    let repo = crate::git::open(dir)?;
     let refs = diff::push::parse(input)?;
     let known = if refs.iter().any(|pushed| diff::needs_known(&repo, pushed)) {
         diff::advertised(&repo, remote)?
@@ -119,7 +119,7 @@ pub fn pre_receive(
     default_branch: Option<&str>,
     judging: &Judging,
 ) -> Result<PushOutcome, Error> {
-    let repo = diff::open(dir)?;
+    let repo = crate::git::open(dir)?;
     let known = diff::push::server(&repo, default_branch)?;
     let mut outcome = PushOutcome::default();
     for pushed in diff::push::parse_receive(input)? {

@@ -4,8 +4,6 @@
 
 use git2::{Oid, Repository, Sort};
 
-use crate::diff;
-
 use super::Error;
 
 /// Which history to replay.
@@ -120,15 +118,17 @@ fn message_of(commit: &git2::Commit<'_>) -> String {
 /// The head to walk from, what to hide, and how many commits to take.
 fn ends(repo: &Repository, selection: &Selection) -> Result<(Oid, Option<Oid>, usize), Error> {
     match selection {
-        Selection::Last(count) => Ok((diff::resolve_commit(repo, "HEAD")?, None, *count)),
+        Selection::Last(count) => Ok((crate::git::resolve_commit(repo, "HEAD")?, None, *count)),
         Selection::Range(spec) => match spec.split_once("..") {
             Some((base, head)) if !head.starts_with('.') => {
-                let head = diff::resolve_commit(repo, if head.is_empty() { "HEAD" } else { head })?;
-                let base = diff::resolve_commit(repo, if base.is_empty() { "HEAD" } else { base })?;
+                let head =
+                    crate::git::resolve_commit(repo, if head.is_empty() { "HEAD" } else { head })?;
+                let base =
+                    crate::git::resolve_commit(repo, if base.is_empty() { "HEAD" } else { base })?;
                 Ok((head, Some(base), usize::MAX))
             }
             Some(_) => Err(Error::BadRange { spec: spec.clone() }),
-            None => Ok((diff::resolve_commit(repo, spec)?, None, usize::MAX)),
+            None => Ok((crate::git::resolve_commit(repo, spec)?, None, usize::MAX)),
         },
     }
 }

@@ -8,9 +8,9 @@ use std::collections::HashMap;
 use git2::{ErrorCode, Oid, Repository};
 
 use super::super::error::{Error, GitContext};
-use super::super::repo::short;
 use super::PushedRef;
 use super::known::{DefaultBranch, Known};
+use crate::git::short;
 
 /// Where a pushed ref's change starts.
 pub(super) enum Start {

@@ -13,7 +13,7 @@ use flate2::{Decompress, FlushDecompress, Status};
 use git2::Repository;
 use rayon::prelude::*;
 
-use super::error::Error;
+use crate::diff::Error;
 
 /// Alternates may chain; git follows at most five levels.
 const MAX_ALTERNATE_DEPTH: usize = 5;

@@ -1,10 +1,14 @@
-//! Opening a repository and resolving revisions, with shallow clones told apart from typos.
+//! Git helpers that are not about diffs: opening a repository as git would (its loose
+//! objects checked first, [`integrity`]), resolving revisions with shallow clones told apart
+//! from typos, and the branch and id helpers every command uses.
+
+mod integrity;
 
 use std::path::Path;
 
 use git2::{ErrorCode, Oid, Repository};
 
-use super::error::{Error, GitContext};
+use crate::diff::{Error, GitContext};
 
 /// Opens the repository as git would. libgit2 reads `GIT_DIR` only when given no start path,
 /// so without `-C` (`dir` is `.`) the environment decides (`GIT_DIR`, `GIT_CEILING_DIRECTORIES`,
@@ -25,7 +29,7 @@ pub fn open_as_git(dir: &Path) -> Result<Repository, git2::Error> {
 /// and every loose object checked first, so a corrupt one is an error instead of a hang.
 pub fn open(path: &Path) -> Result<Repository, Error> {
     let repo = open_as_git(path).map_err(|error| open_error(path, error))?;
-    super::integrity::check_loose_objects(&repo)?;
+    integrity::check_loose_objects(&repo)?;
     Ok(repo)
 }
 
@@ -108,7 +112,7 @@ fn missing(repo: &Repository, spec: &str) -> Error {
 }
 
 /// True when `HEAD` names a branch that has no commits yet.
-pub fn is_unborn(repo: &Repository) -> bool {
+pub(crate) fn is_unborn(repo: &Repository) -> bool {
     matches!(repo.head(), Err(error) if error.code() == ErrorCode::UnbornBranch)
 }
 
