@@ -121,7 +121,7 @@ pub fn text(replay: &Replay) -> String {
         let _ = writeln!(
             out,
             "could not judge {} \"{}\": {}",
-            short(&failed.oid.to_string()),
+            crate::short_id::short(&failed.oid.to_string()),
             one_line(&failed.summary),
             one_line(&failed.error)
         );
@@ -370,8 +370,4 @@ fn percent_of(share: f64) -> String {
 
 fn round(value: f64) -> f64 {
     (value * 1000.0).round() / 1000.0
-}
-
-fn short(id: &str) -> &str {
-    crate::short_id::short(id)
 }

@@ -144,7 +144,7 @@ fn select<'c, 'p>(
                     NoteError::Unsigned {
                         claimed: Some(email),
                     } => email.clone(),
-                    _ => format!("note on {}", short(&candidate.commit)),
+                    _ => format!("note on {}", crate::short_id::short(&candidate.commit)),
                 };
                 rejected.push(Rejection::new(&who, &error.to_string()));
                 continue;
@@ -377,12 +377,6 @@ fn self_approval(context: &Context<'_>, senior: &Senior) -> Option<String> {
             .any(|s| s.commit == commit.id && s.key.is_of(senior));
         signed.then(|| format!("approver's key signed commit {id} in the range"))
     })
-}
-
-/// The first characters of an id that came from a note; never the whole of a long forged
-/// value.
-fn short(id: &str) -> String {
-    crate::short_id::short(id).to_string()
 }
 
 fn short_fingerprint(fingerprint: &str) -> String {

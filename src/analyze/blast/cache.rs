@@ -179,23 +179,7 @@ impl Cache {
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner),
         );
-        if pending.is_empty() {
-            return;
-        }
-        let mut entries: Vec<(&String, &Vec<u8>)> = pending.iter().collect();
-        entries.sort();
-        let bytes = pack::encode(
-            entries
-                .into_iter()
-                .map(|(name, entry)| (name.as_str(), entry.as_slice())),
-        );
-        if pack::write(
-            &store.dir,
-            &bytes,
-            TEMP_COUNTER.fetch_add(1, Ordering::Relaxed),
-        )
-        .is_ok()
-        {
+        if !pending.is_empty() && pack::write(&store.dir, &pending).is_ok() {
             compact(&store.dir);
         }
     }
@@ -288,14 +272,7 @@ fn compact(dir: &Path) {
             }
         }
     }
-    let mut entries: Vec<(&String, &Vec<u8>)> = merged.iter().collect();
-    entries.sort();
-    let bytes = pack::encode(
-        entries
-            .into_iter()
-            .map(|(name, entry)| (name.as_str(), entry.as_slice())),
-    );
-    if pack::write(dir, &bytes, TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)).is_ok() {
+    if pack::write(dir, &merged).is_ok() {
         for pack in &packs {
             let _ = fs::remove_file(&pack.path);
         }

@@ -11,17 +11,21 @@
 //! or flipped entry is a miss, never a wrong outline; a pack whose index does not add up is
 //! skipped whole.
 
+use std::collections::HashMap;
 use std::fs::{self, File};
-use std::io::{Read, Write};
+use std::io::Read;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+
+use super::{TEMP_COUNTER, write_atomically};
 
 /// First bytes of every pack; the last byte is the layout version.
 const MAGIC: [u8; 8] = *b"BGPACK\x00\x01";
 /// Magic, entry count, index length.
 const HEADER: usize = 8 + 4 + 4;
 /// File name suffix of a complete pack (temporary files never end in it).
-pub(super) const SUFFIX: &str = ".pack";
+const SUFFIX: &str = ".pack";
 
 /// An open pack: its file, for reading entries, and its index.
 #[derive(Debug)]
@@ -86,7 +90,7 @@ impl Pack {
 
 /// The encoded pack of `entries` (`(name, entry bytes)`); names longer than 255 bytes are
 /// left out (cache names are a blob id and a language name, far shorter).
-pub(super) fn encode<'a>(entries: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> Vec<u8> {
+fn encode<'a>(entries: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> Vec<u8> {
     let entries: Vec<(&str, &[u8])> = entries
         .into_iter()
         .filter(|(name, bytes)| {
@@ -139,21 +143,21 @@ pub(super) fn list(dir: &Path) -> Vec<PathBuf> {
     packs
 }
 
-/// Writes `bytes` as a new pack in `dir`: a temporary file renamed into place, so readers see
-/// no pack or a complete one. `unique` tells apart the packs one process writes.
-pub(super) fn write(dir: &Path, bytes: &[u8], unique: u64) -> std::io::Result<PathBuf> {
+/// Writes `entries` (by name) as a new pack in `dir`, in name order, through
+/// [`write_atomically`] so readers see no pack or a complete one. The name starts with the
+/// time, so [`list`] puts it after every older pack.
+pub(super) fn write(dir: &Path, entries: &HashMap<String, Vec<u8>>) -> std::io::Result<()> {
+    let mut sorted: Vec<(&String, &Vec<u8>)> = entries.iter().collect();
+    sorted.sort();
+    let bytes = encode(
+        sorted
+            .into_iter()
+            .map(|(name, entry)| (name.as_str(), entry.as_slice())),
+    );
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.as_nanos());
-    let stem = format!("{nanos:024}-{}-{unique}", std::process::id());
-    let temp = dir.join(format!(".tmp-{stem}"));
-    let path = dir.join(format!("{stem}{SUFFIX}"));
-    let written = File::create(&temp)
-        .and_then(|mut file| file.write_all(bytes))
-        .and_then(|()| fs::rename(&temp, &path));
-    if written.is_err() {
-        // Best effort: a leftover temporary file is never read.
-        let _ = fs::remove_file(&temp);
-    }
-    written.map(|()| path)
+    let unique = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
+    let name = format!("{nanos:024}-{}-{unique}{SUFFIX}", std::process::id());
+    write_atomically(&dir.join(name), &bytes)
 }
