@@ -128,61 +128,7 @@ fn analyze_at(
             observer.step_done(step, clock.elapsed());
             clock = std::time::Instant::now();
         };
-        let mut facts: Vec<Fact> = change
-            .files
-            .iter()
-            .flat_map(|file| files::facts(file, options))
-            .collect();
-        let mut contents = contents::read(
-            change,
-            context.repo,
-            context.workdir,
-            options.max_file_bytes,
-        );
-        lap(STEPS[0]);
-        let mechanical = mechanical::judge(&contents);
-        let mut blast = structure::analyze(change, &contents, context, &options.structure);
-        mechanical::prune_blast(&mechanical, &mut blast);
-        let codemods = mechanical::Codemods::group(&mechanical.renames);
-        codemods.prune(&mut blast);
-        mechanical::mark(&mut facts, change, &mechanical);
-        codemods.mark(&mut facts);
-        mechanical::discount_moved_lines(&mut facts, change, &blast);
-        mechanical::generated_trees(&mut facts, &contents);
-        facts.extend(impact::facts(&blast));
-        lap(STEPS[1]);
-        // Infrastructure, pipelines and migrations over the size limit are still text to read.
-        domain::opaque::read_oversized_risky(
-            &mut contents,
-            domain::opaque::Blobs {
-                repo: context.repo,
-                workdir: context.workdir,
-                max_file_bytes: options.max_file_bytes,
-                run_by: &run_by::RunBy::default(),
-            },
-        );
-        // CI and hook files are also those a workflow, hook or setup script runs.
-        let run_by = run_by::discover(change, &contents, context.repo, context.search_tree);
-        facts.extend(run_by.facts(change));
-        let (domain_facts, line_level) = domain::analyze(&contents, &options.domain, &run_by);
-        facts.extend(mechanical::keep_domain(&mechanical, domain_facts));
-        facts.extend(domain::opaque::facts(
-            &contents,
-            domain::opaque::Blobs {
-                repo: context.repo,
-                workdir: context.workdir,
-                max_file_bytes: options.max_file_bytes,
-                run_by: &run_by,
-            },
-        ));
-        facts.extend(domain::terraform::tree_facts(
-            &contents,
-            context.repo,
-            context.search_tree,
-            &options.domain,
-        ));
-        blast.coverage.line_level = line_level;
-        lap(STEPS[2]);
+        let (mut facts, blast) = analyze_files(change, context, options, &mut lap);
         let history = history
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
@@ -193,4 +139,70 @@ fn analyze_at(
         lap(STEPS[3]);
         Facts { facts, blast }
     })
+}
+
+/// Steps 0–2 of [`analyze_at`] ([`STEPS`]): the files' contents, their structure and mechanical
+/// edits, and the domain analyzers; `lap` is told as each step ends.
+fn analyze_files(
+    change: &ChangeSet,
+    context: &structure::Context<'_>,
+    options: &Options,
+    lap: &mut dyn FnMut(&'static str),
+) -> (Vec<Fact>, structure::BlastRadius) {
+    let mut facts: Vec<Fact> = change
+        .files
+        .iter()
+        .flat_map(|file| files::facts(file, options))
+        .collect();
+    let mut contents = contents::read(
+        change,
+        context.repo,
+        context.workdir,
+        options.max_file_bytes,
+    );
+    lap(STEPS[0]);
+    let mechanical = mechanical::judge(&contents);
+    let mut blast = structure::analyze(change, &contents, context, &options.structure);
+    mechanical::prune_blast(&mechanical, &mut blast);
+    let codemods = mechanical::Codemods::group(&mechanical.renames);
+    codemods.prune(&mut blast);
+    mechanical::mark(&mut facts, change, &mechanical);
+    codemods.mark(&mut facts);
+    mechanical::discount_moved_lines(&mut facts, change, &blast);
+    mechanical::generated_trees(&mut facts, &contents);
+    facts.extend(impact::facts(&blast));
+    lap(STEPS[1]);
+    // Infrastructure, pipelines and migrations over the size limit are still text to read.
+    domain::opaque::read_oversized_risky(
+        &mut contents,
+        domain::opaque::Blobs {
+            repo: context.repo,
+            workdir: context.workdir,
+            max_file_bytes: options.max_file_bytes,
+            run_by: &run_by::RunBy::default(),
+        },
+    );
+    // CI and hook files are also those a workflow, hook or setup script runs.
+    let run_by = run_by::discover(change, &contents, context.repo, context.search_tree);
+    facts.extend(run_by.facts(change));
+    let (domain_facts, line_level) = domain::analyze(&contents, &options.domain, &run_by);
+    facts.extend(mechanical::keep_domain(&mechanical, domain_facts));
+    facts.extend(domain::opaque::facts(
+        &contents,
+        domain::opaque::Blobs {
+            repo: context.repo,
+            workdir: context.workdir,
+            max_file_bytes: options.max_file_bytes,
+            run_by: &run_by,
+        },
+    ));
+    facts.extend(domain::terraform::tree_facts(
+        &contents,
+        context.repo,
+        context.search_tree,
+        &options.domain,
+    ));
+    blast.coverage.line_level = line_level;
+    lap(STEPS[2]);
+    (facts, blast)
 }
