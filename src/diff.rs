@@ -8,11 +8,12 @@ mod error;
 mod from_git;
 mod model;
 pub mod push;
+mod range;
 mod read;
 mod text;
 pub mod unified;
 
-pub use base::{BaseChoice, Env};
+pub use base::{Env, RevisionChoice};
 pub use ci::{Ci, CiRun, Platform, RequestText, explain_shallow};
 pub use error::Error;
 pub(crate) use error::GitContext;
@@ -20,5 +21,6 @@ pub use model::*;
 pub use push::{
     DEFAULT_BRANCH_KEY, DefaultBranch, Known, PushPlan, PushedRef, advertised, needs_known,
 };
-pub use read::{End, FileOptions, ReadOptions, range, staged, text, worktree};
+pub use range::{Range, RangeRequest, resolve};
+pub use read::{FileOptions, ReadOptions, range, staged, text, worktree};
 pub use text::is_text;

@@ -23,6 +23,7 @@ use crate::analyze::{self, Facts, Observer};
 use crate::decide::{self, Verdict};
 use crate::diff::{self, ChangeSet, ReadOptions};
 use crate::exit::Exit;
+use crate::git::CommitId;
 use crate::policy::{self, Policy};
 use crate::provenance::{self, Provenance};
 use crate::score::{self, Score};
@@ -212,8 +213,7 @@ pub fn evaluate(
 /// The tree a change starts from: its base commit, else `HEAD` (diff text read in a clone).
 fn search_tree(repo: &Repository, change: &ChangeSet) -> Option<Oid> {
     let commit = match &change.base {
-        Some(base) if base.commit.is_empty() => return None, // the empty tree: nothing to depend on
-        Some(base) => Oid::from_str(&base.commit).ok()?,
+        Some(base) => base.commit?.oid(), // `None`: the empty tree, nothing to depend on
         None => repo.head().ok()?.target()?,
     };
     repo.find_commit(commit).ok().map(|commit| commit.tree_id())
@@ -221,14 +221,14 @@ fn search_tree(repo: &Repository, change: &ChangeSet) -> Option<Oid> {
 
 fn load_policy(
     repo: Option<&Repository>,
-    base: Option<Oid>,
+    base: Option<CommitId>,
     judging: &Judging,
 ) -> Result<Policy, Error> {
     if let Some(path) = &judging.policy_file {
         return Ok(policy::load_file(path)?);
     }
     Ok(match (repo, base) {
-        (Some(repo), Some(base)) => policy::load_from_tree(repo, base)?,
+        (Some(repo), Some(base)) => policy::load_from_tree(repo, base.oid())?,
         _ => policy::builtin("default")?,
     })
 }

@@ -2,11 +2,14 @@
 //! objects checked first, [`integrity`]), resolving revisions with shallow clones told apart
 //! from typos, and the branch and id helpers every command uses.
 
+mod commit_id;
 mod integrity;
+
+pub use commit_id::CommitId;
 
 use std::path::Path;
 
-use git2::{ErrorCode, Oid, Repository};
+use git2::{ErrorCode, Repository};
 
 use crate::diff::{Error, GitContext};
 
@@ -60,12 +63,12 @@ fn open_error(path: &Path, error: git2::Error) -> Error {
 
 /// Resolves `spec` to a commit id. A missing object in a shallow clone is reported as such,
 /// with the fetch command that fixes it.
-pub fn resolve_commit(repo: &Repository, spec: &str) -> Result<Oid, Error> {
+pub fn resolve_commit(repo: &Repository, spec: &str) -> Result<CommitId, Error> {
     match repo
         .revparse_single(spec)
         .and_then(|object| object.peel_to_commit())
     {
-        Ok(commit) => Ok(commit.id()),
+        Ok(commit) => Ok(commit.id().into()),
         Err(error) if error.code() == ErrorCode::UnbornBranch => Err(Error::UnbornHead),
         Err(error) if spec == "HEAD" && error.code() == ErrorCode::NotFound && is_unborn(repo) => {
             Err(Error::UnbornHead)
@@ -83,9 +86,14 @@ pub fn resolve_commit(repo: &Repository, spec: &str) -> Result<Oid, Error> {
 }
 
 /// The common ancestor of `base` and `head`, which is what a pull request diffs against.
-pub fn merge_base(repo: &Repository, base: Oid, head: Oid, base_spec: &str) -> Result<Oid, Error> {
-    match repo.merge_base(base, head) {
-        Ok(oid) => Ok(oid),
+pub fn merge_base(
+    repo: &Repository,
+    base: CommitId,
+    head: CommitId,
+    base_spec: &str,
+) -> Result<CommitId, Error> {
+    match repo.merge_base(base.oid(), head.oid()) {
+        Ok(oid) => Ok(oid.into()),
         Err(error) if error.code() == ErrorCode::NotFound && repo.is_shallow() => {
             Err(Error::ShallowClone {
                 spec: base_spec.to_string(),
@@ -133,10 +141,4 @@ pub(crate) fn is_oid(text: &str) -> bool {
 /// Whether `text` is git's "no object" id (all zeros), as hooks and CI payloads write it.
 pub(crate) fn is_zero_oid(text: &str) -> bool {
     !text.is_empty() && text.bytes().all(|b| b == b'0')
-}
-
-/// The first 12 hex digits of an id, as reports show it.
-#[must_use]
-pub fn short(oid: Oid) -> String {
-    crate::short_id::short(&oid.to_string()).to_string()
 }

@@ -24,6 +24,7 @@ pub use disclosure::Undisclosed;
 pub use marker::{Confidence, Field, Marker, MarkerKind};
 
 use crate::diff::RequestText;
+use crate::git::CommitId;
 use crate::vocabulary::Authorship;
 
 /// Where git-ai keeps its line-level attribution (ai-markers.md §3).
@@ -85,7 +86,7 @@ pub struct Provenance {
 pub struct Evidence {
     /// Full commit id; `None` when the marker is in the gated branch name or the pull
     /// request's title or body (`field` says which).
-    pub commit: Option<String>,
+    pub commit: Option<CommitId>,
     /// Where in the commit it was found.
     pub field: Field,
     /// The tool (or policy) the marker identifies.
@@ -106,7 +107,7 @@ impl Evidence {
     #[must_use]
     pub fn location(&self) -> String {
         match (&self.commit, self.field) {
-            (Some(id), field) => format!("{} {}", crate::short_id::short(id), field.as_str()),
+            (Some(id), field) => format!("{} {}", id.short(), field.as_str()),
             (None, field @ marker::Field::Branch) => format!("branch {}", field.as_str()),
             (None, field) => field.place().to_owned(),
         }

@@ -208,7 +208,7 @@ pub fn run(
     );
     // The policy in force at the newest commit: its review minutes for the capacity picture,
     // and the starting point of a fit (which cannot do without it; the report can).
-    let newest_policy = gate::policy_at(&repo, Some(walked.units[0].oid), &options.judging);
+    let newest_policy = gate::policy_at(&repo, Some(walked.units[0].oid.into()), &options.judging);
     let review_minutes = newest_policy
         .as_ref()
         .ok()

@@ -17,6 +17,7 @@ use git2::Repository;
 use serde::Serialize;
 
 use crate::diff::ChangeSet;
+use crate::git::CommitId;
 use crate::policy::Policy;
 use crate::vocabulary::Decision;
 
@@ -139,8 +140,15 @@ pub fn review(
     in_ci: bool,
 ) -> Approvals {
     let fingerprint = fingerprint(Some(repo), change);
-    let in_range = |commit: &str| change.commits.iter().any(|c| c.id == commit);
-    let base = change.base.as_ref().map(|b| b.commit.as_str());
+    // Ids in records are text from notes: only a full id can name a commit of the range.
+    let in_range = |commit: &str| {
+        CommitId::parse(commit).is_some_and(|id| change.commits.iter().any(|c| c.id == id))
+    };
+    // Records write the empty tree as "", as reports do.
+    let base = change
+        .base
+        .as_ref()
+        .map(|b| b.commit.map(|id| id.to_string()).unwrap_or_default());
     let mut missing_evidence = None;
     let notes = store::read_all(repo).unwrap_or_else(|error| {
         missing_evidence = Some(format!(
@@ -162,7 +170,7 @@ pub fn review(
             Ok(signed) => {
                 signed.record.fingerprint == fingerprint
                     || in_range(&candidate.commit)
-                    || (base == Some(signed.record.base.as_str())
+                    || (base.as_deref() == Some(signed.record.base.as_str())
                         && change.branch.is_some()
                         && signed.record.branch == change.branch)
             }

@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use git2::{Oid, Repository, Sort};
 
 use crate::diff::ChangeSet;
+use crate::git::CommitId;
 use crate::signal::Signal;
 
 use super::Fact;
@@ -51,7 +52,8 @@ pub fn facts(change: &ChangeSet, repo: Option<&Repository>) -> Vec<Fact> {
     let Some(base) = change
         .base
         .as_ref()
-        .and_then(|base| Oid::from_str(&base.commit).ok())
+        .and_then(|base| base.commit)
+        .map(CommitId::oid)
     else {
         return Vec::new();
     };
@@ -79,10 +81,10 @@ pub fn facts(change: &ChangeSet, repo: Option<&Repository>) -> Vec<Fact> {
                 quantity: 1.0,
                 message: format!(
                     "{} changed it in \"{}\", {} later by {}",
-                    crate::git::short(incident.target),
+                    CommitId::from(incident.target).short(),
                     incident.subject,
                     incident.kind.as_str(),
-                    crate::git::short(incident.by),
+                    CommitId::from(incident.by).short(),
                 ),
                 related: Vec::new(),
                 subject: None,

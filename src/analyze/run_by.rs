@@ -187,8 +187,8 @@ pub fn discover(
     let head_tree = change
         .head
         .as_ref()
-        .and_then(|head| Oid::from_str(&head.commit).ok())
-        .and_then(|oid| repo?.find_commit(oid).ok())
+        .and_then(|head| head.commit)
+        .and_then(|id| repo?.find_commit(id.oid()).ok())
         .map(|commit| commit.tree_id());
     let trees = Trees {
         repo,

@@ -12,7 +12,8 @@ use git2::{Oid, Repository};
 
 use super::blast::structure;
 use super::{Fact, Observer, Options};
-use crate::diff::{self, ChangeSet, End, FileChange, MODE_GITLINK, Origin, Revision};
+use crate::diff::{self, ChangeSet, FileChange, MODE_GITLINK, Range, Revision};
+use crate::git::CommitId;
 use crate::short_id::short;
 use crate::signal::Signal;
 
@@ -135,14 +136,13 @@ fn inner(
     context: &structure::Context<'_>,
     depth: u32,
 ) -> Result<Vec<Fact>, String> {
-    let end = |oid: Option<Oid>| End {
-        revision: Revision {
-            spec: oid.map_or_else(String::new, |o| o.to_string()),
-            commit: oid.map_or_else(String::new, |o| o.to_string()),
-            reason: "submodule pointer".to_string(),
-        },
-        oid,
+    let reason = || "submodule pointer".to_string();
+    let base = Revision {
+        spec: old.map_or_else(String::new, |o| o.to_string()),
+        commit: old.map(CommitId::from),
+        reason: reason(),
     };
+    let range = Range::new(base, new.into(), new.to_string(), reason());
     let read = diff::ReadOptions {
         files: diff::FileOptions {
             max_file_bytes: options.max_file_bytes,
@@ -150,8 +150,7 @@ fn inner(
         notes_refs: Vec::new(),
         commit_limit: COMMIT_LIMIT,
     };
-    let change = diff::range(repo, &end(old), &end(Some(new)), &[], Origin::Range, &read)
-        .map_err(|error| error.to_string())?;
+    let change = diff::range(repo, &range, &read).map_err(|error| error.to_string())?;
     let search_tree = old
         .and_then(|o| repo.find_commit(o).ok())
         .map(|c| c.tree_id());

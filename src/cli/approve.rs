@@ -77,7 +77,9 @@ pub(super) fn approve(dir: &Path, args: ApproveArgs) -> anyhow::Result<Exit> {
     let (Some(base), Some(head)) = (&evaluation.change.base, &evaluation.change.head) else {
         bail!("approvals are for commit ranges; this change has no base or head commit");
     };
-    let head_oid = git2::Oid::from_str(&head.commit).context("reading the head commit id")?;
+    let Some(head_id) = head.commit else {
+        bail!("approvals are for commit ranges; this change has no head commit");
+    };
     let now = crate::calendar::now();
     let mut findings: Vec<String> = evaluation
         .score
@@ -91,8 +93,9 @@ pub(super) fn approve(dir: &Path, args: ApproveArgs) -> anyhow::Result<Exit> {
         version: 1,
         fingerprint: signoff::fingerprint(Some(&repo), &evaluation.change),
         policy_sha256: evaluation.policy.sha256.clone(),
-        head: head.commit.clone(),
-        base: base.commit.clone(),
+        head: head_id.to_string(),
+        // The empty tree (a push of new root commits) is written "", as reports write it.
+        base: base.commit.map(|id| id.to_string()).unwrap_or_default(),
         branch: evaluation.change.branch.clone(),
         decision,
         score: evaluation.score.total,
@@ -115,7 +118,7 @@ pub(super) fn approve(dir: &Path, args: ApproveArgs) -> anyhow::Result<Exit> {
     let signature = setup.sign(&payload)?;
     let who = git2::Signature::now(&record.approver.name, &record.approver.email)
         .context("making the notes commit's signature")?;
-    store::append(&repo, head_oid, &block(&payload, &signature), &who)
+    store::append(&repo, head_id.oid(), &block(&payload, &signature), &who)
         .with_context(|| format!("writing the approval note to {}", store::NOTES_REF))?;
     super::write_stdout(&summary(&record))?;
     Ok(Exit::Allow)

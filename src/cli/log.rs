@@ -50,7 +50,7 @@ struct Checked {
 pub(super) fn log(dir: &Path, args: &LogArgs) -> anyhow::Result<Exit> {
     let repo = crate::git::open(dir)?;
     let policy = match crate::git::resolve_commit(&repo, "HEAD") {
-        Ok(head) => policy::load_from_tree(&repo, head)?,
+        Ok(head) => policy::load_from_tree(&repo, head.oid())?,
         Err(_) => policy::builtin("default")?,
     };
     let wanted = match &args.range {

@@ -7,6 +7,7 @@ use clap::{Args, Subcommand, ValueEnum};
 
 use crate::exit::Exit;
 use crate::gate::Judging;
+use crate::git::CommitId;
 use crate::progress::Progress;
 use crate::replay::{self, LabelSource, Options, Selection, Shard, shard, szz};
 use crate::report;
@@ -212,7 +213,7 @@ fn merge(dir: &Path, files: &[PathBuf], args: &ReplayArgs) -> anyhow::Result<Exi
                     policy_file: args.policy.clone(),
                     ..Judging::default()
                 };
-                crate::gate::policy_at(&repo, newest, &judging)
+                crate::gate::policy_at(&repo, newest.map(CommitId::from), &judging)
             })
             .map_err(|error| {
                 anyhow::anyhow!(

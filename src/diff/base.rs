@@ -10,9 +10,9 @@ use super::error::Error;
 /// Reads an environment variable; the process environment in production, a map in tests.
 pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
 
-/// A base revision to resolve, and why it was chosen.
+/// A revision to resolve (a base, or a CI platform's head), and why it was chosen.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BaseChoice {
+pub struct RevisionChoice {
     /// A revision spec (`origin/main`, a sha).
     pub spec: String,
     /// Why, in words, for the report.
@@ -21,7 +21,11 @@ pub struct BaseChoice {
 
 /// Picks the base for `head_spec`: the CI platform's (see `diff::ci`), else the upstream
 /// branch, else the remote's default branch.
-pub fn choose(repo: &Repository, head_spec: &str, ci: Option<&Ci>) -> Result<BaseChoice, Error> {
+pub fn choose(
+    repo: &Repository,
+    head_spec: &str,
+    ci: Option<&Ci>,
+) -> Result<RevisionChoice, Error> {
     if let Some(choice) = ci.and_then(|ci| ci.base.clone()) {
         return Ok(choice);
     }
@@ -37,7 +41,7 @@ pub fn choose(repo: &Repository, head_spec: &str, ci: Option<&Ci>) -> Result<Bas
     })
 }
 
-fn upstream(repo: &Repository) -> Option<BaseChoice> {
+fn upstream(repo: &Repository) -> Option<RevisionChoice> {
     let head = repo.head().ok()?;
     if !head.is_branch() {
         return None;
@@ -46,13 +50,13 @@ fn upstream(repo: &Repository) -> Option<BaseChoice> {
     let branch = repo.find_branch(&name, BranchType::Local).ok()?;
     let upstream = branch.upstream().ok()?;
     let upstream_name = upstream.name().ok()??.to_string();
-    Some(BaseChoice {
+    Some(RevisionChoice {
         reason: format!("merge-base with {upstream_name}, the upstream of {name}"),
         spec: upstream_name,
     })
 }
 
-fn default_branch(repo: &Repository) -> Option<BaseChoice> {
+fn default_branch(repo: &Repository) -> Option<RevisionChoice> {
     let remotes = repo.remotes().ok()?;
     let remote = if remotes.iter().flatten().flatten().any(|r| r == "origin") {
         "origin".to_string()
@@ -63,7 +67,7 @@ fn default_branch(repo: &Repository) -> Option<BaseChoice> {
         && let Ok(Some(target)) = reference.symbolic_target()
     {
         let spec = target.trim_start_matches("refs/remotes/").to_string();
-        return Some(BaseChoice {
+        return Some(RevisionChoice {
             reason: format!("merge-base with {spec}, the default branch of {remote}"),
             spec,
         });
@@ -71,7 +75,7 @@ fn default_branch(repo: &Repository) -> Option<BaseChoice> {
     ["main", "master"].iter().find_map(|name| {
         let spec = format!("{remote}/{name}");
         repo.find_reference(&format!("refs/remotes/{spec}")).ok()?;
-        Some(BaseChoice {
+        Some(RevisionChoice {
             reason: format!("merge-base with {spec} ({remote} has no HEAD; {name} exists)"),
             spec,
         })

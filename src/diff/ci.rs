@@ -7,10 +7,11 @@
 
 use std::path::{Path, PathBuf};
 
+use git2::Repository;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::base::{BaseChoice, Env};
+use super::base::{Env, RevisionChoice};
 use super::error::Error;
 use crate::git::{is_oid, is_zero_oid};
 
@@ -84,9 +85,9 @@ pub struct Ci {
     /// Platform and request number.
     pub run: CiRun,
     /// The base the platform names, when it names one.
-    pub base: Option<BaseChoice>,
+    pub base: Option<RevisionChoice>,
     /// The head the platform names (a sha), when it names one.
-    pub head: Option<BaseChoice>,
+    pub head: Option<RevisionChoice>,
 }
 
 /// Reads the CI platform's variables; `None` outside CI.
@@ -149,7 +150,7 @@ fn github(env: Env<'_>) -> Result<Ci, Error> {
         base: None,
         head: env("GITHUB_SHA")
             .filter(|sha| !sha.is_empty())
-            .map(|sha| BaseChoice {
+            .map(|sha| RevisionChoice {
                 spec: sha,
                 reason: "GitHub Actions GITHUB_SHA".to_string(),
             }),
@@ -172,7 +173,7 @@ fn github(env: Env<'_>) -> Result<Ci, Error> {
     if ci.base.is_none() {
         ci.base = env("GITHUB_BASE_REF")
             .filter(|r| !r.is_empty())
-            .map(|base_ref| BaseChoice {
+            .map(|base_ref| RevisionChoice {
                 spec: format!("origin/{base_ref}"),
                 reason: format!("GitHub Actions GITHUB_BASE_REF={base_ref}"),
             });
@@ -225,7 +226,7 @@ fn read_github_event(
         // A zero `before` is a new branch's first push: the default branch decides.
         Some(sha) if is_zero_oid(&sha) => {}
         Some(sha) => {
-            ci.base = Some(BaseChoice {
+            ci.base = Some(RevisionChoice {
                 spec: sha,
                 reason: format!(
                     "GitHub Actions `{event}` event: base{request} from {}",
@@ -238,7 +239,7 @@ fn read_github_event(
         None => return Err(bad(format!("`{event}` event has no `{}`", shape.base))),
     }
     if let Some(sha) = sha_at(shape.head)?.filter(|sha| !is_zero_oid(sha)) {
-        ci.head = Some(BaseChoice {
+        ci.head = Some(RevisionChoice {
             spec: sha,
             reason: format!(
                 "GitHub Actions `{event}` event: head{request} from {}",
@@ -313,13 +314,13 @@ fn gitlab(env: Env<'_>) -> Ci {
     ]
     .iter()
     .find_map(|(name, what)| {
-        valid(name).map(|sha| BaseChoice {
+        valid(name).map(|sha| RevisionChoice {
             spec: sha,
             reason: format!("GitLab CI {what}: {name}"),
         })
     })
     .or_else(|| {
-        valid("CI_MERGE_REQUEST_TARGET_BRANCH_NAME").map(|branch| BaseChoice {
+        valid("CI_MERGE_REQUEST_TARGET_BRANCH_NAME").map(|branch| RevisionChoice {
             spec: format!("origin/{branch}"),
             reason: format!("GitLab CI merge request target branch: {branch}"),
         })
@@ -334,11 +335,39 @@ fn gitlab(env: Env<'_>) -> Ci {
             ),
         },
         base,
-        head: valid("CI_COMMIT_SHA").map(|sha| BaseChoice {
+        head: valid("CI_COMMIT_SHA").map(|sha| RevisionChoice {
             spec: sha,
             reason: "GitLab CI CI_COMMIT_SHA".to_string(),
         }),
     }
+}
+
+/// In CI, the platform's head (a pull request's tip) replaces the default `HEAD`, which may be
+/// a merge commit or, for `pull_request_target`, the base branch. Only when neither end was
+/// named: a user's `--base`/`--head` wins.
+pub(super) fn head_override(
+    ci: Option<&Ci>,
+    base: Option<&str>,
+    head: &str,
+) -> Option<RevisionChoice> {
+    ci?.head
+        .clone()
+        .filter(|_| base.is_none() && head == "HEAD")
+}
+
+/// The branch a change is on: the platform's source branch in CI, else the current branch
+/// for `HEAD`, else the head as named.
+pub(super) fn branch_name(repo: &Repository, head: &str, env: Env<'_>) -> Option<String> {
+    env("GITHUB_HEAD_REF")
+        .or_else(|| env("CI_MERGE_REQUEST_SOURCE_BRANCH_NAME"))
+        .filter(|name| !name.is_empty())
+        .or_else(|| {
+            if head == "HEAD" {
+                crate::git::current_branch(repo)
+            } else {
+                Some(head.to_string())
+            }
+        })
 }
 
 /// Turns "not in this shallow clone" into the platform's own fix when running in CI.

@@ -4,6 +4,7 @@ use git2::{Oid, Repository, Sort};
 
 use super::error::{Error, GitContext};
 use super::model::{Commit, Identity, Note, Trailer};
+use crate::git::CommitId;
 
 /// Commits reachable from `head` but from none of `hide`, newest first, capped at `limit`.
 /// Returns the commits and whether the cap cut the list short.
@@ -41,8 +42,8 @@ pub(crate) fn read(repo: &Repository, oid: Oid, notes_refs: &[&str]) -> Result<C
         .doing(|| format!("reading commit {oid}"))?;
     let message = String::from_utf8_lossy(commit.message_raw_bytes()).into_owned();
     Ok(Commit {
-        id: oid.to_string(),
-        parents: commit.parent_ids().map(|id| id.to_string()).collect(),
+        id: oid.into(),
+        parents: commit.parent_ids().map(CommitId::from).collect(),
         trailers: trailers(&message),
         author: identity(&commit.author()),
         committer: identity(&commit.committer()),

@@ -8,9 +8,11 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-/// Object id of a blob or commit, as lowercase hex. May be abbreviated when it comes from
+use crate::git::CommitId;
+
+/// Object id of a blob, as lowercase hex. May be abbreviated when it comes from
 /// `git diff` text (`index abc1234..def5678`).
-pub type ObjectId = String;
+pub type BlobId = String;
 
 /// Regular file mode.
 pub const MODE_FILE: u32 = 0o100_644;
@@ -75,8 +77,11 @@ pub enum Origin {
 pub struct Revision {
     /// What the user (or the environment) named, e.g. `origin/main` or a sha.
     pub spec: String,
-    /// The commit id it resolved to; empty for the empty tree (a push of a new root).
-    pub commit: ObjectId,
+    /// The commit it resolved to; `None` for the empty tree (the base of a push of new root
+    /// commits), written `""` in reports.
+    #[serde(serialize_with = "empty_tree_as_empty_string")]
+    #[schemars(with = "String")]
+    pub commit: Option<CommitId>,
     /// Why this revision was chosen, e.g. "merge-base with upstream origin/main".
     pub reason: String,
 }
@@ -124,9 +129,9 @@ pub struct FileChange {
     /// Path after the change (absent for deleted files).
     pub new_path: Option<String>,
     /// Blob id before the change.
-    pub old_blob: Option<ObjectId>,
+    pub old_blob: Option<BlobId>,
     /// Blob id after the change.
-    pub new_blob: Option<ObjectId>,
+    pub new_blob: Option<BlobId>,
     /// Mode before the change.
     pub old_mode: Option<u32>,
     /// Mode after the change.
@@ -278,10 +283,10 @@ pub struct Line {
 /// A commit in the range, with what provenance needs to read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Commit {
-    /// Full commit id.
-    pub id: ObjectId,
+    /// The commit's id.
+    pub id: CommitId,
     /// Parent ids (two or more for a merge).
-    pub parents: Vec<ObjectId>,
+    pub parents: Vec<CommitId>,
     /// Full message.
     pub message: String,
     /// Who wrote the change.
@@ -299,12 +304,6 @@ impl Commit {
     #[must_use]
     pub fn summary(&self) -> &str {
         self.message.lines().next().unwrap_or_default()
-    }
-
-    /// The first 12 hex digits of the id, for reports.
-    #[must_use]
-    pub fn short_id(&self) -> &str {
-        crate::short_id::short(&self.id)
     }
 }
 
@@ -351,4 +350,19 @@ pub fn escape_path(bytes: &[u8]) -> (String, bool) {
         }
     }
     (text, escaped)
+}
+
+/// Writes a revision's commit as reports always have: the id, or `""` for the empty tree.
+#[expect(
+    clippy::ref_option,
+    reason = "serde's `serialize_with` passes the field itself"
+)]
+fn empty_tree_as_empty_string<S: serde::Serializer>(
+    commit: &Option<CommitId>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match commit {
+        Some(id) => serializer.collect_str(id),
+        None => serializer.serialize_str(""),
+    }
 }

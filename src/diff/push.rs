@@ -14,9 +14,9 @@ pub use known::{DEFAULT_BRANCH_KEY, DefaultBranch, Known, advertised, server};
 use git2::{ObjectType, Oid, Repository};
 
 use super::error::{Error, GitContext};
-use super::model::Revision;
-use super::read::End;
-use crate::git::{is_oid, is_zero_oid};
+use super::model::{Origin, Revision};
+use super::range::Range;
+use crate::git::{CommitId, is_oid, is_zero_oid};
 use reach::Start;
 
 /// One line of pre-push input.
@@ -42,16 +42,13 @@ pub enum PushPlan {
         /// Why there is nothing to check.
         why: String,
     },
-    /// Judge `base..head`, leaving out commits the remote already has.
+    /// Judge the range: from where the new work starts (perhaps the empty tree) to the pushed
+    /// commit, leaving out commits the receiving side already has.
     Check {
         /// The pushed ref.
         pushed: PushedRef,
-        /// Where the new work starts (`oid: None` = the empty tree).
-        base: End,
-        /// The pushed commit.
-        head: End,
-        /// Commits the remote already has.
-        exclude: Vec<Oid>,
+        /// What to judge.
+        range: Box<Range>,
     },
 }
 
@@ -150,7 +147,8 @@ pub fn plan(
         });
     };
     let head = head_commit.id();
-    let start = match old_tip(repo, &pushed)? {
+    let old = old_tip(repo, &pushed)?;
+    let start = match old {
         Some(old) => reach::update(repo, side, &pushed.remote_ref, old, head)?,
         None => reach::new_ref(repo, side, &pushed, head, known)?,
     };
@@ -160,7 +158,17 @@ pub fn plan(
             base,
             reason,
             exclude,
-        } => check(pushed, base, reason, head, exclude),
+        } => {
+            // The side's policy judges: the ref's own tip there, else its default branch.
+            check(
+                pushed,
+                base,
+                reason,
+                head,
+                exclude,
+                old.or(known.default_tip()),
+            )
+        }
     })
 }
 
@@ -186,26 +194,34 @@ fn check(
     reason: String,
     head: Oid,
     exclude: Vec<Oid>,
+    into: Option<Oid>,
 ) -> PushPlan {
+    let base = Revision {
+        spec: pushed.remote_ref.clone(),
+        commit: base.map(CommitId::from),
+        reason,
+    };
+    let mut range = Range::new(
+        base,
+        head.into(),
+        pushed.local_ref.clone(),
+        "pushed commit".to_string(),
+    );
+    range.exclude = exclude.into_iter().map(CommitId::from).collect();
+    range.origin = Origin::Push {
+        local_ref: pushed.local_ref.clone(),
+        remote_ref: pushed.remote_ref.clone(),
+    };
+    range.into = into.map(CommitId::from);
+    range.branch = Some(
+        pushed
+            .local_ref
+            .trim_start_matches("refs/heads/")
+            .to_string(),
+    );
     PushPlan::Check {
-        base: End {
-            revision: Revision {
-                spec: pushed.remote_ref.clone(),
-                commit: base.map(|oid| oid.to_string()).unwrap_or_default(),
-                reason,
-            },
-            oid: base,
-        },
-        head: End {
-            revision: Revision {
-                spec: pushed.local_ref.clone(),
-                commit: head.to_string(),
-                reason: "pushed commit".to_string(),
-            },
-            oid: Some(head),
-        },
-        exclude,
         pushed,
+        range: Box::new(range),
     }
 }
 

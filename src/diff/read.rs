@@ -9,9 +9,10 @@ use super::commits;
 use super::error::{Error, GitContext};
 use super::from_git::{self, diff_options};
 use super::model::{ChangeSet, Origin, Revision};
+use super::range::Range;
 use super::text::NewSide;
 use super::unified;
-use crate::git::{current_branch, is_unborn};
+use crate::git::{CommitId, current_branch, is_unborn};
 
 pub use super::from_git::FileOptions;
 
@@ -37,41 +38,27 @@ impl Default for ReadOptions {
     }
 }
 
-/// One end of a range: the revision as reported, and the commit it resolved to.
-#[derive(Debug, Clone)]
-pub struct End {
-    /// As shown in reports.
-    pub revision: Revision,
-    /// The commit; `None` for the empty tree (the base of a push of new root commits).
-    pub oid: Option<Oid>,
-}
-
-/// Reads `base..head`: files changed between the two trees and the commits on `head` that are
-/// neither on `base` nor on any of `exclude` (commits the remote already has).
-///
-/// # Panics
-/// When `head.oid` is `None`: a head is always a commit (only a base can be the empty tree).
-pub fn range(
-    repo: &Repository,
-    base: &End,
-    head: &End,
-    exclude: &[Oid],
-    origin: Origin,
-    options: &ReadOptions,
-) -> Result<ChangeSet, Error> {
-    let head_oid = head.oid.expect("a range head is always a commit");
-    let base_tree = match base.oid {
-        Some(oid) => Some(tree_of(repo, oid)?),
+/// Reads `range`: files changed between its two trees and the commits on its head that are
+/// neither on its base nor on any of its excluded commits (commits the remote already has).
+pub fn range(repo: &Repository, range: &Range, options: &ReadOptions) -> Result<ChangeSet, Error> {
+    let base = range.base().commit;
+    let base_tree = match base {
+        Some(id) => Some(tree_of(repo, id)?),
         None => None,
     };
-    let head_tree = tree_of(repo, head_oid)?;
+    let head_tree = tree_of(repo, range.head_id())?;
     let files = from_git::trees(repo, base_tree.as_ref(), Some(&head_tree), options.files)?;
 
-    let mut hide: Vec<Oid> = exclude.to_vec();
-    hide.extend(base.oid);
+    let mut hide: Vec<Oid> = range.exclude.iter().map(|id| id.oid()).collect();
+    hide.extend(base.map(CommitId::oid));
     let notes_refs: Vec<&str> = options.notes_refs.iter().map(String::as_str).collect();
-    let (commits, truncated) =
-        commits::walk(repo, head_oid, &hide, &notes_refs, options.commit_limit)?;
+    let (commits, truncated) = commits::walk(
+        repo,
+        range.head_id().oid(),
+        &hide,
+        &notes_refs,
+        options.commit_limit,
+    )?;
     let mut notes = Vec::new();
     if truncated {
         notes.push(format!(
@@ -80,15 +67,15 @@ pub fn range(
         ));
     }
     Ok(ChangeSet {
-        origin,
-        base: Some(base.revision.clone()),
-        head: Some(head.revision.clone()),
-        branch: None,
+        origin: range.origin.clone(),
+        base: Some(range.base().clone()),
+        head: Some(range.head().clone()),
+        branch: range.branch.clone(),
         files,
         commits,
         commits_truncated: truncated,
         notes,
-        ci: None,
+        ci: range.ci.clone(),
     })
 }
 
@@ -173,7 +160,7 @@ fn local_change(
         origin,
         base: head.map(|oid| Revision {
             spec: "HEAD".to_string(),
-            commit: oid.to_string(),
+            commit: Some(oid.into()),
             reason: "local changes are compared with HEAD".to_string(),
         }),
         head: None,
@@ -208,8 +195,8 @@ fn head_tree(repo: &Repository) -> Result<Option<git2::Tree<'_>>, Error> {
         .doing(|| "reading HEAD's tree".to_string())
 }
 
-fn tree_of(repo: &Repository, oid: Oid) -> Result<git2::Tree<'_>, Error> {
-    repo.find_commit(oid)
+fn tree_of(repo: &Repository, id: CommitId) -> Result<git2::Tree<'_>, Error> {
+    repo.find_commit(id.oid())
         .and_then(|commit| commit.tree())
-        .doing(|| format!("reading the tree of {oid}"))
+        .doing(|| format!("reading the tree of {id}"))
 }

@@ -1,13 +1,12 @@
 //! `blastgate check`: a commit range (base chosen from CI, upstream or the default branch),
 //! the index, the working tree or diff text, judged as one change.
 
-use std::fmt::Write as _;
 use std::path::Path;
 
 use git2::Repository;
 
 use super::{Error, Evaluation, Judging, check_approvals, evaluate, load_policy, read_options};
-use crate::diff::{self, ChangeSet, End, Env, Origin, Revision};
+use crate::diff::{self, ChangeSet, Env, RangeRequest};
 use crate::policy::Policy;
 use crate::timings::Timings;
 
@@ -96,83 +95,10 @@ fn range(
     env: Env<'_>,
     timings: &mut Timings,
 ) -> Result<(ChangeSet, Policy), Error> {
-    let started = std::time::Instant::now();
-    let ci = diff::ci::detect(env)?;
-    let explain = |error| diff::explain_shallow(error, ci.as_ref());
-    // In CI, the platform's head (a pull request's tip) replaces the default `HEAD`, which
-    // may be a merge commit or, for `pull_request_target`, the base branch.
-    let ci_head = ci
-        .as_ref()
-        .and_then(|ci| ci.head.clone())
-        .filter(|_| base.is_none() && head == "HEAD");
-    let (head_spec, head_reason) = ci_head.map_or_else(
-        || (head.to_string(), "the head of the range".to_string()),
-        |choice| (choice.spec, choice.reason),
-    );
-    let head_oid = crate::git::resolve_commit(repo, &head_spec).map_err(explain)?;
-    let choice = match base {
-        Some(spec) => diff::BaseChoice {
-            spec: spec.to_string(),
-            reason: "given with --base".to_string(),
-        },
-        None => diff::base::choose(repo, head, ci.as_ref())?,
-    };
-    let base_oid = crate::git::resolve_commit(repo, &choice.spec).map_err(explain)?;
-    let merge_base =
-        crate::git::merge_base(repo, base_oid, head_oid, &choice.spec).map_err(explain)?;
-    let mut reason = choice.reason;
-    if merge_base != base_oid {
-        let _ = write!(
-            reason,
-            "; diffed from the merge-base {}",
-            crate::git::short(merge_base)
-        );
-    }
-    timings.record("diff", started.elapsed());
+    let request = RangeRequest::Revisions { base, head, env };
+    let range = timings.time("diff", || diff::resolve(repo, request))?;
     // The policy comes from the base the change is going into, never from the change itself.
-    let policy = timings.time("policy", || {
-        load_policy(Some(repo), Some(base_oid), judging)
-    })?;
-    let started = std::time::Instant::now();
-    let base_end = End {
-        revision: Revision {
-            spec: choice.spec,
-            commit: merge_base.to_string(),
-            reason,
-        },
-        oid: Some(merge_base),
-    };
-    let head_end = End {
-        revision: Revision {
-            spec: head_spec,
-            commit: head_oid.to_string(),
-            reason: head_reason,
-        },
-        oid: Some(head_oid),
-    };
-    let mut change = diff::range(
-        repo,
-        &base_end,
-        &head_end,
-        &[],
-        Origin::Range,
-        &read_options(&policy),
-    )?;
-    change.branch = branch_name(repo, head, env);
-    change.ci = ci.map(|ci| ci.run);
-    timings.record("diff", started.elapsed());
+    let policy = timings.time("policy", || load_policy(Some(repo), range.into, judging))?;
+    let change = timings.time("diff", || diff::range(repo, &range, &read_options(&policy)))?;
     Ok((change, policy))
-}
-
-fn branch_name(repo: &Repository, head: &str, env: Env<'_>) -> Option<String> {
-    env("GITHUB_HEAD_REF")
-        .or_else(|| env("CI_MERGE_REQUEST_SOURCE_BRANCH_NAME"))
-        .filter(|name| !name.is_empty())
-        .or_else(|| {
-            if head == "HEAD" {
-                crate::git::current_branch(repo)
-            } else {
-                Some(head.to_string())
-            }
-        })
 }

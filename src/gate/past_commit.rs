@@ -1,10 +1,11 @@
 //! Judging a commit of the past as it was judged then, for `blastgate replay`.
 
-use git2::{Oid, Repository};
+use git2::Repository;
 
 use super::{Error, Evaluation, Judging, evaluate, load_policy, read_options};
 use crate::calendar::Date;
-use crate::diff::{self, End, Origin, Revision};
+use crate::diff::{self, RangeRequest};
+use crate::git::CommitId;
 use crate::policy::Policy;
 
 /// Judges one commit as it would have been judged when it was made: the commit against its
@@ -13,36 +14,17 @@ use crate::policy::Policy;
 /// calls this for every commit of a history.
 pub fn commit(
     repo: &Repository,
-    head: Oid,
-    parent: Option<Oid>,
+    head: CommitId,
+    parent: Option<CommitId>,
     policy: Policy,
 ) -> Result<Evaluation, Error> {
-    let end = |oid: Option<Oid>, reason: &str| End {
-        revision: Revision {
-            spec: oid.map_or_else(|| "the empty tree".to_string(), |oid| oid.to_string()),
-            commit: oid.map(|oid| oid.to_string()).unwrap_or_default(),
-            reason: reason.to_string(),
-        },
-        oid,
-    };
-    let base = end(
-        parent,
-        "the judged commit's first parent (a root's is the empty tree)",
-    );
-    let judged = end(Some(head), "the judged commit");
-    let change = diff::range(
-        repo,
-        &base,
-        &judged,
-        &[],
-        Origin::Range,
-        &read_options(&policy),
-    )?;
+    let range = diff::resolve(repo, RangeRequest::Commit { id: head, parent })?;
+    let change = diff::range(repo, &range, &read_options(&policy))?;
     // Waivers are judged as of the day the commit was made, not as of today.
     let made = change
         .commits
         .iter()
-        .find(|commit| commit.id == head.to_string())
+        .find(|commit| commit.id == head)
         .map(|commit| Date::from_unix_days(commit.committer.time.div_euclid(86_400)));
     let judging = Judging {
         as_of: made,
@@ -53,6 +35,10 @@ pub fn commit(
 
 /// The policy that judged changes going into `base` at the time: `.blastgate.yaml` in its
 /// tree (the built-in default without one, or without a base), or `judging`'s policy file.
-pub fn policy_at(repo: &Repository, base: Option<Oid>, judging: &Judging) -> Result<Policy, Error> {
+pub fn policy_at(
+    repo: &Repository,
+    base: Option<CommitId>,
+    judging: &Judging,
+) -> Result<Policy, Error> {
     load_policy(Some(repo), base, judging)
 }

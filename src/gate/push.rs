@@ -3,10 +3,10 @@
 
 use std::path::Path;
 
-use git2::{Oid, Repository};
+use git2::Repository;
 
 use super::{Error, Evaluation, Judging, check_approvals, evaluate, load_policy, read_options};
-use crate::diff::{self, Known, Origin, PushPlan, PushedRef};
+use crate::diff::{self, Known, PushPlan, PushedRef};
 use crate::exit::Exit;
 use crate::timings::Timings;
 use crate::vocabulary::Decision;
@@ -82,28 +82,17 @@ pub fn pre_push(
     };
     let mut outcome = PushOutcome::default();
     for pushed in refs {
-        let old_tip = old_tip(&repo, &pushed.remote_oid);
-        let plan = diff::push::plan(&repo, remote, pushed, &known)?;
-        // The policy of the side being pushed to, as on the server: the ref's tip on the
-        // remote, else the remote's default branch. A new ref's base may be another ref's tip
-        // (a scratch branch anyone can push), which never supplies the policy.
-        let base = match &plan {
-            PushPlan::Check { base, .. } => base.oid,
-            PushPlan::Nothing { .. } => None,
-        };
-        let policy_at = old_tip.or(known.default_tip()).or(base);
-        outcome
-            .refs
-            .push(judge_plan(&repo, plan, policy_at, judging)?);
+        let mut plan = diff::push::plan(&repo, remote, pushed, &known)?;
+        // The policy of the side being pushed to, as on the server (the plan's `into`: the
+        // ref's tip on the remote, else the remote's default branch). A new ref's base may be
+        // another ref's tip (a scratch branch anyone can push): it supplies the policy only
+        // when the remote names neither.
+        if let PushPlan::Check { range, .. } = &mut plan {
+            range.into = range.into.or(range.base().commit);
+        }
+        outcome.refs.push(judge_plan(&repo, plan, judging)?);
     }
     Ok(outcome)
-}
-
-/// The commit a pushed ref points at before the push, when it exists here.
-fn old_tip(repo: &Repository, remote_oid: &str) -> Option<Oid> {
-    Oid::from_str(remote_oid)
-        .ok()
-        .filter(|oid| !oid.is_zero() && repo.find_commit(*oid).is_ok())
 }
 
 /// Judges each ref a server receives (git's pre-receive protocol on `input`) in the repository
@@ -123,49 +112,23 @@ pub fn pre_receive(
     let known = diff::push::server(&repo, default_branch)?;
     let mut outcome = PushOutcome::default();
     for pushed in diff::push::parse_receive(input)? {
-        let old_tip = old_tip(&repo, &pushed.remote_oid);
+        // Before the first push there is no branch, so no `into`: the built-in policy judges.
         let plan = diff::push::plan(&repo, "the server", pushed, &known)?;
-        // Before the first push there is no branch: the built-in policy judges.
-        let policy_at = old_tip.or(known.default_tip());
-        outcome
-            .refs
-            .push(judge_plan(&repo, plan, policy_at, judging)?);
+        outcome.refs.push(judge_plan(&repo, plan, judging)?);
     }
     Ok(outcome)
 }
 
-/// Judges one planned ref, with the policy from the tree of `policy_at`.
-fn judge_plan(
-    repo: &Repository,
-    plan: PushPlan,
-    policy_at: Option<Oid>,
-    judging: &Judging,
-) -> Result<RefOutcome, Error> {
-    let (pushed, base, head, exclude) = match plan {
+/// Judges one planned ref, with the policy from the tree of the range's `into`.
+fn judge_plan(repo: &Repository, plan: PushPlan, judging: &Judging) -> Result<RefOutcome, Error> {
+    let (pushed, range) = match plan {
         PushPlan::Nothing { pushed, why } => return Ok(RefOutcome::Nothing { pushed, why }),
-        PushPlan::Check {
-            pushed,
-            base,
-            head,
-            exclude,
-        } => (pushed, base, head, exclude),
+        PushPlan::Check { pushed, range } => (pushed, range),
     };
     let mut timings = Timings::default();
-    let policy = timings.time("policy", || load_policy(Some(repo), policy_at, judging))?;
-    let origin = Origin::Push {
-        local_ref: pushed.local_ref.clone(),
-        remote_ref: pushed.remote_ref.clone(),
-    };
+    let policy = timings.time("policy", || load_policy(Some(repo), range.into, judging))?;
     let options = read_options(&policy);
-    let mut change = timings.time("diff", || {
-        diff::range(repo, &base, &head, &exclude, origin, &options)
-    })?;
-    change.branch = Some(
-        pushed
-            .local_ref
-            .trim_start_matches("refs/heads/")
-            .to_string(),
-    );
+    let change = timings.time("diff", || diff::range(repo, &range, &options))?;
     let mut evaluation = Box::new(evaluate(change, policy, judging, Some(repo)));
     timings.merge(&evaluation.timings);
     evaluation.timings = timings;

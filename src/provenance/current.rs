@@ -45,7 +45,7 @@ fn assert_ai(cases: Vec<Case>) {
             found.iter().any(|e| e.tool == tool
                 && e.field == field
                 && e.confidence == confidence
-                && e.commit.as_deref() == Some(commit.id.as_str())),
+                && e.commit == Some(commit.id)),
             "{what}: {found:?}"
         );
     }
@@ -445,11 +445,7 @@ fn pull_request_text_is_read() {
     assert_eq!(provenance.authorship, Authorship::Ai);
     let evidence = &provenance.evidence[0];
     assert_eq!(
-        (
-            evidence.commit.as_deref(),
-            evidence.field,
-            evidence.tool.as_str()
-        ),
+        (evidence.commit, evidence.field, evidence.tool.as_str()),
         (None, Field::PullRequestBody, "OpenAI Codex")
     );
     assert_eq!(evidence.location(), "pull request body");

@@ -10,6 +10,7 @@ use regex::Regex;
 use super::marker::{Confidence, Field, Marker, MarkerKind};
 use super::{Evidence, Options, Provenance, disclosure, rules, table, trace};
 use crate::diff::Commit;
+use crate::git::CommitId;
 
 /// Longest matched text kept in a report; a git-ai note match can span many lines.
 const MAX_MARKER_CHARS: usize = 120;
@@ -64,7 +65,7 @@ pub fn detect(commits: &[Commit], branch: Option<&str>, options: &Options<'_>) -
     }
     for commit in commits {
         for (field, value) in values(commit) {
-            let id = Some(commit.id.as_str());
+            let id = Some(commit.id);
             scan(
                 &markers,
                 id,
@@ -78,7 +79,7 @@ pub fn detect(commits: &[Commit], branch: Option<&str>, options: &Options<'_>) -
         for note in &commit.notes {
             if let Some(record) = trace::find(&note.text) {
                 found.push(Evidence {
-                    commit: Some(commit.id.clone()),
+                    commit: Some(commit.id),
                     field: Field::Note,
                     tool: "Agent Trace".to_owned(),
                     marker: shorten(&record.marker),
@@ -141,7 +142,7 @@ fn scan_loose_co_authors(
             let text = marker.find_in(&line)?;
             let confidence = marker.confidence.min(Confidence::Medium);
             Some(Evidence {
-                commit: Some(commit.id.clone()),
+                commit: Some(commit.id),
                 field: Field::Message,
                 tool: marker.tool.clone(),
                 marker: shorten(text),
@@ -205,7 +206,7 @@ fn values(commit: &Commit) -> Vec<(Field, Cow<'_, str>)> {
 /// Applies every marker for `field` to one raw value and records what matched.
 fn scan(
     markers: &[&Marker],
-    commit: Option<&str>,
+    commit: Option<CommitId>,
     field: Field,
     raw: &str,
     min_confidence: Confidence,
@@ -216,7 +217,7 @@ fn scan(
     for marker in markers.iter().filter(|marker| marker.field == field) {
         if let Some(text) = marker.find_in(&value) {
             matches.push(Evidence {
-                commit: commit.map(str::to_owned),
+                commit,
                 field,
                 tool: marker.tool.clone(),
                 marker: shorten(text),
@@ -251,13 +252,9 @@ fn shorten(text: &str) -> String {
 /// `Assisted-by` row and the generic one both match one trailer, which is one fact.
 fn dedup(found: Vec<Evidence>) -> Vec<Evidence> {
     let mut kept: Vec<Evidence> = Vec::with_capacity(found.len());
-    let mut index: HashMap<(Option<String>, Field, String), usize> = HashMap::new();
+    let mut index: HashMap<(Option<CommitId>, Field, String), usize> = HashMap::new();
     for evidence in found {
-        let key = (
-            evidence.commit.clone(),
-            evidence.field,
-            evidence.tool.clone(),
-        );
+        let key = (evidence.commit, evidence.field, evidence.tool.clone());
         match index.get(&key) {
             Some(&at) if evidence.confidence > kept[at].confidence => kept[at] = evidence,
             Some(_) => {}
@@ -325,7 +322,7 @@ mod tests {
                 ai_evidence(&provenance).iter().any(|e| e.tool == tool
                     && e.field == field
                     && e.counted
-                    && e.commit.as_deref() == Some(commit.id.as_str())),
+                    && e.commit == Some(commit.id)),
                 "{what}: {:?}",
                 provenance.evidence
             );
@@ -544,10 +541,7 @@ mod tests {
         );
         assert_eq!(provenance.authorship, Authorship::Unknown);
         let evidence = &provenance.evidence[0];
-        assert_eq!(
-            (evidence.commit.as_deref(), evidence.field),
-            (None, Field::Branch)
-        );
+        assert_eq!((evidence.commit, evidence.field), (None, Field::Branch));
         assert_eq!(
             (evidence.confidence, evidence.counted),
             (Confidence::Low, false)
@@ -567,7 +561,7 @@ mod tests {
         let provenance = run(std::slice::from_ref(&merge));
         let evidence = &provenance.evidence[0];
         assert_eq!(evidence.field, Field::Branch);
-        assert_eq!(evidence.commit.as_deref(), Some(merge.id.as_str()));
+        assert_eq!(evidence.commit, Some(merge.id));
         assert_eq!(evidence.tool, "GitHub Copilot coding agent");
     }
 

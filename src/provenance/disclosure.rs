@@ -11,6 +11,7 @@ use super::Evidence;
 use super::marker::MarkerKind;
 use crate::analyze::Fact;
 use crate::diff::Commit;
+use crate::git::CommitId;
 use crate::signal::Signal;
 
 /// AI evidence found without the trailer the policy requires.
@@ -19,7 +20,7 @@ pub struct Undisclosed {
     /// The trailer key the policy requires, as the policy spells it.
     pub trailer: String,
     /// Commits with counted AI evidence and no such trailer (full ids, newest first).
-    pub commits: Vec<String>,
+    pub commits: Vec<CommitId>,
     /// Counted AI evidence outside the commits (branch, pull request) while no commit
     /// carries the trailer.
     pub outside_commits: bool,
@@ -32,11 +33,7 @@ impl Undisclosed {
     #[must_use]
     pub fn fact(&self) -> Fact {
         let units = self.commits.len() + usize::from(self.outside_commits);
-        let mut places: Vec<String> = self
-            .commits
-            .iter()
-            .map(|id| crate::short_id::short(id).to_owned())
-            .collect();
+        let mut places: Vec<String> = self.commits.iter().map(|id| id.short()).collect();
         if self.outside_commits {
             places.push("the branch or pull request".to_owned());
         }
@@ -78,12 +75,10 @@ pub(super) fn check(
     let mut tools = BTreeSet::new();
     let mut undisclosed = Vec::new();
     for commit in commits.iter().filter(|commit| !discloses(commit)) {
-        let found: Vec<&Evidence> = ai()
-            .filter(|e| e.commit.as_deref() == Some(commit.id.as_str()))
-            .collect();
+        let found: Vec<&Evidence> = ai().filter(|e| e.commit == Some(commit.id)).collect();
         if !found.is_empty() {
             tools.extend(found.iter().map(|e| e.tool.clone()));
-            undisclosed.push(commit.id.clone());
+            undisclosed.push(commit.id);
         }
     }
     let outside: Vec<&Evidence> = ai().filter(|e| e.commit.is_none()).collect();

@@ -6,6 +6,7 @@ use super::GIT_AI_NOTES_REF;
 use super::marker::{Field, MarkerKind};
 use super::{Evidence, Options};
 use crate::diff::Commit;
+use crate::git::CommitId;
 use crate::vocabulary::Authorship;
 
 /// The decision rules, in order; each one that applies explains itself in a sentence.
@@ -21,7 +22,7 @@ pub(super) fn decide(
         .filter(|e| e.counted && e.kind == MarkerKind::Ai)
         .collect();
     let authorship = if let Some(strongest) = strongest(&ai) {
-        let ai_commits: HashSet<&str> = ai.iter().filter_map(|e| e.commit.as_deref()).collect();
+        let ai_commits: HashSet<CommitId> = ai.iter().filter_map(|e| e.commit).collect();
         reasons.push(format!(
             "AI-assisted: {} at or above {min} confidence in {} of {}; the strongest is {}.",
             count(ai.len(), "marker"),
@@ -146,7 +147,7 @@ fn automation_tools(commits: &[Commit], evidence: &[Evidence]) -> Option<String>
     let automated = |commit: &Commit| {
         evidence
             .iter()
-            .any(|e| decides_automation(e) && e.commit.as_deref() == Some(&commit.id))
+            .any(|e| decides_automation(e) && e.commit == Some(commit.id))
     };
     if !commits.iter().all(automated) {
         return None;
@@ -164,7 +165,7 @@ fn automation_tools(commits: &[Commit], evidence: &[Evidence]) -> Option<String>
 /// "Claude Code trailer `…` in commit 0123456789ab (high confidence)".
 fn describe(evidence: &Evidence) -> String {
     let place = match (&evidence.commit, evidence.field) {
-        (Some(id), _) => format!("commit {}", crate::short_id::short(id)),
+        (Some(id), _) => format!("commit {}", id.short()),
         (None, Field::Branch) => "the gated branch name".to_owned(),
         (None, field) => format!("the {}", field.place()),
     };

@@ -2,6 +2,8 @@
 //! hands them over (last paragraph only), so a test controls exactly what is a trailer.
 
 use crate::diff::{Commit, Identity, Note, Trailer};
+use crate::git::CommitId;
+use std::fmt::Write as _;
 
 /// `Name <email>` at a fixed time.
 pub(super) fn who(name: &str, email: &str) -> Identity {
@@ -12,10 +14,15 @@ pub(super) fn who(name: &str, email: &str) -> Identity {
     }
 }
 
-/// A commit by Jane Doe with `message` and the given `(key, value)` trailers.
-pub(super) fn commit(id: &str, message: &str, trailers: &[(&str, &str)]) -> Commit {
+/// A commit by Jane Doe with `message` and the given `(key, value)` trailers; `label` names
+/// it in the test and makes its id (the label's bytes in hex, padded with zeros).
+pub(super) fn commit(label: &str, message: &str, trailers: &[(&str, &str)]) -> Commit {
+    let hex = label.bytes().fold(String::new(), |mut hex, byte| {
+        let _ = write!(hex, "{byte:02x}");
+        hex
+    });
     Commit {
-        id: format!("{id:0<40}"),
+        id: CommitId::parse(&format!("{hex:0<40}")).expect("a label of at most 20 bytes"),
         parents: Vec::new(),
         message: message.to_owned(),
         author: who("Jane Doe", "jane@example.org"),

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::analyze::{Fact, Facts};
 use crate::decide;
 use crate::gate::{self, Evaluation, Judging};
+use crate::git::CommitId;
 use crate::policy::{self, Policy};
 use crate::score;
 use crate::signal::Signal;
@@ -115,8 +116,13 @@ fn judge(
 ) -> Result<Judged, String> {
     let started = Instant::now();
     let policy = policy_for(repo, unit.parent, judging, policies)?;
-    let evaluation =
-        gate::commit(repo, unit.oid, unit.parent, policy).map_err(|error| error.to_string())?;
+    let evaluation = gate::commit(
+        repo,
+        unit.oid.into(),
+        unit.parent.map(CommitId::from),
+        policy,
+    )
+    .map_err(|error| error.to_string())?;
     let (score_without_history, decision_without_history) = without_history(&evaluation, judging);
     Ok(Judged {
         oid: unit.oid,
@@ -169,7 +175,8 @@ fn policy_for(
     if let Some(policy) = policies.get(&blob) {
         return Ok(policy.clone());
     }
-    let policy = gate::policy_at(repo, parent, judging).map_err(|error| error.to_string())?;
+    let policy = gate::policy_at(repo, parent.map(CommitId::from), judging)
+        .map_err(|error| error.to_string())?;
     policies.insert(blob, policy.clone());
     Ok(policy)
 }

@@ -118,17 +118,27 @@ fn message_of(commit: &git2::Commit<'_>) -> String {
 /// The head to walk from, what to hide, and how many commits to take.
 fn ends(repo: &Repository, selection: &Selection) -> Result<(Oid, Option<Oid>, usize), Error> {
     match selection {
-        Selection::Last(count) => Ok((crate::git::resolve_commit(repo, "HEAD")?, None, *count)),
+        Selection::Last(count) => Ok((
+            crate::git::resolve_commit(repo, "HEAD")?.oid(),
+            None,
+            *count,
+        )),
         Selection::Range(spec) => match spec.split_once("..") {
             Some((base, head)) if !head.starts_with('.') => {
                 let head =
-                    crate::git::resolve_commit(repo, if head.is_empty() { "HEAD" } else { head })?;
+                    crate::git::resolve_commit(repo, if head.is_empty() { "HEAD" } else { head })?
+                        .oid();
                 let base =
-                    crate::git::resolve_commit(repo, if base.is_empty() { "HEAD" } else { base })?;
+                    crate::git::resolve_commit(repo, if base.is_empty() { "HEAD" } else { base })?
+                        .oid();
                 Ok((head, Some(base), usize::MAX))
             }
             Some(_) => Err(Error::BadRange { spec: spec.clone() }),
-            None => Ok((crate::git::resolve_commit(repo, spec)?, None, usize::MAX)),
+            None => Ok((
+                crate::git::resolve_commit(repo, spec)?.oid(),
+                None,
+                usize::MAX,
+            )),
         },
     }
 }

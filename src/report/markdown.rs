@@ -298,14 +298,9 @@ fn reproduce(evaluation: &Evaluation) -> Option<String> {
         Origin::Range | Origin::Push { .. } => {
             let head = change.head.as_ref()?;
             // A push of a new root has the empty tree as its base: no commit to name.
-            let base = change
-                .base
-                .as_ref()
-                .filter(|base| !base.commit.is_empty())?;
-            Some(format!(
-                "blastgate check --base {} --head {}",
-                base.commit, head.commit
-            ))
+            let base = change.base.as_ref()?.commit?;
+            let head = head.commit?;
+            Some(format!("blastgate check --base {base} --head {head}"))
         }
         Origin::Staged => Some("blastgate check --staged".to_string()),
         Origin::Worktree => Some("blastgate check --worktree".to_string()),

@@ -46,12 +46,11 @@ pub(super) fn push(outcome: &PushOutcome, style: Style) -> String {
                 let (base, head) = (&evaluation.change.base, &evaluation.change.head);
                 if let (Decision::Review | Decision::Block, Some(base), Some(head)) =
                     (evaluation.verdict.decision, base, head)
-                    && !base.commit.is_empty()
+                    && let (Some(base), Some(head)) = (base.commit, head.commit)
                 {
                     let _ = writeln!(
                         out,
-                        "  full report: blastgate check --base {} --head {} --format json",
-                        base.commit, head.commit
+                        "  full report: blastgate check --base {base} --head {head} --format json",
                     );
                 }
             }
@@ -211,15 +210,19 @@ fn section(out: &mut String, title: &str, style: Style) {
 fn write_context(out: &mut String, evaluation: &Evaluation, style: Style) {
     let change = &evaluation.change;
     // Base and head are shown one above the other: never as the same short id.
-    let width = crate::short_id::width(&[
-        change.base.as_ref().map_or("", |base| base.commit.as_str()),
-        change.head.as_ref().map_or("", |head| head.commit.as_str()),
-    ]);
+    let [base_id, head_id] = [&change.base, &change.head].map(|revision| {
+        revision
+            .as_ref()
+            .and_then(|revision| revision.commit)
+            .map(|id| id.to_string())
+            .unwrap_or_default()
+    });
+    let width = crate::short_id::width(&[&base_id, &head_id]);
     let revision = |label: &str, revision: &Revision| {
-        let commit = if revision.commit.is_empty() {
+        let commit = if revision.commit.is_none() {
             "empty tree".to_string()
         } else {
-            crate::short_id::cut(&revision.commit, width)
+            crate::short_id::cut(&base_id, width)
         };
         format!(
             "  {label:<7}{} {commit} {}",
@@ -254,7 +257,7 @@ fn write_context(out: &mut String, evaluation: &Evaluation, style: Style) {
                     "  {:<7}{} {}",
                     "head",
                     one_line(&head.spec),
-                    crate::short_id::cut(&head.commit, width)
+                    crate::short_id::cut(&head_id, width)
                 );
             }
         }

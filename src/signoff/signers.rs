@@ -13,9 +13,10 @@ use std::process::{Command, Stdio};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use git2::{Oid, Repository};
+use git2::Repository;
 
 use crate::diff::ChangeSet;
+use crate::git::CommitId;
 use crate::policy::{KeyKind, Senior};
 
 const SSH_BEGIN: &str = "-----BEGIN SSH SIGNATURE-----";
@@ -25,8 +26,8 @@ const PGP_BEGIN: &str = "-----BEGIN PGP SIGNATURE-----";
 /// The key one commit of the range was signed with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommitSigner {
-    /// Full id of the signed commit.
-    pub commit: String,
+    /// The signed commit.
+    pub commit: CommitId,
     /// The key it names.
     pub key: SignerKey,
 }
@@ -78,8 +79,7 @@ pub fn read(repo: &Repository, change: &ChangeSet, seniors: &[Senior]) -> Vec<Co
         .commits
         .iter()
         .filter_map(|commit| {
-            let oid = Oid::from_str(&commit.id).ok()?;
-            let (signature, signed) = repo.extract_signature(&oid, None).ok()?;
+            let (signature, signed) = repo.extract_signature(&commit.id.oid(), None).ok()?;
             let signature = String::from_utf8_lossy(&signature).into_owned();
             let key = if signature.trim_start().starts_with(SSH_BEGIN) {
                 SignerKey::Ssh(sshsig_key(&signature)?)
@@ -89,7 +89,7 @@ pub fn read(repo: &Repository, change: &ChangeSet, seniors: &[Senior]) -> Vec<Co
                 return None;
             };
             Some(CommitSigner {
-                commit: commit.id.clone(),
+                commit: commit.id,
                 key,
             })
         })

@@ -291,10 +291,11 @@ fn check_platform(context: &Context<'_>, review: &PlatformReview) -> Result<Appr
         .change
         .head
         .as_ref()
-        .map(|h| h.commit.as_str())
+        .and_then(|h| h.commit)
+        .map(|id| id.to_string())
         .unwrap_or_default();
     if review.commit_id != head {
-        let (approved, head) = short_id::pair(&review.commit_id, head);
+        let (approved, head) = short_id::pair(&review.commit_id, &head);
         return Err(format!("approved commit {approved}, not the head {head}"));
     }
     if let Some(reason) = self_approval(context, senior) {
@@ -354,7 +355,7 @@ fn self_approval(context: &Context<'_>, senior: &Senior) -> Option<String> {
     let emails: Vec<String> = senior.emails().map(|e| e.trim().to_lowercase()).collect();
     let listed = |other: &str| emails.iter().any(|e| other.trim().eq_ignore_ascii_case(e));
     change.commits.iter().find_map(|commit| {
-        let id = commit.short_id();
+        let id = commit.id.short();
         if listed(&commit.author.email) {
             return Some(format!("approver authored commit {id} in the range"));
         }

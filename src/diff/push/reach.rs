@@ -10,7 +10,7 @@ use git2::{ErrorCode, Oid, Repository};
 use super::super::error::{Error, GitContext};
 use super::PushedRef;
 use super::known::{DefaultBranch, Known};
-use crate::git::short;
+use crate::git::CommitId;
 
 /// Where a pushed ref's change starts.
 pub(super) enum Start {
@@ -36,7 +36,7 @@ pub(super) fn update(
     if old == head {
         return Ok(Start::AlreadyThere(format!(
             "{} is already on {side} {name}",
-            short(head)
+            CommitId::from(head).short()
         )));
     }
     let from = |base: Oid, reason: String| Start::From {
@@ -53,19 +53,22 @@ pub(super) fn update(
                 "{name} moves back from {old} to {head} on {side}: the older commit is judged on its own, from its first parent"
             )
         })?,
-        Some(base) if base == old => from(base, format!("{side} {name} is at {}", short(old))),
+        Some(base) if base == old => from(
+            base,
+            format!("{side} {name} is at {}", CommitId::from(old).short()),
+        ),
         Some(base) => from(
             base,
             format!(
                 "force push: merge-base of {side} {name} ({}) and the pushed commit",
-                short(old)
+                CommitId::from(old).short()
             ),
         ),
         None => from(
             old,
             format!(
                 "force push: shares no history with {side} {name} ({}); compared with that tip",
-                short(old)
+                CommitId::from(old).short()
             ),
         ),
     })
@@ -87,7 +90,7 @@ pub(super) fn new_ref(
     if let Some(tip_of) = known.tip_named(head) {
         return Ok(Start::AlreadyThere(format!(
             "{} is already on {side} as the tip of {tip_of}",
-            short(head)
+            CommitId::from(head).short()
         )));
     }
     let label = label(pushed);
@@ -147,7 +150,7 @@ fn from_tip(label: &str, side: &str, tip_of: &str, tip: Oid) -> Start {
         base: Some(tip),
         reason: format!(
             "{label}: its work starts at {}, the tip of {tip_of} on {side}",
-            short(tip)
+            CommitId::from(tip).short()
         ),
         exclude: Vec::new(),
     }
@@ -167,7 +170,7 @@ fn from_base(
             head,
             format!(
                 "{label}: {} is on {role}, but no ref of {side} ends there; judged on its own, from its first parent",
-                short(head)
+                CommitId::from(head).short()
             ),
         );
     }
@@ -175,7 +178,7 @@ fn from_base(
         base: Some(base),
         reason: format!(
             "{label}: its work starts at {}, its merge-base with {role}",
-            short(base)
+            CommitId::from(base).short()
         ),
         exclude: Vec::new(),
     })

@@ -8,7 +8,7 @@
 use super::cursor::Cursor;
 use super::path::{self, PathPair};
 use super::{ParseError, ParseErrorKind, Side, hunk};
-use crate::diff::{FileChange, FileStatus, ObjectId};
+use crate::diff::{BlobId, FileChange, FileStatus};
 
 /// How a file entry begins.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,8 +49,8 @@ struct Entry {
     new_mode: Option<u32>,
     /// Mode of the `index` line, which git prints when both sides share it.
     index_mode: Option<u32>,
-    old_blob: Option<ObjectId>,
-    new_blob: Option<ObjectId>,
+    old_blob: Option<BlobId>,
+    new_blob: Option<BlobId>,
     similarity: Option<u8>,
     dissimilarity: Option<u8>,
     binary: bool,

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::diff::{Commit, Identity, Revision, Trailer};
+use crate::git::CommitId;
 use crate::policy::{Source, parse};
 use crate::signoff::record::{Approver, Record, SignatureKind};
 use crate::signoff::signers::{CommitSigner, SignerKey};
@@ -22,6 +23,11 @@ fn policy(signoff: &str) -> Policy {
     .expect("test policy parses")
 }
 
+/// A commit id of 20 `byte`s.
+fn id(byte: u8) -> CommitId {
+    git2::Oid::from_bytes(&[byte; 20]).expect("20 bytes").into()
+}
+
 fn change(author: &str, trailers: &[(&str, &str)]) -> ChangeSet {
     let identity = |email: &str| Identity {
         name: "Someone".into(),
@@ -31,11 +37,11 @@ fn change(author: &str, trailers: &[(&str, &str)]) -> ChangeSet {
     ChangeSet {
         head: Some(Revision {
             spec: "HEAD".into(),
-            commit: "head0000000000".into(),
+            commit: Some(id(0x0a)),
             reason: String::new(),
         }),
         commits: vec![Commit {
-            id: "c0ffee000000aaaa".into(),
+            id: id(0xc0),
             parents: vec![],
             message: String::new(),
             author: identity(author),
@@ -77,7 +83,7 @@ fn signed(email: &str, policy: &Policy, tweak: impl FnOnce(&mut Record)) -> Cand
     };
     tweak(&mut record);
     Candidate {
-        commit: "c0ffee000000aaaa".into(),
+        commit: id(0xc0).to_string(),
         parsed: Ok(SignedRecord {
             payload: record.payload(),
             record,
@@ -172,7 +178,7 @@ fn each_rule_rejects_with_its_reason() {
         (
             change("ALICE@example.com", &[]),
             signed("alice@example.com", &policy, |_| {}),
-            "approver authored commit c0ffee000000",
+            "approver authored commit c0c0c0c0c0c0",
         ),
         (
             change(
@@ -369,7 +375,7 @@ fn self_approval_is_by_person_not_by_address() {
     let mut blob = b"\0\0\0\x0bssh-ed25519".to_vec();
     blob.extend_from_slice(&[0, 0, 0, 32]);
     let signers = [CommitSigner {
-        commit: clean.commits[0].id.clone(),
+        commit: clean.commits[0].id,
         key: SignerKey::Ssh(blob),
     }];
     let context = Context {
@@ -388,7 +394,7 @@ fn self_approval_is_by_person_not_by_address() {
         &trusting,
     );
     assert!(
-        only_reason(&approvals).contains("approver's key signed commit c0ffee000000"),
+        only_reason(&approvals).contains("approver's key signed commit c0c0c0c0c0c0"),
         "{approvals:?}"
     );
 }

@@ -12,7 +12,7 @@ use proptest::collection::{btree_map, vec};
 use proptest::prelude::*;
 
 use crate::diff::unified::parse;
-use crate::diff::{End, FileChange, FileStatus, Origin, ReadOptions, Revision, range};
+use crate::diff::{FileChange, FileStatus, Range, RangeRequest, ReadOptions, range, resolve};
 
 /// A file's content and whether it is executable.
 type Tree = BTreeMap<String, (String, bool)>;
@@ -169,15 +169,12 @@ fn git2_patch(repo: &Repository, base: Oid, head: Oid) -> Vec<u8> {
     text
 }
 
-fn end(oid: Oid) -> End {
-    End {
-        revision: Revision {
-            spec: oid.to_string(),
-            commit: oid.to_string(),
-            reason: String::new(),
-        },
-        oid: Some(oid),
-    }
+fn commits(repo: &Repository, base: Oid, head: Oid) -> Range {
+    let request = RangeRequest::Commit {
+        id: head.into(),
+        parent: Some(base.into()),
+    };
+    resolve(repo, request).expect("a commit and its parent resolve")
 }
 
 /// The fields both sources know: the patch text abbreviates blob ids, carries no sizes,
@@ -231,7 +228,7 @@ proptest! {
         let base = commit(&repo, &old, None);
         let head = commit(&repo, &new, Some(base));
 
-        let read = range(&repo, &end(base), &end(head), &[], Origin::Range, &ReadOptions::default())?;
+        let read = range(&repo, &commits(&repo, base, head), &ReadOptions::default())?;
         let text = git2_patch(&repo, base, head);
         let parsed = parse(&text).map_err(|error| {
             TestCaseError::fail(format!("{error}\n{}", String::from_utf8_lossy(&text)))
