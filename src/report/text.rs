@@ -1,6 +1,8 @@
 //! The human report. A benign change gets one line; anything else gets the decision, why,
 //! the AI evidence, the points that made the score, and what would change the outcome.
 
+mod blast;
+
 use std::fmt::Write as _;
 
 use owo_colors::OwoColorize as _;
@@ -13,14 +15,12 @@ use crate::vocabulary::Decision;
 
 use super::Style;
 use super::approval::State;
-use super::view::{BlastRow, Reproduce, View, Who};
+use super::view::{Reproduce, View, Who};
 
 /// Findings listed in the text report; the JSON report has all of them.
 const MAX_FINDINGS: usize = 12;
 /// AI markers listed; the JSON report has all of them.
 const MAX_MARKERS: usize = 8;
-/// Symbols listed in the blast-radius section; the JSON report has all of them.
-const MAX_SYMBOLS: usize = 8;
 
 pub(super) fn check(evaluation: &Evaluation, style: Style) -> String {
     let mut out = String::new();
@@ -150,7 +150,7 @@ fn write_view(out: &mut String, view: &View<'_>, style: Style, prefix: &str) {
     }
     write_approvals(out, view, style);
     write_evidence(out, view, style);
-    write_blast(out, view, style);
+    blast::write(out, view, style);
     write_points(out, view, style);
     write_waivers(out, view, style);
     if !view.next_steps.is_empty() {
@@ -311,104 +311,9 @@ fn write_evidence(out: &mut String, view: &View<'_>, style: Style) {
     }
 }
 
-/// Changed symbols that can break something (exposed, or still referenced under an old
-/// name), with dependents and call sites; the Markdown table lists every changed symbol.
-fn write_blast(out: &mut String, view: &View<'_>, style: Style) {
-    let blast = &view.blast;
-    let mut risky: Vec<&BlastRow<'_>> = blast
-        .rows
-        .iter()
-        .filter(|row| row.symbol.was_exposed() || !row.dangling.is_empty())
-        .collect();
-    // What breaks first: dangling references, then the widest reach.
-    risky.sort_by_key(|row| {
-        (
-            std::cmp::Reverse(row.dangling.len()),
-            std::cmp::Reverse(row.dependent_files),
-        )
-    });
-    if risky.is_empty() && blast.gaps_counted_as_risk == 0 {
-        return;
-    }
-    section(out, "blast radius", style);
-    for row in risky.iter().take(MAX_SYMBOLS) {
-        let symbol = row.symbol;
-        let mut line = format!(
-            "  {} {} `{}` {} ({}:{})",
-            symbol.visibility_word(),
-            symbol.kind.as_str(),
-            one_line(&symbol.qualified_name()),
-            symbol.change.as_str(),
-            one_line(&symbol.file),
-            symbol.line
-        );
-        if row.dependent_files > 0 {
-            let _ = write!(
-                line,
-                ": {}, {}",
-                plural(row.dependent_files, "dependent file"),
-                plural(row.call_sites.len(), "site")
-            );
-        }
-        if row.transitive_files > 0 {
-            let _ = write!(line, ", {} more through callers", row.transitive_files);
-        }
-        let _ = writeln!(out, "{line}");
-        for site in row.dangling.iter().take(3) {
-            let _ = writeln!(
-                out,
-                "    ✗ still used at {}:{}",
-                one_line(&site.path),
-                site.line
-            );
-        }
-        let other_sites = row
-            .call_sites
-            .iter()
-            .filter(|site| !row.dangling.contains(site));
-        for site in other_sites.take(3) {
-            let _ = writeln!(
-                out,
-                "    {}",
-                dim(
-                    &format!("used at {}:{}", one_line(&site.path), site.line),
-                    style
-                )
-            );
-        }
-    }
-    if risky.len() > MAX_SYMBOLS {
-        let _ = writeln!(
-            out,
-            "  … {} more symbols in --format json",
-            risky.len() - MAX_SYMBOLS
-        );
-    }
-    let _ = writeln!(
-        out,
-        "  {}",
-        dim(
-            &format!(
-                "{} of {} changed files analysed structurally; references matched by name (approximate)",
-                blast.analysed, blast.changed_files
-            ),
-            style
-        )
-    );
-}
-
-/// `1 site`, `3 sites`.
-fn plural(count: usize, noun: &str) -> String {
-    if count == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{count} {noun}s")
-    }
-}
-
 /// Findings worth a line: the largest ones that carry points, up to [`MAX_FINDINGS`], leaving
 /// out those under 1% of the total (they are summed in one line; the JSON report lists every
-/// one). Zero-point findings (waived, or only matched by a rule) are the Markdown table's.
+/// one). Zero-point findings (waived, or only matched by a rule) are for Markdown and GitHub.
 fn write_points(out: &mut String, view: &View<'_>, style: Style) {
     let total = view.headline.score;
     let scoring: Vec<_> = view
