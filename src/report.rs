@@ -1,7 +1,8 @@
 //! Renders evaluations for people (text, Markdown), programs (JSON, SARIF) and CI logs
 //! (GitHub workflow commands), and a replay of history ([`replay`]: text, JSON, HTML). Knows
 //! nothing of how anything was computed; everything it shows is carried by the
-//! [`Evaluation`] or the [`Replay`](crate::replay::Replay).
+//! [`Evaluation`] or the [`Replay`](crate::replay::Replay). The human formats (text, Markdown,
+//! GitHub) render one `view::View` of an evaluation, so they show the same things.
 
 mod approval;
 mod github;
@@ -10,6 +11,7 @@ mod markdown;
 pub mod replay;
 mod sarif;
 mod text;
+mod view;
 mod waivers;
 
 use crate::gate::{Evaluation, PushOutcome};
@@ -60,26 +62,4 @@ pub fn push(outcome: &PushOutcome, format: Format, style: Style) -> String {
         Format::Markdown => markdown::push(outcome),
         Format::Github => github::push(outcome),
     }
-}
-
-/// `3 files only reformatted`, once per report, when a formatter touched some files.
-fn reformatted_label(evaluation: &Evaluation) -> Option<String> {
-    let files: std::collections::BTreeSet<&str> = evaluation
-        .facts
-        .facts
-        .iter()
-        .filter(|fact| fact.signal == crate::signal::Signal::Reformatted)
-        .filter_map(|fact| fact.file.as_deref())
-        .collect();
-    match files.len() {
-        0 => None,
-        1 => Some("1 file only reformatted".to_string()),
-        n => Some(format!("{n} files only reformatted")),
-    }
-}
-
-/// `PR #7` (GitHub) or `MR !7` (GitLab) when the change was judged for a request in CI.
-fn request_label(evaluation: &Evaluation) -> Option<String> {
-    let ci = evaluation.change.ci.as_ref()?;
-    Some(ci.platform.request_label(ci.pull_request?))
 }

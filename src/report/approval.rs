@@ -28,18 +28,63 @@ impl Mark {
     }
 }
 
-/// The word for a change let through by sign-off, for a report's first line; `None` when
-/// approvals did not let it through.
-pub(super) fn status(approvals: Option<&Approvals>) -> Option<&'static str> {
-    match approvals {
-        Some(approvals) if approvals.break_glass => Some("BREAK-GLASS override"),
-        Some(approvals) if approvals.approved => Some("approved"),
-        _ => None,
+/// How the sign-off stage left a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum State {
+    /// Not enough valid approvals yet (or a block that cannot be overridden).
+    Missing,
+    /// Enough valid approvals: the change may go ahead.
+    Approved,
+    /// A block let through by break-glass approvals: it goes ahead, and stays a warning.
+    BreakGlass,
+}
+
+impl State {
+    fn of(approvals: &Approvals) -> Self {
+        // A break-glass override is also approved; it is the stronger word.
+        if approvals.break_glass {
+            Self::BreakGlass
+        } else if approvals.approved {
+            Self::Approved
+        } else {
+            Self::Missing
+        }
+    }
+
+    /// The word for a change let through by sign-off, for a report's first line; `None` when
+    /// approvals did not let it through.
+    pub(super) fn status(self) -> Option<&'static str> {
+        match self {
+            Self::BreakGlass => Some("BREAK-GLASS override"),
+            Self::Approved => Some("approved"),
+            Self::Missing => None,
+        }
+    }
+}
+
+/// The sign-off part of a report, decided once: the state, its headline and its lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct SignOff {
+    /// Let through or not, and how.
+    pub(super) state: State,
+    /// Approved, overridden by break-glass, or what is still missing.
+    pub(super) headline: String,
+    /// One line per approval, rejection and missing piece of evidence.
+    pub(super) lines: Vec<(Mark, String)>,
+}
+
+impl SignOff {
+    pub(super) fn of(approvals: &Approvals) -> Self {
+        Self {
+            state: State::of(approvals),
+            headline: headline(approvals),
+            lines: lines(approvals),
+        }
     }
 }
 
 /// The headline: approved, overridden by break-glass, or what is still missing.
-pub(super) fn headline(approvals: &Approvals) -> String {
+fn headline(approvals: &Approvals) -> String {
     let valid = approvals.valid.len();
     if approvals.break_glass {
         let count = approvals.valid.iter().filter(|a| a.break_glass).count();
@@ -75,7 +120,7 @@ pub(super) fn headline(approvals: &Approvals) -> String {
 }
 
 /// One line per approval, rejection and missing piece of evidence.
-pub(super) fn lines(approvals: &Approvals) -> Vec<(Mark, String)> {
+fn lines(approvals: &Approvals) -> Vec<(Mark, String)> {
     let mut lines = Vec::new();
     for approval in &approvals.valid {
         let via = match approval.via {

@@ -13,7 +13,9 @@ use crate::gate::{Evaluation, PushOutcome, RefOutcome};
 use crate::score::number;
 use crate::vocabulary::Decision;
 
-use super::sarif::{message, reported, severity};
+use super::approval::State;
+use super::sarif::message;
+use super::view::View;
 
 /// The workflow command for a level.
 fn command(decision: Decision) -> &'static str {
@@ -26,7 +28,7 @@ fn command(decision: Decision) -> &'static str {
 
 pub(super) fn check(evaluation: &Evaluation) -> String {
     let mut out = String::new();
-    write_evaluation(&mut out, evaluation, "");
+    write_view(&mut out, &View::of(evaluation), "");
     out
 }
 
@@ -47,7 +49,7 @@ pub(super) fn push(outcome: &PushOutcome) -> String {
             }
             RefOutcome::Judged { pushed, evaluation } => {
                 let which = format!(" {}", one_line(&pushed.remote_ref));
-                write_evaluation(&mut out, evaluation, &which);
+                write_view(&mut out, &View::of(evaluation), &which);
             }
         }
     }
@@ -64,11 +66,12 @@ pub(super) fn push(outcome: &PushOutcome) -> String {
     out
 }
 
-fn write_evaluation(out: &mut String, evaluation: &Evaluation, which: &str) {
-    let verdict = &evaluation.verdict;
-    if verdict.decision != Decision::Allow {
-        for contribution in reported(evaluation) {
-            let level = command(severity(evaluation, contribution));
+fn write_view(out: &mut String, view: &View<'_>, which: &str) {
+    let headline = &view.headline;
+    if headline.decision != Decision::Allow {
+        for finding in &view.findings {
+            let contribution = finding.contribution;
+            let level = command(finding.severity);
             let mut properties = Vec::new();
             if let Some(file) = &contribution.file {
                 properties.push(format!("file={}", property(file)));
@@ -87,36 +90,27 @@ fn write_evaluation(out: &mut String, evaluation: &Evaluation, which: &str) {
     }
     let mut summary = format!(
         "blastgate{which}: {} (score {}; {})",
-        verdict.decision.as_str(),
-        number(evaluation.score.total),
-        lines(evaluation)
+        headline.decision.as_str(),
+        number(headline.score),
+        headline.thresholds.lines()
     );
-    for reason in &verdict.reasons {
+    for reason in view.reasons {
         let _ = write!(summary, "\n- {}", one_line(reason));
     }
-    if let Some(approvals) = &evaluation.approvals {
-        let _ = write!(
-            summary,
-            "\nsign-off: {}",
-            one_line(&super::approval::headline(approvals))
-        );
-        for (mark, line) in super::approval::lines(approvals) {
-            let _ = write!(summary, "\n{} {}", mark.symbol(), one_line(&line));
+    if let Some(sign_off) = &view.sign_off {
+        let _ = write!(summary, "\nsign-off: {}", one_line(&sign_off.headline));
+        for (mark, line) in &sign_off.lines {
+            let _ = write!(summary, "\n{} {}", mark.symbol(), one_line(line));
         }
     }
-    for step in &verdict.next_steps {
+    for step in view.next_steps {
         let _ = write!(summary, "\n→ {}", one_line(step));
     }
     // An approved change is no longer a warning on the run; a break-glass override stays one.
-    let level = match &evaluation.approvals {
-        Some(approvals) if approvals.approved && !approvals.break_glass => "notice",
-        Some(approvals) if approvals.break_glass => "warning",
-        _ => command(verdict.decision),
+    let level = match view.sign_off.as_ref().map(|sign_off| sign_off.state) {
+        Some(State::Approved) => "notice",
+        Some(State::BreakGlass) => "warning",
+        Some(State::Missing) | None => command(headline.decision),
     };
     let _ = writeln!(out, "::{level}::{}", data(&summary));
-}
-
-/// "review at 25, block at 400" for the thresholds that applied.
-fn lines(evaluation: &Evaluation) -> String {
-    evaluation.verdict.thresholds.lines()
 }

@@ -5,14 +5,12 @@
 
 use std::fmt::Write as _;
 
-use crate::analyze::blast::symbols::ChangeKind;
-use crate::diff::Origin;
-use crate::escape::{markdown as text, markdown_code as code, terminal};
+use crate::escape::{markdown as text, markdown_code as code, one_line, terminal};
 use crate::gate::{Evaluation, PushOutcome, RefOutcome};
 use crate::score::number;
 use crate::vocabulary::Decision;
 
-use super::sarif::reported;
+use super::view::{Reproduce, View};
 
 /// Findings listed; the JSON and SARIF reports have all of them.
 const MAX_FINDINGS: usize = 15;
@@ -21,7 +19,7 @@ const FOLD_AFTER: usize = 5;
 
 pub(super) fn check(evaluation: &Evaluation) -> String {
     let mut out = String::new();
-    write_evaluation(&mut out, evaluation, "");
+    write_view(&mut out, &View::of(evaluation), "");
     terminal(&out, false)
 }
 
@@ -48,9 +46,9 @@ pub(super) fn push(outcome: &PushOutcome) -> String {
                 );
             }
             RefOutcome::Judged { pushed, evaluation } => {
-                write_evaluation(
+                write_view(
                     &mut out,
-                    evaluation,
+                    &View::of(evaluation),
                     &format!(" {}", code(&pushed.remote_ref)),
                 );
             }
@@ -67,51 +65,56 @@ fn icon(decision: Decision) -> &'static str {
     }
 }
 
-fn write_evaluation(out: &mut String, evaluation: &Evaluation, which: &str) {
-    let verdict = &evaluation.verdict;
-    let thresholds = &verdict.thresholds;
-    let approved = super::approval::status(evaluation.approvals.as_ref())
+fn write_view(out: &mut String, view: &View<'_>, which: &str) {
+    let headline = &view.headline;
+    let thresholds = headline.thresholds;
+    let approved = view
+        .sign_off
+        .as_ref()
+        .and_then(|sign_off| sign_off.state.status())
         .map(|status| format!(" ({status})"))
         .unwrap_or_default();
-    let request = super::request_label(evaluation)
+    let request = headline
+        .request
+        .as_ref()
         .map(|label| format!(" · {label}"))
         .unwrap_or_default();
     let _ = writeln!(
         out,
         "### {} blastgate{which}: {}{request}{approved}\n",
-        icon(verdict.decision),
-        verdict.decision.as_str()
+        icon(headline.decision),
+        headline.decision.as_str()
     );
     let _ = writeln!(
         out,
         "Score **{}** ({}; {} thresholds) · policy: {}\n",
-        number(evaluation.score.total),
+        number(headline.score),
         thresholds.lines(),
         thresholds.class,
-        text(&evaluation.policy.source.to_string())
+        text(&view.subject.policy_source)
     );
-    if let Some(reformatted) = super::reformatted_label(evaluation) {
+    if let Some(reformatted) = &headline.reformatted {
         let _ = writeln!(out, "{reformatted}: their lines are not counted.\n");
     }
     let _ = writeln!(out, "#### Why\n");
-    for reason in &verdict.reasons {
+    for reason in view.reasons {
         let _ = writeln!(out, "- {}", text(reason));
     }
     out.push('\n');
-    if let Some(approvals) = &evaluation.approvals {
+    if let Some(sign_off) = &view.sign_off {
         let _ = writeln!(out, "#### Sign-off\n");
-        let _ = writeln!(out, "**{}**\n", text(&super::approval::headline(approvals)));
-        for (mark, line) in super::approval::lines(approvals) {
-            let _ = writeln!(out, "- {} {}", mark.symbol(), text(&line));
+        let _ = writeln!(out, "**{}**\n", text(&sign_off.headline));
+        for (mark, line) in &sign_off.lines {
+            let _ = writeln!(out, "- {} {}", mark.symbol(), text(line));
         }
         out.push('\n');
     }
-    write_blast(out, evaluation);
-    write_findings(out, evaluation);
-    write_waivers(out, evaluation);
-    write_evidence(out, evaluation);
-    write_next(out, evaluation);
-    for note in &evaluation.change.notes {
+    write_blast(out, view);
+    write_findings(out, view);
+    write_waivers(out, view);
+    write_evidence(out, view);
+    write_next(out, view);
+    for note in view.notes {
         let _ = writeln!(out, "> note: {}\n", text(note));
     }
 }
@@ -132,41 +135,36 @@ fn close_table(out: &mut String, rows: usize) {
     }
 }
 
-fn write_blast(out: &mut String, evaluation: &Evaluation) {
-    let blast = &evaluation.facts.blast;
-    let symbols: Vec<_> = blast
-        .symbols
-        .iter()
-        .filter(|s| !matches!(s.change.change, ChangeKind::Added | ChangeKind::Moved))
-        .collect();
-    let coverage = &blast.coverage;
+/// Every changed symbol, folded when long; the text report lists only the risky ones.
+fn write_blast(out: &mut String, view: &View<'_>) {
+    let blast = &view.blast;
     let _ = writeln!(out, "#### Blast radius\n");
-    if !symbols.is_empty() {
-        let summary = format!("{} changed symbols", symbols.len());
+    if !blast.rows.is_empty() {
+        let summary = format!("{} changed symbols", blast.rows.len());
         let header = "| symbol | change | file:line | dependents | dangling |";
-        open_table(out, symbols.len(), &summary, header);
-        for impact in &symbols {
-            let change = &impact.change;
+        open_table(out, blast.rows.len(), &summary, header);
+        for row in &blast.rows {
+            let symbol = row.symbol;
             let _ = writeln!(
                 out,
                 "| {} {} | {} | {}:{} | {} ({}) | {} |",
-                change.kind.as_str(),
-                code(&change.qualified_name()),
-                change.change.as_str(),
-                text(&change.file),
-                change.line,
-                impact.dependent_files.len(),
-                sites(impact.call_sites.len()),
-                dangling(impact),
+                symbol.kind.as_str(),
+                code(&symbol.qualified_name()),
+                symbol.change.as_str(),
+                text(&symbol.file),
+                symbol.line,
+                row.dependent_files,
+                sites(row.call_sites.len()),
+                dangling(row.dangling),
             );
         }
-        close_table(out, symbols.len());
+        close_table(out, blast.rows.len());
     }
     let _ = writeln!(
         out,
         "{} of {} changed files analysed structurally; references are matched by name \
          (approximate).\n",
-        coverage.analysed, coverage.changed_files
+        blast.analysed, blast.changed_files
     );
 }
 
@@ -180,28 +178,27 @@ fn sites(count: usize) -> String {
 }
 
 /// `src/a.py:1, src/a.py:5` for the first dangling sites, or `–`.
-fn dangling(impact: &crate::analyze::blast::structure::SymbolImpact) -> String {
-    if impact.dangling.is_empty() {
+fn dangling(dangling: &[crate::analyze::blast::dependents::Site]) -> String {
+    if dangling.is_empty() {
         return "–".to_string();
     }
-    let mut sites: Vec<String> = impact
-        .dangling
+    let mut sites: Vec<String> = dangling
         .iter()
         .take(3)
         .map(|site| format!("{}:{}", text(&site.path), site.line))
         .collect();
-    if impact.dangling.len() > 3 {
-        sites.push(format!("… {} more", impact.dangling.len() - 3));
+    if dangling.len() > 3 {
+        sites.push(format!("… {} more", dangling.len() - 3));
     }
     sites.join(", ")
 }
 
-fn write_findings(out: &mut String, evaluation: &Evaluation) {
-    let findings: Vec<_> = reported(evaluation).take(MAX_FINDINGS).collect();
+fn write_findings(out: &mut String, view: &View<'_>) {
+    let findings: Vec<_> = view.findings.iter().take(MAX_FINDINGS).collect();
     if findings.is_empty() {
         return;
     }
-    let total = reported(evaluation).count();
+    let total = view.findings.len();
     let _ = writeln!(out, "#### Findings\n");
     let summary = if total > findings.len() {
         format!("top {} of {total} findings by points", findings.len())
@@ -215,6 +212,7 @@ fn write_findings(out: &mut String, evaluation: &Evaluation) {
         "| points | id | location | message | arithmetic |",
     );
     for finding in &findings {
+        let finding = finding.contribution;
         let location = match (&finding.file, finding.line) {
             (Some(file), Some(line)) => format!("{}:{line}", text(file)),
             (Some(file), None) => text(file),
@@ -238,75 +236,64 @@ fn write_findings(out: &mut String, evaluation: &Evaluation) {
 }
 
 /// Only when a waiver applied, expired or went stale.
-fn write_waivers(out: &mut String, evaluation: &Evaluation) {
-    let sentences = super::waivers::sentences(&evaluation.score.waivers);
-    if sentences.is_empty() {
+fn write_waivers(out: &mut String, view: &View<'_>) {
+    if view.waivers.is_empty() {
         return;
     }
     let _ = writeln!(out, "#### Waivers\n");
-    for sentence in sentences {
-        let _ = writeln!(out, "- {}", text(&sentence));
+    for sentence in &view.waivers {
+        let _ = writeln!(out, "- {}", text(sentence));
     }
     out.push('\n');
 }
 
-fn write_evidence(out: &mut String, evaluation: &Evaluation) {
-    let provenance = &evaluation.provenance;
+/// Always shown, every marker: a comment has room, and "none found" is worth saying.
+fn write_evidence(out: &mut String, view: &View<'_>) {
+    let evidence = &view.evidence;
     let _ = writeln!(out, "#### AI evidence\n");
-    for reason in &provenance.reasons {
+    for reason in evidence.reasons {
         let _ = writeln!(out, "- {}", text(reason));
     }
-    for evidence in &provenance.evidence {
-        let counted = if evidence.counted {
-            ""
-        } else {
-            ", not counted"
-        };
+    for marker in &evidence.markers {
+        let counted = if marker.counted { "" } else { ", not counted" };
         let _ = writeln!(
             out,
             "- {}: {} ({}, {}{counted})",
-            evidence.location(),
-            code(&evidence.marker),
-            text(&evidence.tool),
-            format!("{:?}", evidence.confidence).to_lowercase(),
+            marker.location,
+            code(marker.marker),
+            text(marker.tool),
+            marker.confidence,
         );
     }
-    if provenance.reasons.is_empty() && provenance.evidence.is_empty() {
+    if evidence.reasons.is_empty() && evidence.markers.is_empty() {
         out.push_str("- none found\n");
     }
     out.push('\n');
 }
 
-fn write_next(out: &mut String, evaluation: &Evaluation) {
+fn write_next(out: &mut String, view: &View<'_>) {
     let _ = writeln!(out, "#### Next steps\n");
-    for step in &evaluation.verdict.next_steps {
+    for step in view.next_steps {
         let _ = writeln!(out, "- {}", text(step));
     }
-    if let Some(command) = reproduce(evaluation) {
+    if let Some(reproduce) = &view.reproduce {
         let _ = writeln!(
             out,
-            "- see this report locally:\n\n  ```sh\n  {command}\n  ```"
+            "- see this report locally:\n\n  ```sh\n  {}\n  ```",
+            command(reproduce)
         );
     }
     out.push('\n');
 }
 
-/// The command that judges the same change again, when it can be named by commits.
-fn reproduce(evaluation: &Evaluation) -> Option<String> {
-    let change = &evaluation.change;
-    match &change.origin {
-        Origin::Range | Origin::Push { .. } => {
-            let head = change.head.as_ref()?;
-            // A push of a new root has the empty tree as its base: no commit to name.
-            let base = change.base.as_ref()?.commit?;
-            let head = head.commit?;
-            Some(format!("blastgate check --base {base} --head {head}"))
+/// The command line, inside a code block: the diff's file name on one line.
+fn command(reproduce: &Reproduce<'_>) -> String {
+    match reproduce {
+        Reproduce::Commits { base, head } => {
+            format!("blastgate check --base {base} --head {head}")
         }
-        Origin::Staged => Some("blastgate check --staged".to_string()),
-        Origin::Worktree => Some("blastgate check --worktree".to_string()),
-        Origin::DiffText { source } => Some(format!(
-            "blastgate check --diff {}",
-            crate::escape::one_line(source)
-        )),
+        Reproduce::Staged => "blastgate check --staged".to_string(),
+        Reproduce::Worktree => "blastgate check --worktree".to_string(),
+        Reproduce::Diff { source } => format!("blastgate check --diff {}", one_line(source)),
     }
 }

@@ -1,11 +1,12 @@
 //! The human report. A benign change gets one line; anything else gets the decision, why,
 //! the AI evidence, the points that made the score, and what would change the outcome.
 
+mod blast;
+
 use std::fmt::Write as _;
 
 use owo_colors::OwoColorize as _;
 
-use crate::analyze::blast::symbols::ChangeKind;
 use crate::diff::{Origin, Revision};
 use crate::escape::{one_line, terminal};
 use crate::gate::{Evaluation, PushOutcome, RefOutcome};
@@ -13,13 +14,17 @@ use crate::score::number;
 use crate::vocabulary::Decision;
 
 use super::Style;
+use super::approval::State;
+use super::view::{Reproduce, View, Who};
 
 /// Findings listed in the text report; the JSON report has all of them.
 const MAX_FINDINGS: usize = 12;
+/// AI markers listed; the JSON report has all of them.
+const MAX_MARKERS: usize = 8;
 
 pub(super) fn check(evaluation: &Evaluation, style: Style) -> String {
     let mut out = String::new();
-    write_evaluation(&mut out, evaluation, style, "");
+    write_view(&mut out, &View::of(evaluation), style, "");
     terminal(&out, style.color)
 }
 
@@ -36,21 +41,22 @@ pub(super) fn push(outcome: &PushOutcome, style: Style) -> String {
                 );
             }
             RefOutcome::Judged { pushed, evaluation } => {
-                write_evaluation(
+                let view = View::of(evaluation);
+                write_view(
                     &mut out,
-                    evaluation,
+                    &view,
                     style,
                     &format!("{}: ", one_line(&pushed.remote_ref)),
                 );
                 // A hook's output is cut short in a terminal; say how to see everything.
-                let (base, head) = (&evaluation.change.base, &evaluation.change.head);
-                if let (Decision::Review | Decision::Block, Some(base), Some(head)) =
-                    (evaluation.verdict.decision, base, head)
-                    && let (Some(base), Some(head)) = (base.commit, head.commit)
+                if let (
+                    Decision::Review | Decision::Block,
+                    Some(Reproduce::Commits { base, head }),
+                ) = (view.headline.decision, &view.reproduce)
                 {
                     let _ = writeln!(
                         out,
-                        "  full report: blastgate check --base {base} --head {head} --format json",
+                        "  full report: blastgate check --base {base} --head {head} --format json"
                     );
                 }
             }
@@ -88,15 +94,10 @@ fn dim(text: &str, style: Style) -> String {
     }
 }
 
-fn write_evaluation(out: &mut String, evaluation: &Evaluation, style: Style, prefix: &str) {
-    let Evaluation {
-        change,
-        verdict,
-        score,
-        ..
-    } = evaluation;
-    let decision = verdict.decision;
-    let files = change.files.len();
+fn write_view(out: &mut String, view: &View<'_>, style: Style, prefix: &str) {
+    let headline = &view.headline;
+    let decision = headline.decision;
+    let files = headline.files;
     if files == 0 {
         let _ = writeln!(
             out,
@@ -107,31 +108,34 @@ fn write_evaluation(out: &mut String, evaluation: &Evaluation, style: Style, pre
     }
     let mut summary = format!(
         "score {} · {} · {files} file{}",
-        number(score.total),
-        who(evaluation),
+        number(headline.score),
+        who(headline.who),
         if files == 1 { "" } else { "s" }
     );
-    if let Some(request) = super::request_label(evaluation) {
+    if let Some(request) = &headline.request {
         let _ = write!(summary, " · {request}");
     }
-    if let Some(reformatted) = super::reformatted_label(evaluation) {
+    if let Some(reformatted) = &headline.reformatted {
         let _ = write!(summary, " · {reformatted}");
     }
-    if decision == Decision::Allow && verdict.rule_hits.is_empty() {
+    if headline.benign {
         // Quiet: one line with the score and the line it stayed under.
-        let limit = match verdict.thresholds.review {
+        let limit = match headline.thresholds.review {
             Some(review) => format!("review at {}", number(review)),
-            None => verdict.thresholds.lines(),
+            None => headline.thresholds.lines(),
         };
         let _ = writeln!(
             out,
             "{prefix}{} · {summary} · {limit}",
             paint(decision, style)
         );
-        write_waivers(out, evaluation, style);
+        write_waivers(out, view, style);
         return;
     }
-    let approved = super::approval::status(evaluation.approvals.as_ref())
+    let approved = view
+        .sign_off
+        .as_ref()
+        .and_then(|sign_off| sign_off.state.status())
         .map(|status| format!(" · {status}"))
         .unwrap_or_default();
     let _ = writeln!(
@@ -139,62 +143,61 @@ fn write_evaluation(out: &mut String, evaluation: &Evaluation, style: Style, pre
         "{prefix}{} · {summary}{approved}",
         paint(decision, style)
     );
-    write_context(out, evaluation, style);
+    write_context(out, view, style);
     section(out, "why", style);
-    for reason in &verdict.reasons {
+    for reason in view.reasons {
         let _ = writeln!(out, "  • {}", one_line(reason));
     }
-    write_approvals(out, evaluation, style);
-    write_evidence(out, evaluation, style);
-    write_blast(out, evaluation, style);
-    write_points(out, evaluation, style);
-    write_waivers(out, evaluation, style);
-    if !verdict.next_steps.is_empty() {
+    write_approvals(out, view, style);
+    write_evidence(out, view, style);
+    blast::write(out, view, style);
+    write_points(out, view, style);
+    write_waivers(out, view, style);
+    if !view.next_steps.is_empty() {
         section(out, "next", style);
-        for step in &verdict.next_steps {
+        for step in view.next_steps {
             let _ = writeln!(out, "  → {}", one_line(step));
         }
     }
-    for note in &change.notes {
+    for note in view.notes {
         let _ = writeln!(out, "  note: {}", one_line(note));
     }
 }
 
 /// Only when a waiver applied, expired or went stale: a benign change stays one line.
-fn write_waivers(out: &mut String, evaluation: &Evaluation, style: Style) {
-    let sentences = super::waivers::sentences(&evaluation.score.waivers);
-    if !sentences.is_empty() {
+fn write_waivers(out: &mut String, view: &View<'_>, style: Style) {
+    if !view.waivers.is_empty() {
         section(out, "waivers", style);
-        for sentence in sentences {
-            let _ = writeln!(out, "  • {}", one_line(&sentence));
+        for sentence in &view.waivers {
+            let _ = writeln!(out, "  • {}", one_line(sentence));
         }
     }
 }
 
-fn write_approvals(out: &mut String, evaluation: &Evaluation, style: Style) {
-    let Some(approvals) = &evaluation.approvals else {
+fn write_approvals(out: &mut String, view: &View<'_>, style: Style) {
+    let Some(sign_off) = &view.sign_off else {
         return;
     };
     section(out, "sign-off", style);
-    let headline = one_line(&super::approval::headline(approvals)).into_owned();
-    let headline = match (style.color, approvals.approved) {
-        (true, true) => headline.green().bold().to_string(),
-        (true, false) => headline.yellow().bold().to_string(),
+    let headline = one_line(&sign_off.headline).into_owned();
+    let headline = match (style.color, sign_off.state) {
+        (true, State::Approved | State::BreakGlass) => headline.green().bold().to_string(),
+        (true, State::Missing) => headline.yellow().bold().to_string(),
         (false, _) => headline,
     };
     let _ = writeln!(out, "  {headline}");
-    for (mark, line) in super::approval::lines(approvals) {
-        let _ = writeln!(out, "  {} {}", mark.symbol(), one_line(&line));
+    for (mark, line) in &sign_off.lines {
+        let _ = writeln!(out, "  {} {}", mark.symbol(), one_line(line));
     }
 }
 
-fn who(evaluation: &Evaluation) -> String {
-    let authorship = evaluation.provenance.authorship;
-    match (authorship.as_str(), evaluation.verdict.treated_as_ai) {
-        ("ai", _) => "AI-assisted".to_string(),
-        ("unknown", true) => "unattributed, treated as AI-assisted".to_string(),
-        ("unknown", false) => "unattributed, treated as human".to_string(),
-        (other, _) => other.to_string(),
+fn who(who: Who) -> &'static str {
+    match who {
+        Who::Ai => "AI-assisted",
+        Who::Human => "human",
+        Who::Automation => "automation",
+        Who::UnattributedAsAi => "unattributed, treated as AI-assisted",
+        Who::UnattributedAsHuman => "unattributed, treated as human",
     }
 }
 
@@ -207,30 +210,29 @@ fn section(out: &mut String, title: &str, style: Style) {
     let _ = writeln!(out, "{title}");
 }
 
-fn write_context(out: &mut String, evaluation: &Evaluation, style: Style) {
-    let change = &evaluation.change;
+fn write_context(out: &mut String, view: &View<'_>, style: Style) {
+    let subject = &view.subject;
     // Base and head are shown one above the other: never as the same short id.
-    let [base_id, head_id] = [&change.base, &change.head].map(|revision| {
+    let [base_id, head_id] = [subject.base, subject.head].map(|revision| {
         revision
-            .as_ref()
             .and_then(|revision| revision.commit)
             .map(|id| id.to_string())
             .unwrap_or_default()
     });
     let width = crate::short_id::width(&[&base_id, &head_id]);
+    let cut = |revision: &Revision| match revision.commit {
+        Some(id) => crate::short_id::cut(&id.to_string(), width),
+        None => "empty tree".to_string(),
+    };
     let revision = |label: &str, revision: &Revision| {
-        let commit = if revision.commit.is_none() {
-            "empty tree".to_string()
-        } else {
-            crate::short_id::cut(&base_id, width)
-        };
+        let commit = cut(revision);
         format!(
             "  {label:<7}{} {commit} {}",
             one_line(&revision.spec),
             dim(&format!("({})", one_line(&revision.reason)), style)
         )
     };
-    match &change.origin {
+    match subject.origin {
         Origin::DiffText { source } => {
             let _ = writeln!(
                 out,
@@ -240,7 +242,7 @@ fn write_context(out: &mut String, evaluation: &Evaluation, style: Style) {
             );
         }
         Origin::Staged | Origin::Worktree => {
-            let what = if change.origin == Origin::Staged {
+            let what = if *subject.origin == Origin::Staged {
                 "staged changes"
             } else {
                 "working tree"
@@ -248,190 +250,73 @@ fn write_context(out: &mut String, evaluation: &Evaluation, style: Style) {
             let _ = writeln!(out, "  {:<7}{what} against HEAD", "change");
         }
         Origin::Range | Origin::Push { .. } => {
-            if let Some(base) = &change.base {
+            if let Some(base) = subject.base {
                 let _ = writeln!(out, "{}", revision("base", base));
             }
-            if let Some(head) = &change.head {
-                let _ = writeln!(
-                    out,
-                    "  {:<7}{} {}",
-                    "head",
-                    one_line(&head.spec),
-                    crate::short_id::cut(&head_id, width)
-                );
+            if let Some(head) = subject.head {
+                let _ = writeln!(out, "  {:<7}{} {}", "head", one_line(&head.spec), cut(head));
             }
         }
     }
-    let policy = &evaluation.policy;
+    let sha256 = subject.policy_sha256;
     let _ = writeln!(
         out,
         "  {:<7}{} {}",
         "policy",
-        one_line(&policy.source.to_string()),
+        one_line(&subject.policy_source),
         dim(
-            &format!("sha256 {}", &policy.sha256[..policy.sha256.len().min(16)]),
+            &format!("sha256 {}", &sha256[..sha256.len().min(16)]),
             style
         )
     );
 }
 
-fn write_evidence(out: &mut String, evaluation: &Evaluation, style: Style) {
-    let provenance = &evaluation.provenance;
-    if provenance.evidence.is_empty() && provenance.declared.is_none() {
+/// Only when a marker was found or the authorship was declared.
+fn write_evidence(out: &mut String, view: &View<'_>, style: Style) {
+    let evidence = &view.evidence;
+    if evidence.markers.is_empty() && evidence.declared.is_none() {
         return;
     }
     section(out, "AI evidence", style);
-    for reason in &provenance.reasons {
+    for reason in evidence.reasons {
         let _ = writeln!(out, "  • {}", one_line(reason));
     }
-    for evidence in provenance.evidence.iter().take(8) {
-        let counted = if evidence.counted {
-            ""
-        } else {
-            ", not counted"
-        };
+    for marker in evidence.markers.iter().take(MAX_MARKERS) {
+        let counted = if marker.counted { "" } else { ", not counted" };
         let _ = writeln!(
             out,
             "  {}: {} {}",
-            evidence.location(),
-            one_line(&evidence.marker),
+            marker.location,
+            one_line(marker.marker),
             dim(
                 &format!(
-                    "({}, {:?}{counted})",
-                    one_line(&evidence.tool),
-                    evidence.confidence
+                    "({}, {}{counted})",
+                    one_line(marker.tool),
+                    marker.confidence
                 )
                 .to_lowercase(),
                 style
             )
         );
     }
-    if provenance.evidence.len() > 8 {
+    if evidence.markers.len() > MAX_MARKERS {
         let _ = writeln!(
             out,
             "  … {} more in --format json",
-            provenance.evidence.len() - 8
+            evidence.markers.len() - MAX_MARKERS
         );
     }
 }
 
-/// Symbols listed in the blast-radius section; the JSON report has all of them.
-const MAX_SYMBOLS: usize = 8;
-
-/// Changed symbols that matter (not additions or moves), with dependents and call sites.
-fn write_blast(out: &mut String, evaluation: &Evaluation, style: Style) {
-    let blast = &evaluation.facts.blast;
-    let mut risky: Vec<_> = blast
-        .symbols
+/// Findings worth a line: the largest ones that carry points, up to [`MAX_FINDINGS`], leaving
+/// out those under 1% of the total (they are summed in one line; the JSON report lists every
+/// one). Zero-point findings (waived, or only matched by a rule) are for Markdown and GitHub.
+fn write_points(out: &mut String, view: &View<'_>, style: Style) {
+    let total = view.headline.score;
+    let scoring: Vec<_> = view
+        .findings
         .iter()
-        .filter(|s| !matches!(s.change.change, ChangeKind::Added | ChangeKind::Moved))
-        .filter(|s| s.change.was_exposed() || !s.dangling.is_empty())
-        .collect();
-    // What breaks first: dangling references, then the widest reach.
-    risky.sort_by_key(|s| {
-        (
-            std::cmp::Reverse(s.dangling.len()),
-            std::cmp::Reverse(s.dependent_files.len()),
-        )
-    });
-    let gaps = blast
-        .coverage
-        .not_analysed
-        .iter()
-        .filter(|gap| gap.counted_as_risk)
-        .count();
-    if risky.is_empty() && gaps == 0 {
-        return;
-    }
-    section(out, "blast radius", style);
-    for impact in risky.iter().take(MAX_SYMBOLS) {
-        let change = &impact.change;
-        let mut line = format!(
-            "  {} {} `{}` {} ({}:{})",
-            change.visibility_word(),
-            change.kind.as_str(),
-            one_line(&change.qualified_name()),
-            change.change.as_str(),
-            one_line(&change.file),
-            change.line
-        );
-        if !impact.dependent_files.is_empty() {
-            let _ = write!(
-                line,
-                ": {}, {}",
-                plural(impact.dependent_files.len(), "dependent file"),
-                plural(impact.call_sites.len(), "site")
-            );
-        }
-        if !impact.transitive_files.is_empty() {
-            let _ = write!(
-                line,
-                ", {} more through callers",
-                impact.transitive_files.len()
-            );
-        }
-        let _ = writeln!(out, "{line}");
-        for site in impact.dangling.iter().take(3) {
-            let _ = writeln!(
-                out,
-                "    ✗ still used at {}:{}",
-                one_line(&site.path),
-                site.line
-            );
-        }
-        let other_sites = impact
-            .call_sites
-            .iter()
-            .filter(|site| !impact.dangling.contains(site));
-        for site in other_sites.take(3) {
-            let _ = writeln!(
-                out,
-                "    {}",
-                dim(
-                    &format!("used at {}:{}", one_line(&site.path), site.line),
-                    style
-                )
-            );
-        }
-    }
-    if risky.len() > MAX_SYMBOLS {
-        let _ = writeln!(
-            out,
-            "  … {} more symbols in --format json",
-            risky.len() - MAX_SYMBOLS
-        );
-    }
-    let coverage = &blast.coverage;
-    let _ = writeln!(
-        out,
-        "  {}",
-        dim(
-            &format!(
-                "{} of {} changed files analysed structurally; references matched by name (approximate)",
-                coverage.analysed, coverage.changed_files
-            ),
-            style
-        )
-    );
-}
-
-/// `1 site`, `3 sites`.
-fn plural(count: usize, noun: &str) -> String {
-    if count == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{count} {noun}s")
-    }
-}
-
-/// Findings worth a line: the largest ones, up to [`MAX_FINDINGS`], leaving out those under
-/// 1% of the total (they are summed in one line; the JSON report lists every one).
-fn write_points(out: &mut String, evaluation: &Evaluation, style: Style) {
-    let total = evaluation.score.total;
-    let scoring: Vec<_> = evaluation
-        .score
-        .contributions
-        .iter()
+        .map(|finding| finding.contribution)
         .filter(|c| c.points > 0.0)
         .collect();
     if scoring.is_empty() {
@@ -459,19 +344,12 @@ fn write_points(out: &mut String, evaluation: &Evaluation, style: Style) {
             dim(&format!("[{}]", contribution.arithmetic), style),
         );
     }
-    // Say once how saturated points were computed, when any were (their factors are inline).
-    if scoring
-        .iter()
-        .any(|c| c.arithmetic.contains("(repeat ") || c.arithmetic.contains(" cap "))
-    {
+    if let Some(note) = &view.scoring_note {
         let _ = writeln!(
             out,
             "  {:>8}  {}",
             "",
-            dim(
-                &format!("scoring: {}", evaluation.policy.scoring.describe()),
-                style
-            )
+            dim(&format!("scoring: {note}"), style)
         );
     }
     if scoring.len() > shown.len() {
