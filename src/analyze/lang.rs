@@ -13,7 +13,7 @@ mod table;
 
 use std::sync::OnceLock;
 
-pub use compiled::{Compiled, Resolved, Role};
+pub use compiled::{Compiled, Definitions, Resolved, Role};
 pub use config::{CONFIG_LANGUAGES, ConfigLanguage, config_for_path, parse_config};
 pub use roles::{Roles, Selector, VisibilityRule};
 
@@ -191,7 +191,7 @@ mod tests {
         let mut keys = std::collections::HashSet::new();
         for language in LANGUAGES {
             assert!(names.insert(language.name), "duplicate {}", language.name);
-            if let Err(error) = language.compiled() {
+            if let Err(error) = language.compiled().and_then(Compiled::definitions) {
                 panic!("{}: {error}", language.name);
             }
             for key in language.extensions.iter().chain(language.file_names) {

@@ -88,7 +88,12 @@ fn analyse(
         None => Cow::Borrowed(source),
     };
     let tree = parse::parse(language, compiled, &source, budget.parse_timeout)?;
-    let found = extract::definitions(language, compiled, &tree, &source);
+    let definitions = compiled
+        .definitions()
+        .map_err(|message| Unanalysed::Failed {
+            message: message.to_string(),
+        })?;
+    let found = extract::definitions(language, compiled, definitions, &tree, &source);
     let walked = walk::walk(compiled, &tree, &source, &found);
     let permille = (walked.error_bytes * 1000)
         .checked_div(source.len())

@@ -1,6 +1,8 @@
-//! A registry row made ready for use: the definitions query compiled against its grammar and
-//! the roles turned into a table indexed by node-kind id, so the per-node work while
-//! outlining is one array lookup instead of string comparisons.
+//! A registry row made ready for use: the roles turned into a table indexed by node-kind id,
+//! so the per-node work while outlining is one array lookup instead of string comparisons,
+//! and the definitions query compiled against its grammar when an outline first needs it.
+
+use std::sync::OnceLock;
 
 use tree_sitter::Query;
 
@@ -66,11 +68,27 @@ pub struct Role {
     pub member: Option<Resolved>,
 }
 
-/// A row's compiled query and role table.
+/// A row's grammar and role table, and its definitions query once compiled.
 #[derive(Debug)]
 pub struct Compiled {
     /// The grammar.
     pub grammar: tree_sitter::Language,
+    /// Role of each node-kind id.
+    pub roles: Vec<Role>,
+    /// Id of the `type` field, whose identifiers are types in every grammar.
+    pub type_field: Option<u16>,
+    /// The row's name and queries, for [`Compiled::definitions`].
+    name: &'static str,
+    queries: [&'static [&'static str]; 2],
+    /// Compiled on first use: TypeScript's takes tens of milliseconds, and a run whose
+    /// outlines all come from the cache (parsing for security constructs, mechanical changes
+    /// and reference confirmation needs only the grammar and roles) never needs it.
+    definitions: OnceLock<Result<Definitions, String>>,
+}
+
+/// The definitions query of a row.
+#[derive(Debug)]
+pub struct Definitions {
     /// Tags and extra queries as one query; patterns without a `@definition.*` capture are
     /// disabled (the outline finds references itself).
     pub query: Query,
@@ -80,28 +98,62 @@ pub struct Compiled {
     pub definition_kinds: Vec<Option<SymbolKind>>,
     /// Patterns from this index on are ours (they refine the grammar's).
     pub own_patterns_from: usize,
-    /// Role of each node-kind id.
-    pub roles: Vec<Role>,
-    /// Id of the `type` field, whose identifiers are types in every grammar.
-    pub type_field: Option<u16>,
 }
 
 impl Compiled {
-    /// Compiles `language`'s queries and role table; `Err` names what does not fit the grammar.
-    pub(super) fn build(language: &Language) -> Result<Self, String> {
+    /// Loads `language`'s grammar and builds its role table; `Err` names a role that does not
+    /// fit the grammar.
+    pub(super) fn build(language: &'static Language) -> Result<Self, String> {
         let grammar = (language.grammar)();
+        let roles = role_table(language, &grammar)?;
+        let type_field = grammar.field_id_for_name("type").map(u16::from);
+        Ok(Self {
+            grammar,
+            roles,
+            type_field,
+            name: language.name,
+            queries: [language.tags_queries, language.extra_queries],
+            definitions: OnceLock::new(),
+        })
+    }
+
+    /// The definitions query, compiled once per process; `Err` when it does not fit the
+    /// grammar (the registry test catches that).
+    pub fn definitions(&self) -> Result<&Definitions, &str> {
+        self.definitions
+            .get_or_init(|| Definitions::build(self.name, &self.grammar, self.queries))
+            .as_ref()
+            .map_err(String::as_str)
+    }
+
+    /// The role of node kind `kind_id` (ids beyond the table play none).
+    #[must_use]
+    pub fn role(&self, kind_id: u16) -> Role {
+        self.roles
+            .get(usize::from(kind_id))
+            .copied()
+            .unwrap_or_default()
+    }
+}
+
+impl Definitions {
+    fn build(
+        name: &str,
+        grammar: &tree_sitter::Language,
+        [tags_queries, extra_queries]: [&[&str]; 2],
+    ) -> Result<Self, String> {
         let mut source = String::new();
-        for part in language.tags_queries {
+        for part in tags_queries {
             source.push_str(part);
             source.push('\n');
         }
         let tags_end = source.len();
-        for part in language.extra_queries {
+        for part in extra_queries {
             source.push_str(part);
             source.push('\n');
         }
-        let mut query = Query::new(&grammar, &source)
-            .map_err(|error| format!("{} query: {error}", language.name))?;
+        let mut query =
+            Query::new(grammar, &source).map_err(|error| format!("{name} query: {error}"))?;
         let mut own_patterns_from = query.pattern_count();
         for pattern in 0..query.pattern_count() {
             let start = query.start_byte_for_pattern(pattern);
@@ -117,7 +169,7 @@ impl Compiled {
         }
         let name_capture = query
             .capture_index_for_name("name")
-            .ok_or_else(|| format!("{} query has no @name capture", language.name))?;
+            .ok_or_else(|| format!("{name} query has no @name capture"))?;
         let definition_kinds = query
             .capture_names()
             .iter()
@@ -128,26 +180,12 @@ impl Compiled {
                     .map(|&(_, kind)| kind)
             })
             .collect();
-        let roles = role_table(language, &grammar)?;
-        let type_field = grammar.field_id_for_name("type").map(u16::from);
         Ok(Self {
-            grammar,
             query,
             name_capture,
             definition_kinds,
             own_patterns_from,
-            roles,
-            type_field,
         })
-    }
-
-    /// The role of node kind `kind_id` (ids beyond the table play none).
-    #[must_use]
-    pub fn role(&self, kind_id: u16) -> Role {
-        self.roles
-            .get(usize::from(kind_id))
-            .copied()
-            .unwrap_or_default()
     }
 }
 

@@ -7,7 +7,7 @@ use tree_sitter::{Node, QueryCursor, StreamingIterator, Tree};
 
 use super::visibility::{self, Site};
 use crate::analyze::blast::syntax::{Definition, SymbolKind, Visibility};
-use crate::analyze::lang::{Compiled, Language};
+use crate::analyze::lang::{Compiled, Definitions, Language};
 
 /// Nodes that hold a definition's body when the grammar gives them no `body` field.
 const BODY_KINDS: &[&str] = &[
@@ -65,11 +65,12 @@ struct Raw<'tree> {
 pub(super) fn definitions<'tree>(
     language: &'static Language,
     compiled: &Compiled,
+    definitions: &Definitions,
     tree: &'tree Tree,
     source: &[u8],
 ) -> Vec<Found<'tree>> {
     let roles = language.roles;
-    let mut raws = matches(compiled, tree, source);
+    let mut raws = matches(definitions, tree, source);
     let targets: Vec<Node> = raws
         .iter()
         .flat_map(|raw| [raw.node, raw.name_node])
@@ -167,18 +168,20 @@ pub(super) fn definitions<'tree>(
 
 /// Query matches with a definition capture and a name, one per name token; where our own
 /// pattern and the grammar's capture the same name, ours wins.
-fn matches<'tree>(compiled: &Compiled, tree: &'tree Tree, source: &[u8]) -> Vec<Raw<'tree>> {
+fn matches<'tree>(definitions: &Definitions, tree: &'tree Tree, source: &[u8]) -> Vec<Raw<'tree>> {
     let mut cursor = QueryCursor::new();
     let mut raws: Vec<Raw<'tree>> = Vec::new();
     let mut by_name: HashMap<usize, usize> = HashMap::new();
-    let mut matches = cursor.matches(&compiled.query, tree.root_node(), source);
+    let mut matches = cursor.matches(&definitions.query, tree.root_node(), source);
     while let Some(found) = matches.next() {
         let mut definition = None;
         let mut name_node = None;
         for capture in found.captures() {
-            if capture.index == compiled.name_capture {
+            if capture.index == definitions.name_capture {
                 name_node = Some(capture.node);
-            } else if let Some(Some(kind)) = compiled.definition_kinds.get(capture.index as usize) {
+            } else if let Some(Some(kind)) =
+                definitions.definition_kinds.get(capture.index as usize)
+            {
                 definition = Some((capture.node, *kind));
             }
         }
@@ -189,7 +192,7 @@ fn matches<'tree>(compiled: &Compiled, tree: &'tree Tree, source: &[u8]) -> Vec<
             node,
             name_node,
             kind,
-            own: found.pattern_index >= compiled.own_patterns_from,
+            own: found.pattern_index >= definitions.own_patterns_from,
             prototype: false,
             ancestors: Vec::new(),
             name_parent: None,
