@@ -239,6 +239,8 @@ fn role_table(language: &Language, grammar: &tree_sitter::Language) -> Result<Ve
         .chain(roles.imports)
         .chain(roles.type_parents)
         .chain(roles.token_trees)
+        .chain(roles.bodies)
+        .chain(roles.function_values)
         .chain(roles.calls.iter().map(|(name, _)| name))
         .chain(roles.members.iter().map(|(name, _)| name));
     if let Some(unknown) = listed.into_iter().find(|name| !known(name)) {

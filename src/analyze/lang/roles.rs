@@ -57,6 +57,12 @@ pub struct Roles {
     pub identifiers: &'static [&'static str],
     /// Call nodes and where their callee is.
     pub calls: &'static [(&'static str, Selector)],
+    /// Nodes that hold a definition's body when the grammar gives them no `body` field: a
+    /// signature ends where one starts.
+    pub bodies: &'static [&'static str],
+    /// Values that are themselves functions: a signature continues into them
+    /// (`const f = (a) =>`).
+    pub function_values: &'static [&'static str],
     /// Member-access nodes (`a.b`, `A::b`) and where the member name is.
     pub members: &'static [(&'static str, Selector)],
     /// Nodes whose identifiers are imported names.
@@ -87,6 +93,13 @@ use SymbolKind as K;
 
 /// Rust.
 pub const RUST: Roles = Roles {
+    bodies: &[
+        "block",
+        "declaration_list",
+        "field_declaration_list",
+        "enum_variant_list",
+    ],
+    function_values: &[],
     identifiers: &[
         "identifier",
         "type_identifier",
@@ -122,6 +135,8 @@ pub const RUST: Roles = Roles {
 
 /// Python.
 pub const PYTHON: Roles = Roles {
+    bodies: &["block"],
+    function_values: &["lambda"],
     identifiers: &["identifier"],
     calls: &[("call", Field("function"))],
     members: &[("attribute", Field("attribute"))],
@@ -136,6 +151,8 @@ pub const PYTHON: Roles = Roles {
 
 /// JavaScript.
 pub const JAVASCRIPT: Roles = Roles {
+    bodies: &["statement_block", "class_body"],
+    function_values: &["arrow_function", "function_expression"],
     identifiers: &[
         "identifier",
         "property_identifier",
@@ -163,6 +180,13 @@ pub const JAVASCRIPT: Roles = Roles {
 
 /// TypeScript and TSX: JavaScript plus type names.
 pub const TYPESCRIPT: Roles = Roles {
+    bodies: &[
+        "statement_block",
+        "class_body",
+        "enum_body",
+        "interface_body",
+    ],
+    function_values: &["arrow_function", "function_expression"],
     identifiers: &[
         "identifier",
         "property_identifier",
@@ -175,6 +199,8 @@ pub const TYPESCRIPT: Roles = Roles {
 
 /// Go.
 pub const GO: Roles = Roles {
+    bodies: &["block", "field_declaration_list"],
+    function_values: &[],
     identifiers: &[
         "identifier",
         "type_identifier",
@@ -193,6 +219,8 @@ pub const GO: Roles = Roles {
 
 /// Java.
 pub const JAVA: Roles = Roles {
+    bodies: &["block", "class_body", "enum_body", "interface_body"],
+    function_values: &[],
     identifiers: &["identifier", "type_identifier"],
     calls: &[
         ("method_invocation", Field("name")),
@@ -210,6 +238,12 @@ pub const JAVA: Roles = Roles {
 
 /// C.
 pub const C: Roles = Roles {
+    bodies: &[
+        "compound_statement",
+        "declaration_list",
+        "field_declaration_list",
+    ],
+    function_values: &[],
     identifiers: &["identifier", "type_identifier", "field_identifier"],
     calls: &[("call_expression", Field("function"))],
     members: &[("field_expression", Field("field"))],
@@ -229,6 +263,12 @@ pub const C: Roles = Roles {
 
 /// C++.
 pub const CPP: Roles = Roles {
+    bodies: &[
+        "compound_statement",
+        "declaration_list",
+        "field_declaration_list",
+    ],
+    function_values: &[],
     identifiers: &[
         "identifier",
         "type_identifier",
@@ -256,6 +296,8 @@ pub const CPP: Roles = Roles {
 
 /// C#.
 pub const CSHARP: Roles = Roles {
+    bodies: &["block", "declaration_list"],
+    function_values: &[],
     identifiers: &["identifier"],
     calls: &[
         ("invocation_expression", Field("function")),
@@ -277,6 +319,8 @@ pub const CSHARP: Roles = Roles {
 
 /// Ruby.
 pub const RUBY: Roles = Roles {
+    bodies: &["block", "body_statement"],
+    function_values: &["lambda"],
     identifiers: &["identifier", "constant"],
     calls: &[("call", Field("method"))],
     members: &[("scope_resolution", Field("name"))],
@@ -287,6 +331,8 @@ pub const RUBY: Roles = Roles {
 
 /// PHP.
 pub const PHP: Roles = Roles {
+    bodies: &["compound_statement", "declaration_list"],
+    function_values: &["arrow_function"],
     identifiers: &["name"],
     calls: &[
         ("function_call_expression", Field("function")),
@@ -312,6 +358,8 @@ pub const PHP: Roles = Roles {
 
 /// Kotlin.
 pub const KOTLIN: Roles = Roles {
+    bodies: &["block", "class_body", "function_body", "enum_class_body"],
+    function_values: &[],
     identifiers: &["identifier"],
     calls: &[("call_expression", First)],
     members: &[("navigation_expression", Last)],
@@ -323,6 +371,13 @@ pub const KOTLIN: Roles = Roles {
 
 /// Swift.
 pub const SWIFT: Roles = Roles {
+    bodies: &[
+        "class_body",
+        "function_body",
+        "protocol_body",
+        "enum_class_body",
+    ],
+    function_values: &[],
     identifiers: &["simple_identifier", "type_identifier"],
     calls: &[("call_expression", First)],
     members: &[
@@ -340,6 +395,8 @@ pub const SWIFT: Roles = Roles {
 
 /// Scala.
 pub const SCALA: Roles = Roles {
+    bodies: &["block", "enum_body", "template_body"],
+    function_values: &[],
     identifiers: &["identifier", "type_identifier"],
     calls: &[
         ("call_expression", Field("function")),
@@ -352,6 +409,8 @@ pub const SCALA: Roles = Roles {
 
 /// Bash: command names are calls; variables are plain references.
 pub const BASH: Roles = Roles {
+    bodies: &["compound_statement"],
+    function_values: &[],
     identifiers: &["command_name", "variable_name"],
     calls: &[("command", Field("name"))],
     ..EMPTY
@@ -359,6 +418,8 @@ pub const BASH: Roles = Roles {
 
 /// No roles; the base the constants above fill in.
 const EMPTY: Roles = Roles {
+    bodies: &[],
+    function_values: &[],
     identifiers: &[],
     calls: &[],
     members: &[],

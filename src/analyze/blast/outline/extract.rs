@@ -9,32 +9,6 @@ use super::visibility::{self, Site};
 use crate::analyze::blast::syntax::{Definition, SymbolKind, Visibility};
 use crate::analyze::lang::{Compiled, Definitions, Language};
 
-/// Nodes that hold a definition's body when the grammar gives them no `body` field.
-const BODY_KINDS: &[&str] = &[
-    "block",
-    "compound_statement",
-    "statement_block",
-    "class_body",
-    "declaration_list",
-    "field_declaration_list",
-    "enum_variant_list",
-    "enum_body",
-    "interface_body",
-    "function_body",
-    "template_body",
-    "body_statement",
-    "protocol_body",
-    "enum_class_body",
-];
-
-/// Values that are themselves functions: the signature continues into them (`const f = (a) =>`).
-const FUNCTION_VALUES: &[&str] = &[
-    "arrow_function",
-    "function_expression",
-    "function",
-    "lambda",
-];
-
 /// Longest signature kept, in characters; longer ones are cut (generated tables, huge literals).
 const MAX_SIGNATURE: usize = 400;
 
@@ -157,7 +131,7 @@ pub(super) fn definitions<'tree>(
                 container: container.map(|c| c.name),
                 start_line: line(raw.node.start_position().row),
                 end_line: end_line(raw.node),
-                signature: signature(raw.node, raw.name_node, compiled, source),
+                signature: signature(raw.node, raw.name_node, language, compiled, source),
                 visibility,
                 body_hash: 0,
             },
@@ -291,7 +265,14 @@ fn container_rule(node: Node, language: &Language, source: &[u8]) -> Option<Stri
 }
 
 /// The declaration up to its body, comments cut out and whitespace collapsed.
-fn signature(node: Node, name_node: Node, compiled: &Compiled, source: &[u8]) -> String {
+fn signature(
+    node: Node,
+    name_node: Node,
+    language: &Language,
+    compiled: &Compiled,
+    source: &[u8],
+) -> String {
+    let roles = language.roles;
     let mut end = node.end_byte();
     let mut comments: Vec<(usize, usize)> = Vec::new();
     let mut cursor = node.walk();
@@ -304,8 +285,8 @@ fn signature(node: Node, name_node: Node, compiled: &Compiled, source: &[u8]) ->
             comments.push((current.start_byte(), current.end_byte()));
         } else if current.id() != name_node.id()
             && (field == Some("body")
-                || BODY_KINDS.contains(&current.kind())
-                || (field == Some("value") && !FUNCTION_VALUES.contains(&current.kind()))
+                || roles.bodies.contains(&current.kind())
+                || (field == Some("value") && !roles.function_values.contains(&current.kind()))
                 || current.kind() == "=")
         {
             end = current.start_byte();
