@@ -82,12 +82,15 @@ pub fn config_for_path(path: &str) -> Option<&'static ConfigLanguage> {
 }
 
 /// Parses `source` with `language`'s grammar (no time budget: configuration files are capped by
-/// the policy's size limit and parse in microseconds).
+/// the policy's size limit and parse in microseconds); the tree the mechanical-change
+/// comparison kept for the same bytes is reused.
 #[must_use]
 pub fn parse_config(language: &ConfigLanguage, source: &[u8]) -> Option<tree_sitter::Tree> {
-    let mut parser = tree_sitter::Parser::new();
-    parser.set_language(&(language.grammar)()).ok()?;
-    parser.parse(source, None)
+    crate::analyze::blast::outline::parse::parse_config(
+        language.name,
+        &(language.grammar)(),
+        source,
+    )
 }
 
 #[cfg(test)]

@@ -52,7 +52,19 @@ pub(crate) fn parse(
     if let Some(tree) = kept(language.name, source) {
         return Ok(tree);
     }
-    parse_fresh(language.name, &compiled.grammar, source, timeout)
+    parse_fresh(language.name, &compiled.grammar, source, Some(timeout))
+}
+
+/// A configuration file's tree (HCL, YAML, JSON, SQL, Dockerfile): the kept one when the
+/// mechanical-change comparison parsed the same bytes, else a fresh parse on this thread's
+/// parser. No deadline: the policy's size limit caps configuration files, and they parse in
+/// microseconds per kilobyte.
+pub(crate) fn parse_config(
+    grammar_name: &'static str,
+    grammar: &tree_sitter::Language,
+    source: &[u8],
+) -> Option<Tree> {
+    kept(grammar_name, source).or_else(|| parse_fresh(grammar_name, grammar, source, None).ok())
 }
 
 /// [`parse`] for a changed file's version, keeping the tree for the analyzers that read the
@@ -67,7 +79,7 @@ pub(crate) fn parse_kept(
     if let Some(tree) = kept(grammar_name, source) {
         return Ok(tree);
     }
-    let tree = parse_fresh(grammar_name, grammar, source, timeout)?;
+    let tree = parse_fresh(grammar_name, grammar, source, Some(timeout))?;
     if source.len() <= KEPT_FILE_BYTES {
         let mut store = KEPT.lock().unwrap_or_else(PoisonError::into_inner);
         let (entries, bytes) = &mut *store;
@@ -106,7 +118,7 @@ fn parse_fresh(
     grammar_name: &'static str,
     grammar: &tree_sitter::Language,
     source: &[u8],
-    timeout: Duration,
+    timeout: Option<Duration>,
 ) -> Result<Tree, Unanalysed> {
     PARSERS.with_borrow_mut(|parsers| {
         let index = if let Some(index) = parsers.iter().position(|(name, _)| *name == grammar_name)
@@ -123,6 +135,13 @@ fn parse_fresh(
             parsers.len() - 1
         };
         let parser = &mut parsers[index].1;
+        let Some(timeout) = timeout else {
+            return parser
+                .parse(source, None)
+                .ok_or_else(|| Unanalysed::Failed {
+                    message: format!("{grammar_name}: the parser gave up"),
+                });
+        };
         let deadline = Instant::now() + timeout;
         let mut check = |_: &ParseState| {
             if Instant::now() >= deadline {
