@@ -132,7 +132,7 @@ fn dotted(syntax: &Syntax, node: Node<'_>, source: &[u8]) -> String {
     let mut out = String::new();
     let mut depth = 0usize;
     let mut subscript: Option<String> = None;
-    let leaves = leaves(syntax, node, source);
+    let leaves = leaves(syntax, node, source, Arguments::Bracketed);
     for (token, string) in &leaves {
         match (*token, *string) {
             ("(" | "[" | "{" | "<", false) => {
@@ -158,12 +158,41 @@ fn dotted(syntax: &Syntax, node: Node<'_>, source: &[u8]) -> String {
         .to_string()
 }
 
+/// How [`leaves`] gives the argument lists of calls.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Arguments {
+    /// Every token inside.
+    Whole,
+    /// A parenthesised list as its two brackets only: [`dotted`] drops what is between them,
+    /// and walking it made a chain of calls (`a(…).b(…).c(…)`, a test's `describe(…)`)
+    /// cost the square of its length.
+    Bracketed,
+}
+
 /// Leaf tokens of `node` with whether each is a string literal (given whole, unquoted).
-fn leaves<'a>(syntax: &Syntax, node: Node<'_>, source: &'a [u8]) -> Vec<(&'a str, bool)> {
+fn leaves<'a>(
+    syntax: &Syntax,
+    node: Node<'_>,
+    source: &'a [u8],
+    arguments: Arguments,
+) -> Vec<(&'a str, bool)> {
     let mut out = Vec::new();
     let mut stack = vec![node];
     while let Some(node) = stack.pop() {
         if node.kind().contains("comment") {
+            continue;
+        }
+        if arguments == Arguments::Bracketed
+            && node.kind().contains("argument")
+            && let (Some(first), Some(last)) = (
+                node.child(0),
+                node.child(node.child_count().saturating_sub(1)),
+            )
+            && first.kind() == "("
+            && last.kind() == ")"
+            && first.id() != last.id()
+        {
+            out.extend([("(", false), (")", false)]);
             continue;
         }
         if syntax.strings.contains(&node.kind()) && !interpolated(syntax, node) {
@@ -206,7 +235,7 @@ fn callee(syntax: &Syntax, node: Node<'_>, source: &[u8]) -> Option<String> {
 /// without their `:`.
 /// A comma right before a closing bracket is left out too: formatters add and remove it.
 fn tokens<'a>(syntax: &Syntax, node: Node<'_>, source: &'a [u8]) -> Vec<&'a str> {
-    let leaves = leaves(syntax, node, source);
+    let leaves = leaves(syntax, node, source, Arguments::Whole);
     let mut out: Vec<&str> = Vec::with_capacity(leaves.len());
     for (index, (token, string)) in leaves.iter().enumerate() {
         let trailing_comma = *token == ","
