@@ -13,6 +13,7 @@
 //! with whitespace and comments left out, so a reformat is silent. Shell and Dockerfile
 //! commands that make files world-writable are read by [`modes`].
 
+mod body_hash;
 mod matcher;
 pub mod modes;
 pub mod paths;

@@ -4,9 +4,10 @@
 //! change around an unchanged construct is seen.
 
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
 
 use tree_sitter::{Node, Tree};
+
+use super::body_hash::TokenHashes;
 
 use super::shape::{Class, Cond, Shape, Syntax, Table, name_matches, names_secret, token_matches};
 use crate::analyze::lang::Selector;
@@ -52,6 +53,7 @@ pub fn find(table: &Table, tree: &Tree, source: &[u8]) -> Constructs {
     let mut contexts: Vec<Context> = vec![Context::default()];
     let mut stack: Vec<(Node<'_>, usize)> = vec![(tree.root_node(), 0)];
     let syntax = table.syntax;
+    let hashes = TokenHashes::new(&tokens_at(syntax, tree.root_node(), source));
     while let Some((node, parent)) = stack.pop() {
         if node.is_extra() && node.kind().contains("comment") {
             continue;
@@ -68,10 +70,8 @@ pub fn find(table: &Table, tree: &Tree, source: &[u8]) -> Constructs {
             && here != parent
             && let Some(name) = contexts[here].function.clone()
         {
-            let mut hasher = DefaultHasher::new();
-            tokens(syntax, node, source).hash(&mut hasher);
             let hash = side.bodies.entry(name).or_insert(0);
-            *hash ^= hasher.finish();
+            *hash ^= hashes.of(node.byte_range());
         }
         let kind = node.kind();
         let relevant = syntax.calls.iter().any(|(k, ..)| *k == kind)
@@ -133,7 +133,7 @@ fn dotted(syntax: &Syntax, node: Node<'_>, source: &[u8]) -> String {
     let mut depth = 0usize;
     let mut subscript: Option<String> = None;
     let leaves = leaves(syntax, node, source, Arguments::Bracketed);
-    for (token, string) in &leaves {
+    for (_, token, string) in &leaves {
         match (*token, *string) {
             ("(" | "[" | "{" | "<", false) => {
                 depth += 1;
@@ -169,13 +169,14 @@ enum Arguments {
     Bracketed,
 }
 
-/// Leaf tokens of `node` with whether each is a string literal (given whole, unquoted).
+/// Leaf tokens of `node` with their start byte and whether each is a string literal (given
+/// whole, unquoted).
 fn leaves<'a>(
     syntax: &Syntax,
     node: Node<'_>,
     source: &'a [u8],
     arguments: Arguments,
-) -> Vec<(&'a str, bool)> {
+) -> Vec<(usize, &'a str, bool)> {
     let mut out = Vec::new();
     let mut stack = vec![node];
     while let Some(node) = stack.pop() {
@@ -192,11 +193,14 @@ fn leaves<'a>(
             && last.kind() == ")"
             && first.id() != last.id()
         {
-            out.extend([("(", false), (")", false)]);
+            out.extend([
+                (node.start_byte(), "(", false),
+                (node.end_byte().saturating_sub(1), ")", false),
+            ]);
             continue;
         }
         if syntax.strings.contains(&node.kind()) && !interpolated(syntax, node) {
-            out.push((unquote(text(node, source)), true));
+            out.push((node.start_byte(), unquote(text(node, source)), true));
             continue;
         }
         if node.child_count() == 0 {
@@ -206,7 +210,7 @@ fn leaves<'a>(
                 .filter(|rest| !rest.is_empty() && !rest.starts_with(':'))
                 .unwrap_or(token);
             if !token.is_empty() {
-                out.push((token, false));
+                out.push((node.start_byte(), token, false));
             }
             continue;
         }
@@ -231,20 +235,26 @@ fn callee(syntax: &Syntax, node: Node<'_>, source: &[u8]) -> Option<String> {
     }
 }
 
-/// Leaf tokens of `node`: string literals whole without quotes, comments left out, symbols
-/// without their `:`.
-/// A comma right before a closing bracket is left out too: formatters add and remove it.
+/// Leaf tokens of `node` (see [`tokens_at`]).
 fn tokens<'a>(syntax: &Syntax, node: Node<'_>, source: &'a [u8]) -> Vec<&'a str> {
+    let tokens = tokens_at(syntax, node, source);
+    tokens.into_iter().map(|(_, token)| token).collect()
+}
+
+/// Leaf tokens of `node` with their start byte: string literals whole without quotes,
+/// comments left out, symbols without their `:`.
+/// A comma right before a closing bracket is left out too: formatters add and remove it.
+fn tokens_at<'a>(syntax: &Syntax, node: Node<'_>, source: &'a [u8]) -> Vec<(usize, &'a str)> {
     let leaves = leaves(syntax, node, source, Arguments::Whole);
-    let mut out: Vec<&str> = Vec::with_capacity(leaves.len());
-    for (index, (token, string)) in leaves.iter().enumerate() {
-        let trailing_comma = *token == ","
+    let mut out = Vec::with_capacity(leaves.len());
+    for (index, &(start, token, string)) in leaves.iter().enumerate() {
+        let trailing_comma = token == ","
             && !string
             && leaves
                 .get(index + 1)
-                .is_some_and(|(next, string)| !string && matches!(*next, ")" | "]" | "}"));
+                .is_some_and(|(_, next, string)| !string && matches!(*next, ")" | "]" | "}"));
         if !trailing_comma {
-            out.push(token);
+            out.push((start, token));
         }
     }
     out
