@@ -53,7 +53,8 @@ pub fn find(table: &Table, tree: &Tree, source: &[u8]) -> Constructs {
     let mut contexts: Vec<Context> = vec![Context::default()];
     let mut stack: Vec<(Node<'_>, usize)> = vec![(tree.root_node(), 0)];
     let syntax = table.syntax;
-    let hashes = TokenHashes::new(&tokens_at(syntax, tree.root_node(), source));
+    let file_tokens = tokens_at(syntax, tree.root_node(), source);
+    let hashes = TokenHashes::new(&file_tokens);
     while let Some((node, parent)) = stack.pop() {
         if node.is_extra() && node.kind().contains("comment") {
             continue;
@@ -90,11 +91,9 @@ pub fn find(table: &Table, tree: &Tree, source: &[u8]) -> Constructs {
         };
         // The first matching row names the node: tables list the specific rows (key
         // derivation, unverified JWT) before the general ones (any `hashlib` call, any JWT).
-        let first = table
-            .rows
-            .iter()
-            .filter(|_| relevant)
-            .find(|(_, shape)| matches(syntax, shape, node, source, called.as_deref()));
+        let first = table.rows.iter().filter(|_| relevant).find(|(_, shape)| {
+            matches(syntax, shape, node, source, &file_tokens, called.as_deref())
+        });
         if let Some((class, _)) = first {
             side.found.push(Found {
                 class,
@@ -235,6 +234,17 @@ fn callee(syntax: &Syntax, node: Node<'_>, source: &[u8]) -> Option<String> {
     }
 }
 
+/// The tokens of `node` among the file's: a subtree's leaves are a run of the file's leaves,
+/// so this equals [`tokens`] of `node` without walking the subtree again (an argument list
+/// holding callbacks holds the calls inside them, and walking each made nesting quadratic).
+fn within<'t>(file_tokens: &[(usize, &'t str)], node: Node<'_>) -> impl Iterator<Item = &'t str> {
+    let from = file_tokens.partition_point(|(start, _)| *start < node.start_byte());
+    let to = file_tokens.partition_point(|(start, _)| *start < node.end_byte());
+    file_tokens[from..to.max(from)]
+        .iter()
+        .map(|(_, token)| *token)
+}
+
 /// Leaf tokens of `node` (see [`tokens_at`]).
 fn tokens<'a>(syntax: &Syntax, node: Node<'_>, source: &'a [u8]) -> Vec<&'a str> {
     let tokens = tokens_at(syntax, node, source);
@@ -353,12 +363,15 @@ fn matches(
     shape: &Shape,
     node: Node<'_>,
     source: &[u8],
+    file_tokens: &[(usize, &str)],
     callee: Option<&str>,
 ) -> bool {
     match shape {
         Shape::Call(names, conds) => callee.is_some_and(|callee| {
             names.iter().any(|name| name_matches(callee, name))
-                && conds.iter().all(|cond| holds(syntax, cond, node, source))
+                && conds
+                    .iter()
+                    .all(|cond| holds(syntax, cond, node, source, file_tokens))
         }),
         Shape::Setting(keys, values) => setting(syntax, node).is_some_and(|(key, value)| {
             let key = dotted(syntax, key, source);
@@ -442,7 +455,14 @@ fn secret_comparison(syntax: &Syntax, node: Node<'_>, source: &[u8]) -> bool {
     equality && !literal(left) && !literal(right) && (secret(left) || secret(right))
 }
 
-fn holds(syntax: &Syntax, cond: &Cond, call: Node<'_>, source: &[u8]) -> bool {
+/// Whether `cond` holds for `call`; `file_tokens` are the file's [`tokens_at`] its root.
+fn holds(
+    syntax: &Syntax,
+    cond: &Cond,
+    call: Node<'_>,
+    source: &[u8],
+    file_tokens: &[(usize, &str)],
+) -> bool {
     let receiver = || {
         let (_, selector, receiver) = syntax
             .calls
@@ -478,7 +498,7 @@ fn holds(syntax: &Syntax, cond: &Cond, call: Node<'_>, source: &[u8]) -> bool {
             if named == Some(true) {
                 return true;
             }
-            return holds(syntax, &Cond::Secret, call, source);
+            return holds(syntax, &Cond::Secret, call, source, file_tokens);
         }
         _ => {}
     }
@@ -491,7 +511,7 @@ fn holds(syntax: &Syntax, cond: &Cond, call: Node<'_>, source: &[u8]) -> bool {
     let Some(arguments) = arguments else {
         return matches!(cond, Cond::Missing(_) | Cond::Lacks(_));
     };
-    let tokens = tokens(syntax, arguments, source);
+    let tokens: Vec<&str> = within(file_tokens, arguments).collect();
     let has = |pattern: &str| tokens.iter().any(|token| token_matches(token, pattern));
     match cond {
         Cond::Token(patterns) => patterns.iter().any(|p| has(p)),
@@ -603,3 +623,6 @@ fn enter(syntax: &Syntax, node: Node<'_>, source: &[u8], outer: &Context) -> Opt
     }
     None
 }
+
+#[cfg(test)]
+mod tests;
