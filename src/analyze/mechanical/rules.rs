@@ -49,9 +49,20 @@ pub(super) struct Rules {
     /// YAML: `'x'` and `"x"` scalars are the same when neither escapes anything, and block
     /// scalars re-indented as a whole keep their value.
     pub yaml_scalars: bool,
-    /// Python docstrings: black re-indents them and strips their lines' outer whitespace;
+    /// Docstrings (Python): black re-indents them and strips their lines' outer whitespace;
     /// their text is compared line by line, trimmed.
-    pub docstrings: bool,
+    pub docstrings: Option<Docstrings>,
+}
+
+/// Where a language's docstrings sit: a statement holding only a string, first in a body.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Docstrings {
+    /// The statement kind around the lone string.
+    pub statement: &'static str,
+    /// The string's kind.
+    pub string: &'static str,
+    /// Bodies whose first statement it must be (module, class or function body).
+    pub bodies: &'static [&'static str],
 }
 
 const NONE: Rules = Rules {
@@ -64,7 +75,7 @@ const NONE: Rules = Rules {
     layout: &[],
     keyword_prefix: None,
     yaml_scalars: false,
-    docstrings: false,
+    docstrings: None,
 };
 
 /// Wrapped-in-parentheses expressions: the tree's shape already says what binds to what, so
@@ -92,7 +103,11 @@ pub(super) static RULES: &[Rules] = &[
             punctuation: &[",", "(", ")"],
         }],
         layout: &["line_continuation"],
-        docstrings: true,
+        docstrings: Some(Docstrings {
+            statement: "expression_statement",
+            string: "string",
+            bodies: &["module", "block"],
+        }),
         ..NONE
     },
     Rules {
@@ -224,3 +239,57 @@ pub(super) const PRAGMAS: &[(&str, &str)] = &[
         "generated-file marker blastgate itself reads",
     ),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::lang;
+
+    /// Every node kind a row names exists in its language's grammar (named kinds as named,
+    /// terminators as anonymous tokens): a misspelt kind would silently never match.
+    #[test]
+    fn every_row_names_kinds_of_its_grammar() {
+        for rules in RULES {
+            let grammar = lang::LANGUAGES
+                .iter()
+                .find(|language| language.name == rules.language)
+                .map(|language| (language.grammar)())
+                .or_else(|| {
+                    lang::CONFIG_LANGUAGES
+                        .iter()
+                        .find(|language| language.name == rules.language)
+                        .map(|language| (language.grammar)())
+                })
+                .unwrap_or_else(|| panic!("{}: no such language", rules.language));
+            let docstrings = rules.docstrings.iter().flat_map(|d| {
+                [d.statement, d.string]
+                    .into_iter()
+                    .chain(d.bodies.iter().copied())
+            });
+            let named = rules
+                .imports
+                .iter()
+                .chain(rules.attached)
+                .chain(rules.layout)
+                .copied()
+                .chain(rules.lists.iter().map(|list| list.container))
+                .chain(docstrings);
+            for kind in named {
+                assert_ne!(
+                    grammar.id_for_node_kind(kind, true),
+                    0,
+                    "{}: no node kind `{kind}`",
+                    rules.language
+                );
+            }
+            for token in rules.terminators {
+                assert_ne!(
+                    grammar.id_for_node_kind(token, false),
+                    0,
+                    "{}: no token `{token}`",
+                    rules.language
+                );
+            }
+        }
+    }
+}

@@ -13,7 +13,7 @@ use tree_sitter::Node;
 
 use crate::analyze::blast::syntax::Unanalysed;
 
-use super::rules::{Items, PARENTHESISED, PRAGMAS, Rules, SortedList};
+use super::rules::{Docstrings, Items, PARENTHESISED, PRAGMAS, Rules, SortedList};
 
 /// One element of a stream.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -224,8 +224,8 @@ impl Walker<'_> {
         }
         // A docstring is documentation (only `__doc__` sees it): compared like a comment, so
         // a reworded or trimmed docstring is a comment change, not a change of code.
-        if self.rules.docstrings
-            && let Some(text) = self.docstring(node, parent)
+        if let Some(docstrings) = self.rules.docstrings
+            && let Some(text) = self.docstring(docstrings, node, parent)
         {
             self.comments.borrow_mut().push(text);
             self.skip(node);
@@ -339,19 +339,24 @@ impl Walker<'_> {
     /// A docstring statement's text: its prefix (lower case) and each line trimmed, blank
     /// lines at either end dropped. `None` when `node` is not a docstring: a lone string as the
     /// first statement of a module, class or function body.
-    fn docstring(&self, node: Node, parent: Option<Node>) -> Option<Vec<u8>> {
-        if node.kind() != "expression_statement" || node.named_child_count() != 1 {
+    fn docstring(
+        &self,
+        docstrings: Docstrings,
+        node: Node,
+        parent: Option<Node>,
+    ) -> Option<Vec<u8>> {
+        if node.kind() != docstrings.statement || node.named_child_count() != 1 {
             return None;
         }
         let string = node
             .named_child(0)
-            .filter(|child| child.kind() == "string")?;
+            .filter(|child| child.kind() == docstrings.string)?;
         let parent = parent?;
         let mut previous = node.prev_named_sibling();
         while let Some(sibling) = previous.filter(|s| s.kind().contains("comment")) {
             previous = sibling.prev_named_sibling();
         }
-        if previous.is_some() || !matches!(parent.kind(), "module" | "block") {
+        if previous.is_some() || !docstrings.bodies.contains(&parent.kind()) {
             return None;
         }
         let text = String::from_utf8_lossy(self.text(string));
