@@ -129,24 +129,52 @@ fn names(list: &str) -> Vec<String> {
 /// Logical statements: lines joined (newlines kept) while brackets are open or a line ends in
 /// `\`.
 fn statements(code: &str) -> Vec<String> {
+    statements_starting(code, None)
+}
+
+/// [`statements`], only those that start (after whitespace) with one of `prefixes` when given:
+/// the others are split off the same way but never copied. Python's reader wants only its
+/// imports, from every candidate file of a dependents search.
+fn statements_starting(code: &str, prefixes: Option<&[&str]>) -> Vec<String> {
     let mut out = Vec::new();
     let mut current = String::new();
+    // Whether `current` has more than whitespace, and (once it has) whether it is wanted.
+    let mut started = false;
+    let mut wanted = prefixes.is_none();
     let mut depth: usize = 0;
+    let mut finish = |current: &mut String, started: &mut bool, wanted: &mut bool| {
+        let statement = std::mem::take(current);
+        if *wanted {
+            out.push(statement);
+        }
+        *started = false;
+        *wanted = prefixes.is_none();
+    };
     for line in code.lines() {
         // An import at the start of a line begins a statement whatever came before: an
         // unbalanced bracket in a docstring or template must not swallow the imports.
         if ["import ", "from ", "export "]
             .iter()
             .any(|keyword| line.starts_with(keyword))
-            && !current.trim().is_empty()
+            && started
         {
-            out.push(std::mem::take(&mut current));
+            finish(&mut current, &mut started, &mut wanted);
             depth = 0;
         }
         let trimmed = line.trim_end();
         let continued = trimmed.ends_with('\\');
-        current.push_str(trimmed.trim_end_matches('\\'));
-        current.push('\n');
+        let segment = trimmed.trim_end_matches('\\');
+        if !started && !segment.trim().is_empty() {
+            started = true;
+            if let Some(prefixes) = prefixes {
+                let text = segment.trim_start();
+                wanted = prefixes.iter().any(|prefix| text.starts_with(prefix));
+            }
+        }
+        if wanted {
+            current.push_str(segment);
+            current.push('\n');
+        }
         let (opened, closed) = line
             .bytes()
             .fold((0, 0), |(opened, closed), byte| match byte {
@@ -156,10 +184,10 @@ fn statements(code: &str) -> Vec<String> {
             });
         depth = (depth + opened).saturating_sub(closed);
         if depth == 0 && !continued {
-            out.push(std::mem::take(&mut current));
+            finish(&mut current, &mut started, &mut wanted);
         }
     }
-    out.push(current);
+    finish(&mut current, &mut started, &mut wanted);
     out
 }
 
@@ -167,4 +195,28 @@ fn statements(code: &str) -> Vec<String> {
 fn dotted_after<'a>(line: &'a str, keyword: &str) -> Option<&'a str> {
     let rest = line.trim().strip_prefix(keyword)?;
     Some(rest.split(['{', ';']).next()?.trim())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Asking only for some statements gives exactly those of all statements that start with
+    /// one of the prefixes: continuations, open brackets, blank lines and an import that cuts
+    /// an unbalanced statement short.
+    #[test]
+    fn wanted_statements_are_a_filter_of_all() {
+        let code = "import os\nfrom a import (\n    b,\n    c,\n)\nx = [1,\n  2]\n\n   \nif x:\n    import sys as s\nprint('(')\nimport late \\\n  , other\nfrom\nimport\ny = f(\nfrom z import w\n";
+        let prefixes: &[&str] = &["import ", "from "];
+        let all: Vec<String> = statements(code)
+            .into_iter()
+            .filter(|statement| {
+                let statement = statement.trim();
+                prefixes.iter().any(|prefix| statement.starts_with(prefix))
+            })
+            .collect();
+        let wanted = statements_starting(code, Some(prefixes));
+        assert_eq!(wanted, all);
+        assert_eq!(wanted.len(), 5, "{wanted:?}");
+    }
 }

@@ -1,6 +1,6 @@
 //! Python: a module is its file; `import` binds modules, `from … import` names.
 
-use super::{Binds, Home, Import, Scope, dirs, names, statements};
+use super::{Binds, Home, Import, Scope, dirs, names, statements_starting};
 
 /// Python: a module is its file (`pkg/__init__.py` is `pkg`). `import a.b [as c]` binds a
 /// module; `from m import x, y` binds names; relative `from .m` resolves against the package.
@@ -13,7 +13,7 @@ pub(in crate::analyze::blast::dependents::namespace) fn python(path: &str, code:
         segments.push(stem.to_string());
     }
     let mut imports = Vec::new();
-    for statement in statements(&code) {
+    for statement in statements_starting(&code, Some(&["import ", "from "])) {
         let statement = statement.trim();
         if let Some(rest) = statement.strip_prefix("import ") {
             for item in rest.split(',') {
