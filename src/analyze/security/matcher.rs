@@ -3,11 +3,14 @@
 //! class, or the file) with its token text, and each function's token hash kept so a body
 //! change around an unchanged construct is seen.
 
+mod index;
+
 use std::collections::HashMap;
 
 use tree_sitter::{Node, Tree};
 
 use super::body_hash::TokenHashes;
+use index::FileIndex;
 
 use super::shape::{Class, Cond, Shape, Syntax, Table, name_matches, names_secret, token_matches};
 use crate::analyze::lang::Selector;
@@ -53,8 +56,11 @@ pub fn find(table: &Table, tree: &Tree, source: &[u8]) -> Constructs {
     let mut contexts: Vec<Context> = vec![Context::default()];
     let mut stack: Vec<(Node<'_>, usize)> = vec![(tree.root_node(), 0)];
     let syntax = table.syntax;
-    let file_tokens = tokens_at(syntax, tree.root_node(), source);
-    let hashes = TokenHashes::new(&file_tokens);
+    let index = FileIndex::new(
+        tree.root_node(),
+        tokens_at(syntax, tree.root_node(), source),
+    );
+    let hashes = TokenHashes::new(index.tokens());
     while let Some((node, parent)) = stack.pop() {
         if node.is_extra() && node.kind().contains("comment") {
             continue;
@@ -91,9 +97,11 @@ pub fn find(table: &Table, tree: &Tree, source: &[u8]) -> Constructs {
         };
         // The first matching row names the node: tables list the specific rows (key
         // derivation, unverified JWT) before the general ones (any `hashlib` call, any JWT).
-        let first = table.rows.iter().filter(|_| relevant).find(|(_, shape)| {
-            matches(syntax, shape, node, source, &file_tokens, called.as_deref())
-        });
+        let first = table
+            .rows
+            .iter()
+            .filter(|_| relevant)
+            .find(|(_, shape)| matches(syntax, shape, node, source, &index, called.as_deref()));
         if let Some((class, _)) = first {
             side.found.push(Found {
                 class,
@@ -234,17 +242,6 @@ fn callee(syntax: &Syntax, node: Node<'_>, source: &[u8]) -> Option<String> {
     }
 }
 
-/// The tokens of `node` among the file's: a subtree's leaves are a run of the file's leaves,
-/// so this equals [`tokens`] of `node` without walking the subtree again (an argument list
-/// holding callbacks holds the calls inside them, and walking each made nesting quadratic).
-fn within<'t>(file_tokens: &[(usize, &'t str)], node: Node<'_>) -> impl Iterator<Item = &'t str> {
-    let from = file_tokens.partition_point(|(start, _)| *start < node.start_byte());
-    let to = file_tokens.partition_point(|(start, _)| *start < node.end_byte());
-    file_tokens[from..to.max(from)]
-        .iter()
-        .map(|(_, token)| *token)
-}
-
 /// Leaf tokens of `node` (see [`tokens_at`]).
 fn tokens<'a>(syntax: &Syntax, node: Node<'_>, source: &'a [u8]) -> Vec<&'a str> {
     let tokens = tokens_at(syntax, node, source);
@@ -363,7 +360,7 @@ fn matches(
     shape: &Shape,
     node: Node<'_>,
     source: &[u8],
-    file_tokens: &[(usize, &str)],
+    index: &FileIndex<'_, '_>,
     callee: Option<&str>,
 ) -> bool {
     match shape {
@@ -371,7 +368,7 @@ fn matches(
             names.iter().any(|name| name_matches(callee, name))
                 && conds
                     .iter()
-                    .all(|cond| holds(syntax, cond, node, source, file_tokens))
+                    .all(|cond| holds(syntax, cond, node, source, index))
         }),
         Shape::Setting(keys, values) => setting(syntax, node).is_some_and(|(key, value)| {
             let key = dotted(syntax, key, source);
@@ -455,13 +452,13 @@ fn secret_comparison(syntax: &Syntax, node: Node<'_>, source: &[u8]) -> bool {
     equality && !literal(left) && !literal(right) && (secret(left) || secret(right))
 }
 
-/// Whether `cond` holds for `call`; `file_tokens` are the file's [`tokens_at`] its root.
+/// Whether `cond` holds for `call`; `index` answers for the file's tokens and nodes.
 fn holds(
     syntax: &Syntax,
     cond: &Cond,
     call: Node<'_>,
     source: &[u8],
-    file_tokens: &[(usize, &str)],
+    index: &FileIndex<'_, '_>,
 ) -> bool {
     let receiver = || {
         let (_, selector, receiver) = syntax
@@ -498,7 +495,7 @@ fn holds(
             if named == Some(true) {
                 return true;
             }
-            return holds(syntax, &Cond::Secret, call, source, file_tokens);
+            return holds(syntax, &Cond::Secret, call, source, index);
         }
         _ => {}
     }
@@ -511,18 +508,23 @@ fn holds(
     let Some(arguments) = arguments else {
         return matches!(cond, Cond::Missing(_) | Cond::Lacks(_));
     };
-    let tokens: Vec<&str> = within(file_tokens, arguments).collect();
-    let has = |pattern: &str| tokens.iter().any(|token| token_matches(token, pattern));
+    let has = |pattern: &'static str| index.has(arguments, pattern);
     match cond {
         Cond::Token(patterns) => patterns.iter().any(|p| has(p)),
-        Cond::Keyword(key, values) => tokens.windows(3).any(|w| {
-            token_matches(w[0], key)
-                && matches!(w[1], "=" | ":" | "=>")
-                && values.iter().any(|v| token_matches(w[2], v))
-        }),
+        Cond::Keyword(key, values) => {
+            index
+                .within(arguments)
+                .collect::<Vec<_>>()
+                .windows(3)
+                .any(|w| {
+                    token_matches(w[0], key)
+                        && matches!(w[1], "=" | ":" | "=>")
+                        && values.iter().any(|v| token_matches(w[2], v))
+                })
+        }
         Cond::Missing(patterns) => !patterns.iter().all(|p| has(p)),
         Cond::Lacks(patterns) => !patterns.iter().any(|p| has(p)),
-        Cond::Interpolated => any_below(arguments, &|n| builds_string(syntax, n, source)),
+        Cond::Interpolated => index.builds_below(arguments, &|n| builds_string(syntax, n, source)),
         Cond::SecretOperand | Cond::InChain(_) => false,
         Cond::Secret => {
             let mut cursor = arguments.walk();
@@ -532,18 +534,6 @@ fn holds(
             })
         }
     }
-}
-
-fn any_below(node: Node<'_>, test: &dyn Fn(Node<'_>) -> bool) -> bool {
-    let mut stack = vec![node];
-    while let Some(node) = stack.pop() {
-        if test(node) {
-            return true;
-        }
-        let mut cursor = node.walk();
-        stack.extend(node.named_children(&mut cursor));
-    }
-    false
 }
 
 /// Where the walk is: the nearest enclosing named function (with its class as prefix) and

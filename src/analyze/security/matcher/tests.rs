@@ -6,9 +6,10 @@ use super::*;
 use crate::analyze::lang;
 
 /// For every named node of real-shaped JavaScript and Python (nested callbacks, comments,
-/// strings, trailing commas), the file's tokens within the node are the node's own tokens.
-/// (Not inside a string literal, which is one token whole, nor a lone trailing comma: neither
-/// is ever an argument list.)
+/// strings, trailing commas), the file index answers as walking the node would: its tokens,
+/// whether one matches a pattern (counted as for big argument lists), and whether a node below
+/// builds a string (found from the file's builders). Not inside a string literal, which is one
+/// token whole, nor a lone trailing comma: neither is ever an argument list.
 #[test]
 fn a_subtree_tokens_are_a_run_of_the_file_tokens() {
     let samples = [
@@ -31,24 +32,32 @@ fn a_subtree_tokens_are_a_run_of_the_file_tokens() {
             Duration::from_secs(5),
         )
         .expect("parses");
-        let index = super::super::rows::TABLES
+        let table = super::super::rows::TABLES
             .iter()
-            .position(|table| table.languages.contains(&language.name))
+            .find(|table| table.languages.contains(&language.name))
             .expect("a security table");
-        let syntax = super::super::rows::TABLES[index].syntax;
-        let file_tokens = tokens_at(syntax, tree.root_node(), source.as_bytes());
+        let syntax = table.syntax;
+        let bytes = source.as_bytes();
+        let index = FileIndex::new(tree.root_node(), tokens_at(syntax, tree.root_node(), bytes));
+        let builds = |node: Node<'_>| builds_string(syntax, node, bytes);
         let mut stack = vec![tree.root_node()];
         let mut checked = 0;
         while let Some(node) = stack.pop() {
             if node.is_named() && !node.kind().contains("comment") {
-                let own = tokens(syntax, node, source.as_bytes());
-                let run: Vec<&str> = within(&file_tokens, node).collect();
+                let own = tokens(syntax, node, bytes);
+                let run: Vec<&str> = index.within(node).collect();
+                let at = format!("{path}: {} at {:?}", node.kind(), node.byte_range());
+                assert_eq!(run, own, "{at}");
+                let (from, to) = index.span(node);
+                for pattern in ["exec", "shell", "true", "log*", "'done'"] {
+                    let walked = own.iter().any(|token| token_matches(token, pattern));
+                    assert_eq!(index.counted(from, to, pattern), walked, "{at}: {pattern}");
+                    assert_eq!(index.has(node, pattern), walked, "{at}: {pattern}");
+                }
                 assert_eq!(
-                    run,
-                    own,
-                    "{path}: {} at {:?}",
-                    node.kind(),
-                    node.byte_range()
+                    index.indexed_builds_below(node, &builds),
+                    index::any_below(node, &builds),
+                    "{at}: builds a string"
                 );
                 checked += 1;
             }
