@@ -155,32 +155,21 @@ fn synthetic_ranges(repo: &Repository) -> Result<Vec<Range>> {
         .collect()
 }
 
-/// For each size, the shortest first-parent range ending at HEAD (1, 2, 4 … 2048 commits)
-/// that touches at least that many files.
+/// The history's ranges from `HEAD` for each size ([`measure::ranges_from_head`]).
 fn history_ranges(repo: &Repository) -> Result<Vec<Range>> {
     let head = repo.head()?.peel_to_commit()?;
     let mut ranges = Vec::new();
-    for wanted in synth::CHANGES {
-        let mut commit = head.clone();
-        let mut steps = 0;
-        for doubling in 0..12 {
-            while steps < 1 << doubling {
-                let Ok(parent) = commit.parent(0) else { break };
-                commit = parent;
-                steps += 1;
-            }
-            let diff = repo.diff_tree_to_tree(Some(&commit.tree()?), Some(&head.tree()?), None)?;
-            // A range already measured for a smaller size is not measured twice.
-            let known = ranges.iter().any(|range: &Range| range.base == commit.id());
-            if diff.deltas().len() >= wanted && !known {
-                ranges.push(Range {
-                    label: format!("HEAD~{steps}..HEAD ({} files)", diff.deltas().len()),
-                    base: commit.id(),
-                    head: head.id(),
-                });
-                break;
-            }
-        }
+    for (steps, base) in measure::ranges_from_head(repo, &synth::CHANGES)? {
+        let diff = repo.diff_tree_to_tree(
+            Some(&repo.find_commit(base)?.tree()?),
+            Some(&head.tree()?),
+            None,
+        )?;
+        ranges.push(Range {
+            label: format!("HEAD~{steps}..HEAD ({} files)", diff.deltas().len()),
+            base,
+            head: head.id(),
+        });
     }
     Ok(ranges)
 }

@@ -84,6 +84,35 @@ pub fn blastgate_binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_blastgate"))
 }
 
+/// For each of `sizes`, the shortest first-parent range ending at `HEAD` (1, 2, 4 … 2048
+/// commits back) that touches at least that many files: `(commits back, base)`. A range found
+/// for a smaller size is not listed again.
+pub fn ranges_from_head(
+    repo: &git2::Repository,
+    sizes: &[usize],
+) -> Result<Vec<(usize, git2::Oid)>, git2::Error> {
+    let head = repo.head()?.peel_to_commit()?;
+    let mut found: Vec<(usize, git2::Oid)> = Vec::new();
+    for &wanted in sizes {
+        let mut commit = head.clone();
+        let mut steps = 0;
+        for doubling in 0..12 {
+            while steps < 1 << doubling {
+                let Ok(parent) = commit.parent(0) else { break };
+                commit = parent;
+                steps += 1;
+            }
+            let diff = repo.diff_tree_to_tree(Some(&commit.tree()?), Some(&head.tree()?), None)?;
+            let known = found.iter().any(|(_, base)| *base == commit.id());
+            if diff.deltas().len() >= wanted && !known {
+                found.push((steps, commit.id()));
+                break;
+            }
+        }
+    }
+    Ok(found)
+}
+
 /// Whether ripgrep is on the path.
 pub fn has_rg() -> bool {
     output(Command::new("rg").arg("--version")).is_some()

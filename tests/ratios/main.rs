@@ -117,30 +117,18 @@ fn main() -> Result<()> {
     Ok(())
 }
 
-/// For each size, the shortest first-parent range ending at `HEAD` (1, 2, 4 … 2048 commits)
-/// that touches at least that many files; a range is measured once.
+/// The ranges from `HEAD` for each size ([`measure::ranges_from_head`]), described; a range
+/// whose blobs a mirror lacks (a partial clone) is an error in its row, not the end of the run.
 fn changes(repo: &Repository) -> Result<Vec<(usize, Result<Change>)>> {
     let head = repo.head()?.peel_to_commit()?;
-    let mut found: Vec<(usize, Result<Change>)> = Vec::new();
-    for wanted in SIZES {
-        let mut commit = head.clone();
-        let mut steps = 0;
-        for doubling in 0..12 {
-            while steps < 1 << doubling {
-                let Ok(parent) = commit.parent(0) else { break };
-                commit = parent;
-                steps += 1;
-            }
-            let diff = repo.diff_tree_to_tree(Some(&commit.tree()?), Some(&head.tree()?), None)?;
-            let known = found
-                .iter()
-                .any(|(_, change)| change.as_ref().is_ok_and(|c| c.base == commit.id()));
-            if diff.deltas().len() >= wanted && !known {
-                // A mirror may lack big blobs (a partial clone): such a range cannot be timed.
-                found.push((steps, describe(repo, commit.id(), head.id(), &diff)));
-                break;
-            }
-        }
+    let mut found = Vec::new();
+    for (steps, base) in measure::ranges_from_head(repo, &SIZES)? {
+        let diff = repo.diff_tree_to_tree(
+            Some(&repo.find_commit(base)?.tree()?),
+            Some(&head.tree()?),
+            None,
+        )?;
+        found.push((steps, describe(repo, base, head.id(), &diff)));
     }
     Ok(found)
 }
