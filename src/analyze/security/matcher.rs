@@ -511,17 +511,11 @@ fn holds(
     let has = |pattern: &'static str| index.has(arguments, pattern);
     match cond {
         Cond::Token(patterns) => patterns.iter().any(|p| has(p)),
-        Cond::Keyword(key, values) => {
-            index
-                .within(arguments)
-                .collect::<Vec<_>>()
-                .windows(3)
-                .any(|w| {
-                    token_matches(w[0], key)
-                        && matches!(w[1], "=" | ":" | "=>")
-                        && values.iter().any(|v| token_matches(w[2], v))
-                })
-        }
+        Cond::Keyword(key, values) => index.of(arguments).windows(3).any(|w| {
+            token_matches(w[0].1, key)
+                && matches!(w[1].1, "=" | ":" | "=>")
+                && values.iter().any(|v| token_matches(w[2].1, v))
+        }),
         Cond::Missing(patterns) => !patterns.iter().all(|p| has(p)),
         Cond::Lacks(patterns) => !patterns.iter().any(|p| has(p)),
         Cond::Interpolated => index.builds_below(arguments, &|n| builds_string(syntax, n, source)),

@@ -52,10 +52,10 @@ impl<'a, 't> FileIndex<'a, 't> {
         (from, to.max(from))
     }
 
-    /// The tokens of `node`.
-    pub(super) fn within(&self, node: Node<'_>) -> impl Iterator<Item = &'a str> + '_ {
+    /// The tokens of `node`, with their start bytes.
+    pub(super) fn of(&self, node: Node<'_>) -> &[(usize, &'a str)] {
         let (from, to) = self.span(node);
-        self.tokens[from..to].iter().map(|(_, token)| *token)
+        &self.tokens[from..to]
     }
 
     /// Every token of the file, with its start byte.

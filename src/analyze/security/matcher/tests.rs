@@ -45,7 +45,7 @@ fn a_subtree_tokens_are_a_run_of_the_file_tokens() {
         while let Some(node) = stack.pop() {
             if node.is_named() && !node.kind().contains("comment") {
                 let own = tokens(syntax, node, bytes);
-                let run: Vec<&str> = index.within(node).collect();
+                let run: Vec<&str> = index.of(node).iter().map(|(_, token)| *token).collect();
                 let at = format!("{path}: {} at {:?}", node.kind(), node.byte_range());
                 assert_eq!(run, own, "{at}");
                 let (from, to) = index.span(node);
