@@ -19,6 +19,7 @@ pub mod metrics;
 pub mod shard;
 pub mod szz;
 mod szz_blame;
+pub mod szz_scope;
 mod walk;
 
 use std::collections::HashMap;

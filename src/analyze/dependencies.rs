@@ -36,6 +36,12 @@ use formats::{Format, ReadLockfile, ReadManifest, Reader, format_of};
 use model::{Locked, Manifest};
 use version::Bare;
 
+/// Whether `path` is a lockfile of a known ecosystem (written by its package manager).
+#[must_use]
+pub fn is_lockfile(path: &str) -> bool {
+    format_of(path).is_some_and(|format| matches!(format.reader, Reader::Lockfile(_)))
+}
+
 /// See the module docs.
 pub struct Dependencies;
 

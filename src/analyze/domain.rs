@@ -137,6 +137,8 @@ pub struct Settings {
 /// `check --terraform-plan`: the plan as evidence.
 pub use terraform::ExtraRows;
 
+pub(crate) use secrets::is_test_path;
+
 use super::run_by::{RunBy, RunFile};
 
 /// Every domain analyzer, in report order.

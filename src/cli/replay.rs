@@ -57,6 +57,10 @@ pub(super) struct ReplayArgs {
     /// undone, not an incident).
     #[arg(long, value_name = "MINUTES")]
     drop_quick_reverts: Option<u32>,
+    /// Blame every recognised fix and every line it changed: also fixes of typos, lint, docs,
+    /// tests, CI and dependency updates, and lines in documentation, lockfiles and tests.
+    #[arg(long)]
+    szz_all_fixes: bool,
     /// Fit per-signal weights and tier multipliers to the later-reverted commits (trained on
     /// the older part, evaluated on the newer); prints a suggested policy fragment, never edits
     /// the policy. Refuses (exit 2) with fewer than 10 labelled commits to train on or 5 to test.
@@ -160,6 +164,7 @@ pub(super) fn run(dir: &Path, args: &ReplayArgs) -> anyhow::Result<Exit> {
                 .collect(),
             window_days: args.szz_window,
             quick_revert_minutes: args.drop_quick_reverts,
+            all_fixes: args.szz_all_fixes,
         },
         fit: args.fit.then(|| fit_options(args)),
     };

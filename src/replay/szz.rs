@@ -119,6 +119,10 @@ pub struct Options {
     /// Drop a revert label when the same author reverted the commit within this many minutes
     /// (experiments, not incidents); `None` keeps them all.
     pub quick_revert_minutes: Option<u32>,
+    /// Blame every recognised fix and every line it changed, instead of leaving out fixes
+    /// that are not of behaviour and lines in documentation, lockfiles and tests (see
+    /// [`super::szz_scope`]).
+    pub all_fixes: bool,
 }
 
 /// Default `--szz-window`: a year.
@@ -130,6 +134,7 @@ impl Default for Options {
             fix_sources: SOURCES.iter().map(|row| row.source).collect(),
             window_days: WINDOW_DAYS,
             quick_revert_minutes: None,
+            all_fixes: false,
         }
     }
 }
@@ -212,6 +217,15 @@ pub struct Labels {
     pub quick_revert_minutes: Option<u32>,
     /// Revert labels dropped as quick reverts by their own author.
     pub quick_reverts_dropped: usize,
+    /// `--szz-all-fixes`: the scope filters were off.
+    #[serde(default)]
+    pub all_fixes: bool,
+    /// Recognised fixes not blamed because their subject says they are not of behaviour.
+    #[serde(default)]
+    pub not_defects: usize,
+    /// Blamed lines left out because they are documentation, lockfiles or tests.
+    #[serde(default)]
+    pub lines_out_of_scope: usize,
     /// Bug-fix commits found per source (a fix may match several).
     pub fixes: BTreeMap<LabelSource, usize>,
     /// Judged commits labelled, per source (a commit may have labels from several).
@@ -319,7 +333,12 @@ pub fn ground_truth(
     quick_reverts_dropped: usize,
 ) -> Truth {
     let started = std::time::Instant::now();
-    let found = fixes(messages, options);
+    let mut found = fixes(messages, options);
+    let before = found.len();
+    if !options.all_fixes {
+        found.retain(|fix| super::szz_scope::not_defect(&fix.subject).is_none());
+    }
+    let not_defects = before - found.len();
     let blamed = super::szz_blame::blame_all(repo, &found, oldest, options.window_days);
     let mut unit_of: std::collections::HashMap<Oid, Oid> = std::collections::HashMap::new();
     for (unit, members) in units {
@@ -353,7 +372,18 @@ pub fn ground_truth(
         });
     }
     let mut evidence = Vec::new();
+    let mut lines_out_of_scope = 0;
     for mut label in blamed.labels {
+        if !options.all_fixes {
+            let before = label.lines.len();
+            label
+                .lines
+                .retain(|line| super::szz_scope::unblamed_path(&line.path).is_none());
+            lines_out_of_scope += before - label.lines.len();
+            if label.lines.is_empty() {
+                continue;
+            }
+        }
         let Some(unit) = unit_of.get(&label.commit) else {
             continue;
         };
@@ -371,6 +401,8 @@ pub fn ground_truth(
     let with_label: HashSet<Oid> = labels.iter().map(|label| label.commit).collect();
     let mut summary = summarise(options, quick_reverts_dropped, &found, &labels, evidence);
     summary.unblamed = blamed.failed.len();
+    summary.not_defects = not_defects;
+    summary.lines_out_of_scope = lines_out_of_scope;
     summary.seconds = started.elapsed().as_secs_f64();
     Truth {
         labelled: units
@@ -418,6 +450,9 @@ pub fn summarise(
         window_days: options.window_days,
         quick_revert_minutes: options.quick_revert_minutes,
         quick_reverts_dropped,
+        all_fixes: options.all_fixes,
+        not_defects: 0,
+        lines_out_of_scope: 0,
         fixes,
         per_source,
         labelled: labelled.len(),

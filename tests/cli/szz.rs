@@ -340,3 +340,88 @@ fn blame_results_are_cached_and_a_corrupt_entry_is_recomputed() {
         "{sources:?}"
     );
 }
+
+/// What SZZ takes as evidence: a fix of a typo and Renovate's `fix(deps):` blame nothing,
+/// nor do lines a fix changes in documentation or tests; a fix of code in the same history
+/// still labels its culprit. `--szz-all-fixes` blames them all, and both reports say so.
+#[test]
+fn fixes_that_are_not_of_behaviour_and_lines_in_docs_or_tests_label_nothing() {
+    let repo = Repo::new();
+    repo.write("src/calc.js", CALC);
+    repo.write("README.md", "# calc\n\nThe rate is 5.\n");
+    repo.write("tests/calc.test.js", "expect(add(2, 2)).toBe(4);\n");
+    repo.write(
+        "package.json",
+        "{\"dependencies\": {\"left-pad\": \"1.0.0\"}}\n",
+    );
+    repo.commit("Initial commit");
+    repo.write("README.md", "# calc\n\nThe rate is 7.\n");
+    let docs = repo.commit("Document the new rate");
+    repo.write("tests/calc.test.js", "expect(add(2, 2)).toBe(5);\n");
+    let test_change = repo.commit("Check sums");
+    repo.write("src/calc.js", CALC.replace("'total: '", "'totl: '"));
+    let typo = repo.commit("Shorten the label");
+    repo.write(
+        "package.json",
+        "{\"dependencies\": {\"left-pad\": \"1.1.0\"}}\n",
+    );
+    let bump = repo.commit("Bump left-pad");
+    repo.write(
+        "src/calc.js",
+        CALC.replace("'total: '", "'totl: '")
+            .replace("a + b", "a - b"),
+    );
+    let bug = repo.commit("Add discounts");
+    // Fixes: of prose, of a test, of a typo, a dependency update and one of behaviour.
+    repo.write("README.md", "# calc\n\nThe rate is 5.\n");
+    repo.commit("Fix the rate in the README");
+    repo.write("tests/calc.test.js", "expect(add(2, 2)).toBe(4);\n");
+    repo.commit("fix: expected sum");
+    repo.write("src/calc.js", CALC.replace("a + b", "a - b"));
+    repo.commit("Fix typo in the label");
+    repo.write(
+        "package.json",
+        "{\"dependencies\": {\"left-pad\": \"1.1.1\"}}\n",
+    );
+    repo.commit("fix(deps): update dependency left-pad to v1.1.1");
+    repo.write("src/calc.js", CALC);
+    repo.commit("fix: sums");
+
+    let narrow = replay(&repo, &[]);
+    assert_eq!(
+        labels_of(&narrow, &bug),
+        ["conventional", "keywords"],
+        "{narrow:#}"
+    );
+    for unlabelled in [&docs, &test_change, &typo, &bump] {
+        assert!(
+            labels_of(&narrow, unlabelled).is_empty(),
+            "{unlabelled} labelled: {narrow:#}"
+        );
+    }
+    let labels = &narrow["labels"];
+    assert_eq!(labels["all_fixes"], false);
+    assert_eq!(labels["not_defects"], 2, "{labels:#}");
+    assert_eq!(labels["lines_out_of_scope"], 2, "{labels:#}");
+    assert_eq!(labels["labelled"], 1);
+
+    let wide = replay(&repo, &["--szz-all-fixes"]);
+    for labelled in [&docs, &test_change, &typo, &bump, &bug] {
+        assert!(
+            !labels_of(&wide, labelled).is_empty(),
+            "{labelled} not labelled: {wide:#}"
+        );
+    }
+    assert_eq!(wide["labels"]["all_fixes"], true);
+    assert_eq!(wide["labels"]["not_defects"], 0);
+
+    let text = blastgate(&repo, &["replay"]);
+    assert!(
+        text.stdout
+            .contains("passed over: 2 fixes that are not of behaviour"),
+        "{}",
+        text.stdout
+    );
+    let text = blastgate(&repo, &["replay", "--szz-all-fixes"]);
+    assert!(text.stdout.contains("(--szz-all-fixes)"), "{}", text.stdout);
+}

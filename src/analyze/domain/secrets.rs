@@ -21,6 +21,13 @@ mod test_data;
 
 use test_data::TestData;
 
+/// Whether `path` is test code or data: a test file as its runner finds it, or a file under a
+/// test directory.
+#[must_use]
+pub(crate) fn is_test_path(path: &str) -> bool {
+    test_data::test_place(path).is_some()
+}
+
 /// See the module docs.
 pub struct Secrets;
 

@@ -59,6 +59,15 @@ pub fn section(out: &mut String, replay: &Replay) {
         "  fix-inducing: lines a fix removed or changed, blamed in its parent, within {} days; whitespace and mechanical edits passed over ({:.1} s)",
         labels.window_days, labels.seconds
     );
+    if labels.all_fixes {
+        out.push_str("  every recognised fix and every changed line blamed (--szz-all-fixes)\n");
+    } else {
+        let _ = writeln!(
+            out,
+            "  passed over: {} fixes that are not of behaviour (typos, lint, docs, tests, CI, dependency updates) and {} blamed lines in documentation, lockfiles and tests (--szz-all-fixes keeps them)",
+            labels.not_defects, labels.lines_out_of_scope
+        );
+    }
     match labels.quick_revert_minutes {
         Some(minutes) => {
             let _ = writeln!(
