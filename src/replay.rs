@@ -20,6 +20,7 @@ pub mod shard;
 pub mod szz;
 mod szz_blame;
 pub mod szz_scope;
+mod verdicts;
 mod walk;
 
 use std::collections::HashMap;
@@ -178,35 +179,8 @@ pub fn run(
     if walked.units.is_empty() {
         return Err(Error::Empty { history });
     }
-    let mut links = {
-        let messages: Vec<reverts::Message<'_>> = walked
-            .messages
-            .iter()
-            .map(|(id, text)| reverts::Message { id, text })
-            .collect();
-        reverts::find(&messages)
-    };
-    let quick_reverts =
-        szz::drop_quick_reverts(&repo, &mut links, options.labels.quick_revert_minutes)?;
+    let (links, truth) = label(&repo, &walked, &options.labels)?;
     let by_target = reverts::by_target(&links);
-    // The labels cover every unit of the walk, so each shard finds the same ground truth as
-    // an unsharded run. Blame stops at the parent of the oldest unit: older lines label
-    // nothing.
-    let members: Vec<(Oid, &[Oid])> = walked
-        .units
-        .iter()
-        .map(|unit| (unit.oid, unit.members.as_slice()))
-        .collect();
-    let oldest = walked.units.last().and_then(|unit| unit.parent);
-    let truth = szz::ground_truth(
-        &repo,
-        &walked.messages,
-        &links,
-        &members,
-        oldest,
-        &options.labels,
-        quick_reverts,
-    );
     // The policy in force at the newest commit: its review minutes for the capacity picture,
     // and the starting point of a fit (which cannot do without it; the report can).
     let newest_policy = gate::policy_at(&repo, Some(walked.units[0].oid.into()), &options.judging);
@@ -226,7 +200,16 @@ pub fn run(
     };
     // A shard carries the fit's inputs, so that `replay merge --fit` can fit the whole range.
     let with_units = options.fit.is_some() || options.shard.is_some();
-    let results = judge::judge_all(&repo, &units, &options.judging, with_units, progress);
+    let verdicts =
+        verdicts::Verdicts::open(&repo, options.judging.policy_file.as_deref(), with_units);
+    let results = judge::judge_all(
+        &repo,
+        &units,
+        &options.judging,
+        with_units,
+        &verdicts,
+        progress,
+    );
 
     let mut judged = Vec::new();
     let mut unjudged = Vec::new();
@@ -292,6 +275,43 @@ pub(crate) struct Parts {
     review_minutes: Option<f64>,
     labels: Vec<Label>,
     labelling: Labels,
+}
+
+/// The ground truth of the walk: the reverts and named fixes, and the labels from them and
+/// (with fix sources) from SZZ.
+fn label(
+    repo: &git2::Repository,
+    walked: &walk::History,
+    options: &szz::Options,
+) -> Result<(Vec<reverts::Link>, szz::Truth), Error> {
+    let mut links = {
+        let messages: Vec<reverts::Message<'_>> = walked
+            .messages
+            .iter()
+            .map(|(id, text)| reverts::Message { id, text })
+            .collect();
+        reverts::find(&messages)
+    };
+    let quick_reverts = szz::drop_quick_reverts(repo, &mut links, options.quick_revert_minutes)?;
+    // The labels cover every unit of the walk, so each shard finds the same ground truth as
+    // an unsharded run. Blame stops at the parent of the oldest unit: older lines label
+    // nothing.
+    let members: Vec<(Oid, &[Oid])> = walked
+        .units
+        .iter()
+        .map(|unit| (unit.oid, unit.members.as_slice()))
+        .collect();
+    let oldest = walked.units.last().and_then(|unit| unit.parent);
+    let truth = szz::ground_truth(
+        repo,
+        &walked.messages,
+        &links,
+        &members,
+        oldest,
+        options,
+        quick_reverts,
+    );
+    Ok((links, truth))
 }
 
 /// The curves, load and calibration of judged commits: one function for a whole run and for

@@ -22,6 +22,7 @@ use crate::signal::Signal;
 use crate::vocabulary::{Authorship, Decision};
 
 use super::fit_features::{self, Units};
+use super::verdicts::Verdicts;
 use super::walk::Unit;
 
 /// One judged commit, reduced to what the replay reports need (and what a shard file
@@ -74,12 +75,14 @@ pub struct Unjudged {
     pub error: String,
 }
 
-/// Judges every unit; `progress(done, total)` is called after each one (from worker threads).
+/// Judges every unit, or takes its judgement from `verdicts`; `progress(done, total)` is
+/// called after each one (from worker threads).
 pub fn judge_all(
     repo: &Repository,
     units: &[Unit],
     judging: &Judging,
     with_units: bool,
+    verdicts: &Verdicts,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Vec<Result<Judged, Unjudged>> {
     let done = AtomicUsize::new(0);
@@ -90,7 +93,7 @@ pub fn judge_all(
             || (Repository::open(&git_dir), HashMap::new()),
             |(repo, policies), unit| {
                 let result = match repo {
-                    Ok(repo) => judge(repo, unit, judging, with_units, policies),
+                    Ok(repo) => kept_or_judged(repo, unit, judging, with_units, verdicts, policies),
                     Err(error) => Err(error.message().to_string()),
                 };
                 progress(done.fetch_add(1, Ordering::Relaxed) + 1, units.len());
@@ -107,15 +110,34 @@ pub fn judge_all(
 /// Policies by the blob id of `.blastgate.yaml` in the parent's tree (`None`: no file there).
 type Policies = HashMap<Option<Oid>, Policy>;
 
+/// The kept judgement of `unit`, or a new one (then kept).
+fn kept_or_judged(
+    repo: &Repository,
+    unit: &Unit,
+    judging: &Judging,
+    with_units: bool,
+    verdicts: &Verdicts,
+    policies: &mut Policies,
+) -> Result<Judged, String> {
+    let blob = policy_blob(repo, unit.parent, judging)?;
+    if let Some(kept) = verdicts.get(unit, blob) {
+        return Ok(kept);
+    }
+    let judged = judge(repo, unit, judging, with_units, blob, policies)?;
+    verdicts.put(unit, blob, &judged);
+    Ok(judged)
+}
+
 fn judge(
     repo: &Repository,
     unit: &Unit,
     judging: &Judging,
     with_units: bool,
+    blob: Option<Oid>,
     policies: &mut Policies,
 ) -> Result<Judged, String> {
     let started = Instant::now();
-    let policy = policy_for(repo, unit.parent, judging, policies)?;
+    let policy = policy_for(repo, unit.parent, judging, blob, policies)?;
     let evaluation = gate::commit(
         repo,
         unit.oid.into(),
@@ -123,7 +145,7 @@ fn judge(
         policy,
     )
     .map_err(|error| error.to_string())?;
-    let (score_without_history, decision_without_history) = without_history(&evaluation, judging);
+    let (score_without_history, decision_without_history) = without_history(&evaluation, unit);
     Ok(Judged {
         oid: unit.oid,
         summary: unit.summary.clone(),
@@ -157,13 +179,14 @@ fn judge(
     })
 }
 
-fn policy_for(
+/// The blob of `.blastgate.yaml` in the parent's tree: which policy judges the unit (`None`
+/// with `--policy FILE`, for a root commit, or when the tree has none).
+fn policy_blob(
     repo: &Repository,
     parent: Option<Oid>,
     judging: &Judging,
-    policies: &mut Policies,
-) -> Result<Policy, String> {
-    let blob = match (&judging.policy_file, parent) {
+) -> Result<Option<Oid>, String> {
+    Ok(match (&judging.policy_file, parent) {
         (None, Some(parent)) => repo
             .find_commit(parent)
             .and_then(|commit| commit.tree())
@@ -171,7 +194,16 @@ fn policy_for(
             .get_name(policy::FILE_NAME)
             .map(|entry| entry.id()),
         _ => None,
-    };
+    })
+}
+
+fn policy_for(
+    repo: &Repository,
+    parent: Option<Oid>,
+    judging: &Judging,
+    blob: Option<Oid>,
+    policies: &mut Policies,
+) -> Result<Policy, String> {
     if let Some(policy) = policies.get(&blob) {
         return Ok(policy.clone());
     }
@@ -183,7 +215,8 @@ fn policy_for(
 
 /// The score and decision the commit would have had without the history-aware signal.
 /// Scored again without those facts: saturation and caps make the total more than a sum.
-fn without_history(evaluation: &Evaluation, judging: &Judging) -> (f64, Decision) {
+/// Waivers are judged as of the day the commit was made, as [`gate::commit`] judges them.
+fn without_history(evaluation: &Evaluation, unit: &Unit) -> (f64, Decision) {
     let (history, rest): (Vec<&Fact>, Vec<&Fact>) = evaluation
         .facts
         .facts
@@ -197,8 +230,8 @@ fn without_history(evaluation: &Evaluation, judging: &Judging) -> (f64, Decision
         ..Facts::default()
     };
     let mut score = score::score(&facts, &evaluation.policy);
-    let today = judging.as_of.unwrap_or_else(policy::Date::today);
-    score::waive::apply(&mut score, &evaluation.change, &evaluation.policy, today);
+    let made = policy::Date::from_unix_days(unit.time.div_euclid(86_400));
+    score::waive::apply(&mut score, &evaluation.change, &evaluation.policy, made);
     let verdict = decide::decide(&score, &evaluation.provenance, &evaluation.policy);
     (score.total, verdict.decision)
 }

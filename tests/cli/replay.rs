@@ -425,3 +425,65 @@ fn only_complete_history_windows_are_cached() {
     check(&full);
     assert_eq!(entries(&full), 1);
 }
+
+/// The judged commits of each field but the timing, in report order.
+fn judgements(report: &Value) -> Vec<Value> {
+    report["judged"]
+        .as_array()
+        .expect("judged list")
+        .iter()
+        .map(|entry| {
+            let mut entry = entry.clone();
+            entry.as_object_mut().expect("entry").remove("seconds");
+            entry
+        })
+        .collect()
+}
+
+/// A second replay takes its judgements from `.git/blastgate/replay/` and reports the same;
+/// an unreadable entry is judged again; an edited `--policy` file is never served the old
+/// judgements.
+#[test]
+fn judgements_are_kept_between_replays_but_never_for_another_policy() {
+    let h = history();
+    let first = replay_json(&h, &[]);
+    let kept_dir = h.repo.path.join(".git/blastgate/replay");
+    let entries: Vec<std::path::PathBuf> = std::fs::read_dir(&kept_dir)
+        .expect("judgements kept")
+        .flat_map(|run| std::fs::read_dir(run.expect("run dir").path()).expect("entries"))
+        .map(|entry| entry.expect("entry").path())
+        .collect();
+    assert_eq!(entries.len(), 20, "{entries:?}");
+    assert_eq!(judgements(&replay_json(&h, &[])), judgements(&first));
+
+    for path in &entries {
+        std::fs::write(path, b"{not json").expect("corrupt the entry");
+    }
+    assert_eq!(judgements(&replay_json(&h, &[])), judgements(&first));
+
+    // Added lines now weigh 1 instead of 0.1: every score must move.
+    std::fs::write(
+        &h.policy,
+        POLICY.replace(
+            "  lines-deleted: 0\n",
+            "  lines-deleted: 0\n  lines-added: 1\n",
+        ),
+    )
+    .expect("edit the policy");
+    let edited = replay_json(&h, &[]);
+    let score = |report: &Value, commit: &str| {
+        report["judged"]
+            .as_array()
+            .expect("judged")
+            .iter()
+            .find(|entry| entry["commit"] == commit)
+            .map(|entry| entry["score"].as_f64().expect("score"))
+            .expect("judged")
+    };
+    assert!(
+        score(&edited, &h.r1) > score(&first, &h.r1),
+        "{} vs {}",
+        score(&edited, &h.r1),
+        score(&first, &h.r1)
+    );
+}
