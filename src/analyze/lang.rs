@@ -15,7 +15,9 @@ use std::sync::OnceLock;
 
 pub use compiled::{Compiled, Definitions, Resolved, Role};
 pub use config::{CONFIG_LANGUAGES, ConfigLanguage, config_for_path, parse_config};
-pub use roles::{Roles, Selector, VisibilityRule};
+pub use roles::{
+    CVisibility, ExportVisibility, Roles, RubyVisibility, RustVisibility, Selector, VisibilityRule,
+};
 
 /// One row of the registry.
 #[derive(Debug)]

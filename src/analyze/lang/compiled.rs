@@ -242,9 +242,19 @@ fn role_table(language: &Language, grammar: &tree_sitter::Language) -> Result<Ve
         .chain(roles.bodies)
         .chain(roles.function_values)
         .chain(roles.calls.iter().map(|(name, _)| name))
-        .chain(roles.members.iter().map(|(name, _)| name));
+        .chain(roles.members.iter().map(|(name, _)| name))
+        .copied()
+        .chain(language.visibility.kinds());
     if let Some(unknown) = listed.into_iter().find(|name| !known(name)) {
         return Err(format!("{}: no node kind `{unknown}`", language.name));
+    }
+    if let Some(unknown) = language
+        .visibility
+        .fields()
+        .into_iter()
+        .find(|name| grammar.field_id_for_name(name).is_none())
+    {
+        return Err(format!("{}: no field `{unknown}`", language.name));
     }
     Ok(table)
 }

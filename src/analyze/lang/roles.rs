@@ -15,19 +15,20 @@ pub enum Selector {
     Last,
 }
 
-/// How a language decides visibility; interpreted by `outline::visibility`.
+/// How a language decides visibility; interpreted by `outline::visibility`. The node kinds
+/// each rule looks at are part of the row, so a new grammar is a new row, not new code.
 #[derive(Debug, Clone, Copy)]
 pub enum VisibilityRule {
     /// `pub` → public, `pub(crate)`/`pub(super)`/`pub(in …)` → restricted, none → private;
     /// trait items and trait-impl items are as visible as the trait.
-    Rust,
+    Rust(RustVisibility),
     /// Capitalised → public, else private.
     Capitalised,
     /// Leading `_` → private (dunder names stay public).
     Underscore,
     /// Top level: exported → public, else private. Class members: public unless `private` or
     /// `#name`; `protected` → restricted.
-    Export,
+    Export(ExportVisibility),
     /// Modifier words (Java, C#, Kotlin, Swift, Scala, PHP), first match wins; otherwise the
     /// default for where the definition sits.
     Modifiers {
@@ -42,12 +43,142 @@ pub enum VisibilityRule {
     },
     /// C/C++: `static` free functions → private, else public; C++ class members by the
     /// `public:`/`private:` section they sit in (class → private, struct → public by default).
-    C,
+    C(CVisibility),
     /// Ruby: `private`/`protected` sections or `private def …`, else public.
-    Ruby,
+    Ruby(RubyVisibility),
     /// Everything is public (Bash functions).
     Public,
 }
+
+/// The node kinds [`VisibilityRule::Rust`] reads.
+#[derive(Debug, Clone, Copy)]
+pub struct RustVisibility {
+    /// The `pub(…)` node among a definition's children.
+    pub modifier: &'static str,
+    /// A trait: its items are as visible as the trait.
+    pub trait_item: &'static str,
+    /// An impl block; with a trait in `trait_field`, a trait impl.
+    pub impl_item: &'static str,
+    /// The impl's field naming the trait.
+    pub trait_field: &'static str,
+}
+
+/// The node kinds [`VisibilityRule::Export`] reads.
+#[derive(Debug, Clone, Copy)]
+pub struct ExportVisibility {
+    /// A `#name` member name.
+    pub private_name: &'static str,
+    /// The `private`/`protected`/`public` keyword node of a member (TypeScript; JavaScript
+    /// has only `#name`).
+    pub accessibility: Option<&'static str>,
+    /// The statement that exports a top-level definition.
+    pub export: &'static str,
+}
+
+/// The node kinds [`VisibilityRule::C`] reads; C has no classes or access sections.
+#[derive(Debug, Clone, Copy)]
+pub struct CVisibility {
+    /// The body of a struct or class, whose children are members.
+    pub member_list: &'static str,
+    /// A `public:`/`private:` section marker.
+    pub access: Option<&'static str>,
+    /// A `class` (members private by default, unlike a struct's).
+    pub class: Option<&'static str>,
+    /// `static` and its kin before a free function.
+    pub storage: &'static str,
+}
+
+/// The node kinds [`VisibilityRule::Ruby`] reads.
+#[derive(Debug, Clone, Copy)]
+pub struct RubyVisibility {
+    /// The arguments of `private def …`.
+    pub arguments: &'static str,
+    /// The call's field naming the method (`private`).
+    pub method_field: &'static str,
+    /// A bare `private`/`protected`/`public` line.
+    pub section: &'static str,
+}
+
+impl VisibilityRule {
+    /// The node kinds the rule reads, for checking against the grammar.
+    #[must_use]
+    pub fn kinds(&self) -> Vec<&'static str> {
+        match *self {
+            Self::Rust(rust) => vec![rust.modifier, rust.trait_item, rust.impl_item],
+            Self::Export(export) => [
+                Some(export.private_name),
+                export.accessibility,
+                Some(export.export),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+            Self::C(c) => [Some(c.member_list), c.access, c.class, Some(c.storage)]
+                .into_iter()
+                .flatten()
+                .collect(),
+            Self::Ruby(ruby) => vec![ruby.arguments, ruby.section],
+            Self::Capitalised | Self::Underscore | Self::Modifiers { .. } | Self::Public => {
+                Vec::new()
+            }
+        }
+    }
+
+    /// The field names the rule reads, for checking against the grammar.
+    #[must_use]
+    pub fn fields(&self) -> Vec<&'static str> {
+        match *self {
+            Self::Rust(rust) => vec![rust.trait_field],
+            Self::Ruby(ruby) => vec![ruby.method_field],
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Rust's visibility rule.
+pub const RUST_VISIBILITY: VisibilityRule = VisibilityRule::Rust(RustVisibility {
+    modifier: "visibility_modifier",
+    trait_item: "trait_item",
+    impl_item: "impl_item",
+    trait_field: "trait",
+});
+
+/// JavaScript's visibility rule.
+pub const JAVASCRIPT_VISIBILITY: VisibilityRule = VisibilityRule::Export(ExportVisibility {
+    private_name: "private_property_identifier",
+    accessibility: None,
+    export: "export_statement",
+});
+
+/// TypeScript's visibility rule (TSX's too).
+pub const TYPESCRIPT_VISIBILITY: VisibilityRule = VisibilityRule::Export(ExportVisibility {
+    private_name: "private_property_identifier",
+    accessibility: Some("accessibility_modifier"),
+    export: "export_statement",
+});
+
+/// C's visibility rule: `static` only.
+pub const C_VISIBILITY: VisibilityRule = VisibilityRule::C(CVisibility {
+    member_list: "field_declaration_list",
+    access: None,
+    class: None,
+    storage: "storage_class_specifier",
+});
+
+/// C++'s visibility rule: `static`, and access sections in classes.
+pub const CPP_VISIBILITY: VisibilityRule = VisibilityRule::C(CVisibility {
+    member_list: "field_declaration_list",
+    access: Some("access_specifier"),
+    class: Some("class_specifier"),
+    storage: "storage_class_specifier",
+});
+
+/// Ruby's visibility rule.
+pub const RUBY_VISIBILITY: VisibilityRule = VisibilityRule::Ruby(RubyVisibility {
+    arguments: "argument_list",
+    method_field: "method",
+    section: "identifier",
+});
 
 /// The syntax roles of one grammar's node kinds.
 #[derive(Debug)]

@@ -45,7 +45,7 @@ pub(super) static TABLE: [Language; 16] = [
         tags_queries: &[tree_sitter_rust::TAGS_QUERY],
         extra_queries: &[include_str!("queries/rust.scm")],
         roles: &roles::RUST,
-        visibility: VisibilityRule::Rust,
+        visibility: roles::RUST_VISIBILITY,
         compiled: OnceLock::new(),
     },
     Language {
@@ -71,7 +71,7 @@ pub(super) static TABLE: [Language; 16] = [
         tags_queries: &[tree_sitter_javascript::TAGS_QUERY],
         extra_queries: &[include_str!("queries/javascript.scm")],
         roles: &roles::JAVASCRIPT,
-        visibility: VisibilityRule::Export,
+        visibility: roles::JAVASCRIPT_VISIBILITY,
         compiled: OnceLock::new(),
     },
     Language {
@@ -90,7 +90,7 @@ pub(super) static TABLE: [Language; 16] = [
             include_str!("queries/typescript.scm"),
         ],
         roles: &roles::TYPESCRIPT,
-        visibility: VisibilityRule::Export,
+        visibility: roles::TYPESCRIPT_VISIBILITY,
         compiled: OnceLock::new(),
     },
     Language {
@@ -109,7 +109,7 @@ pub(super) static TABLE: [Language; 16] = [
             include_str!("queries/typescript.scm"),
         ],
         roles: &roles::TYPESCRIPT,
-        visibility: VisibilityRule::Export,
+        visibility: roles::TYPESCRIPT_VISIBILITY,
         compiled: OnceLock::new(),
     },
     Language {
@@ -153,7 +153,7 @@ pub(super) static TABLE: [Language; 16] = [
         tags_queries: &[tree_sitter_c::TAGS_QUERY],
         extra_queries: &[include_str!("queries/c.scm")],
         roles: &roles::C,
-        visibility: VisibilityRule::C,
+        visibility: roles::C_VISIBILITY,
         compiled: OnceLock::new(),
     },
     Language {
@@ -169,7 +169,7 @@ pub(super) static TABLE: [Language; 16] = [
             include_str!("queries/cpp.scm"),
         ],
         roles: &roles::CPP,
-        visibility: VisibilityRule::C,
+        visibility: roles::CPP_VISIBILITY,
         compiled: OnceLock::new(),
     },
     Language {
@@ -200,7 +200,7 @@ pub(super) static TABLE: [Language; 16] = [
         tags_queries: &[tree_sitter_ruby::TAGS_QUERY],
         extra_queries: &[include_str!("queries/ruby.scm")],
         roles: &roles::RUBY,
-        visibility: VisibilityRule::Ruby,
+        visibility: roles::RUBY_VISIBILITY,
         compiled: OnceLock::new(),
     },
     Language {

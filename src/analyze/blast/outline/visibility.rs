@@ -4,7 +4,9 @@
 use tree_sitter::Node;
 
 use crate::analyze::blast::syntax::{SymbolKind, Visibility};
-use crate::analyze::lang::VisibilityRule;
+use crate::analyze::lang::{
+    CVisibility, ExportVisibility, RubyVisibility, RustVisibility, VisibilityRule,
+};
 
 /// What the rules look at.
 pub(super) struct Site<'a, 'tree> {
@@ -41,7 +43,7 @@ const SECTION_WORDS: &[(&str, Visibility)] = &[
 /// The visibility of `site` under `rule`.
 pub(super) fn decide(rule: VisibilityRule, site: &Site) -> Visibility {
     match rule {
-        VisibilityRule::Rust => rust(site),
+        VisibilityRule::Rust(kinds) => rust(site, kinds),
         VisibilityRule::Capitalised => {
             if site.name.starts_with(|c: char| c.is_uppercase()) {
                 Visibility::Public
@@ -57,7 +59,7 @@ pub(super) fn decide(rule: VisibilityRule, site: &Site) -> Visibility {
                 Visibility::Public
             }
         }
-        VisibilityRule::Export => export(site),
+        VisibilityRule::Export(kinds) => export(site, kinds),
         VisibilityRule::Modifiers {
             words,
             top,
@@ -71,20 +73,20 @@ pub(super) fn decide(rule: VisibilityRule, site: &Site) -> Visibility {
             };
             modifier_word(site, words).unwrap_or(default)
         }
-        VisibilityRule::C => c(site),
-        VisibilityRule::Ruby => ruby(site),
+        VisibilityRule::C(kinds) => c(site, kinds),
+        VisibilityRule::Ruby(kinds) => ruby(site, kinds),
         VisibilityRule::Public => Visibility::Public,
     }
 }
 
 /// `pub` → public, `pub(self)` → private, other `pub(…)` → restricted; items of traits and
 /// trait impls are as visible as the trait.
-fn rust(site: &Site) -> Visibility {
+fn rust(site: &Site, kinds: RustVisibility) -> Visibility {
     let mut cursor = site.node.walk();
     let modifier = site
         .node
         .children(&mut cursor)
-        .find(|child| child.kind() == "visibility_modifier");
+        .find(|child| child.kind() == kinds.modifier);
     if let Some(modifier) = modifier {
         let text = source_text(modifier, site.source);
         let text: String = text.split_whitespace().collect();
@@ -96,8 +98,9 @@ fn rust(site: &Site) -> Visibility {
     }
     let owner = site.up(1);
     let in_trait = owner.is_some_and(|owner| {
-        owner.kind() == "trait_item"
-            || (owner.kind() == "impl_item" && owner.child_by_field_name("trait").is_some())
+        owner.kind() == kinds.trait_item
+            || (owner.kind() == kinds.impl_item
+                && owner.child_by_field_name(kinds.trait_field).is_some())
     });
     if in_trait {
         Visibility::Public
@@ -108,16 +111,16 @@ fn rust(site: &Site) -> Visibility {
 
 /// JS/TS: members are public unless `private`/`#name` (`protected` → restricted); top-level
 /// definitions are public only when exported.
-fn export(site: &Site) -> Visibility {
+fn export(site: &Site, kinds: ExportVisibility) -> Visibility {
     if site.member {
-        if site.name_node.kind() == "private_property_identifier" {
+        if site.name_node.kind() == kinds.private_name {
             return Visibility::Private;
         }
         let mut cursor = site.node.walk();
         let modifier = site
             .node
             .children(&mut cursor)
-            .find(|child| child.kind() == "accessibility_modifier")
+            .find(|child| Some(child.kind()) == kinds.accessibility)
             .map(|modifier| source_text(modifier, site.source));
         return match modifier {
             Some("private") => Visibility::Private,
@@ -130,7 +133,7 @@ fn export(site: &Site) -> Visibility {
         .iter()
         .rev()
         .take(4)
-        .any(|ancestor| ancestor.kind() == "export_statement");
+        .any(|ancestor| ancestor.kind() == kinds.export);
     if exported {
         Visibility::Public
     } else {
@@ -139,18 +142,14 @@ fn export(site: &Site) -> Visibility {
 }
 
 /// C/C++: class members by access section; `static` free functions are private.
-fn c(site: &Site) -> Visibility {
-    if site.member
-        && site
-            .up(0)
-            .is_some_and(|p| p.kind() == "field_declaration_list")
-    {
-        if let Some(section) = section(site, "access_specifier") {
+fn c(site: &Site, kinds: CVisibility) -> Visibility {
+    if site.member && site.up(0).is_some_and(|p| p.kind() == kinds.member_list) {
+        if let Some(section) = kinds.access.and_then(|access| section(site, access)) {
             return section;
         }
         let is_struct = site
             .up(1)
-            .is_some_and(|owner| owner.kind() != "class_specifier");
+            .is_some_and(|owner| Some(owner.kind()) != kinds.class);
         return if is_struct {
             Visibility::Public
         } else {
@@ -158,9 +157,10 @@ fn c(site: &Site) -> Visibility {
         };
     }
     let mut cursor = site.node.walk();
-    let is_static = site.node.children(&mut cursor).any(|child| {
-        child.kind() == "storage_class_specifier" && source_text(child, site.source) == "static"
-    });
+    let is_static = site
+        .node
+        .children(&mut cursor)
+        .any(|child| child.kind() == kinds.storage && source_text(child, site.source) == "static");
     if is_static {
         Visibility::Private
     } else {
@@ -169,12 +169,12 @@ fn c(site: &Site) -> Visibility {
 }
 
 /// Ruby: `private def x`, or the last bare `private`/`protected`/`public` before the method.
-fn ruby(site: &Site) -> Visibility {
+fn ruby(site: &Site, kinds: RubyVisibility) -> Visibility {
     let wrapper = site
         .up(0)
-        .filter(|parent| parent.kind() == "argument_list")
+        .filter(|parent| parent.kind() == kinds.arguments)
         .and(site.up(1))
-        .and_then(|call| call.child_by_field_name("method"));
+        .and_then(|call| call.child_by_field_name(kinds.method_field));
     if let Some(method) = wrapper
         && let Some(&(_, visibility)) = SECTION_WORDS
             .iter()
@@ -182,7 +182,7 @@ fn ruby(site: &Site) -> Visibility {
     {
         return visibility;
     }
-    section(site, "identifier").unwrap_or(Visibility::Public)
+    section(site, kinds.section).unwrap_or(Visibility::Public)
 }
 
 /// The visibility set by the nearest preceding sibling of `marker_kind` whose text is a
