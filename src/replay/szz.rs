@@ -206,6 +206,19 @@ pub fn sources_of(labels: &[Label], commit: Oid) -> Vec<LabelSource> {
         .collect()
 }
 
+/// Unblamed fixes listed in the report; the count covers them all.
+pub const UNBLAMED_SHOWN: usize = 20;
+
+/// A bug-fix commit blame failed on, and why.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Unblamed {
+    /// The fix.
+    #[serde(with = "super::shard::oid")]
+    pub fix: Oid,
+    /// The git error, as libgit2 gave it.
+    pub error: String,
+}
+
 /// What the labelling found, for the report.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Labels {
@@ -236,6 +249,10 @@ pub struct Labels {
     pub fix_inducing: Vec<FixInducing>,
     /// Bug-fix commits that could not be blamed (a git error).
     pub unblamed: usize,
+    /// The first [`UNBLAMED_SHOWN`] of them, with the error, so the cause can be found (a
+    /// missing object in a partial clone, say).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unblamed_fixes: Vec<Unblamed>,
     /// Wall-clock seconds spent finding fixes and blaming them.
     pub seconds: f64,
 }
@@ -401,6 +418,12 @@ pub fn ground_truth(
     let with_label: HashSet<Oid> = labels.iter().map(|label| label.commit).collect();
     let mut summary = summarise(options, quick_reverts_dropped, &found, &labels, evidence);
     summary.unblamed = blamed.failed.len();
+    summary.unblamed_fixes = blamed
+        .failed
+        .into_iter()
+        .take(UNBLAMED_SHOWN)
+        .map(|(fix, error)| Unblamed { fix, error })
+        .collect();
     summary.not_defects = not_defects;
     summary.lines_out_of_scope = lines_out_of_scope;
     summary.seconds = started.elapsed().as_secs_f64();
@@ -458,6 +481,7 @@ pub fn summarise(
         labelled: labelled.len(),
         fix_inducing,
         unblamed: 0,
+        unblamed_fixes: Vec::new(),
         seconds: 0.0,
     }
 }

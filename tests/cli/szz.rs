@@ -425,3 +425,42 @@ fn fixes_that_are_not_of_behaviour_and_lines_in_docs_or_tests_label_nothing() {
     let text = blastgate(&repo, &["replay", "--szz-all-fixes"]);
     assert!(text.stdout.contains("(--szz-all-fixes)"), "{}", text.stdout);
 }
+
+/// A fix blame cannot follow (an object of the file's history is missing, as in a partial
+/// mirror) labels nothing, and the report names the fix and the git error instead of only
+/// counting it.
+#[test]
+fn a_fix_that_cannot_be_blamed_is_named_with_its_error() {
+    let repo = Repo::new();
+    repo.write("src/calc.js", CALC);
+    repo.commit("Initial commit");
+    repo.write("src/calc.js", CALC.replace("a + b", "a - b"));
+    let bug = repo.commit("Add discounts");
+    let lost = repo.git(&["rev-parse", &format!("{bug}:src/calc.js")]);
+    repo.write("src/calc.js", CALC);
+    let fix = repo.commit("fix: sums");
+    // The buggy version's blob goes missing: blame of the fix's parent cannot read it.
+    let object = repo
+        .path
+        .join(".git/objects")
+        .join(&lost[..2])
+        .join(&lost[2..]);
+    std::fs::remove_file(&object).expect("remove the loose object");
+
+    let report = replay(&repo, &[]);
+    let labels = &report["labels"];
+    assert_eq!(labels["unblamed"], 1, "{labels:#}");
+    assert_eq!(labels["unblamed_fixes"][0]["fix"], fix.as_str());
+    assert!(
+        labels["unblamed_fixes"][0]["error"]
+            .as_str()
+            .is_some_and(|error| !error.is_empty()),
+        "{labels:#}"
+    );
+    assert_eq!(labels["labelled"], 0, "{labels:#}");
+    let text = blastgate(&repo, &["replay"]).stdout;
+    assert!(
+        text.contains("1 bug-fix commits could not be blamed") && text.contains(&fix[..12]),
+        "{text}"
+    );
+}

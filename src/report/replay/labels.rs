@@ -11,6 +11,9 @@ use crate::replay::szz::{LabelSource, SOURCES};
 /// Fix-inducing commits listed in text; the JSON report has them all.
 pub const LISTED: usize = 20;
 
+/// Unblamed fixes whose error the text shows (JSON has more).
+const UNBLAMED_LISTED: usize = 3;
+
 /// Blamed lines shown per fix-inducing commit in text.
 const LINES: usize = 4;
 
@@ -86,6 +89,15 @@ pub fn section(out: &mut String, replay: &Replay) {
             "  {} bug-fix commits could not be blamed (git error); their lines label nothing",
             labels.unblamed
         );
+        // The first few causes: often one missing object explains them all.
+        for unblamed in labels.unblamed_fixes.iter().take(UNBLAMED_LISTED) {
+            let _ = writeln!(
+                out,
+                "    {}: {}",
+                crate::git::CommitId::from(unblamed.fix).short(),
+                one_line(&unblamed.error)
+            );
+        }
     }
     evidence(out, replay);
 }
