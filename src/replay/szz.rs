@@ -243,7 +243,8 @@ pub struct Labels {
     pub fixes: BTreeMap<LabelSource, usize>,
     /// Judged commits labelled, per source (a commit may have labels from several).
     pub per_source: BTreeMap<LabelSource, usize>,
-    /// Judged commits with at least one label.
+    /// Commits of the range with at least one label, judged or not (the metrics count only
+    /// the judged ones).
     pub labelled: usize,
     /// The SZZ labels on judged commits, with their evidence; newest fix first.
     pub fix_inducing: Vec<FixInducing>,

@@ -464,3 +464,34 @@ fn a_fix_that_cannot_be_blamed_is_named_with_its_error() {
         "{text}"
     );
 }
+
+/// A labelled commit that cannot be judged (its blob is missing) is not counted as a judged
+/// labelled commit: the text says how many labels fell on commits outside the metrics.
+#[test]
+fn labels_on_commits_that_could_not_be_judged_are_told_apart() {
+    let repo = Repo::new();
+    repo.write("README.md", "demo\n");
+    repo.commit("Initial commit");
+    repo.write("cache.txt", "cache\n");
+    let experiment = repo.commit("Try a cache");
+    let lost = repo.git(&["rev-parse", &format!("{experiment}:cache.txt")]);
+    repo.git(&["revert", "--no-edit", &experiment]);
+    repo.write("notes.txt", "notes\n");
+    repo.commit("Write notes");
+    std::fs::remove_file(
+        repo.path
+            .join(".git/objects")
+            .join(&lost[..2])
+            .join(&lost[2..]),
+    )
+    .expect("remove the loose object");
+
+    let report = replay(&repo, &[]);
+    assert_eq!(report["labels"]["labelled"], 1, "{report:#}");
+    assert_eq!(report["metrics"]["classes"][0]["by_commit"]["labelled"], 0);
+    let text = blastgate(&repo, &["replay"]).stdout;
+    assert!(
+        text.contains("labelled (1 in the range, with commits that could not be judged)"),
+        "{text}"
+    );
+}

@@ -20,12 +20,25 @@ const LINES: usize = 4;
 /// Appends the section to `out`.
 pub fn section(out: &mut String, replay: &Replay) {
     let labels = &replay.labelling;
-    let _ = writeln!(
+    let judged_labelled = replay
+        .judged
+        .iter()
+        .filter(|change| !crate::replay::szz::labels_of(&replay.labels, change.oid).is_empty())
+        .count();
+    let _ = write!(
         out,
-        "\nLabels: {} of {} judged commits labelled",
-        labels.labelled,
+        "\nLabels: {judged_labelled} of {} judged commits labelled",
         replay.judged.len()
     );
+    // Labels also fall on commits that could not be judged; the metrics leave those out.
+    if labels.labelled != judged_labelled {
+        let _ = write!(
+            out,
+            " ({} in the range, with commits that could not be judged)",
+            labels.labelled
+        );
+    }
+    out.push('\n');
     let _ = writeln!(
         out,
         "  {:<13} {:>8} {:>6}  rule",
