@@ -20,11 +20,12 @@ const LINES: usize = 4;
 /// Appends the section to `out`.
 pub fn section(out: &mut String, replay: &Replay) {
     let labels = &replay.labelling;
+    // The metrics' `all` class counts the labelled commits among the judged ones.
     let judged_labelled = replay
-        .judged
-        .iter()
-        .filter(|change| !crate::replay::szz::labels_of(&replay.labels, change.oid).is_empty())
-        .count();
+        .metrics
+        .classes
+        .first()
+        .map_or(0, |all| all.by_commit.labelled);
     let _ = write!(
         out,
         "\nLabels: {judged_labelled} of {} judged commits labelled",
