@@ -236,7 +236,7 @@ pub struct Labels {
     /// Recognised fixes not blamed because their subject says they are not of behaviour.
     #[serde(default)]
     pub not_defects: usize,
-    /// Blamed lines left out because they are documentation, lockfiles or tests.
+    /// Lines the blamed fixes changed in documentation, lockfiles or tests, not blamed.
     #[serde(default)]
     pub lines_out_of_scope: usize,
     /// Bug-fix commits found per source (a fix may match several).
@@ -357,7 +357,8 @@ pub fn ground_truth(
         found.retain(|fix| super::szz_scope::not_defect(&fix.subject).is_none());
     }
     let not_defects = before - found.len();
-    let blamed = super::szz_blame::blame_all(repo, &found, oldest, options.window_days);
+    let blamed =
+        super::szz_blame::blame_all(repo, &found, oldest, options.window_days, options.all_fixes);
     let mut unit_of: std::collections::HashMap<Oid, Oid> = std::collections::HashMap::new();
     for (unit, members) in units {
         for member in *members {
@@ -390,18 +391,7 @@ pub fn ground_truth(
         });
     }
     let mut evidence = Vec::new();
-    let mut lines_out_of_scope = 0;
     for mut label in blamed.labels {
-        if !options.all_fixes {
-            let before = label.lines.len();
-            label
-                .lines
-                .retain(|line| super::szz_scope::unblamed_path(&line.path).is_none());
-            lines_out_of_scope += before - label.lines.len();
-            if label.lines.is_empty() {
-                continue;
-            }
-        }
         let Some(unit) = unit_of.get(&label.commit) else {
             continue;
         };
@@ -426,7 +416,7 @@ pub fn ground_truth(
         .map(|(fix, error)| Unblamed { fix, error })
         .collect();
     summary.not_defects = not_defects;
-    summary.lines_out_of_scope = lines_out_of_scope;
+    summary.lines_out_of_scope = blamed.out_of_scope;
     summary.seconds = started.elapsed().as_secs_f64();
     Truth {
         labelled: units

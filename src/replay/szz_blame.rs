@@ -5,7 +5,10 @@
 //! neither a fix line nor a culprit. A commit the mechanical-change recogniser judges as a
 //! reformat or comment-only edit of the file is passed over: the line is followed into that
 //! commit's parent and blamed again (at most [`MAX_HOPS`] times). Blame stops at the replay's
-//! oldest commit, so lines older than the range cost nothing and label nothing.
+//! oldest commit, so lines older than the range cost nothing and label nothing. Unless every
+//! fix is wanted (`--szz-all-fixes`), files whose lines cannot hold a defect
+//! ([`super::szz_scope::UNBLAMED_PATHS`]: documentation, lockfiles, tests) are not blamed at
+//! all: a lockfile's hundreds of changed lines are the most expensive to blame.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -34,25 +37,34 @@ pub struct Blamed {
     pub labels: Vec<FixInducing>,
     /// Fixes that could not be blamed (a git error), with the error.
     pub failed: Vec<(Oid, String)>,
+    /// Lines the fixes changed in files out of scope, not blamed.
+    pub out_of_scope: usize,
 }
 
 /// Blames every fix (in parallel, one repository handle per worker); `oldest` is where
-/// blame stops, `window_days` how much older than its fix a labelled commit may be.
+/// blame stops, `window_days` how much older than its fix a labelled commit may be, and
+/// `all_files` also blames files out of scope.
 #[must_use]
 pub fn blame_all(
     repo: &Repository,
     fixes: &[Fix],
     oldest: Option<Oid>,
     window_days: u32,
+    all_files: bool,
 ) -> Blamed {
     let git_dir = repo.path().to_path_buf();
-    let results: Vec<(Oid, Result<Vec<FixInducing>, git2::Error>)> = fixes
+    let limits = Limits {
+        oldest,
+        window_days,
+        all_files,
+    };
+    let results: Vec<(Oid, Result<Found, git2::Error>)> = fixes
         .par_iter()
         .map_init(
             || (Repository::open(&git_dir), HashMap::new()),
             |(repo, cache), fix| {
                 let result = match repo {
-                    Ok(repo) => cached_blame(repo, fix, oldest, window_days, cache),
+                    Ok(repo) => cached_blame(repo, fix, limits, cache),
                     Err(error) => Err(git2::Error::from_str(error.message())),
                 };
                 (fix.oid, result)
@@ -62,7 +74,10 @@ pub fn blame_all(
     let mut blamed = Blamed::default();
     for (oid, result) in results {
         match result {
-            Ok(labels) => blamed.labels.extend(labels),
+            Ok(found) => {
+                blamed.out_of_scope += found.out_of_scope;
+                blamed.labels.extend(found.labels);
+            }
             Err(error) => blamed.failed.push((oid, error.message().to_string())),
         }
     }
@@ -72,61 +87,85 @@ pub fn blame_all(
 /// Whether a commit's edit of a path is mechanical, by (commit, path).
 type Mechanical = HashMap<(Oid, String), bool>;
 
-/// Where a fix's lines were blamed: culprit commits with their lines. What the cache holds: it
-/// does not depend on which sources recognised the fix.
+/// Where a fix's lines were blamed: culprit commits with their lines. It does not depend on
+/// which sources recognised the fix.
 type Culprits = BTreeMap<Oid, Vec<Line>>;
+
+/// What limits a blame (and keys its cache entry).
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    /// Where blame stops.
+    oldest: Option<Oid>,
+    /// How much older than its fix a labelled commit may be.
+    window_days: u32,
+    /// Blame files out of scope too.
+    all_files: bool,
+}
+
+/// One fix's labels, and the lines it changed out of scope.
+struct Found {
+    labels: Vec<FixInducing>,
+    out_of_scope: usize,
+}
 
 /// Bumped when blaming changes what it finds (the key also holds the crate version, since the
 /// mechanical-change recogniser decides which commits are passed over).
-const CACHE_VERSION: u32 = 1;
+const CACHE_VERSION: u32 = 2;
 
 /// [`blame_fix`] through a cache under `<git_dir>/blastgate/szz/`, keyed by everything the
-/// result depends on: the fix, where blame stops, the window, the hop and size limits and the
-/// version. Blame is most of a warm replay's time otherwise; a cache entry that cannot be read
-/// or written is recomputed, never trusted half-way.
+/// result depends on: the fix, the [`Limits`], the hop and size limits and the version. Blame
+/// is most of a warm replay's time otherwise; a cache entry that cannot be read or written is
+/// recomputed, never trusted half-way.
 fn cached_blame(
     repo: &Repository,
     fix: &Fix,
-    oldest: Option<Oid>,
-    window_days: u32,
+    limits: Limits,
     mechanical: &mut Mechanical,
-) -> Result<Vec<FixInducing>, git2::Error> {
+) -> Result<Found, git2::Error> {
     let path = repo
         .path()
         .join("blastgate")
         .join("szz")
         .join(format!(
-            "v{CACHE_VERSION}-{}-h{MAX_HOPS}-f{MAX_FIX_FILES}-w{window_days}-o{}",
+            "v{CACHE_VERSION}-{}-h{MAX_HOPS}-f{MAX_FIX_FILES}-w{}-o{}-{}",
             env!("CARGO_PKG_VERSION"),
-            oldest.map_or_else(|| "root".to_string(), |oid| oid.to_string())
+            limits.window_days,
+            limits
+                .oldest
+                .map_or_else(|| "root".to_string(), |oid| oid.to_string()),
+            if limits.all_files { "all" } else { "scoped" }
         ))
         .join(fix.oid.to_string());
-    let culprits = if let Some(found) = std::fs::read(&path)
+    let kept = std::fs::read(&path)
         .ok()
-        .and_then(|bytes| serde_json::from_slice::<Vec<Cached>>(&bytes).ok())
-    {
-        found
+        .and_then(|bytes| serde_json::from_slice::<Cached>(&bytes).ok());
+    let (culprits, out_of_scope) = if let Some(kept) = kept {
+        let culprits: Culprits = kept
+            .culprits
             .into_iter()
             .filter_map(|entry| Some((Oid::from_str(&entry.commit).ok()?, entry.lines)))
-            .collect()
-    } else {
-        let window = i64::from(window_days) * 86_400;
-        let culprits = blame_fix(repo, fix, oldest, window, mechanical)?;
-        let entries: Vec<Cached> = culprits
-            .iter()
-            .map(|(commit, lines)| Cached {
-                commit: commit.to_string(),
-                lines: lines.clone(),
-            })
             .collect();
-        if let (Some(dir), Ok(bytes)) = (path.parent(), serde_json::to_vec(&entries))
+        (culprits, kept.out_of_scope)
+    } else {
+        let (culprits, out_of_scope) = blame_fix(repo, fix, limits, mechanical)?;
+        let entry = Cached {
+            culprits: culprits
+                .iter()
+                .map(|(commit, lines)| Culprit {
+                    commit: commit.to_string(),
+                    lines: lines.clone(),
+                })
+                .collect(),
+            out_of_scope,
+        };
+        if let (Some(dir), Ok(bytes)) = (path.parent(), serde_json::to_vec(&entry))
             && std::fs::create_dir_all(dir).is_ok()
         {
             let _ = crate::analyze::blast::cache::write_atomically(&path, &bytes);
         }
-        culprits
+        (culprits, out_of_scope)
     };
-    Ok(culprits
+    let labels = culprits
         .into_iter()
         .map(|(culprit, lines)| FixInducing {
             commit: culprit,
@@ -135,26 +174,40 @@ fn cached_blame(
             sources: fix.sources.clone(),
             lines,
         })
-        .collect())
+        .collect();
+    Ok(Found {
+        labels,
+        out_of_scope,
+    })
+}
+
+/// A cache entry: the culprits, and the lines out of scope.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Cached {
+    culprits: Vec<Culprit>,
+    out_of_scope: usize,
 }
 
 /// One culprit in a cache entry.
 #[derive(serde::Serialize, serde::Deserialize)]
-struct Cached {
+struct Culprit {
     commit: String,
     lines: Vec<Line>,
 }
 
+/// The culprits of `fix`'s removed or changed lines, and how many lines it changed in files
+/// out of scope (not blamed).
 fn blame_fix(
     repo: &Repository,
     fix: &Fix,
-    oldest: Option<Oid>,
-    window: i64,
+    limits: Limits,
     cache: &mut Mechanical,
-) -> Result<Culprits, git2::Error> {
+) -> Result<(Culprits, usize), git2::Error> {
+    let Limits { oldest, .. } = limits;
+    let window = i64::from(limits.window_days) * 86_400;
     let commit = repo.find_commit(fix.oid)?;
     if commit.parent_count() != 1 {
-        return Ok(Culprits::new());
+        return Ok((Culprits::new(), 0));
     }
     let parent = commit.parent(0)?;
     let mut options = DiffOptions::new();
@@ -165,8 +218,9 @@ fn blame_fix(
         Some(&mut options),
     )?;
     if diff.deltas().len() > MAX_FIX_FILES {
-        return Ok(Culprits::new());
+        return Ok((Culprits::new(), 0));
     }
+    let mut out_of_scope = 0;
     let since = commit.committer().when().seconds() - window;
     let mut found: BTreeMap<Oid, Vec<Line>> = BTreeMap::new();
     for (index, delta) in diff.deltas().enumerate() {
@@ -176,6 +230,10 @@ fn blame_fix(
         let Some(path) = delta.old_file().path().and_then(Path::to_str) else {
             continue;
         };
+        if !limits.all_files && super::szz_scope::unblamed_path(path).is_some() {
+            out_of_scope += removed_lines(&diff, index)?.len();
+            continue;
+        }
         let (old, new) = (
             repo.find_blob(delta.old_file().id())?,
             repo.find_blob(delta.new_file().id())?,
@@ -223,7 +281,7 @@ fn blame_fix(
         lines.sort();
         lines.dedup();
     }
-    Ok(found)
+    Ok((found, out_of_scope))
 }
 
 /// 1-based line numbers, in the old version, of the non-blank lines the fix removed or

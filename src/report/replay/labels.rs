@@ -81,7 +81,7 @@ pub fn section(out: &mut String, replay: &Replay) {
     } else {
         let _ = writeln!(
             out,
-            "  passed over: {} fixes that are not of behaviour (typos, lint, docs, tests, CI, dependency updates) and {} blamed lines in documentation, lockfiles and tests (--szz-all-fixes keeps them)",
+            "  passed over: {} fixes that are not of behaviour (typos, lint, docs, tests, CI, dependency updates) and {} changed lines in documentation, lockfiles and tests (--szz-all-fixes blames them)",
             labels.not_defects, labels.lines_out_of_scope
         );
     }
