@@ -161,7 +161,7 @@ fn analyze_files(
         options.max_file_bytes,
     );
     lap(STEPS[0]);
-    let mechanical = mechanical::judge(&contents);
+    let mechanical = mechanical::judge(&contents, context.cache);
     let mut blast = structure::analyze(change, &contents, context, &options.structure);
     mechanical::prune_blast(&mechanical, &mut blast);
     let codemods = mechanical::Codemods::group(&mechanical.renames);
@@ -185,7 +185,11 @@ fn analyze_files(
     // CI and hook files are also those a workflow, hook or setup script runs.
     let run_by = run_by::discover(change, &contents, context.repo, context.search_tree);
     facts.extend(run_by.facts(change));
-    let (domain_facts, line_level) = domain::analyze(&contents, &options.domain, &run_by);
+    let pass = domain::Pass {
+        settings: &options.domain,
+        cache: context.cache,
+    };
+    let (domain_facts, line_level) = domain::analyze(&contents, &pass, &run_by);
     facts.extend(mechanical::keep_domain(&mechanical, domain_facts));
     facts.extend(domain::opaque::facts(
         &contents,

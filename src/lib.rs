@@ -7,6 +7,7 @@
 //! `gate` runs the stages in order; `cli` parses arguments and maps errors to exit codes.
 
 pub mod analyze;
+pub mod build;
 pub mod calendar;
 pub mod cli;
 pub mod decide;

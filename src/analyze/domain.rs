@@ -30,6 +30,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::Fact;
+use super::blast::cache::Cache;
 use super::contents::FileContents;
 use crate::diff::FileChange;
 
@@ -119,12 +120,21 @@ pub trait Analyzer: Sync {
         }
         analysis
     }
-    /// [`Analyzer::analyze_all`] with the policy's settings; override when an analyzer's tables
-    /// can be extended by the policy.
-    fn analyze_all_with(&self, files: &[Versions<'_>], settings: &Settings) -> Analysis {
-        let _ = settings;
+    /// [`Analyzer::analyze_all`] within one pass; override when an analyzer's tables can be
+    /// extended by the policy, or when it keeps what it derives in the cache.
+    fn analyze_all_in(&self, files: &[Versions<'_>], pass: &Pass<'_>) -> Analysis {
+        let _ = pass;
         self.analyze_all(files)
     }
+}
+
+/// What every analyzer of one pass over a change shares.
+#[derive(Debug, Clone, Copy)]
+pub struct Pass<'a> {
+    /// The policy's additions to the built-in tables.
+    pub settings: &'a Settings,
+    /// Where results derived from file contents are kept between runs.
+    pub cache: &'a Cache,
 }
 
 /// What the policy adds to the analyzers' built-in tables.
@@ -172,7 +182,7 @@ pub struct LineLevel {
 #[must_use]
 pub fn analyze(
     contents: &[FileContents<'_>],
-    settings: &Settings,
+    pass: &Pass<'_>,
     run_by: &RunBy,
 ) -> (Vec<Fact>, Vec<LineLevel>) {
     let versions: Vec<Versions<'_>> = contents
@@ -220,7 +230,7 @@ pub fn analyze(
             if wanted.is_empty() {
                 Analysis::default()
             } else {
-                analyzer.analyze_all_with(&wanted, settings)
+                analyzer.analyze_all_in(&wanted, pass)
             }
         })
         .collect();

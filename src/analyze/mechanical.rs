@@ -16,6 +16,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use rayon::prelude::*;
 
 use super::Fact;
+use super::blast::cache::Cache;
+use super::blast::cache::derived::{self, Decoder, Derived, Encoder};
 use super::blast::structure::BlastRadius;
 use super::contents::FileContents;
 use super::lang;
@@ -55,9 +57,10 @@ impl Mechanical {
     }
 }
 
-/// Judges every file edited in place whose two versions can be read.
+/// Judges every file edited in place whose two versions can be read; comparisons are kept in
+/// `cache`.
 #[must_use]
-pub fn judge(contents: &[FileContents<'_>]) -> Mechanical {
+pub fn judge(contents: &[FileContents<'_>], cache: &Cache) -> Mechanical {
     let judged: Vec<(String, Comparison)> = contents
         .par_iter()
         // Edited in place only: a file moved elsewhere can mean something by its move alone
@@ -69,7 +72,7 @@ pub fn judge(contents: &[FileContents<'_>]) -> Mechanical {
         .filter_map(|entry| {
             let (old, new) = (entry.old.bytes()?, entry.new.bytes()?);
             let path = entry.file.path();
-            Some((path.to_string(), compare(path, old, new)?))
+            Some((path.to_string(), compare(path, old, new, cache)?))
         })
         .collect();
     let mut mechanical = Mechanical::default();
@@ -90,6 +93,7 @@ pub fn judge(contents: &[FileContents<'_>]) -> Mechanical {
 }
 
 /// How two versions that could be compared differ, when mechanically.
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Comparison {
     Same(Edit),
     Renamed(codemod::Rename),
@@ -97,16 +101,17 @@ enum Comparison {
 
 /// Whether two versions of the file at `path` are the same code, and how they differ if so.
 /// `None` when the code differs, or when it cannot be judged (no grammar for the file, syntax
-/// errors, too deep): only what was compared is ever called mechanical.
+/// errors, too deep): only what was compared is ever called mechanical. The comparison is
+/// kept in `cache` (pass [`Cache::disabled`] to compute it every time).
 #[must_use]
-pub fn same_code(path: &str, old: &[u8], new: &[u8]) -> Option<Edit> {
-    match compare(path, old, new)? {
+pub fn same_code(path: &str, old: &[u8], new: &[u8], cache: &Cache) -> Option<Edit> {
+    match compare(path, old, new, cache)? {
         Comparison::Same(edit) => Some(edit),
         Comparison::Renamed(_) => None,
     }
 }
 
-fn compare(path: &str, old: &[u8], new: &[u8]) -> Option<Comparison> {
+fn compare(path: &str, old: &[u8], new: &[u8], cache: &Cache) -> Option<Comparison> {
     if old == new {
         return None;
     }
@@ -117,23 +122,74 @@ fn compare(path: &str, old: &[u8], new: &[u8]) -> Option<Comparison> {
         let config = lang::config_for_path(path)?;
         ((config.grammar)(), config.name)
     };
+    // The result depends on the grammar and the bytes only, not on the path.
+    let digest = derived::digest(&[b"mechanical", name.as_bytes(), old, new]);
+    cache
+        .derived(&digest, || compare_as(name, &grammar, old, new))
+        .ok()
+        .flatten()
+}
+
+/// [`compare`] of two versions read with `grammar` (named `name`); `Err` when a parse ran out
+/// of time, which a later run may not.
+fn compare_as(
+    name: &'static str,
+    grammar: &tree_sitter::Language,
+    old: &[u8],
+    new: &[u8],
+) -> Result<Option<Comparison>, tokens::Unjudged> {
     let rules = rules::for_language(name);
-    let old = tokens::stream(name, &grammar, rules, old).ok()?;
-    let new = tokens::stream(name, &grammar, rules, new).ok()?;
+    let stream = |source| match tokens::stream(name, grammar, rules, source) {
+        Ok(stream) => Ok(Some(stream)),
+        Err(tokens::Unjudged::Timeout) => Err(tokens::Unjudged::Timeout),
+        Err(_) => Ok(None),
+    };
+    let (Some(old), Some(new)) = (stream(old)?, stream(new)?) else {
+        return Ok(None);
+    };
     if old.tokens != new.tokens {
         let identifier = |kind: u16| {
             grammar
                 .node_kind_for_id(kind)
                 .is_some_and(|kind| kind.contains("identifier"))
         };
-        return codemod::single_rename(&old.tokens, &new.tokens, identifier)
-            .map(Comparison::Renamed);
+        return Ok(
+            codemod::single_rename(&old.tokens, &new.tokens, identifier).map(Comparison::Renamed)
+        );
     }
-    Some(Comparison::Same(if old.comments == new.comments {
+    Ok(Some(Comparison::Same(if old.comments == new.comments {
         Edit::Reformatted
     } else {
         Edit::Comments
-    }))
+    })))
+}
+
+/// A kept comparison: `None` (the code differs, or could not be compared) is kept too.
+impl Derived for Option<Comparison> {
+    const KIND: &'static str = "mechanical";
+
+    fn encode(&self, out: &mut Encoder) {
+        match self {
+            None => out.number(0),
+            Some(Comparison::Same(Edit::Reformatted)) => out.number(1),
+            Some(Comparison::Same(Edit::Comments)) => out.number(2),
+            Some(Comparison::Renamed((from, to))) => {
+                out.number(3);
+                out.bytes(from.as_bytes());
+                out.bytes(to.as_bytes());
+            }
+        }
+    }
+
+    fn decode(input: &mut Decoder<'_>) -> Option<Self> {
+        Some(match input.number()? {
+            0 => None,
+            1 => Some(Comparison::Same(Edit::Reformatted)),
+            2 => Some(Comparison::Same(Edit::Comments)),
+            3 => Some(Comparison::Renamed((input.string()?, input.string()?))),
+            _ => return None,
+        })
+    }
 }
 
 /// Domain findings that stand even when a file's code did not change: a credential pasted into

@@ -14,6 +14,7 @@
 //! commands that make files world-writable are read by [`modes`].
 
 mod body_hash;
+mod kept;
 mod matcher;
 pub mod modes;
 pub mod paths;
@@ -25,9 +26,12 @@ use std::sync::LazyLock;
 use std::time::Duration;
 
 use aho_corasick::AhoCorasick;
+use rayon::prelude::*;
 
 use crate::analyze::Fact;
-use crate::analyze::domain::{Analysis, Analyzer, LineLevel, Versions, fact};
+use crate::analyze::blast::cache::Cache;
+use crate::analyze::blast::cache::derived;
+use crate::analyze::domain::{Analysis, Analyzer, LineLevel, Pass, Versions, fact};
 use crate::analyze::lang;
 use crate::diff::LineKind;
 use crate::signal::Signal;
@@ -131,14 +135,31 @@ fn table_for(path: &str, first_line: &[u8]) -> Option<(usize, &'static lang::Lan
 }
 
 /// Reads one version: nothing when it has no keyword; `Err` names why it could not be parsed.
+/// What was read is kept in `cache`.
 fn read(
     index: usize,
     language: &'static lang::Language,
     source: Option<&[u8]>,
+    cache: &Cache,
 ) -> Result<Constructs, String> {
     let Some(source) = source.filter(|source| PREFILTERS[index].is_match(*source)) else {
         return Ok(Constructs::default());
     };
+    let digest = derived::digest(&[
+        b"security",
+        &index.to_le_bytes(),
+        language.name.as_bytes(),
+        source,
+    ]);
+    cache.derived(&digest, || read_fresh(index, language, source))
+}
+
+/// [`read`] without the cache, of a version that has a keyword.
+fn read_fresh(
+    index: usize,
+    language: &'static lang::Language,
+    source: &[u8],
+) -> Result<Constructs, String> {
     let compiled = language.compiled().map_err(ToString::to_string)?;
     let tree =
         crate::analyze::blast::outline::parse::parse(language, compiled, source, PARSE_TIMEOUT)
@@ -176,24 +197,42 @@ impl Analyzer for Security {
         false
     }
 
-    /// A panic while reading one file (a grammar or table bug) is that file's fallback, not
-    /// the end of the whole run.
     fn analyze(&self, versions: &Versions<'_>) -> Analysis {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| analyze_file(versions)))
-            .unwrap_or_else(|_| Analysis {
-                facts: Vec::new(),
-                fallbacks: vec![LineLevel {
-                    file: versions.file.path().to_string(),
-                    analyzer: "security",
-                    reason: "security constructs not read: the analysis failed on this file"
-                        .to_string(),
-                }],
-            })
+        analyze_guarded(versions, &Cache::disabled())
+    }
+
+    /// Each file on its own, side by side, with the pass's cache.
+    fn analyze_all_in(&self, files: &[Versions<'_>], pass: &Pass<'_>) -> Analysis {
+        let per_file: Vec<Analysis> = files
+            .par_iter()
+            .map(|versions| analyze_guarded(versions, pass.cache))
+            .collect();
+        let mut analysis = Analysis::default();
+        for one in per_file {
+            analysis.extend(one);
+        }
+        analysis
     }
 }
 
-/// [`Security::analyze`] without the panic guard.
-fn analyze_file(versions: &Versions<'_>) -> Analysis {
+/// A panic while reading one file (a grammar or table bug) is that file's fallback, not the
+/// end of the whole run.
+fn analyze_guarded(versions: &Versions<'_>, cache: &Cache) -> Analysis {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        analyze_file(versions, cache)
+    }))
+    .unwrap_or_else(|_| Analysis {
+        facts: Vec::new(),
+        fallbacks: vec![LineLevel {
+            file: versions.file.path().to_string(),
+            analyzer: "security",
+            reason: "security constructs not read: the analysis failed on this file".to_string(),
+        }],
+    })
+}
+
+/// [`analyze_guarded`] without the panic guard.
+fn analyze_file(versions: &Versions<'_>, cache: &Cache) -> Analysis {
     let path = versions.file.path();
     let sample = versions.new.or(versions.old).unwrap_or_default();
     let first_line = sample.split(|b| *b == b'\n').next().unwrap_or_default();
@@ -201,7 +240,7 @@ fn analyze_file(versions: &Versions<'_>) -> Analysis {
         return Analysis::default();
     };
     let mut analysis = Analysis::default();
-    analysis.facts.extend(sensitive_place(versions));
+    analysis.facts.extend(sensitive_place(versions, cache));
     let fallback = |reason: String| LineLevel {
         file: path.to_string(),
         analyzer: "security",
@@ -212,8 +251,8 @@ fn analyze_file(versions: &Versions<'_>) -> Analysis {
         let (old, _) = changed_lines(versions, LineKind::Removed);
         let (new, new_lines) = changed_lines(versions, LineKind::Added);
         if let (Ok(old), Ok(mut new)) = (
-            read(index, language, Some(old.as_bytes())),
-            read(index, language, Some(new.as_bytes())),
+            read(index, language, Some(old.as_bytes()), cache),
+            read(index, language, Some(new.as_bytes()), cache),
         ) {
             for found in &mut new.found {
                 found.line = new_lines
@@ -231,8 +270,8 @@ fn analyze_file(versions: &Versions<'_>) -> Analysis {
         return analysis;
     }
     match (
-        read(index, language, versions.old),
-        read(index, language, versions.new),
+        read(index, language, versions.old, cache),
+        read(index, language, versions.new, cache),
     ) {
         (Ok(old), Ok(new)) => analysis.facts.extend(compare(versions, &old, &new)),
         (Err(reason), _) | (_, Err(reason)) => analysis
@@ -243,7 +282,7 @@ fn analyze_file(versions: &Versions<'_>) -> Analysis {
 }
 
 /// A change to code that sits in a security-sensitive place ([`paths`]), whatever it contains.
-fn sensitive_place(versions: &Versions<'_>) -> Option<Fact> {
+fn sensitive_place(versions: &Versions<'_>, cache: &Cache) -> Option<Fact> {
     let path = versions.file.path();
     let (area, word) = paths::area_of(path)?;
     if versions.file.additions() + versions.file.deletions() == 0 {
@@ -251,7 +290,7 @@ fn sensitive_place(versions: &Versions<'_>) -> Option<Fact> {
     }
     // A reformat of the file is not a change of what it does.
     if let (Some(old), Some(new)) = (versions.old, versions.new)
-        && crate::analyze::mechanical::same_code(path, old, new).is_some()
+        && crate::analyze::mechanical::same_code(path, old, new, cache).is_some()
     {
         return None;
     }

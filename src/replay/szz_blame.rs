@@ -242,7 +242,14 @@ fn blame_fix(
             continue;
         }
         // A fix that only reformats a file says nothing about where the bug was.
-        if mechanical::same_code(path, old.content(), new.content()).is_some() {
+        if mechanical::same_code(
+            path,
+            old.content(),
+            new.content(),
+            &crate::analyze::blast::cache::Cache::disabled(),
+        )
+        .is_some()
+        {
             continue;
         }
         let removed = removed_lines(&diff, index)?;
@@ -343,9 +350,15 @@ fn past_mechanical(
             return Ok(Some(commit));
         };
         let key = (commit, path.clone());
-        let is_mechanical = *cache
-            .entry(key)
-            .or_insert_with(|| mechanical::same_code(&path, &old, &new).is_some());
+        let is_mechanical = *cache.entry(key).or_insert_with(|| {
+            mechanical::same_code(
+                &path,
+                &old,
+                &new,
+                &crate::analyze::blast::cache::Cache::disabled(),
+            )
+            .is_some()
+        });
         if !is_mechanical {
             return Ok(Some(commit));
         }

@@ -78,21 +78,12 @@ impl Verdicts {
 }
 
 /// What every judgement of the run depends on besides the commit, its parent and the policy
-/// blob: the build (version, and the executable's size and modification time, as cargo
-/// fingerprints a build script), the `--policy` file's content, the notes refs' tips and
+/// blob: the build ([`crate::build::identity`]), the `--policy` file's content, the notes refs' tips and
 /// whether units are wanted. `None` when any of it cannot be read.
 fn identity(repo: &Repository, policy_file: Option<&Path>, with_units: bool) -> Option<String> {
-    let exe = std::fs::metadata(std::env::current_exe().ok()?).ok()?;
-    let modified = exe
-        .modified()
-        .ok()?
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?;
     let mut identity = format!(
-        "v{CACHE_VERSION} {} {} {} units={with_units}",
-        env!("CARGO_PKG_VERSION"),
-        exe.len(),
-        modified.as_nanos()
+        "v{CACHE_VERSION} {} units={with_units}",
+        crate::build::identity()?
     );
     if let Some(path) = policy_file {
         identity.push_str(" policy=");

@@ -1,4 +1,5 @@
-//! Per-blob cache of outlines under the git directory.
+//! Per-blob cache of outlines under the git directory (and, in the same packs, what other
+//! analyses derive from file contents: [`derived`]).
 //!
 //! A blob id names immutable content, so what is derived from it (definitions, references)
 //! never goes stale; only the extraction code can change, which `ANALYZER_VERSION` covers.
@@ -17,6 +18,7 @@
 //! disabled, never an error: it only saves time.
 
 mod codec;
+pub(crate) mod derived;
 mod pack;
 
 use std::collections::HashMap;
@@ -197,21 +199,35 @@ impl Cache {
         language: &Language,
         key: &str,
     ) -> Option<Result<Outline, Unanalysed>> {
+        let bytes = self.raw(&Cache::name(blob_id, language)?)?;
+        codec::decode(key, &bytes)
+    }
+
+    /// The entry named `name`: kept by this run, else read from its pack.
+    fn raw(&self, name: &str) -> Option<Vec<u8>> {
         let store = self.store.as_ref()?;
-        let name = Cache::name(blob_id, language)?;
         let pending = store
             .pending
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .get(&name)
+            .get(name)
             .cloned();
-        let bytes = if let Some(bytes) = pending {
-            bytes
-        } else {
-            let (number, offset, length) = *store.index.get(&name)?;
-            store.packs[number].read(offset, length)?
-        };
-        codec::decode(key, &bytes)
+        if pending.is_some() {
+            return pending;
+        }
+        let (number, offset, length) = *store.index.get(name)?;
+        store.packs[number].read(offset, length)
+    }
+
+    /// Keeps `entry` under `name`, to be written when the cache is flushed.
+    fn keep(&self, name: String, entry: Vec<u8>) {
+        if let Some(store) = &self.store {
+            store
+                .pending
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .insert(name, entry);
+        }
     }
 
     fn store_keyed(
@@ -221,18 +237,9 @@ impl Cache {
         key: &str,
         result: &Result<Outline, Unanalysed>,
     ) {
-        let Some(store) = &self.store else {
-            return;
-        };
-        let Some(name) = Cache::name(blob_id, language) else {
-            return;
-        };
-        let entry = codec::encode(key, result);
-        store
-            .pending
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(name, entry);
+        if let Some(name) = Cache::name(blob_id, language) {
+            self.keep(name, codec::encode(key, result));
+        }
     }
 
     /// The pack files of the cache directory, oldest first (for tests that corrupt them).

@@ -249,7 +249,12 @@ impl Analyzer for Migrations {
                 .any(|l| l.kind == LineKind::Removed);
         // A comment added or a formatter run over an applied migration changes nothing it does.
         let same_code = matches!((versions.old, versions.new), (Some(old), Some(new))
-            if crate::analyze::mechanical::same_code(file.path(), old, new).is_some());
+            if crate::analyze::mechanical::same_code(
+                file.path(),
+                old,
+                new,
+                &crate::analyze::blast::cache::Cache::disabled(),
+            ).is_some());
         if edited && rewrites && !same_code {
             analysis.facts.push(fact(
                 versions,

@@ -27,7 +27,7 @@ mod variables;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::{Analysis, Analyzer, LineLevel, Settings, Versions};
+use super::{Analysis, Analyzer, LineLevel, Pass, Settings, Versions};
 use crate::analyze::Fact;
 use crate::diff::FileStatus;
 use crate::signal::Signal;
@@ -78,8 +78,8 @@ impl Analyzer for Terraform {
         analyze_with_tables(files, Tables::builtin())
     }
 
-    fn analyze_all_with(&self, files: &[Versions<'_>], settings: &Settings) -> Analysis {
-        let extra = &settings.terraform;
+    fn analyze_all_in(&self, files: &[Versions<'_>], pass: &Pass<'_>) -> Analysis {
+        let extra = &pass.settings.terraform;
         if extra.stateful.is_empty() && extra.force_new.is_empty() {
             return self.analyze_all(files);
         }

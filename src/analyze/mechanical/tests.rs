@@ -2,9 +2,20 @@
 //! or the nesting are not.
 
 use super::{Edit, same_code};
+use crate::analyze::blast::cache::Cache;
 
+/// The comparison computed afresh; also computed through a cache, and read back from it by a
+/// later run, each of which must agree.
 fn judge(path: &str, before: &str, after: &str) -> Option<Edit> {
-    same_code(path, before.as_bytes(), after.as_bytes())
+    let (before, after) = (before.as_bytes(), after.as_bytes());
+    let fresh = same_code(path, before, after, &Cache::disabled());
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cache = Cache::open(dir.path());
+    assert_eq!(same_code(path, before, after, &cache), fresh, "computed");
+    drop(cache);
+    let cache = Cache::open(dir.path());
+    assert_eq!(same_code(path, before, after, &cache), fresh, "kept");
+    fresh
 }
 
 const PY_BEFORE: &str = r"import sys
@@ -281,4 +292,38 @@ fn gaps_in_unchanged_code_are_not_risk() {
         .map(|gap| (gap.file.as_str(), gap.counted_as_risk))
         .collect();
     assert_eq!(counted, vec![("a.py", false), ("b.py", true)]);
+}
+
+/// Every kind of comparison, a rename included, reads back from the cache as it was kept.
+#[test]
+fn kept_comparisons_read_back_as_kept() {
+    use super::Comparison;
+    use crate::analyze::blast::cache::derived::digest;
+    let comparisons = [
+        None,
+        Some(Comparison::Same(Edit::Reformatted)),
+        Some(Comparison::Same(Edit::Comments)),
+        Some(Comparison::Renamed((
+            "old_name".to_string(),
+            "new_name".to_string(),
+        ))),
+    ];
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cache = Cache::open(dir.path());
+    for (at, comparison) in comparisons.iter().enumerate() {
+        let kept = cache.derived(&digest(&[&at.to_le_bytes()]), || {
+            Ok::<_, ()>(comparison.clone())
+        });
+        assert_eq!(kept.as_ref(), Ok(comparison));
+    }
+    drop(cache);
+    let cache = Cache::open(dir.path());
+    for (at, comparison) in comparisons.iter().enumerate() {
+        let read = cache.derived(&digest(&[&at.to_le_bytes()]), || Err(()));
+        assert_eq!(
+            read.as_ref(),
+            Ok(comparison),
+            "kept entry {at} was not read back"
+        );
+    }
 }

@@ -21,6 +21,18 @@ fn fired(path: &str, before: &str, after: &str) -> Vec<String> {
     assert!(Security.wants(path, after.as_bytes()), "{path} not wanted");
     let analysis = Security.analyze(&versions);
     assert!(analysis.fallbacks.is_empty(), "{:?}", analysis.fallbacks);
+    // The same facts when the constructs are computed through a cache, and when a later run
+    // reads them back from it.
+    let dir = tempfile::tempdir().expect("temp dir");
+    for run in ["computed", "kept"] {
+        let cache = Cache::open(dir.path());
+        let through = analyze_guarded(&versions, &cache);
+        assert_eq!(
+            format!("{:?}", through.facts),
+            format!("{:?}", analysis.facts),
+            "{run}"
+        );
+    }
     analysis
         .facts
         .iter()

@@ -34,27 +34,12 @@ pub(super) fn encode(key: &str, result: &Result<Outline, Unanalysed>) -> Vec<u8>
             payload.unanalysed(unanalysed);
         }
     }
-    let body = payload.out;
-    let mut entry = Vec::with_capacity(HEADER + body.len());
-    entry.extend_from_slice(&MAGIC);
-    // An outline over 4 GB is not a thing; a wrapped length would fail the length check anyway.
-    entry.extend_from_slice(&u32::try_from(body.len()).unwrap_or(u32::MAX).to_le_bytes());
-    entry.extend_from_slice(&fnv1a(&body).to_le_bytes());
-    entry.extend_from_slice(&body);
-    entry
+    frame(&payload.out)
 }
 
 /// Decodes an entry written by [`encode`] under the same `key`; `None` if anything is off.
 pub(super) fn decode(key: &str, entry: &[u8]) -> Option<Result<Outline, Unanalysed>> {
-    let (header, body) = entry.split_at_checked(HEADER)?;
-    if header[..4] != MAGIC {
-        return None;
-    }
-    let length = u32::from_le_bytes(header[4..8].try_into().ok()?);
-    let checksum = u64::from_le_bytes(header[8..16].try_into().ok()?);
-    if usize::try_from(length).ok()? != body.len() || fnv1a(body) != checksum {
-        return None;
-    }
+    let body = unframe(entry)?;
     let mut reader = Reader { input: body, at: 0 };
     if reader.bytes()? != key.as_bytes() {
         return None;
@@ -66,6 +51,28 @@ pub(super) fn decode(key: &str, entry: &[u8]) -> Option<Result<Outline, Unanalys
     };
     // Trailing bytes mean a different writer; do not trust the rest either.
     (reader.at == body.len()).then_some(result)
+}
+
+/// `body` as a complete entry: header (magic, length, checksum), then the body.
+pub(super) fn frame(body: &[u8]) -> Vec<u8> {
+    let mut entry = Vec::with_capacity(HEADER + body.len());
+    entry.extend_from_slice(&MAGIC);
+    // An entry over 4 GB is not a thing; a wrapped length would fail the length check anyway.
+    entry.extend_from_slice(&u32::try_from(body.len()).unwrap_or(u32::MAX).to_le_bytes());
+    entry.extend_from_slice(&fnv1a(body).to_le_bytes());
+    entry.extend_from_slice(body);
+    entry
+}
+
+/// The body of an entry written by [`frame`]; `None` if its header or checksum is off.
+pub(super) fn unframe(entry: &[u8]) -> Option<&[u8]> {
+    let (header, body) = entry.split_at_checked(HEADER)?;
+    if header[..4] != MAGIC {
+        return None;
+    }
+    let length = u32::from_le_bytes(header[4..8].try_into().ok()?);
+    let checksum = u64::from_le_bytes(header[8..16].try_into().ok()?);
+    (usize::try_from(length).ok()? == body.len() && fnv1a(body) == checksum).then_some(body)
 }
 
 /// FNV-1a, 64 bits: enough to catch torn writes and bit rot, not meant against tampering
@@ -80,7 +87,7 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 }
 
 /// Appends `value` as a LEB128 varint.
-fn varint(out: &mut Vec<u8>, mut value: u64) {
+pub(super) fn varint(out: &mut Vec<u8>, mut value: u64) {
     while value >= 0x80 {
         // Truncation is the point: the low seven bits go out first.
         #[allow(clippy::cast_possible_truncation)]
@@ -189,19 +196,35 @@ impl<'a> Writer<'a> {
     }
 }
 
-struct Reader<'a> {
+/// Reads what [`varint`] and length-prefixed byte strings wrote.
+pub(super) struct Reader<'a> {
     input: &'a [u8],
     at: usize,
 }
 
 impl<'a> Reader<'a> {
-    fn byte(&mut self) -> Option<u8> {
+    /// A reader at the start of `input`.
+    pub(super) fn new(input: &'a [u8]) -> Self {
+        Reader { input, at: 0 }
+    }
+
+    /// Whether everything was read: trailing bytes mean another writer.
+    pub(super) fn at_end(&self) -> bool {
+        self.at == self.input.len()
+    }
+
+    /// Bytes not read yet.
+    pub(super) fn remaining(&self) -> usize {
+        self.input.len() - self.at
+    }
+
+    pub(super) fn byte(&mut self) -> Option<u8> {
         let byte = *self.input.get(self.at)?;
         self.at += 1;
         Some(byte)
     }
 
-    fn varint(&mut self) -> Option<u64> {
+    pub(super) fn varint(&mut self) -> Option<u64> {
         let mut value = 0u64;
         for shift in (0..64).step_by(7) {
             let byte = self.byte()?;
@@ -213,18 +236,18 @@ impl<'a> Reader<'a> {
         None
     }
 
-    fn small<T: TryFrom<u64>>(&mut self) -> Option<T> {
+    pub(super) fn small<T: TryFrom<u64>>(&mut self) -> Option<T> {
         T::try_from(self.varint()?).ok()
     }
 
-    fn bytes(&mut self) -> Option<&'a [u8]> {
+    pub(super) fn bytes(&mut self) -> Option<&'a [u8]> {
         let length: usize = self.small()?;
         let bytes = self.input.get(self.at..self.at.checked_add(length)?)?;
         self.at += length;
         Some(bytes)
     }
 
-    fn string(&mut self) -> Option<String> {
+    pub(super) fn string(&mut self) -> Option<String> {
         String::from_utf8(self.bytes()?.to_vec()).ok()
     }
 

@@ -122,7 +122,11 @@ fn destroyed_by_blastgate(case: &Path) -> BTreeSet<(String, String)> {
             new: side(new),
         })
         .collect();
-    let mut facts = Terraform.analyze_all_with(&versions, &settings).facts;
+    let pass = crate::analyze::domain::Pass {
+        settings: &settings,
+        cache: &crate::analyze::blast::cache::Cache::disabled(),
+    };
+    let mut facts = Terraform.analyze_all_in(&versions, &pass).facts;
     facts.extend(tree_facts(&contents, None, None, &settings));
     facts
         .iter()
