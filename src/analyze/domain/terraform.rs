@@ -27,6 +27,8 @@ mod variables;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use rayon::prelude::*;
+
 use super::{Analysis, Analyzer, LineLevel, Pass, Settings, Versions};
 use crate::analyze::Fact;
 use crate::diff::FileStatus;
@@ -123,15 +125,23 @@ pub fn analyze_with_tables(files: &[Versions<'_>], tables: &Tables) -> Analysis 
             .filter(|_| old && file.status == FileStatus::Renamed);
         directory(moved_to.unwrap_or(path)).to_string()
     };
-    for versions in files {
+    // Reading each file is its own work, side by side: a warm check whose mechanical
+    // comparison came from the cache has no parsed tree to reuse here.
+    let read: Vec<_> = files
+        .par_iter()
+        .map(|versions| {
+            let file = versions.file;
+            // A copy's source still exists unchanged: only the new file is part of the change.
+            let old = if file.status == FileStatus::Copied {
+                Ok(Vec::new())
+            } else {
+                side(file.old_path.as_deref(), versions.old)
+            };
+            (old, side(file.new_path.as_deref(), versions.new))
+        })
+        .collect();
+    for (versions, (old, new)) in files.iter().zip(read) {
         let file = versions.file;
-        // A copy's source still exists unchanged: only the new file is part of the change.
-        let old = if file.status == FileStatus::Copied {
-            Ok(Vec::new())
-        } else {
-            side(file.old_path.as_deref(), versions.old)
-        };
-        let new = side(file.new_path.as_deref(), versions.new);
         if let (Some(from), Some(to)) = (file.old_path.as_ref(), file.new_path.as_ref())
             && files::loaded(from).is_some()
             && files::loaded(to).is_none()

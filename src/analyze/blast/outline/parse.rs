@@ -3,8 +3,9 @@
 //!
 //! The changed files' versions are read by three analyzers in a row (mechanical-change
 //! recognition, the outline, security constructs), and parsing was a third of a large
-//! change's time. The first of them asks to *keep* its trees ([`parse_kept`]); every parse
-//! first looks for a kept tree of the same grammar and bytes. A tree is a pure function of
+//! change's time. The first of them asks to *keep* its trees ([`parse_kept`]), and so does
+//! every configuration reader ([`parse_config`]); every parse first looks for a kept tree of
+//! the same grammar and bytes. A tree is a pure function of
 //! both, so sharing changes no result. Candidate files of a dependents search are only looked
 //! up, never kept, and the store is bounded by [`KEPT_BYTES`] of source.
 
@@ -57,16 +58,23 @@ pub(crate) fn parse(
     parse_fresh(language.name, &compiled.grammar, source, Some(timeout))
 }
 
-/// A configuration file's tree (HCL, YAML, JSON, SQL, Dockerfile): the kept one when the
-/// mechanical-change comparison parsed the same bytes, else a fresh parse on this thread's
-/// parser. No deadline: the policy's size limit caps configuration files, and they parse in
-/// microseconds per kilobyte.
+/// A configuration file's tree (HCL, YAML, JSON, SQL, Dockerfile): the kept one when another
+/// reader parsed the same bytes, else a fresh parse on this thread's parser, kept in turn.
+/// Several domain readers read the same version (Terraform's resources, variables and module
+/// calls), and the mechanical comparison no longer parses when its verdict is cached. No
+/// deadline: the policy's size limit caps configuration files, and they parse in microseconds
+/// per kilobyte.
 pub(crate) fn parse_config(
     grammar_name: &'static str,
     grammar: &tree_sitter::Language,
     source: &[u8],
 ) -> Option<Tree> {
-    kept(grammar_name, source).or_else(|| parse_fresh(grammar_name, grammar, source, None).ok())
+    if let Some(tree) = kept(grammar_name, source) {
+        return Some(tree);
+    }
+    let tree = parse_fresh(grammar_name, grammar, source, None).ok()?;
+    keep(grammar_name, source, &tree);
+    Some(tree)
 }
 
 /// [`parse`] for a changed file's version, keeping the tree for the analyzers that read the
@@ -82,23 +90,29 @@ pub(crate) fn parse_kept(
         return Ok(tree);
     }
     let tree = parse_fresh(grammar_name, grammar, source, Some(timeout))?;
-    if source.len() <= KEPT_FILE_BYTES {
-        let mut store = KEPT.lock().unwrap_or_else(PoisonError::into_inner);
-        let (entries, bytes) = &mut *store;
-        *bytes += source.len();
-        entries.push_back(Kept {
-            grammar: grammar_name,
-            source: source.into(),
-            tree: tree.clone(),
-        });
-        while *bytes > KEPT_BYTES {
-            let Some(oldest) = entries.pop_front() else {
-                break;
-            };
-            *bytes -= oldest.source.len();
-        }
-    }
+    keep(grammar_name, source, &tree);
     Ok(tree)
+}
+
+/// Keeps `tree` (of `source`) when it fits, dropping the oldest kept trees past [`KEPT_BYTES`].
+fn keep(grammar_name: &'static str, source: &[u8], tree: &Tree) {
+    if source.len() > KEPT_FILE_BYTES {
+        return;
+    }
+    let mut store = KEPT.lock().unwrap_or_else(PoisonError::into_inner);
+    let (entries, bytes) = &mut *store;
+    *bytes += source.len();
+    entries.push_back(Kept {
+        grammar: grammar_name,
+        source: source.into(),
+        tree: tree.clone(),
+    });
+    while *bytes > KEPT_BYTES {
+        let Some(oldest) = entries.pop_front() else {
+            break;
+        };
+        *bytes -= oldest.source.len();
+    }
 }
 
 /// A kept tree of `grammar_name` for exactly `source`.
