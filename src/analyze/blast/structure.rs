@@ -296,7 +296,8 @@ impl Namespaces {
                 &change.file,
                 change.name_before(),
                 path,
-                scope,
+                // Read by `namespace::scope`, which keeps the blanked text: no bytes needed.
+                (scope, &[]),
             ) != Resolution::Unrelated
     }
 }

@@ -86,7 +86,7 @@ pub(super) fn confirm(
             } = candidate;
             // Read for every file of a language with namespaces: the next level's probes
             // (the definitions around these uses) take their home from it.
-            let scope = namespace::scope(language.family, &path, &bytes);
+            let scope = namespace::scope_kept(language.family, &path, oid, &bytes, cache);
             let text = Text {
                 path: &path,
                 family: language.family,
@@ -98,7 +98,7 @@ pub(super) fn confirm(
                 return (Vec::new(), None, true);
             }
             let (outline, origin) =
-                cache.outline_traced(&oid.to_string(), language, move || Some(bytes), budget);
+                cache.outline_traced(&oid.to_string(), language, || Some(bytes.clone()), budget);
             let origin = Some(origin);
             match outline {
                 Ok(outline) => {
@@ -106,7 +106,7 @@ pub(super) fn confirm(
                         path: &path,
                         family: language.family,
                         outline: &outline,
-                        scope: scope.as_ref(),
+                        scope: scope.as_ref().map(|scope| (scope, bytes.as_slice())),
                     };
                     let found = hits(&file, probes, &relevant);
                     (found, origin, true)
@@ -166,7 +166,7 @@ fn plausible(text: &Text<'_>, probes: &[Probe], relevant: Vec<usize>) -> Vec<usi
                         &probe.defined_in,
                         &probe.name,
                         text.path,
-                        scope,
+                        (scope, text.bytes),
                     ) != Resolution::Unrelated
                 }
                 _ => true,
@@ -194,8 +194,9 @@ pub(super) struct File<'a> {
     pub(super) path: &'a str,
     pub(super) family: &'a str,
     pub(super) outline: &'a Outline,
-    /// Its namespace and imports, when some probe needs them.
-    pub(super) scope: Option<&'a Scope>,
+    /// Its namespace and imports, when some probe needs them, and the bytes they were read
+    /// from.
+    pub(super) scope: Option<(&'a Scope, &'a [u8])>,
 }
 
 /// The uses of the `relevant` probes in one file's outline, by the rules in the module header.
@@ -253,7 +254,7 @@ pub(super) fn hits(file: &File<'_>, probes: &[Probe], relevant: &[usize]) -> Vec
                     enclosing: around.as_ref().map(|e| e.name.clone()),
                 },
                 enclosing: around.clone(),
-                home: file.scope.map(|scope| scope.home.clone()),
+                home: file.scope.map(|(scope, _)| scope.home.clone()),
                 undecided: undecided.contains(&probe),
             };
             best.entry((probe, reference.line))

@@ -13,7 +13,15 @@
 //! (C, C++, Ruby, PHP, Swift, Scala, shell) keep the plain name-based search, and so do methods
 //! (targets with a container), which the container rule in `confirm` already narrows.
 
+mod kept;
 mod read;
+
+use std::sync::OnceLock;
+
+use git2::Oid;
+
+use crate::analyze::blast::cache::Cache;
+use crate::analyze::blast::cache::derived;
 
 /// Where a file sits, in the terms its language uses to find names.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
@@ -57,8 +65,17 @@ pub struct Scope {
     pub(crate) imports: Vec<Import>,
     /// The file imports modules by computed names (`importlib`, `require(variable)`).
     pub(crate) dynamic: bool,
-    /// The text with comments blanked, for qualified uses (`pkg.Name`).
-    pub(crate) code: String,
+    /// The text with comments blanked, for qualified uses (`pkg.Name`): set by the reader,
+    /// or made from the file's bytes on first need when the rest was kept ([`Scope::code`]).
+    pub(crate) code: OnceLock<String>,
+}
+
+impl Scope {
+    /// The text with comments blanked; `bytes` must be the file the scope was read from.
+    pub(crate) fn code(&self, family: &str, bytes: &[u8]) -> &str {
+        self.code
+            .get_or_init(|| read::blank_comments(&String::from_utf8_lossy(bytes), family))
+    }
 }
 
 /// What counts as the same namespace: there, names are visible without an import.
@@ -212,6 +229,25 @@ pub fn scope(family: &str, path: &str, bytes: &[u8]) -> Option<Scope> {
     Some((row.read)(path, read::blank_comments(&text, family)))
 }
 
+/// [`scope`] of blob `oid` (whose content is `bytes`), kept in `cache`: a dependents search
+/// reads the imports of every candidate file, a third of a warm check's time before. The
+/// blanked text is not kept; [`Scope::code`] makes it again when a qualified use is looked for.
+#[must_use]
+pub fn scope_kept(
+    family: &str,
+    path: &str,
+    oid: Oid,
+    bytes: &[u8],
+    cache: &Cache,
+) -> Option<Scope> {
+    row(family)?;
+    // The home comes from the path, the imports from the content.
+    let digest = derived::digest(&[family.as_bytes(), path.as_bytes(), oid.as_bytes()]);
+    cache
+        .derived(&digest, || scope(family, path, bytes).ok_or(()))
+        .ok()
+}
+
 /// Whether the file `bytes` (at `path`) imports `home` for every file of its project, like C#'s
 /// `global using N;`: then namespaces do not narrow that target's users.
 #[must_use]
@@ -221,7 +257,7 @@ pub fn imported_everywhere(family: &str, home: &Home, path: &str, bytes: &[u8]) 
         return false;
     }
     scope(family, path, bytes).is_some_and(|scope| {
-        scope.code.lines().any(|line| {
+        scope.code(family, bytes).lines().any(|line| {
             line.trim_start().starts_with("global using")
                 && read::csharp(path, line.to_string())
                     .imports
@@ -242,8 +278,8 @@ pub enum Resolution {
     Unrelated,
 }
 
-/// Whether the file at `path` (its `scope`) can see the free symbol `name` defined in the file
-/// `defined_in` whose namespace is `home`.
+/// Whether the file at `path` (its `scope`, read from `bytes`) can see the free symbol `name`
+/// defined in the file `defined_in` whose namespace is `home`.
 #[must_use]
 pub fn resolve(
     family: &str,
@@ -251,7 +287,7 @@ pub fn resolve(
     defined_in: &str,
     name: &str,
     path: &str,
-    scope: &Scope,
+    (scope, bytes): (&Scope, &[u8]),
 ) -> Resolution {
     let Some(row) = row(family) else {
         return Resolution::Resolved;
@@ -263,7 +299,8 @@ pub fn resolve(
     if row.ambient.contains(&file) && (dir.is_empty() || path.starts_with(&format!("{dir}/"))) {
         return Resolution::Resolved;
     }
-    let qualified = |qualifier: &str| uses_qualified(&scope.code, qualifier, row.qualifier, name);
+    let qualified =
+        |qualifier: &str| uses_qualified(scope.code(family, bytes), qualifier, row.qualifier, name);
     let mut undecided = scope.dynamic;
     for import in &scope.imports {
         if !same_package(import.package.as_ref(), home.package.as_ref(), family) {

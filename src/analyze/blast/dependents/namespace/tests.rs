@@ -15,15 +15,34 @@ type Case = (
     Resolution,
 );
 
+/// Each case resolves as expected, with the scope read afresh, computed through a cache, and
+/// read back from it by a later run (without its blanked text, made again on need).
 fn check(family: &str, cases: &[Case]) {
-    for &(at, text, name, path, using, expected) in cases {
-        let home = scope(family, at, text.as_bytes()).expect("row").home;
-        let user = scope(family, path, using.as_bytes()).expect("row");
-        let found = resolve(family, &home, at, name, path, &user);
-        assert_eq!(
-            found, expected,
-            "{family}: {name} of {at} seen from {path}:\n{using}"
-        );
+    let dir = tempfile::tempdir().expect("temp dir");
+    for run in ["computed", "kept"] {
+        let cache = Cache::open(dir.path());
+        for &(at, text, name, path, using, expected) in cases {
+            let home = scope(family, at, text.as_bytes()).expect("row").home;
+            let user = scope(family, path, using.as_bytes()).expect("row");
+            let found = resolve(family, &home, at, name, path, (&user, using.as_bytes()));
+            assert_eq!(
+                found, expected,
+                "{family}: {name} of {at} seen from {path}:\n{using}"
+            );
+            let oid = Oid::hash_object(git2::ObjectType::Blob, using.as_bytes()).expect("hash");
+            let kept = scope_kept(family, path, oid, using.as_bytes(), &cache).expect("row");
+            assert_eq!(
+                (&kept.home, &kept.imports),
+                (&user.home, &user.imports),
+                "{run}"
+            );
+            assert_eq!(kept.dynamic, user.dynamic, "{run}");
+            let found = resolve(family, &home, at, name, path, (&kept, using.as_bytes()));
+            assert_eq!(
+                found, expected,
+                "{run}: {family}: {name} of {at} seen from {path}"
+            );
+        }
     }
 }
 
@@ -212,7 +231,7 @@ fn rows_and_fallback() {
     let home = Home::default();
     let empty = Scope::default();
     assert_eq!(
-        resolve("ruby", &home, "a.rb", "f", "b.rb", &empty),
+        resolve("ruby", &home, "a.rb", "f", "b.rb", (&empty, b"")),
         Resolved
     );
     let mut families = std::collections::HashSet::new();

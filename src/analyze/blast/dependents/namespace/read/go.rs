@@ -60,6 +60,6 @@ pub(in crate::analyze::blast::dependents::namespace) fn go(path: &str, code: Str
         },
         imports,
         dynamic: false,
-        code,
+        code: code.into(),
     }
 }

@@ -123,7 +123,7 @@ pub(in crate::analyze::blast::dependents::namespace) fn javascript(
         },
         imports,
         dynamic,
-        code,
+        code: code.into(),
     }
 }
 

@@ -40,7 +40,7 @@ pub(in crate::analyze::blast::dependents::namespace) fn java(_path: &str, code: 
         },
         imports,
         dynamic: false,
-        code,
+        code: code.into(),
     }
 }
 
@@ -84,6 +84,6 @@ pub(in crate::analyze::blast::dependents::namespace) fn csharp(_path: &str, code
         },
         imports,
         dynamic: false,
-        code,
+        code: code.into(),
     }
 }

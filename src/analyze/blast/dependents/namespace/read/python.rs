@@ -68,6 +68,6 @@ pub(in crate::analyze::blast::dependents::namespace) fn python(path: &str, code:
         },
         imports,
         dynamic,
-        code,
+        code: code.into(),
     }
 }

@@ -81,7 +81,7 @@ pub(in crate::analyze::blast::dependents::namespace) fn rust(path: &str, code: S
         },
         imports,
         dynamic: false,
-        code,
+        code: code.into(),
     }
 }
 
