@@ -1,40 +1,40 @@
 //! The running build, as the caches that keep what its code derived name it: a cached result
 //! is only as good as the code that computed it, and a rebuilt or upgraded binary must not
-//! read what an older one kept.
+//! read what an older one kept. The name is a digest of what the build was made from, not the
+//! executable's size and modification time: a packaged or reproducible build can keep both
+//! equal across versions (Nix sets every modification time to 1).
 
-use std::sync::LazyLock;
+/// This build: the crate version and a digest of the sources, data files, dependency lock,
+/// compiler and profile it was built from (computed by the build script, `build.rs` at the
+/// crate root).
+#[cfg(not(test))]
+pub const IDENTITY: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " ",
+    env!("BLASTGATE_SOURCE_DIGEST")
+);
 
-/// The crate version and the executable's size and modification time (as cargo fingerprints a
-/// build script's output); `None` when the executable cannot be read, and then nothing that
-/// depends on the build is cached.
-static IDENTITY: LazyLock<Option<String>> = LazyLock::new(|| {
-    let exe = std::fs::metadata(std::env::current_exe().ok()?).ok()?;
-    let modified = exe
-        .modified()
-        .ok()?
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?;
-    Some(format!(
-        "{} {} {}",
-        env!("CARGO_PKG_VERSION"),
-        exe.len(),
-        modified.as_nanos()
-    ))
-});
-
-/// This build's identity (see [`IDENTITY`]).
-#[must_use]
-pub fn identity() -> Option<&'static str> {
-    IDENTITY.as_deref()
-}
+/// A unit-test build of the same sources is another build: its test-only code paths are not
+/// the shipped ones.
+#[cfg(test)]
+pub const IDENTITY: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " ",
+    env!("BLASTGATE_SOURCE_DIGEST"),
+    " test"
+);
 
 #[cfg(test)]
 mod tests {
-    /// The test binary is a readable executable: it has an identity, and the same one each time.
+    /// The identity names the version and a 128-bit source digest, and a unit-test build is
+    /// told apart from the shipped one.
     #[test]
-    fn the_running_build_has_a_stable_identity() {
-        let first = super::identity().expect("the test executable can be read");
-        assert!(first.starts_with(env!("CARGO_PKG_VERSION")));
-        assert_eq!(super::identity(), Some(first));
+    fn the_build_is_named_by_its_sources() {
+        let mut parts = super::IDENTITY.split(' ');
+        assert_eq!(parts.next(), Some(env!("CARGO_PKG_VERSION")));
+        let digest = parts.next().expect("a digest");
+        assert_eq!(digest.len(), 32);
+        assert!(digest.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_eq!(parts.next(), Some("test"));
     }
 }

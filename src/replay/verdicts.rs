@@ -24,8 +24,8 @@ use crate::provenance::NOTES_REFS;
 /// Bumped when what an entry holds changes shape or meaning.
 const CACHE_VERSION: u32 = 1;
 
-/// Where one run's judgements are kept; `None` when the build cannot be identified (then
-/// nothing is cached).
+/// Where one run's judgements are kept; `None` when what they depend on cannot be read (a
+/// `--policy` file or a notes ref; then nothing is cached).
 #[derive(Debug, Clone)]
 pub struct Verdicts {
     dir: Option<PathBuf>,
@@ -78,12 +78,12 @@ impl Verdicts {
 }
 
 /// What every judgement of the run depends on besides the commit, its parent and the policy
-/// blob: the build ([`crate::build::identity`]), the `--policy` file's content, the notes refs' tips and
+/// blob: the build ([`crate::build::IDENTITY`]), the `--policy` file's content, the notes refs' tips and
 /// whether units are wanted. `None` when any of it cannot be read.
 fn identity(repo: &Repository, policy_file: Option<&Path>, with_units: bool) -> Option<String> {
     let mut identity = format!(
         "v{CACHE_VERSION} {} units={with_units}",
-        crate::build::identity()?
+        crate::build::IDENTITY
     );
     if let Some(path) = policy_file {
         identity.push_str(" policy=");

@@ -6,8 +6,8 @@
 //! An entry is named by a digest of everything its result depends on besides the code (the
 //! analysis, the grammar, the bytes), so a file with the same content anywhere, or the old
 //! version of the next commit, finds it too. The code is in the entry's key: the build's
-//! identity ([`crate::build`]), so a rebuilt or upgraded binary never reads what an older one
-//! derived. Without an identity, nothing is kept.
+//! identity ([`crate::build`], a digest of its sources), so a rebuilt or upgraded binary never
+//! reads what an older one derived.
 
 use sha2::{Digest, Sha256};
 
@@ -99,11 +99,11 @@ impl Cache {
         digest: &str,
         compute: impl FnOnce() -> Result<T, E>,
     ) -> Result<T, E> {
-        let (Some(build), true) = (crate::build::identity(), self.is_enabled()) else {
+        if !self.is_enabled() {
             return compute();
-        };
+        }
         let name = format!("{}.{digest}", T::KIND);
-        let key = format!("{name}:{build}");
+        let key = format!("{name}:{}", crate::build::IDENTITY);
         if let Some(found) = self.raw(&name).and_then(|entry| decode(&key, &entry)) {
             return Ok(found);
         }
