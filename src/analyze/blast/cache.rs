@@ -261,27 +261,39 @@ impl Drop for Cache {
 /// Merges the [`MERGED_AT_ONCE`] smallest packs of `dir` into one when it holds more than
 /// [`MAX_PACKS`]. The merged pack is written before its parts are deleted; a part that cannot
 /// be opened (another run merged it first) is left out and left alone.
+///
+/// The merged pack is the newest file, so it would win over every pack it did not absorb:
+/// an entry of a part that a newer, unmerged pack replaced (a result of another build under
+/// the same name) is dropped rather than brought back.
 fn compact(dir: &Path) {
     let paths = pack::list(dir);
     if paths.len() <= MAX_PACKS {
         return;
     }
-    let mut packs: Vec<Pack> = paths.iter().filter_map(|path| Pack::open(path)).collect();
-    packs.sort_by_key(|pack| pack.size);
-    packs.truncate(MERGED_AT_ONCE);
-    // Oldest first, so a newer entry of the same name replaces an older one.
-    packs.sort_by(|a, b| a.path.cmp(&b.path));
+    // Oldest first, as `open` reads them.
+    let packs: Vec<Pack> = paths.iter().filter_map(|path| Pack::open(path)).collect();
+    let mut newest: HashMap<&str, usize> = HashMap::new();
+    for (at, pack) in packs.iter().enumerate() {
+        for (name, _, _) in &pack.entries {
+            newest.insert(name, at);
+        }
+    }
+    let mut parts: Vec<usize> = (0..packs.len()).collect();
+    parts.sort_by_key(|&at| packs[at].size);
+    parts.truncate(MERGED_AT_ONCE);
     let mut merged: HashMap<String, Vec<u8>> = HashMap::new();
-    for pack in &packs {
-        for (name, offset, length) in &pack.entries {
-            if let Some(bytes) = pack.read(*offset, *length) {
+    for &at in &parts {
+        for (name, offset, length) in &packs[at].entries {
+            if newest.get(name.as_str()) == Some(&at)
+                && let Some(bytes) = packs[at].read(*offset, *length)
+            {
                 merged.insert(name.clone(), bytes);
             }
         }
     }
     if pack::write(dir, &merged).is_ok() {
-        for pack in &packs {
-            let _ = fs::remove_file(&pack.path);
+        for &at in &parts {
+            let _ = fs::remove_file(&packs[at].path);
         }
     }
 }

@@ -292,3 +292,32 @@ fn non_hex_ids_are_not_cached() {
         assert_eq!(origin, Lookup::Computed);
     }
 }
+
+/// An entry replaced by a newer pack stays replaced when the older, smaller pack that held it
+/// is merged (the merged pack is the newest file, and would otherwise win).
+#[test]
+fn merging_never_brings_back_a_replaced_entry() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let old = Ok(Outline::default());
+    let new = Ok(rich_outline());
+    let run = |entries: &[(String, &Result<Outline, Unanalysed>)]| {
+        let cache = Cache::open(dir.path());
+        for (blob, outline) in entries {
+            cache.store(blob, python(), outline);
+        }
+    };
+    // A small pack with the old entry, then a big one replacing it.
+    run(&[(BLOB.to_string(), &old)]);
+    let mut big: Vec<(String, &Result<Outline, Unanalysed>)> = vec![(BLOB.to_string(), &new)];
+    big.extend((1000..1100).map(|n| (blob(n), &new)));
+    run(&big);
+    // Small packs until the smallest ones, the old entry's among them, are merged.
+    for n in 0..2 * MAX_PACKS {
+        run(&[(blob(n), &old)]);
+    }
+    let cache = Cache::open(dir.path());
+    assert!(cache.pack_paths().len() <= MAX_PACKS, "merged");
+    let (found, origin) =
+        cache.outline_traced(BLOB, python(), || panic!("kept"), &Budget::default());
+    assert_eq!((found, origin), (new, Lookup::Cached));
+}
