@@ -50,4 +50,5 @@ mod terraform_iam;
 mod text_reports;
 mod verbose;
 mod waivers;
+mod warm;
 mod workflow_access;
