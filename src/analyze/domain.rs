@@ -110,15 +110,7 @@ pub trait Analyzer: Sync {
     /// of one kind would otherwise keep one core busy while the other waits), and the results
     /// are joined in file order.
     fn analyze_all(&self, files: &[Versions<'_>]) -> Analysis {
-        let per_file: Vec<Analysis> = files
-            .par_iter()
-            .map(|versions| self.analyze(versions))
-            .collect();
-        let mut analysis = Analysis::default();
-        for one in per_file {
-            analysis.extend(one);
-        }
-        analysis
+        each_file(files, |versions| self.analyze(versions))
     }
     /// [`Analyzer::analyze_all`] within one pass; override when an analyzer's tables can be
     /// extended by the policy, or when it keeps what it derives in the cache.
@@ -126,6 +118,19 @@ pub trait Analyzer: Sync {
         let _ = pass;
         self.analyze_all(files)
     }
+}
+
+/// `analyze` of every file on its own, side by side, joined in file order.
+pub(crate) fn each_file(
+    files: &[Versions<'_>],
+    analyze: impl Fn(&Versions<'_>) -> Analysis + Send + Sync,
+) -> Analysis {
+    let per_file: Vec<Analysis> = files.par_iter().map(analyze).collect();
+    let mut analysis = Analysis::default();
+    for one in per_file {
+        analysis.extend(one);
+    }
+    analysis
 }
 
 /// What every analyzer of one pass over a change shares.

@@ -26,12 +26,11 @@ use std::sync::LazyLock;
 use std::time::Duration;
 
 use aho_corasick::AhoCorasick;
-use rayon::prelude::*;
 
 use crate::analyze::Fact;
 use crate::analyze::blast::cache::Cache;
 use crate::analyze::blast::cache::derived;
-use crate::analyze::domain::{Analysis, Analyzer, LineLevel, Pass, Versions, fact};
+use crate::analyze::domain::{Analysis, Analyzer, LineLevel, Pass, Versions, each_file, fact};
 use crate::analyze::lang;
 use crate::diff::LineKind;
 use crate::signal::Signal;
@@ -203,15 +202,7 @@ impl Analyzer for Security {
 
     /// Each file on its own, side by side, with the pass's cache.
     fn analyze_all_in(&self, files: &[Versions<'_>], pass: &Pass<'_>) -> Analysis {
-        let per_file: Vec<Analysis> = files
-            .par_iter()
-            .map(|versions| analyze_guarded(versions, pass.cache))
-            .collect();
-        let mut analysis = Analysis::default();
-        for one in per_file {
-            analysis.extend(one);
-        }
-        analysis
+        each_file(files, |versions| analyze_guarded(versions, pass.cache))
     }
 }
 

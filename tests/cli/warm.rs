@@ -2,9 +2,6 @@
 //! one kept (outlines, mechanical comparisons, security constructs, candidates' namespaces)
 //! and reports exactly the same; a check after the cache is deleted reports it again.
 
-use std::collections::BTreeSet;
-use std::path::PathBuf;
-
 use crate::support::{CLAUDE_TRAILER, Repo, blastgate};
 
 const IO: &str = "import sys\nimport os\n\ndef load(path, mode='r'):\n    with open(path, mode) as handle:\n        return handle.read()\n";
@@ -41,24 +38,6 @@ fn change() -> Repo {
     repo
 }
 
-fn packs(repo: &Repo) -> BTreeSet<PathBuf> {
-    let dir = repo.path.join(".git/blastgate/cache");
-    walk(&dir)
-}
-
-fn walk(dir: &std::path::Path) -> BTreeSet<PathBuf> {
-    let mut found = BTreeSet::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            found.extend(walk(&path));
-        } else {
-            found.insert(path);
-        }
-    }
-    found
-}
-
 #[test]
 fn a_warm_check_reads_what_the_cold_one_kept_and_reports_the_same() {
     let repo = change();
@@ -82,15 +61,19 @@ fn a_warm_check_reads_what_the_cold_one_kept_and_reports_the_same() {
     ] {
         assert!(ids.iter().any(|id| id == expected), "{expected} in {ids:?}");
     }
-    let kept = packs(&repo);
-    assert!(!kept.is_empty(), "the cold check kept its analysis");
+    let kept = repo.disk_state();
+    assert!(
+        kept.keys()
+            .any(|path| path.starts_with(repo.path.join(".git/blastgate/cache"))),
+        "the cold check kept its analysis"
+    );
 
     let warm = check();
     assert_eq!(warm, cold, "the warm check reports what the cold one did");
     assert_eq!(
-        packs(&repo),
+        repo.disk_state(),
         kept,
-        "every analysis of the warm check was read from the cache: nothing new to write"
+        "every analysis of the warm check was read from the cache: nothing written at all"
     );
 
     std::fs::remove_dir_all(repo.path.join(".git/blastgate/cache")).expect("delete the cache");

@@ -236,14 +236,14 @@ pub fn analyze(
 }
 
 /// Namespaces of the changed files, for the languages that have them: homes of the old
-/// versions, scopes (home and imports) of the new ones.
-struct Namespaces {
+/// versions, scopes (home and imports) of the new ones, with the bytes they were read from.
+struct Namespaces<'j> {
     old_homes: HashMap<String, Home>,
-    new_scopes: HashMap<String, (&'static str, Scope)>,
+    new_scopes: HashMap<String, (&'static str, Scope, &'j [u8])>,
 }
 
-impl Namespaces {
-    fn of(jobs: &[Job<'_>]) -> Namespaces {
+impl<'j> Namespaces<'j> {
+    fn of(jobs: &'j [Job<'_>]) -> Namespaces<'j> {
         let mut spaces = Namespaces {
             old_homes: HashMap::new(),
             new_scopes: HashMap::new(),
@@ -258,7 +258,9 @@ impl Namespaces {
             if let (Some(path), Some((_, bytes))) = (&job.file.new_path, &job.new)
                 && let Some(scope) = namespace::scope(family, path, bytes)
             {
-                spaces.new_scopes.insert(path.clone(), (family, scope));
+                spaces
+                    .new_scopes
+                    .insert(path.clone(), (family, scope, bytes.as_slice()));
             }
         }
         spaces
@@ -268,13 +270,13 @@ impl Namespaces {
     fn home_before(&self, path: &str) -> Option<&Home> {
         self.old_homes
             .get(path)
-            .or_else(|| self.new_scopes.get(path).map(|(_, scope)| &scope.home))
+            .or_else(|| self.new_scopes.get(path).map(|(_, scope, _)| &scope.home))
     }
 
     /// Whether a name leaving `gone`'s file and defined again in `added`'s file is the same
     /// name to its callers: same family, and the same namespace where the language has them.
     fn related(&self, gone: &SymbolChange, added: &SymbolChange) -> bool {
-        let Some((family, scope)) = self.new_scopes.get(&added.file) else {
+        let Some((family, scope, _)) = self.new_scopes.get(&added.file) else {
             // No namespace row (or no content): the old name-based view.
             return true;
         };
@@ -284,7 +286,7 @@ impl Namespaces {
 
     /// Whether the new version of `path` can see `change`'s name at the home it had.
     fn sees(&self, change: &SymbolChange, path: &str) -> bool {
-        let (Some((family, scope)), Some(home)) =
+        let (Some((family, scope, bytes)), Some(home)) =
             (self.new_scopes.get(path), self.home_before(&change.file))
         else {
             return true;
@@ -296,8 +298,7 @@ impl Namespaces {
                 &change.file,
                 change.name_before(),
                 path,
-                // Read by `namespace::scope`, which keeps the blanked text: no bytes needed.
-                (scope, &[]),
+                (scope, bytes),
             ) != Resolution::Unrelated
     }
 }
@@ -307,7 +308,7 @@ struct Seen<'a> {
     families: &'a HashMap<String, &'static str>,
     touched_paths: &'a HashSet<&'a str>,
     new_outlines: &'a HashMap<String, (&'static Language, Outline)>,
-    spaces: &'a Namespaces,
+    spaces: &'a Namespaces<'a>,
 }
 
 /// Picks a language for each changed file whose contents were read; records the ones skipped.
@@ -493,11 +494,14 @@ fn dangling(change: &SymbolChange, reach: &Reach, seen: &Seen<'_>) -> Vec<Site> 
         // Methods keep name-based resolution: the class's own namespace is not tracked.
         let visible_there = path == &change.file
             || change.container.is_some()
-            || spaces.new_scopes.get(path).is_none_or(|(family, scope)| {
-                spaces
-                    .home_before(&change.file)
-                    .is_none_or(|home| namespace::same_namespace(family, home, &scope.home))
-            });
+            || spaces
+                .new_scopes
+                .get(path)
+                .is_none_or(|(family, scope, _)| {
+                    spaces
+                        .home_before(&change.file)
+                        .is_none_or(|home| namespace::same_namespace(family, home, &scope.home))
+                });
         let defines = outline.definitions.iter().any(|d| d.name == name);
         let re_exports = path == &change.file
             && outline.references.iter().any(|r| {

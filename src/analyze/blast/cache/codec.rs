@@ -218,7 +218,7 @@ impl<'a> Reader<'a> {
         self.input.len() - self.at
     }
 
-    pub(super) fn byte(&mut self) -> Option<u8> {
+    fn byte(&mut self) -> Option<u8> {
         let byte = *self.input.get(self.at)?;
         self.at += 1;
         Some(byte)

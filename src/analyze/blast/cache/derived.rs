@@ -59,11 +59,6 @@ impl Decoder<'_> {
         self.reader.small()
     }
 
-    /// A byte string.
-    pub(crate) fn bytes(&mut self) -> Option<Vec<u8>> {
-        self.reader.bytes().map(<[u8]>::to_vec)
-    }
-
     /// A UTF-8 string.
     pub(crate) fn string(&mut self) -> Option<String> {
         self.reader.string()
@@ -124,7 +119,7 @@ fn decode<T: Derived>(key: &str, entry: &[u8]) -> Option<T> {
     let mut input = Decoder {
         reader: Reader::new(codec::unframe(entry)?),
     };
-    if input.bytes()? != key.as_bytes() {
+    if input.reader.bytes()? != key.as_bytes() {
         return None;
     }
     let result = T::decode(&mut input)?;
