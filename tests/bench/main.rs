@@ -372,17 +372,18 @@ fn search_rows(
     }
     writeln!(
         out,
-        "\n| search (median) | time | files | MB | MB/s | candidates | parsed | cached | ruled out | unconfirmed |"
+        "\n| search (median) | time | files | MB | MB/s | blobs read | candidates | parsed | cached | ruled out | unconfirmed |"
     )?;
-    writeln!(out, "|---|---|---|---|---|---|---|---|---|---|")?;
+    writeln!(out, "|---|---|---|---|---|---|---|---|---|---|---|")?;
     for (label, time, scan) in &rows {
         writeln!(
             out,
-            "| {label} | {} | {} | {:.1} | {:.0} | {} | {} | {} | {} | {} |",
+            "| {label} | {} | {} | {:.1} | {:.0} | {} | {} | {} | {} | {} | {} |",
             ms(*time),
             scan.files,
             scan.bytes as f64 / 1e6,
             mbps(scan.bytes, *time),
+            scan.read,
             scan.candidates,
             scan.parsed,
             scan.cached,

@@ -1,12 +1,14 @@
 //! Dependents search: where the rest of a tree refers to symbols a change touched.
 //!
 //! Three steps, one file each:
-//! - `scan`: list the tree's blobs, keep the target's language family, and run one
-//!   Aho-Corasick automaton for every name at once over each blob, whole words only. Cheap, and
-//!   it leaves a few candidate files out of thousands.
+//! - `scan`: list the tree's blobs, keep the target's language family, and pick those that
+//!   hold a name as a whole word: from each blob's word set (`words`, kept in the [`Cache`])
+//!   when it has one, else by one Aho-Corasick automaton for every name at once over its
+//!   bytes. It leaves a few candidate files out of thousands, and a warm scan reads no blob.
 //! - `confirm`: outline each candidate (through the per-blob [`Cache`], in parallel) and keep
 //!   the references that are code (not comments or strings) and plausibly the target (family,
-//!   container and shadowing rules, see `confirm`).
+//!   container and shadowing rules, see `confirm`); a candidate's bytes are read only when
+//!   what it needs is not cached.
 //! - `reach`: from the definitions that enclose the direct sites, search again for their
 //!   callers, level by level up to a depth, and count the files reached.
 //!
@@ -20,6 +22,7 @@ mod confirm;
 pub mod namespace;
 mod reach;
 mod scan;
+mod words;
 
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -105,6 +108,8 @@ pub struct Scan {
     pub files: usize,
     /// Bytes scanned.
     pub bytes: u64,
+    /// Blobs read out of git; the others were answered by their word sets in the cache.
+    pub read: usize,
     /// Blobs where a name matched as a whole word.
     pub candidates: usize,
     /// Candidates outlined by parsing (cache misses).
@@ -198,14 +203,23 @@ pub fn search_with(
     }
     let skip: HashSet<&str> = options.skip_paths.iter().map(String::as_str).collect();
     let entries = scan::list(repo, tree, &skip)?;
-    let mut kept = scan::Kept::default();
+    let mut seen = scan::Seen::default();
     let mut level = |probes: &[confirm::Probe], figures: &mut Scan| {
-        let (candidates, files, bytes) =
-            scan::scan(repo, &entries, probes, &options.budget, reading, &mut kept)?;
+        let (candidates, files, bytes) = scan::scan(
+            repo,
+            &entries,
+            probes,
+            &options.budget,
+            reading,
+            (&mut seen, cache),
+        )?;
         figures.files += files;
         figures.bytes += bytes;
         figures.candidates += candidates.len();
-        let confirmed = confirm::confirm(candidates, probes, cache, &options.budget);
+        let confirmed = confirm::confirm(candidates, probes, cache, &options.budget, |unread| {
+            seen.read.set(seen.read.get() + 1);
+            scan::read_blob(repo, &unread.path, unread.oid)
+        })?;
         figures.parsed += confirmed.parsed;
         figures.cached += confirmed.cached;
         figures.ruled_out += confirmed.ruled_out;
@@ -219,6 +233,7 @@ pub fn search_with(
     let reaches = reach::reach(targets, homes, options, |probes| {
         level(probes, &mut figures)
     })?;
+    figures.read = seen.read.get();
     figures.elapsed = started.elapsed();
     Ok((reaches, figures))
 }

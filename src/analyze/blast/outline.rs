@@ -20,7 +20,7 @@ use std::time::Duration;
 use crate::analyze::blast::syntax::{Outline, Unanalysed};
 use crate::analyze::lang::Language;
 
-pub use generated::looks_generated;
+pub use generated::{generated_by_content, generated_by_path, looks_generated};
 
 /// Limits for analysing one file.
 #[derive(Debug, Clone)]

@@ -298,7 +298,7 @@ impl<'j> Namespaces<'j> {
                 &change.file,
                 change.name_before(),
                 path,
-                (scope, bytes),
+                (scope, &|| *bytes),
             ) != Resolution::Unrelated
     }
 }

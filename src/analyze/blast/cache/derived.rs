@@ -41,6 +41,12 @@ impl Encoder {
         self.number(bytes.len() as u64);
         self.out.extend_from_slice(bytes);
     }
+
+    /// What was written (for tests of an entry's fields).
+    #[cfg(test)]
+    pub(crate) fn into_bytes(self) -> Vec<u8> {
+        self.out
+    }
 }
 
 /// Reads what an [`Encoder`] wrote.
@@ -48,7 +54,20 @@ pub(crate) struct Decoder<'a> {
     reader: Reader<'a>,
 }
 
-impl Decoder<'_> {
+impl<'a> Decoder<'a> {
+    /// A decoder of fields an [`Encoder`] wrote (for tests of an entry's fields).
+    #[cfg(test)]
+    pub(crate) fn new(fields: &'a [u8]) -> Decoder<'a> {
+        Decoder {
+            reader: Reader::new(fields),
+        }
+    }
+
+    /// A byte string.
+    pub(crate) fn bytes(&mut self) -> Option<&'a [u8]> {
+        self.reader.bytes()
+    }
+
     /// A number.
     pub(crate) fn number(&mut self) -> Option<u64> {
         self.reader.varint()

@@ -14,13 +14,15 @@
 //! - Namespace: a free symbol counts only in files that can see it by the language's lookup
 //!   rules (same package, an import, a qualified path; see `namespace`).
 
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
-use super::Site;
 use super::namespace::{self, Home, Resolution, Scope};
 use super::scan::Candidate;
+use super::words::{Name, Words};
+use super::{Error, Site};
 use crate::analyze::blast::cache::{Cache, Lookup};
 use crate::analyze::blast::outline::Budget;
 use crate::analyze::blast::syntax::{Definition, Outline, ReferenceKind, Unanalysed};
@@ -67,57 +69,37 @@ pub(super) struct Confirmed {
 }
 
 /// Outlines the candidates in parallel (through the cache) and matches them against `probes`.
+/// A candidate the scan did not read is first confirmed from what the cache holds; if that
+/// needs its bytes after all (a miss, or a qualified use to look for), `read` fetches them on
+/// this thread (blobs are read through one repository handle) and it is confirmed again.
 pub(super) fn confirm(
-    candidates: Vec<Candidate>,
+    mut candidates: Vec<Candidate>,
     probes: &[Probe],
     cache: &Cache,
     budget: &Budget,
-) -> Confirmed {
-    // `None` as the origin: ruled out from the text, not outlined.
-    let per_file: Vec<(Vec<Hit>, Option<Lookup>, bool)> = candidates
-        .into_par_iter()
-        .map(|candidate| {
-            let Candidate {
-                path,
-                oid,
-                language,
-                bytes,
-                probes: relevant,
-            } = candidate;
-            // Read for every file of a language with namespaces: the next level's probes
-            // (the definitions around these uses) take their home from it.
-            let scope = namespace::scope_kept(language.family, &path, oid, &bytes, cache);
-            let text = Text {
-                path: &path,
-                family: language.family,
-                bytes: &bytes,
-                scope: scope.as_ref(),
-            };
-            let relevant = plausible(&text, probes, relevant);
-            if relevant.is_empty() {
-                return (Vec::new(), None, true);
-            }
-            let (outline, origin) =
-                cache.outline_traced(&oid.to_string(), language, || Some(bytes.clone()), budget);
-            let origin = Some(origin);
-            match outline {
-                Ok(outline) => {
-                    let file = File {
-                        path: &path,
-                        family: language.family,
-                        outline: &outline,
-                        scope: scope.as_ref().map(|scope| (scope, bytes.as_slice())),
-                    };
-                    let found = hits(&file, probes, &relevant);
-                    (found, origin, true)
-                }
-                Err(Unanalysed::Generated { .. }) => (Vec::new(), origin, true),
-                Err(_) => (Vec::new(), origin, false),
-            }
-        })
+    mut read: impl FnMut(&Candidate) -> Result<Vec<u8>, Error>,
+) -> Result<Confirmed, Error> {
+    let mut outcomes: Vec<Option<Outcome>> = candidates
+        .par_iter()
+        .map(|candidate| confirm_one(candidate, probes, cache, budget))
         .collect();
+    let unread: Vec<usize> = (0..candidates.len())
+        .filter(|&at| outcomes[at].is_none())
+        .collect();
+    for &at in &unread {
+        let bytes = read(&candidates[at])?;
+        candidates[at].bytes = Some(bytes);
+    }
+    let again: Vec<(usize, Option<Outcome>)> = unread
+        .par_iter()
+        .map(|&at| (at, confirm_one(&candidates[at], probes, cache, budget)))
+        .collect();
+    for (at, outcome) in again {
+        outcomes[at] = outcome;
+    }
     let mut confirmed = Confirmed::default();
-    for (hits, origin, analysed) in per_file {
+    // With the bytes at hand every candidate has an outcome.
+    for (hits, origin, analysed) in outcomes.into_iter().flatten() {
         match origin {
             Some(Lookup::Cached) => confirmed.cached += 1,
             Some(Lookup::Computed) => confirmed.parsed += 1,
@@ -128,14 +110,101 @@ pub(super) fn confirm(
         }
         confirmed.hits.extend(hits);
     }
-    confirmed
+    Ok(confirmed)
+}
+
+/// One candidate's hits, how its outline was had (`None`: ruled out from the text, not
+/// outlined) and whether it could be analysed; `None` if that needed bytes it does not have.
+type Outcome = (Vec<Hit>, Option<Lookup>, bool);
+
+fn confirm_one<'c>(
+    candidate: &'c Candidate,
+    probes: &[Probe],
+    cache: &Cache,
+    budget: &Budget,
+) -> Option<Outcome> {
+    let Candidate {
+        path,
+        oid,
+        language,
+        probes: relevant,
+        ..
+    } = candidate;
+    let contents = Contents {
+        bytes: candidate.bytes.as_deref(),
+        asked: Cell::new(false),
+    };
+    let bytes = || contents.get();
+    // Read for every file of a language with namespaces: the next level's probes (the
+    // definitions around these uses) take their home from it.
+    let scope = namespace::scope_kept(language.family, path, *oid, || contents.try_get(), cache);
+    let text = Text {
+        path,
+        family: language.family,
+        words: candidate.words.as_deref(),
+        bytes: &bytes,
+        scope: scope.as_ref(),
+    };
+    let relevant = plausible(&text, probes, relevant.clone());
+    let outcome = if relevant.is_empty() {
+        (Vec::new(), None, true)
+    } else {
+        let (outline, origin) = cache.outline_traced(
+            &oid.to_string(),
+            language,
+            || contents.try_get().map(<[u8]>::to_vec),
+            budget,
+        );
+        let origin = Some(origin);
+        match outline {
+            Ok(outline) => {
+                let file = File {
+                    path,
+                    family: language.family,
+                    outline: &outline,
+                    scope: scope
+                        .as_ref()
+                        .map(|scope| (scope, &bytes as &dyn Fn() -> &'c [u8])),
+                };
+                (hits(&file, probes, &relevant), origin, true)
+            }
+            Err(Unanalysed::Generated { .. }) => (Vec::new(), origin, true),
+            Err(_) => (Vec::new(), origin, false),
+        }
+    };
+    (!contents.asked.get()).then_some(outcome)
+}
+
+/// A candidate's bytes as `confirm_one` reads them: when it has none, asking marks the
+/// attempt as needing them (its outcome is then thrown away and made again with them).
+struct Contents<'a> {
+    bytes: Option<&'a [u8]>,
+    asked: Cell<bool>,
+}
+
+impl<'a> Contents<'a> {
+    /// The bytes, or none, and the attempt marked as needing them.
+    fn try_get(&self) -> Option<&'a [u8]> {
+        if self.bytes.is_none() {
+            self.asked.set(true);
+        }
+        self.bytes
+    }
+
+    /// [`Contents::try_get`] where an answer must be given: an empty text stands in.
+    fn get(&self) -> &'a [u8] {
+        self.try_get().unwrap_or_default()
+    }
 }
 
 /// One candidate file before it is parsed: what `plausible` reads.
-struct Text<'a> {
+struct Text<'a, 'c> {
     path: &'a str,
     family: &'a str,
-    bytes: &'a [u8],
+    /// The file's word set, when the scan had one.
+    words: Option<&'a Words>,
+    /// The file's bytes (asked only when needed).
+    bytes: &'a dyn Fn() -> &'c [u8],
     scope: Option<&'a Scope>,
 }
 
@@ -144,7 +213,7 @@ struct Text<'a> {
 /// are words of the file. Parsing is most of a cold search, and common names (`send`, `new`)
 /// match in files that cannot see the target; those are not parsed at all. The shadowing rule
 /// needs the outline and stays in `hits`.
-fn plausible(text: &Text<'_>, probes: &[Probe], relevant: Vec<usize>) -> Vec<usize> {
+fn plausible(text: &Text<'_, '_>, probes: &[Probe], relevant: Vec<usize>) -> Vec<usize> {
     relevant
         .into_iter()
         .filter(|&index| {
@@ -154,7 +223,7 @@ fn plausible(text: &Text<'_>, probes: &[Probe], relevant: Vec<usize>) -> Vec<usi
             }
             if text.path != probe.defined_in
                 && let Some(container) = &probe.container
-                && !mentions(text.bytes, container)
+                && !text.mentions(container)
             {
                 return false;
             }
@@ -175,6 +244,18 @@ fn plausible(text: &Text<'_>, probes: &[Probe], relevant: Vec<usize>) -> Vec<usi
         .collect()
 }
 
+impl Text<'_, '_> {
+    /// Whether the file mentions `name` as a whole word: from its word set when the set can
+    /// tell (a hash collision only keeps a probe the outline then rules out), else from its
+    /// bytes.
+    fn mentions(&self, name: &str) -> bool {
+        match self.words.and_then(|words| words.may_hold(Name::new(name))) {
+            Some(held) => held,
+            None => mentions((self.bytes)(), name),
+        }
+    }
+}
+
 /// Whether `name` occurs in `bytes` as a whole word, as the outline of those bytes would have
 /// to name it. A name that is not one identifier (`Outer.Inner`) is not looked for: `true`.
 fn mentions(bytes: &[u8], name: &str) -> bool {
@@ -190,19 +271,19 @@ fn mentions(bytes: &[u8], name: &str) -> bool {
 }
 
 /// One candidate file as `hits` reads it.
-pub(super) struct File<'a> {
+pub(super) struct File<'a, 'c> {
     pub(super) path: &'a str,
     pub(super) family: &'a str,
     pub(super) outline: &'a Outline,
     /// Its namespace and imports, when some probe needs them, and the bytes they were read
-    /// from.
-    pub(super) scope: Option<(&'a Scope, &'a [u8])>,
+    /// from (asked only when needed).
+    pub(super) scope: Option<(&'a Scope, &'a dyn Fn() -> &'c [u8])>,
 }
 
 /// The uses of the `relevant` probes in one file's outline, by the rules in the module header.
 /// One hit per probe and line; when a line uses the name several ways, the most specific kind
 /// wins (call, type, import, member, then other).
-pub(super) fn hits(file: &File<'_>, probes: &[Probe], relevant: &[usize]) -> Vec<Hit> {
+pub(super) fn hits(file: &File<'_, '_>, probes: &[Probe], relevant: &[usize]) -> Vec<Hit> {
     let (path, outline) = (file.path, file.outline);
     let names = FileNames::new(outline);
     let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();

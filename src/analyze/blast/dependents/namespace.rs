@@ -229,22 +229,27 @@ pub fn scope(family: &str, path: &str, bytes: &[u8]) -> Option<Scope> {
     Some((row.read)(path, read::blank_comments(&text, family)))
 }
 
-/// [`scope`] of blob `oid` (whose content is `bytes`), kept in `cache`: a dependents search
-/// reads the imports of every candidate file, a third of a warm check's time before. The
-/// blanked text is not kept; [`Scope::code`] makes it again when a qualified use is looked for.
+/// [`scope`] of blob `oid` (whose content `bytes()` gives, asked only on a miss), kept in
+/// `cache`: a dependents search reads the imports of every candidate file, a third of a warm
+/// check's time before. The blanked text is not kept; [`Scope::code`] makes it again when a
+/// qualified use is looked for. `None` without a row, or when `bytes()` has none to give.
 #[must_use]
-pub fn scope_kept(
+pub fn scope_kept<'b>(
     family: &str,
     path: &str,
     oid: Oid,
-    bytes: &[u8],
+    bytes: impl FnOnce() -> Option<&'b [u8]>,
     cache: &Cache,
 ) -> Option<Scope> {
     row(family)?;
     // The home comes from the path, the imports from the content.
     let digest = derived::digest(&[family.as_bytes(), path.as_bytes(), oid.as_bytes()]);
     cache
-        .derived(&digest, || scope(family, path, bytes).ok_or(()))
+        .derived(&digest, || {
+            bytes()
+                .and_then(|bytes| scope(family, path, bytes))
+                .ok_or(())
+        })
         .ok()
 }
 
@@ -278,16 +283,17 @@ pub enum Resolution {
     Unrelated,
 }
 
-/// Whether the file at `path` (its `scope`, read from `bytes`) can see the free symbol `name`
-/// defined in the file `defined_in` whose namespace is `home`.
+/// Whether the file at `path` (its `scope`, read from the bytes `bytes()` gives, asked only
+/// when a qualified use must be looked for) can see the free symbol `name` defined in the file
+/// `defined_in` whose namespace is `home`.
 #[must_use]
-pub fn resolve(
+pub fn resolve<'b>(
     family: &str,
     home: &Home,
     defined_in: &str,
     name: &str,
     path: &str,
-    (scope, bytes): (&Scope, &[u8]),
+    (scope, bytes): (&Scope, &dyn Fn() -> &'b [u8]),
 ) -> Resolution {
     let Some(row) = row(family) else {
         return Resolution::Resolved;
@@ -299,8 +305,9 @@ pub fn resolve(
     if row.ambient.contains(&file) && (dir.is_empty() || path.starts_with(&format!("{dir}/"))) {
         return Resolution::Resolved;
     }
-    let qualified =
-        |qualifier: &str| uses_qualified(scope.code(family, bytes), qualifier, row.qualifier, name);
+    let qualified = |qualifier: &str| {
+        uses_qualified(scope.code(family, bytes()), qualifier, row.qualifier, name)
+    };
     let mut undecided = scope.dynamic;
     for import in &scope.imports {
         if !same_package(import.package.as_ref(), home.package.as_ref(), family) {

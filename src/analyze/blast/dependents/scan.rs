@@ -3,16 +3,19 @@
 //! One automaton for all names, one pass over each blob. This is the pre-filter that keeps
 //! parsing to a handful of files, so it has to run near the speed of reading the blobs.
 
-use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
 use rayon::prelude::*;
 
 use super::confirm::Probe;
+use super::words::{Name, Words};
 use super::{Error, Reading};
-use crate::analyze::blast::outline::{Budget, looks_generated};
+use crate::analyze::blast::cache::Cache;
+use crate::analyze::blast::outline::{Budget, generated_by_path, looks_generated};
 use crate::analyze::lang::{self, Language};
 
 /// A blob of the tree that might be source code.
@@ -30,8 +33,13 @@ pub(super) struct Candidate {
     pub(super) path: String,
     pub(super) oid: Oid,
     pub(super) language: &'static Language,
-    /// Kept so a cache miss does not read the blob a second time.
-    pub(super) bytes: Vec<u8>,
+    /// The blob's size in bytes.
+    pub(super) size: u64,
+    /// The content, when the scan read it (so a cache miss does not read it again); a warm
+    /// scan that picked the blob by its word set leaves it to `confirm` to ask for.
+    pub(super) bytes: Option<Vec<u8>>,
+    /// The blob's word set, when it had one: answers the container rule without the bytes.
+    pub(super) words: Option<Arc<Words>>,
     /// Indexes of the probes whose name matched (and whose family is the blob's), sorted.
     pub(super) probes: Vec<usize>,
 }
@@ -78,6 +86,8 @@ struct Needles<'p> {
     automaton: AhoCorasick,
     /// Per pattern, the indexes of the probes with that name.
     wanted_by: Vec<Vec<usize>>,
+    /// Per pattern, the name as a word set looks it up.
+    names: Vec<Name>,
     probes: &'p [Probe],
     all_families: HashSet<&'static str>,
 }
@@ -111,10 +121,33 @@ impl<'p> Needles<'p> {
         let all_families = probes.iter().map(|probe| probe.family).collect();
         Needles {
             automaton,
+            names: names.iter().map(|name| Name::new(name)).collect(),
             wanted_by,
             probes,
             all_families,
         }
+    }
+
+    /// [`Needles::found_in`] answered from a word set: the probes of family `family` whose
+    /// name the set may hold, sorted; `None` when the set cannot answer for some name (the
+    /// blob was too big to hash, or a name is not one word), so the bytes must be searched.
+    fn held_by(&self, words: &Words, family: &str) -> Option<Vec<usize>> {
+        let mut found = Vec::new();
+        for (name, wanted) in self.names.iter().zip(&self.wanted_by) {
+            let mut of_family = wanted
+                .iter()
+                .filter(|&&p| self.probes[p].family == family)
+                .peekable();
+            if of_family.peek().is_none() {
+                continue;
+            }
+            if words.may_hold(*name)? {
+                found.extend(of_family);
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        Some(found)
     }
 
     /// The probes of family `family` whose name occurs in `bytes` as a whole word, sorted.
@@ -142,51 +175,94 @@ pub(super) fn is_word_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'$' || byte >= 0x80
 }
 
-/// Blob contents kept from one level of a search to the next. Every level scans the same
-/// files, and inflating them from the pack is most of a scan; past [`Kept::LIMIT`] bytes the
-/// rest is read again instead, so a huge tree does not stay in memory.
+/// What the levels of one search share about each blob: its word set, from the cache or made
+/// when the blob was first read. A blob is read only when its set cannot answer, so a warm
+/// search reads almost no blob: candidates are picked from their sets, and `confirm` asks for
+/// the bytes of the few whose analysis is not cached.
 #[derive(Default)]
-pub(super) struct Kept {
-    blobs: HashMap<Oid, Vec<u8>>,
-    held: usize,
+pub(super) struct Seen {
+    words: HashMap<Oid, Arc<Words>>,
+    /// Blobs read out of git on this thread (for the figures).
+    pub(super) read: Cell<usize>,
 }
 
-impl Kept {
-    const LIMIT: usize = 32 << 20;
-
-    /// The bytes of `entry`, from memory or read (and kept while there is room).
-    fn bytes<'k>(&'k mut self, repo: &Repository, entry: &Entry) -> Result<Cow<'k, [u8]>, Error> {
-        if self.blobs.contains_key(&entry.oid) {
-            return Ok(Cow::Borrowed(&self.blobs[&entry.oid]));
+impl Seen {
+    /// [`examine`] of `entry`, from its word set where the set can answer.
+    fn examine(
+        &mut self,
+        repo: &Repository,
+        cache: &Cache,
+        entry: &Entry,
+        needles: &Needles,
+        budget: &Budget,
+    ) -> Result<Outcome, Error> {
+        let read = || {
+            self.read.set(self.read.get() + 1);
+            read_blob(repo, &entry.path, entry.oid)
+        };
+        // Whose language only the first line tells: read every time (rare, and small).
+        let Some(language) = entry.language else {
+            return Ok(examine(&read()?, entry, needles, budget));
+        };
+        let mut bytes = None;
+        let words = if let Some(words) = self.words.get(&entry.oid) {
+            Arc::clone(words)
+        } else {
+            let (words, read_now) = Words::of_blob(entry.oid, cache, read)?;
+            bytes = read_now;
+            let words = Arc::new(words);
+            self.words.insert(entry.oid, Arc::clone(&words));
+            words
+        };
+        if words.size > budget.max_bytes {
+            return Ok(Outcome::Skipped);
         }
-        let blob = repo.find_blob(entry.oid).map_err(|source| Error::Blob {
+        let Some(probes) = needles.held_by(&words, language.family) else {
+            let bytes = match bytes {
+                Some(bytes) => bytes,
+                None => read()?,
+            };
+            return Ok(examine(&bytes, entry, needles, budget));
+        };
+        if probes.is_empty()
+            || generated_by_path(&entry.path).is_some()
+            || words.generated.is_some()
+        {
+            return Ok(Outcome::Scanned(words.size));
+        }
+        Ok(Outcome::Candidate(Candidate {
             path: entry.path.clone(),
-            blob: entry.oid,
-            source,
-        })?;
-        let bytes = blob.content();
-        if self.held + bytes.len() > Self::LIMIT {
-            return Ok(Cow::Owned(bytes.to_vec()));
-        }
-        self.held += bytes.len();
-        Ok(Cow::Borrowed(
-            self.blobs
-                .entry(entry.oid)
-                .or_insert_with(|| bytes.to_vec()),
-        ))
+            oid: entry.oid,
+            language,
+            size: words.size,
+            bytes,
+            words: Some(words),
+            probes,
+        }))
     }
+}
+
+/// The content of blob `oid` at `path`.
+pub(super) fn read_blob(repo: &Repository, path: &str, oid: Oid) -> Result<Vec<u8>, Error> {
+    let blob = repo.find_blob(oid).map_err(|source| Error::Blob {
+        path: path.to_string(),
+        blob: oid,
+        source,
+    })?;
+    Ok(blob.content().to_vec())
 }
 
 /// Reads each entry of a wanted family and keeps those where a name matches as a word.
 /// Returns the candidates, the number of blobs scanned and their bytes. On one thread, blobs
-/// are read through `kept`, shared by the levels of one search.
+/// are read through `seen`, shared by the levels of one search, and the word sets it holds or
+/// finds in `cache` spare reading blobs that hold none of the names.
 pub(super) fn scan(
     repo: &Repository,
     entries: &[Entry],
     probes: &[Probe],
     budget: &Budget,
     reading: Reading,
-    kept: &mut Kept,
+    (seen, cache): (&mut Seen, &Cache),
 ) -> Result<(Vec<Candidate>, usize, u64), Error> {
     if probes.is_empty() {
         return Ok((Vec::new(), 0, 0));
@@ -203,9 +279,10 @@ pub(super) fn scan(
     let outcomes: Vec<Outcome> = match reading {
         Reading::OneThread => wanted
             .iter()
-            .map(|entry| Ok(examine(&kept.bytes(repo, entry)?, entry, &needles, budget)))
+            .map(|entry| seen.examine(repo, cache, entry, &needles, budget))
             .collect::<Result<_, _>>()?,
         Reading::PerWorker => {
+            seen.read.set(seen.read.get() + wanted.len());
             // A few chunks per thread balance uneven blob sizes; each chunk pays one open.
             let chunk = wanted
                 .len()
@@ -247,7 +324,7 @@ pub(super) fn scan(
             }
             Outcome::Candidate(candidate) => {
                 files += 1;
-                bytes += candidate.bytes.len() as u64;
+                bytes += candidate.size;
                 candidates.push(candidate);
             }
         }
@@ -288,7 +365,9 @@ fn examine(bytes: &[u8], entry: &Entry, needles: &Needles, budget: &Budget) -> O
         path: entry.path.clone(),
         oid: entry.oid,
         language,
-        bytes: bytes.to_vec(),
+        size: bytes.len() as u64,
+        bytes: Some(bytes.to_vec()),
+        words: None,
         probes,
     })
 }

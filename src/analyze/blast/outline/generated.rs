@@ -76,6 +76,13 @@ const MINIFIED_LONGEST_LINE: usize = 10 * 1024;
 /// if it looks like one.
 #[must_use]
 pub fn looks_generated(path: &str, source: &[u8]) -> Option<String> {
+    generated_by_path(path).or_else(|| generated_by_content(source))
+}
+
+/// [`looks_generated`] from the path alone: lockfile names, vendored directories, generated
+/// file names.
+#[must_use]
+pub fn generated_by_path(path: &str) -> Option<String> {
     let file_name = path.rsplit('/').next().unwrap_or(path);
     if LOCKFILES.contains(&file_name) {
         return Some(format!("lockfile {file_name}"));
@@ -90,12 +97,16 @@ pub fn looks_generated(path: &str, source: &[u8]) -> Option<String> {
     {
         return Some(format!("generated file name (*{suffix})"));
     }
-    if let Some(infix) = GENERATED_INFIXES
+    GENERATED_INFIXES
         .iter()
         .find(|infix| file_name.contains(*infix))
-    {
-        return Some(format!("generated file name (*{infix}*)"));
-    }
+        .map(|infix| format!("generated file name (*{infix}*)"))
+}
+
+/// [`looks_generated`] from the content alone: a generator's header, or minified text. It
+/// depends on the bytes only, so it can be kept per blob.
+#[must_use]
+pub fn generated_by_content(source: &[u8]) -> Option<String> {
     let head = source
         .split(|&byte| byte == b'\n')
         .take(HEADER_LINES)

@@ -24,20 +24,21 @@ fn check(family: &str, cases: &[Case]) {
         for &(at, text, name, path, using, expected) in cases {
             let home = scope(family, at, text.as_bytes()).expect("row").home;
             let user = scope(family, path, using.as_bytes()).expect("row");
-            let found = resolve(family, &home, at, name, path, (&user, using.as_bytes()));
+            let found = resolve(family, &home, at, name, path, (&user, &|| using.as_bytes()));
             assert_eq!(
                 found, expected,
                 "{family}: {name} of {at} seen from {path}:\n{using}"
             );
             let oid = Oid::hash_object(git2::ObjectType::Blob, using.as_bytes()).expect("hash");
-            let kept = scope_kept(family, path, oid, using.as_bytes(), &cache).expect("row");
+            let kept =
+                scope_kept(family, path, oid, || Some(using.as_bytes()), &cache).expect("row");
             assert_eq!(
                 (&kept.home, &kept.imports),
                 (&user.home, &user.imports),
                 "{run}"
             );
             assert_eq!(kept.dynamic, user.dynamic, "{run}");
-            let found = resolve(family, &home, at, name, path, (&kept, using.as_bytes()));
+            let found = resolve(family, &home, at, name, path, (&kept, &|| using.as_bytes()));
             assert_eq!(
                 found, expected,
                 "{run}: {family}: {name} of {at} seen from {path}"
@@ -231,7 +232,7 @@ fn rows_and_fallback() {
     let home = Home::default();
     let empty = Scope::default();
     assert_eq!(
-        resolve("ruby", &home, "a.rb", "f", "b.rb", (&empty, b"")),
+        resolve("ruby", &home, "a.rb", "f", "b.rb", (&empty, &|| b"")),
         Resolved
     );
     let mut families = std::collections::HashSet::new();

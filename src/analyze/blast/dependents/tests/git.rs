@@ -284,6 +284,64 @@ fn cache_hits_after_the_first_run_and_heals_corruption() {
     drop(dir);
 }
 
+/// A warm search reads out of git only what its cache lacks: candidates come from the word
+/// sets, outlines and imports from their entries. A name searched for the first time reads
+/// its candidates (their outlines are not kept yet), and a qualified use (`c.tax_rate()`) is
+/// looked for in the file's text, which is read for it. Every search finds what a search
+/// without a cache finds.
+#[test]
+fn warm_search_reads_only_what_its_cache_lacks() {
+    let core =
+        "def compute_total(items):\n    return sum(items)\n\ndef tax_rate():\n    return 2\n";
+    let qualified = "import core as c\n\ndef pay():\n    return c.tax_rate()\n";
+    let fillers: Vec<(String, String)> = (0..12)
+        .map(|at| {
+            (
+                format!("pkg/f{at}.py"),
+                format!("def helper_{at}():\n    return {at}\n"),
+            )
+        })
+        .collect();
+    let mut files = vec![("core.py", core), ("mid.py", MID), ("qual.py", qualified)];
+    files.extend(
+        fillers
+            .iter()
+            .map(|(path, text)| (path.as_str(), text.as_str())),
+    );
+    let (_dir, repo, tree) = repo_with(&files);
+    let total = [target("compute_total", "core.py")];
+    let rate = [target("tax_rate", "core.py")];
+    let uncached = |targets: &[Target]| search_all(&repo, tree, targets, &Cache::disabled()).0;
+
+    let cold = Cache::open(repo.path());
+    let (first, scan) = search_all(&repo, tree, &total, &cold);
+    assert_eq!(first, uncached(&total));
+    assert_eq!(first[0].direct_files, ["mid.py"]);
+    assert_eq!(
+        scan.read,
+        files.len(),
+        "cold, every file is read once: {scan:?}"
+    );
+    drop(cold);
+
+    let warm = Cache::open(repo.path());
+    let (again, scan) = search_all(&repo, tree, &total, &warm);
+    assert_eq!(again, first);
+    assert_eq!(scan.read, 0, "{scan:?}");
+    let (found, scan) = search_all(&repo, tree, &rate, &warm);
+    assert_eq!(found, uncached(&rate));
+    assert_eq!(found[0].direct_files, ["qual.py"]);
+    assert_eq!(scan.read, 1, "qual.py's outline was not kept yet: {scan:?}");
+    drop(warm);
+
+    let (found, scan) = search_all(&repo, tree, &rate, &Cache::open(repo.path()));
+    assert_eq!(found, uncached(&rate));
+    assert_eq!(
+        scan.read, 1,
+        "the qualified use is looked for in the text: {scan:?}"
+    );
+}
+
 /// Two searches racing on the same cache directory (own repository handle and cache each, as
 /// two processes would) agree, and leave entries the next run can use.
 #[test]
