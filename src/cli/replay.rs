@@ -170,11 +170,6 @@ pub(super) fn run(dir: &Path, args: &ReplayArgs) -> anyhow::Result<Exit> {
     };
     let show_progress =
         !args.quiet && args.format == ReplayFormat::Text && std::io::stderr().is_terminal();
-    // A replay reads every blob of every judged tree many times over; re-hashing each read
-    // object (libgit2's default, which git itself does not do outside fsck) was over a third
-    // of its CPU time. A process-wide switch, so it is thrown here, at the edge, for a process
-    // that only replays (a report, not a gate).
-    git2::opts::strict_hash_verification(false);
     let bar = Progress::new("replaying", show_progress);
     let progress = |done: usize, total: usize| bar.show(done as u64, total as u64);
     let replay = replay::run(dir, &options, &progress)?;
