@@ -21,7 +21,7 @@ mod codec;
 pub(crate) mod derived;
 mod pack;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -141,8 +141,34 @@ impl Cache {
         bytes: impl FnOnce() -> Option<Vec<u8>>,
         budget: &Budget,
     ) -> (Result<Outline, Unanalysed>, Lookup) {
+        self.lookup(blob_id, language, bytes, budget, None)
+    }
+
+    /// [`Cache::outline_traced`] for a reader that asks about the names in `keep` only (the
+    /// dependents search): references by other names and the definitions' signatures are left
+    /// out, whether the outline was read or computed, so a hit and a miss answer alike.
+    /// Decoding a string for every reference was most of reading a cached outline.
+    pub fn outline_sieved(
+        &self,
+        blob_id: &str,
+        language: &'static Language,
+        bytes: impl FnOnce() -> Option<Vec<u8>>,
+        budget: &Budget,
+        keep: &HashSet<&str>,
+    ) -> (Result<Outline, Unanalysed>, Lookup) {
+        self.lookup(blob_id, language, bytes, budget, Some(keep))
+    }
+
+    fn lookup(
+        &self,
+        blob_id: &str,
+        language: &'static Language,
+        bytes: impl FnOnce() -> Option<Vec<u8>>,
+        budget: &Budget,
+        keep: Option<&HashSet<&str>>,
+    ) -> (Result<Outline, Unanalysed>, Lookup) {
         let key = key(blob_id, language);
-        if let Some(found) = self.load(blob_id, language, &key) {
+        if let Some(found) = self.load(blob_id, language, &key, keep) {
             return (found, Lookup::Cached);
         }
         let Some(source) = bytes() else {
@@ -153,6 +179,10 @@ impl Cache {
         if worth_storing(&result) {
             self.store_keyed(blob_id, language, &key, &result);
         }
+        let result = match (result, keep) {
+            (Ok(outline), Some(keep)) => Ok(sieve(outline, keep)),
+            (result, _) => result,
+        };
         (result, Lookup::Computed)
     }
 
@@ -198,9 +228,10 @@ impl Cache {
         blob_id: &str,
         language: &Language,
         key: &str,
+        keep: Option<&HashSet<&str>>,
     ) -> Option<Result<Outline, Unanalysed>> {
         let bytes = self.raw(&Cache::name(blob_id, language)?)?;
-        codec::decode(key, &bytes)
+        codec::decode(key, &bytes, keep)
     }
 
     /// The entry named `name`: kept by this run, else read from its pack.
@@ -296,6 +327,17 @@ fn compact(dir: &Path) {
             let _ = fs::remove_file(&packs[at].path);
         }
     }
+}
+
+/// `outline` as [`codec::decode`] reads it back with `keep`.
+fn sieve(mut outline: Outline, keep: &HashSet<&str>) -> Outline {
+    outline
+        .references
+        .retain(|reference| keep.contains(reference.name.as_str()));
+    for definition in &mut outline.definitions {
+        definition.signature.clear();
+    }
+    outline
 }
 
 /// Everything that decides an entry's content besides the budget (budget-dependent results

@@ -9,7 +9,7 @@
 //! Why not `serde_json`: an outline is mostly repeated names, which JSON spells out each time
 //! and spends its decode time on (the benchmark compares both).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::analyze::blast::syntax::{
     Definition, Outline, Reference, ReferenceKind, SymbolKind, Unanalysed, Visibility,
@@ -38,14 +38,21 @@ pub(super) fn encode(key: &str, result: &Result<Outline, Unanalysed>) -> Vec<u8>
 }
 
 /// Decodes an entry written by [`encode`] under the same `key`; `None` if anything is off.
-pub(super) fn decode(key: &str, entry: &[u8]) -> Option<Result<Outline, Unanalysed>> {
+/// With `keep`, only the references whose name it holds are kept, and no signatures
+/// ([`super::Cache::outline_sieved`]): a dependents search asks about a few names, and making
+/// a string of every reference was most of reading a cached outline.
+pub(super) fn decode(
+    key: &str,
+    entry: &[u8],
+    keep: Option<&HashSet<&str>>,
+) -> Option<Result<Outline, Unanalysed>> {
     let body = unframe(entry)?;
     let mut reader = Reader { input: body, at: 0 };
     if reader.bytes()? != key.as_bytes() {
         return None;
     }
     let result = match reader.byte()? {
-        0 => Ok(reader.outline()?),
+        0 => Ok(reader.outline(keep)?),
         1 => Err(reader.unanalysed()?),
         _ => return None,
     };
@@ -251,7 +258,7 @@ impl<'a> Reader<'a> {
         String::from_utf8(self.bytes()?.to_vec()).ok()
     }
 
-    fn outline(&mut self) -> Option<Outline> {
+    fn outline(&mut self, keep: Option<&HashSet<&str>>) -> Option<Outline> {
         let count: usize = self.small()?;
         // Each string costs at least one byte, so a count beyond the input is corrupt; checking
         // first keeps a corrupt count from reserving gigabytes.
@@ -262,6 +269,11 @@ impl<'a> Reader<'a> {
         for _ in 0..count {
             table.push(std::str::from_utf8(self.bytes()?).ok()?);
         }
+        // Per string: may a reference by that name be kept?
+        let kept: Vec<bool> = table
+            .iter()
+            .map(|name| keep.is_none_or(|keep| keep.contains(name)))
+            .collect();
         let text = |reader: &mut Self| -> Option<String> {
             Some((*table.get(reader.small::<usize>()?)?).to_string())
         };
@@ -281,7 +293,12 @@ impl<'a> Reader<'a> {
                 container: optional(self)?,
                 start_line: self.small()?,
                 end_line: self.small()?,
-                signature: text(self)?,
+                signature: if keep.is_some() {
+                    self.small::<usize>()?;
+                    String::new()
+                } else {
+                    text(self)?
+                },
                 visibility: visibility_from(self.byte_code()?)?,
                 body_hash: self.varint()?,
             });
@@ -289,11 +306,22 @@ impl<'a> Reader<'a> {
         let references_count: usize = self.small()?;
         let mut references = Vec::with_capacity(references_count.min(self.input.len()));
         for _ in 0..references_count {
+            let name: usize = self.small()?;
+            let line = self.small()?;
+            let kind = reference_kind_from(self.byte_code()?)?;
+            let enclosing: usize = self.small()?;
+            if !*kept.get(name)? {
+                continue;
+            }
+            let enclosing = match enclosing {
+                0 => None,
+                index => Some((*table.get(index - 1)?).to_string()),
+            };
             references.push(Reference {
-                name: text(self)?,
-                line: self.small()?,
-                kind: reference_kind_from(self.byte_code()?)?,
-                enclosing: optional(self)?,
+                name: (*table.get(name)?).to_string(),
+                line,
+                kind,
+                enclosing,
             });
         }
         Some(Outline {

@@ -1,3 +1,5 @@
+use std::collections::HashSet;
+
 use super::*;
 use crate::analyze::blast::syntax::{Definition, Reference, ReferenceKind, SymbolKind, Visibility};
 use crate::analyze::lang;
@@ -74,8 +76,8 @@ fn codec_round_trips_and_checks_the_key() {
     ];
     for result in results {
         let entry = codec::encode("k", &result);
-        assert_eq!(codec::decode("k", &entry), Some(result));
-        assert_eq!(codec::decode("other", &entry), None);
+        assert_eq!(codec::decode("k", &entry, None), Some(result));
+        assert_eq!(codec::decode("other", &entry, None), None);
     }
 }
 
@@ -86,7 +88,7 @@ fn codec_rejects_every_truncation_and_flipped_byte() {
     let entry = codec::encode("k", &Ok(rich_outline()));
     for length in 0..entry.len() {
         assert_eq!(
-            codec::decode("k", &entry[..length]),
+            codec::decode("k", &entry[..length], None),
             None,
             "truncated to {length}"
         );
@@ -94,8 +96,45 @@ fn codec_rejects_every_truncation_and_flipped_byte() {
     for index in 0..entry.len() {
         let mut bad = entry.clone();
         bad[index] ^= 0x41;
-        assert_eq!(codec::decode("k", &bad), None, "byte {index} flipped");
+        assert_eq!(codec::decode("k", &bad, None), None, "byte {index} flipped");
     }
+}
+
+/// A sieved outline keeps the references by the asked names and drops signatures, and is the
+/// same whether the lookup computed it or read it back, in this run or the next.
+#[test]
+fn sieved_outlines_keep_the_asked_names_hit_or_miss() {
+    let entry = codec::encode("k", &Ok(rich_outline()));
+    let keep: HashSet<&str> = ["open", "Ledger"].into_iter().collect();
+    let mut expected = rich_outline();
+    expected.definitions[0].signature.clear();
+    assert_eq!(codec::decode("k", &entry, Some(&keep)), Some(Ok(expected)));
+    let none = HashSet::new();
+    let Some(Ok(bare)) = codec::decode("k", &entry, Some(&none)) else {
+        panic!("decodes");
+    };
+    assert!(bare.references.is_empty());
+    assert_eq!(bare.definitions.len(), 1);
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let budget = Budget::default();
+    let keep: HashSet<&str> = ["sum"].into_iter().collect();
+    let sieved = |cache: &Cache| {
+        cache.outline_sieved(BLOB, python(), || Some(SOURCE.to_vec()), &budget, &keep)
+    };
+    let cache = Cache::open(dir.path());
+    let (computed, origin) = sieved(&cache);
+    assert_eq!(origin, Lookup::Computed);
+    let computed = computed.expect("outlined");
+    assert!(!computed.references.is_empty());
+    assert!(computed.references.iter().all(|r| r.name == "sum"));
+    assert!(computed.definitions.iter().all(|d| d.signature.is_empty()));
+    assert_eq!(sieved(&cache), (Ok(computed.clone()), Lookup::Cached));
+    drop(cache);
+    assert_eq!(
+        sieved(&Cache::open(dir.path())),
+        (Ok(computed), Lookup::Cached)
+    );
 }
 
 /// The first lookup parses; the second, in the same run, is a hit without calling `bytes`;

@@ -149,11 +149,21 @@ fn confirm_one<'c>(
     let outcome = if relevant.is_empty() {
         (Vec::new(), None, true)
     } else {
-        let (outline, origin) = cache.outline_traced(
+        // `hits` asks the outline about these names only (uses, imports, top-level
+        // namesakes, containers); definitions are all kept.
+        let names: HashSet<&str> = relevant
+            .iter()
+            .flat_map(|&index| {
+                let probe = &probes[index];
+                std::iter::once(probe.name.as_str()).chain(probe.container.as_deref())
+            })
+            .collect();
+        let (outline, origin) = cache.outline_sieved(
             &oid.to_string(),
             language,
             || contents.try_get().map(<[u8]>::to_vec),
             budget,
+            &names,
         );
         let origin = Some(origin);
         match outline {
