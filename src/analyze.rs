@@ -205,6 +205,7 @@ fn analyze_files(
         context.repo,
         context.search_tree,
         &options.domain,
+        domain::terraform::Parser::kept_in(context.cache),
     ));
     blast.coverage.line_level = line_level;
     lap(STEPS[2]);

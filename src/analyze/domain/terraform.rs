@@ -15,6 +15,7 @@ pub(crate) mod files;
 mod hidden;
 mod iam_indirect;
 mod json;
+mod kept;
 mod model;
 pub mod plan;
 mod protection;
@@ -36,6 +37,8 @@ use crate::signal::Signal;
 
 #[allow(unused_imports, reason = "for the policy to extend the tables")]
 pub use replacement::{ExtraRows, Tables};
+
+pub use kept::Parser;
 
 /// See the module docs.
 pub struct Terraform;
@@ -77,15 +80,16 @@ impl Analyzer for Terraform {
     }
 
     fn analyze_all(&self, files: &[Versions<'_>]) -> Analysis {
-        analyze_with_tables(files, Tables::builtin())
+        analyze_with_tables(files, Tables::builtin(), Parser::uncached())
     }
 
     fn analyze_all_in(&self, files: &[Versions<'_>], pass: &Pass<'_>) -> Analysis {
         let extra = &pass.settings.terraform;
+        let parser = Parser::kept_in(pass.cache);
         if extra.stateful.is_empty() && extra.force_new.is_empty() {
-            return self.analyze_all(files);
+            return analyze_with_tables(files, Tables::builtin(), parser);
         }
-        analyze_with_tables(files, &Tables::with_extra(Some(extra)))
+        analyze_with_tables(files, &Tables::with_extra(Some(extra)), parser)
     }
 }
 
@@ -98,6 +102,7 @@ pub fn tree_facts(
     repo: Option<&git2::Repository>,
     tree: Option<git2::Oid>,
     settings: &Settings,
+    parser: Parser<'_>,
 ) -> Vec<Fact> {
     let extra = &settings.terraform;
     let tables = if extra.stateful.is_empty() && extra.force_new.is_empty() {
@@ -105,14 +110,18 @@ pub fn tree_facts(
     } else {
         std::borrow::Cow::Owned(Tables::with_extra(Some(extra)))
     };
-    let mut facts = hidden::facts(contents, repo, tree, &tables);
-    facts.extend(variables::facts(contents, repo, tree, &tables));
+    let mut facts = hidden::facts(contents, repo, tree, &tables, parser);
+    facts.extend(variables::facts(contents, repo, tree, &tables, parser));
     facts
 }
 
 /// The analysis with explicit tables: what [`Terraform`] runs with the built-in tables, and
 /// what a caller with a policy's extra rows ([`Tables::with_extra`]) runs instead.
-pub fn analyze_with_tables(files: &[Versions<'_>], tables: &Tables) -> Analysis {
+pub fn analyze_with_tables(
+    files: &[Versions<'_>],
+    tables: &Tables,
+    parser: Parser<'_>,
+) -> Analysis {
     let mut analysis = Analysis::default();
     let mut modules: BTreeMap<String, Module> = BTreeMap::new();
     // A file renamed into another directory is compared with itself there (a module folder
@@ -135,9 +144,9 @@ pub fn analyze_with_tables(files: &[Versions<'_>], tables: &Tables) -> Analysis 
             let old = if file.status == FileStatus::Copied {
                 Ok(Vec::new())
             } else {
-                side(file.old_path.as_deref(), versions.old)
+                side(parser, file.old_path.as_deref(), versions.old)
             };
-            (old, side(file.new_path.as_deref(), versions.new))
+            (old, side(parser, file.new_path.as_deref(), versions.new))
         })
         .collect();
     for (versions, (old, new)) in files.iter().zip(read) {
@@ -200,10 +209,14 @@ pub fn analyze_with_tables(files: &[Versions<'_>], tables: &Tables) -> Analysis 
 /// does not load it (`main.tf.disabled`). A side that exists but was not read (over the size
 /// limit, no repository for diff text) cannot be compared: treating it as empty would report
 /// every resource in it destroyed.
-fn side(path: Option<&str>, content: Option<&[u8]>) -> Result<Vec<model::Block>, String> {
+fn side(
+    parser: Parser<'_>,
+    path: Option<&str>,
+    content: Option<&[u8]>,
+) -> Result<Vec<model::Block>, String> {
     match (path, content) {
         (Some(path), _) if files::loaded(path).is_none() => Ok(Vec::new()),
-        (Some(path), Some(content)) => parse_file(path, content),
+        (Some(path), Some(content)) => parser.blocks(path, content),
         (Some(_), None) => {
             Err("contents not available (over the size limit, or no repository)".to_string())
         }

@@ -285,7 +285,7 @@ fn extra_rows_extend_the_rules() {
         old: Some(old),
         new: Some(new),
     }];
-    let facts = analyze_with_tables(&versions, &tables).facts;
+    let facts = analyze_with_tables(&versions, &tables, Parser::uncached()).facts;
     assert_eq!(facts.len(), 1, "{facts:#?}");
     assert_eq!(facts[0].signal, Signal::StatefulResourceReplaced);
     assert!(

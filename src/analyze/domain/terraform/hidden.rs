@@ -18,7 +18,7 @@ use super::model::{Block, Value};
 use super::replacement::Tables;
 use super::rules::{is_none, type_of};
 use super::tree_view::{Module, View, When, local_source};
-use super::{directory, files, finding, parse_file};
+use super::{Parser, directory, files, finding};
 use crate::analyze::Fact;
 use crate::analyze::contents::FileContents;
 use crate::diff::FileStatus;
@@ -35,6 +35,7 @@ pub fn facts(
     repo: Option<&Repository>,
     tree: Option<Oid>,
     tables: &Tables,
+    parser: Parser<'_>,
 ) -> Vec<Fact> {
     let touches_terraform = contents.iter().any(|c| {
         [c.file.old_path.as_deref(), c.file.new_path.as_deref()]
@@ -45,7 +46,7 @@ pub fn facts(
     if !touches_terraform {
         return Vec::new();
     }
-    let view = View::new(contents, repo, tree);
+    let view = View::new(contents, repo, tree, parser);
     let mut facts = moved_out(contents, &view, tables);
     facts.extend(local_modules(contents, &view, tables));
     facts
@@ -101,7 +102,7 @@ fn moved_out(contents: &[FileContents<'_>], view: &View<'_>, tables: &Tables) ->
         if left.files == 0 {
             continue;
         }
-        let Some(Ok(blocks)) = content.old.bytes().map(|b| parse_file(old, b)) else {
+        let Some(Ok(blocks)) = content.old.bytes().map(|b| view.parse(old, b)) else {
             continue;
         };
         let kept = kept(&left.blocks);
@@ -233,7 +234,7 @@ fn resources(
 /// Module blocks of the changed loaded files of one side, by directory and address.
 type Calls = BTreeMap<(String, String), (String, Block)>;
 
-fn calls(contents: &[FileContents<'_>], when: When) -> Calls {
+fn calls(contents: &[FileContents<'_>], view: &View<'_>, when: When) -> Calls {
     let mut out = Calls::new();
     for content in contents {
         let (path, side) = match when {
@@ -247,7 +248,7 @@ fn calls(contents: &[FileContents<'_>], when: When) -> Calls {
         let Some(Ok(blocks)) = side
             .bytes()
             .filter(|b| memchr::memmem::find(b, b"module").is_some())
-            .map(|b| parse_file(path, b))
+            .map(|b| view.parse(path, b))
         else {
             continue;
         };
@@ -265,11 +266,11 @@ fn calls(contents: &[FileContents<'_>], when: When) -> Calls {
 
 /// Local modules removed (without a `moved` block), emptied, or given another `source`.
 fn local_modules(contents: &[FileContents<'_>], view: &View<'_>, tables: &Tables) -> Vec<Fact> {
-    let before = calls(contents, When::Before);
+    let before = calls(contents, view, When::Before);
     if before.is_empty() {
         return Vec::new();
     }
-    let after = calls(contents, When::After);
+    let after = calls(contents, view, When::After);
     // `moved { from = module.a }` anywhere in the new side of the changed files.
     let moved: HashSet<(String, String)> = contents
         .iter()
@@ -279,7 +280,7 @@ fn local_modules(contents: &[FileContents<'_>], view: &View<'_>, tables: &Tables
             let bytes = c.new.bytes()?;
             // `removed` contains it too.
             memchr::memmem::find(bytes, b"moved")?;
-            let blocks = parse_file(path, bytes).ok()?;
+            let blocks = view.parse(path, bytes).ok()?;
             Some((directory(path).to_string(), blocks))
         })
         .flat_map(|(dir, blocks)| {

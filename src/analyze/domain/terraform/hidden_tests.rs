@@ -176,7 +176,13 @@ fn contents<'a>(files: &'a [(FileChange, Option<&str>, Option<&str>)]) -> Vec<Fi
 }
 
 fn tree_facts_of(files: &[(FileChange, Option<&str>, Option<&str>)]) -> Vec<Fact> {
-    tree_facts(&contents(files), None, None, &Settings::default())
+    tree_facts(
+        &contents(files),
+        None,
+        None,
+        &Settings::default(),
+        Parser::uncached(),
+    )
 }
 
 /// A file moved into another directory while its module keeps other files: destroyed where

@@ -127,7 +127,13 @@ fn destroyed_by_blastgate(case: &Path) -> BTreeSet<(String, String)> {
         cache: &crate::analyze::blast::cache::Cache::disabled(),
     };
     let mut facts = Terraform.analyze_all_in(&versions, &pass).facts;
-    facts.extend(tree_facts(&contents, None, None, &settings));
+    facts.extend(tree_facts(
+        &contents,
+        None,
+        None,
+        &settings,
+        Parser::uncached(),
+    ));
     facts
         .iter()
         .filter(|f| {

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use git2::{ObjectType, Oid, Repository};
 
 use super::model::Block;
-use super::{directory, files, parse_file};
+use super::{Parser, directory, files};
 use crate::analyze::contents::FileContents;
 
 /// At most this many files are read from one directory: a module is a handful of files, and a
@@ -40,20 +40,29 @@ pub struct View<'a> {
     contents: &'a [FileContents<'a>],
     repo: Option<&'a Repository>,
     tree: Option<Oid>,
+    parser: Parser<'a>,
 }
 
 impl<'a> View<'a> {
-    /// A view over `tree` in `repo` (either may be absent: then only the change is seen).
+    /// A view over `tree` in `repo` (either may be absent: then only the change is seen),
+    /// parsing with `parser`.
     pub fn new(
         contents: &'a [FileContents<'a>],
         repo: Option<&'a Repository>,
         tree: Option<Oid>,
+        parser: Parser<'a>,
     ) -> Self {
         Self {
             contents,
             repo,
             tree,
+            parser,
         }
+    }
+
+    /// The blocks of the loaded Terraform file `path` with content `bytes`.
+    pub fn parse(&self, path: &str, bytes: &[u8]) -> Result<Vec<Block>, String> {
+        self.parser.blocks(path, bytes)
     }
 
     /// The loaded Terraform files of `dir` on one side, parsed.
@@ -78,7 +87,7 @@ impl<'a> View<'a> {
             ..Module::default()
         };
         for (path, bytes) in sources.into_iter().take(MAX_FILES) {
-            match bytes.map(|bytes| parse_file(&path, &bytes)) {
+            match bytes.map(|bytes| self.parse(&path, &bytes)) {
                 Some(Ok(blocks)) => module
                     .blocks
                     .extend(blocks.into_iter().map(|b| (path.clone(), b))),

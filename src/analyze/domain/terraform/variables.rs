@@ -17,7 +17,7 @@ use regex::Regex;
 use super::model::{Block, Value};
 use super::replacement::Tables;
 use super::rules::type_of;
-use super::{directory, finding};
+use super::{Parser, directory, finding};
 use crate::analyze::Fact;
 use crate::analyze::contents::FileContents;
 use crate::signal::Signal;
@@ -250,7 +250,12 @@ fn mentions(text: &str, name: &str) -> bool {
 }
 
 /// Every Terraform file of a directory in `tree`, except `skip`, parsed.
-fn siblings(repo: &Repository, tree: Oid, dir: &str, skip: &HashSet<&str>) -> Vec<(String, Block)> {
+fn siblings(
+    (repo, tree): (&Repository, Oid),
+    dir: &str,
+    skip: &HashSet<&str>,
+    parser: Parser<'_>,
+) -> Vec<(String, Block)> {
     let Ok(root) = repo.find_tree(tree) else {
         return Vec::new();
     };
@@ -282,7 +287,7 @@ fn siblings(repo: &Repository, tree: Oid, dir: &str, skip: &HashSet<&str>) -> Ve
         let Ok(blob) = repo.find_blob(entry.id()) else {
             continue;
         };
-        if let Ok(blocks) = super::parse_file(&path, blob.content()) {
+        if let Ok(blocks) = parser.blocks(&path, blob.content()) {
             out.extend(blocks.into_iter().map(|b| (path.clone(), b)));
         }
     }
@@ -298,6 +303,7 @@ pub fn facts(
     repo: Option<&Repository>,
     tree: Option<Oid>,
     tables: &Tables,
+    parser: Parser<'_>,
 ) -> Vec<Fact> {
     // A default can only change in a file that declares a variable; a change that touches none
     // (most do not) parses nothing here.
@@ -322,14 +328,14 @@ pub fn facts(
         let Some(path) = file.new_path.as_deref().filter(|p| is_terraform(p)) else {
             continue;
         };
-        let Some(Ok(new)) = content.new.bytes().map(|b| super::parse_file(path, b)) else {
+        let Some(Ok(new)) = content.new.bytes().map(|b| parser.blocks(path, b)) else {
             continue;
         };
         let old = content
             .old
             .bytes()
             .zip(file.old_path.as_deref())
-            .and_then(|(b, p)| super::parse_file(p, b).ok())
+            .and_then(|(b, p)| parser.blocks(p, b).ok())
             .unwrap_or_default();
         let (before, now) = (defaults(&old), defaults(&new));
         for (name, value) in &now {
@@ -358,7 +364,7 @@ pub fn facts(
     for (dir, variables) in &changed {
         let mut module = after.remove(dir).unwrap_or_default();
         if let (Some(repo), Some(tree)) = (repo, tree) {
-            module.extend(siblings(repo, tree, dir, &touched));
+            module.extend(siblings((repo, tree), dir, &touched, parser));
         }
         facts.extend(flips(variables, &module, tables));
     }
@@ -458,7 +464,7 @@ mod tests {
                 new: side(read("main.tf")),
             },
         ];
-        let found = facts(&contents, None, None, Tables::builtin());
+        let found = facts(&contents, None, None, Tables::builtin(), Parser::uncached());
         let reported: BTreeSet<String> = found.iter().filter_map(|f| f.subject.clone()).collect();
         assert_eq!(reported, deleted, "{found:#?}");
         assert!(found.iter().all(|f| f.signal == Signal::ResourceDestroyed));

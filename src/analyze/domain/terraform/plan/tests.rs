@@ -5,8 +5,8 @@
 use super::*;
 use crate::analyze::Fact;
 use crate::analyze::domain::Versions;
-use crate::analyze::domain::terraform::analyze_with_tables;
 use crate::analyze::domain::terraform::replacement::{ExtraRows, Tables};
+use crate::analyze::domain::terraform::{Parser, analyze_with_tables};
 use crate::diff::{FileChange, FileStatus};
 use crate::signal::Signal;
 
@@ -72,7 +72,7 @@ fn source_facts(case: &str) -> Vec<Fact> {
             new: new.as_deref(),
         })
         .collect();
-    analyze_with_tables(&versions, Tables::builtin()).facts
+    analyze_with_tables(&versions, Tables::builtin(), Parser::uncached()).facts
 }
 
 /// `["delete"]`: the resource no longer in the configuration, with Terraform's reason.
