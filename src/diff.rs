@@ -2,6 +2,7 @@
 //! all read into one [`ChangeSet`].
 
 pub(crate) mod base;
+mod blobs;
 pub(crate) mod ci;
 mod commits;
 mod error;
@@ -14,6 +15,7 @@ mod text;
 pub mod unified;
 
 pub use base::{Env, RevisionChoice};
+pub use blobs::Blobs;
 pub use ci::{Ci, CiRun, Platform, RequestText, explain_shallow};
 pub use error::Error;
 pub(crate) use error::GitContext;

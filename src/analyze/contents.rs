@@ -61,7 +61,12 @@ pub fn read<'a>(
             let side = |blob: &Option<String>, from_workdir: Option<&str>| match blob {
                 None => Content::Absent,
                 Some(_) if skip => Content::Skipped,
-                Some(blob) => read_blob(repo, blob, workdir.zip(from_workdir))
+                // The diff read most blobs already (to tell text from binary).
+                Some(blob) => change
+                    .blobs
+                    .get(blob)
+                    .map(<[u8]>::to_vec)
+                    .or_else(|| read_blob(repo, blob, workdir.zip(from_workdir)))
                     .map_or(Content::Unavailable, |bytes| {
                         Content::Bytes(nul_as_space(bytes))
                     }),

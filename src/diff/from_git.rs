@@ -2,6 +2,7 @@
 
 use git2::{Delta, Diff, DiffFindOptions, DiffOptions, Patch, Repository, Tree};
 
+use super::blobs::{Blobs, Kept};
 use super::error::{Error, GitContext};
 use super::model::{FileChange, FileStatus, Hunk, Line, LineKind, escape_path};
 use super::text::{self, NewSide};
@@ -40,7 +41,7 @@ pub(crate) fn trees(
     old: Option<&Tree<'_>>,
     new: Option<&Tree<'_>>,
     options: FileOptions,
-) -> Result<Vec<FileChange>, Error> {
+) -> Result<(Vec<FileChange>, Blobs), Error> {
     let mut diff = repo
         .diff_tree_to_tree(old, new, Some(&mut diff_options(options)))
         .doing(|| "diffing the base and head trees".to_string())?;
@@ -48,13 +49,15 @@ pub(crate) fn trees(
 }
 
 /// Converts a diff, finding renames and copies first. Whether a file is text is then settled
-/// by its bytes ([`text::settle`]), not by libgit2's attribute-driven guess.
+/// by its bytes ([`text::settle`]), not by libgit2's attribute-driven guess; the blobs read
+/// for that are returned with the files.
 pub(crate) fn convert(
     repo: &Repository,
     diff: &mut Diff<'_>,
     options: FileOptions,
     new_side: NewSide,
-) -> Result<Vec<FileChange>, Error> {
+) -> Result<(Vec<FileChange>, Blobs), Error> {
+    let mut kept = Kept::default();
     let mut find = DiffFindOptions::new();
     find.renames(true).copies(true).rename_limit(2000);
     diff.find_similar(Some(&mut find))
@@ -71,11 +74,16 @@ pub(crate) fn convert(
             continue;
         }
         let mut change = file_change(&delta, patch.as_ref())?;
-        text::settle(repo, &mut change, options.max_file_bytes, new_side)?;
+        text::settle(
+            repo,
+            &mut change,
+            (options.max_file_bytes, new_side),
+            &mut kept,
+        )?;
         files.push(change);
     }
     files.sort_by(|a, b| a.path().cmp(b.path()));
-    Ok(files)
+    Ok((files, kept.done()))
 }
 
 fn file_change(

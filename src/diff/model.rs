@@ -45,6 +45,9 @@ pub struct ChangeSet {
     pub notes: Vec<String>,
     /// The CI run (platform, pull request number) when judged in CI.
     pub ci: Option<super::ci::CiRun>,
+    /// Contents the diff read, by blob id, so later stages need not read them again.
+    #[serde(skip)]
+    pub blobs: super::Blobs,
 }
 
 /// How the change was obtained.

@@ -47,7 +47,8 @@ pub fn range(repo: &Repository, range: &Range, options: &ReadOptions) -> Result<
         None => None,
     };
     let head_tree = tree_of(repo, range.head_id())?;
-    let files = from_git::trees(repo, base_tree.as_ref(), Some(&head_tree), options.files)?;
+    let (files, blobs) =
+        from_git::trees(repo, base_tree.as_ref(), Some(&head_tree), options.files)?;
 
     let mut hide: Vec<Oid> = range.exclude.iter().map(|id| id.oid()).collect();
     hide.extend(base.map(CommitId::oid));
@@ -76,6 +77,7 @@ pub fn range(repo: &Repository, range: &Range, options: &ReadOptions) -> Result<
         commits_truncated: truncated,
         notes,
         ci: range.ci.clone(),
+        blobs,
     })
 }
 
@@ -148,7 +150,7 @@ pub fn text(source: &str) -> Result<ChangeSet, Error> {
 fn local_change(
     repo: &Repository,
     origin: Origin,
-    files: Vec<super::model::FileChange>,
+    (files, blobs): (Vec<super::model::FileChange>, super::Blobs),
     unborn: bool,
 ) -> ChangeSet {
     let mut notes = Vec::new();
@@ -167,6 +169,7 @@ fn local_change(
         branch: current_branch(repo),
         files,
         notes,
+        blobs,
         ..ChangeSet::default()
     }
 }

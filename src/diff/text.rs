@@ -12,6 +12,7 @@
 
 use git2::{DiffOptions, Oid, Patch, Repository};
 
+use super::blobs::Kept;
 use super::error::{Error, GitContext};
 use super::from_git::{hunks, similarity};
 use super::model::{FileChange, FileStatus};
@@ -35,12 +36,13 @@ pub(crate) enum NewSide {
     Workdir,
 }
 
-/// Makes `change.binary` and its hunks follow [`is_text`] instead of libgit2's guess.
+/// Makes `change.binary` and its hunks follow [`is_text`] instead of libgit2's guess; what it
+/// reads from the object database goes into `kept`.
 pub(crate) fn settle(
     repo: &Repository,
     change: &mut FileChange,
-    max_file_bytes: u64,
-    new_side: NewSide,
+    (max_file_bytes, new_side): (u64, NewSide),
+    kept: &mut Kept,
 ) -> Result<(), Error> {
     if change.is_symlink() || change.is_submodule() {
         return Ok(());
@@ -53,7 +55,7 @@ pub(crate) fn settle(
     }
     let old = match &change.old_blob {
         None => Some(Vec::new()),
-        Some(id) => read(repo, id, None),
+        Some(id) => read(repo, id, None, kept),
     };
     let workdir_path = change
         .new_path
@@ -61,7 +63,7 @@ pub(crate) fn settle(
         .filter(|_| new_side == NewSide::Workdir);
     let new = match &change.new_blob {
         None => Some(Vec::new()),
-        Some(id) => read(repo, id, workdir_path),
+        Some(id) => read(repo, id, workdir_path, kept),
     };
     // Unreadable content keeps libgit2's view; the contents stage reports it as unavailable.
     let (Some(old), Some(new)) = (old, new) else {
@@ -84,13 +86,22 @@ pub(crate) fn settle(
     Ok(())
 }
 
-/// A blob's bytes from the object database, else (for working-tree changes) from the file.
-fn read(repo: &Repository, id: &str, workdir_path: Option<&str>) -> Option<Vec<u8>> {
+/// A blob's bytes from the object database (kept), else (for working-tree changes) from the
+/// file.
+fn read(
+    repo: &Repository,
+    id: &str,
+    workdir_path: Option<&str>,
+    kept: &mut Kept,
+) -> Option<Vec<u8>> {
     let from_odb = Oid::from_str(id)
         .ok()
         .filter(|oid| !oid.is_zero())
         .and_then(|oid| repo.find_blob(oid).ok())
-        .map(|blob| blob.content().to_vec());
+        .map(|blob| {
+            kept.keep(id, blob.content());
+            blob.content().to_vec()
+        });
     from_odb.or_else(|| std::fs::read(repo.workdir()?.join(workdir_path?)).ok())
 }
 

@@ -9,12 +9,13 @@
 //! (terminators stripped, invalid bytes replaced) cannot show (issue 12). When a blob is not
 //! in the repository, the blob ids pin the bytes instead (exact, but not rebase-stable).
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use git2::{DiffOptions, Oid, Patch, Repository};
 use sha2::{Digest as _, Sha256};
 
-use crate::diff::{ChangeSet, FileChange, LineKind};
+use crate::diff::{Blobs, ChangeSet, FileChange, LineKind};
 
 /// `sha256:<hex>` over the change's content; `repo` holds the change's blobs.
 #[must_use]
@@ -44,7 +45,7 @@ pub fn fingerprint(repo: Option<&Repository>, change: &ChangeSet) -> String {
                 b'B',
                 file.new_blob.as_deref().unwrap_or("").as_bytes(),
             );
-        } else if !repo.is_some_and(|repo| raw_lines(repo, file, &mut hasher)) {
+        } else if !repo.is_some_and(|repo| raw_lines((repo, &change.blobs), file, &mut hasher)) {
             blob_ids_and_lines(file, &mut hasher);
         }
         field(&mut hasher, b'E', b"");
@@ -54,14 +55,16 @@ pub fn fingerprint(repo: Option<&Repository>, change: &ChangeSet) -> String {
 
 /// Hashes the file's hunks as git's bytes, diffing its blobs again with the gate's context
 /// size. `false` (nothing hashed) when a blob is missing or git sees binary content.
-fn raw_lines(repo: &Repository, file: &FileChange, hasher: &mut Sha256) -> bool {
-    // A side that does not exist is empty, as in the tree diff.
+fn raw_lines((repo, read): (&Repository, &Blobs), file: &FileChange, hasher: &mut Sha256) -> bool {
+    // A side that does not exist is empty, as in the tree diff; the diff read most blobs.
     let content = |id: Option<&str>| match id {
-        None => Some(Vec::new()),
-        Some(id) => Oid::from_str(id)
-            .ok()
-            .and_then(|oid| repo.find_blob(oid).ok())
-            .map(|blob| blob.content().to_vec()),
+        None => Some(Cow::Borrowed(&[][..])),
+        Some(id) => read.get(id).map(Cow::Borrowed).or_else(|| {
+            Oid::from_str(id)
+                .ok()
+                .and_then(|oid| repo.find_blob(oid).ok())
+                .map(|blob| Cow::Owned(blob.content().to_vec()))
+        }),
     };
     let (Some(old), Some(new)) = (
         content(file.old_blob.as_deref()),
