@@ -492,22 +492,26 @@ fn dangling(change: &SymbolChange, reach: &Reach, seen: &Seen<'_>) -> Vec<Site> 
     let spaces = seen.spaces;
     let still_defined = new_outlines.iter().any(|(path, (language, outline))| {
         // Methods keep name-based resolution: the class's own namespace is not tracked.
-        let visible_there = path == &change.file
-            || change.container.is_some()
-            || spaces
-                .new_scopes
-                .get(path)
-                .is_none_or(|(family, scope, _)| {
-                    spaces
-                        .home_before(&change.file)
-                        .is_none_or(|home| namespace::same_namespace(family, home, &scope.home))
-                });
-        let defines = outline.definitions.iter().any(|d| d.name == name);
-        let re_exports = path == &change.file
-            && outline.references.iter().any(|r| {
-                r.name == name && r.kind == crate::analyze::blast::syntax::ReferenceKind::Import
-            });
-        same_family(language) && ((defines && visible_there) || re_exports)
+        let visible_there = || {
+            path == &change.file
+                || change.container.is_some()
+                || spaces
+                    .new_scopes
+                    .get(path)
+                    .is_none_or(|(family, scope, _)| {
+                        spaces
+                            .home_before(&change.file)
+                            .is_none_or(|home| namespace::same_namespace(family, home, &scope.home))
+                    })
+        };
+        let defines = || outline.definitions.iter().any(|d| d.name == name);
+        let re_exports = || {
+            path == &change.file
+                && outline.references.iter().any(|r| {
+                    r.name == name && r.kind == crate::analyze::blast::syntax::ReferenceKind::Import
+                })
+        };
+        same_family(language) && ((defines() && visible_there()) || re_exports())
     });
     if still_defined {
         return Vec::new();
@@ -520,25 +524,22 @@ fn dangling(change: &SymbolChange, reach: &Reach, seen: &Seen<'_>) -> Vec<Site> 
         .collect();
     let exposed = change.was_exposed();
     for (path, (language, outline)) in new_outlines {
-        // A private symbol can only be used from its own file.
+        // A private symbol can only be used from its own file. Whether the file can see the
+        // name's namespace is asked last: most changed files of a large change do not use it.
+        let uses = outline.references.iter().filter(|r| r.name == name);
         if !same_family(language)
             || (!exposed && *path != change.file)
+            || uses.clone().next().is_none()
             || !spaces.sees(change, path)
         {
             continue;
         }
-        sites.extend(
-            outline
-                .references
-                .iter()
-                .filter(|r| r.name == name)
-                .map(|r| Site {
-                    path: path.clone(),
-                    line: r.line,
-                    kind: r.kind,
-                    enclosing: r.enclosing.clone(),
-                }),
-        );
+        sites.extend(uses.map(|r| Site {
+            path: path.clone(),
+            line: r.line,
+            kind: r.kind,
+            enclosing: r.enclosing.clone(),
+        }));
     }
     sites.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     sites.dedup();
