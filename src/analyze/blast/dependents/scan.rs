@@ -86,8 +86,10 @@ struct Needles<'p> {
     automaton: AhoCorasick,
     /// Per pattern, the indexes of the probes with that name.
     wanted_by: Vec<Vec<usize>>,
-    /// Per pattern, the name as a word set looks it up.
-    names: Vec<Name>,
+    /// Per family, the names some probe of that family wants, by the hash a word set holds
+    /// for them (with their patterns); `None` when one of them is not one word. A blob is
+    /// asked only about its own family's names.
+    by_family: HashMap<&'static str, Option<HashMap<u32, Vec<usize>>>>,
     probes: &'p [Probe],
     all_families: HashSet<&'static str>,
 }
@@ -119,32 +121,59 @@ impl<'p> Needles<'p> {
             .build(&names)
             .expect("names are literals well under the automaton's size limits");
         let all_families = probes.iter().map(|probe| probe.family).collect();
+        let mut by_family: HashMap<&'static str, Option<HashMap<u32, Vec<usize>>>> = HashMap::new();
+        for (pattern, wanted) in wanted_by.iter().enumerate() {
+            let hash = Name::new(names[pattern]).hash();
+            for &probe in wanted {
+                let names = by_family
+                    .entry(probes[probe].family)
+                    .or_insert_with(|| Some(HashMap::new()));
+                match (names.as_mut(), hash) {
+                    (Some(names), Some(hash)) => names.entry(hash).or_default().push(pattern),
+                    _ => *names = None,
+                }
+            }
+        }
         Needles {
             automaton,
-            names: names.iter().map(|name| Name::new(name)).collect(),
             wanted_by,
+            by_family,
             probes,
             all_families,
         }
     }
 
     /// [`Needles::found_in`] answered from a word set: the probes of family `family` whose
-    /// name the set may hold, sorted; `None` when the set cannot answer for some name (the
-    /// blob was too big to hash, or a name is not one word), so the bytes must be searched.
+    /// name the set may hold, sorted; `None` when the set cannot answer (the blob was too big
+    /// to hash, or one of the family's names is not one word), so the bytes must be searched.
+    /// Walks the smaller of the set and the family's names.
     fn held_by(&self, words: &Words, family: &str) -> Option<Vec<usize>> {
-        let mut found = Vec::new();
-        for (name, wanted) in self.names.iter().zip(&self.wanted_by) {
-            let mut of_family = wanted
+        let Some(names) = self.by_family.get(family) else {
+            return Some(Vec::new());
+        };
+        let (hashes, names) = (words.hashes()?, names.as_ref()?);
+        let mut patterns: Vec<usize> = if hashes.len() < names.len() {
+            hashes
                 .iter()
-                .filter(|&&p| self.probes[p].family == family)
-                .peekable();
-            if of_family.peek().is_none() {
-                continue;
-            }
-            if words.may_hold(*name)? {
-                found.extend(of_family);
-            }
-        }
+                .filter_map(|hash| names.get(hash))
+                .flatten()
+                .copied()
+                .collect()
+        } else {
+            names
+                .iter()
+                .filter(|(hash, _)| hashes.binary_search(hash).is_ok())
+                .flat_map(|(_, patterns)| patterns.iter().copied())
+                .collect()
+        };
+        patterns.sort_unstable();
+        patterns.dedup();
+        let mut found: Vec<usize> = patterns
+            .into_iter()
+            .flat_map(|pattern| &self.wanted_by[pattern])
+            .copied()
+            .filter(|&p| self.probes[p].family == family)
+            .collect();
         found.sort_unstable();
         found.dedup();
         Some(found)

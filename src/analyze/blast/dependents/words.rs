@@ -71,6 +71,11 @@ impl Words {
         Some(self.hashes.as_ref()?.binary_search(&name.hash?).is_ok())
     }
 
+    /// The sorted hashes, when the blob was hashed.
+    pub(super) fn hashes(&self) -> Option<&[u32]> {
+        self.hashes.as_deref()
+    }
+
     /// The word set of blob `oid`: from the cache, else from `bytes()` (then kept).
     pub(super) fn of_blob<E>(
         oid: Oid,
@@ -97,6 +102,11 @@ pub(super) struct Name {
 }
 
 impl Name {
+    /// The hash a word set holds for this name; `None` if it is not one word.
+    pub(super) fn hash(self) -> Option<u32> {
+        self.hash
+    }
+
     pub(super) fn new(name: &str) -> Name {
         let whole_word = !name.is_empty() && name.bytes().all(is_word_byte);
         Name {
