@@ -363,6 +363,15 @@ fn worth_storing(result: &Result<Outline, Unanalysed>) -> bool {
 /// Temp file in the target's directory (same file system, so the rename is atomic), then
 /// rename over whatever is there.
 pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomically_with(path, |file| file.write_all(bytes))
+}
+
+/// [`write_atomically`], the content written by `write` (buffered), so a large file need not
+/// be built in memory first.
+pub(crate) fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let dir = path
         .parent()
         .ok_or_else(|| std::io::Error::other("cache entry without a directory"))?;
@@ -376,7 +385,11 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()>
         TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
     ));
     let written = fs::File::create(&temp)
-        .and_then(|mut file| file.write_all(bytes))
+        .and_then(|file| {
+            let mut out = std::io::BufWriter::new(file);
+            write(&mut out)?;
+            out.flush()
+        })
         .and_then(|()| fs::rename(&temp, path));
     if written.is_err() {
         // Best effort: a leftover temp file is harmless, it is never looked up.

@@ -13,12 +13,12 @@
 
 use std::collections::HashMap;
 use std::fs::{self, File};
-use std::io::Read;
+use std::io::{Read, Write};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 
-use super::{TEMP_COUNTER, write_atomically};
+use super::{TEMP_COUNTER, write_atomically_with};
 
 /// First bytes of every pack; the last byte is the layout version.
 const MAGIC: [u8; 8] = *b"BGPACK\x00\x01";
@@ -88,9 +88,14 @@ impl Pack {
     }
 }
 
-/// The encoded pack of `entries` (`(name, entry bytes)`); names longer than 255 bytes are
-/// left out (cache names are a blob id and a language name, far shorter).
-fn encode<'a>(entries: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> Vec<u8> {
+/// Writes the pack of `entries` (`(name, entry bytes)`) to `out`; names longer than 255 bytes
+/// are left out (cache names are a blob id and a language name, far shorter). Streamed, so a
+/// large pack is not copied in memory (a cold check of a big change keeps thousands of
+/// entries, and a copy of them all was its peak memory).
+fn encode<'a>(
+    out: &mut dyn Write,
+    entries: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+) -> std::io::Result<()> {
     let entries: Vec<(&str, &[u8])> = entries
         .into_iter()
         .filter(|(name, bytes)| {
@@ -99,31 +104,30 @@ fn encode<'a>(entries: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> Vec<u8>
         .collect();
     let index_length: usize = entries.iter().map(|(name, _)| 1 + name.len() + 12).sum();
     let mut offset = (HEADER + index_length) as u64;
-    let mut out = Vec::with_capacity(
-        HEADER + index_length + entries.iter().map(|(_, bytes)| bytes.len()).sum::<usize>(),
-    );
-    out.extend_from_slice(&MAGIC);
-    out.extend_from_slice(
+    let mut head = Vec::with_capacity(HEADER + index_length);
+    head.extend_from_slice(&MAGIC);
+    head.extend_from_slice(
         &u32::try_from(entries.len())
             .unwrap_or(u32::MAX)
             .to_le_bytes(),
     );
-    out.extend_from_slice(
+    head.extend_from_slice(
         &u32::try_from(index_length)
             .unwrap_or(u32::MAX)
             .to_le_bytes(),
     );
     for (name, bytes) in &entries {
-        out.push(u8::try_from(name.len()).unwrap_or(u8::MAX));
-        out.extend_from_slice(name.as_bytes());
-        out.extend_from_slice(&offset.to_le_bytes());
-        out.extend_from_slice(&u32::try_from(bytes.len()).unwrap_or(u32::MAX).to_le_bytes());
+        head.push(u8::try_from(name.len()).unwrap_or(u8::MAX));
+        head.extend_from_slice(name.as_bytes());
+        head.extend_from_slice(&offset.to_le_bytes());
+        head.extend_from_slice(&u32::try_from(bytes.len()).unwrap_or(u32::MAX).to_le_bytes());
         offset += bytes.len() as u64;
     }
+    out.write_all(&head)?;
     for (_, bytes) in &entries {
-        out.extend_from_slice(bytes);
+        out.write_all(bytes)?;
     }
-    out
+    Ok(())
 }
 
 /// The complete packs in `dir`, oldest first (names start with the creation time).
@@ -149,15 +153,13 @@ pub(super) fn list(dir: &Path) -> Vec<PathBuf> {
 pub(super) fn write(dir: &Path, entries: &HashMap<String, Vec<u8>>) -> std::io::Result<()> {
     let mut sorted: Vec<(&String, &Vec<u8>)> = entries.iter().collect();
     sorted.sort();
-    let bytes = encode(
-        sorted
-            .into_iter()
-            .map(|(name, entry)| (name.as_str(), entry.as_slice())),
-    );
+    let entries = sorted
+        .into_iter()
+        .map(|(name, entry)| (name.as_str(), entry.as_slice()));
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.as_nanos());
     let unique = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
     let name = format!("{nanos:024}-{}-{unique}{SUFFIX}", std::process::id());
-    write_atomically(&dir.join(name), &bytes)
+    write_atomically_with(&dir.join(name), |out| encode(out, entries))
 }
