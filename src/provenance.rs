@@ -11,6 +11,7 @@ mod current;
 mod detect;
 mod disclosure;
 pub mod marker;
+pub mod pattern;
 mod rules;
 mod table;
 #[cfg(test)]

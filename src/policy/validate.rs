@@ -11,6 +11,7 @@ use regex::RegexBuilder;
 use serde_saphyr::Spanned;
 
 use crate::provenance::marker::{Confidence, Marker, MarkerKind};
+use crate::provenance::pattern::Pattern;
 use crate::signal::Signal;
 use crate::vocabulary::Decision;
 
@@ -412,7 +413,7 @@ impl Checker<'_> {
                 Ok(pattern) => markers.push(Marker {
                     tool: marker.tool.value,
                     field: marker.field,
-                    pattern,
+                    pattern: Pattern::compiled(pattern),
                     confidence: marker.confidence,
                     kind: MarkerKind::Ai,
                     source: format!("policy ({source})"),

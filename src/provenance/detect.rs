@@ -138,8 +138,9 @@ fn scan_loose_co_authors(
         if trailer_lines.contains(&line) {
             continue;
         }
+        let lowered = line.to_ascii_lowercase();
         let matches = co_author_rows.iter().filter_map(|marker| {
-            let text = marker.find_in(&line)?;
+            let text = marker.find_in(&line, &lowered)?;
             let confidence = marker.confidence.min(Confidence::Medium);
             Some(Evidence {
                 commit: Some(commit.id),
@@ -213,9 +214,10 @@ fn scan(
     found: &mut Vec<Evidence>,
 ) {
     let value = field.normalize(raw);
+    let lowered = value.to_ascii_lowercase();
     let mut matches = Vec::new();
     for marker in markers.iter().filter(|marker| marker.field == field) {
-        if let Some(text) = marker.find_in(&value) {
+        if let Some(text) = marker.find_in(&value, &lowered) {
             matches.push(Evidence {
                 commit,
                 field,
@@ -285,6 +287,7 @@ fn strongest_only(matches: Vec<Evidence>) -> Option<Evidence> {
 mod tests {
     use super::*;
     use crate::provenance::marker::MarkerKind;
+    use crate::provenance::pattern::Pattern;
     use crate::provenance::test_support::{authored, commit, noted, who};
     use crate::vocabulary::Authorship;
 
@@ -589,7 +592,9 @@ mod tests {
         let extra = [Marker {
             tool: "Acme internal agent".to_owned(),
             field: Field::AuthorEmail,
-            pattern: Regex::new(r"agent@acme\.example").expect("test pattern compiles"),
+            pattern: Pattern::compiled(
+                Regex::new(r"agent@acme\.example").expect("test pattern compiles"),
+            ),
             confidence: Confidence::High,
             kind: MarkerKind::Ai,
             source: "policy".to_owned(),

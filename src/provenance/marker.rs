@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use regex::Regex;
+use super::pattern::Pattern;
 use serde::{Deserialize, Serialize};
 
 /// The part of a commit (or the gated ref) a marker is matched against.
@@ -162,8 +162,8 @@ pub struct Marker {
     pub tool: String,
     /// Which field the pattern is applied to.
     pub field: Field,
-    /// The compiled pattern.
-    pub pattern: Regex,
+    /// The pattern, compiled on first need.
+    pub pattern: Pattern,
     /// How far the marker can be trusted alone.
     pub confidence: Confidence,
     /// AI or automation.
@@ -174,14 +174,14 @@ pub struct Marker {
 
 impl Marker {
     /// The text this marker matches in `value`, a value already passed through
-    /// [`Field::normalize`] for this marker's field.
+    /// [`Field::normalize`] for this marker's field; `lowered` is `value` ASCII-lowercased.
     ///
     /// For email fields the match must cover the whole address: `claude@anthropic.com` or
     /// `x-roomote@roocode.com` must not pass for a tool's address just because a pattern
     /// (perhaps an unanchored one from a policy) finds a tail of it.
     #[must_use]
-    pub fn find_in<'t>(&self, value: &'t str) -> Option<&'t str> {
-        let found = self.pattern.find(value)?;
+    pub fn find_in<'t>(&self, value: &'t str, lowered: &str) -> Option<&'t str> {
+        let found = self.pattern.find(value, lowered)?;
         if self.field.is_email() && (found.start() != 0 || found.end() != value.len()) {
             return None;
         }
