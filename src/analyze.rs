@@ -183,7 +183,12 @@ fn analyze_files(
         },
     );
     // CI and hook files are also those a workflow, hook or setup script runs.
-    let run_by = run_by::discover(change, &contents, context.repo, context.search_tree);
+    let run_by = run_by::discover(
+        change,
+        &contents,
+        (context.repo, context.search_tree),
+        context.cache,
+    );
     facts.extend(run_by.facts(change));
     let pass = domain::Pass {
         settings: &options.domain,

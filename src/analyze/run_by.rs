@@ -9,6 +9,7 @@
 //! file even when only the script changes. A name counts only when it is a file (or, for an
 //! action or hook directory, a directory) in one of the trees.
 
+mod kept;
 mod refs;
 mod trees;
 
@@ -18,6 +19,7 @@ use git2::{Oid, Repository};
 
 use self::trees::Trees;
 use super::Fact;
+use super::blast::cache::Cache;
 use super::contents::FileContents;
 use super::path_class::classify;
 use crate::diff::ChangeSet;
@@ -177,8 +179,8 @@ impl RunBy {
 pub fn discover(
     change: &ChangeSet,
     contents: &[FileContents<'_>],
-    repo: Option<&Repository>,
-    base_tree: Option<Oid>,
+    (repo, base_tree): (Option<&Repository>, Option<Oid>),
+    cache: &Cache,
 ) -> RunBy {
     let tree = |oid: Option<Oid>| {
         repo.zip(oid)
@@ -196,12 +198,14 @@ pub fn discover(
         head: tree(head_tree),
         contents,
     };
-    Discovery::new(&trees).run()
+    Discovery::new(&trees, cache).run()
 }
 
 /// The work list of files to read, and what was found.
 struct Discovery<'t, 'a> {
     trees: &'t Trees<'a>,
+    /// Keeps what each blob runs.
+    cache: &'t Cache,
     queue: VecDeque<(String, Signal)>,
     read: Vec<String>,
     setup_read: usize,
@@ -209,9 +213,10 @@ struct Discovery<'t, 'a> {
 }
 
 impl<'t, 'a> Discovery<'t, 'a> {
-    fn new(trees: &'t Trees<'a>) -> Self {
+    fn new(trees: &'t Trees<'a>, cache: &'t Cache) -> Self {
         Self {
             trees,
+            cache,
             queue: VecDeque::new(),
             read: Vec::new(),
             setup_read: 0,
@@ -246,8 +251,9 @@ impl<'t, 'a> Discovery<'t, 'a> {
                 continue;
             }
             self.read.push(path.clone());
-            for bytes in self.trees.read(&path) {
-                self.follow(&path, signal, &String::from_utf8_lossy(&bytes));
+            for side in self.trees.sides(&path) {
+                let found = kept::refs(self.trees, self.cache, &side);
+                self.follow(&path, signal, found);
             }
         }
         self.found
@@ -262,8 +268,8 @@ impl<'t, 'a> Discovery<'t, 'a> {
             }
             self.setup_read += 1;
         }
-        for bytes in self.trees.read(path) {
-            let dirs = refs::hook_dirs(&String::from_utf8_lossy(&bytes));
+        for side in self.trees.sides(path) {
+            let dirs = kept::hook_dirs(self.trees, self.cache, &side);
             if !dirs.is_empty() {
                 self.hook_dirs(path, dirs);
             }
@@ -282,9 +288,9 @@ impl<'t, 'a> Discovery<'t, 'a> {
         }
     }
 
-    /// Records what the CI or hook file `by` runs and queues it to be read in turn.
-    fn follow(&mut self, by: &str, signal: Signal, text: &str) {
-        let found = refs::read(text);
+    /// Records what the CI or hook file `by` runs (`found` in it) and queues it to be read in
+    /// turn.
+    fn follow(&mut self, by: &str, signal: Signal, found: refs::Refs) {
         for action in found.actions {
             // `./dir` names an action's directory; `./…/x.yml` a reusable workflow.
             if self.trees.is_file(&action) {

@@ -19,11 +19,29 @@ fn tree_of(repo: &Repository, files: &[(&str, &str)]) -> Oid {
     index.write_tree().expect("write tree")
 }
 
+/// Discovery over a tree of `files`; the same without a cache, with a cache being filled,
+/// and with what an earlier run kept.
 fn found(files: &[(&str, &str)]) -> RunBy {
     let dir = tempfile::tempdir().expect("temp dir");
     let repo = Repository::init(dir.path()).expect("init");
     let tree = tree_of(&repo, files);
-    discover(&ChangeSet::default(), &[], Some(&repo), Some(tree))
+    let run =
+        |cache: &Cache| discover(&ChangeSet::default(), &[], (Some(&repo), Some(tree)), cache);
+    let uncached = run(&Cache::disabled());
+    let cache_home = dir.path().join("cache-home");
+    let kept = run(&Cache::open(&cache_home));
+    assert_eq!(
+        format!("{kept:?}"),
+        format!("{uncached:?}"),
+        "while keeping"
+    );
+    let read_back = run(&Cache::open(&cache_home));
+    assert_eq!(
+        format!("{read_back:?}"),
+        format!("{uncached:?}"),
+        "read back"
+    );
+    uncached
 }
 
 /// Each discovery path of a base tree, with the signal and kind it gives; plain files and

@@ -3,9 +3,17 @@
 
 use std::path::Path;
 
-use git2::{ObjectType, Repository, Tree};
+use git2::{ObjectType, Oid, Repository, Tree};
 
 use super::{FileContents, MAX_BYTES};
+
+/// One side of a file as discovery finds it.
+pub(super) enum Side<'c> {
+    /// A changed file's own content.
+    Changed(&'c [u8]),
+    /// A blob of the base or head tree.
+    Blob(Oid),
+}
 
 /// The two judged trees, with the change's own contents laid over them.
 pub(super) struct Trees<'a> {
@@ -16,18 +24,16 @@ pub(super) struct Trees<'a> {
 }
 
 impl Trees<'_> {
-    /// `path`'s content on each side where it is a file.
-    pub(super) fn read(&self, path: &str) -> Vec<Vec<u8>> {
-        let mut out = Vec::new();
-        for head in [false, true] {
-            if let Some(bytes) = self.side(path, head) {
-                out.push(bytes);
-            }
-        }
-        out
+    /// What `path` holds on each side where it is a file: the change's own content, or a blob
+    /// of a tree (read only when what is derived from it is not cached).
+    pub(super) fn sides(&self, path: &str) -> Vec<Side<'_>> {
+        [false, true]
+            .into_iter()
+            .filter_map(|head| self.side(path, head))
+            .collect()
     }
 
-    fn side(&self, path: &str, head: bool) -> Option<Vec<u8>> {
+    fn side(&self, path: &str, head: bool) -> Option<Side<'_>> {
         for contents in self.contents {
             let (at, side) = if head {
                 (contents.file.new_path.as_deref(), &contents.new)
@@ -35,7 +41,7 @@ impl Trees<'_> {
                 (contents.file.old_path.as_deref(), &contents.old)
             };
             if at == Some(path) {
-                return side.bytes().map(<[u8]>::to_vec);
+                return side.bytes().map(Side::Changed);
             }
             // Gone from the head side (deleted or renamed away).
             if head && contents.file.old_path.as_deref() == Some(path) {
@@ -48,7 +54,12 @@ impl Trees<'_> {
             self.base.as_ref()
         }?;
         let entry = tree.get_path(Path::new(path)).ok()?;
-        let blob = entry.to_object(self.repo?).ok()?.into_blob().ok()?;
+        (entry.kind() == Some(ObjectType::Blob)).then(|| Side::Blob(entry.id()))
+    }
+
+    /// The content of blob `oid`, unless it is over [`MAX_BYTES`] (or unreadable).
+    pub(super) fn blob(&self, oid: Oid) -> Option<Vec<u8>> {
+        let blob = self.repo?.find_blob(oid).ok()?;
         (blob.size() <= MAX_BYTES).then(|| blob.content().to_vec())
     }
 

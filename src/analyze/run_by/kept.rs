@@ -1,0 +1,149 @@
+//! What discovery reads from a blob, kept in the analysis cache by blob id.
+//!
+//! Every check reads the workflows, hooks and scripts of both judged trees (up to 400 files,
+//! and 200 setup files for `core.hooksPath`) and matches their lines: 13% of a warm check's
+//! CPU on python-sdk. What a file runs depends on its bytes only, which its blob id names.
+
+use git2::Oid;
+
+use super::refs::{self, Refs};
+use super::trees::{Side, Trees};
+use crate::analyze::blast::cache::Cache;
+use crate::analyze::blast::cache::derived::{self, Decoder, Derived, Encoder};
+
+/// What `side` runs ([`refs::read`]).
+pub(super) fn refs(trees: &Trees<'_>, cache: &Cache, side: &Side<'_>) -> Refs {
+    match side {
+        Side::Changed(bytes) => refs::read(&String::from_utf8_lossy(bytes)),
+        Side::Blob(oid) => kept(cache, "refs", *oid, || {
+            trees
+                .blob(*oid)
+                .map(|bytes| refs::read(&String::from_utf8_lossy(&bytes)))
+        }),
+    }
+}
+
+/// The hook directories `side` sets ([`refs::hook_dirs`]).
+pub(super) fn hook_dirs(trees: &Trees<'_>, cache: &Cache, side: &Side<'_>) -> Vec<String> {
+    match side {
+        Side::Changed(bytes) => refs::hook_dirs(&String::from_utf8_lossy(bytes)),
+        Side::Blob(oid) => {
+            kept(cache, "hooks", *oid, || {
+                trees
+                    .blob(*oid)
+                    .map(|bytes| HookDirs(refs::hook_dirs(&String::from_utf8_lossy(&bytes))))
+            })
+            .0
+        }
+    }
+}
+
+/// `read()` through the cache under `what` and the blob id; a blob that cannot be read (or
+/// is over the size bound) gives nothing and is not kept.
+fn kept<T: Derived + Default>(
+    cache: &Cache,
+    what: &str,
+    oid: Oid,
+    read: impl FnOnce() -> Option<T>,
+) -> T {
+    cache
+        .derived(&derived::digest(&[what.as_bytes(), oid.as_bytes()]), || {
+            read().ok_or(())
+        })
+        .unwrap_or_default()
+}
+
+/// Directories one file sets as hook directories.
+#[derive(Debug, Default)]
+struct HookDirs(Vec<String>);
+
+impl Derived for Refs {
+    const KIND: &'static str = "run-by";
+
+    fn encode(&self, out: &mut Encoder) {
+        strings(out, &self.actions);
+        strings(out, &self.includes);
+        out.number(self.scripts.len() as u64);
+        for (script, relative) in &self.scripts {
+            out.bytes(script.as_bytes());
+            out.number(u64::from(*relative));
+        }
+        strings(out, &self.hook_dirs);
+    }
+
+    fn decode(input: &mut Decoder<'_>) -> Option<Self> {
+        let actions = read_strings(input)?;
+        let includes = read_strings(input)?;
+        let mut scripts = Vec::new();
+        for _ in 0..input.count()? {
+            let script = input.string()?;
+            let relative = match input.number()? {
+                0 => false,
+                1 => true,
+                _ => return None,
+            };
+            scripts.push((script, relative));
+        }
+        Some(Refs {
+            actions,
+            includes,
+            scripts,
+            hook_dirs: read_strings(input)?,
+        })
+    }
+}
+
+impl Derived for HookDirs {
+    const KIND: &'static str = "hook-dirs";
+
+    fn encode(&self, out: &mut Encoder) {
+        strings(out, &self.0);
+    }
+
+    fn decode(input: &mut Decoder<'_>) -> Option<Self> {
+        read_strings(input).map(HookDirs)
+    }
+}
+
+fn strings(out: &mut Encoder, strings: &[String]) {
+    out.number(strings.len() as u64);
+    for string in strings {
+        out.bytes(string.as_bytes());
+    }
+}
+
+fn read_strings(input: &mut Decoder<'_>) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    for _ in 0..input.count()? {
+        out.push(input.string()?);
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What is kept reads back as written.
+    #[test]
+    fn refs_and_hook_dirs_read_back() {
+        let refs = Refs {
+            actions: vec![".github/actions/setup".to_string()],
+            includes: vec!["ci/build.yml".to_string()],
+            scripts: vec![
+                ("scripts/deploy.sh".to_string(), false),
+                ("x.sh".to_string(), true),
+            ],
+            hook_dirs: vec![".githooks".to_string()],
+        };
+        let mut out = Encoder::default();
+        refs.encode(&mut out);
+        let bytes = out.into_bytes();
+        assert_eq!(Refs::decode(&mut Decoder::new(&bytes)), Some(refs));
+        let mut out = Encoder::default();
+        HookDirs(vec!["hooks".to_string()]).encode(&mut out);
+        let bytes = out.into_bytes();
+        let dirs = HookDirs::decode(&mut Decoder::new(&bytes)).expect("decodes");
+        assert_eq!(dirs.0, ["hooks"]);
+    }
+}
