@@ -61,34 +61,28 @@ impl Derived for Refs {
     const KIND: &'static str = "run-by";
 
     fn encode(&self, out: &mut Encoder) {
-        strings(out, &self.actions);
-        strings(out, &self.includes);
+        out.strings(&self.actions);
+        out.strings(&self.includes);
         out.number(self.scripts.len() as u64);
         for (script, relative) in &self.scripts {
             out.bytes(script.as_bytes());
-            out.number(u64::from(*relative));
+            out.flag(*relative);
         }
-        strings(out, &self.hook_dirs);
+        out.strings(&self.hook_dirs);
     }
 
     fn decode(input: &mut Decoder<'_>) -> Option<Self> {
-        let actions = read_strings(input)?;
-        let includes = read_strings(input)?;
+        let actions = input.strings()?;
+        let includes = input.strings()?;
         let mut scripts = Vec::new();
         for _ in 0..input.count()? {
-            let script = input.string()?;
-            let relative = match input.number()? {
-                0 => false,
-                1 => true,
-                _ => return None,
-            };
-            scripts.push((script, relative));
+            scripts.push((input.string()?, input.flag()?));
         }
         Some(Refs {
             actions,
             includes,
             scripts,
-            hook_dirs: read_strings(input)?,
+            hook_dirs: input.strings()?,
         })
     }
 }
@@ -97,27 +91,12 @@ impl Derived for HookDirs {
     const KIND: &'static str = "hook-dirs";
 
     fn encode(&self, out: &mut Encoder) {
-        strings(out, &self.0);
+        out.strings(&self.0);
     }
 
     fn decode(input: &mut Decoder<'_>) -> Option<Self> {
-        read_strings(input).map(HookDirs)
+        input.strings().map(HookDirs)
     }
-}
-
-fn strings(out: &mut Encoder, strings: &[String]) {
-    out.number(strings.len() as u64);
-    for string in strings {
-        out.bytes(string.as_bytes());
-    }
-}
-
-fn read_strings(input: &mut Decoder<'_>) -> Option<Vec<String>> {
-    let mut out = Vec::new();
-    for _ in 0..input.count()? {
-        out.push(input.string()?);
-    }
-    Some(out)
 }
 
 #[cfg(test)]

@@ -42,12 +42,37 @@ impl Encoder {
         self.out.extend_from_slice(bytes);
     }
 
+    /// A yes or no.
+    pub(crate) fn flag(&mut self, value: bool) {
+        self.number(u64::from(value));
+    }
+
+    /// A list of strings.
+    pub(crate) fn strings(&mut self, strings: &[String]) {
+        self.number(strings.len() as u64);
+        for string in strings {
+            self.bytes(string.as_bytes());
+        }
+    }
+
+    /// A string or none.
+    pub(crate) fn optional(&mut self, string: Option<&str>) {
+        self.flag(string.is_some());
+        if let Some(string) = string {
+            self.bytes(string.as_bytes());
+        }
+    }
+
     /// What was written (for tests of an entry's fields).
     #[cfg(test)]
     pub(crate) fn into_bytes(self) -> Vec<u8> {
         self.out
     }
 }
+
+/// The input does not read as an entry.
+#[derive(Debug)]
+pub(crate) struct Corrupt;
 
 /// Reads what an [`Encoder`] wrote.
 pub(crate) struct Decoder<'a> {
@@ -81,6 +106,29 @@ impl<'a> Decoder<'a> {
     /// A UTF-8 string.
     pub(crate) fn string(&mut self) -> Option<String> {
         self.reader.string()
+    }
+
+    /// What [`Encoder::flag`] wrote.
+    pub(crate) fn flag(&mut self) -> Option<bool> {
+        match self.number()? {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        }
+    }
+
+    /// What [`Encoder::strings`] wrote.
+    pub(crate) fn strings(&mut self) -> Option<Vec<String>> {
+        (0..self.count()?).map(|_| self.string()).collect()
+    }
+
+    /// What [`Encoder::optional`] wrote.
+    pub(crate) fn optional(&mut self) -> Result<Option<String>, Corrupt> {
+        if self.flag().ok_or(Corrupt)? {
+            Ok(Some(self.string().ok_or(Corrupt)?))
+        } else {
+            Ok(None)
+        }
     }
 
     /// How many items follow, bounded by the bytes left (each item takes at least one), so a

@@ -131,13 +131,7 @@ impl Derived for Words {
 
     fn encode(&self, out: &mut Encoder) {
         out.number(self.size);
-        match &self.generated {
-            None => out.number(0),
-            Some(why) => {
-                out.number(1);
-                out.bytes(why.as_bytes());
-            }
-        }
+        out.optional(self.generated.as_deref());
         match &self.hashes {
             None => out.number(0),
             Some(hashes) => {
@@ -150,11 +144,7 @@ impl Derived for Words {
 
     fn decode(input: &mut Decoder<'_>) -> Option<Self> {
         let size = input.number()?;
-        let generated = match input.number()? {
-            0 => None,
-            1 => Some(input.string()?),
-            _ => return None,
-        };
+        let generated = input.optional().ok()?;
         let hashes = match input.number()? {
             0 => None,
             1 => {
