@@ -27,8 +27,8 @@ pub(crate) struct Kept(HashMap<String, Arc<[u8]>>);
 
 impl Kept {
     /// Keeps `bytes` as the content of blob `id`.
-    pub(crate) fn keep(&mut self, id: &str, bytes: &[u8]) {
-        self.0.entry(id.to_string()).or_insert_with(|| bytes.into());
+    pub(crate) fn keep(&mut self, id: &str, bytes: Arc<[u8]>) {
+        self.0.entry(id.to_string()).or_insert(bytes);
     }
 
     /// What was kept, for the change.

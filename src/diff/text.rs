@@ -10,6 +10,8 @@
 //! whatever libgit2 said; anything else, and anything over the size limit, is binary with no
 //! hunks, so the analyzers judge it as content they could not read.
 
+use std::sync::Arc;
+
 use git2::{DiffOptions, Oid, Patch, Repository};
 
 use super::blobs::Kept;
@@ -54,7 +56,7 @@ pub(crate) fn settle(
         return Ok(());
     }
     let old = match &change.old_blob {
-        None => Some(Vec::new()),
+        None => Some(Arc::from(&[][..])),
         Some(id) => read(repo, id, None, kept),
     };
     let workdir_path = change
@@ -62,7 +64,7 @@ pub(crate) fn settle(
         .as_deref()
         .filter(|_| new_side == NewSide::Workdir);
     let new = match &change.new_blob {
-        None => Some(Vec::new()),
+        None => Some(Arc::from(&[][..])),
         Some(id) => read(repo, id, workdir_path, kept),
     };
     // Unreadable content keeps libgit2's view; the contents stage reports it as unavailable.
@@ -93,16 +95,23 @@ fn read(
     id: &str,
     workdir_path: Option<&str>,
     kept: &mut Kept,
-) -> Option<Vec<u8>> {
+) -> Option<Arc<[u8]>> {
     let from_odb = Oid::from_str(id)
         .ok()
         .filter(|oid| !oid.is_zero())
         .and_then(|oid| repo.find_blob(oid).ok())
         .map(|blob| {
-            kept.keep(id, blob.content());
-            blob.content().to_vec()
+            let bytes: Arc<[u8]> = blob.content().into();
+            kept.keep(id, Arc::clone(&bytes));
+            bytes
         });
-    from_odb.or_else(|| std::fs::read(repo.workdir()?.join(workdir_path?)).ok())
+    from_odb.or_else(|| {
+        Some(
+            std::fs::read(repo.workdir()?.join(workdir_path?))
+                .ok()?
+                .into(),
+        )
+    })
 }
 
 #[cfg(test)]

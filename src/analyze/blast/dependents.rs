@@ -249,17 +249,7 @@ fn home_of(
     if target.container.is_some() || namespace::row(target.family).is_none() {
         return Ok(None);
     }
-    let read = |entry: &scan::Entry| -> Result<Vec<u8>, Error> {
-        Ok(repo
-            .find_blob(entry.oid)
-            .map_err(|source| Error::Blob {
-                path: entry.path.clone(),
-                blob: entry.oid,
-                source,
-            })?
-            .content()
-            .to_vec())
-    };
+    let read = |entry: &scan::Entry| scan::read_blob(repo, &entry.path, entry.oid);
     let bytes = match entries.iter().find(|entry| entry.path == target.defined_in) {
         Some(entry) => read(entry)?,
         None => Vec::new(),
