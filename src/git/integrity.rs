@@ -6,6 +6,11 @@
 //! is inflated here first. The work per object is bounded by its own size: each step consumes
 //! input or produces output, and output may not exceed the size its header declares. An object
 //! that does not decode in full is an error that names it; packs are checked by libgit2 itself.
+//!
+//! An object must also hash to its name. libgit2 re-hashing every object it reads is off (git
+//! does not, and it cost 10–30% of a check; see `cli::run`), and a loose object is the plain
+//! way to put other content under a judged blob's id: checked here, where each one is read in
+//! full anyway. What a push brings is named by `index-pack` from its content.
 
 use std::path::{Path, PathBuf};
 
@@ -26,7 +31,7 @@ pub(crate) fn check_loose_objects(repo: &Repository) -> Result<(), Error> {
         .collect();
     let corrupt = files
         .par_iter()
-        .find_map_any(|(id, path)| check(path).err().map(|why| (id, path, why)));
+        .find_map_any(|(id, path)| check(id, path).err().map(|why| (id, path, why)));
     match corrupt {
         Some((id, path, why)) => Err(Error::CorruptObject {
             id: id.clone(),
@@ -95,8 +100,9 @@ fn loose_objects(dir: &Path) -> Vec<(String, PathBuf)> {
     found
 }
 
-/// Inflates one loose object in full; the reason when it does not decode.
-fn check(path: &Path) -> Result<(), String> {
+/// Inflates one loose object in full; the reason when it does not decode, or does not hash to
+/// `id`.
+fn check(id: &str, path: &Path) -> Result<(), String> {
     let data = match std::fs::read(path) {
         Ok(data) => data,
         // Packed and pruned while we listed (`git gc --auto` runs in the background): the
@@ -104,13 +110,13 @@ fn check(path: &Path) -> Result<(), String> {
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(()),
         Err(error) => return Err(format!("cannot read it: {error}")),
     };
-    check_bytes(&data)
+    check_bytes(id, &data)
 }
 
-fn check_bytes(data: &[u8]) -> Result<(), String> {
+fn check_bytes(id: &str, data: &[u8]) -> Result<(), String> {
     let mut stream = Decompress::new(true);
     let mut buffer = vec![0_u8; 64 * 1024];
-    let mut header = Vec::new();
+    let mut inflated = Vec::new();
     let mut expected: Option<u64> = None;
     loop {
         let (in_before, out_before) = (stream.total_in(), stream.total_out());
@@ -122,9 +128,10 @@ fn check_bytes(data: &[u8]) -> Result<(), String> {
             .decompress(rest, &mut buffer, FlushDecompress::None)
             .map_err(|error| format!("its compressed data is corrupt ({error})"))?;
         let produced = usize::try_from(stream.total_out() - out_before).unwrap_or(usize::MAX);
+        // The whole object (header, then content) is what its name hashes.
+        inflated.extend_from_slice(&buffer[..produced.min(buffer.len())]);
         if expected.is_none() {
-            header.extend_from_slice(&buffer[..produced.min(buffer.len())]);
-            expected = parse_header(&header)?;
+            expected = parse_header(&inflated)?;
         }
         if let Some(total) = expected
             && stream.total_out() > total
@@ -140,9 +147,35 @@ fn check_bytes(data: &[u8]) -> Result<(), String> {
         }
     }
     match expected {
-        Some(total) if stream.total_out() == total => Ok(()),
+        Some(total) if stream.total_out() == total => hashes_to(id, &inflated),
         Some(_) => Err("its content is shorter than its header declares (truncated)".to_string()),
         None => Err("it has no object header".to_string()),
+    }
+}
+
+/// Whether the inflated object `object` (`<type> <size>\0` then content) hashes to `id`. Ids
+/// of 64 hex digits (SHA-256 repositories, which libgit2 does not open) are not checked.
+fn hashes_to(id: &str, object: &[u8]) -> Result<(), String> {
+    let Ok(expected) = git2::Oid::from_str(id) else {
+        return Ok(());
+    };
+    if id.len() != 40 {
+        return Ok(());
+    }
+    let nul = object.iter().position(|&b| b == 0).unwrap_or(object.len());
+    let kind = match object.split(|&b| b == b' ').next() {
+        Some(b"commit") => git2::ObjectType::Commit,
+        Some(b"tree") => git2::ObjectType::Tree,
+        Some(b"tag") => git2::ObjectType::Tag,
+        _ => git2::ObjectType::Blob,
+    };
+    let content = object.get(nul + 1..).unwrap_or_default();
+    match git2::Oid::hash_object(kind, content) {
+        Ok(actual) if actual == expected => Ok(()),
+        Ok(actual) => Err(format!(
+            "its content does not match its name (it hashes to {actual})"
+        )),
+        Err(error) => Err(format!("cannot hash it: {}", error.message())),
     }
 }
 
@@ -183,7 +216,7 @@ mod tests {
     #[test]
     fn an_object_gone_since_listing_is_not_corrupt() {
         let dir = tempfile::tempdir().expect("temp dir");
-        assert_eq!(check(&dir.path().join("ab").join("cdef")), Ok(()));
+        assert_eq!(check("abcdef", &dir.path().join("ab").join("cdef")), Ok(()));
     }
 
     /// Whole objects pass; truncated, padded, mislabelled and garbage ones fail with a reason.
@@ -193,19 +226,32 @@ mod tests {
         let mut object = format!("blob {}\0", body.len()).into_bytes();
         object.extend_from_slice(&body);
         let whole = deflate(&object);
-        assert_eq!(check_bytes(&whole), Ok(()));
+        let id = git2::Oid::hash_object(git2::ObjectType::Blob, &body)
+            .expect("hash")
+            .to_string();
+        assert_eq!(check_bytes(&id, &whole), Ok(()));
         for cut in [1, whole.len() / 2, whole.len() - 1] {
-            let why = check_bytes(&whole[..cut]).expect_err("truncated");
+            let why = check_bytes(&id, &whole[..cut]).expect_err("truncated");
             assert!(
                 why.contains("truncated") || why.contains("header"),
                 "{cut}: {why}"
             );
         }
         let short = deflate(b"blob 10\0abc");
-        assert!(check_bytes(&short).is_err_and(|why| why.contains("shorter")));
+        assert!(check_bytes(&id, &short).is_err_and(|why| why.contains("shorter")));
         let long = deflate(b"blob 1\0abc");
-        assert!(check_bytes(&long).is_err_and(|why| why.contains("more data")));
-        assert!(check_bytes(&deflate(b"bogus 3\0abc")).is_err());
-        assert!(check_bytes(b"not zlib at all").is_err_and(|why| why.contains("corrupt")));
+        assert!(check_bytes(&id, &long).is_err_and(|why| why.contains("more data")));
+        assert!(check_bytes(&id, &deflate(b"bogus 3\0abc")).is_err());
+        assert!(check_bytes(&id, b"not zlib at all").is_err_and(|why| why.contains("corrupt")));
+        // Whole, but other content under this name.
+        let other = deflate(b"blob 3\0abc");
+        assert!(check_bytes(&id, &other).is_err_and(|why| why.contains("does not match its name")));
+        for (kind, object) in [
+            (git2::ObjectType::Tree, b"tree 0\0".as_slice()),
+            (git2::ObjectType::Blob, b"blob 0\0".as_slice()),
+        ] {
+            let id = git2::Oid::hash_object(kind, b"").expect("hash").to_string();
+            assert_eq!(check_bytes(&id, &deflate(object)), Ok(()));
+        }
     }
 }

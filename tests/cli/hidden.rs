@@ -236,6 +236,44 @@ fn truncated_loose_object_is_named() {
     assert!(result.stderr.contains("truncated"), "{}", result.stderr);
 }
 
+/// Other content under a changed blob's name (a loose object rewritten in place) is an error,
+/// exit 2, naming the object: libgit2 does not re-hash what it reads, so the integrity check
+/// does, or the gate would judge the substitute.
+#[test]
+fn loose_object_with_other_content_is_named() {
+    let repo = infra_repo();
+    repo.write("infra/main.tf", BUCKET_ONLY);
+    repo.commit("Drop the database");
+    let blob = repo.git(&["rev-parse", "HEAD:infra/main.tf"]);
+    let blob = blob.trim();
+    let file = repo
+        .path
+        .join(".git/objects")
+        .join(&blob[..2])
+        .join(&blob[2..]);
+    let mut permissions = std::fs::metadata(&file).expect("loose blob").permissions();
+    #[allow(
+        clippy::permissions_set_readonly_false,
+        reason = "a test fixture we own"
+    )]
+    permissions.set_readonly(false);
+    std::fs::set_permissions(&file, permissions).expect("writable");
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut encoder, b"blob 6\0x = 2\n").expect("in memory");
+    std::fs::write(&file, encoder.finish().expect("in memory")).expect("rewrite");
+    let result = run_with_limit(
+        repo.blastgate(&["check", "--base", "main"]),
+        Duration::from_secs(60),
+    );
+    assert_eq!(result.code, 2, "{}{}", result.stdout, result.stderr);
+    assert!(result.stderr.contains(blob), "{}", result.stderr);
+    assert!(
+        result.stderr.contains("does not match its name"),
+        "{}",
+        result.stderr
+    );
+}
+
 /// A malformed `info/grafts` is named as such, not reported as "not a git repository".
 #[test]
 fn malformed_grafts_are_named() {
