@@ -6,7 +6,7 @@ mod blobs;
 pub(crate) mod ci;
 mod commits;
 mod error;
-mod from_git;
+pub(crate) mod from_git;
 mod model;
 pub mod push;
 mod range;
@@ -15,7 +15,7 @@ mod text;
 pub mod unified;
 
 pub use base::{Env, RevisionChoice};
-pub use blobs::Blobs;
+pub use blobs::{Blobs, GitLines, git_lines, text_diff};
 pub use ci::{Ci, CiRun, Platform, RequestText, explain_shallow};
 pub use error::Error;
 pub(crate) use error::GitContext;

@@ -10,11 +10,12 @@
 //! whatever libgit2 said; anything else, and anything over the size limit, is binary with no
 //! hunks, so the analyzers judge it as content they could not read.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use git2::{DiffOptions, Oid, Patch, Repository};
 
-use super::blobs::Kept;
+use super::blobs::{Kept, git_lines, text_diff};
 use super::error::{Error, GitContext};
 use super::from_git::{hunks, similarity};
 use super::model::{FileChange, FileStatus};
@@ -56,7 +57,7 @@ pub(crate) fn settle(
         return Ok(());
     }
     let old = match &change.old_blob {
-        None => Some(Arc::from(&[][..])),
+        None => Some((Arc::from(&[][..]), Stored::Absent)),
         Some(id) => read(repo, id, None, kept),
     };
     let workdir_path = change
@@ -64,21 +65,42 @@ pub(crate) fn settle(
         .as_deref()
         .filter(|_| new_side == NewSide::Workdir);
     let new = match &change.new_blob {
-        None => Some(Arc::from(&[][..])),
+        None => Some((Arc::from(&[][..]), Stored::Absent)),
         Some(id) => read(repo, id, workdir_path, kept),
     };
     // Unreadable content keeps libgit2's view; the contents stage reports it as unavailable.
-    let (Some(old), Some(new)) = (old, new) else {
+    let (Some((old, old_stored)), Some((new, new_stored))) = (old, new) else {
         return Ok(());
     };
     if !(is_text(&old) && is_text(&new)) {
         change.binary = true;
         change.hunks.clear();
     } else if change.binary {
-        let mut options = DiffOptions::new();
-        options.force_text(true).context_lines(3);
-        let patch = Patch::from_buffers(&old, None, &new, None, Some(&mut options))
-            .doing(|| format!("diffing {} as text", change.path()))?;
+        let plain = text_diff(
+            (&old, change.old_path.as_deref().map(Path::new)),
+            (&new, change.new_path.as_deref().map(Path::new)),
+        )
+        .doing(|| format!("diffing {} as text", change.path()))?;
+        let patch = if plain.delta().flags().is_binary() {
+            // A NUL early in text that decodes: libgit2 will not diff it unless forced.
+            let mut options = DiffOptions::new();
+            options.force_text(true).context_lines(3);
+            Patch::from_buffers(&old, None, &new, None, Some(&mut options))
+                .doing(|| format!("diffing {} as text", change.path()))?
+        } else {
+            // The fingerprint makes this same diff of these blobs; it reads the kept lines.
+            if old_stored != Stored::Workdir
+                && new_stored != Stored::Workdir
+                && let Some(lines) = git_lines(&plain)
+            {
+                kept.keep_diff(
+                    change.old_blob.as_deref(),
+                    change.new_blob.as_deref(),
+                    lines,
+                );
+            }
+            plain
+        };
         change.binary = false;
         change.hunks = hunks(&patch)?;
         if matches!(change.status, FileStatus::Renamed | FileStatus::Copied) {
@@ -88,6 +110,17 @@ pub(crate) fn settle(
     Ok(())
 }
 
+/// Where a side's bytes came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stored {
+    /// The side does not exist: empty.
+    Absent,
+    /// The object database, by the side's blob id.
+    Objects,
+    /// The working tree file (its id is not in the object database).
+    Workdir,
+}
+
 /// A blob's bytes from the object database (kept), else (for working-tree changes) from the
 /// file.
 fn read(
@@ -95,7 +128,7 @@ fn read(
     id: &str,
     workdir_path: Option<&str>,
     kept: &mut Kept,
-) -> Option<Arc<[u8]>> {
+) -> Option<(Arc<[u8]>, Stored)> {
     let from_odb = Oid::from_str(id)
         .ok()
         .filter(|oid| !oid.is_zero())
@@ -103,14 +136,15 @@ fn read(
         .map(|blob| {
             let bytes: Arc<[u8]> = blob.content().into();
             kept.keep(id, Arc::clone(&bytes));
-            bytes
+            (bytes, Stored::Objects)
         });
     from_odb.or_else(|| {
-        Some(
+        Some((
             std::fs::read(repo.workdir()?.join(workdir_path?))
                 .ok()?
                 .into(),
-        )
+            Stored::Workdir,
+        ))
     })
 }
 

@@ -12,10 +12,10 @@
 use std::borrow::Cow;
 use std::path::Path;
 
-use git2::{DiffOptions, Oid, Patch, Repository};
+use git2::{Oid, Repository};
 use sha2::{Digest as _, Sha256};
 
-use crate::diff::{Blobs, ChangeSet, FileChange, LineKind};
+use crate::diff::{Blobs, ChangeSet, FileChange, LineKind, git_lines, text_diff};
 
 /// `sha256:<hex>` over the change's content; `repo` holds the change's blobs.
 #[must_use]
@@ -53,8 +53,9 @@ pub fn fingerprint(repo: Option<&Repository>, change: &ChangeSet) -> String {
     crate::digest::fingerprint(hasher)
 }
 
-/// Hashes the file's hunks as git's bytes, diffing its blobs again with the gate's context
-/// size. `false` (nothing hashed) when a blob is missing or git sees binary content.
+/// Hashes the file's hunks as git's bytes: the lines the diff kept when it made this diff,
+/// else its blobs diffed again with the gate's context size. `false` (nothing hashed) when a
+/// blob is missing or git sees binary content.
 fn raw_lines((repo, read): (&Repository, &Blobs), file: &FileChange, hasher: &mut Sha256) -> bool {
     // A side that does not exist is empty, as in the tree diff; the diff read most blobs.
     let content = |id: Option<&str>| match id {
@@ -72,40 +73,31 @@ fn raw_lines((repo, read): (&Repository, &Blobs), file: &FileChange, hasher: &mu
     ) else {
         return false;
     };
-    let mut options = DiffOptions::new();
-    options.context_lines(3);
-    let Ok(patch) = Patch::from_buffers(
-        &old,
-        file.old_path.as_deref().map(Path::new),
-        &new,
-        file.new_path.as_deref().map(Path::new),
-        Some(&mut options),
-    ) else {
-        return false;
-    };
-    if patch.delta().flags().is_binary() {
-        return false;
-    }
-    let mut hunks = Vec::with_capacity(patch.num_hunks());
-    for hunk in 0..patch.num_hunks() {
-        let Ok(count) = patch.num_lines_in_hunk(hunk) else {
-            return false;
-        };
-        let mut lines = Vec::with_capacity(count);
-        for index in 0..count {
-            let Ok(line) = patch.line_in_hunk(hunk, index) else {
+    // The diff kept the lines when it made this same diff to settle the file as text.
+    let computed;
+    let hunks =
+        if let Some(kept) = read.text_diff(file.old_blob.as_deref(), file.new_blob.as_deref()) {
+            kept
+        } else {
+            let Ok(patch) = text_diff(
+                (&old, file.old_path.as_deref().map(Path::new)),
+                (&new, file.new_path.as_deref().map(Path::new)),
+            ) else {
                 return false;
             };
-            // '+', '-', ' ', and '=', '>', '<' for a final newline added or removed.
-            let origin = u8::try_from(line.origin()).unwrap_or(b'?');
-            lines.push((origin, line.content().to_vec()));
-        }
-        hunks.push(lines);
-    }
+            if patch.delta().flags().is_binary() {
+                return false;
+            }
+            let Some(lines) = git_lines(&patch) else {
+                return false;
+            };
+            computed = lines;
+            &computed
+        };
     for lines in hunks {
         field(hasher, b'@', b"");
         for (origin, content) in lines {
-            field(hasher, origin, &content);
+            field(hasher, *origin, content);
         }
     }
     true
@@ -280,6 +272,79 @@ mod tests {
         assert_ne!(
             a,
             fingerprint(None, &two(binary("ab", "a.bin"), binary("bb", "b.bin")))
+        );
+    }
+
+    /// A file attributes call binary is diffed as text by the diff, which keeps the lines; the
+    /// fingerprint read from them equals the one it computes itself. Text with a NUL in its
+    /// first bytes is forced through, keeps nothing, and is pinned by its blob ids both ways.
+    #[test]
+    fn kept_text_diffs_give_the_same_fingerprint() {
+        let (dir, repo) = repo();
+        let commit = |files: &[(&str, &[u8])]| {
+            for (path, bytes) in files {
+                std::fs::write(dir.path().join(path), bytes).expect("write");
+            }
+            let mut index = repo.index().expect("index");
+            index
+                .add_all(["*"], git2::IndexAddOption::FORCE, None)
+                .expect("add");
+            index.write().expect("index write");
+            repo.find_tree(index.write_tree().expect("tree"))
+                .expect("tree")
+        };
+        let bundle = |x: &str| {
+            format!(
+                "{}var x = {x};\n{}",
+                "a();\n".repeat(40),
+                "b();\n".repeat(40)
+            )
+        };
+        let nul = |x: &str| format!("head\0\n{}x = {x}\n", "c\n".repeat(20));
+        let attributes: &[u8] = b"*.js binary\n*.txt binary\n";
+        let old = commit(&[
+            (".gitattributes", attributes),
+            ("bundle.js", bundle("1").as_bytes()),
+            ("nul.txt", nul("1").as_bytes()),
+        ]);
+        let new = commit(&[
+            ("bundle.js", bundle("2").as_bytes()),
+            ("nul.txt", nul("2").as_bytes()),
+        ]);
+        let (files, blobs) = crate::diff::from_git::trees(
+            &repo,
+            Some(&old),
+            Some(&new),
+            crate::diff::FileOptions::default(),
+        )
+        .expect("diff");
+        let file = |path: &str| files.iter().find(|f| f.path() == path).expect("file");
+        let (js, txt) = (file("bundle.js"), file("nul.txt"));
+        assert!(!js.binary && !txt.binary, "both are settled as text");
+        assert!(
+            blobs
+                .text_diff(js.old_blob.as_deref(), js.new_blob.as_deref())
+                .is_some_and(|hunks| hunks.len() == 1),
+            "the bundle's diff is kept"
+        );
+        assert!(
+            blobs
+                .text_diff(txt.old_blob.as_deref(), txt.new_blob.as_deref())
+                .is_none(),
+            "libgit2 reads the NUL as binary: nothing kept"
+        );
+        let with_kept = ChangeSet {
+            files: files.clone(),
+            blobs,
+            ..ChangeSet::default()
+        };
+        let computed = ChangeSet {
+            files,
+            ..ChangeSet::default()
+        };
+        assert_eq!(
+            fingerprint(Some(&repo), &with_kept),
+            fingerprint(Some(&repo), &computed)
         );
     }
 }
