@@ -174,7 +174,7 @@ pub struct Marker {
 
 impl Marker {
     /// The text this marker matches in `value`, a value already passed through
-    /// [`Field::normalize`] for this marker's field; `lowered` is `value` ASCII-lowercased.
+    /// [`Field::normalize`] for this marker's field; `lowered` is [`fold`](super::pattern::fold)`(value)`.
     ///
     /// For email fields the match must cover the whole address: `claude@anthropic.com` or
     /// `x-roomote@roocode.com` must not pass for a tool's address just because a pattern

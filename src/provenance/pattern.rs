@@ -2,15 +2,16 @@
 //!
 //! The built-in table has over a hundred patterns; compiling them all was a tenth of a small
 //! check's CPU time, though most never match anything in a given change. Each pattern instead
-//! keeps the longest run of text every match must contain (read from the pattern's syntax
-//! tree, which is cheap to build), and is compiled only for a value that contains it. The run
-//! is compared ASCII-case-insensitively, so it can only let through more values than the
-//! pattern matches, never fewer.
+//! keeps the runs of text every match must contain (read from the pattern's syntax tree,
+//! which is cheap to build), and is compiled only for a value that contains all of them. Runs
+//! are compared ASCII-case-insensitively, so they can only let through more values than the
+//! pattern matches, never fewer. All runs, not the longest alone: a dozen bot patterns share
+//! `@users.noreply.github.com`, which every GitHub user's commit email holds, and they
+//! differ in the bot's name.
 
 use std::sync::OnceLock;
 
 use regex::Regex;
-use regex_syntax::hir::{Class, Hir, HirKind};
 
 /// Runs shorter than this rule out too little to be worth looking for.
 const SHORTEST_NEEDLE: usize = 3;
@@ -19,8 +20,8 @@ const SHORTEST_NEEDLE: usize = 3;
 #[derive(Debug, Clone)]
 pub struct Pattern {
     source: String,
-    /// Text every match contains, ASCII-lowercased; `None` when the pattern has no such run.
-    needle: OnceLock<Option<String>>,
+    /// Runs of text every match contains, ASCII-lowercased; empty when the pattern has none.
+    needles: OnceLock<Vec<String>>,
     compiled: OnceLock<Regex>,
 }
 
@@ -30,7 +31,7 @@ impl Pattern {
     pub fn compiled(regex: Regex) -> Pattern {
         Pattern {
             source: regex.as_str().to_owned(),
-            needle: OnceLock::new(),
+            needles: OnceLock::new(),
             compiled: OnceLock::from(regex),
         }
     }
@@ -41,7 +42,7 @@ impl Pattern {
     pub fn lazy(source: &str) -> Pattern {
         Pattern {
             source: source.to_owned(),
-            needle: OnceLock::new(),
+            needles: OnceLock::new(),
             compiled: OnceLock::new(),
         }
     }
@@ -52,12 +53,16 @@ impl Pattern {
         &self.source
     }
 
-    /// The leftmost match in `value`; `lowered` is `value` ASCII-lowercased (made once for
-    /// every pattern tried on it).
+    /// The leftmost match in `value`; `lowered` is [`fold`]`(value)` (made once for every
+    /// pattern tried on it).
     #[must_use]
     pub fn find<'t>(&self, value: &'t str, lowered: &str) -> Option<regex::Match<'t>> {
-        if let Some(needle) = self.needle.get_or_init(|| needle(&self.source)) {
-            memchr::memmem::find(lowered.as_bytes(), needle.as_bytes())?;
+        let needles = self.needles.get_or_init(|| needles(&self.source));
+        if !needles
+            .iter()
+            .all(|needle| memchr::memmem::find(lowered.as_bytes(), needle.as_bytes()).is_some())
+        {
+            return None;
         }
         self.regex().find(value)
     }
@@ -65,7 +70,7 @@ impl Pattern {
     /// Whether the pattern matches somewhere in `value`.
     #[must_use]
     pub fn is_match(&self, value: &str) -> bool {
-        self.find(value, &value.to_ascii_lowercase()).is_some()
+        self.find(value, &fold(value)).is_some()
     }
 
     fn regex(&self) -> &Regex {
@@ -74,57 +79,79 @@ impl Pattern {
     }
 }
 
-/// The longest run of text (ASCII-lowercased) that every match of `source` contains: the
-/// longest stretch of the top-level sequence made of literals and one-letter case classes
-/// (`[Kk]`); assertions (`^`, `\b`) take no text and do not break a run.
-fn needle(source: &str) -> Option<String> {
-    let hir = regex_syntax::parse(source).ok()?;
-    let items: &[Hir] = match hir.kind() {
-        HirKind::Concat(items) => items,
-        _ => std::slice::from_ref(&hir),
-    };
-    let mut best = String::new();
-    let mut run = String::new();
-    for item in items {
-        match item.kind() {
-            HirKind::Look(_) => {}
-            HirKind::Literal(literal) => match std::str::from_utf8(&literal.0) {
-                Ok(text) => run.push_str(&text.to_ascii_lowercase()),
-                Err(_) => keep_longer(&mut best, &mut run),
-            },
-            HirKind::Class(Class::Unicode(class)) => match ascii_letter(class) {
-                Some(letter) => run.push(letter),
-                None => keep_longer(&mut best, &mut run),
-            },
-            _ => keep_longer(&mut best, &mut run),
-        }
+/// `value` as the needles compare it: ASCII letters lowercased, and the two other letters
+/// that case-fold to ASCII ones (the long s `ſ` and the Kelvin sign `K`) replaced by them, so
+/// that `(?i)s` and `(?i)k` can be part of a needle. Made once per value, for every pattern.
+#[must_use]
+pub fn fold(value: &str) -> String {
+    if value.is_ascii() {
+        return value.to_ascii_lowercase();
     }
-    keep_longer(&mut best, &mut run);
-    (best.len() >= SHORTEST_NEEDLE).then_some(best)
+    value
+        .chars()
+        .map(|c| match c {
+            '\u{17F}' => 's',
+            '\u{212A}' => 'k',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
 }
 
-fn keep_longer(best: &mut String, run: &mut String) {
-    if run.len() > best.len() {
-        std::mem::swap(best, run);
+/// The runs of text (as [`fold`] writes them) that every match of `source` contains, longest
+/// first: the stretches of the top-level sequence made of literals, each at least
+/// [`SHORTEST_NEEDLE`] long; assertions (`^`, `\b`) take no text and do not break a run, and
+/// anything else (a class, a group, a repetition) ends one. Every item of the top-level
+/// sequence is in every match, so every run is too. Read from the syntax tree before
+/// translation: translating applies case folding to every class, and that was most of the
+/// cost of reading the table's patterns, on every run.
+fn needles(source: &str) -> Vec<String> {
+    use regex_syntax::ast::{Ast, Flag, FlagsItemKind};
+    let Ok(ast) = regex_syntax::ast::parse::Parser::new().parse(source) else {
+        return Vec::new();
+    };
+    let items: &[Ast] = match &ast {
+        Ast::Concat(concat) => &concat.asts,
+        other => std::slice::from_ref(other),
+    };
+    let mut runs = Vec::new();
+    let mut run = String::new();
+    let mut caseless = false;
+    for item in items {
+        match item {
+            Ast::Assertion(_) => {}
+            // `(?i)` or `(?-i)` for what follows.
+            Ast::Flags(flags) => {
+                let mut negated = false;
+                for flag in &flags.flags.items {
+                    match flag.kind {
+                        FlagsItemKind::Negation => negated = true,
+                        FlagsItemKind::Flag(Flag::CaseInsensitive) => caseless = !negated,
+                        FlagsItemKind::Flag(_) => {}
+                    }
+                }
+            }
+            // Exactly one character, ASCII: a non-ASCII letter can have other cases.
+            Ast::Literal(literal) if literal.c.is_ascii() => {
+                run.push(if caseless {
+                    literal.c.to_ascii_lowercase()
+                } else {
+                    literal.c
+                });
+            }
+            _ => end_run(&mut runs, &mut run),
+        }
+    }
+    end_run(&mut runs, &mut run);
+    runs.sort_by_key(|run| std::cmp::Reverse(run.len()));
+    runs
+}
+
+fn end_run(runs: &mut Vec<String>, run: &mut String) {
+    if run.len() >= SHORTEST_NEEDLE {
+        // Compared against folded values: a case-sensitive `A` must still find `a`.
+        runs.push(run.to_ascii_lowercase());
     }
     run.clear();
-}
-
-/// The letter of a class that is exactly one ASCII letter in both cases (`(?i)a`), lowercased.
-/// Letters whose case class holds more (`k` and the Kelvin sign) are not one.
-fn ascii_letter(class: &regex_syntax::hir::ClassUnicode) -> Option<char> {
-    let chars: Vec<char> = class
-        .ranges()
-        .iter()
-        .flat_map(|range| range.start()..=range.end())
-        .take(3)
-        .collect();
-    match chars.as_slice() {
-        [upper, lower] if upper.is_ascii_uppercase() && lower.to_ascii_uppercase() == *upper => {
-            Some(*lower)
-        }
-        _ => None,
-    }
 }
 
 #[cfg(test)]
@@ -136,18 +163,35 @@ mod tests {
     #[test]
     fn needles_are_runs_every_match_contains() {
         assert_eq!(
-            needle(r"(?i)^co-authored-by:[^<\n]*<crush@charm\.land>\s*$").as_deref(),
-            Some("co-authored-by:")
+            needles(r"(?i)^co-authored-by:[^<\n]*<crush@charm\.land>\s*$"),
+            ["<crush@charm.land>", "co-authored-by:"]
         );
         assert_eq!(
-            needle(r"(?m)^(💘 )?Generated with Crush[ \t]*$").as_deref(),
-            Some("generated with crush")
+            needles(r"(?m)^(💘 )?Generated with Crush[ \t]*$"),
+            ["generated with crush"]
         );
-        assert_eq!(needle(r"^dependabot/").as_deref(), Some("dependabot/"));
-        assert_eq!(needle(r"a|bcd"), None);
-        assert_eq!(needle(r"\d+"), None);
-        // `k` folds to the Kelvin sign too: it ends the run.
-        assert_eq!(needle(r"(?i)kiro-agent").as_deref(), Some("iro-agent"));
+        assert_eq!(needles(r"^dependabot/"), ["dependabot/"]);
+        assert!(needles(r"a|bcd").is_empty());
+        assert!(needles(r"\d+").is_empty());
+        // `k` also folds to the Kelvin sign, which `fold` writes as `k`.
+        assert_eq!(needles(r"(?i)kiro-agent"), ["kiro-agent"]);
+        assert_eq!(needles(r"a(?i)BCD(?-i)EFG"), ["abcdefg"]);
+        assert_eq!(needles(r"(?i:abc)def"), ["def"]);
+        assert!(needles(r"(?i)éte").is_empty());
+    }
+
+    /// A GitHub user's commit email holds the text a dozen bot patterns share, but not the
+    /// bot's name: no pattern is compiled for it.
+    #[test]
+    fn a_shared_run_alone_compiles_nothing() {
+        let kiro = Pattern::lazy(r"(?i)^\d+\+kiro-agent(\[bot\])?@users\.noreply\.github\.com$");
+        let user = "1234+jane@users.noreply.github.com";
+        assert!(kiro.find(user, user).is_none());
+        assert!(
+            kiro.compiled.get().is_none(),
+            "compiled for a value it cannot match"
+        );
+        assert!(kiro.is_match("244629292+Kiro-Agent[bot]@users.noreply.github.com"));
     }
 
     /// Whether a value matches does not depend on the needle: values the needle lets through
@@ -165,6 +209,8 @@ mod tests {
             "co-authored-by: x <crush@charm.land>",
             "KIRO-AGENT",
             "\u{212A}iro-agent",
+            "co-authored-by: x <cru\u{17F}h@charm.land>",
+            "\u{212A}IRO-AGENT and \u{17F}",
             "fix\nGenerated with Crush",
             "generated with crush",
             "dependabot/npm/x",
