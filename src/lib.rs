@@ -20,6 +20,7 @@ pub mod fuzzing;
 pub mod gate;
 pub mod git;
 pub mod hook;
+pub mod pattern;
 pub mod policy;
 pub mod progress;
 pub mod provenance;

@@ -11,7 +11,6 @@ mod current;
 mod detect;
 mod disclosure;
 pub mod marker;
-pub mod pattern;
 mod rules;
 mod table;
 #[cfg(test)]

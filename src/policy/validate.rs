@@ -10,8 +10,8 @@ use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use regex::RegexBuilder;
 use serde_saphyr::Spanned;
 
+use crate::pattern::Pattern;
 use crate::provenance::marker::{Confidence, Marker, MarkerKind};
-use crate::provenance::pattern::Pattern;
 use crate::signal::Signal;
 use crate::vocabulary::Decision;
 

@@ -138,7 +138,7 @@ fn scan_loose_co_authors(
         if trailer_lines.contains(&line) {
             continue;
         }
-        let lowered = super::pattern::fold(&line);
+        let lowered = crate::pattern::fold(&line);
         let matches = co_author_rows.iter().filter_map(|marker| {
             let text = marker.find_in(&line, &lowered)?;
             let confidence = marker.confidence.min(Confidence::Medium);
@@ -214,7 +214,7 @@ fn scan(
     found: &mut Vec<Evidence>,
 ) {
     let value = field.normalize(raw);
-    let lowered = super::pattern::fold(&value);
+    let lowered = crate::pattern::fold(&value);
     let mut matches = Vec::new();
     for marker in markers.iter().filter(|marker| marker.field == field) {
         if let Some(text) = marker.find_in(&value, &lowered) {
@@ -286,8 +286,8 @@ fn strongest_only(matches: Vec<Evidence>) -> Option<Evidence> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pattern::Pattern;
     use crate::provenance::marker::MarkerKind;
-    use crate::provenance::pattern::Pattern;
     use crate::provenance::test_support::{authored, commit, noted, who};
     use crate::vocabulary::Authorship;
 

@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use super::pattern::Pattern;
+use crate::pattern::Pattern;
 use serde::{Deserialize, Serialize};
 
 /// The part of a commit (or the gated ref) a marker is matched against.
@@ -174,7 +174,7 @@ pub struct Marker {
 
 impl Marker {
     /// The text this marker matches in `value`, a value already passed through
-    /// [`Field::normalize`] for this marker's field; `lowered` is [`fold`](super::pattern::fold)`(value)`.
+    /// [`Field::normalize`] for this marker's field; `lowered` is [`fold`](crate::pattern::fold)`(value)`.
     ///
     /// For email fields the match must cover the whole address: `claude@anthropic.com` or
     /// `x-roomote@roocode.com` must not pass for a tool's address just because a pattern

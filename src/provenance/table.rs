@@ -14,7 +14,7 @@ mod tools;
 use std::sync::LazyLock;
 
 use super::marker::{Confidence, Field, Marker, MarkerKind};
-use super::pattern::Pattern;
+use crate::pattern::Pattern;
 
 /// One row of the built-in table, before its pattern is compiled.
 #[derive(Debug)]
@@ -100,7 +100,7 @@ mod tests {
             };
             let example = row.field.normalize(row.example);
             if marker
-                .find_in(&example, &crate::provenance::pattern::fold(&example))
+                .find_in(&example, &crate::pattern::fold(&example))
                 .is_none()
                 || !Pattern::lazy(row.pattern).is_match(&example)
             {

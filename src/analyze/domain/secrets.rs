@@ -11,7 +11,7 @@
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
-use regex::Regex;
+use crate::pattern::{Pattern, fold};
 
 use super::{Analysis, Analyzer, Versions, fact};
 use crate::diff::{Hunk, LineKind};
@@ -97,14 +97,12 @@ const FORMATS: &[Format] = &[
     },
 ];
 
-static COMPILED: LazyLock<Vec<(&'static Format, Regex)>> = LazyLock::new(|| {
+/// The formats' patterns, each compiled for the first text that holds its literal parts
+/// ([`Pattern`]): most changes hold no credential of most formats.
+static PATTERNS: LazyLock<Vec<(&'static Format, Pattern)>> = LazyLock::new(|| {
     FORMATS
         .iter()
-        .map(|format| {
-            let regex =
-                Regex::new(format.pattern).expect("the format table holds valid patterns (tested)");
-            (format, regex)
-        })
+        .map(|format| (format, Pattern::lazy(format.pattern)))
         .collect()
 });
 
@@ -139,8 +137,10 @@ fn added_after(hunk: &Hunk, index: usize) -> impl Iterator<Item = &str> {
 /// one pass per format over the whole text, for content too large to read line by line.
 /// Test data is left out (its path is not known here, so a test key still counts).
 pub(super) fn found(text: &str) -> Vec<(&'static str, BTreeSet<&str>)> {
-    COMPILED
+    let lowered = fold(text);
+    PATTERNS
         .iter()
+        .filter_map(|(format, pattern)| Some((format, pattern.regex_for(&lowered)?)))
         .map(|(format, regex)| {
             let values = regex
                 .captures_iter(text)
@@ -167,7 +167,11 @@ fn kinds_on(
     path: &str,
 ) -> Vec<(&'static str, Option<TestData>)> {
     let mut kinds = Vec::new();
-    for (format, regex) in COMPILED.iter() {
+    let lowered = fold(line);
+    for (format, pattern) in PATTERNS.iter() {
+        let Some(regex) = pattern.regex_for(&lowered) else {
+            continue;
+        };
         let mut verdict = None;
         for captures in regex.captures_iter(line) {
             let end = captures.get(0).map_or(line.len(), |m| m.end());
@@ -511,9 +515,54 @@ mod tests {
         assert_eq!(facts[0].subject.as_deref(), Some("AWS access key id"));
     }
 
+    /// A format's pattern compiled on need finds what the compiled pattern finds: on a token
+    /// of every format, and on each upper- and lower-cased.
+    #[test]
+    fn lazy_patterns_find_what_compiled_ones_find() {
+        let tokens = [
+            "-----BEGIN RSA PRIVATE KEY-----".to_string(),
+            "-----BEGIN PRIVATE KEY BLOCK-----".to_string(),
+            "AKIAQ7ZJ3M2KX4PLR6TW".to_string(),
+            format!("ghp_{RANDOM36}"),
+            format!(
+                "github_pat_{}_{RANDOM36}{}",
+                &RANDOM36[..22],
+                &RANDOM36[..23]
+            ),
+            format!("glpat-{}", &RANDOM36[..20]),
+            "xoxb-1234567890-0987654321-q8Vn3XkL0pZr7TtY".to_string(),
+            format!("sk_live_{}", &RANDOM36[..24]),
+            format!("key=AIza{}", &RANDOM36[..35]),
+        ];
+        let values: Vec<String> = tokens
+            .iter()
+            .flat_map(|token| [token.clone(), token.to_uppercase(), token.to_lowercase()])
+            .collect();
+        for (format, pattern) in PATTERNS.iter() {
+            let compiled = regex::Regex::new(format.pattern).expect("compiles");
+            for value in &values {
+                assert_eq!(
+                    pattern
+                        .regex_for(&fold(value))
+                        .is_some_and(|regex| regex.is_match(value)),
+                    compiled.is_match(value),
+                    "{} on {value}",
+                    format.pattern
+                );
+            }
+        }
+    }
+
     /// Every pattern in the table compiles.
     #[test]
     fn table_compiles() {
-        assert_eq!(COMPILED.len(), FORMATS.len());
+        for format in FORMATS {
+            assert!(
+                regex::Regex::new(format.pattern).is_ok(),
+                "{}",
+                format.pattern
+            );
+        }
+        assert_eq!(PATTERNS.len(), FORMATS.len());
     }
 }

@@ -1,13 +1,13 @@
-//! A marker's pattern, compiled when a value could match it.
+//! A regular expression from a built-in table, compiled when a value could match it.
 //!
-//! The built-in table has over a hundred patterns; compiling them all was a tenth of a small
-//! check's CPU time, though most never match anything in a given change. Each pattern instead
-//! keeps the runs of text every match must contain (read from the pattern's syntax tree,
-//! which is cheap to build), and is compiled only for a value that contains all of them. Runs
-//! are compared ASCII-case-insensitively, so they can only let through more values than the
-//! pattern matches, never fewer. All runs, not the longest alone: a dozen bot patterns share
-//! `@users.noreply.github.com`, which every GitHub user's commit email holds, and they
-//! differ in the bot's name.
+//! The AI-marker table has over a hundred patterns and the secret formats a dozen; compiling
+//! them all was a tenth of a small check's CPU time, though most never match anything in a
+//! given change. Each pattern instead keeps the runs of text every match must contain (read
+//! from the pattern's syntax tree, which is cheap to build), and is compiled only for a value
+//! that contains all of them. Runs are compared ASCII-case-insensitively, so they can only let
+//! through more values than the pattern matches, never fewer. All runs, not the longest alone:
+//! a dozen bot patterns share `@users.noreply.github.com`, which every GitHub user's commit
+//! email holds, and they differ in the bot's name.
 
 use std::sync::OnceLock;
 
@@ -57,14 +57,18 @@ impl Pattern {
     /// pattern tried on it).
     #[must_use]
     pub fn find<'t>(&self, value: &'t str, lowered: &str) -> Option<regex::Match<'t>> {
+        self.regex_for(lowered)?.find(value)
+    }
+
+    /// The compiled pattern, to run on a value whose [`fold`] is `lowered`; `None` when that
+    /// value holds too little of the pattern's text to match, so nothing was compiled.
+    #[must_use]
+    pub fn regex_for(&self, lowered: &str) -> Option<&Regex> {
         let needles = self.needles.get_or_init(|| needles(&self.source));
-        if !needles
+        needles
             .iter()
             .all(|needle| memchr::memmem::find(lowered.as_bytes(), needle.as_bytes()).is_some())
-        {
-            return None;
-        }
-        self.regex().find(value)
+            .then(|| self.regex())
     }
 
     /// Whether the pattern matches somewhere in `value`.
