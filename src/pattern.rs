@@ -20,8 +20,8 @@ const SHORTEST_NEEDLE: usize = 3;
 #[derive(Debug, Clone)]
 pub struct Pattern {
     source: String,
-    /// Runs of text every match contains, ASCII-lowercased; empty when the pattern has none.
-    needles: OnceLock<Vec<String>>,
+    /// Text a value must hold to match, folded.
+    needles: OnceLock<Needles>,
     compiled: OnceLock<Regex>,
 }
 
@@ -65,9 +65,9 @@ impl Pattern {
     #[must_use]
     pub fn regex_for(&self, lowered: &str) -> Option<&Regex> {
         let needles = self.needles.get_or_init(|| needles(&self.source));
-        needles
-            .iter()
-            .all(|needle| memchr::memmem::find(lowered.as_bytes(), needle.as_bytes()).is_some())
+        let holds =
+            |needle: &String| memchr::memmem::find(lowered.as_bytes(), needle.as_bytes()).is_some();
+        (needles.all.iter().all(holds) && needles.any.iter().all(|one_of| one_of.iter().any(holds)))
             .then(|| self.regex())
     }
 
@@ -101,53 +101,75 @@ pub fn fold(value: &str) -> String {
         .collect()
 }
 
-/// The runs of text (as [`fold`] writes them) that every match of `source` contains, longest
-/// first: the stretches of the top-level sequence made of literals, each at least
-/// [`SHORTEST_NEEDLE`] long; assertions (`^`, `\b`) take no text and do not break a run, and
-/// anything else (a class, a group, a repetition) ends one. Every item of the top-level
-/// sequence is in every match, so every run is too. Read from the syntax tree before
-/// translation: translating applies case folding to every class, and that was most of the
-/// cost of reading the table's patterns, on every run.
-fn needles(source: &str) -> Vec<String> {
-    use regex_syntax::ast::{Ast, Flag, FlagsItemKind};
+/// What a value must hold, as [`fold`] writes it, for a pattern to match it.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Needles {
+    /// Every one of these runs, longest first.
+    all: Vec<String>,
+    /// For each alternation in the top-level sequence, at least one of these: the longest
+    /// run of each branch (`(codex/|linear-mention)`). Left out when a branch has none.
+    any: Vec<Vec<String>>,
+}
+
+/// The [`Needles`] of `source`: the stretches of its top-level sequence made of literals,
+/// each at least [`SHORTEST_NEEDLE`] long (assertions such as `^` and `\b` take no text and do
+/// not break a stretch; anything else ends one), and its alternations' branches. Every item of
+/// the top-level sequence is in every match, so every run is, and each match goes through one
+/// branch of each alternation, so it holds that branch's runs. Read from the syntax tree
+/// before translation: translating applies case folding to every class, and that was most of
+/// the cost of reading the table's patterns, on every run.
+fn needles(source: &str) -> Needles {
     let Ok(ast) = regex_syntax::ast::parse::Parser::new().parse(source) else {
-        return Vec::new();
+        return Needles::default();
     };
-    let items: &[Ast] = match &ast {
-        Ast::Concat(concat) => &concat.asts,
+    let mut any = Vec::new();
+    let all = runs(sequence(&ast), Some(&mut any));
+    Needles { all, any }
+}
+
+/// The items of `ast` read as a sequence.
+fn sequence(ast: &regex_syntax::ast::Ast) -> &[regex_syntax::ast::Ast] {
+    match ast {
+        regex_syntax::ast::Ast::Concat(concat) => &concat.asts,
         other => std::slice::from_ref(other),
-    };
-    let mut runs = Vec::new();
+    }
+}
+
+/// The literal runs of `items`, longest first; with `any`, each alternation's branches'
+/// longest runs are added to it.
+fn runs(items: &[regex_syntax::ast::Ast], mut any: Option<&mut Vec<Vec<String>>>) -> Vec<String> {
+    use regex_syntax::ast::Ast;
+    let mut found = Vec::new();
     let mut run = String::new();
-    let mut caseless = false;
     for item in items {
         match item {
-            Ast::Assertion(_) => {}
-            // `(?i)` or `(?-i)` for what follows.
-            Ast::Flags(flags) => {
-                let mut negated = false;
-                for flag in &flags.flags.items {
-                    match flag.kind {
-                        FlagsItemKind::Negation => negated = true,
-                        FlagsItemKind::Flag(Flag::CaseInsensitive) => caseless = !negated,
-                        FlagsItemKind::Flag(_) => {}
-                    }
+            // Flags (`(?i)`) change no text: needles are compared case-folded anyway.
+            Ast::Assertion(_) | Ast::Flags(_) => {}
+            // Exactly one character, ASCII: a non-ASCII letter can have other cases.
+            Ast::Literal(literal) if literal.c.is_ascii() => run.push(literal.c),
+            _ => {
+                end_run(&mut found, &mut run);
+                let branches = match item {
+                    Ast::Alternation(alternation) => Some(&alternation.asts),
+                    Ast::Group(group) => match &*group.ast {
+                        Ast::Alternation(alternation) => Some(&alternation.asts),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                if let (Some(any), Some(branches)) = (any.as_deref_mut(), branches) {
+                    let longest: Option<Vec<String>> = branches
+                        .iter()
+                        .map(|branch| runs(sequence(branch), None).into_iter().next())
+                        .collect();
+                    any.extend(longest);
                 }
             }
-            // Exactly one character, ASCII: a non-ASCII letter can have other cases.
-            Ast::Literal(literal) if literal.c.is_ascii() => {
-                run.push(if caseless {
-                    literal.c.to_ascii_lowercase()
-                } else {
-                    literal.c
-                });
-            }
-            _ => end_run(&mut runs, &mut run),
         }
     }
-    end_run(&mut runs, &mut run);
-    runs.sort_by_key(|run| std::cmp::Reverse(run.len()));
-    runs
+    end_run(&mut found, &mut run);
+    found.sort_by_key(|run| std::cmp::Reverse(run.len()));
+    found
 }
 
 fn end_run(runs: &mut Vec<String>, run: &mut String) {
@@ -166,22 +188,61 @@ mod tests {
     /// classes end a run, assertions do not.
     #[test]
     fn needles_are_runs_every_match_contains() {
+        let all = |source: &str| needles(source).all;
         assert_eq!(
-            needles(r"(?i)^co-authored-by:[^<\n]*<crush@charm\.land>\s*$"),
+            all(r"(?i)^co-authored-by:[^<\n]*<crush@charm\.land>\s*$"),
             ["<crush@charm.land>", "co-authored-by:"]
         );
         assert_eq!(
-            needles(r"(?m)^(💘 )?Generated with Crush[ \t]*$"),
+            all(r"(?m)^(💘 )?Generated with Crush[ \t]*$"),
             ["generated with crush"]
         );
-        assert_eq!(needles(r"^dependabot/"), ["dependabot/"]);
-        assert!(needles(r"a|bcd").is_empty());
-        assert!(needles(r"\d+").is_empty());
+        assert_eq!(all(r"^dependabot/"), ["dependabot/"]);
+        assert!(all(r"\d+").is_empty());
         // `k` also folds to the Kelvin sign, which `fold` writes as `k`.
-        assert_eq!(needles(r"(?i)kiro-agent"), ["kiro-agent"]);
-        assert_eq!(needles(r"a(?i)BCD(?-i)EFG"), ["abcdefg"]);
-        assert_eq!(needles(r"(?i:abc)def"), ["def"]);
-        assert!(needles(r"(?i)éte").is_empty());
+        assert_eq!(all(r"(?i)kiro-agent"), ["kiro-agent"]);
+        assert_eq!(all(r"a(?i)BCD(?-i)EFG"), ["abcdefg"]);
+        assert_eq!(all(r"(?i:abc)def"), ["def"]);
+        assert!(all(r"(?i)éte").is_empty());
+    }
+
+    /// An alternation asks for one of its branches' longest runs; a branch without one (too
+    /// short, or empty) leaves the alternation without a condition.
+    #[test]
+    fn alternations_ask_for_one_branch() {
+        assert_eq!(
+            needles(r"^(codex/|linear-mention|slack-mention)"),
+            Needles {
+                all: vec![],
+                any: vec![vec![
+                    "codex/".into(),
+                    "linear-mention".into(),
+                    "slack-mention".into()
+                ]]
+            }
+        );
+        assert_eq!(
+            needles(r"\A(?i:ask|told)[ \t]+(?i:claude|ai)[ \t]+to"),
+            Needles {
+                all: vec![],
+                any: vec![vec!["ask".into(), "told".into()]]
+            }
+        );
+        assert_eq!(needles(r"a|bcd"), Needles::default());
+        assert_eq!(
+            needles(r"x(abc|)yzw"),
+            Needles {
+                all: vec!["yzw".into()],
+                any: vec![]
+            }
+        );
+        let bots = Pattern::lazy(r"(?i)^(semantic-release-bot|imgbot|snyk-bot)$");
+        assert!(bots.find("jane", "jane").is_none());
+        assert!(
+            bots.compiled.get().is_none(),
+            "compiled for a value it cannot match"
+        );
+        assert!(bots.is_match("ImgBot"));
     }
 
     /// A GitHub user's commit email holds the text a dozen bot patterns share, but not the
@@ -203,6 +264,7 @@ mod tests {
     #[test]
     fn the_needle_never_hides_a_match() {
         let patterns = [
+            r"(?i)^(semantic-release-bot|imgbot|snyk-bot)$",
             r"(?i)^co-authored-by:[^<\n]*<crush@charm\.land>\s*$",
             r"(?i)kiro-agent",
             r"(?m)^Generated with Crush[ \t]*$",
