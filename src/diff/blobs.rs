@@ -54,9 +54,13 @@ impl Blobs {
     /// [`text_diff`] when the diff settled the file, if libgit2 read both as text.
     #[must_use]
     pub fn text_diff(&self, old: Option<&str>, new: Option<&str>) -> Option<&GitLines> {
-        let key = (old.unwrap_or("").to_string(), new.unwrap_or("").to_string());
-        self.0.diffs.get(&key).map(|lines| &**lines)
+        self.0.diffs.get(&diff_key(old, new)).map(|lines| &**lines)
     }
+}
+
+/// A kept diff's name: its sides' blob ids, an absent side as "".
+fn diff_key(old: Option<&str>, new: Option<&str>) -> (String, String) {
+    (old.unwrap_or("").to_string(), new.unwrap_or("").to_string())
 }
 
 /// Collects what the diff reads.
@@ -74,8 +78,9 @@ impl Kept {
 
     /// Keeps the text diff of blob `old` to blob `new`, made by [`text_diff`].
     pub(crate) fn keep_diff(&mut self, old: Option<&str>, new: Option<&str>, lines: GitLines) {
-        let key = (old.unwrap_or("").to_string(), new.unwrap_or("").to_string());
-        self.diffs.entry(key).or_insert_with(|| Arc::new(lines));
+        self.diffs
+            .entry(diff_key(old, new))
+            .or_insert_with(|| Arc::new(lines));
     }
 
     /// What was kept, for the change.

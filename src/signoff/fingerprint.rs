@@ -15,7 +15,7 @@ use std::path::Path;
 use git2::{Oid, Repository};
 use sha2::{Digest as _, Sha256};
 
-use crate::diff::{Blobs, ChangeSet, FileChange, LineKind, git_lines, text_diff};
+use crate::diff::{Blobs, ChangeSet, FileChange, GitLines, LineKind, git_lines, text_diff};
 
 /// `sha256:<hex>` over the change's content; `repo` holds the change's blobs.
 #[must_use]
@@ -57,38 +57,13 @@ pub fn fingerprint(repo: Option<&Repository>, change: &ChangeSet) -> String {
 /// else its blobs diffed again with the gate's context size. `false` (nothing hashed) when a
 /// blob is missing or git sees binary content.
 fn raw_lines((repo, read): (&Repository, &Blobs), file: &FileChange, hasher: &mut Sha256) -> bool {
-    // A side that does not exist is empty, as in the tree diff; the diff read most blobs.
-    let content = |id: Option<&str>| match id {
-        None => Some(Cow::Borrowed(&[][..])),
-        Some(id) => read.get(id).map(Cow::Borrowed).or_else(|| {
-            Oid::from_str(id)
-                .ok()
-                .and_then(|oid| repo.find_blob(oid).ok())
-                .map(|blob| Cow::Owned(blob.content().to_vec()))
-        }),
-    };
-    let (Some(old), Some(new)) = (
-        content(file.old_blob.as_deref()),
-        content(file.new_blob.as_deref()),
-    ) else {
-        return false;
-    };
     // The diff kept the lines when it made this same diff to settle the file as text.
     let computed;
     let hunks =
         if let Some(kept) = read.text_diff(file.old_blob.as_deref(), file.new_blob.as_deref()) {
             kept
         } else {
-            let Ok(patch) = text_diff(
-                (&old, file.old_path.as_deref().map(Path::new)),
-                (&new, file.new_path.as_deref().map(Path::new)),
-            ) else {
-                return false;
-            };
-            if patch.delta().flags().is_binary() {
-                return false;
-            }
-            let Some(lines) = git_lines(&patch) else {
+            let Some(lines) = diff_again(repo, read, file) else {
                 return false;
             };
             computed = lines;
@@ -101,6 +76,34 @@ fn raw_lines((repo, read): (&Repository, &Blobs), file: &FileChange, hasher: &mu
         }
     }
     true
+}
+
+/// The file's blobs diffed again as [`text_diff`] does; `None` when a blob is missing or
+/// git sees binary content.
+fn diff_again(repo: &Repository, read: &Blobs, file: &FileChange) -> Option<GitLines> {
+    // A side that does not exist is empty, as in the tree diff; the diff read most blobs.
+    let content = |id: Option<&str>| match id {
+        None => Some(Cow::Borrowed(&[][..])),
+        Some(id) => read.get(id).map(Cow::Borrowed).or_else(|| {
+            Oid::from_str(id)
+                .ok()
+                .and_then(|oid| repo.find_blob(oid).ok())
+                .map(|blob| Cow::Owned(blob.content().to_vec()))
+        }),
+    };
+    let (old, new) = (
+        content(file.old_blob.as_deref())?,
+        content(file.new_blob.as_deref())?,
+    );
+    let patch = text_diff(
+        (&old, file.old_path.as_deref().map(Path::new)),
+        (&new, file.new_path.as_deref().map(Path::new)),
+    )
+    .ok()?;
+    if patch.delta().flags().is_binary() {
+        return None;
+    }
+    git_lines(&patch)
 }
 
 /// Without the blobs: the blob ids (hashes of the exact bytes), then the lines as read.
