@@ -214,7 +214,7 @@ pub fn analyze(
                 .map(move |path| (path, job.language.family))
         })
         .collect();
-    let spaces = Namespaces::of(&jobs);
+    let spaces = Namespaces::of(&jobs, context.cache);
     symbols::detect_reused_names(&mut changes, |gone, added| {
         families.get(&gone.file) == families.get(&added.file) && spaces.related(gone, added)
     });
@@ -243,24 +243,41 @@ struct Namespaces<'j> {
 }
 
 impl<'j> Namespaces<'j> {
-    fn of(jobs: &'j [Job<'_>]) -> Namespaces<'j> {
+    /// Reads each side's scope through the cache (kept by family, path and blob, like a
+    /// candidate's), in parallel: read anew on every check, the changed files' imports were a
+    /// tenth of a warm 49-file check's time.
+    fn of(jobs: &'j [Job<'_>], cache: &Cache) -> Namespaces<'j> {
+        let read: Vec<_> = jobs
+            .par_iter()
+            .map(|job| {
+                let family = job.language.family;
+                (
+                    family,
+                    side_scope(
+                        family,
+                        job.file.old_path.as_deref(),
+                        job.old.as_ref(),
+                        cache,
+                    ),
+                    side_scope(
+                        family,
+                        job.file.new_path.as_deref(),
+                        job.new.as_ref(),
+                        cache,
+                    ),
+                )
+            })
+            .collect();
         let mut spaces = Namespaces {
             old_homes: HashMap::new(),
             new_scopes: HashMap::new(),
         };
-        for job in jobs {
-            let family = job.language.family;
-            if let (Some(path), Some((_, bytes))) = (&job.file.old_path, &job.old)
-                && let Some(scope) = namespace::scope(family, path, bytes)
-            {
-                spaces.old_homes.insert(path.clone(), scope.home);
+        for (family, old, new) in read {
+            if let Some((path, scope, _)) = old {
+                spaces.old_homes.insert(path, scope.home);
             }
-            if let (Some(path), Some((_, bytes))) = (&job.file.new_path, &job.new)
-                && let Some(scope) = namespace::scope(family, path, bytes)
-            {
-                spaces
-                    .new_scopes
-                    .insert(path.clone(), (family, scope, bytes.as_slice()));
+            if let Some((path, scope, bytes)) = new {
+                spaces.new_scopes.insert(path, (family, scope, bytes));
             }
         }
         spaces
@@ -301,6 +318,24 @@ impl<'j> Namespaces<'j> {
                 (scope, &|| *bytes),
             ) != Resolution::Unrelated
     }
+}
+
+/// The scope of one side of a changed file (path, blob id and bytes), with its path and bytes.
+fn side_scope<'j>(
+    family: &str,
+    path: Option<&str>,
+    side: Option<&'j (String, Vec<u8>)>,
+    cache: &Cache,
+) -> Option<(String, Scope, &'j [u8])> {
+    let (path, (blob, bytes)) = (path?, side?);
+    let scope = match Oid::from_str(blob) {
+        Ok(oid) if blob.len() == 40 && !oid.is_zero() => {
+            namespace::scope_kept(family, path, oid, || Some(bytes.as_slice()), cache)
+        }
+        // No id to key it by: read it from the bytes.
+        _ => namespace::scope(family, path, bytes),
+    }?;
+    Some((path.to_string(), scope, bytes.as_slice()))
 }
 
 /// What the impact step reads about the change besides the symbol changes.
