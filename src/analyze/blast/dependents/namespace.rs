@@ -324,9 +324,9 @@ pub fn resolve<'b>(
                 }
                 // `from pkg import module` then `module.name`.
                 for module in names {
-                    let mut full = import.path.clone();
-                    full.push(module.clone());
-                    if matches(row.paths, &full, &home.segments) && qualified(module) {
+                    if matches_joined(row.paths, &import.path, module, &home.segments)
+                        && qualified(module)
+                    {
                         return Resolution::Resolved;
                     }
                 }
@@ -394,6 +394,23 @@ fn matches(how: PathMatch, path: &[String], home: &[String]) -> bool {
         // A package at the repository root is imported by the bare module path, which only
         // go.mod spells: any import may be it (the qualifier is still checked).
         PathMatch::Tail => path.ends_with(home),
+    }
+}
+
+/// [`matches`] for the path `path` followed by `last`, without building it: this runs for
+/// every name every candidate imports.
+fn matches_joined(how: PathMatch, path: &[String], last: &str, home: &[String]) -> bool {
+    match how {
+        PathMatch::Exact => {
+            home.len() == path.len() + 1 && home[..path.len()] == *path && home[path.len()] == last
+        }
+        PathMatch::Suffix => home
+            .split_last()
+            .is_some_and(|(tail, rest)| tail == last && rest.ends_with(path)),
+        PathMatch::Tail => match home.split_last() {
+            None => true,
+            Some((tail, rest)) => tail == last && path.ends_with(rest),
+        },
     }
 }
 

@@ -267,3 +267,40 @@ fn comments_are_blanked() {
     let code = read::blank_comments("fn f<'a>(x: &'a str) // é\nlet s = \"ü//\";", "rust");
     assert_eq!(code, "fn f<'a>(x: &'a str)      \nlet s = \"ü//\";");
 }
+
+/// Matching a path with one more segment, without building it, agrees with building it and
+/// matching, for every way of matching, on every pair of short paths over a small alphabet.
+#[test]
+fn joined_paths_match_like_built_ones() {
+    let words = ["a", "b"];
+    let mut paths: Vec<Vec<String>> = vec![Vec::new()];
+    for length in 1..=3 {
+        let mut next: Vec<Vec<String>> = paths
+            .iter()
+            .filter(|path| path.len() == length - 1)
+            .flat_map(|path| {
+                words.iter().map(move |word| {
+                    let mut longer = path.clone();
+                    longer.push((*word).to_string());
+                    longer
+                })
+            })
+            .collect();
+        paths.append(&mut next);
+    }
+    for how in [PathMatch::Exact, PathMatch::Suffix, PathMatch::Tail] {
+        for path in &paths {
+            for home in &paths {
+                for last in words {
+                    let mut built = path.clone();
+                    built.push(last.to_string());
+                    assert_eq!(
+                        matches_joined(how, path, last, home),
+                        matches(how, &built, home),
+                        "{how:?}: {path:?} + {last} against {home:?}"
+                    );
+                }
+            }
+        }
+    }
+}
