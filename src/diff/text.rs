@@ -13,9 +13,9 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use git2::{DiffOptions, Oid, Patch, Repository};
+use git2::{Delta, DiffOptions, FileMode, Oid, Patch, Repository};
 
-use super::blobs::{Kept, git_lines, text_diff};
+use super::blobs::{GitLines, Kept, git_lines, text_diff};
 use super::error::{Error, GitContext};
 use super::from_git::{hunks, similarity};
 use super::model::{FileChange, FileStatus};
@@ -72,42 +72,168 @@ pub(crate) fn settle(
     let (Some((old, old_stored)), Some((new, new_stored))) = (old, new) else {
         return Ok(());
     };
+    // libgit2 does not learn the size of content an attribute calls binary; the limit holds
+    // by the bytes whatever the attributes say.
+    let size = |bytes: &[u8]| u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    if change.old_blob.is_some() {
+        change.old_size = Some(size(&old));
+    }
+    if change.new_blob.is_some() {
+        change.new_size = Some(size(&new));
+    }
+    if size(&old).max(size(&new)) > max_file_bytes {
+        change.binary = true;
+        change.hunks.clear();
+        return Ok(());
+    }
     if !(is_text(&old) && is_text(&new)) {
         change.binary = true;
         change.hunks.clear();
     } else if change.binary {
-        let plain = text_diff(
-            (&old, change.old_path.as_deref().map(Path::new)),
-            (&new, change.new_path.as_deref().map(Path::new)),
-        )
+        let text = diff_text(change, &old, &new)?;
+        // The lines of a working-tree side are not what the fingerprint reads.
+        let keep = old_stored != Stored::Workdir && new_stored != Stored::Workdir;
+        apply(change, Settled::Text(text), keep, kept);
+    }
+    Ok(())
+}
+
+/// A file whose sides are both in the object database, read ahead of its diff
+/// ([`read_sides`]).
+pub(crate) enum Sides {
+    /// A side is over the size limit: binary, and never inflated.
+    Oversized,
+    /// Both sides' bytes (an absent side is empty).
+    Read(Arc<[u8]>, Arc<[u8]>),
+}
+
+/// Whether `delta`'s sides are regular files (or absent), so its diff can be made from the
+/// blobs' bytes ([`read_sides`], [`settle_read`]) instead of by libgit2 from the diff: that
+/// reads every blob once more and one file at a time. Links, submodules and type changes keep
+/// libgit2's view.
+pub(crate) fn plain_blobs(delta: &git2::DiffDelta<'_>) -> bool {
+    let regular = |mode: FileMode| matches!(mode, FileMode::Blob | FileMode::BlobExecutable);
+    let (old, new) = (delta.old_file(), delta.new_file());
+    (delta.status() == Delta::Added || regular(old.mode()))
+        && (delta.status() == Delta::Deleted || regular(new.mode()))
+}
+
+/// Reads `change`'s sides from the object database into `kept`, their sizes (which a tree
+/// diff does not know) from the object headers first. `None` when a side cannot be read: the
+/// caller lets libgit2 diff the file, and say why it cannot.
+pub(crate) fn read_sides(
+    repo: &Repository,
+    odb: &git2::Odb<'_>,
+    change: &mut FileChange,
+    max_file_bytes: u64,
+    kept: &mut Kept,
+) -> Option<Sides> {
+    let header_size = |id: &Option<String>| -> Option<Option<u64>> {
+        match id {
+            None => Some(None),
+            Some(id) => {
+                let oid = Oid::from_str(id).ok()?;
+                Some(Some(u64::try_from(odb.read_header(oid).ok()?.0).ok()?))
+            }
+        }
+    };
+    let (old_size, new_size) = (
+        header_size(&change.old_blob)?,
+        header_size(&change.new_blob)?,
+    );
+    change.old_size = old_size.or(change.old_size);
+    change.new_size = new_size.or(change.new_size);
+    if old_size.max(new_size).unwrap_or(0) > max_file_bytes {
+        change.binary = true;
+        change.hunks.clear();
+        return Some(Sides::Oversized);
+    }
+    let mut content = |id: &Option<String>| match id {
+        None => Some(Arc::from(&[][..])),
+        Some(id) => read(repo, id, None, kept).map(|(bytes, _)| bytes),
+    };
+    Some(Sides::Read(
+        content(&change.old_blob)?,
+        content(&change.new_blob)?,
+    ))
+}
+
+/// How a file read ahead ([`read_sides`]) settles: binary, or its text diff. Needs no
+/// repository, so the files of a change are diffed side by side.
+pub(crate) fn settle_read(change: &FileChange, old: &[u8], new: &[u8]) -> Result<Settled, Error> {
+    if is_text(old) && is_text(new) {
+        Ok(Settled::Text(diff_text(change, old, new)?))
+    } else {
+        Ok(Settled::Binary)
+    }
+}
+
+/// What settling decided about a file.
+pub(crate) enum Settled {
+    /// Not text: no hunks.
+    Binary,
+    /// Text, with its diff.
+    Text(TextDiff),
+}
+
+/// A file's text diff: hunks, the similarity of a rename, and git's lines when the diff was
+/// made as [`text_diff`] makes it (not forced), for the fingerprint.
+pub(crate) struct TextDiff {
+    hunks: Vec<crate::diff::Hunk>,
+    similarity: u8,
+    lines: Option<GitLines>,
+}
+
+/// Diffs two contents that both read as text, as the fingerprint does when libgit2 agrees they
+/// are text, forced through when it does not (a NUL early in text that decodes).
+fn diff_text(change: &FileChange, old: &[u8], new: &[u8]) -> Result<TextDiff, Error> {
+    let paths = (
+        change.old_path.as_deref().map(Path::new),
+        change.new_path.as_deref().map(Path::new),
+    );
+    let plain = text_diff((old, paths.0), (new, paths.1))
         .doing(|| format!("diffing {} as text", change.path()))?;
-        let patch = if plain.delta().flags().is_binary() {
-            // A NUL early in text that decodes: libgit2 will not diff it unless forced.
-            let mut options = DiffOptions::new();
-            options.force_text(true).context_lines(3);
-            Patch::from_buffers(&old, None, &new, None, Some(&mut options))
-                .doing(|| format!("diffing {} as text", change.path()))?
-        } else {
-            // The fingerprint makes this same diff of these blobs; it reads the kept lines.
-            if old_stored != Stored::Workdir
-                && new_stored != Stored::Workdir
-                && let Some(lines) = git_lines(&plain)
-            {
+    if plain.delta().flags().is_binary() {
+        let mut options = DiffOptions::new();
+        options.force_text(true).context_lines(3);
+        let forced = Patch::from_buffers(old, None, new, None, Some(&mut options))
+            .doing(|| format!("diffing {} as text", change.path()))?;
+        return Ok(TextDiff {
+            hunks: hunks(&forced)?,
+            similarity: similarity(Some(&forced)),
+            lines: None,
+        });
+    }
+    Ok(TextDiff {
+        hunks: hunks(&plain)?,
+        similarity: similarity(Some(&plain)),
+        lines: git_lines(&plain),
+    })
+}
+
+/// Writes what settling decided into `change`; with `keep`, its text diff's lines go into
+/// `kept` for the fingerprint.
+pub(crate) fn apply(change: &mut FileChange, settled: Settled, keep: bool, kept: &mut Kept) {
+    match settled {
+        Settled::Binary => {
+            change.binary = true;
+            change.hunks.clear();
+        }
+        Settled::Text(text) => {
+            change.binary = false;
+            change.hunks = text.hunks;
+            if matches!(change.status, FileStatus::Renamed | FileStatus::Copied) {
+                change.similarity = Some(text.similarity);
+            }
+            if keep && let Some(lines) = text.lines {
                 kept.keep_diff(
                     change.old_blob.as_deref(),
                     change.new_blob.as_deref(),
                     lines,
                 );
             }
-            plain
-        };
-        change.binary = false;
-        change.hunks = hunks(&patch)?;
-        if matches!(change.status, FileStatus::Renamed | FileStatus::Copied) {
-            change.similarity = Some(similarity(Some(&patch)));
         }
     }
-    Ok(())
 }
 
 /// Where a side's bytes came from.

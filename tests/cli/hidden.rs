@@ -363,3 +363,34 @@ fn binary_terraform_in_diff_text_is_the_worst_case() {
     );
     assert_finding(&result, 3, "unanalysable-risky-file");
 }
+
+/// The size limit holds by the bytes whatever the attributes say: a text file over it is
+/// oversized with or without a `binary` or `-diff` attribute, in a commit range and in the
+/// working tree (libgit2 does not learn the size of content it is told is binary).
+#[test]
+fn attributes_do_not_lift_the_size_limit() {
+    let big = format!("def f():\n    return 1\n{}", "# padding\n".repeat(110_000));
+    for attribute in ["", "*.py binary\n", "*.py -diff\n"] {
+        let repo = Repo::new();
+        repo.write(".gitattributes", attribute);
+        repo.write("app/big.py", format!("x = 1\n{big}"));
+        repo.commit("Big module");
+        repo.git(&["checkout", "-q", "-b", "topic"]);
+        repo.write("app/big.py", format!("x = 2\n{big}"));
+        let worktree = blastgate(&repo, &["check", "--worktree", "--format", "json"]);
+        repo.commit("Change it");
+        let range = check(&repo);
+        for (what, result) in [("range", range), ("worktree", worktree)] {
+            assert!(
+                ids(&result).contains(&"oversized-file".to_string()),
+                "{what}, {attribute:?}: {}",
+                result.stdout
+            );
+            assert_eq!(
+                result.json()["files"][0]["binary"],
+                true,
+                "{what}, {attribute:?}"
+            );
+        }
+    }
+}
