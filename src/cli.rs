@@ -211,6 +211,17 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     // blob is read by the diff, the text check, the analyzers and the fingerprint). A
     // process-wide switch, so it is thrown here, at the edge.
     git2::opts::strict_hash_verification(false);
+    if matches!(
+        cli.command,
+        Command::Check(_)
+            | Command::PrePush(_)
+            | Command::PreReceive(_)
+            | Command::Approve(_)
+            | Command::Replay(_)
+    ) {
+        // Parsed while the repository is opened and the range resolved.
+        crate::policy::prewarm();
+    }
     match cli.command {
         Command::Check(args) => check(&dir, args, cli.verbose),
         Command::PrePush(args) => pre_push(&dir, args, cli.verbose),

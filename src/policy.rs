@@ -36,7 +36,7 @@ use crate::signal::Signal;
 use crate::vocabulary::{Authorship, Decision};
 
 pub use crate::calendar::Date;
-pub use load::{TEMPLATES, builtin, load_file, load_from_tree, parse, template_text};
+pub use load::{TEMPLATES, builtin, load_file, load_from_tree, parse, prewarm, template_text};
 pub use schema::schema_json;
 pub use scoring::{Repeat, Scoring, human_lines_note};
 pub use signoff::{MaxAge, Signoff, parse_age};

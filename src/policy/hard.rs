@@ -55,8 +55,7 @@ pub(crate) static HARD_RULES: &[HardRule] = &[
 
 /// The hard rules as the default policy defines them.
 static DEFAULTS: LazyLock<Vec<Rule>> = LazyLock::new(|| {
-    let default = super::builtin("default")
-        .expect("policies/default.yaml is compiled in and validated by the templates test");
+    let default = super::load::default_policy();
     HARD_RULES
         .iter()
         .filter_map(|hard| default.rules.iter().find(|rule| rule.id == hard.id))

@@ -23,8 +23,15 @@ pub fn template_text(name: &str) -> Option<&'static str> {
     }
 }
 
-/// A built-in template, parsed and validated.
+/// A built-in template, parsed and validated (the default one once per process).
 pub fn builtin(template: &str) -> Result<Policy, Error> {
+    if template == "default" {
+        return Ok(DEFAULT_POLICY.clone());
+    }
+    parse_builtin(template)
+}
+
+fn parse_builtin(template: &str) -> Result<Policy, Error> {
     let text =
         template_text(template).ok_or_else(|| Error::UnknownTemplate(template.to_owned()))?;
     let source = Source::BuiltIn {
@@ -39,11 +46,25 @@ pub fn builtin(template: &str) -> Result<Policy, Error> {
     }
 }
 
-/// The default policy: what a policy's missing weights and limits fall back to.
+/// The default policy: what a policy's missing weights and limits fall back to, and the
+/// policy of a repository without one.
 static DEFAULT_POLICY: LazyLock<Policy> = LazyLock::new(|| {
-    builtin("default")
+    parse_builtin("default")
         .expect("policies/default.yaml is compiled in and validated by the templates test")
 });
+
+/// [`DEFAULT_POLICY`], parsed on first use.
+pub(crate) fn default_policy() -> &'static Policy {
+    &DEFAULT_POLICY
+}
+
+/// Starts parsing the default policy on another thread. Every judgement needs it (as the
+/// policy, or as its fallback) and parsing it (YAML, then every glob set) was 5–8 ms of the
+/// main thread before the diff could start; a command calls this first and finds it parsed,
+/// or waits for the parse already under way.
+pub fn prewarm() {
+    std::thread::spawn(|| LazyLock::force(&DEFAULT_POLICY));
+}
 
 /// Parses and validates policy text; every problem is reported in one [`Error::Invalid`].
 pub fn parse(text: &str, source: Source) -> Result<Policy, Error> {
