@@ -1,11 +1,12 @@
 //! Candidate pick: which blobs of a tree contain one of the names as a whole word.
 //!
-//! One automaton for all names, one pass over each blob. This is the pre-filter that keeps
-//! parsing to a handful of files, so it has to run near the speed of reading the blobs.
+//! Each blob's word set (kept in the cache) answers which names it may hold; a blob without
+//! one is read and searched with one automaton for all names. This is the pre-filter that
+//! keeps parsing to a handful of files, so it has to run near the speed of reading the blobs.
 
 use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
@@ -83,13 +84,15 @@ pub(super) fn list(
 
 /// The names to look for, each with the probes that want it.
 struct Needles<'p> {
-    automaton: AhoCorasick,
+    names: Vec<&'p str>,
+    /// Built on first need: a warm search answers from word sets and never asks it.
+    automaton: OnceLock<AhoCorasick>,
     /// Per pattern, the indexes of the probes with that name.
     wanted_by: Vec<Vec<usize>>,
-    /// Per family, the names some probe of that family wants, by the hash a word set holds
-    /// for them (with their patterns); `None` when one of them is not one word. A blob is
-    /// asked only about its own family's names.
-    by_family: HashMap<&'static str, Option<HashMap<u32, Vec<usize>>>>,
+    /// Per family, the hashes a word set holds for the names some probe of that family wants,
+    /// sorted, with their patterns; `None` when one of them is not one word. A blob is asked
+    /// only about its own family's names.
+    by_family: HashMap<&'static str, Option<Vec<(u32, usize)>>>,
     probes: &'p [Probe],
     all_families: HashSet<&'static str>,
 }
@@ -112,30 +115,27 @@ impl<'p> Needles<'p> {
             });
             wanted_by[index].push(at);
         }
-        // Leftmost-longest over identifier-only names finds every whole-word occurrence
-        // without overlapping search: a word start cannot lie strictly inside another match
-        // (that match would contain a non-word byte), and at one start the longest match is
-        // the only one that can end on a boundary.
-        let automaton = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&names)
-            .expect("names are literals well under the automaton's size limits");
         let all_families = probes.iter().map(|probe| probe.family).collect();
-        let mut by_family: HashMap<&'static str, Option<HashMap<u32, Vec<usize>>>> = HashMap::new();
+        let mut by_family: HashMap<&'static str, Option<Vec<(u32, usize)>>> = HashMap::new();
         for (pattern, wanted) in wanted_by.iter().enumerate() {
             let hash = Name::new(names[pattern]).hash();
             for &probe in wanted {
                 let names = by_family
                     .entry(probes[probe].family)
-                    .or_insert_with(|| Some(HashMap::new()));
+                    .or_insert_with(|| Some(Vec::new()));
                 match (names.as_mut(), hash) {
-                    (Some(names), Some(hash)) => names.entry(hash).or_default().push(pattern),
+                    (Some(names), Some(hash)) => names.push((hash, pattern)),
                     _ => *names = None,
                 }
             }
         }
+        for names in by_family.values_mut().flatten() {
+            names.sort_unstable();
+            names.dedup();
+        }
         Needles {
-            automaton,
+            names,
+            automaton: OnceLock::new(),
             wanted_by,
             by_family,
             probes,
@@ -143,29 +143,28 @@ impl<'p> Needles<'p> {
         }
     }
 
+    /// Leftmost-longest over identifier-only names finds every whole-word occurrence without
+    /// overlapping search: a word start cannot lie strictly inside another match (that match
+    /// would contain a non-word byte), and at one start the longest match is the only one that
+    /// can end on a boundary.
+    fn automaton(&self) -> &AhoCorasick {
+        self.automaton.get_or_init(|| {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&self.names)
+                .expect("names are literals well under the automaton's size limits")
+        })
+    }
+
     /// [`Needles::found_in`] answered from a word set: the probes of family `family` whose
     /// name the set may hold, sorted; `None` when the set cannot answer (the blob was too big
     /// to hash, or one of the family's names is not one word), so the bytes must be searched.
-    /// Walks the smaller of the set and the family's names.
     fn held_by(&self, words: &Words, family: &str) -> Option<Vec<usize>> {
         let Some(names) = self.by_family.get(family) else {
             return Some(Vec::new());
         };
         let (hashes, names) = (words.hashes()?, names.as_ref()?);
-        let mut patterns: Vec<usize> = if hashes.len() < names.len() {
-            hashes
-                .iter()
-                .filter_map(|hash| names.get(hash))
-                .flatten()
-                .copied()
-                .collect()
-        } else {
-            names
-                .iter()
-                .filter(|(hash, _)| hashes.binary_search(hash).is_ok())
-                .flat_map(|(_, patterns)| patterns.iter().copied())
-                .collect()
-        };
+        let mut patterns = shared(hashes, names);
         patterns.sort_unstable();
         patterns.dedup();
         let mut found: Vec<usize> = patterns
@@ -182,7 +181,7 @@ impl<'p> Needles<'p> {
     /// The probes of family `family` whose name occurs in `bytes` as a whole word, sorted.
     fn found_in(&self, bytes: &[u8], family: &str) -> Vec<usize> {
         let mut found = Vec::new();
-        for hit in self.automaton.find_iter(bytes) {
+        for hit in self.automaton().find_iter(bytes) {
             let before = hit.start().checked_sub(1).map(|at| bytes[at]);
             let after = bytes.get(hit.end()).copied();
             if before.is_some_and(is_word_byte) || after.is_some_and(is_word_byte) {
@@ -195,6 +194,45 @@ impl<'p> Needles<'p> {
         found.dedup();
         found
     }
+}
+
+/// The patterns of `names` (sorted by hash) whose hash is in `hashes` (sorted): a merge of
+/// the two lists, or binary searches of the shorter in the longer when one is much shorter (a
+/// blob's words are hundreds, a search's names from one to thousands).
+fn shared(hashes: &[u32], names: &[(u32, usize)]) -> Vec<usize> {
+    const FAR_SHORTER: usize = 16;
+    if names.len() * FAR_SHORTER < hashes.len() {
+        return names
+            .iter()
+            .filter(|(hash, _)| hashes.binary_search(hash).is_ok())
+            .map(|&(_, pattern)| pattern)
+            .collect();
+    }
+    if hashes.len() * FAR_SHORTER < names.len() {
+        return hashes
+            .iter()
+            .flat_map(|hash| {
+                let from = names.partition_point(|(name, _)| name < hash);
+                names[from..]
+                    .iter()
+                    .take_while(move |(name, _)| name == hash)
+                    .map(|&(_, pattern)| pattern)
+            })
+            .collect();
+    }
+    let mut found = Vec::new();
+    let (mut at_hash, mut at_name) = (0, 0);
+    while at_hash < hashes.len() && at_name < names.len() {
+        match hashes[at_hash].cmp(&names[at_name].0) {
+            std::cmp::Ordering::Less => at_hash += 1,
+            std::cmp::Ordering::Greater => at_name += 1,
+            std::cmp::Ordering::Equal => {
+                found.push(names[at_name].1);
+                at_name += 1;
+            }
+        }
+    }
+    found
 }
 
 /// Bytes that continue an identifier. Bytes of multi-byte UTF-8 count as word bytes: `éfoo`
@@ -399,4 +437,34 @@ fn examine(bytes: &[u8], entry: &Entry, needles: &Needles, budget: &Budget) -> O
         words: None,
         probes,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shared;
+
+    /// Every way of intersecting (binary searches either way, merge) finds exactly the
+    /// patterns whose hash the blob holds, duplicates and all, at any ratio of lengths.
+    #[test]
+    fn shared_hashes_are_found_whichever_list_is_shorter() {
+        let hashes_of = |count: u32, step: u32| (0..count).map(|i| i * step).collect::<Vec<_>>();
+        for (hash_count, name_count) in [(1, 1), (3, 200), (200, 3), (40, 40), (500, 17)] {
+            let hashes = hashes_of(hash_count, 3);
+            // Names on every second multiple of 2; two patterns share each hash.
+            let mut names: Vec<(u32, usize)> = (0..name_count)
+                .flat_map(|i| [(i * 2, 2 * i as usize), (i * 2, 2 * i as usize + 1)])
+                .collect();
+            names.sort_unstable();
+            let mut expected: Vec<usize> = names
+                .iter()
+                .filter(|(hash, _)| hashes.contains(hash))
+                .map(|&(_, pattern)| pattern)
+                .collect();
+            expected.sort_unstable();
+            let mut found = shared(&hashes, &names);
+            found.sort_unstable();
+            assert_eq!(found, expected, "{hash_count} hashes, {name_count} names");
+            assert!(!expected.is_empty(), "the case shares a hash");
+        }
+    }
 }
