@@ -7,8 +7,14 @@
 //! would depend on the checkout (issue 12). So after libgit2 has diffed, each file is settled
 //! here: text when it decodes as UTF-8 (NUL is a valid character there) or, as git decides
 //! without attributes, when its first 8000 bytes hold no NUL. Text is diffed line by line
-//! whatever libgit2 said; anything else, and anything over the size limit, is binary with no
-//! hunks, so the analyzers judge it as content they could not read.
+//! whatever libgit2 said; anything else, and anything over the size limit (by the bytes, which
+//! libgit2 never learns for content an attribute calls binary), is binary with no hunks, so
+//! the analyzers judge it as content they could not read.
+//!
+//! A file whose sides are both blobs ([`plain_blobs`]) is not diffed by libgit2 at all: its
+//! sizes come from the object headers and its bytes are read once ([`read_sides`]), then
+//! diffed from the bytes on the thread pool ([`settle_read`]). Links, submodules, type
+//! changes and working-tree sides keep libgit2's patch and are settled after it ([`settle`]).
 
 use std::path::Path;
 use std::sync::Arc;
