@@ -7,6 +7,8 @@
 //! treat as the worst case for that kind. The raw bytes are also scanned for credentials, so
 //! the secret scan never skips a file because it is not text.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::Path;
 
 use git2::Repository;
@@ -39,6 +41,35 @@ pub struct Blobs<'r> {
     pub max_file_bytes: u64,
     /// CI and hook files found by what runs them: risky whatever their path.
     pub run_by: &'r RunBy,
+    /// Raw sides already read in this analysis.
+    pub read: &'r RawRead,
+}
+
+/// Most raw bytes [`RawRead`] holds at once.
+const RAW_READ_BUDGET: u64 = 64 * 1024 * 1024;
+
+/// The raw sides [`read_oversized_risky`] read of files it left opaque, by path, for
+/// [`facts`] to scan for secrets instead of inflating them again (a 1.8 MiB source map, both
+/// sides twice, was a quarter of a check), up to [`RAW_READ_BUDGET`] bytes in all.
+#[derive(Debug, Default)]
+pub struct RawRead(RefCell<(HashMap<String, RawSides>, u64)>);
+
+type RawSides = (Option<Vec<u8>>, Option<Vec<u8>>);
+
+impl RawRead {
+    fn keep(&self, path: &str, sides: RawSides) {
+        let size = |side: &Option<Vec<u8>>| side.as_ref().map_or(0, |bytes| bytes.len() as u64);
+        let bytes = size(&sides.0) + size(&sides.1);
+        let (kept, held) = &mut *self.0.borrow_mut();
+        if *held + bytes <= RAW_READ_BUDGET {
+            *held += bytes;
+            kept.insert(path.to_string(), sides);
+        }
+    }
+
+    fn take(&self, path: &str) -> Option<RawSides> {
+        self.0.borrow_mut().0.remove(path)
+    }
 }
 
 /// Largest text file of a risky kind that is analysed past the policy's size limit.
@@ -61,15 +92,13 @@ pub fn read_oversized_risky(contents: &mut [FileContents<'_>], source: Blobs<'_>
         }
         let (old, new) = raw_sides(file, source);
         // The diff stage marks every oversized file binary; the bytes say whether it is text.
-        if ![&old, &new]
+        let text = [&old, &new]
             .into_iter()
             .flatten()
-            .all(|bytes| is_text(bytes))
-        {
-            continue;
-        }
+            .all(|bytes| is_text(bytes));
         let sample = new.as_deref().or(old.as_deref()).unwrap_or_default();
-        if risky_kinds(file, sample, source.run_by).is_empty() {
+        if !text || risky_kinds(file, sample, source.run_by).is_empty() {
+            source.read.keep(file.path(), (old, new));
             continue;
         }
         let side = |blob: &Option<String>, bytes: Option<Vec<u8>>| match (blob, bytes) {
@@ -136,7 +165,10 @@ fn file_facts(entry: &FileContents<'_>, why: &str, source: Blobs<'_>) -> Vec<Fac
     let file = entry.file;
     let (old, new) = match (entry.old.bytes(), entry.new.bytes()) {
         (old, new) if analysed(entry) => (old.map(<[u8]>::to_vec), new.map(<[u8]>::to_vec)),
-        _ => raw_sides(file, source),
+        _ => source
+            .read
+            .take(file.path())
+            .unwrap_or_else(|| raw_sides(file, source)),
     };
     let sample = new.as_deref().or(old.as_deref()).unwrap_or_default();
 
@@ -301,5 +333,23 @@ mod tests {
         assert!(why_opaque(&file, 10).is_some_and(|why| why.contains("over")));
         file.new_mode = Some(crate::diff::MODE_SYMLINK);
         assert!(why_opaque(&file, 10).is_none());
+    }
+
+    /// Raw sides are handed over once and only within the budget: what does not fit is read
+    /// again by `facts`, never dropped from the scan.
+    #[test]
+    fn raw_reads_are_kept_within_the_budget() {
+        let read = RawRead::default();
+        let half = usize::try_from(RAW_READ_BUDGET / 2).expect("fits");
+        read.keep("a", (Some(vec![0; half]), None));
+        read.keep("b", (Some(vec![1; half]), Some(vec![2; 1])));
+        read.keep("c", (None, Some(vec![3; half])));
+        assert!(
+            read.take("a")
+                .is_some_and(|(old, _)| old.map(|o| o.len()) == Some(half))
+        );
+        assert!(read.take("a").is_none(), "taken once");
+        assert!(read.take("b").is_none(), "over the budget");
+        assert!(read.take("c").is_some());
     }
 }
