@@ -58,8 +58,7 @@ pub(crate) fn settle(
     }
     if change.old_size.max(change.new_size).unwrap_or(0) > max_file_bytes {
         // libgit2 diffs an oversized file when an attribute forces text; never read it.
-        change.binary = true;
-        change.hunks.clear();
+        mark_binary(change);
         return Ok(());
     }
     let old = match &change.old_blob {
@@ -88,13 +87,11 @@ pub(crate) fn settle(
         change.new_size = Some(size(&new));
     }
     if size(&old).max(size(&new)) > max_file_bytes {
-        change.binary = true;
-        change.hunks.clear();
+        mark_binary(change);
         return Ok(());
     }
     if !(is_text(&old) && is_text(&new)) {
-        change.binary = true;
-        change.hunks.clear();
+        mark_binary(change);
     } else if change.binary {
         let text = diff_text(change, &old, &new)?;
         // The lines of a working-tree side are not what the fingerprint reads.
@@ -150,8 +147,7 @@ pub(crate) fn read_sides(
     change.old_size = old_size.or(change.old_size);
     change.new_size = new_size.or(change.new_size);
     if old_size.max(new_size).unwrap_or(0) > max_file_bytes {
-        change.binary = true;
-        change.hunks.clear();
+        mark_binary(change);
         return Some(Sides::Oversized);
     }
     let mut content = |id: &Option<String>| match id {
@@ -222,8 +218,7 @@ fn diff_text(change: &FileChange, old: &[u8], new: &[u8]) -> Result<TextDiff, Er
 pub(crate) fn apply(change: &mut FileChange, settled: Settled, keep: bool, kept: &mut Kept) {
     match settled {
         Settled::Binary => {
-            change.binary = true;
-            change.hunks.clear();
+            mark_binary(change);
         }
         Settled::Text(text) => {
             change.binary = false;
@@ -240,6 +235,12 @@ pub(crate) fn apply(change: &mut FileChange, settled: Settled, keep: bool, kept:
             }
         }
     }
+}
+
+/// Binary: no hunks, so the analyzers judge it as content they could not read.
+fn mark_binary(change: &mut FileChange) {
+    change.binary = true;
+    change.hunks.clear();
 }
 
 /// Where a side's bytes came from.

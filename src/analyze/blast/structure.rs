@@ -328,12 +328,13 @@ fn side_scope<'j>(
     cache: &Cache,
 ) -> Option<(String, Scope, &'j [u8])> {
     let (path, (blob, bytes)) = (path?, side?);
-    let scope = match Oid::from_str(blob) {
-        Ok(oid) if blob.len() == 40 && !oid.is_zero() => {
-            namespace::scope_kept(family, path, oid, || Some(bytes.as_slice()), cache)
-        }
-        // No id to key it by: read it from the bytes.
-        _ => namespace::scope(family, path, bytes),
+    let id = Some(blob.as_str())
+        .filter(|blob| crate::git::is_oid(blob) && !crate::git::is_zero_oid(blob))
+        .and_then(|blob| Oid::from_str(blob).ok());
+    let scope = match id {
+        Some(oid) => namespace::scope_kept(family, path, oid, || Some(bytes.as_slice()), cache),
+        // No full id to key it by (diff text gives abbreviated ones): read it from the bytes.
+        None => namespace::scope(family, path, bytes),
     }?;
     Some((path.to_string(), scope, bytes.as_slice()))
 }

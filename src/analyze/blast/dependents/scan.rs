@@ -450,7 +450,7 @@ mod tests {
         let hashes_of = |count: u32, step: u32| (0..count).map(|i| i * step).collect::<Vec<_>>();
         for (hash_count, name_count) in [(1, 1), (3, 200), (200, 3), (40, 40), (500, 17)] {
             let hashes = hashes_of(hash_count, 3);
-            // Names on every second multiple of 2; two patterns share each hash.
+            // Names on the multiples of 2, two patterns to each; the hashes are multiples of 3.
             let mut names: Vec<(u32, usize)> = (0..name_count)
                 .flat_map(|i| [(i * 2, 2 * i as usize), (i * 2, 2 * i as usize + 1)])
                 .collect();
