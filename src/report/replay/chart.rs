@@ -147,7 +147,9 @@ pub fn share_chart(
             y - 4.5,
             html(mark.colour)
         );
-        text(&mut out, x + 8.0, y - 6.0, "start", &mark.label);
+    }
+    for (mark, (x, y, anchor)) in marks.iter().zip(place_labels(marks)) {
+        text(&mut out, x, y, anchor, &mark.label);
     }
     let entries: Vec<(&str, &str, f64)> = lines
         .iter()
@@ -155,6 +157,66 @@ pub fn share_chart(
         .collect();
     legend(&mut out, &entries);
     out.push_str("</svg>");
+    out
+}
+
+/// A box on the drawing: left, top, right, bottom.
+type Area = (f64, f64, f64, f64);
+
+fn overlaps(a: Area, b: Area) -> bool {
+    a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
+}
+
+/// Where each mark's label goes: the first of right-above, right-below, left-above and
+/// left-below of its mark that stays inside the plot and clear of every mark and of the
+/// labels placed before it (reference points close together, e.g. DRS at 5% and the
+/// policy's own point at 10%, would otherwise print over each other). Text width is
+/// estimated at 7 px per character of the 12 px font; when nothing fits, right-above.
+fn place_labels(marks: &[Mark<'_>]) -> Vec<(f64, f64, &'static str)> {
+    const CHAR_WIDTH: f64 = 7.0;
+    const ASCENT: f64 = 12.0;
+    let squares: Vec<Area> = marks
+        .iter()
+        .map(|mark| {
+            let (x, y) = (plot_x(mark.at.0), plot_y(mark.at.1));
+            (x - 4.5, y - 4.5, x + 4.5, y + 4.5)
+        })
+        .collect();
+    let mut placed: Vec<Area> = Vec::new();
+    let mut out = Vec::with_capacity(marks.len());
+    for mark in marks {
+        let (x, y) = (plot_x(mark.at.0), plot_y(mark.at.1));
+        let width = CHAR_WIDTH * mark.label.chars().count() as f64;
+        // (text x, baseline y, whether the text ends at x rather than starts there)
+        let candidates = [
+            (x + 8.0, y - 6.0, false),
+            (x + 8.0, y + 16.0, false),
+            (x - 8.0, y - 6.0, true),
+            (x - 8.0, y + 16.0, true),
+        ];
+        let area = |(tx, ty, ends): (f64, f64, bool)| -> Area {
+            let left = if ends { tx - width } else { tx };
+            (left, ty - ASCENT, left + width, ty + 3.0)
+        };
+        let fits = |candidate: (f64, f64, bool)| {
+            let area = area(candidate);
+            area.0 >= LEFT
+                && area.2 <= WIDTH - RIGHT
+                && area.1 >= TOP
+                && area.3 <= HEIGHT - BOTTOM
+                && !squares
+                    .iter()
+                    .chain(&placed)
+                    .any(|other| overlaps(area, *other))
+        };
+        let chosen = candidates
+            .into_iter()
+            .find(|candidate| fits(*candidate))
+            .unwrap_or(candidates[0]);
+        placed.push(area(chosen));
+        let (tx, ty, ends) = chosen;
+        out.push((tx, ty, if ends { "end" } else { "start" }));
+    }
     out
 }
 
@@ -365,6 +427,51 @@ mod tests {
         ] {
             assert!((nice_ceiling(value) - top).abs() < 1e-9, "{value}");
         }
+    }
+
+    /// Reference points close together get labels that overlap neither each other nor any
+    /// mark: Meta's DRS points at 5% and 10% and the policy's own point at 10% (the layout a
+    /// real replay of Crush printed over itself).
+    #[test]
+    fn mark_labels_keep_clear_of_each_other() {
+        let mark = |label: &str, at: (f64, f64)| Mark {
+            label: label.to_string(),
+            colour: "#000",
+            at,
+        };
+        let marks = [
+            mark("DRS 18.7%", (0.05, 0.187)),
+            mark("DRS 27.9%", (0.10, 0.279)),
+            mark("DRS 84.6%", (0.50, 0.846)),
+            mark("policy", (0.10, 0.20)),
+        ];
+        let areas: Vec<Area> = marks
+            .iter()
+            .zip(place_labels(&marks))
+            .map(|(mark, (x, y, anchor))| {
+                let width = 7.0 * mark.label.chars().count() as f64;
+                let left = if anchor == "end" { x - width } else { x };
+                (left, y - 12.0, left + width, y + 3.0)
+            })
+            .collect();
+        for (i, a) in areas.iter().enumerate() {
+            for b in &areas[i + 1..] {
+                assert!(!overlaps(*a, *b), "{areas:?}");
+            }
+            for mark in &marks {
+                let (x, y) = (plot_x(mark.at.0), plot_y(mark.at.1));
+                assert!(
+                    !overlaps(*a, (x - 4.5, y - 4.5, x + 4.5, y + 4.5)),
+                    "{areas:?}"
+                );
+            }
+        }
+        // The lone point keeps the usual place, right of and above its mark.
+        let (x, y, anchor) = place_labels(&marks)[2];
+        assert_eq!(
+            (x, y, anchor),
+            (plot_x(0.5) + 8.0, plot_y(0.846) - 6.0, "start")
+        );
     }
 
     /// Labels are escaped, never markup; a chart is one well-formed `svg` element.
