@@ -19,6 +19,7 @@ pub mod metrics;
 pub mod shard;
 pub mod szz;
 mod szz_blame;
+mod szz_pick;
 pub mod szz_scope;
 mod verdicts;
 mod walk;

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::analyze::recently_reverted::reverts;
 
 use super::Error;
+pub use super::szz_pick::Pick;
 
 /// Where a label came from: the two revert detectors shared with the history signal, and
 /// the three ways a commit message can say it fixes a bug.
@@ -123,6 +124,8 @@ pub struct Options {
     /// that are not of behaviour and lines in documentation, lockfiles and tests (see
     /// [`super::szz_scope`]).
     pub all_fixes: bool,
+    /// Which of the commits behind one fix's lines are labelled (`--szz-pick`).
+    pub pick: Pick,
 }
 
 /// Default `--szz-window`: a year.
@@ -135,6 +138,7 @@ impl Default for Options {
             window_days: WINDOW_DAYS,
             quick_revert_minutes: None,
             all_fixes: false,
+            pick: Pick::All,
         }
     }
 }
@@ -239,6 +243,12 @@ pub struct Labels {
     /// Lines the blamed fixes changed in documentation, lockfiles or tests, not blamed.
     #[serde(default)]
     pub lines_out_of_scope: usize,
+    /// `--szz-pick`: which commits behind one fix were labelled.
+    #[serde(default)]
+    pub pick: Pick,
+    /// Commits blamed for a fix but not labelled, because `pick` chose another one.
+    #[serde(default)]
+    pub not_picked: usize,
     /// Bug-fix commits found per source (a fix may match several).
     pub fixes: BTreeMap<LabelSource, usize>,
     /// Judged commits labelled, per source (a commit may have labels from several).
@@ -367,11 +377,11 @@ pub fn ground_truth(
     }
     // An evidence commit that cannot be read is dated in the far future: the fit then never
     // trains on it, which is the safe side.
-    let commit_time = |id: &str| {
-        Oid::from_str(id)
-            .and_then(|oid| repo.find_commit(oid))
+    let time_of = |oid: Oid| {
+        repo.find_commit(oid)
             .map_or(i64::MAX, |commit| commit.time().seconds())
     };
+    let commit_time = |id: &str| Oid::from_str(id).map_or(i64::MAX, time_of);
     let mut labels = Vec::new();
     for link in links {
         let Some(unit) = Oid::from_str(&link.target)
@@ -396,13 +406,16 @@ pub fn ground_truth(
             continue;
         };
         label.commit = *unit;
-        let known_at = commit_time(&label.fix.to_string());
+        evidence.push(label);
+    }
+    let (evidence, not_picked) = super::szz_pick::choose(repo, evidence, options.pick, &time_of);
+    for label in &evidence {
+        let known_at = time_of(label.fix);
         labels.extend(label.sources.iter().map(|source| Label {
-            commit: *unit,
+            commit: label.commit,
             source: *source,
             known_at,
         }));
-        evidence.push(label);
     }
     labels.sort();
     labels.dedup();
@@ -417,6 +430,7 @@ pub fn ground_truth(
         .collect();
     summary.not_defects = not_defects;
     summary.lines_out_of_scope = blamed.out_of_scope;
+    summary.not_picked = not_picked;
     summary.seconds = started.elapsed().as_secs_f64();
     Truth {
         labelled: units
@@ -465,6 +479,8 @@ pub fn summarise(
         quick_revert_minutes: options.quick_revert_minutes,
         quick_reverts_dropped,
         all_fixes: options.all_fixes,
+        pick: options.pick,
+        not_picked: 0,
         not_defects: 0,
         lines_out_of_scope: 0,
         fixes,

@@ -495,3 +495,57 @@ fn labels_on_commits_that_could_not_be_judged_are_told_apart() {
         "{text}"
     );
 }
+
+/// `--szz-pick` keeps one commit per fix: the newest (R-SZZ) or the largest (L-SZZ); the
+/// default labels both, and the report says which rule labelled it and what it passed over.
+#[test]
+fn one_commit_per_fix_can_be_picked_the_newest_or_the_largest() {
+    let repo = Repo::new();
+    repo.write("src/calc.js", CALC);
+    repo.commit("Initial commit");
+    // The larger commit: a bug on line 2 and a new function of twenty lines.
+    let helpers = "// helper note\n".repeat(20);
+    let with_bug = CALC.replace("a + b", "a - b");
+    repo.write("src/calc.js", format!("{with_bug}{helpers}"));
+    let large = repo.commit("Add discounts and notes");
+    // The newer commit: a one-line bug on line 6.
+    let both_bugs = with_bug.replace("'total: '", "'totl: '");
+    repo.write("src/calc.js", format!("{both_bugs}{helpers}"));
+    let newest = repo.commit("Shorten the label");
+    repo.write("src/calc.js", format!("{CALC}{helpers}"));
+    repo.commit("fix: sums and labels");
+
+    let all = replay(&repo, &[]);
+    assert_eq!(labels_of(&all, &large), ["conventional", "keywords"]);
+    assert_eq!(labels_of(&all, &newest), ["conventional", "keywords"]);
+    assert_eq!(all["labels"]["pick"], "all");
+    assert_eq!(all["labels"]["not_picked"], 0);
+
+    let latest = replay(&repo, &["--szz-pick", "latest"]);
+    assert!(labels_of(&latest, &large).is_empty(), "{latest:#}");
+    assert_eq!(labels_of(&latest, &newest), ["conventional", "keywords"]);
+    assert_eq!(latest["labels"]["pick"], "latest");
+    assert_eq!(latest["labels"]["not_picked"], 1);
+    assert_eq!(latest["labels"]["labelled"], 1);
+
+    let largest = replay(&repo, &["--szz-pick", "largest"]);
+    assert_eq!(labels_of(&largest, &large), ["conventional", "keywords"]);
+    assert!(labels_of(&largest, &newest).is_empty(), "{largest:#}");
+    assert_eq!(
+        largest["labels"]["fix_inducing"].as_array().unwrap().len(),
+        1
+    );
+
+    let text = blastgate(&repo, &["replay", "--szz-pick", "largest"]);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    assert!(
+        text.stdout.contains(
+            "only the largest commit behind each fix labelled (--szz-pick largest); 1 other blamed commits passed over"
+        ),
+        "{}",
+        text.stdout
+    );
+    let bad = blastgate(&repo, &["replay", "--szz-pick", "oldest"]);
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(bad.stderr.contains("oldest"), "{}", bad.stderr);
+}

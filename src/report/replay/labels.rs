@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use crate::escape::one_line;
 
 use crate::replay::Replay;
-use crate::replay::szz::{LabelSource, SOURCES};
+use crate::replay::szz::{LabelSource, Labels, Pick, SOURCES};
 
 /// Fix-inducing commits listed in text; the JSON report has them all.
 pub const LISTED: usize = 20;
@@ -76,27 +76,7 @@ pub fn section(out: &mut String, replay: &Replay) {
         "  fix-inducing: lines a fix removed or changed, blamed in its parent, within {} days; whitespace and mechanical edits passed over ({:.1} s)",
         labels.window_days, labels.seconds
     );
-    if labels.all_fixes {
-        out.push_str("  every recognised fix and every changed line blamed (--szz-all-fixes)\n");
-    } else {
-        let _ = writeln!(
-            out,
-            "  passed over: {} fixes that are not of behaviour (typos, lint, docs, tests, CI, dependency updates) and {} changed lines in documentation, lockfiles and tests (--szz-all-fixes blames them)",
-            labels.not_defects, labels.lines_out_of_scope
-        );
-    }
-    match labels.quick_revert_minutes {
-        Some(minutes) => {
-            let _ = writeln!(
-                out,
-                "  {} reverts by the commit's own author within {minutes} minutes not counted",
-                labels.quick_reverts_dropped
-            );
-        }
-        None => out.push_str(
-            "  quick reverts by the commit's own author counted (--drop-quick-reverts MINUTES leaves them out)\n",
-        ),
-    }
+    choices(out, labels);
     if labels.unblamed > 0 {
         let _ = writeln!(
             out,
@@ -114,6 +94,45 @@ pub fn section(out: &mut String, replay: &Replay) {
         }
     }
     evidence(out, replay);
+}
+
+/// The labelling choices that narrowed or widened the labels: the scope filters, the pick
+/// per fix and the quick reverts.
+fn choices(out: &mut String, labels: &Labels) {
+    if labels.all_fixes {
+        out.push_str("  every recognised fix and every changed line blamed (--szz-all-fixes)\n");
+    } else {
+        let _ = writeln!(
+            out,
+            "  passed over: {} fixes that are not of behaviour (typos, lint, docs, tests, CI, dependency updates) and {} changed lines in documentation, lockfiles and tests (--szz-all-fixes blames them)",
+            labels.not_defects, labels.lines_out_of_scope
+        );
+    }
+    let picked = match labels.pick {
+        Pick::All => None,
+        Pick::Latest => Some("newest"),
+        Pick::Largest => Some("largest"),
+    };
+    if let Some(which) = picked {
+        let _ = writeln!(
+            out,
+            "  only the {which} commit behind each fix labelled (--szz-pick {}); {} other blamed commits passed over",
+            labels.pick.as_str(),
+            labels.not_picked
+        );
+    }
+    match labels.quick_revert_minutes {
+        Some(minutes) => {
+            let _ = writeln!(
+                out,
+                "  {} reverts by the commit's own author within {minutes} minutes not counted",
+                labels.quick_reverts_dropped
+            );
+        }
+        None => out.push_str(
+            "  quick reverts by the commit's own author counted (--drop-quick-reverts MINUTES leaves them out)\n",
+        ),
+    }
 }
 
 fn evidence(out: &mut String, replay: &Replay) {
