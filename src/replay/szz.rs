@@ -246,7 +246,8 @@ pub struct Labels {
     /// `--szz-pick`: which commits behind one fix were labelled.
     #[serde(default)]
     pub pick: Pick,
-    /// Commits blamed for a fix but not labelled, because `pick` chose another one.
+    /// (fix, blamed commit) pairs not labelled because `pick` chose another commit for that
+    /// fix (a commit passed over for one fix may still be chosen for another).
     #[serde(default)]
     pub not_picked: usize,
     /// Bug-fix commits found per source (a fix may match several).

@@ -540,7 +540,7 @@ fn one_commit_per_fix_can_be_picked_the_newest_or_the_largest() {
     assert_eq!(text.code, 0, "{}", text.stderr);
     assert!(
         text.stdout.contains(
-            "only the largest commit behind each fix labelled (--szz-pick largest); 1 other blamed commits passed over"
+            "only the largest commit behind each fix labelled (--szz-pick largest); 1 other (fix, blamed commit) pairs passed over"
         ),
         "{}",
         text.stdout

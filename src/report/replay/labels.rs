@@ -116,7 +116,7 @@ fn choices(out: &mut String, labels: &Labels) {
     if let Some(which) = picked {
         let _ = writeln!(
             out,
-            "  only the {which} commit behind each fix labelled (--szz-pick {}); {} other blamed commits passed over",
+            "  only the {which} commit behind each fix labelled (--szz-pick {}); {} other (fix, blamed commit) pairs passed over",
             labels.pick.as_str(),
             labels.not_picked
         );
