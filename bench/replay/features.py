@@ -6,7 +6,9 @@ to each judged commit features the score does not have, from the commits before 
 how many bug-fix commits (the fix keywords and `fix:` subjects of `src/replay/szz.rs`) and how
 many commits at all touched its files among the WINDOW commits before it (the "prior faults"
 and "prior changes" of defect prediction: Graves et al., TSE 2000; Kim et al., "Predicting
-faults from cached history", ICSE 2007), its changed lines and files. Then, trained on the
+faults from cached history", ICSE 2007), its changed lines and files, and the lines it added
+outside tests, documentation and data files (JSON, YAML, lockfiles, snapshots…: the lines SZZ
+can later blame in code). Then, trained on the
 older 70% of the judged commits and evaluated on the newer 30% (as `replay --fit` splits),
 an L2 logistic regression of the labels on log-scaled feature sets, one row per set: AUC and
 the share of labelled commits the riskiest 10% catch (ties newest first, as replay ranks).
@@ -31,6 +33,13 @@ KEYWORDS = re.compile(
     r"(?i)\b(fix|fixes|fixed|fixing|bugfix|hotfix|bug|bugs|crash|crashes|regression|broken|defect|fault)\b"
 )
 CONVENTIONAL = re.compile(r"(?i)^fix(\([^)]*\))?!?:")
+# Paths whose added lines are not counted as code: tests, documentation, examples, vendored
+# or built trees, and data files (an approximation of the SZZ scope and the policy's `low` tier).
+NOT_CODE = re.compile(
+    r"(^|/)(tests?|__tests__|spec|testdata|fixtures|docs?|examples?|vendor|dist|node_modules)/"
+    r"|_test\.(go|py|rs)$|\.(test|spec)\.[jt]sx?$|(^|/)test_[^/]*\.py$"
+    r"|\.(md|rst|txt|adoc|json|ya?ml|toml|lock|sum|svg|png|jpe?g|gif|ico|snap|golden|csv|xml|html|css|po)$"
+)
 
 
 def is_fix(message):
@@ -54,11 +63,16 @@ def history(repo, count):
         parents = parents.split()
         # One call per commit: a mirror missing an object fails that commit, not the walk.
         sides = [parents[0], oid] if parents else ["--root", oid]
-        names = subprocess.run(
-            ["git", "-C", repo, "diff-tree", "-r", "--name-only", "--no-commit-id", "-z", *sides],
+        numstat = subprocess.run(
+            ["git", "-C", repo, "diff-tree", "-r", "--numstat", "--no-renames", "--no-commit-id", "-z", *sides],
             capture_output=True,
         ).stdout.decode("utf8", "replace")
-        commits.append({"id": oid, "message": message, "files": [p for p in names.split("\x00") if p]})
+        added = {}
+        for row in numstat.split("\x00"):
+            if row.count("\t") == 2:
+                plus, _minus, path = row.split("\t")
+                added[path] = int(plus) if plus.isdigit() else 0  # "-" for binary files
+        commits.append({"id": oid, "message": message, "files": list(added), "added": added})
     return commits
 
 
@@ -80,6 +94,7 @@ def features(commits, window):
             "prior_fixes_max": max(fixes.values(), default=0),
             "prior_changes": sum(changes.values()),
             "prior_changes_max": max(changes.values(), default=0),
+            "added_code": sum(n for path, n in commit["added"].items() if not NOT_CODE.search(path)),
         }
     return out
 
@@ -136,6 +151,8 @@ def log(value):
 
 SETS = {
     "score": lambda r: [log(r["score"])],
+    "added code lines alone": lambda r: [log(r["added_code"])],
+    "score + added code": lambda r: [log(r["score"]), log(r["added_code"])],
     "score + size": lambda r: [log(r["score"]), log(r["lines"]), log(r["files"])],
     "score + prior fixes": lambda r: [log(r["score"]), log(r["prior_fixes"]), log(r["prior_fixes_max"])],
     "score + prior changes": lambda r: [log(r["score"]), log(r["prior_changes"]), log(r["prior_changes_max"])],
