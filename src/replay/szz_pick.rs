@@ -5,10 +5,10 @@
 //! et al., "A framework for evaluating the results of the SZZ approach for identifying
 //! bug-introducing changes" (TSE 2017), name two refinements that keep one commit per fix:
 //! *R-SZZ* the most recent (the last change before the fix is the likeliest culprit) and
-//! *L-SZZ* the largest (the commit that changed the most lines). Both trade recall for
-//! precision, and L-SZZ favours large commits by construction, which flatters any score that
-//! grows with size; replay therefore keeps every commit by default and shows which rule
-//! labelled a report.
+//! *L-SZZ* the largest (the commit that changed the most lines). Both label fewer commits,
+//! and L-SZZ favours large commits by construction, which flatters any score that grows with
+//! size; replay therefore keeps every commit by default and shows which rule labelled a
+//! report.
 
 use std::collections::HashMap;
 
