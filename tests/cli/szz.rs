@@ -445,6 +445,7 @@ fn a_fix_that_cannot_be_blamed_is_named_with_its_error() {
         .join(".git/objects")
         .join(&lost[..2])
         .join(&lost[2..]);
+    let bytes = std::fs::read(&object).expect("read the loose object");
     std::fs::remove_file(&object).expect("remove the loose object");
 
     let report = replay(&repo, &[]);
@@ -462,6 +463,51 @@ fn a_fix_that_cannot_be_blamed_is_named_with_its_error() {
     assert!(
         text.contains("1 bug-fix commits could not be blamed") && text.contains(&fix[..12]),
         "{text}"
+    );
+    // A missing object is not a lasting failure: once it is back, the fix is blamed.
+    std::fs::write(&object, bytes).expect("restore the loose object");
+    let mended = replay(&repo, &[]);
+    assert_eq!(mended["labels"]["unblamed"], 0, "{mended:#}");
+    assert_eq!(labels_of(&mended, &bug), ["conventional", "keywords"]);
+}
+
+/// A failure the history itself causes is kept: libgit2's blame refuses a commit whose author
+/// has an empty e-mail (NetBox has such commits), so the next replay reads the failure from
+/// `.git/blastgate/szz/` instead of blaming again (a kept entry, edited here, is what it
+/// reports).
+#[test]
+fn a_blame_failure_caused_by_the_history_is_kept() {
+    let repo = Repo::new();
+    repo.write("src/calc.js", CALC);
+    repo.commit("Initial commit");
+    repo.write("src/calc.js", CALC.replace("a + b", "a - b"));
+    repo.commit_as("Old Import", "", "Add discounts");
+    repo.write("src/calc.js", CALC);
+    let fix = repo.commit("fix: sums");
+
+    let first = replay(&repo, &[]);
+    let labels = &first["labels"];
+    assert_eq!(labels["unblamed"], 1, "{labels:#}");
+    let error = labels["unblamed_fixes"][0]["error"]
+        .as_str()
+        .expect("error");
+    assert!(error.contains("empty name or email"), "{error}");
+    let kept: Vec<std::path::PathBuf> = std::fs::read_dir(repo.path.join(".git/blastgate/szz"))
+        .expect("szz cache written")
+        .flat_map(|key| std::fs::read_dir(key.expect("entry").path()).expect("key dir"))
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|extension| extension == "failed")
+        })
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert!(kept[0].ends_with(format!("{fix}.failed")), "{kept:?}");
+    std::fs::write(&kept[0], "kept: empty name or email").expect("edit the kept failure");
+    let second = replay(&repo, &[]);
+    assert_eq!(
+        second["labels"]["unblamed_fixes"][0]["error"], "kept: empty name or email",
+        "{second:#}"
     );
 }
 
