@@ -116,8 +116,9 @@ const CACHE_VERSION: u32 = 2;
 /// result depends on: the fix, the [`Limits`], the hop and size limits and the version. Blame
 /// is most of a warm replay's time otherwise; a cache entry that cannot be read or written is
 /// recomputed, never trusted half-way. A failure is kept too (in `<fix>.failed`, which older
-/// builds never read), but only one the history itself causes (see [`lasting`]): NetBox's
-/// commits with an empty author e-mail failed 21 blames on every warm replay, 52 of its 53 s.
+/// builds never read), but only one the history itself causes (see [`lasting`]): commits with
+/// an empty author e-mail in `netbox-community/netbox` failed 21 blames on every warm replay,
+/// 52 of its 53 s.
 fn cached_blame(
     repo: &Repository,
     fix: &Fix,
