@@ -472,9 +472,9 @@ fn a_fix_that_cannot_be_blamed_is_named_with_its_error() {
 }
 
 /// A failure the history itself causes is kept: libgit2's blame refuses a commit whose author
-/// has an empty e-mail (NetBox has such commits), so the next replay reads the failure from
-/// `.git/blastgate/szz/` instead of blaming again (a kept entry, edited here, is what it
-/// reports).
+/// has an empty e-mail (`netbox-community/netbox` has such commits), so the next replay reads
+/// the failure from `.git/blastgate/szz/` instead of blaming again (a kept entry, edited
+/// here, is what it reports).
 #[test]
 fn a_blame_failure_caused_by_the_history_is_kept() {
     let repo = Repo::new();
