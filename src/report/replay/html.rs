@@ -12,6 +12,7 @@ use crate::vocabulary::Decision;
 
 use super::capacity::{Capacity, capacity};
 use super::chart::{Line, Mark, Stack, horizontal_bars, share_chart, stacked_bars};
+use crate::replay::szz::Pick;
 use crate::replay::{Curve, Replay};
 
 /// Meta's Diff Risk Score, the baseline logistic-regression model: share of incident-causing
@@ -64,9 +65,15 @@ pub fn html(replay: &Replay, fitted: &[(String, f64)]) -> String {
         "<title>blastgate replay: {}</title><style>{STYLE}</style></head><body>",
         esc(&replay.history)
     );
+    // A narrower labelling changes every figure below: say so where the count is given.
+    let picked = match replay.labelling.pick {
+        Pick::All => "",
+        Pick::Latest => " (of the commits behind each fix, only the newest: --szz-pick latest)",
+        Pick::Largest => " (of the commits behind each fix, only the largest: --szz-pick largest)",
+    };
     let _ = write!(
         page,
-        "<h1>blastgate replay</h1><p class=\"note\">{}: {} commits judged, {} AI-assisted, {} later reverted or hot-fixed{}.</p>",
+        "<h1>blastgate replay</h1><p class=\"note\">{}: {} commits judged, {} AI-assisted, {} later reverted or hot-fixed{picked}{}.</p>",
         esc(&replay.history),
         replay.judged.len(),
         replay.judged.iter().filter(|change| change.ai).count(),
@@ -412,5 +419,16 @@ mod tests {
         assert!(!without.contains("fitted-signals"));
         assert!(without.contains("No fit in this report"));
         assert!(without.contains("hours not estimated"));
+    }
+
+    /// A report labelled one commit per fix says so next to the count it changes.
+    #[test]
+    fn the_pick_rule_is_stated_with_the_count() {
+        let mut replay = empty_replay();
+        assert!(!html(&replay, &[]).contains("--szz-pick"));
+        replay.labelling.pick = Pick::Latest;
+        assert!(html(&replay, &[]).contains("later reverted or hot-fixed (of the commits behind each fix, only the newest: --szz-pick latest)"));
+        replay.labelling.pick = Pick::Largest;
+        assert!(html(&replay, &[]).contains("only the largest: --szz-pick largest"));
     }
 }
