@@ -63,8 +63,8 @@ pub(super) struct ReplayArgs {
     szz_all_fixes: bool,
     /// Which commits behind one fix's lines are labelled: all of them, only the newest
     /// (R-SZZ) or only the largest (L-SZZ; favours large commits by construction).
-    #[arg(long, value_enum, value_name = "WHICH", default_value_t = PickArg::All)]
-    szz_pick: PickArg,
+    #[arg(long, value_enum, value_name = "WHICH", default_value_t = szz::Pick::All)]
+    szz_pick: szz::Pick,
     /// Fit per-signal weights and tier multipliers to the later-reverted commits (trained on
     /// the older part, evaluated on the newer); prints a suggested policy fragment, never edits
     /// the policy. Refuses (exit 2) with fewer than 10 labelled commits to train on or 5 to test.
@@ -127,17 +127,6 @@ enum FixSourceArg {
     None,
 }
 
-/// `--szz-pick` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum PickArg {
-    /// Every commit that last touched a blamed line.
-    All,
-    /// The newest of them (R-SZZ).
-    Latest,
-    /// The one that changed the most lines (L-SZZ).
-    Largest,
-}
-
 fn share(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(value) if value > 0.0 && value <= 1.0 => Ok(value),
@@ -180,11 +169,7 @@ pub(super) fn run(dir: &Path, args: &ReplayArgs) -> anyhow::Result<Exit> {
             window_days: args.szz_window,
             quick_revert_minutes: args.drop_quick_reverts,
             all_fixes: args.szz_all_fixes,
-            pick: match args.szz_pick {
-                PickArg::All => szz::Pick::All,
-                PickArg::Latest => szz::Pick::Latest,
-                PickArg::Largest => szz::Pick::Largest,
-            },
+            pick: args.szz_pick,
         },
         fit: args.fit.then(|| fit_options(args)),
     };

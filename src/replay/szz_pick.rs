@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::szz::FixInducing;
 
 /// `--szz-pick`: which commits behind one fix are labelled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum Pick {
     /// Every commit that last touched a blamed line (SZZ as Śliwerski et al. describe it).
@@ -38,6 +38,16 @@ impl Pick {
             Self::All => "all",
             Self::Latest => "latest",
             Self::Largest => "largest",
+        }
+    }
+
+    /// Which commit behind a fix is labelled, for the reports: `None` when all of them are.
+    #[must_use]
+    pub fn chosen(self) -> Option<&'static str> {
+        match self {
+            Self::All => None,
+            Self::Latest => Some("newest"),
+            Self::Largest => Some("largest"),
         }
     }
 }

@@ -103,6 +103,15 @@ fn labels_of(report: &Value, commit: &str) -> Vec<String> {
         .collect()
 }
 
+/// Every file of the blame cache, `.git/blastgate/szz/<key>/<fix>[.failed]`.
+fn szz_cache_files(repo: &Repo) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(repo.path.join(".git/blastgate/szz"))
+        .expect("szz cache written")
+        .flat_map(|key| std::fs::read_dir(key.expect("entry").path()).expect("key dir"))
+        .map(|entry| entry.expect("entry").path())
+        .collect()
+}
+
 /// Both commits whose lines one fix changed are labelled, by the fix's sources; the commit a
 /// `Closes #7` fix blames is labelled by the reference source; the re-indent, the quote
 /// reformat and the unrelated commits are not blamed. Each label keeps its evidence.
@@ -304,12 +313,7 @@ fn whitespace_only_change_in_a_plain_text_file_is_not_blamed() {
 fn blame_results_are_cached_and_a_corrupt_entry_is_recomputed() {
     let h = history();
     let first = replay(&h.repo, &[]);
-    let dir = h.repo.path.join(".git/blastgate/szz");
-    let entries: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
-        .expect("szz cache written")
-        .flat_map(|key| std::fs::read_dir(key.expect("entry").path()).expect("key dir"))
-        .map(|entry| entry.expect("entry").path())
-        .collect();
+    let entries = szz_cache_files(&h.repo);
     assert!(
         entries.iter().any(|path| path.ends_with(&h.fix)),
         "{entries:?}"
@@ -492,10 +496,8 @@ fn a_blame_failure_caused_by_the_history_is_kept() {
         .as_str()
         .expect("error");
     assert!(error.contains("empty name or email"), "{error}");
-    let kept: Vec<std::path::PathBuf> = std::fs::read_dir(repo.path.join(".git/blastgate/szz"))
-        .expect("szz cache written")
-        .flat_map(|key| std::fs::read_dir(key.expect("entry").path()).expect("key dir"))
-        .map(|entry| entry.expect("entry").path())
+    let kept: Vec<std::path::PathBuf> = szz_cache_files(&repo)
+        .into_iter()
         .filter(|path| {
             path.extension()
                 .is_some_and(|extension| extension == "failed")

@@ -12,7 +12,6 @@ use crate::vocabulary::Decision;
 
 use super::capacity::{Capacity, capacity};
 use super::chart::{Line, Mark, Stack, horizontal_bars, share_chart, stacked_bars};
-use crate::replay::szz::Pick;
 use crate::replay::{Curve, Replay};
 
 /// Meta's Diff Risk Score, the baseline logistic-regression model: share of incident-causing
@@ -66,11 +65,13 @@ pub fn html(replay: &Replay, fitted: &[(String, f64)]) -> String {
         esc(&replay.history)
     );
     // A narrower labelling changes every figure below: say so where the count is given.
-    let picked = match replay.labelling.pick {
-        Pick::All => "",
-        Pick::Latest => " (of the commits behind each fix, only the newest: --szz-pick latest)",
-        Pick::Largest => " (of the commits behind each fix, only the largest: --szz-pick largest)",
-    };
+    let pick = replay.labelling.pick;
+    let picked = pick.chosen().map_or_else(String::new, |which| {
+        format!(
+            " (of the commits behind each fix, only the {which}: --szz-pick {})",
+            pick.as_str()
+        )
+    });
     let _ = write!(
         page,
         "<h1>blastgate replay</h1><p class=\"note\">{}: {} commits judged, {} AI-assisted, {} later reverted or hot-fixed{picked}{}.</p>",
@@ -372,6 +373,7 @@ fn percent(share: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::replay::szz::Pick;
     use crate::replay::{Load, curve};
 
     fn empty_replay() -> Replay {

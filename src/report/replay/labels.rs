@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use crate::escape::one_line;
 
 use crate::replay::Replay;
-use crate::replay::szz::{LabelSource, Labels, Pick, SOURCES};
+use crate::replay::szz::{LabelSource, Labels, SOURCES};
 
 /// Fix-inducing commits listed in text; the JSON report has them all.
 pub const LISTED: usize = 20;
@@ -108,12 +108,7 @@ fn choices(out: &mut String, labels: &Labels) {
             labels.not_defects, labels.lines_out_of_scope
         );
     }
-    let picked = match labels.pick {
-        Pick::All => None,
-        Pick::Latest => Some("newest"),
-        Pick::Largest => Some("largest"),
-    };
-    if let Some(which) = picked {
+    if let Some(which) = labels.pick.chosen() {
         let _ = writeln!(
             out,
             "  only the {which} commit behind each fix labelled (--szz-pick {}); {} other (fix, blamed commit) pairs passed over",
