@@ -26,6 +26,7 @@ pub(super) fn refs(trees: &Trees<'_>, cache: &Cache, side: &Side<'_>) -> Refs {
 /// The hook directories `side` sets ([`refs::hook_dirs`]).
 pub(super) fn hook_dirs(trees: &Trees<'_>, cache: &Cache, side: &Side<'_>) -> Vec<String> {
     match side {
+        Side::Changed(bytes) if !refs::may_set_hook_dirs(bytes) => Vec::new(),
         Side::Changed(bytes) => refs::hook_dirs(&String::from_utf8_lossy(bytes)),
         Side::Blob(oid) => {
             kept(cache, "hooks", *oid, || {

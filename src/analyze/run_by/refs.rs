@@ -76,8 +76,12 @@ static LOCAL_INCLUDE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r#"^\s*(?:-\s*)?(?:include:|local:)?\s*["']?/?([\w./-]+\.ya?ml)["']?\s*$"#).ok()
 });
 /// Cheap test for whole files before [`HOOKS_PATH`] runs line by line.
-static HOOKS_HINT: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"(?i)hookspath|husky").ok());
+const HOOKS_HINT_PATTERN: &str = r"(?i)hookspath|husky";
+static HOOKS_HINT: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(HOOKS_HINT_PATTERN).ok());
+/// [`HOOKS_HINT`] for raw bytes: its letters are never part of what a lossy decoding
+/// replaces, so it matches the bytes exactly when it matches their decoding.
+static HOOKS_HINT_BYTES: LazyLock<Option<regex::bytes::Regex>> =
+    LazyLock::new(|| regex::bytes::Regex::new(HOOKS_HINT_PATTERN).ok());
 static HOOKS_PATH: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r#"(?i)core\.hooksPath["']?\s*[=,\s]\s*["']?([\w./-]+)|\bhusky(?:\s+install)?\s+([\w./-]+)"#)
         .ok()
@@ -100,6 +104,14 @@ pub(super) fn read(text: &str) -> Refs {
         scripts(line, &mut refs.scripts);
     }
     refs
+}
+
+/// Whether `bytes` may set a hooks directory ([`hook_dirs`]), asked before decoding them: a
+/// lossy copy of every large changed file was 2% of a check.
+pub(super) fn may_set_hook_dirs(bytes: &[u8]) -> bool {
+    HOOKS_HINT_BYTES
+        .as_ref()
+        .is_none_or(|hint| hint.is_match(bytes))
 }
 
 /// Directories `text` sets as `core.hooksPath` (or as husky's hooks directory).
@@ -269,5 +281,29 @@ mod tests {
             refs.scripts.iter().all(|(s, _)| !s.contains('$')),
             "{refs:?}"
         );
+    }
+
+    /// The hint asked of raw bytes answers as it does on their lossy decoding, so a file it
+    /// turns away has no hooks directory to find.
+    #[test]
+    fn the_byte_hint_agrees_with_the_decoded_one() {
+        let samples: [&[u8]; 6] = [
+            b"git config core.hooksPath .githooks\n",
+            b"\xff\xfe npx HUSKY install .hooks",
+            "hus\u{212A}y .hooks".as_bytes(),
+            b"no hooks here \xc3",
+            b"hook spath",
+            b"",
+        ];
+        let hint = HOOKS_HINT.as_ref().expect("the hint compiles");
+        for bytes in samples {
+            let text = String::from_utf8_lossy(bytes);
+            assert_eq!(may_set_hook_dirs(bytes), hint.is_match(&text), "{text:?}");
+            if !may_set_hook_dirs(bytes) {
+                assert!(hook_dirs(&text).is_empty(), "{text:?}");
+            }
+        }
+        assert!(may_set_hook_dirs("hus\u{212A}y .hooks".as_bytes()));
+        assert!(!may_set_hook_dirs(b"hook spath"));
     }
 }
