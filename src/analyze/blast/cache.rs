@@ -65,8 +65,8 @@ struct Store {
     dir: PathBuf,
     /// The packs found at opening, oldest first.
     packs: Vec<Pack>,
-    /// Entry name → (pack, offset, length); a newer pack's entry replaces an older one's.
-    index: HashMap<String, (usize, u64, u32)>,
+    /// Where each entry of the packs is; a newer pack's entry replaces an older one's.
+    index: pack::Index,
     /// Entries computed by this run, by name, not yet written.
     pending: Mutex<HashMap<String, Vec<u8>>>,
 }
@@ -92,12 +92,7 @@ impl Cache {
             .iter()
             .filter_map(|path| Pack::open(path))
             .collect();
-        let mut index = HashMap::new();
-        for (number, pack) in packs.iter().enumerate() {
-            for (name, offset, length) in &pack.entries {
-                index.insert(name.clone(), (number, *offset, *length));
-            }
-        }
+        let index = pack::Index::of(&packs);
         Cache {
             store: Some(Store {
                 dir,
@@ -246,8 +241,8 @@ impl Cache {
         if pending.is_some() {
             return pending;
         }
-        let (number, offset, length) = *store.index.get(name)?;
-        store.packs[number].read(offset, length)
+        let (pack, entry) = store.index.find(&store.packs, name)?;
+        pack.read(&entry)
     }
 
     /// Keeps `entry` under `name`, to be written when the cache is flushed.
@@ -303,10 +298,10 @@ fn compact(dir: &Path) {
     }
     // Oldest first, as `open` reads them.
     let packs: Vec<Pack> = paths.iter().filter_map(|path| Pack::open(path)).collect();
-    let mut newest: HashMap<&str, usize> = HashMap::new();
+    let mut newest: HashMap<&[u8], usize> = HashMap::new();
     for (at, pack) in packs.iter().enumerate() {
-        for (name, _, _) in &pack.entries {
-            newest.insert(name, at);
+        for entry in &pack.entries {
+            newest.insert(pack.name(entry), at);
         }
     }
     let mut parts: Vec<usize> = (0..packs.len()).collect();
@@ -314,11 +309,14 @@ fn compact(dir: &Path) {
     parts.truncate(MERGED_AT_ONCE);
     let mut merged: HashMap<String, Vec<u8>> = HashMap::new();
     for &at in &parts {
-        for (name, offset, length) in &packs[at].entries {
-            if newest.get(name.as_str()) == Some(&at)
-                && let Some(bytes) = packs[at].read(*offset, *length)
+        let pack = &packs[at];
+        for entry in &pack.entries {
+            let name = pack.name(entry);
+            if newest.get(name) == Some(&at)
+                && let Ok(name) = std::str::from_utf8(name)
+                && let Some(bytes) = pack.read(entry)
             {
-                merged.insert(name.clone(), bytes);
+                merged.insert(name.to_string(), bytes);
             }
         }
     }

@@ -360,3 +360,35 @@ fn merging_never_brings_back_a_replaced_entry() {
         cache.outline_traced(BLOB, python(), || panic!("kept"), &Budget::default());
     assert_eq!((found, origin), (new, Lookup::Cached));
 }
+
+/// The index finds every entry of every pack by name, the newest pack's when several hold
+/// the name, and nothing for a name no pack holds.
+#[test]
+fn the_index_finds_the_newest_entry_of_each_name() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let names: Vec<String> = (0..300).map(blob).collect();
+    for (round, take) in [(0u8, 300), (1, 200), (2, 100)] {
+        let entries: HashMap<String, Vec<u8>> = names[..take]
+            .iter()
+            .map(|name| (name.clone(), vec![round; 3]))
+            .collect();
+        super::pack::write(dir.path(), &entries).expect("write a pack");
+    }
+    let packs: Vec<super::pack::Pack> = super::pack::list(dir.path())
+        .iter()
+        .filter_map(|path| super::pack::Pack::open(path))
+        .collect();
+    assert_eq!(packs.len(), 3);
+    let index = super::pack::Index::of(&packs);
+    for (at, name) in names.iter().enumerate() {
+        // Pack 0 holds every name, pack 1 the first 200, pack 2 the first 100.
+        let newest = [at < 100, at < 200]
+            .iter()
+            .map(|&held| u8::from(held))
+            .sum::<u8>();
+        let (pack, entry) = index.find(&packs, name).expect("every name is found");
+        assert_eq!(pack.read(&entry), Some(vec![newest; 3]), "{name}");
+    }
+    assert!(index.find(&packs, &blob(300)).is_none());
+    assert!(index.find(&packs, "").is_none());
+}
