@@ -111,23 +111,44 @@ pub fn same_code(path: &str, old: &[u8], new: &[u8], cache: &Cache) -> Option<Ed
     }
 }
 
+/// [`same_code`] with no time limit on the parses, for replay's SZZ labels, which must not
+/// depend on how busy the machine was: a parse that runs out of time is never "mechanical",
+/// so a loaded run would label more commits. The caller bounds the files' size instead.
+#[must_use]
+pub fn same_code_untimed(path: &str, old: &[u8], new: &[u8]) -> Option<Edit> {
+    if old == new {
+        return None;
+    }
+    let (grammar, name) = grammar_for(path, new)?;
+    match compare_as(name, &grammar, old, new, None).ok().flatten()? {
+        Comparison::Same(edit) => Some(edit),
+        Comparison::Renamed(_) => None,
+    }
+}
+
 fn compare(path: &str, old: &[u8], new: &[u8], cache: &Cache) -> Option<Comparison> {
     if old == new {
         return None;
     }
-    let first_line = new.split(|&b| b == b'\n').next().unwrap_or_default();
-    let (grammar, name) = if let Some(language) = lang::for_path(path, first_line) {
-        ((language.grammar)(), language.name)
-    } else {
-        let config = lang::config_for_path(path)?;
-        ((config.grammar)(), config.name)
-    };
+    let (grammar, name) = grammar_for(path, new)?;
     // The result depends on the grammar and the bytes only, not on the path.
     let digest = derived::digest(&[b"mechanical", name.as_bytes(), old, new]);
     cache
-        .derived(&digest, || compare_as(name, &grammar, old, new))
+        .derived(&digest, || {
+            compare_as(name, &grammar, old, new, Some(tokens::PARSE_TIMEOUT))
+        })
         .ok()
         .flatten()
+}
+
+/// The grammar a file at `path` whose new version is `new` is read with, and its name.
+fn grammar_for(path: &str, new: &[u8]) -> Option<(tree_sitter::Language, &'static str)> {
+    let first_line = new.split(|&b| b == b'\n').next().unwrap_or_default();
+    if let Some(language) = lang::for_path(path, first_line) {
+        return Some(((language.grammar)(), language.name));
+    }
+    let config = lang::config_for_path(path)?;
+    Some(((config.grammar)(), config.name))
 }
 
 /// [`compare`] of two versions read with `grammar` (named `name`); `Err` when a parse ran out
@@ -137,9 +158,10 @@ fn compare_as(
     grammar: &tree_sitter::Language,
     old: &[u8],
     new: &[u8],
+    timeout: Option<std::time::Duration>,
 ) -> Result<Option<Comparison>, tokens::Unjudged> {
     let rules = rules::for_language(name);
-    let stream = |source| match tokens::stream(name, grammar, rules, source) {
+    let stream = |source| match tokens::stream(name, grammar, rules, source, timeout) {
         Ok(stream) => Ok(Some(stream)),
         Err(tokens::Unjudged::Timeout) => Err(tokens::Unjudged::Timeout),
         Err(_) => Ok(None),

@@ -109,8 +109,9 @@ struct Found {
 }
 
 /// Bumped when blaming changes what it finds (the key also holds the crate version, since the
-/// mechanical-change recogniser decides which commits are passed over).
-const CACHE_VERSION: u32 = 2;
+/// mechanical-change recogniser decides which commits are passed over). 3: that recogniser
+/// parses without a time limit, so a busy machine no longer labels more commits.
+const CACHE_VERSION: u32 = 3;
 
 /// [`blame_fix`] through a cache under `<git_dir>/blastgate/szz/`, keyed by everything the
 /// result depends on: the fix, the [`Limits`], the hop and size limits and the version. Blame
@@ -273,14 +274,7 @@ fn blame_fix(
             continue;
         }
         // A fix that only reformats a file says nothing about where the bug was.
-        if mechanical::same_code(
-            path,
-            old.content(),
-            new.content(),
-            &crate::analyze::blast::cache::Cache::disabled(),
-        )
-        .is_some()
-        {
+        if mechanical::same_code_untimed(path, old.content(), new.content()).is_some() {
             continue;
         }
         let removed = removed_lines(&diff, index)?;
@@ -382,13 +376,10 @@ fn past_mechanical(
         };
         let key = (commit, path.clone());
         let is_mechanical = *cache.entry(key).or_insert_with(|| {
-            mechanical::same_code(
-                &path,
-                &old,
-                &new,
-                &crate::analyze::blast::cache::Cache::disabled(),
-            )
-            .is_some()
+            // Parsed without a time limit, so bounded by size as the fix's own files are.
+            old.len() <= MAX_BLOB
+                && new.len() <= MAX_BLOB
+                && mechanical::same_code_untimed(&path, &old, &new).is_some()
         });
         if !is_mechanical {
             return Ok(Some(commit));

@@ -327,3 +327,32 @@ fn kept_comparisons_read_back_as_kept() {
         );
     }
 }
+
+/// Without a time limit, a reformatting is recognised however long its parse takes; with a
+/// limit the parse outruns, the same edit is not (so replay's labels, which must not depend on
+/// how busy the machine is, use the former).
+#[test]
+fn an_untimed_comparison_does_not_depend_on_the_parse_time() {
+    let body = "def f(a,b):\n    return a+b*2\n".repeat(3000);
+    let reformatted = body.replace("(a,b)", "(a, b)").replace("a+b*", "a + b * ");
+    let (before, after) = (body.as_bytes(), reformatted.as_bytes());
+    assert_eq!(
+        super::same_code_untimed("big.py", before, after),
+        Some(Edit::Reformatted)
+    );
+    let grammar = tree_sitter::Language::new(tree_sitter_python::LANGUAGE);
+    // Other bytes than above, so no tree kept from that parse answers this one.
+    let (before, after) = (format!("{body}\n"), format!("{reformatted}\n"));
+    let timed = super::compare_as(
+        "python",
+        &grammar,
+        before.as_bytes(),
+        after.as_bytes(),
+        Some(std::time::Duration::from_nanos(1)),
+    );
+    assert!(timed.is_err(), "the limit is outrun: {timed:?}");
+    assert_eq!(
+        super::same_code_untimed("big.py", before.as_bytes(), after.as_bytes()),
+        Some(Edit::Reformatted)
+    );
+}

@@ -53,8 +53,8 @@ pub(super) enum Unjudged {
     TooDeep,
 }
 
-/// Longest a parse may take.
-const PARSE_TIMEOUT: Duration = Duration::from_millis(500);
+/// Longest a parse may take in a check.
+pub(super) const PARSE_TIMEOUT: Duration = Duration::from_millis(500);
 /// Deepest nesting walked (the walk recurses; deeper trees are not judged).
 const MAX_DEPTH: usize = 400;
 /// UTF-8 byte order mark: formatters may drop it.
@@ -62,25 +62,23 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// Closing brackets after which a comma is a trailing comma.
 const CLOSERS: &[&str] = &[")", "]", "}", ">"];
 
-/// The normalised stream of `source`, parsed with `grammar` (named `grammar_name`). The tree
-/// is kept for the analyzers that read the same version next (outline, security).
+/// The normalised stream of `source`, parsed with `grammar` (named `grammar_name`) within
+/// `timeout` if one is given. The tree is kept for the analyzers that read the same version
+/// next (outline, security).
 pub(super) fn stream(
     grammar_name: &'static str,
     grammar: &tree_sitter::Language,
     rules: &'static Rules,
     source: &[u8],
+    timeout: Option<Duration>,
 ) -> Result<Stream, Unjudged> {
     let source = source.strip_prefix(BOM).unwrap_or(source);
-    let tree = crate::analyze::blast::outline::parse::parse_kept(
-        grammar_name,
-        grammar,
-        source,
-        PARSE_TIMEOUT,
-    )
-    .map_err(|unanalysed| match unanalysed {
-        Unanalysed::Timeout { .. } => Unjudged::Timeout,
-        _ => Unjudged::Grammar,
-    })?;
+    let tree =
+        crate::analyze::blast::outline::parse::parse_kept(grammar_name, grammar, source, timeout)
+            .map_err(|unanalysed| match unanalysed {
+            Unanalysed::Timeout { .. } => Unjudged::Timeout,
+            _ => Unjudged::Grammar,
+        })?;
     let root = tree.root_node();
     if root.has_error() {
         return Err(Unjudged::Syntax);

@@ -84,12 +84,12 @@ pub(crate) fn parse_kept(
     grammar_name: &'static str,
     grammar: &tree_sitter::Language,
     source: &[u8],
-    timeout: Duration,
+    timeout: Option<Duration>,
 ) -> Result<Tree, Unanalysed> {
     if let Some(tree) = kept(grammar_name, source) {
         return Ok(tree);
     }
-    let tree = parse_fresh(grammar_name, grammar, source, Some(timeout))?;
+    let tree = parse_fresh(grammar_name, grammar, source, timeout)?;
     keep(grammar_name, source, &tree);
     Ok(tree)
 }
@@ -194,7 +194,8 @@ mod tests {
         let source = b"def kept_tree_test_function(x):\n    return x + 1\n";
         let timeout = Duration::from_secs(5);
         let fresh = parse(language, compiled, source, timeout).expect("parse");
-        let first = parse_kept(language.name, &compiled.grammar, source, timeout).expect("kept");
+        let first =
+            parse_kept(language.name, &compiled.grammar, source, Some(timeout)).expect("kept");
         assert_eq!(first.root_node().to_sexp(), fresh.root_node().to_sexp());
         assert!(kept(language.name, source).is_some());
         assert!(kept("javascript", source).is_none());
