@@ -20,6 +20,8 @@ use crate::analyze::blast::syntax::{
 const MAGIC: [u8; 4] = *b"BGC\x02";
 /// Magic, length, checksum.
 const HEADER: usize = 4 + 4 + 8;
+/// Up to this many names asked, a decoded string is compared with each instead of hashed.
+const FEW_NAMES: usize = 8;
 
 /// Encodes `result` under `key` into a complete entry (header included).
 pub(super) fn encode(key: &str, result: &Result<Outline, Unanalysed>) -> Vec<u8> {
@@ -283,10 +285,18 @@ impl<'a> Reader<'a> {
         for _ in 0..count {
             table.push(std::str::from_utf8(self.bytes()?).ok()?);
         }
-        // Per string: may a reference by that name be kept?
+        // Per string: may a reference by that name be kept? A search asks about a handful of
+        // names, which a comparison finds sooner than hashing each of hundreds of strings.
+        let few: Option<Vec<&str>> = keep
+            .filter(|keep| keep.len() <= FEW_NAMES)
+            .map(|keep| keep.iter().copied().collect());
         let kept: Vec<bool> = table
             .iter()
-            .map(|name| keep.is_none_or(|keep| keep.contains(name)))
+            .map(|name| match (&few, keep) {
+                (Some(few), _) => few.contains(name),
+                (None, Some(keep)) => keep.contains(name),
+                (None, None) => true,
+            })
             .collect();
         let text = |reader: &mut Self| -> Option<String> {
             Some((*table.get(reader.small::<usize>()?)?).to_string())

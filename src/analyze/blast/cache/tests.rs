@@ -115,6 +115,14 @@ fn sieved_outlines_keep_the_asked_names_hit_or_miss() {
     };
     assert!(bare.references.is_empty());
     assert_eq!(bare.definitions.len(), 1);
+    // Many names asked are looked up by hash rather than compared one by one: same result.
+    let many: HashSet<&str> = ["open", "Ledger", "a", "b", "c", "d", "e", "f", "g", "h"]
+        .into_iter()
+        .collect();
+    assert_eq!(
+        codec::decode("k", &entry, Some(&many)),
+        codec::decode("k", &entry, Some(&keep))
+    );
 
     let dir = tempfile::tempdir().expect("temp dir");
     let budget = Budget::default();
