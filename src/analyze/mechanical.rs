@@ -72,7 +72,10 @@ pub fn judge(contents: &[FileContents<'_>], cache: &Cache) -> Mechanical {
         .filter_map(|entry| {
             let (old, new) = (entry.old.bytes()?, entry.new.bytes()?);
             let path = entry.file.path();
-            Some((path.to_string(), compare(path, old, new, cache)?))
+            Some((
+                path.to_string(),
+                compare(path, old, new, cache, Some(tokens::PARSE_TIMEOUT))?,
+            ))
         })
         .collect();
     let mut mechanical = Mechanical::default();
@@ -105,10 +108,13 @@ enum Comparison {
 /// kept in `cache` (pass [`Cache::disabled`] to compute it every time).
 #[must_use]
 pub fn same_code(path: &str, old: &[u8], new: &[u8], cache: &Cache) -> Option<Edit> {
-    match compare(path, old, new, cache)? {
-        Comparison::Same(edit) => Some(edit),
-        Comparison::Renamed(_) => None,
-    }
+    same(&compare(
+        path,
+        old,
+        new,
+        cache,
+        Some(tokens::PARSE_TIMEOUT),
+    )?)
 }
 
 /// [`same_code`] with no time limit on the parses, for replay's SZZ labels, which must not
@@ -116,39 +122,42 @@ pub fn same_code(path: &str, old: &[u8], new: &[u8], cache: &Cache) -> Option<Ed
 /// so a loaded run would label more commits. The caller bounds the files' size instead.
 #[must_use]
 pub fn same_code_untimed(path: &str, old: &[u8], new: &[u8]) -> Option<Edit> {
-    if old == new {
-        return None;
-    }
-    let (grammar, name) = grammar_for(path, new)?;
-    match compare_as(name, &grammar, old, new, None).ok().flatten()? {
-        Comparison::Same(edit) => Some(edit),
+    same(&compare(path, old, new, &Cache::disabled(), None)?)
+}
+
+/// The edit of a comparison that found the same code.
+fn same(comparison: &Comparison) -> Option<Edit> {
+    match comparison {
+        Comparison::Same(edit) => Some(*edit),
         Comparison::Renamed(_) => None,
     }
 }
 
-fn compare(path: &str, old: &[u8], new: &[u8], cache: &Cache) -> Option<Comparison> {
+/// The comparison of two versions, each parsed within `timeout` if one is given. A parse that
+/// runs out of time is not kept, so the kept result is the same with or without a limit.
+fn compare(
+    path: &str,
+    old: &[u8],
+    new: &[u8],
+    cache: &Cache,
+    timeout: Option<std::time::Duration>,
+) -> Option<Comparison> {
     if old == new {
         return None;
     }
-    let (grammar, name) = grammar_for(path, new)?;
+    let first_line = new.split(|&b| b == b'\n').next().unwrap_or_default();
+    let (grammar, name) = if let Some(language) = lang::for_path(path, first_line) {
+        ((language.grammar)(), language.name)
+    } else {
+        let config = lang::config_for_path(path)?;
+        ((config.grammar)(), config.name)
+    };
     // The result depends on the grammar and the bytes only, not on the path.
     let digest = derived::digest(&[b"mechanical", name.as_bytes(), old, new]);
     cache
-        .derived(&digest, || {
-            compare_as(name, &grammar, old, new, Some(tokens::PARSE_TIMEOUT))
-        })
+        .derived(&digest, || compare_as(name, &grammar, old, new, timeout))
         .ok()
         .flatten()
-}
-
-/// The grammar a file at `path` whose new version is `new` is read with, and its name.
-fn grammar_for(path: &str, new: &[u8]) -> Option<(tree_sitter::Language, &'static str)> {
-    let first_line = new.split(|&b| b == b'\n').next().unwrap_or_default();
-    if let Some(language) = lang::for_path(path, first_line) {
-        return Some(((language.grammar)(), language.name));
-    }
-    let config = lang::config_for_path(path)?;
-    Some(((config.grammar)(), config.name))
 }
 
 /// [`compare`] of two versions read with `grammar` (named `name`); `Err` when a parse ran out
