@@ -107,14 +107,14 @@ pub fn generated_by_path(path: &str) -> Option<String> {
 /// depends on the bytes only, so it can be kept per blob.
 #[must_use]
 pub fn generated_by_content(source: &[u8]) -> Option<String> {
-    let head = source
-        .split(|&byte| byte == b'\n')
-        .take(HEADER_LINES)
-        .find_map(|line| {
-            HEADER_MARKERS
-                .iter()
-                .find(|marker| contains(line, marker.as_bytes()))
-        });
+    // The first lines at once: a marker is within one line, so none spans a line break.
+    let head_end = memchr::memchr_iter(b'\n', source)
+        .nth(HEADER_LINES - 1)
+        .unwrap_or(source.len());
+    let head = &source[..head_end];
+    let head = HEADER_MARKERS
+        .iter()
+        .find(|marker| memchr::memmem::find(head, marker.as_bytes()).is_some());
     if let Some(marker) = head {
         return Some(format!("header says {marker:?}"));
     }
@@ -126,23 +126,20 @@ fn minified(source: &[u8]) -> Option<String> {
     if source.len() < MINIFIED_MIN_BYTES {
         return None;
     }
-    let mut lines = 0_usize;
+    let mut lines = 1_usize;
     let mut longest = 0_usize;
-    for line in source.split(|&byte| byte == b'\n') {
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', source) {
         lines += 1;
-        longest = longest.max(line.len());
+        longest = longest.max(end - start);
+        start = end + 1;
     }
+    longest = longest.max(source.len() - start);
     if longest > MINIFIED_LONGEST_LINE {
         return Some(format!("minified (a {longest}-byte line)"));
     }
     let average = source.len() / lines.max(1);
     (average > MINIFIED_AVERAGE_LINE).then(|| format!("minified ({average} bytes per line)"))
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack
-        .windows(needle.len())
-        .any(|window| window == needle)
 }
 
 #[cfg(test)]
@@ -204,6 +201,12 @@ mod tests {
                 &dense,
                 Some("minified (381 bytes per line)"),
             ),
+            (
+                "src/b.rs",
+                "\n\n\n\n// @generated\n",
+                Some("header says \"@generated\""),
+            ),
+            ("src/c.rs", "\n\n\n\n\n// @generated\n", None),
             ("src/main.rs", &ordinary, None),
             ("src/dist.rs", "fn main() {}", None),
             ("src/lock.rs", "// do not edit lightly\n", None),
