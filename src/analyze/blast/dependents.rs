@@ -24,7 +24,8 @@ mod reach;
 mod scan;
 mod words;
 
-use std::collections::HashSet;
+use std::cell::OnceCell;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -226,10 +227,22 @@ pub fn search_with(
         figures.unconfirmed += confirmed.unconfirmed;
         Ok(confirmed.hits)
     };
-    let homes = targets
-        .iter()
-        .map(|target| home_of(repo, &entries, target))
-        .collect::<Result<_, _>>()?;
+    // Free targets defined in one file share its home: read it once.
+    let mut homes_by_file: HashMap<(&str, &str), Option<namespace::Home>> = HashMap::new();
+    let mut homes = Vec::with_capacity(targets.len());
+    for target in targets {
+        let file = (target.family, target.defined_in.as_str());
+        let home = if target.container.is_some() {
+            None
+        } else if let Some(home) = homes_by_file.get(&file) {
+            home.clone()
+        } else {
+            let home = home_of(repo, &entries, target, cache)?;
+            homes_by_file.insert(file, home.clone());
+            home
+        };
+        homes.push(home);
+    }
     let reaches = reach::reach(targets, homes, options, |probes| {
         level(probes, &mut figures)
     })?;
@@ -240,23 +253,43 @@ pub fn search_with(
 
 /// The namespace of a free target's defining file, read from the searched tree (from its path
 /// alone when the file is not there); `None` for methods, languages without a namespace row,
-/// and namespaces a C# `global using` opens to every file.
+/// and namespaces a C# `global using` opens to every file. The file's scope is kept in `cache`
+/// by blob, as the search keeps its candidates'.
 fn home_of(
     repo: &git2::Repository,
     entries: &[scan::Entry],
     target: &Target,
+    cache: &Cache,
 ) -> Result<Option<namespace::Home>, Error> {
     if target.container.is_some() || namespace::row(target.family).is_none() {
         return Ok(None);
     }
     let read = |entry: &scan::Entry| scan::read_blob(repo, &entry.path, entry.oid);
-    let bytes = match entries.iter().find(|entry| entry.path == target.defined_in) {
-        Some(entry) => read(entry)?,
-        None => Vec::new(),
+    let scope = match entries.iter().find(|entry| entry.path == target.defined_in) {
+        Some(entry) => {
+            let bytes = OnceCell::new();
+            let mut failed = None;
+            let scope = namespace::scope_kept(
+                target.family,
+                &entry.path,
+                entry.oid,
+                || match read(entry) {
+                    Ok(read) => Some(bytes.get_or_init(|| read).as_slice()),
+                    Err(error) => {
+                        failed = Some(error);
+                        None
+                    }
+                },
+                cache,
+            );
+            if let Some(error) = failed {
+                return Err(error);
+            }
+            scope
+        }
+        None => namespace::scope(target.family, &target.defined_in, &[]),
     };
-    let Some(home) =
-        namespace::scope(target.family, &target.defined_in, &bytes).map(|scope| scope.home)
-    else {
+    let Some(home) = scope.map(|scope| scope.home) else {
         return Ok(None);
     };
     if target.family == "csharp" {
