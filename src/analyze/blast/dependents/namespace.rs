@@ -422,7 +422,9 @@ fn encloses(how: PathMatch, path: &[String], home: &[String]) -> bool {
 /// `code` contains `module<sep>name` with `module` starting a word (`a.b.name` for `a.b`).
 fn uses_qualified(code: &str, module: &str, separator: &str, name: &str) -> bool {
     let needle = format!("{module}{separator}{name}");
-    code.match_indices(&needle).any(|(at, _)| {
+    // memchr's searcher, not `str::match_indices`: this runs over whole files, once per
+    // candidate and qualifier. Matches of a UTF-8 needle start and end on character bounds.
+    memchr::memmem::find_iter(code.as_bytes(), needle.as_bytes()).any(|at| {
         let before = code[..at].chars().next_back();
         let after = code[at + needle.len()..].chars().next();
         !before.is_some_and(is_word) && !after.is_some_and(is_word)
