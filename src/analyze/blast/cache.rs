@@ -327,11 +327,32 @@ fn compact(dir: &Path) {
     }
 }
 
-/// `outline` as [`codec::decode`] reads it back with `keep`.
+/// `outline` as [`codec::decode`] reads it back with `keep`: the references by the asked
+/// names; of the definitions, those named as asked, those a kept reference names as its
+/// enclosing one, and those spanning a kept reference that names none (what a search asks of
+/// them: namesakes, containers, and the definition around each use); no signatures.
 fn sieve(mut outline: Outline, keep: &HashSet<&str>) -> Outline {
     outline
         .references
         .retain(|reference| keep.contains(reference.name.as_str()));
+    let enclosing: HashSet<&str> = outline
+        .references
+        .iter()
+        .filter_map(|reference| reference.enclosing.as_deref())
+        .collect();
+    let unnamed_lines: Vec<u32> = outline
+        .references
+        .iter()
+        .filter(|reference| reference.enclosing.is_none())
+        .map(|reference| reference.line)
+        .collect();
+    outline.definitions.retain(|definition| {
+        keep.contains(definition.name.as_str())
+            || enclosing.contains(definition.name.as_str())
+            || unnamed_lines
+                .iter()
+                .any(|&line| definition.start_line <= line && line <= definition.end_line)
+    });
     for definition in &mut outline.definitions {
         definition.signature.clear();
     }

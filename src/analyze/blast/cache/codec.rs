@@ -41,9 +41,10 @@ pub(super) fn encode(key: &str, result: &Result<Outline, Unanalysed>) -> Vec<u8>
 }
 
 /// Decodes an entry written by [`encode`] under the same `key`; `None` if anything is off.
-/// With `keep`, only the references whose name it holds are kept, and no signatures
+/// With `keep`, only the references whose name it holds are kept, the definitions a search
+/// asks about (`super::sieve` says which), and no signatures
 /// ([`super::Cache::outline_sieved`]): a dependents search asks about a few names, and making
-/// a string of every reference was most of reading a cached outline.
+/// a string of every reference and definition was most of reading a cached outline.
 pub(super) fn decode(
     key: &str,
     entry: &[u8],
@@ -220,6 +221,44 @@ impl<'a> Writer<'a> {
 }
 
 /// Reads what [`varint`] and length-prefixed byte strings wrote.
+/// A definition as written: indexes into the entry's string table, read before the references
+/// decide which definitions a sieved outline keeps.
+struct Coded {
+    name: usize,
+    kind: SymbolKind,
+    /// 0 for none, else the table index plus one.
+    container: usize,
+    start_line: u32,
+    end_line: u32,
+    signature: usize,
+    visibility: Visibility,
+    body_hash: u64,
+}
+
+impl Coded {
+    /// The definition, its strings from `table`; the signature only if asked.
+    fn definition(&self, table: &[&str], signature: bool) -> Option<Definition> {
+        let string = |index: usize| Some((*table.get(index)?).to_string());
+        Some(Definition {
+            name: string(self.name)?,
+            kind: self.kind,
+            container: match self.container {
+                0 => None,
+                index => Some(string(index - 1)?),
+            },
+            start_line: self.start_line,
+            end_line: self.end_line,
+            signature: if signature {
+                string(self.signature)?
+            } else {
+                String::new()
+            },
+            visibility: self.visibility,
+            body_hash: self.body_hash,
+        })
+    }
+}
+
 pub(super) struct Reader<'a> {
     input: &'a [u8],
     at: usize,
@@ -301,34 +340,18 @@ impl<'a> Reader<'a> {
         let text = |reader: &mut Self| -> Option<String> {
             Some((*table.get(reader.small::<usize>()?)?).to_string())
         };
-        let optional = |reader: &mut Self| -> Option<Option<String>> {
-            match reader.small::<usize>()? {
-                0 => Some(None),
-                index => Some(Some((*table.get(index - 1)?).to_string())),
-            }
-        };
         let language = text(self)?;
         let definitions_count: usize = self.small()?;
         let mut definitions = Vec::with_capacity(definitions_count.min(self.input.len()));
         for _ in 0..definitions_count {
-            definitions.push(Definition {
-                name: text(self)?,
-                kind: symbol_kind_from(self.byte_code()?)?,
-                container: optional(self)?,
-                start_line: self.small()?,
-                end_line: self.small()?,
-                signature: if keep.is_some() {
-                    self.small::<usize>()?;
-                    String::new()
-                } else {
-                    text(self)?
-                },
-                visibility: visibility_from(self.byte_code()?)?,
-                body_hash: self.varint()?,
-            });
+            definitions.push(self.coded_definition(table.len())?);
         }
         let references_count: usize = self.small()?;
         let mut references = Vec::with_capacity(references_count.min(self.input.len()));
+        // With a sieve: the names of definitions that enclose a kept reference, and the lines
+        // of kept references that name none ([`super::sieve`] keeps the same definitions).
+        let mut enclosing_names = vec![false; table.len()];
+        let mut unnamed_lines = Vec::new();
         for _ in 0..references_count {
             let name: usize = self.small()?;
             let line = self.small()?;
@@ -338,8 +361,14 @@ impl<'a> Reader<'a> {
                 continue;
             }
             let enclosing = match enclosing {
-                0 => None,
-                index => Some((*table.get(index - 1)?).to_string()),
+                0 => {
+                    unnamed_lines.push(line);
+                    None
+                }
+                index => {
+                    *enclosing_names.get_mut(index - 1)? = true;
+                    Some((*table.get(index - 1)?).to_string())
+                }
             };
             references.push(Reference {
                 name: (*table.get(name)?).to_string(),
@@ -348,6 +377,19 @@ impl<'a> Reader<'a> {
                 enclosing,
             });
         }
+        let wanted = |coded: &Coded| {
+            keep.is_none()
+                || kept.get(coded.name).is_some_and(|kept| *kept)
+                || enclosing_names.get(coded.name).is_some_and(|named| *named)
+                || unnamed_lines
+                    .iter()
+                    .any(|&line| coded.start_line <= line && line <= coded.end_line)
+        };
+        let definitions = definitions
+            .iter()
+            .filter(|coded| wanted(coded))
+            .map(|coded| coded.definition(&table, keep.is_none()))
+            .collect::<Option<Vec<_>>>()?;
         Some(Outline {
             language,
             definitions,
@@ -355,6 +397,26 @@ impl<'a> Reader<'a> {
             token_hash: self.varint()?,
             error_permille: self.small()?,
         })
+    }
+
+    /// One definition as written, its indexes checked against a table of `strings`: an entry
+    /// is whole or refused, whatever a sieve keeps of it.
+    fn coded_definition(&mut self, strings: usize) -> Option<Coded> {
+        let coded = Coded {
+            name: self.small()?,
+            kind: symbol_kind_from(self.byte_code()?)?,
+            container: self.small()?,
+            start_line: self.small()?,
+            end_line: self.small()?,
+            signature: self.small()?,
+            visibility: visibility_from(self.byte_code()?)?,
+            body_hash: self.varint()?,
+        };
+        let within = |index: usize| index < strings;
+        (within(coded.name)
+            && within(coded.signature)
+            && (coded.container == 0 || within(coded.container - 1)))
+        .then_some(coded)
     }
 
     fn byte_code(&mut self) -> Option<u8> {

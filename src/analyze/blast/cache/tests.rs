@@ -114,7 +114,10 @@ fn sieved_outlines_keep_the_asked_names_hit_or_miss() {
         panic!("decodes");
     };
     assert!(bare.references.is_empty());
-    assert_eq!(bare.definitions.len(), 1);
+    assert!(
+        bare.definitions.is_empty(),
+        "no use kept, no definition asked"
+    );
     // Many names asked are looked up by hash rather than compared one by one: same result.
     let many: HashSet<&str> = ["open", "Ledger", "a", "b", "c", "d", "e", "f", "g", "h"]
         .into_iter()
@@ -143,6 +146,62 @@ fn sieved_outlines_keep_the_asked_names_hit_or_miss() {
         sieved(&Cache::open(dir.path())),
         (Ok(computed), Lookup::Cached)
     );
+}
+
+/// A sieved outline keeps the definitions a search asks about: named as asked, named as the
+/// enclosing definition of a kept use, or spanning a kept use that names none; decoding an
+/// entry and sieving a fresh outline keep the same ones.
+#[test]
+fn sieved_outlines_keep_the_definitions_around_kept_uses() {
+    let definition = |name: &str, container: Option<&str>, lines: (u32, u32)| Definition {
+        name: name.to_string(),
+        kind: SymbolKind::Function,
+        container: container.map(ToString::to_string),
+        start_line: lines.0,
+        end_line: lines.1,
+        signature: format!("def {name}()"),
+        visibility: Visibility::Public,
+        body_hash: 7,
+    };
+    let reference = |name: &str, line: u32, enclosing: Option<&str>| Reference {
+        name: name.to_string(),
+        line,
+        kind: ReferenceKind::Call,
+        enclosing: enclosing.map(ToString::to_string),
+    };
+    let outline = Outline {
+        language: "python".to_string(),
+        definitions: vec![
+            definition("Ledger", None, (1, 20)),
+            definition("save", Some("Ledger"), (3, 9)),
+            definition("helper", None, (22, 28)),
+            definition("other", None, (30, 40)),
+            definition("open", None, (50, 52)),
+        ],
+        references: vec![
+            reference("open", 4, Some("save")),
+            reference("open", 35, None),
+            reference("print", 24, Some("helper")),
+        ],
+        token_hash: 1,
+        error_permille: 0,
+    };
+    let keep: HashSet<&str> = ["open"].into_iter().collect();
+    let entry = codec::encode("k", &Ok(outline.clone()));
+    let Some(Ok(decoded)) = codec::decode("k", &entry, Some(&keep)) else {
+        panic!("decodes");
+    };
+    let names: Vec<&str> = decoded
+        .definitions
+        .iter()
+        .map(|d| d.name.as_str())
+        .collect();
+    assert_eq!(names, ["save", "other", "open"]);
+    assert!(decoded.definitions.iter().all(|d| d.signature.is_empty()));
+    assert_eq!(decoded.references.len(), 2);
+    assert_eq!(super::sieve(outline.clone(), &keep), decoded);
+    // Without a sieve everything comes back.
+    assert_eq!(codec::decode("k", &entry, None), Some(Ok(outline)));
 }
 
 /// The first lookup parses; the second, in the same run, is a hit without calling `bytes`;

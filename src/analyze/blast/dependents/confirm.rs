@@ -150,7 +150,7 @@ fn confirm_one<'c>(
         (Vec::new(), None, true)
     } else {
         // `hits` asks the outline about these names only (uses, imports, top-level
-        // namesakes, containers); definitions are all kept.
+        // namesakes, containers) and about the definitions around the uses it keeps.
         let names: HashSet<&str> = asked_names(probes, &relevant).collect();
         let (outline, origin) = cache.outline_sieved(
             &oid.to_string(),
