@@ -220,7 +220,6 @@ impl<'a> Writer<'a> {
     }
 }
 
-/// Reads what [`varint`] and length-prefixed byte strings wrote.
 /// A definition as written: indexes into the entry's string table, read before the references
 /// decide which definitions a sieved outline keeps.
 struct Coded {
@@ -259,6 +258,7 @@ impl Coded {
     }
 }
 
+/// Reads what [`varint`] and length-prefixed byte strings wrote.
 pub(super) struct Reader<'a> {
     input: &'a [u8],
     at: usize,
