@@ -151,7 +151,13 @@ fn confirm_one<'c>(
     } else {
         // `hits` asks the outline about these names only (uses, imports, top-level
         // namesakes, containers) and about the definitions around the uses it keeps.
-        let names: HashSet<&str> = asked_names(probes, &relevant).collect();
+        let names: HashSet<&str> = relevant
+            .iter()
+            .flat_map(|&index| {
+                let probe = &probes[index];
+                std::iter::once(probe.name.as_str()).chain(probe.container.as_deref())
+            })
+            .collect();
         let (outline, origin) = cache.outline_sieved(
             &oid.to_string(),
             language,
@@ -289,8 +295,7 @@ pub(super) struct File<'a, 'c> {
 /// wins (call, type, import, member, then other).
 pub(super) fn hits(file: &File<'_, '_>, probes: &[Probe], relevant: &[usize]) -> Vec<Hit> {
     let (path, outline) = (file.path, file.outline);
-    let asked: Vec<&str> = asked_names(probes, relevant).collect();
-    let names = FileNames::new(outline, &asked);
+    let names = FileNames::new(outline);
     let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut undecided: HashSet<usize> = HashSet::new();
     for &index in relevant {
@@ -358,47 +363,29 @@ pub(super) fn hits(file: &File<'_, '_>, probes: &[Probe], relevant: &[usize]) ->
     hits
 }
 
-/// The names the `relevant` probes ask a file about: theirs and their containers'.
-fn asked_names<'p>(probes: &'p [Probe], relevant: &[usize]) -> impl Iterator<Item = &'p str> {
-    relevant.iter().flat_map(|&index| {
-        let probe = &probes[index];
-        std::iter::once(probe.name.as_str()).chain(probe.container.as_deref())
-    })
-}
-
-/// The names a file mentions, defines at top level and imports, among those the probes ask
-/// about: built once per file so the container and shadowing rules cost a lookup per probe,
-/// not a pass over the references. An outline holds hundreds of names and a file is asked
-/// about a few, so only those are gathered.
+/// The names a file mentions, defines at top level and imports: built once per file so the
+/// container and shadowing rules cost a lookup per probe, not a pass over the references. A
+/// sieved outline already holds only the asked names' uses and the definitions around them.
 struct FileNames<'o> {
     mentioned: HashSet<&'o str>,
     top_level: HashSet<&'o str>,
     imported: HashSet<&'o str>,
 }
 
-/// Up to this many names asked, a name is compared with each instead of hashed.
-const FEW_NAMES: usize = 8;
-
 impl<'o> FileNames<'o> {
-    fn new(outline: &'o Outline, asked: &[&str]) -> FileNames<'o> {
-        let many: Option<HashSet<&str>> =
-            (asked.len() > FEW_NAMES).then(|| asked.iter().copied().collect());
-        let wanted = |name: &str| match &many {
-            Some(many) => many.contains(name),
-            None => asked.contains(&name),
-        };
+    fn new(outline: &'o Outline) -> FileNames<'o> {
         let mut names = FileNames {
             mentioned: HashSet::new(),
             top_level: HashSet::new(),
             imported: HashSet::new(),
         };
-        for reference in outline.references.iter().filter(|r| wanted(&r.name)) {
+        for reference in &outline.references {
             names.mentioned.insert(&reference.name);
             if reference.kind == ReferenceKind::Import {
                 names.imported.insert(&reference.name);
             }
         }
-        for definition in outline.definitions.iter().filter(|d| wanted(&d.name)) {
+        for definition in &outline.definitions {
             names.mentioned.insert(&definition.name);
             if definition.container.is_none() {
                 names.top_level.insert(&definition.name);
