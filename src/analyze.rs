@@ -173,7 +173,7 @@ fn analyze_files(
     facts.extend(impact::facts(&blast));
     lap(STEPS[1]);
     // Infrastructure, pipelines and migrations over the size limit are still text to read.
-    let raw_read = domain::opaque::RawRead::default();
+    let profiled = domain::opaque::Profiles::default();
     domain::opaque::read_oversized_risky(
         &mut contents,
         domain::opaque::Blobs {
@@ -181,7 +181,8 @@ fn analyze_files(
             workdir: context.workdir,
             max_file_bytes: options.max_file_bytes,
             run_by: &run_by::RunBy::default(),
-            read: &raw_read,
+            cache: context.cache,
+            profiled: &profiled,
         },
     );
     // CI and hook files are also those a workflow, hook or setup script runs.
@@ -205,7 +206,8 @@ fn analyze_files(
             workdir: context.workdir,
             max_file_bytes: options.max_file_bytes,
             run_by: &run_by,
-            read: &raw_read,
+            cache: context.cache,
+            profiled: &profiled,
         },
     ));
     facts.extend(domain::terraform::tree_facts(

@@ -76,6 +76,10 @@ fn terraform_that_is_not_text_is_the_worst_case() {
             rules.contains(&"unanalysable-risky-file-needs-review".to_string()),
             "{rules:?}"
         );
+        // The second run reads what the raw bytes showed from the cache, and judges alike.
+        let again = check(&repo);
+        assert_finding(&again, code, "unanalysable-risky-file");
+        assert_eq!(ids(&again), ids(&result));
     }
 }
 
@@ -149,7 +153,8 @@ fn very_long_workflow_lines() {
     );
 }
 
-/// A credential in a file marked binary, or in content that really is binary, still blocks.
+/// A credential in a file marked binary, or in content that really is binary, still blocks,
+/// also when a second run reads what the raw bytes showed from the cache.
 #[test]
 fn secrets_in_binary_files_block() {
     let token = format!("ghp_{}", "Zq8rT2vLm4Xn7Kp1Wd9Sb3Hc6Jf0Ga5Ye8Ru");
@@ -164,6 +169,7 @@ fn secrets_in_binary_files_block() {
     );
     marked.commit("Token");
     assert_finding(&check(&marked), 1, "secret-added");
+    assert_finding(&check(&marked), 1, "secret-added");
 
     let binary = Repo::new();
     binary.write("assets/blob.bin", b"\0\xff\x01");
@@ -174,9 +180,11 @@ fn secrets_in_binary_files_block() {
         [b"\0\xff\x01\n".as_slice(), token.as_bytes(), b"\n\xfe"].concat(),
     );
     binary.commit("Asset with a token");
-    let result = check(&binary);
-    assert_finding(&result, 1, "secret-added");
-    assert!(!result.stdout.contains(&token[4..20]), "{}", result.stdout);
+    for _run in ["cold", "warm"] {
+        let result = check(&binary);
+        assert_finding(&result, 1, "secret-added");
+        assert!(!result.stdout.contains(&token[4..20]), "{}", result.stdout);
+    }
 }
 
 /// Runs `command`; a run that has not ended after `limit` is killed and fails the test (a

@@ -7,20 +7,23 @@
 //! treat as the worst case for that kind. The raw bytes are also scanned for credentials, so
 //! the secret scan never skips a file because it is not text.
 
+mod profile;
+
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::Path;
 
 use git2::Repository;
 
-use super::{ANALYZERS, secrets};
 use crate::analyze::Fact;
+use crate::analyze::blast::cache::Cache;
 use crate::analyze::contents::{Content, FileContents, nul_as_space, read_blob};
 use crate::analyze::files::human_bytes;
 use crate::analyze::path_class::classify;
 use crate::analyze::run_by::RunBy;
-use crate::diff::{FileChange, is_text};
+use crate::diff::FileChange;
 use crate::signal::Signal;
+use profile::{Profile, added_secrets, profile};
 
 /// Largest side read raw for recognition and the secret scan. Bigger files are recognised by
 /// path alone and are not scanned (their `oversized-file` fact already counts).
@@ -41,36 +44,16 @@ pub struct Blobs<'r> {
     pub max_file_bytes: u64,
     /// CI and hook files found by what runs them: risky whatever their path.
     pub run_by: &'r RunBy,
-    /// Raw sides already read in this analysis.
-    pub read: &'r RawRead,
+    /// Where profiles of blobs are kept between runs.
+    pub cache: &'r Cache,
+    /// Profiles already made in this analysis.
+    pub profiled: &'r Profiles,
 }
 
-/// Most raw bytes [`RawRead`] holds at once.
-const RAW_READ_BUDGET: u64 = 64 * 1024 * 1024;
-
-/// The raw sides [`read_oversized_risky`] read of files it left opaque, by path, for
-/// [`facts`] to scan for secrets instead of inflating them again (a 1.8 MiB source map, both
-/// sides twice, was a quarter of a check), up to [`RAW_READ_BUDGET`] bytes in all.
+/// The profiles [`read_oversized_risky`] made of files it left opaque, by path, for [`facts`]
+/// to use instead of reading the files again.
 #[derive(Debug, Default)]
-pub struct RawRead(RefCell<(HashMap<String, RawSides>, u64)>);
-
-type RawSides = (Option<Vec<u8>>, Option<Vec<u8>>);
-
-impl RawRead {
-    fn keep(&self, path: &str, sides: RawSides) {
-        let size = |side: &Option<Vec<u8>>| side.as_ref().map_or(0, |bytes| bytes.len() as u64);
-        let bytes = size(&sides.0) + size(&sides.1);
-        let (kept, held) = &mut *self.0.borrow_mut();
-        if *held + bytes <= RAW_READ_BUDGET {
-            *held += bytes;
-            kept.insert(path.to_string(), sides);
-        }
-    }
-
-    fn take(&self, path: &str) -> Option<RawSides> {
-        self.0.borrow_mut().0.remove(path)
-    }
-}
+pub struct Profiles(RefCell<HashMap<String, Profile>>);
 
 /// Largest text file of a risky kind that is analysed past the policy's size limit.
 pub const RISKY_TEXT_CAP: u64 = 16 * 1024 * 1024;
@@ -90,17 +73,19 @@ pub fn read_oversized_risky(contents: &mut [FileContents<'_>], source: Blobs<'_>
         {
             continue;
         }
-        let (old, new) = raw_sides(file, source);
+        let (profile, read) = profile(file, source);
         // The diff stage marks every oversized file binary; the bytes say whether it is text.
-        let text = [&old, &new]
-            .into_iter()
-            .flatten()
-            .all(|bytes| is_text(bytes));
-        let sample = new.as_deref().or(old.as_deref()).unwrap_or_default();
-        if !text || risky_kinds(file, sample, source.run_by).is_empty() {
-            source.read.keep(file.path(), (old, new));
+        let risky = !risky_kinds(file, &profile, source.run_by).is_empty();
+        let text = profile.text;
+        source
+            .profiled
+            .0
+            .borrow_mut()
+            .insert(file.path().to_string(), profile);
+        if !text || !risky {
             continue;
         }
+        let (old, new) = read.unwrap_or_else(|| raw_sides(file, source));
         let side = |blob: &Option<String>, bytes: Option<Vec<u8>>| match (blob, bytes) {
             (None, _) => Content::Absent,
             (Some(_), Some(bytes)) => Content::Bytes(nul_as_space(bytes)),
@@ -163,21 +148,21 @@ fn why_opaque(file: &FileChange, max_file_bytes: u64) -> Option<String> {
 
 fn file_facts(entry: &FileContents<'_>, why: &str, source: Blobs<'_>) -> Vec<Fact> {
     let file = entry.file;
-    let (old, new) = match (entry.old.bytes(), entry.new.bytes()) {
-        (old, new) if analysed(entry) => (old.map(<[u8]>::to_vec), new.map(<[u8]>::to_vec)),
-        _ => source
-            .read
-            .take(file.path())
-            .unwrap_or_else(|| raw_sides(file, source)),
+    let (kinds, secrets) = if analysed(entry) {
+        let secrets = entry.new.bytes().map_or_else(Vec::new, |new| {
+            added_secrets(entry.old.bytes().unwrap_or_default(), new)
+        });
+        (Vec::new(), secrets)
+    } else {
+        let kept = source.profiled.0.borrow_mut().remove(file.path());
+        let profile = kept.unwrap_or_else(|| profile(file, source).0);
+        (
+            risky_kinds(file, &profile, source.run_by),
+            profile.added_secrets,
+        )
     };
-    let sample = new.as_deref().or(old.as_deref()).unwrap_or_default();
 
     let mut facts = Vec::new();
-    let kinds = if analysed(entry) {
-        Vec::new()
-    } else {
-        risky_kinds(file, sample, source.run_by)
-    };
     if !kinds.is_empty() {
         let kinds = kinds.join(", ");
         facts.push(fact(
@@ -189,65 +174,48 @@ fn file_facts(entry: &FileContents<'_>, why: &str, source: Blobs<'_>) -> Vec<Fac
             ),
         ));
     }
-    if let Some(new) = &new {
-        for kind in added_secrets(old.as_deref().unwrap_or_default(), new) {
-            facts.push(fact(
-                file,
-                Signal::SecretAdded,
-                kind.to_string(),
-                format!(
-                    "a {kind} is added in content that was not read as text ({why}): it is compromised once pushed; remove and rotate it"
-                ),
-            ));
-        }
+    for kind in secrets {
+        facts.push(fact(
+            file,
+            Signal::SecretAdded,
+            kind.to_string(),
+            format!(
+                "a {kind} is added in content that was not read as text ({why}): it is compromised once pushed; remove and rotate it"
+            ),
+        ));
     }
     facts
 }
 
-/// The risky kinds `file` is, by either path and the raw content: the sensitive path classes
-/// (policy, hooks, CI), what a workflow or hook runs, and every analyzer of a risky kind that
-/// wants it.
-fn risky_kinds(file: &FileChange, sample: &[u8], run_by: &RunBy) -> Vec<String> {
+/// The paths of `file`: old, then new, each when present.
+fn paths(file: &FileChange) -> impl Iterator<Item = &str> {
+    [file.old_path.as_deref(), file.new_path.as_deref()]
+        .into_iter()
+        .flatten()
+}
+
+/// The risky kinds `file` is, by either path and what its raw content showed (`profile`): the
+/// sensitive path classes (policy, hooks, CI), what a workflow or hook runs, and every
+/// analyzer of a risky kind that wants it.
+fn risky_kinds(file: &FileChange, profile: &Profile, run_by: &RunBy) -> Vec<String> {
     let mut kinds: Vec<String> = Vec::new();
     let mut add = |kind: &str| {
         if !kinds.iter().any(|seen| seen == kind) {
             kinds.push(kind.to_string());
         }
     };
-    for path in [file.old_path.as_deref(), file.new_path.as_deref()]
-        .into_iter()
-        .flatten()
-    {
+    for (path, wanted) in paths(file).zip(&profile.wanted) {
         for class in classify(path) {
             add(class.what);
         }
         for entry in run_by.find_all(path) {
             add(&format!("run by {}", entry.by));
         }
-        for analyzer in ANALYZERS {
-            if analyzer.reads_a_risky_kind() && analyzer.wants(path, sample) {
-                add(analyzer.name());
-            }
+        for analyzer in wanted {
+            add(analyzer);
         }
     }
     kinds
-}
-
-/// Credential kinds with a value in `new` that `old` does not hold, both read as lossy text
-/// (a real key swapped for another real key is a new credential).
-fn added_secrets(old: &[u8], new: &[u8]) -> Vec<&'static str> {
-    let (old, new) = (String::from_utf8_lossy(old), String::from_utf8_lossy(new));
-    let before = secrets::found(&old);
-    secrets::found(&new)
-        .into_iter()
-        .filter(|(kind, values)| {
-            let known = before.iter().find(|(seen, _)| seen == kind);
-            values
-                .iter()
-                .any(|value| known.is_none_or(|(_, old)| !old.contains(value)))
-        })
-        .map(|(kind, _)| kind)
-        .collect()
 }
 
 fn fact(file: &FileChange, signal: Signal, subject: String, message: String) -> Fact {
@@ -297,8 +265,10 @@ mod tests {
             ("data/blob.yaml", b"\0\xff plain data", &[]),
         ];
         for (path, sample, expected) in cases {
+            let file = binary(path);
+            let profile = Profile::of(&file, Some(b"\0"), Some(sample));
             assert_eq!(
-                risky_kinds(&binary(path), sample, &RunBy::default()),
+                risky_kinds(&file, &profile, &RunBy::default()),
                 expected,
                 "{path}"
             );
@@ -333,23 +303,5 @@ mod tests {
         assert!(why_opaque(&file, 10).is_some_and(|why| why.contains("over")));
         file.new_mode = Some(crate::diff::MODE_SYMLINK);
         assert!(why_opaque(&file, 10).is_none());
-    }
-
-    /// Raw sides are handed over once and only within the budget: what does not fit is read
-    /// again by `facts`, never dropped from the scan.
-    #[test]
-    fn raw_reads_are_kept_within_the_budget() {
-        let read = RawRead::default();
-        let half = usize::try_from(RAW_READ_BUDGET / 2).expect("fits");
-        read.keep("a", (Some(vec![0; half]), None));
-        read.keep("b", (Some(vec![1; half]), Some(vec![2; 1])));
-        read.keep("c", (None, Some(vec![3; half])));
-        assert!(
-            read.take("a")
-                .is_some_and(|(old, _)| old.map(|o| o.len()) == Some(half))
-        );
-        assert!(read.take("a").is_none(), "taken once");
-        assert!(read.take("b").is_none(), "over the budget");
-        assert!(read.take("c").is_some());
     }
 }

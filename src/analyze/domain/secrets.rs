@@ -106,6 +106,15 @@ static PATTERNS: LazyLock<Vec<(&'static Format, Pattern)>> = LazyLock::new(|| {
         .collect()
 });
 
+/// The credential kind called `name` in [`FORMATS`], as the table spells it (a kept result
+/// names kinds by their text).
+pub(super) fn kind_named(name: &[u8]) -> Option<&'static str> {
+    FORMATS
+        .iter()
+        .map(|format| format.kind)
+        .find(|kind| kind.as_bytes() == name)
+}
+
 /// Whether one match is test data, and why (`None`: a credential). `rest` is the rest of its
 /// line, `following` the lines after it (a private key's body), `path` the file's.
 fn judge<'a>(
