@@ -83,6 +83,16 @@ impl Kept {
             .or_insert_with(|| Arc::new(lines));
     }
 
+    /// Keeps what `other` kept too (what another thread read).
+    pub(crate) fn absorb(&mut self, other: Kept) {
+        for (id, bytes) in other.contents {
+            self.contents.entry(id).or_insert(bytes);
+        }
+        for (sides, lines) in other.diffs {
+            self.diffs.entry(sides).or_insert(lines);
+        }
+    }
+
     /// What was kept, for the change.
     pub(crate) fn done(self) -> Blobs {
         Blobs(Arc::new(self))
