@@ -83,6 +83,11 @@ impl Kept {
             .or_insert_with(|| Arc::new(lines));
     }
 
+    /// The kept content of blob `id`.
+    pub(crate) fn get(&self, id: &str) -> Option<Arc<[u8]>> {
+        self.contents.get(id).cloned()
+    }
+
     /// Keeps what `other` kept too (what another thread read).
     pub(crate) fn absorb(&mut self, other: Kept) {
         for (id, bytes) in other.contents {

@@ -254,14 +254,17 @@ enum Stored {
     Workdir,
 }
 
-/// A blob's bytes from the object database (kept), else (for working-tree changes) from the
-/// file.
+/// A blob's bytes: already in `kept`, else from the object database (then kept), else (for
+/// working-tree changes) from the file.
 fn read(
     repo: &Repository,
     id: &str,
     workdir_path: Option<&str>,
     kept: &mut Kept,
 ) -> Option<(Arc<[u8]>, Stored)> {
+    if let Some(bytes) = kept.get(id) {
+        return Some((bytes, Stored::Objects));
+    }
     let from_odb = Oid::from_str(id)
         .ok()
         .filter(|oid| !oid.is_zero())
