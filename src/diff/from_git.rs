@@ -157,6 +157,13 @@ fn read_while_pairing(
             }
         }
     }
+    let mut find = DiffFindOptions::new();
+    find.renames(true).copies(true).rename_limit(2000);
+    if before.is_empty() {
+        diff.find_similar(Some(&mut find))
+            .doing(|| "detecting renames".to_string())?;
+        return Ok(HashMap::new());
+    }
     let git_dir = repo.path();
     let (found, read) = std::thread::scope(|scope| {
         let reading = scope.spawn(|| {
@@ -169,8 +176,6 @@ fn read_while_pairing(
                 })
                 .collect::<HashMap<_, _>>()
         });
-        let mut find = DiffFindOptions::new();
-        find.renames(true).copies(true).rename_limit(2000);
         let found = diff.find_similar(Some(&mut find));
         let read = reading
             .join()
