@@ -28,6 +28,34 @@ pub fn open_as_git(dir: &Path) -> Result<Repository, git2::Error> {
     }
 }
 
+/// Runs `work` with this thread's own handle on the repository at `git_dir` (a `Repository`
+/// serves one thread at a time), opened on first use as git would open it ([`open_as_git`])
+/// and kept for the thread's next use: the diff reads blobs and the domain step reads trees on
+/// pool threads. `None` when it cannot be opened. Objects are read by id, so any handle on
+/// the repository reads the same bytes; one that cannot find an object fails the read, and
+/// callers fall back to the caller's own handle.
+pub(crate) fn with_thread_handle<T>(
+    git_dir: &Path,
+    work: impl FnOnce(&Repository) -> Option<T>,
+) -> Option<T> {
+    thread_local! {
+        static HANDLE: std::cell::RefCell<Option<(std::path::PathBuf, Repository)>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    HANDLE.with(|slot| {
+        // Taken out while `work` runs: a pool thread waiting inside it may run another task
+        // that asks for the handle, which then opens one of its own.
+        let held = slot.borrow_mut().take().filter(|(dir, _)| dir == git_dir);
+        let (dir, repo) = match held {
+            Some(held) => held,
+            None => (git_dir.to_path_buf(), open_as_git(git_dir).ok()?),
+        };
+        let result = work(&repo);
+        *slot.borrow_mut() = Some((dir, repo));
+        result
+    })
+}
+
 /// [`open_as_git`], with errors users can act on ("not a repository" only when there is none),
 /// and every loose object checked first, so a corrupt one is an error instead of a hang.
 pub fn open(path: &Path) -> Result<Repository, Error> {

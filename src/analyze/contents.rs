@@ -1,6 +1,7 @@
 //! Both versions of each changed file, read once and shared by every analyzer.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use git2::{Oid, Repository};
 
@@ -11,8 +12,8 @@ use crate::diff::{ChangeSet, FileChange, Origin};
 pub enum Content {
     /// The file does not exist on this side (added or deleted).
     Absent,
-    /// The content.
-    Bytes(Vec<u8>),
+    /// The content (shared: the domain step reads its own copy of the contents).
+    Bytes(Arc<[u8]>),
     /// The content should exist but cannot be read (no repository, object missing).
     Unavailable,
     /// Not read on purpose: binary, over the size limit, a submodule or a symlink.
@@ -24,7 +25,7 @@ impl Content {
     #[must_use]
     pub fn bytes(&self) -> Option<&[u8]> {
         match self {
-            Self::Bytes(bytes) => Some(bytes),
+            Self::Bytes(bytes) => Some(bytes.as_ref()),
             _ => None,
         }
     }
@@ -68,7 +69,7 @@ pub fn read<'a>(
                     .map(<[u8]>::to_vec)
                     .or_else(|| read_blob(repo, blob, workdir.zip(from_workdir)))
                     .map_or(Content::Unavailable, |bytes| {
-                        Content::Bytes(nul_as_space(bytes))
+                        Content::Bytes(nul_as_space(bytes).into())
                     }),
             };
             let workdir_path = if change.origin == Origin::Worktree {

@@ -1,8 +1,7 @@
 //! Turns a libgit2 diff (tree↔tree, tree↔index, tree↔working tree) into [`FileChange`]s.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use git2::{Delta, Diff, DiffFindOptions, DiffOptions, Patch, Repository, Tree};
 use rayon::prelude::*;
@@ -227,7 +226,7 @@ fn read_and_settle(
     max_file_bytes: u64,
     known: &Kept,
 ) -> Read {
-    let read = with_handle(git_dir, |repo| {
+    let read = crate::git::with_thread_handle(git_dir, |repo| {
         let odb = repo.odb().ok()?;
         let mut kept = Kept::default();
         for id in [&change.old_blob, &change.new_blob].into_iter().flatten() {
@@ -245,24 +244,6 @@ fn read_and_settle(
             Read::Settled(kept, text::settle_read(change, &old, &new))
         }
     }
-}
-
-/// Runs `work` with this thread's handle on the repository at `git_dir`, opened on first use
-/// as git would open it ([`crate::git::open_as_git`]) and kept for the thread's next files;
-/// `None` when it cannot be opened.
-fn with_handle<T>(git_dir: &Path, work: impl FnOnce(&Repository) -> Option<T>) -> Option<T> {
-    thread_local! {
-        static HANDLE: RefCell<Option<(PathBuf, Repository)>> = const { RefCell::new(None) };
-    }
-    HANDLE.with(|handle| {
-        let mut handle = handle.borrow_mut();
-        if handle.as_ref().is_none_or(|(dir, _)| dir != git_dir) {
-            *handle = crate::git::open_as_git(git_dir)
-                .ok()
-                .map(|repo| (git_dir.to_path_buf(), repo));
-        }
-        work(&handle.as_ref()?.1)
-    })
 }
 
 /// A file libgit2 diffs (a link, a submodule, a type change, a working-tree side, or a blob

@@ -117,7 +117,7 @@ mod tests {
     use super::*;
 
     fn bytes(text: &str) -> Content {
-        Content::Bytes(text.as_bytes().to_vec())
+        Content::Bytes(text.as_bytes().into())
     }
 
     /// Vendored files group under their vendor directory; generated files under their own

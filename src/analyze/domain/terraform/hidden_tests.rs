@@ -162,9 +162,8 @@ fn terraform_json() {
 }
 
 fn contents<'a>(files: &'a [(FileChange, Option<&str>, Option<&str>)]) -> Vec<FileContents<'a>> {
-    let side = |text: Option<&str>| {
-        text.map_or(Content::Absent, |t| Content::Bytes(t.as_bytes().to_vec()))
-    };
+    let side =
+        |text: Option<&str>| text.map_or(Content::Absent, |t| Content::Bytes(t.as_bytes().into()));
     files
         .iter()
         .map(|(file, old, new)| FileContents {

@@ -113,7 +113,11 @@ fn destroyed_by_blastgate(case: &Path) -> BTreeSet<(String, String)> {
             new: new.as_deref(),
         })
         .collect();
-    let side = |bytes: &Option<Vec<u8>>| bytes.clone().map_or(Content::Absent, Content::Bytes);
+    let side = |bytes: &Option<Vec<u8>>| {
+        bytes
+            .clone()
+            .map_or(Content::Absent, |b| Content::Bytes(b.into()))
+    };
     let contents: Vec<FileContents<'_>> = files
         .iter()
         .map(|(file, old, new)| FileContents {

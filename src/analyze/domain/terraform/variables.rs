@@ -451,7 +451,7 @@ mod tests {
             Some("infra/main.tf".into()),
             Some("infra/main.tf".into()),
         );
-        let side = |bytes: Vec<u8>| crate::analyze::contents::Content::Bytes(bytes);
+        let side = |bytes: Vec<u8>| crate::analyze::contents::Content::Bytes(bytes.into());
         let contents = [
             FileContents {
                 file: &variables,
