@@ -143,6 +143,14 @@ fn analyze_at(
 
 /// Steps 0–2 of [`analyze_at`] ([`STEPS`]): the files' contents, their structure and mechanical
 /// edits, and the domain analyzers; `lap` is told as each step ends.
+///
+/// The domain analyzers read neither the structure nor the mechanical edits, so they run beside
+/// them as a task of the thread pool, on their own copy of the contents (files of a risky kind
+/// over the size limit are read into it; the bytes are shared) through the pool thread's
+/// repository handle (a handle serves one thread at a time; the diff opened it): a warm check
+/// used 1.2–1.5 of the two cores, the structural step's levels leaving the second one idle.
+/// On a pool thread (replay judges commits side by side), or if that handle cannot be opened,
+/// they run after the structure on this thread instead.
 fn analyze_files(
     change: &ChangeSet,
     context: &structure::Context<'_>,
@@ -154,70 +162,164 @@ fn analyze_files(
         .iter()
         .flat_map(|file| files::facts(file, options))
         .collect();
-    let mut contents = contents::read(
+    let contents = contents::read(
         change,
         context.repo,
         context.workdir,
         options.max_file_bytes,
     );
     lap(STEPS[0]);
-    let mechanical = mechanical::judge(&contents, context.cache);
-    let mut blast = structure::analyze(change, &contents, context, &options.structure);
-    mechanical::prune_blast(&mechanical, &mut blast);
-    let codemods = mechanical::Codemods::group(&mechanical.renames);
-    codemods.prune(&mut blast);
-    mechanical::mark(&mut facts, change, &mechanical);
-    codemods.mark(&mut facts);
-    mechanical::discount_moved_lines(&mut facts, change, &blast);
-    mechanical::generated_trees(&mut facts, &contents);
-    facts.extend(impact::facts(&blast));
-    lap(STEPS[1]);
+    let shared = (context.workdir, context.search_tree, context.cache);
+    let git_dir = context.repo.map(|repo| repo.path().to_path_buf());
+    let beside = rayon::current_thread_index().is_none();
+    let expected = if beside {
+        objects_read(change, context)
+    } else {
+        Vec::new()
+    };
+    let found = std::sync::Mutex::new(None);
+    let (mechanical, mut blast) = rayon::in_place_scope(|scope| {
+        if beside {
+            scope.spawn(|_| {
+                let step = |repo: Option<&git2::Repository>| {
+                    domain_step(change, contents.clone(), repo, shared, options)
+                };
+                let done = match git_dir.as_deref() {
+                    Some(dir) => crate::git::with_thread_handle(dir, |repo| {
+                        // A handle that misses an object this one reads would judge less.
+                        let odb = repo.odb().ok()?;
+                        expected
+                            .iter()
+                            .all(|&id| odb.exists(id))
+                            .then(|| step(Some(repo)))
+                    }),
+                    None => Some(step(None)),
+                };
+                *found
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) = done;
+            });
+        }
+        let mechanical = mechanical::judge(&contents, context.cache);
+        let mut blast = structure::analyze(change, &contents, context, &options.structure);
+        mechanical::prune_blast(&mechanical, &mut blast);
+        let codemods = mechanical::Codemods::group(&mechanical.renames);
+        codemods.prune(&mut blast);
+        mechanical::mark(&mut facts, change, &mechanical);
+        codemods.mark(&mut facts);
+        mechanical::discount_moved_lines(&mut facts, change, &blast);
+        mechanical::generated_trees(&mut facts, &contents);
+        facts.extend(impact::facts(&blast));
+        lap(STEPS[1]);
+        (mechanical, blast)
+    });
+    let found = found
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let found =
+        found.unwrap_or_else(|| domain_step(change, contents, context.repo, shared, options));
+    facts.extend(found.run_by);
+    facts.extend(mechanical::keep_domain(&mechanical, found.analyzers));
+    facts.extend(found.opaque);
+    facts.extend(found.terraform);
+    blast.coverage.line_level = found.line_level;
+    lap(STEPS[2]);
+    (facts, blast)
+}
+
+/// The objects step 2 starts from that `context`'s repository holds: the searched tree, the
+/// head commit, and every changed blob. Another handle on the repository must hold them all to
+/// be used instead (trees and blobs under them are then in the same object store).
+fn objects_read(change: &ChangeSet, context: &structure::Context<'_>) -> Vec<git2::Oid> {
+    let Some(odb) = context.repo.and_then(|repo| repo.odb().ok()) else {
+        return Vec::new();
+    };
+    let head = change.head.as_ref().and_then(|head| head.commit);
+    let blobs = change
+        .files
+        .iter()
+        .flat_map(|file| [&file.old_blob, &file.new_blob])
+        .flatten()
+        .filter_map(|id| git2::Oid::from_str(id).ok());
+    context
+        .search_tree
+        .into_iter()
+        .chain(head.map(crate::git::CommitId::oid))
+        .chain(blobs)
+        .filter(|&id| odb.exists(id))
+        .collect()
+}
+
+/// What step 2 found, in the order the facts are listed.
+struct DomainFound {
+    /// CI and hook files found by what runs them.
+    run_by: Vec<Fact>,
+    /// The domain analyzers' facts (before mechanical edits are taken out).
+    analyzers: Vec<Fact>,
+    /// Files the analyzers read line by line.
+    line_level: Vec<domain::LineLevel>,
+    /// Files no analyzer could read.
+    opaque: Vec<Fact>,
+    /// Terraform facts across the files of a module.
+    terraform: Vec<Fact>,
+}
+
+/// Step 2 of [`analyze_at`]: infrastructure, pipelines, migrations and secrets, reading
+/// `contents` (files of a risky kind over the size limit are read into it) through `repo`.
+fn domain_step(
+    change: &ChangeSet,
+    mut contents: Vec<contents::FileContents<'_>>,
+    repo: Option<&git2::Repository>,
+    (workdir, search_tree, cache): (
+        Option<&std::path::Path>,
+        Option<git2::Oid>,
+        &blast::cache::Cache,
+    ),
+    options: &Options,
+) -> DomainFound {
     // Infrastructure, pipelines and migrations over the size limit are still text to read.
     let profiled = domain::opaque::Profiles::default();
     domain::opaque::read_oversized_risky(
         &mut contents,
         domain::opaque::Blobs {
-            repo: context.repo,
-            workdir: context.workdir,
+            repo,
+            workdir,
             max_file_bytes: options.max_file_bytes,
             run_by: &run_by::RunBy::default(),
-            cache: context.cache,
+            cache,
             profiled: &profiled,
         },
     );
     // CI and hook files are also those a workflow, hook or setup script runs.
-    let run_by = run_by::discover(
-        change,
-        &contents,
-        (context.repo, context.search_tree),
-        context.cache,
-    );
-    facts.extend(run_by.facts(change));
+    let run_by = run_by::discover(change, &contents, (repo, search_tree), cache);
     let pass = domain::Pass {
         settings: &options.domain,
-        cache: context.cache,
+        cache,
     };
-    let (domain_facts, line_level) = domain::analyze(&contents, &pass, &run_by);
-    facts.extend(mechanical::keep_domain(&mechanical, domain_facts));
-    facts.extend(domain::opaque::facts(
+    let (analyzers, line_level) = domain::analyze(&contents, &pass, &run_by);
+    let opaque = domain::opaque::facts(
         &contents,
         domain::opaque::Blobs {
-            repo: context.repo,
-            workdir: context.workdir,
+            repo,
+            workdir,
             max_file_bytes: options.max_file_bytes,
             run_by: &run_by,
-            cache: context.cache,
+            cache,
             profiled: &profiled,
         },
-    ));
-    facts.extend(domain::terraform::tree_facts(
+    );
+    let terraform = domain::terraform::tree_facts(
         &contents,
-        context.repo,
-        context.search_tree,
+        repo,
+        search_tree,
         &options.domain,
-        domain::terraform::Parser::kept_in(context.cache),
-    ));
-    blast.coverage.line_level = line_level;
-    lap(STEPS[2]);
-    (facts, blast)
+        domain::terraform::Parser::kept_in(cache),
+    );
+    DomainFound {
+        run_by: run_by.facts(change),
+        analyzers,
+        line_level,
+        opaque,
+        terraform,
+    }
 }
