@@ -149,8 +149,9 @@ fn analyze_at(
 /// over the size limit are read into it; the bytes are shared) through the pool thread's
 /// repository handle (a handle serves one thread at a time; the diff opened it): a warm check
 /// used 1.2–1.5 of the two cores, the structural step's levels leaving the second one idle.
-/// On a pool thread (replay judges commits side by side), or if that handle cannot be opened,
-/// they run after the structure on this thread instead.
+/// On a pool thread (replay judges commits side by side), or if that handle cannot be opened
+/// or lacks an object this thread's handle holds, they run after the structure on this thread
+/// instead.
 fn analyze_files(
     change: &ChangeSet,
     context: &structure::Context<'_>,
