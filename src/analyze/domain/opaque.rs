@@ -204,14 +204,15 @@ fn risky_kinds(file: &FileChange, profile: &Profile, run_by: &RunBy) -> Vec<Stri
             kinds.push(kind.to_string());
         }
     };
-    for (path, wanted) in paths(file).zip(&profile.wanted) {
+    // The path's own kinds never depend on the profile: a kept one only adds the analyzers.
+    for (at, path) in paths(file).enumerate() {
         for class in classify(path) {
             add(class.what);
         }
         for entry in run_by.find_all(path) {
             add(&format!("run by {}", entry.by));
         }
-        for analyzer in wanted {
+        for analyzer in profile.wanted.get(at).into_iter().flatten() {
             add(analyzer);
         }
     }
@@ -273,6 +274,26 @@ mod tests {
                 "{path}"
             );
         }
+    }
+
+    /// A profile with no analyzer lists (as a kept entry of the wrong shape would be) still
+    /// leaves every path's own kinds: CI, hooks and the policy are risky by path alone.
+    #[test]
+    fn path_kinds_do_not_depend_on_the_profile() {
+        let empty = Profile {
+            text: false,
+            wanted: Vec::new(),
+            added_secrets: Vec::new(),
+        };
+        let workflow = binary(".github/workflows/ci.yml");
+        assert_eq!(
+            risky_kinds(&workflow, &empty, &RunBy::default()),
+            ["GitHub Actions workflow"]
+        );
+        assert_eq!(
+            risky_kinds(&binary(".blastgate.yaml"), &empty, &RunBy::default()),
+            ["blastgate policy"]
+        );
     }
 
     /// A credential only in the new bytes is reported once per kind; one already there is not.

@@ -55,15 +55,8 @@ pub(super) fn profile(file: &FileChange, source: Blobs<'_>) -> Profiled {
         let (profile, sides) = fresh();
         return (profile, Some(sides));
     }
-    let key = derived::digest(&[
-        b"opaque",
-        part(file.old_blob.as_ref()),
-        part(file.new_blob.as_ref()),
-        part(file.old_path.as_ref()),
-        part(file.new_path.as_ref()),
-    ]);
     let mut read = None;
-    let kept = source.cache.derived(&key, || {
+    let kept = source.cache.derived(&key(file), || {
         let (profile, sides) = fresh();
         let unreadable = unread(file.old_blob.as_ref(), file.old_size, sides.0.as_ref())
             || unread(file.new_blob.as_ref(), file.new_size, sides.1.as_ref());
@@ -75,7 +68,26 @@ pub(super) fn profile(file: &FileChange, source: Blobs<'_>) -> Profiled {
             Ok(profile)
         }
     });
-    (kept.unwrap_or_else(|profile| profile), read)
+    match kept {
+        // One list of wanting analyzers per path, or the entry is not this file's.
+        Ok(profile) if profile.wanted.len() == paths(file).count() => (profile, read),
+        Ok(_) => {
+            let (profile, sides) = fresh();
+            (profile, Some(sides))
+        }
+        Err(profile) => (profile, read),
+    }
+}
+
+/// The name of `file`'s kept profile: both blob ids and both paths.
+fn key(file: &FileChange) -> String {
+    derived::digest(&[
+        b"opaque",
+        part(file.old_blob.as_ref()),
+        part(file.new_blob.as_ref()),
+        part(file.old_path.as_ref()),
+        part(file.new_path.as_ref()),
+    ])
 }
 
 /// A blob id or path in an entry's name; an absent one is empty, which no id or path is.
@@ -262,6 +274,45 @@ mod tests {
                 "run {run}: read again"
             );
         }
+    }
+
+    /// A kept profile without one list of wanting analyzers per path is not this file's: it is
+    /// made afresh from the sides, never taken as "nothing wants it".
+    #[test]
+    fn a_kept_profile_of_the_wrong_shape_is_made_again() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let repo = git2::Repository::init(dir.path()).expect("init");
+        let blob = |bytes: &[u8]| {
+            (
+                repo.blob(bytes).expect("blob").to_string(),
+                bytes.len() as u64,
+            )
+        };
+        let (old, new) = (
+            blob(b"apiVersion: v1\n"),
+            blob(b"apiVersion: v1\nkind: Pod\n"),
+        );
+        let file = change("deploy/app.yaml", (&old.0, old.1), (&new.0, new.1));
+        let cache = Cache::open(&dir.path().join("cache"));
+        let planted = Profile {
+            text: true,
+            wanted: Vec::new(),
+            added_secrets: Vec::new(),
+        };
+        let stored = cache.derived(&key(&file), || Ok::<_, ()>(planted.clone()));
+        assert_eq!(stored, Ok(planted));
+        let (run_by, profiles) = (RunBy::default(), super::super::Profiles::default());
+        let source = Blobs {
+            repo: Some(&repo),
+            workdir: None,
+            max_file_bytes: 1,
+            run_by: &run_by,
+            cache: &cache,
+            profiled: &profiles,
+        };
+        let (found, read) = profile(&file, source);
+        assert_eq!(found.wanted, vec![vec!["kubernetes"], vec!["kubernetes"]]);
+        assert!(read.is_some(), "the sides were read again");
     }
 
     /// A kept profile reads back as written; one naming an analyzer or credential kind the
