@@ -65,11 +65,10 @@ pub fn read<'a>(
                 // The diff read most blobs already (to tell text from binary).
                 Some(blob) => change
                     .blobs
-                    .get(blob)
-                    .map(<[u8]>::to_vec)
-                    .or_else(|| read_blob(repo, blob, workdir.zip(from_workdir)))
+                    .shared(blob)
+                    .or_else(|| read_blob(repo, blob, workdir.zip(from_workdir)).map(Arc::from))
                     .map_or(Content::Unavailable, |bytes| {
-                        Content::Bytes(nul_as_space(bytes).into())
+                        Content::Bytes(nul_as_space(bytes))
                     }),
             };
             let workdir_path = if change.origin == Origin::Worktree {
@@ -89,13 +88,15 @@ pub fn read<'a>(
 /// Parsers stop at a NUL byte (tree-sitter reads it as the end of the input), so one NUL in a
 /// comment would hide everything after it from the analyzers (issue 12). NUL means nothing in
 /// any format analysed here: it is read as a space, which keeps every offset and line number.
-pub(crate) fn nul_as_space(mut bytes: Vec<u8>) -> Vec<u8> {
-    for byte in &mut bytes {
-        if *byte == 0 {
-            *byte = b' ';
-        }
+/// Content without a NUL (nearly all) is shared as it is, not copied.
+pub(crate) fn nul_as_space(bytes: Arc<[u8]>) -> Arc<[u8]> {
+    if memchr::memchr(0, &bytes).is_none() {
+        return bytes;
     }
     bytes
+        .iter()
+        .map(|&byte| if byte == 0 { b' ' } else { byte })
+        .collect()
 }
 
 /// One side's bytes: from the object database by (possibly abbreviated) blob id, else from
@@ -118,4 +119,18 @@ pub(crate) fn read_blob(
         let (workdir, path) = workdir_file?;
         std::fs::read(workdir.join(path)).ok()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// NUL becomes a space at the same offset; content without one is the same shared bytes.
+    #[test]
+    fn nul_is_read_as_space_and_clean_content_is_not_copied() {
+        let clean: Arc<[u8]> = Arc::from(&b"resource \"a\" \"b\" {}\n"[..]);
+        assert!(Arc::ptr_eq(&nul_as_space(Arc::clone(&clean)), &clean));
+        let hidden: Arc<[u8]> = Arc::from(&b"# \0 x\0\n"[..]);
+        assert_eq!(&*nul_as_space(hidden), b"#   x \n");
+    }
 }

@@ -50,6 +50,12 @@ impl Blobs {
         self.0.contents.get(id).map(|bytes| &**bytes)
     }
 
+    /// The kept content of blob `id`, shared rather than copied.
+    #[must_use]
+    pub fn shared(&self, id: &str) -> Option<Arc<[u8]>> {
+        self.0.contents.get(id).cloned()
+    }
+
     /// The diff of blob `old` to blob `new` (`None`: no such side, i.e. empty), made by
     /// [`text_diff`] when the diff settled the file, if libgit2 read both as text.
     #[must_use]

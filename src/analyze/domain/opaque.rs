@@ -88,7 +88,7 @@ pub fn read_oversized_risky(contents: &mut [FileContents<'_>], source: Blobs<'_>
         let (old, new) = read.unwrap_or_else(|| raw_sides(file, source));
         let side = |blob: &Option<String>, bytes: Option<Vec<u8>>| match (blob, bytes) {
             (None, _) => Content::Absent,
-            (Some(_), Some(bytes)) => Content::Bytes(nul_as_space(bytes).into()),
+            (Some(_), Some(bytes)) => Content::Bytes(nul_as_space(bytes.into())),
             (Some(_), None) => Content::Unavailable,
         };
         entry.old = side(&file.old_blob, old);
