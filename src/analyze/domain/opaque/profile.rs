@@ -201,6 +201,22 @@ mod tests {
     use crate::analyze::run_by::RunBy;
     use crate::diff::FileStatus;
 
+    /// Blobs read from `repo`'s object database, every file over the size limit.
+    fn objects<'r>(
+        repo: &'r git2::Repository,
+        cache: &'r Cache,
+        (run_by, profiled): (&'r RunBy, &'r super::super::Profiles),
+    ) -> Blobs<'r> {
+        Blobs {
+            repo: Some(repo),
+            workdir: None,
+            max_file_bytes: 1,
+            run_by,
+            cache,
+            profiled,
+        }
+    }
+
     fn change(path: &str, old: (&str, u64), new: (&str, u64)) -> FileChange {
         let mut file = FileChange::new(
             FileStatus::Modified,
@@ -252,14 +268,7 @@ mod tests {
         let profiles = super::super::Profiles::default();
         for run in 0..2 {
             let cache = Cache::open(&cache_dir);
-            let source = Blobs {
-                repo: Some(&repo),
-                workdir: None,
-                max_file_bytes: 1,
-                run_by: &run_by,
-                cache: &cache,
-                profiled: &profiles,
-            };
+            let source = objects(&repo, &cache, (&run_by, &profiles));
             let (found, read) = profile(&file, source);
             assert_eq!(found, expected, "run {run}");
             assert_eq!(
@@ -302,14 +311,7 @@ mod tests {
         let stored = cache.derived(&key(&file), || Ok::<_, ()>(planted.clone()));
         assert_eq!(stored, Ok(planted));
         let (run_by, profiles) = (RunBy::default(), super::super::Profiles::default());
-        let source = Blobs {
-            repo: Some(&repo),
-            workdir: None,
-            max_file_bytes: 1,
-            run_by: &run_by,
-            cache: &cache,
-            profiled: &profiles,
-        };
+        let source = objects(&repo, &cache, (&run_by, &profiles));
         let (found, read) = profile(&file, source);
         assert_eq!(found.wanted, vec![vec!["kubernetes"], vec!["kubernetes"]]);
         assert!(read.is_some(), "the sides were read again");
