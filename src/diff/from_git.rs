@@ -234,16 +234,18 @@ fn read_and_settle(
                 kept.keep(id, bytes);
             }
         }
-        let sides = text::read_sides(repo, &odb, change, max_file_bytes, &mut kept)?;
-        Some((sides, kept))
+        // Diffed here, while this handle's blobs are alive (see `text::settle_read`).
+        Some(
+            match text::read_sides(repo, &odb, change, max_file_bytes, &mut kept)? {
+                Sides::Oversized => Read::Oversized,
+                Sides::Read(old, new) => {
+                    let settled = text::settle_read(change, &old, &new);
+                    Read::Settled(kept, settled)
+                }
+            },
+        )
     });
-    match read {
-        None => Read::Unread,
-        Some((Sides::Oversized, _)) => Read::Oversized,
-        Some((Sides::Read(old, new), kept)) => {
-            Read::Settled(kept, text::settle_read(change, &old, &new))
-        }
-    }
+    read.unwrap_or(Read::Unread)
 }
 
 /// A file libgit2 diffs (a link, a submodule, a type change, a working-tree side, or a blob
