@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use blastgate::analyze::blast::cache::Cache;
+use blastgate::analyze::blast::cache::{Ask, Cache};
 use blastgate::analyze::blast::dependents::{self, Reading, Scan, SearchOptions, Target};
 use blastgate::analyze::blast::outline::Budget;
 use blastgate::analyze::lang;
@@ -492,7 +492,7 @@ fn cache_costs(out: &mut impl Write, repo: &Repository, tree: Oid) -> Result<()>
             .iter()
             .filter_map(|(id, bytes)| {
                 cache
-                    .outline(id, python, || Some(bytes.clone()), &budget)
+                    .outline(id, python, || Some(bytes.clone()), &budget, Ask::Whole)
                     .ok()
             })
             .collect::<Vec<_>>()

@@ -52,6 +52,22 @@ pub enum Lookup {
     Computed,
 }
 
+/// How much of an outline a reader asks for. Making a string of every reference was most of
+/// reading a cached outline, and most readers ask about a few names; a hit and a miss answer
+/// alike.
+#[derive(Debug, Clone, Copy)]
+pub enum Ask<'k> {
+    /// All of it.
+    Whole,
+    /// Every definition, signatures included, and the references by these names only: what
+    /// the structural analysis reads of a changed file (its references only by the names of
+    /// definitions the change may have removed or renamed).
+    ReferencesTo(&'k HashSet<&'k str>),
+    /// What a dependents search reads: the references by these names, the definitions it asks
+    /// about ([`sieve`] says which), no signatures.
+    Sieved(&'k HashSet<&'k str>),
+}
+
 /// The per-blob outline cache of one repository; cheap to share between threads.
 #[derive(Debug)]
 pub struct Cache {
@@ -115,20 +131,21 @@ impl Cache {
         self.store.is_some()
     }
 
-    /// The outline of blob `blob_id` (hex) read as `language`: from the cache, or computed
-    /// from `bytes()` with `budget` and stored. `bytes` is called only on a miss; `None` from
-    /// it means the content is unavailable.
+    /// The outline of blob `blob_id` (hex) read as `language`, as much of it as `ask` asks: from
+    /// the cache, or computed from `bytes()` with `budget` and stored whole. `bytes` is called
+    /// only on a miss; `None` from it means the content is unavailable.
     pub fn outline(
         &self,
         blob_id: &str,
         language: &'static Language,
         bytes: impl FnOnce() -> Option<Vec<u8>>,
         budget: &Budget,
+        ask: Ask<'_>,
     ) -> Result<Outline, Unanalysed> {
-        self.outline_traced(blob_id, language, bytes, budget).0
+        self.lookup(blob_id, language, bytes, budget, ask).0
     }
 
-    /// [`Cache::outline`], also saying whether the entry was a hit (for the scan figures).
+    /// The whole outline, also saying whether the entry was a hit (for the scan figures).
     pub fn outline_traced(
         &self,
         blob_id: &str,
@@ -136,13 +153,11 @@ impl Cache {
         bytes: impl FnOnce() -> Option<Vec<u8>>,
         budget: &Budget,
     ) -> (Result<Outline, Unanalysed>, Lookup) {
-        self.lookup(blob_id, language, bytes, budget, None)
+        self.lookup(blob_id, language, bytes, budget, Ask::Whole)
     }
 
-    /// [`Cache::outline_traced`] for a reader that asks about the names in `keep` only (the
-    /// dependents search): references by other names and the definitions' signatures are left
-    /// out, whether the outline was read or computed, so a hit and a miss answer alike.
-    /// Decoding a string for every reference was most of reading a cached outline.
+    /// [`Cache::outline_traced`] for a dependents search that asks about the names in `keep`
+    /// only ([`Ask::Sieved`]).
     pub fn outline_sieved(
         &self,
         blob_id: &str,
@@ -151,7 +166,7 @@ impl Cache {
         budget: &Budget,
         keep: &HashSet<&str>,
     ) -> (Result<Outline, Unanalysed>, Lookup) {
-        self.lookup(blob_id, language, bytes, budget, Some(keep))
+        self.lookup(blob_id, language, bytes, budget, Ask::Sieved(keep))
     }
 
     fn lookup(
@@ -160,10 +175,10 @@ impl Cache {
         language: &'static Language,
         bytes: impl FnOnce() -> Option<Vec<u8>>,
         budget: &Budget,
-        keep: Option<&HashSet<&str>>,
+        ask: Ask<'_>,
     ) -> (Result<Outline, Unanalysed>, Lookup) {
         let key = key(blob_id, language);
-        if let Some(found) = self.load(blob_id, language, &key, keep) {
+        if let Some(found) = self.load(blob_id, language, &key, ask) {
             return (found, Lookup::Cached);
         }
         let Some(source) = bytes() else {
@@ -174,8 +189,14 @@ impl Cache {
         if worth_storing(&result) {
             self.store_keyed(blob_id, language, &key, &result);
         }
-        let result = match (result, keep) {
-            (Ok(outline), Some(keep)) => Ok(sieve(outline, keep)),
+        let result = match (result, ask) {
+            (Ok(outline), Ask::Sieved(keep)) => Ok(sieve(outline, keep)),
+            (Ok(mut outline), Ask::ReferencesTo(names)) => {
+                outline
+                    .references
+                    .retain(|reference| names.contains(reference.name.as_str()));
+                Ok(outline)
+            }
             (result, _) => result,
         };
         (result, Lookup::Computed)
@@ -223,10 +244,10 @@ impl Cache {
         blob_id: &str,
         language: &Language,
         key: &str,
-        keep: Option<&HashSet<&str>>,
+        ask: Ask<'_>,
     ) -> Option<Result<Outline, Unanalysed>> {
         let bytes = self.raw(&Cache::name(blob_id, language)?)?;
-        codec::decode(key, &bytes, keep)
+        codec::decode(key, &bytes, ask)
     }
 
     /// The entry named `name`: kept by this run, else read from its pack.

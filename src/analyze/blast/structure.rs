@@ -17,7 +17,7 @@ use git2::{Oid, Repository};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::analyze::blast::cache::Cache;
+use crate::analyze::blast::cache::{Ask, Cache};
 use crate::analyze::blast::dependents::namespace::{self, Home, Resolution, Scope};
 use crate::analyze::blast::dependents::{self, Reach, Scan, SearchOptions, Site, Target};
 use crate::analyze::blast::outline::{self, Budget};
@@ -146,23 +146,7 @@ pub fn analyze(
     };
     let jobs = prepare(contents, &mut blast.coverage);
 
-    // Parse both sides of every file in parallel; a panic in one file is that file's failure.
-    let outlined: Vec<_> = jobs
-        .par_iter()
-        .map(|job| {
-            let side = |side: &Option<(String, Vec<u8>)>| {
-                side.as_ref().map(|(blob, bytes)| {
-                    context.cache.outline(
-                        blob,
-                        job.language,
-                        || Some(bytes.clone()),
-                        &options.budget,
-                    )
-                })
-            };
-            (side(&job.old), side(&job.new))
-        })
-        .collect();
+    let outlined = outline_sides(&jobs, context, options);
 
     let mut changes = Vec::new();
     let mut new_outlines: HashMap<String, (&'static Language, Outline)> = HashMap::new();
@@ -234,6 +218,49 @@ pub fn analyze(
     impacts(changes, &seen, context, options, &mut blast);
     blast
 }
+
+/// Outlines of both sides of every job, in parallel, old sides first; a panic in one file is
+/// that file's failure. The old sides' references are never read; of the new sides', only
+/// those by a name an old side defines (or defines something in) are: the uses of a removed
+/// or renamed name, and the imports of a moved one's.
+fn outline_sides(
+    jobs: &[Job<'_>],
+    context: &Context<'_>,
+    options: &Options,
+) -> Vec<(Option<OutlineResult>, Option<OutlineResult>)> {
+    let outline = |job: &Job<'_>, side: &Option<(String, Vec<u8>)>, ask: Ask<'_>| {
+        side.as_ref().map(|(blob, bytes)| {
+            context.cache.outline(
+                blob,
+                job.language,
+                || Some(bytes.clone()),
+                &options.budget,
+                ask,
+            )
+        })
+    };
+    let none = HashSet::new();
+    let olds: Vec<_> = jobs
+        .par_iter()
+        .map(|job| outline(job, &job.old, Ask::ReferencesTo(&none)))
+        .collect();
+    let old_names: HashSet<&str> = olds
+        .iter()
+        .flat_map(|old| old.iter().flatten())
+        .flat_map(|old| &old.definitions)
+        .flat_map(|definition| {
+            std::iter::once(definition.name.as_str()).chain(definition.container.as_deref())
+        })
+        .collect();
+    let news: Vec<_> = jobs
+        .par_iter()
+        .map(|job| outline(job, &job.new, Ask::ReferencesTo(&old_names)))
+        .collect();
+    olds.into_iter().zip(news).collect()
+}
+
+/// One side's outline, or why it has none.
+type OutlineResult = Result<Outline, Unanalysed>;
 
 /// Namespaces of the changed files, for the languages that have them: homes of the old
 /// versions, scopes (home and imports) of the new ones, with the bytes they were read from.

@@ -9,8 +9,9 @@
 //! Why not `serde_json`: an outline is mostly repeated names, which JSON spells out each time
 //! and spends its decode time on (the benchmark compares both).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
+use super::Ask;
 use crate::analyze::blast::syntax::{
     Definition, Outline, Reference, ReferenceKind, SymbolKind, Unanalysed, Visibility,
 };
@@ -40,23 +41,16 @@ pub(super) fn encode(key: &str, result: &Result<Outline, Unanalysed>) -> Vec<u8>
     frame(&payload.out)
 }
 
-/// Decodes an entry written by [`encode`] under the same `key`; `None` if anything is off.
-/// With `keep`, only the references whose name it holds are kept, the definitions a search
-/// asks about (`super::sieve` says which), and no signatures
-/// ([`super::Cache::outline_sieved`]): a dependents search asks about a few names, and making
-/// a string of every reference and definition was most of reading a cached outline.
-pub(super) fn decode(
-    key: &str,
-    entry: &[u8],
-    keep: Option<&HashSet<&str>>,
-) -> Option<Result<Outline, Unanalysed>> {
+/// Decodes an entry written by [`encode`] under the same `key`, as much of it as `ask` asks
+/// ([`Ask`]); `None` if anything is off. Strings are made only of what is kept.
+pub(super) fn decode(key: &str, entry: &[u8], ask: Ask<'_>) -> Option<Result<Outline, Unanalysed>> {
     let body = unframe(entry)?;
     let mut reader = Reader { input: body, at: 0 };
     if reader.bytes()? != key.as_bytes() {
         return None;
     }
     let result = match reader.byte()? {
-        0 => Ok(reader.outline(keep)?),
+        0 => Ok(reader.outline(ask)?),
         1 => Err(reader.unanalysed()?),
         _ => return None,
     };
@@ -313,7 +307,12 @@ impl<'a> Reader<'a> {
         String::from_utf8(self.bytes()?.to_vec()).ok()
     }
 
-    fn outline(&mut self, keep: Option<&HashSet<&str>>) -> Option<Outline> {
+    fn outline(&mut self, ask: Ask<'_>) -> Option<Outline> {
+        let (keep, sieved) = match ask {
+            Ask::Whole => (None, false),
+            Ask::ReferencesTo(names) => (Some(names), false),
+            Ask::Sieved(names) => (Some(names), true),
+        };
         let count: usize = self.small()?;
         // Each string costs at least one byte, so a count beyond the input is corrupt; checking
         // first keeps a corrupt count from reserving gigabytes.
@@ -378,7 +377,7 @@ impl<'a> Reader<'a> {
             });
         }
         let wanted = |coded: &Coded| {
-            keep.is_none()
+            !sieved
                 || kept.get(coded.name).is_some_and(|kept| *kept)
                 || enclosing_names.get(coded.name).is_some_and(|named| *named)
                 || unnamed_lines
@@ -388,7 +387,7 @@ impl<'a> Reader<'a> {
         let definitions = definitions
             .iter()
             .filter(|coded| wanted(coded))
-            .map(|coded| coded.definition(&table, keep.is_none()))
+            .map(|coded| coded.definition(&table, !sieved))
             .collect::<Option<Vec<_>>>()?;
         Some(Outline {
             language,

@@ -76,8 +76,8 @@ fn codec_round_trips_and_checks_the_key() {
     ];
     for result in results {
         let entry = codec::encode("k", &result);
-        assert_eq!(codec::decode("k", &entry, None), Some(result));
-        assert_eq!(codec::decode("other", &entry, None), None);
+        assert_eq!(codec::decode("k", &entry, Ask::Whole), Some(result));
+        assert_eq!(codec::decode("other", &entry, Ask::Whole), None);
     }
 }
 
@@ -88,7 +88,7 @@ fn codec_rejects_every_truncation_and_flipped_byte() {
     let entry = codec::encode("k", &Ok(rich_outline()));
     for length in 0..entry.len() {
         assert_eq!(
-            codec::decode("k", &entry[..length], None),
+            codec::decode("k", &entry[..length], Ask::Whole),
             None,
             "truncated to {length}"
         );
@@ -96,7 +96,11 @@ fn codec_rejects_every_truncation_and_flipped_byte() {
     for index in 0..entry.len() {
         let mut bad = entry.clone();
         bad[index] ^= 0x41;
-        assert_eq!(codec::decode("k", &bad, None), None, "byte {index} flipped");
+        assert_eq!(
+            codec::decode("k", &bad, Ask::Whole),
+            None,
+            "byte {index} flipped"
+        );
     }
 }
 
@@ -108,9 +112,12 @@ fn sieved_outlines_keep_the_asked_names_hit_or_miss() {
     let keep: HashSet<&str> = ["open", "Ledger"].into_iter().collect();
     let mut expected = rich_outline();
     expected.definitions[0].signature.clear();
-    assert_eq!(codec::decode("k", &entry, Some(&keep)), Some(Ok(expected)));
+    assert_eq!(
+        codec::decode("k", &entry, Ask::Sieved(&keep)),
+        Some(Ok(expected))
+    );
     let none = HashSet::new();
-    let Some(Ok(bare)) = codec::decode("k", &entry, Some(&none)) else {
+    let Some(Ok(bare)) = codec::decode("k", &entry, Ask::Sieved(&none)) else {
         panic!("decodes");
     };
     assert!(bare.references.is_empty());
@@ -123,8 +130,8 @@ fn sieved_outlines_keep_the_asked_names_hit_or_miss() {
         .into_iter()
         .collect();
     assert_eq!(
-        codec::decode("k", &entry, Some(&many)),
-        codec::decode("k", &entry, Some(&keep))
+        codec::decode("k", &entry, Ask::Sieved(&many)),
+        codec::decode("k", &entry, Ask::Sieved(&keep))
     );
 
     let dir = tempfile::tempdir().expect("temp dir");
@@ -145,6 +152,60 @@ fn sieved_outlines_keep_the_asked_names_hit_or_miss() {
     assert_eq!(
         sieved(&Cache::open(dir.path())),
         (Ok(computed), Lookup::Cached)
+    );
+}
+
+/// Asking for the references to some names keeps every definition, signatures included, and
+/// only those references, whether the lookup computed the outline or read it back; the entry
+/// itself stays whole for the next reader.
+#[test]
+fn references_to_some_names_keep_every_definition_hit_or_miss() {
+    let mut outline = rich_outline();
+    outline.references.push(Reference {
+        name: "Ledger".to_string(),
+        line: 2,
+        kind: ReferenceKind::Type,
+        enclosing: None,
+    });
+    let entry = codec::encode("k", &Ok(outline.clone()));
+    let names: HashSet<&str> = ["Ledger"].into_iter().collect();
+    let mut expected = outline;
+    expected.references.retain(|r| r.name == "Ledger");
+    assert_eq!(expected.references.len(), 1);
+    assert_eq!(
+        codec::decode("k", &entry, Ask::ReferencesTo(&names)),
+        Some(Ok(expected))
+    );
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let budget = Budget::default();
+    let none = HashSet::new();
+    let ask = |cache: &Cache, names| {
+        cache.outline(
+            BLOB,
+            python(),
+            || Some(SOURCE.to_vec()),
+            &budget,
+            Ask::ReferencesTo(names),
+        )
+    };
+    let cache = Cache::open(dir.path());
+    let computed = ask(&cache, &none).expect("outlined");
+    assert!(computed.references.is_empty());
+    assert_eq!(computed.definitions.len(), 1);
+    assert!(!computed.definitions[0].signature.is_empty());
+    assert_eq!(ask(&cache, &none), Ok(computed.clone()));
+    drop(cache);
+    let cache = Cache::open(dir.path());
+    assert_eq!(ask(&cache, &none), Ok(computed));
+    let (whole, origin) = cache.outline_traced(BLOB, python(), || None, &budget);
+    assert_eq!(origin, Lookup::Cached);
+    assert!(
+        whole
+            .expect("kept whole")
+            .references
+            .iter()
+            .any(|r| r.name == "sum")
     );
 }
 
@@ -188,7 +249,7 @@ fn sieved_outlines_keep_the_definitions_around_kept_uses() {
     };
     let keep: HashSet<&str> = ["open"].into_iter().collect();
     let entry = codec::encode("k", &Ok(outline.clone()));
-    let Some(Ok(decoded)) = codec::decode("k", &entry, Some(&keep)) else {
+    let Some(Ok(decoded)) = codec::decode("k", &entry, Ask::Sieved(&keep)) else {
         panic!("decodes");
     };
     let names: Vec<&str> = decoded
@@ -201,7 +262,7 @@ fn sieved_outlines_keep_the_definitions_around_kept_uses() {
     assert_eq!(decoded.references.len(), 2);
     assert_eq!(super::sieve(outline.clone(), &keep), decoded);
     // Without a sieve everything comes back.
-    assert_eq!(codec::decode("k", &entry, None), Some(Ok(outline)));
+    assert_eq!(codec::decode("k", &entry, Ask::Whole), Some(Ok(outline)));
 }
 
 /// The first lookup parses; the second, in the same run, is a hit without calling `bytes`;
