@@ -225,26 +225,30 @@ pub(crate) fn settle_read(
 
 /// The patch of two sides made from their blobs, when this thread read them: libgit2 takes
 /// each side's id from its blob instead of hashing its bytes (SHA-1 with collision detection
-/// was 7% of a warm 121- or 155-file check). No path is given, so no attributes are read and
-/// the patch is line for line the one [`text_diff`] makes of the bytes. `None` when a side's
-/// bytes came from another handle.
+/// was 7% of a warm 121- or 155-file check). `None` when a side's bytes came from another
+/// handle.
+///
+/// Both paths are empty on purpose: libgit2 looks up a blob's diff driver, from the
+/// repository's attributes, by its path (`"file"` when none is given), and one `* binary`
+/// line would then call every file binary. An empty path is the one it never looks up, so the
+/// patch is line for line the one [`text_diff`] makes of the bytes.
 fn blob_patch<'r>(
     old: &Side<'r>,
     new: &Side<'r>,
     options: &mut DiffOptions,
 ) -> Option<Result<Patch<'r>, git2::Error>> {
-    let empty: &[u8] = &[];
+    let (empty, no_path): (&[u8], _) = (&[], Some(Path::new("")));
     Some(match (old, new) {
         (Side::Blob(old, _), Side::Blob(new, _)) => {
-            Patch::from_blobs(old, None, new, None, Some(options))
+            Patch::from_blobs(old, no_path, new, no_path, Some(options))
         }
         (Side::Blob(old, _), Side::Absent) => {
-            Patch::from_blob_and_buffer(old, None, empty, None, Some(options))
+            Patch::from_blob_and_buffer(old, no_path, empty, no_path, Some(options))
         }
         // An added file: its deletion's patch with the sides swapped back (libgit2 swaps
         // sources before diffing, so lines, numbers and counts are those of the addition).
         (Side::Absent, Side::Blob(new, _)) => {
-            Patch::from_blob_and_buffer(new, None, empty, None, Some(options.reverse(true)))
+            Patch::from_blob_and_buffer(new, no_path, empty, no_path, Some(options.reverse(true)))
         }
         _ => return None,
     })
@@ -411,11 +415,15 @@ mod tests {
 
     /// A diff made from this handle's blobs (no hashing) is the one made from the same bytes:
     /// hunks, similarity and git's lines, for a modification, an addition, a deletion, a
-    /// final newline removed, text with a NUL (forced through) and binary content.
+    /// final newline removed, text with a NUL (forced through) and binary content, whatever
+    /// the repository's attributes say.
     #[test]
     fn blobs_and_bytes_diff_alike() {
         let dir = tempfile::tempdir().expect("temp dir");
         let repo = Repository::init(dir.path()).expect("init");
+        // Attributes that would call every file binary: a diff of blobs must not read them.
+        std::fs::write(dir.path().join(".gitattributes"), "* binary\n").expect("write");
+        std::fs::write(repo.path().join("info/attributes"), "* -diff\n").expect("write");
         let body = (1..=40).fold(String::new(), |body, n| body + &format!("line {n}\n"));
         let edited = body
             .replace("line 7\n", "line seven\n")
