@@ -112,7 +112,8 @@ impl Kept {
 
 /// The one text diff of two contents both the settling of a file and the sign-off fingerprint
 /// make: three lines of context, nothing forced, so libgit2 calls content binary by its bytes
-/// alone (no repository, so no attributes; the paths only name the sides).
+/// alone (no repository, so no attributes; the paths only name the sides). Settling makes it
+/// from the blobs when it read them, which gives the same lines (see `text::patch`).
 pub fn text_diff<'b>(
     (old, old_path): (&'b [u8], Option<&std::path::Path>),
     (new, new_path): (&'b [u8], Option<&std::path::Path>),

@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use git2::{Blob, Delta, DiffOptions, FileMode, Oid, Patch, Repository};
 
-use super::blobs::{GitLines, Kept, git_lines, text_diff};
+use super::blobs::{GitLines, Kept, git_lines};
 use super::error::{Error, GitContext};
 use super::from_git::{hunks, similarity};
 use super::model::{FileChange, FileStatus};
@@ -93,7 +93,7 @@ pub(crate) fn settle(
     if !(is_text(&old) && is_text(&new)) {
         mark_binary(change);
     } else if change.binary {
-        let text = diff_text(change, &old, &new)?;
+        let text = diff_text(change, &Side::Bytes(old), &Side::Bytes(new))?;
         // The lines of a working-tree side are not what the fingerprint reads.
         let keep = old_stored != Stored::Workdir && new_stored != Stored::Workdir;
         apply(change, Settled::Text(text), keep, kept);
@@ -198,47 +198,29 @@ pub(crate) fn settle_read(
     old: &Side<'_>,
     new: &Side<'_>,
 ) -> Result<Settled, Error> {
-    if !(is_text(old.bytes()) && is_text(new.bytes())) {
-        return Ok(Settled::Binary);
+    if is_text(old.bytes()) && is_text(new.bytes()) {
+        Ok(Settled::Text(diff_text(change, old, new)?))
+    } else {
+        Ok(Settled::Binary)
     }
-    let diffed = |force: bool| {
-        let mut options = DiffOptions::new();
-        options.force_text(force).context_lines(3);
-        blob_patch(old, new, &mut options)
-    };
-    let text = match diffed(false) {
-        Some(plain) => {
-            let plain = plain.doing(|| format!("diffing {} as text", change.path()))?;
-            if plain.delta().flags().is_binary() {
-                let forced = diffed(true)
-                    .expect("the sides that gave a plain patch give a forced one")
-                    .doing(|| format!("diffing {} as text", change.path()))?;
-                TextDiff::forced(&forced)?
-            } else {
-                TextDiff::plain(&plain)?
-            }
-        }
-        None => diff_text(change, old.bytes(), new.bytes())?,
-    };
-    Ok(Settled::Text(text))
 }
 
-/// The patch of two sides made from their blobs, when this thread read them: libgit2 takes
+/// The patch of two sides, from their blobs when this thread read them: libgit2 then takes
 /// each side's id from its blob instead of hashing its bytes (SHA-1 with collision detection
-/// was 7% of a warm 121- or 155-file check). `None` when a side's bytes came from another
-/// handle.
+/// was 7% of a warm 121- or 155-file check); else from their bytes, as
+/// [`text_diff`](super::blobs::text_diff) does.
 ///
 /// Both paths are empty on purpose: libgit2 looks up a blob's diff driver, from the
 /// repository's attributes, by its path (`"file"` when none is given), and one `* binary`
 /// line would then call every file binary. An empty path is the one it never looks up, so the
-/// patch is line for line the one [`text_diff`] makes of the bytes.
-fn blob_patch<'r>(
-    old: &Side<'r>,
-    new: &Side<'r>,
+/// patch is line for line the one [`text_diff`](super::blobs::text_diff) makes of the bytes.
+fn patch<'s>(
+    old: &'s Side<'_>,
+    new: &'s Side<'_>,
     options: &mut DiffOptions,
-) -> Option<Result<Patch<'r>, git2::Error>> {
+) -> Result<Patch<'s>, git2::Error> {
     let (empty, no_path): (&[u8], _) = (&[], Some(Path::new("")));
-    Some(match (old, new) {
+    match (old, new) {
         (Side::Blob(old, _), Side::Blob(new, _)) => {
             Patch::from_blobs(old, no_path, new, no_path, Some(options))
         }
@@ -250,8 +232,8 @@ fn blob_patch<'r>(
         (Side::Absent, Side::Blob(new, _)) => {
             Patch::from_blob_and_buffer(new, no_path, empty, no_path, Some(options.reverse(true)))
         }
-        _ => return None,
-    })
+        _ => Patch::from_buffers(old.bytes(), None, new.bytes(), None, Some(options)),
+    }
 }
 
 /// What settling decided about a file.
@@ -263,34 +245,31 @@ pub(crate) enum Settled {
 }
 
 /// A file's text diff: hunks, the similarity of a rename, and git's lines when the diff was
-/// made as [`text_diff`] makes it (not forced), for the fingerprint.
+/// made as [`text_diff`](super::blobs::text_diff) makes it (not forced), for the fingerprint.
 pub(crate) struct TextDiff {
     hunks: Vec<crate::diff::Hunk>,
     similarity: u8,
     lines: Option<GitLines>,
 }
 
-/// Diffs two contents that both read as text, as the fingerprint does when libgit2 agrees they
+/// Diffs two sides that both read as text, as the fingerprint does when libgit2 agrees they
 /// are text, forced through when it does not (a NUL early in text that decodes).
-fn diff_text(change: &FileChange, old: &[u8], new: &[u8]) -> Result<TextDiff, Error> {
-    let paths = (
-        change.old_path.as_deref().map(Path::new),
-        change.new_path.as_deref().map(Path::new),
-    );
-    let plain = text_diff((old, paths.0), (new, paths.1))
-        .doing(|| format!("diffing {} as text", change.path()))?;
-    if plain.delta().flags().is_binary() {
+fn diff_text(change: &FileChange, old: &Side<'_>, new: &Side<'_>) -> Result<TextDiff, Error> {
+    let diffed = |force: bool| {
         let mut options = DiffOptions::new();
-        options.force_text(true).context_lines(3);
-        let forced = Patch::from_buffers(old, None, new, None, Some(&mut options))
-            .doing(|| format!("diffing {} as text", change.path()))?;
-        return TextDiff::forced(&forced);
+        options.force_text(force).context_lines(3);
+        patch(old, new, &mut options).doing(|| format!("diffing {} as text", change.path()))
+    };
+    let plain = diffed(false)?;
+    if plain.delta().flags().is_binary() {
+        return TextDiff::forced(&diffed(true)?);
     }
     TextDiff::plain(&plain)
 }
 
 impl TextDiff {
-    /// The diff [`text_diff`] made (nothing forced): its lines serve the fingerprint.
+    /// A diff made as [`text_diff`](super::blobs::text_diff) makes it (nothing forced): its
+    /// lines serve the fingerprint.
     fn plain(patch: &Patch<'_>) -> Result<TextDiff, Error> {
         Ok(TextDiff {
             hunks: hunks(patch)?,

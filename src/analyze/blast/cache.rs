@@ -64,7 +64,7 @@ pub enum Ask<'k> {
     /// definitions the change may have removed or renamed).
     ReferencesTo(&'k HashSet<&'k str>),
     /// What a dependents search reads: the references by these names, the definitions it asks
-    /// about ([`sieve`] says which), no signatures.
+    /// about (`sieve` says which), no signatures.
     Sieved(&'k HashSet<&'k str>),
 }
 
