@@ -62,7 +62,7 @@ pub(crate) fn settle(
         return Ok(());
     }
     let old = match &change.old_blob {
-        None => Some((Arc::from(&[][..]), Stored::Absent)),
+        None => Some((Side::Absent, Stored::Absent)),
         Some(id) => read(repo, id, None, kept),
     };
     let workdir_path = change
@@ -70,7 +70,7 @@ pub(crate) fn settle(
         .as_deref()
         .filter(|_| new_side == NewSide::Workdir);
     let new = match &change.new_blob {
-        None => Some((Arc::from(&[][..]), Stored::Absent)),
+        None => Some((Side::Absent, Stored::Absent)),
         Some(id) => read(repo, id, workdir_path, kept),
     };
     // Unreadable content keeps libgit2's view; the contents stage reports it as unavailable.
@@ -81,19 +81,19 @@ pub(crate) fn settle(
     // by the bytes whatever the attributes say.
     let size = |bytes: &[u8]| u64::try_from(bytes.len()).unwrap_or(u64::MAX);
     if change.old_blob.is_some() {
-        change.old_size = Some(size(&old));
+        change.old_size = Some(size(old.bytes()));
     }
     if change.new_blob.is_some() {
-        change.new_size = Some(size(&new));
+        change.new_size = Some(size(new.bytes()));
     }
-    if size(&old).max(size(&new)) > max_file_bytes {
+    if size(old.bytes()).max(size(new.bytes())) > max_file_bytes {
         mark_binary(change);
         return Ok(());
     }
-    if !(is_text(&old) && is_text(&new)) {
+    if !(is_text(old.bytes()) && is_text(new.bytes())) {
         mark_binary(change);
     } else if change.binary {
-        let text = diff_text(change, &Side::Bytes(old), &Side::Bytes(new))?;
+        let text = diff_text(change, &old, &new)?;
         // The lines of a working-tree side are not what the fingerprint reads.
         let keep = old_stored != Stored::Workdir && new_stored != Stored::Workdir;
         apply(change, Settled::Text(text), keep, kept);
@@ -116,7 +116,7 @@ pub(crate) enum Side<'r> {
     Absent,
     /// Read by this thread's handle: the blob, and its bytes as kept.
     Blob(Blob<'r>, Arc<[u8]>),
-    /// Bytes read earlier, by another handle.
+    /// Bytes read earlier (by another handle) or from the working tree.
     Bytes(Arc<[u8]>),
 }
 
@@ -170,20 +170,9 @@ pub(crate) fn read_sides<'r>(
         mark_binary(change);
         return Some(Sides::Oversized);
     }
-    let mut side = |id: &Option<String>| -> Option<Side<'r>> {
-        let Some(id) = id else {
-            return Some(Side::Absent);
-        };
-        if let Some(bytes) = kept.get(id) {
-            return Some(Side::Bytes(bytes));
-        }
-        let blob = Oid::from_str(id)
-            .ok()
-            .filter(|oid| !oid.is_zero())
-            .and_then(|oid| repo.find_blob(oid).ok())?;
-        let bytes: Arc<[u8]> = blob.content().into();
-        kept.keep(id, Arc::clone(&bytes));
-        Some(Side::Blob(blob, bytes))
+    let mut side = |id: &Option<String>| match id {
+        None => Some(Side::Absent),
+        Some(id) => read_side(repo, id, kept),
     };
     Some(Sides::Read(
         side(&change.old_blob)?,
@@ -329,34 +318,34 @@ enum Stored {
     Workdir,
 }
 
-/// A blob's bytes: already in `kept`, else from the object database (then kept), else (for
-/// working-tree changes) from the file.
-fn read(
-    repo: &Repository,
+/// A blob as a side: its bytes already in `kept`, else from the object database (then kept),
+/// else (for working-tree changes) from the file.
+fn read<'r>(
+    repo: &'r Repository,
     id: &str,
     workdir_path: Option<&str>,
     kept: &mut Kept,
-) -> Option<(Arc<[u8]>, Stored)> {
-    if let Some(bytes) = kept.get(id) {
-        return Some((bytes, Stored::Objects));
+) -> Option<(Side<'r>, Stored)> {
+    if let Some(side) = read_side(repo, id, kept) {
+        return Some((side, Stored::Objects));
     }
-    let from_odb = Oid::from_str(id)
+    let bytes = std::fs::read(repo.workdir()?.join(workdir_path?)).ok()?;
+    Some((Side::Bytes(bytes.into()), Stored::Workdir))
+}
+
+/// Blob `id` as a side: its bytes already in `kept`, else the blob from the object database,
+/// its bytes kept too.
+fn read_side<'r>(repo: &'r Repository, id: &str, kept: &mut Kept) -> Option<Side<'r>> {
+    if let Some(bytes) = kept.get(id) {
+        return Some(Side::Bytes(bytes));
+    }
+    let blob = Oid::from_str(id)
         .ok()
         .filter(|oid| !oid.is_zero())
-        .and_then(|oid| repo.find_blob(oid).ok())
-        .map(|blob| {
-            let bytes: Arc<[u8]> = blob.content().into();
-            kept.keep(id, Arc::clone(&bytes));
-            (bytes, Stored::Objects)
-        });
-    from_odb.or_else(|| {
-        Some((
-            std::fs::read(repo.workdir()?.join(workdir_path?))
-                .ok()?
-                .into(),
-            Stored::Workdir,
-        ))
-    })
+        .and_then(|oid| repo.find_blob(oid).ok())?;
+    let bytes: Arc<[u8]> = blob.content().into();
+    kept.keep(id, Arc::clone(&bytes));
+    Some(Side::Blob(blob, bytes))
 }
 
 #[cfg(test)]
