@@ -144,8 +144,11 @@ fn analyze_at(
 /// Steps 0–2 of [`analyze_at`] ([`STEPS`]): the files' contents, their structure and mechanical
 /// edits, and the domain analyzers; `lap` is told as each step ends.
 ///
-/// The domain analyzers read neither the structure nor the mechanical edits, so they run beside
-/// them as a task of the thread pool, on their own copy of the contents (files of a risky kind
+/// The mechanical comparison comes first: it parses every file edited in place, and the
+/// outline and the security constructs of each version it parses are made from its tree then
+/// (kept in the cache, where the structure and the domain analyzers find them), so a cold
+/// check parses each version once. The domain analyzers read neither the structure nor the
+/// mechanical edits, so they run beside the structure as a task of the thread pool, on their own copy of the contents (files of a risky kind
 /// over the size limit are read into it; the bytes are shared) through the pool thread's
 /// repository handle (a handle serves one thread at a time; the diff opened it): a warm check
 /// used 1.2–1.5 of the two cores, the structural step's levels leaving the second one idle.
@@ -178,8 +181,13 @@ fn analyze_files(
     } else {
         Vec::new()
     };
+    let read_along = |parsed: &contents::Parsed<'_>| {
+        structure::prime(parsed, context.cache, &options.structure);
+        security::prime(parsed, context.cache);
+    };
+    let mechanical = mechanical::judge(&contents, context.cache, &read_along);
     let found = std::sync::Mutex::new(None);
-    let (mechanical, mut blast) = rayon::in_place_scope(|scope| {
+    let mut blast = rayon::in_place_scope(|scope| {
         if beside {
             scope.spawn(|_| {
                 let step = |repo: Option<&git2::Repository>| {
@@ -201,7 +209,6 @@ fn analyze_files(
                     .unwrap_or_else(std::sync::PoisonError::into_inner) = done;
             });
         }
-        let mechanical = mechanical::judge(&contents, context.cache);
         let mut blast = structure::analyze(change, &contents, context, &options.structure);
         mechanical::prune_blast(&mechanical, &mut blast);
         let codemods = mechanical::Codemods::group(&mechanical.renames);
@@ -212,7 +219,7 @@ fn analyze_files(
         mechanical::generated_trees(&mut facts, &contents);
         facts.extend(impact::facts(&blast));
         lap(STEPS[1]);
-        (mechanical, blast)
+        blast
     });
     let found = found
         .into_inner()

@@ -42,6 +42,22 @@ pub struct FileContents<'a> {
     pub new: Content,
 }
 
+/// One version of a changed file as an analyzer parsed it, offered to the analyzers that read
+/// the same version next (each keeps what it derives in the cache), so a version is parsed
+/// once rather than once per analyzer.
+pub struct Parsed<'a> {
+    /// The changed file.
+    pub file: &'a FileContents<'a>,
+    /// The version's blob id.
+    pub blob: &'a str,
+    /// The version's bytes, exactly as read: the tree's source.
+    pub source: &'a [u8],
+    /// The grammar the tree was parsed with (a language's or a configuration format's name).
+    pub grammar: &'static str,
+    /// The tree.
+    pub tree: &'a tree_sitter::Tree,
+}
+
 /// Reads both sides of every changed file: from the object database by (possibly
 /// abbreviated) blob id, or from the working tree for the new side of `--worktree` changes.
 #[must_use]

@@ -19,7 +19,7 @@ use super::Fact;
 use super::blast::cache::Cache;
 use super::blast::cache::derived::{self, Decoder, Derived, Encoder};
 use super::blast::structure::BlastRadius;
-use super::contents::FileContents;
+use super::contents::{FileContents, Parsed};
 use super::lang;
 use crate::diff::{ChangeSet, FileStatus};
 use crate::signal::Signal;
@@ -57,10 +57,19 @@ impl Mechanical {
     }
 }
 
+/// Receives each version a comparison parses: its bytes as parsed, the grammar's name, the
+/// tree.
+type Offer<'o> = &'o (dyn Fn(&[u8], &'static str, &tree_sitter::Tree) + Sync);
+
 /// Judges every file edited in place whose two versions can be read; comparisons are kept in
-/// `cache`.
+/// `cache`. Each version parsed for it (on a miss) is offered to `read_along` first, for the
+/// analyzers that read the same versions next.
 #[must_use]
-pub fn judge(contents: &[FileContents<'_>], cache: &Cache) -> Mechanical {
+pub fn judge(
+    contents: &[FileContents<'_>],
+    cache: &Cache,
+    read_along: &(dyn Fn(&Parsed<'_>) + Sync),
+) -> Mechanical {
     let judged: Vec<(String, Comparison)> = contents
         .par_iter()
         // Edited in place only: a file moved elsewhere can mean something by its move alone
@@ -72,9 +81,29 @@ pub fn judge(contents: &[FileContents<'_>], cache: &Cache) -> Mechanical {
         .filter_map(|entry| {
             let (old, new) = (entry.old.bytes()?, entry.new.bytes()?);
             let path = entry.file.path();
+            let offer = |source: &[u8], grammar: &'static str, tree: &tree_sitter::Tree| {
+                // Only a version parsed as read (no byte order mark cut) is that version's tree.
+                let blob = if std::ptr::eq(source, old) {
+                    entry.file.old_blob.as_deref()
+                } else if std::ptr::eq(source, new) {
+                    entry.file.new_blob.as_deref()
+                } else {
+                    None
+                };
+                if let Some(blob) = blob {
+                    read_along(&Parsed {
+                        file: entry,
+                        blob,
+                        source,
+                        grammar,
+                        tree,
+                    });
+                }
+            };
+            let timeout = Some(tokens::PARSE_TIMEOUT);
             Some((
                 path.to_string(),
-                compare(path, old, new, cache, Some(tokens::PARSE_TIMEOUT))?,
+                compare(path, old, new, cache, timeout, &offer)?,
             ))
         })
         .collect();
@@ -108,13 +137,8 @@ enum Comparison {
 /// kept in `cache` (pass [`Cache::disabled`] to compute it every time).
 #[must_use]
 pub fn same_code(path: &str, old: &[u8], new: &[u8], cache: &Cache) -> Option<Edit> {
-    same(&compare(
-        path,
-        old,
-        new,
-        cache,
-        Some(tokens::PARSE_TIMEOUT),
-    )?)
+    let timeout = Some(tokens::PARSE_TIMEOUT);
+    same(&compare(path, old, new, cache, timeout, &|_, _, _| {})?)
 }
 
 /// [`same_code`] with no time limit on the parses, for replay's SZZ labels, which must not
@@ -122,7 +146,14 @@ pub fn same_code(path: &str, old: &[u8], new: &[u8], cache: &Cache) -> Option<Ed
 /// so a loaded run would label more commits. The caller bounds the files' size instead.
 #[must_use]
 pub fn same_code_untimed(path: &str, old: &[u8], new: &[u8]) -> Option<Edit> {
-    same(&compare(path, old, new, &Cache::disabled(), None)?)
+    same(&compare(
+        path,
+        old,
+        new,
+        &Cache::disabled(),
+        None,
+        &|_, _, _| {},
+    )?)
 }
 
 /// The edit of a comparison that found the same code.
@@ -141,6 +172,7 @@ fn compare(
     new: &[u8],
     cache: &Cache,
     timeout: Option<std::time::Duration>,
+    offer: Offer<'_>,
 ) -> Option<Comparison> {
     if old == new {
         return None;
@@ -155,7 +187,9 @@ fn compare(
     // The result depends on the grammar and the bytes only, not on the path.
     let digest = derived::digest(&[b"mechanical", name.as_bytes(), old, new]);
     cache
-        .derived(&digest, || compare_as(name, &grammar, old, new, timeout))
+        .derived(&digest, || {
+            compare_as(name, &grammar, old, new, timeout, offer)
+        })
         .ok()
         .flatten()
 }
@@ -168,9 +202,10 @@ fn compare_as(
     old: &[u8],
     new: &[u8],
     timeout: Option<std::time::Duration>,
+    offer: Offer<'_>,
 ) -> Result<Option<Comparison>, tokens::Unjudged> {
     let rules = rules::for_language(name);
-    let stream = |source| match tokens::stream(name, grammar, rules, source, timeout) {
+    let stream = |source| match tokens::stream(name, grammar, rules, source, timeout, offer) {
         Ok(stream) => Ok(Some(stream)),
         Err(tokens::Unjudged::Timeout) => Err(tokens::Unjudged::Timeout),
         Err(_) => Ok(None),

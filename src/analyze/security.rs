@@ -30,6 +30,7 @@ use aho_corasick::AhoCorasick;
 use crate::analyze::Fact;
 use crate::analyze::blast::cache::Cache;
 use crate::analyze::blast::cache::derived;
+use crate::analyze::contents::Parsed;
 use crate::analyze::domain::{Analysis, Analyzer, LineLevel, Pass, Versions, each_file, fact};
 use crate::analyze::lang;
 use crate::diff::LineKind;
@@ -144,13 +145,44 @@ fn read(
     let Some(source) = source.filter(|source| PREFILTERS[index].is_match(*source)) else {
         return Ok(Constructs::default());
     };
-    let digest = derived::digest(&[
+    cache.derived(&digest(index, language, source), || {
+        read_fresh(index, language, source)
+    })
+}
+
+/// Names what [`read`] keeps of `source`: the table, the language and the bytes.
+fn digest(index: usize, language: &lang::Language, source: &[u8]) -> String {
+    derived::digest(&[
         b"security",
         &index.to_le_bytes(),
         language.name.as_bytes(),
         source,
-    ]);
-    cache.derived(&digest, || read_fresh(index, language, source))
+    ])
+}
+
+/// Reads a changed file's version into the cache from the tree another analyzer parsed it
+/// into, when this analyzer reads that version in that grammar: [`read`] then finds it there
+/// instead of parsing the version again. A panic keeps nothing (the guarded read meets it).
+pub fn prime(parsed: &Parsed<'_>, cache: &Cache) {
+    if !cache.is_enabled() {
+        return;
+    }
+    let path = parsed.file.file.path();
+    let sample = (parsed.file.new.bytes())
+        .or(parsed.file.old.bytes())
+        .unwrap_or_default();
+    let first_line = sample.split(|b| *b == b'\n').next().unwrap_or_default();
+    let Some((index, language)) = table_for(path, first_line) else {
+        return;
+    };
+    if language.name != parsed.grammar || !PREFILTERS[index].is_match(parsed.source) {
+        return;
+    }
+    let find = || matcher::find(rows::TABLES[index], parsed.tree, parsed.source);
+    // Whether it was kept already or is kept now, the security step reads it from the cache.
+    let _ = cache.derived(&digest(index, language, parsed.source), || {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(find)).map_err(drop)
+    });
 }
 
 /// [`read`] without the cache, of a version that has a keyword.

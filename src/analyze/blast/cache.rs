@@ -145,6 +145,36 @@ impl Cache {
         self.lookup(blob_id, language, bytes, budget, ask).0
     }
 
+    /// Stores the outline `compute` gives of blob `blob_id` read as `language`, unless an entry
+    /// is there already: a changed file's version that another analyzer parsed is outlined
+    /// from that tree, so the structural step finds it here instead of parsing it again.
+    /// `compute` is not called when the cache is disabled or has the entry; `None` from it
+    /// stores nothing.
+    pub fn prime(
+        &self,
+        blob_id: &str,
+        language: &'static Language,
+        compute: impl FnOnce() -> Option<Result<Outline, Unanalysed>>,
+    ) {
+        let Some(store) = &self.store else {
+            return;
+        };
+        let Some(name) = Cache::name(blob_id, language) else {
+            return;
+        };
+        let pending = store
+            .pending
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .contains_key(&name);
+        if pending || store.index.find(&store.packs, &name).is_some() {
+            return;
+        }
+        if let Some(result) = compute().filter(worth_storing) {
+            self.keep(name, codec::encode(&key(blob_id, language), &result));
+        }
+    }
+
     /// The whole outline, also saying whether the entry was a hit (for the scan figures).
     pub fn outline_traced(
         &self,

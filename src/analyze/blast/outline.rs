@@ -18,7 +18,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Duration;
 
 use crate::analyze::blast::syntax::{Outline, Unanalysed};
-use crate::analyze::lang::Language;
+use tree_sitter::Tree;
+
+use crate::analyze::lang::{Compiled, Language};
 
 pub use generated::{generated_by_content, generated_by_path, looks_generated};
 
@@ -56,6 +58,42 @@ pub fn outline(
     source: &[u8],
     budget: &Budget,
 ) -> Result<Outline, Unanalysed> {
+    guarded(source, budget, || {
+        let compiled = compiled(language)?;
+        // Blank out a BOM instead of cutting it: byte offsets and lines stay the same, and
+        // the first definition no longer starts with three stray bytes.
+        let source: Cow<[u8]> = match source.strip_prefix(BOM) {
+            Some(rest) => Cow::Owned([b"   ".as_slice(), rest].concat()),
+            None => Cow::Borrowed(source),
+        };
+        let tree = parse::parse(language, compiled, &source, budget.parse_timeout)?;
+        from_tree(language, compiled, &source, &tree, budget)
+    })
+}
+
+/// [`outline`] of a version another analyzer already parsed with `language`'s grammar (`tree`
+/// is the tree of exactly `source`): the same outline, without a second parse. `None` when
+/// `source` starts with a byte order mark, which [`outline`] parses blanked out.
+pub fn outline_parsed(
+    language: &'static Language,
+    source: &[u8],
+    tree: &Tree,
+    budget: &Budget,
+) -> Option<Result<Outline, Unanalysed>> {
+    if source.starts_with(BOM) {
+        return None;
+    }
+    Some(guarded(source, budget, || {
+        from_tree(language, compiled(language)?, source, tree, budget)
+    }))
+}
+
+/// The size check, then `analyse` with a panic turned into [`Unanalysed::Failed`].
+fn guarded(
+    source: &[u8],
+    budget: &Budget,
+    analyse: impl FnOnce() -> Result<Outline, Unanalysed>,
+) -> Result<Outline, Unanalysed> {
     let bytes = source.len() as u64;
     if bytes > budget.max_bytes {
         return Err(Unanalysed::TooLarge {
@@ -63,7 +101,7 @@ pub fn outline(
             limit: budget.max_bytes,
         });
     }
-    catch_unwind(AssertUnwindSafe(|| analyse(language, source, budget))).unwrap_or_else(|panic| {
+    catch_unwind(AssertUnwindSafe(analyse)).unwrap_or_else(|panic| {
         let message = panic
             .downcast_ref::<&str>()
             .map(ToString::to_string)
@@ -73,28 +111,27 @@ pub fn outline(
     })
 }
 
-fn analyse(
+fn compiled(language: &'static Language) -> Result<&'static Compiled, Unanalysed> {
+    language.compiled().map_err(|message| Unanalysed::Failed {
+        message: message.to_string(),
+    })
+}
+
+/// Definitions, references, hashes and the error share of `tree`, parsed from `source`.
+fn from_tree(
     language: &'static Language,
+    compiled: &Compiled,
     source: &[u8],
+    tree: &Tree,
     budget: &Budget,
 ) -> Result<Outline, Unanalysed> {
-    let compiled = language.compiled().map_err(|message| Unanalysed::Failed {
-        message: message.to_string(),
-    })?;
-    // Blank out a BOM instead of cutting it: byte offsets and lines stay the same, and the
-    // first definition no longer starts with three stray bytes.
-    let source: Cow<[u8]> = match source.strip_prefix(BOM) {
-        Some(rest) => Cow::Owned([b"   ".as_slice(), rest].concat()),
-        None => Cow::Borrowed(source),
-    };
-    let tree = parse::parse(language, compiled, &source, budget.parse_timeout)?;
     let definitions = compiled
         .definitions()
         .map_err(|message| Unanalysed::Failed {
             message: message.to_string(),
         })?;
-    let found = extract::definitions(language, compiled, definitions, &tree, &source);
-    let walked = walk::walk(compiled, &tree, &source, &found);
+    let found = extract::definitions(language, compiled, definitions, tree, source);
+    let walked = walk::walk(compiled, tree, source, &found);
     let permille = (walked.error_bytes * 1000)
         .checked_div(source.len())
         .unwrap_or(0)

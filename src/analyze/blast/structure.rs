@@ -23,7 +23,7 @@ use crate::analyze::blast::dependents::{self, Reach, Scan, SearchOptions, Site, 
 use crate::analyze::blast::outline::{self, Budget};
 use crate::analyze::blast::symbols::{self, ChangeKind, SymbolChange};
 use crate::analyze::blast::syntax::{Outline, Unanalysed, Visibility};
-use crate::analyze::contents::{Content, FileContents};
+use crate::analyze::contents::{Content, FileContents, Parsed};
 use crate::analyze::lang::{self, Language};
 use crate::diff::{ChangeSet, FileChange};
 
@@ -378,33 +378,19 @@ struct Seen<'a> {
 fn prepare<'a>(contents: &[FileContents<'a>], coverage: &mut Coverage) -> Vec<Job<'a>> {
     let mut jobs = Vec::new();
     for entry in contents {
-        let (file, path) = (entry.file, entry.file.path());
-        let mut skip = |reason: Unanalysed| {
-            let counted_as_risk = counts_as_risk(&reason);
-            coverage.not_analysed.push(NotAnalysed {
-                file: path.to_string(),
-                reason,
-                counted_as_risk,
-            });
+        let file = entry.file;
+        let language = match outlined_in(entry) {
+            None => continue,
+            Some(Err(reason)) => {
+                coverage.not_analysed.push(NotAnalysed {
+                    file: file.path().to_string(),
+                    counted_as_risk: counts_as_risk(&reason),
+                    reason,
+                });
+                continue;
+            }
+            Some(Ok(language)) => language,
         };
-        if entry.old == Content::Skipped || entry.new == Content::Skipped {
-            // Binary, oversized, submodule or symlink: facts of their own already; nothing to outline.
-            continue;
-        }
-        let sample = entry.new.bytes().or(entry.old.bytes()).unwrap_or_default();
-        let first_line = sample.split(|b| *b == b'\n').next().unwrap_or_default();
-        let Some(language) = lang::for_path(path, first_line) else {
-            skip(Unanalysed::UnsupportedLanguage);
-            continue;
-        };
-        if let Some(why) = outline::looks_generated(path, sample) {
-            skip(Unanalysed::Generated { why });
-            continue;
-        }
-        if entry.old == Content::Unavailable || entry.new == Content::Unavailable {
-            skip(Unanalysed::NoContent);
-            continue;
-        }
         let side =
             |blob: &Option<String>, side: &Content| Some((blob.clone()?, side.bytes()?.to_vec()));
         jobs.push(Job {
@@ -415,6 +401,43 @@ fn prepare<'a>(contents: &[FileContents<'a>], coverage: &mut Coverage) -> Vec<Jo
         });
     }
     jobs
+}
+
+/// The language a changed file is outlined in, or why it is not; `None` for files with facts
+/// of their own and nothing to outline (binary, oversized, submodule or symlink).
+fn outlined_in(entry: &FileContents<'_>) -> Option<Result<&'static Language, Unanalysed>> {
+    if entry.old == Content::Skipped || entry.new == Content::Skipped {
+        return None;
+    }
+    let path = entry.file.path();
+    let sample = entry.new.bytes().or(entry.old.bytes()).unwrap_or_default();
+    let first_line = sample.split(|b| *b == b'\n').next().unwrap_or_default();
+    let Some(language) = lang::for_path(path, first_line) else {
+        return Some(Err(Unanalysed::UnsupportedLanguage));
+    };
+    if let Some(why) = outline::looks_generated(path, sample) {
+        return Some(Err(Unanalysed::Generated { why }));
+    }
+    if entry.old == Content::Unavailable || entry.new == Content::Unavailable {
+        return Some(Err(Unanalysed::NoContent));
+    }
+    Some(Ok(language))
+}
+
+/// Outlines a changed file's version into the cache from the tree another analyzer parsed it
+/// into (the mechanical comparison reads every file edited in place first), when this step
+/// outlines that file in that grammar: it then finds the outline cached instead of parsing
+/// the version again.
+pub fn prime(parsed: &Parsed<'_>, cache: &Cache, options: &Options) {
+    let Some(Ok(language)) = outlined_in(parsed.file) else {
+        return;
+    };
+    if language.name != parsed.grammar {
+        return;
+    }
+    cache.prime(parsed.blob, language, || {
+        outline::outline_parsed(language, parsed.source, parsed.tree, &options.budget)
+    });
 }
 
 /// Gaps that hide code we should have read count as risk; unsupported or generated files do

@@ -341,7 +341,7 @@ fn an_untimed_comparison_does_not_depend_on_the_parse_time() {
         Some(Edit::Reformatted)
     );
     let grammar = tree_sitter::Language::new(tree_sitter_python::LANGUAGE);
-    // Other bytes than above, so no tree kept from that parse answers this one.
+    // Other bytes than above, so no kept comparison answers this one.
     let (before, after) = (format!("{body}\n"), format!("{reformatted}\n"));
     let timed = super::compare_as(
         "python",
@@ -349,10 +349,94 @@ fn an_untimed_comparison_does_not_depend_on_the_parse_time() {
         before.as_bytes(),
         after.as_bytes(),
         Some(std::time::Duration::from_nanos(1)),
+        &|_, _, _| {},
     );
     assert!(timed.is_err(), "the limit is outrun: {timed:?}");
     assert_eq!(
         super::same_code_untimed("big.py", before.as_bytes(), after.as_bytes()),
         Some(Edit::Reformatted)
     );
+}
+
+/// A comparison offers each version it parses, with that version's blob and exact bytes, and
+/// the structural step then finds both outlines cached (a cold check parses a version once).
+/// A version whose byte order mark the comparison cut is not offered: its tree is not the
+/// tree of the bytes the other analyzers read.
+#[test]
+fn each_parsed_version_is_offered_with_its_blob_and_outlined_from_it() {
+    use crate::analyze::blast::cache::Lookup;
+    use crate::analyze::blast::outline::{Budget, outline};
+    use crate::analyze::blast::structure;
+    use crate::analyze::contents::{Content, FileContents, Parsed};
+    use crate::analyze::domain::testing::hunk;
+    use crate::diff::{FileChange, FileStatus};
+
+    let ids = [
+        "1".repeat(40),
+        "2".repeat(40),
+        "3".repeat(40),
+        "4".repeat(40),
+    ];
+    let file = |path: &str, old: &str, new: &str, before: &str, after: &str| {
+        let mut file = FileChange::new(FileStatus::Modified, Some(path.into()), Some(path.into()));
+        file.old_blob = Some(old.to_string());
+        file.new_blob = Some(new.to_string());
+        file.hunks.push(hunk(before, after));
+        file
+    };
+    let with_bom = format!("\u{feff}{PY_BLACK}");
+    let plain = file("app/io.py", &ids[0], &ids[1], PY_BEFORE, PY_BLACK);
+    let bom = file("app/bom.py", &ids[2], &ids[3], PY_BEFORE, &with_bom);
+    let bytes = |text: &str| Content::Bytes(text.as_bytes().into());
+    let contents = [
+        FileContents {
+            file: &plain,
+            old: bytes(PY_BEFORE),
+            new: bytes(PY_BLACK),
+        },
+        FileContents {
+            file: &bom,
+            old: bytes(PY_BEFORE),
+            new: bytes(&with_bom),
+        },
+    ];
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cache = Cache::open(dir.path());
+    let options = structure::Options::default();
+    let offered = std::sync::Mutex::new(Vec::new());
+    let read_along = |parsed: &Parsed<'_>| {
+        assert_eq!(parsed.tree.root_node().end_byte(), parsed.source.len());
+        let side = if Some(parsed.blob) == parsed.file.file.old_blob.as_deref() {
+            &parsed.file.old
+        } else {
+            &parsed.file.new
+        };
+        assert_eq!(side.bytes(), Some(parsed.source), "{}", parsed.blob);
+        offered
+            .lock()
+            .expect("lock")
+            .push((parsed.blob.to_string(), parsed.grammar));
+        structure::prime(parsed, &cache, &options);
+    };
+    let mechanical = super::judge(&contents, &cache, &read_along);
+    assert!(mechanical.reformatted.contains("app/io.py"));
+    let mut offered = offered.into_inner().expect("lock");
+    offered.sort();
+    let python = crate::analyze::lang::by_name("python").expect("registered");
+    assert_eq!(
+        offered,
+        [&ids[0], &ids[1], &ids[2]].map(|id| (id.clone(), python.name))
+    );
+    let budget = Budget::default();
+    for (blob, source) in [
+        (&ids[0], PY_BEFORE),
+        (&ids[1], PY_BLACK),
+        (&ids[2], PY_BEFORE),
+    ] {
+        let (found, origin) = cache.outline_traced(blob, python, || panic!("primed"), &budget);
+        assert_eq!(origin, Lookup::Cached, "{blob}");
+        assert_eq!(found, outline(python, source.as_bytes(), &budget));
+    }
+    let (_, origin) = cache.outline_traced(&ids[3], python, || Some(with_bom.into()), &budget);
+    assert_eq!(origin, Lookup::Computed);
 }

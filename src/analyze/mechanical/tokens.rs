@@ -13,6 +13,7 @@ use tree_sitter::Node;
 
 use crate::analyze::blast::syntax::Unanalysed;
 
+use super::Offer;
 use super::rules::{Docstrings, Items, PARENTHESISED, PRAGMAS, Rules, SortedList};
 
 /// One element of a stream.
@@ -63,22 +64,24 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 const CLOSERS: &[&str] = &[")", "]", "}", ">"];
 
 /// The normalised stream of `source`, parsed with `grammar` (named `grammar_name`) within
-/// `timeout` if one is given. The tree is kept for the analyzers that read the same version
-/// next (outline, security).
+/// `timeout` if one is given. The tree and the bytes it was parsed from (`source` without a
+/// byte order mark) are offered to `offer` before the walk.
 pub(super) fn stream(
     grammar_name: &'static str,
     grammar: &tree_sitter::Language,
     rules: &'static Rules,
     source: &[u8],
     timeout: Option<Duration>,
+    offer: Offer<'_>,
 ) -> Result<Stream, Unjudged> {
     let source = source.strip_prefix(BOM).unwrap_or(source);
     let tree =
-        crate::analyze::blast::outline::parse::parse_kept(grammar_name, grammar, source, timeout)
+        crate::analyze::blast::outline::parse::parse_with(grammar_name, grammar, source, timeout)
             .map_err(|unanalysed| match unanalysed {
             Unanalysed::Timeout { .. } => Unjudged::Timeout,
             _ => Unjudged::Grammar,
         })?;
+    offer(source, grammar_name, &tree);
     let root = tree.root_node();
     if root.has_error() {
         return Err(Unjudged::Syntax);

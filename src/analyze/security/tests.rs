@@ -1,6 +1,7 @@
 //! Per-language constructs on real-shaped snippets, and what must not fire.
 
 use super::*;
+use crate::analyze::contents::{Content, FileContents};
 use crate::analyze::domain::testing::hunk;
 use crate::diff::{FileChange, FileStatus};
 
@@ -33,6 +34,11 @@ fn fired(path: &str, before: &str, after: &str) -> Vec<String> {
             "{run}"
         );
     }
+    assert_eq!(
+        format!("{:?}", primed(&file, &versions).facts),
+        format!("{:?}", analysis.facts),
+        "read along another analyzer's parse"
+    );
     analysis
         .facts
         .iter()
@@ -41,6 +47,41 @@ fn fired(path: &str, before: &str, after: &str) -> Vec<String> {
             fact.subject.clone().unwrap_or_default()
         })
         .collect()
+}
+
+/// The analysis of `versions` through a cache primed with trees parsed elsewhere (as the
+/// mechanical comparison offers them); every version with a keyword must be kept by the prime.
+fn primed(file: &FileChange, versions: &Versions<'_>) -> Analysis {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cache = Cache::open(dir.path());
+    let bytes = |side: Option<&[u8]>| side.map_or(Content::Absent, |b| Content::Bytes(b.into()));
+    let contents = FileContents {
+        file,
+        old: bytes(versions.old),
+        new: bytes(versions.new),
+    };
+    let sample = versions.new.or(versions.old).unwrap_or_default();
+    let first_line = sample.split(|b| *b == b'\n').next().unwrap_or_default();
+    let (index, language) = table_for(file.path(), first_line).expect("a table");
+    let compiled = language.compiled().expect("grammar");
+    for source in [versions.old, versions.new].into_iter().flatten() {
+        let tree =
+            crate::analyze::blast::outline::parse::parse(language, compiled, source, PARSE_TIMEOUT)
+                .expect("parse");
+        prime(
+            &Parsed {
+                file: &contents,
+                blob: "0123456789abcdef0123456789abcdef01234567",
+                source,
+                grammar: language.name,
+                tree: &tree,
+            },
+            &cache,
+        );
+        let kept = cache.derived::<Constructs, ()>(&digest(index, language, source), || Err(()));
+        assert_eq!(kept.is_ok(), PREFILTERS[index].is_match(source));
+    }
+    analyze_guarded(versions, &cache)
 }
 
 /// Every table's prefilter builds and every table's language is in the registry.

@@ -520,3 +520,27 @@ fn the_index_finds_the_newest_entry_of_each_name() {
     assert!(index.find(&packs, &blob(300)).is_none());
     assert!(index.find(&packs, "").is_none());
 }
+
+/// Priming stores what `compute` gives once: a later lookup is a hit with that outline, and a
+/// second prime of the same blob does not compute again. Results that depend on the budget are
+/// not stored, and a disabled cache computes nothing.
+#[test]
+fn a_primed_outline_is_a_hit_and_is_never_computed_twice() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cache = Cache::open(dir.path());
+    let budget = Budget::default();
+    let primed = crate::analyze::blast::outline::outline(python(), SOURCE, &budget);
+    cache.prime(BLOB, python(), || Some(primed.clone()));
+    cache.prime(BLOB, python(), || panic!("primed already"));
+    let (found, origin) = cache.outline_traced(BLOB, python(), || panic!("a hit"), &budget);
+    assert_eq!((found, origin), (primed, Lookup::Cached));
+
+    let other = "89abcdef0123456789abcdef0123456789abcdef";
+    cache.prime(other, python(), || {
+        Some(Err(Unanalysed::Timeout { budget_ms: 1 }))
+    });
+    let (_, origin) = cache.outline_traced(other, python(), || Some(SOURCE.to_vec()), &budget);
+    assert_eq!(origin, Lookup::Computed, "a timeout is not stored");
+
+    Cache::disabled().prime(BLOB, python(), || panic!("nothing to store into"));
+}

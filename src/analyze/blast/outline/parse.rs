@@ -1,13 +1,17 @@
 //! Parsing with a deadline, on one cached `Parser` per thread and grammar: callers outline
 //! files in parallel (rayon), and a parser is cheap to reuse but not to share.
 //!
-//! The changed files' versions are read by three analyzers in a row (mechanical-change
-//! recognition, the outline, security constructs), and parsing was a third of a large
-//! change's time. The first of them asks to *keep* its trees ([`parse_kept`]), and so does
-//! every configuration reader ([`parse_config`]); every parse first looks for a kept tree of
-//! the same grammar and bytes. A tree is a pure function of
-//! both, so sharing changes no result. Candidate files of a dependents search are only looked
-//! up, never kept, and the store is bounded by [`KEPT_BYTES`] of source.
+//! A changed code file's versions are read by three analyzers (mechanical-change recognition,
+//! the outline, security constructs). The first, the mechanical comparison, offers each tree
+//! it parses to the other two, which keep what they derive from it in the cache
+//! (`contents::Parsed`); the tree itself dies with the comparison. Keeping trees instead cost
+//! tens of times their source in memory and still missed most of the time: the readers run in
+//! different steps, and by the time the outline asked, most kept trees were evicted.
+//!
+//! Configuration files are read by several domain readers in turn (Terraform's resources,
+//! variables and module calls), each parse of one is kept ([`parse_config`]), and every parse
+//! first looks for a kept tree of the same grammar and bytes. A tree is a pure function of
+//! both, so sharing changes no result. The store is bounded by [`KEPT_BYTES`] of source.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -25,14 +29,11 @@ thread_local! {
     static PARSERS: RefCell<Vec<(&'static str, Parser)>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Most source bytes whose trees are kept. A tree takes tens of times its source: on the
-/// benchmark's 500-file change, keeping 2 MiB of source cost 46 MB of peak memory (113 MB in
-/// all, 67 MB without the store); 768 KiB keeps the peak at 94 MB with the same judgement
-/// benchmark times as 2 MiB (p95 0.40–0.43 s against 0.38–0.44 s).
+/// Most source bytes whose trees are kept. A tree takes tens of times its source; the
+/// configuration files of one change are small (the policy's size limit caps them) and read
+/// together, so this keeps them all in a typical change.
 const KEPT_BYTES: usize = 768 << 10;
-/// Largest file whose tree is kept: half the store, so both versions of a changed file fit
-/// (a 390 KB bundle was otherwise parsed four times, twice for the mechanical comparison and
-/// twice for security constructs).
+/// Largest file whose tree is kept: half the store.
 const KEPT_FILE_BYTES: usize = KEPT_BYTES / 2;
 
 /// A kept tree, with the grammar and bytes it was parsed from.
@@ -77,10 +78,9 @@ pub(crate) fn parse_config(
     Some(tree)
 }
 
-/// [`parse`] for a changed file's version, keeping the tree for the analyzers that read the
-/// same version next. `grammar_name` names `grammar` (a language's or a configuration
-/// format's name).
-pub(crate) fn parse_kept(
+/// [`parse`] by grammar name and grammar (a language's or a configuration format's), with an
+/// optional deadline: a kept tree of the same bytes, else a fresh parse, not kept.
+pub(crate) fn parse_with(
     grammar_name: &'static str,
     grammar: &tree_sitter::Language,
     source: &[u8],
@@ -89,9 +89,7 @@ pub(crate) fn parse_kept(
     if let Some(tree) = kept(grammar_name, source) {
         return Ok(tree);
     }
-    let tree = parse_fresh(grammar_name, grammar, source, timeout)?;
-    keep(grammar_name, source, &tree);
-    Ok(tree)
+    parse_fresh(grammar_name, grammar, source, timeout)
 }
 
 /// Keeps `tree` (of `source`) when it fits, dropping the oldest kept trees past [`KEPT_BYTES`].
@@ -194,8 +192,7 @@ mod tests {
         let source = b"def kept_tree_test_function(x):\n    return x + 1\n";
         let timeout = Duration::from_secs(5);
         let fresh = parse(language, compiled, source, timeout).expect("parse");
-        let first =
-            parse_kept(language.name, &compiled.grammar, source, Some(timeout)).expect("kept");
+        let first = parse_config(language.name, &compiled.grammar, source).expect("kept");
         assert_eq!(first.root_node().to_sexp(), fresh.root_node().to_sexp());
         assert!(kept(language.name, source).is_some());
         assert!(kept("javascript", source).is_none());
