@@ -53,10 +53,7 @@ pub(crate) fn parse(
     source: &[u8],
     timeout: Duration,
 ) -> Result<Tree, Unanalysed> {
-    if let Some(tree) = kept(language.name, source) {
-        return Ok(tree);
-    }
-    parse_fresh(language.name, &compiled.grammar, source, Some(timeout))
+    parse_with(language.name, &compiled.grammar, source, Some(timeout))
 }
 
 /// A configuration file's tree (HCL, YAML, JSON, SQL, Dockerfile): the kept one when another
