@@ -147,9 +147,10 @@ fn analyze_at(
 /// The mechanical comparison comes first: it parses every file edited in place, and the
 /// outline and the security constructs of each version it parses are made from its tree then
 /// (kept in the cache, where the structure and the domain analyzers find them), so a cold
-/// check parses each version of a file edited in place once. The domain analyzers read neither the structure nor the
-/// mechanical edits, so they run beside the structure as a task of the thread pool, on their own copy of the contents (files of a risky kind
-/// over the size limit are read into it; the bytes are shared) through the pool thread's
+/// check parses each version of a file edited in place once. The domain analyzers read
+/// neither the structure nor the mechanical edits, so they run beside the structure as a task
+/// of the thread pool, on their own copy of the contents (files of a risky kind over the size
+/// limit are read into it; the bytes are shared) through the pool thread's
 /// repository handle (a handle serves one thread at a time; the diff opened it): a warm check
 /// used 1.2–1.5 of the two cores, the structural step's levels leaving the second one idle.
 /// On a pool thread (replay judges commits side by side), or if that handle cannot be opened

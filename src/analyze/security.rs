@@ -168,9 +168,8 @@ pub fn prime(parsed: &Parsed<'_>, cache: &Cache) {
         return;
     }
     let path = parsed.file.file.path();
-    let sample = (parsed.file.new.bytes())
-        .or(parsed.file.old.bytes())
-        .unwrap_or_default();
+    let (old, new) = (parsed.file.old.bytes(), parsed.file.new.bytes());
+    let sample = new.or(old).unwrap_or_default();
     let first_line = sample.split(|b| *b == b'\n').next().unwrap_or_default();
     let Some((index, language)) = table_for(path, first_line) else {
         return;
