@@ -37,8 +37,8 @@ const MAX_PARTS: usize = 3;
 /// distinct edits are few. `identifier` tells whether a node kind id is an identifier kind.
 /// The edit is returned as the changed texts before and after, its parts joined by ` … `.
 pub(super) fn single_rename(
-    old: &[Tok],
-    new: &[Tok],
+    old: &[Tok<'_>],
+    new: &[Tok<'_>],
     identifier: impl Fn(u16) -> bool,
 ) -> Option<Rename> {
     let (old_kinds, new_kinds) = (leaf_kinds(old), leaf_kinds(new));
@@ -56,7 +56,7 @@ pub(super) fn single_rename(
         let (tag, before, after) = op.as_tag_tuple();
         if tag == DiffTag::Equal {
             unchanged.extend(before.clone().filter_map(|i| match &old[i] {
-                Tok::Leaf(text) if old_kinds[i].is_some_and(&identifier) => Some(text.as_slice()),
+                Tok::Leaf(text) if old_kinds[i].is_some_and(&identifier) => Some(text.as_ref()),
                 _ => None,
             }));
             continue;
@@ -93,7 +93,7 @@ pub(super) fn single_rename(
 /// How often each token that no mechanical edit may change occurs: leaves that are neither
 /// identifiers nor punctuation.
 fn fixed_tokens<'a>(
-    stream: &'a [Tok],
+    stream: &'a [Tok<'_>],
     kinds: &[Option<u16>],
     identifier: &impl Fn(u16) -> bool,
 ) -> BTreeMap<&'a [u8], usize> {
@@ -102,10 +102,10 @@ fn fixed_tokens<'a>(
         if let Tok::Leaf(text) = tok {
             let editable = match kind {
                 Some(kind) => identifier(*kind),
-                None => PUNCTUATION.contains(&text.as_slice()),
+                None => PUNCTUATION.contains(&text.as_ref()),
             };
             if !editable {
-                *counts.entry(text.as_slice()).or_insert(0) += 1;
+                *counts.entry(text.as_ref()).or_insert(0) += 1;
             }
         }
     }
@@ -113,7 +113,7 @@ fn fixed_tokens<'a>(
 }
 
 /// The kind of the node each token's text sits in, when it is a named leaf's text.
-fn leaf_kinds(stream: &[Tok]) -> Vec<Option<u16>> {
+fn leaf_kinds(stream: &[Tok<'_>]) -> Vec<Option<u16>> {
     std::iter::once(None)
         .chain(stream.iter().map(|tok| match tok {
             Tok::Open(kind) => Some(*kind),
@@ -126,7 +126,7 @@ fn leaf_kinds(stream: &[Tok]) -> Vec<Option<u16>> {
 /// The texts of a changed run of tokens, if every one may take part in a mechanical edit:
 /// identifiers, punctuation, and the node boundaries around them.
 fn text(
-    tokens: &[Tok],
+    tokens: &[Tok<'_>],
     kinds: &[Option<u16>],
     identifier: &impl Fn(u16) -> bool,
 ) -> Option<Vec<u8>> {
@@ -135,7 +135,7 @@ fn text(
         if let Tok::Leaf(text) = tok {
             let allowed = match kind {
                 Some(kind) => identifier(*kind),
-                None => PUNCTUATION.contains(&text.as_slice()),
+                None => PUNCTUATION.contains(&text.as_ref()),
             };
             if !allowed {
                 return None;
@@ -223,13 +223,13 @@ mod tests {
     const IDENT: u16 = 1;
     const OTHER: u16 = 2;
 
-    fn stream(tokens: &[(u16, &str)]) -> Vec<Tok> {
+    fn stream<'s>(tokens: &[(u16, &'s str)]) -> Vec<Tok<'s>> {
         tokens
             .iter()
             .flat_map(|(kind, text)| {
                 [
                     Tok::Open(*kind),
-                    Tok::Leaf(text.as_bytes().to_vec()),
+                    Tok::Leaf(text.as_bytes().into()),
                     Tok::Close,
                 ]
             })
@@ -297,11 +297,11 @@ mod tests {
     #[test]
     fn call_rewrite() {
         let is_ident = |kind: u16| kind == IDENT;
-        let punct = |text: &str| Tok::Leaf(text.as_bytes().to_vec());
-        let ident = |text: &str| {
+        let punct = |text: &'static str| Tok::Leaf(text.as_bytes().into());
+        let ident = |text: &'static str| {
             vec![
                 Tok::Open(IDENT),
-                Tok::Leaf(text.as_bytes().to_vec()),
+                Tok::Leaf(text.as_bytes().into()),
                 Tok::Close,
             ]
         };
@@ -321,9 +321,9 @@ mod tests {
         assert!(edit.1.contains("client ."), "{edit:?}");
         assert!(edit.1.contains(", ctx"), "{edit:?}");
         let mut literal = new.clone();
-        literal.insert(literal.len() - 1, Tok::Leaf(b",".to_vec()));
+        literal.insert(literal.len() - 1, Tok::Leaf(b",".as_slice().into()));
         literal.insert(literal.len() - 1, Tok::Open(OTHER));
-        literal.insert(literal.len() - 1, Tok::Leaf(b"None".to_vec()));
+        literal.insert(literal.len() - 1, Tok::Leaf(b"None".as_slice().into()));
         literal.insert(literal.len() - 1, Tok::Close);
         assert_eq!(single_rename(&old, &literal, is_ident), None);
     }

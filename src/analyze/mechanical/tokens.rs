@@ -6,6 +6,7 @@
 //! a formatter changes; anything else (an operator, a string's content, a statement moved into
 //! a block) makes them differ.
 
+use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::time::Duration;
 
@@ -16,23 +17,24 @@ use crate::analyze::blast::syntax::Unanalysed;
 use super::Offer;
 use super::rules::{Docstrings, Items, PARENTHESISED, PRAGMAS, Rules, SortedList};
 
-/// One element of a stream.
+/// One element of a stream of `source` (`'s`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub(super) enum Tok {
+pub(super) enum Tok<'s> {
     /// A named node starts (its kind id).
     Open(u16),
     /// The innermost open node ends.
     Close,
-    /// A leaf's text, normalised.
-    Leaf(Vec<u8>),
+    /// A leaf's text, normalised: borrowed from the source when normalising left it as it
+    /// is (most leaves; a copy of each was most of a large file's stream).
+    Leaf(Cow<'s, [u8]>),
 }
 
 /// A version's code stream and, apart, its comments (whitespace collapsed, sorted): equal
 /// code with different comments is a comment edit, not a reformat.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Stream {
+pub(super) struct Stream<'s> {
     /// Code tokens and tree shape, normalised.
-    pub tokens: Vec<Tok>,
+    pub tokens: Vec<Tok<'s>>,
     /// Ordinary comments (pragmas are code, in `tokens`).
     pub comments: Vec<Vec<u8>>,
 }
@@ -60,20 +62,22 @@ pub(super) const PARSE_TIMEOUT: Duration = Duration::from_millis(500);
 const MAX_DEPTH: usize = 400;
 /// UTF-8 byte order mark: formatters may drop it.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
+/// A double quote, as a YAML single-quoted scalar's quotes are compared.
+const QUOTE: &[u8] = b"\"";
 /// Closing brackets after which a comma is a trailing comma.
 const CLOSERS: &[&str] = &[")", "]", "}", ">"];
 
 /// The normalised stream of `source`, parsed with `grammar` (named `grammar_name`) within
 /// `timeout` if one is given. The tree and the bytes it was parsed from (`source` without a
 /// byte order mark) are offered to `offer` before the walk.
-pub(super) fn stream(
+pub(super) fn stream<'s>(
     grammar_name: &'static str,
     grammar: &tree_sitter::Language,
     rules: &'static Rules,
-    source: &[u8],
+    source: &'s [u8],
     timeout: Option<Duration>,
     offer: Offer<'_>,
-) -> Result<Stream, Unjudged> {
+) -> Result<Stream<'s>, Unjudged> {
     let source = source.strip_prefix(BOM).unwrap_or(source);
     let tree =
         crate::analyze::blast::outline::parse::parse_with(grammar_name, grammar, source, timeout)
@@ -118,8 +122,8 @@ struct Walker<'a> {
     single_quote: u16,
 }
 
-impl Walker<'_> {
-    fn text(&self, node: Node) -> &[u8] {
+impl<'a> Walker<'a> {
+    fn text(&self, node: Node) -> &'a [u8] {
         self.source.get(node.byte_range()).unwrap_or_default()
     }
 
@@ -130,7 +134,7 @@ impl Walker<'_> {
         node: Node<'t>,
         parent: Option<Node<'t>>,
         depth: usize,
-        out: &mut Vec<Tok>,
+        out: &mut Vec<Tok<'a>>,
     ) -> Result<(), Unjudged> {
         if depth > MAX_DEPTH {
             return Err(Unjudged::TooDeep);
@@ -161,9 +165,9 @@ impl Walker<'_> {
             .iter()
             .find(|list| list.container == node.kind());
         let children = self.children(node, transparent, list);
-        let mut sorted: Vec<Vec<Tok>> = Vec::new();
+        let mut sorted: Vec<Vec<Tok<'a>>> = Vec::new();
         let mut sorted_at: Option<usize> = None;
-        let mut run: Vec<Vec<Tok>> = Vec::new();
+        let mut run: Vec<Vec<Tok<'a>>> = Vec::new();
         let mut pinned = false;
         for (child, role) in children {
             if role == Child::Skip {
@@ -208,12 +212,12 @@ impl Walker<'_> {
 
     /// Nodes read whole rather than walked: comments, layout, docstrings, YAML single-quoted
     /// scalars. Returns whether `node` was one (and is done).
-    fn whole(&self, node: Node, parent: Option<Node>, out: &mut Vec<Tok>) -> bool {
+    fn whole(&self, node: Node, parent: Option<Node>, out: &mut Vec<Tok<'a>>) -> bool {
         if node.kind().contains("comment") {
             let (pragma, text) = self.comment(node);
             self.skip(node);
             if pragma {
-                out.push(Tok::Leaf(text));
+                out.push(Tok::Leaf(text.into()));
             } else {
                 self.comments.borrow_mut().push(text);
             }
@@ -241,11 +245,11 @@ impl Walker<'_> {
             if !inner.iter().any(|b| matches!(b, b'\\' | b'\'' | b'"')) {
                 // 'x' is "x" when neither escapes anything.
                 self.gap(node.start_byte(), None, out);
-                out.extend([Tok::Open(self.double_quote), Tok::Leaf(b"\"".to_vec())]);
+                out.extend([Tok::Open(self.double_quote), Tok::Leaf(QUOTE.into())]);
                 if !inner.is_empty() {
-                    out.push(Tok::Leaf(inner.to_vec()));
+                    out.push(Tok::Leaf(inner.into()));
                 }
-                out.extend([Tok::Leaf(b"\"".to_vec()), Tok::Close]);
+                out.extend([Tok::Leaf(QUOTE.into()), Tok::Close]);
                 self.skip(node);
                 return true;
             }
@@ -295,7 +299,7 @@ impl Walker<'_> {
     }
 
     /// A leaf's compared text.
-    fn leaf(&self, node: Node, parent: Option<Node>) -> Vec<u8> {
+    fn leaf(&self, node: Node, parent: Option<Node>) -> Cow<'a, [u8]> {
         let text = self.text(node);
         let in_string = parent.is_some_and(|p| p.kind().contains("string"));
         if self.rules.quotes && in_string && is_quote(text) {
@@ -307,15 +311,15 @@ impl Walker<'_> {
         if let Some(prefix) = self.rules.keyword_prefix
             && node.kind().starts_with(prefix)
         {
-            return text.to_ascii_lowercase();
+            return text.to_ascii_lowercase().into();
         }
-        text.to_vec()
+        text.into()
     }
 
     /// Text the grammar left between the previous leaf and `start`: kept exactly inside a
     /// string (the content of a quoted scalar), else kept when not blank, dedented when it
     /// spans lines (a block scalar's value does not depend on its indentation).
-    fn gap(&self, start: usize, parent: Option<Node>, out: &mut Vec<Tok>) {
+    fn gap(&self, start: usize, parent: Option<Node>, out: &mut Vec<Tok<'a>>) {
         let from = self.previous_end.get().min(start);
         let gap = self.source.get(from..start).unwrap_or_default();
         if gap.is_empty() {
@@ -326,12 +330,12 @@ impl Walker<'_> {
                 && (parent.kind().contains("string") || parent.kind().contains("scalar"))
         });
         if inside_string {
-            out.push(Tok::Leaf(gap.to_vec()));
+            out.push(Tok::Leaf(gap.into()));
         } else if !gap.iter().all(u8::is_ascii_whitespace) {
             out.push(Tok::Leaf(if gap.contains(&b'\n') {
-                dedent(gap)
+                dedent(gap).into()
             } else {
-                gap.trim_ascii().to_vec()
+                gap.trim_ascii().into()
             }));
         }
         self.previous_end.set(start);
@@ -404,7 +408,7 @@ enum Child {
 }
 
 /// Adds a run of import statements, sorted.
-fn flush(run: &mut Vec<Vec<Tok>>, out: &mut Vec<Tok>) {
+fn flush<'s>(run: &mut Vec<Vec<Tok<'s>>>, out: &mut Vec<Tok<'s>>) {
     run.sort();
     out.extend(run.drain(..).flatten());
 }
