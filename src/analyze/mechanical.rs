@@ -18,6 +18,7 @@ use rayon::prelude::*;
 use super::Fact;
 use super::blast::cache::Cache;
 use super::blast::cache::derived::{self, Decoder, Derived, Encoder};
+use super::blast::outline::parse;
 use super::blast::structure::BlastRadius;
 use super::contents::{FileContents, Parsed};
 use super::lang;
@@ -183,12 +184,19 @@ fn compare(
         return None;
     }
     let first_line = new.split(|&b| b == b'\n').next().unwrap_or_default();
-    let (grammar, name) = if let Some(language) = lang::for_path(path, first_line) {
-        ((language.grammar)(), language.name)
-    } else {
-        let config = lang::config_for_path(path)?;
-        ((config.grammar)(), config.name)
+    // A configuration file's trees are kept for the domain readers of the same versions
+    // (Terraform's resources, variables and module calls), which look for kept trees.
+    let keep = |source: &[u8], grammar: &'static str, tree: &tree_sitter::Tree| {
+        parse::keep(grammar, source, tree);
+        offer(source, grammar, tree);
     };
+    let (grammar, name, offer): (_, _, Offer<'_>) =
+        if let Some(language) = lang::for_path(path, first_line) {
+            ((language.grammar)(), language.name, offer)
+        } else {
+            let config = lang::config_for_path(path)?;
+            ((config.grammar)(), config.name, &keep)
+        };
     // The result depends on the grammar and the bytes only, not on the path.
     let digest = derived::digest(&[b"mechanical", name.as_bytes(), old, new]);
     cache

@@ -440,3 +440,40 @@ fn each_parsed_version_is_offered_with_its_blob_and_outlined_from_it() {
     let (_, origin) = cache.outline_traced(&ids[3], python, || Some(with_bom.into()), &budget);
     assert_eq!(origin, Lookup::Computed);
 }
+
+/// A configuration file's comparison keeps both versions' trees for the domain readers that
+/// parse the same bytes next; a code file's keeps none (its outline and security constructs
+/// are read along instead).
+#[test]
+fn configuration_trees_are_kept_for_the_domain_readers() {
+    use crate::analyze::blast::outline::parse::is_kept;
+    // Bytes no other test compares, so no other test's parse kept them.
+    let before = "resource \"aws_s3_bucket\" \"kept_for_readers\" {\n  bucket = \"logs\"\n}\n";
+    let after = "resource \"aws_s3_bucket\"   \"kept_for_readers\" {\n    bucket = \"logs\"\n}\n";
+    let hcl = crate::analyze::lang::config_for_path("infra/kept.tf")
+        .expect("a configuration format")
+        .name;
+    assert_eq!(
+        same_code(
+            "infra/kept.tf",
+            before.as_bytes(),
+            after.as_bytes(),
+            &Cache::disabled()
+        ),
+        Some(Edit::Reformatted)
+    );
+    assert!(is_kept(hcl, before.as_bytes()) && is_kept(hcl, after.as_bytes()));
+
+    let before = "def kept_for_readers():\n    return 1\n";
+    let after = "def kept_for_readers():\n    return  1\n";
+    assert_eq!(
+        same_code(
+            "app/kept.py",
+            before.as_bytes(),
+            after.as_bytes(),
+            &Cache::disabled()
+        ),
+        Some(Edit::Reformatted)
+    );
+    assert!(!is_kept("python", before.as_bytes()) && !is_kept("python", after.as_bytes()));
+}

@@ -9,8 +9,9 @@
 //! different steps, and by the time the outline asked, most kept trees were evicted.
 //!
 //! Configuration files are read by several domain readers in turn (Terraform's resources,
-//! variables and module calls), each parse of one is kept ([`parse_config`]), and every parse
-//! first looks for a kept tree of the same grammar and bytes. A tree is a pure function of
+//! variables and module calls): each parse of one is kept ([`parse_config`], and the
+//! mechanical comparison's), and every parse first looks for a kept tree of the same grammar
+//! and bytes. A tree is a pure function of
 //! both, so sharing changes no result. The store is bounded by [`KEPT_BYTES`] of source.
 
 use std::cell::RefCell;
@@ -89,8 +90,9 @@ pub(crate) fn parse_with(
     parse_fresh(grammar_name, grammar, source, timeout)
 }
 
-/// Keeps `tree` (of `source`) when it fits, dropping the oldest kept trees past [`KEPT_BYTES`].
-fn keep(grammar_name: &'static str, source: &[u8], tree: &Tree) {
+/// Keeps `tree` (of `source`, parsed with grammar `grammar_name`) for the readers that parse
+/// the same bytes next, when it fits, dropping the oldest kept trees past [`KEPT_BYTES`].
+pub(crate) fn keep(grammar_name: &'static str, source: &[u8], tree: &Tree) {
     if source.len() > KEPT_FILE_BYTES {
         return;
     }
@@ -108,6 +110,12 @@ fn keep(grammar_name: &'static str, source: &[u8], tree: &Tree) {
         };
         *bytes -= oldest.source.len();
     }
+}
+
+/// Whether a tree of `grammar_name` for exactly `source` is kept.
+#[cfg(test)]
+pub(crate) fn is_kept(grammar_name: &str, source: &[u8]) -> bool {
+    kept(grammar_name, source).is_some()
 }
 
 /// A kept tree of `grammar_name` for exactly `source`.
