@@ -17,9 +17,9 @@ use std::borrow::Cow;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Duration;
 
-use crate::analyze::blast::syntax::{Outline, Unanalysed};
 use tree_sitter::Tree;
 
+use crate::analyze::blast::syntax::{Outline, Unanalysed};
 use crate::analyze::lang::{Compiled, Language};
 
 pub use generated::{generated_by_content, generated_by_path, looks_generated};
