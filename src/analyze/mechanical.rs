@@ -18,7 +18,6 @@ use rayon::prelude::*;
 use super::Fact;
 use super::blast::cache::Cache;
 use super::blast::cache::derived::{self, Decoder, Derived, Encoder};
-use super::blast::outline::parse;
 use super::blast::structure::BlastRadius;
 use super::contents::{FileContents, Parsed};
 use super::lang;
@@ -28,6 +27,7 @@ use crate::signal::Signal;
 pub use codemod::Codemods;
 pub use generated::generated_trees;
 pub use moved::{discount_moved_lines, pair_moves};
+use tokens::Reading;
 
 /// What a file's edit is, when it changes no code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -170,8 +170,9 @@ fn same(comparison: &Comparison) -> Option<Edit> {
     }
 }
 
-/// The comparison of two versions, each parsed within `timeout` if one is given. A parse that
-/// runs out of time is not kept, so the kept result is the same with or without a limit.
+/// The comparison of two versions: code parsed within `timeout` if one is given, a
+/// configuration file as the domain readers parse it ([`Reading`]). A parse that runs out of
+/// time is not kept, so the kept result is the same with or without a limit.
 fn compare(
     path: &str,
     old: &[u8],
@@ -184,24 +185,17 @@ fn compare(
         return None;
     }
     let first_line = new.split(|&b| b == b'\n').next().unwrap_or_default();
-    // A configuration file's trees are kept for the domain readers of the same versions
-    // (Terraform's resources, variables and module calls), which look for kept trees.
-    let keep = |source: &[u8], grammar: &'static str, tree: &tree_sitter::Tree| {
-        parse::keep(grammar, source, tree);
-        offer(source, grammar, tree);
+    let (grammar, name, reading) = if let Some(language) = lang::for_path(path, first_line) {
+        ((language.grammar)(), language.name, Reading::Code(timeout))
+    } else {
+        let config = lang::config_for_path(path)?;
+        ((config.grammar)(), config.name, Reading::Configuration)
     };
-    let (grammar, name, offer): (_, _, Offer<'_>) =
-        if let Some(language) = lang::for_path(path, first_line) {
-            ((language.grammar)(), language.name, offer)
-        } else {
-            let config = lang::config_for_path(path)?;
-            ((config.grammar)(), config.name, &keep)
-        };
     // The result depends on the grammar and the bytes only, not on the path.
     let digest = derived::digest(&[b"mechanical", name.as_bytes(), old, new]);
     cache
         .derived(&digest, || {
-            compare_as(name, &grammar, old, new, timeout, offer)
+            compare_as(name, &grammar, old, new, reading, offer)
         })
         .ok()
         .flatten()
@@ -214,11 +208,11 @@ fn compare_as(
     grammar: &tree_sitter::Language,
     old: &[u8],
     new: &[u8],
-    timeout: Option<std::time::Duration>,
+    reading: Reading,
     offer: Offer<'_>,
 ) -> Result<Option<Comparison>, tokens::Unjudged> {
     let rules = rules::for_language(name);
-    let stream = |source| match tokens::stream(name, grammar, rules, source, timeout, offer) {
+    let stream = |source| match tokens::stream(name, grammar, rules, source, reading, offer) {
         Ok(stream) => Ok(Some(stream)),
         Err(tokens::Unjudged::Timeout) => Err(tokens::Unjudged::Timeout),
         Err(_) => Ok(None),

@@ -429,6 +429,9 @@ fn outlined_in(entry: &FileContents<'_>) -> Option<Result<&'static Language, Una
 /// outlines that file in that grammar: it then finds the outline cached instead of parsing
 /// the version again.
 pub fn prime(parsed: &Parsed<'_>, cache: &Cache, options: &Options) {
+    if !cache.is_enabled() {
+        return;
+    }
     let Some(Ok(language)) = outlined_in(parsed.file) else {
         return;
     };

@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use tree_sitter::Node;
 
+use crate::analyze::blast::outline::parse;
 use crate::analyze::blast::syntax::Unanalysed;
 
 use super::Offer;
@@ -67,24 +68,38 @@ const QUOTE: &[u8] = b"\"";
 /// Closing brackets after which a comma is a trailing comma.
 const CLOSERS: &[&str] = &[")", "]", "}", ">"];
 
-/// The normalised stream of `source`, parsed with `grammar` (named `grammar_name`) within
-/// `timeout` if one is given. The tree and the bytes it was parsed from (`source` without a
-/// byte order mark) are offered to `offer` before the walk.
+/// How a compared file's versions are parsed.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Reading {
+    /// Code, within the deadline if one is given.
+    Code(Option<Duration>),
+    /// A configuration file, as the domain readers parse it (`parse_config`: no deadline, the
+    /// tree kept for them, since they read the same versions next).
+    Configuration,
+}
+
+/// The normalised stream of `source`, parsed with `grammar` (named `grammar_name`) as
+/// `reading` says. The tree and the bytes it was parsed from (`source` without a byte order
+/// mark) are offered to `offer` before the walk.
 pub(super) fn stream<'s>(
     grammar_name: &'static str,
     grammar: &tree_sitter::Language,
     rules: &'static Rules,
     source: &'s [u8],
-    timeout: Option<Duration>,
+    reading: Reading,
     offer: Offer<'_>,
 ) -> Result<Stream<'s>, Unjudged> {
     let source = source.strip_prefix(BOM).unwrap_or(source);
-    let tree =
-        crate::analyze::blast::outline::parse::parse_with(grammar_name, grammar, source, timeout)
+    let tree = match reading {
+        Reading::Code(timeout) => parse::parse_with(grammar_name, grammar, source, timeout)
             .map_err(|unanalysed| match unanalysed {
-            Unanalysed::Timeout { .. } => Unjudged::Timeout,
-            _ => Unjudged::Grammar,
-        })?;
+                Unanalysed::Timeout { .. } => Unjudged::Timeout,
+                _ => Unjudged::Grammar,
+            })?,
+        Reading::Configuration => {
+            parse::parse_config(grammar_name, grammar, source).ok_or(Unjudged::Grammar)?
+        }
+    };
     offer(source, grammar_name, &tree);
     let root = tree.root_node();
     if root.has_error() {

@@ -8,11 +8,11 @@
 //! tens of times their source in memory and still missed most of the time: the readers run in
 //! different steps, and by the time the outline asked, most kept trees were evicted.
 //!
-//! Configuration files are read by several domain readers in turn (Terraform's resources,
-//! variables and module calls): each parse of one is kept ([`parse_config`], and the
-//! mechanical comparison's), and every parse first looks for a kept tree of the same grammar
-//! and bytes. A tree is a pure function of
-//! both, so sharing changes no result. The store is bounded by [`KEPT_BYTES`] of source.
+//! Configuration files are read by the mechanical comparison and then by several domain
+//! readers (Terraform's resources, variables and module calls): each of them parses one with
+//! [`parse_config`], which keeps the tree, and every parse first looks for a kept tree of the
+//! same grammar and bytes. A tree is a pure function of both, so sharing changes no result.
+//! The store is bounded by [`KEPT_BYTES`] of source.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -90,9 +90,8 @@ pub(crate) fn parse_with(
     parse_fresh(grammar_name, grammar, source, timeout)
 }
 
-/// Keeps `tree` (of `source`, parsed with grammar `grammar_name`) for the readers that parse
-/// the same bytes next, when it fits, dropping the oldest kept trees past [`KEPT_BYTES`].
-pub(crate) fn keep(grammar_name: &'static str, source: &[u8], tree: &Tree) {
+/// Keeps `tree` (of `source`) when it fits, dropping the oldest kept trees past [`KEPT_BYTES`].
+fn keep(grammar_name: &'static str, source: &[u8], tree: &Tree) {
     if source.len() > KEPT_FILE_BYTES {
         return;
     }
