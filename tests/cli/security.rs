@@ -274,6 +274,39 @@ fn a_construct_in_each_language() {
     }
 }
 
+/// A rule engine that starts evaluating its rules as code needs review when AI-assisted; the
+/// same change calling a model's `eval()` method instead is allowed, with no construct.
+#[test]
+fn code_evaluated_from_a_string() {
+    let before = "def apply(rule, row):\n    return rule.check(row)\n";
+    assert_gated(
+        &Case {
+            base: &[("app/rules.py", before)],
+            change: &[(
+                "app/rules.py",
+                Some("def apply(rule, row):\n    return eval(rule.expression, {\"row\": row})\n"),
+            )],
+        },
+        "dynamic-code-execution:apply",
+    );
+    let (code, report) = judge(
+        &Case {
+            base: &[("app/rules.py", before)],
+            change: &[(
+                "app/rules.py",
+                Some("def apply(rule, row):\n    rule.model.eval()\n    return rule.check(row)\n"),
+            )],
+        },
+        true,
+    );
+    assert_eq!(code, 0, "{report}");
+    let ids = field_of(&report, "findings", "id");
+    assert!(
+        !ids.contains(&"security-sensitive-change".to_string()),
+        "{ids:?}"
+    );
+}
+
 /// A reformat of security code (whitespace, a comment, a trailing comma) fires nothing.
 #[test]
 fn reformatted_security_code_is_not_a_finding() {

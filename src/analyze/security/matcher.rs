@@ -471,6 +471,9 @@ fn holds(
         }
     };
     match cond {
+        Cond::Bare => {
+            return callee(syntax, call, source).is_some_and(|name| !name.contains('.'));
+        }
         Cond::InChain(patterns) => {
             return receiver().is_some_and(|chain| {
                 tokens(syntax, chain, source)
@@ -519,7 +522,7 @@ fn holds(
         Cond::Missing(patterns) => !patterns.iter().all(|p| has(p)),
         Cond::Lacks(patterns) => !patterns.iter().any(|p| has(p)),
         Cond::Interpolated => index.builds_below(arguments, &|n| builds_string(syntax, n, source)),
-        Cond::SecretOperand | Cond::InChain(_) => false,
+        Cond::SecretOperand | Cond::InChain(_) | Cond::Bare => false,
         Cond::Secret => {
             let mut cursor = arguments.walk();
 

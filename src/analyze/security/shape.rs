@@ -64,6 +64,9 @@ pub enum Cond {
     SecretOperand,
     /// A token of the callee's receiver chain is one of these (`Command::new("sh")…`).
     InChain(&'static [&'static str]),
+    /// The callee is the name alone, without a receiver: the builtin `eval(code)`, not a
+    /// model's `model.eval()` or an ORM session's `session.exec(query)`.
+    Bare,
 }
 
 /// How one grammar spells what the shapes look for. Kind and field names come from the

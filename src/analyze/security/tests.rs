@@ -601,3 +601,88 @@ fn guard_function_changed() {
         .is_empty()
     );
 }
+
+/// Code run from a string, in each language that has it: the builtins and their library
+/// cousins fire; methods that share the name (a model's `eval()`, an ORM session's `exec`, a
+/// regular expression's `exec`, `ast.literal_eval`) and a `*_eval` with a block do not.
+#[test]
+fn dynamic_code_execution() {
+    let python = r#"import ast
+import builtins
+
+
+def run_rule(rule, row):
+    return eval(rule.expression, {"row": row})
+
+
+def load_plugin(text):
+    exec(text)
+    builtins.exec(text)
+
+
+def predict(model, batch, session, query, raw):
+    model.eval()
+    rows = session.exec(query).all()
+    return ast.literal_eval(raw), rows
+"#;
+    assert_eq!(
+        fired("app/rules.py", "", python),
+        vec![
+            "dynamic-code-execution:run_rule",
+            "dynamic-code-execution:load_plugin",
+        ]
+    );
+    let javascript = r"const vm = require('vm');
+
+export function compute(formula, scope) {
+  return eval(formula);
+}
+
+export function compile(body) {
+  return new Function('scope', body);
+}
+
+export function sandbox(code) {
+  return vm.runInNewContext(code, {});
+}
+
+export function firstMatch(pattern, text, engine) {
+  engine.eval();
+  return pattern.exec(text);
+}
+";
+    assert_eq!(
+        fired("src/formula.ts", "", javascript),
+        vec![
+            "dynamic-code-execution:compute",
+            "dynamic-code-execution:compile",
+            "dynamic-code-execution:sandbox",
+        ]
+    );
+    let ruby = r#"class Report
+  def total(expression)
+    eval(expression)
+  end
+
+  def define(name)
+    class_eval("def #{name}; @#{name}; end")
+  end
+
+  def configure(&block)
+    instance_eval(&block)
+  end
+end
+"#;
+    assert_eq!(
+        fired("app/models/report.rb", "", ruby),
+        vec![
+            "dynamic-code-execution:Report.total",
+            "dynamic-code-execution:Report.define",
+        ]
+    );
+    let php = "<?php\nfunction run_template($code) {\n    return eval($code);\n}\n\nfunction query($db, $q) {\n    return $db->eval($q);\n}\n";
+    assert_eq!(
+        fired("src/template.php", "", php),
+        vec!["dynamic-code-execution:run_template"]
+    );
+}

@@ -133,6 +133,13 @@ class!(
     "OS_Command_Injection_Defense_Cheat_Sheet.html"
 );
 class!(
+    DYNAMIC_CODE,
+    "dynamic-code-execution",
+    "code evaluated from a string",
+    "whatever reaches the string runs as code with the program's rights",
+    "CWE-95 (https://cwe.mitre.org/data/definitions/95.html)"
+);
+class!(
     DESERIALISE,
     "unsafe-deserialisation",
     "unsafe deserialisation",

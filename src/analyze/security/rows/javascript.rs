@@ -3,12 +3,12 @@
 //! `express-session`, `cookie-session` and Passport; `NestJS` guards.
 
 use super::classes::{
-    AUTH_GUARD, CONSTANT_TIME, CRYPTO, DESERIALISE, FILE_MODE, HARDCODED, JWT, JWT_UNVERIFIED, KDF,
-    OAUTH, PASSWORD_HASH, SECRET_COMPARE, SECRET_LOGGED, SECRET_STORED, SECURE_RANDOM, SESSION,
-    SHELL, SQL, TLS_OFF,
+    AUTH_GUARD, CONSTANT_TIME, CRYPTO, DESERIALISE, DYNAMIC_CODE, FILE_MODE, HARDCODED, JWT,
+    JWT_UNVERIFIED, KDF, OAUTH, PASSWORD_HASH, SECRET_COMPARE, SECRET_LOGGED, SECRET_STORED,
+    SECURE_RANDOM, SESSION, SHELL, SQL, TLS_OFF,
 };
 use crate::analyze::lang::Selector::Field;
-use crate::analyze::security::shape::Cond::{Interpolated, Keyword, Missing, Secret, Token};
+use crate::analyze::security::shape::Cond::{Bare, Interpolated, Keyword, Missing, Secret, Token};
 use crate::analyze::security::shape::Shape::{
     Call, Decorator, HardcodedSecret, SecretComparison, Setting, SqlBuilt,
 };
@@ -257,6 +257,22 @@ pub static TABLE: Table = Table {
             Call(
                 &["spawn", "spawnSync", "execFile", "execFileSync"],
                 &[Keyword("shell", &["true"]), Interpolated],
+            ),
+        ),
+        // `eval` and the `Function` constructor (a method named `eval` is not the builtin),
+        // and Node's `vm` module, which its documentation says is not a security mechanism.
+        (&DYNAMIC_CODE, Call(&["eval", "Function"], &[Bare])),
+        (
+            &DYNAMIC_CODE,
+            Call(
+                &[
+                    "vm.runInThisContext",
+                    "vm.runInNewContext",
+                    "vm.runInContext",
+                    "vm.compileFunction",
+                    "vm.Script",
+                ],
+                &[],
             ),
         ),
         (&DESERIALISE, Call(&["unserialize", "v8.deserialize"], &[])),

@@ -3,12 +3,12 @@
 //! `exec`/`system`/backticks, `unserialize`.
 
 use super::classes::{
-    AUTH_GUARD, CONSTANT_TIME, CRYPTO, DESERIALISE, FILE_MODE, HARDCODED, JWT, KDF, OAUTH,
-    PASSWORD_HASH, SECRET_COMPARE, SECRET_LOGGED, SECRET_STORED, SECURE_RANDOM, SESSION, SHELL,
-    SQL, TLS_OFF,
+    AUTH_GUARD, CONSTANT_TIME, CRYPTO, DESERIALISE, DYNAMIC_CODE, FILE_MODE, HARDCODED, JWT, KDF,
+    OAUTH, PASSWORD_HASH, SECRET_COMPARE, SECRET_LOGGED, SECRET_STORED, SECURE_RANDOM, SESSION,
+    SHELL, SQL, TLS_OFF,
 };
 use crate::analyze::lang::Selector::{Field, First, Last};
-use crate::analyze::security::shape::Cond::{Interpolated, Lacks, Missing, Secret, Token};
+use crate::analyze::security::shape::Cond::{Bare, Interpolated, Lacks, Missing, Secret, Token};
 use crate::analyze::security::shape::Shape::{
     Call, Decorator, HardcodedSecret, InterpolatedKind, SecretComparison, Setting, SqlBuilt,
 };
@@ -212,6 +212,8 @@ pub static TABLE: Table = Table {
             ),
         ),
         (&SHELL, InterpolatedKind(&["shell_command_expression"])),
+        // The `eval` construct and `create_function` (removed in PHP 8, which evaluated its body).
+        (&DYNAMIC_CODE, Call(&["eval", "create_function"], &[Bare])),
         (
             &DESERIALISE,
             Call(&["unserialize"], &[Lacks(&["allowed_classes"])]),

@@ -3,12 +3,14 @@
 //! `requests-oauthlib`/Authlib, Django and Flask(-Login), `PyYAML`.
 
 use super::classes::{
-    AUTH_GUARD, CONSTANT_TIME, CRYPTO, DESERIALISE, FILE_MODE, HARDCODED, JWT, JWT_UNVERIFIED, KDF,
-    OAUTH, PASSWORD_HASH, SECRET_COMPARE, SECRET_LOGGED, SECRET_STORED, SECURE_RANDOM, SESSION,
-    SHELL, SQL, TLS_OFF,
+    AUTH_GUARD, CONSTANT_TIME, CRYPTO, DESERIALISE, DYNAMIC_CODE, FILE_MODE, HARDCODED, JWT,
+    JWT_UNVERIFIED, KDF, OAUTH, PASSWORD_HASH, SECRET_COMPARE, SECRET_LOGGED, SECRET_STORED,
+    SECURE_RANDOM, SESSION, SHELL, SQL, TLS_OFF,
 };
 use crate::analyze::lang::Selector::Field;
-use crate::analyze::security::shape::Cond::{Interpolated, Keyword, Lacks, Missing, Secret, Token};
+use crate::analyze::security::shape::Cond::{
+    Bare, Interpolated, Keyword, Lacks, Missing, Secret, Token,
+};
 use crate::analyze::security::shape::Shape::{
     Call, Decorator, HardcodedSecret, SecretComparison, Setting, SqlBuilt,
 };
@@ -252,6 +254,13 @@ pub static TABLE: Table = Table {
                 &["os.system", "os.popen", "getoutput", "getstatusoutput"],
                 &[Interpolated],
             ),
+        ),
+        // The builtins; a method of the same name (PyTorch's `model.eval()`, SQLModel's
+        // `session.exec(query)`) runs no code from a string.
+        (&DYNAMIC_CODE, Call(&["eval", "exec"], &[Bare])),
+        (
+            &DYNAMIC_CODE,
+            Call(&["builtins.eval", "builtins.exec"], &[]),
         ),
         (
             &DESERIALISE,

@@ -3,12 +3,12 @@
 //! `Net::HTTP` TLS settings, `Marshal`/`YAML`, `system`/backticks.
 
 use super::classes::{
-    AUTH_GUARD, CONSTANT_TIME, CRYPTO, DESERIALISE, FILE_MODE, HARDCODED, JWT, JWT_UNVERIFIED, KDF,
-    OAUTH, PASSWORD_HASH, SECRET_COMPARE, SECRET_LOGGED, SECRET_STORED, SECURE_RANDOM, SESSION,
-    SHELL, SQL, TLS_OFF,
+    AUTH_GUARD, CONSTANT_TIME, CRYPTO, DESERIALISE, DYNAMIC_CODE, FILE_MODE, HARDCODED, JWT,
+    JWT_UNVERIFIED, KDF, OAUTH, PASSWORD_HASH, SECRET_COMPARE, SECRET_LOGGED, SECRET_STORED,
+    SECURE_RANDOM, SESSION, SHELL, SQL, TLS_OFF,
 };
 use crate::analyze::lang::Selector::Field;
-use crate::analyze::security::shape::Cond::{Interpolated, Secret, Token};
+use crate::analyze::security::shape::Cond::{Bare, Interpolated, Secret, Token};
 use crate::analyze::security::shape::Shape::{
     Call, HardcodedSecret, InterpolatedKind, SecretComparison, Setting, SqlBuilt,
 };
@@ -187,6 +187,17 @@ pub static TABLE: Table = Table {
             ),
         ),
         (&SHELL, InterpolatedKind(&["subshell"])),
+        // `Kernel#eval` and `Binding#eval`; the `*_eval` methods run a string as code too
+        // (with a block they do not, and a block is no argument).
+        (&DYNAMIC_CODE, Call(&["eval"], &[Bare])),
+        (&DYNAMIC_CODE, Call(&["Kernel.eval", "binding.eval"], &[])),
+        (
+            &DYNAMIC_CODE,
+            Call(
+                &["instance_eval", "class_eval", "module_eval"],
+                &[Interpolated],
+            ),
+        ),
         (
             &DESERIALISE,
             Call(
