@@ -378,6 +378,38 @@ end
     );
 }
 
+/// Ruby: SQL in a heredoc with values interpolated (a Rails data migration's `execute
+/// <<-SQL`) is SQL built from values; the same heredoc with bound literals only is not.
+#[test]
+fn ruby_sql_heredoc() {
+    let after = r"class UpdateOutdatedTimezones < ActiveRecord::Migration[7.2]
+  def up
+    MAPPINGS.each do |old_tz, new_tz|
+      execute <<-SQL
+        UPDATE families
+        SET timezone = '#{new_tz}'
+        WHERE timezone = '#{old_tz}'
+      SQL
+    end
+  end
+
+  def down
+    execute <<~SQL
+      UPDATE families SET timezone = 'UTC' WHERE timezone IS NULL
+    SQL
+  end
+end
+";
+    assert_eq!(
+        fired(
+            "db/migrate/20250623162207_update_outdated_timezones.rb",
+            "",
+            after
+        ),
+        vec!["sql-string-building:UpdateOutdatedTimezones.up"]
+    );
+}
+
 /// Rust: reqwest accepting invalid certificates, AES-GCM, a secret compared with `==`, SQL
 /// built with `format!`.
 #[test]

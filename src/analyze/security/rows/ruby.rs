@@ -22,7 +22,8 @@ static SYNTAX: Syntax = Syntax {
     ],
     comparisons: &["binary"],
     decorators: &[],
-    strings: &["string"],
+    // A heredoc's text is a `heredoc_body` node after its statement (`execute <<-SQL`).
+    strings: &["string", "heredoc_body"],
     interpolations: &["interpolation"],
     concats: &["binary"],
     formats: &["format", "sprintf"],
