@@ -165,15 +165,34 @@ fn dotted(syntax: &Syntax, node: Node<'_>, source: &[u8]) -> String {
         .to_string()
 }
 
-/// How [`leaves`] gives the argument lists of calls.
+/// How [`leaves`] gives bracketed groups.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Arguments {
     /// Every token inside.
     Whole,
-    /// A parenthesised list as its two brackets only: [`dotted`] drops what is between them,
-    /// and walking it made a chain of calls (`a(…).b(…).c(…)`, a test's `describe(…)`)
-    /// cost the square of its length.
+    /// A node enclosed in `(…)`, `{…}` or `<…>` (argument lists, parenthesised expressions,
+    /// blocks, type arguments) as its two brackets only: [`dotted`] drops what is between
+    /// them, and walking it made a chain of calls (`a(…).b(…).c(…)`, a test's `describe(…)`)
+    /// cost the square of its length, and a bundle's IIFE callee (`(() => {…})()`, ~100,000
+    /// leaves) a copy of the whole bundle per call. Square brackets are walked: a string
+    /// subscript is part of the name (`os.environ["X"]`).
     Bracketed,
+}
+
+/// The brackets that enclose `node` whole (its first and last children), other than `[…]`.
+fn bracketed(node: Node<'_>) -> Option<(&'static str, &'static str)> {
+    let count = node.child_count();
+    if count < 2 {
+        return None;
+    }
+    let (first, last) = (node.child(0)?, node.child(count - 1)?);
+    let pair = match (first.kind(), last.kind()) {
+        ("(", ")") => ("(", ")"),
+        ("{", "}") => ("{", "}"),
+        ("<", ">") => ("<", ">"),
+        _ => return None,
+    };
+    Some(pair)
 }
 
 /// Leaf tokens of `node` with their start byte and whether each is a string literal (given
@@ -191,18 +210,11 @@ fn leaves<'a>(
             continue;
         }
         if arguments == Arguments::Bracketed
-            && node.kind().contains("argument")
-            && let (Some(first), Some(last)) = (
-                node.child(0),
-                node.child(node.child_count().saturating_sub(1)),
-            )
-            && first.kind() == "("
-            && last.kind() == ")"
-            && first.id() != last.id()
+            && let Some((open, close)) = bracketed(node)
         {
             out.extend([
-                (node.start_byte(), "(", false),
-                (node.end_byte().saturating_sub(1), ")", false),
+                (node.start_byte(), open, false),
+                (node.end_byte().saturating_sub(1), close, false),
             ]);
             continue;
         }

@@ -70,3 +70,42 @@ fn a_subtree_tokens_are_a_run_of_the_file_tokens() {
         assert!(checked > 25, "{path}: only {checked} nodes");
     }
 }
+
+/// Callee names skip what is enclosed in `(…)`, `{…}` and `<…>` whole: a member chain through
+/// calls keeps its names, a string subscript is a segment, and an immediately invoked function
+/// has no name. Counted token by token, the `>` of comparisons in the function's body closed
+/// brackets it never opened, and the tokens after them became a name (`returnchild_process.exec`,
+/// which ends with `exec`).
+#[test]
+fn callee_names_skip_bracketed_groups() {
+    let source = "a.b(1, (x) => { return x > 0; }).c(2);\nos.environ['HOME'].get();\n(() => { if (a > b && c > d) {} return child_process.exec })()(`ls ${dir}`);\nfoo.bar<T>(x);\n";
+    let language = lang::for_path("app.ts", b"").expect("a language");
+    let compiled = language.compiled().expect("grammar");
+    let tree = crate::analyze::blast::outline::parse::parse(
+        language,
+        compiled,
+        source.as_bytes(),
+        Duration::from_secs(5),
+    )
+    .expect("parses");
+    let syntax = super::super::rows::TABLES
+        .iter()
+        .find(|table| table.languages.contains(&language.name))
+        .expect("a security table")
+        .syntax;
+    let mut names = Vec::new();
+    let mut stack = vec![tree.root_node()];
+    while let Some(node) = stack.pop() {
+        if let Some(name) = callee(syntax, node, source.as_bytes()) {
+            names.push(name);
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.children(&mut cursor));
+    }
+    names.sort();
+    assert_eq!(
+        names,
+        ["", "", "a.b", "a.b.c", "foo.bar", "os.environ.HOME.get"],
+        "{names:?}"
+    );
+}
