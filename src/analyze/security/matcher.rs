@@ -139,12 +139,15 @@ fn dotted(syntax: &Syntax, node: Node<'_>, source: &[u8]) -> String {
     let mut out = String::new();
     let mut depth = 0usize;
     let mut subscript: Option<String> = None;
-    let leaves = leaves(syntax, node, source, Arguments::Bracketed);
-    for (_, token, string) in &leaves {
-        match (*token, *string) {
+    leaves(
+        syntax,
+        node,
+        source,
+        Arguments::Bracketed,
+        |_, token, string| match (token, string) {
             ("(" | "[" | "{" | "<", false) => {
                 depth += 1;
-                subscript = (*token == "[" && depth == 1).then(String::new);
+                subscript = (token == "[" && depth == 1).then(String::new);
             }
             (")" | "]" | "}" | ">", false) => {
                 depth = depth.saturating_sub(1);
@@ -159,8 +162,8 @@ fn dotted(syntax: &Syntax, node: Node<'_>, source: &[u8]) -> String {
             (_, _) if depth > 0 => subscript = None,
             ("::" | "->" | "?." | "\\" | ".", false) => out.push('.'),
             (token, _) => out.push_str(token),
-        }
-    }
+        },
+    );
     out.trim_matches(['.', '@', '$', ':', '&', '*', '!', '#'])
         .to_string()
 }
@@ -195,15 +198,16 @@ fn bracketed(node: Node<'_>) -> Option<(&'static str, &'static str)> {
     Some(pair)
 }
 
-/// Leaf tokens of `node` with their start byte and whether each is a string literal (given
-/// whole, unquoted).
+/// Gives `leaf` each leaf token of `node` in order, with its start byte and whether it is a
+/// string literal (given whole, unquoted). A visitor, not a list: a minified bundle has
+/// hundreds of thousands of leaves, and a list of them beside its tree cost megabytes.
 fn leaves<'a>(
     syntax: &Syntax,
     node: Node<'_>,
     source: &'a [u8],
     arguments: Arguments,
-) -> Vec<(usize, &'a str, bool)> {
-    let mut out = Vec::new();
+    mut leaf: impl FnMut(usize, &'a str, bool),
+) {
     let mut stack = vec![node];
     while let Some(node) = stack.pop() {
         if node.kind().contains("comment") {
@@ -212,14 +216,12 @@ fn leaves<'a>(
         if arguments == Arguments::Bracketed
             && let Some((open, close)) = bracketed(node)
         {
-            out.extend([
-                (node.start_byte(), open, false),
-                (node.end_byte().saturating_sub(1), close, false),
-            ]);
+            leaf(node.start_byte(), open, false);
+            leaf(node.end_byte().saturating_sub(1), close, false);
             continue;
         }
         if syntax.strings.contains(&node.kind()) && !interpolated(syntax, node) {
-            out.push((node.start_byte(), unquote(text(node, source)), true));
+            leaf(node.start_byte(), unquote(text(node, source)), true);
             continue;
         }
         if node.child_count() == 0 {
@@ -229,7 +231,7 @@ fn leaves<'a>(
                 .filter(|rest| !rest.is_empty() && !rest.starts_with(':'))
                 .unwrap_or(token);
             if !token.is_empty() {
-                out.push((node.start_byte(), token, false));
+                leaf(node.start_byte(), token, false);
             }
             continue;
         }
@@ -238,7 +240,6 @@ fn leaves<'a>(
         stack.extend(node.children(&mut cursor));
         stack[before..].reverse();
     }
-    out
 }
 
 /// The callee of `node` when it is a call: its dotted name.
@@ -264,18 +265,22 @@ fn tokens<'a>(syntax: &Syntax, node: Node<'_>, source: &'a [u8]) -> Vec<&'a str>
 /// comments left out, symbols without their `:`.
 /// A comma right before a closing bracket is left out too: formatters add and remove it.
 fn tokens_at<'a>(syntax: &Syntax, node: Node<'_>, source: &'a [u8]) -> Vec<(usize, &'a str)> {
-    let leaves = leaves(syntax, node, source, Arguments::Whole);
-    let mut out = Vec::with_capacity(leaves.len());
-    for (index, &(start, token, string)) in leaves.iter().enumerate() {
-        let trailing_comma = token == ","
-            && !string
-            && leaves
-                .get(index + 1)
-                .is_some_and(|(_, next, string)| !string && matches!(*next, ")" | "]" | "}"));
-        if !trailing_comma {
+    let mut out = Vec::new();
+    // Whether the last token kept is a comma (not a string holding one).
+    let mut after_comma = false;
+    leaves(
+        syntax,
+        node,
+        source,
+        Arguments::Whole,
+        |start, token, string| {
+            if after_comma && !string && matches!(token, ")" | "]" | "}") {
+                out.pop();
+            }
+            after_comma = token == "," && !string;
             out.push((start, token));
-        }
-    }
+        },
+    );
     out
 }
 
