@@ -526,7 +526,7 @@ fn holds(
             .find(|child| child.kind().contains("argument") || child.kind() == "token_tree")
     });
     let Some(arguments) = arguments else {
-        return matches!(cond, Cond::Missing(_) | Cond::Lacks(_));
+        return matches!(cond, Cond::Missing(_) | Cond::Lacks(_) | Cond::NoArguments);
     };
     let has = |pattern: &'static str| index.has(arguments, pattern);
     match cond {
@@ -540,6 +540,8 @@ fn holds(
         Cond::Lacks(patterns) => !patterns.iter().any(|p| has(p)),
         Cond::Interpolated => index.builds_below(arguments, &|n| builds_string(syntax, n, source)),
         Cond::SecretOperand | Cond::InChain(_) | Cond::Bare => false,
+        Cond::NoArguments => arguments.named_child_count() == 0,
+        Cond::AnyOrigin => any_origin(index.of(arguments), source),
         Cond::Secret => {
             let mut cursor = arguments.walk();
 
@@ -548,6 +550,22 @@ fn holds(
             })
         }
     }
+}
+
+/// Whether `tokens` set an origin to `*` (see [`Cond::AnyOrigin`]).
+fn any_origin(tokens: &[(usize, &str)], source: &[u8]) -> bool {
+    const BETWEEN: &[&str] = &["[", "(", "{", ",", "=", ":", "=>"];
+    tokens.iter().enumerate().any(|(at, &(start, token))| {
+        // A string token is given without its quotes but keeps the quote's start byte, so a
+        // `*` operator or unpacking starts with `*` itself.
+        token == "*"
+            && source.get(start) != Some(&b'*')
+            && tokens[..at]
+                .iter()
+                .rev()
+                .find(|(_, before)| !BETWEEN.contains(before))
+                .is_some_and(|(_, word)| word.to_ascii_lowercase().contains("origin"))
+    })
 }
 
 /// Where the walk is: the nearest enclosing named function (with its class as prefix) and

@@ -67,6 +67,12 @@ pub enum Cond {
     /// The callee is the name alone, without a receiver: the builtin `eval(code)`, not a
     /// model's `model.eval()` or an ORM session's `session.exec(query)`.
     Bare,
+    /// An argument sets an origin to the string `*`: the nearest word before the `*` (past
+    /// brackets, `,`, `=` and `:`) names an origin (`allow_origins=["*"]`, `{origin: '*'}`,
+    /// `'Access-Control-Allow-Origin', '*'`), so `allow_methods=["*"]` is not one.
+    AnyOrigin,
+    /// The call passes nothing: the library's defaults (`cors()`).
+    NoArguments,
 }
 
 /// How one grammar spells what the shapes look for. Kind and field names come from the

@@ -718,3 +718,64 @@ end
         vec!["dynamic-code-execution:run_template"]
     );
 }
+
+/// Cross-origin requests opened to every origin, the way an assistant silences a browser's
+/// CORS error: Django's setting, `FastAPI`'s middleware with `"*"`, Flask-CORS without origins,
+/// a header set to `*`, Express's `cors()`. Not: a list of origins, any methods or headers,
+/// `cors(options)`, `*` as an operator or unpacking.
+#[test]
+fn cors_opened_to_any_origin() {
+    let python = r#"from fastapi.middleware.cors import CORSMiddleware
+from flask_cors import CORS
+
+CORS_ALLOW_ALL_ORIGINS = True
+
+
+def install(app):
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"])
+
+
+def install_flask(app):
+    CORS(app)
+
+
+def answer(response):
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def install_listed(app, origins, *args):
+    app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["*"])
+    app.add_middleware(CORSMiddleware, allow_origins=[origins[0]], max_age=60 * 10)
+    CORS(app, origins=["https://example.com"])
+"#;
+    assert_eq!(
+        fired("app/main.py", "", python),
+        vec![
+            "cors-any-origin",
+            "cors-any-origin:install",
+            "cors-any-origin:install_flask",
+            "cors-any-origin:answer",
+        ]
+    );
+    let javascript = r"import cors from 'cors';
+
+export function open(app) {
+  app.use(cors());
+}
+
+export function reply(res) {
+  res.setHeader('Access-Control-Allow-Origin', '*');
+}
+
+export function listed(app, options) {
+  app.use(cors(options));
+  app.use(cors({ origin: ['https://example.com'] }));
+  return 2 * 3;
+}
+";
+    assert_eq!(
+        fired("src/server.ts", "", javascript),
+        vec!["cors-any-origin:open", "cors-any-origin:reply"]
+    );
+}

@@ -180,6 +180,14 @@ class!(
     "Secrets_Management_Cheat_Sheet.html"
 );
 class!(
+    CORS_ANY_ORIGIN,
+    "cors-any-origin",
+    "cross-origin requests allowed from any origin",
+    "any website its visitors open can call the service from their browsers, and read the answers",
+    "CWE-942",
+    "HTML5_Security_Cheat_Sheet.html#cross-origin-resource-sharing"
+);
+class!(
     SECURE_RANDOM,
     "secure-randomness",
     "random values for tokens, keys or nonces",

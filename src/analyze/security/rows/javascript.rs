@@ -3,12 +3,14 @@
 //! `express-session`, `cookie-session` and Passport; `NestJS` guards.
 
 use super::classes::{
-    AUTH_GUARD, CONSTANT_TIME, CRYPTO, DESERIALISE, DYNAMIC_CODE, FILE_MODE, HARDCODED, JWT,
-    JWT_UNVERIFIED, KDF, OAUTH, PASSWORD_HASH, SECRET_COMPARE, SECRET_LOGGED, SECRET_STORED,
-    SECURE_RANDOM, SESSION, SHELL, SQL, TLS_OFF,
+    AUTH_GUARD, CONSTANT_TIME, CORS_ANY_ORIGIN, CRYPTO, DESERIALISE, DYNAMIC_CODE, FILE_MODE,
+    HARDCODED, JWT, JWT_UNVERIFIED, KDF, OAUTH, PASSWORD_HASH, SECRET_COMPARE, SECRET_LOGGED,
+    SECRET_STORED, SECURE_RANDOM, SESSION, SHELL, SQL, TLS_OFF,
 };
 use crate::analyze::lang::Selector::Field;
-use crate::analyze::security::shape::Cond::{Bare, Interpolated, Keyword, Missing, Secret, Token};
+use crate::analyze::security::shape::Cond::{
+    AnyOrigin, Bare, Interpolated, Keyword, Missing, NoArguments, Secret, Token,
+};
 use crate::analyze::security::shape::Shape::{
     Call, Decorator, HardcodedSecret, SecretComparison, Setting, SqlBuilt,
 };
@@ -277,6 +279,21 @@ pub static TABLE: Table = Table {
         ),
         (&DESERIALISE, Call(&["unserialize", "v8.deserialize"], &[])),
         (&SQL, SqlBuilt),
+        // The `cors` middleware of Express and Hono: called with nothing, it allows every
+        // origin.
+        (&CORS_ANY_ORIGIN, Call(&["cors"], &[NoArguments])),
+        (&CORS_ANY_ORIGIN, Call(&["cors"], &[AnyOrigin])),
+        (
+            &CORS_ANY_ORIGIN,
+            Call(
+                &["setHeader", "header", "writeHead"],
+                &[Token(&["Access-Control-Allow-Origin"]), AnyOrigin],
+            ),
+        ),
+        (
+            &CORS_ANY_ORIGIN,
+            Setting(&["Access-Control-Allow-Origin"], &["'*'", "\"*\"", "`*`"]),
+        ),
         (
             &SECRET_LOGGED,
             Call(&["console.*", "logger.*", "log.*", "winston.*"], &[Secret]),

@@ -3,13 +3,13 @@
 //! `requests-oauthlib`/Authlib, Django and Flask(-Login), `PyYAML`.
 
 use super::classes::{
-    AUTH_GUARD, CONSTANT_TIME, CRYPTO, DESERIALISE, DYNAMIC_CODE, FILE_MODE, HARDCODED, JWT,
-    JWT_UNVERIFIED, KDF, OAUTH, PASSWORD_HASH, SECRET_COMPARE, SECRET_LOGGED, SECRET_STORED,
-    SECURE_RANDOM, SESSION, SHELL, SQL, TLS_OFF,
+    AUTH_GUARD, CONSTANT_TIME, CORS_ANY_ORIGIN, CRYPTO, DESERIALISE, DYNAMIC_CODE, FILE_MODE,
+    HARDCODED, JWT, JWT_UNVERIFIED, KDF, OAUTH, PASSWORD_HASH, SECRET_COMPARE, SECRET_LOGGED,
+    SECRET_STORED, SECURE_RANDOM, SESSION, SHELL, SQL, TLS_OFF,
 };
 use crate::analyze::lang::Selector::Field;
 use crate::analyze::security::shape::Cond::{
-    Bare, Interpolated, Keyword, Lacks, Missing, Secret, Token,
+    AnyOrigin, Bare, Interpolated, Keyword, Lacks, Missing, Secret, Token,
 };
 use crate::analyze::security::shape::Shape::{
     Call, Decorator, HardcodedSecret, SecretComparison, Setting, SqlBuilt,
@@ -291,6 +291,34 @@ pub static TABLE: Table = Table {
             ),
         ),
         (&SQL, SqlBuilt),
+        // django-cors-headers; Starlette's and FastAPI's `CORSMiddleware`; Flask-CORS, whose
+        // `CORS(app)` without origins allows every origin.
+        (
+            &CORS_ANY_ORIGIN,
+            Setting(
+                &["CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL"],
+                &["True"],
+            ),
+        ),
+        (
+            &CORS_ANY_ORIGIN,
+            Call(
+                &["add_middleware", "Middleware"],
+                &[Token(&["CORSMiddleware"]), AnyOrigin],
+            ),
+        ),
+        (
+            &CORS_ANY_ORIGIN,
+            Call(&["CORS", "cross_origin"], &[AnyOrigin]),
+        ),
+        (
+            &CORS_ANY_ORIGIN,
+            Call(&["CORS"], &[Lacks(&["origins", "resources"])]),
+        ),
+        (
+            &CORS_ANY_ORIGIN,
+            Setting(&["Access-Control-Allow-Origin"], &["\"*\"", "'*'"]),
+        ),
         (
             &SECRET_LOGGED,
             Call(
