@@ -307,6 +307,26 @@ fn code_evaluated_from_a_string() {
     );
 }
 
+/// Silencing a browser's CORS error by allowing every origin needs review when AI-assisted.
+#[test]
+fn cors_opened_to_every_origin() {
+    assert_gated(
+        &Case {
+            base: &[(
+                "src/server.js",
+                "const express = require('express');\n\nfunction start(app) {\n  app.listen(3000);\n}\n",
+            )],
+            change: &[(
+                "src/server.js",
+                Some(
+                    "const express = require('express');\nconst cors = require('cors');\n\nfunction start(app) {\n  app.use(cors());\n  app.listen(3000);\n}\n",
+                ),
+            )],
+        },
+        "cors-any-origin:start",
+    );
+}
+
 /// A reformat of security code (whitespace, a comment, a trailing comma) fires nothing.
 #[test]
 fn reformatted_security_code_is_not_a_finding() {
