@@ -5,6 +5,24 @@ use std::time::Duration;
 use super::*;
 use crate::analyze::lang;
 
+/// `source` parsed as the file at `path`, and its language's security syntax.
+fn parsed(path: &str, source: &str) -> (tree_sitter::Tree, &'static Syntax) {
+    let language = lang::for_path(path, b"").expect("a language");
+    let compiled = language.compiled().expect("grammar");
+    let tree = crate::analyze::blast::outline::parse::parse(
+        language,
+        compiled,
+        source.as_bytes(),
+        Duration::from_secs(5),
+    )
+    .expect("parses");
+    let table = super::super::rows::TABLES
+        .iter()
+        .find(|table| table.languages.contains(&language.name))
+        .expect("a security table");
+    (tree, table.syntax)
+}
+
 /// For every named node of real-shaped JavaScript and Python (nested callbacks, comments,
 /// strings, trailing commas), the file index answers as walking the node would: its tokens,
 /// whether one matches a pattern (counted as for big argument lists), and whether a node below
@@ -23,20 +41,7 @@ fn a_subtree_tokens_are_a_run_of_the_file_tokens() {
         ),
     ];
     for (path, source) in samples {
-        let language = lang::for_path(path, b"").expect("a language");
-        let compiled = language.compiled().expect("grammar");
-        let tree = crate::analyze::blast::outline::parse::parse(
-            language,
-            compiled,
-            source.as_bytes(),
-            Duration::from_secs(5),
-        )
-        .expect("parses");
-        let table = super::super::rows::TABLES
-            .iter()
-            .find(|table| table.languages.contains(&language.name))
-            .expect("a security table");
-        let syntax = table.syntax;
+        let (tree, syntax) = parsed(path, source);
         let bytes = source.as_bytes();
         let index = FileIndex::new(tree.root_node(), tokens_at(syntax, tree.root_node(), bytes));
         let builds = |node: Node<'_>| builds_string(syntax, node, bytes);
@@ -79,20 +84,7 @@ fn a_subtree_tokens_are_a_run_of_the_file_tokens() {
 #[test]
 fn callee_names_skip_bracketed_groups() {
     let source = "a.b(1, (x) => { return x > 0; }).c(2);\nos.environ['HOME'].get();\n(() => { if (a > b && c > d) {} return child_process.exec })()(`ls ${dir}`);\nfoo.bar<T>(x);\n";
-    let language = lang::for_path("app.ts", b"").expect("a language");
-    let compiled = language.compiled().expect("grammar");
-    let tree = crate::analyze::blast::outline::parse::parse(
-        language,
-        compiled,
-        source.as_bytes(),
-        Duration::from_secs(5),
-    )
-    .expect("parses");
-    let syntax = super::super::rows::TABLES
-        .iter()
-        .find(|table| table.languages.contains(&language.name))
-        .expect("a security table")
-        .syntax;
+    let (tree, syntax) = parsed("app.ts", source);
     let mut names = Vec::new();
     let mut stack = vec![tree.root_node()];
     while let Some(node) = stack.pop() {

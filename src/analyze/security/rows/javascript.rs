@@ -1,6 +1,7 @@
 //! JavaScript and TypeScript: Node's `crypto`, `child_process`, `fs`, `tls`/`https`; Web
 //! Crypto (`crypto.subtle`); `bcrypt`/`argon2`; `jsonwebtoken`/`jose`; Express with
-//! `express-session`, `cookie-session` and Passport; `NestJS` guards.
+//! `express-session`, `cookie-session` and Passport; `NestJS` guards; `eval`, `Function` and
+//! Node's `vm`; the `cors` middleware.
 
 use super::classes::{
     AUTH_GUARD, CONSTANT_TIME, CORS_ANY_ORIGIN, CRYPTO, DESERIALISE, DYNAMIC_CODE, FILE_MODE,

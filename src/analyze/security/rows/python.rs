@@ -1,6 +1,7 @@
 //! Python: the standard library (`hashlib`, `hmac`, `secrets`, `ssl`, `subprocess`, `pickle`),
 //! `cryptography`, `bcrypt`/`argon2-cffi`/`passlib`, `PyJWT`, `requests`/`httpx`,
-//! `requests-oauthlib`/Authlib, Django and Flask(-Login), `PyYAML`.
+//! `requests-oauthlib`/Authlib, Django and Flask(-Login), `PyYAML`, the builtins `eval`/`exec`,
+//! and the CORS middlewares of Django (django-cors-headers), Starlette/FastAPI and Flask-CORS.
 
 use super::classes::{
     AUTH_GUARD, CONSTANT_TIME, CORS_ANY_ORIGIN, CRYPTO, DESERIALISE, DYNAMIC_CODE, FILE_MODE,
