@@ -143,7 +143,7 @@ fn dotted(syntax: &Syntax, node: Node<'_>, source: &[u8]) -> String {
         syntax,
         node,
         source,
-        Arguments::Bracketed,
+        Groups::Bracketed,
         |_, token, string| match (token, string) {
             ("(" | "[" | "{" | "<", false) => {
                 depth += 1;
@@ -170,7 +170,7 @@ fn dotted(syntax: &Syntax, node: Node<'_>, source: &[u8]) -> String {
 
 /// How [`leaves`] gives bracketed groups.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Arguments {
+enum Groups {
     /// Every token inside.
     Whole,
     /// A node enclosed in `(…)`, `{…}` or `<…>` (argument lists, parenthesised expressions,
@@ -205,7 +205,7 @@ fn leaves<'a>(
     syntax: &Syntax,
     node: Node<'_>,
     source: &'a [u8],
-    arguments: Arguments,
+    groups: Groups,
     mut leaf: impl FnMut(usize, &'a str, bool),
 ) {
     let mut stack = vec![node];
@@ -213,7 +213,7 @@ fn leaves<'a>(
         if node.kind().contains("comment") {
             continue;
         }
-        if arguments == Arguments::Bracketed
+        if groups == Groups::Bracketed
             && let Some((open, close)) = bracketed(node)
         {
             leaf(node.start_byte(), open, false);
@@ -272,7 +272,7 @@ fn tokens_at<'a>(syntax: &Syntax, node: Node<'_>, source: &'a [u8]) -> Vec<(usiz
         syntax,
         node,
         source,
-        Arguments::Whole,
+        Groups::Whole,
         |start, token, string| {
             if after_comma && !string && matches!(token, ")" | "]" | "}") {
                 out.pop();
