@@ -541,7 +541,11 @@ fn holds(
         Cond::Interpolated => index.builds_below(arguments, &|n| builds_string(syntax, n, source)),
         Cond::SecretOperand | Cond::InChain(_) | Cond::Bare => false,
         Cond::NoArguments => arguments.named_child_count() == 0,
-        Cond::AnyOrigin => any_origin(index.of(arguments), source),
+        Cond::AnyOrigin => any_origin(
+            index.of(arguments),
+            source,
+            callee(syntax, call, source).as_deref(),
+        ),
         Cond::Secret => {
             let mut cursor = arguments.walk();
 
@@ -552,9 +556,11 @@ fn holds(
     }
 }
 
-/// Whether `tokens` set an origin to `*` (see [`Cond::AnyOrigin`]).
-fn any_origin(tokens: &[(usize, &str)], source: &[u8]) -> bool {
+/// Whether `tokens`, the arguments of a call to `callee`, set an origin to `*` (see
+/// [`Cond::AnyOrigin`]).
+fn any_origin(tokens: &[(usize, &str)], source: &[u8], callee: Option<&str>) -> bool {
     const BETWEEN: &[&str] = &["[", "(", "{", ",", "=", ":", "=>"];
+    let names_origin = |word: &str| word.to_ascii_lowercase().contains("origin");
     tokens.iter().enumerate().any(|(at, &(start, token))| {
         // A string token is given without its quotes but keeps the quote's start byte, so a
         // `*` operator or unpacking starts with `*` itself.
@@ -564,7 +570,9 @@ fn any_origin(tokens: &[(usize, &str)], source: &[u8]) -> bool {
                 .iter()
                 .rev()
                 .find(|(_, before)| !BETWEEN.contains(before))
-                .is_some_and(|(_, word)| word.to_ascii_lowercase().contains("origin"))
+                .map_or(callee.is_some_and(names_origin), |(_, word)| {
+                    names_origin(word)
+                })
     })
 }
 

@@ -69,7 +69,8 @@ pub enum Cond {
     Bare,
     /// An argument sets an origin to the string `*`: the nearest word before the `*` (past
     /// brackets, `,`, `=` and `:`) names an origin (`allow_origins=["*"]`, `{origin: '*'}`,
-    /// `'Access-Control-Allow-Origin', '*'`), so `allow_methods=["*"]` is not one.
+    /// `'Access-Control-Allow-Origin', '*'`), or there is none and the callee does
+    /// (`allowedOrigins("*")`); `allow_methods=["*"]` is not one.
     AnyOrigin,
     /// The call passes nothing: the library's defaults (`cors()`).
     NoArguments,

@@ -779,3 +779,31 @@ export function listed(app, options) {
         vec!["cors-any-origin:open", "cors-any-origin:reply"]
     );
 }
+
+/// CORS opened to any origin in Go (gin-contrib/cors, a header), Java (Spring), C# (ASP.NET
+/// Core), Ruby (rack-cors) and PHP (Laravel's config); a listed origin is not.
+#[test]
+fn cors_opened_to_any_origin_in_other_languages() {
+    let go = "package api\n\nfunc routes(r *gin.Engine) {\n\tr.Use(cors.New(cors.Config{AllowAllOrigins: true}))\n}\n\nfunc reply(w http.ResponseWriter) {\n\tw.Header().Set(\"Access-Control-Allow-Origin\", \"*\")\n}\n\nfunc listed(r *gin.Engine) {\n\tr.Use(cors.New(cors.Config{AllowOrigins: []string{\"https://example.com\"}}))\n\tw.Header().Set(\"Access-Control-Allow-Methods\", \"*\")\n}\n";
+    assert_eq!(
+        fired("api/routes.go", "", go),
+        vec!["cors-any-origin:routes", "cors-any-origin:reply"]
+    );
+    let java = "class WebConfig {\n  public void addCorsMappings(CorsRegistry registry) {\n    registry.addMapping(\"/**\").allowedOrigins(\"*\");\n  }\n\n  public void listed(CorsRegistry registry) {\n    registry.addMapping(\"/**\").allowedOrigins(\"https://example.com\").allowedMethods(\"*\");\n  }\n}\n";
+    assert_eq!(
+        fired("src/main/java/WebConfig.java", "", java),
+        vec!["cors-any-origin:WebConfig.addCorsMappings"]
+    );
+    let csharp = "class Startup {\n  void Configure(CorsPolicyBuilder policy) {\n    policy.AllowAnyOrigin().AllowAnyHeader();\n  }\n\n  void Listed(CorsPolicyBuilder policy) {\n    policy.WithOrigins(\"https://example.com\").AllowAnyMethod();\n  }\n}\n";
+    assert_eq!(
+        fired("Startup.cs", "", csharp),
+        vec!["cors-any-origin:Startup.Configure"]
+    );
+    let ruby = "Rails.application.config.middleware.insert_before 0, Rack::Cors do\n  allow do\n    origins '*'\n    resource '*', headers: :any\n  end\nend\n";
+    assert_eq!(
+        fired("config/initializers/cors.rb", "", ruby),
+        vec!["cors-any-origin"]
+    );
+    let php = "<?php\nreturn [\n    'paths' => ['api/*'],\n    'allowed_methods' => ['*'],\n    'allowed_origins' => ['*'],\n];\n";
+    assert_eq!(fired("config/cors.php", "", php), vec!["cors-any-origin"]);
+}

@@ -4,12 +4,14 @@
 //! Json.NET `TypeNameHandling`.
 
 use super::classes::{
-    AUTH_GUARD, CONSTANT_TIME, CRYPTO, DESERIALISE, FILE_MODE, HARDCODED, JWT, JWT_UNVERIFIED, KDF,
-    OAUTH, PASSWORD_HASH, SECRET_COMPARE, SECRET_LOGGED, SECRET_STORED, SESSION, SHELL, SQL,
-    TLS_OFF,
+    AUTH_GUARD, CONSTANT_TIME, CORS_ANY_ORIGIN, CRYPTO, DESERIALISE, FILE_MODE, HARDCODED, JWT,
+    JWT_UNVERIFIED, KDF, OAUTH, PASSWORD_HASH, SECRET_COMPARE, SECRET_LOGGED, SECRET_STORED,
+    SESSION, SHELL, SQL, TLS_OFF,
 };
 use crate::analyze::lang::Selector::{Field, Last};
-use crate::analyze::security::shape::Cond::{Interpolated, Secret, SecretOperand, Token};
+use crate::analyze::security::shape::Cond::{
+    AnyOrigin, Interpolated, Secret, SecretOperand, Token,
+};
 use crate::analyze::security::shape::Shape::{
     Call, Decorator, HardcodedSecret, SecretComparison, Setting, SqlBuilt,
 };
@@ -268,6 +270,16 @@ pub static TABLE: Table = Table {
             ),
         ),
         (&SQL, SqlBuilt),
+        // ASP.NET Core's `CorsPolicyBuilder`, and a response header.
+        (&CORS_ANY_ORIGIN, Call(&["AllowAnyOrigin"], &[])),
+        (&CORS_ANY_ORIGIN, Call(&["WithOrigins"], &[AnyOrigin])),
+        (
+            &CORS_ANY_ORIGIN,
+            Call(
+                &["Headers.Add", "Headers.Append"],
+                &[Token(&["Access-Control-Allow-Origin"]), AnyOrigin],
+            ),
+        ),
         (
             &SECRET_LOGGED,
             Call(

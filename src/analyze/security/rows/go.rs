@@ -3,11 +3,12 @@
 //! `argon2`, `bcrypt`), `golang.org/x/oauth2`, `golang-jwt/jwt`, `gorilla/sessions`.
 
 use super::classes::{
-    AUTH_GUARD, CONSTANT_TIME, CRYPTO, FILE_MODE, HARDCODED, JWT, JWT_UNVERIFIED, KDF, OAUTH,
-    PASSWORD_HASH, SECRET_COMPARE, SECRET_LOGGED, SECRET_STORED, SESSION, SHELL, SQL, TLS_OFF,
+    AUTH_GUARD, CONSTANT_TIME, CORS_ANY_ORIGIN, CRYPTO, FILE_MODE, HARDCODED, JWT, JWT_UNVERIFIED,
+    KDF, OAUTH, PASSWORD_HASH, SECRET_COMPARE, SECRET_LOGGED, SECRET_STORED, SESSION, SHELL, SQL,
+    TLS_OFF,
 };
 use crate::analyze::lang::Selector::Field;
-use crate::analyze::security::shape::Cond::{Interpolated, Missing, Secret, Token};
+use crate::analyze::security::shape::Cond::{AnyOrigin, Interpolated, Missing, Secret, Token};
 use crate::analyze::security::shape::Shape::{
     Call, HardcodedSecret, SecretComparison, Setting, SqlBuilt,
 };
@@ -190,6 +191,23 @@ pub static TABLE: Table = Table {
             Call(&["exec.Command", "exec.CommandContext"], &[Interpolated]),
         ),
         (&SQL, SqlBuilt),
+        // gin-contrib/cors and rs/cors: their defaults and "allow all" take every origin.
+        (
+            &CORS_ANY_ORIGIN,
+            Call(&["cors.Default", "cors.AllowAll"], &[]),
+        ),
+        (&CORS_ANY_ORIGIN, Setting(&["AllowAllOrigins"], &["true"])),
+        (
+            &CORS_ANY_ORIGIN,
+            Setting(&["AllowOrigins", "AllowedOrigins"], &["[]string{\"*\"}"]),
+        ),
+        (
+            &CORS_ANY_ORIGIN,
+            Call(
+                &["Header.Set", "Header.Add"],
+                &[Token(&["Access-Control-Allow-Origin"]), AnyOrigin],
+            ),
+        ),
         (
             &SECRET_LOGGED,
             Call(

@@ -3,12 +3,14 @@
 //! Servlet API's cookies, `Runtime.exec`/`ProcessBuilder`, Java serialisation.
 
 use super::classes::{
-    AUTH_GUARD, CONSTANT_TIME, CRYPTO, DESERIALISE, FILE_MODE, HARDCODED, JWT, JWT_UNVERIFIED, KDF,
-    OAUTH, PASSWORD_HASH, SECRET_COMPARE, SECRET_LOGGED, SECRET_STORED, SESSION, SHELL, SQL,
-    TLS_OFF,
+    AUTH_GUARD, CONSTANT_TIME, CORS_ANY_ORIGIN, CRYPTO, DESERIALISE, FILE_MODE, HARDCODED, JWT,
+    JWT_UNVERIFIED, KDF, OAUTH, PASSWORD_HASH, SECRET_COMPARE, SECRET_LOGGED, SECRET_STORED,
+    SESSION, SHELL, SQL, TLS_OFF,
 };
 use crate::analyze::lang::Selector::Field;
-use crate::analyze::security::shape::Cond::{Interpolated, Secret, SecretOperand, Token};
+use crate::analyze::security::shape::Cond::{
+    AnyOrigin, Interpolated, Secret, SecretOperand, Token,
+};
 use crate::analyze::security::shape::Shape::{
     Call, Decorator, HardcodedSecret, SecretComparison, SqlBuilt,
 };
@@ -238,6 +240,26 @@ pub static TABLE: Table = Table {
             ),
         ),
         (&SQL, SqlBuilt),
+        // Spring's `CorsRegistry` and `CorsConfiguration`, and the Servlet API's headers.
+        (
+            &CORS_ANY_ORIGIN,
+            Call(
+                &[
+                    "allowedOrigins",
+                    "allowedOriginPatterns",
+                    "addAllowedOrigin",
+                    "addAllowedOriginPattern",
+                ],
+                &[AnyOrigin],
+            ),
+        ),
+        (
+            &CORS_ANY_ORIGIN,
+            Call(
+                &["setHeader", "addHeader"],
+                &[Token(&["Access-Control-Allow-Origin"]), AnyOrigin],
+            ),
+        ),
         (
             &SECRET_LOGGED,
             Call(

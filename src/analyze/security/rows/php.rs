@@ -3,9 +3,9 @@
 //! `exec`/`system`/backticks, `unserialize`.
 
 use super::classes::{
-    AUTH_GUARD, CONSTANT_TIME, CRYPTO, DESERIALISE, DYNAMIC_CODE, FILE_MODE, HARDCODED, JWT, KDF,
-    OAUTH, PASSWORD_HASH, SECRET_COMPARE, SECRET_LOGGED, SECRET_STORED, SECURE_RANDOM, SESSION,
-    SHELL, SQL, TLS_OFF,
+    AUTH_GUARD, CONSTANT_TIME, CORS_ANY_ORIGIN, CRYPTO, DESERIALISE, DYNAMIC_CODE, FILE_MODE,
+    HARDCODED, JWT, KDF, OAUTH, PASSWORD_HASH, SECRET_COMPARE, SECRET_LOGGED, SECRET_STORED,
+    SECURE_RANDOM, SESSION, SHELL, SQL, TLS_OFF,
 };
 use crate::analyze::lang::Selector::{Field, First, Last};
 use crate::analyze::security::shape::Cond::{Bare, Interpolated, Lacks, Missing, Secret, Token};
@@ -219,6 +219,11 @@ pub static TABLE: Table = Table {
             Call(&["unserialize"], &[Lacks(&["allowed_classes"])]),
         ),
         (&SQL, SqlBuilt),
+        // Laravel's `config/cors.php`.
+        (
+            &CORS_ANY_ORIGIN,
+            Setting(&["allowed_origins"], &["['*']", "[\"*\"]"]),
+        ),
         (
             &SECRET_LOGGED,
             Call(

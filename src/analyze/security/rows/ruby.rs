@@ -3,12 +3,12 @@
 //! `Net::HTTP` TLS settings, `Marshal`/`YAML`, `system`/backticks.
 
 use super::classes::{
-    AUTH_GUARD, CONSTANT_TIME, CRYPTO, DESERIALISE, DYNAMIC_CODE, FILE_MODE, HARDCODED, JWT,
-    JWT_UNVERIFIED, KDF, OAUTH, PASSWORD_HASH, SECRET_COMPARE, SECRET_LOGGED, SECRET_STORED,
-    SECURE_RANDOM, SESSION, SHELL, SQL, TLS_OFF,
+    AUTH_GUARD, CONSTANT_TIME, CORS_ANY_ORIGIN, CRYPTO, DESERIALISE, DYNAMIC_CODE, FILE_MODE,
+    HARDCODED, JWT, JWT_UNVERIFIED, KDF, OAUTH, PASSWORD_HASH, SECRET_COMPARE, SECRET_LOGGED,
+    SECRET_STORED, SECURE_RANDOM, SESSION, SHELL, SQL, TLS_OFF,
 };
 use crate::analyze::lang::Selector::Field;
-use crate::analyze::security::shape::Cond::{Bare, Interpolated, Secret, Token};
+use crate::analyze::security::shape::Cond::{AnyOrigin, Bare, Interpolated, Secret, Token};
 use crate::analyze::security::shape::Shape::{
     Call, HardcodedSecret, InterpolatedKind, SecretComparison, Setting, SqlBuilt,
 };
@@ -214,6 +214,12 @@ pub static TABLE: Table = Table {
             ),
         ),
         (&SQL, SqlBuilt),
+        // rack-cors (`origins '*'`), and a response header.
+        (&CORS_ANY_ORIGIN, Call(&["origins"], &[AnyOrigin])),
+        (
+            &CORS_ANY_ORIGIN,
+            Setting(&["Access-Control-Allow-Origin"], &["'*'", "\"*\""]),
+        ),
         (
             &SECRET_LOGGED,
             Call(
