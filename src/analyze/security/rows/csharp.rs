@@ -1,7 +1,7 @@
 //! C#: `System.Security.Cryptography`, BCrypt.Net, ASP.NET Core Identity, authentication and
 //! authorisation (attributes, middleware), `System.IdentityModel.Tokens.Jwt`, cookies and
 //! sessions, `HttpClientHandler` certificate callbacks, `Process.Start`, `BinaryFormatter` and
-//! Json.NET `TypeNameHandling`.
+//! Json.NET `TypeNameHandling`, ASP.NET Core's CORS policies.
 
 use super::classes::{
     AUTH_GUARD, CONSTANT_TIME, CORS_ANY_ORIGIN, CRYPTO, DESERIALISE, FILE_MODE, HARDCODED, JWT,

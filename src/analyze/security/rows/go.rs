@@ -1,6 +1,7 @@
 //! Go: the standard library (`crypto/*`, `crypto/tls`, `net/http`, `os`, `os/exec`,
 //! `database/sql` with `fmt.Sprintf`), `golang.org/x/crypto` (`pbkdf2`, `scrypt`, `hkdf`,
-//! `argon2`, `bcrypt`), `golang.org/x/oauth2`, `golang-jwt/jwt`, `gorilla/sessions`.
+//! `argon2`, `bcrypt`), `golang.org/x/oauth2`, `golang-jwt/jwt`, `gorilla/sessions`,
+//! gin-contrib/cors and rs/cors.
 
 use super::classes::{
     AUTH_GUARD, CONSTANT_TIME, CORS_ANY_ORIGIN, CRYPTO, FILE_MODE, HARDCODED, JWT, JWT_UNVERIFIED,

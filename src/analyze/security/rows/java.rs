@@ -1,6 +1,7 @@
 //! Java: JCA/JCE (`javax.crypto`, `java.security`), Bouncy Castle, Spring Security
 //! (password encoders, annotations, the HTTP security DSL), jjwt and auth0 java-jwt, the
-//! Servlet API's cookies, `Runtime.exec`/`ProcessBuilder`, Java serialisation.
+//! Servlet API's cookies and headers, `Runtime.exec`/`ProcessBuilder`, Java serialisation,
+//! Spring's CORS configuration.
 
 use super::classes::{
     AUTH_GUARD, CONSTANT_TIME, CORS_ANY_ORIGIN, CRYPTO, DESERIALISE, FILE_MODE, HARDCODED, JWT,

@@ -1,6 +1,6 @@
 //! PHP: `openssl_*`, `hash_*`, `sodium_*`, `password_*`, firebase/php-jwt, League `OAuth2` and
 //! Laravel Socialite, cookies and sessions, Laravel and Symfony guards, cURL TLS options,
-//! `exec`/`system`/backticks, `unserialize`.
+//! `exec`/`system`/backticks, `unserialize`, `eval`, Laravel's CORS configuration.
 
 use super::classes::{
     AUTH_GUARD, CONSTANT_TIME, CORS_ANY_ORIGIN, CRYPTO, DESERIALISE, DYNAMIC_CODE, FILE_MODE,

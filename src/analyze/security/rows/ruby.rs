@@ -1,6 +1,6 @@
 //! Ruby: OpenSSL and `Digest`, `bcrypt`/`argon2`, `ActiveSupport` and Rack secure compares,
 //! ruby-jwt, OAuth2/OmniAuth/Doorkeeper, Rails controllers (callbacks, CSRF, sessions),
-//! `Net::HTTP` TLS settings, `Marshal`/`YAML`, `system`/backticks.
+//! `Net::HTTP` TLS settings, `Marshal`/`YAML`, `system`/backticks, `eval`, rack-cors.
 
 use super::classes::{
     AUTH_GUARD, CONSTANT_TIME, CORS_ANY_ORIGIN, CRYPTO, DESERIALISE, DYNAMIC_CODE, FILE_MODE,
