@@ -191,59 +191,152 @@ pub(super) fn for_language(language: &str) -> &'static Rules {
 }
 
 /// Comments that tools read: a change to one is a change to what the code does, so they stay
-/// in the compared stream. Each row: a marker found in the comment, and who reads it.
-pub(super) const PRAGMAS: &[(&str, &str)] = &[
+/// in the compared stream. Each row: a marker, where in the comment it counts, and who reads
+/// it. Tools read their markers where a comment (or a line of one) opens, so prose that merely
+/// contains one (a doc comment on the OAuth `grant-type:jwt-bearer`) is no pragma.
+pub(super) const PRAGMAS: &[(&str, Anchor, &str)] = &[
     (
         "go:",
+        Anchor::Opening,
         "Go directives //go:build, //go:embed, //go:generate (go.dev/doc/comment#directives)",
     ),
     (
         "+build",
+        Anchor::Opening,
         "Go build constraints, old syntax (pkg.go.dev/cmd/go#hdr-Build_constraints)",
     ),
     (
         "#!",
+        Anchor::Opening,
         "shebang: the interpreter that runs the file (execve(2))",
     ),
-    ("coding", "Python source encoding declaration (PEP 263)"),
-    ("type:", "Python type comments (PEP 484)"),
-    ("noqa", "flake8 and ruff suppressions (docs.astral.sh/ruff)"),
-    ("pragma", "coverage.py and pylint pragmas"),
-    ("pylint:", "pylint message control"),
+    (
+        "coding",
+        Anchor::Opening,
+        "Python source encoding declaration (PEP 263)",
+    ),
+    ("type:", Anchor::Opening, "Python type comments (PEP 484)"),
+    (
+        "noqa",
+        Anchor::Opening,
+        "flake8 and ruff suppressions (docs.astral.sh/ruff)",
+    ),
+    ("pragma", Anchor::Opening, "coverage.py and pylint pragmas"),
+    ("pylint:", Anchor::Opening, "pylint message control"),
     (
         "eslint",
+        Anchor::Opening,
         "ESLint configuration comments (eslint.org/docs/latest/use/configure/rules)",
     ),
     (
         "@ts-",
+        Anchor::Opening,
         "TypeScript @ts-ignore / @ts-expect-error / @ts-nocheck",
     ),
-    ("nosec", "gosec and bandit suppressions"),
-    ("nosemgrep", "Semgrep suppressions"),
-    ("NOLINT", "clang-tidy and golangci-lint suppressions"),
-    ("rubocop:", "RuboCop directives"),
+    ("nosec", Anchor::Opening, "gosec and bandit suppressions"),
+    ("nosemgrep", Anchor::Opening, "Semgrep suppressions"),
+    (
+        "NOLINT",
+        Anchor::Opening,
+        "clang-tidy and golangci-lint suppressions",
+    ),
+    ("rubocop:", Anchor::Opening, "RuboCop directives"),
     (
         "frozen_string_literal",
+        Anchor::Opening,
         "Ruby magic comment: changes string semantics",
     ),
-    ("tflint-ignore", "TFLint suppressions"),
-    ("checkov:", "Checkov suppressions"),
-    ("trivy:", "Trivy suppressions"),
+    ("tflint-ignore", Anchor::Opening, "TFLint suppressions"),
+    ("checkov:", Anchor::Opening, "Checkov suppressions"),
+    ("trivy:", Anchor::Opening, "Trivy suppressions"),
     (
         "__PURE__",
+        Anchor::Opening,
         "bundler purity annotations (tree shaking drops code)",
     ),
-    ("@generated", "generated-file marker blastgate itself reads"),
+    (
+        "@generated",
+        Anchor::Anywhere,
+        "generated-file marker blastgate itself reads",
+    ),
     (
         "DO NOT EDIT",
+        Anchor::Anywhere,
         "generated-file marker blastgate itself reads",
     ),
 ];
+
+/// Where in a comment a [`PRAGMAS`] marker counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Anchor {
+    /// Where the comment, a line of it, or a `#` segment opens: only blanks and comment
+    /// punctuation (`//`, `/*`, `*`, `#`, `--`, `-*-`, `;`, `!`, `@`) before it.
+    Opening,
+    /// Anywhere (generated-file headers put the marker mid-sentence).
+    Anywhere,
+}
+
+/// Whether the text of a comment holds a marker tools read ([`PRAGMAS`]).
+pub(super) fn is_pragma(comment: &str) -> bool {
+    PRAGMAS.iter().any(|&(marker, anchor, _)| {
+        comment.match_indices(marker).any(|(at, _)| match anchor {
+            Anchor::Anywhere => true,
+            Anchor::Opening => opens_at(&comment[..at]),
+        })
+    })
+}
+
+/// Whether the text before a marker, read backwards, is blanks and comment punctuation up to
+/// the comment's start, a line's start or a `#`.
+fn opens_at(before: &str) -> bool {
+    for c in before.chars().rev() {
+        match c {
+            '\n' | '#' => return true,
+            ' ' | '\t' | '\r' | '/' | '*' | '-' | ';' | '!' | '@' => {}
+            _ => return false,
+        }
+    }
+    true
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::analyze::lang;
+
+    /// Markers count where tools read them: where a comment, a line of one or a `#` segment
+    /// opens; generated-file markers anywhere. Prose that contains a marker is no pragma.
+    #[test]
+    fn pragmas_are_read_where_comments_open() {
+        for pragma in [
+            "# type: ignore[attr-defined]",
+            "# -*- coding: utf-8 -*-",
+            "//go:build linux",
+            "// +build linux",
+            "#!/usr/bin/env python3",
+            "# noqa: E501",
+            "# a note  # pragma: no cover",
+            "/* eslint-disable no-console */",
+            "// @ts-expect-error: the types lag",
+            "// #nosec G104",
+            "/*#__PURE__*/",
+            "/* @__PURE__ */",
+            "/**\n * Helpers.\n * @ts-nocheck\n */",
+            "// Code generated by protoc-gen-go. DO NOT EDIT.",
+            "/*\n * This file is @generated by codegen.\n */",
+        ] {
+            assert!(is_pragma(pragma), "{pragma}");
+        }
+        for prose in [
+            "/**\n * Exchanges the JWT with the `urn:ietf:params:oauth:grant-type:jwt-bearer` grant.\n */",
+            "// the response's content-type: application/json",
+            "# decoding the payload first",
+            "// algo: the hash to use",
+            "// TODO: drop the eslint-disable below",
+        ] {
+            assert!(!is_pragma(prose), "{prose}");
+        }
+    }
 
     /// Every node kind a row names exists in its language's grammar (named kinds as named,
     /// terminators as anonymous tokens): a misspelt kind would silently never match.

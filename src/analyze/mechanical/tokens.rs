@@ -16,7 +16,7 @@ use crate::analyze::blast::outline::parse;
 use crate::analyze::blast::syntax::Unanalysed;
 
 use super::Offer;
-use super::rules::{Docstrings, Items, PARENTHESISED, PRAGMAS, Rules, SortedList};
+use super::rules::{Docstrings, Items, PARENTHESISED, Rules, SortedList, is_pragma};
 
 /// One element of a stream of `source` (`'s`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -405,7 +405,7 @@ impl<'a> Walker<'a> {
     /// A comment, whitespace collapsed, and whether tools read it (a pragma).
     fn comment(&self, node: Node) -> (bool, Vec<u8>) {
         let text = String::from_utf8_lossy(self.text(node));
-        let pragma = PRAGMAS.iter().any(|(marker, _)| text.contains(marker));
+        let pragma = is_pragma(&text);
         let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
         (pragma, collapsed.into_bytes())
     }
