@@ -1,0 +1,178 @@
+//! One construct class in every language that has it: code run from a string and CORS
+//! opened to any origin, with what shares their names and must not fire.
+
+use super::fired;
+
+/// Code run from a string, in each language that has it: the builtins and their library
+/// cousins fire; methods that share the name (a model's `eval()`, an ORM session's `exec`, a
+/// regular expression's `exec`, `ast.literal_eval`) and a `*_eval` with a block do not.
+#[test]
+fn dynamic_code_execution() {
+    let python = r#"import ast
+import builtins
+
+
+def run_rule(rule, row):
+    return eval(rule.expression, {"row": row})
+
+
+def load_plugin(text):
+    exec(text)
+    builtins.exec(text)
+
+
+def predict(model, batch, session, query, raw):
+    model.eval()
+    rows = session.exec(query).all()
+    return ast.literal_eval(raw), rows
+"#;
+    assert_eq!(
+        fired("app/rules.py", "", python),
+        vec![
+            "dynamic-code-execution:run_rule",
+            "dynamic-code-execution:load_plugin",
+        ]
+    );
+    let javascript = r"const vm = require('vm');
+
+export function compute(formula, scope) {
+  return eval(formula);
+}
+
+export function compile(body) {
+  return new Function('scope', body);
+}
+
+export function sandbox(code) {
+  return vm.runInNewContext(code, {});
+}
+
+export function firstMatch(pattern, text, engine) {
+  engine.eval();
+  return pattern.exec(text);
+}
+";
+    assert_eq!(
+        fired("src/formula.ts", "", javascript),
+        vec![
+            "dynamic-code-execution:compute",
+            "dynamic-code-execution:compile",
+            "dynamic-code-execution:sandbox",
+        ]
+    );
+    let ruby = r#"class Report
+  def total(expression)
+    eval(expression)
+  end
+
+  def define(name)
+    class_eval("def #{name}; @#{name}; end")
+  end
+
+  def configure(&block)
+    instance_eval(&block)
+  end
+end
+"#;
+    assert_eq!(
+        fired("app/models/report.rb", "", ruby),
+        vec![
+            "dynamic-code-execution:Report.total",
+            "dynamic-code-execution:Report.define",
+        ]
+    );
+    let php = "<?php\nfunction run_template($code) {\n    return eval($code);\n}\n\nfunction query($db, $q) {\n    return $db->eval($q);\n}\n";
+    assert_eq!(
+        fired("src/template.php", "", php),
+        vec!["dynamic-code-execution:run_template"]
+    );
+}
+
+/// Cross-origin requests opened to every origin, the way an assistant silences a browser's
+/// CORS error: Django's setting, `FastAPI`'s middleware with `"*"`, Flask-CORS without origins,
+/// a header set to `*`, Express's `cors()`. Not: a list of origins, any methods or headers,
+/// `cors(options)`, `*` as an operator or unpacking.
+#[test]
+fn cors_opened_to_any_origin() {
+    let python = r#"from fastapi.middleware.cors import CORSMiddleware
+from flask_cors import CORS
+
+CORS_ALLOW_ALL_ORIGINS = True
+
+
+def install(app):
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"])
+
+
+def install_flask(app):
+    CORS(app)
+
+
+def answer(response):
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def install_listed(app, origins, *args):
+    app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["*"])
+    app.add_middleware(CORSMiddleware, allow_origins=[origins[0]], max_age=60 * 10)
+    CORS(app, origins=["https://example.com"])
+"#;
+    assert_eq!(
+        fired("app/main.py", "", python),
+        vec![
+            "cors-any-origin",
+            "cors-any-origin:install",
+            "cors-any-origin:install_flask",
+            "cors-any-origin:answer",
+        ]
+    );
+    let javascript = r"import cors from 'cors';
+
+export function open(app) {
+  app.use(cors());
+}
+
+export function reply(res) {
+  res.setHeader('Access-Control-Allow-Origin', '*');
+}
+
+export function listed(app, options) {
+  app.use(cors(options));
+  app.use(cors({ origin: ['https://example.com'] }));
+  return 2 * 3;
+}
+";
+    assert_eq!(
+        fired("src/server.ts", "", javascript),
+        vec!["cors-any-origin:open", "cors-any-origin:reply"]
+    );
+}
+
+/// CORS opened to any origin in Go (gin-contrib/cors, a header), Java (Spring), C# (ASP.NET
+/// Core), Ruby (rack-cors) and PHP (Laravel's config); a listed origin is not.
+#[test]
+fn cors_opened_to_any_origin_in_other_languages() {
+    let go = "package api\n\nfunc routes(r *gin.Engine) {\n\tr.Use(cors.New(cors.Config{AllowAllOrigins: true}))\n}\n\nfunc reply(w http.ResponseWriter) {\n\tw.Header().Set(\"Access-Control-Allow-Origin\", \"*\")\n}\n\nfunc listed(r *gin.Engine) {\n\tr.Use(cors.New(cors.Config{AllowOrigins: []string{\"https://example.com\"}}))\n\tw.Header().Set(\"Access-Control-Allow-Methods\", \"*\")\n}\n";
+    assert_eq!(
+        fired("api/routes.go", "", go),
+        vec!["cors-any-origin:routes", "cors-any-origin:reply"]
+    );
+    let java = "class WebConfig {\n  public void addCorsMappings(CorsRegistry registry) {\n    registry.addMapping(\"/**\").allowedOrigins(\"*\");\n  }\n\n  public void listed(CorsRegistry registry) {\n    registry.addMapping(\"/**\").allowedOrigins(\"https://example.com\").allowedMethods(\"*\");\n  }\n}\n";
+    assert_eq!(
+        fired("src/main/java/WebConfig.java", "", java),
+        vec!["cors-any-origin:WebConfig.addCorsMappings"]
+    );
+    let csharp = "class Startup {\n  void Configure(CorsPolicyBuilder policy) {\n    policy.AllowAnyOrigin().AllowAnyHeader();\n  }\n\n  void Listed(CorsPolicyBuilder policy) {\n    policy.WithOrigins(\"https://example.com\").AllowAnyMethod();\n  }\n}\n";
+    assert_eq!(
+        fired("Startup.cs", "", csharp),
+        vec!["cors-any-origin:Startup.Configure"]
+    );
+    let ruby = "Rails.application.config.middleware.insert_before 0, Rack::Cors do\n  allow do\n    origins '*'\n    resource '*', headers: :any\n  end\nend\n";
+    assert_eq!(
+        fired("config/initializers/cors.rb", "", ruby),
+        vec!["cors-any-origin"]
+    );
+    let php = "<?php\nreturn [\n    'paths' => ['api/*'],\n    'allowed_methods' => ['*'],\n    'allowed_origins' => ['*'],\n];\n";
+    assert_eq!(fired("config/cors.php", "", php), vec!["cors-any-origin"]);
+}
