@@ -188,14 +188,13 @@ fn bracketed(node: Node<'_>) -> Option<(&'static str, &'static str)> {
     if count < 2 {
         return None;
     }
-    let (first, last) = (node.child(0)?, node.child(count - 1)?);
-    let pair = match (first.kind(), last.kind()) {
-        ("(", ")") => ("(", ")"),
-        ("{", "}") => ("{", "}"),
-        ("<", ">") => ("<", ">"),
-        _ => return None,
-    };
-    Some(pair)
+    // Spelled out: a kind borrows from the tree, the pair must outlive it.
+    match (node.child(0)?.kind(), node.child(count - 1)?.kind()) {
+        ("(", ")") => Some(("(", ")")),
+        ("{", "}") => Some(("{", "}")),
+        ("<", ">") => Some(("<", ">")),
+        _ => None,
+    }
 }
 
 /// Gives `leaf` each leaf token of `node` in order, with its start byte and whether it is a
@@ -385,7 +384,7 @@ fn matches(
             names.iter().any(|name| name_matches(callee, name))
                 && conds
                     .iter()
-                    .all(|cond| holds(syntax, cond, node, source, index))
+                    .all(|cond| holds(syntax, cond, (node, callee), source, index))
         }),
         Shape::Setting(keys, values) => setting(syntax, node).is_some_and(|(key, value)| {
             let key = dotted(syntax, key, source);
@@ -470,10 +469,11 @@ fn secret_comparison(syntax: &Syntax, node: Node<'_>, source: &[u8]) -> bool {
 }
 
 /// Whether `cond` holds for `call`; `index` answers for the file's tokens and nodes.
+/// `call` is the node with its dotted callee, as [`matches`] found it.
 fn holds(
     syntax: &Syntax,
     cond: &Cond,
-    call: Node<'_>,
+    (call, callee): (Node<'_>, &str),
     source: &[u8],
     index: &FileIndex<'_, '_>,
 ) -> bool {
@@ -488,9 +488,7 @@ fn holds(
         }
     };
     match cond {
-        Cond::Bare => {
-            return callee(syntax, call, source).is_some_and(|name| !name.contains('.'));
-        }
+        Cond::Bare => return !callee.contains('.'),
         Cond::InChain(patterns) => {
             return receiver().is_some_and(|chain| {
                 tokens(syntax, chain, source)
@@ -515,7 +513,7 @@ fn holds(
             if named == Some(true) {
                 return true;
             }
-            return holds(syntax, &Cond::Secret, call, source, index);
+            return holds(syntax, &Cond::Secret, (call, callee), source, index);
         }
         _ => {}
     }
@@ -541,11 +539,7 @@ fn holds(
         Cond::Interpolated => index.builds_below(arguments, &|n| builds_string(syntax, n, source)),
         Cond::SecretOperand | Cond::InChain(_) | Cond::Bare => false,
         Cond::NoArguments => arguments.named_child_count() == 0,
-        Cond::AnyOrigin => any_origin(
-            index.of(arguments),
-            source,
-            callee(syntax, call, source).as_deref(),
-        ),
+        Cond::AnyOrigin => any_origin(index.of(arguments), source, callee),
         Cond::Secret => {
             let mut cursor = arguments.walk();
 
@@ -558,7 +552,7 @@ fn holds(
 
 /// Whether `tokens`, the arguments of a call to `callee`, set an origin to `*` (see
 /// [`Cond::AnyOrigin`]).
-fn any_origin(tokens: &[(usize, &str)], source: &[u8], callee: Option<&str>) -> bool {
+fn any_origin(tokens: &[(usize, &str)], source: &[u8], callee: &str) -> bool {
     const BETWEEN: &[&str] = &["[", "(", "{", ",", "=", ":", "=>"];
     let names_origin = |word: &str| word.to_ascii_lowercase().contains("origin");
     tokens.iter().enumerate().any(|(at, &(start, token))| {
@@ -570,9 +564,7 @@ fn any_origin(tokens: &[(usize, &str)], source: &[u8], callee: Option<&str>) -> 
                 .iter()
                 .rev()
                 .find(|(_, before)| !BETWEEN.contains(before))
-                .map_or(callee.is_some_and(names_origin), |(_, word)| {
-                    names_origin(word)
-                })
+                .map_or(names_origin(callee), |(_, word)| names_origin(word))
     })
 }
 
