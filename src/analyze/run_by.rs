@@ -22,7 +22,7 @@ use super::Fact;
 use super::blast::cache::Cache;
 use super::contents::FileContents;
 use super::path_class::classify;
-use crate::diff::ChangeSet;
+use crate::diff::{ChangeSet, LineKind};
 use crate::signal::Signal;
 
 /// Files read while following references, at most; bounds the work on a hostile tree.
@@ -68,6 +68,9 @@ pub enum Route {
     HookDir,
     /// A file that sets `core.hooksPath`: it decides which hooks run.
     HookSetting,
+    /// A changed file whose added or removed lines set `core.hooksPath` for one command
+    /// (`git -c core.hooksPath=/dev/null push`); the lines it leaves alone do not count.
+    OneCommandHooks,
 }
 
 /// One file or directory found by what runs it.
@@ -108,6 +111,9 @@ impl RunFile {
             Route::HookSetting => {
                 format!("sets core.hooksPath (which git hooks run); changed{moved}")
             }
+            Route::OneCommandHooks => {
+                format!("changes which git hooks a command runs (git -c core.hooksPath=…){moved}")
+            }
         }
     }
 }
@@ -129,6 +135,30 @@ impl RunBy {
     /// and a hook file.
     pub fn find_all<'s>(&'s self, path: &'s str) -> impl Iterator<Item = &'s RunFile> + 's {
         self.entries.iter().filter(move |entry| entry.covers(path))
+    }
+
+    /// Changed files whose added or removed lines set hooks for one command
+    /// ([`Route::OneCommandHooks`]), unless already found as hook files.
+    fn add_one_command_hooks(&mut self, change: &ChangeSet) {
+        for file in &change.files {
+            let path = file.path();
+            let sets = file.hunks.iter().flat_map(|hunk| &hunk.lines).any(|line| {
+                line.kind != LineKind::Context && refs::sets_hooks_for_one_command(&line.content)
+            });
+            let known = self
+                .entries
+                .iter()
+                .any(|e| e.signal == Signal::HookChanged && e.covers(path));
+            if sets && !known {
+                self.entries.push(RunFile {
+                    path: path.to_string(),
+                    dir: false,
+                    signal: Signal::HookChanged,
+                    kind: Route::OneCommandHooks,
+                    by: path.to_string(),
+                });
+            }
+        }
     }
 
     /// `ci-changed` / `hook-changed` for changed files found by what runs them, unless their
@@ -198,7 +228,9 @@ pub fn discover(
         head: tree(head_tree),
         contents,
     };
-    Discovery::new(&trees, cache).run()
+    let mut found = Discovery::new(&trees, cache).run();
+    found.add_one_command_hooks(change);
+    found
 }
 
 /// The work list of files to read, and what was found.

@@ -222,6 +222,30 @@ fn hooks_path_from_a_setup_script_and_hook_named_scripts() {
     assert_eq!(code, 3, "{ids:?}");
 }
 
+/// `git -c core.hooksPath=/dev/null push` sets the hooks for that one command: an edit
+/// elsewhere in the script is not a hook change (a human's is allowed), but adding such a line
+/// is one, whoever wrote it (uv's release workflows made every action bump a hook change).
+#[test]
+fn hooks_set_for_one_command_count_only_where_the_change_touches_them() {
+    const RELEASE: &str = "#!/bin/sh\nset -e\nVERSION=1.0\ngit -c core.hooksPath=/dev/null push origin \"v$VERSION\"\n";
+    let repo = base_with(&[("scripts/release.sh", RELEASE)]);
+    repo.write("scripts/release.sh", RELEASE.replace("1.0", "1.1"));
+    repo.commit("Release 1.1");
+    let (code, ids) = judge(&repo);
+    assert!(!has(&ids, "hook-changed"), "edit elsewhere: {ids:?}");
+    assert_eq!(code, 0, "{ids:?}");
+
+    repo.git(&["checkout", "-q", "-b", "quiet", "main"]);
+    repo.write(
+        "scripts/release.sh",
+        format!("{RELEASE}git -c core.hooksPath=/dev/null push --tags\n"),
+    );
+    repo.commit("Push the tags too");
+    let (code, ids) = judge(&repo);
+    assert!(has(&ids, "hook-changed"), "added override: {ids:?}");
+    assert_eq!(code, 3, "{ids:?}");
+}
+
 /// A script a workflow runs that calls blastgate is gate configuration: weakening it needs a
 /// senior, whoever wrote it.
 #[test]

@@ -87,6 +87,32 @@ static HOOKS_PATH: LazyLock<Option<Regex>> = LazyLock::new(|| {
         .ok()
 });
 
+/// Whether a `core.hooksPath` setting that follows `before` on its line is git's `-c` option
+/// (`git -c core.hooksPath=/dev/null push`): that sets it for the one command only, usually
+/// to switch the script's own hooks off, and configures no one's repository.
+fn for_one_command(before: &str) -> bool {
+    before
+        .trim_end_matches([' ', '\t', '"', '\''])
+        .strip_suffix("-c")
+        .is_some_and(|rest| rest.is_empty() || rest.ends_with([' ', '\t']))
+}
+
+/// Whether `line` switches git hooks for one command (`git -c core.hooksPath=…`): on a line a
+/// change adds or removes, that is a change to which hooks run for what the line does.
+pub(super) fn sets_hooks_for_one_command(line: &str) -> bool {
+    if !HOOKS_HINT.as_ref().is_some_and(|hint| hint.is_match(line)) {
+        return false;
+    }
+    HOOKS_PATH.as_ref().is_some_and(|re| {
+        re.captures_iter(line).any(|captures| {
+            captures.get(1).is_some()
+                && captures
+                    .get(0)
+                    .is_some_and(|setting| for_one_command(&line[..setting.start()]))
+        })
+    })
+}
+
 /// Everything `text` refers to.
 pub(super) fn read(text: &str) -> Refs {
     let mut refs = Refs {
@@ -127,6 +153,12 @@ pub(super) fn hook_dirs(text: &str) -> Vec<String> {
     };
     for line in text.lines().filter(|line| hint.is_match(line)) {
         for captures in re.captures_iter(line) {
+            if captures
+                .get(0)
+                .is_some_and(|setting| for_one_command(&line[..setting.start()]))
+            {
+                continue;
+            }
             if let Some(dir) = captures.get(1).or_else(|| captures.get(2)) {
                 let dir = clean(dir.as_str());
                 // `husky install` alone, or `husky -h`: not a directory.
@@ -253,6 +285,16 @@ mod tests {
             read("git config --local core.hooksPath=tools/hooks/\n").hook_dirs,
             ["tools/hooks"]
         );
+
+        // Set for one command (`git -c`), not for the repository.
+        let one_command = "git -c core.hooksPath=/dev/null push\ngit -c \"core.hooksPath=/dev/null\" fetch\ngit config core.hooksPath .hooks\n";
+        assert_eq!(read(one_command).hook_dirs, [".hooks"]);
+        assert!(sets_hooks_for_one_command(
+            "  git -c core.hooksPath=/dev/null fetch"
+        ));
+        assert!(!sets_hooks_for_one_command(
+            "git config core.hooksPath .githooks"
+        ));
 
         let hook = "#!/bin/sh\n. \"$(dirname \"$0\")/_/husky.sh\"\n$(dirname $0)/lib.sh\nexec scripts/lint\n";
         let refs = read(hook);
