@@ -9,6 +9,7 @@
 //! file even when only the script changes. A name counts only when it is a file (or, for an
 //! action or hook directory, a directory) in one of the trees.
 
+mod commands;
 mod kept;
 mod refs;
 mod trees;
@@ -17,6 +18,7 @@ use std::collections::VecDeque;
 
 use git2::{Oid, Repository};
 
+use self::commands::Dialect;
 use self::trees::Trees;
 use super::Fact;
 use super::blast::cache::Cache;
@@ -283,8 +285,9 @@ impl<'t, 'a> Discovery<'t, 'a> {
                 continue;
             }
             self.read.push(path.clone());
+            let dialect = Dialect::of(&path);
             for side in self.trees.sides(&path) {
-                let found = kept::refs(self.trees, self.cache, &side);
+                let found = kept::refs(self.trees, self.cache, &side, dialect);
                 self.follow(&path, signal, found);
             }
         }

@@ -246,6 +246,46 @@ fn hooks_set_for_one_command_count_only_where_the_change_touches_them() {
     assert_eq!(code, 3, "{ids:?}");
 }
 
+/// A workflow names files it does not run: in a trigger filter, a comment, a cache key, the
+/// data of an inline script, and a bundler configuration it runs names its entry points. An
+/// AI edit of such a file is an ordinary source change; a script the workflow runs through a
+/// runner (`uv run … scripts/x.py`) is still CI.
+#[test]
+fn files_a_workflow_only_names_are_not_ci() {
+    const WORKFLOW: &str = "on:\n  pull_request:\n    paths:\n      - 'src/cli.ts'\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/cache@v4\n        with:\n          key: ${{ hashFiles('src/lint.js') }}\n      # src/notes.py explains the retries\n      - run: node build.config.js && uv run --no-project scripts/check.py\n      - uses: actions/github-script@v7\n        with:\n          script: |\n            const PAIRS = [{ legacy: 'src/legacy.ts', }];\n";
+    let repo = base_with(&[
+        (".github/workflows/ci.yml", WORKFLOW),
+        (
+            "build.config.js",
+            "export default { entryPoints: ['src/main.ts'] };\n",
+        ),
+        ("scripts/check.py", "print('ok')\n"),
+        ("src/cli.ts", "export const a = 1;\n"),
+        ("src/lint.js", "export const b = 1;\n"),
+        ("src/notes.py", "c = 1\n"),
+        ("src/legacy.ts", "export const d = 1;\n"),
+        ("src/main.ts", "export const e = 1;\n"),
+    ]);
+    for (path, content) in [
+        ("src/cli.ts", "export const a = 2;\n"),
+        ("src/lint.js", "export const b = 2;\n"),
+        ("src/notes.py", "c = 2\n"),
+        ("src/legacy.ts", "export const d = 2;\n"),
+        ("src/main.ts", "export const e = 2;\n"),
+    ] {
+        repo.git(&["checkout", "-q", "-B", "edit", "topic"]);
+        ai_commit(&repo, path, content);
+        let (code, ids) = judge(&repo);
+        assert!(!has(&ids, "ci-changed"), "{path}: {ids:?}");
+        assert_eq!(code, 0, "{path}: {ids:?}");
+    }
+    repo.git(&["checkout", "-q", "-B", "edit", "topic"]);
+    ai_commit(&repo, "scripts/check.py", "print('skipped')\n");
+    let (code, ids) = judge(&repo);
+    assert!(has(&ids, "ci-changed"), "{ids:?}");
+    assert_eq!(code, 3, "{ids:?}");
+}
+
 /// A script a workflow runs that calls blastgate is gate configuration: weakening it needs a
 /// senior, whoever wrote it.
 #[test]

@@ -6,19 +6,19 @@
 
 use git2::Oid;
 
+use super::commands::Dialect;
 use super::refs::{self, Refs};
 use super::trees::{Side, Trees};
 use crate::analyze::blast::cache::Cache;
 use crate::analyze::blast::cache::derived::{self, Decoder, Derived, Encoder};
 
-/// What `side` runs ([`refs::read`]).
-pub(super) fn refs(trees: &Trees<'_>, cache: &Cache, side: &Side<'_>) -> Refs {
+/// What `side`, read as `dialect`, runs ([`refs::read`]).
+pub(super) fn refs(trees: &Trees<'_>, cache: &Cache, side: &Side<'_>, dialect: Dialect) -> Refs {
+    let read = |bytes: &[u8]| refs::read(&String::from_utf8_lossy(bytes), dialect);
     match side {
-        Side::Changed(bytes) => refs::read(&String::from_utf8_lossy(bytes)),
-        Side::Blob(oid) => kept(cache, "refs", *oid, || {
-            trees
-                .blob(*oid)
-                .map(|bytes| refs::read(&String::from_utf8_lossy(&bytes)))
+        Side::Changed(bytes) => read(bytes),
+        Side::Blob(oid) => kept(cache, &["refs", dialect.key()], *oid, || {
+            trees.blob(*oid).map(|bytes| read(&bytes))
         }),
     }
 }
@@ -29,7 +29,7 @@ pub(super) fn hook_dirs(trees: &Trees<'_>, cache: &Cache, side: &Side<'_>) -> Ve
         Side::Changed(bytes) if !refs::may_set_hook_dirs(bytes) => Vec::new(),
         Side::Changed(bytes) => refs::hook_dirs(&String::from_utf8_lossy(bytes)),
         Side::Blob(oid) => {
-            kept(cache, "hooks", *oid, || {
+            kept(cache, &["hooks"], *oid, || {
                 trees
                     .blob(*oid)
                     .map(|bytes| HookDirs(refs::hook_dirs(&String::from_utf8_lossy(&bytes))))
@@ -43,14 +43,14 @@ pub(super) fn hook_dirs(trees: &Trees<'_>, cache: &Cache, side: &Side<'_>) -> Ve
 /// is over the size bound) gives nothing and is not kept.
 fn kept<T: Derived + Default>(
     cache: &Cache,
-    what: &str,
+    what: &[&str],
     oid: Oid,
     read: impl FnOnce() -> Option<T>,
 ) -> T {
+    let mut parts: Vec<&[u8]> = what.iter().map(|part| part.as_bytes()).collect();
+    parts.push(oid.as_bytes());
     cache
-        .derived(&derived::digest(&[what.as_bytes(), oid.as_bytes()]), || {
-            read().ok_or(())
-        })
+        .derived(&derived::digest(&parts), || read().ok_or(()))
         .unwrap_or_default()
 }
 

@@ -8,6 +8,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::commands::{Dialect, Scripts, clean};
+
 /// What a file refers to, by kind.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(super) struct Refs {
@@ -22,53 +24,6 @@ pub(super) struct Refs {
     /// Directories set as `core.hooksPath` (or a husky hooks directory).
     pub hook_dirs: Vec<String>,
 }
-
-/// Programs whose next word is a script they run. Source: the interpreters GitHub Actions'
-/// `shell:` accepts, plus the usual script runners.
-const INTERPRETERS: &[&str] = &[
-    "sh",
-    "bash",
-    "zsh",
-    "dash",
-    "ksh",
-    "source",
-    ".",
-    "exec",
-    "python",
-    "python3",
-    "node",
-    "deno",
-    "bun",
-    "ruby",
-    "perl",
-    "php",
-    "pwsh",
-    "powershell",
-    "tsx",
-    "ts-node",
-];
-
-/// Extensions of files that are run, not read.
-const SCRIPT_EXTENSIONS: &[&str] = &[
-    ".sh", ".bash", ".zsh", ".py", ".rb", ".pl", ".js", ".mjs", ".cjs", ".ts", ".ps1", ".php",
-];
-
-/// Files a step reads but does not run (`require('./package.json').version`): a `./` path with
-/// one of these endings is data, not a script, unless an interpreter runs it.
-const DATA_EXTENSIONS: &[&str] = &[
-    ".json", ".yaml", ".yml", ".toml", ".lock", ".txt", ".md", ".csv", ".xml", ".ini", ".cfg",
-];
-
-/// "The repository root" in a CI step (`${{ github.workspace }}/`, `$CI_PROJECT_DIR/` …) and
-/// "this script's directory" in a hook (`"$(dirname "$0")"/`, `${0%/*}/` …), quotes included.
-static ROOT_PREFIX: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r#""?(?:\$\{\{\s*github\.workspace\s*\}\}|\$\{?GITHUB_WORKSPACE\}?|\$\{?CI_PROJECT_DIR\}?|\$\(git rev-parse --show-toplevel\))"?/"#).ok()
-});
-static OWN_DIR_PREFIX: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r#""?(?:\$\(dirname\s+"?\$(?:0|\{?BASH_SOURCE(?:\[0\])?\}?)"?\)|\$\{0%/\*\}|\$\{?SCRIPT_DIR\}?)"?/"#).ok()
-});
-/// Stands for [`OWN_DIR_PREFIX`] once a line is normalised; survives splitting into words.
-const OWN_DIR: &str = "\u{0}/";
 
 static USES: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r#"\buses:\s*["']?\./([^\s"'@#]+)"#).ok());
@@ -113,13 +68,14 @@ pub(super) fn sets_hooks_for_one_command(line: &str) -> bool {
     })
 }
 
-/// Everything `text` refers to.
-pub(super) fn read(text: &str) -> Refs {
+/// Everything `text`, read as `dialect`, refers to.
+pub(super) fn read(text: &str, dialect: Dialect) -> Refs {
     let mut refs = Refs {
         hook_dirs: hook_dirs(text),
         ..Refs::default()
     };
     let mut include_indent: Option<usize> = None;
+    let mut scripts = Scripts::new(dialect);
     for line in text.lines() {
         if line.contains("uses:")
             && let Some(captures) = USES.as_ref().and_then(|re| re.captures(line))
@@ -127,8 +83,9 @@ pub(super) fn read(text: &str) -> Refs {
             refs.actions.push(clean(&captures[1]));
         }
         include_indent = includes(line, include_indent, &mut refs.includes);
-        scripts(line, &mut refs.scripts);
+        scripts.line(line);
     }
+    refs.scripts = scripts.found;
     refs
 }
 
@@ -196,64 +153,14 @@ fn includes(line: &str, open: Option<usize>, out: &mut Vec<String>) -> Option<us
     }
 }
 
-/// Words of a command line that may name a script: after an interpreter, starting with `./` or
-/// a root prefix, or ending in a script extension.
-fn scripts(line: &str, out: &mut Vec<(String, bool)>) {
-    let line = match ROOT_PREFIX.as_ref() {
-        Some(re) if line.contains('$') => re.replace_all(line, ""),
-        _ => line.into(),
-    };
-    let line = match OWN_DIR_PREFIX.as_ref() {
-        Some(re) if line.contains('$') => re.replace_all(&line, OWN_DIR).into_owned(),
-        _ => line.into_owned(),
-    };
-    // A YAML key (`run:`, `entry:`, `- script:`) or list dash is not part of the command.
-    let mut command = line.trim().trim_start_matches("- ");
-    if let Some((key, rest)) = command.split_once(": ")
-        && key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-    {
-        if key == "uses" {
-            return; // an action, read by `USES`
-        }
-        command = rest;
-    }
-    let mut previous = "";
-    for word in command.split(|c: char| c.is_whitespace() || ";&|()`'\"<>=".contains(c)) {
-        if word.is_empty() {
-            continue;
-        }
-        let (word, own_dir) = match word.strip_prefix(OWN_DIR) {
-            Some(rest) => (rest, true),
-            None => (word, false),
-        };
-        let data = DATA_EXTENSIONS.iter().any(|ext| word.ends_with(ext));
-        // After an interpreter a file runs whatever its name (`sh ./steps.json` is a script),
-        // so only a bare `./` path is judged by its ending.
-        let named = INTERPRETERS.contains(&previous)
-            || (word.starts_with("./") && !data)
-            || SCRIPT_EXTENSIONS.iter().any(|ext| word.ends_with(ext));
-        if named && !word.starts_with('-') && !word.contains('$') && !word.contains("://") {
-            let path = clean(word);
-            if !path.is_empty() {
-                out.push((path, own_dir));
-            }
-        }
-        previous = word.rsplit('/').next().unwrap_or(word);
-    }
-}
-
-/// A repository-relative path: no `./`, no trailing `/`, quotes or commas.
-fn clean(path: &str) -> String {
-    let path = path.trim_matches(|c| matches!(c, '"' | '\'' | ',' | '}' | ']'));
-    let path = path.trim_start_matches("./").trim_end_matches('/');
-    path.to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A file read as commands (a workflow, a hook, a script).
+    fn read(text: &str) -> Refs {
+        super::read(text, Dialect::Commands)
+    }
 
     /// Each way a CI or hook file names what it runs, one row each.
     #[test]
