@@ -2,10 +2,12 @@
 //!
 //! A path counts where something runs it: after an interpreter (`bash ci/check.sh`), written
 //! as a relative path (`./scripts/deploy.sh`), or, for a bare name with a script's ending
-//! (`scripts/deploy.sh`), where a command starts. Held as a mention anywhere, a workflow's
-//! `paths:` trigger filter, a comment, a cache key's `hashFiles('eslint.config.js')` or a lint
-//! configuration's list of files made ordinary source files "CI": on one repository's last
-//! 300 commits, a third of the changes sent to review.
+//! (`scripts/deploy.sh`), where a command starts, among the arguments of an interpreter or a
+//! runner (`uv run --no-project scripts/x.py`), or on a line that feeds an interpreter
+//! (`cat scripts/x.sh | bash`). Counted as a mention anywhere, names in a workflow's `paths:`
+//! trigger filter, in comments, in a cache key's `hashFiles('eslint.config.js')` or in a lint
+//! configuration's list of files made ordinary source files "CI": 16 of the 49 changes
+//! gemini-cli's last 300 commits sent to review.
 
 use std::sync::LazyLock;
 
@@ -206,45 +208,34 @@ impl Scripts {
             }
             command = rest;
         }
-        let (mut previous, mut previous_end) = ("", 0);
-        let mut starts_command = true;
-        // The current command's program, by its file name.
-        let mut program = "";
-        for (at, word) in words(command) {
-            if !previous.is_empty() {
-                let after_prefix = starts_command && COMMAND_PREFIXES.contains(&previous);
-                let separated = command[previous_end..at]
-                    .chars()
-                    .any(|c| COMMAND_SEPARATORS.contains(c));
-                starts_command = after_prefix || separated;
-            }
-            if starts_command {
-                program = word.rsplit('/').next().unwrap_or(word);
-            }
-            let (path, own_dir) = match word.strip_prefix(OWN_DIR) {
+        let places = places(command);
+        // `cat scripts/x.sh | bash`, `eval "$(cat scripts/x.sh)"`, `source <(cat x.sh)`: an
+        // interpreter fed by another command runs what that command reads.
+        let fed = command.contains('|') || command.contains("$(") || command.contains("<(");
+        let piped = fed
+            && places.iter().any(|place| {
+                place.starts_command
+                    && (INTERPRETERS.contains(&place.program) || place.program == "eval")
+            });
+        for place in &places {
+            let (path, own_dir) = match place.word.strip_prefix(OWN_DIR) {
                 Some(rest) => (rest, true),
-                None => (word, false),
+                None => (place.word, false),
             };
-            let place = Place {
-                command,
-                at,
-                previous,
-                starts_command,
-                program,
-                own_dir,
-            };
-            if self.runs(path, &place) {
+            // `./x` or `$(dirname "$0")/x`: written as a path, whatever its ending.
+            let relative = own_dir || path.starts_with("./");
+            if self.runs(path, place, relative, piped) {
                 let path = clean(path);
                 if !path.is_empty() {
                     self.found.push((path, own_dir));
                 }
             }
-            (previous, previous_end) = (word, at + word.len());
         }
     }
 
-    /// Whether `word`, found at `place`, names a script that runs.
-    fn runs(&self, word: &str, place: &Place<'_>) -> bool {
+    /// Whether `word`, found at `place` (written as a `relative` path, on a line `piped` into
+    /// an interpreter), names a script that runs.
+    fn runs(&self, word: &str, place: &Place<'_>, relative: bool, piped: bool) -> bool {
         if word.starts_with('-') || word.contains('$') || word.contains("://") {
             return false;
         }
@@ -252,13 +243,12 @@ impl Scripts {
         // After an interpreter a file runs whatever its name (`sh ./steps.json` is a script).
         let previous = place.previous;
         let interpreted = INTERPRETERS.contains(&previous.rsplit('/').next().unwrap_or(previous));
-        let relative = word.starts_with("./") || place.own_dir;
         match self.dialect {
             Dialect::Program => interpreted || ((relative || word.starts_with("../")) && !data),
             Dialect::Commands => {
                 interpreted
                     || (relative && !data)
-                    || ((place.starts_command || place.runs_scripts())
+                    || ((place.starts_command || place.runs_scripts() || piped)
                         && SCRIPT_EXTENSIONS.iter().any(|ext| word.ends_with(ext))
                         && !place.an_element())
             }
@@ -266,9 +256,37 @@ impl Scripts {
     }
 }
 
+/// The words of `command` and where each is.
+fn places(command: &str) -> Vec<Place<'_>> {
+    let mut places: Vec<Place<'_>> = Vec::new();
+    for (at, word) in words(command) {
+        let starts_command = places.last().is_none_or(|previous| {
+            let after_prefix = previous.starts_command && COMMAND_PREFIXES.contains(&previous.word);
+            let gap = &command[previous.at + previous.word.len()..at];
+            after_prefix || gap.chars().any(|c| COMMAND_SEPARATORS.contains(c))
+        });
+        let program = if starts_command {
+            word.rsplit('/').next().unwrap_or(word)
+        } else {
+            places.last().map_or("", |previous| previous.program)
+        };
+        places.push(Place {
+            command,
+            word,
+            at,
+            previous: places.last().map_or("", |previous| previous.word),
+            starts_command,
+            program,
+        });
+    }
+    places
+}
+
 /// Where a word of a command line is.
 struct Place<'c> {
     command: &'c str,
+    /// The word itself.
+    word: &'c str,
     /// Byte offset of the word in `command`.
     at: usize,
     /// The word before it (empty for the first).
@@ -277,8 +295,6 @@ struct Place<'c> {
     starts_command: bool,
     /// The file name of the program the word's command runs.
     program: &'c str,
-    /// Whether it was written relative to the file's own directory.
-    own_dir: bool,
 }
 
 impl Place<'_> {
@@ -361,7 +377,7 @@ mod tests {
     /// an interpreter or runner; as any other argument it is only named.
     #[test]
     fn bare_script_names_run_where_a_command_starts() {
-        let run = "run: |\n  scripts/a.sh --fast && chmod +x scripts/b.sh\n  sudo scripts/c.sh; cp scripts/d.sh /tmp\n  uv run --no-project -p 3.12 scripts/e.py\n  python${{ env.PYTHON_VERSION }} scripts/f.py\n  python3 -u tools/g.py\n  if true; then scripts/h.sh; fi\n  [[ \"$file\" == \"scripts/i.py\" ]] && echo\nRUN scripts/j.sh\nCOPY scripts/k.sh ./\n";
+        let run = "run: |\n  scripts/a.sh --fast && chmod +x scripts/b.sh\n  sudo scripts/c.sh; cp scripts/d.sh /tmp\n  uv run --no-project -p 3.12 scripts/e.py\n  python${{ env.PYTHON_VERSION }} scripts/f.py\n  python3 -u tools/g.py\n  if true; then scripts/h.sh; fi\n  [[ \"$file\" == \"scripts/i.py\" ]] && echo\nRUN scripts/j.sh\nCOPY scripts/k.sh ./\ncat scripts/l.sh | sudo bash\ncat scripts/m.sh | grep x\neval \"$(cat scripts/n.sh)\"\n";
         assert_eq!(
             scripts(Dialect::Commands, run),
             [
@@ -371,7 +387,9 @@ mod tests {
                 "scripts/f.py",
                 "tools/g.py",
                 "scripts/h.sh",
-                "scripts/j.sh"
+                "scripts/j.sh",
+                "scripts/l.sh",
+                "scripts/n.sh"
             ]
         );
     }
