@@ -416,3 +416,40 @@ fn removed_override_with_the_method_still_defined_does_not_dangle() {
     assert!(dangling_paths(get).is_empty(), "{get}");
     assert_eq!(report["blast_radius"]["dangling_references"], 0);
 }
+
+/// TypeScript: a file that imports or re-exports a name uses the binding it imports, never a
+/// method of the same name; removing `Telemetry.capture` leaves the barrel's
+/// `export { capture } from "./events"` and the free function's callers alone, while a member
+/// call on a `Telemetry` still dangles.
+#[test]
+fn an_imported_namesake_of_a_removed_method_does_not_dangle() {
+    const TELEMETRY: &str = "export class Telemetry {\n  capture(event: string) {\n    return event;\n  }\n\n  flush() {\n    return 0;\n  }\n}\n";
+    let (report, _) = judge(
+        &[
+            ("src/telemetry.ts", TELEMETRY),
+            (
+                "src/events.ts",
+                "export function capture(event: string) {\n  return event;\n}\n",
+            ),
+            (
+                "src/index.ts",
+                "export { Telemetry } from \"./telemetry\";\nexport {\n  capture,\n} from \"./events\";\n",
+            ),
+            (
+                "src/send.ts",
+                "import { capture } from \"./events\";\nimport { Telemetry } from \"./telemetry\";\n\nexport function send(t: Telemetry) {\n  return capture(\"x\") + t.flush();\n}\n",
+            ),
+            (
+                "src/old.ts",
+                "import { Telemetry } from \"./telemetry\";\n\nexport function old(t: Telemetry) {\n  return t.capture(\"y\");\n}\n",
+            ),
+        ],
+        &[(
+            "src/telemetry.ts",
+            Some("export class Telemetry {\n  flush() {\n    return 0;\n  }\n}\n"),
+        )],
+    );
+    let capture = symbol(&report, "capture", "removed");
+    assert_eq!(capture["container"], "Telemetry", "{capture}");
+    assert_eq!(dangling_paths(capture), ["src/old.ts"], "{capture}");
+}

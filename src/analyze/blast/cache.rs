@@ -35,8 +35,9 @@ use pack::Pack;
 
 /// Bump when outline extraction or the entry encoding changes: old entries are then simply
 /// never looked up again (they sit in a sibling `v<N>` directory that can be deleted).
-/// Version 2: entries in pack files instead of one file per blob.
-pub const ANALYZER_VERSION: u32 = 2;
+/// Version 2: entries in pack files instead of one file per blob. Version 3: JavaScript's and
+/// TypeScript's `export { a } from "./m"` imports `a`.
+pub const ANALYZER_VERSION: u32 = 3;
 
 /// Packs kept before the smallest are merged.
 const MAX_PACKS: usize = 16;

@@ -295,7 +295,8 @@ pub const JAVASCRIPT: Roles = Roles {
         ("new_expression", Field("constructor")),
     ],
     members: &[("member_expression", Field("property"))],
-    imports: &["import_statement"],
+    // `export { a } from "./m"` imports `a` as surely as an import statement does.
+    imports: &["import_statement", "export_clause"],
     kinds: &[
         ("interface_declaration", K::Interface),
         ("type_alias_declaration", K::TypeAlias),

@@ -8,7 +8,9 @@
 //! - Container: a method (target with a container) counts only in its defining file or in
 //!   files that mention the container by name (reference, import or definition). This drops
 //!   `other.save()` on an unrelated type. It is stricter than checking member accesses only:
-//!   a bare `save(...)` in a file that never names the class is not this method either.
+//!   a bare `save(...)` in a file that never names the class is not this method either. In
+//!   languages whose imports never name methods, a file that imports the name uses what it
+//!   imported (`IMPORTS_NAME_NO_METHOD`).
 //! - Shadowing: a free symbol does not count in another file that defines its own top-level
 //!   namesake and does not import the name; that file's uses resolve to its own.
 //! - Namespace: a free symbol counts only in files that can see it by the language's lookup
@@ -363,6 +365,31 @@ pub(super) fn hits(file: &File<'_, '_>, probes: &[Probe], relevant: &[usize]) ->
     hits
 }
 
+/// Families whose imports bind a module's own names (functions, classes, constants), never a
+/// method: a file that imports a method's name uses that binding, not the method (cline's
+/// `export { captureWorkspaceInitError } from "./core-events"` is not a use of a removed
+/// `TelemetryService.captureWorkspaceInitError`). Java's `import static`, C#'s `using static`,
+/// PHP's `use function` and Kotlin's and Scala's member imports can name methods; Ruby and
+/// Swift are not read for imports here.
+const IMPORTS_NAME_NO_METHOD: &[(&str, &str)] = &[
+    (
+        "javascript",
+        "ECMAScript modules: import and export bind a module's exported bindings (ECMA-262 §16.2)",
+    ),
+    (
+        "python",
+        "The import system: `from m import n` binds an attribute of module m (Python reference §5)",
+    ),
+    (
+        "go",
+        "Import declarations name packages; methods are reached through a value (Go spec)",
+    ),
+    (
+        "rust",
+        "`use` paths name items; associated functions cannot be imported (Rust reference, use declarations)",
+    ),
+];
+
 /// The names a file mentions, defines at top level and imports: built once per file so the
 /// container and shadowing rules cost a lookup per probe, not a pass over the references. A
 /// sieved outline already holds only the asked names' uses and the definitions around them.
@@ -399,10 +426,14 @@ impl<'o> FileNames<'o> {
         if path == probe.defined_in {
             return true;
         }
-        if let Some(container) = &probe.container {
-            return self.mentioned.contains(container.as_str());
-        }
         let name = probe.name.as_str();
+        if let Some(container) = &probe.container {
+            let imports_a_namesake = self.imported.contains(name)
+                && IMPORTS_NAME_NO_METHOD
+                    .iter()
+                    .any(|(family, _)| *family == probe.family);
+            return self.mentioned.contains(container.as_str()) && !imports_a_namesake;
+        }
         !self.top_level.contains(name) || self.imported.contains(name)
     }
 }

@@ -761,3 +761,27 @@ fn outlines_from_a_given_tree_equal_outlines_that_parse() {
         Some(Err(Unanalysed::TooLarge { .. }))
     ));
 }
+
+/// `export { a } from "./m"` imports `a`, as an import statement does.
+#[test]
+fn re_exports_import_their_names() {
+    for language in ["typescript", "javascript"] {
+        let outline = outlined(
+            language,
+            "export {\n  alpha,\n  beta as gamma,\n} from \"./m\";\nexport { delta } from './n';\n",
+        );
+        let imports: Vec<&str> = outline
+            .references
+            .iter()
+            .filter(|r| r.kind == ReferenceKind::Import)
+            .map(|r| r.name.as_str())
+            .collect();
+        assert!(
+            ["alpha", "beta", "delta"]
+                .iter()
+                .all(|name| imports.contains(name)),
+            "{language}: {:?}",
+            outline.references
+        );
+    }
+}
