@@ -2,7 +2,10 @@
 //! analyses derive from file contents: [`derived`]).
 //!
 //! A blob id names immutable content, so what is derived from it (definitions, references)
-//! never goes stale; only the extraction code can change, which `ANALYZER_VERSION` covers.
+//! never goes stale; only the extraction code can change, and an entry's key holds the build's
+//! identity ([`crate::build`]), so a rebuilt or upgraded binary never reads an outline an older
+//! one extracted (a hand-bumped version number was forgotten once: a grammar role table
+//! changed and warm checks kept the old outlines). `ANALYZER_VERSION` names the directory.
 //! Entries live in pack files under `<git_dir>/blastgate/cache/v<N>/` ([`pack`]): a run
 //! reads the packs' indexes when it opens the cache, keeps what it computes in memory, and
 //! writes it as one new pack when it is flushed or dropped. Past [`MAX_PACKS`] packs the
@@ -33,8 +36,9 @@ use crate::analyze::blast::syntax::{Outline, Unanalysed};
 use crate::analyze::lang::Language;
 use pack::Pack;
 
-/// Bump when outline extraction or the entry encoding changes: old entries are then simply
-/// never looked up again (they sit in a sibling `v<N>` directory that can be deleted).
+/// Bump when the entry encoding changes: old packs then sit in a sibling `v<N>` directory that
+/// can be deleted (a change of the extraction code alone is covered by the build identity in
+/// every key).
 /// Version 2: entries in pack files instead of one file per blob. Version 3: JavaScript's and
 /// TypeScript's `export { a } from "./m"` imports `a`.
 pub const ANALYZER_VERSION: u32 = 3;
@@ -414,7 +418,7 @@ fn sieve(mut outline: Outline, keep: &HashSet<&str>) -> Outline {
 /// Everything that decides an entry's content besides the budget (budget-dependent results
 /// are not stored, see [`worth_storing`]).
 fn key(blob_id: &str, language: &Language) -> String {
-    format!("{blob_id}:{}:{ANALYZER_VERSION}", language.name)
+    format!("{blob_id}:{}:{}", language.name, crate::build::IDENTITY)
 }
 
 /// Results that depend only on the blob and the extractor. A timeout depends on the machine's

@@ -544,3 +544,12 @@ fn a_primed_outline_is_a_hit_and_is_never_computed_twice() {
 
     Cache::disabled().prime(BLOB, python(), || panic!("nothing to store into"));
 }
+
+/// An outline's key names the build that extracted it, so another build (changed extraction
+/// code, an upgrade) never reads it.
+#[test]
+fn outline_keys_name_the_build() {
+    let key = key(&blob(1), python());
+    assert!(key.ends_with(crate::build::IDENTITY), "{key}");
+    assert!(key.starts_with(&blob(1)), "{key}");
+}
