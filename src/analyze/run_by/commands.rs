@@ -88,6 +88,19 @@ const COMMAND_PREFIXES: &[&str] = &[
     "then", "do", "else", "!", "sudo", "env", "nohup", "time", "command", "RUN",
 ];
 
+/// Keys whose value is a command, found inside a YAML flow mapping (a line that is a
+/// `key: value` of its own is read whatever its key): GitHub Actions' `run`, GitLab's
+/// `script`, `before_script` and `after_script`, pre-commit's `entry`, and the `command` of
+/// Compose and many CI systems.
+const COMMAND_KEYS: &[&str] = &[
+    "run",
+    "script",
+    "before_script",
+    "after_script",
+    "entry",
+    "command",
+];
+
 /// Extensions of files that are run, not read.
 const SCRIPT_EXTENSIONS: &[&str] = &[
     ".sh", ".bash", ".zsh", ".py", ".rb", ".pl", ".js", ".mjs", ".cjs", ".ts", ".ps1", ".php",
@@ -262,8 +275,13 @@ fn places(command: &str) -> Vec<Place<'_>> {
     for (at, word) in words(command) {
         let starts_command = places.last().is_none_or(|previous| {
             let after_prefix = previous.starts_command && COMMAND_PREFIXES.contains(&previous.word);
+            // A command's key inside a flow mapping (`- { name: x, run: scripts/a.sh }`).
+            let after_key = previous
+                .word
+                .strip_suffix(':')
+                .is_some_and(|key| COMMAND_KEYS.contains(&key));
             let gap = &command[previous.at + previous.word.len()..at];
-            after_prefix || gap.chars().any(|c| COMMAND_SEPARATORS.contains(c))
+            after_prefix || after_key || gap.chars().any(|c| COMMAND_SEPARATORS.contains(c))
         });
         let program = if starts_command {
             word.rsplit('/').next().unwrap_or(word)
@@ -377,7 +395,7 @@ mod tests {
     /// an interpreter or runner; as any other argument it is only named.
     #[test]
     fn bare_script_names_run_where_a_command_starts() {
-        let run = "run: |\n  scripts/a.sh --fast && chmod +x scripts/b.sh\n  sudo scripts/c.sh; cp scripts/d.sh /tmp\n  uv run --no-project -p 3.12 scripts/e.py\n  python${{ env.PYTHON_VERSION }} scripts/f.py\n  python3 -u tools/g.py\n  if true; then scripts/h.sh; fi\n  [[ \"$file\" == \"scripts/i.py\" ]] && echo\nRUN scripts/j.sh\nCOPY scripts/k.sh ./\ncat scripts/l.sh | sudo bash\ncat scripts/m.sh | grep x\neval \"$(cat scripts/n.sh)\"\n";
+        let run = "run: |\n  scripts/a.sh --fast && chmod +x scripts/b.sh\n  sudo scripts/c.sh; cp scripts/d.sh /tmp\n  uv run --no-project -p 3.12 scripts/e.py\n  python${{ env.PYTHON_VERSION }} scripts/f.py\n  python3 -u tools/g.py\n  if true; then scripts/h.sh; fi\n  [[ \"$file\" == \"scripts/i.py\" ]] && echo\nRUN scripts/j.sh\nCOPY scripts/k.sh ./\ncat scripts/l.sh | sudo bash\ncat scripts/m.sh | grep x\neval \"$(cat scripts/n.sh)\"\n- { name: x, run: scripts/o.sh }\n";
         assert_eq!(
             scripts(Dialect::Commands, run),
             [
@@ -389,7 +407,8 @@ mod tests {
                 "scripts/h.sh",
                 "scripts/j.sh",
                 "scripts/l.sh",
-                "scripts/n.sh"
+                "scripts/n.sh",
+                "scripts/o.sh"
             ]
         );
     }
