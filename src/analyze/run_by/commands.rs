@@ -352,14 +352,14 @@ fn without_comment(line: &str) -> &str {
 }
 
 /// The words of a command line with their byte offsets.
-fn words(command: &str) -> impl Iterator<Item = (usize, &str)> {
+fn words(command: &str) -> Vec<(usize, &str)> {
+    let mut words = Vec::new();
     let mut start = None;
-    let mut out = Vec::new();
     for (at, c) in command.char_indices() {
         let separator = c.is_whitespace() || SEPARATORS.contains(c);
         match (separator, start) {
             (true, Some(from)) => {
-                out.push((from, &command[from..at]));
+                words.push((from, &command[from..at]));
                 start = None;
             }
             (false, None) => start = Some(at),
@@ -367,9 +367,9 @@ fn words(command: &str) -> impl Iterator<Item = (usize, &str)> {
         }
     }
     if let Some(from) = start {
-        out.push((from, &command[from..]));
+        words.push((from, &command[from..]));
     }
-    out.into_iter()
+    words
 }
 
 /// A repository-relative path: no `./`, no trailing `/`, quotes or commas.
