@@ -2,6 +2,7 @@
 # Trials of the ways a workflow can run a script, through a real pre-receive hook: a bare
 # server gates pushes with `BLASTGATE pre-receive`; for each way, an AI-assisted commit edits
 # only the script and is pushed with --no-verify to its own branch. Every script a step runs
+# (nine ways, the last after a step name written as a block)
 # must be refused (exit 1, sent to review); `i.sh`, only named in a comment, is the control
 # and is allowed. Last, a human adds `git -c core.hooksPath=/dev/null push` to a release
 # script: refused (a hook change). Usage: bench/bypass/run-by-forms.sh /path/to/blastgate
@@ -29,16 +30,19 @@ jobs:
           sudo scripts/f.sh
       - run: eval "$(cat scripts/g.sh)"
       - run: python${{ env.V }} scripts/h.py
+      - name: |
+          a step whose name is a block
+        run: scripts/j.sh
       # scripts/i.sh is only mentioned here
 W
-for f in a.sh b.sh c.py d.sh e.sh f.sh g.sh h.py i.sh release.sh; do echo "echo $f" > scripts/$f; done
+for f in a.sh b.sh c.py d.sh e.sh f.sh g.sh h.py i.sh j.sh release.sh; do echo "echo $f" > scripts/$f; done
 git add -A; git commit -qm base; git push -q origin HEAD:main; git fetch -q origin
 cat > ../server.git/hooks/pre-receive <<H
 #!/bin/sh
 exec '$BIN' pre-receive
 H
 chmod +x ../server.git/hooks/pre-receive; git -C ../server.git symbolic-ref HEAD refs/heads/main
-for f in a.sh b.sh c.py d.sh e.sh f.sh g.sh h.py i.sh; do
+for f in a.sh b.sh c.py d.sh e.sh f.sh g.sh h.py i.sh j.sh; do
   git checkout -q -B t-$f origin/main
   echo "exit 0" >> scripts/$f
   git commit -qam "tweak $f

@@ -187,7 +187,10 @@ impl Scripts {
             && DATA_KEYS.contains(&key)
         {
             if matches!(value.trim(), "" | "|" | "|-" | ">" | ">-") {
-                self.data_block = Some(indent);
+                // The block is the key's: `- name: |` opens it at the key's column, two past
+                // the dash, so the step's next key (`run:`) closes it.
+                let dash = if trimmed.starts_with("- ") { 2 } else { 0 };
+                self.data_block = Some(indent + dash);
             }
             return;
         }
@@ -211,11 +214,7 @@ impl Scripts {
         let line = without_comment(&line);
         // A YAML key (`run:`, `entry:`, `- script:`) or list dash is not part of the command.
         let mut command = line.trim().trim_start_matches("- ");
-        if let Some((key, rest)) = command.split_once(": ")
-            && key
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        {
+        if let Some((key, rest)) = yaml_key(command) {
             if key == "uses" {
                 return; // an action, read by `USES`
             }
@@ -395,7 +394,7 @@ mod tests {
     /// an interpreter or runner; as any other argument it is only named.
     #[test]
     fn bare_script_names_run_where_a_command_starts() {
-        let run = "run: |\n  scripts/a.sh --fast && chmod +x scripts/b.sh\n  sudo scripts/c.sh; cp scripts/d.sh /tmp\n  uv run --no-project -p 3.12 scripts/e.py\n  python${{ env.PYTHON_VERSION }} scripts/f.py\n  python3 -u tools/g.py\n  if true; then scripts/h.sh; fi\n  [[ \"$file\" == \"scripts/i.py\" ]] && echo\nRUN scripts/j.sh\nCOPY scripts/k.sh ./\ncat scripts/l.sh | sudo bash\ncat scripts/m.sh | grep x\neval \"$(cat scripts/n.sh)\"\n- { name: x, run: scripts/o.sh }\n";
+        let run = "run: |\n  scripts/a.sh --fast && chmod +x scripts/b.sh\n  sudo scripts/c.sh; cp scripts/d.sh /tmp\n  uv run --no-project -p 3.12 scripts/e.py\n  python${{ env.PYTHON_VERSION }} scripts/f.py\n  python3 -u tools/g.py\n  if true; then scripts/h.sh; fi\n  [[ \"$file\" == \"scripts/i.py\" ]] && echo\nRUN scripts/j.sh\nCOPY scripts/k.sh ./\ncat scripts/l.sh | sudo bash\ncat scripts/m.sh | grep x\neval \"$(cat scripts/n.sh)\"\n- { name: x, run: scripts/o.sh }\n  - name: |\n      a long name\n    run: scripts/p.sh\n";
         assert_eq!(
             scripts(Dialect::Commands, run),
             [
@@ -408,7 +407,8 @@ mod tests {
                 "scripts/j.sh",
                 "scripts/l.sh",
                 "scripts/n.sh",
-                "scripts/o.sh"
+                "scripts/o.sh",
+                "scripts/p.sh"
             ]
         );
     }
