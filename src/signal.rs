@@ -71,6 +71,8 @@ signals! {
     PolicyChanged = "policy-changed", per "file", "The blastgate policy itself changed; the change edits its own gate.";
     /// Git hook configuration or hook scripts changed.
     HookChanged = "hook-changed", per "file", "Git hook scripts or hook managers changed; they run on every developer machine.";
+    /// A hook configuration change that only moves the pinned revisions of hook repositories.
+    HookPinMoved = "hook-pin-moved", per "file", "Only the pinned revisions of hook repositories moved (pre-commit `rev:`): new hook code runs on every developer machine, as with a dependency bump.";
     /// CI configuration changed.
     CiChanged = "ci-changed", per "file", "CI configuration changed; it runs with the pipeline's credentials.";
     /// An exported or package-visible symbol removed.

@@ -1,6 +1,7 @@
-//! Dependency manifests, lockfiles and GitHub Actions `uses:` read for what they bring in: a
-//! package added or removed, a major bump, a downgrade, a loosened pin, code from git, a URL
-//! or a path instead of the registry, a new install-time script.
+//! Dependency manifests, lockfiles, GitHub Actions `uses:` and pre-commit's hook repositories
+//! read for what they bring in: a package added or removed, a major bump, a downgrade, a
+//! loosened pin, code from git, a URL or a path instead of the registry, a new install-time
+//! script.
 //!
 //! One fact per package and kind of change, never one per line. A lockfile that changed while
 //! no manifest of its ecosystem changed in its directory (or below it: workspaces) is one
@@ -23,6 +24,7 @@ mod jvm;
 mod model;
 mod npm;
 mod php;
+pub mod pre_commit;
 mod python;
 mod ruby;
 pub mod version;

@@ -1,6 +1,6 @@
 //! File-level facts: how much changed, and what kind of file it is.
 
-use crate::diff::{FileChange, FileStatus, MODE_EXECUTABLE, MODE_FILE};
+use crate::diff::{FileChange, FileStatus, LineKind, MODE_EXECUTABLE, MODE_FILE};
 use crate::signal::Signal;
 
 use super::path_class::classify;
@@ -86,6 +86,17 @@ pub(super) fn facts(file: &FileChange, options: &Options) -> Vec<Fact> {
         for class in classify(candidate) {
             if !seen.contains(&class.signal) {
                 seen.push(class.signal);
+                if class
+                    .pin_line
+                    .is_some_and(|is_pin| moves_only(file, is_pin))
+                {
+                    facts.push(fact(
+                        Signal::HookPinMoved,
+                        1.0,
+                        format!("{}: only pinned revisions moved", class.what),
+                    ));
+                    continue;
+                }
                 // Name the path only when it is not the file's own (a rename out of CI).
                 let moved = if candidate == path {
                     String::new()
@@ -101,6 +112,26 @@ pub(super) fn facts(file: &FileChange, options: &Options) -> Vec<Fact> {
         }
     }
     facts
+}
+
+/// Whether a file edited in place changed nothing but `is_pin` lines, as many added as removed.
+fn moves_only(file: &FileChange, is_pin: fn(&str) -> bool) -> bool {
+    let changed = file
+        .hunks
+        .iter()
+        .flat_map(|hunk| &hunk.lines)
+        .filter(|line| line.kind != LineKind::Context);
+    let (mut added, mut removed) = (0_usize, 0_usize);
+    for line in changed {
+        if !is_pin(&line.content) {
+            return false;
+        }
+        match line.kind {
+            LineKind::Added => added += 1,
+            _ => removed += 1,
+        }
+    }
+    file.status == FileStatus::Modified && !file.binary && added > 0 && added == removed
 }
 
 fn touched_message(file: &FileChange) -> String {

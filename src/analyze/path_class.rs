@@ -8,8 +8,10 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::signal::Signal;
 
+use super::dependencies::pre_commit;
+
 /// A kind of sensitive path.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct PathClass {
     /// Signal raised when such a path changes.
     pub signal: Signal,
@@ -17,6 +19,10 @@ pub struct PathClass {
     pub what: &'static str,
     /// Globs matched against repository-relative paths.
     pub globs: &'static [&'static str],
+    /// For a file that pins remote hook code by revision: whether a line is only such a pin.
+    /// A change whose every changed line is one moves pins (`hook-pin-moved`, read further as
+    /// dependency bumps) instead of changing what the hooks are.
+    pub pin_line: Option<fn(&str) -> bool>,
 }
 
 /// Sensitive paths. Matched against both the old and the new path, because moving a workflow
@@ -26,6 +32,7 @@ pub const PATH_CLASSES: &[PathClass] = &[
         signal: Signal::PolicyChanged,
         what: "blastgate policy",
         globs: &[".blastgate.yaml", ".blastgate.yml"],
+        pin_line: None,
     },
     PathClass {
         signal: Signal::HookChanged,
@@ -39,11 +46,13 @@ pub const PATH_CLASSES: &[PathClass] = &[
             "scripts/*hooks*",
             "scripts/*hooks*/**",
         ],
+        pin_line: None,
     },
     PathClass {
         signal: Signal::HookChanged,
         what: "husky hooks",
         globs: &[".husky/**"],
+        pin_line: None,
     },
     PathClass {
         signal: Signal::HookChanged,
@@ -56,11 +65,19 @@ pub const PATH_CLASSES: &[PathClass] = &[
             ".lefthook.yaml",
             "lefthook-local.yml",
         ],
+        pin_line: None,
     },
     PathClass {
         signal: Signal::HookChanged,
         what: "pre-commit configuration",
-        globs: &[".pre-commit-config.yaml", ".pre-commit-hooks.yaml"],
+        globs: &[".pre-commit-config.yaml"],
+        pin_line: Some(pre_commit::is_rev_pin),
+    },
+    PathClass {
+        signal: Signal::HookChanged,
+        what: "pre-commit hook definitions",
+        globs: &[".pre-commit-hooks.yaml"],
+        pin_line: None,
     },
     PathClass {
         signal: Signal::CiChanged,
@@ -71,6 +88,7 @@ pub const PATH_CLASSES: &[PathClass] = &[
             "action.yml",
             "action.yaml",
         ],
+        pin_line: None,
     },
     PathClass {
         signal: Signal::CiChanged,
@@ -81,16 +99,19 @@ pub const PATH_CLASSES: &[PathClass] = &[
             ".gitlab/ci/**",
             "**/*.gitlab-ci.yml",
         ],
+        pin_line: None,
     },
     PathClass {
         signal: Signal::CiChanged,
         what: "CircleCI configuration",
         globs: &[".circleci/**"],
+        pin_line: None,
     },
     PathClass {
         signal: Signal::CiChanged,
         what: "Jenkins pipeline",
         globs: &["Jenkinsfile", "**/Jenkinsfile", "jenkins/**"],
+        pin_line: None,
     },
     PathClass {
         signal: Signal::CiChanged,
@@ -100,6 +121,7 @@ pub const PATH_CLASSES: &[PathClass] = &[
             "azure-pipelines.yaml",
             ".azure-pipelines/**",
         ],
+        pin_line: None,
     },
     PathClass {
         signal: Signal::CiChanged,
@@ -115,6 +137,7 @@ pub const PATH_CLASSES: &[PathClass] = &[
             "cloudbuild.yml",
             ".tekton/**",
         ],
+        pin_line: None,
     },
 ];
 

@@ -304,3 +304,86 @@ fn diff_text_without_repository_reads_changed_lines() {
     let line_level = report["blast_radius"]["coverage"]["line_level"].to_string();
     assert!(line_level.contains("dependencies"), "{line_level}");
 }
+
+const PRE_COMMIT: &str = "repos:\n  - repo: https://github.com/astral-sh/ruff-pre-commit\n    rev: 7c55798a78262d14b2074abf623d8a992ebb70d4 # frozen: v0.16.2\n    hooks:\n      - id: ruff\n  - repo: local\n    hooks:\n      - id: lint\n        entry: ./lint.sh\n        language: system\n";
+const RENOVATE: (&str, &str) = (
+    "renovate[bot]",
+    "29139614+renovate[bot]@users.noreply.github.com",
+);
+
+/// A pre-commit change that only moves a hook repository's pin is a dependency bump of hook
+/// code (`hook-pin-moved`): a bot's routine bump passes, an AI-assisted or unattributed one is
+/// reviewed; moving a pin to a branch, or touching anything else, is a hook change.
+#[test]
+fn pre_commit_pin_moves_are_dependency_bumps_of_hook_code() {
+    let repo = repo_with(&[(".pre-commit-config.yaml", PRE_COMMIT)]);
+    let bumped = PRE_COMMIT.replace(
+        "7c55798a78262d14b2074abf623d8a992ebb70d4 # frozen: v0.16.2",
+        "65dbdb59d2f2d9c3bdc343c566821ad3319ddaa3 # frozen: v0.16.3",
+    );
+    let ids = |report: &serde_json::Value| field_of(report, "findings", "id");
+    let rules = |report: &serde_json::Value| field_of(report, "rules", "rule");
+
+    repo.write(".pre-commit-config.yaml", &bumped);
+    repo.commit_as(RENOVATE.0, RENOVATE.1, "Update ruff-pre-commit to v0.16.3");
+    let (code, report) = check(&repo);
+    assert_eq!(code, 0, "{report}");
+    assert!(
+        ids(&report).contains(&"hook-pin-moved".to_string()),
+        "{report}"
+    );
+    assert!(
+        !ids(&report).contains(&"hook-changed".to_string()),
+        "{report}"
+    );
+    assert_eq!(
+        findings(&report, "dependency-bumped"),
+        [(
+            ".pre-commit-config.yaml".to_string(),
+            "https://github.com/astral-sh/ruff-pre-commit".to_string()
+        )]
+    );
+
+    repo.git(&["reset", "-q", "--hard", "main"]);
+    repo.write(".pre-commit-config.yaml", &bumped);
+    repo.commit(&format!("Bump ruff\n\n{CLAUDE_TRAILER}\n"));
+    let (code, report) = check(&repo);
+    assert_eq!(code, 3, "{report}");
+    assert!(
+        rules(&report).contains(&"hook-pins-need-review-when-ai".to_string()),
+        "{report}"
+    );
+    assert!(!rules(&report).contains(&"hooks-need-review".to_string()));
+
+    for (what, content) in [
+        (
+            "a pin moved to a branch",
+            PRE_COMMIT.replace(
+                "7c55798a78262d14b2074abf623d8a992ebb70d4 # frozen: v0.16.2",
+                "main",
+            ),
+        ),
+        (
+            "a pin moved and a local hook's entry changed",
+            bumped.replace("./lint.sh", "./lint.sh || true"),
+        ),
+        (
+            "a repository swapped under the same pin",
+            PRE_COMMIT.replace(
+                "astral-sh/ruff-pre-commit",
+                "astral-sh/ruff-pre-commit-fork",
+            ),
+        ),
+    ] {
+        repo.git(&["reset", "-q", "--hard", "main"]);
+        repo.write(".pre-commit-config.yaml", &content);
+        repo.commit_as(RENOVATE.0, RENOVATE.1, "Update hooks");
+        let (code, report) = check(&repo);
+        assert_eq!(code, 3, "{what}: {report}");
+        assert!(ids(&report).contains(&"hook-changed".to_string()), "{what}");
+        assert!(
+            !ids(&report).contains(&"hook-pin-moved".to_string()),
+            "{what}"
+        );
+    }
+}

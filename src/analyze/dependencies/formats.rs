@@ -3,7 +3,7 @@
 
 use super::model::{Locked, Manifest};
 use super::version::Bare;
-use super::{actions, cargo, dotnet, go, jvm, npm, php, python, ruby};
+use super::{actions, cargo, dotnet, go, jvm, npm, php, pre_commit, python, ruby};
 
 /// How a format is recognised by its path.
 #[derive(Debug, Clone, Copy)]
@@ -254,6 +254,12 @@ pub(super) const FORMATS: &[Format] = &[
         pattern: Pattern::Workflow,
         reader: Reader::Manifest(actions::workflow, Bare::Tag),
         docs: "https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions#jobsjob_idstepsuses",
+    },
+    Format {
+        ecosystem: "pre-commit",
+        pattern: Pattern::Name(".pre-commit-config.yaml"),
+        reader: Reader::Manifest(pre_commit::config, Bare::Tag),
+        docs: "https://pre-commit.com/#pre-commit-configyaml---repos",
     },
 ];
 
