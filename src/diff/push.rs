@@ -152,22 +152,25 @@ pub fn plan(
         Some(old) => reach::update(repo, side, &pushed.remote_ref, old, head)?,
         None => reach::new_ref(repo, side, &pushed, head, known)?,
     };
+    // The side's policy judges: the ref's own tip there, else its default branch.
+    let into = old.or(known.default_tip());
     Ok(match start {
         Start::AlreadyThere(why) => PushPlan::Nothing { pushed, why },
         Start::From {
             base,
             reason,
             exclude,
+        } => check(pushed, base, reason, head, exclude, into),
+        Start::MovedBack {
+            old,
+            parents,
+            reason,
         } => {
-            // The side's policy judges: the ref's own tip there, else its default branch.
-            check(
-                pushed,
-                base,
-                reason,
-                head,
-                exclude,
-                old.or(known.default_tip()),
-            )
+            let mut plan = check(pushed, Some(old), reason, head, Vec::new(), into);
+            if let PushPlan::Check { range, .. } = &mut plan {
+                range.walk_hides = Some(parents.into_iter().map(CommitId::from).collect());
+            }
+            plan
         }
     })
 }

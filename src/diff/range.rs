@@ -21,6 +21,10 @@ pub struct Range {
     head_id: CommitId,
     /// Commits left out of the commit walk: the receiving side already has them.
     pub exclude: Vec<CommitId>,
+    /// When set, the commit walk hides these instead of the base and [`Self::exclude`]: a ref
+    /// moved back is diffed from the tip it leaves (what it loses is part of the change), while
+    /// the commits it is judged as are those of the state it moves to.
+    pub walk_hides: Option<Vec<CommitId>>,
     /// Which command's request this is, as reports show it.
     pub origin: Origin,
     /// The tip of what the change goes into, when known: the base as given (before the
@@ -46,6 +50,7 @@ impl Range {
             },
             head_id: head,
             exclude: Vec::new(),
+            walk_hides: None,
             origin: Origin::Range,
             into: None,
             branch: None,

@@ -50,8 +50,15 @@ pub fn range(repo: &Repository, range: &Range, options: &ReadOptions) -> Result<
     let (files, blobs) =
         from_git::trees(repo, base_tree.as_ref(), Some(&head_tree), options.files)?;
 
-    let mut hide: Vec<Oid> = range.exclude.iter().map(|id| id.oid()).collect();
-    hide.extend(base.map(CommitId::oid));
+    let hide: Vec<Oid> = match &range.walk_hides {
+        Some(hides) => hides.iter().map(|id| id.oid()).collect(),
+        None => range
+            .exclude
+            .iter()
+            .chain(base.as_ref())
+            .map(|id| id.oid())
+            .collect(),
+    };
     let notes_refs: Vec<&str> = options.notes_refs.iter().map(String::as_str).collect();
     let (commits, truncated) = commits::walk(
         repo,

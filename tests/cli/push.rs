@@ -111,9 +111,10 @@ fn tag_on_pushed_commit_has_nothing_to_check() {
     );
 }
 
-/// A force push is judged from the merge-base of the old remote tip and the new commit.
+/// A force push is judged from the old remote tip: the commit it drops (`docs/a.md`) is
+/// removed by the push, the new commit's file added.
 #[test]
-fn force_push_uses_the_merge_base() {
+fn force_push_is_judged_from_the_old_tip() {
     let (work, _remote) = with_remote();
     work.write("docs/a.md", "a\n");
     let old = work.commit("Docs");
@@ -135,7 +136,22 @@ fn force_push_uses_the_merge_base() {
         "{}",
         judged["base"]
     );
-    assert_eq!(judged["files"][0]["path"], "src/feature.py");
+    let files: Vec<(String, String)> = judged["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .map(|file| {
+            let text = |key: &str| file[key].as_str().unwrap_or_default().to_string();
+            (text("path"), text("status"))
+        })
+        .collect();
+    assert_eq!(
+        files,
+        [
+            ("docs/a.md".to_string(), "deleted".to_string()),
+            ("src/feature.py".to_string(), "added".to_string())
+        ]
+    );
 }
 
 /// Malformed hook input is an error naming the line; nothing is allowed by accident.

@@ -197,6 +197,44 @@ fn a_fresh_root_under_a_merge_does_not_hide_what_the_ref_removes() {
     assert!(said.contains("allow"), "{said}");
 }
 
+/// A force push that drops commits from a ref is compared with the ref's old tip, not the
+/// merge-base: what the dropped commits added is removed by the push (an AI commit on top of an
+/// older state drops main's database). Moving the ref back with no new commit, the same.
+#[test]
+fn a_force_push_or_rewind_is_judged_from_the_tip_it_leaves() {
+    let (server, work) = server_and_clone();
+    let before = work.git(&["rev-parse", "HEAD"]);
+    work.write("infra/db.tf", DATABASE);
+    let database = work.commit("Database");
+    admin_push(&server, &work, &["main"]);
+
+    work.git(&["checkout", "-q", "-B", "topic", &before]);
+    work.write("docs/region.md", "us-east-1\n");
+    work.commit(&format!("Document the region\n\n{CLAUDE_TRAILER}\n"));
+    let (pushed, said) = push(&work, &["--no-verify", "--force", "topic:refs/heads/main"]);
+    assert!(!pushed, "{said}");
+    assert!(
+        said.contains("force push") && said.contains("stateful-resource-destroyed"),
+        "{said}"
+    );
+    assert_eq!(server_has(&server, "main"), Some(database.clone()));
+
+    let (pushed, said) = push(
+        &work,
+        &[
+            "--no-verify",
+            "--force",
+            &format!("{before}:refs/heads/main"),
+        ],
+    );
+    assert!(!pushed, "{said}");
+    assert!(
+        said.contains("moves back") && said.contains("stateful-resource-destroyed"),
+        "{said}"
+    );
+    assert_eq!(server_has(&server, "main"), Some(database));
+}
+
 /// With the server's HEAD dangling, a new ref is refused with a message saying how to name
 /// the protected branch; once named, its policy (not the built-in one) judges new refs. If the
 /// named branch is deleted, new refs are refused again.

@@ -22,10 +22,19 @@ pub(super) enum Start {
         reason: String,
         exclude: Vec<Oid>,
     },
+    /// A ref moved back to `head`, an ancestor of its tip `old`: judge the trees `old..head`
+    /// (what the ref loses), as the commit `head` (hiding its `parents` from the walk).
+    MovedBack {
+        old: Oid,
+        parents: Vec<Oid>,
+        reason: String,
+    },
 }
 
 /// An existing ref moves from `old` to `head`: every commit reachable from `head` and not from
-/// `old` is new to this ref, whatever other refs hold.
+/// `old` is new to this ref, whatever other refs hold. The trees are compared with `old`, the
+/// state the ref leaves, even when the push rewrites or rewinds history: a force push that drops
+/// a commit removes what that commit added, and the merge-base would not show it.
 pub(super) fn update(
     repo: &Repository,
     side: &str,
@@ -46,21 +55,32 @@ pub(super) fn update(
     };
     Ok(match related_base(repo, old, head)? {
         // Moving back exposes an older state that may never have been a judged tip (a change
-        // and its revert pushed together, then the ref reset to the change).
-        Some(base) if base == head => on_its_own(repo, head, {
-            let (old, head) = crate::short_id::pair(&old.to_string(), &head.to_string());
-            format!(
-                "{name} moves back from {old} to {head} on {side}: the older commit is judged on its own, from its first parent"
-            )
-        })?,
+        // and its revert pushed together, then the ref reset to the change), and drops what
+        // the commits after it added: the trees from `old`, the commit as `head`'s own.
+        Some(base) if base == head => {
+            let parents = repo
+                .find_commit(head)
+                .doing(|| format!("reading commit {head}"))?
+                .parent_ids()
+                .collect();
+            let (old_short, head_short) =
+                crate::short_id::pair(&old.to_string(), &head.to_string());
+            Start::MovedBack {
+                old,
+                parents,
+                reason: format!(
+                    "{name} moves back from {old_short} to {head_short} on {side}: compared with {old_short}, judged as the commit {head_short}"
+                ),
+            }
+        }
         Some(base) if base == old => from(
             base,
             format!("{side} {name} is at {}", CommitId::from(old).short()),
         ),
-        Some(base) => from(
-            base,
+        Some(_) => from(
+            old,
             format!(
-                "force push: merge-base of {side} {name} ({}) and the pushed commit",
+                "force push: compared with the tip of {name} on {side} ({}), whose commits the push drops",
                 CommitId::from(old).short()
             ),
         ),
