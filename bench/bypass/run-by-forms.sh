@@ -2,7 +2,8 @@
 # Trials of the ways a workflow can run a script, through a real pre-receive hook: a bare
 # server gates pushes with `BLASTGATE pre-receive`; for each way, an AI-assisted commit edits
 # only the script and is pushed with --no-verify to its own branch. Every script a step runs
-# (nine ways, the last after a step name written as a block)
+# (thirteen ways: the ninth after a step name written as a block, then a variable set for the
+# command, a prefix's option, a step's working directory and a `cd` before the command)
 # must be refused (exit 1, sent to review); `i.sh`, only named in a comment, is the control
 # and is allowed. Last, a human adds `git -c core.hooksPath=/dev/null push` to a release
 # script: refused (a hook change). Usage: bench/bypass/run-by-forms.sh /path/to/blastgate
@@ -33,16 +34,21 @@ jobs:
       - name: |
           a step whose name is a block
         run: scripts/j.sh
+      - run: STAGE=prod scripts/k.sh
+      - run: sudo -E scripts/l.sh
+      - run: ./m.sh
+        working-directory: scripts
+      - run: cd scripts && ./n.sh
       # scripts/i.sh is only mentioned here
 W
-for f in a.sh b.sh c.py d.sh e.sh f.sh g.sh h.py i.sh j.sh release.sh; do echo "echo $f" > scripts/$f; done
+for f in a.sh b.sh c.py d.sh e.sh f.sh g.sh h.py i.sh j.sh k.sh l.sh m.sh n.sh release.sh; do echo "echo $f" > scripts/$f; done
 git add -A; git commit -qm base; git push -q origin HEAD:main; git fetch -q origin
 cat > ../server.git/hooks/pre-receive <<H
 #!/bin/sh
 exec '$BIN' pre-receive
 H
 chmod +x ../server.git/hooks/pre-receive; git -C ../server.git symbolic-ref HEAD refs/heads/main
-for f in a.sh b.sh c.py d.sh e.sh f.sh g.sh h.py i.sh j.sh; do
+for f in a.sh b.sh c.py d.sh e.sh f.sh g.sh h.py i.sh j.sh k.sh l.sh m.sh n.sh; do
   git checkout -q -B t-$f origin/main
   echo "exit 0" >> scripts/$f
   git commit -qam "tweak $f

@@ -155,7 +155,9 @@ pub(super) struct Scripts {
     data_block: Option<usize>,
     /// Words that may name a script, each with whether it is relative to the file's own
     /// directory (`$(dirname "$0")/x`).
-    pub(super) found: Vec<(String, bool)>,
+    found: Vec<(String, bool)>,
+    /// Directories the file's commands may run in (`working-directory: app`, `cd tools`).
+    dirs: Vec<String>,
 }
 
 impl Scripts {
@@ -164,7 +166,27 @@ impl Scripts {
             dialect,
             data_block: None,
             found: Vec::new(),
+            dirs: Vec::new(),
         }
+    }
+
+    /// What the file runs: each name found, and also under each directory its commands may
+    /// run in (a step's `working-directory`, a `cd`), which line it was on not told apart:
+    /// more files count as run, never fewer.
+    pub(super) fn finish(self) -> Vec<(String, bool)> {
+        let mut found = self.found.clone();
+        for (path, own_dir) in &self.found {
+            if *own_dir || path.starts_with('/') {
+                continue;
+            }
+            for dir in &self.dirs {
+                let joined = clean(&format!("{dir}/{path}"));
+                if !found.iter().any(|(seen, _)| *seen == joined) {
+                    found.push((joined, false));
+                }
+            }
+        }
+        found
     }
 
     /// Reads the next line.
@@ -181,6 +203,10 @@ impl Scripts {
             self.data_block = None;
         }
         if trimmed.starts_with("//") || (trimmed.starts_with('#') && !trimmed.starts_with("#!")) {
+            return;
+        }
+        if let Some(("working-directory", dir)) = yaml_key(trimmed) {
+            self.add_dir(dir);
             return;
         }
         if let Some((key, value)) = yaml_key(trimmed)
@@ -229,7 +255,21 @@ impl Scripts {
                 place.starts_command
                     && (INTERPRETERS.contains(&place.program) || place.program == "eval")
             });
-        for place in &places {
+        for (index, place) in places.iter().enumerate() {
+            let command_word = index
+                .checked_sub(1)
+                .and_then(|at| places.get(at))
+                .filter(|previous| previous.starts_command);
+            if command_word.is_some_and(|previous| previous.word == "cd") {
+                self.add_dir(place.word);
+            }
+            // `python -m tools.runner` runs `tools/runner.py` (or its package's `__main__`).
+            if place.previous == "-m" && place.program.starts_with("python") {
+                let module = place.word.replace('.', "/");
+                self.found.push((format!("{module}.py"), false));
+                self.found.push((format!("{module}/__main__.py"), false));
+                continue;
+            }
             let (path, own_dir) = match place.word.strip_prefix(OWN_DIR) {
                 Some(rest) => (rest, true),
                 None => (place.word, false),
@@ -242,6 +282,15 @@ impl Scripts {
                     self.found.push((path, own_dir));
                 }
             }
+        }
+    }
+
+    /// Keeps a directory commands run in, when it is a plain relative path.
+    fn add_dir(&mut self, dir: &str) {
+        let dir = clean(dir.trim());
+        let plain = !dir.is_empty() && dir != "." && !dir.starts_with('/') && !dir.contains('$');
+        if plain && !self.dirs.contains(&dir) {
+            self.dirs.push(dir);
         }
     }
 
@@ -272,16 +321,32 @@ impl Scripts {
 fn places(command: &str) -> Vec<Place<'_>> {
     let mut places: Vec<Place<'_>> = Vec::new();
     for (at, word) in words(command) {
-        let starts_command = places.last().is_none_or(|previous| {
-            let after_prefix = previous.starts_command && COMMAND_PREFIXES.contains(&previous.word);
+        let (mut starts_command, mut prefix) = (true, false);
+        if let Some(previous) = places.last() {
+            let gap = &command[previous.at + previous.word.len()..at];
+            // `NAME=value cmd`: the value, then the command (an empty value: the command).
+            let assigns = previous.starts_command
+                && !previous.prefix_value
+                && gap.starts_with('=')
+                && is_variable_name(previous.word);
+            let value = assigns && !gap.contains(char::is_whitespace);
             // A command's key inside a flow mapping (`- { name: x, run: scripts/a.sh }`).
             let after_key = previous
                 .word
                 .strip_suffix(':')
                 .is_some_and(|key| COMMAND_KEYS.contains(&key));
-            let gap = &command[previous.at + previous.word.len()..at];
-            after_prefix || after_key || gap.chars().any(|c| COMMAND_SEPARATORS.contains(c))
-        });
+            starts_command = !value
+                && (previous.prefix
+                    || assigns
+                    || after_key
+                    || gap.chars().any(|c| COMMAND_SEPARATORS.contains(c)));
+            prefix = value;
+        }
+        // `sudo`, `env`, … and their options (`sudo -E`) come before the command they run.
+        let chained = places.last().is_some_and(|previous| previous.prefix);
+        prefix = prefix
+            || (starts_command && COMMAND_PREFIXES.contains(&word))
+            || (chained && word.starts_with('-'));
         let program = if starts_command {
             word.rsplit('/').next().unwrap_or(word)
         } else {
@@ -292,11 +357,19 @@ fn places(command: &str) -> Vec<Place<'_>> {
             word,
             at,
             previous: places.last().map_or("", |previous| previous.word),
-            starts_command,
+            starts_command: starts_command && !prefix,
+            prefix,
+            prefix_value: prefix && !starts_command,
             program,
         });
     }
     places
+}
+
+/// Whether `word` can be a shell variable's name (`STAGE` in `STAGE=prod tools/a.sh`).
+fn is_variable_name(word: &str) -> bool {
+    word.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// Where a word of a command line is.
@@ -310,6 +383,12 @@ struct Place<'c> {
     previous: &'c str,
     /// Whether a command starts at the word.
     starts_command: bool,
+    /// Whether the word comes before the command it belongs to: a prefix (`sudo`, `env`), an
+    /// option of one (`-E`), or the value of a variable set for the command (`prod` in
+    /// `STAGE=prod`).
+    prefix: bool,
+    /// Whether the word is such a value (its name was where the command would start).
+    prefix_value: bool,
     /// The file name of the program the word's command runs.
     program: &'c str,
 }
@@ -387,7 +466,7 @@ mod tests {
         for line in text.lines() {
             scripts.line(line);
         }
-        scripts.found.into_iter().map(|(path, _)| path).collect()
+        scripts.finish().into_iter().map(|(path, _)| path).collect()
     }
 
     /// A bare path with a script's ending runs where a command starts, or as an argument of
@@ -409,6 +488,39 @@ mod tests {
                 "scripts/n.sh",
                 "scripts/o.sh",
                 "scripts/p.sh"
+            ]
+        );
+    }
+
+    /// Variables set for a command, a prefix's options, a step's working directory, a `cd`
+    /// before the command and a Python module run with `-m`: the script still runs.
+    #[test]
+    fn scripts_run_behind_variables_options_and_directories() {
+        let steps = "- run: STAGE=prod tools/a.sh\n- run: env STAGE=prod DEBUG= tools/b.sh\n- run: sudo -E tools/c.sh\n- run: ./deploy.sh\n  working-directory: scripts\n- run: cd ops && ./e.sh\n- run: python -m tools.runner --fast\n- run: export STAGE=prod tools/f.sh\n";
+        assert_eq!(
+            scripts(Dialect::Commands, steps),
+            [
+                "tools/a.sh",
+                "tools/b.sh",
+                "tools/c.sh",
+                "deploy.sh",
+                "e.sh",
+                "tools/runner.py",
+                "tools/runner/__main__.py",
+                "scripts/tools/a.sh",
+                "ops/tools/a.sh",
+                "scripts/tools/b.sh",
+                "ops/tools/b.sh",
+                "scripts/tools/c.sh",
+                "ops/tools/c.sh",
+                "scripts/deploy.sh",
+                "ops/deploy.sh",
+                "scripts/e.sh",
+                "ops/e.sh",
+                "scripts/tools/runner.py",
+                "ops/tools/runner.py",
+                "scripts/tools/runner/__main__.py",
+                "ops/tools/runner/__main__.py",
             ]
         );
     }

@@ -85,7 +85,7 @@ pub(super) fn read(text: &str, dialect: Dialect) -> Refs {
         include_indent = includes(line, include_indent, &mut refs.includes);
         scripts.line(line);
     }
-    refs.scripts = scripts.found;
+    refs.scripts = scripts.finish();
     refs
 }
 
