@@ -176,7 +176,7 @@ pub fn incidents(repo: &Repository, base: Oid) -> Window {
             complete = false;
             continue;
         };
-        let Some(paths) = changed_paths(repo, target) else {
+        let Some(paths) = changed_paths(repo, target, link.kind) else {
             complete = false;
             continue;
         };
@@ -197,9 +197,14 @@ pub fn incidents(repo: &Repository, base: Oid) -> Window {
 }
 
 /// Paths a commit changed against its first parent (names only, no content is read);
-/// `None` when the commit or its trees cannot be read.
-fn changed_paths(repo: &Repository, id: Oid) -> Option<Vec<String>> {
+/// `None` when the commit or its trees cannot be read. A merge named by a fix changed nothing
+/// of its own: against its first parent it is all the merged side brought (for "Merge main
+/// into topic", all of main), which a revert undoes (`git revert -m 1`) but a fix does not.
+fn changed_paths(repo: &Repository, id: Oid, kind: Undo) -> Option<Vec<String>> {
     let commit = repo.find_commit(id).ok()?;
+    if kind == Undo::Fix && commit.parent_count() > 1 {
+        return Some(Vec::new());
+    }
     let old = match commit.parent_count() {
         0 => None,
         _ => Some(commit.parent(0).ok()?.tree().ok()?),

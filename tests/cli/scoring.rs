@@ -271,3 +271,58 @@ fn policy_check_explains_human_score_lines() {
         run.stdout
     );
 }
+
+/// A fix is named in the message's own words: release notes a bump quotes (with a fix line
+/// linking a commit of this repository) and a squash commit's "Written for commit <sha>" naming
+/// a "Merge main into topic" merge mark no file as recently fixed; a subject that says "Fix"
+/// and names the commit in its body does.
+#[test]
+fn only_fixes_in_the_messages_own_words_mark_files() {
+    let repo = Repo::new();
+    repo.write("README.md", "# demo\n");
+    repo.commit("Initial commit");
+    repo.write("src/quoted.py", "A = 1\n");
+    let quoted = repo.commit("Add quoted");
+    repo.write("src/named.py", "B = 1\n");
+    let named = repo.commit("Add named");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write("src/feature.py", "C = 1\n");
+    repo.commit("Feature");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write("src/merged.py", "D = 1\n");
+    repo.commit("Add merged");
+    repo.git(&["checkout", "-q", "feature"]);
+    repo.git(&[
+        "merge",
+        "-q",
+        "--no-ff",
+        "main",
+        "-m",
+        "Merge branch 'main' into feature",
+    ]);
+    let merge = repo.git(&["rev-parse", "HEAD"]);
+    repo.git(&["checkout", "-q", "main"]);
+    repo.git(&["merge", "-q", "--no-ff", "feature", "-m", "Merge feature"]);
+    repo.write("CHANGELOG.md", "one\n");
+    repo.commit(&format!(
+        "Bump lib from 1 to 2\n\n<details>\n<summary>Commits</summary>\n<ul>\n<li>fix(core): crash (<a href=\"https://example.com/commit/{quoted}\">{}</a>)</li>\n</ul>\n</details>\n",
+        &quoted[..7]
+    ));
+    repo.write("CHANGELOG.md", "two\n");
+    repo.commit(&format!(
+        "Fix the login form (#12)\n\nStops a crash.\n\n<sup>Written for commit {merge}.</sup>\n\nThe name check went missing in {}.\n",
+        &named[..10]
+    ));
+    repo.git(&["checkout", "-q", "-b", "topic"]);
+    for path in ["src/quoted.py", "src/named.py", "src/merged.py"] {
+        repo.write(path, "changed = True\n");
+    }
+    repo.commit("Touch them");
+    let result = blastgate(&repo, &["check", "--base", "main", "--format", "json"]);
+    let report = result.json();
+    let marked: Vec<&str> = findings(&report, "recently-reverted")
+        .iter()
+        .filter_map(|finding| finding["file"].as_str())
+        .collect();
+    assert_eq!(marked, ["src/named.py"], "{report}");
+}

@@ -3,8 +3,12 @@
 //! A revert is what `git revert` writes: a `Revert "…"` subject and a `This reverts commit
 //! <sha>` body; a `Revert "…"` subject without the body is matched to the nearest older commit
 //! with exactly that subject. A fix is a later commit whose message names the commit (a hex
-//! prefix of at least 7 digits that resolves to exactly one commit of the list) together with
-//! one of [`FIX_WORDS`]. Replay and the history-aware signal share this one detector.
+//! prefix of at least 7 digits that resolves to exactly one commit of the list) on a line with
+//! one of [`FIX_WORDS`], or anywhere when its subject has one ("Fix crash" … "since abc1234").
+//! Only the message's own text counts: quoted text (`>` lines, HTML `<blockquote>` and
+//! `<details>` blocks, comments) is someone else's, such as the release notes and commit
+//! links Dependabot pastes into a bump, and a review bot's "Written for commit <sha>" line is
+//! no claim of a fix. Replay and the history-aware signal share this one detector.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -14,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 /// Changes whenever what the detector finds can change (a word, a pattern): cached history
 /// windows are keyed by it, so they are recomputed rather than kept stale.
-pub const DETECTOR_VERSION: u32 = 1;
+pub const DETECTOR_VERSION: u32 = 2;
 
 /// Words that make a message naming a commit a fix of it (matched as whole words,
 /// case-insensitively). Data, not code: extend the table, not the matcher (and bump
@@ -102,11 +106,12 @@ pub fn find(messages: &[Message<'_>]) -> Vec<Link> {
             });
             continue;
         }
-        if !has_fix_word(message.text) {
-            continue;
-        }
-        let mut targets: Vec<String> = HEX
-            .find_iter(message.text)
+        let own = own_lines(message.text);
+        let subject_fixes = own.first().is_some_and(|subject| has_fix_word(subject));
+        let mut targets: Vec<String> = own
+            .iter()
+            .filter(|line| subject_fixes || has_fix_word(line))
+            .flat_map(|line| HEX.find_iter(line))
             .filter_map(|hex| ids.resolve_older(hex.as_str(), position))
             .collect();
         targets.dedup();
@@ -131,6 +136,35 @@ fn reverted(text: &str, older: &[Message<'_>], ids: &Ids<'_>, position: usize) -
         .iter()
         .find(|message| message.text.lines().next() == Some(quoted))
         .map(|message| message.id.to_string())
+}
+
+/// The lines of a message its author wrote: without quoted lines (`> …`), HTML comments and
+/// the insides of `<blockquote>` and `<details>` blocks (pasted release notes, changelogs and
+/// commit lists). The subject is always the first.
+fn own_lines(text: &str) -> Vec<&str> {
+    let mut own = Vec::new();
+    let (mut quoted, mut comment) = (0_usize, false);
+    for line in text.lines() {
+        let lower = line.to_ascii_lowercase();
+        let opens = lower.matches("<blockquote").count() + lower.matches("<details").count();
+        let closes = lower.matches("</blockquote").count() + lower.matches("</details").count();
+        let was_quoted = quoted > 0 || opens > 0;
+        quoted = (quoted + opens).saturating_sub(closes);
+        let was_comment = comment || line.contains("<!--");
+        comment = if comment {
+            !line.contains("-->")
+        } else {
+            line.contains("<!--")
+                && !line
+                    .rsplit("<!--")
+                    .next()
+                    .is_some_and(|rest| rest.contains("-->"))
+        };
+        if own.is_empty() || !(was_quoted || was_comment || line.trim_start().starts_with('>')) {
+            own.push(line);
+        }
+    }
+    own
 }
 
 fn has_fix_word(text: &str) -> bool {
@@ -228,6 +262,47 @@ mod tests {
         for text in cases {
             let found = links(&[(C, text), (B, "Add cache"), (A, "Initial")]);
             assert!(found.is_empty(), "{text:?} was read as {found:?}");
+        }
+    }
+
+    /// A fix word on the subject covers the body's commit names; otherwise a name counts only
+    /// on a line with a fix word. Quoted release notes, HTML blocks and comments are not the
+    /// message's own words, and "Written for commit <sha>" claims no fix.
+    #[test]
+    fn only_the_messages_own_words_name_what_it_fixes() {
+        let older = [(B, "Add cache"), (A, "Initial")];
+        let cases: [(&str, bool); 7] = [
+            (
+                "Fix crash on empty input\n\nThe check went missing in bbbbbbb2.",
+                true,
+            ),
+            (
+                "Tidy the parser\n\nThis fixes the regression bbbbbbb2 brought.",
+                true,
+            ),
+            (
+                "Bump lib from 1 to 2\n\n<details>\n<summary>Commits</summary>\n<ul>\n<li>fix(core): crash (<a href=\"https://github.com/o/r/commit/bbbbbbb2\">bbbbbbb</a>)</li>\n</ul>\n</details>",
+                false,
+            ),
+            ("Bump lib\n\n> fix: regression from bbbbbbb2", false),
+            (
+                "Add a setting\n\n## Bug Fixes\n- none\n<sup>Written for commit bbbbbbb2.</sup>",
+                false,
+            ),
+            (
+                "Add a setting\n\n<!-- fixed by the bot\nbbbbbbb2 -->",
+                false,
+            ),
+            (
+                "Add a setting\n\n<blockquote>\n<p>fixes bbbbbbb2</p>\n</blockquote>\nfix docs",
+                false,
+            ),
+        ];
+        for (text, links_b) in cases {
+            let mut list = vec![(C, text)];
+            list.extend(older);
+            let found = links(&list);
+            assert_eq!(!found.is_empty(), links_b, "{text:?}: {found:?}");
         }
     }
 
