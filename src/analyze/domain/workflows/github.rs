@@ -13,6 +13,7 @@ use super::{documents, file_name, pipes_to_shell};
 use crate::analyze::Fact;
 use crate::analyze::lang::config_for_path;
 use crate::analyze::run_by::{Route, RunFile};
+use crate::diff::FileStatus;
 use crate::signal::Signal;
 
 /// See the module docs.
@@ -226,7 +227,9 @@ impl<'a> Perms<'a> {
 fn permissions(versions: &Versions<'_>, file: &str, old: &Node, new: &Node) -> Vec<Fact> {
     let mut facts = Vec::new();
     let (old_top, new_top) = (old.get("permissions"), new.get("permissions"));
-    if let (Some(was), None) = (old_top, new_top) {
+    // A deleted workflow runs no more: its permissions go with it.
+    let deleted = versions.file.status == FileStatus::Deleted;
+    if let (Some(was), None, false) = (old_top, new_top, deleted) {
         facts.push(fact(versions, Signal::WorkflowPermissionsWidened, Some(was.line), file, format!("top-level permissions removed (was line {}): the token falls back to the repository default, which can be write-all", was.line)));
     }
     let widened = Perms::of(new_top).widened_from(Perms::of(old_top));

@@ -483,3 +483,27 @@ fn pinning_and_pipes() {
         assert_eq!(pipes_to_shell(command), pipes, "{command}");
     }
 }
+
+/// A deleted workflow runs no more: its permissions are not "removed to the default".
+#[test]
+fn a_deleted_workflow_widens_nothing() {
+    use crate::analyze::domain::{Analyzer, Versions};
+    use crate::diff::{FileChange, FileStatus};
+    let old = b"on: push\npermissions:\n  contents: read\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n";
+    let widened = |status: FileStatus, new: Option<&[u8]>| {
+        let file = FileChange::new(status, Some(GH.to_string()), new.map(|_| GH.to_string()));
+        let analysis = GithubActions.analyze(&Versions {
+            file: &file,
+            old: Some(old),
+            new,
+        });
+        analysis
+            .facts
+            .iter()
+            .any(|fact| fact.signal == Signal::WorkflowPermissionsWidened)
+    };
+    assert!(!widened(FileStatus::Deleted, None));
+    let emptied: &[u8] =
+        b"on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n";
+    assert!(widened(FileStatus::Modified, Some(emptied)));
+}
