@@ -44,6 +44,13 @@ pub fn is_lockfile(path: &str) -> bool {
     format_of(path).is_some_and(|format| matches!(format.reader, Reader::Lockfile(_)))
 }
 
+/// Whether `path` is a lockfile this analysis reads package by package: what it changes is
+/// one fact per package, so its lines are not counted as volume too.
+#[must_use]
+pub fn lockfile_read_per_package(path: &str) -> bool {
+    format_of(path).is_some_and(|format| matches!(format.reader, Reader::Lockfile(Some(_))))
+}
+
 /// See the module docs.
 pub struct Dependencies;
 

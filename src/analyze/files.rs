@@ -3,6 +3,7 @@
 use crate::diff::{FileChange, FileStatus, LineKind, MODE_EXECUTABLE, MODE_FILE};
 use crate::signal::Signal;
 
+use super::dependencies::lockfile_read_per_package;
 use super::path_class::classify;
 use super::{Fact, Options};
 
@@ -40,7 +41,12 @@ pub(super) fn facts(file: &FileChange, options: &Options) -> Vec<Fact> {
         ));
     }
 
-    let (added, removed) = (file.additions(), file.deletions());
+    // A lockfile read package by package is judged by its packages, not its lines.
+    let (added, removed) = if lockfile_read_per_package(&path) {
+        (0, 0)
+    } else {
+        (file.additions(), file.deletions())
+    };
     if added > 0 {
         facts.push(fact(
             Signal::LinesAdded,
@@ -78,40 +84,45 @@ pub(super) fn facts(file: &FileChange, options: &Options) -> Vec<Fact> {
         ));
     }
 
+    for (signal, message) in path_classes(file) {
+        facts.push(fact(signal, 1.0, message));
+    }
+    facts
+}
+
+/// The sensitive classes of the file's paths (old and new), one per signal, with their
+/// messages.
+fn path_classes(file: &FileChange) -> Vec<(Signal, String)> {
+    let path = file.path();
+    let mut found: Vec<(Signal, String)> = Vec::new();
     let mut seen = Vec::new();
     for candidate in [file.old_path.as_deref(), file.new_path.as_deref()]
         .into_iter()
         .flatten()
     {
         for class in classify(candidate) {
-            if !seen.contains(&class.signal) {
-                seen.push(class.signal);
-                if class
-                    .pin_line
-                    .is_some_and(|is_pin| moves_only(file, is_pin))
-                {
-                    facts.push(fact(
-                        Signal::HookPinMoved,
-                        1.0,
-                        format!("{}: only pinned revisions moved", class.what),
-                    ));
-                    continue;
-                }
-                // Name the path only when it is not the file's own (a rename out of CI).
-                let moved = if candidate == path {
-                    String::new()
-                } else {
-                    format!(" ({candidate})")
-                };
-                facts.push(fact(
-                    class.signal,
-                    1.0,
-                    format!("{} changed{moved}", class.what),
-                ));
+            if seen.contains(&class.signal) {
+                continue;
             }
+            seen.push(class.signal);
+            if class
+                .pin_line
+                .is_some_and(|is_pin| moves_only(file, is_pin))
+            {
+                let message = format!("{}: only pinned revisions moved", class.what);
+                found.push((Signal::HookPinMoved, message));
+                continue;
+            }
+            // Name the path only when it is not the file's own (a rename out of CI).
+            let moved = if candidate == path {
+                String::new()
+            } else {
+                format!(" ({candidate})")
+            };
+            found.push((class.signal, format!("{} changed{moved}", class.what)));
         }
     }
-    facts
+    found
 }
 
 /// Whether a file edited in place changed nothing but `is_pin` lines, as many added as removed.

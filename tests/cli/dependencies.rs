@@ -1,6 +1,8 @@
 //! Dependency changes end to end: real repositories with manifests, lockfiles and workflows,
 //! the real binary, the default policy (`dependency-changes-need-review-when-ai`).
 
+use std::fmt::Write as _;
+
 use crate::support::{CLAUDE_TRAILER, Repo, blastgate, field_of};
 
 const PACKAGE_JSON: &str = "{\n  \"name\": \"web\",\n  \"scripts\": {\n    \"build\": \"tsc\"\n  },\n  \"dependencies\": {\n    \"react\": \"^18.2.0\"\n  }\n}\n";
@@ -386,4 +388,67 @@ fn pre_commit_pin_moves_are_dependency_bumps_of_hook_code() {
             "{what}"
         );
     }
+}
+
+/// A `Cargo.lock` of `count` registry packages at `version`, as cargo writes it.
+fn cargo_lock(count: usize, version: &str) -> String {
+    let digits = version.replace('.', "");
+    (0..count).fold(
+        String::from("version = 3\n\n[[package]]\nname = \"app\"\nversion = \"0.1.0\"\n"),
+        |mut lock, i| {
+            let _ = write!(
+                lock,
+                "\n[[package]]\nname = \"crate{i}\"\nversion = \"{version}\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\nchecksum = \"{i:061x}{digits}\"\n"
+            );
+            lock
+        },
+    )
+}
+
+/// A minor bump whose lockfile rewrites hundreds of lines is judged by its packages: an
+/// AI-assisted `Cargo.toml` bump with a 400-line `Cargo.lock` diff is allowed, the lockfile's
+/// lines count no volume; a lockfile read only for refreshes (pnpm) still counts its lines.
+#[test]
+fn a_lockfile_read_per_package_counts_no_lines() {
+    let manifest = |version: &str| {
+        format!(
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\n\n[dependencies]\ncrate0 = \"{version}\"\n"
+        )
+    };
+    let repo = repo_with(&[
+        ("Cargo.toml", &manifest("1.2")),
+        ("Cargo.lock", &cargo_lock(100, "1.2.0")),
+        ("web/pnpm-lock.yaml", "lockfileVersion: '9.0'\n"),
+    ]);
+    repo.write("Cargo.toml", manifest("1.3"));
+    repo.write("Cargo.lock", cargo_lock(100, "1.3.0"));
+    repo.commit(&format!("Bump crate0 to 1.3\n\n{CLAUDE_TRAILER}\n"));
+    let (code, report) = check(&repo);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(
+        findings(&report, "dependency-bumped"),
+        [("Cargo.toml".to_string(), "crate0".to_string())]
+    );
+    let counted: Vec<(String, String)> = findings(&report, "lines-added");
+    assert!(
+        counted.iter().all(|(file, _)| file != "Cargo.lock"),
+        "{counted:?}"
+    );
+
+    let pnpm = (0..300).fold(String::new(), |mut text, i| {
+        let _ = writeln!(text, "  pkg{i}: 1.0.{i}");
+        text
+    });
+    repo.write(
+        "web/pnpm-lock.yaml",
+        format!("lockfileVersion: '9.0'\n{pnpm}"),
+    );
+    repo.commit("Refresh the web lockfile");
+    let (_, report) = check(&repo);
+    assert!(
+        findings(&report, "lines-added")
+            .iter()
+            .any(|(file, _)| file == "web/pnpm-lock.yaml"),
+        "{report}"
+    );
 }
