@@ -1,7 +1,8 @@
 //! Which files Terraform reads. A root or child module is one directory, and Terraform loads
 //! only `*.tf` and `*.tf.json` there (`OpenTofu` also `*.tofu`, `*.tofu.json`), skipping hidden
-//! files and editor backups. A file renamed to `main.tf.disabled` or `main.tf.bak` is therefore
-//! removed from its module, however unchanged its text is.
+//! files and editor backups; the suffix is compared case-sensitively. A file renamed to
+//! `main.tf.disabled`, `main.tf.bak` or `main.TF` is therefore removed from its module, however
+//! unchanged its text is.
 //!
 //! Sources: Terraform docs, "Files and Directories" (language/files: `.tf`, `.tf.json`, one
 //! directory per module); `OpenTofu` docs, "Files and Directories" (`.tofu` and `.tofu.json`
@@ -31,7 +32,7 @@ fn file_name(path: &str) -> &str {
 }
 
 /// The syntax of `path` when Terraform loads it as part of its directory's module; `None`
-/// when it does not (`main.tf.disabled`, `.main.tf`, `main.tf~`, `notes.txt`).
+/// when it does not (`main.tf.disabled`, `main.TF`, `.main.tf`, `main.tf~`, `notes.txt`).
 #[must_use]
 pub fn loaded(path: &str) -> Option<Syntax> {
     let name = file_name(path);
@@ -41,10 +42,10 @@ pub fn loaded(path: &str) -> Option<Syntax> {
     {
         return None;
     }
-    let lower = name.to_ascii_lowercase();
+    // Case-sensitive, as Terraform's loader compares: `main.TF` is not loaded.
     LOADED
         .iter()
-        .find(|(suffix, _)| lower.len() > suffix.len() && lower.ends_with(suffix))
+        .find(|(suffix, _)| name.len() > suffix.len() && name.ends_with(suffix))
         .map(|(_, syntax)| *syntax)
 }
 
@@ -73,7 +74,12 @@ mod tests {
     fn loaded_names() {
         let cases = [
             ("infra/main.tf", Some(Syntax::Hcl)),
-            ("main.TF", Some(Syntax::Hcl)),
+            // Terraform compares suffixes case-sensitively (terraform 1.11 plans a `b.TF`'s
+            // resources as absent).
+            ("main.TF", None),
+            ("main.Tf", None),
+            ("main.TF.JSON", None),
+            ("main.TOFU", None),
             ("main.tofu", Some(Syntax::Hcl)),
             ("infra/main.tf.json", Some(Syntax::Json)),
             ("x.tofu.json", Some(Syntax::Json)),
@@ -101,6 +107,7 @@ mod tests {
             ".main.tf",
             "main.tf~",
             "x.tf.json.off",
+            "main.TF",
         ] {
             assert!(terraform_like(path), "{path}");
         }
