@@ -27,3 +27,66 @@ fn upper_case_suffix_is_not_loaded() {
     judged.assert(1, "stateful-resource-destroyed", "aws_db_instance.db");
     assert!(judged.report.contains("db.TF"), "{}", judged.report);
 }
+
+/// An empty `db.tofu` added next to `db.tf`: `OpenTofu` loads `db.tofu` instead, so the
+/// database is gone for `OpenTofu` users. A `.tofu` file declaring the same blocks is a
+/// migration and destroys nothing.
+#[test]
+fn tofu_file_hides_tf_file() {
+    let judged = judge(
+        &[("infra/db.tf", DB), ("infra/variables.tf", VARIABLES)],
+        &[Step::Write("infra/db.tofu", "# moved to opentofu\n")],
+        true,
+    );
+    judged.assert(1, "stateful-resource-destroyed", "aws_db_instance.db");
+    assert!(
+        judged.report.contains("OpenTofu loads"),
+        "{}",
+        judged.report
+    );
+    let judged = judge(
+        &[("infra/db.tf", DB)],
+        &[Step::Write("infra/db.tofu", DB)],
+        true,
+    );
+    judged.quiet(DESTROYS);
+}
+
+/// Override files merge into the block they name: a new `db_override.tf` changing the
+/// identifier replaces the database, `count = 0` in `override.tf` or `override.tf.json`
+/// destroys it (terraform 1.11 plans both). An override that restates a value does nothing.
+#[test]
+fn override_files_change_what_they_override() {
+    let base = [("infra/db.tf", DB)];
+    let judged = judge(
+        &base,
+        &[Step::Write(
+            "infra/db_override.tf",
+            "resource \"aws_db_instance\" \"db\" {\n  identifier = \"prod-db-v2\"\n}\n",
+        )],
+        true,
+    );
+    judged.assert(1, "stateful-resource-replaced", "aws_db_instance.db");
+    for (path, text) in [
+        (
+            "infra/override.tf",
+            "resource \"aws_db_instance\" \"db\" {\n  count = 0\n}\n",
+        ),
+        (
+            "infra/override.tf.json",
+            "{\"resource\":{\"aws_db_instance\":{\"db\":{\"count\":0}}}}\n",
+        ),
+    ] {
+        let judged = judge(&base, &[Step::Write(path, text)], true);
+        judged.assert(1, "stateful-resource-destroyed", "aws_db_instance.db");
+    }
+    let judged = judge(
+        &base,
+        &[Step::Write(
+            "infra/override.tf",
+            "resource \"aws_db_instance\" \"db\" {\n  identifier = \"prod-db\"\n}\n",
+        )],
+        true,
+    );
+    judged.quiet(DESTROYS);
+}

@@ -49,6 +49,45 @@ pub fn loaded(path: &str) -> Option<Syntax> {
         .map(|(_, syntax)| *syntax)
 }
 
+/// The name of a loaded file without its suffix (`db` for `db.tf.json`).
+fn stem(path: &str) -> Option<&str> {
+    let name = file_name(path);
+    loaded(path)?;
+    LOADED
+        .iter()
+        .filter_map(|(suffix, _)| name.strip_suffix(suffix))
+        .min_by_key(|stem| stem.len())
+}
+
+/// Whether a loaded file is an override file (`override.tf`, `db_override.tf`, their JSON and
+/// `.tofu` forms): merged into the blocks of the module's other files, not added to them.
+/// Terraform docs, "Override Files".
+#[must_use]
+pub fn is_override(path: &str) -> bool {
+    stem(path).is_some_and(|stem| stem == "override" || stem.ends_with("_override"))
+}
+
+/// The file that hides `path` from `OpenTofu` when both exist: `db.tofu` for `db.tf`,
+/// `db.tofu.json` for `db.tf.json` (`OpenTofu` docs, "Files and Directories": a `.tofu` file
+/// takes precedence over the `.tf` file of the same name).
+#[must_use]
+pub fn shadow_of(path: &str) -> Option<String> {
+    [(".tf", ".tofu"), (".tf.json", ".tofu.json")]
+        .into_iter()
+        .filter(|_| loaded(path).is_some())
+        .find_map(|(tf, tofu)| Some(format!("{}{tofu}", path.strip_suffix(tf)?)))
+}
+
+/// Whether `path` is an `OpenTofu` file that can hide a `.tf` twin (`db.tofu`, `db.tofu.json`).
+#[must_use]
+pub fn shadows(path: &str) -> bool {
+    // Case-sensitive, as the loader compares (`db.TOFU` is not loaded at all).
+    loaded(path).is_some()
+        && [".tofu", ".tofu.json"]
+            .into_iter()
+            .any(|suffix| path.strip_suffix(suffix).is_some())
+}
+
 /// Whether a file is, or looks like it was, a Terraform file: loaded, or a name with a
 /// Terraform extension inside it (`main.tf.disabled`, `db.tf.bak`, `.main.tf`, `main.tf~`), so
 /// a rename out of the loaded set is still read for what it removes.
@@ -95,6 +134,35 @@ mod tests {
         for (path, expected) in cases {
             assert_eq!(loaded(path), expected, "{path}");
         }
+    }
+
+    /// Override files by name, and the `.tofu` file that hides each `.tf` file.
+    #[test]
+    fn overrides_and_shadows() {
+        for path in [
+            "override.tf",
+            "infra/db_override.tf",
+            "infra/override.tf.json",
+            "x_override.tofu.json",
+        ] {
+            assert!(is_override(path), "{path}");
+        }
+        for path in [
+            "overrides.tf",
+            "infra/override.tf.bak",
+            "my-override.tf",
+            "db.tf",
+        ] {
+            assert!(!is_override(path), "{path}");
+        }
+        assert_eq!(shadow_of("infra/db.tf").as_deref(), Some("infra/db.tofu"));
+        assert_eq!(
+            shadow_of("infra/db.tf.json").as_deref(),
+            Some("infra/db.tofu.json")
+        );
+        assert_eq!(shadow_of("infra/db.tofu"), None);
+        assert_eq!(shadow_of("infra/db.tf.disabled"), None);
+        assert!(shadows("infra/db.tofu") && shadows("db.tofu.json") && !shadows("db.tf"));
     }
 
     /// Renamed-away names are still read; unrelated files are not.

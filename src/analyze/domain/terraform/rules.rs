@@ -6,14 +6,16 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::model::{Block, Value};
 use super::replacement::Tables;
-use super::{Entry, Module, finding, protection};
+use super::{Entry, Module, files, finding, protection};
 use crate::analyze::Fact;
 use crate::signal::Signal;
 
-/// Addressable top-level blocks of one side, by address.
-fn by_address(entries: &[Entry]) -> HashMap<String, &Entry> {
+/// Addressable top-level blocks of one side, by address. Unless the module's override files
+/// are merged, their blocks are not resources of their own: `merged.rs` judges them.
+fn by_address(entries: &[Entry], merged: bool) -> HashMap<String, &Entry> {
     entries
         .iter()
+        .filter(|entry| merged || !files::is_override(&entry.file))
         .filter_map(|entry| Some((entry.block.address()?, entry)))
         .collect()
 }
@@ -83,8 +85,8 @@ fn signals(tables: &Tables, block: &Block) -> (Signal, Signal, &'static str) {
 
 /// Destroyed and renamed blocks, then changes to blocks present on both sides.
 pub fn lifecycle(module: &Module, tables: &Tables) -> Vec<Fact> {
-    let old = by_address(&module.old);
-    let new = by_address(&module.new);
+    let old = by_address(&module.old, module.merged);
+    let new = by_address(&module.new, module.merged);
     let (moves, forgets) = moves_and_forgets(&module.new);
     let move_targets: HashSet<&String> = moves.values().collect();
     let mut facts = Vec::new();
