@@ -90,3 +90,35 @@ fn override_files_change_what_they_override() {
     );
     judged.quiet(DESTROYS);
 }
+
+/// `infra/db.tf` replaced by a symbolic link (to an empty file, to /dev/null): Terraform
+/// follows it and plans the database destroyed; what the link points to is not read here, so
+/// the file is unanalysable, and the AI commit blocked. A symbolic link outside any risky
+/// kind of file is only `symlink-changed`.
+#[test]
+fn symlink_at_a_terraform_path_fails_closed() {
+    for change in [
+        vec![
+            Step::Remove("infra/db.tf"),
+            Step::Write("shared/none.hcl", ""),
+            Step::Link("infra/db.tf", "../shared/none.hcl"),
+        ],
+        vec![
+            Step::Remove("infra/db.tf"),
+            Step::Link("infra/db.tf", "/dev/null"),
+        ],
+    ] {
+        let judged = judge(&[("infra/db.tf", DB)], &change, true);
+        judged.assert(1, "unanalysable-risky-file", "terraform");
+    }
+    let judged = judge(
+        &[("docs/guide.md", "# guide\n")],
+        &[Step::Link("docs/latest.md", "guide.md")],
+        true,
+    );
+    assert!(
+        !judged.ids.iter().any(|i| i == "unanalysable-risky-file"),
+        "{}",
+        judged.report
+    );
+}
