@@ -122,3 +122,78 @@ fn symlink_at_a_terraform_path_fails_closed() {
         judged.report
     );
 }
+
+/// Replacement-forcing arguments of stateful types the table lacked (AWS provider docs mark
+/// each "Forces new resource"), and a `replace_triggered_by` added to a database.
+#[test]
+fn replacement_forcing_gaps() {
+    let cases = [
+        (
+            "resource \"aws_neptune_cluster\" \"graph\" {\n  cluster_identifier = \"graph-prod\"\n}\n",
+            "graph-prod",
+            "graph-prod-v2",
+            "aws_neptune_cluster.graph",
+        ),
+        (
+            "resource \"aws_kms_key\" \"data\" {\n  customer_master_key_spec = \"SYMMETRIC_DEFAULT\"\n}\n",
+            "SYMMETRIC_DEFAULT",
+            "RSA_2048",
+            "aws_kms_key.data",
+        ),
+        (
+            "resource \"aws_dynamodb_table\" \"orders\" {\n  name     = \"orders\"\n  hash_key = \"id\"\n  local_secondary_index {\n    name            = \"by_ts\"\n    range_key       = \"ts\"\n    projection_type = \"ALL\"\n  }\n}\n",
+            "by_ts",
+            "by_time",
+            "aws_dynamodb_table.orders",
+        ),
+        (
+            "resource \"aws_elasticsearch_domain\" \"logs\" {\n  domain_name = \"logs\"\n}\n",
+            "\"logs\"",
+            "\"logs-v2\"",
+            "aws_elasticsearch_domain.logs",
+        ),
+        (
+            "resource \"aws_fsx_lustre_file_system\" \"scratch\" {\n  deployment_type = \"PERSISTENT_1\"\n}\n",
+            "PERSISTENT_1",
+            "PERSISTENT_2",
+            "aws_fsx_lustre_file_system.scratch",
+        ),
+        (
+            "resource \"aws_rds_cluster_instance\" \"one\" {\n  identifier = \"aurora-1\"\n  engine     = \"aurora-postgresql\"\n}\n",
+            "aurora-1",
+            "aurora-one",
+            "aws_rds_cluster_instance.one",
+        ),
+    ];
+    for (before, from, to, address) in cases {
+        let after = before.replace(from, to);
+        let judged = judge(
+            &[("infra/main.tf", before)],
+            &[Step::Write("infra/main.tf", &after)],
+            true,
+        );
+        judged.assert(1, "stateful-resource-replaced", address);
+    }
+    let triggered = DB.replace(
+        "  engine     = \"postgres\"\n",
+        "  engine     = \"postgres\"\n  lifecycle {\n    replace_triggered_by = [terraform_data.rev]\n  }\n",
+    );
+    let judged = judge(
+        &[("infra/db.tf", DB)],
+        &[Step::Write("infra/db.tf", &triggered)],
+        true,
+    );
+    judged.assert(1, "stateful-resource-replaced", "aws_db_instance.db");
+    // A tag change on the same table replaces nothing.
+    let judged = judge(
+        &[("infra/main.tf", cases[2].0)],
+        &[Step::Write(
+            "infra/main.tf",
+            &cases[2]
+                .0
+                .replace("}\n}\n", "}\n  tags = { team = \"data\" }\n}\n"),
+        )],
+        true,
+    );
+    judged.quiet(DESTROYS);
+}
