@@ -197,3 +197,55 @@ fn replacement_forcing_gaps() {
     );
     judged.quiet(DESTROYS);
 }
+
+const COUNTED: &str = "locals {\n  db_enabled = true\n  envs       = [\"prod\", \"staging\"]\n}\n\nresource \"aws_db_instance\" \"db\" {\n  count      = local.db_enabled ? 1 : 0\n  identifier = \"prod-db\"\n}\n\nresource \"aws_db_instance\" \"env\" {\n  for_each   = toset(local.envs)\n  identifier = \"app-${each.key}\"\n}\n";
+
+/// A local flipped under `count`, the ternary swapped, `length([])`, a `for_each` local
+/// re-keyed, and a literal that drops a key the local had: each destroys a database
+/// (terraform 1.11 plans the oracle cases `locals-*` and `count-rewritten`), so the AI commit
+/// is blocked. Flipping the local the other way creates, and is allowed.
+#[test]
+fn locals_and_rewritten_counts_destroy() {
+    let cases = [
+        (
+            "db_enabled = true",
+            "db_enabled = false",
+            "aws_db_instance.db",
+        ),
+        (
+            "local.db_enabled ? 1 : 0",
+            "local.db_enabled ? 0 : 1",
+            "aws_db_instance.db",
+        ),
+        (
+            "local.db_enabled ? 1 : 0",
+            "length([])",
+            "aws_db_instance.db",
+        ),
+        (
+            "[\"prod\", \"staging\"]",
+            "[\"production\", \"staging\"]",
+            "aws_db_instance.env",
+        ),
+        (
+            "toset(local.envs)",
+            "toset([\"production\", \"staging\"])",
+            "aws_db_instance.env",
+        ),
+    ];
+    for (from, to, address) in cases {
+        let judged = judge(
+            &[("infra/db.tf", COUNTED)],
+            &[Step::Write("infra/db.tf", &COUNTED.replace(from, to))],
+            true,
+        );
+        judged.assert(1, "stateful-resource-destroyed", address);
+    }
+    let off = COUNTED.replace("db_enabled = true", "db_enabled = false");
+    let judged = judge(
+        &[("infra/db.tf", &off)],
+        &[Step::Write("infra/db.tf", COUNTED)],
+        true,
+    );
+    judged.quiet(DESTROYS);
+}

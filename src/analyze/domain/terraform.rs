@@ -14,6 +14,7 @@ mod fallback;
 pub(crate) mod files;
 mod hidden;
 mod iam_indirect;
+mod instances;
 mod json;
 mod kept;
 mod merged;
