@@ -7,19 +7,31 @@
 
 use crate::support::{CLAUDE_TRAILER, Repo, blastgate, field_of};
 
-/// One step of a change: write a file, remove it, or `git mv` it.
-enum Step<'a> {
+/// One step of a change: write a file, remove it, `git mv` it, or make it a symbolic link
+/// (path, target).
+pub(crate) enum Step<'a> {
     Write(&'a str, &'a str),
     Remove(&'a str),
     Move(&'a str, &'a str),
+    Link(&'a str, &'a str),
 }
 
 use Step::{Move, Remove, Write};
 
+/// Replaces whatever is at `path` in `repo` by a symbolic link to `target`.
+pub(crate) fn link(repo: &Repo, path: &str, target: &str) {
+    let full = repo.path.join(path);
+    std::fs::create_dir_all(full.parent().expect("file has a parent")).expect("mkdir");
+    if full.symlink_metadata().is_ok() {
+        std::fs::remove_file(&full).expect("remove before linking");
+    }
+    std::os::unix::fs::symlink(target, &full).expect("symlink");
+}
+
 /// Commits `files` on `main`, then `change` on branch `topic` (AI-assisted when `ai`, by the
 /// Claude Code trailer), and judges `main..topic` in JSON: the exit code, the finding ids and
 /// the (id, subject) pairs.
-fn judge(files: &[(&str, &str)], change: &[Step<'_>], ai: bool) -> Judged {
+pub(crate) fn judge(files: &[(&str, &str)], change: &[Step<'_>], ai: bool) -> Judged {
     let repo = Repo::new();
     repo.write("README.md", "# demo\n");
     for (path, content) in files {
@@ -41,6 +53,7 @@ fn judge(files: &[(&str, &str)], change: &[Step<'_>], ai: bool) -> Judged {
                 }
                 repo.git(&["mv", from, to]);
             }
+            Step::Link(path, target) => link(&repo, path, target),
         }
     }
     let message = if ai {
@@ -67,19 +80,19 @@ fn judge(files: &[(&str, &str)], change: &[Step<'_>], ai: bool) -> Judged {
     }
 }
 
-struct Judged {
-    code: i32,
-    ids: Vec<String>,
-    pairs: Vec<(String, String)>,
-    report: String,
+pub(crate) struct Judged {
+    pub(crate) code: i32,
+    pub(crate) ids: Vec<String>,
+    pub(crate) pairs: Vec<(String, String)>,
+    pub(crate) report: String,
 }
 
 impl Judged {
-    fn has(&self, id: &str, subject: &str) -> bool {
+    pub(crate) fn has(&self, id: &str, subject: &str) -> bool {
         self.pairs.iter().any(|(i, s)| i == id && s == subject)
     }
 
-    fn assert(&self, code: i32, id: &str, subject: &str) {
+    pub(crate) fn assert(&self, code: i32, id: &str, subject: &str) {
         assert_eq!(self.code, code, "{}", self.report);
         assert!(
             self.has(id, subject),
@@ -88,7 +101,7 @@ impl Judged {
         );
     }
 
-    fn quiet(&self, ids: &[&str]) {
+    pub(crate) fn quiet(&self, ids: &[&str]) {
         for id in ids {
             assert!(!self.ids.iter().any(|i| i == id), "{id}: {}", self.report);
         }

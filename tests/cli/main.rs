@@ -46,6 +46,7 @@ mod spoof;
 mod structure;
 mod support;
 mod szz;
+mod terraform_bypass;
 mod terraform_iam;
 mod text_reports;
 mod verbose;

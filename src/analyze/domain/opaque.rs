@@ -1,4 +1,5 @@
-//! Files no analyzer could read: binary content, or over the policy's size limit.
+//! Files no analyzer could read: binary content, over the policy's size limit, or a symbolic
+//! link (to an empty file, say, where `main.tf` was).
 //!
 //! Hiding a Terraform file behind a NUL byte and an invalid UTF-8 byte, or padding a workflow
 //! past the size limit, must not turn "destroys a database" into "a file changed" (issue 12).
@@ -131,8 +132,13 @@ fn analysed(entry: &FileContents<'_>) -> bool {
 
 /// Why `file` reached the analyzers without content, if it did.
 fn why_opaque(file: &FileChange, max_file_bytes: u64) -> Option<String> {
-    if file.is_symlink() || file.is_submodule() {
+    if file.is_submodule() {
         return None;
+    }
+    // Terraform, kubectl and CI runners follow a link and read what it points to (an empty
+    // file, /dev/null, a file outside the change): its kind cannot be judged from the link.
+    if file.is_symlink() {
+        return Some("it is a symbolic link, and what it points to is not read".to_string());
     }
     let largest = file.old_size.max(file.new_size).unwrap_or(0);
     if largest > max_file_bytes {
@@ -313,7 +319,8 @@ mod tests {
         );
     }
 
-    /// Opaque means binary or oversized; symlinks and submodules have facts of their own.
+    /// Opaque means binary, oversized or a symbolic link (what a link points to is not read);
+    /// submodules have facts of their own.
     #[test]
     fn what_is_opaque() {
         let mut file = binary("a.tf");
@@ -322,7 +329,10 @@ mod tests {
         assert!(why_opaque(&file, 10).is_none());
         file.new_size = Some(11);
         assert!(why_opaque(&file, 10).is_some_and(|why| why.contains("over")));
+        file.new_size = Some(1);
         file.new_mode = Some(crate::diff::MODE_SYMLINK);
+        assert!(why_opaque(&file, 10).is_some_and(|why| why.contains("symbolic link")));
+        file.new_mode = Some(crate::diff::MODE_GITLINK);
         assert!(why_opaque(&file, 10).is_none());
     }
 }

@@ -14,8 +14,10 @@ mod fallback;
 pub(crate) mod files;
 mod hidden;
 mod iam_indirect;
+mod instances;
 mod json;
 mod kept;
+mod merged;
 mod model;
 pub mod plan;
 mod protection;
@@ -63,6 +65,9 @@ struct Module {
     /// Files renamed to a name Terraform does not load (`main.tf` → `main.tf.disabled`), old
     /// path to new: why their blocks are gone.
     renamed_away: HashMap<String, String>,
+    /// Whether override files are merged into the blocks they override ([`merged`]). When
+    /// not, the lifecycle rules leave their blocks alone: they are no resources of their own.
+    merged: bool,
 }
 
 impl Analyzer for Terraform {
@@ -94,8 +99,9 @@ impl Analyzer for Terraform {
 }
 
 /// Destroys judged with the files the change leaves alone (a file moved out of its module, a
-/// local module removed or re-pointed: see `hidden.rs`) and variable defaults that shrink a
-/// `count`/`for_each` (see `variables.rs`). `tree` is the tree the change starts from.
+/// local module removed or re-pointed: see `hidden.rs`), variable defaults that shrink a
+/// `count`/`for_each` (see `variables.rs`), override files and `.tofu` files hiding `.tf`
+/// files (see `merged.rs`). `tree` is the tree the change starts from.
 #[must_use]
 pub fn tree_facts(
     contents: &[crate::analyze::contents::FileContents<'_>],
@@ -112,6 +118,15 @@ pub fn tree_facts(
     };
     let mut facts = hidden::facts(contents, repo, tree, &tables, parser);
     facts.extend(variables::facts(contents, repo, tree, &tables, parser));
+    let special = contents
+        .iter()
+        .flat_map(|c| [c.file.old_path.as_deref(), c.file.new_path.as_deref()])
+        .flatten()
+        .any(|path| files::is_override(path) || files::shadows(path));
+    if special {
+        let view = tree_view::View::new(contents, repo, tree, parser);
+        facts.extend(merged::facts(contents, &view, &tables));
+    }
     facts
 }
 

@@ -1,7 +1,8 @@
 //! Which files Terraform reads. A root or child module is one directory, and Terraform loads
 //! only `*.tf` and `*.tf.json` there (`OpenTofu` also `*.tofu`, `*.tofu.json`), skipping hidden
-//! files and editor backups. A file renamed to `main.tf.disabled` or `main.tf.bak` is therefore
-//! removed from its module, however unchanged its text is.
+//! files and editor backups; the suffix is compared case-sensitively. A file renamed to
+//! `main.tf.disabled`, `main.tf.bak` or `main.TF` is therefore removed from its module, however
+//! unchanged its text is.
 //!
 //! Sources: Terraform docs, "Files and Directories" (language/files: `.tf`, `.tf.json`, one
 //! directory per module); `OpenTofu` docs, "Files and Directories" (`.tofu` and `.tofu.json`
@@ -31,7 +32,7 @@ fn file_name(path: &str) -> &str {
 }
 
 /// The syntax of `path` when Terraform loads it as part of its directory's module; `None`
-/// when it does not (`main.tf.disabled`, `.main.tf`, `main.tf~`, `notes.txt`).
+/// when it does not (`main.tf.disabled`, `main.TF`, `.main.tf`, `main.tf~`, `notes.txt`).
 #[must_use]
 pub fn loaded(path: &str) -> Option<Syntax> {
     let name = file_name(path);
@@ -41,11 +42,50 @@ pub fn loaded(path: &str) -> Option<Syntax> {
     {
         return None;
     }
-    let lower = name.to_ascii_lowercase();
+    // Case-sensitive, as Terraform's loader compares: `main.TF` is not loaded.
     LOADED
         .iter()
-        .find(|(suffix, _)| lower.len() > suffix.len() && lower.ends_with(suffix))
+        .find(|(suffix, _)| name.len() > suffix.len() && name.ends_with(suffix))
         .map(|(_, syntax)| *syntax)
+}
+
+/// The name of a loaded file without its suffix (`db` for `db.tf.json`).
+fn stem(path: &str) -> Option<&str> {
+    let name = file_name(path);
+    loaded(path)?;
+    LOADED
+        .iter()
+        .filter_map(|(suffix, _)| name.strip_suffix(suffix))
+        .min_by_key(|stem| stem.len())
+}
+
+/// Whether a loaded file is an override file (`override.tf`, `db_override.tf`, their JSON and
+/// `.tofu` forms): merged into the blocks of the module's other files, not added to them.
+/// Terraform docs, "Override Files".
+#[must_use]
+pub fn is_override(path: &str) -> bool {
+    stem(path).is_some_and(|stem| stem == "override" || stem.ends_with("_override"))
+}
+
+/// The file that hides `path` from `OpenTofu` when both exist: `db.tofu` for `db.tf`,
+/// `db.tofu.json` for `db.tf.json` (`OpenTofu` docs, "Files and Directories": a `.tofu` file
+/// takes precedence over the `.tf` file of the same name).
+#[must_use]
+pub fn shadow_of(path: &str) -> Option<String> {
+    [(".tf", ".tofu"), (".tf.json", ".tofu.json")]
+        .into_iter()
+        .filter(|_| loaded(path).is_some())
+        .find_map(|(tf, tofu)| Some(format!("{}{tofu}", path.strip_suffix(tf)?)))
+}
+
+/// Whether `path` is an `OpenTofu` file that can hide a `.tf` twin (`db.tofu`, `db.tofu.json`).
+#[must_use]
+pub fn shadows(path: &str) -> bool {
+    // Case-sensitive, as the loader compares (`db.TOFU` is not loaded at all).
+    loaded(path).is_some()
+        && [".tofu", ".tofu.json"]
+            .into_iter()
+            .any(|suffix| path.strip_suffix(suffix).is_some())
 }
 
 /// Whether a file is, or looks like it was, a Terraform file: loaded, or a name with a
@@ -73,7 +113,12 @@ mod tests {
     fn loaded_names() {
         let cases = [
             ("infra/main.tf", Some(Syntax::Hcl)),
-            ("main.TF", Some(Syntax::Hcl)),
+            // Terraform compares suffixes case-sensitively (terraform 1.11 plans a `b.TF`'s
+            // resources as absent).
+            ("main.TF", None),
+            ("main.Tf", None),
+            ("main.TF.JSON", None),
+            ("main.TOFU", None),
             ("main.tofu", Some(Syntax::Hcl)),
             ("infra/main.tf.json", Some(Syntax::Json)),
             ("x.tofu.json", Some(Syntax::Json)),
@@ -91,6 +136,35 @@ mod tests {
         }
     }
 
+    /// Override files by name, and the `.tofu` file that hides each `.tf` file.
+    #[test]
+    fn overrides_and_shadows() {
+        for path in [
+            "override.tf",
+            "infra/db_override.tf",
+            "infra/override.tf.json",
+            "x_override.tofu.json",
+        ] {
+            assert!(is_override(path), "{path}");
+        }
+        for path in [
+            "overrides.tf",
+            "infra/override.tf.bak",
+            "my-override.tf",
+            "db.tf",
+        ] {
+            assert!(!is_override(path), "{path}");
+        }
+        assert_eq!(shadow_of("infra/db.tf").as_deref(), Some("infra/db.tofu"));
+        assert_eq!(
+            shadow_of("infra/db.tf.json").as_deref(),
+            Some("infra/db.tofu.json")
+        );
+        assert_eq!(shadow_of("infra/db.tofu"), None);
+        assert_eq!(shadow_of("infra/db.tf.disabled"), None);
+        assert!(shadows("infra/db.tofu") && shadows("db.tofu.json") && !shadows("db.tf"));
+    }
+
     /// Renamed-away names are still read; unrelated files are not.
     #[test]
     fn terraform_like_names() {
@@ -101,6 +175,7 @@ mod tests {
             ".main.tf",
             "main.tf~",
             "x.tf.json.off",
+            "main.TF",
         ] {
             assert!(terraform_like(path), "{path}");
         }

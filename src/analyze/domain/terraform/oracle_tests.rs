@@ -3,7 +3,8 @@
 //! and planned `after/` with Terraform itself and committed the plan (`plan.json`, per root
 //! module). The analyzer, given the same change, must report a destroy or replace for exactly
 //! the resources that plan deletes: nothing missed, nothing extra. `terraform_data` is counted
-//! as stateful here (a policy's `stateful_types` row), so resources inside modules are named.
+//! as stateful here (a policy's `stateful_types` row), so resources inside modules are named,
+//! and its `triggers_replace` forces replacement (a policy's `force_new` row).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -101,7 +102,9 @@ fn destroyed_by_blastgate(case: &Path) -> BTreeSet<(String, String)> {
     let settings = Settings {
         terraform: ExtraRows {
             stateful: vec![("terraform_data".into(), "a test resource".into())],
-            force_new: Vec::new(),
+            // Terraform docs, "The terraform_data Managed Resource Type": a change to
+            // `triggers_replace` replaces the resource.
+            force_new: vec![("terraform_data".into(), vec!["triggers_replace".into()])],
         },
     };
     let versions: Vec<Versions<'_>> = files

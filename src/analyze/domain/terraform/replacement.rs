@@ -110,16 +110,42 @@ const AZURE_STATEFUL: [StatefulType; 16] = stateful![AZURE_STATE;
 /// Every built-in stateful type: AWS, Google Cloud, Azure.
 pub static STATEFUL: &[&[StatefulType]] = &[&AWS_STATEFUL, &GOOGLE_STATEFUL, &AZURE_STATEFUL];
 
-macro_rules! force_new {
-    ($source:expr; $($ty:literal => [$($attr:literal),+ $(,)?]),+ $(,)?) => {
-        [$(ForceNew { resource_type: $ty, attributes: &[$($attr),+], source: $source }),+]
+/// A row's own source (`@ "…"`), or its table's.
+macro_rules! source {
+    ($table:expr) => {
+        $table
+    };
+    ($table:expr, $row:literal) => {
+        $row
     };
 }
 
-const AWS_FORCE_NEW: [ForceNew; 27] = force_new![AWS;
+macro_rules! force_new {
+    ($source:expr; $($ty:literal => [$($attr:literal),+ $(,)?] $(@ $doc:literal)?),+ $(,)?) => {
+        [$(ForceNew {
+            resource_type: $ty,
+            attributes: &[$($attr),+],
+            source: source!($source $(, $doc)?),
+        }),+]
+    };
+}
+
+// A name may be an argument or a nested block type (`local_secondary_index`).
+const AWS_FORCE_NEW: [ForceNew; 32] = force_new![AWS;
     "aws_db_instance" => ["identifier", "identifier_prefix", "engine", "availability_zone", "db_name", "username", "kms_key_id", "storage_encrypted", "character_set_name", "snapshot_identifier", "timezone"],
     "aws_rds_cluster" => ["cluster_identifier", "engine", "engine_mode", "availability_zones", "database_name", "master_username", "kms_key_id", "storage_encrypted", "snapshot_identifier", "db_subnet_group_name"],
-    "aws_dynamodb_table" => ["name", "hash_key", "range_key"],
+    "aws_rds_cluster_instance" => ["identifier", "identifier_prefix", "cluster_identifier", "engine", "availability_zone", "db_subnet_group_name", "custom_iam_instance_profile"]
+        @ "registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/rds_cluster_instance (Forces new resource)",
+    "aws_dynamodb_table" => ["name", "hash_key", "range_key", "local_secondary_index"]
+        @ "registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/dynamodb_table (Forces new resource; local_secondary_index: Optional, Forces new resource)",
+    "aws_neptune_cluster" => ["cluster_identifier", "cluster_identifier_prefix", "engine", "availability_zones", "kms_key_arn", "storage_encrypted", "snapshot_identifier", "neptune_subnet_group_name"]
+        @ "registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/neptune_cluster (Forces new resource)",
+    "aws_kms_key" => ["customer_master_key_spec", "key_usage", "custom_key_store_id", "multi_region", "xks_key_id"]
+        @ "registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/kms_key (Forces new resource; the old key is scheduled for deletion)",
+    "aws_elasticsearch_domain" => ["domain_name"]
+        @ "registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/elasticsearch_domain (domain_name: Forces new resource)",
+    "aws_fsx_lustre_file_system" => ["deployment_type", "subnet_ids", "storage_type", "kms_key_id", "import_path", "export_path", "imported_file_chunk_size", "security_group_ids", "backup_id", "drive_cache_type"]
+        @ "registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/fsx_lustre_file_system (Forces new resource)",
     "aws_s3_bucket" => ["bucket", "bucket_prefix", "object_lock_enabled"],
     "aws_ebs_volume" => ["availability_zone", "encrypted", "kms_key_id", "snapshot_id"],
     "aws_efs_file_system" => ["creation_token", "encrypted", "kms_key_id", "performance_mode", "availability_zone_name"],
@@ -146,7 +172,9 @@ const AWS_FORCE_NEW: [ForceNew; 27] = force_new![AWS;
     "aws_backup_vault" => ["name", "kms_key_arn"],
 ];
 
-const GOOGLE_FORCE_NEW: [ForceNew; 20] = force_new![GOOGLE;
+const GOOGLE_FORCE_NEW: [ForceNew; 21] = force_new![GOOGLE;
+    "google_compute_regional_disk" => ["name", "region", "replica_zones", "type", "snapshot", "project"]
+        @ "registry.terraform.io/providers/hashicorp/google/latest/docs/resources/compute_region_disk (Changing this forces a new resource to be created)",
     "google_sql_database_instance" => ["name", "region", "project", "encryption_key_name"],
     "google_sql_database" => ["name", "instance", "project"],
     "google_storage_bucket" => ["name", "location", "project"],
@@ -169,7 +197,13 @@ const GOOGLE_FORCE_NEW: [ForceNew; 20] = force_new![GOOGLE;
     "google_service_account" => ["account_id", "project"],
 ];
 
-const AZURE_FORCE_NEW: [ForceNew; 19] = force_new![AZURE;
+const AZURE_FORCE_NEW: [ForceNew; 22] = force_new![AZURE;
+    "azurerm_eventhub_namespace" => ["name", "resource_group_name", "location"]
+        @ "registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/eventhub_namespace (Changing this forces a new resource to be created)",
+    "azurerm_servicebus_queue" => ["name", "namespace_id"]
+        @ "registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/servicebus_queue (Changing this forces a new resource to be created)",
+    "azurerm_recovery_services_vault" => ["name", "resource_group_name", "location"]
+        @ "registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/recovery_services_vault (Changing this forces a new resource to be created)",
     "azurerm_resource_group" => ["name", "location"],
     "azurerm_storage_account" => ["name", "resource_group_name", "location", "account_tier", "is_hns_enabled"],
     "azurerm_mssql_server" => ["name", "resource_group_name", "location"],
@@ -277,6 +311,20 @@ mod tests {
         for row in FORCE_NEW.iter().flat_map(|rows| rows.iter()) {
             assert!(!row.source.is_empty() && !row.attributes.is_empty());
             assert!(seen.insert(row.resource_type), "{}", row.resource_type);
+        }
+    }
+
+    /// Every built-in stateful type has replacement-forcing arguments listed: a stateful type
+    /// without a row would let a rename of its identifier replace it unseen.
+    #[test]
+    fn every_stateful_type_has_a_row() {
+        let tables = Tables::builtin();
+        for row in STATEFUL.iter().flat_map(|rows| rows.iter()) {
+            assert!(
+                !tables.force_new(row.resource_type).is_empty(),
+                "{}",
+                row.resource_type
+            );
         }
     }
 

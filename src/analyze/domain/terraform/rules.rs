@@ -6,14 +6,16 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::model::{Block, Value};
 use super::replacement::Tables;
-use super::{Entry, Module, finding, protection};
+use super::{Entry, Module, files, finding, protection};
 use crate::analyze::Fact;
 use crate::signal::Signal;
 
-/// Addressable top-level blocks of one side, by address.
-fn by_address(entries: &[Entry]) -> HashMap<String, &Entry> {
+/// Addressable top-level blocks of one side, by address. Unless the module's override files
+/// are merged, their blocks are not resources of their own: `merged.rs` judges them.
+fn by_address(entries: &[Entry], merged: bool) -> HashMap<String, &Entry> {
     entries
         .iter()
+        .filter(|entry| merged || !files::is_override(&entry.file))
         .filter_map(|entry| Some((entry.block.address()?, entry)))
         .collect()
 }
@@ -83,8 +85,8 @@ fn signals(tables: &Tables, block: &Block) -> (Signal, Signal, &'static str) {
 
 /// Destroyed and renamed blocks, then changes to blocks present on both sides.
 pub fn lifecycle(module: &Module, tables: &Tables) -> Vec<Fact> {
-    let old = by_address(&module.old);
-    let new = by_address(&module.new);
+    let old = by_address(&module.old, module.merged);
+    let new = by_address(&module.new, module.merged);
     let (moves, forgets) = moves_and_forgets(&module.new);
     let move_targets: HashSet<&String> = moves.values().collect();
     let mut facts = Vec::new();
@@ -182,6 +184,7 @@ pub fn lifecycle(module: &Module, tables: &Tables) -> Vec<Fact> {
             emptied(tables, before, after).or_else(|| rekeyed(tables, &moves, before, after)),
         );
         facts.extend(forced(tables, before, after));
+        facts.extend(triggered(tables, before, after));
         facts.extend(protection::weakened(before, after));
     }
     facts
@@ -365,24 +368,108 @@ fn emptied(tables: &Tables, before: &Entry, after: &Entry) -> Option<Fact> {
     ))
 }
 
+/// Whether a block holds an expression anywhere (its value is not known statically).
+fn has_expr(block: &Block) -> bool {
+    block
+        .attrs
+        .iter()
+        .any(|a| matches!(a.value, Value::Expr(_)))
+        || block.blocks.iter().any(has_expr)
+}
+
+/// The nested blocks of type `name`, each as its arguments and blocks without line numbers
+/// (moving a block is no change).
+fn nested(block: &Block, name: &str) -> Vec<String> {
+    fn shape(block: &Block) -> String {
+        let attrs: Vec<String> = block
+            .attrs
+            .iter()
+            .map(|a| format!("{}={:?}", a.name, a.value))
+            .collect();
+        let blocks: Vec<String> = block.blocks.iter().map(shape).collect();
+        format!(
+            "{}{:?}{{{}|{}}}",
+            block.kind,
+            block.labels,
+            attrs.join(","),
+            blocks.join(",")
+        )
+    }
+    let mut shapes: Vec<String> = block.children(name).map(shape).collect();
+    // Set-typed blocks: order does not matter.
+    shapes.sort();
+    shapes
+}
+
+/// `lifecycle { replace_triggered_by = [...] }` given new references: `apply` replaces the
+/// resource whenever one of them changes (Terraform docs, "The lifecycle Meta-Argument").
+fn triggered(tables: &Tables, before: &Entry, after: &Entry) -> Option<Fact> {
+    let (old, new) = (&before.block, &after.block);
+    if old.kind != "resource" {
+        return None;
+    }
+    let triggers = |block: &Block| -> Vec<String> {
+        match block
+            .children("lifecycle")
+            .find_map(|l| l.attr("replace_triggered_by"))
+        {
+            Some(Value::List(items)) => items.iter().map(Value::show).collect(),
+            Some(other) => vec![other.show()],
+            None => Vec::new(),
+        }
+    };
+    let was = triggers(old);
+    let added: Vec<String> = triggers(new)
+        .into_iter()
+        .filter(|t| !was.contains(t))
+        .collect();
+    if added.is_empty() {
+        return None;
+    }
+    let address = old.address()?;
+    let (_, replaced, loss) = signals(tables, new);
+    let note = kind_note(tables, new);
+    let line = new
+        .children("lifecycle")
+        .find_map(|l| l.attr_entry("replace_triggered_by"))
+        .map_or(new.line, |a| a.line);
+    Some(finding(
+        replaced,
+        &after.file,
+        line,
+        &address,
+        format!(
+            "replace_triggered_by {} added: apply destroys {address}{note} and creates a new one whenever that changes{loss}",
+            added.join(", ")
+        ),
+    ))
+}
+
 /// Replacement-forcing attributes that changed.
 fn forced(tables: &Tables, before: &Entry, after: &Entry) -> Option<Fact> {
     let (old, new) = (&before.block, &after.block);
     if old.kind != "resource" || type_of(old) != type_of(new) {
         return None;
     }
+    // A row's name is an argument or a nested block type (`local_secondary_index`).
     let changed: Vec<&String> = tables
         .force_new(type_of(new))
         .iter()
-        .filter(|name| old.attr(name) != new.attr(name))
+        .filter(|name| old.attr(name) != new.attr(name) || nested(old, name) != nested(new, name))
         .collect();
     // Certain only when both sides are literals. An expression may evaluate to the same value
     // (`"prod-db"` → `local.db_name`), and dropping an optional+computed argument keeps the
     // value in state: those may replace, and are reported at the lower signal.
     let literal = |value: Option<&Value>| value.is_some_and(|v| !matches!(v, Value::Expr(_)));
+    let literal_blocks = |block: &Block, name: &str| {
+        block.children(name).next().is_some() && !block.children(name).any(has_expr)
+    };
     let certain: Vec<&&String> = changed
         .iter()
-        .filter(|name| literal(old.attr(name)) && literal(new.attr(name)))
+        .filter(|name| {
+            (literal(old.attr(name)) && literal(new.attr(name)))
+                || (literal_blocks(old, name) && literal_blocks(new, name))
+        })
         .collect();
     let first = certain.first().copied().or(changed.first())?;
     let address = old.address()?;

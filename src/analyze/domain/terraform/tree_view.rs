@@ -3,7 +3,7 @@
 //! sees only changed files; judging a file moved out of a module, or a local module's body,
 //! needs the files the change leaves alone.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use git2::{ObjectType, Oid, Repository};
 
@@ -33,6 +33,8 @@ pub struct Module {
     pub files: usize,
     /// Loaded files that could not be read or parsed.
     pub unreadable: usize,
+    /// The loaded files' paths (an empty `.tofu` file still hides its `.tf` twin).
+    pub paths: BTreeSet<String>,
 }
 
 /// The base tree and the change, to read module directories from.
@@ -84,6 +86,7 @@ impl<'a> View<'a> {
         }
         let mut module = Module {
             files: sources.len(),
+            paths: sources.keys().cloned().collect(),
             ..Module::default()
         };
         for (path, bytes) in sources.into_iter().take(MAX_FILES) {

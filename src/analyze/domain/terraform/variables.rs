@@ -1,138 +1,71 @@
-//! A variable's default that shrinks a `count` or `for_each` elsewhere in its module: the
-//! resource block is untouched, yet `apply` destroys its instances (`enabled = true` → `false`
-//! under `count = var.enabled ? 1 : 0`, a list default emptied under `for_each`). Terraform
+//! A variable's default or a local's value that shrinks a `count` or `for_each` elsewhere in
+//! its module: the resource block is untouched, yet `apply` destroys its instances
+//! (`enabled = true` → `false` under `count = var.enabled ? 1 : 0`, a list emptied or re-keyed
+//! under `for_each = toset(local.envs)`), and a `count`/`for_each` rewritten to a smaller value
+//! than it had (`? 1 : 0` → `? 0 : 1`, `length([])`, a literal in place of a local). Terraform
 //! docs "The `count` Meta-Argument" / "The `for_each` Meta-Argument": instances are created and
-//! destroyed to match the value; `fixtures/infra/terraform/variable-flip/` holds the plan
-//! Terraform itself makes for such a change.
+//! destroyed to match the value; `fixtures/infra/terraform/variable-flip/` and the oracle cases
+//! `locals-*` hold the plans Terraform itself makes for such changes.
 //!
-//! The resources that use the variable are usually in files the change does not touch, so the
+//! The resources that use the value are usually in files the change does not touch, so the
 //! module's other files are read from the tree the change starts from.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::sync::LazyLock;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use git2::{ObjectType, Oid, Repository};
-use regex::Regex;
 
+use super::instances::{evaluate, evaluate_in, reference_of, values};
 use super::model::{Block, Value};
 use super::replacement::Tables;
-use super::rules::type_of;
+use super::rules::{is_none, type_of};
 use super::{Parser, directory, finding};
 use crate::analyze::Fact;
 use crate::analyze::contents::FileContents;
 use crate::signal::Signal;
 
-/// How many instances an expression makes: a number, or keys.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Instances {
-    Count(u64),
-    Keys(BTreeSet<String>),
-}
-
-impl Instances {
-    fn len(&self) -> u64 {
-        match self {
-            Self::Count(n) => *n,
-            Self::Keys(keys) => keys.len() as u64,
-        }
-    }
-
-    /// What `self` → `now` destroys, in words; `None` when nothing.
-    fn lost(&self, now: &Self) -> Option<String> {
-        match (self, now) {
-            (Self::Keys(before), Self::Keys(after)) => {
-                let gone: Vec<String> = before
-                    .difference(after)
-                    .map(|k| format!("\"{k}\""))
-                    .collect();
-                (!gone.is_empty()).then(|| format!("instances {}", gone.join(", ")))
-            }
-            _ if now.len() < self.len() => Some(format!(
-                "{} of its {} instance(s)",
-                self.len() - now.len(),
-                self.len()
-            )),
-            _ => None,
-        }
-    }
-}
-
-/// `count`/`for_each` shapes evaluated with the variable's value; `{v}` is the variable.
-/// Source: Terraform docs "Conditional Expressions", "length", "toset" (a `toset`/`tolist`
-/// call is already unwrapped by the model).
-static SHAPES: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:(?P<len>length)\()?(?P<not>!)?var\.(?P<var>[A-Za-z_][A-Za-z0-9_-]*)\)?(?: \? (?P<yes>\d+) : (?P<no>\d+))?$")
-        .expect("valid pattern (tested)")
-});
-
-/// The variable a `count`/`for_each` shape depends on.
-fn variable_of(expression: &Value) -> Option<String> {
-    let Value::Expr(text) = expression else {
-        return None;
-    };
-    Some(SHAPES.captures(text)?.name("var")?.as_str().to_string())
-}
-
-fn truthy(value: &Value) -> Option<bool> {
-    if value.is_true() {
-        Some(true)
-    } else if value.is_false() {
-        Some(false)
-    } else {
-        None
-    }
-}
-
-fn keys(value: &Value) -> Option<BTreeSet<String>> {
-    match value {
-        Value::List(items) => items.iter().map(|v| v.as_str().map(String::from)).collect(),
-        Value::Map(entries) => Some(entries.iter().map(|(k, _)| k.clone()).collect()),
-        Value::Null => Some(BTreeSet::new()),
-        _ => None,
-    }
-}
-
-/// The variable an expression's instances depend on, and the instances for a value of it.
-fn evaluate(expression: &Value, meta: &str, value: &Value) -> Option<(String, Instances)> {
-    let Value::Expr(text) = expression else {
-        return None;
-    };
-    let shape = SHAPES.captures(text)?;
-    let var = shape.name("var")?.as_str().to_string();
-    let instances = match (shape.name("yes"), shape.name("no")) {
-        (Some(yes), Some(no)) => {
-            let chosen = truthy(value)? != shape.name("not").is_some();
-            let n = if chosen { yes } else { no };
-            Instances::Count(n.as_str().parse().ok()?)
-        }
-        _ if shape.name("not").is_some() => return None,
-        _ if shape.name("len").is_some() => Instances::Count(keys(value)?.len() as u64),
-        _ if meta == "for_each" => Instances::Keys(keys(value)?),
-        _ => match value {
-            Value::Num(n) => Instances::Count(n.parse().ok()?),
-            _ => return None,
-        },
-    };
-    Some((var, instances))
-}
-
-/// A changed default: before, after, and the file and line of the new one.
+/// A changed default or local: before, after, and the file and line of the new one.
 type Flip = (Value, Value, String, u32);
 
-/// `variable` defaults of some blocks, by name.
-fn defaults(blocks: &[Block]) -> BTreeMap<String, Value> {
-    blocks
-        .iter()
-        .filter(|b| b.kind == "variable")
-        .filter_map(|b| Some((b.labels.first()?.clone(), b.attr("default")?.clone())))
-        .collect()
+/// Where `reference` (`var.x`, `local.x`) gets its value in `blocks`: the default's or the
+/// local's line.
+fn line_of(blocks: &[Block], reference: &str) -> Option<u32> {
+    let (kind, name) = reference.split_once('.')?;
+    blocks.iter().find_map(|b| match (kind, b.kind.as_str()) {
+        ("var", "variable") if b.labels.first().map(String::as_str) == Some(name) => {
+            Some(b.attr_entry("default").map_or(b.line, |a| a.line))
+        }
+        ("local", "locals") => b.attr_entry(name).map(|a| a.line),
+        _ => None,
+    })
 }
 
-/// Facts for defaults changed in `changed` (old and new blocks, with the new file's path)
-/// over the resources of `module` (the module's blocks after the change, with their files).
+/// How a changed value is named in messages.
+fn named(reference: &str) -> String {
+    if reference.starts_with("var.") {
+        format!("the default of {reference}")
+    } else {
+        reference.to_string()
+    }
+}
+
+/// The destroy signal for a block and the loss clause.
+fn destroy_signal(block: &Block, tables: &Tables) -> (Signal, &'static str) {
+    if block.kind == "resource" && tables.stateful_kind(type_of(block)).is_some() {
+        (
+            Signal::StatefulResourceDestroyed,
+            ": data loss unless snapshotted",
+        )
+    } else {
+        (Signal::ResourceDestroyed, "")
+    }
+}
+
+/// Facts for defaults and locals changed in `changed` over the resources of `module` (the
+/// module's blocks after the change, with their files), except those in `rewritten`.
 fn flips(
     changed: &BTreeMap<String, Flip>,
     module: &[(String, Block)],
+    rewritten: &HashSet<String>,
     tables: &Tables,
 ) -> Vec<Fact> {
     let mut facts = Vec::new();
@@ -140,12 +73,15 @@ fn flips(
         let (Some(address), true) = (block.address(), block.kind != "data") else {
             continue;
         };
+        if rewritten.contains(&address) {
+            continue;
+        }
         for meta in ["count", "for_each"] {
             let Some(expression) = block.attr(meta) else {
                 continue;
             };
             let line = block.attr_entry(meta).map_or(block.line, |a| a.line);
-            let Some(var) = variable_of(expression) else {
+            let Some(var) = reference_of(expression) else {
                 facts.extend(unevaluated(changed, expression, meta, &address, file, line));
                 continue;
             };
@@ -161,23 +97,15 @@ fn flips(
             let Some(lost) = was.lost(&now) else {
                 continue;
             };
-            let stateful =
-                block.kind == "resource" && tables.stateful_kind(type_of(block)).is_some();
-            let (signal, data_loss) = if stateful {
-                (
-                    Signal::StatefulResourceDestroyed,
-                    ": data loss unless snapshotted",
-                )
-            } else {
-                (Signal::ResourceDestroyed, "")
-            };
+            let (signal, data_loss) = destroy_signal(block, tables);
             facts.push(finding(
                 signal,
                 var_file,
                 *var_line,
                 &address,
                 format!(
-                    "the default of var.{var} changes from {} to {}: {meta} of {address} ({file}:{line}) goes from {} to {}, destroying {lost}{data_loss}",
+                    "{} changes from {} to {}: {meta} of {address} ({file}:{line}) goes from {} to {}, destroying {lost}{data_loss}",
+                    named(&var),
                     before.show(),
                     after.show(),
                     was.len(),
@@ -208,8 +136,9 @@ fn empty(value: &Value) -> bool {
 }
 
 /// A `count`/`for_each` of a shape not evaluated here (`var.n == 0 ? 0 : 1`, `local.x`
-/// built from it…) that names a variable whose default became empty: it may destroy, said
-/// at the lower signal so an unknown does not block on its own (as for re-keyed `for_each`).
+/// built from it…) that names a variable or local whose value became empty: it may destroy,
+/// said at the lower signal so an unknown does not block on its own (as for re-keyed
+/// `for_each`).
 fn unevaluated(
     changed: &BTreeMap<String, Flip>,
     expression: &Value,
@@ -230,17 +159,18 @@ fn unevaluated(
         *var_line,
         address,
         format!(
-            "the default of var.{var} changes from {} to {}: {meta} of {address} ({file}:{line}) uses it and may drop to zero, destroying its instances",
+            "{} changes from {} to {}: {meta} of {address} ({file}:{line}) uses it and may drop to zero, destroying its instances",
+            named(var),
             before.show(),
             after.show()
         ),
     ))
 }
 
-/// Whether `text` refers to `var.<name>` (not a longer name that starts the same).
-fn mentions(text: &str, name: &str) -> bool {
-    let needle = format!("var.{name}");
-    text.match_indices(&needle).any(|(at, _)| {
+/// Whether `text` refers to `reference` (`var.x`; not a longer name that starts the same).
+fn mentions(text: &str, reference: &str) -> bool {
+    let needle = reference;
+    text.match_indices(needle).any(|(at, _)| {
         let before = text[..at].chars().next_back();
         let after = text[at + needle.len()..].chars().next();
         let word =
@@ -294,9 +224,87 @@ fn siblings(
     out
 }
 
+/// A `count`/`for_each` rewritten in a changed file to fewer instances than it had, one side
+/// at least an expression (two literals are the lifecycle rules' own: `rekeyed`, `emptied`):
+/// each side evaluated with the module's values on that side. Also returns every address whose
+/// `count`/`for_each` text changed, which [`flips`] leaves to this.
+fn rewritten(
+    before: &[(String, Block)],
+    after: &[(String, Block)],
+    (was_values, now_values): (&Values, &Values),
+    tables: &Tables,
+) -> (Vec<Fact>, HashSet<String>) {
+    let old_blocks: HashMap<String, &Block> = before
+        .iter()
+        .filter_map(|(_, b)| Some((b.address()?, b)))
+        .collect();
+    let mut facts = Vec::new();
+    let mut changed = HashSet::new();
+    for (file, new) in after.iter().filter(|(_, b)| b.kind != "data") {
+        let (Some(address), true) = (
+            new.address(),
+            new.kind == "resource" || new.kind == "module",
+        ) else {
+            continue;
+        };
+        let Some(old) = old_blocks.get(&address) else {
+            continue;
+        };
+        for meta in ["count", "for_each"] {
+            let (was, now) = (old.attr(meta), new.attr(meta));
+            if was == now {
+                continue;
+            }
+            changed.insert(address.clone());
+            let expression = |v: Option<&Value>| matches!(v, Some(Value::Expr(_)));
+            // Dropped, emptied with a literal, two literals, or a count ↔ for_each switch:
+            // the lifecycle rules say what those do.
+            let Some(now) = now.filter(|v| !is_none(meta, v)) else {
+                continue;
+            };
+            let switch = match meta {
+                "count" => old.attr("for_each").is_some(),
+                _ => was.is_none(),
+            };
+            if switch || !(expression(was) || expression(Some(now))) {
+                continue;
+            }
+            let (Some(from), Some(to)) = (
+                evaluate_in(was, meta, was_values),
+                evaluate_in(Some(now), meta, now_values),
+            ) else {
+                continue;
+            };
+            let Some(lost) = from.lost(&to) else {
+                continue;
+            };
+            let (signal, data_loss) = destroy_signal(new, tables);
+            let line = new.attr_entry(meta).map_or(new.line, |a| a.line);
+            let was_text = was.map_or_else(|| "absent".to_string(), Value::show);
+            facts.push(finding(
+                signal,
+                file,
+                line,
+                &address,
+                format!(
+                    "{meta} of {address} changes from {was_text} ({}) to {} ({}): destroys {lost}{data_loss}",
+                    from.len(),
+                    now.show(),
+                    to.len()
+                ),
+            ));
+        }
+    }
+    (facts, changed)
+}
+
+/// Variable defaults and locals, by reference (`var.x`, `local.x`).
+type Values = BTreeMap<String, Value>;
+
 /// `resource-destroyed` / `stateful-resource-destroyed` for every resource whose `count` or
-/// `for_each` a changed variable default shrinks. `tree` is the tree the change starts from
-/// (the module's untouched files are the same in it as after the change).
+/// `for_each` a changed variable default or local shrinks, or that is rewritten to fewer
+/// instances. `tree` is the tree the change starts from (the module's untouched files are the
+/// same in it as after the change).
 #[must_use]
 pub fn facts(
     contents: &[FileContents<'_>],
@@ -305,24 +313,29 @@ pub fn facts(
     tables: &Tables,
     parser: Parser<'_>,
 ) -> Vec<Fact> {
-    // A default can only change in a file that declares a variable; a change that touches none
-    // (most do not) parses nothing here.
+    // A value changes only in a file that declares a variable or locals, and a count or
+    // for_each only where one is written; a change that touches none (most do not) parses
+    // nothing here.
     let declares = |bytes: Option<&[u8]>| {
         bytes.is_some_and(|bytes| {
-            bytes
-                .split(|&b| b == b'\n')
-                .any(|line| line.trim_ascii_start().starts_with(b"variable"))
+            bytes.split(|&b| b == b'\n').any(|line| {
+                let line = line.trim_ascii_start();
+                [&b"variable"[..], b"locals", b"count", b"for_each"]
+                    .iter()
+                    .any(|word| line.starts_with(word))
+            })
         })
     };
-    let may_change_a_default = contents.iter().any(|content| {
+    let may_change = contents.iter().any(|content| {
         content.file.new_path.as_deref().is_some_and(is_terraform)
             && (declares(content.old.bytes()) || declares(content.new.bytes()))
     });
-    if !may_change_a_default {
+    if !may_change {
         return Vec::new();
     }
     let mut changed: BTreeMap<&str, BTreeMap<String, Flip>> = BTreeMap::new();
     let mut after: BTreeMap<&str, Vec<(String, Block)>> = BTreeMap::new();
+    let mut before: BTreeMap<&str, Vec<(String, Block)>> = BTreeMap::new();
     for content in contents {
         let file = content.file;
         let Some(path) = file.new_path.as_deref().filter(|p| is_terraform(p)) else {
@@ -337,19 +350,21 @@ pub fn facts(
             .zip(file.old_path.as_deref())
             .and_then(|(b, p)| parser.blocks(p, b).ok())
             .unwrap_or_default();
-        let (before, now) = (defaults(&old), defaults(&new));
+        let (was, now) = (values(&old), values(&new));
         for (name, value) in &now {
-            if let Some(was) = before.get(name).filter(|was| *was != value) {
-                let line = new
-                    .iter()
-                    .find(|b| b.kind == "variable" && b.labels.first() == Some(name))
-                    .map_or(1, |b| b.attr_entry("default").map_or(b.line, |a| a.line));
+            if let Some(was) = was.get(name).filter(|was| *was != value) {
+                let line = line_of(&new, name).unwrap_or(1);
                 changed.entry(directory(path)).or_default().insert(
                     name.clone(),
                     (was.clone(), value.clone(), path.to_string(), line),
                 );
             }
         }
+        let old_path = file.old_path.clone().unwrap_or_default();
+        before
+            .entry(directory(path))
+            .or_default()
+            .extend(old.into_iter().map(|b| (old_path.clone(), b)));
         after
             .entry(directory(path))
             .or_default()
@@ -360,13 +375,34 @@ pub fn facts(
         .flat_map(|c| [c.file.old_path.as_deref(), c.file.new_path.as_deref()])
         .flatten()
         .collect();
+    let meta_changed = |dir: &&str| {
+        let was = before.get(dir).map_or(&[][..], Vec::as_slice);
+        let now = after.get(dir).map_or(&[][..], Vec::as_slice);
+        !rewritten(was, now, (&Values::new(), &Values::new()), tables)
+            .1
+            .is_empty()
+    };
+    let dirs: BTreeSet<&str> = after
+        .keys()
+        .filter(|dir| changed.contains_key(*dir) || meta_changed(dir))
+        .copied()
+        .collect();
     let mut facts = Vec::new();
-    for (dir, variables) in &changed {
+    for dir in dirs {
+        let others = match (repo, tree) {
+            (Some(repo), Some(tree)) => siblings((repo, tree), dir, &touched, parser),
+            _ => Vec::new(),
+        };
+        let was_blocks = before.remove(dir).unwrap_or_default();
         let mut module = after.remove(dir).unwrap_or_default();
-        if let (Some(repo), Some(tree)) = (repo, tree) {
-            module.extend(siblings((repo, tree), dir, &touched, parser));
+        let was_values = values(was_blocks.iter().chain(&others).map(|(_, b)| b));
+        let now_values = values(module.iter().chain(&others).map(|(_, b)| b));
+        let (found, rewrites) = rewritten(&was_blocks, &module, (&was_values, &now_values), tables);
+        facts.extend(found);
+        module.extend(others);
+        if let Some(variables) = changed.get(dir) {
+            facts.extend(flips(variables, &module, &rewrites, tables));
         }
-        facts.extend(flips(variables, &module, tables));
     }
     facts
 }
@@ -374,49 +410,6 @@ pub fn facts(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn expr(text: &str) -> Value {
-        Value::Expr(text.to_string())
-    }
-
-    /// The shapes evaluated, with values before and after a default flip.
-    #[test]
-    fn shapes() {
-        let list =
-            |items: &[&str]| Value::List(items.iter().map(|s| Value::Str((*s).into())).collect());
-        let count = |n: u64| Some(("x".to_string(), Instances::Count(n)));
-        assert_eq!(
-            evaluate(&expr("var.x ? 1 : 0"), "count", &Value::Bool(false)),
-            count(0)
-        );
-        assert_eq!(
-            evaluate(&expr("!var.x ? 1 : 0"), "count", &Value::Bool(false)),
-            count(1)
-        );
-        assert_eq!(
-            evaluate(&expr("var.x"), "count", &Value::Num("3".into())),
-            count(3)
-        );
-        assert_eq!(
-            evaluate(&expr("length(var.x)"), "count", &list(&["a", "b"])),
-            count(2)
-        );
-        assert_eq!(
-            evaluate(&expr("var.x"), "for_each", &list(&["a"])),
-            Some(("x".into(), Instances::Keys(["a".to_string()].into())))
-        );
-        assert_eq!(
-            evaluate(&expr("var.x * 2"), "count", &Value::Num("1".into())),
-            None
-        );
-        assert!(mentions("var.x == 0 ? 0 : 1", "x"));
-        assert!(!mentions("var.xy ? 1 : 0", "x"));
-        assert!(!mentions("module.var.x", "x"));
-        assert_eq!(
-            evaluate(&expr("local.x ? 1 : 0"), "count", &Value::Bool(true)),
-            None
-        );
-    }
 
     /// Terraform's own plan for `fixtures/infra/terraform/variable-flip` (made by its
     /// `make_plan.sh`) deletes exactly the instances the analyzer says the new defaults
@@ -492,7 +485,7 @@ mod tests {
             .collect();
         let flip = |was: bool, now: bool| {
             BTreeMap::from([(
-                "on".to_string(),
+                "var.on".to_string(),
                 (
                     Value::Bool(was),
                     Value::Bool(now),
@@ -501,7 +494,12 @@ mod tests {
                 ),
             )])
         };
-        let found = flips(&flip(true, false), &module, Tables::builtin());
+        let found = flips(
+            &flip(true, false),
+            &module,
+            &HashSet::new(),
+            Tables::builtin(),
+        );
         assert_eq!(found.len(), 1, "{found:#?}");
         assert_eq!(found[0].signal, Signal::ResourceDestroyed);
         assert!(
@@ -509,6 +507,14 @@ mod tests {
             "{}",
             found[0].message
         );
-        assert!(flips(&flip(false, true), &module, Tables::builtin()).is_empty());
+        assert!(
+            flips(
+                &flip(false, true),
+                &module,
+                &HashSet::new(),
+                Tables::builtin()
+            )
+            .is_empty()
+        );
     }
 }
