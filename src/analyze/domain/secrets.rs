@@ -53,7 +53,12 @@ struct Format {
 /// - GitLab: docs "Token prefixes" (`glpat-` + at least 20);
 /// - Slack: api.slack.com "Token types" (`xoxb-`, `xoxp-`, `xoxa-`, `xoxo-`, `xoxs-`, `xoxr-`);
 /// - Stripe: docs "API keys" (`sk_live_`, `rk_live_`; test keys are not secrets);
-/// - Google: Cloud docs "API keys" (`AIza` + 35).
+/// - Google: Cloud docs "API keys" (`AIza` + 35);
+/// - npm: "npm's new access token format" (github.blog, 2021-09: `npm_` + 36);
+/// - AWS secret access key: AWS CLI docs "Configuration and credential file settings"
+///   (`aws_secret_access_key`, 40 characters of base64 alphabet; it has no prefix of its own,
+///   so only where a setting names it: the credentials file, `AWS_SECRET_ACCESS_KEY=`, a
+///   template's or an SDK's `SecretAccessKey`).
 const FORMATS: &[Format] = &[
     Format {
         kind: "private key",
@@ -93,6 +98,16 @@ const FORMATS: &[Format] = &[
     Format {
         kind: "Google API key",
         pattern: r"\bAIza([0-9A-Za-z_-]{35})(?:[^0-9A-Za-z_-]|$)",
+        private_key: false,
+    },
+    Format {
+        kind: "npm token",
+        pattern: r"\bnpm_([A-Za-z0-9]{36})\b",
+        private_key: false,
+    },
+    Format {
+        kind: "AWS secret access key",
+        pattern: r#"(?i)\b(?:aws_?secret_?access_?key|secret_?access_?key)["']?\s*[:=]\s*["']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)"#,
         private_key: false,
     },
 ];
@@ -375,6 +390,24 @@ mod tests {
             ),
             (fake("STRIPE=sk_live_", &RANDOM36[..24]), "Stripe live key"),
             (fake("key=\"AIza", &RANDOM36[..35]) + "\"", "Google API key"),
+            (
+                fake("//registry.npmjs.org/:_authToken=npm_", RANDOM36),
+                "npm token",
+            ),
+            (
+                fake(
+                    "aws_secret_access_key = ",
+                    &format!("{}/{}", &RANDOM36[..20], &RANDOM36[..19]),
+                ),
+                "AWS secret access key",
+            ),
+            (
+                fake(
+                    "      SecretAccessKey: \"",
+                    &format!("{}+{}", &RANDOM36[..20], &RANDOM36[..19]),
+                ) + "\"",
+                "AWS secret access key",
+            ),
         ];
         for (text, kind) in cases {
             let lines: Vec<&str> = std::iter::once("x = 1").chain(text.lines()).collect();
