@@ -18,6 +18,14 @@ const PROTECTIONS: &[&str] = &[
 /// Attributes that, when true, let a destroy lose data.
 const HAZARDS: &[&str] = &["skip_final_snapshot", "force_destroy"];
 
+/// Backup retention settings whose `0` turns automated backups off, deleting the ones kept:
+/// (resource type, attribute, source).
+const BACKUPS_OFF_AT_ZERO: &[(&str, &str, &str)] = &[(
+    "aws_db_instance",
+    "backup_retention_period",
+    "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/db_instance#backup_retention_period ; RDS user guide, \"Disabling automated backups\" (existing automated backups are deleted)",
+)];
+
 /// Destroy protections weakened on a resource present on both sides.
 pub fn weakened(before: &Entry, after: &Entry) -> Vec<Fact> {
     let (old, new) = (&before.block, &after.block);
@@ -80,6 +88,21 @@ pub fn weakened(before: &Entry, after: &Entry) -> Vec<Fact> {
                 "destroying it keeps no final snapshot"
             };
             push(now.line, format!("sets {name} on {address}: {consequence}"));
+        }
+    }
+    let zero = |value: &Value| matches!(value, Value::Num(n) if n.trim() == "0");
+    for (kind, name, _source) in BACKUPS_OFF_AT_ZERO {
+        let now = (type_of(new) == *kind)
+            .then(|| new.attr_entry(name))
+            .flatten()
+            .filter(|a| zero(&a.value));
+        if let Some(now) = now.filter(|_| !old.attr(name).is_some_and(zero)) {
+            push(
+                now.line,
+                format!(
+                    "sets {name} = 0 on {address}: automated backups stop and the ones kept are deleted"
+                ),
+            );
         }
     }
     facts

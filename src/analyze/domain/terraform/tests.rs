@@ -186,6 +186,14 @@ const FIRES: &[(&str, Signal, &str, &str, u32, &str)] = &[
         "turns deletion_protection off",
     ),
     (
+        "backups-off",
+        Signal::DestroyProtectionRemoved,
+        "aws_db_instance.main",
+        "main.tf",
+        5,
+        "automated backups stop",
+    ),
+    (
         "skip-final-snapshot",
         Signal::DestroyProtectionRemoved,
         "aws_db_instance.main",
@@ -321,6 +329,8 @@ fn near_misses_stay_quiet() {
         ),
         // A Lambda's description updates in place (a security group's does not, above).
         ("description-only", lifecycle),
+        // Fewer days of backups is still backups.
+        ("backups-shortened", &[DestroyProtectionRemoved][..]),
         // A block moved between two files of one module is the same resource.
         ("moved-between-files", lifecycle),
         // Same for_each keys, reordered, with a changed value.
