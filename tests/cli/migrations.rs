@@ -239,3 +239,68 @@ fn copy_of_a_template_is_a_new_migration() {
         "{report}"
     );
 }
+
+/// Red-team forms of an AI-assisted Flyway migration that deleted every row or dropped tables
+/// and were allowed: `DELETE … USING` without WHERE, a data-modifying CTE, `DROP OWNED BY`, a
+/// versioned migration whose description ends in `_down` (Flyway runs `V2__*` forward; only
+/// `U2__*` undoes), and `EXECUTE format()` with the verb as an argument or from a variable
+/// (dynamic SQL that cannot be read is judged as a drop). Each now needs a senior.
+#[test]
+fn hidden_deletes_and_drops_need_review() {
+    let dir = "src/main/resources/db/migration";
+    let cases = [
+        (
+            "V2__cleanup.sql",
+            "DELETE FROM users USING users u2;\n",
+            "migration-unbounded-write",
+            "users",
+        ),
+        (
+            "V2__cleanup.sql",
+            "WITH gone AS (DELETE FROM users RETURNING id) SELECT count(*) FROM gone;\n",
+            "migration-unbounded-write",
+            "users",
+        ),
+        (
+            "V2__cleanup.sql",
+            "DROP OWNED BY app_owner CASCADE;\n",
+            "migration-drops-data",
+            "app_owner",
+        ),
+        (
+            "V2__users_teardown_down.sql",
+            "DROP TABLE users;\n",
+            "migration-drops-data",
+            "users",
+        ),
+        (
+            "V2__cleanup.sql",
+            "DO $$ BEGIN EXECUTE format('%s TABLE users', 'DROP'); END $$;\n",
+            "migration-drops-data",
+            "users",
+        ),
+        (
+            "V2__cleanup.sql",
+            "DO $$ DECLARE verb text := 'DROP'; BEGIN EXECUTE verb || ' TABLE users'; END $$;\n",
+            "migration-drops-data",
+            "dynamic SQL",
+        ),
+    ];
+    for (name, sql, id, subject) in cases {
+        let (code, report) = judge(
+            &[(&format!("{dir}/V1__init.sql"), INIT)],
+            &[(&format!("{dir}/{name}"), sql)],
+            true,
+        );
+        assert_eq!(code, 3, "{sql}: {report}");
+        assert!(has(&report, id, subject), "{sql}: {report}");
+    }
+    // Flyway's undo migration still runs only on undo.
+    let (code, report) = judge(
+        &[(&format!("{dir}/V1__init.sql"), INIT)],
+        &[(&format!("{dir}/U1__init.sql"), "DROP TABLE users;\n")],
+        true,
+    );
+    assert!(!has(&report, "migration-drops-data", "users"), "{report}");
+    assert_eq!(code, 0, "{report}");
+}
