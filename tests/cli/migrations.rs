@@ -304,3 +304,59 @@ fn hidden_deletes_and_drops_need_review() {
     assert!(!has(&report, "migration-drops-data", "users"), "{report}");
     assert_eq!(code, 0, "{report}");
 }
+
+/// Red-team forms of AI-assisted framework migrations whose data loss sat one call away and
+/// were allowed: Alembic `upgrade()` calling a same-file helper that drops a table, Rails
+/// `User.delete_all` in `up`, Django `RunPython` deleting every row and running `DROP TABLE`
+/// through `schema_editor`, and `RunSQL(SQL)` with `SQL` a module constant. Each needs a
+/// senior; a `RunPython` reverse function doing the same is rollback-only and allowed.
+#[test]
+fn framework_data_loss_one_call_away_needs_review() {
+    let django_base = "from django.db import migrations, models\nclass Migration(migrations.Migration):\n    initial = True\n    dependencies = []\n    operations = [migrations.CreateModel(name=\"User\", fields=[(\"id\", models.AutoField(primary_key=True))])]\n";
+    let cases = [
+        (
+            "alembic/versions/002_cleanup.py",
+            "from alembic import op\nrevision = \"002\"\ndown_revision = \"001\"\ndef _drop_legacy():\n    op.drop_table(\"users\")\ndef upgrade():\n    _drop_legacy()\ndef downgrade():\n    pass\n",
+            "migration-drops-data",
+            "users",
+        ),
+        (
+            "db/migrate/20240201000000_cleanup.rb",
+            "class Cleanup < ActiveRecord::Migration[7.1]\n  def up\n    User.delete_all\n  end\nend\n",
+            "migration-unbounded-write",
+            "User",
+        ),
+        (
+            "app/migrations/0002_cleanup.py",
+            "from django.db import migrations\ndef wipe(apps, schema_editor):\n    apps.get_model(\"app\", \"User\").objects.all().delete()\n    schema_editor.execute(\"DROP TABLE app_user\")\nclass Migration(migrations.Migration):\n    dependencies = [(\"app\", \"0001_initial\")]\n    operations = [migrations.RunPython(wipe)]\n",
+            "migration-drops-data",
+            "app_user",
+        ),
+        (
+            "app/migrations/0002_cleanup.py",
+            "from django.db import migrations\nSQL = \"DROP TABLE app_user\"\nclass Migration(migrations.Migration):\n    dependencies = [(\"app\", \"0001_initial\")]\n    operations = [migrations.RunSQL(SQL)]\n",
+            "migration-drops-data",
+            "app_user",
+        ),
+    ];
+    for (path, source, id, subject) in cases {
+        let (code, report) = judge(
+            &[("app/migrations/0001_initial.py", django_base)],
+            &[(path, source)],
+            true,
+        );
+        assert_eq!(code, 3, "{path}: {report}");
+        assert!(has(&report, id, subject), "{path}: {report}");
+    }
+    let reverse_only = "from django.db import migrations\ndef noop(apps, schema_editor):\n    pass\ndef wipe(apps, schema_editor):\n    apps.get_model(\"app\", \"User\").objects.all().delete()\nclass Migration(migrations.Migration):\n    dependencies = [(\"app\", \"0001_initial\")]\n    operations = [migrations.RunPython(noop, wipe)]\n";
+    let (code, report) = judge(
+        &[("app/migrations/0001_initial.py", django_base)],
+        &[("app/migrations/0002_backfill.py", reverse_only)],
+        true,
+    );
+    assert!(
+        !has(&report, "migration-unbounded-write", "User"),
+        "{report}"
+    );
+    assert_eq!(code, 0, "{report}");
+}

@@ -6,6 +6,7 @@
 //! new one (by statement text), so touching a file that already dropped a table does not
 //! report the drop again; that touch is `migration-rewritten` instead.
 
+mod calls;
 mod execute;
 mod framework_locks;
 mod frameworks;

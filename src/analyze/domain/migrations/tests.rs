@@ -392,4 +392,5 @@ fn reverse_markers_only_in_their_tool_format() {
     }
 }
 
+mod frameworks;
 mod statements;
