@@ -289,3 +289,61 @@ fn deleted_module_files_with_call_removed() {
         "module.db.aws_db_instance.main",
     );
 }
+
+const STS_TEMPLATE: &str = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: {{ .Release.Name }}-postgres\nspec:\n  serviceName: postgres\n  replicas: 1\n  template:\n    spec:\n      containers:\n        - name: postgres\n          image: postgres:16.2\n";
+const PVC_TEMPLATE: &str = "{{- if .Values.persistence.enabled }}\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: {{ .Release.Name }}-data\nspec:\n  resources:\n    requests:\n      storage: 50Gi\n{{- end }}\n";
+
+/// A Helm chart's StatefulSet or PVC template deleted, or the StatefulSet's templated name
+/// changed: `helm upgrade` deletes what the release no longer renders, as `kubectl apply
+/// --prune` does for a plain manifest (red-team `helm-delete.sh`; each was allowed, since a
+/// template was read only on its added lines). A template moved within the chart, or an image
+/// bumped, destroys nothing.
+#[test]
+fn helm_template_removed_or_renamed_destroys() {
+    let chart = [
+        (
+            "charts/app/Chart.yaml",
+            "apiVersion: v2\nname: app\nversion: 1.0.0\n",
+        ),
+        ("charts/app/values.yaml", "persistence:\n  enabled: true\n"),
+        ("charts/app/templates/statefulset.yaml", STS_TEMPLATE),
+        ("charts/app/templates/pvc.yaml", PVC_TEMPLATE),
+    ];
+    let sts = "StatefulSet/{{ .Release.Name }}-postgres";
+    judge(
+        &chart,
+        &[Remove("charts/app/templates/statefulset.yaml")],
+        false,
+    )
+    .assert(1, "stateful-resource-destroyed", sts);
+    judge(&chart, &[Remove("charts/app/templates/pvc.yaml")], true).assert(
+        1,
+        "stateful-resource-destroyed",
+        "PersistentVolumeClaim/{{ .Release.Name }}-data",
+    );
+    let renamed = STS_TEMPLATE.replace("-postgres\n", "-pg\n");
+    judge(
+        &chart,
+        &[Write("charts/app/templates/statefulset.yaml", &renamed)],
+        true,
+    )
+    .assert(1, "stateful-resource-destroyed", sts);
+
+    let moved = judge(
+        &chart,
+        &[Move(
+            "charts/app/templates/statefulset.yaml",
+            "charts/app/templates/db/statefulset.yaml",
+        )],
+        true,
+    );
+    moved.quiet(DESTROYS);
+    let bumped = STS_TEMPLATE.replace("16.2", "16.3");
+    let bumped = judge(
+        &chart,
+        &[Write("charts/app/templates/statefulset.yaml", &bumped)],
+        true,
+    );
+    bumped.quiet(DESTROYS);
+    assert_eq!(bumped.code, 0, "{}", bumped.report);
+}

@@ -3,9 +3,12 @@
 //!
 //! An object is identified by (kind, namespace, name) across every file of the change, so an
 //! object moved between files is not destroyed. Helm templates are not YAML until rendered; for
-//! them the changed lines are read instead and the fallback says so.
+//! them the changed lines are read instead and the fallback says so, and the objects their text
+//! renders ([`helm`]) are compared so a template removed or no longer rendering an object is a
+//! removal like a manifest's.
 
 mod detect;
+mod helm;
 mod pods;
 mod rbac;
 
@@ -69,9 +72,15 @@ impl Analyzer for Kubernetes {
             .collect();
         // Everything that exists after the change, in any file: a removal elsewhere is a move.
         let mut after = HashSet::new();
-        for (_, _, new) in &parsed {
-            if let Ok(docs) = new {
-                after.extend(objects(docs).into_iter().map(|o| o.subject));
+        for (versions, _, new) in &parsed {
+            match new {
+                Ok(docs) => after.extend(objects(docs).into_iter().map(|o| o.subject)),
+                Err(_) if is_template(versions) => after.extend(
+                    helm::objects(&String::from_utf8_lossy(versions.new.unwrap_or_default()))
+                        .into_iter()
+                        .map(|o| o.subject),
+                ),
+                Err(_) => {}
             }
         }
         for (versions, old, new) in &parsed {
@@ -94,6 +103,9 @@ impl Analyzer for Kubernetes {
                         reason: reason.clone(),
                     });
                     analysis.facts.extend(line_level(versions));
+                    if is_template(versions) && versions.content_missing().is_none() {
+                        analysis.facts.extend(template_removals(versions, &after));
+                    }
                 }
             }
         }
@@ -186,29 +198,11 @@ fn compare(
             .or_default()
             .push(object);
     }
-    let mut facts = Vec::new();
-    for gone in old.iter().filter(|o| !after.contains(&o.subject)) {
-        let (signal, what) = if STATEFUL_KINDS.contains(&gone.kind) {
-            (
-                Signal::StatefulResourceDestroyed,
-                "its data or contents are deleted with it",
-            )
-        } else if SERVING_KINDS.contains(&gone.kind) {
-            (Signal::ResourceDestroyed, "what it serves stops")
-        } else {
-            continue;
-        };
-        facts.push(fact(
-            versions,
-            signal,
-            Some(gone.node.line),
-            &gone.subject,
-            format!(
-                "{} removed (was line {}): {what}",
-                gone.subject, gone.node.line
-            ),
-        ));
-    }
+    let mut facts: Vec<_> = old
+        .iter()
+        .filter(|o| !after.contains(&o.subject))
+        .filter_map(|gone| removal(versions, gone.kind, &gone.subject, gone.node.line))
+        .collect();
     for object in &new {
         let before = by_subject
             .get_mut(object.subject.as_str())
@@ -216,6 +210,53 @@ fn compare(
         facts.extend(pods::compare(versions, object, before));
     }
     facts
+}
+
+/// The fact for an object of `kind` that no file describes any more, if its kind matters.
+fn removal(
+    versions: &Versions<'_>,
+    kind: &str,
+    subject: &str,
+    line: u32,
+) -> Option<crate::analyze::Fact> {
+    let (signal, what) = if STATEFUL_KINDS.contains(&kind) {
+        (
+            Signal::StatefulResourceDestroyed,
+            "its data or contents are deleted with it",
+        )
+    } else if SERVING_KINDS.contains(&kind) {
+        (Signal::ResourceDestroyed, "what it serves stops")
+    } else {
+        return None;
+    };
+    Some(fact(
+        versions,
+        signal,
+        Some(line),
+        subject,
+        format!("{subject} removed (was line {line}): {what}"),
+    ))
+}
+
+/// Whether a file is a Helm template (read as text, not YAML).
+fn is_template(versions: &Versions<'_>) -> bool {
+    let text =
+        |side: Option<&[u8]>| String::from_utf8_lossy(side.unwrap_or_default()).contains("{{");
+    versions.file.path().contains("templates/") && (text(versions.old) || text(versions.new))
+}
+
+/// Objects the old template rendered that no file renders or describes after the change: a
+/// deleted template, a removed document, a templated name changed (`helm upgrade` deletes them).
+fn template_removals(
+    versions: &Versions<'_>,
+    after: &HashSet<String>,
+) -> Vec<crate::analyze::Fact> {
+    let old = String::from_utf8_lossy(versions.old.unwrap_or_default());
+    helm::objects(&old)
+        .into_iter()
+        .filter(|o| !after.contains(&o.subject))
+        .filter_map(|gone| removal(versions, &gone.kind, &gone.subject, gone.line))
+        .collect()
 }
 
 /// `kustomization.yaml`: an entry removed from `resources:` (or `bases:`, `components:`)
