@@ -347,3 +347,51 @@ fn helm_template_removed_or_renamed_destroys() {
     bumped.quiet(DESTROYS);
     assert_eq!(bumped.code, 0, "{}", bumped.report);
 }
+
+const PVC: &str = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: uploads\n  namespace: prod\nspec:\n  resources:\n    requests:\n      storage: 50Gi\n";
+
+/// A Kustomize build that deletes its PVC with a `$patch: delete` patch is a stateful
+/// destroy, and one whose `namespace:` or `namePrefix:` changes re-creates every object under a
+/// new name (prune deletes the old ones): each was allowed (red-team `kustomize-delete.sh`),
+/// while dropping the file from `resources:` needed review. Adding a resource is quiet.
+#[test]
+fn kustomize_patch_delete_and_rename_destroy() {
+    let base = [
+        ("k8s/pvc.yaml", PVC),
+        ("k8s/kustomization.yaml", "resources:\n  - pvc.yaml\n"),
+    ];
+    let patch = "resources:\n  - pvc.yaml\npatches:\n  - patch: |-\n      $patch: delete\n      apiVersion: v1\n      kind: PersistentVolumeClaim\n      metadata:\n        name: uploads\n        namespace: prod\n";
+    judge(&base, &[Write("k8s/kustomization.yaml", patch)], true).assert(
+        1,
+        "stateful-resource-destroyed",
+        "PersistentVolumeClaim/prod/uploads",
+    );
+    for (field, text) in [
+        (
+            "namespace",
+            "namespace: prod-v2\nresources:\n  - pvc.yaml\n",
+        ),
+        ("namePrefix", "namePrefix: v2-\nresources:\n  - pvc.yaml\n"),
+    ] {
+        judge(&base, &[Write("k8s/kustomization.yaml", text)], true).assert(
+            3,
+            "resource-destroyed",
+            field,
+        );
+    }
+    let added = judge(
+        &base,
+        &[
+            Write(
+                "k8s/svc.yaml",
+                "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n",
+            ),
+            Write(
+                "k8s/kustomization.yaml",
+                "resources:\n  - pvc.yaml\n  - svc.yaml\n",
+            ),
+        ],
+        true,
+    );
+    added.quiet(DESTROYS);
+}

@@ -278,7 +278,7 @@ fn kustomization(
             .collect()
     };
     let kept: HashSet<String> = entries(new).into_iter().map(|(e, _)| e).collect();
-    let facts = entries(old)
+    let mut facts: Vec<_> = entries(old)
         .into_iter()
         .filter(|(entry, _)| !kept.contains(entry))
         .map(|(entry, line)| {
@@ -286,10 +286,74 @@ fn kustomization(
             fact(versions, Signal::ResourceDestroyed, Some(line), entry, message)
         })
         .collect();
+    // A patch that deletes an object removes it from the build like a dropped entry.
+    let deleted_before: HashSet<String> = deletions(old).into_iter().map(|(s, ..)| s).collect();
+    facts.extend(
+        deletions(new)
+            .into_iter()
+            .filter(|(subject, ..)| !deleted_before.contains(subject))
+            .filter_map(|(subject, kind, line)| removal(versions, &kind, &subject, line)),
+    );
+    // Kustomize docs, "namespace", "namePrefix", "nameSuffix": every object built is renamed,
+    // so the next apply creates new ones, and prune deletes the old ones (their data too).
+    for field in ["namespace", "namePrefix", "nameSuffix"] {
+        let value = |docs: &[Node]| {
+            docs.iter()
+                .find_map(|d| d.get(field))
+                .map(|n| (n.as_str().unwrap_or("?").to_string(), n.line))
+        };
+        let (before, after) = (value(old), value(new));
+        if before.as_ref().map(|b| &b.0) == after.as_ref().map(|a| &a.0) {
+            continue;
+        }
+        let shown =
+            |v: &Option<(String, u32)>| v.as_ref().map_or("unset", |v| v.0.as_str()).to_string();
+        let line = after.as_ref().or(before.as_ref()).map(|v| v.1);
+        let message = format!(
+            "{field} changed from {} to {}: every object the kustomization builds is re-created under a new name, and prune deletes the old ones with their data",
+            shown(&before),
+            shown(&after)
+        );
+        facts.push(fact(
+            versions,
+            Signal::ResourceDestroyed,
+            line,
+            field,
+            message,
+        ));
+    }
     Analysis {
         facts,
         fallbacks: Vec::new(),
     }
+}
+
+/// Objects a kustomization's inline patches delete (`$patch: delete`, Kustomize docs "patches"
+/// and the strategic-merge-patch directive): (subject, kind, line).
+fn deletions(docs: &[Node]) -> Vec<(String, String, u32)> {
+    let fields = ["patches", "patchesStrategicMerge"];
+    let mut out = Vec::new();
+    for entry in docs
+        .iter()
+        .flat_map(|d| fields.iter().filter_map(|f| d.get(f)))
+        .flat_map(Node::items)
+    {
+        let Some(text) = entry.get("patch").unwrap_or(entry).as_str() else {
+            continue;
+        };
+        let Ok(patches) = tree::parse(text.as_bytes()) else {
+            continue;
+        };
+        for patch in &patches {
+            if patch.get("$patch").and_then(Node::as_str) != Some("delete") {
+                continue;
+            }
+            for object in objects(std::slice::from_ref(patch)) {
+                out.push((object.subject, object.kind.to_string(), entry.line));
+            }
+        }
+    }
+    out
 }
 
 /// Risky patterns on the added lines of a file that is not YAML (a Helm template).
