@@ -395,3 +395,58 @@ fn kustomize_patch_delete_and_rename_destroy() {
     );
     added.quiet(DESTROYS);
 }
+
+const CFN: &str = "AWSTemplateFormatVersion: \"2010-09-09\"\nParameters:\n  Env:\n    Type: String\n    Default: prod\nConditions:\n  IsProd: !Equals [!Ref Env, prod]\nResources:\n  Orders:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      TableName: orders\n  Archive:\n    Type: AWS::S3::Bucket\n    Condition: IsProd\n  Topic:\n    Type: AWS::SNS::Topic\n";
+
+/// CloudFormation deletes a resource whose condition becomes false: a `Condition: Never` added
+/// to a DynamoDB table, or a parameter default flipped under the condition an S3 bucket uses,
+/// is a stateful destroy (red-team `cfn-condition.sh`; both were allowed). The same condition
+/// on a stateless topic, or a default no stateful resource's condition reads, stays quiet.
+#[test]
+fn cloudformation_condition_may_delete_stateful_resource() {
+    let never = CFN
+        .replace(
+            "  IsProd: !Equals [!Ref Env, prod]\n",
+            "  IsProd: !Equals [!Ref Env, prod]\n  Never: !Equals [a, b]\n",
+        )
+        .replace(
+            "    Type: AWS::DynamoDB::Table\n",
+            "    Type: AWS::DynamoDB::Table\n    Condition: Never\n",
+        );
+    judge(
+        &[("cfn/stack.yaml", CFN)],
+        &[Write("cfn/stack.yaml", &never)],
+        true,
+    )
+    .assert(1, "stateful-resource-destroyed", "Orders");
+    let flipped = CFN.replace("Default: prod", "Default: dev");
+    judge(
+        &[("cfn/stack.yaml", CFN)],
+        &[Write("cfn/stack.yaml", &flipped)],
+        true,
+    )
+    .assert(1, "stateful-resource-destroyed", "Archive");
+    let topic = CFN.replace(
+        "    Type: AWS::SNS::Topic\n",
+        "    Type: AWS::SNS::Topic\n    Condition: IsProd\n",
+    );
+    let quiet = judge(
+        &[("cfn/stack.yaml", CFN)],
+        &[Write("cfn/stack.yaml", &topic)],
+        true,
+    );
+    quiet.quiet(&["stateful-resource-destroyed"]);
+    let unread = CFN.replace(
+        "  Env:\n",
+        "  Size:\n    Type: Number\n    Default: 2\n  Env:\n",
+    );
+    let unread = judge(
+        &[("cfn/stack.yaml", CFN)],
+        &[Write(
+            "cfn/stack.yaml",
+            &unread.replace("Default: 2", "Default: 3"),
+        )],
+        true,
+    );
+    unread.quiet(&["stateful-resource-destroyed"]);
+}
