@@ -293,7 +293,7 @@ fn deleted_module_files_with_call_removed() {
 const STS_TEMPLATE: &str = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: {{ .Release.Name }}-postgres\nspec:\n  serviceName: postgres\n  replicas: 1\n  template:\n    spec:\n      containers:\n        - name: postgres\n          image: postgres:16.2\n";
 const PVC_TEMPLATE: &str = "{{- if .Values.persistence.enabled }}\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: {{ .Release.Name }}-data\nspec:\n  resources:\n    requests:\n      storage: 50Gi\n{{- end }}\n";
 
-/// A Helm chart's StatefulSet or PVC template deleted, or the StatefulSet's templated name
+/// A Helm chart's `StatefulSet` or PVC template deleted, or the `StatefulSet`'s templated name
 /// changed: `helm upgrade` deletes what the release no longer renders, as `kubectl apply
 /// --prune` does for a plain manifest (red-team `helm-delete.sh`; each was allowed, since a
 /// template was read only on its added lines). A template moved within the chart, or an image
@@ -398,8 +398,8 @@ fn kustomize_patch_delete_and_rename_destroy() {
 
 const CFN: &str = "AWSTemplateFormatVersion: \"2010-09-09\"\nParameters:\n  Env:\n    Type: String\n    Default: prod\nConditions:\n  IsProd: !Equals [!Ref Env, prod]\nResources:\n  Orders:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      TableName: orders\n  Archive:\n    Type: AWS::S3::Bucket\n    Condition: IsProd\n  Topic:\n    Type: AWS::SNS::Topic\n";
 
-/// CloudFormation deletes a resource whose condition becomes false: a `Condition: Never` added
-/// to a DynamoDB table, or a parameter default flipped under the condition an S3 bucket uses,
+/// `CloudFormation` deletes a resource whose condition becomes false: a `Condition: Never` added
+/// to a `DynamoDB` table, or a parameter default flipped under the condition an S3 bucket uses,
 /// is a stateful destroy (red-team `cfn-condition.sh`; both were allowed). The same condition
 /// on a stateless topic, or a default no stateful resource's condition reads, stays quiet.
 #[test]

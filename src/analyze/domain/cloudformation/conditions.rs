@@ -1,4 +1,4 @@
-//! A resource's `Condition:` decides whether it exists: on a stack update CloudFormation
+//! A resource's `Condition:` decides whether it exists: on a stack update `CloudFormation`
 //! deletes a resource whose condition evaluates to false (AWS docs, "Conditions" section of
 //! the template anatomy, and the `Condition` resource attribute). A condition added to a
 //! stateful resource, or one whose meaning changed (its definition, a condition it uses, or
@@ -13,7 +13,7 @@ const DEPTH: usize = 4;
 /// What condition `name` means in `template`: its definition, and recursively the definitions
 /// and parameter defaults it reads, as one canonical text.
 pub(super) fn meaning(template: Option<&Node>, name: &str) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
     let mut pending = vec![(name.to_string(), 0)];
     let mut seen = Vec::new();
     while let Some((name, depth)) = pending.pop() {
@@ -21,10 +21,10 @@ pub(super) fn meaning(template: Option<&Node>, name: &str) -> String {
             continue;
         }
         let Some(definition) = template.and_then(|t| t.at(&["Conditions", &name])) else {
-            out.push_str(&format!("{name}=?;"));
+            out.push(format!("{name}=?"));
             continue;
         };
-        out.push_str(&format!("{name}={};", definition.canonical()));
+        out.push(format!("{name}={}", definition.canonical()));
         let (mut refs, mut conditions) = (Vec::new(), Vec::new());
         references(definition, &mut refs, &mut conditions);
         for parameter in refs {
@@ -32,12 +32,12 @@ pub(super) fn meaning(template: Option<&Node>, name: &str) -> String {
                 .and_then(|t| t.at(&["Parameters", parameter, "Default"]))
                 .map(Node::canonical)
                 .unwrap_or_default();
-            out.push_str(&format!("{parameter}:={default};"));
+            out.push(format!("{parameter}:={default}"));
         }
         pending.extend(conditions.into_iter().map(|c| (c.to_string(), depth + 1)));
         seen.push(name);
     }
-    out
+    out.join(";")
 }
 
 /// The parameters (`!Ref`, `Ref:`) and conditions (`!Condition`, `Condition:`) a node reads.

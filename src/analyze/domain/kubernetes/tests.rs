@@ -301,6 +301,9 @@ fn helm_wildcard_verbs_are_read_line_by_line() {
     }
 }
 
+/// Expected (signal, subject) facts.
+type Expected = &'static [(Signal, &'static str)];
+
 /// Kustomize builds that delete or rename what they applied (red-team `kustomize-delete.sh`):
 /// a new `$patch: delete` patch of a PVC is a stateful removal; a changed `namespace:`,
 /// `namePrefix:` or `nameSuffix:` re-creates every object under a new name (prune deletes the
@@ -309,7 +312,7 @@ fn helm_wildcard_verbs_are_read_line_by_line() {
 fn kustomize_patch_delete_and_renames() {
     let base = "resources:\n  - pvc.yaml\n";
     let patch = "resources:\n  - pvc.yaml\npatches:\n  - patch: |-\n      $patch: delete\n      apiVersion: v1\n      kind: PersistentVolumeClaim\n      metadata:\n        name: uploads\n        namespace: prod\n";
-    let cases: &[(&str, &str, &[(Signal, &str)])] = &[
+    let cases: &[(&str, &str, Expected)] = &[
         (
             base,
             patch,

@@ -201,17 +201,14 @@ pub(super) fn whole_table(
     let (_, keep, managers) = EVERY_ROW.iter().find(|(k, _, _)| *k == kind)?;
     let (root, steps) = chain(receiver(call)?, source);
     // `apps.get_model("app", "User")` (Django docs, "Writing migrations": historical models).
-    let (model, rest) = match steps.iter().rposition(|s| s.name == "get_model") {
-        Some(at) => {
-            let (positional, _) = arguments(steps[at].node, source);
-            let name = positional.last().map(|n| text(*n, source))?;
-            (name.trim_matches(['"', '\'']).to_string(), &steps[at + 1..])
-        }
-        None => {
-            let model = matches!(root.kind(), "constant" | "scope_resolution" | "identifier")
-                .then(|| text(root, source))?;
-            (model.to_string(), &steps[..])
-        }
+    let (model, rest) = if let Some(at) = steps.iter().rposition(|s| s.name == "get_model") {
+        let (positional, _) = arguments(steps[at].node, source);
+        let name = positional.last().map(|n| text(*n, source))?;
+        (name.trim_matches(['"', '\'']).to_string(), &steps[at + 1..])
+    } else {
+        let model = matches!(root.kind(), "constant" | "scope_resolution" | "identifier")
+            .then(|| text(root, source))?;
+        (model.to_string(), &steps[..])
     };
     let whole = rest.iter().all(|s| keep.contains(&s.name));
     let managed = managers.is_empty() || rest.iter().any(|s| managers.contains(&s.name));

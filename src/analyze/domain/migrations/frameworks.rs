@@ -226,6 +226,26 @@ pub(super) fn enclosing_table(node: Node<'_>, source: &str) -> Option<String> {
     None
 }
 
+/// The calls and the function definitions of a tree, by an explicit stack, not recursion:
+/// generated migrations can nest deeply.
+fn calls_and_definitions<'t>(root: Node<'t>, call_kind: &str) -> (Vec<Node<'t>>, Vec<Node<'t>>) {
+    let mut stack = vec![root];
+    let (mut calls, mut definitions) = (Vec::new(), Vec::new());
+    while let Some(node) = stack.pop() {
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+        if node.kind() == call_kind {
+            calls.push(node);
+        } else if matches!(
+            node.kind(),
+            "function_definition" | "function_declaration" | "variable_declarator"
+        ) {
+            definitions.push(node);
+        }
+    }
+    (calls, definitions)
+}
+
 /// Forward findings of a Rails, Django, Alembic or Knex migration.
 pub(super) fn code(kind: Kind, source: &str) -> Result<Vec<Finding>, String> {
     code_scoped(kind, source, true)
@@ -244,24 +264,9 @@ fn code_scoped(kind: Kind, source: &str, scoped: bool) -> Result<Vec<Finding>, S
         .map_err(|e| e.to_string())?;
     let tree = parser.parse(source, None).ok_or("the parser gave up")?;
     let mut out = Vec::new();
-    // An explicit stack, not recursion: generated migrations can nest deeply.
     let root = tree.root_node();
-    let mut stack = vec![root];
-    let mut calls = Vec::new();
-    let mut definitions = Vec::new();
-    while let Some(node) = stack.pop() {
-        let mut cursor = node.walk();
-        stack.extend(node.named_children(&mut cursor));
-        if node.kind() == framework.call_kind {
-            calls.push(node);
-        } else if matches!(
-            node.kind(),
-            "function_definition" | "function_declaration" | "variable_declarator"
-        ) {
-            definitions.push(node);
-        }
-    }
-    let scopes = if scoped {
+    let (calls, definitions) = calls_and_definitions(root, framework.call_kind);
+    let found = if scoped {
         calls::scopes(kind, &definitions, &calls, framework.forward_scopes, source)
     } else {
         Scopes::default()
@@ -278,7 +283,7 @@ fn code_scoped(kind: Kind, source: &str, scoped: bool) -> Result<Vec<Finding>, S
             .filter(|w| w.call == name)
             .find_map(|w| calls::whole_table(kind, w, node, source).map(|model| (w, model)));
         if (locks.is_empty() && rule.is_none() && write.is_none())
-            || !runs_forward(node, source, framework.forward_scopes, &scopes)
+            || !runs_forward(node, source, framework.forward_scopes, &found)
         {
             continue;
         }

@@ -223,7 +223,7 @@ pub(super) struct ModelWrite {
 }
 
 /// Sources: Rails API, `ActiveRecord::Relation#delete_all`, `#destroy_all`, `#update_all`
-/// (also on the model class through `ActiveRecord::Querying`); Django docs, "QuerySet API
+/// (also on the model class through `ActiveRecord::Querying`); Django docs, "`QuerySet` API
 /// reference", `delete()` and `update()` (a manager proxies `update`, not `delete`).
 pub(super) const MODEL_WRITES: &[ModelWrite] = &[
     ModelWrite {
@@ -256,7 +256,7 @@ pub(super) const MODEL_WRITES: &[ModelWrite] = &[
 /// Per framework: the steps between a model and a write that keep every row, and the steps of
 /// which one must be present (Django reaches a query through a manager). Sources: Rails API
 /// `ActiveRecord::Scoping::Named::ClassMethods#all`, `ActiveRecord::Scoping::Default#unscoped`;
-/// Django docs "Managers" (`objects`, `_base_manager`, `_default_manager`) and "QuerySet API
+/// Django docs "Managers" (`objects`, `_base_manager`, `_default_manager`) and "`QuerySet` API
 /// reference" (`all()`).
 pub(super) const EVERY_ROW: &[(Kind, &[&str], &[&str])] = &[
     (Kind::Rails, &["all", "unscoped"], &[]),
