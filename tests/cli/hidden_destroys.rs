@@ -302,3 +302,164 @@ fn deleted_module_files_with_call_removed() {
         "module.db.aws_db_instance.main",
     );
 }
+
+const STS_TEMPLATE: &str = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: {{ .Release.Name }}-postgres\nspec:\n  serviceName: postgres\n  replicas: 1\n  template:\n    spec:\n      containers:\n        - name: postgres\n          image: postgres:16.2\n";
+const PVC_TEMPLATE: &str = "{{- if .Values.persistence.enabled }}\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: {{ .Release.Name }}-data\nspec:\n  resources:\n    requests:\n      storage: 50Gi\n{{- end }}\n";
+
+/// A Helm chart's `StatefulSet` or PVC template deleted, or the `StatefulSet`'s templated name
+/// changed: `helm upgrade` deletes what the release no longer renders, as `kubectl apply
+/// --prune` does for a plain manifest (red-team `helm-delete.sh`; each was allowed, since a
+/// template was read only on its added lines). A template moved within the chart, or an image
+/// bumped, destroys nothing.
+#[test]
+fn helm_template_removed_or_renamed_destroys() {
+    let chart = [
+        (
+            "charts/app/Chart.yaml",
+            "apiVersion: v2\nname: app\nversion: 1.0.0\n",
+        ),
+        ("charts/app/values.yaml", "persistence:\n  enabled: true\n"),
+        ("charts/app/templates/statefulset.yaml", STS_TEMPLATE),
+        ("charts/app/templates/pvc.yaml", PVC_TEMPLATE),
+    ];
+    let sts = "StatefulSet/{{ .Release.Name }}-postgres";
+    judge(
+        &chart,
+        &[Remove("charts/app/templates/statefulset.yaml")],
+        false,
+    )
+    .assert(1, "stateful-resource-destroyed", sts);
+    judge(&chart, &[Remove("charts/app/templates/pvc.yaml")], true).assert(
+        1,
+        "stateful-resource-destroyed",
+        "PersistentVolumeClaim/{{ .Release.Name }}-data",
+    );
+    let renamed = STS_TEMPLATE.replace("-postgres\n", "-pg\n");
+    judge(
+        &chart,
+        &[Write("charts/app/templates/statefulset.yaml", &renamed)],
+        true,
+    )
+    .assert(1, "stateful-resource-destroyed", sts);
+
+    let moved = judge(
+        &chart,
+        &[Move(
+            "charts/app/templates/statefulset.yaml",
+            "charts/app/templates/db/statefulset.yaml",
+        )],
+        true,
+    );
+    moved.quiet(DESTROYS);
+    let bumped = STS_TEMPLATE.replace("16.2", "16.3");
+    let bumped = judge(
+        &chart,
+        &[Write("charts/app/templates/statefulset.yaml", &bumped)],
+        true,
+    );
+    bumped.quiet(DESTROYS);
+    assert_eq!(bumped.code, 0, "{}", bumped.report);
+}
+
+const PVC: &str = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: uploads\n  namespace: prod\nspec:\n  resources:\n    requests:\n      storage: 50Gi\n";
+
+/// A Kustomize build that deletes its PVC with a `$patch: delete` patch is a stateful
+/// destroy, and one whose `namespace:` or `namePrefix:` changes re-creates every object under a
+/// new name (prune deletes the old ones): each was allowed (red-team `kustomize-delete.sh`),
+/// while dropping the file from `resources:` needed review. Adding a resource is quiet.
+#[test]
+fn kustomize_patch_delete_and_rename_destroy() {
+    let base = [
+        ("k8s/pvc.yaml", PVC),
+        ("k8s/kustomization.yaml", "resources:\n  - pvc.yaml\n"),
+    ];
+    let patch = "resources:\n  - pvc.yaml\npatches:\n  - patch: |-\n      $patch: delete\n      apiVersion: v1\n      kind: PersistentVolumeClaim\n      metadata:\n        name: uploads\n        namespace: prod\n";
+    judge(&base, &[Write("k8s/kustomization.yaml", patch)], true).assert(
+        1,
+        "stateful-resource-destroyed",
+        "PersistentVolumeClaim/prod/uploads",
+    );
+    for (field, text) in [
+        (
+            "namespace",
+            "namespace: prod-v2\nresources:\n  - pvc.yaml\n",
+        ),
+        ("namePrefix", "namePrefix: v2-\nresources:\n  - pvc.yaml\n"),
+    ] {
+        judge(&base, &[Write("k8s/kustomization.yaml", text)], true).assert(
+            3,
+            "resource-destroyed",
+            field,
+        );
+    }
+    let added = judge(
+        &base,
+        &[
+            Write(
+                "k8s/svc.yaml",
+                "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n",
+            ),
+            Write(
+                "k8s/kustomization.yaml",
+                "resources:\n  - pvc.yaml\n  - svc.yaml\n",
+            ),
+        ],
+        true,
+    );
+    added.quiet(DESTROYS);
+}
+
+const CFN: &str = "AWSTemplateFormatVersion: \"2010-09-09\"\nParameters:\n  Env:\n    Type: String\n    Default: prod\nConditions:\n  IsProd: !Equals [!Ref Env, prod]\nResources:\n  Orders:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      TableName: orders\n  Archive:\n    Type: AWS::S3::Bucket\n    Condition: IsProd\n  Topic:\n    Type: AWS::SNS::Topic\n";
+
+/// `CloudFormation` deletes a resource whose condition becomes false: a `Condition: Never` added
+/// to a `DynamoDB` table, or a parameter default flipped under the condition an S3 bucket uses,
+/// is a stateful destroy (red-team `cfn-condition.sh`; both were allowed). The same condition
+/// on a stateless topic, or a default no stateful resource's condition reads, stays quiet.
+#[test]
+fn cloudformation_condition_may_delete_stateful_resource() {
+    let never = CFN
+        .replace(
+            "  IsProd: !Equals [!Ref Env, prod]\n",
+            "  IsProd: !Equals [!Ref Env, prod]\n  Never: !Equals [a, b]\n",
+        )
+        .replace(
+            "    Type: AWS::DynamoDB::Table\n",
+            "    Type: AWS::DynamoDB::Table\n    Condition: Never\n",
+        );
+    judge(
+        &[("cfn/stack.yaml", CFN)],
+        &[Write("cfn/stack.yaml", &never)],
+        true,
+    )
+    .assert(1, "stateful-resource-destroyed", "Orders");
+    let flipped = CFN.replace("Default: prod", "Default: dev");
+    judge(
+        &[("cfn/stack.yaml", CFN)],
+        &[Write("cfn/stack.yaml", &flipped)],
+        true,
+    )
+    .assert(1, "stateful-resource-destroyed", "Archive");
+    let topic = CFN.replace(
+        "    Type: AWS::SNS::Topic\n",
+        "    Type: AWS::SNS::Topic\n    Condition: IsProd\n",
+    );
+    let quiet = judge(
+        &[("cfn/stack.yaml", CFN)],
+        &[Write("cfn/stack.yaml", &topic)],
+        true,
+    );
+    quiet.quiet(&["stateful-resource-destroyed"]);
+    let unread = CFN.replace(
+        "  Env:\n",
+        "  Size:\n    Type: Number\n    Default: 2\n  Env:\n",
+    );
+    let unread = judge(
+        &[("cfn/stack.yaml", CFN)],
+        &[Write(
+            "cfn/stack.yaml",
+            &unread.replace("Default: 2", "Default: 3"),
+        )],
+        true,
+    );
+    unread.quiet(&["stateful-resource-destroyed"]);
+}

@@ -239,3 +239,124 @@ fn copy_of_a_template_is_a_new_migration() {
         "{report}"
     );
 }
+
+/// Red-team forms of an AI-assisted Flyway migration that deleted every row or dropped tables
+/// and were allowed: `DELETE … USING` without WHERE, a data-modifying CTE, `DROP OWNED BY`, a
+/// versioned migration whose description ends in `_down` (Flyway runs `V2__*` forward; only
+/// `U2__*` undoes), and `EXECUTE format()` with the verb as an argument or from a variable
+/// (dynamic SQL that cannot be read is judged as a drop). Each now needs a senior.
+#[test]
+fn hidden_deletes_and_drops_need_review() {
+    let dir = "src/main/resources/db/migration";
+    let cases = [
+        (
+            "V2__cleanup.sql",
+            "DELETE FROM users USING users u2;\n",
+            "migration-unbounded-write",
+            "users",
+        ),
+        (
+            "V2__cleanup.sql",
+            "WITH gone AS (DELETE FROM users RETURNING id) SELECT count(*) FROM gone;\n",
+            "migration-unbounded-write",
+            "users",
+        ),
+        (
+            "V2__cleanup.sql",
+            "DROP OWNED BY app_owner CASCADE;\n",
+            "migration-drops-data",
+            "app_owner",
+        ),
+        (
+            "V2__users_teardown_down.sql",
+            "DROP TABLE users;\n",
+            "migration-drops-data",
+            "users",
+        ),
+        (
+            "V2__cleanup.sql",
+            "DO $$ BEGIN EXECUTE format('%s TABLE users', 'DROP'); END $$;\n",
+            "migration-drops-data",
+            "users",
+        ),
+        (
+            "V2__cleanup.sql",
+            "DO $$ DECLARE verb text := 'DROP'; BEGIN EXECUTE verb || ' TABLE users'; END $$;\n",
+            "migration-drops-data",
+            "dynamic SQL",
+        ),
+    ];
+    for (name, sql, id, subject) in cases {
+        let (code, report) = judge(
+            &[(&format!("{dir}/V1__init.sql"), INIT)],
+            &[(&format!("{dir}/{name}"), sql)],
+            true,
+        );
+        assert_eq!(code, 3, "{sql}: {report}");
+        assert!(has(&report, id, subject), "{sql}: {report}");
+    }
+    // Flyway's undo migration still runs only on undo.
+    let (code, report) = judge(
+        &[(&format!("{dir}/V1__init.sql"), INIT)],
+        &[(&format!("{dir}/U1__init.sql"), "DROP TABLE users;\n")],
+        true,
+    );
+    assert!(!has(&report, "migration-drops-data", "users"), "{report}");
+    assert_eq!(code, 0, "{report}");
+}
+
+/// Red-team forms of AI-assisted framework migrations whose data loss sat one call away and
+/// were allowed: Alembic `upgrade()` calling a same-file helper that drops a table, Rails
+/// `User.delete_all` in `up`, Django `RunPython` deleting every row and running `DROP TABLE`
+/// through `schema_editor`, and `RunSQL(SQL)` with `SQL` a module constant. Each needs a
+/// senior; a `RunPython` reverse function doing the same is rollback-only and allowed.
+#[test]
+fn framework_data_loss_one_call_away_needs_review() {
+    let django_base = "from django.db import migrations, models\nclass Migration(migrations.Migration):\n    initial = True\n    dependencies = []\n    operations = [migrations.CreateModel(name=\"User\", fields=[(\"id\", models.AutoField(primary_key=True))])]\n";
+    let cases = [
+        (
+            "alembic/versions/002_cleanup.py",
+            "from alembic import op\nrevision = \"002\"\ndown_revision = \"001\"\ndef _drop_legacy():\n    op.drop_table(\"users\")\ndef upgrade():\n    _drop_legacy()\ndef downgrade():\n    pass\n",
+            "migration-drops-data",
+            "users",
+        ),
+        (
+            "db/migrate/20240201000000_cleanup.rb",
+            "class Cleanup < ActiveRecord::Migration[7.1]\n  def up\n    User.delete_all\n  end\nend\n",
+            "migration-unbounded-write",
+            "User",
+        ),
+        (
+            "app/migrations/0002_cleanup.py",
+            "from django.db import migrations\ndef wipe(apps, schema_editor):\n    apps.get_model(\"app\", \"User\").objects.all().delete()\n    schema_editor.execute(\"DROP TABLE app_user\")\nclass Migration(migrations.Migration):\n    dependencies = [(\"app\", \"0001_initial\")]\n    operations = [migrations.RunPython(wipe)]\n",
+            "migration-drops-data",
+            "app_user",
+        ),
+        (
+            "app/migrations/0002_cleanup.py",
+            "from django.db import migrations\nSQL = \"DROP TABLE app_user\"\nclass Migration(migrations.Migration):\n    dependencies = [(\"app\", \"0001_initial\")]\n    operations = [migrations.RunSQL(SQL)]\n",
+            "migration-drops-data",
+            "app_user",
+        ),
+    ];
+    for (path, source, id, subject) in cases {
+        let (code, report) = judge(
+            &[("app/migrations/0001_initial.py", django_base)],
+            &[(path, source)],
+            true,
+        );
+        assert_eq!(code, 3, "{path}: {report}");
+        assert!(has(&report, id, subject), "{path}: {report}");
+    }
+    let reverse_only = "from django.db import migrations\ndef noop(apps, schema_editor):\n    pass\ndef wipe(apps, schema_editor):\n    apps.get_model(\"app\", \"User\").objects.all().delete()\nclass Migration(migrations.Migration):\n    dependencies = [(\"app\", \"0001_initial\")]\n    operations = [migrations.RunPython(noop, wipe)]\n";
+    let (code, report) = judge(
+        &[("app/migrations/0001_initial.py", django_base)],
+        &[("app/migrations/0002_backfill.py", reverse_only)],
+        true,
+    );
+    assert!(
+        !has(&report, "migration-unbounded-write", "User"),
+        "{report}"
+    );
+    assert_eq!(code, 0, "{report}");
+}

@@ -7,6 +7,7 @@
 //! `DeletionPolicy` was `Retain` is left in the account, so it is not reported; one with
 //! `Snapshot` loses no data, so it counts as destroyed but not as stateful.
 
+mod conditions;
 mod rules;
 
 use std::collections::{HashMap, HashSet};
@@ -161,6 +162,7 @@ impl<'a> From<&'a Entry> for Resource<'a> {
 }
 
 fn compare(versions: &Versions<'_>, old: Option<&Node>, new: Option<&Node>) -> Vec<Fact> {
+    let (old_template, new_template) = (old, new);
     let old = Resource::all(old);
     let new = Resource::all(new);
     let old_ids: HashMap<&str, &Resource<'_>> = old.iter().map(|r| (r.id, r)).collect();
@@ -210,8 +212,58 @@ fn compare(versions: &Versions<'_>, old: Option<&Node>, new: Option<&Node>) -> V
     for resource in &new {
         let before = old_ids.get(resource.id).copied();
         facts.extend(rules::compare(versions, resource, before));
+        if let Some(before) = before {
+            facts.extend(condition_changed(
+                versions,
+                resource,
+                before,
+                old_template,
+                new_template,
+            ));
+        }
     }
     facts
+}
+
+/// A stateful resource given a condition, or whose condition now means something else: the
+/// stack update deletes it if the condition is false ([`conditions`]).
+fn condition_changed(
+    versions: &Versions<'_>,
+    resource: &Resource<'_>,
+    before: &Resource<'_>,
+    old: Option<&Node>,
+    new: Option<&Node>,
+) -> Option<Fact> {
+    let retained = resource
+        .policy("DeletionPolicy")
+        .is_some_and(|p| p.starts_with("Retain"));
+    let condition = resource.policy("Condition")?;
+    if !resource.stateful() || retained {
+        return None;
+    }
+    let how = match before.policy("Condition") {
+        None => "added",
+        Some(old_condition) if old_condition != condition => "changed",
+        Some(_) if conditions::meaning(old, condition) != conditions::meaning(new, condition) => {
+            "now means something else (its definition or a parameter default it reads changed)"
+        }
+        Some(_) => return None,
+    };
+    let line = resource
+        .node
+        .get("Condition")
+        .map_or(resource.line, |n| n.line);
+    let message = format!(
+        "{} {}: Condition {condition} {how}; when it evaluates to false, the stack update deletes the resource and its data",
+        resource.kind, resource.id
+    );
+    Some(fact(
+        versions,
+        Signal::StatefulResourceDestroyed,
+        Some(line),
+        resource.id,
+        message,
+    ))
 }
 
 /// Added lines of a template that could not be parsed: world-open CIDRs.

@@ -3,9 +3,12 @@
 //!
 //! An object is identified by (kind, namespace, name) across every file of the change, so an
 //! object moved between files is not destroyed. Helm templates are not YAML until rendered; for
-//! them the changed lines are read instead and the fallback says so.
+//! them the changed lines are read instead and the fallback says so, and the objects their text
+//! renders ([`helm`]) are compared so a template removed or no longer rendering an object is a
+//! removal like a manifest's.
 
 mod detect;
+mod helm;
 mod pods;
 mod rbac;
 
@@ -69,9 +72,15 @@ impl Analyzer for Kubernetes {
             .collect();
         // Everything that exists after the change, in any file: a removal elsewhere is a move.
         let mut after = HashSet::new();
-        for (_, _, new) in &parsed {
-            if let Ok(docs) = new {
-                after.extend(objects(docs).into_iter().map(|o| o.subject));
+        for (versions, _, new) in &parsed {
+            match new {
+                Ok(docs) => after.extend(objects(docs).into_iter().map(|o| o.subject)),
+                Err(_) if is_template(versions) => after.extend(
+                    helm::objects(&String::from_utf8_lossy(versions.new.unwrap_or_default()))
+                        .into_iter()
+                        .map(|o| o.subject),
+                ),
+                Err(_) => {}
             }
         }
         for (versions, old, new) in &parsed {
@@ -94,6 +103,9 @@ impl Analyzer for Kubernetes {
                         reason: reason.clone(),
                     });
                     analysis.facts.extend(line_level(versions));
+                    if is_template(versions) && versions.content_missing().is_none() {
+                        analysis.facts.extend(template_removals(versions, &after));
+                    }
                 }
             }
         }
@@ -186,29 +198,11 @@ fn compare(
             .or_default()
             .push(object);
     }
-    let mut facts = Vec::new();
-    for gone in old.iter().filter(|o| !after.contains(&o.subject)) {
-        let (signal, what) = if STATEFUL_KINDS.contains(&gone.kind) {
-            (
-                Signal::StatefulResourceDestroyed,
-                "its data or contents are deleted with it",
-            )
-        } else if SERVING_KINDS.contains(&gone.kind) {
-            (Signal::ResourceDestroyed, "what it serves stops")
-        } else {
-            continue;
-        };
-        facts.push(fact(
-            versions,
-            signal,
-            Some(gone.node.line),
-            &gone.subject,
-            format!(
-                "{} removed (was line {}): {what}",
-                gone.subject, gone.node.line
-            ),
-        ));
-    }
+    let mut facts: Vec<_> = old
+        .iter()
+        .filter(|o| !after.contains(&o.subject))
+        .filter_map(|gone| removal(versions, gone.kind, &gone.subject, gone.node.line))
+        .collect();
     for object in &new {
         let before = by_subject
             .get_mut(object.subject.as_str())
@@ -216,6 +210,53 @@ fn compare(
         facts.extend(pods::compare(versions, object, before));
     }
     facts
+}
+
+/// The fact for an object of `kind` that no file describes any more, if its kind matters.
+fn removal(
+    versions: &Versions<'_>,
+    kind: &str,
+    subject: &str,
+    line: u32,
+) -> Option<crate::analyze::Fact> {
+    let (signal, what) = if STATEFUL_KINDS.contains(&kind) {
+        (
+            Signal::StatefulResourceDestroyed,
+            "its data or contents are deleted with it",
+        )
+    } else if SERVING_KINDS.contains(&kind) {
+        (Signal::ResourceDestroyed, "what it serves stops")
+    } else {
+        return None;
+    };
+    Some(fact(
+        versions,
+        signal,
+        Some(line),
+        subject,
+        format!("{subject} removed (was line {line}): {what}"),
+    ))
+}
+
+/// Whether a file is a Helm template (read as text, not YAML).
+fn is_template(versions: &Versions<'_>) -> bool {
+    let text =
+        |side: Option<&[u8]>| String::from_utf8_lossy(side.unwrap_or_default()).contains("{{");
+    versions.file.path().contains("templates/") && (text(versions.old) || text(versions.new))
+}
+
+/// Objects the old template rendered that no file renders or describes after the change: a
+/// deleted template, a removed document, a templated name changed (`helm upgrade` deletes them).
+fn template_removals(
+    versions: &Versions<'_>,
+    after: &HashSet<String>,
+) -> Vec<crate::analyze::Fact> {
+    let old = String::from_utf8_lossy(versions.old.unwrap_or_default());
+    helm::objects(&old)
+        .into_iter()
+        .filter(|o| !after.contains(&o.subject))
+        .filter_map(|gone| removal(versions, &gone.kind, &gone.subject, gone.line))
+        .collect()
 }
 
 /// `kustomization.yaml`: an entry removed from `resources:` (or `bases:`, `components:`)
@@ -237,7 +278,7 @@ fn kustomization(
             .collect()
     };
     let kept: HashSet<String> = entries(new).into_iter().map(|(e, _)| e).collect();
-    let facts = entries(old)
+    let mut facts: Vec<_> = entries(old)
         .into_iter()
         .filter(|(entry, _)| !kept.contains(entry))
         .map(|(entry, line)| {
@@ -245,10 +286,74 @@ fn kustomization(
             fact(versions, Signal::ResourceDestroyed, Some(line), entry, message)
         })
         .collect();
+    // A patch that deletes an object removes it from the build like a dropped entry.
+    let deleted_before: HashSet<String> = deletions(old).into_iter().map(|(s, ..)| s).collect();
+    facts.extend(
+        deletions(new)
+            .into_iter()
+            .filter(|(subject, ..)| !deleted_before.contains(subject))
+            .filter_map(|(subject, kind, line)| removal(versions, &kind, &subject, line)),
+    );
+    // Kustomize docs, "namespace", "namePrefix", "nameSuffix": every object built is renamed,
+    // so the next apply creates new ones, and prune deletes the old ones (their data too).
+    for field in ["namespace", "namePrefix", "nameSuffix"] {
+        let value = |docs: &[Node]| {
+            docs.iter()
+                .find_map(|d| d.get(field))
+                .map(|n| (n.as_str().unwrap_or("?").to_string(), n.line))
+        };
+        let (before, after) = (value(old), value(new));
+        if before.as_ref().map(|b| &b.0) == after.as_ref().map(|a| &a.0) {
+            continue;
+        }
+        let shown =
+            |v: &Option<(String, u32)>| v.as_ref().map_or("unset", |v| v.0.as_str()).to_string();
+        let line = after.as_ref().or(before.as_ref()).map(|v| v.1);
+        let message = format!(
+            "{field} changed from {} to {}: every object the kustomization builds is re-created under a new name, and prune deletes the old ones with their data",
+            shown(&before),
+            shown(&after)
+        );
+        facts.push(fact(
+            versions,
+            Signal::ResourceDestroyed,
+            line,
+            field,
+            message,
+        ));
+    }
     Analysis {
         facts,
         fallbacks: Vec::new(),
     }
+}
+
+/// Objects a kustomization's inline patches delete (`$patch: delete`, Kustomize docs "patches"
+/// and the strategic-merge-patch directive): (subject, kind, line).
+fn deletions(docs: &[Node]) -> Vec<(String, String, u32)> {
+    let fields = ["patches", "patchesStrategicMerge"];
+    let mut out = Vec::new();
+    for entry in docs
+        .iter()
+        .flat_map(|d| fields.iter().filter_map(|f| d.get(f)))
+        .flat_map(Node::items)
+    {
+        let Some(text) = entry.get("patch").unwrap_or(entry).as_str() else {
+            continue;
+        };
+        let Ok(patches) = tree::parse(text.as_bytes()) else {
+            continue;
+        };
+        for patch in &patches {
+            if patch.get("$patch").and_then(Node::as_str) != Some("delete") {
+                continue;
+            }
+            for object in objects(std::slice::from_ref(patch)) {
+                out.push((object.subject, object.kind.to_string(), entry.line));
+            }
+        }
+    }
+    out
 }
 
 /// Risky patterns on the added lines of a file that is not YAML (a Helm template).

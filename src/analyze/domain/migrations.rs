@@ -6,6 +6,8 @@
 //! new one (by statement text), so touching a file that already dropped a table does not
 //! report the drop again; that touch is `migration-rewritten` instead.
 
+mod calls;
+mod execute;
 mod framework_locks;
 mod frameworks;
 mod liquibase;
@@ -86,15 +88,15 @@ pub(super) fn kind_of(path: &str, content: &[u8]) -> Option<Kind> {
     let text = String::from_utf8_lossy(&content[..content.len().min(4096)]);
     match extension {
         "sql" => {
-            // Flyway: `V1__x.sql` versioned, `U1__x.sql` undo (docs "Migrations", naming).
+            // Flyway: `V1__x.sql` versioned, `U1__x.sql` undo (docs "Migrations", naming,
+            // https://documentation.red-gate.com/fd/migrations-184127470.html). A versioned
+            // migration runs forward whatever its description says (`V2__x_down.sql`).
             let original = path.rsplit('/').next().unwrap_or(path);
             let flyway_undo = original.starts_with('U') && original.contains("__");
             let flyway = original.starts_with('V') && original.contains("__");
-            if flyway_undo
-                || file.ends_with(".down.sql")
-                || file.ends_with("_down.sql")
-                || *file == "down.sql"
-            {
+            let down_name =
+                file.ends_with(".down.sql") || file.ends_with("_down.sql") || *file == "down.sql";
+            if flyway_undo || (down_name && !flyway) {
                 return in_migration_dir(dirs)
                     .then_some(Kind::Reverse)
                     .or(flyway_undo.then_some(Kind::Reverse));

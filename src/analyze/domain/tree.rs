@@ -312,7 +312,21 @@ fn value_of(node: tree_sitter::Node<'_>, text: &str) -> Value {
             // The first line is the `|` or `>` header; the rest is the text.
             let raw = slice(node, text);
             let body = raw.split_once('\n').map_or("", |(_, rest)| rest);
-            Value::Scalar(body.lines().map(str::trim).collect::<Vec<_>>().join("\n"))
+            // YAML strips the block's indentation (that of its first non-empty line), not
+            // each line's: a nested document in a block (a Kustomize inline patch) keeps its
+            // structure.
+            let indent = body
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .map_or(0, |l| l.len() - l.trim_start_matches(' ').len());
+            let lines: Vec<&str> = body
+                .lines()
+                .map(|l| {
+                    let cut = (l.len() - l.trim_start_matches(' ').len()).min(indent);
+                    l[cut..].trim_end()
+                })
+                .collect();
+            Value::Scalar(lines.join("\n"))
         }
         _ => Value::Scalar(slice(node, text).to_string()),
     }

@@ -300,3 +300,60 @@ fn helm_wildcard_verbs_are_read_line_by_line() {
         assert_eq!(fired, expect, "{added}: {:?}", analysis.facts);
     }
 }
+
+/// Expected (signal, subject) facts.
+type Expected = &'static [(Signal, &'static str)];
+
+/// Kustomize builds that delete or rename what they applied (red-team `kustomize-delete.sh`):
+/// a new `$patch: delete` patch of a PVC is a stateful removal; a changed `namespace:`,
+/// `namePrefix:` or `nameSuffix:` re-creates every object under a new name (prune deletes the
+/// old ones). An unchanged patch and unchanged names are quiet.
+#[test]
+fn kustomize_patch_delete_and_renames() {
+    let base = "resources:\n  - pvc.yaml\n";
+    let patch = "resources:\n  - pvc.yaml\npatches:\n  - patch: |-\n      $patch: delete\n      apiVersion: v1\n      kind: PersistentVolumeClaim\n      metadata:\n        name: uploads\n        namespace: prod\n";
+    let cases: &[(&str, &str, Expected)] = &[
+        (
+            base,
+            patch,
+            &[(
+                Signal::StatefulResourceDestroyed,
+                "PersistentVolumeClaim/prod/uploads",
+            )],
+        ),
+        (patch, patch, &[]),
+        (
+            base,
+            "namespace: prod-v2\nresources:\n  - pvc.yaml\n",
+            &[(Signal::ResourceDestroyed, "namespace")],
+        ),
+        (
+            "namePrefix: v1-\nresources:\n  - pvc.yaml\n",
+            "namePrefix: v2-\nresources:\n  - pvc.yaml\n",
+            &[(Signal::ResourceDestroyed, "namePrefix")],
+        ),
+        (
+            "nameSuffix: -a\nresources:\n  - pvc.yaml\n",
+            "nameSuffix: -a\nresources:\n  - pvc.yaml\n  - svc.yaml\n",
+            &[],
+        ),
+    ];
+    let file = FileChange::new(
+        FileStatus::Modified,
+        Some("k8s/kustomization.yaml".into()),
+        Some("k8s/kustomization.yaml".into()),
+    );
+    for (old, new, expected) in cases {
+        let analysis = Kubernetes.analyze(&Versions {
+            file: &file,
+            old: Some(old.as_bytes()),
+            new: Some(new.as_bytes()),
+        });
+        let got: Vec<(Signal, &str)> = analysis
+            .facts
+            .iter()
+            .map(|f| (f.signal, f.subject.as_deref().unwrap_or_default()))
+            .collect();
+        assert_eq!(&got, expected, "{new}");
+    }
+}

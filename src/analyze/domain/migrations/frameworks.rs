@@ -5,9 +5,11 @@
 
 use tree_sitter::{Node, Parser};
 
-use super::rules::{ALEMBIC, Arg, DJANGO, KNEX, RAILS, Rule};
+use super::calls::{self, Scopes};
+use super::rules::{ALEMBIC, Arg, DJANGO, KNEX, MODEL_WRITES, RAILS, Rule};
 use super::{Finding, Kind, framework_locks, sql};
 use crate::analyze::lang::by_name;
+use crate::signal::Signal;
 
 /// Byte markers a framework's migration files carry, all of a row present (in the
 /// first [`SNIFF_BYTES`]): its import and its base class or entry point. Sources: Alembic docs,
@@ -103,16 +105,17 @@ fn scope_name<'s>(node: Node<'_>, source: &'s str) -> Option<&'s str> {
     Some(name.rsplit('.').next().unwrap_or(name))
 }
 
-/// Whether `node` runs forward: not under a reverse scope, and under a forward one if required.
-fn runs_forward(node: Node<'_>, source: &str, forward_scopes: &[&str]) -> bool {
+/// Whether `node` runs forward: not under a reverse scope, and under a forward one if required
+/// (an entry point, or a function one calls or `RunPython` runs: [`calls::scopes`]).
+fn runs_forward(node: Node<'_>, source: &str, forward_scopes: &[&str], found: &Scopes) -> bool {
     let mut in_forward = forward_scopes.is_empty();
     let mut current = node.parent();
     while let Some(scope) = current {
         if let Some(name) = scope_name(scope, source) {
-            if REVERSE_SCOPES.contains(&name) {
+            if REVERSE_SCOPES.contains(&name) || found.reverse.iter().any(|r| r == name) {
                 return false;
             }
-            in_forward |= forward_scopes.contains(&name);
+            in_forward |= forward_scopes.contains(&name) || found.forward.iter().any(|f| f == name);
         }
         current = scope.parent();
     }
@@ -174,10 +177,15 @@ pub(super) fn argument(
 }
 
 /// The SQL pieces an `execute`/`RunSQL`/`raw` argument holds, each with the line before it: a
-/// string, a list or tuple of strings (Django), or a Ruby heredoc, whose body follows the call.
-fn sql_source(arg: Node<'_>, call: Node<'_>, source: &str) -> Vec<(String, u32)> {
+/// string, a list or tuple of strings (Django), a Ruby heredoc, whose body follows the call, or
+/// a module constant holding one of these (`RunSQL(SQL)`; `root` is the file's tree).
+fn sql_source(arg: Node<'_>, call: Node<'_>, root: Node<'_>, source: &str) -> Vec<(String, u32)> {
     let before = |node: Node<'_>| u32::try_from(node.start_position().row).unwrap_or(u32::MAX);
     match arg.kind() {
+        "identifier" | "constant" => calls::constant(root, text(arg, source), source)
+            .filter(|value| !matches!(value.kind(), "identifier" | "constant"))
+            .map(|value| sql_source(value, value, root, source))
+            .unwrap_or_default(),
         "heredoc_beginning" => {
             let mut next = call.next_named_sibling();
             while let Some(node) = next {
@@ -193,7 +201,7 @@ fn sql_source(arg: Node<'_>, call: Node<'_>, source: &str) -> Vec<(String, u32)>
         "list" | "tuple" | "array" => {
             let mut cursor = arg.walk();
             arg.named_children(&mut cursor)
-                .map(|item| (literal(item, source), before(item)))
+                .flat_map(|item| sql_source(item, item, root, source))
                 .collect()
         }
         _ => vec![(literal(arg, source), before(arg))],
@@ -218,6 +226,26 @@ pub(super) fn enclosing_table(node: Node<'_>, source: &str) -> Option<String> {
     None
 }
 
+/// The calls and the function definitions of a tree, by an explicit stack, not recursion:
+/// generated migrations can nest deeply.
+fn calls_and_definitions<'t>(root: Node<'t>, call_kind: &str) -> (Vec<Node<'t>>, Vec<Node<'t>>) {
+    let mut stack = vec![root];
+    let (mut calls, mut definitions) = (Vec::new(), Vec::new());
+    while let Some(node) = stack.pop() {
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+        if node.kind() == call_kind {
+            calls.push(node);
+        } else if matches!(
+            node.kind(),
+            "function_definition" | "function_declaration" | "variable_declarator"
+        ) {
+            definitions.push(node);
+        }
+    }
+    (calls, definitions)
+}
+
 /// Forward findings of a Rails, Django, Alembic or Knex migration.
 pub(super) fn code(kind: Kind, source: &str) -> Result<Vec<Finding>, String> {
     code_scoped(kind, source, true)
@@ -236,16 +264,13 @@ fn code_scoped(kind: Kind, source: &str, scoped: bool) -> Result<Vec<Finding>, S
         .map_err(|e| e.to_string())?;
     let tree = parser.parse(source, None).ok_or("the parser gave up")?;
     let mut out = Vec::new();
-    // An explicit stack, not recursion: generated migrations can nest deeply.
-    let mut stack = vec![tree.root_node()];
-    let mut calls = Vec::new();
-    while let Some(node) = stack.pop() {
-        let mut cursor = node.walk();
-        stack.extend(node.named_children(&mut cursor));
-        if node.kind() == framework.call_kind {
-            calls.push(node);
-        }
-    }
+    let root = tree.root_node();
+    let (calls, definitions) = calls_and_definitions(root, framework.call_kind);
+    let found = if scoped {
+        calls::scopes(kind, &definitions, &calls, framework.forward_scopes, source)
+    } else {
+        Scopes::default()
+    };
     let created = framework_locks::created(kind, &calls, source);
     for node in calls {
         let Some(name) = callee(node, source) else {
@@ -253,16 +278,29 @@ fn code_scoped(kind: Kind, source: &str, scoped: bool) -> Result<Vec<Finding>, S
         };
         let locks = framework_locks::finding(kind, node, &name, source, &created);
         let rule = framework.rules.iter().find(|r| r.call == name);
-        if (locks.is_empty() && rule.is_none())
-            || !runs_forward(node, source, framework.forward_scopes)
+        let write = MODEL_WRITES
+            .iter()
+            .filter(|w| w.call == name)
+            .find_map(|w| calls::whole_table(kind, w, node, source).map(|model| (w, model)));
+        if (locks.is_empty() && rule.is_none() && write.is_none())
+            || !runs_forward(node, source, framework.forward_scopes, &found)
         {
             continue;
         }
         out.extend(locks);
+        let line = u32::try_from(node.start_position().row + 1).unwrap_or(u32::MAX);
+        if let Some((write, model)) = write {
+            out.push(Finding {
+                signal: Signal::MigrationUnboundedWrite,
+                subject: model,
+                line,
+                what: format!("{name}: {}", write.what),
+                key: sql::normalise(text(node, source)),
+            });
+        }
         let Some(rule) = rule else {
             continue;
         };
-        let line = u32::try_from(node.start_position().row + 1).unwrap_or(u32::MAX);
         let (positional, keywords) = arguments(node, source);
         let Some(signal) = rule.signal else {
             // Raw SQL: Django's `sql=` (never `reverse_sql`), else the first argument.
@@ -272,7 +310,7 @@ fn code_scoped(kind: Kind, source: &str, scoped: bool) -> Result<Vec<Finding>, S
                 .map(|(_, value)| *value)
                 .or_else(|| positional.first().copied());
             for (sql_text, offset) in sql_node
-                .map(|n| sql_source(n, node, source))
+                .map(|n| sql_source(n, node, root, source))
                 .unwrap_or_default()
             {
                 if let Ok(read) = sql::findings(&sql_text, offset, None) {

@@ -1,7 +1,8 @@
 //! What a split statement is besides SQL: transaction control (`BEGIN`, `COMMIT TRANSACTION`,
 //! …), which changes nothing and is skipped so the statements it wraps are read, and anonymous
 //! `DO $$ … $$` blocks, whose PL/pgSQL body runs at migration time: its SQL statements, behind
-//! control words (`BEGIN`, `IF … THEN`, `LOOP`), and its `EXECUTE 'sql'` strings are read.
+//! control words (`BEGIN`, `IF … THEN`, `LOOP`), and what its `EXECUTE`s run are read (an
+//! `EXECUTE` of a statement built at run time is [`Body::Dynamic`]).
 //!
 //! Sources: PostgreSQL docs "DO", "BEGIN", "COMMIT", "SAVEPOINT", PL/pgSQL "Basic Statements"
 //! (EXECUTE, format) and "Control Structures"; MySQL manual "START TRANSACTION"; SQLite "BEGIN
@@ -11,6 +12,8 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
+
+use super::execute;
 
 static TRANSACTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -36,11 +39,9 @@ static SQL_START: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid pattern (tested)")
 });
 
-/// `EXECUTE 'sql'`, `EXECUTE format('sql %I', …)`, `EXECUTE $q$sql$q$`: where the string starts.
-static EXECUTE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?is)^\s*execute\s+(?:format\s*\(\s*)?(?:'|\$([A-Za-z_0-9]*)\$)")
-        .expect("valid pattern (tested)")
-});
+/// `EXECUTE <expression>`: where the expression starts ([`execute`] reads it).
+static EXECUTE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?is)^\s*execute\b\s*").expect("valid pattern (tested)"));
 
 /// Whether a statement only opens, ends or marks a transaction.
 pub(super) fn is_transaction_control(code: &str) -> bool {
@@ -60,8 +61,11 @@ pub(super) fn do_body(code: &str) -> Option<Range<usize>> {
 pub(super) enum Body {
     /// SQL starting at this offset of the statement.
     Sql(usize),
-    /// The SQL text of an `EXECUTE` string, format placeholders filled in.
+    /// The SQL text an `EXECUTE` runs, as far as it is literal ([`execute`]).
     Execute(String),
+    /// An `EXECUTE` (at this offset of the statement) whose statement is built at run time:
+    /// what it does cannot be read.
+    Dynamic(usize),
     /// PL/pgSQL itself: nothing to read.
     Other,
 }
@@ -72,47 +76,17 @@ pub(super) fn body_statement(code: &str, text: &str) -> Body {
     while let Some(found) = CONTROL.find(&code[at..]) {
         at += found.end();
     }
-    if let Some(found) = EXECUTE.captures(&code[at..]) {
-        let start = at + found.get(0).map_or(0, |m| m.end());
-        let literal = match found.get(1) {
-            Some(tag) => {
-                let close = format!("${}$", tag.as_str());
-                text[start..]
-                    .find(&close)
-                    .map(|n| text[start..start + n].to_string())
-            }
-            None => quoted(&text[start..]),
+    if let Some(found) = EXECUTE.find(&code[at..]) {
+        return match execute::sql(text.get(at + found.end()..).unwrap_or_default()) {
+            Some(sql) => Body::Execute(sql),
+            None => Body::Dynamic(at + (code[at..].len() - code[at..].trim_start().len())),
         };
-        return literal.map_or(Body::Other, |sql| {
-            Body::Execute(
-                sql.replace("%I", "x")
-                    .replace("%s", "x")
-                    .replace("%L", "'x'"),
-            )
-        });
     }
     if SQL_START.is_match(&code[at..]) {
         Body::Sql(at + (code[at..].len() - code[at..].trim_start().len()))
     } else {
         Body::Other
     }
-}
-
-/// A single-quoted literal's value up to its closing quote (`''` is a quote).
-fn quoted(after_open: &str) -> Option<String> {
-    let mut out = String::new();
-    let mut chars = after_open.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\'' {
-            if chars.peek() == Some(&'\'') {
-                chars.next();
-            } else {
-                return Some(out);
-            }
-        }
-        out.push(c);
-    }
-    None
 }
 
 #[cfg(test)]

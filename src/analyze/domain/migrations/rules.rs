@@ -1,6 +1,7 @@
 //! The framework schema calls that drop data or change the schema: data, one table per
 //! framework, each with its documentation source.
 
+use super::Kind;
 use crate::signal::Signal;
 
 /// Where an argument is: position among positional arguments, or keyword name.
@@ -127,6 +128,9 @@ pub(super) const DJANGO: &[Rule] = &[
         "model renamed: running code still uses the old table",
     ),
     rule("RunSQL", None, None, None, ""),
+    // `schema_editor.execute(sql)` or a cursor's, in a RunPython function ("Writing
+    // migrations", SchemaEditor.execute).
+    rule("execute", None, None, None, ""),
 ];
 
 /// Alembic, from the Alembic docs "Operation Reference".
@@ -208,4 +212,57 @@ pub(super) const KNEX: &[Rule] = &[
         "table renamed: running code still uses the old name",
     ),
     rule("raw", None, None, None, ""),
+];
+
+/// A model call that deletes or rewrites every row when called on the model itself or on a
+/// query of every row ([`EVERY_ROW`]); `User.where(…).delete_all` is bounded and not one.
+pub(super) struct ModelWrite {
+    pub(super) kind: Kind,
+    pub(super) call: &'static str,
+    pub(super) what: &'static str,
+}
+
+/// Sources: Rails API, `ActiveRecord::Relation#delete_all`, `#destroy_all`, `#update_all`
+/// (also on the model class through `ActiveRecord::Querying`); Django docs, "`QuerySet` API
+/// reference", `delete()` and `update()` (a manager proxies `update`, not `delete`).
+pub(super) const MODEL_WRITES: &[ModelWrite] = &[
+    ModelWrite {
+        kind: Kind::Rails,
+        call: "delete_all",
+        what: "deletes every row of the model's table",
+    },
+    ModelWrite {
+        kind: Kind::Rails,
+        call: "destroy_all",
+        what: "destroys every record of the model, deleting every row",
+    },
+    ModelWrite {
+        kind: Kind::Rails,
+        call: "update_all",
+        what: "rewrites every row of the model's table",
+    },
+    ModelWrite {
+        kind: Kind::Django,
+        call: "delete",
+        what: "deletes every row of the model's table",
+    },
+    ModelWrite {
+        kind: Kind::Django,
+        call: "update",
+        what: "rewrites every row of the model's table",
+    },
+];
+
+/// Per framework: the steps between a model and a write that keep every row, and the steps of
+/// which one must be present (Django reaches a query through a manager). Sources: Rails API
+/// `ActiveRecord::Scoping::Named::ClassMethods#all`, `ActiveRecord::Scoping::Default#unscoped`;
+/// Django docs "Managers" (`objects`, `_base_manager`, `_default_manager`) and "`QuerySet` API
+/// reference" (`all()`).
+pub(super) const EVERY_ROW: &[(Kind, &[&str], &[&str])] = &[
+    (Kind::Rails, &["all", "unscoped"], &[]),
+    (
+        Kind::Django,
+        &["objects", "all", "_base_manager", "_default_manager"],
+        &["objects", "_base_manager", "_default_manager"],
+    ),
 ];

@@ -174,6 +174,15 @@ impl<'s> Reader<'s> {
                         Err(_) => self.read.unparsed.push(offset + 1),
                     }
                 }
+                // Fail closed: a statement that cannot be read is judged as the worst a
+                // migration statement does.
+                plpgsql::Body::Dynamic(skip) => self.read.found.push(Finding {
+                    signal: Signal::MigrationDropsData,
+                    subject: "dynamic SQL".to_string(),
+                    line: self.line(at.start + skip),
+                    what: "EXECUTE runs a statement built at run time; what it does cannot be read, so it is judged as a drop".to_string(),
+                    key: normalise(self.original(at)),
+                }),
                 plpgsql::Body::Other => {}
             }
         }
@@ -211,7 +220,8 @@ impl<'s> Reader<'s> {
             _ if split::is_routine(code) => {}
             _ => {
                 self.read.unparsed.push(line);
-                let whole = original.split_whitespace().collect::<Vec<_>>().join(" ");
+                let mut whole = original.split_whitespace().collect::<Vec<_>>().join(" ");
+                whole.push(';');
                 out.extend(pattern_level(&whole, line).into_iter().map(|f| {
                     (
                         f.signal,
@@ -331,6 +341,14 @@ fn classify(statement: Node<'_>, source: &str) -> Vec<(Signal, String, String)> 
                 ));
             }
             "alter_table" => alter_table(node, source, &mut out),
+            // A data-modifying CTE (`WITH gone AS (DELETE FROM t …) SELECT …`) runs its
+            // statement whether or not the outer query reads it (PostgreSQL docs "WITH
+            // Queries", 7.8.4).
+            "cte" => {
+                if let Some(inner) = child_of_kind(node, "statement") {
+                    out.extend(classify(inner, source));
+                }
+            }
             _ => {}
         }
     }
@@ -407,39 +425,78 @@ fn alter_table(node: Node<'_>, source: &str, out: &mut Vec<(Signal, String, Stri
     }
 }
 
-/// Destructive statements recognised on single lines, for templated or unparsable SQL.
-static LINE_LEVEL: LazyLock<Vec<(Regex, Signal, &'static str)>> = LazyLock::new(|| {
-    [
-        (
-            r"(?i)\bdrop\s+(?:table|schema|database)\s+(?:if\s+exists\s+)?(\S+)",
-            Signal::MigrationDropsData,
-            "drops data (read line by line)",
-        ),
-        (
-            r"(?i)\btruncate\s+(?:table\s+)?(\S+)",
-            Signal::MigrationDropsData,
-            "TRUNCATE deletes every row (read line by line)",
-        ),
-        (
-            r"(?i)\balter\s+table\s+(\S+)\s+drop\s+(?:column\s+)?",
-            Signal::MigrationDropsData,
-            "drops a column (read line by line)",
-        ),
-        (
-            r"(?i)\bdrop\s+index\s+(?:if\s+exists\s+)?(\S+)",
-            Signal::MigrationAltersSchema,
-            "drops an index (read line by line)",
-        ),
-    ]
-    .into_iter()
-    .map(|(pattern, signal, what)| {
-        (
-            Regex::new(pattern).expect("the line-level table holds valid patterns (tested)"),
-            signal,
+/// One statement shape recognised by pattern, for templated or unparsable SQL.
+struct Pattern {
+    /// Group 1 is the subject; group 2, when present, is the text that `bounded` reads.
+    regex: Regex,
+    signal: Signal,
+    what: &'static str,
+    /// A match whose group 2 holds this is bounded (a `WHERE`): no finding.
+    bounded: Option<Regex>,
+}
+
+/// (pattern, signal, consequence, bounded-by, source). Each pattern reads one line, or one
+/// whole statement with its whitespace collapsed and its `;` restored.
+const PATTERNS: &[(&str, Signal, &str, Option<&str>, &str)] = &[
+    (
+        r"(?i)\bdrop\s+(?:table|schema|database)\s+(?:if\s+exists\s+)?([^\s;]+)",
+        Signal::MigrationDropsData,
+        "drops data (read line by line)",
+        None,
+        "https://www.postgresql.org/docs/current/sql-droptable.html",
+    ),
+    (
+        r"(?i)\btruncate\s+(?:table\s+)?([^\s;]+)",
+        Signal::MigrationDropsData,
+        "TRUNCATE deletes every row (read line by line)",
+        None,
+        "https://www.postgresql.org/docs/current/sql-truncate.html",
+    ),
+    (
+        r"(?i)\balter\s+table\s+([^\s;]+)\s+drop\s+(?:column\s+)?",
+        Signal::MigrationDropsData,
+        "drops a column (read line by line)",
+        None,
+        "https://www.postgresql.org/docs/current/sql-altertable.html",
+    ),
+    (
+        r"(?i)\bdrop\s+index\s+(?:if\s+exists\s+)?([^\s;]+)",
+        Signal::MigrationAltersSchema,
+        "drops an index (read line by line)",
+        None,
+        "https://www.postgresql.org/docs/current/sql-dropindex.html",
+    ),
+    // Drops every object the role owns in the database, tables and their rows included.
+    (
+        r"(?i)\bdrop\s+owned\s+by\s+([^\s;,]+)",
+        Signal::MigrationDropsData,
+        "DROP OWNED BY drops every table the role owns (read line by line)",
+        None,
+        "https://www.postgresql.org/docs/current/sql-drop-owned.html",
+    ),
+    // A whole DELETE up to its `;` (the grammar cannot parse `USING` or an alias without AS):
+    // without WHERE it deletes every row, whatever it joins.
+    (
+        r"(?i)\bdelete\s+from\s+(?:only\s+)?([^\s;]+)([^;]*);",
+        Signal::MigrationUnboundedWrite,
+        "DELETE without WHERE deletes every row (read line by line)",
+        Some(r"(?i)\bwhere\b"),
+        "https://www.postgresql.org/docs/current/sql-delete.html",
+    ),
+];
+
+/// [`PATTERNS`], compiled.
+static LINE_LEVEL: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
+    PATTERNS
+        .iter()
+        .map(|(pattern, signal, what, bounded, _source)| Pattern {
+            regex: Regex::new(pattern).expect("the pattern table holds valid patterns (tested)"),
+            signal: *signal,
             what,
-        )
-    })
-    .collect()
+            bounded: bounded
+                .map(|b| Regex::new(b).expect("the pattern table holds valid patterns (tested)")),
+        })
+        .collect()
 });
 
 /// Findings on one line of text that could not be parsed.
@@ -449,17 +506,25 @@ pub(super) fn line_level(line_text: &str, line: u32) -> Vec<Finding> {
 
 /// Findings in one line or one whole statement (whitespace collapsed) by pattern.
 fn pattern_level(line_text: &str, line: u32) -> Vec<Finding> {
-    LINE_LEVEL
-        .iter()
-        .filter_map(|(regex, signal, what)| {
-            let captures = regex.captures(line_text)?;
-            Some(Finding {
-                signal: *signal,
+    let mut found = Vec::new();
+    for pattern in LINE_LEVEL.iter() {
+        for captures in pattern.regex.captures_iter(line_text) {
+            let bounded = pattern.bounded.as_ref().is_some_and(|b| {
+                captures
+                    .get(2)
+                    .is_some_and(|rest| b.is_match(rest.as_str()))
+            });
+            if bounded {
+                continue;
+            }
+            found.push(Finding {
+                signal: pattern.signal,
                 subject: captures.get(1).map_or("?", |m| m.as_str()).to_string(),
                 line,
-                what: (*what).to_string(),
+                what: pattern.what.to_string(),
                 key: normalise(line_text),
-            })
-        })
-        .collect()
+            });
+        }
+    }
+    found
 }

@@ -216,6 +216,9 @@ fn kinds() {
         ("migrations/1_x.ts", Some(Kind::Knex)),
         ("db/V1__init.sql", Some(Kind::Sql)),
         ("db/U1__init.sql", Some(Kind::Reverse)),
+        // Flyway runs a versioned migration forward whatever its description says.
+        ("db/migration/V2__users_teardown_down.sql", Some(Kind::Sql)),
+        ("db/migration/V2__x.down.sql", Some(Kind::Sql)),
         ("diesel/migrations/2024_x/down.sql", Some(Kind::Reverse)),
         ("queries/report.sql", None),
         (
@@ -389,4 +392,5 @@ fn reverse_markers_only_in_their_tool_format() {
     }
 }
 
+mod frameworks;
 mod statements;

@@ -56,7 +56,7 @@ fn shapes_the_grammar_alone_missed() {
             "DO block with IF and EXECUTE",
             "db/migrations/004.sql",
             "DO $$\nBEGIN\n  IF EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'legacy') THEN\n    ALTER TABLE users DROP COLUMN legacy;\n  END IF;\n  EXECUTE format('DROP TABLE %I', 'audit_old');\nEND\n$$;\n",
-            &[(Drops, "users.legacy", 4), (Drops, "x", 6)],
+            &[(Drops, "users.legacy", 4), (Drops, "audit_old", 6)],
         ),
         (
             "Go-templated statement split over two lines",
@@ -170,5 +170,76 @@ fn lock_message() {
         "CREATE INDEX CONCURRENTLY",
     ] {
         assert!(message.contains(part), "{message}");
+    }
+}
+
+/// Expected (signal, subject, line) facts.
+type Expected = &'static [(Signal, &'static str, u32)];
+
+/// Red-team forms that deleted every row or dropped tables unseen (each confirmed on
+/// PostgreSQL 15): `DELETE … USING` without WHERE (the grammar cannot parse USING, so it is
+/// read by pattern), a data-modifying CTE, `DROP OWNED BY` (drops every object the role owns),
+/// and `EXECUTE format()` with the verb as an argument. Their bounded or additive neighbours
+/// stay quiet.
+#[test]
+fn hidden_deletes_and_drops() {
+    let cases: &[(&str, Expected)] = &[
+        (
+            "DELETE FROM users USING users u2;",
+            &[(Unbounded, "users", 1)],
+        ),
+        (
+            "DELETE FROM users USING users u2 WHERE users.id = u2.id;",
+            &[],
+        ),
+        (
+            "WITH gone AS (DELETE FROM users RETURNING id) SELECT count(*) FROM gone;",
+            &[(Unbounded, "users", 1)],
+        ),
+        (
+            "WITH a AS (SELECT 1), b AS (UPDATE users SET email = NULL RETURNING id) SELECT 1;",
+            &[(Unbounded, "users", 1)],
+        ),
+        (
+            "WITH gone AS (DELETE FROM users WHERE id = 1 RETURNING id) SELECT 1;",
+            &[],
+        ),
+        (
+            "DROP OWNED BY app_owner CASCADE;",
+            &[(Drops, "app_owner", 1)],
+        ),
+        (
+            "DO $$ BEGIN EXECUTE format('%s TABLE users','DROP'); END $$;",
+            &[(Drops, "users", 1)],
+        ),
+        (
+            "DO $$ BEGIN EXECUTE 'TRUNCATE ' || 'sessions'; END $$;",
+            &[(Drops, "sessions", 1)],
+        ),
+        (
+            "DO $$ BEGIN\n  EXECUTE format('ALTER TABLE %I ADD COLUMN note text', t);\n  EXECUTE 'ALTER TABLE ' || quote_ident(t) || ' ADD COLUMN x int';\nEND $$;",
+            &[],
+        ),
+    ];
+    for (source, expected) in cases {
+        let (found, _) = read("db/migrations/013.sql", source);
+        assert_eq!(found, facts(expected), "{source}");
+    }
+}
+
+/// Dynamic SQL whose statement cannot be read (a variable, a verb from a variable, a string
+/// built by a function) fails closed: it is judged as a drop, never as nothing.
+#[test]
+fn unreadable_execute_is_judged_a_drop() {
+    for body in [
+        "EXECUTE stmt",
+        "EXECUTE format('%s', v_sql)",
+        "EXECUTE format('%s TABLE users', verb)",
+        "EXECUTE v_verb || ' TABLE users'",
+        "EXECUTE format(v_template, t)",
+    ] {
+        let source = format!("DO $$\nDECLARE stmt text;\nBEGIN\n  {body};\nEND $$;\n");
+        let (found, _) = read("db/migrations/014.sql", &source);
+        assert_eq!(found, facts(&[(Drops, "dynamic SQL", 4)]), "{body}");
     }
 }
