@@ -114,15 +114,14 @@ fn cached(repo: &Repository, base: Oid) -> Vec<Incident> {
     window.incidents
 }
 
-/// Keyed by the window, the detector's version and the base.
+/// Keyed by the window, the build (what the detector finds is the build's code: a rebuilt
+/// binary never reads an older detector's window) and the base.
 fn cache_path(git_dir: &Path, base: Oid) -> PathBuf {
+    let build = crate::build::IDENTITY.replace(' ', "-");
     git_dir
         .join("blastgate")
         .join("history")
-        .join(format!(
-            "v1-{WINDOW_COMMITS}-d{}",
-            reverts::DETECTOR_VERSION
-        ))
+        .join(format!("v1-{WINDOW_COMMITS}-{build}"))
         .join(base.to_string())
 }
 
@@ -176,6 +175,9 @@ pub fn incidents(repo: &Repository, base: Oid) -> Window {
             complete = false;
             continue;
         };
+        if link.kind == Undo::Fix && merges(repo, by, target) {
+            continue;
+        }
         let Some(paths) = changed_paths(repo, target, link.kind) else {
             complete = false;
             continue;
@@ -194,6 +196,14 @@ pub fn incidents(repo: &Repository, base: Oid) -> Window {
         incidents: found,
         complete,
     }
+}
+
+/// Whether `by` is a merge that brings `target` in as a parent other than its first: a pull
+/// request's merge naming its own head ("Written for commit <sha>") names the work it merges,
+/// not a commit it fixes.
+fn merges(repo: &Repository, by: Oid, target: Oid) -> bool {
+    repo.find_commit(by)
+        .is_ok_and(|commit| commit.parent_ids().skip(1).any(|parent| parent == target))
 }
 
 /// Paths a commit changed against its first parent (names only, no content is read);

@@ -274,8 +274,8 @@ fn policy_check_explains_human_score_lines() {
 
 /// A fix is named in the message's own words: release notes a bump quotes (with a fix line
 /// linking a commit of this repository) and a squash commit's "Written for commit <sha>" naming
-/// a "Merge main into topic" merge mark no file as recently fixed; a subject that says "Fix"
-/// and names the commit in its body does.
+/// a "Merge main into topic" merge, or a pull request's merge naming its own head, mark no
+/// file as recently fixed; a subject that says "Fix" and names the commit in its body does.
 #[test]
 fn only_fixes_in_the_messages_own_words_mark_files() {
     let repo = Repo::new();
@@ -313,8 +313,20 @@ fn only_fixes_in_the_messages_own_words_mark_files() {
         "Fix the login form (#12)\n\nStops a crash.\n\n<sup>Written for commit {merge}.</sup>\n\nThe name check went missing in {}.\n",
         &named[..10]
     ));
+    // A pull request's merge naming its own head names the work it merges.
+    repo.git(&["checkout", "-q", "-b", "pr"]);
+    repo.write("src/head.py", "E = 1\n");
+    let head = repo.commit("fix the parser");
+    repo.git(&["checkout", "-q", "main"]);
+    let message = format!("fix: the parser (#13)\n\n<sup>Written for commit {head}.</sup>\n");
+    repo.git(&["merge", "-q", "--no-ff", "pr", "-m", &message]);
     repo.git(&["checkout", "-q", "-b", "topic"]);
-    for path in ["src/quoted.py", "src/named.py", "src/merged.py"] {
+    for path in [
+        "src/quoted.py",
+        "src/named.py",
+        "src/merged.py",
+        "src/head.py",
+    ] {
         repo.write(path, "changed = True\n");
     }
     repo.commit("Touch them");

@@ -16,13 +16,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-/// Changes whenever what the detector finds can change (a word, a pattern): cached history
-/// windows are keyed by it, so they are recomputed rather than kept stale.
-pub const DETECTOR_VERSION: u32 = 2;
-
 /// Words that make a message naming a commit a fix of it (matched as whole words,
-/// case-insensitively). Data, not code: extend the table, not the matcher (and bump
-/// [`DETECTOR_VERSION`]).
+/// case-insensitively). Data, not code: extend the table, not the matcher.
 pub const FIX_WORDS: &[&str] = &[
     "fix",
     "fixes",
