@@ -111,7 +111,8 @@ impl Judged {
 const DB: &str = "resource \"aws_db_instance\" \"main\" {\n  engine            = \"postgres\"\n  instance_class    = \"db.t3.micro\"\n  allocated_storage = 20\n}\n";
 const ROLE: &str = "resource \"aws_iam_role\" \"ci\" {\n  name = \"ci\"\n}\n";
 const BUCKET: &str = "resource \"aws_s3_bucket\" \"logs\" {\n  bucket = \"logs\"\n}\n";
-const DESTROYS: &[&str] = &[
+/// Every finding that says a resource goes or is recreated.
+pub(crate) const DESTROYS: &[&str] = &[
     "resource-destroyed",
     "stateful-resource-destroyed",
     "resource-replaced",

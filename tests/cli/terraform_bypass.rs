@@ -4,16 +4,10 @@
 //! locals). Each is a real repository, a real commit and the real binary, asserting the exit
 //! code and the finding; each has a near miss that stays quiet.
 
-use crate::hidden_destroys::{Step, judge};
+use crate::hidden_destroys::{DESTROYS, Step, judge};
 
 const DB: &str = "resource \"aws_db_instance\" \"db\" {\n  identifier = \"prod-db\"\n  engine     = \"postgres\"\n}\n";
 const VARIABLES: &str = "variable \"region\" {\n  default = \"us-east-1\"\n}\n";
-const DESTROYS: &[&str] = &[
-    "resource-destroyed",
-    "stateful-resource-destroyed",
-    "resource-replaced",
-    "stateful-resource-replaced",
-];
 
 /// `db.tf` renamed to `db.TF`: Terraform loads only the lower-case suffix (terraform 1.11 plans
 /// the resources of `b.TF` as absent), so the database is destroyed and the AI commit blocked.
