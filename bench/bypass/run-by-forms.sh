@@ -34,8 +34,8 @@ jobs:
       - name: |
           a step whose name is a block
         run: scripts/j.sh
-      - run: STAGE=prod scripts/k.sh
-      - run: sudo -E scripts/l.sh
+      - run: STAGE="prod eu" scripts/k.sh
+      - run: sudo -u deploy -E scripts/l.sh
       - run: ./m.sh
         working-directory: scripts
       - run: cd scripts && ./n.sh

@@ -145,6 +145,9 @@ static EXPRESSION: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"\$\{\
 static OWN_DIR_PREFIX: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r#""?(?:\$\(dirname\s+"?\$(?:0|\{?BASH_SOURCE(?:\[0\])?\}?)"?\)|\$\{0%/\*\}|\$\{?SCRIPT_DIR\}?)"?/"#).ok()
 });
+/// A variable set to a quoted value (`STAGE="prod eu"`).
+static QUOTED_ASSIGNMENT: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r#"\b([A-Za-z_][A-Za-z0-9_]*)=(?:"[^"]*"|'[^']*')"#).ok());
 /// Stands for [`OWN_DIR_PREFIX`] once a line is normalised; survives splitting into words.
 const OWN_DIR: &str = "\u{0}/";
 
@@ -246,6 +249,12 @@ impl Scripts {
             }
             command = rest;
         }
+        // `STAGE="prod eu" x.sh`: a quoted value is one word, whatever it holds.
+        let command = match QUOTED_ASSIGNMENT.as_ref() {
+            Some(re) if command.contains('=') => re.replace_all(command, "${1}=v"),
+            _ => command.into(),
+        };
+        let command = command.as_ref();
         let places = places(command);
         // `cat scripts/x.sh | bash`, `eval "$(cat scripts/x.sh)"`, `source <(cat x.sh)`: an
         // interpreter fed by another command runs what that command reads.
@@ -342,11 +351,17 @@ fn places(command: &str) -> Vec<Place<'_>> {
                     || gap.chars().any(|c| COMMAND_SEPARATORS.contains(c)));
             prefix = value;
         }
-        // `sudo`, `env`, … and their options (`sudo -E`) come before the command they run.
+        // `sudo`, `env`, … and their options (`sudo -E`, `sudo -u deploy`) come before the
+        // command they run; an option's argument is a plain word, not a path.
         let chained = places.last().is_some_and(|previous| previous.prefix);
+        let after_option = places
+            .last()
+            .is_some_and(|previous| previous.prefix && previous.word.starts_with('-'));
+        let plain = !word.contains(['/', '.']);
         prefix = prefix
             || (starts_command && COMMAND_PREFIXES.contains(&word))
-            || (chained && word.starts_with('-'));
+            || (chained && word.starts_with('-'))
+            || (after_option && plain);
         let program = if starts_command {
             word.rsplit('/').next().unwrap_or(word)
         } else {
@@ -496,7 +511,7 @@ mod tests {
     /// before the command and a Python module run with `-m`: the script still runs.
     #[test]
     fn scripts_run_behind_variables_options_and_directories() {
-        let steps = "- run: STAGE=prod tools/a.sh\n- run: env STAGE=prod DEBUG= tools/b.sh\n- run: sudo -E tools/c.sh\n- run: ./deploy.sh\n  working-directory: scripts\n- run: cd ops && ./e.sh\n- run: python -m tools.runner --fast\n- run: export STAGE=prod tools/f.sh\n";
+        let steps = "- run: STAGE=\"prod eu\" tools/a.sh\n- run: env STAGE=prod DEBUG= tools/b.sh\n- run: sudo -u deploy -E tools/c.sh\n- run: ./deploy.sh\n  working-directory: scripts\n- run: cd ops && ./e.sh\n- run: python -m tools.runner --fast\n- run: export STAGE=prod tools/f.sh\n";
         assert_eq!(
             scripts(Dialect::Commands, steps),
             [
