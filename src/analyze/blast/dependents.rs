@@ -206,21 +206,33 @@ pub fn search_with(
     let entries = scan::list(repo, tree, &skip)?;
     let mut seen = scan::Seen::default();
     let mut level = |probes: &[confirm::Probe], figures: &mut Scan| {
-        let (candidates, files, bytes) = scan::scan(
-            repo,
-            &entries,
-            probes,
-            &options.budget,
-            reading,
-            (&mut seen, cache),
-        )?;
-        figures.files += files;
-        figures.bytes += bytes;
-        figures.candidates += candidates.len();
-        let confirmed = confirm::confirm(candidates, probes, cache, &options.budget, |unread| {
-            seen.read.set(seen.read.get() + 1);
+        let (mut files, mut bytes, mut candidates) = (0, 0, 0);
+        let scan = |found: &mut dyn FnMut(scan::Candidate)| {
+            let mut count = |candidate| {
+                candidates += 1;
+                found(candidate);
+            };
+            (files, bytes) = scan::scan(
+                repo,
+                &entries,
+                probes,
+                &options.budget,
+                reading,
+                (&mut seen, cache),
+                &mut count,
+            )?;
+            Ok(())
+        };
+        // Blobs the scan left unread and confirming needed after all.
+        let mut read_later = 0;
+        let confirmed = confirm::confirm(scan, probes, cache, &options.budget, |unread| {
+            read_later += 1;
             scan::read_blob(repo, &unread.path, unread.oid)
         })?;
+        seen.read.set(seen.read.get() + read_later);
+        figures.files += files;
+        figures.bytes += bytes;
+        figures.candidates += candidates;
         figures.parsed += confirmed.parsed;
         figures.cached += confirmed.cached;
         figures.ruled_out += confirmed.ruled_out;

@@ -18,6 +18,7 @@
 
 use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
+use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 
@@ -70,21 +71,61 @@ pub(super) struct Confirmed {
     pub(super) unconfirmed: usize,
 }
 
-/// Outlines the candidates in parallel (through the cache) and matches them against `probes`.
-/// A candidate the scan did not read is first confirmed from what the cache holds; if that
-/// needs its bytes after all (a miss, or a qualified use to look for), `read` fetches them on
-/// this thread (blobs are read through one repository handle) and it is confirmed again.
+/// How many candidates one confirming job takes: enough that a warm search (outlines from the
+/// cache, microseconds each) is not all job overhead, few enough that the pool starts parsing
+/// while the scan is still reading blobs.
+const BATCH: usize = 8;
+
+/// Outlines the candidates `scan` hands over (through the cache) and matches them against
+/// `probes`. The scan reads blobs on this thread (through one repository handle) while the
+/// pool confirms what it has found so far: a cold search spent its first level's scan with
+/// the pool idle. A candidate the scan did not read is first confirmed from what the cache
+/// holds; if that needs its bytes after all (a miss, or a qualified use to look for), `read`
+/// fetches them on this thread and it is confirmed again. Hits come in the scan's order.
 pub(super) fn confirm(
-    mut candidates: Vec<Candidate>,
+    scan: impl FnOnce(&mut dyn FnMut(Candidate)) -> Result<(), Error>,
     probes: &[Probe],
     cache: &Cache,
     budget: &Budget,
     mut read: impl FnMut(&Candidate) -> Result<Vec<u8>, Error>,
 ) -> Result<Confirmed, Error> {
-    let mut outcomes: Vec<Option<Outcome>> = candidates
-        .par_iter()
-        .map(|candidate| confirm_one(candidate, probes, cache, budget))
-        .collect();
+    let done: Mutex<Vec<(usize, Candidate, Option<Outcome>)>> = Mutex::new(Vec::new());
+    rayon::in_place_scope(|jobs| {
+        let done = &done;
+        let send = |batch: Vec<(usize, Candidate)>| {
+            jobs.spawn(move |_| {
+                let confirmed: Vec<_> = batch
+                    .into_iter()
+                    .map(|(at, candidate)| {
+                        let outcome = confirm_one(&candidate, probes, cache, budget);
+                        (at, candidate, outcome)
+                    })
+                    .collect();
+                done.lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .extend(confirmed);
+            });
+        };
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut next = 0;
+        let scanned = scan(&mut |candidate| {
+            batch.push((next, candidate));
+            next += 1;
+            if batch.len() == BATCH {
+                send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+            }
+        });
+        if !batch.is_empty() {
+            send(batch);
+        }
+        scanned
+    })?;
+    let mut done = done.into_inner().unwrap_or_else(PoisonError::into_inner);
+    done.sort_unstable_by_key(|(at, ..)| *at);
+    let (mut candidates, mut outcomes): (Vec<Candidate>, Vec<Option<Outcome>>) = done
+        .into_iter()
+        .map(|(_, candidate, outcome)| (candidate, outcome))
+        .unzip();
     let unread: Vec<usize> = (0..candidates.len())
         .filter(|&at| outcomes[at].is_none())
         .collect();

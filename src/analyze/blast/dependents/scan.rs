@@ -319,8 +319,9 @@ pub(super) fn read_blob(repo: &Repository, path: &str, oid: Oid) -> Result<Vec<u
     Ok(blob.content().to_vec())
 }
 
-/// Reads each entry of a wanted family and keeps those where a name matches as a word.
-/// Returns the candidates, the number of blobs scanned and their bytes. On one thread, blobs
+/// Reads each entry of a wanted family and hands `found` each one where a name matches as a
+/// word, in the entries' order, as soon as it is found (so confirming it can start while the
+/// scan goes on). Returns the number of blobs scanned and their bytes. On one thread, blobs
 /// are read through `seen`, shared by the levels of one search, and the word sets it holds or
 /// finds in `cache` spare reading blobs that hold none of the names.
 pub(super) fn scan(
@@ -330,9 +331,10 @@ pub(super) fn scan(
     budget: &Budget,
     reading: Reading,
     (seen, cache): (&mut Seen, &Cache),
-) -> Result<(Vec<Candidate>, usize, u64), Error> {
+    found: &mut dyn FnMut(Candidate),
+) -> Result<(usize, u64), Error> {
     if probes.is_empty() {
-        return Ok((Vec::new(), 0, 0));
+        return Ok((0, 0));
     }
     let needles = Needles::new(probes);
     let wanted: Vec<&Entry> = entries
@@ -343,11 +345,26 @@ pub(super) fn scan(
                 .is_none_or(|language| needles.all_families.contains(language.family))
         })
         .collect();
-    let outcomes: Vec<Outcome> = match reading {
-        Reading::OneThread => wanted
-            .iter()
-            .map(|entry| seen.examine(repo, cache, entry, &needles, budget))
-            .collect::<Result<_, _>>()?,
+    let mut files = 0;
+    let mut bytes = 0;
+    let mut tally = |outcome| match outcome {
+        Outcome::Skipped => {}
+        Outcome::Scanned(size) => {
+            files += 1;
+            bytes += size;
+        }
+        Outcome::Candidate(candidate) => {
+            files += 1;
+            bytes += candidate.size;
+            found(candidate);
+        }
+    };
+    match reading {
+        Reading::OneThread => {
+            for entry in wanted {
+                tally(seen.examine(repo, cache, entry, &needles, budget)?);
+            }
+        }
         Reading::PerWorker => {
             seen.read.set(seen.read.get() + wanted.len());
             // A few chunks per thread balance uneven blob sizes; each chunk pays one open.
@@ -376,27 +393,10 @@ pub(super) fn scan(
                         .collect()
                 })
                 .collect::<Result<_, _>>()?;
-            chunks.into_iter().flatten().collect()
-        }
-    };
-    let mut files = 0;
-    let mut bytes = 0;
-    let mut candidates = Vec::new();
-    for outcome in outcomes {
-        match outcome {
-            Outcome::Skipped => {}
-            Outcome::Scanned(size) => {
-                files += 1;
-                bytes += size;
-            }
-            Outcome::Candidate(candidate) => {
-                files += 1;
-                bytes += candidate.size;
-                candidates.push(candidate);
-            }
+            chunks.into_iter().flatten().for_each(&mut tally);
         }
     }
-    Ok((candidates, files, bytes))
+    Ok((files, bytes))
 }
 
 enum Outcome {
