@@ -8,6 +8,7 @@
 
 mod compiled;
 mod config;
+mod kind;
 mod roles;
 mod table;
 
@@ -15,6 +16,7 @@ use std::sync::OnceLock;
 
 pub use compiled::{Compiled, Definitions, Resolved, Role};
 pub use config::{CONFIG_LANGUAGES, ConfigLanguage, config_for_path, parse_config};
+pub use kind::{KindNames, kind_of};
 pub use roles::{
     CVisibility, ExportVisibility, Roles, RubyVisibility, RustVisibility, Selector, VisibilityRule,
 };

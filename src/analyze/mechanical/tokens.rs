@@ -14,6 +14,7 @@ use tree_sitter::Node;
 
 use crate::analyze::blast::outline::parse;
 use crate::analyze::blast::syntax::Unanalysed;
+use crate::analyze::lang::KindNames;
 
 use super::Offer;
 use super::rules::{Docstrings, Items, PARENTHESISED, Rules, SortedList, is_pragma};
@@ -111,6 +112,7 @@ pub(super) fn stream<'s>(
         previous_end: Cell::new(0),
         previous_parent: Cell::new(None),
         comments: RefCell::new(Vec::new()),
+        kinds: KindNames::of(grammar),
         double_quote: grammar.id_for_node_kind("double_quote_scalar", true),
         single_quote: grammar.id_for_node_kind("single_quote_scalar", true),
     };
@@ -132,6 +134,8 @@ struct Walker<'a> {
     previous_parent: Cell<Option<usize>>,
     /// Ordinary comments met so far.
     comments: RefCell<Vec<Vec<u8>>>,
+    /// The grammar's kind names.
+    kinds: KindNames,
     /// YAML scalar kinds (0 when the grammar has none).
     double_quote: u16,
     single_quote: u16,
@@ -157,7 +161,7 @@ impl<'a> Walker<'a> {
         if self.whole(node, parent, out) {
             return Ok(());
         }
-        let transparent = PARENTHESISED.contains(&node.kind());
+        let transparent = PARENTHESISED.contains(&self.kinds.of_node(node));
         let kind = node.kind_id();
         if node.child_count() == 0 {
             self.gap(node.start_byte(), parent, out);
@@ -178,7 +182,7 @@ impl<'a> Walker<'a> {
             .rules
             .lists
             .iter()
-            .find(|list| list.container == node.kind());
+            .find(|list| list.container == self.kinds.of_node(node));
         let children = self.children(node, transparent, list);
         let mut sorted: Vec<Vec<Tok<'a>>> = Vec::new();
         let mut sorted_at: Option<usize> = None;
@@ -189,12 +193,12 @@ impl<'a> Walker<'a> {
                 self.skip(child);
                 continue;
             }
-            if child.kind().contains("comment") && !self.comment(child).0 {
+            if self.kinds.of_node(child).contains("comment") && !self.comment(child).0 {
                 // Ordinary comments do not break a run of imports.
                 self.node(child, Some(node), depth + 1, out)?;
                 continue;
             }
-            if self.rules.imports.contains(&child.kind()) && !pinned {
+            if self.rules.imports.contains(&self.kinds.of_node(child)) && !pinned {
                 let mut own = Vec::new();
                 self.node(child, Some(node), depth + 1, &mut own)?;
                 run.push(own);
@@ -202,7 +206,7 @@ impl<'a> Walker<'a> {
             }
             flush(&mut run, out);
             // `#[cfg(test)] use a;`: the import after an attribute stays where it is.
-            pinned = self.rules.attached.contains(&child.kind());
+            pinned = self.rules.attached.contains(&self.kinds.of_node(child));
             if role == Child::Item {
                 sorted_at.get_or_insert(out.len());
                 let mut own = Vec::new();
@@ -228,7 +232,7 @@ impl<'a> Walker<'a> {
     /// Nodes read whole rather than walked: comments, layout, docstrings, YAML single-quoted
     /// scalars. Returns whether `node` was one (and is done).
     fn whole(&self, node: Node, parent: Option<Node>, out: &mut Vec<Tok<'a>>) -> bool {
-        if node.kind().contains("comment") {
+        if self.kinds.of_node(node).contains("comment") {
             let (pragma, text) = self.comment(node);
             self.skip(node);
             if pragma {
@@ -238,7 +242,7 @@ impl<'a> Walker<'a> {
             }
             return true;
         }
-        if self.rules.layout.contains(&node.kind()) {
+        if self.rules.layout.contains(&self.kinds.of_node(node)) {
             self.skip(node);
             return true;
         }
@@ -288,14 +292,14 @@ impl<'a> Walker<'a> {
         for (index, &(child, field)) in all.iter().enumerate() {
             if child.is_named() {
                 let item = list.is_some_and(|list| match list.items {
-                    Items::Kind(kind) => child.kind() == kind,
+                    Items::Kind(kind) => self.kinds.of_node(child) == kind,
                     Items::Field(name) => field == Some(name),
-                    Items::Named => !child.kind().contains("comment"),
+                    Items::Named => !self.kinds.of_node(child).contains("comment"),
                 });
                 kept.push((child, if item { Child::Item } else { Child::Walk }));
                 continue;
             }
-            let text = child.kind();
+            let text = self.kinds.of_node(child);
             let dropped = (transparent && (text == "(" || text == ")"))
                 || list.is_some_and(|list| list.punctuation.contains(&text));
             if dropped {
@@ -305,8 +309,9 @@ impl<'a> Walker<'a> {
             let next = all[index + 1..]
                 .iter()
                 .map(|(next, _)| next)
-                .find(|next| !next.kind().contains("comment"));
-            let trailing = (text == "," && next.is_none_or(|next| CLOSERS.contains(&next.kind())))
+                .find(|next| !self.kinds.of_node(**next).contains("comment"));
+            let trailing = (text == ","
+                && next.is_none_or(|next| CLOSERS.contains(&self.kinds.of_node(*next))))
                 || (self.rules.terminators.contains(&text) && next.is_none());
             kept.push((child, if trailing { Child::Skip } else { Child::Walk }));
         }
@@ -316,7 +321,7 @@ impl<'a> Walker<'a> {
     /// A leaf's compared text.
     fn leaf(&self, node: Node, parent: Option<Node>) -> Cow<'a, [u8]> {
         let text = self.text(node);
-        let in_string = parent.is_some_and(|p| p.kind().contains("string"));
+        let in_string = parent.is_some_and(|p| self.kinds.of_node(p).contains("string"));
         if self.rules.quotes && in_string && is_quote(text) {
             return text
                 .iter()
@@ -324,7 +329,7 @@ impl<'a> Walker<'a> {
                 .collect();
         }
         if let Some(prefix) = self.rules.keyword_prefix
-            && node.kind().starts_with(prefix)
+            && self.kinds.of_node(node).starts_with(prefix)
         {
             return text.to_ascii_lowercase().into();
         }
@@ -342,7 +347,8 @@ impl<'a> Walker<'a> {
         }
         let inside_string = parent.is_some_and(|parent| {
             Some(parent.id()) == self.previous_parent.get()
-                && (parent.kind().contains("string") || parent.kind().contains("scalar"))
+                && (self.kinds.of_node(parent).contains("string")
+                    || self.kinds.of_node(parent).contains("scalar"))
         });
         if inside_string {
             out.push(Tok::Leaf(gap.into()));
@@ -365,18 +371,18 @@ impl<'a> Walker<'a> {
         node: Node,
         parent: Option<Node>,
     ) -> Option<Vec<u8>> {
-        if node.kind() != docstrings.statement || node.named_child_count() != 1 {
+        if self.kinds.of_node(node) != docstrings.statement || node.named_child_count() != 1 {
             return None;
         }
         let string = node
             .named_child(0)
-            .filter(|child| child.kind() == docstrings.string)?;
+            .filter(|child| self.kinds.of_node(*child) == docstrings.string)?;
         let parent = parent?;
         let mut previous = node.prev_named_sibling();
-        while let Some(sibling) = previous.filter(|s| s.kind().contains("comment")) {
+        while let Some(sibling) = previous.filter(|s| self.kinds.of_node(*s).contains("comment")) {
             previous = sibling.prev_named_sibling();
         }
-        if previous.is_some() || !docstrings.bodies.contains(&parent.kind()) {
+        if previous.is_some() || !docstrings.bodies.contains(&self.kinds.of_node(parent)) {
             return None;
         }
         let text = String::from_utf8_lossy(self.text(string));

@@ -13,7 +13,7 @@ use super::body_hash::TokenHashes;
 use index::FileIndex;
 
 use super::shape::{Class, Cond, Shape, Syntax, Table, name_matches, names_secret, token_matches};
-use crate::analyze::lang::Selector;
+use crate::analyze::lang::{Selector, kind_of};
 
 /// The enclosing scope of a construct.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -62,7 +62,7 @@ pub fn find(table: &Table, tree: &Tree, source: &[u8]) -> Constructs {
     );
     let hashes = TokenHashes::new(index.tokens());
     while let Some((node, parent)) = stack.pop() {
-        if node.is_extra() && node.kind().contains("comment") {
+        if node.is_extra() && kind_of(node).contains("comment") {
             continue;
         }
         let context = enter(syntax, node, source, &contexts[parent]);
@@ -73,14 +73,14 @@ pub fn find(table: &Table, tree: &Tree, source: &[u8]) -> Constructs {
             }
             None => parent,
         };
-        if syntax.functions.contains(&node.kind())
+        if syntax.functions.contains(&kind_of(node))
             && here != parent
             && let Some(name) = contexts[here].function.clone()
         {
             let hash = side.bodies.entry(name).or_insert(0);
             *hash ^= hashes.of(node.byte_range());
         }
-        let kind = node.kind();
+        let kind = kind_of(node);
         let relevant = syntax.calls.iter().any(|(k, ..)| *k == kind)
             || syntax.settings.iter().any(|(k, ..)| *k == kind)
             || syntax.comparisons.contains(&kind)
@@ -189,7 +189,7 @@ fn bracketed(node: Node<'_>) -> Option<(&'static str, &'static str)> {
         return None;
     }
     // Spelled out: a kind borrows from the tree, the pair must outlive it.
-    match (node.child(0)?.kind(), node.child(count - 1)?.kind()) {
+    match (kind_of(node.child(0)?), kind_of(node.child(count - 1)?)) {
         ("(", ")") => Some(("(", ")")),
         ("{", "}") => Some(("{", "}")),
         ("<", ">") => Some(("<", ">")),
@@ -209,7 +209,7 @@ fn leaves<'a>(
 ) {
     let mut stack = vec![node];
     while let Some(node) = stack.pop() {
-        if node.kind().contains("comment") {
+        if kind_of(node).contains("comment") {
             continue;
         }
         if groups == Groups::Bracketed
@@ -219,7 +219,7 @@ fn leaves<'a>(
             leaf(node.end_byte().saturating_sub(1), close, false);
             continue;
         }
-        if syntax.strings.contains(&node.kind()) && !interpolated(syntax, node) {
+        if syntax.strings.contains(&kind_of(node)) && !interpolated(syntax, node) {
             leaf(node.start_byte(), unquote(text(node, source)), true);
             continue;
         }
@@ -246,7 +246,7 @@ fn callee(syntax: &Syntax, node: Node<'_>, source: &[u8]) -> Option<String> {
     let (_, selector, receiver) = syntax
         .calls
         .iter()
-        .find(|(kind, ..)| *kind == node.kind())?;
+        .find(|(kind, ..)| *kind == kind_of(node))?;
     let name = dotted(syntax, select(node, *selector)?, source);
     match receiver.and_then(|field| node.child_by_field_name(field)) {
         Some(object) => Some(format!("{}.{name}", dotted(syntax, object, source))),
@@ -294,12 +294,12 @@ fn interpolated(syntax: &Syntax, node: Node<'_>) -> bool {
     let mut cursor = node.walk();
 
     node.named_children(&mut cursor)
-        .any(|child| syntax.interpolations.contains(&child.kind()))
+        .any(|child| syntax.interpolations.contains(&kind_of(child)))
 }
 
 /// Whether `node` builds a string from values.
 fn builds_string(syntax: &Syntax, node: Node<'_>, source: &[u8]) -> bool {
-    let kind = node.kind();
+    let kind = kind_of(node);
     if syntax.strings.contains(&kind) {
         return interpolated(syntax, node);
     }
@@ -307,7 +307,7 @@ fn builds_string(syntax: &Syntax, node: Node<'_>, source: &[u8]) -> bool {
         let operator = operator(node, source);
         let literal_side = |side: Option<Node<'_>>| {
             side.is_some_and(|n| {
-                syntax.strings.contains(&n.kind()) || builds_string(syntax, n, source)
+                syntax.strings.contains(&kind_of(n)) || builds_string(syntax, n, source)
             })
         };
         return matches!(operator.as_deref(), Some("+" | "." | "%"))
@@ -330,7 +330,7 @@ fn operator(node: Node<'_>, source: &[u8]) -> Option<String> {
 
 /// The first string literal at or below `node`, unquoted.
 fn first_literal<'a>(syntax: &Syntax, node: Node<'_>, source: &'a [u8]) -> Option<&'a str> {
-    if syntax.strings.contains(&node.kind()) {
+    if syntax.strings.contains(&kind_of(node)) {
         return Some(unquote(text(node, source)));
     }
     let mut cursor = node.walk();
@@ -361,7 +361,7 @@ fn operand_name(syntax: &Syntax, node: Node<'_>, source: &[u8]) -> Option<String
     if let Some(name) = callee(syntax, node, source) {
         return Some(name.rsplit('.').next().unwrap_or(&name).to_string());
     }
-    if syntax.strings.contains(&node.kind()) || syntax.literals.contains(&node.kind()) {
+    if syntax.strings.contains(&kind_of(node)) || syntax.literals.contains(&kind_of(node)) {
         return None;
     }
     tokens(syntax, node, source)
@@ -399,7 +399,7 @@ fn matches(
                 })
         }),
         Shape::Decorator(names) => {
-            syntax.decorators.contains(&node.kind())
+            syntax.decorators.contains(&kind_of(node))
                 && decorator_name(syntax, node, source)
                     .is_some_and(|name| names.iter().any(|n| name_matches(&name, n)))
         }
@@ -410,16 +410,16 @@ fn matches(
                     .rsplit('.')
                     .next()
                     .unwrap_or_default(),
-            ) && syntax.strings.contains(&value.kind())
+            ) && syntax.strings.contains(&kind_of(value))
                 && !interpolated(syntax, value)
                 && unquote(text(value, source)).trim().len() >= 8
         }),
         Shape::InterpolatedKind(kinds) => {
-            kinds.contains(&node.kind()) && {
+            kinds.contains(&kind_of(node)) && {
                 let mut cursor = node.walk();
 
                 node.named_children(&mut cursor)
-                    .any(|child| syntax.interpolations.contains(&child.kind()))
+                    .any(|child| syntax.interpolations.contains(&kind_of(child)))
             }
         }
         Shape::SqlBuilt => {
@@ -433,7 +433,7 @@ fn setting<'t>(syntax: &Syntax, node: Node<'t>) -> Option<(Node<'t>, Node<'t>)> 
     let (_, key, value) = syntax
         .settings
         .iter()
-        .find(|(kind, ..)| *kind == node.kind())?;
+        .find(|(kind, ..)| *kind == kind_of(node))?;
     let key = select(node, *key)?;
     let value = select(node, *value)?;
     (key.id() != value.id()).then_some((key, value))
@@ -448,7 +448,7 @@ fn decorator_name(syntax: &Syntax, node: Node<'_>, source: &[u8]) -> Option<Stri
 }
 
 fn secret_comparison(syntax: &Syntax, node: Node<'_>, source: &[u8]) -> bool {
-    if !syntax.comparisons.contains(&node.kind()) {
+    if !syntax.comparisons.contains(&kind_of(node)) {
         return false;
     }
     let mut cursor = node.walk();
@@ -458,12 +458,12 @@ fn secret_comparison(syntax: &Syntax, node: Node<'_>, source: &[u8]) -> bool {
     });
     let operands: Vec<Node<'_>> = children
         .into_iter()
-        .filter(|child| child.is_named() && !child.kind().contains("comment"))
+        .filter(|child| child.is_named() && !kind_of(*child).contains("comment"))
         .collect();
     let [left, right] = operands.as_slice() else {
         return false;
     };
-    let literal = |n: &Node<'_>| syntax.literals.contains(&n.kind());
+    let literal = |n: &Node<'_>| syntax.literals.contains(&kind_of(*n));
     let secret = |n: &Node<'_>| operand_name(syntax, *n, source).is_some_and(|n| names_secret(&n));
     equality && !literal(left) && !literal(right) && (secret(left) || secret(right))
 }
@@ -481,7 +481,7 @@ fn holds(
         let (_, selector, receiver) = syntax
             .calls
             .iter()
-            .find(|(kind, ..)| *kind == call.kind())?;
+            .find(|(kind, ..)| *kind == kind_of(call))?;
         match receiver {
             Some(field) => call.child_by_field_name(field),
             None => select(call, *selector),
@@ -504,7 +504,7 @@ fn holds(
                 if syntax
                     .calls
                     .iter()
-                    .any(|(k, _, r)| *k == call.kind() && r.is_none())
+                    .any(|(k, _, r)| *k == kind_of(call) && r.is_none())
                 {
                     segments.next();
                 }
@@ -521,7 +521,7 @@ fn holds(
         let mut cursor = call.walk();
 
         call.named_children(&mut cursor)
-            .find(|child| child.kind().contains("argument") || child.kind() == "token_tree")
+            .find(|child| kind_of(*child).contains("argument") || kind_of(*child) == "token_tree")
     });
     let Some(arguments) = arguments else {
         return matches!(cond, Cond::Missing(_) | Cond::Lacks(_) | Cond::NoArguments);
@@ -602,7 +602,7 @@ impl Context {
 /// The context inside `node`, when `node` opens one (a named function, a class, a decorated
 /// definition whose decorators belong to its function).
 fn enter(syntax: &Syntax, node: Node<'_>, source: &[u8], outer: &Context) -> Option<Context> {
-    let kind = node.kind();
+    let kind = kind_of(node);
     let name = |n: Node<'_>| {
         n.child_by_field_name("name")
             .or_else(|| n.child_by_field_name("type"))
@@ -628,7 +628,7 @@ fn enter(syntax: &Syntax, node: Node<'_>, source: &[u8], outer: &Context) -> Opt
         // The decorators' scope is the function; the function node itself names it again.
         return syntax
             .functions
-            .contains(&definition.kind())
+            .contains(&kind_of(definition))
             .then(|| function(definition))?
             .map(|context| Context {
                 path: outer.path.clone(),
