@@ -1,8 +1,6 @@
 //! One pass over the syntax tree: references (outside comments and strings), the file's token
 //! hash, each definition's body hash, and how much of the tree is in error.
 
-use std::collections::HashMap;
-
 use tree_sitter::{Node, Tree};
 
 use super::extract::{Found, line};
@@ -51,12 +49,22 @@ struct Frame {
 
 /// Walks `tree` once. `found` must be in source order (outer before inner).
 pub(super) fn walk(compiled: &Compiled, tree: &Tree, source: &[u8], found: &[Found]) -> Walked {
+    // Sorted by node id, the first definition on a node ahead of the others.
+    let mut first_at: Vec<(usize, usize)> = found
+        .iter()
+        .enumerate()
+        .map(|(index, definition)| (definition.node.id(), index))
+        .collect();
+    first_at.sort_unstable();
+    first_at.dedup_by_key(|(node, _)| *node);
+    let mut names: Vec<usize> = found.iter().map(|found| found.name_node.id()).collect();
+    names.sort_unstable();
     let mut walker = Walker {
         compiled,
         source,
         found,
-        first_at: HashMap::with_capacity(found.len()),
-        names: found.iter().map(|found| found.name_node.id()).collect(),
+        first_at,
+        names,
         stack: Vec::new(),
         defs: Vec::new(),
         hashers: vec![TokenHasher::default(); found.len()],
@@ -66,9 +74,6 @@ pub(super) fn walk(compiled: &Compiled, tree: &Tree, source: &[u8], found: &[Fou
         line_start: 0,
         error_bytes: 0,
     };
-    for (index, definition) in found.iter().enumerate().rev() {
-        walker.first_at.insert(definition.node.id(), index);
-    }
     walker.run(tree);
     Walked {
         references: walker.references,
@@ -86,10 +91,11 @@ struct Walker<'a, 'tree> {
     compiled: &'a Compiled,
     source: &'a [u8],
     found: &'a [Found<'tree>],
-    /// Definition node id → index of the first definition on that node.
-    first_at: HashMap<usize, usize>,
-    /// Name tokens of definitions: never references.
-    names: std::collections::HashSet<usize>,
+    /// (definition node id, index of the first definition on that node), sorted: looked up
+    /// for every node, where a binary search over a file's few definitions beats hashing.
+    first_at: Vec<(usize, usize)>,
+    /// Node ids of the definitions' name tokens (never references), sorted.
+    names: Vec<usize>,
     stack: Vec<Frame>,
     /// Open definitions, innermost last.
     defs: Vec<usize>,
@@ -178,14 +184,7 @@ impl<'tree> Walker<'_, 'tree> {
         if node.is_missing() {
             self.error_bytes += 1;
         }
-        if let Some(&first) = self.first_at.get(&node.id()) {
-            let same = self.found[first..]
-                .iter()
-                .take_while(|found| found.node.id() == node.id())
-                .count();
-            self.defs.extend(first..first + same);
-            frame.opened = same;
-        }
+        frame.opened = self.open_definitions(node);
         if role.token_tree
             && inherited.is_some_and(|p| p.role.token_tree)
             && self.source.get(node.start_byte()) == Some(&b'(')
@@ -202,7 +201,7 @@ impl<'tree> Walker<'_, 'tree> {
         }
         if role.identifier || node.child_count() == 0 {
             self.token(node);
-            if role.identifier && !frame.string && !self.names.contains(&node.id()) {
+            if role.identifier && !frame.string && self.names.binary_search(&node.id()).is_err() {
                 let kind = if frame.import {
                     ReferenceKind::Import
                 } else if callee {
@@ -225,6 +224,23 @@ impl<'tree> Walker<'_, 'tree> {
             return false;
         }
         true
+    }
+
+    /// Opens the definitions on `node` (innermost last); returns how many.
+    fn open_definitions(&mut self, node: Node<'tree>) -> usize {
+        let Ok(at) = self
+            .first_at
+            .binary_search_by_key(&node.id(), |&(node, _)| node)
+        else {
+            return 0;
+        };
+        let first = self.first_at[at].1;
+        let same = self.found[first..]
+            .iter()
+            .take_while(|found| found.node.id() == node.id())
+            .count();
+        self.defs.extend(first..first + same);
+        same
     }
 
     fn leave(&mut self) {
