@@ -10,6 +10,7 @@
 //! instead, and say so. What needs the module's untouched files (a file moved to another
 //! module, a local module's body) is judged in [`tree_facts`].
 
+mod expiry;
 mod fallback;
 pub(crate) mod files;
 mod hidden;
@@ -216,6 +217,7 @@ pub fn analyze_with_tables(
     for module in modules.values() {
         analysis.facts.extend(rules::lifecycle(module, tables));
         analysis.facts.extend(security::facts(module));
+        analysis.facts.extend(expiry::facts(module));
     }
     analysis
 }

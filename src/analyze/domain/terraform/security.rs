@@ -32,15 +32,19 @@ pub fn facts(module: &Module) -> Vec<Fact> {
 }
 
 /// One finding candidate: a key to compare sides with, its line and message.
-struct Hit {
-    key: String,
-    line: u32,
-    message: String,
+pub(super) struct Hit {
+    pub(super) key: String,
+    pub(super) line: u32,
+    pub(super) message: String,
 }
 
 /// Runs `rule` on every addressable block of both sides; reports the new side's hits whose
 /// `(address, key)` the old side did not have.
-fn only_new(module: &Module, rule: fn(&Block, &str) -> Vec<Hit>, signal: Signal) -> Vec<Fact> {
+pub(super) fn only_new(
+    module: &Module,
+    rule: fn(&Block, &str) -> Vec<Hit>,
+    signal: Signal,
+) -> Vec<Fact> {
     fn hits(entries: &[Entry], rule: fn(&Block, &str) -> Vec<Hit>) -> Vec<(&Entry, String, Hit)> {
         entries
             .iter()

@@ -194,6 +194,38 @@ const FIRES: &[(&str, Signal, &str, &str, u32, &str)] = &[
         "automated backups stop",
     ),
     (
+        "expire-all",
+        Signal::DestroyProtectionRemoved,
+        "aws_s3_bucket_lifecycle_configuration.data",
+        "main.tf",
+        6,
+        "deletes every object",
+    ),
+    (
+        "expire-all-inline",
+        Signal::DestroyProtectionRemoved,
+        "aws_s3_bucket.logs",
+        "main.tf",
+        4,
+        "deletes every object",
+    ),
+    (
+        "expire-all-google",
+        Signal::DestroyProtectionRemoved,
+        "google_storage_bucket.media",
+        "main.tf",
+        5,
+        "deletes every object",
+    ),
+    (
+        "expire-all-azure",
+        Signal::DestroyProtectionRemoved,
+        "azurerm_storage_management_policy.main",
+        "main.tf",
+        8,
+        "deletes every object",
+    ),
+    (
         "skip-final-snapshot",
         Signal::DestroyProtectionRemoved,
         "aws_db_instance.main",
@@ -331,6 +363,12 @@ fn near_misses_stay_quiet() {
         ("description-only", lifecycle),
         // Fewer days of backups is still backups.
         ("backups-shortened", &[DestroyProtectionRemoved][..]),
+        // Lifecycle rules that keep most objects: narrowed to a prefix, switched off, only
+        // removing delete markers, or already expiring everything before the change.
+        ("expire-prefixed", &[DestroyProtectionRemoved][..]),
+        ("expire-disabled", &[DestroyProtectionRemoved][..]),
+        ("expire-markers-only", &[DestroyProtectionRemoved][..]),
+        ("expire-already", &[DestroyProtectionRemoved][..]),
         // A block moved between two files of one module is the same resource.
         ("moved-between-files", lifecycle),
         // Same for_each keys, reordered, with a changed value.
