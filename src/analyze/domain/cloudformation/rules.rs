@@ -101,6 +101,17 @@ const REPLACING: &[(&str, &[&str])] = &[
 /// `DeletionProtectionEnabled`).
 const PROTECTION_FLAGS: &[&str] = &["DeletionProtection", "DeletionProtectionEnabled"];
 
+/// An `AWS::S3::Bucket` lifecycle rule's expiration fields, and the fields that narrow a rule
+/// to some objects; an enabled rule with the first and none of the second deletes every object.
+/// Source: <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-rule.html>.
+const EXPIRATIONS: &[&str] = &["ExpirationInDays", "ExpirationDate"];
+const RULE_FILTERS: &[&str] = &[
+    "Prefix",
+    "TagFilters",
+    "ObjectSizeGreaterThan",
+    "ObjectSizeLessThan",
+];
+
 /// Findings about `resource` compared with `before` (the same logical id, if it existed).
 pub(super) fn compare(
     versions: &Versions<'_>,
@@ -232,6 +243,18 @@ fn changed(versions: &Versions<'_>, resource: &Resource<'_>, before: &Resource<'
             );
         }
     }
+    if let Some(line) = expires_every_object(resource)
+        && expires_every_object(before).is_none()
+    {
+        push(
+            Signal::DestroyProtectionRemoved,
+            line,
+            format!(
+                "{} {id}: a lifecycle rule now deletes every object it holds (no prefix, tag or size filter narrows it)",
+                resource.kind
+            ),
+        );
+    }
     for flag in PROTECTION_FLAGS {
         let on = |r: &Resource<'_>| r.node.at(&["Properties", flag]).is_some_and(Node::is_true);
         if on(before) && !on(resource) {
@@ -247,6 +270,28 @@ fn changed(versions: &Versions<'_>, resource: &Resource<'_>, before: &Resource<'
         }
     }
     facts
+}
+
+/// The line of the bucket's first enabled lifecycle rule that expires every object.
+fn expires_every_object(resource: &Resource<'_>) -> Option<u32> {
+    if resource.kind != "AWS::S3::Bucket" {
+        return None;
+    }
+    let rules = resource
+        .node
+        .at(&["Properties", "LifecycleConfiguration", "Rules"])?;
+    let narrows = |node: &Node| node.as_str() != Some("") && node.canonical() != "[]";
+    rules
+        .items()
+        .iter()
+        .find(|rule| {
+            rule.get("Status").and_then(Node::as_str) == Some("Enabled")
+                && EXPIRATIONS.iter().any(|field| rule.get(field).is_some())
+                && !RULE_FILTERS
+                    .iter()
+                    .any(|field| rule.get(field).is_some_and(narrows))
+        })
+        .map(|rule| rule.line)
 }
 
 /// Allow statements with `Action: "*"` or `Resource: "*"` in any `PolicyDocument` of the

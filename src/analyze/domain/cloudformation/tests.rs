@@ -40,6 +40,17 @@ const CASES: &[Case] = &[
     ),
     case("billing-mode", None),
     case(
+        "bucket-expire-all",
+        Some((
+            Signal::DestroyProtectionRemoved,
+            "Media",
+            10,
+            "deletes every object",
+        )),
+    ),
+    // The same rule narrowed to a prefix keeps the rest of the bucket.
+    case("bucket-expire-prefixed", None),
+    case(
         "topic-removed",
         Some((
             Signal::ResourceDestroyed,
