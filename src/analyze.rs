@@ -231,6 +231,7 @@ fn analyze_files(
     facts.extend(mechanical::keep_domain(&mechanical, found.analyzers));
     facts.extend(found.opaque);
     facts.extend(found.terraform);
+    facts.extend(found.helm_values);
     blast.coverage.line_level = found.line_level;
     lap(STEPS[2]);
     (facts, blast)
@@ -271,6 +272,8 @@ struct DomainFound {
     opaque: Vec<Fact>,
     /// Terraform facts across the files of a module.
     terraform: Vec<Fact>,
+    /// Helm charts' values turning off what their unchanged templates render.
+    helm_values: Vec<Fact>,
 }
 
 /// Step 2 of [`analyze_at`]: infrastructure, pipelines, migrations and secrets, reading
@@ -324,11 +327,13 @@ fn domain_step(
         &options.domain,
         domain::terraform::Parser::kept_in(cache),
     );
+    let helm_values = domain::kubernetes::values::facts(&contents, repo, search_tree);
     DomainFound {
         run_by: run_by.facts(change),
         analyzers,
         line_level,
         opaque,
         terraform,
+        helm_values,
     }
 }

@@ -14,7 +14,7 @@ mod cloudformation;
 mod depth;
 mod dockerfile;
 mod gate_config;
-mod kubernetes;
+pub(crate) mod kubernetes;
 mod migrations;
 pub mod opaque;
 mod scripts;

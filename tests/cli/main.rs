@@ -12,6 +12,7 @@ mod domain_gaps;
 mod false_alarms;
 mod fit;
 mod formats;
+mod helm_values;
 mod help;
 mod hidden;
 mod hidden_destroys;

@@ -11,6 +11,7 @@ mod detect;
 mod helm;
 mod pods;
 mod rbac;
+pub mod values;
 
 use std::collections::{HashMap, HashSet};
 
@@ -212,6 +213,20 @@ fn compare(
     facts
 }
 
+/// What deleting an object of `kind` costs, if its kind matters: the signal and the loss.
+fn loss(kind: &str) -> Option<(Signal, &'static str)> {
+    if STATEFUL_KINDS.contains(&kind) {
+        Some((
+            Signal::StatefulResourceDestroyed,
+            "its data or contents are deleted with it",
+        ))
+    } else if SERVING_KINDS.contains(&kind) {
+        Some((Signal::ResourceDestroyed, "what it serves stops"))
+    } else {
+        None
+    }
+}
+
 /// The fact for an object of `kind` that no file describes any more, if its kind matters.
 fn removal(
     versions: &Versions<'_>,
@@ -219,16 +234,7 @@ fn removal(
     subject: &str,
     line: u32,
 ) -> Option<crate::analyze::Fact> {
-    let (signal, what) = if STATEFUL_KINDS.contains(&kind) {
-        (
-            Signal::StatefulResourceDestroyed,
-            "its data or contents are deleted with it",
-        )
-    } else if SERVING_KINDS.contains(&kind) {
-        (Signal::ResourceDestroyed, "what it serves stops")
-    } else {
-        return None;
-    };
+    let (signal, what) = loss(kind)?;
     Some(fact(
         versions,
         signal,
