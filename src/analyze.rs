@@ -309,17 +309,16 @@ fn domain_step(
         cache,
     };
     let (analyzers, line_level) = domain::analyze(&contents, &pass, &run_by);
-    let opaque = domain::opaque::facts(
-        &contents,
-        domain::opaque::Blobs {
-            repo,
-            workdir,
-            max_file_bytes: options.max_file_bytes,
-            run_by: &run_by,
-            cache,
-            profiled: &profiled,
-        },
-    );
+    let blobs = domain::opaque::Blobs {
+        repo,
+        workdir,
+        max_file_bytes: options.max_file_bytes,
+        run_by: &run_by,
+        cache,
+        profiled: &profiled,
+    };
+    let mut opaque = domain::opaque::facts(&contents, blobs);
+    opaque.extend(domain::opaque::links::facts(&contents, blobs, search_tree));
     let terraform = domain::terraform::tree_facts(
         &contents,
         repo,

@@ -32,10 +32,23 @@ pub(crate) fn link(repo: &Repo, path: &str, target: &str) {
 /// Claude Code trailer), and judges `main..topic` in JSON: the exit code, the finding ids and
 /// the (id, subject) pairs.
 pub(crate) fn judge(files: &[(&str, &str)], change: &[Step<'_>], ai: bool) -> Judged {
+    judge_with_links(files, &[], change, ai)
+}
+
+/// [`judge`] with symbolic links (path, target) committed on `main` beside `files`.
+pub(crate) fn judge_with_links(
+    files: &[(&str, &str)],
+    links: &[(&str, &str)],
+    change: &[Step<'_>],
+    ai: bool,
+) -> Judged {
     let repo = Repo::new();
     repo.write("README.md", "# demo\n");
     for (path, content) in files {
         repo.write(path, content);
+    }
+    for (path, target) in links {
+        link(&repo, path, target);
     }
     repo.commit("Base");
     repo.git(&["checkout", "-q", "-b", "topic"]);

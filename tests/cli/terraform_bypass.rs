@@ -4,7 +4,7 @@
 //! locals). Each is a real repository, a real commit and the real binary, asserting the exit
 //! code and the finding; each has a near miss that stays quiet.
 
-use crate::hidden_destroys::{DESTROYS, Step, judge};
+use crate::hidden_destroys::{DESTROYS, Step, judge, judge_with_links};
 
 const DB: &str = "resource \"aws_db_instance\" \"db\" {\n  identifier = \"prod-db\"\n  engine     = \"postgres\"\n}\n";
 const VARIABLES: &str = "variable \"region\" {\n  default = \"us-east-1\"\n}\n";
@@ -293,4 +293,54 @@ fn data_deleted_without_a_destroy_is_reviewed() {
         true,
     );
     judged.quiet(&["destroy-protection-removed"]);
+}
+
+/// An edit of a file an unchanged `.tf` symbolic link points to is a Terraform change under
+/// the link's name (a red-team AI push renamed a bucket that way): it is judged the worst case
+/// for the link's kind, `unanalysable-risky-file` on the edited file, naming the link. A file
+/// that only a documentation link points to stays an ordinary file, and a shared `.tf` file
+/// linked into a module is read as Terraform under its own name already.
+#[test]
+fn edit_of_a_linked_tf_target_is_judged_as_terraform() {
+    let bucket = "resource \"aws_s3_bucket\" \"data\" {\n  bucket = \"prod-data\"\n}\n";
+    let base = [
+        ("infra/db.tf", DB),
+        ("shared/bucket.hcl", bucket),
+        ("notes/guide.md", "# guide\n"),
+    ];
+    let links = [
+        ("infra/bucket.tf", "../shared/bucket.hcl"),
+        ("docs/guide.md", "../notes/guide.md"),
+    ];
+    let renamed = bucket.replace("prod-data", "prod-data-v2");
+    let judged = judge_with_links(
+        &base,
+        &links,
+        &[Step::Write("shared/bucket.hcl", &renamed)],
+        true,
+    );
+    judged.assert(1, "unanalysable-risky-file", "infra/bucket.tf");
+    assert!(
+        judged.report.contains("points to this file"),
+        "{}",
+        judged.report
+    );
+    let judged = judge_with_links(
+        &base,
+        &links,
+        &[Step::Write("notes/guide.md", "# guide\n\nMore.\n")],
+        true,
+    );
+    judged.quiet(&["unanalysable-risky-file"]);
+    let providers = "provider \"aws\" {\n  region = \"us-east-1\"\n}\n";
+    let judged = judge_with_links(
+        &[("infra/db.tf", DB), ("shared/providers.tf", providers)],
+        &[("infra/providers.tf", "../shared/providers.tf")],
+        &[Step::Write(
+            "shared/providers.tf",
+            &providers.replace("us-east-1", "eu-west-1"),
+        )],
+        false,
+    );
+    judged.quiet(&["unanalysable-risky-file"]);
 }

@@ -8,6 +8,7 @@
 //! treat as the worst case for that kind. The raw bytes are also scanned for credentials, so
 //! the secret scan never skips a file because it is not text.
 
+pub mod links;
 mod profile;
 
 use std::cell::RefCell;
