@@ -17,6 +17,7 @@ mod gate_config;
 pub(crate) mod kubernetes;
 mod migrations;
 pub mod opaque;
+mod repo_path;
 mod scripts;
 mod secrets;
 mod shell;

@@ -9,6 +9,7 @@
 use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
 
 use super::super::ANALYZERS;
+use super::super::repo_path::join;
 use super::{Blobs, FileContents, Signal, fact};
 use crate::analyze::Fact;
 use crate::analyze::blast::cache::derived::{self, Decoder, Derived, Encoder};
@@ -149,17 +150,7 @@ fn resolve(dir: &str, target: &str) -> Option<String> {
     if target.starts_with('/') {
         return None;
     }
-    let mut parts: Vec<&str> = dir.split('/').filter(|part| !part.is_empty()).collect();
-    for part in target.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            part => parts.push(part),
-        }
-    }
-    (!parts.is_empty()).then(|| parts.join("/"))
+    join(dir, target).filter(|path| !path.is_empty())
 }
 
 #[cfg(test)]
