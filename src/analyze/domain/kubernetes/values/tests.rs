@@ -75,3 +75,15 @@ fn subchart_conditions() {
         [("postgresql".to_string(), "postgresql.enabled".to_string())]
     );
 }
+
+/// An object annotated `helm.sh/resource-policy: keep` stays in the cluster when it is no
+/// longer rendered: not a removal. The annotation of another document does not count.
+#[test]
+fn objects_helm_keeps_are_not_removed() {
+    let text = "{{- if .Values.db.enabled }}\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: kept\n  annotations:\n    \"helm.sh/resource-policy\": keep\n{{- end }}\n---\n{{- if .Values.db.enabled }}\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: gone\n{{- end }}\n";
+    let got: Vec<String> = guarded(text)
+        .into_iter()
+        .map(|(object, _)| object.subject)
+        .collect();
+    assert_eq!(got, ["PersistentVolumeClaim/gone"]);
+}
