@@ -132,19 +132,19 @@ macro_rules! force_new {
 
 // A name may be an argument or a nested block type (`local_secondary_index`).
 const AWS_FORCE_NEW: [ForceNew; 32] = force_new![AWS;
-    "aws_db_instance" => ["identifier", "identifier_prefix", "engine", "availability_zone", "db_name", "username", "kms_key_id", "storage_encrypted", "character_set_name", "snapshot_identifier", "timezone"],
-    "aws_rds_cluster" => ["cluster_identifier", "engine", "engine_mode", "availability_zones", "database_name", "master_username", "kms_key_id", "storage_encrypted", "snapshot_identifier", "db_subnet_group_name"],
+    "aws_db_instance" => ["identifier", "identifier_prefix", "engine", "availability_zone", "db_name", "username", "kms_key_id", "storage_encrypted", "character_set_name", "nchar_character_set_name", "snapshot_identifier", "timezone", "custom_iam_instance_profile", "backup_target"],
+    "aws_rds_cluster" => ["cluster_identifier", "cluster_identifier_prefix", "engine", "engine_mode", "availability_zones", "database_name", "master_username", "kms_key_id", "storage_encrypted", "snapshot_identifier", "db_subnet_group_name"],
     "aws_rds_cluster_instance" => ["identifier", "identifier_prefix", "cluster_identifier", "engine", "availability_zone", "db_subnet_group_name", "custom_iam_instance_profile"]
         @ "registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/rds_cluster_instance (Forces new resource)",
     "aws_dynamodb_table" => ["name", "hash_key", "range_key", "local_secondary_index"]
         @ "registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/dynamodb_table (Forces new resource; local_secondary_index: Optional, Forces new resource)",
-    "aws_neptune_cluster" => ["cluster_identifier", "cluster_identifier_prefix", "engine", "availability_zones", "kms_key_arn", "storage_encrypted", "snapshot_identifier", "neptune_subnet_group_name"]
+    "aws_neptune_cluster" => ["cluster_identifier", "cluster_identifier_prefix", "engine", "availability_zones", "kms_key_arn", "storage_encrypted", "snapshot_identifier", "neptune_subnet_group_name", "port"]
         @ "registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/neptune_cluster (Forces new resource)",
     "aws_kms_key" => ["customer_master_key_spec", "key_usage", "custom_key_store_id", "multi_region", "xks_key_id"]
         @ "registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/kms_key (Forces new resource; the old key is scheduled for deletion)",
     "aws_elasticsearch_domain" => ["domain_name"]
         @ "registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/elasticsearch_domain (domain_name: Forces new resource)",
-    "aws_fsx_lustre_file_system" => ["deployment_type", "subnet_ids", "storage_type", "kms_key_id", "import_path", "export_path", "imported_file_chunk_size", "security_group_ids", "backup_id", "drive_cache_type"]
+    "aws_fsx_lustre_file_system" => ["deployment_type", "subnet_ids", "storage_type", "kms_key_id", "import_path", "export_path", "imported_file_chunk_size", "security_group_ids", "backup_id", "drive_cache_type", "file_system_type_version"]
         @ "registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/fsx_lustre_file_system (Forces new resource)",
     "aws_s3_bucket" => ["bucket", "bucket_prefix", "object_lock_enabled"],
     "aws_ebs_volume" => ["availability_zone", "encrypted", "kms_key_id", "snapshot_id"],

@@ -162,6 +162,14 @@ const FIRES: &[(&str, Signal, &str, &str, u32, &str)] = &[
         "may force replacement",
     ),
     (
+        "neptune-port",
+        Signal::StatefulResourceReplaced,
+        "aws_neptune_cluster.graph",
+        "main.tf",
+        4,
+        "port from 8182 to 8183 forces replacement",
+    ),
+    (
         "sg-description",
         Signal::ResourceReplaced,
         "aws_security_group.api",
