@@ -47,11 +47,22 @@ fn tofu_file_hides_tf_file() {
 }
 
 /// Override files merge into the block they name: a new `db_override.tf` changing the
-/// identifier replaces the database, `count = 0` in `override.tf` or `override.tf.json`
+/// engine replaces the database, `count = 0` in `override.tf` or `override.tf.json`
 /// destroys it (terraform 1.11 plans both). An override that restates a value does nothing.
+/// One changing only the identifier renames the instance in place from AWS provider 5.0: a
+/// possible replacement (older providers), reviewed for an AI change rather than blocked.
 #[test]
 fn override_files_change_what_they_override() {
     let base = [("infra/db.tf", DB)];
+    let judged = judge(
+        &base,
+        &[Step::Write(
+            "infra/db_override.tf",
+            "resource \"aws_db_instance\" \"db\" {\n  engine = \"mysql\"\n}\n",
+        )],
+        true,
+    );
+    judged.assert(1, "stateful-resource-replaced", "aws_db_instance.db");
     let judged = judge(
         &base,
         &[Step::Write(
@@ -60,7 +71,8 @@ fn override_files_change_what_they_override() {
         )],
         true,
     );
-    judged.assert(1, "stateful-resource-replaced", "aws_db_instance.db");
+    judged.assert(3, "resource-replaced", "aws_db_instance.db");
+    judged.quiet(&["stateful-resource-replaced"]);
     for (path, text) in [
         (
             "infra/override.tf",

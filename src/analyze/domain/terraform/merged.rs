@@ -256,7 +256,7 @@ mod tests {
         assert!(touched.contains("aws_db_instance.db"));
     }
 
-    /// A new override file setting `identifier` replaces the database; one setting `count = 0`
+    /// A new override file setting `engine` replaces the database; one setting `count = 0`
     /// destroys it; one that sets an argument to the value it has changes nothing.
     #[test]
     fn new_override_files_are_judged_by_what_they_merge_into() {
@@ -268,7 +268,7 @@ mod tests {
         };
         let replaced = with(
             "db_override.tf",
-            "resource \"aws_db_instance\" \"db\" {\n  identifier = \"prod-db-v2\"\n}\n",
+            "resource \"aws_db_instance\" \"db\" {\n  engine = \"mysql\"\n}\n",
         );
         assert_eq!(replaced.len(), 1, "{replaced:#?}");
         assert_eq!(replaced[0].signal, Signal::StatefulResourceReplaced);

@@ -295,9 +295,54 @@ impl Tables {
     }
 }
 
+/// Replacement-forcing arguments that newer provider releases update in place: (resource
+/// type, argument, the provider release from which it is renamed in place, source). Which
+/// release a module uses is not read here, so a change of one of these alone is reported as
+/// a possible replacement, not a certain one.
+pub const IN_PLACE_SINCE: &[(&str, &str, &str, &str)] = &[
+    (
+        "aws_db_instance",
+        "identifier",
+        "AWS provider 5.0",
+        "hashicorp/terraform-provider-aws#31232 (5.0.0: \"resource/aws_db_instance: identifier can be updated\"), internal/service/rds/instance.go has no ForceNew on identifier",
+    ),
+    (
+        "aws_db_instance",
+        "identifier_prefix",
+        "AWS provider 5.0",
+        "hashicorp/terraform-provider-aws#31232, as identifier",
+    ),
+];
+
+/// The provider release from which `argument` of `resource_type` is updated in place, if a
+/// row of [`IN_PLACE_SINCE`] says so.
+#[must_use]
+pub fn in_place_since(resource_type: &str, argument: &str) -> Option<&'static str> {
+    IN_PLACE_SINCE
+        .iter()
+        .find(|(ty, name, ..)| *ty == resource_type && *name == argument)
+        .map(|(_, _, since, _)| *since)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every argument renamed in place by newer providers is one the table says forces
+    /// replacement (with older ones), and cites where the change was made.
+    #[test]
+    fn in_place_rows_name_forcing_arguments() {
+        for (resource_type, argument, since, source) in IN_PLACE_SINCE {
+            assert!(
+                Tables::builtin()
+                    .force_new(resource_type)
+                    .iter()
+                    .any(|name| name == argument),
+                "{resource_type}.{argument}"
+            );
+            assert!(since.contains("provider") && !source.is_empty());
+        }
+    }
 
     /// Every row names a source, and no type is listed twice within a table.
     #[test]

@@ -473,6 +473,13 @@ fn forced(tables: &Tables, before: &Entry, after: &Entry) -> Option<Fact> {
         .collect();
     let first = certain.first().copied().or(changed.first())?;
     let address = old.address()?;
+    // An argument newer providers rename in place (an RDS instance's identifier), changed
+    // alone: a replacement only with an older provider.
+    let since = changed
+        .iter()
+        .map(|name| super::replacement::in_place_since(type_of(new), name))
+        .collect::<Option<Vec<_>>>()
+        .and_then(|since| since.first().copied());
     let (_, replaced, loss) = signals(tables, new);
     let note = kind_note(tables, new);
     let what = match (old.attr(first), new.attr(first)) {
@@ -487,7 +494,14 @@ fn forced(tables: &Tables, before: &Entry, after: &Entry) -> Option<Fact> {
         String::new()
     };
     let line = new.attr_entry(first).map_or(new.line, |a| a.line);
-    let (signal, message) = if certain.is_empty() {
+    let (signal, message) = if let Some(since) = since {
+        (
+            Signal::ResourceReplaced,
+            format!(
+                "changing {what}{more} updates {address}{note} in place from {since} (a reboot and a new endpoint), but forces replacement with an older provider{loss}"
+            ),
+        )
+    } else if certain.is_empty() {
         (
             Signal::ResourceReplaced,
             format!(

@@ -158,8 +158,16 @@ const FIRES: &[(&str, Signal, &str, &str, u32, &str)] = &[
         Signal::ResourceReplaced,
         "aws_db_instance.main",
         "main.tf",
-        2,
+        3,
         "may force replacement",
+    ),
+    (
+        "identifier-renamed",
+        Signal::ResourceReplaced,
+        "aws_db_instance.main",
+        "main.tf",
+        2,
+        "in place from AWS provider 5.0",
     ),
     (
         "neptune-port",
@@ -392,8 +400,10 @@ fn near_misses_stay_quiet() {
         // A wildcard that was already there is not new; a Deny wildcard grants nothing.
         ("iam-already-wildcard", &[IamWildcard]),
         ("iam-deny-wildcard", &[IamWildcard]),
-        // An identifier moved into an expression may keep its value: not a certain replacement.
+        // An engine moved into an expression may keep its value: not a certain replacement.
         ("force-new-expression", &[StatefulResourceReplaced]),
+        // An RDS instance's identifier is renamed in place from AWS provider 5.0.
+        ("identifier-renamed", &[StatefulResourceReplaced]),
         // Private CIDRs and egress rules are not public ingress.
         ("ingress-private", &[PublicIngress]),
         ("ingress-egress-open", &[PublicIngress]),
