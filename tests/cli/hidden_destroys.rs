@@ -323,8 +323,8 @@ const PVC_TEMPLATE: &str = "{{- if .Values.persistence.enabled }}\napiVersion: v
 /// A Helm chart's `StatefulSet` or PVC template deleted, or the `StatefulSet`'s templated name
 /// changed: `helm upgrade` deletes what the release no longer renders, as `kubectl apply
 /// --prune` does for a plain manifest (red-team `helm-delete.sh`; each was allowed, since a
-/// template was read only on its added lines). A template moved within the chart, or an image
-/// bumped, destroys nothing.
+/// template was read only on its added lines). A template moved within the chart, an image
+/// bumped, or a claim Helm keeps (`helm.sh/resource-policy: keep`) removed destroys nothing.
 #[test]
 fn helm_template_removed_or_renamed_destroys() {
     let chart = [
@@ -373,6 +373,15 @@ fn helm_template_removed_or_renamed_destroys() {
     );
     bumped.quiet(DESTROYS);
     assert_eq!(bumped.code, 0, "{}", bumped.report);
+
+    // Helm leaves an object annotated `helm.sh/resource-policy: keep` in the cluster.
+    let kept = PVC_TEMPLATE.replace(
+        "  name: {{ .Release.Name }}-data\n",
+        "  name: {{ .Release.Name }}-data\n  annotations:\n    helm.sh/resource-policy: keep\n",
+    );
+    let mut with_kept = chart;
+    with_kept[3].1 = &kept;
+    judge(&with_kept, &[Remove("charts/app/templates/pvc.yaml")], true).quiet(DESTROYS);
 }
 
 const PVC: &str = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: uploads\n  namespace: prod\nspec:\n  resources:\n    requests:\n      storage: 50Gi\n";

@@ -252,7 +252,8 @@ fn is_template(versions: &Versions<'_>) -> bool {
 }
 
 /// Objects the old template rendered that no file renders or describes after the change: a
-/// deleted template, a removed document, a templated name changed (`helm upgrade` deletes them).
+/// deleted template, a removed document, a templated name changed (`helm upgrade` deletes them,
+/// but for those annotated `helm.sh/resource-policy: keep`).
 fn template_removals(
     versions: &Versions<'_>,
     after: &HashSet<String>,
@@ -260,7 +261,7 @@ fn template_removals(
     let old = String::from_utf8_lossy(versions.old.unwrap_or_default());
     helm::objects(&old)
         .into_iter()
-        .filter(|o| !after.contains(&o.subject))
+        .filter(|o| !after.contains(&o.subject) && !helm::kept(&old, o.line))
         .filter_map(|gone| removal(versions, &gone.kind, &gone.subject, gone.line))
         .collect()
 }

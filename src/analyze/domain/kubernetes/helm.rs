@@ -62,9 +62,39 @@ pub(super) fn objects(text: &str) -> Vec<Rendered> {
     out
 }
 
+/// Whether the document holding line `line` of `text` carries Helm's
+/// `helm.sh/resource-policy: keep` annotation: Helm then leaves the object in the cluster when
+/// the release stops rendering it (Helm docs, "Chart Development Tips and Tricks").
+pub(super) fn kept(text: &str, line: u32) -> bool {
+    let at = usize::try_from(line.saturating_sub(1)).unwrap_or(usize::MAX);
+    let lines: Vec<&str> = text.lines().collect();
+    let start = lines[..at.min(lines.len())]
+        .iter()
+        .rposition(|l| l.starts_with("---"))
+        .map_or(0, |i| i + 1);
+    lines[start..]
+        .iter()
+        .enumerate()
+        .take_while(|(i, l)| start + i < at || !l.starts_with("---"))
+        .any(|(_, l)| {
+            let l = l.trim().replace('"', "");
+            l.starts_with("helm.sh/resource-policy:") && l.ends_with("keep")
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The keep annotation counts in its own document only, quoted or not.
+    #[test]
+    fn kept_objects() {
+        let text = "kind: PersistentVolumeClaim\nmetadata:\n  name: a\n  annotations:\n    helm.sh/resource-policy: keep\n---\nkind: PersistentVolumeClaim\nmetadata:\n  name: b\n---\nkind: PersistentVolumeClaim\nmetadata:\n  annotations:\n    \"helm.sh/resource-policy\": \"keep\"\n";
+        let lines: Vec<u32> = objects(text).iter().map(|o| o.line).collect();
+        assert_eq!(lines, [1, 7, 11]);
+        let kept: Vec<bool> = lines.iter().map(|&line| kept(text, line)).collect();
+        assert_eq!(kept, [true, false, true]);
+    }
 
     /// Each document's kind and templated name; a nested `kind:` (an HPA's target) and a
     /// nested `name:` outside `metadata` are not objects or names.

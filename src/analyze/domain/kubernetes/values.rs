@@ -382,32 +382,12 @@ fn guarded(text: &str) -> Vec<(helm::Rendered, Condition)> {
             _ => None,
         });
         if let Some(condition) = guard
-            && !kept_by_helm(text, object.line)
+            && !helm::kept(text, object.line)
         {
             out.push((object, condition));
         }
     }
     out
-}
-
-/// Whether the document holding line `line` of `text` carries Helm's
-/// `helm.sh/resource-policy: keep` annotation: Helm then leaves the object in the cluster when
-/// the release stops rendering it (Helm docs, "Chart Development Tips and Tricks").
-fn kept_by_helm(text: &str, line: u32) -> bool {
-    let at = usize::try_from(line.saturating_sub(1)).unwrap_or(usize::MAX);
-    let lines: Vec<&str> = text.lines().collect();
-    let start = lines[..at.min(lines.len())]
-        .iter()
-        .rposition(|l| l.starts_with("---"))
-        .map_or(0, |i| i + 1);
-    lines[start..]
-        .iter()
-        .enumerate()
-        .take_while(|(i, l)| start + i < at || !l.starts_with("---"))
-        .any(|(_, l)| {
-            let l = l.trim().replace('"', "");
-            l.starts_with("helm.sh/resource-policy:") && l.ends_with("keep")
-        })
 }
 
 /// Applies one template action to the open blocks.
