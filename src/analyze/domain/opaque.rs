@@ -206,22 +206,35 @@ fn paths(file: &FileChange) -> impl Iterator<Item = &str> {
 /// analyzer of a risky kind that wants it.
 fn risky_kinds(file: &FileChange, profile: &Profile, run_by: &RunBy) -> Vec<String> {
     let mut kinds: Vec<String> = Vec::new();
+    // The path's own kinds never depend on the profile: a kept one only adds the analyzers.
+    for (at, path) in paths(file).enumerate() {
+        let wanted = profile.wanted.get(at).map_or(&[][..], Vec::as_slice);
+        for kind in path_kinds(path, wanted, run_by) {
+            if !kinds.contains(&kind) {
+                kinds.push(kind);
+            }
+        }
+    }
+    kinds
+}
+
+/// The risky kinds of a file read under `path`: its path classes, what runs it, and the
+/// analyzers of a risky kind that want it (`wanted`).
+fn path_kinds(path: &str, wanted: &[&str], run_by: &RunBy) -> Vec<String> {
+    let mut kinds: Vec<String> = Vec::new();
     let mut add = |kind: &str| {
         if !kinds.iter().any(|seen| seen == kind) {
             kinds.push(kind.to_string());
         }
     };
-    // The path's own kinds never depend on the profile: a kept one only adds the analyzers.
-    for (at, path) in paths(file).enumerate() {
-        for class in classify(path) {
-            add(class.what);
-        }
-        for entry in run_by.find_all(path) {
-            add(&format!("run by {}", entry.by));
-        }
-        for analyzer in profile.wanted.get(at).into_iter().flatten() {
-            add(analyzer);
-        }
+    for class in classify(path) {
+        add(class.what);
+    }
+    for entry in run_by.find_all(path) {
+        add(&format!("run by {}", entry.by));
+    }
+    for analyzer in wanted {
+        add(analyzer);
     }
     kinds
 }

@@ -8,12 +8,11 @@
 
 use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
 
-use super::super::ANALYZERS;
 use super::super::repo_path::join;
-use super::{Blobs, FileContents, Signal, fact};
+use super::profile::wanting;
+use super::{Blobs, FileContents, Signal, fact, path_kinds};
 use crate::analyze::Fact;
 use crate::analyze::blast::cache::derived::{self, Decoder, Derived, Encoder};
-use crate::analyze::path_class::classify;
 
 /// Every symbolic link of a tree: (link path, the path it points to inside the tree).
 #[derive(Debug, Default, PartialEq)]
@@ -61,17 +60,22 @@ pub fn facts(contents: &[FileContents<'_>], source: Blobs<'_>, tree: Option<Oid>
         .flatten()
         .collect();
     let mut facts = Vec::new();
+    let kinds = |path: &str, sample: &[u8]| path_kinds(path, &wanting(path, sample), source.run_by);
     for entry in contents.iter().filter(|entry| !entry.file.is_symlink()) {
         let file = entry.file;
+        let through: Vec<String> = read_as(&links, file.path())
+            .into_iter()
+            .filter(|(link, _)| !changed_links.contains(link))
+            .map(|(_, read_as)| read_as)
+            .collect();
+        if through.is_empty() {
+            continue;
+        }
         let sample = entry.new.bytes().or(entry.old.bytes()).unwrap_or_default();
         // A target analysed as that kind under its own name (a shared `providers.tf` linked
         // into each module) is read already: only the kinds the link adds count.
         let own = kinds(file.path(), sample);
-        for link in read_as(&links, file.path())
-            .into_iter()
-            .filter(|(link, _)| !changed_links.contains(link))
-            .map(|(_, read_as)| read_as)
-        {
+        for link in through {
             let kinds: Vec<String> = kinds(&link, sample)
                 .into_iter()
                 .filter(|kind| !own.contains(kind))
@@ -110,21 +114,6 @@ fn read_as<'l>(links: &'l Links, path: &str) -> Vec<(&'l str, String)> {
         .collect()
 }
 
-/// The risky kinds a file read under `path` is: its path classes and every analyzer of a
-/// risky kind that wants it.
-fn kinds(path: &str, sample: &[u8]) -> Vec<String> {
-    classify(path)
-        .into_iter()
-        .map(|class| class.what.to_string())
-        .chain(
-            ANALYZERS
-                .iter()
-                .filter(|analyzer| analyzer.reads_a_risky_kind() && analyzer.wants(path, sample))
-                .map(|analyzer| analyzer.name().to_string()),
-        )
-        .collect()
-}
-
 /// The links of `tree` whose target lies inside it.
 fn walk(repo: &Repository, tree: Oid) -> Result<Links, git2::Error> {
     let tree = repo.find_tree(tree)?;
@@ -157,18 +146,16 @@ fn resolve(dir: &str, target: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    /// Targets are resolved from the link's directory; absolute ones and ones that leave the
-    /// tree are not in it.
+    /// A target is joined to the link's directory (`repo_path::join`); an absolute one, or one
+    /// naming the tree's root, is no file of the tree.
     #[test]
     fn link_targets_resolve_inside_the_tree() {
         assert_eq!(
             resolve("infra/", "../shared/bucket.hcl").as_deref(),
             Some("shared/bucket.hcl")
         );
-        assert_eq!(resolve("", "./a/b").as_deref(), Some("a/b"));
-        assert_eq!(resolve("a/b/", "../../c").as_deref(), Some("c"));
-        assert_eq!(resolve("a/", "../../c"), None);
         assert_eq!(resolve("a/", "/dev/null"), None);
+        assert_eq!(resolve("a/", ".."), None);
     }
 
     /// A file is read through a link to it and through a link to a directory above it.

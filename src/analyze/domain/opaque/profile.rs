@@ -111,17 +111,7 @@ impl Profile {
     /// The profile of `file` with raw sides `old` and `new` (`None`: absent or not read).
     pub(super) fn of(file: &FileChange, old: Option<&[u8]>, new: Option<&[u8]>) -> Profile {
         let sample = new.or(old).unwrap_or_default();
-        let wanted = paths(file)
-            .map(|path| {
-                ANALYZERS
-                    .iter()
-                    .filter(|analyzer| {
-                        analyzer.reads_a_risky_kind() && analyzer.wants(path, sample)
-                    })
-                    .map(|analyzer| analyzer.name())
-                    .collect()
-            })
-            .collect();
+        let wanted = paths(file).map(|path| wanting(path, sample)).collect();
         Profile {
             text: [old, new].into_iter().flatten().all(is_text),
             wanted,
@@ -129,6 +119,15 @@ impl Profile {
                 .map_or_else(Vec::new, |new| added_secrets(old.unwrap_or_default(), new)),
         }
     }
+}
+
+/// The analyzers of a risky kind that want a file at `path` holding `sample`.
+pub(super) fn wanting(path: &str, sample: &[u8]) -> Vec<&'static str> {
+    ANALYZERS
+        .iter()
+        .filter(|analyzer| analyzer.reads_a_risky_kind() && analyzer.wants(path, sample))
+        .map(|analyzer| analyzer.name())
+        .collect()
 }
 
 /// Credential kinds with a value in `new` that `old` does not hold, both read as lossy text
