@@ -206,12 +206,8 @@ pub fn search_with(
     let entries = scan::list(repo, tree, &skip)?;
     let mut seen = scan::Seen::default();
     let mut level = |probes: &[confirm::Probe], figures: &mut Scan| {
-        let (mut files, mut bytes, mut candidates) = (0, 0, 0);
+        let (mut files, mut bytes) = (0, 0);
         let scan = |found: &mut dyn FnMut(scan::Candidate)| {
-            let mut count = |candidate| {
-                candidates += 1;
-                found(candidate);
-            };
             (files, bytes) = scan::scan(
                 repo,
                 &entries,
@@ -219,7 +215,7 @@ pub fn search_with(
                 &options.budget,
                 reading,
                 (&mut seen, cache),
-                &mut count,
+                found,
             )?;
             Ok(())
         };
@@ -232,7 +228,8 @@ pub fn search_with(
         seen.read.set(seen.read.get() + read_later);
         figures.files += files;
         figures.bytes += bytes;
-        figures.candidates += candidates;
+        // Every candidate is parsed, found in the cache, or ruled out from its text.
+        figures.candidates += confirmed.parsed + confirmed.cached + confirmed.ruled_out;
         figures.parsed += confirmed.parsed;
         figures.cached += confirmed.cached;
         figures.ruled_out += confirmed.ruled_out;
