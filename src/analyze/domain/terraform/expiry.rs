@@ -130,7 +130,7 @@ fn deletes_everything(shape: &Rules, rule: &Block) -> bool {
     let on = shape
         .switch
         .is_none_or(|(name, on)| rule.attr(name).is_some_and(|value| switched_on(value, on)));
-    let deletes = descend(rule, shape.action).any(|action| {
+    let deletes = descend(rule, shape.action).into_iter().any(|action| {
         let kind = shape.kind.is_none_or(|(name, wanted)| {
             action
                 .attr(name)
@@ -158,15 +158,12 @@ fn switched_on(value: &Value, on: &str) -> bool {
 }
 
 /// The blocks at `path` under `block`.
-fn descend<'a>(block: &'a Block, path: &'a [&'a str]) -> Box<dyn Iterator<Item = &'a Block> + 'a> {
-    match path.split_first() {
-        None => Box::new(std::iter::once(block)),
-        Some((first, rest)) => Box::new(
-            block
-                .children(first)
-                .flat_map(move |child| descend(child, rest)),
-        ),
+fn descend<'a>(block: &'a Block, path: &[&'a str]) -> Vec<&'a Block> {
+    let mut level = vec![block];
+    for kind in path {
+        level = level.iter().flat_map(|b| b.children(kind)).collect();
     }
+    level
 }
 
 /// Whether the attribute or block at `path` under `rule` is there and not empty.
@@ -174,7 +171,7 @@ fn narrows(rule: &Block, path: &[&str]) -> bool {
     let Some((last, blocks)) = path.split_last() else {
         return false;
     };
-    descend(rule, blocks).any(|parent| {
+    descend(rule, blocks).into_iter().any(|parent| {
         parent.attr(last).is_some_and(|value| !empty(value))
             || parent.children(last).next().is_some()
     })
