@@ -50,6 +50,27 @@ fn values_turning_off_a_stateful_template_or_subchart_block() {
         judged.report
     );
     assert!(judged.report.contains("\"line\": 2"), "{}", judged.report);
+
+    // The same flag turned off through a YAML alias of a `false` anchor, and read from the
+    // template's root (`$.Values`).
+    let mut files = chart();
+    let aliased = "flags:\n  on: &on true\n  off: &off false\npersistence:\n  enabled: *on\npostgresql:\n  enabled: true\ncache:\n  enabled: true\n";
+    files[1].1 = aliased;
+    let rooted = PVC.replace(".Values.", "$.Values.");
+    files[2].1 = &rooted;
+    let judged = judge(
+        &files,
+        &[Step::Write(
+            "charts/app/values.yaml",
+            &aliased.replace("enabled: *on", "enabled: *off"),
+        )],
+        true,
+    );
+    judged.assert(
+        1,
+        "stateful-resource-destroyed",
+        "PersistentVolumeClaim/{{ .Release.Name }}-data",
+    );
 }
 
 /// Near misses: a flag that only drops a `ConfigMap`, a flag turned on, and the same values

@@ -44,8 +44,9 @@ const STATEFUL_CHARTS: &[&str] = &[
     "clickhouse",
 ];
 
-/// Each values path (`a.b.c`) with whether Go templates read it as true and its line.
-type Truths = HashMap<String, (bool, u32)>;
+/// Each values path (`a.b.c`) with whether Go templates read it as true (`None`: an alias
+/// this reader does not follow) and its line.
+type Truths = HashMap<String, (Option<bool>, u32)>;
 
 /// Facts for every chart whose `values.yaml` the change edits.
 #[must_use]
@@ -75,12 +76,17 @@ pub fn facts(
         let Some(chart) = read(&format!("{dir}Chart.yaml")) else {
             continue;
         };
-        let turned_off = |condition: &Condition| {
-            condition.eval(&old) == Some(true) && condition.eval(&new) == Some(false)
+        // How the condition now reads, when it was true: false, or unknown (an alias this
+        // reader does not follow), which fails closed as a possible removal.
+        let turned_off = |condition: &Condition| match (condition.eval(&old), condition.eval(&new))
+        {
+            (Some(true), Some(false)) => Some("is now false"),
+            (Some(true), None) => Some("now reads an alias this reader does not follow"),
+            _ => None,
         };
         let line = |condition: &Condition| condition.line(&new);
         for (name, condition) in dependencies(&chart) {
-            if turned_off(&condition) {
+            if let Some(now) = turned_off(&condition) {
                 let stateful = STATEFUL_CHARTS.contains(&name.as_str());
                 let (signal, what) = if stateful {
                     (
@@ -99,7 +105,7 @@ pub fn facts(
                     line(&condition),
                     format!("subchart {name}"),
                     format!(
-                        "turns off the subchart {name} (`{}` is now false): helm upgrade drops it, {what}",
+                        "turns off the subchart {name} (`{}` {now}): helm upgrade drops it, {what}",
                         condition.text
                     ),
                 ));
@@ -114,14 +120,14 @@ pub fn facts(
                 let Some((signal, what)) = loss(&object.kind) else {
                     continue;
                 };
-                if turned_off(&condition) {
+                if let Some(now) = turned_off(&condition) {
                     facts.push(finding(
                         signal,
                         path,
                         line(&condition),
                         object.subject.clone(),
                         format!(
-                            "{} in {template} is no longer rendered (`{}` now evaluates to false): helm upgrade deletes it, {what}",
+                            "{} in {template} is no longer rendered (`{}`: {now}): helm upgrade deletes it, {what}",
                             object.subject, condition.text
                         ),
                     ));
@@ -214,37 +220,76 @@ fn templates((repo, tree): (&Repository, Oid), dir: &str) -> Vec<String> {
 /// when the file is not YAML.
 fn truths(source: &[u8]) -> Option<Truths> {
     let documents = tree::parse(source).ok()?;
+    let anchors = scalar_anchors(&String::from_utf8_lossy(source));
     let mut out = Truths::new();
     if let Some(root) = documents.first() {
-        flatten(root, "", &mut out);
+        flatten(root, "", &anchors, &mut out);
     }
     Some(out)
 }
 
-fn flatten(node: &Node, prefix: &str, out: &mut Truths) {
+fn flatten(node: &Node, prefix: &str, anchors: &HashMap<String, bool>, out: &mut Truths) {
     for entry in node.entries() {
         let path = if prefix.is_empty() {
             entry.key.clone()
         } else {
             format!("{prefix}.{}", entry.key)
         };
-        out.insert(path.clone(), (truthy(&entry.value), entry.line));
-        flatten(&entry.value, &path, out);
+        out.insert(path.clone(), (truthy(&entry.value, anchors), entry.line));
+        flatten(&entry.value, &path, anchors, out);
     }
 }
 
 /// Go template truth: false, 0, nil and empty strings, lists and maps are false. `no` and
-/// `off` are YAML 1.1 booleans, as Helm's YAML reader takes them.
-fn truthy(node: &Node) -> bool {
+/// `off` are YAML 1.1 booleans, as Helm's YAML reader takes them. The YAML reader leaves an
+/// alias as its `*name` text: one naming a scalar anchor takes that scalar's truth, any other
+/// is unknown (`None`).
+fn truthy(node: &Node, anchors: &HashMap<String, bool>) -> Option<bool> {
     match &node.value {
-        Value::Scalar(text) => !matches!(
-            text.to_ascii_lowercase().as_str(),
-            "false" | "no" | "off" | "0" | "" | "null" | "~"
-        ),
-        Value::Map(entries) => !entries.is_empty(),
-        Value::Seq(items) => !items.is_empty(),
-        Value::Null => false,
+        Value::Scalar(text) => match text.strip_prefix('*') {
+            Some(alias) => anchors.get(alias).copied(),
+            None => Some(plain_truth(text)),
+        },
+        Value::Map(entries) => Some(!entries.is_empty()),
+        Value::Seq(items) => Some(!items.is_empty()),
+        Value::Null => Some(false),
     }
+}
+
+fn plain_truth(text: &str) -> bool {
+    !matches!(
+        text.to_ascii_lowercase().as_str(),
+        "false" | "no" | "off" | "0" | "" | "null" | "~"
+    )
+}
+
+/// The truth of every anchor set on a scalar (`on: &on true`), read from the text: a quoted
+/// scalar is a string, true unless empty. Anchors on maps and lists are left out.
+fn scalar_anchors(text: &str) -> HashMap<String, bool> {
+    let mut out = HashMap::new();
+    for line in text.lines() {
+        let Some(at) = line.find(": &").map(|at| at + 3).or_else(|| {
+            let trimmed = line.trim_start();
+            trimmed
+                .starts_with("- &")
+                .then(|| line.len() - trimmed.len() + 3)
+        }) else {
+            continue;
+        };
+        let rest = &line[at..];
+        let (name, value) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+        let value = value.split(" #").next().unwrap_or(value).trim();
+        if name.is_empty() || value.is_empty() {
+            continue;
+        }
+        let quoted = value
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')));
+        let truth = quoted.map_or_else(|| plain_truth(value), |inner| !inner.is_empty());
+        out.insert(name.to_string(), truth);
+    }
+    out
 }
 
 /// A condition on values this module can evaluate.
@@ -280,7 +325,10 @@ impl Condition {
 impl Expression {
     fn eval(&self, truths: &Truths) -> Option<bool> {
         match self {
-            Self::Path(path) => Some(truths.get(path).is_some_and(|(truth, _)| *truth)),
+            Self::Path(path) => match truths.get(path) {
+                Some((truth, _)) => *truth,
+                None => Some(false),
+            },
             Self::Not(inner) => inner.eval(truths).map(|truth| !truth),
             Self::And(parts) => parts
                 .iter()
@@ -306,7 +354,11 @@ fn expression(text: &str) -> Option<Expression> {
     if let Some(inner) = text.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
         return expression(inner);
     }
-    if let Some(path) = text.strip_prefix(".Values.") {
+    // `$` is the template's root, which `.` is too outside `range` and `with`.
+    if let Some(path) = text
+        .strip_prefix(".Values.")
+        .or_else(|| text.strip_prefix("$.Values."))
+    {
         let plain = path
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-');

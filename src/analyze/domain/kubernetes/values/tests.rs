@@ -11,7 +11,7 @@ fn values_read_as_go_templates_read_them() {
     let truths = truths_of(
         "db:\n  enabled: true\n  size: 0\n  name: \"\"\ncache:\n  enabled: no\nempty: {}\nlist: [a]\n",
     );
-    let truth = |path: &str| truths.get(path).map(|(truth, _)| *truth);
+    let truth = |path: &str| truths.get(path).and_then(|(truth, _)| *truth);
     assert_eq!(truth("db"), Some(true));
     assert_eq!(truth("db.enabled"), Some(true));
     assert_eq!(truth("db.size"), Some(false));
@@ -22,7 +22,8 @@ fn values_read_as_go_templates_read_them() {
     assert_eq!(truths.get("db.enabled").map(|(_, line)| *line), Some(2));
 }
 
-/// Conditions: a path, `not`, `and`, `or`, parenthesised operands; anything else unread.
+/// Conditions: a path (from `.` or the root `$`), `not`, `and`, `or`, parenthesised operands;
+/// anything else unread.
 #[test]
 fn conditions_that_can_be_evaluated() {
     let truths = truths_of("a: true\nb: false\n");
@@ -35,7 +36,8 @@ fn conditions_that_can_be_evaluated() {
     assert_eq!(eval("and .Values.a (not .Values.b)"), Some(true));
     assert_eq!(eval("eq .Values.a \"x\""), None);
     assert_eq!(eval(".Values.a | default true"), None);
-    assert_eq!(eval("$.Values.a"), None);
+    assert_eq!(eval("$.Values.a"), Some(true));
+    assert_eq!(eval("$x.Values.a"), None);
 }
 
 /// The innermost readable guard of each object; an `else` branch, a `range` or a `define`
@@ -86,4 +88,23 @@ fn objects_helm_keeps_are_not_removed() {
         .map(|(object, _)| object.subject)
         .collect();
     assert_eq!(got, ["PersistentVolumeClaim/gone"]);
+}
+
+/// An alias takes the truth of the scalar anchor it names (a quoted `"false"` is a string, so
+/// true); an alias of a map, or of no anchor, is unknown.
+#[test]
+fn aliases_of_scalar_anchors_are_followed() {
+    let truths = truths_of(
+        "flags:\n  on: &on true\n  off: &off false\n  text: &text \"false\"\nbase: &base\n  x: 1\na: *on\nb: *off\nc: *text\nd: *base\ne: *missing\n",
+    );
+    let truth = |path: &str| truths.get(path).map(|(truth, _)| *truth);
+    assert_eq!(truth("a"), Some(Some(true)));
+    assert_eq!(truth("b"), Some(Some(false)));
+    assert_eq!(truth("c"), Some(Some(true)));
+    assert_eq!(truth("d"), Some(None));
+    assert_eq!(truth("e"), Some(None));
+    assert_eq!(
+        expression("$.Values.b").and_then(|e| e.eval(&truths)),
+        Some(false)
+    );
 }
