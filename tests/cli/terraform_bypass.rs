@@ -344,6 +344,17 @@ fn edit_of_a_linked_tf_target_is_judged_as_terraform() {
         true,
     );
     judged.quiet(&["unanalysable-risky-file"]);
+    // Through a chain: the `.tf` link points at a link to the edited file.
+    let judged = judge_with_links(
+        &[("infra/db.tf", DB), ("other/bucket.txt", bucket)],
+        &[
+            ("shared/bucket.hcl", "../other/bucket.txt"),
+            ("infra/bucket.tf", "../shared/bucket.hcl"),
+        ],
+        &[Step::Write("other/bucket.txt", &renamed)],
+        true,
+    );
+    judged.assert(1, "unanalysable-risky-file", "infra/bucket.tf");
     let providers = "provider \"aws\" {\n  region = \"us-east-1\"\n}\n";
     let judged = judge_with_links(
         &[("infra/db.tf", DB), ("shared/providers.tf", providers)],

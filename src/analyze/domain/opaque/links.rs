@@ -97,21 +97,40 @@ pub fn facts(contents: &[FileContents<'_>], source: Blobs<'_>, tree: Option<Oid>
     facts
 }
 
+/// Most links followed from one file, as Linux follows at most 40 in one path lookup; a
+/// cycle of links ends here too.
+const MAX_HOPS: usize = 40;
+
 /// The links `path` is read through, each with the path it is read as: a link to the file
 /// itself, or to a directory holding it (`infra -> ../shared`, `shared/db.tf` read as
-/// `infra/db.tf`).
+/// `infra/db.tf`), and links to those links in turn (`infra/b.tf -> ../shared/b.hcl ->
+/// ../other/b.txt`), the link named being the one a tool opens.
 fn read_as<'l>(links: &'l Links, path: &str) -> Vec<(&'l str, String)> {
-    links
-        .0
-        .iter()
-        .filter_map(|(link, target)| {
-            if path == target {
-                return Some((link.as_str(), link.clone()));
-            }
-            let rest = path.strip_prefix(target.as_str())?.strip_prefix('/')?;
-            Some((link.as_str(), format!("{link}/{rest}")))
-        })
-        .collect()
+    let mut found: Vec<(&'l str, String)> = Vec::new();
+    let mut frontier = vec![path.to_string()];
+    for _ in 0..MAX_HOPS {
+        let next: Vec<(&'l str, String)> = frontier
+            .iter()
+            .flat_map(|path| {
+                links.0.iter().filter_map(move |(link, target)| {
+                    if path == target {
+                        return Some((link.as_str(), link.clone()));
+                    }
+                    let rest = path.strip_prefix(target.as_str())?.strip_prefix('/')?;
+                    Some((link.as_str(), format!("{link}/{rest}")))
+                })
+            })
+            .filter(|(_, read_as)| {
+                read_as != path && !found.iter().any(|(_, seen)| seen == read_as)
+            })
+            .collect();
+        if next.is_empty() {
+            break;
+        }
+        frontier = next.iter().map(|(_, read_as)| read_as.clone()).collect();
+        found.extend(next);
+    }
+    found
 }
 
 /// The links of `tree` whose target lies inside it.
@@ -177,6 +196,27 @@ mod tests {
             [("deploy", "deploy/db/main.hcl".to_string())]
         );
         assert!(read_as(&links, "ops/terraform-old/x").is_empty());
+    }
+
+    /// A link to a link reads the file under both names; a cycle of links ends.
+    #[test]
+    fn chains_of_links_are_followed_and_cycles_end() {
+        let links = Links(vec![
+            ("shared/b.hcl".to_string(), "other/b.txt".to_string()),
+            ("infra/b.tf".to_string(), "shared/b.hcl".to_string()),
+            ("loop/a".to_string(), "loop/b".to_string()),
+            ("loop/b".to_string(), "loop/a".to_string()),
+        ]);
+        let names: Vec<String> = read_as(&links, "other/b.txt")
+            .into_iter()
+            .map(|(_, name)| name)
+            .collect();
+        assert_eq!(names, ["shared/b.hcl", "infra/b.tf"]);
+        let names: Vec<String> = read_as(&links, "loop/a")
+            .into_iter()
+            .map(|(_, name)| name)
+            .collect();
+        assert_eq!(names, ["loop/b"]);
     }
 
     /// What is kept reads back as written.
