@@ -166,15 +166,21 @@ fn descend<'a>(block: &'a Block, path: &[&'a str]) -> Vec<&'a Block> {
     level
 }
 
-/// Whether the attribute or block at `path` under `rule` is there and not empty.
+/// Whether the attribute or block at `path` under `rule` is there and not empty: a block
+/// narrows only if something in it is set (`filter { and { prefix = "" } }` narrows nothing).
 fn narrows(rule: &Block, path: &[&str]) -> bool {
     let Some((last, blocks)) = path.split_last() else {
         return false;
     };
     descend(rule, blocks).into_iter().any(|parent| {
         parent.attr(last).is_some_and(|value| !empty(value))
-            || parent.children(last).next().is_some()
+            || parent.children(last).any(sets_something)
     })
+}
+
+/// Whether `block` or a block inside it has an attribute that is not empty.
+fn sets_something(block: &Block) -> bool {
+    block.attrs.iter().any(|attr| !empty(&attr.value)) || block.blocks.iter().any(sets_something)
 }
 
 fn empty(value: &Value) -> bool {

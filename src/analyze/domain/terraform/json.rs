@@ -21,8 +21,18 @@ const LABELS: &[(&str, usize)] = &[
 
 /// Nested block types (rather than attributes holding an object), with their label count.
 /// JSON cannot tell them apart; these are the ones the rules read (lifecycle protections,
-/// security-group rules, policy statements, the backend).
+/// security-group rules, policy statements, the backend, storage lifecycle rules).
 const NESTED: &[(&str, usize)] = &[
+    ("rule", 0),
+    ("lifecycle_rule", 0),
+    ("filter", 0),
+    ("filters", 0),
+    ("and", 0),
+    ("tag", 0),
+    ("expiration", 0),
+    ("action", 0),
+    ("actions", 0),
+    ("base_blob", 0),
     ("lifecycle", 0),
     ("ingress", 0),
     ("egress", 0),

@@ -218,6 +218,22 @@ const FIRES: &[(&str, Signal, &str, &str, u32, &str)] = &[
         "deletes every object",
     ),
     (
+        "expire-all-json",
+        Signal::DestroyProtectionRemoved,
+        "aws_s3_bucket_lifecycle_configuration.data",
+        "life.tf.json",
+        7,
+        "deletes every object",
+    ),
+    (
+        "expire-empty-and",
+        Signal::DestroyProtectionRemoved,
+        "aws_s3_bucket_lifecycle_configuration.data",
+        "main.tf",
+        6,
+        "deletes every object",
+    ),
+    (
         "expire-all-inline",
         Signal::DestroyProtectionRemoved,
         "aws_s3_bucket.logs",
