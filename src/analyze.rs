@@ -293,7 +293,7 @@ fn domain_step(
     let profiled = domain::opaque::Profiles::default();
     domain::opaque::read_oversized_risky(
         &mut contents,
-        domain::opaque::Blobs {
+        domain::opaque::BlobReader {
             repo,
             workdir,
             max_file_bytes: options.max_file_bytes,
@@ -309,7 +309,7 @@ fn domain_step(
         cache,
     };
     let (analyzers, line_level) = domain::analyze(&contents, &pass, &run_by);
-    let blobs = domain::opaque::Blobs {
+    let blobs = domain::opaque::BlobReader {
         repo,
         workdir,
         max_file_bytes: options.max_file_bytes,

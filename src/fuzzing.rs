@@ -15,11 +15,11 @@ use crate::policy::{self, Source};
 use crate::signoff;
 
 /// A fuzz target: bytes in, panics on anything that must not happen.
-pub type Target = fn(&[u8]);
+pub type FuzzTarget = fn(&[u8]);
 
 /// The fuzz targets by name, as `fuzz/fuzz_targets/<name>.rs` and `fuzz/regressions/<name>/`
 /// call them. A new target adds one row here and one three-line file there.
-pub const TARGETS: &[(&str, Target)] = &[
+pub const TARGETS: &[(&str, FuzzTarget)] = &[
     ("unified_diff", unified_diff),
     ("pre_push", pre_push),
     ("policy", policy),

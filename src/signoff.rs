@@ -24,7 +24,7 @@ use crate::vocabulary::Decision;
 pub use fingerprint::fingerprint;
 pub use platform::PlatformReview;
 pub use record::{NoteError, Record, SignedRecord, parse_note};
-pub use verify::{Candidate, Context, Verifier, verify};
+pub use verify::{ApprovalContext, NoteBlock, Verifier, verify};
 
 /// The outcome of checking approvals for one change.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
@@ -158,10 +158,10 @@ pub fn review(
         ));
         Vec::new()
     });
-    let candidates: Vec<Candidate> = notes
+    let candidates: Vec<NoteBlock> = notes
         .iter()
         .flat_map(|note| {
-            parse_note(&note.text).into_iter().map(|parsed| Candidate {
+            parse_note(&note.text).into_iter().map(|parsed| NoteBlock {
                 commit: note.commit.clone(),
                 parsed,
             })
@@ -184,7 +184,7 @@ pub fn review(
     } else {
         signers::read(repo, change, &policy.seniors)
     };
-    let context = Context {
+    let context = ApprovalContext {
         change,
         fingerprint: &fingerprint,
         policy,

@@ -34,21 +34,21 @@ use crate::analyze::domain::{Analysis, Analyzer, LineLevel, Versions, fact};
 use crate::diff::{Line, LineKind};
 use crate::signal::Signal;
 
-use formats::{Format, ReadLockfile, ReadManifest, Reader, format_of};
+use formats::{DependencyFormat, FormatReader, ReadLockfile, ReadManifest, format_of};
 use model::{Locked, Manifest};
 use version::Bare;
 
 /// Whether `path` is a lockfile of a known ecosystem (written by its package manager).
 #[must_use]
 pub fn is_lockfile(path: &str) -> bool {
-    format_of(path).is_some_and(|format| matches!(format.reader, Reader::Lockfile(_)))
+    format_of(path).is_some_and(|format| matches!(format.reader, FormatReader::Lockfile(_)))
 }
 
 /// Whether `path` is a lockfile this analysis reads package by package: what it changes is
 /// one fact per package, so its lines are not counted as volume too.
 #[must_use]
 pub fn lockfile_read_per_package(path: &str) -> bool {
-    format_of(path).is_some_and(|format| matches!(format.reader, Reader::Lockfile(Some(_))))
+    format_of(path).is_some_and(|format| matches!(format.reader, FormatReader::Lockfile(Some(_))))
 }
 
 /// See the module docs.
@@ -79,10 +79,10 @@ impl Analyzer for Dependencies {
                 continue;
             };
             match format.reader {
-                Reader::Manifest(read, bare) => {
+                FormatReader::Manifest(read, bare) => {
                     analysis.extend(manifest(versions, format, read, bare));
                 }
-                Reader::Lockfile(read) => {
+                FormatReader::Lockfile(read) => {
                     let refreshed = !manifest_changed_beside(versions.file.path(), format, files);
                     analysis.facts.extend(lockfile(versions, read, refreshed));
                 }
@@ -93,7 +93,11 @@ impl Analyzer for Dependencies {
 }
 
 /// Whether a manifest of `lock`'s ecosystem changed in the lockfile's directory or below it.
-fn manifest_changed_beside(lockfile: &str, lock: &Format, files: &[Versions<'_>]) -> bool {
+fn manifest_changed_beside(
+    lockfile: &str,
+    lock: &DependencyFormat,
+    files: &[Versions<'_>],
+) -> bool {
     let dir = lockfile.rsplit_once('/').map_or("", |(dir, _)| dir);
     files.iter().any(|other| {
         let path = other.file.path();
@@ -103,7 +107,8 @@ fn manifest_changed_beside(lockfile: &str, lock: &Format, files: &[Versions<'_>]
                 .is_some_and(|rest| rest.starts_with('/'));
         inside
             && format_of(path).is_some_and(|format| {
-                format.ecosystem == lock.ecosystem && matches!(format.reader, Reader::Manifest(..))
+                format.ecosystem == lock.ecosystem
+                    && matches!(format.reader, FormatReader::Manifest(..))
             })
     })
 }
@@ -117,7 +122,12 @@ fn text(bytes: Option<&[u8]>) -> Result<&str, String> {
 }
 
 /// The facts of one manifest's change, or one `unanalysable-file` fact saying why there are none.
-fn manifest(versions: &Versions<'_>, format: &Format, read: ReadManifest, bare: Bare) -> Analysis {
+fn manifest(
+    versions: &Versions<'_>,
+    format: &DependencyFormat,
+    read: ReadManifest,
+    bare: Bare,
+) -> Analysis {
     let ecosystem = format.ecosystem;
     let parse = |side: Option<&[u8]>| -> Result<Manifest, String> {
         match side {

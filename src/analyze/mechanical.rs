@@ -27,7 +27,7 @@ use crate::signal::Signal;
 pub use codemod::Codemods;
 pub use generated::generated_trees;
 pub use moved::{discount_moved_lines, pair_moves};
-use tokens::Reading;
+use tokens::ParseAs;
 
 /// What a file's edit is, when it changes no code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,7 +171,7 @@ fn same(comparison: &Comparison) -> Option<Edit> {
 }
 
 /// The comparison of two versions: code parsed within `timeout` if one is given, a
-/// configuration file as the domain readers parse it ([`Reading`]). A parse that runs out of
+/// configuration file as the domain readers parse it ([`ParseAs`]). A parse that runs out of
 /// time is not kept, so the kept result is the same with or without a limit.
 fn compare(
     path: &str,
@@ -186,10 +186,10 @@ fn compare(
     }
     let first_line = new.split(|&b| b == b'\n').next().unwrap_or_default();
     let (grammar, name, reading) = if let Some(language) = lang::for_path(path, first_line) {
-        ((language.grammar)(), language.name, Reading::Code(timeout))
+        ((language.grammar)(), language.name, ParseAs::Code(timeout))
     } else {
         let config = lang::config_for_path(path)?;
-        ((config.grammar)(), config.name, Reading::Configuration)
+        ((config.grammar)(), config.name, ParseAs::Configuration)
     };
     // The result depends on the grammar and the bytes only, not on the path.
     let digest = derived::digest(&[b"mechanical", name.as_bytes(), old, new]);
@@ -208,13 +208,13 @@ fn compare_as(
     grammar: &tree_sitter::Language,
     old: &[u8],
     new: &[u8],
-    reading: Reading,
+    reading: ParseAs,
     offer: Offer<'_>,
-) -> Result<Option<Comparison>, tokens::Unjudged> {
+) -> Result<Option<Comparison>, tokens::NoStream> {
     let rules = rules::for_language(name);
     let stream = |source| match tokens::stream(name, grammar, rules, source, reading, offer) {
         Ok(stream) => Ok(Some(stream)),
-        Err(tokens::Unjudged::Timeout) => Err(tokens::Unjudged::Timeout),
+        Err(tokens::NoStream::Timeout) => Err(tokens::NoStream::Timeout),
         Err(_) => Ok(None),
     };
     // Side by side: with the outline and the security constructs read along each parse, one

@@ -35,7 +35,7 @@ use crate::analyze::domain::{Analysis, Analyzer, LineLevel, Pass, Versions, each
 use crate::analyze::lang;
 use crate::diff::LineKind;
 use crate::signal::Signal;
-use matcher::{Constructs, Found, Scope};
+use matcher::{Construct, Constructs, Scope};
 use shape::{Cond, SECRET_WORDS, Shape};
 
 /// The analyzer; registered with the domain analyzers so it runs in parallel with them.
@@ -332,7 +332,7 @@ fn sensitive_place(versions: &Versions<'_>, cache: &Cache) -> Option<Fact> {
 /// enclosing function's tokens do.
 fn compare(versions: &Versions<'_>, old: &Constructs, new: &Constructs) -> Vec<Fact> {
     type Key = (&'static str, Scope);
-    let mut groups: BTreeMap<Key, (Vec<&Found>, Vec<&Found>)> = BTreeMap::new();
+    let mut groups: BTreeMap<Key, (Vec<&Construct>, Vec<&Construct>)> = BTreeMap::new();
     for found in &old.found {
         let key = (found.class.id, found.scope.clone());
         groups.entry(key).or_default().0.push(found);
@@ -343,7 +343,7 @@ fn compare(versions: &Versions<'_>, old: &Constructs, new: &Constructs) -> Vec<F
     }
     let mut facts = Vec::new();
     for ((id, scope), (before, after)) in groups {
-        let texts = |side: &[&Found]| {
+        let texts = |side: &[&Construct]| {
             let mut texts: Vec<String> = side.iter().map(|f| f.text.clone()).collect();
             texts.sort_unstable();
             texts

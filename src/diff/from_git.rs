@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use super::blobs::{Blobs, Kept};
 use super::error::{Error, GitContext};
 use super::model::{FileChange, FileStatus, Hunk, Line, LineKind, escape_path};
-use super::text::{self, NewSide, Sides};
+use super::text::{self, NewSide, ReadSides};
 
 /// Knobs for reading a diff from a repository.
 #[derive(Debug, Clone, Copy)]
@@ -237,8 +237,8 @@ fn read_and_settle(
         // Diffed here, while this handle's blobs are alive (see `text::settle_read`).
         Some(
             match text::read_sides(repo, &odb, change, max_file_bytes, &mut kept)? {
-                Sides::Oversized => Read::Oversized,
-                Sides::Read(old, new) => {
+                ReadSides::Oversized => Read::Oversized,
+                ReadSides::Read(old, new) => {
                     let settled = text::settle_read(change, &old, &new);
                     Read::Settled(kept, settled)
                 }

@@ -17,7 +17,7 @@ use super::error::{Error, GitContext};
 use super::model::{Origin, Revision};
 use super::range::Range;
 use crate::git::{CommitId, is_oid, is_zero_oid};
-use reach::Start;
+use reach::ChangeStart;
 
 /// One line of pre-push input.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,13 +155,13 @@ pub fn plan(
     // The side's policy judges: the ref's own tip there, else its default branch.
     let into = old.or(known.default_tip());
     Ok(match start {
-        Start::AlreadyThere(why) => PushPlan::Nothing { pushed, why },
-        Start::From {
+        ChangeStart::AlreadyThere(why) => PushPlan::Nothing { pushed, why },
+        ChangeStart::From {
             base,
             reason,
             exclude,
         } => check(pushed, base, reason, head, exclude, into),
-        Start::MovedBack {
+        ChangeStart::MovedBack {
             old,
             parents,
             reason,

@@ -62,7 +62,7 @@ pub(crate) fn settle(
         return Ok(());
     }
     let old = match &change.old_blob {
-        None => Some((Side::Absent, Stored::Absent)),
+        None => Some((ReadSide::Absent, Stored::Absent)),
         Some(id) => read(repo, id, None, kept),
     };
     let workdir_path = change
@@ -70,7 +70,7 @@ pub(crate) fn settle(
         .as_deref()
         .filter(|_| new_side == NewSide::Workdir);
     let new = match &change.new_blob {
-        None => Some((Side::Absent, Stored::Absent)),
+        None => Some((ReadSide::Absent, Stored::Absent)),
         Some(id) => read(repo, id, workdir_path, kept),
     };
     // Unreadable content keeps libgit2's view; the contents stage reports it as unavailable.
@@ -103,15 +103,15 @@ pub(crate) fn settle(
 
 /// A file whose sides are both in the object database, read ahead of its diff
 /// ([`read_sides`]).
-pub(crate) enum Sides<'r> {
+pub(crate) enum ReadSides<'r> {
     /// A side is over the size limit: binary, and never inflated.
     Oversized,
     /// Both sides.
-    Read(Side<'r>, Side<'r>),
+    Read(ReadSide<'r>, ReadSide<'r>),
 }
 
 /// One side of a file read ahead.
-pub(crate) enum Side<'r> {
+pub(crate) enum ReadSide<'r> {
     /// The file does not exist on this side: empty.
     Absent,
     /// Read by this thread's handle: the blob, and its bytes as kept.
@@ -120,12 +120,12 @@ pub(crate) enum Side<'r> {
     Bytes(Arc<[u8]>),
 }
 
-impl Side<'_> {
+impl ReadSide<'_> {
     /// The side's bytes (none when absent).
     pub(crate) fn bytes(&self) -> &[u8] {
         match self {
-            Side::Absent => &[],
-            Side::Blob(_, bytes) | Side::Bytes(bytes) => bytes,
+            ReadSide::Absent => &[],
+            ReadSide::Blob(_, bytes) | ReadSide::Bytes(bytes) => bytes,
         }
     }
 }
@@ -150,7 +150,7 @@ pub(crate) fn read_sides<'r>(
     change: &mut FileChange,
     max_file_bytes: u64,
     kept: &mut Kept,
-) -> Option<Sides<'r>> {
+) -> Option<ReadSides<'r>> {
     let header_size = |id: &Option<String>| -> Option<Option<u64>> {
         match id {
             None => Some(None),
@@ -168,13 +168,13 @@ pub(crate) fn read_sides<'r>(
     change.new_size = new_size.or(change.new_size);
     if old_size.max(new_size).unwrap_or(0) > max_file_bytes {
         mark_binary(change);
-        return Some(Sides::Oversized);
+        return Some(ReadSides::Oversized);
     }
     let mut side = |id: &Option<String>| match id {
-        None => Some(Side::Absent),
+        None => Some(ReadSide::Absent),
         Some(id) => read_side(repo, id, kept),
     };
-    Some(Sides::Read(
+    Some(ReadSides::Read(
         side(&change.old_blob)?,
         side(&change.new_blob)?,
     ))
@@ -184,8 +184,8 @@ pub(crate) fn read_sides<'r>(
 /// thread that read it, so the files of a change are diffed side by side.
 pub(crate) fn settle_read(
     change: &FileChange,
-    old: &Side<'_>,
-    new: &Side<'_>,
+    old: &ReadSide<'_>,
+    new: &ReadSide<'_>,
 ) -> Result<Settled, Error> {
     if is_text(old.bytes()) && is_text(new.bytes()) {
         Ok(Settled::Text(diff_text(change, old, new)?))
@@ -204,21 +204,21 @@ pub(crate) fn settle_read(
 /// line would then call every file binary. An empty path is the one it never looks up, so the
 /// patch is line for line the one [`text_diff`](super::blobs::text_diff) makes of the bytes.
 fn patch<'s>(
-    old: &'s Side<'_>,
-    new: &'s Side<'_>,
+    old: &'s ReadSide<'_>,
+    new: &'s ReadSide<'_>,
     options: &mut DiffOptions,
 ) -> Result<Patch<'s>, git2::Error> {
     let (empty, no_path): (&[u8], _) = (&[], Some(Path::new("")));
     match (old, new) {
-        (Side::Blob(old, _), Side::Blob(new, _)) => {
+        (ReadSide::Blob(old, _), ReadSide::Blob(new, _)) => {
             Patch::from_blobs(old, no_path, new, no_path, Some(options))
         }
-        (Side::Blob(old, _), Side::Absent) => {
+        (ReadSide::Blob(old, _), ReadSide::Absent) => {
             Patch::from_blob_and_buffer(old, no_path, empty, no_path, Some(options))
         }
         // An added file: its deletion's patch with the sides swapped back (libgit2 swaps
         // sources before diffing, so lines, numbers and counts are those of the addition).
-        (Side::Absent, Side::Blob(new, _)) => {
+        (ReadSide::Absent, ReadSide::Blob(new, _)) => {
             Patch::from_blob_and_buffer(new, no_path, empty, no_path, Some(options.reverse(true)))
         }
         _ => Patch::from_buffers(old.bytes(), None, new.bytes(), None, Some(options)),
@@ -243,7 +243,11 @@ pub(crate) struct TextDiff {
 
 /// Diffs two sides that both read as text, as the fingerprint does when libgit2 agrees they
 /// are text, forced through when it does not (a NUL early in text that decodes).
-fn diff_text(change: &FileChange, old: &Side<'_>, new: &Side<'_>) -> Result<TextDiff, Error> {
+fn diff_text(
+    change: &FileChange,
+    old: &ReadSide<'_>,
+    new: &ReadSide<'_>,
+) -> Result<TextDiff, Error> {
     let diffed = |force: bool| {
         let mut options = DiffOptions::new();
         options.force_text(force).context_lines(3);
@@ -325,19 +329,19 @@ fn read<'r>(
     id: &str,
     workdir_path: Option<&str>,
     kept: &mut Kept,
-) -> Option<(Side<'r>, Stored)> {
+) -> Option<(ReadSide<'r>, Stored)> {
     if let Some(side) = read_side(repo, id, kept) {
         return Some((side, Stored::Objects));
     }
     let bytes = std::fs::read(repo.workdir()?.join(workdir_path?)).ok()?;
-    Some((Side::Bytes(bytes.into()), Stored::Workdir))
+    Some((ReadSide::Bytes(bytes.into()), Stored::Workdir))
 }
 
 /// Blob `id` as a side: its bytes already in `kept`, else the blob from the object database,
 /// its bytes kept too.
-fn read_side<'r>(repo: &'r Repository, id: &str, kept: &mut Kept) -> Option<Side<'r>> {
+fn read_side<'r>(repo: &'r Repository, id: &str, kept: &mut Kept) -> Option<ReadSide<'r>> {
     if let Some(bytes) = kept.get(id) {
-        return Some(Side::Bytes(bytes));
+        return Some(ReadSide::Bytes(bytes));
     }
     let blob = Oid::from_str(id)
         .ok()
@@ -345,7 +349,7 @@ fn read_side<'r>(repo: &'r Repository, id: &str, kept: &mut Kept) -> Option<Side
         .and_then(|oid| repo.find_blob(oid).ok())?;
     let bytes: Arc<[u8]> = blob.content().into();
     kept.keep(id, Arc::clone(&bytes));
-    Some(Side::Blob(blob, bytes))
+    Some(ReadSide::Blob(blob, bytes))
 }
 
 #[cfg(test)]
@@ -375,9 +379,9 @@ mod tests {
     type Pair<'a> = (Option<&'a [u8]>, Option<&'a [u8]>);
 
     /// A blob as a side this thread read.
-    fn as_blob<'r>(blob: Option<&Blob<'r>>) -> Side<'r> {
-        blob.map_or(Side::Absent, |blob| {
-            Side::Blob(blob.clone(), Arc::from(blob.content()))
+    fn as_blob<'r>(blob: Option<&Blob<'r>>) -> ReadSide<'r> {
+        blob.map_or(ReadSide::Absent, |blob| {
+            ReadSide::Blob(blob.clone(), Arc::from(blob.content()))
         })
     }
 
@@ -414,7 +418,7 @@ mod tests {
             };
             let (old_blob, new_blob) = (blob(old), blob(new));
             let as_bytes =
-                |side: Option<&[u8]>| side.map_or(Side::Absent, |b| Side::Bytes(b.into()));
+                |side: Option<&[u8]>| side.map_or(ReadSide::Absent, |b| ReadSide::Bytes(b.into()));
             let change = FileChange::new(FileStatus::Modified, Some("f".into()), Some("f".into()));
             let from_blobs = settle_read(
                 &change,

@@ -147,9 +147,9 @@ pub fn install(dir: &Path, force: bool) -> Result<Installed, Error> {
 fn move_previous(location: &Location, force: bool) -> Result<Previous, Error> {
     let hook = location.hook();
     match kind(&hook)? {
-        Kind::Missing => Ok(Previous::Nothing),
-        Kind::Managed => Ok(Previous::Managed),
-        Kind::Foreign => {
+        HookFile::Missing => Ok(Previous::Nothing),
+        HookFile::Managed => Ok(Previous::Managed),
+        HookFile::Foreign => {
             // A symlink is moved as a link (rename does not follow it), so the chained hook
             // still points where it pointed, and uninstall puts the very same link back.
             let (target, previous) = if force {
@@ -176,7 +176,7 @@ fn move_previous(location: &Location, force: bool) -> Result<Previous, Error> {
 pub fn uninstall(dir: &Path) -> Result<Removed, Error> {
     let location = locate(dir)?;
     let hook = location.hook();
-    if kind(&hook)? != Kind::Managed {
+    if kind(&hook)? != HookFile::Managed {
         return Ok(Removed::NotInstalled { hook });
     }
     let restore = [location.chained(), location.backup()]
@@ -200,7 +200,7 @@ pub fn uninstall(dir: &Path) -> Result<Removed, Error> {
 
 /// What is at a hook path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Kind {
+pub(super) enum HookFile {
     /// Nothing.
     Missing,
     /// A script `install` wrote.
@@ -209,10 +209,10 @@ pub(super) enum Kind {
     Foreign,
 }
 
-pub(super) fn kind(path: &Path) -> Result<Kind, Error> {
+pub(super) fn kind(path: &Path) -> Result<HookFile, Error> {
     let meta = match std::fs::symlink_metadata(path) {
         Ok(meta) => meta,
-        Err(error) if error.kind() == ErrorKind::NotFound => return Ok(Kind::Missing),
+        Err(error) if error.kind() == ErrorKind::NotFound => return Ok(HookFile::Missing),
         Err(source) => {
             return Err(Error::Read {
                 path: path.to_path_buf(),
@@ -221,16 +221,16 @@ pub(super) fn kind(path: &Path) -> Result<Kind, Error> {
         }
     };
     if !meta.is_file() {
-        return Ok(Kind::Foreign);
+        return Ok(HookFile::Foreign);
     }
     let bytes = std::fs::read(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,
     })?;
     Ok(if script::is_managed(&String::from_utf8_lossy(&bytes)) {
-        Kind::Managed
+        HookFile::Managed
     } else {
-        Kind::Foreign
+        HookFile::Foreign
     })
 }
 

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::install::{Kind, exists, kind};
+use super::install::{HookFile, exists, kind};
 use super::{Error, Location, locate, script};
 
 /// Whether pushes from this repository go through blastgate.
@@ -52,7 +52,7 @@ pub fn status(dir: &Path) -> Result<Status, Error> {
     let hook = location.hook();
     let found = kind(&hook)?;
     let executable = is_executable(&hook);
-    let binary = if found == Kind::Managed {
+    let binary = if found == HookFile::Managed {
         std::fs::read_to_string(&hook)
             .ok()
             .and_then(|text| script::binary(&text))
@@ -64,19 +64,19 @@ pub fn status(dir: &Path) -> Result<Status, Error> {
         None
     };
     let chained_path = location.chained();
-    let chained = (found == Kind::Managed && exists(&chained_path)).then(|| {
+    let chained = (found == HookFile::Managed && exists(&chained_path)).then(|| {
         let runs = is_executable(&chained_path);
         (chained_path, runs)
     });
     let state = match found {
-        Kind::Managed if executable => State::Active,
-        Kind::Managed => State::Inactive,
-        Kind::Missing | Kind::Foreign => State::NotInstalled,
+        HookFile::Managed if executable => State::Active,
+        HookFile::Managed => State::Inactive,
+        HookFile::Missing | HookFile::Foreign => State::NotInstalled,
     };
     Ok(Status {
         state,
         location,
-        foreign: found == Kind::Foreign,
+        foreign: found == HookFile::Foreign,
         executable,
         binary,
         chained,

@@ -8,7 +8,7 @@
 //! so that the training commits score on average what the current policy gave them, which
 //! keeps them comparable with the current thresholds. A suggestion: the policy is never edited.
 //!
-//! Labels come through [`Label`], one optional label per judged commit with its source, so
+//! Labels come through [`FitLabel`], one optional label per judged commit with its source, so
 //! any labeller (reverts and hot fixes today, fix-inducing commits from an SZZ analysis) plugs
 //! in without the fit knowing how they were found.
 
@@ -40,7 +40,7 @@ pub const MIN_MULTIPLIER: f64 = 0.05;
 
 /// Why a judged commit counts as one that went wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Label {
+pub struct FitLabel {
     /// Where the label comes from (`revert`, `fix`, `szz`…), counted in the report.
     pub source: String,
     /// When the evidence appeared (committer time of the revert or fix, seconds since the
@@ -92,7 +92,7 @@ pub struct Part {
 
 /// How well one way of scoring ranks the held-out commits.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Evaluation {
+pub struct HeldOutRanking {
     /// The gating curve (5 … 50%).
     pub curve: Vec<Point>,
     /// Area under the ROC curve (ties count half); `None` without both classes.
@@ -129,9 +129,9 @@ pub struct Fit {
     /// fitted, e.g. no finding in the `default` tier to compare with).
     pub multipliers: Vec<Suggested<String>>,
     /// The held-out part scored by the current policy.
-    pub before: Evaluation,
+    pub before: HeldOutRanking,
     /// The held-out part scored with the suggestion.
-    pub after: Evaluation,
+    pub after: HeldOutRanking,
     /// Every judged commit's score with the suggestion (caps aside), in replay order.
     #[serde(skip)]
     pub scores: Vec<f64>,
@@ -166,7 +166,7 @@ pub enum Error {
 /// [`Error::NothingPredicts`] when every coefficient comes out 0.
 pub fn fit(
     judged: &[Judged],
-    labels: &[Option<Label>],
+    labels: &[Option<FitLabel>],
     current: &Current,
     options: &Options,
 ) -> Result<Fit, Error> {
@@ -257,7 +257,7 @@ pub fn fit(
                 reverted,
             })
             .collect();
-        Evaluation {
+        HeldOutRanking {
             curve: curve(&ranked_newest_first(&entries)).points,
             auc: auc(&entries),
         }
@@ -552,14 +552,14 @@ mod tests {
 
     /// 100 commits, newest first; every fifth has a binary file and is labelled, known
     /// `delay` seconds later.
-    fn history(delay: i64) -> (Vec<Judged>, Vec<Option<Label>>) {
+    fn history(delay: i64) -> (Vec<Judged>, Vec<Option<FitLabel>>) {
         let mut judged = Vec::new();
         let mut labels = Vec::new();
         for time in (0..100_i64).rev() {
             let risky = time % 5 == 0;
             let units = if risky { 1.0 } else { 0.0 };
             judged.push(change(time, Signal::BinaryFile, units));
-            labels.push(risky.then(|| Label {
+            labels.push(risky.then(|| FitLabel {
                 source: "revert".to_string(),
                 known_at: Some(time + delay),
             }));
@@ -641,7 +641,7 @@ mod tests {
                 },
             ];
             judged.push(commit);
-            labels.push(risky.then(|| Label {
+            labels.push(risky.then(|| FitLabel {
                 source: "revert".to_string(),
                 known_at: None,
             }));

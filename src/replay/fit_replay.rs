@@ -5,7 +5,7 @@
 use crate::policy::Policy;
 
 use super::calibrate::{Calibration, calibrate};
-use super::fit::{self, Current, Fit, Label};
+use super::fit::{self, Current, Fit, FitLabel};
 use super::fit_features::multipliers;
 use super::judge::Judged;
 use super::{Replay, szz};
@@ -24,14 +24,14 @@ pub struct Fitted {
 /// The fit's label per judged commit, from the replay's labels (reverts, named fixes,
 /// SZZ fix-inducing): the earliest evidence counts, and it is known from that commit's time.
 #[must_use]
-pub fn labels(judged: &[Judged], labels: &[szz::Label]) -> Vec<Option<Label>> {
+pub fn labels(judged: &[Judged], labels: &[szz::Label]) -> Vec<Option<FitLabel>> {
     judged
         .iter()
         .map(|change| {
             szz::labels_of(labels, change.oid)
                 .iter()
                 .min_by_key(|label| label.known_at)
-                .map(|label| Label {
+                .map(|label| FitLabel {
                     source: label.source.as_str().to_string(),
                     known_at: Some(label.known_at),
                 })
@@ -55,7 +55,7 @@ pub fn attach(
 /// Fits `judged` against `labels`, starting from `policy`.
 fn run(
     judged: &[Judged],
-    labels: &[Option<Label>],
+    labels: &[Option<FitLabel>],
     policy: Policy,
     options: &fit::Options,
     calibrate_to: Option<f64>,

@@ -29,12 +29,12 @@ pub const CONFIDENCE: f64 = 0.95;
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Metrics {
     /// `all`, `ai` (judged with the AI thresholds), `human` (the rest).
-    pub classes: Vec<Class>,
+    pub classes: Vec<CommitClass>,
 }
 
 /// One class of commits.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Class {
+pub struct CommitClass {
     /// `all`, `ai` or `human`.
     pub name: &'static str,
     /// Counted per commit.
@@ -109,7 +109,7 @@ pub fn measure(judged: &[Judged], labelled: &[bool]) -> Metrics {
             .filter(|(ai, _)| keep(*ai))
             .map(|(_, item)| *item)
             .collect();
-        Class {
+        CommitClass {
             name,
             by_commit: one(&chosen, |_| 1, false),
             by_lines: one(&chosen, |item| item.lines, true),

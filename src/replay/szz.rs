@@ -156,7 +156,7 @@ pub struct Fix {
 
 /// A line a fix removed or changed, and where it was blamed.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct Line {
+pub struct BlamedLine {
     /// The file, in the fix's parent.
     pub path: String,
     /// 1-based line number in the fix's parent.
@@ -177,7 +177,7 @@ pub struct FixInducing {
     /// The sources that recognised the fix.
     pub sources: Vec<LabelSource>,
     /// The blamed lines, as they were in the fix's parent.
-    pub lines: Vec<Line>,
+    pub lines: Vec<BlamedLine>,
 }
 
 /// One label on a commit: what the metrics and the fit read.

@@ -18,7 +18,7 @@ use rayon::prelude::*;
 
 use crate::analyze::mechanical;
 
-use super::szz::{Fix, FixInducing, Line};
+use super::szz::{BlamedLine, Fix, FixInducing};
 
 /// A fix touching more files than this is a refactoring or a merge of work, not a fix whose
 /// lines say where the bug was (tangled changes): it is not blamed.
@@ -89,7 +89,7 @@ type Mechanical = HashMap<(Oid, String), bool>;
 
 /// Where a fix's lines were blamed: culprit commits with their lines. It does not depend on
 /// which sources recognised the fix.
-type Culprits = BTreeMap<Oid, Vec<Line>>;
+type Culprits = BTreeMap<Oid, Vec<BlamedLine>>;
 
 /// What limits a blame (and keys its cache entry).
 #[derive(Debug, Clone, Copy)]
@@ -224,7 +224,7 @@ struct Cached {
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Culprit {
     commit: String,
-    lines: Vec<Line>,
+    lines: Vec<BlamedLine>,
 }
 
 /// The culprits of `fix`'s removed or changed lines, and how many lines it changed in files
@@ -254,7 +254,7 @@ fn blame_fix(
     }
     let mut out_of_scope = 0;
     let since = commit.committer().when().seconds() - window;
-    let mut found: BTreeMap<Oid, Vec<Line>> = BTreeMap::new();
+    let mut found: BTreeMap<Oid, Vec<BlamedLine>> = BTreeMap::new();
     for (index, delta) in diff.deltas().enumerate() {
         if delta.status() != Delta::Modified {
             continue;
@@ -303,7 +303,7 @@ fn blame_fix(
             if repo.find_commit(culprit)?.committer().when().seconds() < since {
                 continue;
             }
-            found.entry(culprit).or_default().push(Line {
+            found.entry(culprit).or_default().push(BlamedLine {
                 path: path.to_string(),
                 line,
             });

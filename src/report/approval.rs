@@ -8,7 +8,7 @@ use crate::vocabulary::Decision;
 
 /// Whether a line is good news, bad news or a warning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Mark {
+pub(super) enum Tone {
     /// Counts.
     Valid,
     /// Does not count.
@@ -17,7 +17,7 @@ pub(super) enum Mark {
     Warning,
 }
 
-impl Mark {
+impl Tone {
     /// The symbol shown before the line.
     pub(super) fn symbol(self) -> &'static str {
         match self {
@@ -30,7 +30,7 @@ impl Mark {
 
 /// How the sign-off stage left a change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum State {
+pub(super) enum SignoffState {
     /// Not enough valid approvals yet (or a block that cannot be overridden).
     Missing,
     /// Enough valid approvals: the change may go ahead.
@@ -39,7 +39,7 @@ pub(super) enum State {
     BreakGlass,
 }
 
-impl State {
+impl SignoffState {
     fn of(approvals: &Approvals) -> Self {
         // A break-glass override is also approved; it is the stronger word.
         if approvals.break_glass {
@@ -66,17 +66,17 @@ impl State {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct SignOff {
     /// Let through or not, and how.
-    pub(super) state: State,
+    pub(super) state: SignoffState,
     /// Approved, overridden by break-glass, or what is still missing.
     pub(super) headline: String,
     /// One line per approval, rejection and missing piece of evidence.
-    pub(super) lines: Vec<(Mark, String)>,
+    pub(super) lines: Vec<(Tone, String)>,
 }
 
 impl SignOff {
     pub(super) fn of(approvals: &Approvals) -> Self {
         Self {
-            state: State::of(approvals),
+            state: SignoffState::of(approvals),
             headline: headline(approvals),
             lines: lines(approvals),
         }
@@ -120,7 +120,7 @@ fn headline(approvals: &Approvals) -> String {
 }
 
 /// One line per approval, rejection and missing piece of evidence.
-fn lines(approvals: &Approvals) -> Vec<(Mark, String)> {
+fn lines(approvals: &Approvals) -> Vec<(Tone, String)> {
     let mut lines = Vec::new();
     for approval in &approvals.valid {
         let via = match approval.via {
@@ -136,16 +136,16 @@ fn lines(approvals: &Approvals) -> Vec<(Mark, String)> {
         if !approval.comment.is_empty() {
             let _ = write!(line, " · “{}”", approval.comment);
         }
-        lines.push((Mark::Valid, line));
+        lines.push((Tone::Valid, line));
     }
     for rejection in &approvals.rejected {
         lines.push((
-            Mark::Rejected,
+            Tone::Rejected,
             format!("{}: {}", rejection.who, rejection.reason),
         ));
     }
     if let Some(missing) = &approvals.missing_evidence {
-        lines.push((Mark::Warning, format!("missing evidence: {missing}")));
+        lines.push((Tone::Warning, format!("missing evidence: {missing}")));
     }
     lines
 }

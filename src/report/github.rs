@@ -13,7 +13,7 @@ use crate::gate::{Evaluation, PushOutcome, RefOutcome};
 use crate::score::number;
 use crate::vocabulary::Decision;
 
-use super::approval::State;
+use super::approval::SignoffState;
 use super::sarif::message;
 use super::view::View;
 
@@ -108,9 +108,9 @@ fn write_view(out: &mut String, view: &View<'_>, which: &str) {
     }
     // An approved change is no longer a warning on the run; a break-glass override stays one.
     let level = match view.sign_off.as_ref().map(|sign_off| sign_off.state) {
-        Some(State::Approved) => "notice",
-        Some(State::BreakGlass) => "warning",
-        Some(State::Missing) | None => command(headline.decision),
+        Some(SignoffState::Approved) => "notice",
+        Some(SignoffState::BreakGlass) => "warning",
+        Some(SignoffState::Missing) | None => command(headline.decision),
     };
     let _ = writeln!(out, "::{level}::{}", data(&summary));
 }

@@ -14,7 +14,7 @@ use crate::score::number;
 use crate::vocabulary::Decision;
 
 use super::Style;
-use super::approval::State;
+use super::approval::SignoffState;
 use super::view::{Reproduce, View, Who};
 
 /// Findings listed in the text report; the JSON report has all of them.
@@ -181,8 +181,10 @@ fn write_approvals(out: &mut String, view: &View<'_>, style: Style) {
     section(out, "sign-off", style);
     let headline = one_line(&sign_off.headline).into_owned();
     let headline = match (style.color, sign_off.state) {
-        (true, State::Approved | State::BreakGlass) => headline.green().bold().to_string(),
-        (true, State::Missing) => headline.yellow().bold().to_string(),
+        (true, SignoffState::Approved | SignoffState::BreakGlass) => {
+            headline.green().bold().to_string()
+        }
+        (true, SignoffState::Missing) => headline.yellow().bold().to_string(),
         (false, _) => headline,
     };
     let _ = writeln!(out, "  {headline}");

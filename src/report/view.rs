@@ -34,7 +34,7 @@ pub(super) struct View<'a> {
     /// Changed symbols and how far their dependents reach.
     pub(super) blast: Blast<'a>,
     /// The findings worth reporting, largest first.
-    pub(super) findings: Vec<Finding<'a>>,
+    pub(super) findings: Vec<ShownFinding<'a>>,
     /// How saturated points were computed, when any finding's points were (repeat factor or
     /// cap); `None` otherwise.
     pub(super) scoring_note: Option<String>,
@@ -168,7 +168,7 @@ pub(super) struct BlastRow<'a> {
 
 /// A reported finding: it carries points, matched a policy rule, or was waived.
 #[derive(Debug)]
-pub(super) struct Finding<'a> {
+pub(super) struct ShownFinding<'a> {
     /// The finding, its points and how they were computed.
     pub(super) contribution: &'a Contribution,
     /// How much it had to do with the decision.
@@ -207,8 +207,8 @@ impl<'a> View<'a> {
             verdict,
             ..
         } = evaluation;
-        let findings: Vec<Finding<'a>> = reported(evaluation)
-            .map(|contribution| Finding {
+        let findings: Vec<ShownFinding<'a>> = reported(evaluation)
+            .map(|contribution| ShownFinding {
                 contribution,
                 severity: severity(evaluation, contribution),
             })
@@ -287,7 +287,7 @@ fn blast(evaluation: &Evaluation) -> Blast<'_> {
 
 /// Whether any finding that carries points was saturated. The arithmetic is the only record
 /// of it a report sees (the scoring basis is the score stage's own).
-fn saturated(findings: &[Finding<'_>]) -> bool {
+fn saturated(findings: &[ShownFinding<'_>]) -> bool {
     findings
         .iter()
         .map(|finding| finding.contribution)

@@ -26,7 +26,7 @@ pub const MAX_CHECKS_PER_SENIOR: usize = 8;
 
 /// What approvals are checked against.
 #[derive(Debug, Clone, Copy)]
-pub struct Context<'a> {
+pub struct ApprovalContext<'a> {
     /// The change as it is now (commits for the self-approval check).
     pub change: &'a ChangeSet,
     /// Its content fingerprint.
@@ -45,7 +45,7 @@ pub struct Context<'a> {
 
 /// A block read from a note, with the commit it was attached to.
 #[derive(Debug, Clone)]
-pub struct Candidate {
+pub struct NoteBlock {
     /// The annotated commit.
     pub commit: String,
     /// The block, or why it could not be read.
@@ -60,8 +60,8 @@ pub type Verifier<'v> =
 /// the change is approved.
 #[must_use]
 pub fn verify(
-    context: &Context<'_>,
-    candidates: &[Candidate],
+    context: &ApprovalContext<'_>,
+    candidates: &[NoteBlock],
     platform: &[PlatformReview],
     verifier: Verifier<'_>,
 ) -> Approvals {
@@ -128,8 +128,8 @@ pub fn verify(
 /// [`MAX_CHECKS_PER_SENIOR`] blocks are checked per claimed senior, the rest reported as
 /// ignored, so forged blocks cost bounded time (issue 12).
 fn select<'c, 'p>(
-    context: &Context<'p>,
-    candidates: &'c [Candidate],
+    context: &ApprovalContext<'p>,
+    candidates: &'c [NoteBlock],
     rejected: &mut Vec<Rejection>,
 ) -> Vec<(&'c SignedRecord, &'p Senior, usize)> {
     let mut to_verify: Vec<(&SignedRecord, &Senior, usize)> = Vec::new();
@@ -186,7 +186,11 @@ fn select<'c, 'p>(
     to_verify
 }
 
-fn tally(context: &Context<'_>, valid: Vec<Approval>, rejected: Vec<Rejection>) -> Approvals {
+fn tally(
+    context: &ApprovalContext<'_>,
+    valid: Vec<Approval>,
+    rejected: Vec<Rejection>,
+) -> Approvals {
     let seniors = |break_glass_only: bool| {
         valid
             .iter()
@@ -228,7 +232,10 @@ fn claimed_rejection(signed: &SignedRecord, reason: &str) -> Rejection {
 
 /// Every rule but the signature, cheapest first: a block that fails one is never verified,
 /// so forged blocks cost no signature check unless they match the change and the policy.
-fn precheck<'p>(context: &Context<'p>, signed: &SignedRecord) -> Result<&'p Senior, String> {
+fn precheck<'p>(
+    context: &ApprovalContext<'p>,
+    signed: &SignedRecord,
+) -> Result<&'p Senior, String> {
     let record = &signed.record;
     if record.fingerprint != context.fingerprint {
         return Err(format!(
@@ -265,7 +272,10 @@ fn approval(signed: &SignedRecord, senior: &Senior) -> Approval {
     }
 }
 
-fn check_platform(context: &Context<'_>, review: &PlatformReview) -> Result<Approval, String> {
+fn check_platform(
+    context: &ApprovalContext<'_>,
+    review: &PlatformReview,
+) -> Result<Approval, String> {
     let senior = context
         .policy
         .seniors
@@ -321,7 +331,7 @@ fn check_platform(context: &Context<'_>, review: &PlatformReview) -> Result<Appr
     })
 }
 
-fn check_age(context: &Context<'_>, at: i64) -> Result<(), String> {
+fn check_age(context: &ApprovalContext<'_>, at: i64) -> Result<(), String> {
     if at > context.now + FUTURE_SLACK_SECONDS {
         return Err(format!("dated in the future ({})", rfc3339(at)));
     }
@@ -344,7 +354,7 @@ fn find_senior<'p>(policy: &'p Policy, email: &str) -> Option<&'p Senior> {
 /// Why `senior` may not approve this change: under any address the policy lists for them,
 /// they wrote, committed or co-wrote part of it, or signed one of its commits with their
 /// key; or the range is too long to tell (only its newest commits were read).
-fn self_approval(context: &Context<'_>, senior: &Senior) -> Option<String> {
+fn self_approval(context: &ApprovalContext<'_>, senior: &Senior) -> Option<String> {
     let change: &ChangeSet = context.change;
     if change.commits_truncated {
         return Some(format!(

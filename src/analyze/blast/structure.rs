@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::analyze::blast::cache::{Ask, Cache};
-use crate::analyze::blast::dependents::namespace::{self, Home, Resolution, Scope};
+use crate::analyze::blast::dependents::namespace::{self, FileScope, Home, Resolution};
 use crate::analyze::blast::dependents::{self, Reach, Scan, SearchOptions, Site, Target};
 use crate::analyze::blast::outline::{self, Budget};
 use crate::analyze::blast::symbols::{self, ChangeKind, SymbolChange};
@@ -266,7 +266,7 @@ type OutlineResult = Result<Outline, Unanalysed>;
 /// versions, scopes (home and imports) of the new ones, with the bytes they were read from.
 struct Namespaces<'j> {
     old_homes: HashMap<String, Home>,
-    new_scopes: HashMap<String, (&'static str, Scope, &'j [u8])>,
+    new_scopes: HashMap<String, (&'static str, FileScope, &'j [u8])>,
 }
 
 impl<'j> Namespaces<'j> {
@@ -353,7 +353,7 @@ fn side_scope<'j>(
     path: Option<&str>,
     side: Option<&'j (String, Vec<u8>)>,
     cache: &Cache,
-) -> Option<(String, Scope, &'j [u8])> {
+) -> Option<(String, FileScope, &'j [u8])> {
     let (path, (blob, bytes)) = (path?, side?);
     let id = Some(blob.as_str())
         .filter(|blob| crate::git::is_oid(blob) && !crate::git::is_zero_oid(blob))

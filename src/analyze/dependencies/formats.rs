@@ -7,7 +7,7 @@ use super::{actions, cargo, dotnet, go, jvm, npm, php, pre_commit, python, ruby}
 
 /// How a format is recognised by its path.
 #[derive(Debug, Clone, Copy)]
-pub(super) enum Pattern {
+pub(super) enum PathPattern {
     /// This exact file name.
     Name(&'static str),
     /// A file name with this prefix and suffix (`requirements*.txt`).
@@ -18,14 +18,16 @@ pub(super) enum Pattern {
     Workflow,
 }
 
-impl Pattern {
+impl PathPattern {
     pub(super) fn matches(self, path: &str) -> bool {
         let name = path.rsplit('/').next().unwrap_or(path);
         match self {
-            Pattern::Name(exact) => name == exact,
-            Pattern::Around(prefix, suffix) => name.starts_with(prefix) && name.ends_with(suffix),
-            Pattern::Suffix(suffix) => name.ends_with(suffix),
-            Pattern::Workflow => {
+            PathPattern::Name(exact) => name == exact,
+            PathPattern::Around(prefix, suffix) => {
+                name.starts_with(prefix) && name.ends_with(suffix)
+            }
+            PathPattern::Suffix(suffix) => name.ends_with(suffix),
+            PathPattern::Workflow => {
                 let yaml = std::path::Path::new(name).extension().is_some_and(|e| {
                     e.eq_ignore_ascii_case("yml") || e.eq_ignore_ascii_case("yaml")
                 });
@@ -44,7 +46,7 @@ pub(super) type ReadLockfile = fn(&str) -> Result<Vec<Locked>, String>;
 
 /// What a file of a format declares, and how to read it.
 #[derive(Debug, Clone, Copy)]
-pub(super) enum Reader {
+pub(super) enum FormatReader {
     /// A manifest: dependencies with requirements, maybe install scripts.
     Manifest(ReadManifest, Bare),
     /// A lockfile, read per package when its format is known here.
@@ -53,212 +55,212 @@ pub(super) enum Reader {
 
 /// One dependency file format.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Format {
+pub(super) struct DependencyFormat {
     /// The ecosystem, as reports name it; lockfiles pair with manifests of the same one.
     pub(super) ecosystem: &'static str,
     /// How its files are named.
-    pub(super) pattern: Pattern,
+    pub(super) pattern: PathPattern,
     /// How to read it.
-    pub(super) reader: Reader,
+    pub(super) reader: FormatReader,
     /// The format's documentation: the source of this row.
     #[allow(dead_code, reason = "documentation of the table, read by people")]
     pub(super) docs: &'static str,
 }
 
-impl Format {
+impl DependencyFormat {
     /// Whether each dependency is one line of the file, so that a diff's removed and added
     /// lines, read as two small manifests, show what changed when the file contents are not
     /// available (diff text without its repository).
     pub(super) fn one_line_per_dependency(&self) -> bool {
         matches!(
             self.pattern,
-            Pattern::Workflow
-                | Pattern::Around(..)
-                | Pattern::Name("Gemfile" | "build.gradle" | "build.gradle.kts")
+            PathPattern::Workflow
+                | PathPattern::Around(..)
+                | PathPattern::Name("Gemfile" | "build.gradle" | "build.gradle.kts")
         )
     }
 }
 
 /// Every format read, first match wins.
-pub(super) const FORMATS: &[Format] = &[
-    Format {
+pub(super) const FORMATS: &[DependencyFormat] = &[
+    DependencyFormat {
         ecosystem: "Cargo",
-        pattern: Pattern::Name("Cargo.toml"),
-        reader: Reader::Manifest(cargo::manifest, Bare::Caret),
+        pattern: PathPattern::Name("Cargo.toml"),
+        reader: FormatReader::Manifest(cargo::manifest, Bare::Caret),
         docs: "https://doc.rust-lang.org/cargo/reference/specifying-dependencies.html",
     },
-    Format {
+    DependencyFormat {
         ecosystem: "Cargo",
-        pattern: Pattern::Name("Cargo.lock"),
-        reader: Reader::Lockfile(Some(cargo::lockfile)),
+        pattern: PathPattern::Name("Cargo.lock"),
+        reader: FormatReader::Lockfile(Some(cargo::lockfile)),
         docs: "https://doc.rust-lang.org/cargo/guide/cargo-toml-vs-cargo-lock.html",
     },
-    Format {
+    DependencyFormat {
         ecosystem: "npm",
-        pattern: Pattern::Name("package.json"),
-        reader: Reader::Manifest(npm::manifest, Bare::Exact),
+        pattern: PathPattern::Name("package.json"),
+        reader: FormatReader::Manifest(npm::manifest, Bare::Exact),
         docs: "https://docs.npmjs.com/cli/v10/configuring-npm/package-json",
     },
-    Format {
+    DependencyFormat {
         ecosystem: "npm",
-        pattern: Pattern::Name("package-lock.json"),
-        reader: Reader::Lockfile(Some(npm::lockfile)),
+        pattern: PathPattern::Name("package-lock.json"),
+        reader: FormatReader::Lockfile(Some(npm::lockfile)),
         docs: "https://docs.npmjs.com/cli/v10/configuring-npm/package-lock-json",
     },
-    Format {
+    DependencyFormat {
         ecosystem: "npm",
-        pattern: Pattern::Name("npm-shrinkwrap.json"),
-        reader: Reader::Lockfile(Some(npm::lockfile)),
+        pattern: PathPattern::Name("npm-shrinkwrap.json"),
+        reader: FormatReader::Lockfile(Some(npm::lockfile)),
         docs: "https://docs.npmjs.com/cli/v10/configuring-npm/npm-shrinkwrap-json",
     },
-    Format {
+    DependencyFormat {
         ecosystem: "npm",
-        pattern: Pattern::Name("pnpm-lock.yaml"),
-        reader: Reader::Lockfile(None),
+        pattern: PathPattern::Name("pnpm-lock.yaml"),
+        reader: FormatReader::Lockfile(None),
         docs: "https://pnpm.io/git#lockfiles",
     },
-    Format {
+    DependencyFormat {
         ecosystem: "npm",
-        pattern: Pattern::Name("yarn.lock"),
-        reader: Reader::Lockfile(Some(npm::yarn_lock)),
+        pattern: PathPattern::Name("yarn.lock"),
+        reader: FormatReader::Lockfile(Some(npm::yarn_lock)),
         docs: "https://classic.yarnpkg.com/en/docs/yarn-lock",
     },
-    Format {
+    DependencyFormat {
         ecosystem: "npm",
-        pattern: Pattern::Name("bun.lock"),
-        reader: Reader::Lockfile(None),
+        pattern: PathPattern::Name("bun.lock"),
+        reader: FormatReader::Lockfile(None),
         docs: "https://bun.sh/docs/install/lockfile",
     },
-    Format {
+    DependencyFormat {
         ecosystem: "pip",
-        pattern: Pattern::Around("requirements", ".txt"),
-        reader: Reader::Manifest(python::requirements, Bare::Exact),
+        pattern: PathPattern::Around("requirements", ".txt"),
+        reader: FormatReader::Manifest(python::requirements, Bare::Exact),
         docs: "https://pip.pypa.io/en/stable/reference/requirements-file-format/",
     },
-    Format {
+    DependencyFormat {
         ecosystem: "pip",
-        pattern: Pattern::Name("pyproject.toml"),
-        reader: Reader::Manifest(python::pyproject, Bare::Exact),
+        pattern: PathPattern::Name("pyproject.toml"),
+        reader: FormatReader::Manifest(python::pyproject, Bare::Exact),
         docs: "https://packaging.python.org/en/latest/specifications/pyproject-toml/ ; https://python-poetry.org/docs/dependency-specification/ ; https://docs.astral.sh/uv/concepts/projects/dependencies/",
     },
-    Format {
+    DependencyFormat {
         ecosystem: "pip",
-        pattern: Pattern::Name("poetry.lock"),
-        reader: Reader::Lockfile(Some(python::lockfile)),
+        pattern: PathPattern::Name("poetry.lock"),
+        reader: FormatReader::Lockfile(Some(python::lockfile)),
         docs: "https://python-poetry.org/docs/basic-usage/#committing-your-poetrylock-file-to-version-control",
     },
-    Format {
+    DependencyFormat {
         ecosystem: "pip",
-        pattern: Pattern::Name("uv.lock"),
-        reader: Reader::Lockfile(Some(python::lockfile)),
+        pattern: PathPattern::Name("uv.lock"),
+        reader: FormatReader::Lockfile(Some(python::lockfile)),
         docs: "https://docs.astral.sh/uv/concepts/projects/layout/#the-lockfile",
     },
-    Format {
+    DependencyFormat {
         ecosystem: "pip",
-        pattern: Pattern::Name("Pipfile.lock"),
-        reader: Reader::Lockfile(None),
+        pattern: PathPattern::Name("Pipfile.lock"),
+        reader: FormatReader::Lockfile(None),
         docs: "https://pipenv.pypa.io/en/latest/pipfile.html",
     },
-    Format {
+    DependencyFormat {
         ecosystem: "Go",
-        pattern: Pattern::Name("go.mod"),
-        reader: Reader::Manifest(go::manifest, Bare::Exact),
+        pattern: PathPattern::Name("go.mod"),
+        reader: FormatReader::Manifest(go::manifest, Bare::Exact),
         docs: "https://go.dev/ref/mod#go-mod-file",
     },
-    Format {
+    DependencyFormat {
         ecosystem: "Go",
-        pattern: Pattern::Name("go.sum"),
-        reader: Reader::Lockfile(None),
+        pattern: PathPattern::Name("go.sum"),
+        reader: FormatReader::Lockfile(None),
         docs: "https://go.dev/ref/mod#go-sum-files",
     },
-    Format {
+    DependencyFormat {
         ecosystem: "Bundler",
-        pattern: Pattern::Name("Gemfile"),
-        reader: Reader::Manifest(ruby::gemfile, Bare::Exact),
+        pattern: PathPattern::Name("Gemfile"),
+        reader: FormatReader::Manifest(ruby::gemfile, Bare::Exact),
         docs: "https://bundler.io/guides/gemfile.html",
     },
-    Format {
+    DependencyFormat {
         ecosystem: "Bundler",
-        pattern: Pattern::Name("Gemfile.lock"),
-        reader: Reader::Lockfile(Some(ruby::lockfile)),
+        pattern: PathPattern::Name("Gemfile.lock"),
+        reader: FormatReader::Lockfile(Some(ruby::lockfile)),
         docs: "https://bundler.io/guides/rationale.html#checking-your-code-into-version-control",
     },
-    Format {
+    DependencyFormat {
         ecosystem: "Maven",
-        pattern: Pattern::Name("pom.xml"),
-        reader: Reader::Manifest(jvm::pom, Bare::Exact),
+        pattern: PathPattern::Name("pom.xml"),
+        reader: FormatReader::Manifest(jvm::pom, Bare::Exact),
         docs: "https://maven.apache.org/pom.html#Dependencies",
     },
-    Format {
+    DependencyFormat {
         ecosystem: "Gradle",
-        pattern: Pattern::Name("build.gradle"),
-        reader: Reader::Manifest(jvm::gradle, Bare::Exact),
+        pattern: PathPattern::Name("build.gradle"),
+        reader: FormatReader::Manifest(jvm::gradle, Bare::Exact),
         docs: "https://docs.gradle.org/current/userguide/declaring_dependencies.html",
     },
-    Format {
+    DependencyFormat {
         ecosystem: "Gradle",
-        pattern: Pattern::Name("build.gradle.kts"),
-        reader: Reader::Manifest(jvm::gradle, Bare::Exact),
+        pattern: PathPattern::Name("build.gradle.kts"),
+        reader: FormatReader::Manifest(jvm::gradle, Bare::Exact),
         docs: "https://docs.gradle.org/current/userguide/declaring_dependencies.html",
     },
-    Format {
+    DependencyFormat {
         ecosystem: "Gradle",
-        pattern: Pattern::Name("libs.versions.toml"),
-        reader: Reader::Manifest(jvm::catalog, Bare::Exact),
+        pattern: PathPattern::Name("libs.versions.toml"),
+        reader: FormatReader::Manifest(jvm::catalog, Bare::Exact),
         docs: "https://docs.gradle.org/current/userguide/version_catalogs.html",
     },
-    Format {
+    DependencyFormat {
         ecosystem: "Gradle",
-        pattern: Pattern::Name("gradle.lockfile"),
-        reader: Reader::Lockfile(None),
+        pattern: PathPattern::Name("gradle.lockfile"),
+        reader: FormatReader::Lockfile(None),
         docs: "https://docs.gradle.org/current/userguide/dependency_locking.html",
     },
-    Format {
+    DependencyFormat {
         ecosystem: "Composer",
-        pattern: Pattern::Name("composer.json"),
-        reader: Reader::Manifest(php::composer, Bare::Exact),
+        pattern: PathPattern::Name("composer.json"),
+        reader: FormatReader::Manifest(php::composer, Bare::Exact),
         docs: "https://getcomposer.org/doc/04-schema.md",
     },
-    Format {
+    DependencyFormat {
         ecosystem: "Composer",
-        pattern: Pattern::Name("composer.lock"),
-        reader: Reader::Lockfile(Some(php::lockfile)),
+        pattern: PathPattern::Name("composer.lock"),
+        reader: FormatReader::Lockfile(Some(php::lockfile)),
         docs: "https://getcomposer.org/doc/01-basic-usage.md#commit-your-composer-lock-file-to-version-control",
     },
-    Format {
+    DependencyFormat {
         ecosystem: "NuGet",
-        pattern: Pattern::Suffix(".csproj"),
-        reader: Reader::Manifest(dotnet::project, Bare::Exact),
+        pattern: PathPattern::Suffix(".csproj"),
+        reader: FormatReader::Manifest(dotnet::project, Bare::Exact),
         docs: "https://learn.microsoft.com/en-us/nuget/consume-packages/package-references-in-project-files",
     },
-    Format {
+    DependencyFormat {
         ecosystem: "NuGet",
-        pattern: Pattern::Name("packages.config"),
-        reader: Reader::Manifest(dotnet::packages_config, Bare::Exact),
+        pattern: PathPattern::Name("packages.config"),
+        reader: FormatReader::Manifest(dotnet::packages_config, Bare::Exact),
         docs: "https://learn.microsoft.com/en-us/nuget/reference/packages-config",
     },
-    Format {
+    DependencyFormat {
         ecosystem: "NuGet",
-        pattern: Pattern::Name("Directory.Packages.props"),
-        reader: Reader::Manifest(dotnet::project, Bare::Exact),
+        pattern: PathPattern::Name("Directory.Packages.props"),
+        reader: FormatReader::Manifest(dotnet::project, Bare::Exact),
         docs: "https://learn.microsoft.com/en-us/nuget/consume-packages/central-package-management",
     },
-    Format {
+    DependencyFormat {
         ecosystem: "NuGet",
-        pattern: Pattern::Name("packages.lock.json"),
-        reader: Reader::Lockfile(None),
+        pattern: PathPattern::Name("packages.lock.json"),
+        reader: FormatReader::Lockfile(None),
         docs: "https://learn.microsoft.com/en-us/nuget/consume-packages/package-references-in-project-files#locking-dependencies",
     },
-    Format {
+    DependencyFormat {
         ecosystem: "GitHub Actions",
-        pattern: Pattern::Workflow,
-        reader: Reader::Manifest(actions::workflow, Bare::Tag),
+        pattern: PathPattern::Workflow,
+        reader: FormatReader::Manifest(actions::workflow, Bare::Tag),
         docs: "https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions#jobsjob_idstepsuses",
     },
-    Format {
+    DependencyFormat {
         ecosystem: "pre-commit",
-        pattern: Pattern::Name(".pre-commit-config.yaml"),
-        reader: Reader::Manifest(pre_commit::config, Bare::Tag),
+        pattern: PathPattern::Name(".pre-commit-config.yaml"),
+        reader: FormatReader::Manifest(pre_commit::config, Bare::Tag),
         docs: "https://pre-commit.com/#pre-commit-configyaml---repos",
     },
 ];
@@ -267,7 +269,7 @@ pub(super) const FORMATS: &[Format] = &[
 const VENDORED: &[&str] = &["node_modules", "vendor", "bower_components"];
 
 /// The format of a path, unless it is none or sits in a vendored tree.
-pub(super) fn format_of(path: &str) -> Option<&'static Format> {
+pub(super) fn format_of(path: &str) -> Option<&'static DependencyFormat> {
     if path.split('/').any(|segment| VENDORED.contains(&segment)) {
         return None;
     }

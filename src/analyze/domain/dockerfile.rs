@@ -30,7 +30,7 @@ struct Image {
     /// Neither a tag other than `latest` nor a digest.
     unpinned: bool,
     /// Name, tag and digest, to tell a mechanical bump from a change.
-    reference: bump::Reference,
+    reference: bump::ImageReference,
 }
 
 /// Who the final stage runs as.
@@ -116,7 +116,7 @@ fn parse(source: &str, line_map: Option<&[u32]>) -> Option<Parsed> {
                     text: image,
                     line,
                     unpinned,
-                    reference: bump::Reference {
+                    reference: bump::ImageReference {
                         name: name.to_string(),
                         tag,
                         digest,

@@ -30,7 +30,7 @@ pub struct Migrations;
 
 /// One destructive statement or call, before it becomes a fact.
 #[derive(Debug, Clone)]
-pub(super) struct Finding {
+pub(super) struct DestructiveStatement {
     pub(super) signal: Signal,
     /// Table, `table.column`, index, schema or model.
     pub(super) subject: String,
@@ -44,7 +44,7 @@ pub(super) struct Finding {
 
 /// How a migration file is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Kind {
+pub(super) enum MigrationKind {
     /// Plain SQL (also Prisma, Flyway versioned, dbmate, goose).
     Sql,
     /// A file that only runs on rollback (`*.down.sql`, Flyway `U*__*.sql`): never a forward
@@ -79,7 +79,7 @@ fn in_migration_dir(segments: &[&str]) -> bool {
 }
 
 /// The kind of migration at `path`, if it is one.
-pub(super) fn kind_of(path: &str, content: &[u8]) -> Option<Kind> {
+pub(super) fn kind_of(path: &str, content: &[u8]) -> Option<MigrationKind> {
     let lower = path.to_ascii_lowercase();
     let segments: Vec<&str> = lower.split('/').collect();
     let (file, dirs) = segments.split_last()?;
@@ -98,41 +98,42 @@ pub(super) fn kind_of(path: &str, content: &[u8]) -> Option<Kind> {
                 file.ends_with(".down.sql") || file.ends_with("_down.sql") || *file == "down.sql";
             if flyway_undo || (down_name && !flyway) {
                 return in_migration_dir(dirs)
-                    .then_some(Kind::Reverse)
-                    .or(flyway_undo.then_some(Kind::Reverse));
+                    .then_some(MigrationKind::Reverse)
+                    .or(flyway_undo.then_some(MigrationKind::Reverse));
             }
             let markers = text.contains("-- migrate:up")
                 || text.to_ascii_lowercase().contains("-- +goose up");
-            (flyway || markers || in_migration_dir(dirs)).then_some(Kind::Sql)
+            (flyway || markers || in_migration_dir(dirs)).then_some(MigrationKind::Sql)
         }
-        "rb" => (lower.contains("db/migrate/") || frameworks::declares(Kind::Rails, content))
-            .then_some(Kind::Rails),
+        "rb" => (lower.contains("db/migrate/")
+            || frameworks::declares(MigrationKind::Rails, content))
+        .then_some(MigrationKind::Rails),
         // The framework's own imports and base classes decide first, whatever the directory
         // (an Alembic revision under `migrations/` is not Django); the layout is the fallback.
         "py" if *file != "__init__.py" => {
-            if frameworks::declares(Kind::Alembic, content) {
-                Some(Kind::Alembic)
-            } else if frameworks::declares(Kind::Django, content) {
-                Some(Kind::Django)
+            if frameworks::declares(MigrationKind::Alembic, content) {
+                Some(MigrationKind::Alembic)
+            } else if frameworks::declares(MigrationKind::Django, content) {
+                Some(MigrationKind::Django)
             } else if parent == "versions"
                 && dirs.iter().any(|d| *d == "alembic" || *d == "migrations")
             {
-                Some(Kind::Alembic)
+                Some(MigrationKind::Alembic)
             } else if parent == "migrations" {
-                Some(Kind::Django)
+                Some(MigrationKind::Django)
             } else {
                 None
             }
         }
         "js" | "ts" | "cjs" | "mjs"
-            if parent == "migrations" || frameworks::declares(Kind::Knex, content) =>
+            if parent == "migrations" || frameworks::declares(MigrationKind::Knex, content) =>
         {
-            Some(Kind::Knex)
+            Some(MigrationKind::Knex)
         }
         "xml" | "yaml" | "yml"
             if file.contains("changelog") || text.contains("databaseChangeLog") =>
         {
-            Some(Kind::Liquibase)
+            Some(MigrationKind::Liquibase)
         }
         _ => None,
     }
@@ -140,12 +141,15 @@ pub(super) fn kind_of(path: &str, content: &[u8]) -> Option<Kind> {
 
 /// Forward findings in one version of a file of `kind` at `path`, with the lines of SQL
 /// statements read by pattern because the grammar could not parse them.
-fn extract(kind: Kind, path: &str, source: &str) -> Result<sql::Read, String> {
+fn extract(kind: MigrationKind, path: &str, source: &str) -> Result<sql::Read, String> {
     let found = match kind {
-        Kind::Reverse => Vec::new(),
-        Kind::Sql => return sql::findings(source, 0, Some(path)),
-        Kind::Liquibase => liquibase::findings(source),
-        Kind::Rails | Kind::Django | Kind::Alembic | Kind::Knex => frameworks::code(kind, source)?,
+        MigrationKind::Reverse => Vec::new(),
+        MigrationKind::Sql => return sql::findings(source, 0, Some(path)),
+        MigrationKind::Liquibase => liquibase::findings(source),
+        MigrationKind::Rails
+        | MigrationKind::Django
+        | MigrationKind::Alembic
+        | MigrationKind::Knex => frameworks::code(kind, source)?,
     };
     Ok(sql::Read {
         found,
@@ -154,7 +158,10 @@ fn extract(kind: Kind, path: &str, source: &str) -> Result<sql::Read, String> {
 }
 
 /// `new` minus `old`, by key, counting duplicates.
-fn subtract(new: Vec<Finding>, old: &[Finding]) -> Vec<Finding> {
+fn subtract(
+    new: Vec<DestructiveStatement>,
+    old: &[DestructiveStatement],
+) -> Vec<DestructiveStatement> {
     let mut seen: HashMap<(String, Signal), usize> = HashMap::new();
     for finding in old {
         *seen
@@ -176,7 +183,12 @@ fn subtract(new: Vec<Finding>, old: &[Finding]) -> Vec<Finding> {
 
 impl Migrations {
     /// Findings from the added lines only, when the file cannot be parsed or read.
-    fn line_level(versions: &Versions<'_>, kind: Kind, reason: String, analysis: &mut Analysis) {
+    fn line_level(
+        versions: &Versions<'_>,
+        kind: MigrationKind,
+        reason: String,
+        analysis: &mut Analysis,
+    ) {
         analysis.fallbacks.push(LineLevel {
             file: versions.file.path().to_string(),
             analyzer: "migrations",
@@ -194,7 +206,7 @@ impl Migrations {
                 continue;
             };
             let in_reverse = reverse.get(number as usize).copied().unwrap_or(false);
-            if kind == Kind::Reverse || in_reverse {
+            if kind == MigrationKind::Reverse || in_reverse {
                 continue;
             }
             for finding in sql::line_level(&line.content, number)
@@ -207,7 +219,7 @@ impl Migrations {
     }
 }
 
-fn to_fact(versions: &Versions<'_>, finding: Finding) -> crate::analyze::Fact {
+fn to_fact(versions: &Versions<'_>, finding: DestructiveStatement) -> crate::analyze::Fact {
     let message = format!("{}: {}", finding.subject, finding.what);
     fact(
         versions,
@@ -243,7 +255,7 @@ impl Analyzer for Migrations {
         let edited = file.status == FileStatus::Modified;
         // Appending a changeSet to a Liquibase changelog is how Liquibase is used; only
         // changing or removing existing lines rewrites history there.
-        let rewrites = kind != Kind::Liquibase
+        let rewrites = kind != MigrationKind::Liquibase
             || file
                 .hunks
                 .iter()

@@ -37,7 +37,7 @@ pub const RAW_CAP: u64 = 64 * 1024 * 1024;
     missing_debug_implementations,
     reason = "git2::Repository has no Debug"
 )]
-pub struct Blobs<'r> {
+pub struct BlobReader<'r> {
     /// The repository, when there is one.
     pub repo: Option<&'r Repository>,
     /// The working tree, when the new side of the change lives there (`--worktree`).
@@ -64,7 +64,7 @@ pub const RISKY_TEXT_CAP: u64 = 16 * 1024 * 1024;
 /// for the domain analyzers after all. The limit keeps code analysis fast; it must not turn a
 /// generated 2 MiB install manifest into "the worst case" (a false alarm on every release) nor
 /// let padding hide infrastructure. Content that is not text stays opaque.
-pub fn read_oversized_risky(contents: &mut [FileContents<'_>], source: Blobs<'_>) {
+pub fn read_oversized_risky(contents: &mut [FileContents<'_>], source: BlobReader<'_>) {
     for entry in contents {
         let file = entry.file;
         let largest = file.old_size.max(file.new_size).unwrap_or(0);
@@ -101,7 +101,7 @@ pub fn read_oversized_risky(contents: &mut [FileContents<'_>], source: Blobs<'_>
 /// Facts about the changed files that no analyzer could read as text, and the raw secret scan
 /// of every binary or oversized file (the line-based scan has no lines for them).
 #[must_use]
-pub fn facts(contents: &[FileContents<'_>], source: Blobs<'_>) -> Vec<Fact> {
+pub fn facts(contents: &[FileContents<'_>], source: BlobReader<'_>) -> Vec<Fact> {
     contents
         .iter()
         .filter_map(|entry| why_opaque(entry.file, source.max_file_bytes).map(|w| (entry, w)))
@@ -110,7 +110,7 @@ pub fn facts(contents: &[FileContents<'_>], source: Blobs<'_>) -> Vec<Fact> {
 }
 
 /// Both sides' raw bytes, each up to [`RAW_CAP`].
-fn raw_sides(file: &FileChange, source: Blobs<'_>) -> (Option<Vec<u8>>, Option<Vec<u8>>) {
+fn raw_sides(file: &FileChange, source: BlobReader<'_>) -> (Option<Vec<u8>>, Option<Vec<u8>>) {
     let raw = |blob: &Option<String>, size: Option<u64>, workdir_path: Option<&str>| {
         let blob = blob.as_deref()?;
         if size.unwrap_or(0) > RAW_CAP {
@@ -153,7 +153,7 @@ fn why_opaque(file: &FileChange, max_file_bytes: u64) -> Option<String> {
         .then(|| "its content is binary (not UTF-8 and a NUL byte early on)".to_string())
 }
 
-fn file_facts(entry: &FileContents<'_>, why: &str, source: Blobs<'_>) -> Vec<Fact> {
+fn file_facts(entry: &FileContents<'_>, why: &str, source: BlobReader<'_>) -> Vec<Fact> {
     let file = entry.file;
     let (kinds, secrets) = if analysed(entry) {
         let secrets = entry.new.bytes().map_or_else(Vec::new, |new| {

@@ -125,7 +125,7 @@ pub fn tree_facts(
         .flatten()
         .any(|path| files::is_override(path) || files::shadows(path));
     if special {
-        let view = tree_view::View::new(contents, repo, tree, parser);
+        let view = tree_view::ModuleTrees::new(contents, repo, tree, parser);
         facts.extend(merged::facts(contents, &view, &tables));
     }
     facts
@@ -244,8 +244,8 @@ fn side(
 /// A loaded Terraform file's top-level blocks, in HCL or JSON syntax by its name.
 fn parse_file(path: &str, content: &[u8]) -> Result<Vec<model::Block>, String> {
     match files::loaded(path) {
-        Some(files::Syntax::Json) => json::parse(content),
-        Some(files::Syntax::Hcl) => model::parse(path, content),
+        Some(files::Notation::Json) => json::parse(content),
+        Some(files::Notation::Hcl) => model::parse(path, content),
         None => Err("not a file Terraform loads".to_string()),
     }
 }

@@ -348,7 +348,7 @@ fn an_untimed_comparison_does_not_depend_on_the_parse_time() {
         &grammar,
         before.as_bytes(),
         after.as_bytes(),
-        super::Reading::Code(Some(std::time::Duration::from_nanos(1))),
+        super::ParseAs::Code(Some(std::time::Duration::from_nanos(1))),
         &|_, _, _| {},
     );
     assert!(timed.is_err(), "the limit is outrun: {timed:?}");

@@ -43,7 +43,7 @@ pub(super) struct Stream<'s> {
 
 /// Why a version could not be turned into a stream; such a file is never called reformatted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub(super) enum Unjudged {
+pub(super) enum NoStream {
     /// The grammar could not be loaded.
     #[error("grammar did not load")]
     Grammar,
@@ -71,7 +71,7 @@ const CLOSERS: &[&str] = &[")", "]", "}", ">"];
 
 /// How a compared file's versions are parsed.
 #[derive(Debug, Clone, Copy)]
-pub(super) enum Reading {
+pub(super) enum ParseAs {
     /// Code, within the deadline if one is given.
     Code(Option<Duration>),
     /// A configuration file, as the domain readers parse it (`parse_config`: no deadline, the
@@ -87,24 +87,24 @@ pub(super) fn stream<'s>(
     grammar: &tree_sitter::Language,
     rules: &'static Rules,
     source: &'s [u8],
-    reading: Reading,
+    reading: ParseAs,
     offer: Offer<'_>,
-) -> Result<Stream<'s>, Unjudged> {
+) -> Result<Stream<'s>, NoStream> {
     let source = source.strip_prefix(BOM).unwrap_or(source);
     let tree = match reading {
-        Reading::Code(timeout) => parse::parse_with(grammar_name, grammar, source, timeout)
+        ParseAs::Code(timeout) => parse::parse_with(grammar_name, grammar, source, timeout)
             .map_err(|unanalysed| match unanalysed {
-                Unanalysed::Timeout { .. } => Unjudged::Timeout,
-                _ => Unjudged::Grammar,
+                Unanalysed::Timeout { .. } => NoStream::Timeout,
+                _ => NoStream::Grammar,
             })?,
-        Reading::Configuration => {
-            parse::parse_config(grammar_name, grammar, source).ok_or(Unjudged::Grammar)?
+        ParseAs::Configuration => {
+            parse::parse_config(grammar_name, grammar, source).ok_or(NoStream::Grammar)?
         }
     };
     offer(source, grammar_name, &tree);
     let root = tree.root_node();
     if root.has_error() {
-        return Err(Unjudged::Syntax);
+        return Err(NoStream::Syntax);
     }
     let walker = Walker {
         source,
@@ -154,9 +154,9 @@ impl<'a> Walker<'a> {
         parent: Option<Node<'t>>,
         depth: usize,
         out: &mut Vec<Tok<'a>>,
-    ) -> Result<(), Unjudged> {
+    ) -> Result<(), NoStream> {
         if depth > MAX_DEPTH {
-            return Err(Unjudged::TooDeep);
+            return Err(NoStream::TooDeep);
         }
         if self.whole(node, parent, out) {
             return Ok(());

@@ -152,7 +152,7 @@ static QUOTED_ASSIGNMENT: LazyLock<Option<Regex>> =
 const OWN_DIR: &str = "\u{0}/";
 
 /// Reads a file's lines in order, keeping the YAML data block a line may be in.
-pub(super) struct Scripts {
+pub(super) struct ScriptLines {
     dialect: Dialect,
     /// Indentation of an open block or list under a [`DATA_KEYS`] key.
     data_block: Option<usize>,
@@ -163,9 +163,9 @@ pub(super) struct Scripts {
     dirs: Vec<String>,
 }
 
-impl Scripts {
-    pub(super) fn new(dialect: Dialect) -> Scripts {
-        Scripts {
+impl ScriptLines {
+    pub(super) fn new(dialect: Dialect) -> ScriptLines {
+        ScriptLines {
             dialect,
             data_block: None,
             found: Vec::new(),
@@ -477,7 +477,7 @@ mod tests {
     use super::*;
 
     fn scripts(dialect: Dialect, text: &str) -> Vec<String> {
-        let mut scripts = Scripts::new(dialect);
+        let mut scripts = ScriptLines::new(dialect);
         for line in text.lines() {
             scripts.line(line);
         }

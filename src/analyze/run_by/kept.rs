@@ -8,27 +8,32 @@ use git2::Oid;
 
 use super::commands::Dialect;
 use super::refs::{self, Refs};
-use super::trees::{Side, Trees};
+use super::trees::{SideSource, Trees};
 use crate::analyze::blast::cache::Cache;
 use crate::analyze::blast::cache::derived::{self, Decoder, Derived, Encoder};
 
 /// What `side`, read as `dialect`, runs ([`refs::read`]).
-pub(super) fn refs(trees: &Trees<'_>, cache: &Cache, side: &Side<'_>, dialect: Dialect) -> Refs {
+pub(super) fn refs(
+    trees: &Trees<'_>,
+    cache: &Cache,
+    side: &SideSource<'_>,
+    dialect: Dialect,
+) -> Refs {
     let read = |bytes: &[u8]| refs::read(&String::from_utf8_lossy(bytes), dialect);
     match side {
-        Side::Changed(bytes) => read(bytes),
-        Side::Blob(oid) => kept(cache, &["refs", dialect.key()], *oid, || {
+        SideSource::Changed(bytes) => read(bytes),
+        SideSource::Blob(oid) => kept(cache, &["refs", dialect.key()], *oid, || {
             trees.blob(*oid).map(|bytes| read(&bytes))
         }),
     }
 }
 
 /// The hook directories `side` sets ([`refs::hook_dirs`]).
-pub(super) fn hook_dirs(trees: &Trees<'_>, cache: &Cache, side: &Side<'_>) -> Vec<String> {
+pub(super) fn hook_dirs(trees: &Trees<'_>, cache: &Cache, side: &SideSource<'_>) -> Vec<String> {
     match side {
-        Side::Changed(bytes) if !refs::may_set_hook_dirs(bytes) => Vec::new(),
-        Side::Changed(bytes) => refs::hook_dirs(&String::from_utf8_lossy(bytes)),
-        Side::Blob(oid) => {
+        SideSource::Changed(bytes) if !refs::may_set_hook_dirs(bytes) => Vec::new(),
+        SideSource::Changed(bytes) => refs::hook_dirs(&String::from_utf8_lossy(bytes)),
+        SideSource::Blob(oid) => {
             kept(cache, &["hooks"], *oid, || {
                 trees
                     .blob(*oid)

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::commands::{Dialect, Scripts, clean};
+use super::commands::{Dialect, ScriptLines, clean};
 
 /// What a file refers to, by kind.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -75,7 +75,7 @@ pub(super) fn read(text: &str, dialect: Dialect) -> Refs {
         ..Refs::default()
     };
     let mut include_indent: Option<usize> = None;
-    let mut scripts = Scripts::new(dialect);
+    let mut scripts = ScriptLines::new(dialect);
     for line in text.lines() {
         if line.contains("uses:")
             && let Some(captures) = USES.as_ref().and_then(|re| re.captures(line))

@@ -8,7 +8,7 @@ use git2::{ObjectType, Oid, Repository, Tree};
 use super::{FileContents, MAX_BYTES};
 
 /// One side of a file as discovery finds it.
-pub(super) enum Side<'c> {
+pub(super) enum SideSource<'c> {
     /// A changed file's own content.
     Changed(&'c [u8]),
     /// A blob of the base or head tree.
@@ -26,14 +26,14 @@ pub(super) struct Trees<'a> {
 impl Trees<'_> {
     /// What `path` holds on each side where it is a file: the change's own content, or a blob
     /// of a tree (read only when what is derived from it is not cached).
-    pub(super) fn sides(&self, path: &str) -> Vec<Side<'_>> {
+    pub(super) fn sides(&self, path: &str) -> Vec<SideSource<'_>> {
         [false, true]
             .into_iter()
             .filter_map(|head| self.side(path, head))
             .collect()
     }
 
-    fn side(&self, path: &str, head: bool) -> Option<Side<'_>> {
+    fn side(&self, path: &str, head: bool) -> Option<SideSource<'_>> {
         for contents in self.contents {
             let (at, side) = if head {
                 (contents.file.new_path.as_deref(), &contents.new)
@@ -41,7 +41,7 @@ impl Trees<'_> {
                 (contents.file.old_path.as_deref(), &contents.old)
             };
             if at == Some(path) {
-                return side.bytes().map(Side::Changed);
+                return side.bytes().map(SideSource::Changed);
             }
             // Gone from the head side (deleted or renamed away).
             if head && contents.file.old_path.as_deref() == Some(path) {
@@ -54,7 +54,7 @@ impl Trees<'_> {
             self.base.as_ref()
         }?;
         let entry = tree.get_path(Path::new(path)).ok()?;
-        (entry.kind() == Some(ObjectType::Blob)).then(|| Side::Blob(entry.id()))
+        (entry.kind() == Some(ObjectType::Blob)).then(|| SideSource::Blob(entry.id()))
     }
 
     /// The content of blob `oid`, unless it is over [`MAX_BYTES`] (or unreadable).

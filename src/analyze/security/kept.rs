@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use super::matcher::{Constructs, Found, Scope};
+use super::matcher::{Construct, Constructs, Scope};
 use super::rows;
 use super::shape::Class;
 use crate::analyze::blast::cache::derived::{Decoder, Derived, Encoder};
@@ -51,7 +51,7 @@ impl Derived for Constructs {
                 1 => true,
                 _ => return None,
             };
-            constructs.found.push(Found {
+            constructs.found.push(Construct {
                 class,
                 scope: Scope { name, function },
                 line: input.small()?,

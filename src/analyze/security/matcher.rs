@@ -26,7 +26,7 @@ pub struct Scope {
 
 /// One construct found.
 #[derive(Debug, Clone)]
-pub struct Found {
+pub struct Construct {
     /// Its class.
     pub class: &'static Class,
     /// Where it sits.
@@ -41,7 +41,7 @@ pub struct Found {
 #[derive(Debug, Default)]
 pub struct Constructs {
     /// Constructs in tree order.
-    pub found: Vec<Found>,
+    pub found: Vec<Construct>,
     /// Function scope name → hash of its tokens (comments left out).
     pub bodies: HashMap<String, u64>,
 }
@@ -103,7 +103,7 @@ pub fn find(table: &Table, tree: &Tree, source: &[u8]) -> Constructs {
             .filter(|_| relevant)
             .find(|(_, shape)| matches(syntax, shape, node, source, &index, called.as_deref()));
         if let Some((class, _)) = first {
-            side.found.push(Found {
+            side.found.push(Construct {
                 class,
                 scope: contexts[here].scope(),
                 line: u32::try_from(node.start_position().row + 1).unwrap_or(u32::MAX),

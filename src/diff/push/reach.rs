@@ -13,7 +13,7 @@ use super::known::{DefaultBranch, Known};
 use crate::git::CommitId;
 
 /// Where a pushed ref's change starts.
-pub(super) enum Start {
+pub(super) enum ChangeStart {
     /// Nothing to judge, and why.
     AlreadyThere(String),
     /// Judge `base..head` (`None`: the empty tree), hiding `exclude` from the commit walk.
@@ -41,14 +41,14 @@ pub(super) fn update(
     name: &str,
     old: Oid,
     head: Oid,
-) -> Result<Start, Error> {
+) -> Result<ChangeStart, Error> {
     if old == head {
-        return Ok(Start::AlreadyThere(format!(
+        return Ok(ChangeStart::AlreadyThere(format!(
             "{} is already on {side} {name}",
             CommitId::from(head).short()
         )));
     }
-    let from = |base: Oid, reason: String| Start::From {
+    let from = |base: Oid, reason: String| ChangeStart::From {
         base: Some(base),
         reason,
         exclude: vec![old],
@@ -65,7 +65,7 @@ pub(super) fn update(
                 .collect();
             let (old_short, head_short) =
                 crate::short_id::pair(&old.to_string(), &head.to_string());
-            Start::MovedBack {
+            ChangeStart::MovedBack {
                 old,
                 parents,
                 reason: format!(
@@ -106,9 +106,9 @@ pub(super) fn new_ref(
     pushed: &PushedRef,
     head: Oid,
     known: &Known,
-) -> Result<Start, Error> {
+) -> Result<ChangeStart, Error> {
     if let Some(tip_of) = known.tip_named(head) {
-        return Ok(Start::AlreadyThere(format!(
+        return Ok(ChangeStart::AlreadyThere(format!(
             "{} is already on {side} as the tip of {tip_of}",
             CommitId::from(head).short()
         )));
@@ -144,7 +144,7 @@ pub(super) fn new_ref(
     // A history that shares nothing with the receiving side (a first push, an orphan branch
     // such as gh-pages): everything in it is new, and judged as added.
     let why = why_no_default.map_or_else(String::new, |why| format!("; {why}"));
-    Ok(Start::From {
+    Ok(ChangeStart::From {
         base: None,
         reason: format!(
             "{label}: shares no history with {side}{why}; compared with the empty tree"
@@ -165,8 +165,8 @@ fn label(pushed: &PushedRef) -> String {
     }
 }
 
-fn from_tip(label: &str, side: &str, tip_of: &str, tip: Oid) -> Start {
-    Start::From {
+fn from_tip(label: &str, side: &str, tip_of: &str, tip: Oid) -> ChangeStart {
+    ChangeStart::From {
         base: Some(tip),
         reason: format!(
             "{label}: its work starts at {}, the tip of {tip_of} on {side}",
@@ -183,7 +183,7 @@ fn from_base(
     head: Oid,
     base: Oid,
     role: &str,
-) -> Result<Start, Error> {
+) -> Result<ChangeStart, Error> {
     if base == head {
         return on_its_own(
             repo,
@@ -194,7 +194,7 @@ fn from_base(
             ),
         );
     }
-    Ok(Start::From {
+    Ok(ChangeStart::From {
         base: Some(base),
         reason: format!(
             "{label}: its work starts at {}, its merge-base with {role}",
@@ -244,11 +244,11 @@ fn judged_tip_since(
 }
 
 /// `head` judged as the change it makes to its first parent (a root commit: to the empty tree).
-fn on_its_own(repo: &Repository, head: Oid, reason: String) -> Result<Start, Error> {
+fn on_its_own(repo: &Repository, head: Oid, reason: String) -> Result<ChangeStart, Error> {
     let commit = repo
         .find_commit(head)
         .doing(|| format!("reading commit {head}"))?;
-    Ok(Start::From {
+    Ok(ChangeStart::From {
         base: commit.parent_ids().next(),
         reason,
         exclude: Vec::new(),

@@ -17,7 +17,7 @@ const TOP: f64 = 16.0;
 const BOTTOM: f64 = 72.0;
 
 /// A plotted line: label, colour, dashed, points as (x share, y share) in 0..=1.
-pub struct Line<'a> {
+pub struct PlotLine<'a> {
     /// Legend text.
     pub label: &'a str,
     /// CSS colour.
@@ -103,7 +103,7 @@ pub fn share_chart(
     id: &str,
     title: &str,
     axes: (&str, &str),
-    lines: &[Line<'_>],
+    lines: &[PlotLine<'_>],
     marks: &[Mark<'_>],
 ) -> String {
     let mut out = String::new();

@@ -11,7 +11,7 @@ use crate::escape::one_line;
 use crate::score::number;
 
 use crate::replay::Point;
-use crate::replay::fit::{Evaluation, MIN_SUPPORT};
+use crate::replay::fit::{HeldOutRanking, MIN_SUPPORT};
 use crate::replay::fit_replay::Fitted;
 
 /// The fit as a JSON value for the replay report.
@@ -148,7 +148,7 @@ pub fn fragment(fitted: &Fitted, history: &str) -> Option<String> {
         "# Trained on {} commits ({} labelled), evaluated on the newer {} ({} labelled):",
         fit.train.commits, fit.train.labels, fit.heldout.commits, fit.heldout.labels
     );
-    let tenth = |evaluation: &Evaluation| {
+    let tenth = |evaluation: &HeldOutRanking| {
         evaluation
             .curve
             .iter()
@@ -255,7 +255,7 @@ fn date(seconds: i64) -> String {
     rfc3339(seconds).chars().take(10).collect()
 }
 
-fn auc(evaluation: &Evaluation) -> String {
+fn auc(evaluation: &HeldOutRanking) -> String {
     evaluation
         .auc
         .map_or_else(|| "-".to_string(), |auc| format!("{auc:.3}"))

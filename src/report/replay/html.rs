@@ -11,7 +11,7 @@ use crate::score::number;
 use crate::vocabulary::Decision;
 
 use super::capacity::{Capacity, capacity};
-use super::chart::{Line, Mark, Stack, horizontal_bars, share_chart, stacked_bars};
+use super::chart::{Mark, PlotLine, Stack, horizontal_bars, share_chart, stacked_bars};
 use crate::replay::{Curve, Replay};
 
 /// Meta's Diff Risk Score, the baseline logistic-regression model: share of incident-causing
@@ -156,7 +156,7 @@ fn curve_section(page: &mut String, on: &Curve, off: &Curve) {
         );
         points
     };
-    let mut lines = vec![Line {
+    let mut lines = vec![PlotLine {
         label: "random",
         colour: "#868e96",
         dashed: true,
@@ -171,13 +171,13 @@ fn curve_section(page: &mut String, on: &Curve, off: &Curve) {
         })
         .collect();
     if on.reverted > 0 {
-        lines.push(Line {
+        lines.push(PlotLine {
             label: "blastgate, history signal off",
             colour: "#74c0fc",
             dashed: false,
             points: measured(off),
         });
-        lines.push(Line {
+        lines.push(PlotLine {
             label: "blastgate",
             colour: "#1f6feb",
             dashed: false,

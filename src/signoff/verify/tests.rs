@@ -59,7 +59,7 @@ fn change(author: &str, trailers: &[(&str, &str)]) -> ChangeSet {
     }
 }
 
-fn signed(email: &str, policy: &Policy, tweak: impl FnOnce(&mut Record)) -> Candidate {
+fn signed(email: &str, policy: &Policy, tweak: impl FnOnce(&mut Record)) -> NoteBlock {
     let mut record = Record {
         version: 1,
         fingerprint: FINGERPRINT.into(),
@@ -82,7 +82,7 @@ fn signed(email: &str, policy: &Policy, tweak: impl FnOnce(&mut Record)) -> Cand
         break_glass: false,
     };
     tweak(&mut record);
-    Candidate {
+    NoteBlock {
         commit: id(0xc0).to_string(),
         parsed: Ok(SignedRecord {
             payload: record.payload(),
@@ -103,9 +103,9 @@ fn run(
     policy: &Policy,
     change: &ChangeSet,
     decision: Decision,
-    candidates: &[Candidate],
+    candidates: &[NoteBlock],
 ) -> Approvals {
-    let context = Context {
+    let context = ApprovalContext {
         change,
         fingerprint: FINGERPRINT,
         policy,
@@ -145,7 +145,7 @@ fn valid_record_approves() {
 fn each_rule_rejects_with_its_reason() {
     let policy = policy("signoff:\n  max_age: 1h\n");
     let clean = change("dana@example.com", &[]);
-    let cases: Vec<(ChangeSet, Candidate, &str)> = vec![
+    let cases: Vec<(ChangeSet, NoteBlock, &str)> = vec![
         (
             clean.clone(),
             signed("carol@example.com", &policy, |_| {}),
@@ -190,7 +190,7 @@ fn each_rule_rejects_with_its_reason() {
         ),
         (
             clean.clone(),
-            Candidate {
+            NoteBlock {
                 commit: "c0ffee".into(),
                 parsed: Err(NoteError::Malformed("x".into())),
             },
@@ -225,7 +225,7 @@ fn approval_trailers_are_not_approvals() {
 fn signature_failure_is_a_rejection() {
     let policy = policy("");
     let change = change("dana@example.com", &[]);
-    let context = Context {
+    let context = ApprovalContext {
         change: &change,
         fingerprint: FINGERPRINT,
         policy: &policy,
@@ -378,7 +378,7 @@ fn self_approval_is_by_person_not_by_address() {
         commit: clean.commits[0].id,
         key: SignerKey::Ssh(blob),
     }];
-    let context = Context {
+    let context = ApprovalContext {
         change: &clean,
         fingerprint: FINGERPRINT,
         policy: &policy,
@@ -405,7 +405,7 @@ fn self_approval_is_by_person_not_by_address() {
 fn forged_blocks_cost_bounded_checks() {
     let policy = policy("");
     let change = change("dana@example.com", &[]);
-    let forged: Vec<Candidate> = (0..5000)
+    let forged: Vec<NoteBlock> = (0..5000)
         .map(|i| signed("alice@example.com", &policy, |r| r.comment = format!("{i}")))
         .collect();
     let calls = std::sync::atomic::AtomicUsize::new(0);
@@ -413,7 +413,7 @@ fn forged_blocks_cost_bounded_checks() {
         calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         Err("bad signature".to_owned())
     };
-    let context = Context {
+    let context = ApprovalContext {
         change: &change,
         fingerprint: FINGERPRINT,
         policy: &policy,

@@ -22,7 +22,7 @@ use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 
-use super::namespace::{self, Home, Resolution, Scope};
+use super::namespace::{self, FileScope, Home, Resolution};
 use super::scan::Candidate;
 use super::words::{Name, Words};
 use super::{Error, Site};
@@ -258,7 +258,7 @@ struct Text<'a, 'c> {
     words: Option<&'a Words>,
     /// The file's bytes (asked only when needed).
     bytes: &'a dyn Fn() -> &'c [u8],
-    scope: Option<&'a Scope>,
+    scope: Option<&'a FileScope>,
 }
 
 /// The `relevant` probes that the rules of `hits` could still admit, judged from the text
@@ -330,7 +330,7 @@ pub(super) struct File<'a, 'c> {
     pub(super) outline: &'a Outline,
     /// Its namespace and imports, when some probe needs them, and the bytes they were read
     /// from (asked only when needed).
-    pub(super) scope: Option<(&'a Scope, &'a dyn Fn() -> &'c [u8])>,
+    pub(super) scope: Option<(&'a FileScope, &'a dyn Fn() -> &'c [u8])>,
 }
 
 /// The uses of the `relevant` probes in one file's outline, by the rules in the module header.

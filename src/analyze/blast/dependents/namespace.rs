@@ -60,17 +60,17 @@ pub(crate) struct Import {
 
 /// What a file's own text says about its namespace and imports.
 #[derive(Debug, Clone, Default)]
-pub struct Scope {
+pub struct FileScope {
     pub(crate) home: Home,
     pub(crate) imports: Vec<Import>,
     /// The file imports modules by computed names (`importlib`, `require(variable)`).
     pub(crate) dynamic: bool,
     /// The text with comments blanked, for qualified uses (`pkg.Name`): set by the reader,
-    /// or made from the file's bytes on first need when the rest was kept ([`Scope::code`]).
+    /// or made from the file's bytes on first need when the rest was kept ([`FileScope::code`]).
     pub(crate) code: OnceLock<String>,
 }
 
-impl Scope {
+impl FileScope {
     /// The text with comments blanked; `bytes` must be the file the scope was read from.
     pub(crate) fn code(&self, family: &str, bytes: &[u8]) -> &str {
         self.code
@@ -122,7 +122,7 @@ pub(crate) struct Row {
     /// (pytest's `conftest.py` fixtures: docs.pytest.org/en/stable/reference/fixtures.html).
     ambient: &'static [&'static str],
     /// Reads a file's namespace and imports from its path and comment-free text.
-    read: fn(&str, String) -> Scope,
+    read: fn(&str, String) -> FileScope,
     /// The language reference this row follows.
     #[cfg_attr(not(test), expect(dead_code, reason = "read by the table test only"))]
     pub(crate) source: &'static str,
@@ -223,7 +223,7 @@ pub(crate) fn row(family: &str) -> Option<&'static Row> {
 
 /// Reads the scope of the file at `path` in `family`; `None` when the family has no row.
 #[must_use]
-pub fn scope(family: &str, path: &str, bytes: &[u8]) -> Option<Scope> {
+pub fn scope(family: &str, path: &str, bytes: &[u8]) -> Option<FileScope> {
     let row = row(family)?;
     let text = String::from_utf8_lossy(bytes);
     Some((row.read)(path, read::blank_comments(&text, family)))
@@ -231,7 +231,7 @@ pub fn scope(family: &str, path: &str, bytes: &[u8]) -> Option<Scope> {
 
 /// [`scope`] of blob `oid` (whose content `bytes()` gives, asked only on a miss), kept in
 /// `cache`: a dependents search reads the imports of every candidate file, a third of a warm
-/// check's time before. The blanked text is not kept; [`Scope::code`] makes it again when a
+/// check's time before. The blanked text is not kept; [`FileScope::code`] makes it again when a
 /// qualified use is looked for. `None` without a row, or when `bytes()` has none to give.
 #[must_use]
 pub fn scope_kept<'b>(
@@ -240,7 +240,7 @@ pub fn scope_kept<'b>(
     oid: Oid,
     bytes: impl FnOnce() -> Option<&'b [u8]>,
     cache: &Cache,
-) -> Option<Scope> {
+) -> Option<FileScope> {
     row(family)?;
     // The home comes from the path, the imports from the content.
     let digest = derived::digest(&[family.as_bytes(), path.as_bytes(), oid.as_bytes()]);
@@ -293,7 +293,7 @@ pub fn resolve<'b>(
     defined_in: &str,
     name: &str,
     path: &str,
-    (scope, bytes): (&Scope, &dyn Fn() -> &'b [u8]),
+    (scope, bytes): (&FileScope, &dyn Fn() -> &'b [u8]),
 ) -> Resolution {
     let Some(row) = row(family) else {
         return Resolution::Resolved;

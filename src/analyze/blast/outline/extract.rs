@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use tree_sitter::{Node, QueryCursor, StreamingIterator, Tree};
 
-use super::visibility::{self, Site};
+use super::visibility::{self, DefinitionNode};
 use crate::analyze::blast::syntax::{Definition, SymbolKind, Visibility};
 use crate::analyze::lang::{Compiled, Definitions, Language};
 
@@ -13,7 +13,7 @@ use crate::analyze::lang::{Compiled, Definitions, Language};
 const MAX_SIGNATURE: usize = 400;
 
 /// One definition with the nodes the walk needs.
-pub(super) struct Found<'tree> {
+pub(super) struct FoundDefinition<'tree> {
     /// The whole definition.
     pub node: Node<'tree>,
     /// Its name token (not reported as a reference).
@@ -42,7 +42,7 @@ pub(super) fn definitions<'tree>(
     definitions: &Definitions,
     tree: &'tree Tree,
     source: &[u8],
-) -> Vec<Found<'tree>> {
+) -> Vec<FoundDefinition<'tree>> {
     let roles = language.roles;
     let mut raws = matches(definitions, tree, source);
     let targets: Vec<Node> = raws
@@ -112,7 +112,7 @@ pub(super) fn definitions<'tree>(
             (SymbolKind::Method, _) => SymbolKind::Function,
             (kind, _) => kind,
         };
-        let site = Site {
+        let site = DefinitionNode {
             node: raw.node,
             ancestors: &raw.ancestors,
             name_node: raw.name_node,
@@ -122,7 +122,7 @@ pub(super) fn definitions<'tree>(
             source,
         };
         let visibility: Visibility = visibility::decide(language.visibility, &site);
-        found.push(Found {
+        found.push(FoundDefinition {
             node: raw.node,
             name_node: raw.name_node,
             definition: Definition {

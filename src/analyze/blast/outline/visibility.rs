@@ -9,7 +9,7 @@ use crate::analyze::lang::{
 };
 
 /// What the rules look at.
-pub(super) struct Site<'a, 'tree> {
+pub(super) struct DefinitionNode<'a, 'tree> {
     /// The definition node.
     pub node: Node<'tree>,
     /// Its ancestors, root first.
@@ -26,7 +26,7 @@ pub(super) struct Site<'a, 'tree> {
     pub source: &'a [u8],
 }
 
-impl<'tree> Site<'_, 'tree> {
+impl<'tree> DefinitionNode<'_, 'tree> {
     /// The `n`th ancestor: 0 is the parent.
     fn up(&self, n: usize) -> Option<Node<'tree>> {
         self.ancestors.iter().rev().nth(n).copied()
@@ -41,7 +41,7 @@ const SECTION_WORDS: &[(&str, Visibility)] = &[
 ];
 
 /// The visibility of `site` under `rule`.
-pub(super) fn decide(rule: VisibilityRule, site: &Site) -> Visibility {
+pub(super) fn decide(rule: VisibilityRule, site: &DefinitionNode) -> Visibility {
     match rule {
         VisibilityRule::Rust(kinds) => rust(site, kinds),
         VisibilityRule::Capitalised => {
@@ -81,7 +81,7 @@ pub(super) fn decide(rule: VisibilityRule, site: &Site) -> Visibility {
 
 /// `pub` → public, `pub(self)` → private, other `pub(…)` → restricted; items of traits and
 /// trait impls are as visible as the trait.
-fn rust(site: &Site, kinds: RustVisibility) -> Visibility {
+fn rust(site: &DefinitionNode, kinds: RustVisibility) -> Visibility {
     let mut cursor = site.node.walk();
     let modifier = site
         .node
@@ -111,7 +111,7 @@ fn rust(site: &Site, kinds: RustVisibility) -> Visibility {
 
 /// JS/TS: members are public unless `private`/`#name` (`protected` → restricted); top-level
 /// definitions are public only when exported.
-fn export(site: &Site, kinds: ExportVisibility) -> Visibility {
+fn export(site: &DefinitionNode, kinds: ExportVisibility) -> Visibility {
     if site.member {
         if site.name_node.kind() == kinds.private_name {
             return Visibility::Private;
@@ -142,7 +142,7 @@ fn export(site: &Site, kinds: ExportVisibility) -> Visibility {
 }
 
 /// C/C++: class members by access section; `static` free functions are private.
-fn c(site: &Site, kinds: CVisibility) -> Visibility {
+fn c(site: &DefinitionNode, kinds: CVisibility) -> Visibility {
     if site.member && site.up(0).is_some_and(|p| p.kind() == kinds.member_list) {
         if let Some(section) = kinds.access.and_then(|access| section(site, access)) {
             return section;
@@ -169,7 +169,7 @@ fn c(site: &Site, kinds: CVisibility) -> Visibility {
 }
 
 /// Ruby: `private def x`, or the last bare `private`/`protected`/`public` before the method.
-fn ruby(site: &Site, kinds: RubyVisibility) -> Visibility {
+fn ruby(site: &DefinitionNode, kinds: RubyVisibility) -> Visibility {
     let wrapper = site
         .up(0)
         .filter(|parent| parent.kind() == kinds.arguments)
@@ -187,7 +187,7 @@ fn ruby(site: &Site, kinds: RubyVisibility) -> Visibility {
 
 /// The visibility set by the nearest preceding sibling of `marker_kind` whose text is a
 /// section word (`private:` in C++, a bare `private` in Ruby).
-fn section(site: &Site, marker_kind: &str) -> Option<Visibility> {
+fn section(site: &DefinitionNode, marker_kind: &str) -> Option<Visibility> {
     let parent = site.up(0)?;
     let mut cursor = parent.walk();
     let mut current = None;
@@ -209,7 +209,7 @@ fn section(site: &Site, marker_kind: &str) -> Option<Visibility> {
 
 /// The first modifier word before the name that `words` knows, searching the definition's
 /// own tokens and its modifier nodes (`modifiers`, `visibility_modifier`, `modifier`).
-fn modifier_word(site: &Site, words: &[(&str, Visibility)]) -> Option<Visibility> {
+fn modifier_word(site: &DefinitionNode, words: &[(&str, Visibility)]) -> Option<Visibility> {
     let mut cursor = site.node.walk();
     for child in site.node.children(&mut cursor) {
         if child.start_byte() >= site.name_node.start_byte() {

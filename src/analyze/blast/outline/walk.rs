@@ -3,7 +3,7 @@
 
 use tree_sitter::{Node, Tree};
 
-use super::extract::{Found, line};
+use super::extract::{FoundDefinition, line};
 use super::hash::TokenHasher;
 use crate::analyze::blast::syntax::{Reference, ReferenceKind};
 use crate::analyze::lang::{Compiled, Resolved, Role};
@@ -48,7 +48,12 @@ struct Frame {
 }
 
 /// Walks `tree` once. `found` must be in source order (outer before inner).
-pub(super) fn walk(compiled: &Compiled, tree: &Tree, source: &[u8], found: &[Found]) -> Walked {
+pub(super) fn walk(
+    compiled: &Compiled,
+    tree: &Tree,
+    source: &[u8],
+    found: &[FoundDefinition],
+) -> Walked {
     // Sorted by node id, the first definition on a node ahead of the others.
     let mut first_at: Vec<(usize, usize)> = found
         .iter()
@@ -90,7 +95,7 @@ pub(super) fn walk(compiled: &Compiled, tree: &Tree, source: &[u8], found: &[Fou
 struct Walker<'a, 'tree> {
     compiled: &'a Compiled,
     source: &'a [u8],
-    found: &'a [Found<'tree>],
+    found: &'a [FoundDefinition<'tree>],
     /// (definition node id, index of the first definition on that node), sorted: looked up
     /// for every node, where a binary search over a file's few definitions beats hashing.
     first_at: Vec<(usize, usize)>,

@@ -6,7 +6,7 @@
 /// A `FROM` image reference split by the Dockerfile grammar. The registry is part of `name`, so a
 /// move to another registry is a change of name.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Reference {
+pub(super) struct ImageReference {
     /// Registry and repository, as written (`ghcr.io/org/app`, `python`).
     pub name: String,
     /// The tag without its `:`.
@@ -95,7 +95,7 @@ fn patch_bump(old: &str, new: &str) -> bool {
 }
 
 /// The mechanical bump from `old` to `new`, if it is one.
-pub(super) fn classify(old: &Reference, new: &Reference) -> Option<Bump> {
+pub(super) fn classify(old: &ImageReference, new: &ImageReference) -> Option<Bump> {
     // A dropped digest pin lets the build change under the tag again: not mechanical.
     if old.name != new.name || (old.digest.is_some() && new.digest.is_none()) {
         return None;
@@ -114,7 +114,7 @@ pub(super) fn classify(old: &Reference, new: &Reference) -> Option<Bump> {
 mod tests {
     use super::*;
 
-    fn reference(text: &str) -> Reference {
+    fn reference(text: &str) -> ImageReference {
         let (rest, digest) = match text.split_once('@') {
             Some((rest, digest)) => (rest, Some(digest.to_string())),
             None => (text, None),
@@ -125,7 +125,7 @@ mod tests {
             Some((name, tag)) => (format!("{}{name}", &rest[..slash]), Some(tag.to_string())),
             None => (rest.to_string(), None),
         };
-        Reference { name, tag, digest }
+        ImageReference { name, tag, digest }
     }
 
     const A: &str = "sha256:2e863c44b718727c860746568e1d54afd13b2fa71b160f5cd9058fc436217b30";

@@ -6,7 +6,7 @@
 
 use tree_sitter::Node;
 
-use super::Kind;
+use super::MigrationKind;
 use super::frameworks::{arguments, text};
 use super::rules::{EVERY_ROW, ModelWrite};
 
@@ -55,7 +55,7 @@ fn inside(node: Node<'_>, scope: Node<'_>) -> bool {
 /// functions, then same-file functions called from a forward one (`entry` names the entry
 /// points, e.g. Alembic's `upgrade`), [`CALL_DEPTH`] levels deep.
 pub(super) fn scopes(
-    kind: Kind,
+    kind: MigrationKind,
     nodes: &[Node<'_>],
     calls: &[Node<'_>],
     entry: &[&str],
@@ -66,7 +66,7 @@ pub(super) fn scopes(
         .iter()
         .filter_map(|n| defined_name(*n, source).map(|name| (name, *n)))
         .collect();
-    if kind == Kind::Django {
+    if kind == MigrationKind::Django {
         // Django docs, "Migration Operations": RunPython(code, reverse_code=None, …).
         for call in calls {
             if super::frameworks::callee(*call, source).as_deref() != Some("RunPython") {
@@ -190,7 +190,7 @@ fn chain<'t>(mut expression: Node<'t>, source: &'t str) -> (Node<'t>, Vec<Step<'
 /// every row (`all`, `unscoped`, Django's managers); `None` when a step narrows it (`where`,
 /// `filter`) or the receiver is no model.
 pub(super) fn whole_table(
-    kind: Kind,
+    kind: MigrationKind,
     write: &ModelWrite,
     call: Node<'_>,
     source: &str,

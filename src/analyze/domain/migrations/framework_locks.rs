@@ -7,12 +7,12 @@ use tree_sitter::Node;
 
 use super::frameworks::{argument, arguments, callee, enclosing_table, text};
 use super::rules::Arg;
-use super::{Finding, Kind, locks, sql};
+use super::{DestructiveStatement, MigrationKind, locks, sql};
 use crate::signal::Signal;
 
 /// One locking call.
 struct LockRule {
-    kind: Kind,
+    kind: MigrationKind,
     call: &'static str,
     /// `None`: the enclosing Knex `table`/`alterTable` builder (a `createTable` one is exempt).
     table: Option<Arg>,
@@ -48,7 +48,7 @@ const fn kw(name: &'static str) -> Arg {
 /// (`index`, `foreign`, `unique`).
 const RULES: &[LockRule] = &[
     LockRule {
-        kind: Kind::Rails,
+        kind: MigrationKind::Rails,
         call: "add_index",
         table: T0,
         column: None,
@@ -58,7 +58,7 @@ const RULES: &[LockRule] = &[
         fix: "add_index … algorithm: :concurrently with disable_ddl_transaction!",
     },
     LockRule {
-        kind: Kind::Rails,
+        kind: MigrationKind::Rails,
         call: "add_foreign_key",
         table: T0,
         column: None,
@@ -68,7 +68,7 @@ const RULES: &[LockRule] = &[
         fix: "add_foreign_key … validate: false, then validate_foreign_key in another migration",
     },
     LockRule {
-        kind: Kind::Rails,
+        kind: MigrationKind::Rails,
         call: "add_reference",
         table: T0,
         column: None,
@@ -78,7 +78,7 @@ const RULES: &[LockRule] = &[
         fix: "add_reference without foreign_key, then add_foreign_key … validate: false and validate_foreign_key",
     },
     LockRule {
-        kind: Kind::Rails,
+        kind: MigrationKind::Rails,
         call: "add_check_constraint",
         table: T0,
         column: None,
@@ -88,7 +88,7 @@ const RULES: &[LockRule] = &[
         fix: "add_check_constraint … validate: false, then validate_check_constraint",
     },
     LockRule {
-        kind: Kind::Rails,
+        kind: MigrationKind::Rails,
         call: "change_column_null",
         table: T0,
         column: Some(Arg(1, "column_name")),
@@ -98,7 +98,7 @@ const RULES: &[LockRule] = &[
         fix: "add_check_constraint \"col IS NOT NULL\", validate: false; validate it; then change_column_null",
     },
     LockRule {
-        kind: Kind::Rails,
+        kind: MigrationKind::Rails,
         call: "change_column",
         table: T0,
         column: Some(Arg(1, "column_name")),
@@ -108,7 +108,7 @@ const RULES: &[LockRule] = &[
         fix: "add a new column, backfill it, switch reads and writes, drop the old one",
     },
     LockRule {
-        kind: Kind::Alembic,
+        kind: MigrationKind::Alembic,
         call: "create_index",
         table: Some(Arg(1, "table_name")),
         column: None,
@@ -118,7 +118,7 @@ const RULES: &[LockRule] = &[
         fix: "op.create_index(…, postgresql_concurrently=True) inside op.get_context().autocommit_block()",
     },
     LockRule {
-        kind: Kind::Alembic,
+        kind: MigrationKind::Alembic,
         call: "create_foreign_key",
         table: Some(Arg(1, "source_table")),
         column: None,
@@ -128,7 +128,7 @@ const RULES: &[LockRule] = &[
         fix: "op.execute(\"ALTER TABLE … ADD CONSTRAINT … NOT VALID\"), then VALIDATE CONSTRAINT",
     },
     LockRule {
-        kind: Kind::Alembic,
+        kind: MigrationKind::Alembic,
         call: "create_check_constraint",
         table: Some(Arg(1, "table_name")),
         column: None,
@@ -138,7 +138,7 @@ const RULES: &[LockRule] = &[
         fix: "op.execute(\"ALTER TABLE … ADD CONSTRAINT … CHECK (…) NOT VALID\"), then VALIDATE CONSTRAINT",
     },
     LockRule {
-        kind: Kind::Alembic,
+        kind: MigrationKind::Alembic,
         call: "create_unique_constraint",
         table: Some(Arg(1, "table_name")),
         column: None,
@@ -148,7 +148,7 @@ const RULES: &[LockRule] = &[
         fix: "create the unique index concurrently, then ADD CONSTRAINT … USING INDEX",
     },
     LockRule {
-        kind: Kind::Alembic,
+        kind: MigrationKind::Alembic,
         call: "alter_column",
         table: T0,
         column: Some(Arg(1, "column_name")),
@@ -158,7 +158,7 @@ const RULES: &[LockRule] = &[
         fix: "a NOT VALID check constraint, validated, before nullable=False",
     },
     LockRule {
-        kind: Kind::Alembic,
+        kind: MigrationKind::Alembic,
         call: "alter_column",
         table: T0,
         column: Some(Arg(1, "column_name")),
@@ -168,7 +168,7 @@ const RULES: &[LockRule] = &[
         fix: "add a new column, backfill it, switch reads and writes, drop the old one",
     },
     LockRule {
-        kind: Kind::Django,
+        kind: MigrationKind::Django,
         call: "AddIndex",
         table: Some(Arg(0, "model_name")),
         column: None,
@@ -178,7 +178,7 @@ const RULES: &[LockRule] = &[
         fix: "AddIndexConcurrently (django.contrib.postgres.operations) in a non-atomic migration",
     },
     LockRule {
-        kind: Kind::Django,
+        kind: MigrationKind::Django,
         call: "AddConstraint",
         table: Some(Arg(0, "model_name")),
         column: None,
@@ -188,7 +188,7 @@ const RULES: &[LockRule] = &[
         fix: "AddConstraintNotValid, then ValidateConstraint (django.contrib.postgres.operations)",
     },
     LockRule {
-        kind: Kind::Django,
+        kind: MigrationKind::Django,
         call: "AddConstraint",
         table: Some(Arg(0, "model_name")),
         column: None,
@@ -198,7 +198,7 @@ const RULES: &[LockRule] = &[
         fix: "a unique index built concurrently, then the constraint USING INDEX (RunSQL)",
     },
     LockRule {
-        kind: Kind::Django,
+        kind: MigrationKind::Django,
         call: "AddField",
         table: Some(Arg(0, "model_name")),
         column: Some(Arg(1, "name")),
@@ -208,7 +208,7 @@ const RULES: &[LockRule] = &[
         fix: "add the field with db_constraint=False, then the constraint NOT VALID and VALIDATE CONSTRAINT (RunSQL)",
     },
     LockRule {
-        kind: Kind::Knex,
+        kind: MigrationKind::Knex,
         call: "index",
         table: None,
         column: None,
@@ -218,7 +218,7 @@ const RULES: &[LockRule] = &[
         fix: "knex.raw('CREATE INDEX CONCURRENTLY …') in a migration with config.transaction = false",
     },
     LockRule {
-        kind: Kind::Knex,
+        kind: MigrationKind::Knex,
         call: "foreign",
         table: None,
         column: Some(Arg(0, "")),
@@ -228,7 +228,7 @@ const RULES: &[LockRule] = &[
         fix: "knex.raw('ALTER TABLE … ADD CONSTRAINT … NOT VALID'), then VALIDATE CONSTRAINT",
     },
     LockRule {
-        kind: Kind::Knex,
+        kind: MigrationKind::Knex,
         call: "unique",
         table: None,
         column: None,
@@ -240,14 +240,14 @@ const RULES: &[LockRule] = &[
 ];
 
 /// Calls that create a table, with where its name is. Same sources as [`RULES`].
-const CREATES: &[(Kind, &str, Arg)] = &[
-    (Kind::Rails, "create_table", Arg(0, "table_name")),
-    (Kind::Alembic, "create_table", Arg(0, "table_name")),
-    (Kind::Django, "CreateModel", Arg(0, "name")),
+const CREATES: &[(MigrationKind, &str, Arg)] = &[
+    (MigrationKind::Rails, "create_table", Arg(0, "table_name")),
+    (MigrationKind::Alembic, "create_table", Arg(0, "table_name")),
+    (MigrationKind::Django, "CreateModel", Arg(0, "name")),
 ];
 
 /// Names of the tables a migration creates, lower case, given its `call_kind` nodes.
-pub(super) fn created(kind: Kind, calls: &[Node<'_>], source: &str) -> Vec<String> {
+pub(super) fn created(kind: MigrationKind, calls: &[Node<'_>], source: &str) -> Vec<String> {
     calls
         .iter()
         .filter_map(|call| {
@@ -277,12 +277,12 @@ fn holds(
 
 /// The lock a forward framework call `call` (named `name`) takes, if it takes one.
 pub(super) fn finding(
-    kind: Kind,
+    kind: MigrationKind,
     call: Node<'_>,
     name: &str,
     source: &str,
     created: &[String],
-) -> Vec<Finding> {
+) -> Vec<DestructiveStatement> {
     let (positional, keywords) = arguments(call, source);
     RULES
         .iter()
@@ -312,7 +312,7 @@ pub(super) fn finding(
                 None => table,
             };
             let lock = locks::describe(rule.shape)?;
-            Some(Finding {
+            Some(DestructiveStatement {
                 signal: Signal::MigrationLocksTable,
                 subject,
                 line: u32::try_from(call.start_position().row + 1).unwrap_or(u32::MAX),
@@ -340,24 +340,24 @@ mod tests {
     /// migration creates. (kind, source, expected lock subjects).
     #[test]
     fn framework_locks() {
-        let cases: &[(Kind, &str, &[&str])] = &[
+        let cases: &[(MigrationKind, &str, &[&str])] = &[
             (
-                Kind::Rails,
+                MigrationKind::Rails,
                 "class X < ActiveRecord::Migration[7.1]\n  def change\n    add_index :users, :email\n    add_index :orders, :total, algorithm: :concurrently\n    add_foreign_key :orders, :users\n    add_foreign_key :carts, :users, validate: false\n    change_column_null :users, :name, false\n    change_column_null :users, :nick, true\n    add_check_constraint :orders, \"total > 0\"\n    create_table :tags do |t|\n      t.string :name\n    end\n    add_index :tags, :name\n  end\nend\n",
                 &["users", "orders", "users.name", "orders"],
             ),
             (
-                Kind::Alembic,
+                MigrationKind::Alembic,
                 "from alembic import op\n\ndef upgrade():\n    op.create_index('ix_email', 'users', ['email'])\n    op.create_index('ix_total', 'orders', ['total'], postgresql_concurrently=True)\n    op.create_foreign_key('fk', 'orders', 'users', ['user_id'], ['id'])\n    op.alter_column('users', 'name', nullable=False)\n    op.alter_column('users', 'nick', nullable=True)\n\ndef downgrade():\n    op.create_index('ix_x', 'users', ['x'])\n",
                 &["users", "orders", "users.name"],
             ),
             (
-                Kind::Django,
+                MigrationKind::Django,
                 "from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    operations = [\n        migrations.AddIndex(model_name='order', index=models.Index(fields=['total'], name='ix')),\n        migrations.AddConstraint(model_name='order', constraint=models.CheckConstraint(check=models.Q(total__gt=0), name='positive')),\n        migrations.AddField(model_name='order', name='user', field=models.ForeignKey(on_delete=models.CASCADE, to='shop.user')),\n        AddIndexConcurrently(model_name='cart', index=models.Index(fields=['x'], name='iy')),\n    ]\n",
                 &["order", "order", "order.user"],
             ),
             (
-                Kind::Knex,
+                MigrationKind::Knex,
                 "exports.up = function (knex) {\n  return knex.schema.alterTable('users', (t) => {\n    t.index(['email']);\n    t.foreign('team_id').references('teams.id');\n  }).createTable('tags', (t) => {\n    t.index(['name']);\n  });\n};\n",
                 &["users", "users.team_id"],
             ),

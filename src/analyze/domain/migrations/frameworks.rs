@@ -6,8 +6,8 @@
 use tree_sitter::{Node, Parser};
 
 use super::calls::{self, Scopes};
-use super::rules::{ALEMBIC, Arg, DJANGO, KNEX, MODEL_WRITES, RAILS, Rule};
-use super::{Finding, Kind, framework_locks, sql};
+use super::rules::{ALEMBIC, Arg, DJANGO, DestructiveCall, KNEX, MODEL_WRITES, RAILS};
+use super::{DestructiveStatement, MigrationKind, framework_locks, sql};
 use crate::analyze::lang::by_name;
 use crate::signal::Signal;
 
@@ -17,15 +17,18 @@ use crate::signal::Signal;
 /// "Migrations" (`from django.db import migrations`, `class Migration(migrations.Migration)`);
 /// Rails guides, "Active Record Migrations" (`< ActiveRecord::Migration[x.y]`); Knex docs,
 /// "Migrations" (`exports.up = function (knex)`, `export async function up(knex)`).
-const MARKERS: &[(Kind, &[&[u8]])] = &[
-    (Kind::Alembic, &[b"from alembic import", b"def upgrade"]),
+const MARKERS: &[(MigrationKind, &[&[u8]])] = &[
     (
-        Kind::Django,
+        MigrationKind::Alembic,
+        &[b"from alembic import", b"def upgrade"],
+    ),
+    (
+        MigrationKind::Django,
         &[b"from django.db import migrations", b"class Migration"],
     ),
-    (Kind::Rails, &[b"< ActiveRecord::Migration"]),
-    (Kind::Knex, &[b"exports.up", b"knex"]),
-    (Kind::Knex, &[b"up(knex"]),
+    (MigrationKind::Rails, &[b"< ActiveRecord::Migration"]),
+    (MigrationKind::Knex, &[b"exports.up", b"knex"]),
+    (MigrationKind::Knex, &[b"up(knex"]),
 ];
 
 /// How much of a file is searched for [`MARKERS`]: imports and the class sit at the top,
@@ -34,7 +37,7 @@ const SNIFF_BYTES: usize = 8192;
 
 /// Whether `content` is a `kind` migration by its imports and base class: a cheap byte search,
 /// nothing parsed.
-pub(super) fn declares(kind: Kind, content: &[u8]) -> bool {
+pub(super) fn declares(kind: MigrationKind, content: &[u8]) -> bool {
     let head = &content[..content.len().min(SNIFF_BYTES)];
     MARKERS
         .iter()
@@ -52,18 +55,18 @@ const REVERSE_SCOPES: &[&str] = &["down", "downgrade"];
 struct Framework {
     grammar: &'static str,
     call_kind: &'static str,
-    rules: &'static [Rule],
+    rules: &'static [DestructiveCall],
     /// A call counts only inside a scope of one of these names (empty: anywhere not reverse).
     forward_scopes: &'static [&'static str],
 }
 
-fn framework(kind: Kind) -> Option<Framework> {
+fn framework(kind: MigrationKind) -> Option<Framework> {
     let (grammar, call_kind, rules, forward_scopes): (_, _, _, &'static [&'static str]) = match kind
     {
-        Kind::Rails => ("ruby", "call", RAILS, &[]),
-        Kind::Django => ("python", "call", DJANGO, &[]),
-        Kind::Alembic => ("python", "call", ALEMBIC, &["upgrade"]),
-        Kind::Knex => ("typescript", "call_expression", KNEX, &["up"]),
+        MigrationKind::Rails => ("ruby", "call", RAILS, &[]),
+        MigrationKind::Django => ("python", "call", DJANGO, &[]),
+        MigrationKind::Alembic => ("python", "call", ALEMBIC, &["upgrade"]),
+        MigrationKind::Knex => ("typescript", "call_expression", KNEX, &["up"]),
         _ => return None,
     };
     Some(Framework {
@@ -247,12 +250,16 @@ fn calls_and_definitions<'t>(root: Node<'t>, call_kind: &str) -> (Vec<Node<'t>>,
 }
 
 /// Forward findings of a Rails, Django, Alembic or Knex migration.
-pub(super) fn code(kind: Kind, source: &str) -> Result<Vec<Finding>, String> {
+pub(super) fn code(kind: MigrationKind, source: &str) -> Result<Vec<DestructiveStatement>, String> {
     code_scoped(kind, source, true)
 }
 
 /// As [`code`]; `scoped: false` ignores the forward scope (a lone line has none).
-fn code_scoped(kind: Kind, source: &str, scoped: bool) -> Result<Vec<Finding>, String> {
+fn code_scoped(
+    kind: MigrationKind,
+    source: &str,
+    scoped: bool,
+) -> Result<Vec<DestructiveStatement>, String> {
     let mut framework = framework(kind).ok_or("not a code migration")?;
     if !scoped {
         framework.forward_scopes = &[];
@@ -290,7 +297,7 @@ fn code_scoped(kind: Kind, source: &str, scoped: bool) -> Result<Vec<Finding>, S
         out.extend(locks);
         let line = u32::try_from(node.start_position().row + 1).unwrap_or(u32::MAX);
         if let Some((write, model)) = write {
-            out.push(Finding {
+            out.push(DestructiveStatement {
                 signal: Signal::MigrationUnboundedWrite,
                 subject: model,
                 line,
@@ -331,7 +338,7 @@ fn code_scoped(kind: Kind, source: &str, scoped: bool) -> Result<Vec<Finding>, S
             Some(column) => format!("{table}.{column}"),
             None => table,
         };
-        out.push(Finding {
+        out.push(DestructiveStatement {
             signal,
             subject,
             line,
@@ -344,16 +351,20 @@ fn code_scoped(kind: Kind, source: &str, scoped: bool) -> Result<Vec<Finding>, S
 }
 
 /// Framework calls recognised on one added line, for files whose contents are unavailable.
-pub(super) fn line_level(kind: Kind, line_text: &str, line: u32) -> Vec<Finding> {
+pub(super) fn line_level(
+    kind: MigrationKind,
+    line_text: &str,
+    line: u32,
+) -> Vec<DestructiveStatement> {
     match kind {
-        Kind::Liquibase => super::liquibase::line(&[line_text], 0)
-            .map(|f| Finding { line, ..f })
+        MigrationKind::Liquibase => super::liquibase::line(&[line_text], 0)
+            .map(|f| DestructiveStatement { line, ..f })
             .into_iter()
             .collect(),
         _ => code_scoped(kind, line_text, false)
             .unwrap_or_default()
             .into_iter()
-            .map(|f| Finding {
+            .map(|f| DestructiveStatement {
                 line,
                 what: format!("{} (read line by line)", f.what),
                 ..f
@@ -374,25 +385,41 @@ mod tests {
     /// the directory decides only when the content says nothing.
     #[test]
     fn framework_by_content() {
-        let cases: &[(&str, &str, Option<Kind>)] = &[
-            ("migrations/0007_drop.py", ALEMBIC_DROP, Some(Kind::Alembic)),
+        let cases: &[(&str, &str, Option<MigrationKind>)] = &[
+            (
+                "migrations/0007_drop.py",
+                ALEMBIC_DROP,
+                Some(MigrationKind::Alembic),
+            ),
             (
                 "app/db/schema_changes/0007.py",
                 ALEMBIC_DROP,
-                Some(Kind::Alembic),
+                Some(MigrationKind::Alembic),
             ),
-            ("billing/schema/0003_invoice.py", DJANGO, Some(Kind::Django)),
-            ("app/migrations/0003_invoice.py", DJANGO, Some(Kind::Django)),
-            ("app/migrations/0004_x.py", "x = 1\n", Some(Kind::Django)),
+            (
+                "billing/schema/0003_invoice.py",
+                DJANGO,
+                Some(MigrationKind::Django),
+            ),
+            (
+                "app/migrations/0003_invoice.py",
+                DJANGO,
+                Some(MigrationKind::Django),
+            ),
+            (
+                "app/migrations/0004_x.py",
+                "x = 1\n",
+                Some(MigrationKind::Django),
+            ),
             (
                 "db/changes/20240101_drop.rb",
                 "class DropUsers < ActiveRecord::Migration[7.1]\n  def change\n    drop_table :users\n  end\nend\n",
-                Some(Kind::Rails),
+                Some(MigrationKind::Rails),
             ),
             (
                 "src/schema/001_drop.js",
                 "exports.up = function (knex) {\n  return knex.schema.dropTable('users');\n};\n",
-                Some(Kind::Knex),
+                Some(MigrationKind::Knex),
             ),
             ("tools/helpers.py", "import os\n", None),
             (

@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Finding, sql};
+use super::{DestructiveStatement, sql};
 use crate::signal::Signal;
 
 /// Liquibase change types that drop data or change the schema, from the Liquibase docs
@@ -34,7 +34,7 @@ static TABLE_NAME: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Line-level findings in a Liquibase changelog, outside `rollback` blocks.
-pub(super) fn findings(source: &str) -> Vec<Finding> {
+pub(super) fn findings(source: &str) -> Vec<DestructiveStatement> {
     let lines: Vec<&str> = source.lines().collect();
     let mut out = Vec::new();
     let mut xml_rollback = false;
@@ -64,7 +64,7 @@ pub(super) fn findings(source: &str) -> Vec<Finding> {
     out
 }
 
-pub(super) fn line(lines: &[&str], i: usize) -> Option<Finding> {
+pub(super) fn line(lines: &[&str], i: usize) -> Option<DestructiveStatement> {
     // A closing tag (`</createIndex>`) ends a change already counted at its opening.
     if lines[i].trim_start().starts_with("</") {
         return None;
@@ -88,7 +88,7 @@ pub(super) fn line(lines: &[&str], i: usize) -> Option<Finding> {
         None if matches!(change, "dropTable" | "dropColumn") => (Signal::MigrationDropsData, None),
         None => (Signal::MigrationAltersSchema, None),
     };
-    Some(Finding {
+    Some(DestructiveStatement {
         signal,
         subject: table.to_string(),
         line: u32::try_from(i + 1).unwrap_or(u32::MAX),

@@ -14,7 +14,7 @@ use regex::Regex;
 
 /// SQL dialect of a migration, for the rows whose locks differ by engine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Dialect {
+pub(super) enum SqlDialect {
     Postgres,
     MySql,
     Sqlite,
@@ -22,7 +22,7 @@ pub(super) enum Dialect {
     Cockroach,
 }
 
-impl Dialect {
+impl SqlDialect {
     /// Whether `\` escapes a quote in every string literal (MySQL manual, "String Literals").
     pub(super) fn backslash_escapes(self) -> bool {
         self == Self::MySql
@@ -32,29 +32,29 @@ impl Dialect {
 /// What tells a dialect, first match wins; PostgreSQL (squawk's dialect) when nothing does.
 /// Path words are the directory or file names projects use; content markers are syntax only
 /// that engine accepts (each engine's reference manual).
-const DIALECT_MARKERS: &[(Dialect, &str)] = &[
-    (Dialect::Cockroach, r"(?i)cockroach|crdb"),
-    (Dialect::Sqlite, r"(?i)sqlite"),
-    (Dialect::MySql, r"(?i)mysql|mariadb"),
+const DIALECT_MARKERS: &[(SqlDialect, &str)] = &[
+    (SqlDialect::Cockroach, r"(?i)cockroach|crdb"),
+    (SqlDialect::Sqlite, r"(?i)sqlite"),
+    (SqlDialect::MySql, r"(?i)mysql|mariadb"),
 ];
-const CONTENT_MARKERS: &[(Dialect, &str)] = &[
+const CONTENT_MARKERS: &[(SqlDialect, &str)] = &[
     (
-        Dialect::Cockroach,
+        SqlDialect::Cockroach,
         r"(?i)\bcrdb_internal\b|\binterleave\s+in\s+parent\b|\bstoring\s*\(|\bunique_rowid\s*\(|\bsql_safe_updates\b",
     ),
     (
-        Dialect::Sqlite,
+        SqlDialect::Sqlite,
         r"(?i)\bautoincrement\b|\bpragma\s|\bwithout\s+rowid\b",
     ),
     (
-        Dialect::MySql,
+        SqlDialect::MySql,
         r"(?im)`|\bengine\s*=|\bauto_increment\b|\bunsigned\b|\b(?:modify|change)\s+column\b|^\s*delimiter\s",
     ),
 ];
 
-static DIALECTS: LazyLock<Vec<(bool, Dialect, Regex)>> = LazyLock::new(|| {
+static DIALECTS: LazyLock<Vec<(bool, SqlDialect, Regex)>> = LazyLock::new(|| {
     let on = |from_path| {
-        move |(dialect, pattern): &(Dialect, &str)| {
+        move |(dialect, pattern): &(SqlDialect, &str)| {
             let regex = Regex::new(pattern).expect("valid dialect markers (tested)");
             (from_path, *dialect, regex)
         }
@@ -67,7 +67,7 @@ static DIALECTS: LazyLock<Vec<(bool, Dialect, Regex)>> = LazyLock::new(|| {
 });
 
 /// The dialect of a migration at `path` (if known) with `source`.
-pub(super) fn dialect(path: Option<&str>, source: &str) -> Dialect {
+pub(super) fn dialect(path: Option<&str>, source: &str) -> SqlDialect {
     DIALECTS
         .iter()
         .find(|(from_path, _, regex)| match (from_path, path) {
@@ -75,14 +75,14 @@ pub(super) fn dialect(path: Option<&str>, source: &str) -> Dialect {
             (true, None) => false,
             (false, _) => regex.is_match(source),
         })
-        .map_or(Dialect::Postgres, |(_, dialect, _)| *dialect)
+        .map_or(SqlDialect::Postgres, |(_, dialect, _)| *dialect)
 }
 
 /// One statement shape that locks a table.
 struct Row {
     /// Short name of the shape, shown in the message.
     shape: &'static str,
-    dialect: Dialect,
+    dialect: SqlDialect,
     /// Matches the statement's code; group `t` is the table, `c` the column if any.
     pattern: &'static str,
     /// The safe spelling of the same statement, when the statement uses it.
@@ -113,7 +113,7 @@ const NOT_VALID: Option<&str> = Some(r"(?i)\bnot\s+valid\b");
 const ROWS: &[Row] = &[
     Row {
         shape: "SET NOT NULL",
-        dialect: Dialect::Postgres,
+        dialect: SqlDialect::Postgres,
         pattern: alter!(r"\b.*?\balter\s+(?:column\s+)?(?P<c>[^\s,;]+)\s+set\s+not\s+null\b"),
         unless: None,
         lock: "ACCESS EXCLUSIVE (no reads or writes) while every row is scanned for nulls",
@@ -122,7 +122,7 @@ const ROWS: &[Row] = &[
     },
     Row {
         shape: "foreign key without NOT VALID",
-        dialect: Dialect::Postgres,
+        dialect: SqlDialect::Postgres,
         pattern: alter!(r"\b.*?\b(?:foreign\s+key|references)\b"),
         unless: NOT_VALID,
         lock: "SHARE ROW EXCLUSIVE on both tables (no writes) while every row is validated",
@@ -131,7 +131,7 @@ const ROWS: &[Row] = &[
     },
     Row {
         shape: "CHECK constraint without NOT VALID",
-        dialect: Dialect::Postgres,
+        dialect: SqlDialect::Postgres,
         pattern: alter!(r"\b.*?\badd\b.*?\bcheck\s*\("),
         unless: NOT_VALID,
         lock: "ACCESS EXCLUSIVE (no reads or writes) while every row is checked",
@@ -140,7 +140,7 @@ const ROWS: &[Row] = &[
     },
     Row {
         shape: "UNIQUE or PRIMARY KEY constraint built in place",
-        dialect: Dialect::Postgres,
+        dialect: SqlDialect::Postgres,
         pattern: alter!(r"\b.*?\badd\b.*?\b(?:unique|primary\s+key)\b"),
         unless: Some(r"(?i)\busing\s+index\b"),
         lock: "ACCESS EXCLUSIVE (no reads or writes) while the index is built",
@@ -149,7 +149,7 @@ const ROWS: &[Row] = &[
     },
     Row {
         shape: "column type change",
-        dialect: Dialect::Postgres,
+        dialect: SqlDialect::Postgres,
         pattern: alter!(r"\b.*?\balter\s+(?:column\s+)?(?P<c>[^\s,;]+)\s+(?:set\s+data\s+)?type\b"),
         unless: None,
         lock: "ACCESS EXCLUSIVE (no reads or writes) while the table and its indexes are rewritten",
@@ -158,7 +158,7 @@ const ROWS: &[Row] = &[
     },
     Row {
         shape: "column added with a volatile default",
-        dialect: Dialect::Postgres,
+        dialect: SqlDialect::Postgres,
         pattern: alter!(
             r"\b.*?\badd\s+(?:column\s+)?(?:if\s+not\s+exists\s+)?(?P<c>[^\s,;]+)\s[^,;]*?(?:\bdefault\s+\(?\s*(?:random|gen_random_uuid|uuid_generate_v[14]|clock_timestamp|timeofday|nextval)\s*\(|\b(?:small|big)?serial\b|\bgenerated\s+always\s+as\b[^,;]*\bstored\b)"
         ),
@@ -169,7 +169,7 @@ const ROWS: &[Row] = &[
     },
     Row {
         shape: "CREATE INDEX without CONCURRENTLY",
-        dialect: Dialect::Postgres,
+        dialect: SqlDialect::Postgres,
         pattern: r"(?is)^\s*create\s+(?:unique\s+)?index\b.*?\bon\s+(?:only\s+)?(?P<t>[^\s(;]+)",
         unless: Some(r"(?i)\bconcurrently\b"),
         lock: "SHARE (no writes) while the index is built",
@@ -178,7 +178,7 @@ const ROWS: &[Row] = &[
     },
     Row {
         shape: "foreign key added",
-        dialect: Dialect::MySql,
+        dialect: SqlDialect::MySql,
         pattern: alter!(r"\b.*?\b(?:foreign\s+key|references)\b"),
         unless: None,
         lock: "a table copy (ALGORITHM=COPY): writes wait until it finishes",
@@ -187,7 +187,7 @@ const ROWS: &[Row] = &[
     },
     Row {
         shape: "MODIFY/CHANGE COLUMN",
-        dialect: Dialect::MySql,
+        dialect: SqlDialect::MySql,
         pattern: alter!(r"\b.*?\b(?:modify|change)\s+(?:column\s+)?(?P<c>[^\s,;]+)"),
         unless: Some(r"(?i)\balgorithm\s*=\s*(?:inplace|instant)\b"),
         lock: "a table copy (ALGORITHM=COPY) when the type changes: writes wait until it finishes",
@@ -240,12 +240,12 @@ pub(super) struct Lock {
 /// The PostgreSQL row named `shape`, as its message: for framework calls that compile to it.
 pub(super) fn describe(shape: &str) -> Option<String> {
     ROWS.iter()
-        .find(|row| row.shape == shape && row.dialect == Dialect::Postgres)
+        .find(|row| row.shape == shape && row.dialect == SqlDialect::Postgres)
         .map(|row| format!("{} takes {}", row.shape, row.lock))
 }
 
 /// The locks one statement takes, given its code and the tables created before it.
-pub(super) fn locks(code: &str, dialect: Dialect, created: &[String]) -> Vec<Lock> {
+pub(super) fn locks(code: &str, dialect: SqlDialect, created: &[String]) -> Vec<Lock> {
     COMPILED
         .iter()
         .filter(|c| c.row.dialect == dialect)
@@ -283,10 +283,10 @@ mod tests {
         );
     }
 
-    use Dialect::{Cockroach, MySql, Postgres};
+    use SqlDialect::{Cockroach, MySql, Postgres};
 
     /// (statement, dialect, expected shape or none).
-    const LOCK_CASES: &[(&str, Dialect, Option<&str>)] = &[
+    const LOCK_CASES: &[(&str, SqlDialect, Option<&str>)] = &[
         (
             "ALTER TABLE users ALTER COLUMN email SET NOT NULL",
             Postgres,
@@ -417,28 +417,28 @@ mod tests {
             (
                 Some("db/cockroach/001.sql"),
                 "CREATE INDEX i ON t (a)",
-                Dialect::Cockroach,
+                SqlDialect::Cockroach,
             ),
             (
                 None,
                 "CREATE TABLE t (id INT PRIMARY KEY DEFAULT unique_rowid())",
-                Dialect::Cockroach,
+                SqlDialect::Cockroach,
             ),
-            (None, "CREATE TABLE `t` (id int)", Dialect::MySql),
+            (None, "CREATE TABLE `t` (id int)", SqlDialect::MySql),
             (
                 None,
                 "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT)",
-                Dialect::Sqlite,
+                SqlDialect::Sqlite,
             ),
             (
                 Some("migrations/sqlite/1.sql"),
                 "DROP TABLE t",
-                Dialect::Sqlite,
+                SqlDialect::Sqlite,
             ),
             (
                 Some("db/migrations/1.sql"),
                 "CREATE INDEX i ON t (a)",
-                Dialect::Postgres,
+                SqlDialect::Postgres,
             ),
         ];
         for (path, source, want) in cases {

@@ -1,7 +1,7 @@
 //! The framework schema calls that drop data or change the schema: data, one table per
 //! framework, each with its documentation source.
 
-use super::Kind;
+use super::MigrationKind;
 use crate::signal::Signal;
 
 /// Where an argument is: position among positional arguments, or keyword name.
@@ -9,7 +9,7 @@ use crate::signal::Signal;
 pub(super) struct Arg(pub(super) usize, pub(super) &'static str);
 
 /// One destructive schema call.
-pub(super) struct Rule {
+pub(super) struct DestructiveCall {
     /// Method or function name (last segment of the callee).
     pub(super) call: &'static str,
     /// `None`: the first argument is SQL, analysed as SQL.
@@ -27,8 +27,8 @@ const fn rule(
     table: Option<Arg>,
     column: Option<Arg>,
     what: &'static str,
-) -> Rule {
-    Rule {
+) -> DestructiveCall {
+    DestructiveCall {
         call,
         signal,
         table,
@@ -43,7 +43,7 @@ const T0: Option<Arg> = Some(Arg(0, "table_name"));
 const C1: Option<Arg> = Some(Arg(1, "column_name"));
 
 /// Rails, from the Rails guides "Active Record Migrations" (schema statements).
-pub(super) const RAILS: &[Rule] = &[
+pub(super) const RAILS: &[DestructiveCall] = &[
     rule(
         "drop_table",
         DROPS,
@@ -91,7 +91,7 @@ pub(super) const RAILS: &[Rule] = &[
 ];
 
 /// Django, from the Django docs "Migration Operations".
-pub(super) const DJANGO: &[Rule] = &[
+pub(super) const DJANGO: &[DestructiveCall] = &[
     rule(
         "DeleteModel",
         DROPS,
@@ -134,7 +134,7 @@ pub(super) const DJANGO: &[Rule] = &[
 ];
 
 /// Alembic, from the Alembic docs "Operation Reference".
-pub(super) const ALEMBIC: &[Rule] = &[
+pub(super) const ALEMBIC: &[DestructiveCall] = &[
     rule(
         "drop_table",
         DROPS,
@@ -168,7 +168,7 @@ pub(super) const ALEMBIC: &[Rule] = &[
 ];
 
 /// Knex, from the Knex docs "Schema Builder".
-pub(super) const KNEX: &[Rule] = &[
+pub(super) const KNEX: &[DestructiveCall] = &[
     rule(
         "dropTable",
         DROPS,
@@ -217,7 +217,7 @@ pub(super) const KNEX: &[Rule] = &[
 /// A model call that deletes or rewrites every row when called on the model itself or on a
 /// query of every row ([`EVERY_ROW`]); `User.where(…).delete_all` is bounded and not one.
 pub(super) struct ModelWrite {
-    pub(super) kind: Kind,
+    pub(super) kind: MigrationKind,
     pub(super) call: &'static str,
     pub(super) what: &'static str,
 }
@@ -227,27 +227,27 @@ pub(super) struct ModelWrite {
 /// reference", `delete()` and `update()` (a manager proxies `update`, not `delete`).
 pub(super) const MODEL_WRITES: &[ModelWrite] = &[
     ModelWrite {
-        kind: Kind::Rails,
+        kind: MigrationKind::Rails,
         call: "delete_all",
         what: "deletes every row of the model's table",
     },
     ModelWrite {
-        kind: Kind::Rails,
+        kind: MigrationKind::Rails,
         call: "destroy_all",
         what: "destroys every record of the model, deleting every row",
     },
     ModelWrite {
-        kind: Kind::Rails,
+        kind: MigrationKind::Rails,
         call: "update_all",
         what: "rewrites every row of the model's table",
     },
     ModelWrite {
-        kind: Kind::Django,
+        kind: MigrationKind::Django,
         call: "delete",
         what: "deletes every row of the model's table",
     },
     ModelWrite {
-        kind: Kind::Django,
+        kind: MigrationKind::Django,
         call: "update",
         what: "rewrites every row of the model's table",
     },
@@ -258,10 +258,10 @@ pub(super) const MODEL_WRITES: &[ModelWrite] = &[
 /// `ActiveRecord::Scoping::Named::ClassMethods#all`, `ActiveRecord::Scoping::Default#unscoped`;
 /// Django docs "Managers" (`objects`, `_base_manager`, `_default_manager`) and "`QuerySet` API
 /// reference" (`all()`).
-pub(super) const EVERY_ROW: &[(Kind, &[&str], &[&str])] = &[
-    (Kind::Rails, &["all", "unscoped"], &[]),
+pub(super) const EVERY_ROW: &[(MigrationKind, &[&str], &[&str])] = &[
+    (MigrationKind::Rails, &["all", "unscoped"], &[]),
     (
-        Kind::Django,
+        MigrationKind::Django,
         &["objects", "all", "_base_manager", "_default_manager"],
         &["objects", "_base_manager", "_default_manager"],
     ),

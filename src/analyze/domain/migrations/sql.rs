@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use tree_sitter::{Node, Parser};
 
-use super::{Finding, locks, plpgsql, split, tautology, template};
+use super::{DestructiveStatement, locks, plpgsql, split, tautology, template};
 use crate::analyze::lang::config_for_path;
 use crate::signal::Signal;
 
@@ -64,7 +64,7 @@ pub(super) fn reverse_lines(source: &str, markers: bool) -> Vec<bool> {
 /// What reading one SQL text found.
 #[derive(Debug, Default)]
 pub(super) struct Read {
-    pub(super) found: Vec<Finding>,
+    pub(super) found: Vec<DestructiveStatement>,
     /// Lines of statements the grammar could not parse, read whole by pattern instead.
     pub(super) unparsed: Vec<u32>,
 }
@@ -111,7 +111,7 @@ struct Reader<'s> {
     source: &'s str,
     /// `source` with template tags masked: same length, what is parsed.
     masked: &'s str,
-    dialect: locks::Dialect,
+    dialect: locks::SqlDialect,
     parser: Parser,
     line_offset: u32,
     /// Byte offsets of the newlines of `masked`, for line numbers in one search.
@@ -176,7 +176,7 @@ impl<'s> Reader<'s> {
                 }
                 // Fail closed: a statement that cannot be read is judged as the worst a
                 // migration statement does.
-                plpgsql::Body::Dynamic(skip) => self.read.found.push(Finding {
+                plpgsql::Body::Dynamic(skip) => self.read.found.push(DestructiveStatement {
                     signal: Signal::MigrationDropsData,
                     subject: "dynamic SQL".to_string(),
                     line: self.line(at.start + skip),
@@ -233,13 +233,16 @@ impl<'s> Reader<'s> {
         }
         self.read
             .found
-            .extend(out.into_iter().map(|(signal, subject, what)| Finding {
-                signal,
-                subject,
-                line,
-                what,
-                key: key.clone(),
-            }));
+            .extend(
+                out.into_iter()
+                    .map(|(signal, subject, what)| DestructiveStatement {
+                        signal,
+                        subject,
+                        line,
+                        what,
+                        key: key.clone(),
+                    }),
+            );
     }
 }
 
@@ -500,12 +503,12 @@ static LINE_LEVEL: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
 });
 
 /// Findings on one line of text that could not be parsed.
-pub(super) fn line_level(line_text: &str, line: u32) -> Vec<Finding> {
+pub(super) fn line_level(line_text: &str, line: u32) -> Vec<DestructiveStatement> {
     pattern_level(line_text, line)
 }
 
 /// Findings in one line or one whole statement (whitespace collapsed) by pattern.
-fn pattern_level(line_text: &str, line: u32) -> Vec<Finding> {
+fn pattern_level(line_text: &str, line: u32) -> Vec<DestructiveStatement> {
     let mut found = Vec::new();
     for pattern in LINE_LEVEL.iter() {
         for captures in pattern.regex.captures_iter(line_text) {
@@ -517,7 +520,7 @@ fn pattern_level(line_text: &str, line: u32) -> Vec<Finding> {
             if bounded {
                 continue;
             }
-            found.push(Finding {
+            found.push(DestructiveStatement {
                 signal: pattern.signal,
                 subject: captures.get(1).map_or("?", |m| m.as_str()).to_string(),
                 line,

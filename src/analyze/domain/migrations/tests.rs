@@ -209,23 +209,35 @@ fn without_contents_reads_added_lines() {
 #[test]
 fn kinds() {
     let cases = [
-        ("db/migrate/1_x.rb", Some(Kind::Rails)),
-        ("app/migrations/0001_initial.py", Some(Kind::Django)),
+        ("db/migrate/1_x.rb", Some(MigrationKind::Rails)),
+        (
+            "app/migrations/0001_initial.py",
+            Some(MigrationKind::Django),
+        ),
         ("app/migrations/__init__.py", None),
-        ("migrations/versions/ab12_x.py", Some(Kind::Alembic)),
-        ("migrations/1_x.ts", Some(Kind::Knex)),
-        ("db/V1__init.sql", Some(Kind::Sql)),
-        ("db/U1__init.sql", Some(Kind::Reverse)),
+        (
+            "migrations/versions/ab12_x.py",
+            Some(MigrationKind::Alembic),
+        ),
+        ("migrations/1_x.ts", Some(MigrationKind::Knex)),
+        ("db/V1__init.sql", Some(MigrationKind::Sql)),
+        ("db/U1__init.sql", Some(MigrationKind::Reverse)),
         // Flyway runs a versioned migration forward whatever its description says.
-        ("db/migration/V2__users_teardown_down.sql", Some(Kind::Sql)),
-        ("db/migration/V2__x.down.sql", Some(Kind::Sql)),
-        ("diesel/migrations/2024_x/down.sql", Some(Kind::Reverse)),
+        (
+            "db/migration/V2__users_teardown_down.sql",
+            Some(MigrationKind::Sql),
+        ),
+        ("db/migration/V2__x.down.sql", Some(MigrationKind::Sql)),
+        (
+            "diesel/migrations/2024_x/down.sql",
+            Some(MigrationKind::Reverse),
+        ),
         ("queries/report.sql", None),
         (
             "schema/postgresql/v12/visibility/versioned/v1.14/add_columns.sql",
-            Some(Kind::Sql),
+            Some(MigrationKind::Sql),
         ),
-        ("sql/upgrades/2.3_to_2.4.sql", Some(Kind::Sql)),
+        ("sql/upgrades/2.3_to_2.4.sql", Some(MigrationKind::Sql)),
         ("src/app.py", None),
     ];
     for (path, kind) in cases {
@@ -281,29 +293,29 @@ fn large_file() {
 /// `reversible` blocks, Alembic batch operations, Liquibase YAML rollbacks.
 #[test]
 fn direction_in_other_shapes() {
-    let cases: &[(Kind, &str, &[&str])] = &[
+    let cases: &[(MigrationKind, &str, &[&str])] = &[
         (
-            Kind::Knex,
+            MigrationKind::Knex,
             "export async function up(knex: Knex): Promise<void> {\n  await knex.schema.dropTableIfExists('audit');\n}\nexport async function down(knex: Knex) {\n  await knex.schema.dropTable('tags');\n}\n",
             &["audit"],
         ),
         (
-            Kind::Knex,
+            MigrationKind::Knex,
             "module.exports = {\n  up: (knex) => knex.schema.alterTable('users', (t) => t.renameColumn('a', 'b')),\n  down: (knex) => knex.schema.dropTable('users'),\n};\n",
             &["users.a"],
         ),
         (
-            Kind::Rails,
+            MigrationKind::Rails,
             "class X < ActiveRecord::Migration[7.1]\n  def change\n    reversible do |dir|\n      dir.down { drop_table :tags }\n    end\n    remove_column :users, :age\n  end\nend\n",
             &["users.age"],
         ),
         (
-            Kind::Alembic,
+            MigrationKind::Alembic,
             "def upgrade():\n    with op.batch_alter_table('users') as batch_op:\n        batch_op.drop_column('age')\n\ndef downgrade():\n    op.drop_column('users', 'x')\n",
             &["age"],
         ),
         (
-            Kind::Liquibase,
+            MigrationKind::Liquibase,
             "databaseChangeLog:\n  - changeSet:\n      changes:\n        - dropColumn:\n            tableName: users\n            columnName: age\n      rollback:\n        - dropTable:\n            tableName: audit\n",
             &["users"],
         ),
@@ -386,7 +398,9 @@ fn reverse_markers_only_in_their_tool_format() {
         ),
     ];
     for (path, source, drops) in cases {
-        let found = extract(Kind::Sql, path, source).expect("parses").found;
+        let found = extract(MigrationKind::Sql, path, source)
+            .expect("parses")
+            .found;
         let got = found.iter().filter(|f| f.signal == Drops).count();
         assert_eq!(got, *drops, "{path}: {source}");
     }

@@ -10,7 +10,7 @@ use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
 
 use super::super::repo_path::join;
 use super::profile::wanting;
-use super::{Blobs, FileContents, Signal, fact, path_kinds};
+use super::{BlobReader, FileContents, Signal, fact, path_kinds};
 use crate::analyze::Fact;
 use crate::analyze::blast::cache::derived::{self, Decoder, Derived, Encoder};
 
@@ -35,7 +35,11 @@ impl Derived for Links {
 
 /// `unanalysable-risky-file` for each changed file an unchanged link of a risky kind reads.
 #[must_use]
-pub fn facts(contents: &[FileContents<'_>], source: Blobs<'_>, tree: Option<Oid>) -> Vec<Fact> {
+pub fn facts(
+    contents: &[FileContents<'_>],
+    source: BlobReader<'_>,
+    tree: Option<Oid>,
+) -> Vec<Fact> {
     let (Some(repo), Some(tree)) = (source.repo, tree) else {
         return Vec::new();
     };

@@ -12,7 +12,7 @@
 //! profiled afresh and never kept.
 
 use super::super::{ANALYZERS, secrets};
-use super::{Blobs, paths, raw_sides};
+use super::{BlobReader, paths, raw_sides};
 use crate::analyze::blast::cache::derived::{self, Decoder, Derived, Encoder};
 use crate::diff::{FileChange, is_text};
 
@@ -34,7 +34,7 @@ pub(super) type Profiled = (Profile, Option<(Option<Vec<u8>>, Option<Vec<u8>>)>)
 /// `file`'s profile: kept in the cache when its sides come from the object database, else
 /// made from its raw sides (which are then handed back, so a caller that needs the bytes
 /// does not read them twice).
-pub(super) fn profile(file: &FileChange, source: Blobs<'_>) -> Profiled {
+pub(super) fn profile(file: &FileChange, source: BlobReader<'_>) -> Profiled {
     let fresh = || {
         let sides = raw_sides(file, source);
         (
@@ -205,8 +205,8 @@ mod tests {
         repo: &'r git2::Repository,
         cache: &'r Cache,
         (run_by, profiled): (&'r RunBy, &'r super::super::Profiles),
-    ) -> Blobs<'r> {
-        Blobs {
+    ) -> BlobReader<'r> {
+        BlobReader {
             repo: Some(repo),
             workdir: None,
             max_file_bytes: 1,

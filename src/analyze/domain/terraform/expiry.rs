@@ -5,7 +5,7 @@
 //! it is new on its address, like the grants and openings of `security`.
 
 use super::model::{Block, Value};
-use super::security::{Hit, only_new};
+use super::security::{Detection, only_new};
 use super::{Fact, Module};
 use crate::signal::Signal;
 
@@ -106,7 +106,7 @@ pub fn facts(module: &Module) -> Vec<Fact> {
     only_new(module, expires_everything, Signal::DestroyProtectionRemoved)
 }
 
-fn expires_everything(block: &Block, address: &str) -> Vec<Hit> {
+fn expires_everything(block: &Block, address: &str) -> Vec<Detection> {
     let Some(shape) = RULES.iter().find(|rules| {
         block.kind == "resource" && block.labels.first().map(String::as_str) == Some(rules.resource)
     }) else {
@@ -116,7 +116,7 @@ fn expires_everything(block: &Block, address: &str) -> Vec<Hit> {
         .children(shape.rule)
         .filter(|rule| deletes_everything(shape, rule))
         .take(1)
-        .map(|rule| Hit {
+        .map(|rule| Detection {
             key: "expires-every-object".to_string(),
             line: rule.line,
             message: format!(

@@ -11,7 +11,7 @@
 
 /// How a loaded file is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Syntax {
+pub enum Notation {
     /// Native HCL syntax.
     Hcl,
     /// The JSON syntax (`*.tf.json`).
@@ -19,11 +19,11 @@ pub enum Syntax {
 }
 
 /// Suffixes Terraform/`OpenTofu` load, and their syntax.
-const LOADED: &[(&str, Syntax)] = &[
-    (".tf", Syntax::Hcl),
-    (".tofu", Syntax::Hcl),
-    (".tf.json", Syntax::Json),
-    (".tofu.json", Syntax::Json),
+const LOADED: &[(&str, Notation)] = &[
+    (".tf", Notation::Hcl),
+    (".tofu", Notation::Hcl),
+    (".tf.json", Notation::Json),
+    (".tofu.json", Notation::Json),
 ];
 
 /// The file name of a path.
@@ -34,7 +34,7 @@ fn file_name(path: &str) -> &str {
 /// The syntax of `path` when Terraform loads it as part of its directory's module; `None`
 /// when it does not (`main.tf.disabled`, `main.TF`, `.main.tf`, `main.tf~`, `notes.txt`).
 #[must_use]
-pub fn loaded(path: &str) -> Option<Syntax> {
+pub fn loaded(path: &str) -> Option<Notation> {
     let name = file_name(path);
     if name.starts_with('.')
         || name.ends_with('~')
@@ -112,16 +112,16 @@ mod tests {
     #[test]
     fn loaded_names() {
         let cases = [
-            ("infra/main.tf", Some(Syntax::Hcl)),
+            ("infra/main.tf", Some(Notation::Hcl)),
             // Terraform compares suffixes case-sensitively (terraform 1.11 plans a `b.TF`'s
             // resources as absent).
             ("main.TF", None),
             ("main.Tf", None),
             ("main.TF.JSON", None),
             ("main.TOFU", None),
-            ("main.tofu", Some(Syntax::Hcl)),
-            ("infra/main.tf.json", Some(Syntax::Json)),
-            ("x.tofu.json", Some(Syntax::Json)),
+            ("main.tofu", Some(Notation::Hcl)),
+            ("infra/main.tf.json", Some(Notation::Json)),
+            ("x.tofu.json", Some(Notation::Json)),
             ("infra/main.tf.disabled", None),
             ("infra/main.tf.bak", None),
             ("infra/.main.tf", None),

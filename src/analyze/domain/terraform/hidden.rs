@@ -17,7 +17,7 @@ use git2::{Oid, Repository};
 use super::model::{Block, Value};
 use super::replacement::Tables;
 use super::rules::{is_none, type_of};
-use super::tree_view::{Module, View, When, local_source};
+use super::tree_view::{Module, ModuleTrees, When, local_source};
 use super::{Parser, directory, files, finding};
 use crate::analyze::Fact;
 use crate::analyze::contents::FileContents;
@@ -46,7 +46,7 @@ pub fn facts(
     if !touches_terraform {
         return Vec::new();
     }
-    let view = View::new(contents, repo, tree, parser);
+    let view = ModuleTrees::new(contents, repo, tree, parser);
     let mut facts = moved_out(contents, &view, tables);
     facts.extend(local_modules(contents, &view, tables));
     facts
@@ -81,7 +81,7 @@ fn kept(blocks: &[(String, Block)]) -> HashSet<String> {
 }
 
 /// Files renamed into another directory while the one they left still has Terraform files.
-fn moved_out(contents: &[FileContents<'_>], view: &View<'_>, tables: &Tables) -> Vec<Fact> {
+fn moved_out(contents: &[FileContents<'_>], view: &ModuleTrees<'_>, tables: &Tables) -> Vec<Fact> {
     let mut facts = Vec::new();
     for content in contents {
         let file = content.file;
@@ -159,7 +159,7 @@ fn moved_out(contents: &[FileContents<'_>], view: &View<'_>, tables: &Tables) ->
 /// Stateful resources inside a local module that a change destroys, as facts at the module
 /// block (`why`: what the change does to it).
 fn inside(
-    view: &View<'_>,
+    view: &ModuleTrees<'_>,
     tables: &Tables,
     dir: &str,
     block: &Block,
@@ -194,7 +194,7 @@ fn inside(
 /// Every resource address (with its type) a local module at `dir` declares, nested local
 /// modules included, prefixed with the calling module's address.
 fn resources(
-    view: &View<'_>,
+    view: &ModuleTrees<'_>,
     when: When,
     dir: &str,
     prefix: &str,
@@ -234,7 +234,7 @@ fn resources(
 /// Module blocks of the changed loaded files of one side, by directory and address.
 type Calls = BTreeMap<(String, String), (String, Block)>;
 
-fn calls(contents: &[FileContents<'_>], view: &View<'_>, when: When) -> Calls {
+fn calls(contents: &[FileContents<'_>], view: &ModuleTrees<'_>, when: When) -> Calls {
     let mut out = Calls::new();
     for content in contents {
         let (path, side) = match when {
@@ -265,7 +265,11 @@ fn calls(contents: &[FileContents<'_>], view: &View<'_>, when: When) -> Calls {
 }
 
 /// Local modules removed (without a `moved` block), emptied, or given another `source`.
-fn local_modules(contents: &[FileContents<'_>], view: &View<'_>, tables: &Tables) -> Vec<Fact> {
+fn local_modules(
+    contents: &[FileContents<'_>],
+    view: &ModuleTrees<'_>,
+    tables: &Tables,
+) -> Vec<Fact> {
     let before = calls(contents, view, When::Before);
     if before.is_empty() {
         return Vec::new();
@@ -368,7 +372,7 @@ fn local_modules(contents: &[FileContents<'_>], view: &View<'_>, tables: &Tables
 /// is destroyed (`moved` blocks inside the new module aside). A source that cannot be read
 /// here (registry, git) may destroy everything: said at the lower signal, naming databases.
 fn repointed(
-    view: &View<'_>,
+    view: &ModuleTrees<'_>,
     tables: &Tables,
     dir: &str,
     address: &str,

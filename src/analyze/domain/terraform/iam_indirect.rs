@@ -7,7 +7,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::model::{Block, Value};
-use super::security::{POLICY_RESOURCES, statements, wildcards};
+use super::security::{Detection, POLICY_RESOURCES, statements, wildcards};
 use super::{Entry, Module, finding};
 use crate::analyze::Fact;
 use crate::signal::Signal;
@@ -18,13 +18,6 @@ type Env = HashMap<String, Value>;
 /// How many `var`/`local` hops are followed (`local.a = var.b`): enough for real code, and a
 /// cycle (`local.a = local.a`) ends.
 const MAX_HOPS: u32 = 4;
-
-/// One wildcard: what keys it across sides, where it is, what to say.
-struct Hit {
-    key: String,
-    line: u32,
-    message: String,
-}
 
 /// New wildcard grants of the module's changed files; `seen` are the subjects the literal
 /// rules already reported, so one address is not reported twice.
@@ -130,7 +123,7 @@ fn unwrap_conversion(text: &str) -> &str {
 }
 
 /// The wildcard grants of one block on one side.
-fn hits(block: &Block, address: &str, env: &Env) -> Vec<Hit> {
+fn hits(block: &Block, address: &str, env: &Env) -> Vec<Detection> {
     let ty = block.labels.first().map_or("", String::as_str);
     match block.kind.as_str() {
         "data" if ty == "aws_iam_policy_document" => document(block, address, env),
@@ -170,7 +163,7 @@ fn hits(block: &Block, address: &str, env: &Env) -> Vec<Hit> {
 
 /// `statement` blocks whose fields are references, and `dynamic "statement"` blocks with
 /// each element of their `for_each` (literal, or a variable's default / local).
-fn document(block: &Block, address: &str, env: &Env) -> Vec<Hit> {
+fn document(block: &Block, address: &str, env: &Env) -> Vec<Detection> {
     let mut found = Vec::new();
     for statement in block.children("statement") {
         let field = |name: &str| statement.attr(name).map(|v| eval(v, env, None, 0));
@@ -224,7 +217,7 @@ fn document(block: &Block, address: &str, env: &Env) -> Vec<Hit> {
 
 /// Module inputs that name actions or resources and hold `*`, or hold a policy document
 /// with a wildcard statement.
-fn inputs(block: &Block, address: &str, env: &Env) -> Vec<Hit> {
+fn inputs(block: &Block, address: &str, env: &Env) -> Vec<Detection> {
     let mut found = Vec::new();
     for attr in &block.attrs {
         let name = attr.name.to_ascii_lowercase();
@@ -246,7 +239,7 @@ fn inputs(block: &Block, address: &str, env: &Env) -> Vec<Hit> {
             }
         }
         for what in grants {
-            found.push(Hit {
+            found.push(Detection {
                 key: format!("input:{}:{what}", attr.name),
                 line: attr.line,
                 message: format!(
@@ -275,8 +268,8 @@ fn grant(
     )
 }
 
-fn hit(address: &str, what: &'static str, line: u32, how: &str) -> Hit {
-    Hit {
+fn hit(address: &str, what: &'static str, line: u32, how: &str) -> Detection {
+    Detection {
         key: what.to_string(),
         line,
         message: format!(

@@ -41,8 +41,8 @@ impl<'c> Parser<'c> {
             return parse_file(path, content);
         };
         let syntax: &[u8] = match syntax {
-            files::Syntax::Hcl => b"hcl",
-            files::Syntax::Json => b"json",
+            files::Notation::Hcl => b"hcl",
+            files::Notation::Json => b"json",
         };
         cache
             .derived(&derived::digest(&[syntax, content]), || {

@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::model::Block;
 use super::replacement::Tables;
-use super::tree_view::{View, When};
+use super::tree_view::{ModuleTrees, When};
 use super::{Entry, Module, directory, files, rules};
 use crate::analyze::Fact;
 use crate::analyze::contents::FileContents;
@@ -28,7 +28,7 @@ use crate::analyze::contents::FileContents;
 /// Destroys and replacements that override files and `.tofu` shadows cause in the directories
 /// the change touches them in.
 #[must_use]
-pub fn facts(contents: &[FileContents<'_>], view: &View<'_>, tables: &Tables) -> Vec<Fact> {
+pub fn facts(contents: &[FileContents<'_>], view: &ModuleTrees<'_>, tables: &Tables) -> Vec<Fact> {
     let mut overridden: BTreeSet<&str> = BTreeSet::new();
     let mut tofu: BTreeSet<&str> = BTreeSet::new();
     for path in contents

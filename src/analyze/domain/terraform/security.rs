@@ -32,7 +32,7 @@ pub fn facts(module: &Module) -> Vec<Fact> {
 }
 
 /// One finding candidate: a key to compare sides with, its line and message.
-pub(super) struct Hit {
+pub(super) struct Detection {
     pub(super) key: String,
     pub(super) line: u32,
     pub(super) message: String,
@@ -42,10 +42,13 @@ pub(super) struct Hit {
 /// `(address, key)` the old side did not have.
 pub(super) fn only_new(
     module: &Module,
-    rule: fn(&Block, &str) -> Vec<Hit>,
+    rule: fn(&Block, &str) -> Vec<Detection>,
     signal: Signal,
 ) -> Vec<Fact> {
-    fn hits(entries: &[Entry], rule: fn(&Block, &str) -> Vec<Hit>) -> Vec<(&Entry, String, Hit)> {
+    fn hits(
+        entries: &[Entry],
+        rule: fn(&Block, &str) -> Vec<Detection>,
+    ) -> Vec<(&Entry, String, Detection)> {
         entries
             .iter()
             .filter_map(|e| Some((e, e.block.address()?)))
@@ -115,7 +118,7 @@ const GRANTS: &[(&str, &str, &str, &str)] = &[
 ];
 
 /// A new or changed grant: keyed by what it grants, so a new role on the same address is new.
-fn grant(block: &Block, address: &str) -> Vec<Hit> {
+fn grant(block: &Block, address: &str) -> Vec<Detection> {
     let ty = block.labels.first().map_or("", String::as_str);
     if block.kind != "resource" {
         return Vec::new();
@@ -140,7 +143,7 @@ fn grant(block: &Block, address: &str) -> Vec<Hit> {
     } else {
         format!("`{granted}`")
     };
-    vec![Hit {
+    vec![Detection {
         key: format!("grant:{granted}"),
         line: block.line,
         message: format!("{address} grants {shown}: who may do what in the cloud account changed"),
@@ -207,7 +210,7 @@ pub(super) fn statements(policy: &Value) -> Vec<Value> {
     }
 }
 
-fn iam(block: &Block, address: &str) -> Vec<Hit> {
+fn iam(block: &Block, address: &str) -> Vec<Detection> {
     let mut grants: Vec<(usize, &'static str, u32)> = Vec::new();
     let ty = block.labels.first().map_or("", String::as_str);
     if block.kind == "data" && ty == "aws_iam_policy_document" {
@@ -243,7 +246,7 @@ fn iam(block: &Block, address: &str) -> Vec<Hit> {
     }
     grants
         .into_iter()
-        .map(|(_, what, line)| Hit {
+        .map(|(_, what, line)| Detection {
             // Keyed by what is granted, not by statement position: adding a statement before
             // an old wildcard one does not make that grant new.
             key: what.to_string(),
@@ -272,7 +275,7 @@ const ATTACHMENTS: &[(&str, &str)] = &[
 ];
 
 /// AWS-managed policies that grant `*` (`AdministratorAccess`, `*FullAccess`) attached by ARN.
-fn managed(block: &Block, address: &str) -> Vec<Hit> {
+fn managed(block: &Block, address: &str) -> Vec<Detection> {
     let ty = block.labels.first().map_or("", String::as_str);
     if block.kind != "resource" {
         return Vec::new();
@@ -299,7 +302,7 @@ fn managed(block: &Block, address: &str) -> Vec<Hit> {
         .filter_map(|arn| {
             let row = aws_managed::admin_policy(arn)?;
             let name = arn.rsplit('/').next().unwrap_or(row.name).trim_end_matches('"');
-            Some(Hit {
+            Some(Detection {
                 key: format!("managed:{name}"),
                 line: attr.line,
                 message: format!(
@@ -356,13 +359,13 @@ fn open_message(address: &str, port: &str, source: &str) -> String {
 
 /// Sources that say "anyone" outright, and then, per port range with none of those, ranges
 /// that together cover the internet (`0.0.0.0/1` + `128.0.0.0/1`, in one rule or several).
-fn rule_hits(address: &str, openings: &[Opening], azure: bool) -> Vec<Hit> {
-    let mut hits: Vec<Hit> = Vec::new();
+fn rule_hits(address: &str, openings: &[Opening], azure: bool) -> Vec<Detection> {
+    let mut hits: Vec<Detection> = Vec::new();
     let mut ports: Vec<&str> = Vec::new();
     for opening in openings {
         let port = opening.port.as_str();
         for (source, line) in opening.sources.iter().filter(|(s, _)| open(s, azure)) {
-            hits.push(Hit {
+            hits.push(Detection {
                 key: format!("{port}:{source}"),
                 line: *line,
                 message: open_message(address, port, source),
@@ -392,7 +395,7 @@ fn rule_hits(address: &str, openings: &[Opening], azure: bool) -> Vec<Hit> {
         } else {
             format!(" on {port}")
         };
-        hits.push(Hit {
+        hits.push(Detection {
             key: format!("{port}:{}", key_sources.join(",")),
             line: sources.first().map_or(0, |(_, line)| *line),
             message: format!(
@@ -404,7 +407,7 @@ fn rule_hits(address: &str, openings: &[Opening], azure: bool) -> Vec<Hit> {
     hits
 }
 
-fn ingress(block: &Block, address: &str) -> Vec<Hit> {
+fn ingress(block: &Block, address: &str) -> Vec<Detection> {
     if block.kind != "resource" {
         return Vec::new();
     }
@@ -439,7 +442,7 @@ fn ingress(block: &Block, address: &str) -> Vec<Hit> {
     }
 }
 
-fn azure_rule(rule: &Block, address: &str) -> Vec<Hit> {
+fn azure_rule(rule: &Block, address: &str) -> Vec<Detection> {
     let is = |name: &str, value: &str| {
         rule.attr(name)
             .and_then(Value::as_str)

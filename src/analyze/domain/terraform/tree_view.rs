@@ -38,14 +38,14 @@ pub struct Module {
 }
 
 /// The base tree and the change, to read module directories from.
-pub struct View<'a> {
+pub struct ModuleTrees<'a> {
     contents: &'a [FileContents<'a>],
     repo: Option<&'a Repository>,
     tree: Option<Oid>,
     parser: Parser<'a>,
 }
 
-impl<'a> View<'a> {
+impl<'a> ModuleTrees<'a> {
     /// A view over `tree` in `repo` (either may be absent: then only the change is seen),
     /// parsing with `parser`.
     pub fn new(

@@ -1,10 +1,10 @@
 //! A file's namespace and imports kept in the cache ([`super::scope_kept`]); the blanked text
 //! is not kept (it is as large as the file, and only qualified uses need it).
 
-use super::{Binds, Home, Import, Scope};
+use super::{Binds, FileScope, Home, Import};
 use crate::analyze::blast::cache::derived::{Decoder, Derived, Encoder};
 
-impl Derived for Scope {
+impl Derived for FileScope {
     const KIND: &'static str = "namespace";
 
     fn encode(&self, out: &mut Encoder) {
@@ -52,7 +52,7 @@ impl Derived for Scope {
                 binds,
             });
         }
-        Some(Scope {
+        Some(FileScope {
             home,
             imports,
             dynamic: input.flag()?,

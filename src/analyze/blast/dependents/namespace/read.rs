@@ -16,7 +16,7 @@ pub(super) use packages::{csharp, java};
 pub(super) use python::python;
 pub(super) use rust::rust;
 
-use super::{Binds, Home, Import, Scope};
+use super::{Binds, FileScope, Home, Import};
 
 /// `text` with comments replaced by spaces (newlines kept, so lines do not move). `#` starts
 /// a comment in Python, `//` and `/* */` elsewhere; quotes are skipped so a `#` or `//` in a

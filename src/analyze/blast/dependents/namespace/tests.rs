@@ -230,7 +230,7 @@ fn csharp_global_using() {
 fn rows_and_fallback() {
     assert!(scope("ruby", "a.rb", b"def f; end").is_none());
     let home = Home::default();
-    let empty = Scope::default();
+    let empty = FileScope::default();
     assert_eq!(
         resolve("ruby", &home, "a.rb", "f", "b.rb", (&empty, &|| b"")),
         Resolved

@@ -6,7 +6,7 @@ use super::*;
 
 /// (signal, subject, line) of the forward findings of a SQL migration at `path`.
 fn read(path: &str, source: &str) -> (Vec<(Signal, String, u32)>, Vec<u32>) {
-    let read = extract(Kind::Sql, path, source).expect("the statements split");
+    let read = extract(MigrationKind::Sql, path, source).expect("the statements split");
     let found = read
         .found
         .into_iter()

@@ -1,10 +1,10 @@
 //! Go: packages are directories with a package clause; imports bind the package name.
 
-use super::{Binds, Home, Import, Scope, dirs, strings};
+use super::{Binds, FileScope, Home, Import, dirs, strings};
 
 /// Go: the package clause names the package; files of one directory with the same package
 /// name are one package. Imports bind the package name, an alias, `.` (everything) or `_`.
-pub(in crate::analyze::blast::dependents::namespace) fn go(path: &str, code: String) -> Scope {
+pub(in crate::analyze::blast::dependents::namespace) fn go(path: &str, code: String) -> FileScope {
     let package = code.lines().find_map(|line| {
         let rest = line.trim().strip_prefix("package ")?;
         Some(rest.trim().trim_end_matches(';').to_string())
@@ -52,7 +52,7 @@ pub(in crate::analyze::blast::dependents::namespace) fn go(path: &str, code: Str
             binds,
         });
     }
-    Scope {
+    FileScope {
         home: Home {
             segments: dirs(path),
             package,

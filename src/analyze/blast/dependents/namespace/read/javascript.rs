@@ -1,6 +1,6 @@
 //! JS/TS: a module is its file; ES imports and exports, `require()` and `import()`.
 
-use super::{Binds, Home, Import, Scope, dirs, names, statements, strings};
+use super::{Binds, FileScope, Home, Import, dirs, names, statements, strings};
 
 /// Extensions a JS/TS import may name or leave out (TypeScript imports `./m.js` for `m.ts`).
 const SCRIPT_EXTENSIONS: &[&str] = &["js", "jsx", "mjs", "cjs", "ts", "tsx", "mts", "cts"];
@@ -42,7 +42,7 @@ fn specifier(dir: &[String], spec: &str) -> Vec<String> {
 pub(in crate::analyze::blast::dependents::namespace) fn javascript(
     path: &str,
     code: String,
-) -> Scope {
+) -> FileScope {
     let dir = dirs(path);
     let file = path.rsplit('/').next().unwrap_or(path);
     let mut segments = dir.clone();
@@ -115,7 +115,7 @@ pub(in crate::analyze::blast::dependents::namespace) fn javascript(
         })
         || code.contains("module.exports")
         || code.contains("exports.");
-    Scope {
+    FileScope {
         home: Home {
             segments,
             package: None,

@@ -1,10 +1,13 @@
 //! Java, Kotlin and C#: the package or namespace declaration, and imports or usings.
 
-use super::{Binds, Home, Import, Scope, dotted_after};
+use super::{Binds, FileScope, Home, Import, dotted_after};
 
 /// Java and Kotlin: the package clause names the package; `import a.b.C` binds `C` from
 /// `a.b`, `import a.b.*` everything, `import static a.b.C.m` the member `m` of `C`.
-pub(in crate::analyze::blast::dependents::namespace) fn java(_path: &str, code: String) -> Scope {
+pub(in crate::analyze::blast::dependents::namespace) fn java(
+    _path: &str,
+    code: String,
+) -> FileScope {
     let segments = code
         .lines()
         .find_map(|line| dotted_after(line, "package "))
@@ -32,7 +35,7 @@ pub(in crate::analyze::blast::dependents::namespace) fn java(_path: &str, code: 
             })
         })
         .collect();
-    Scope {
+    FileScope {
         home: Home {
             segments,
             package: None,
@@ -47,7 +50,10 @@ pub(in crate::analyze::blast::dependents::namespace) fn java(_path: &str, code: 
 /// C#: the first `namespace` (block or file-scoped) is the file's; `using N;` brings all of
 /// `N`, `using A = N.C;` the type `C`. A `global using` in another file applies to every file
 /// of the project; the search checks for those separately ([`super::imported_everywhere`]).
-pub(in crate::analyze::blast::dependents::namespace) fn csharp(_path: &str, code: String) -> Scope {
+pub(in crate::analyze::blast::dependents::namespace) fn csharp(
+    _path: &str,
+    code: String,
+) -> FileScope {
     let segments = code
         .lines()
         .find_map(|line| dotted_after(line, "namespace "))
@@ -76,7 +82,7 @@ pub(in crate::analyze::blast::dependents::namespace) fn csharp(_path: &str, code
             })
         })
         .collect();
-    Scope {
+    FileScope {
         home: Home {
             segments,
             package: None,

@@ -1,10 +1,13 @@
 //! Python: a module is its file; `import` binds modules, `from … import` names.
 
-use super::{Binds, Home, Import, Scope, dirs, names, statements_starting};
+use super::{Binds, FileScope, Home, Import, dirs, names, statements_starting};
 
 /// Python: a module is its file (`pkg/__init__.py` is `pkg`). `import a.b [as c]` binds a
 /// module; `from m import x, y` binds names; relative `from .m` resolves against the package.
-pub(in crate::analyze::blast::dependents::namespace) fn python(path: &str, code: String) -> Scope {
+pub(in crate::analyze::blast::dependents::namespace) fn python(
+    path: &str,
+    code: String,
+) -> FileScope {
     let package = dirs(path);
     let mut segments = package.clone();
     let stem = path.rsplit('/').next().unwrap_or(path);
@@ -60,7 +63,7 @@ pub(in crate::analyze::blast::dependents::namespace) fn python(path: &str, code:
         }
     }
     let dynamic = code.contains("import_module(") || code.contains("__import__(");
-    Scope {
+    FileScope {
         home: Home {
             segments,
             package: None,

@@ -1,11 +1,14 @@
 //! Rust: modules follow the file layout under `src/`; `use` trees and paths in code.
 
-use super::{Binds, Home, Import, Scope};
+use super::{Binds, FileScope, Home, Import};
 
 /// Rust: a module is its file (`mod.rs`, `lib.rs` and `main.rs` stand for their directory);
 /// the crate is the directory holding `src/`. `use` trees are expanded; `crate`, `self` and
 /// `super` resolve against the file's own module.
-pub(in crate::analyze::blast::dependents::namespace) fn rust(path: &str, code: String) -> Scope {
+pub(in crate::analyze::blast::dependents::namespace) fn rust(
+    path: &str,
+    code: String,
+) -> FileScope {
     let parts: Vec<&str> = path.split('/').collect();
     // Outside a `src/` layout the directory is the crate and each file a module of it.
     let (crate_dir, mut segments) = if let Some(at) = parts.iter().rposition(|p| *p == "src") {
@@ -73,7 +76,7 @@ pub(in crate::analyze::blast::dependents::namespace) fn rust(path: &str, code: S
             });
         }
     }
-    Scope {
+    FileScope {
         home: Home {
             segments,
             package: Some(crate_name),
