@@ -20,6 +20,8 @@ pub mod fuzzing;
 pub mod gate;
 pub mod git;
 pub mod hook;
+#[cfg(test)]
+mod house_rules;
 pub mod pattern;
 pub mod policy;
 pub mod progress;
