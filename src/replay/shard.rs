@@ -93,14 +93,7 @@ pub fn fingerprint(units: &[Unit]) -> String {
     for unit in units {
         hasher.update(unit.oid.as_bytes());
     }
-    hasher
-        .finalize()
-        .iter()
-        .fold(String::new(), |mut hex, byte| {
-            use std::fmt::Write as _;
-            let _ = write!(hex, "{byte:02x}");
-            hex
-        })
+    crate::digest::hex(&hasher.finalize())
 }
 
 /// A shard file as written and read.
