@@ -307,6 +307,22 @@ fn code_evaluated_from_a_string() {
     );
 }
 
+/// Making a Go shell interpreter lenient (an unset variable expands to nothing instead of
+/// failing) edits the function around an unchanged `interp.New`: the runner executes text,
+/// so an AI-assisted edit there needs review (charmbracelet/crush 83945ff).
+#[test]
+fn shell_interpreter_made_lenient() {
+    let before = "package shell\n\nimport \"mvdan.cc/sh/v3/interp\"\n\nfunc Runner() (*interp.Runner, error) {\n\treturn interp.New(interp.Params(\"-u\"))\n}\n";
+    let after = "package shell\n\nimport \"mvdan.cc/sh/v3/interp\"\n\nvar Strict bool\n\nfunc Runner() (*interp.Runner, error) {\n\tif Strict {\n\t\treturn interp.New(interp.Params(\"-u\"))\n\t}\n\treturn interp.New()\n}\n";
+    assert_gated(
+        &Case {
+            base: &[("internal/shell/run.go", before)],
+            change: &[("internal/shell/run.go", Some(after))],
+        },
+        "dynamic-code-execution:Runner",
+    );
+}
+
 /// Silencing a browser's CORS error by allowing every origin needs review when AI-assisted.
 #[test]
 fn cors_opened_to_every_origin() {

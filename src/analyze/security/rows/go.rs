@@ -1,12 +1,12 @@
 //! Go: the standard library (`crypto/*`, `crypto/tls`, `net/http`, `os`, `os/exec`,
 //! `database/sql` with `fmt.Sprintf`), `golang.org/x/crypto` (`pbkdf2`, `scrypt`, `hkdf`,
 //! `argon2`, `bcrypt`), `golang.org/x/oauth2`, `golang-jwt/jwt`, `gorilla/sessions`,
-//! gin-contrib/cors and rs/cors.
+//! gin-contrib/cors, rs/cors and mvdan.cc/sh's shell interpreter.
 
 use super::classes::{
-    AUTH_GUARD, CONSTANT_TIME, CORS_ANY_ORIGIN, CRYPTO, FILE_MODE, HARDCODED, JWT, JWT_UNVERIFIED,
-    KDF, OAUTH, PASSWORD_HASH, SECRET_COMPARE, SECRET_LOGGED, SECRET_STORED, SESSION, SHELL, SQL,
-    TLS_OFF,
+    AUTH_GUARD, CONSTANT_TIME, CORS_ANY_ORIGIN, CRYPTO, DYNAMIC_CODE, FILE_MODE, HARDCODED, JWT,
+    JWT_UNVERIFIED, KDF, OAUTH, PASSWORD_HASH, SECRET_COMPARE, SECRET_LOGGED, SECRET_STORED,
+    SESSION, SHELL, SQL, TLS_OFF,
 };
 use crate::analyze::lang::Selector::Field;
 use crate::analyze::security::shape::Cond::{AnyOrigin, Interpolated, Missing, Secret, Token};
@@ -191,6 +191,10 @@ pub static TABLE: Table = Table {
             &SHELL,
             Call(&["exec.Command", "exec.CommandContext"], &[Interpolated]),
         ),
+        // mvdan.cc/sh/v3/interp: "an interpreter to execute shell programs"; what a runner
+        // runs is text (a command string, a config value's `$(…)`), and its options decide
+        // how strictly (pkg.go.dev/mvdan.cc/sh/v3/interp).
+        (&DYNAMIC_CODE, Call(&["interp.New"], &[])),
         (&SQL, SqlBuilt),
         // gin-contrib/cors and rs/cors: their defaults and "allow all" take every origin.
         (

@@ -3,8 +3,8 @@
 
 use super::fired;
 
-/// Code run from a string, in each language that has it: the builtins and their library
-/// cousins fire; methods that share the name (a model's `eval()`, an ORM session's `exec`, a
+/// Code run from a string, in each language that has it: the builtins, their library
+/// cousins and Go's shell interpreter fire; methods that share the name (a model's `eval()`, an ORM session's `exec`, a
 /// regular expression's `exec`, `ast.literal_eval`) and a `*_eval` with a block do not.
 #[test]
 fn dynamic_code_execution() {
@@ -85,6 +85,23 @@ end
     assert_eq!(
         fired("src/template.php", "", php),
         vec!["dynamic-code-execution:run_template"]
+    );
+    // Go: mvdan.cc/sh's interpreter runs shell text; a package's own `New` does not.
+    let go = r#"package shell
+
+import "mvdan.cc/sh/v3/interp"
+
+func Runner(env []string) (*interp.Runner, error) {
+	return interp.New(interp.Params("-u"))
+}
+
+func Buffer() *bytes.Buffer {
+	return bytes.New()
+}
+"#;
+    assert_eq!(
+        fired("internal/shell/run.go", "", go),
+        vec!["dynamic-code-execution:Runner"]
     );
 }
 
