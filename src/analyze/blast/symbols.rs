@@ -1,6 +1,7 @@
 //! How each touched symbol changed: compares the definitions of a file's old and new outline.
 //!
-//! Definitions are matched by (container, name); what is left over is paired up by body hash
+//! Definitions are matched by (container, name), one to one when a name is defined several
+//! times (overloads, typing stubs); what is left over is paired up by body hash
 //! (same code, new name: a rename) before being called removed or added. Across files, a
 //! definition removed in one file and added with the same body in another was moved.
 //! A file whose token hash did not change was only reformatted or re-commented: nothing in
@@ -151,21 +152,11 @@ pub fn classify(
     let empty = Vec::new();
     let old_defs = old.map_or(&empty, |o| &o.definitions);
     let new_defs = new.map_or(&empty, |o| &o.definitions);
-    let old_by_key: HashMap<Key, &Definition> = old_defs.iter().map(|d| (key(d), d)).collect();
-    let new_keys: HashSet<Key> = new_defs.iter().map(key).collect();
-
     let mut changes = Vec::new();
-    let mut added: Vec<&Definition> = Vec::new();
-    for definition in new_defs {
-        match old_by_key.get(&key(definition)) {
-            Some(before) => changes.extend(compare(path, before, definition)),
-            None => added.push(definition),
-        }
+    let (pairs, mut added, mut removed) = pair_by_key(old_defs, new_defs);
+    for (before, after) in pairs {
+        changes.extend(compare(path, before, after));
     }
-    let mut removed: Vec<&Definition> = old_defs
-        .iter()
-        .filter(|d| !new_keys.contains(&key(d)))
-        .collect();
 
     // Same body, same kind and container, different name: a rename.
     added.retain(|after| {
@@ -195,6 +186,77 @@ pub fn classify(
     );
     changes.sort_by(|a, b| (a.line, &a.name).cmp(&(b.line, &b.name)));
     changes
+}
+
+/// Pairs old and new definitions of the same (container, name); returns the pairs, the new
+/// definitions left unpaired (added) and the old ones (removed), each in source order.
+///
+/// A name can be defined several times in one scope: overloads (Java, C#, Kotlin, C++), and
+/// typing stubs before an implementation (`@overload` in Python, overload signatures in
+/// TypeScript). Within such a group, a definition whose signature is unchanged pairs with its
+/// equal; the rest pair from the last one back, since the last is the implementation where a
+/// language keeps only one. Comparing every new definition with one old namesake made three
+/// added `@overload` stubs three signature changes of the method.
+fn pair_by_key<'d>(
+    old: &'d [Definition],
+    new: &'d [Definition],
+) -> (
+    Vec<(&'d Definition, &'d Definition)>,
+    Vec<&'d Definition>,
+    Vec<&'d Definition>,
+) {
+    let mut old_groups: HashMap<Key, Vec<usize>> = HashMap::new();
+    for (index, definition) in old.iter().enumerate() {
+        old_groups.entry(key(definition)).or_default().push(index);
+    }
+    let mut new_groups: HashMap<Key, Vec<usize>> = HashMap::new();
+    for (index, definition) in new.iter().enumerate() {
+        new_groups.entry(key(definition)).or_default().push(index);
+    }
+    let mut paired_old = vec![false; old.len()];
+    let mut paired_new: Vec<Option<usize>> = vec![None; new.len()];
+    for (group_key, new_group) in &new_groups {
+        let Some(old_group) = old_groups.get(group_key) else {
+            continue;
+        };
+        for &after in new_group {
+            let equal = old_group.iter().find(|&&before| {
+                !paired_old[before] && old[before].signature == new[after].signature
+            });
+            if let Some(&before) = equal {
+                paired_old[before] = true;
+                paired_new[after] = Some(before);
+            }
+        }
+        let old_rest = old_group
+            .iter()
+            .rev()
+            .filter(|&&before| !paired_old[before]);
+        let new_rest = new_group
+            .iter()
+            .rev()
+            .filter(|&&after| paired_new[after].is_none());
+        let rest: Vec<(usize, usize)> = old_rest.copied().zip(new_rest.copied()).collect();
+        for (before, after) in rest {
+            paired_old[before] = true;
+            paired_new[after] = Some(before);
+        }
+    }
+    let mut pairs = Vec::new();
+    let mut added = Vec::new();
+    for (after, before) in paired_new.iter().enumerate() {
+        match before {
+            Some(before) => pairs.push((&old[*before], &new[after])),
+            None => added.push(&new[after]),
+        }
+    }
+    let removed = old
+        .iter()
+        .zip(&paired_old)
+        .filter(|(_, paired)| !**paired)
+        .map(|(definition, _)| definition)
+        .collect();
+    (pairs, added, removed)
 }
 
 fn compare(path: &str, before: &Definition, after: &Definition) -> Option<SymbolChange> {
@@ -403,6 +465,94 @@ mod tests {
         assert_eq!(
             changes[0].old_signature.as_deref(),
             Some("def total(items)")
+        );
+    }
+
+    /// Overloads pair with their own signature: editing one overload's body is one body
+    /// change, not a signature change of its namesake.
+    #[test]
+    fn overloads_pair_with_their_own_signature() {
+        let old = outline(
+            1,
+            vec![
+                def("parse", "int parse(int n)", Visibility::Public, 1, 1),
+                def("parse", "int parse(String s)", Visibility::Public, 2, 5),
+            ],
+        );
+        let new = outline(
+            2,
+            vec![
+                def("parse", "int parse(int n)", Visibility::Public, 1, 1),
+                def("parse", "int parse(String s)", Visibility::Public, 3, 5),
+            ],
+        );
+        let changes = classify("P.java", "P.java", Some(&old), Some(&new));
+        assert_eq!(kinds(&changes), [("parse".into(), ChangeKind::BodyChanged)]);
+        assert_eq!(changes[0].line, 5);
+    }
+
+    /// Typing stubs added before an implementation (`@overload`) are additions; the
+    /// implementation, the last definition, carries the one signature change.
+    #[test]
+    fn overload_stubs_are_added_and_the_implementation_changes() {
+        let old = outline(
+            1,
+            vec![def(
+                "update",
+                "def update(self, id)",
+                Visibility::Public,
+                1,
+                1,
+            )],
+        );
+        let new = outline(
+            2,
+            vec![
+                def(
+                    "update",
+                    "def update(self, id, minimal: Literal[False] = False) -> Thread",
+                    Visibility::Public,
+                    0,
+                    1,
+                ),
+                def(
+                    "update",
+                    "def update(self, id, minimal: Literal[True]) -> None",
+                    Visibility::Public,
+                    0,
+                    5,
+                ),
+                def(
+                    "update",
+                    "def update(self, id, minimal=False)",
+                    Visibility::Public,
+                    2,
+                    9,
+                ),
+            ],
+        );
+        let changes = classify("t.py", "t.py", Some(&old), Some(&new));
+        assert_eq!(
+            kinds(&changes),
+            [
+                ("update".into(), ChangeKind::Added),
+                ("update".into(), ChangeKind::Added),
+                ("update".into(), ChangeKind::SignatureChanged),
+            ]
+        );
+        assert_eq!(
+            changes[2].new_signature.as_deref(),
+            Some("def update(self, id, minimal=False)")
+        );
+        // And the other way round: stubs removed leave the implementation's change.
+        let changes = classify("t.py", "t.py", Some(&new), Some(&old));
+        assert_eq!(
+            kinds(&changes),
+            [
+                ("update".into(), ChangeKind::SignatureChanged),
+                ("update".into(), ChangeKind::Removed),
+                ("update".into(), ChangeKind::Removed),
+            ]
         );
     }
 
