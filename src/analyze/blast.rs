@@ -6,6 +6,7 @@
 pub mod cache;
 pub mod dependents;
 pub(super) mod impact;
+mod inherits;
 pub mod outline;
 pub mod structure;
 pub mod symbols;

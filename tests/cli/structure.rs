@@ -293,6 +293,32 @@ fn symbol_defined_in_several_places_is_not_dangling() {
     );
 }
 
+/// A method override removed from a class with a base (`Manager(BaseManager)`) is found in
+/// the base again, often a library's: its callers are not dangling (langgraph aa94790). The
+/// same method removed from a class without a base leaves them dangling.
+#[test]
+fn removed_override_of_a_class_with_a_base_is_not_dangling() {
+    let caller = "from manager import Manager\n\n\ndef wire(manager, handler):\n    manager.add_handler(handler)\n";
+    for (header, dangling) in [("class Manager(BaseManager):", 0), ("class Manager:", 1)] {
+        let before = format!(
+            "from lib import BaseManager\n\n\n{header}\n    def add_handler(self, handler):\n        self.handlers.append(handler)\n\n    def run(self):\n        return 1\n"
+        );
+        let after = format!(
+            "from lib import BaseManager\n\n\n{header}\n    def run(self):\n        return 1\n"
+        );
+        let repo = two_commits(
+            &[("src/manager.py", &before), ("src/wire.py", caller)],
+            &[("src/manager.py", Some(&after))],
+        );
+        let report = report(&repo);
+        assert_eq!(
+            report["blast_radius"]["dangling_references"], dangling,
+            "{header}: {}",
+            report["blast_radius"]
+        );
+    }
+}
+
 /// A kind of file without a grammar falls back to text with a stated reason and no extra risk.
 #[test]
 fn unsupported_language_falls_back_with_a_reason() {

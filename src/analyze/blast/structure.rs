@@ -22,7 +22,7 @@ use crate::analyze::blast::dependents::namespace::{self, FileScope, Home, Resolu
 use crate::analyze::blast::dependents::{self, Reach, Scan, SearchOptions, Site, Target};
 use crate::analyze::blast::outline::{self, Budget};
 use crate::analyze::blast::symbols::{self, ChangeKind, SymbolChange};
-use crate::analyze::blast::syntax::{Outline, Unanalysed, Visibility};
+use crate::analyze::blast::syntax::{Outline, SymbolKind, Unanalysed, Visibility};
 use crate::analyze::contents::{Content, FileContents, Parsed};
 use crate::analyze::lang::{self, Language};
 use crate::diff::{ChangeSet, FileChange};
@@ -570,6 +570,25 @@ fn impacts(
 /// that can see the name's namespace. Nothing is dangling when the name is still defined in a
 /// changed file its callers look in (any file of the family, for languages without namespaces),
 /// or the old file still imports it (a re-export).
+/// Whether a method removed from a class that is still there may now be inherited: the
+/// class names a base ([`super::inherits`]), whose methods the analysis may not see.
+fn may_inherit(change: &SymbolChange, seen: &Seen<'_>) -> bool {
+    let Some(class) = change.container.as_deref() else {
+        return false;
+    };
+    let Some((language, outline)) = seen.new_outlines.get(&change.file) else {
+        return false;
+    };
+    outline.definitions.iter().any(|definition| {
+        definition.name == class
+            && matches!(
+                definition.kind,
+                SymbolKind::Class | SymbolKind::Struct | SymbolKind::Interface
+            )
+            && super::inherits::names_a_base(language.family, &definition.signature, class)
+    })
+}
+
 fn dangling(change: &SymbolChange, reach: &Reach, seen: &Seen<'_>) -> Vec<Site> {
     if !matches!(change.change, ChangeKind::Removed | ChangeKind::Renamed) {
         return Vec::new();
@@ -602,7 +621,7 @@ fn dangling(change: &SymbolChange, reach: &Reach, seen: &Seen<'_>) -> Vec<Site> 
         };
         same_family(language) && ((defines() && visible_there()) || re_exports())
     });
-    if still_defined {
+    if still_defined || may_inherit(change, seen) {
         return Vec::new();
     }
     let mut sites: Vec<Site> = reach
