@@ -121,7 +121,11 @@ pub(super) fn definitions<'tree>(
             member: container.as_ref().is_some_and(|c| c.member),
             source,
         };
-        let visibility: Visibility = visibility::decide(language.visibility, &site);
+        let visibility: Visibility = if visibility::local_to_a_function(language.name, &site) {
+            Visibility::Private
+        } else {
+            visibility::decide(language.visibility, &site)
+        };
         found.push(FoundDefinition {
             node: raw.node,
             name_node: raw.name_node,

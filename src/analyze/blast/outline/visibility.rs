@@ -40,6 +40,32 @@ const SECTION_WORDS: &[(&str, Visibility)] = &[
     ("private", Visibility::Private),
 ];
 
+/// Languages where a definition inside a function body outlives the call and is seen from
+/// elsewhere, and why. Everywhere else a nested function, class or constant is local to the
+/// function around it (Python scopes, JavaScript function scope, Rust items in a block, Java
+/// and C# local classes and functions, Kotlin and Swift local functions).
+const NESTED_DEFINITIONS_ESCAPE: &[(&str, &str)] = &[
+    (
+        "ruby",
+        "Ruby: a `def` inside a method defines a method on the class when the method runs",
+    ),
+    (
+        "php",
+        "PHP manual, User-defined functions: a function defined inside another exists globally once the outer one has run",
+    ),
+];
+
+/// Whether `site` is defined inside a function or method body of `language`, and so can be
+/// used only from there: it is private whatever its name or modifiers say.
+pub(super) fn local_to_a_function(language: &str, site: &DefinitionNode) -> bool {
+    matches!(
+        site.container_kind,
+        Some(SymbolKind::Function | SymbolKind::Method)
+    ) && !NESTED_DEFINITIONS_ESCAPE
+        .iter()
+        .any(|(escapes, _)| *escapes == language)
+}
+
 /// The visibility of `site` under `rule`.
 pub(super) fn decide(rule: VisibilityRule, site: &DefinitionNode) -> Visibility {
     match rule {
@@ -256,4 +282,55 @@ fn leaves(node: Node) -> impl Iterator<Item = Node> {
 
 fn source_text<'a>(node: Node, source: &'a [u8]) -> &'a str {
     std::str::from_utf8(source.get(node.byte_range()).unwrap_or_default()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analyze::blast::outline::{Budget, outline};
+    use crate::analyze::blast::syntax::Visibility;
+    use crate::analyze::lang::by_name;
+
+    /// A function, class or constant defined inside a function is private to it, whatever its
+    /// name says; in Ruby and PHP such a definition escapes its function and keeps its own.
+    #[test]
+    fn definitions_inside_a_function_are_local() {
+        let cases = [
+            (
+                "python",
+                "def outer():\n    def inner():\n        pass\n",
+                Visibility::Private,
+            ),
+            (
+                "javascript",
+                "export function outer() { function inner() {} }",
+                Visibility::Private,
+            ),
+            (
+                "typescript",
+                "class A { run() { function inner() {} } }",
+                Visibility::Private,
+            ),
+            (
+                "rust",
+                "pub fn outer() { pub fn inner() {} }",
+                Visibility::Private,
+            ),
+            (
+                "ruby",
+                "class A\n  def outer\n    def inner\n    end\n  end\nend\n",
+                Visibility::Public,
+            ),
+        ];
+        for (language, source, expected) in cases {
+            let language = by_name(language).expect("registered");
+            let outline =
+                outline(language, source.as_bytes(), &Budget::default()).expect("outlines");
+            let inner = outline
+                .definitions
+                .iter()
+                .find(|d| d.name == "inner")
+                .unwrap_or_else(|| panic!("{}: no inner in {outline:?}", language.name));
+            assert_eq!(inner.visibility, expected, "{}: {source}", language.name);
+        }
+    }
 }
