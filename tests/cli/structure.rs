@@ -319,6 +319,54 @@ fn removed_override_of_a_class_with_a_base_is_not_dangling() {
     }
 }
 
+/// A class deleted with its methods: another changed file calling `.is_done()` on a type of
+/// its own, never naming the class, is not left dangling by the methods (browser-use
+/// 54aa7c3); a method removed from a class that stays is still dangling where the class is
+/// named.
+#[test]
+fn methods_of_a_deleted_class_are_not_dangling_on_other_types() {
+    let history = "class CodeHistory:\n    def is_done(self):\n        return True\n\n\ndef make():\n    return CodeHistory()\n";
+    let tools = "from agent import Agent\n\n\ndef step(agent: Agent):\n    return agent.history.is_done()\n";
+    let repo = two_commits(
+        &[("src/history.py", history), ("src/tools.py", tools)],
+        &[
+            ("src/history.py", Some("def make():\n    return None\n")),
+            (
+                "src/tools.py",
+                Some(&format!("{tools}\n\ndef other():\n    return 2\n")),
+            ),
+        ],
+    );
+    let first = report(&repo);
+    assert_eq!(
+        first["blast_radius"]["dangling_references"], 0,
+        "{}",
+        first["blast_radius"]
+    );
+    // The class stays, its method goes, and a changed file that names the class still calls it.
+    let user =
+        "from history import CodeHistory\n\n\ndef check(h: CodeHistory):\n    return h.is_done()\n";
+    let repo = two_commits(
+        &[("src/history.py", history), ("src/user.py", user)],
+        &[
+            (
+                "src/history.py",
+                Some("class CodeHistory:\n    pass\n\n\ndef make():\n    return CodeHistory()\n"),
+            ),
+            (
+                "src/user.py",
+                Some(&format!("{user}\n\ndef other():\n    return 2\n")),
+            ),
+        ],
+    );
+    let report = report(&repo);
+    assert_eq!(
+        report["blast_radius"]["dangling_references"], 1,
+        "{}",
+        report["blast_radius"]
+    );
+}
+
 /// A kind of file without a grammar falls back to text with a stated reason and no extra risk.
 #[test]
 fn unsupported_language_falls_back_with_a_reason() {

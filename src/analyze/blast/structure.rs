@@ -22,7 +22,7 @@ use crate::analyze::blast::dependents::namespace::{self, FileScope, Home, Resolu
 use crate::analyze::blast::dependents::{self, Reach, Scan, SearchOptions, Site, Target};
 use crate::analyze::blast::outline::{self, Budget};
 use crate::analyze::blast::symbols::{self, ChangeKind, SymbolChange};
-use crate::analyze::blast::syntax::{Outline, SymbolKind, Unanalysed, Visibility};
+use crate::analyze::blast::syntax::{Outline, ReferenceKind, SymbolKind, Unanalysed, Visibility};
 use crate::analyze::contents::{Content, FileContents, Parsed};
 use crate::analyze::lang::{self, Language};
 use crate::diff::{ChangeSet, FileChange};
@@ -570,6 +570,45 @@ fn impacts(
 /// that can see the name's namespace. Nothing is dangling when the name is still defined in a
 /// changed file its callers look in (any file of the family, for languages without namespaces),
 /// or the old file still imports it (a re-export).
+/// Whether a removed method's class is gone from its file too: the class's own removal is
+/// what breaks its users, and its methods' names (`model_dump`, `is_done`) mostly belong to
+/// other types.
+fn went_with_its_class(change: &SymbolChange, seen: &Seen<'_>) -> bool {
+    let Some(class) = change.container.as_deref() else {
+        return false;
+    };
+    change.kind == SymbolKind::Method
+        && seen
+            .new_outlines
+            .get(&change.file)
+            .is_none_or(|(_, outline)| outline.definitions.iter().all(|d| d.name != class))
+}
+
+/// Whether another changed file's use of `name` could be the removed symbol, by the rules the
+/// dependents search applies to unchanged files (`dependents::confirm`): a method only where
+/// its class is named; a free symbol not where the file defines its own top-level namesake
+/// without importing the name.
+fn could_mean(change: &SymbolChange, name: &str, outline: &Outline) -> bool {
+    match change.container.as_deref() {
+        Some(class) if change.kind == SymbolKind::Method => {
+            outline.references.iter().any(|r| r.name == class)
+                || outline.definitions.iter().any(|d| d.name == class)
+        }
+        Some(_) => true,
+        None => {
+            let own = outline
+                .definitions
+                .iter()
+                .any(|d| d.name == name && d.container.is_none());
+            let imported = outline
+                .references
+                .iter()
+                .any(|r| r.name == name && r.kind == ReferenceKind::Import);
+            !own || imported
+        }
+    }
+}
+
 /// Whether a method removed from a class that is still there may now be inherited: the
 /// class names a base ([`super::inherits`]), whose methods the analysis may not see.
 fn may_inherit(change: &SymbolChange, seen: &Seen<'_>) -> bool {
@@ -615,13 +654,14 @@ fn dangling(change: &SymbolChange, reach: &Reach, seen: &Seen<'_>) -> Vec<Site> 
         let defines = || outline.definitions.iter().any(|d| d.name == name);
         let re_exports = || {
             path == &change.file
-                && outline.references.iter().any(|r| {
-                    r.name == name && r.kind == crate::analyze::blast::syntax::ReferenceKind::Import
-                })
+                && outline
+                    .references
+                    .iter()
+                    .any(|r| r.name == name && r.kind == ReferenceKind::Import)
         };
         same_family(language) && ((defines() && visible_there()) || re_exports())
     });
-    if still_defined || may_inherit(change, seen) {
+    if still_defined || may_inherit(change, seen) || went_with_its_class(change, seen) {
         return Vec::new();
     }
     let mut sites: Vec<Site> = reach
@@ -638,6 +678,7 @@ fn dangling(change: &SymbolChange, reach: &Reach, seen: &Seen<'_>) -> Vec<Site> 
         if !same_family(language)
             || (!exposed && *path != change.file)
             || uses.clone().next().is_none()
+            || (*path != change.file && !could_mean(change, name, outline))
             || !spaces.sees(change, path)
         {
             continue;
