@@ -66,6 +66,8 @@ pub struct Role {
     pub call: Option<Resolved>,
     /// A member access, and where the member name is.
     pub member: Option<Resolved>,
+    /// A binding (`x = …`), and where the bound name is.
+    pub binding: Option<Resolved>,
 }
 
 /// A row's grammar and role table, and its definitions query once compiled.
@@ -227,6 +229,9 @@ fn role_table(language: &Language, grammar: &tree_sitter::Language) -> Result<Ve
         if let Some(&(_, selector)) = roles.members.iter().find(|(name, _)| *name == kind) {
             role.member = Some(resolve(selector)?);
         }
+        if let Some(&(_, selector)) = roles.bindings.iter().find(|(name, _)| *name == kind) {
+            role.binding = Some(resolve(selector)?);
+        }
     }
     let known = |name: &&str| {
         (0..).zip(0..count).any(|(id, _): (u16, usize)| {
@@ -243,6 +248,7 @@ fn role_table(language: &Language, grammar: &tree_sitter::Language) -> Result<Ve
         .chain(roles.function_values)
         .chain(roles.calls.iter().map(|(name, _)| name))
         .chain(roles.members.iter().map(|(name, _)| name))
+        .chain(roles.bindings.iter().map(|(name, _)| name))
         .copied()
         .chain(language.visibility.kinds());
     if let Some(unknown) = listed.into_iter().find(|name| !known(name)) {

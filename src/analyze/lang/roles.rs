@@ -196,6 +196,9 @@ pub struct Roles {
     pub function_values: &'static [&'static str],
     /// Member-access nodes (`a.b`, `A::b`) and where the member name is.
     pub members: &'static [(&'static str, Selector)],
+    /// Nodes that bind a name, and where it is: an identifier right there is bound, not used
+    /// (`logger = …` inside an `if`, a local `const x = …`), so it is no reference.
+    pub bindings: &'static [(&'static str, Selector)],
     /// Nodes whose identifiers are imported names.
     pub imports: &'static [&'static str],
     /// Nodes whose identifier children are types (besides `*type_identifier` kinds and
@@ -262,6 +265,7 @@ pub const RUST: Roles = Roles {
     prototypes: &[],
     containers: &[("impl_item", "type")],
     qualified: &[],
+    bindings: &[],
 };
 
 /// Python.
@@ -277,6 +281,7 @@ pub const PYTHON: Roles = Roles {
         "future_import_statement",
     ],
     type_parents: &["type"],
+    bindings: &[("assignment", Field("left"))],
     ..EMPTY
 };
 
@@ -307,6 +312,10 @@ pub const JAVASCRIPT: Roles = Roles {
         "variable_declarator",
         &["lexical_declaration", "variable_declaration"],
     )],
+    bindings: &[
+        ("variable_declarator", Field("name")),
+        ("assignment_expression", Field("left")),
+    ],
     ..EMPTY
 };
 
@@ -555,6 +564,7 @@ const EMPTY: Roles = Roles {
     identifiers: &[],
     calls: &[],
     members: &[],
+    bindings: &[],
     imports: &[],
     type_parents: &[],
     token_trees: &[],

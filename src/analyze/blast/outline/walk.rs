@@ -154,13 +154,14 @@ impl<'tree> Walker<'_, 'tree> {
             Some(Resolved::Last) => parent.is_some_and(|(p, _)| p.last_named == Some(node.id())),
             None => false,
         };
-        let (callee, member_name, inherited) = match parent {
+        let (callee, member_name, bound, inherited) = match parent {
             Some((parent, first)) => {
                 let member_name = selects(parent.role.member, first);
                 let callee = selects(parent.role.call, first) || (parent.callee && member_name);
-                (callee, member_name, Some(parent))
+                let bound = selects(parent.role.binding, first);
+                (callee, member_name, bound, Some(parent))
             }
-            None => (false, false, None),
+            None => (false, false, false, None),
         };
         let wants_last = matches!(role.call, Some(Resolved::Last))
             || matches!(role.member, Some(Resolved::Last));
@@ -206,7 +207,11 @@ impl<'tree> Walker<'_, 'tree> {
         }
         if role.identifier || node.child_count() == 0 {
             self.token(node);
-            if role.identifier && !frame.string && self.names.binary_search(&node.id()).is_err() {
+            if role.identifier
+                && !frame.string
+                && !bound
+                && self.names.binary_search(&node.id()).is_err()
+            {
                 let kind = if frame.import {
                     ReferenceKind::Import
                 } else if callee {
@@ -318,5 +323,37 @@ impl<'tree> Walker<'_, 'tree> {
             enclosing,
         });
         Some(self.references.len() - 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analyze::blast::outline::{Budget, outline};
+    use crate::analyze::blast::syntax::Reference;
+    use crate::analyze::lang::by_name;
+
+    fn references(language: &str, source: &str, name: &str) -> Vec<u32> {
+        let language = by_name(language).expect("registered");
+        let outline = outline(language, source.as_bytes(), &Budget::default()).expect("outlines");
+        outline
+            .references
+            .iter()
+            .filter(|reference: &&Reference| reference.name == name)
+            .map(|reference| reference.line)
+            .collect()
+    }
+
+    /// A name bound by an assignment or a declaration is not a use of it; reading it is, and
+    /// so is a name on the right or inside a subscript or attribute on the left.
+    #[test]
+    fn bindings_are_not_references() {
+        let python = "if DEBUG:\n    logger = make()\nelse:\n    logger = other(logger)\nlogger.info('x')\nitems[logger] = 1\n";
+        assert_eq!(references("python", python, "logger"), [4, 5, 6]);
+        let javascript = "function f() {\n  const logger = make();\n  let count;\n  count = logger.size;\n  return count;\n}\n";
+        assert_eq!(references("javascript", javascript, "logger"), [4]);
+        assert_eq!(references("javascript", javascript, "count"), [5]);
+        let typescript =
+            "function f(): number {\n  const total: number = sum();\n  return total;\n}\n";
+        assert_eq!(references("typescript", typescript, "total"), [3]);
     }
 }
