@@ -12,7 +12,9 @@ use tree_sitter::{Node, Tree};
 use super::body_hash::TokenHashes;
 use index::FileIndex;
 
-use super::shape::{Class, Cond, Shape, Syntax, Table, name_matches, names_secret, token_matches};
+use super::shape::{
+    Alias, Class, Cond, Shape, Syntax, Table, name_matches, names_secret, token_matches,
+};
 use crate::analyze::lang::{Selector, kind_of};
 
 /// The enclosing scope of a construct.
@@ -61,6 +63,8 @@ pub fn find(table: &Table, tree: &Tree, source: &[u8]) -> Constructs {
         tokens_at(syntax, tree.root_node(), source),
     );
     let hashes = TokenHashes::new(index.tokens());
+    // Local name → what it imports, filled as imports are met (they come before their uses).
+    let mut aliases: HashMap<String, String> = HashMap::new();
     while let Some((node, parent)) = stack.pop() {
         if node.is_extra() && kind_of(node).contains("comment") {
             continue;
@@ -81,6 +85,9 @@ pub fn find(table: &Table, tree: &Tree, source: &[u8]) -> Constructs {
             *hash ^= hashes.of(node.byte_range());
         }
         let kind = kind_of(node);
+        if let Some(alias) = syntax.aliases.iter().find(|alias| alias.kind == kind) {
+            aliases.extend(imported_as(alias, node, source));
+        }
         let relevant = syntax.calls.iter().any(|(k, ..)| *k == kind)
             || syntax.settings.iter().any(|(k, ..)| *k == kind)
             || syntax.comparisons.contains(&kind)
@@ -97,11 +104,15 @@ pub fn find(table: &Table, tree: &Tree, source: &[u8]) -> Constructs {
         };
         // The first matching row names the node: tables list the specific rows (key
         // derivation, unverified JWT) before the general ones (any `hashlib` call, any JWT).
-        let first = table
-            .rows
-            .iter()
-            .filter(|_| relevant)
-            .find(|(_, shape)| matches(syntax, shape, node, source, &index, called.as_deref()));
+        let imported = called
+            .as_deref()
+            .and_then(|called| unaliased(&aliases, called));
+        let first = table.rows.iter().filter(|_| relevant).find(|(_, shape)| {
+            matches(syntax, shape, node, source, &index, called.as_deref())
+                || imported.as_deref().is_some_and(|imported| {
+                    matches(syntax, shape, node, source, &index, Some(imported))
+                })
+        });
         if let Some((class, _)) = first {
             side.found.push(Construct {
                 class,
@@ -115,6 +126,65 @@ pub fn find(table: &Table, tree: &Tree, source: &[u8]) -> Constructs {
         stack[before..].reverse();
     }
     side
+}
+
+/// The local name an import `alias` node gives, and what it imports (`sp` → `subprocess`,
+/// `r` → `subprocess.run`, Go's `sh` → `interp`).
+fn imported_as(alias: &Alias, node: Node<'_>, source: &[u8]) -> Option<(String, String)> {
+    let local = text(node.child_by_field_name(alias.local)?, source).trim();
+    let imported = text(node.child_by_field_name(alias.imported)?, source).trim();
+    if local.is_empty()
+        || !local
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+    {
+        return None;
+    }
+    let imported = match imported.strip_prefix(['"', '`']) {
+        Some(path) => go_package(path.trim_end_matches(['"', '`']))?.to_string(),
+        None => imported.to_string(),
+    };
+    let module = alias
+        .module
+        .and_then(|field| node.parent()?.child_by_field_name(field))
+        .map(|module| text(module, source).trim())
+        .filter(|module| !module.is_empty() && !module.starts_with('.'));
+    let imported = match module {
+        Some(module) => format!("{module}.{imported}"),
+        None => imported,
+    };
+    (imported != local).then(|| (local.to_string(), imported))
+}
+
+/// The package name of a Go import path: its last element, past a `/vN` major version and
+/// without a `.vN` suffix (`mvdan.cc/sh/v3/interp` → `interp`, `gopkg.in/yaml.v3` → `yaml`).
+fn go_package(path: &str) -> Option<&str> {
+    let is_version = |part: &str| {
+        part.strip_prefix('v')
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let mut parts = path.rsplit('/');
+    let mut last = parts.next()?;
+    if is_version(last) {
+        last = parts.next()?;
+    }
+    match last.rsplit_once('.') {
+        Some((name, version)) if is_version(version) => Some(name),
+        _ => Some(last),
+    }
+}
+
+/// `callee` with its first segment replaced by what that name imports, if it is an alias.
+fn unaliased(aliases: &HashMap<String, String>, callee: &str) -> Option<String> {
+    let (first, rest) = callee
+        .split_once('.')
+        .map_or((callee, ""), |(first, rest)| (first, rest));
+    let imported = aliases.get(first)?;
+    Some(if rest.is_empty() {
+        imported.clone()
+    } else {
+        format!("{imported}.{rest}")
+    })
 }
 
 fn text<'a>(node: Node<'_>, source: &'a [u8]) -> &'a str {

@@ -105,6 +105,24 @@ pub struct Syntax {
     pub containers: &'static [&'static str],
     /// Wrappers whose `definition` field is the function their decorators belong to.
     pub decorated: &'static [&'static str],
+    /// Imports that give what they import a local name: callees written with it are matched
+    /// under the imported name too (`import subprocess as sp` → `sp.run` is `subprocess.run`).
+    pub aliases: &'static [Alias],
+}
+
+/// One import form that renames what it imports.
+#[derive(Debug)]
+pub struct Alias {
+    /// The node kind (`aliased_import`, `import_spec`, `import_specifier`).
+    pub kind: &'static str,
+    /// The field holding what is imported; a quoted string is a Go import path, whose package
+    /// name is its last element (without a `/vN` or `.vN` version).
+    pub imported: &'static str,
+    /// The field holding the local name.
+    pub local: &'static str,
+    /// The parent's field holding the module the imported name belongs to, when it may have
+    /// one (`from subprocess import run as r`: `r` is `subprocess.run`).
+    pub module: Option<&'static str>,
 }
 
 /// One language's table.

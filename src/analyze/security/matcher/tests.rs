@@ -101,3 +101,17 @@ fn callee_names_skip_bracketed_groups() {
         "{names:?}"
     );
 }
+
+/// A Go import path's package name: its last element, past a major version.
+#[test]
+fn go_package_names() {
+    for (path, name) in [
+        ("os/exec", "exec"),
+        ("mvdan.cc/sh/v3/interp", "interp"),
+        ("github.com/golang-jwt/jwt/v5", "jwt"),
+        ("gopkg.in/yaml.v3", "yaml"),
+        ("golang.org/x/crypto/bcrypt", "bcrypt"),
+    ] {
+        assert_eq!(super::go_package(path), Some(name), "{path}");
+    }
+}

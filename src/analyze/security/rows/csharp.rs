@@ -55,6 +55,7 @@ static SYNTAX: Syntax = Syntax {
         "interface_declaration",
     ],
     decorated: &[],
+    aliases: &[],
 };
 
 /// The C# table.

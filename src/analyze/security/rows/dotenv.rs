@@ -21,6 +21,7 @@ static SYNTAX: Syntax = Syntax {
     functions: &[],
     containers: &[],
     decorated: &[],
+    aliases: &[],
 };
 
 /// The dotenv table (the registry has no dotenv language; `table_for` picks it by file name).

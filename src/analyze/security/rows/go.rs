@@ -13,7 +13,7 @@ use crate::analyze::security::shape::Cond::{AnyOrigin, Interpolated, Missing, Se
 use crate::analyze::security::shape::Shape::{
     Call, HardcodedSecret, SecretComparison, Setting, SqlBuilt,
 };
-use crate::analyze::security::shape::{Syntax, Table};
+use crate::analyze::security::shape::{Alias, Syntax, Table};
 
 static SYNTAX: Syntax = Syntax {
     calls: &[("call_expression", Field("function"), None)],
@@ -34,6 +34,12 @@ static SYNTAX: Syntax = Syntax {
     functions: &["function_declaration", "method_declaration"],
     containers: &[],
     decorated: &[],
+    aliases: &[Alias {
+        kind: "import_spec",
+        imported: "path",
+        local: "name",
+        module: None,
+    }],
 };
 
 /// The Go table.

@@ -42,6 +42,7 @@ static SYNTAX: Syntax = Syntax {
         "record_declaration",
     ],
     decorated: &[],
+    aliases: &[],
 };
 
 /// The Java table.

@@ -15,7 +15,7 @@ use crate::analyze::security::shape::Cond::{
 use crate::analyze::security::shape::Shape::{
     Call, Decorator, HardcodedSecret, SecretComparison, Setting, SqlBuilt,
 };
-use crate::analyze::security::shape::{Syntax, Table};
+use crate::analyze::security::shape::{Alias, Syntax, Table};
 
 static SYNTAX: Syntax = Syntax {
     calls: &[
@@ -42,6 +42,12 @@ static SYNTAX: Syntax = Syntax {
     ],
     containers: &["class_declaration", "class"],
     decorated: &[],
+    aliases: &[Alias {
+        kind: "import_specifier",
+        imported: "name",
+        local: "alias",
+        module: None,
+    }],
 };
 
 const WORLD_WRITABLE: &[&str] = &[

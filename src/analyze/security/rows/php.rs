@@ -50,6 +50,7 @@ static SYNTAX: Syntax = Syntax {
         "interface_declaration",
     ],
     decorated: &[],
+    aliases: &[],
 };
 
 /// The PHP table.

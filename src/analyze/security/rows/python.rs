@@ -15,7 +15,7 @@ use crate::analyze::security::shape::Cond::{
 use crate::analyze::security::shape::Shape::{
     Call, Decorator, HardcodedSecret, SecretComparison, Setting, SqlBuilt,
 };
-use crate::analyze::security::shape::{Syntax, Table};
+use crate::analyze::security::shape::{Alias, Syntax, Table};
 
 static SYNTAX: Syntax = Syntax {
     calls: &[("call", Field("function"), None)],
@@ -34,6 +34,12 @@ static SYNTAX: Syntax = Syntax {
     functions: &["function_definition"],
     containers: &["class_definition"],
     decorated: &["decorated_definition"],
+    aliases: &[Alias {
+        kind: "aliased_import",
+        imported: "name",
+        local: "alias",
+        module: Some("module_name"),
+    }],
 };
 
 /// World-writable modes as Python spells them (octal literals, their decimal values, `stat`).

@@ -31,6 +31,7 @@ static SYNTAX: Syntax = Syntax {
     functions: &["method", "singleton_method"],
     containers: &["class", "module"],
     decorated: &[],
+    aliases: &[],
 };
 
 /// The Ruby table.

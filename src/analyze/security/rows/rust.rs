@@ -35,6 +35,7 @@ static SYNTAX: Syntax = Syntax {
     functions: &["function_item"],
     containers: &["impl_item", "trait_item", "mod_item"],
     decorated: &[],
+    aliases: &[],
 };
 
 /// The Rust table.

@@ -193,3 +193,41 @@ fn cors_opened_to_any_origin_in_other_languages() {
     let php = "<?php\nreturn [\n    'paths' => ['api/*'],\n    'allowed_methods' => ['*'],\n    'allowed_origins' => ['*'],\n];\n";
     assert_eq!(fired("config/cors.php", "", php), vec!["cors-any-origin"]);
 }
+
+/// A construct called through an import alias is the construct: `sp.run` after `import
+/// subprocess as sp`, `r` after `from subprocess import run as r`, `run` after
+/// `import { exec as run }`, Go's `sh.New` after `import sh "mvdan.cc/sh/v3/interp"`. A local
+/// name that imports something else is not.
+#[test]
+fn constructs_under_an_import_alias() {
+    let python = r#"import subprocess as sp
+from subprocess import run as r
+import json as subprocess_json
+
+
+def archive(name):
+    sp.run(f"tar czf {name}.tgz data", shell=True)
+
+
+def backup(name):
+    r(f"cp -r data {name}", shell=True)
+
+
+def parse(text):
+    return subprocess_json.loads(text)
+"#;
+    assert_eq!(
+        fired("app/jobs.py", "", python),
+        vec!["shell-interpolation:archive", "shell-interpolation:backup"]
+    );
+    let javascript = "import { exec as run } from 'child_process';\nimport { format as exec } from 'util';\n\nexport function archive(name) {\n  run(`tar czf ${name}.tgz data`);\n}\n\nexport function label(name) {\n  return exec(`%s`, name);\n}\n";
+    assert_eq!(
+        fired("src/jobs.ts", "", javascript),
+        vec!["shell-interpolation:archive"]
+    );
+    let go = "package shell\n\nimport sh \"mvdan.cc/sh/v3/interp\"\n\nfunc Runner() (*sh.Runner, error) {\n\treturn sh.New()\n}\n";
+    assert_eq!(
+        fired("internal/shell/run.go", "", go),
+        vec!["dynamic-code-execution:Runner"]
+    );
+}
