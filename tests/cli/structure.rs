@@ -367,6 +367,39 @@ fn methods_of_a_deleted_class_are_not_dangling_on_other_types() {
     );
 }
 
+/// A Go method removed from a file its type is not defined in leaves its callers dangling:
+/// the type is still there, in another file of the package.
+#[test]
+fn go_method_removed_apart_from_its_type_is_dangling() {
+    let use_go = "package store\n\nfunc Flush(s *Store) {\n\ts.Save()\n}\n";
+    let repo = two_commits(
+        &[
+            ("store/types.go", "package store\n\ntype Store struct{}\n"),
+            (
+                "store/methods.go",
+                "package store\n\nfunc (s *Store) Save() {}\n\nfunc (s *Store) Load() {}\n",
+            ),
+            ("store/use.go", use_go),
+        ],
+        &[
+            (
+                "store/methods.go",
+                Some("package store\n\nfunc (s *Store) Load() {}\n"),
+            ),
+            (
+                "store/use.go",
+                Some(&format!("{use_go}\nfunc Other() {{}}\n")),
+            ),
+        ],
+    );
+    let report = report(&repo);
+    assert_eq!(
+        report["blast_radius"]["dangling_references"], 1,
+        "{}",
+        report["blast_radius"]
+    );
+}
+
 /// A kind of file without a grammar falls back to text with a stated reason and no extra risk.
 #[test]
 fn unsupported_language_falls_back_with_a_reason() {

@@ -209,11 +209,17 @@ pub fn analyze(
         .flat_map(|file| [file.old_path.as_deref(), file.new_path.as_deref()])
         .flatten()
         .collect();
+    let removed_types: HashSet<(String, String)> = changes
+        .iter()
+        .filter(|change| change.change == ChangeKind::Removed && is_type(change.kind))
+        .map(|change| (change.file.clone(), change.name.clone()))
+        .collect();
     let seen = Seen {
         families: &families,
         touched_paths: &touched_paths,
         new_outlines: &new_outlines,
         spaces: &spaces,
+        removed_types: &removed_types,
     };
     impacts(changes, &seen, context, options, &mut blast);
     blast
@@ -372,6 +378,15 @@ struct Seen<'a> {
     touched_paths: &'a HashSet<&'a str>,
     new_outlines: &'a HashMap<String, (&'static Language, Outline)>,
     spaces: &'a Namespaces<'a>,
+    /// (file, name) of every class, struct or interface the change removed.
+    removed_types: &'a HashSet<(String, String)>,
+}
+
+fn is_type(kind: SymbolKind) -> bool {
+    matches!(
+        kind,
+        SymbolKind::Class | SymbolKind::Struct | SymbolKind::Interface | SymbolKind::Trait
+    )
 }
 
 /// Picks a language for each changed file whose contents were read; records the ones skipped.
@@ -570,18 +585,18 @@ fn impacts(
 /// that can see the name's namespace. Nothing is dangling when the name is still defined in a
 /// changed file its callers look in (any file of the family, for languages without namespaces),
 /// or the old file still imports it (a re-export).
-/// Whether a removed method's class is gone from its file too: the class's own removal is
-/// what breaks its users, and its methods' names (`model_dump`, `is_done`) mostly belong to
-/// other types.
+/// Whether a removed method's class was removed from the same file by the change: the
+/// class's own removal is what breaks its users, and its methods' names (`model_dump`,
+/// `is_done`) mostly belong to other types. A method whose type is defined elsewhere (Go, a
+/// Rust `impl` apart from its struct) keeps its own finding.
 fn went_with_its_class(change: &SymbolChange, seen: &Seen<'_>) -> bool {
     let Some(class) = change.container.as_deref() else {
         return false;
     };
     change.kind == SymbolKind::Method
         && seen
-            .new_outlines
-            .get(&change.file)
-            .is_none_or(|(_, outline)| outline.definitions.iter().all(|d| d.name != class))
+            .removed_types
+            .contains(&(change.file.clone(), class.to_string()))
 }
 
 /// Whether another changed file's use of `name` could be the removed symbol, by the rules the
