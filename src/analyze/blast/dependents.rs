@@ -31,7 +31,7 @@ use std::time::{Duration, Instant};
 
 use crate::analyze::blast::cache::Cache;
 use crate::analyze::blast::outline::Budget;
-use crate::analyze::blast::syntax::{ReferenceKind, SymbolKind};
+use crate::analyze::blast::syntax::{Outline, ReferenceKind, SymbolKind};
 
 /// A symbol whose dependents are wanted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -175,6 +175,15 @@ pub enum Error {
         #[source]
         source: git2::Error,
     },
+}
+
+/// Whether a use of `target`'s name in the file at `path` (outlined as `outline`) may be the
+/// target, by the rules the search applies to every candidate: a method or nested item only
+/// where its container is named, a free symbol not where the file defines its own top-level
+/// namesake without importing it. For files the search does not read (the change's own).
+#[must_use]
+pub fn may_use(outline: &Outline, path: &str, target: &Target) -> bool {
+    confirm::may_use(outline, path, target)
 }
 
 /// Searches `tree` for uses of each target; one [`Reach`] per target, in the same order.

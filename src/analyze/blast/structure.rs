@@ -478,6 +478,24 @@ fn is_target(change: &SymbolChange) -> bool {
     }
 }
 
+/// What the dependents search looks for about `change`, if it is searched for.
+fn target_of(change: &SymbolChange, families: &HashMap<String, &'static str>) -> Option<Target> {
+    if !is_target(change) {
+        return None;
+    }
+    let defined_in = change
+        .old_file
+        .clone()
+        .unwrap_or_else(|| change.file.clone());
+    Some(Target {
+        name: change.name_before().to_string(),
+        family: families.get(&change.file).copied()?,
+        kind: change.kind,
+        container: change.container.clone(),
+        defined_in,
+    })
+}
+
 fn impacts(
     changes: Vec<SymbolChange>,
     seen: &Seen<'_>,
@@ -485,27 +503,10 @@ fn impacts(
     options: &Options,
     blast: &mut BlastRadius,
 ) {
-    let families = seen.families;
-    let target_of = |change: &SymbolChange| -> Option<Target> {
-        if !is_target(change) {
-            return None;
-        }
-        let defined_in = change
-            .old_file
-            .clone()
-            .unwrap_or_else(|| change.file.clone());
-        Some(Target {
-            name: change.name_before().to_string(),
-            family: families.get(&change.file).copied()?,
-            kind: change.kind,
-            container: change.container.clone(),
-            defined_in,
-        })
-    };
     let targets: Vec<(usize, Target)> = changes
         .iter()
         .enumerate()
-        .filter_map(|(index, change)| Some((index, target_of(change)?)))
+        .filter_map(|(index, change)| Some((index, target_of(change, seen.families)?)))
         .collect();
     let mut reaches: HashMap<usize, Reach> = HashMap::new();
     if let (Some(repo), Some(tree), false) = (context.repo, context.search_tree, targets.is_empty())
@@ -585,64 +586,6 @@ fn impacts(
 /// that can see the name's namespace. Nothing is dangling when the name is still defined in a
 /// changed file its callers look in (any file of the family, for languages without namespaces),
 /// or the old file still imports it (a re-export).
-/// Whether a removed method's class was removed from the same file by the change: the
-/// class's own removal is what breaks its users, and its methods' names (`model_dump`,
-/// `is_done`) mostly belong to other types. A method whose type is defined elsewhere (Go, a
-/// Rust `impl` apart from its struct) keeps its own finding.
-fn went_with_its_class(change: &SymbolChange, seen: &Seen<'_>) -> bool {
-    let Some(class) = change.container.as_deref() else {
-        return false;
-    };
-    change.kind == SymbolKind::Method
-        && seen
-            .removed_types
-            .contains(&(change.file.clone(), class.to_string()))
-}
-
-/// Whether another changed file's use of `name` could be the removed symbol, by the rules the
-/// dependents search applies to unchanged files (`dependents::confirm`): a method only where
-/// its class is named; a free symbol not where the file defines its own top-level namesake
-/// without importing the name.
-fn could_mean(change: &SymbolChange, name: &str, outline: &Outline) -> bool {
-    match change.container.as_deref() {
-        Some(class) if change.kind == SymbolKind::Method => {
-            outline.references.iter().any(|r| r.name == class)
-                || outline.definitions.iter().any(|d| d.name == class)
-        }
-        Some(_) => true,
-        None => {
-            let own = outline
-                .definitions
-                .iter()
-                .any(|d| d.name == name && d.container.is_none());
-            let imported = outline
-                .references
-                .iter()
-                .any(|r| r.name == name && r.kind == ReferenceKind::Import);
-            !own || imported
-        }
-    }
-}
-
-/// Whether a method removed from a class that is still there may now be inherited: the
-/// class names a base ([`super::inherits`]), whose methods the analysis may not see.
-fn may_inherit(change: &SymbolChange, seen: &Seen<'_>) -> bool {
-    let Some(class) = change.container.as_deref() else {
-        return false;
-    };
-    let Some((language, outline)) = seen.new_outlines.get(&change.file) else {
-        return false;
-    };
-    outline.definitions.iter().any(|definition| {
-        definition.name == class
-            && matches!(
-                definition.kind,
-                SymbolKind::Class | SymbolKind::Struct | SymbolKind::Interface
-            )
-            && super::inherits::names_a_base(language.family, &definition.signature, class)
-    })
-}
-
 fn dangling(change: &SymbolChange, reach: &Reach, seen: &Seen<'_>) -> Vec<Site> {
     if !matches!(change.change, ChangeKind::Removed | ChangeKind::Renamed) {
         return Vec::new();
@@ -686,6 +629,7 @@ fn dangling(change: &SymbolChange, reach: &Reach, seen: &Seen<'_>) -> Vec<Site> 
         .cloned()
         .collect();
     let exposed = change.was_exposed();
+    let target = target_of(change, seen.families);
     for (path, (language, outline)) in new_outlines {
         // A private symbol can only be used from its own file. Whether the file can see the
         // name's namespace is asked last: most changed files of a large change do not use it.
@@ -693,7 +637,9 @@ fn dangling(change: &SymbolChange, reach: &Reach, seen: &Seen<'_>) -> Vec<Site> 
         if !same_family(language)
             || (!exposed && *path != change.file)
             || uses.clone().next().is_none()
-            || (*path != change.file && !could_mean(change, name, outline))
+            || target.as_ref().is_some_and(|target| {
+                *path != change.file && !dependents::may_use(outline, path, target)
+            })
             || !spaces.sees(change, path)
         {
             continue;
@@ -708,4 +654,34 @@ fn dangling(change: &SymbolChange, reach: &Reach, seen: &Seen<'_>) -> Vec<Site> 
     sites.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     sites.dedup();
     sites
+}
+
+/// Whether a removed method's class was removed from the same file by the change: the
+/// class's own removal is what breaks its users, and its methods' names (`model_dump`,
+/// `is_done`) mostly belong to other types. A method whose type is defined elsewhere (Go, a
+/// Rust `impl` apart from its struct) keeps its own finding.
+fn went_with_its_class(change: &SymbolChange, seen: &Seen<'_>) -> bool {
+    let Some(class) = change.container.as_deref() else {
+        return false;
+    };
+    change.kind == SymbolKind::Method
+        && seen
+            .removed_types
+            .contains(&(change.file.clone(), class.to_string()))
+}
+
+/// Whether a method removed from a class that is still there may now be inherited: the
+/// class names a base ([`super::inherits`]), whose methods the analysis may not see.
+fn may_inherit(change: &SymbolChange, seen: &Seen<'_>) -> bool {
+    let Some(class) = change.container.as_deref() else {
+        return false;
+    };
+    let Some((language, outline)) = seen.new_outlines.get(&change.file) else {
+        return false;
+    };
+    outline.definitions.iter().any(|definition| {
+        definition.name == class
+            && is_type(definition.kind)
+            && super::inherits::names_a_base(language.family, &definition.signature, class)
+    })
 }

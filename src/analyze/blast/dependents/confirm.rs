@@ -25,7 +25,7 @@ use rayon::prelude::*;
 use super::namespace::{self, FileScope, Home, Resolution};
 use super::scan::Candidate;
 use super::words::{Name, Words};
-use super::{Error, Site};
+use super::{Error, Site, Target};
 use crate::analyze::blast::cache::{Cache, Lookup};
 use crate::analyze::blast::outline::Budget;
 use crate::analyze::blast::syntax::{Definition, Outline, ReferenceKind, Unanalysed};
@@ -430,6 +430,20 @@ const IMPORTS_NAME_NO_METHOD: &[(&str, &str)] = &[
         "`use` paths name items; associated functions cannot be imported (Rust reference, use declarations)",
     ),
 ];
+
+/// Whether uses of `target`'s name in the file at `path` may be `target` at all: the container
+/// and shadowing rules every candidate meets ([`FileNames::admits`]), for one file outside the
+/// search (a changed file's new version).
+pub(super) fn may_use(outline: &Outline, path: &str, target: &Target) -> bool {
+    let probe = Probe {
+        name: target.name.clone(),
+        family: target.family,
+        container: target.container.clone(),
+        defined_in: target.defined_in.clone(),
+        home: None,
+    };
+    FileNames::new(outline).admits(path, &probe)
+}
 
 /// The names a file mentions, defines at top level and imports: built once per file so the
 /// container and shadowing rules cost a lookup per probe, not a pass over the references. A
