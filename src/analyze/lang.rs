@@ -10,6 +10,7 @@ mod compiled;
 mod config;
 mod kind;
 mod roles;
+mod starts;
 mod table;
 
 use std::sync::OnceLock;

@@ -8,6 +8,7 @@ use tree_sitter::Query;
 
 use super::Language;
 use super::roles::Selector;
+use super::starts;
 use crate::analyze::blast::syntax::SymbolKind;
 
 /// Capture names (`@definition.<suffix>`) → kind. Suffixes not listed (`field`, `property`,
@@ -100,6 +101,9 @@ pub struct Definitions {
     pub definition_kinds: Vec<Option<SymbolKind>>,
     /// Patterns from this index on are ours (they refine the grammar's).
     pub own_patterns_from: usize,
+    /// By node-kind id, whether a match of an enabled pattern can start at a node of that
+    /// kind (see `starts`); `None` when some pattern could start anywhere.
+    pub starts: Option<Vec<bool>>,
 }
 
 impl Compiled {
@@ -157,18 +161,27 @@ impl Definitions {
         let mut query =
             Query::new(grammar, &source).map_err(|error| format!("{name} query: {error}"))?;
         let mut own_patterns_from = query.pattern_count();
+        let mut start_names = Some(Vec::new());
         for pattern in 0..query.pattern_count() {
             let start = query.start_byte_for_pattern(pattern);
             let text = source
                 .get(start..query.end_byte_for_pattern(pattern))
                 .unwrap_or_default();
-            if !text.contains("@definition.") {
+            if text.contains("@definition.") {
+                start_names = start_names.zip(starts::start_kinds(text)).map(
+                    |(mut names, kinds): (Vec<String>, _)| {
+                        names.extend(kinds);
+                        names
+                    },
+                );
+            } else {
                 query.disable_pattern(pattern);
             }
             if start >= tags_end {
                 own_patterns_from = own_patterns_from.min(pattern);
             }
         }
+        let starts = start_names.and_then(|names| starts_by_id(grammar, &names));
         let name_capture = query
             .capture_index_for_name("name")
             .ok_or_else(|| format!("{name} query has no @name capture"))?;
@@ -187,8 +200,33 @@ impl Definitions {
             name_capture,
             definition_kinds,
             own_patterns_from,
+            starts,
         })
     }
+}
+
+/// Marks the named kinds called `names`, every id of each (grammars alias several ids to one
+/// name); `None` if a name is a supertype (its matches start at its subtypes' nodes) or no
+/// named kind.
+fn starts_by_id(grammar: &tree_sitter::Language, names: &[String]) -> Option<Vec<bool>> {
+    let count = u16::try_from(grammar.node_kind_count()).ok()?;
+    let mut starts = vec![false; usize::from(count)];
+    for name in names {
+        let mut found = false;
+        for id in 0..count {
+            if grammar.node_kind_is_named(id) && grammar.node_kind_for_id(id) == Some(name) {
+                if grammar.node_kind_is_supertype(id) {
+                    return None;
+                }
+                starts[usize::from(id)] = true;
+                found = true;
+            }
+        }
+        if !found {
+            return None;
+        }
+    }
+    Some(starts)
 }
 
 /// Builds the per-kind-id role table. Every id with a matching name gets the role: grammars

@@ -8,7 +8,7 @@ use crate::analyze::blast::syntax::{ReferenceKind, Unanalysed, Visibility};
 use crate::analyze::lang::{LANGUAGES, by_name};
 
 /// The sample file of each language.
-fn sample_text(language: &str) -> &'static str {
+pub(super) fn sample_text(language: &str) -> &'static str {
     match language {
         "rust" => include_str!("testdata/sample.rs"),
         "python" => include_str!("testdata/sample.py"),
