@@ -107,10 +107,22 @@ pub fn find(table: &Table, tree: &Tree, source: &[u8]) -> Constructs {
         let imported = called
             .as_deref()
             .and_then(|called| unaliased(&aliases, called));
+        let setting = relevant
+            .then(|| setting(syntax, node))
+            .flatten()
+            .map(|(key, value)| (dotted(syntax, key, source), value));
+        let offered = Offered {
+            callee: called.as_deref(),
+            setting: setting.as_ref(),
+        };
         let first = table.rows.iter().filter(|_| relevant).find(|(_, shape)| {
-            matches(syntax, shape, node, source, &index, called.as_deref())
+            matches(syntax, shape, node, source, &index, &offered)
                 || imported.as_deref().is_some_and(|imported| {
-                    matches(syntax, shape, node, source, &index, Some(imported))
+                    let offered = Offered {
+                        callee: Some(imported),
+                        ..offered
+                    };
+                    matches(syntax, shape, node, source, &index, &offered)
                 })
         });
         if let Some((class, _)) = first {
@@ -441,24 +453,32 @@ fn operand_name(syntax: &Syntax, node: Node<'_>, source: &[u8]) -> Option<String
         .map(ToString::to_string)
 }
 
+/// What a node offers the rows, worked out once per node rather than once per row.
+#[derive(Clone, Copy)]
+struct Offered<'a, 't> {
+    /// The callee, when the node is a call.
+    callee: Option<&'a str>,
+    /// The dotted key and the value node, when the node sets a key.
+    setting: Option<&'a (String, Node<'t>)>,
+}
+
 fn matches(
     syntax: &Syntax,
     shape: &Shape,
     node: Node<'_>,
     source: &[u8],
     index: &FileIndex<'_, '_>,
-    callee: Option<&str>,
+    offered: &Offered<'_, '_>,
 ) -> bool {
     match shape {
-        Shape::Call(names, conds) => callee.is_some_and(|callee| {
+        Shape::Call(names, conds) => offered.callee.is_some_and(|callee| {
             names.iter().any(|name| name_matches(callee, name))
                 && conds
                     .iter()
                     .all(|cond| holds(syntax, cond, (node, callee), source, index))
         }),
-        Shape::Setting(keys, values) => setting(syntax, node).is_some_and(|(key, value)| {
-            let key = dotted(syntax, key, source);
-            keys.iter().any(|pattern| name_matches(&key, pattern))
+        Shape::Setting(keys, values) => offered.setting.is_some_and(|&(ref key, value)| {
+            keys.iter().any(|pattern| name_matches(key, pattern))
                 && values.iter().any(|wanted| match *wanted {
                     "*" => true,
                     "$secret" => {
@@ -474,13 +494,9 @@ fn matches(
                     .is_some_and(|name| names.iter().any(|n| name_matches(&name, n)))
         }
         Shape::SecretComparison => secret_comparison(syntax, node, source),
-        Shape::HardcodedSecret => setting(syntax, node).is_some_and(|(key, value)| {
-            names_secret(
-                dotted(syntax, key, source)
-                    .rsplit('.')
-                    .next()
-                    .unwrap_or_default(),
-            ) && syntax.strings.contains(&kind_of(value))
+        Shape::HardcodedSecret => offered.setting.is_some_and(|&(ref key, value)| {
+            names_secret(key.rsplit('.').next().unwrap_or_default())
+                && syntax.strings.contains(&kind_of(value))
                 && !interpolated(syntax, value)
                 && unquote(text(value, source)).trim().len() >= 8
         }),

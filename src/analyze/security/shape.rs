@@ -172,10 +172,11 @@ pub fn name_matches(text: &str, pattern: &str) -> bool {
         return true;
     }
     if let Some(prefix) = pattern.strip_suffix(".*") {
-        return text
-            .strip_prefix(prefix)
-            .is_some_and(|rest| rest.starts_with('.'))
-            || text.contains(&format!(".{prefix}."));
+        // `prefix` as a whole segment followed by a member: at the start or after a dot.
+        return text.match_indices(prefix).any(|(at, _)| {
+            (at == 0 || text.as_bytes()[at - 1] == b'.')
+                && text.as_bytes().get(at + prefix.len()) == Some(&b'.')
+        });
     }
     let (text, pattern) = (text.as_bytes(), pattern.as_bytes());
     text.eq_ignore_ascii_case(pattern)
@@ -207,6 +208,10 @@ mod tests {
         assert!(!name_matches("my_pbkdf2_hmac", "pbkdf2_hmac"));
         assert!(name_matches("OpenSSL.Cipher.new", "OpenSSL.*"));
         assert!(!name_matches("OpenSSLx.new", "OpenSSL.*"));
+        assert!(name_matches("self.jwt.decode", "jwt.*"));
+        assert!(!name_matches("self.pyjwt.decode", "jwt.*"));
+        assert!(!name_matches("self.jwt", "jwt.*"));
+        assert!(!name_matches("a.jwtx.b", "jwt.*"));
         // Seen in Flask's tests: a string receiver with non-ASCII text.
         assert!(!name_matches("Hällo Wörld.encode", "loads"));
         assert!(name_matches("Wörld.loads", "loads"));
