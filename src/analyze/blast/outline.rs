@@ -1,11 +1,13 @@
 //! Parses one file version into an [`Outline`]: its definitions (with signatures, visibility
 //! and rename-proof body hashes) and the names it refers to.
 //!
-//! Per file: size check, parse with a deadline on this thread's parser, the language's
-//! definitions query (`extract`), then one walk of the tree for references, hashes and the
-//! error share (`walk`). A tree with errors is normal; what parsed is still outlined unless
+//! Per file: size check, parse with a deadline on this thread's parser, then one walk of the
+//! tree (`walk`) for the definitions query's matches, references, tokens and the error share;
+//! the matches become definitions (`extract`) and the tokens and references are given to the
+//! definitions around them (`attribute`). A tree with errors is normal; what parsed is still outlined unless
 //! too much did not. A panic inside one file's analysis becomes [`Unanalysed::Failed`].
 
+mod attribute;
 mod extract;
 mod generated;
 mod hash;
@@ -130,8 +132,7 @@ fn from_tree(
         .map_err(|message| Unanalysed::Failed {
             message: message.to_string(),
         })?;
-    let found = extract::definitions(language, compiled, definitions, tree, source);
-    let walked = walk::walk(compiled, tree, source, &found);
+    let walked = walk::walk(compiled, definitions, tree, source);
     let permille = (walked.error_bytes * 1000)
         .checked_div(source.len())
         .unwrap_or(0)
@@ -142,9 +143,12 @@ fn from_tree(
             percent: u32::from(error_permille).div_ceil(10),
         });
     }
+    let found = extract::finish(language, compiled, walked.raws, tree, source);
+    let mut references = walked.references;
+    let body_hashes = walked.record.attribute(&found, &mut references, source);
     let definitions = found
         .into_iter()
-        .zip(walked.body_hashes)
+        .zip(body_hashes)
         .map(
             |(found, body_hash)| crate::analyze::blast::syntax::Definition {
                 body_hash,
@@ -155,7 +159,7 @@ fn from_tree(
     Ok(Outline {
         language: language.name.to_string(),
         definitions,
-        references: walked.references,
+        references,
         token_hash: walked.token_hash,
         error_permille,
     })

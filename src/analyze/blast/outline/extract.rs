@@ -16,14 +16,12 @@ const MAX_SIGNATURE: usize = 400;
 pub(super) struct FoundDefinition<'tree> {
     /// The whole definition.
     pub node: Node<'tree>,
-    /// Its name token (not reported as a reference).
-    pub name_node: Node<'tree>,
     /// The definition, `body_hash` still 0.
     pub definition: Definition,
 }
 
 /// A query match before the roles are applied.
-struct Raw<'tree> {
+pub(super) struct Raw<'tree> {
     node: Node<'tree>,
     name_node: Node<'tree>,
     /// Ancestors of `node`, root first (after lifting: of the lifted node).
@@ -35,16 +33,16 @@ struct Raw<'tree> {
     prototype: bool,
 }
 
-/// All definitions of `tree`, in source order (outer before inner).
-pub(super) fn definitions<'tree>(
+/// The definitions of `tree` from its query matches (`raws`, as [`Found`] kept them), in
+/// source order (outer before inner).
+pub(super) fn finish<'tree>(
     language: &'static Language,
     compiled: &Compiled,
-    definitions: &Definitions,
+    mut raws: Vec<Raw<'tree>>,
     tree: &'tree Tree,
     source: &[u8],
 ) -> Vec<FoundDefinition<'tree>> {
     let roles = language.roles;
-    let mut raws = matches(definitions, definitions.starts.as_deref(), tree, source);
     let targets: Vec<Node> = raws
         .iter()
         .flat_map(|raw| [raw.node, raw.name_node])
@@ -128,7 +126,6 @@ pub(super) fn definitions<'tree>(
         };
         found.push(FoundDefinition {
             node: raw.node,
-            name_node: raw.name_node,
             definition: Definition {
                 name: name.clone(),
                 kind,
@@ -144,55 +141,48 @@ pub(super) fn definitions<'tree>(
     found
 }
 
-/// Query matches with a definition capture and a name, one per name token; where our own
-/// pattern and the grammar's capture the same name, ours wins. Where the query knows the kinds
-/// its matches start at, it runs only at nodes of those kinds (see `lang::starts`).
-/// `starts` is `definitions.starts`, apart so that a test can compare both ways.
-fn matches<'tree>(
+/// Query matches with a definition capture and a name, one per name token, by one query run
+/// over the whole tree; where our own pattern and the grammar's capture the same name, ours
+/// wins. The walk runs the query only where matches can start (`lang::starts`) and finds the
+/// same; this run is for a query whose starts are not known.
+pub(super) fn matches<'tree>(
     definitions: &Definitions,
-    starts: Option<&[bool]>,
     tree: &'tree Tree,
     source: &[u8],
 ) -> Vec<Raw<'tree>> {
     let mut cursor = QueryCursor::new();
     let mut found = Found::default();
-    let Some(starts) = starts else {
-        let mut matches = cursor.matches(&definitions.query, tree.root_node(), source);
-        while let Some(one) = matches.next() {
-            found.add(definitions, one);
-        }
-        return found.raws;
-    };
-    cursor.set_max_start_depth(Some(0));
-    let mut walk = tree.walk();
-    loop {
-        let node = walk.node();
-        if starts.get(usize::from(node.kind_id())) == Some(&true) {
-            let mut matches = cursor.matches(&definitions.query, node, source);
-            while let Some(one) = matches.next() {
-                found.add(definitions, one);
-            }
-        }
-        if walk.goto_first_child() {
-            continue;
-        }
-        while !walk.goto_next_sibling() {
-            if !walk.goto_parent() {
-                return found.raws;
-            }
-        }
+    let mut matches = cursor.matches(&definitions.query, tree.root_node(), source);
+    while let Some(one) = matches.next() {
+        found.add(definitions, one);
     }
+    found.raws
 }
 
 /// The matches kept so far, and which one holds each name token.
 #[derive(Default)]
-struct Found<'tree> {
-    raws: Vec<Raw<'tree>>,
+pub(super) struct Found<'tree> {
+    pub(super) raws: Vec<Raw<'tree>>,
     by_name: HashMap<usize, usize>,
 }
 
 impl<'tree> Found<'tree> {
-    fn add(&mut self, definitions: &Definitions, found: &QueryMatch<'_, 'tree>) {
+    /// Matches already kept (one per name token).
+    pub(super) fn from_raws(raws: Vec<Raw<'tree>>) -> Self {
+        let by_name = raws
+            .iter()
+            .enumerate()
+            .map(|(index, raw)| (raw.name_node.id(), index))
+            .collect();
+        Self { raws, by_name }
+    }
+
+    /// Whether `node` is the name token of a match kept so far.
+    pub(super) fn names(&self, node: Node<'_>) -> bool {
+        self.by_name.contains_key(&node.id())
+    }
+
+    pub(super) fn add(&mut self, definitions: &Definitions, found: &QueryMatch<'_, 'tree>) {
         let mut definition = None;
         let mut name_node = None;
         for capture in found.captures() {
@@ -444,6 +434,7 @@ mod tests {
     use super::{Raw, matches};
     use crate::analyze::blast::outline::parse::parse;
     use crate::analyze::blast::outline::tests::sample_text;
+    use crate::analyze::blast::outline::walk::walk;
     use crate::analyze::lang::LANGUAGES;
 
     /// Node, name token, kind and origin of each match, in order.
@@ -456,9 +447,9 @@ mod tests {
             .collect()
     }
 
-    /// Running the query only where its matches can start finds what the whole-tree run
-    /// finds, in the same order, on every language's sample; and every language's query
-    /// has known starts (a pattern that could start anywhere would quietly cost the saving).
+    /// The walk, running the query only where its matches can start, finds what one run over
+    /// the whole tree finds, on every language's sample; and every language's query has
+    /// known starts (a pattern that could start anywhere would quietly cost the saving).
     #[test]
     fn matches_found_at_their_starts_equal_the_whole_tree_run() {
         for language in LANGUAGES {
@@ -468,9 +459,9 @@ mod tests {
             assert!(starts.is_some(), "{}: no known starts", language.name);
             let source = sample_text(language.name).as_bytes();
             let tree = parse(language, compiled, source, Duration::from_secs(10)).expect("parses");
-            let mut whole = keys(&matches(definitions, None, &tree, source));
+            let mut whole = keys(&matches(definitions, &tree, source));
             assert!(!whole.is_empty(), "{}: no definitions", language.name);
-            let mut started = keys(&matches(definitions, starts, &tree, source));
+            let mut started = keys(&walk(compiled, definitions, &tree, source).raws);
             whole.sort_unstable();
             started.sort_unstable();
             assert_eq!(started, whole, "{}", language.name);

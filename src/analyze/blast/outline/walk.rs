@@ -1,21 +1,31 @@
-//! One pass over the syntax tree: references (outside comments and strings), the file's token
-//! hash, each definition's body hash, and how much of the tree is in error.
+//! One pass over the syntax tree: the definitions query's matches (run where they can
+//! start), references (outside comments and strings), the file's token hash, the tokens each
+//! definition's body hash is made of, and how much of the tree is in error.
+//!
+//! Which definitions enclose a token or a reference is only known once the matches are made
+//! into definitions (`extract::finish` may lift one to an ancestor already walked), so the
+//! walk records tokens and reference spans and `attribute` assigns them afterwards: one walk
+//! of the tree instead of a query run over it and then a walk.
 
-use tree_sitter::{Node, Tree};
+use tree_sitter::{Node, QueryCursor, StreamingIterator, Tree};
 
-use super::extract::{FoundDefinition, line};
+use super::attribute::WalkRecord;
+use super::extract::{Found, Raw, line};
 use super::hash::TokenHasher;
 use crate::analyze::blast::syntax::{Reference, ReferenceKind};
-use crate::analyze::lang::{Compiled, Resolved, Role};
+use crate::analyze::lang::{Compiled, Definitions, Resolved, Role};
 
 /// What the walk found.
-pub(super) struct Walked {
-    /// References in source order, deduplicated per (name, line, kind).
+pub(super) struct Walked<'tree> {
+    /// The definitions query's matches, as [`Found`] kept them.
+    pub raws: Vec<Raw<'tree>>,
+    /// References in source order, deduplicated per (name, line, kind); their enclosing
+    /// definitions are given by [`WalkRecord::attribute`].
     pub references: Vec<Reference>,
+    /// Tokens and reference spans, for [`WalkRecord::attribute`].
+    pub record: WalkRecord,
     /// Hash of all tokens outside comments.
     pub token_hash: u64,
-    /// Body hash of each definition, in the order given.
-    pub body_hashes: Vec<u64>,
     /// Bytes inside `ERROR` nodes plus one per `MISSING` node.
     pub error_bytes: usize,
 }
@@ -43,71 +53,57 @@ struct Frame {
     /// The reference recorded for the previous child, if it was an identifier (Rust macro
     /// arguments: `name` followed by `( … )` is a call).
     previous_reference: Option<usize>,
-    /// Definitions this node opened on the definition stack.
-    opened: usize,
 }
 
-/// Walks `tree` once. `found` must be in source order (outer before inner).
-pub(super) fn walk(
+/// Walks `tree` once.
+pub(super) fn walk<'tree>(
     compiled: &Compiled,
-    tree: &Tree,
+    definitions: &Definitions,
+    tree: &'tree Tree,
     source: &[u8],
-    found: &[FoundDefinition],
-) -> Walked {
-    // Sorted by node id, the first definition on a node ahead of the others.
-    let mut first_at: Vec<(usize, usize)> = found
-        .iter()
-        .enumerate()
-        .map(|(index, definition)| (definition.node.id(), index))
-        .collect();
-    first_at.sort_unstable();
-    first_at.dedup_by_key(|(node, _)| *node);
-    let mut names: Vec<usize> = found.iter().map(|found| found.name_node.id()).collect();
-    names.sort_unstable();
+) -> Walked<'tree> {
     let mut walker = Walker {
         compiled,
+        definitions,
         source,
-        found,
-        first_at,
-        names,
+        found: Found::default(),
+        cursor: QueryCursor::new(),
         stack: Vec::new(),
-        defs: Vec::new(),
-        hashers: vec![TokenHasher::default(); found.len()],
         file: TokenHasher::default(),
         previous_end: 0,
         references: Vec::new(),
+        record: WalkRecord::default(),
         line_start: 0,
         error_bytes: 0,
     };
+    if definitions.starts.is_some() {
+        walker.cursor.set_max_start_depth(Some(0));
+    } else {
+        walker.found = Found::from_raws(super::extract::matches(definitions, tree, source));
+    }
     walker.run(tree);
     Walked {
+        raws: walker.found.raws,
         references: walker.references,
+        record: walker.record,
         token_hash: walker.file.finish(),
-        body_hashes: walker
-            .hashers
-            .iter()
-            .map(|hasher| hasher.finish())
-            .collect(),
         error_bytes: walker.error_bytes,
     }
 }
 
 struct Walker<'a, 'tree> {
     compiled: &'a Compiled,
+    definitions: &'a Definitions,
     source: &'a [u8],
-    found: &'a [FoundDefinition<'tree>],
-    /// (definition node id, index of the first definition on that node), sorted: looked up
-    /// for every node, where a binary search over a file's few definitions beats hashing.
-    first_at: Vec<(usize, usize)>,
-    /// Node ids of the definitions' name tokens (never references), sorted.
-    names: Vec<usize>,
+    /// Matches of the definitions query so far: a match is run when the walk enters the node
+    /// it starts at, before any of its captures, so a name token is known when reached.
+    found: Found<'tree>,
+    cursor: QueryCursor,
     stack: Vec<Frame>,
-    /// Open definitions, innermost last.
-    defs: Vec<usize>,
-    hashers: Vec<TokenHasher>,
     file: TokenHasher,
     previous_end: usize,
     references: Vec<Reference>,
+    record: WalkRecord,
     /// Index of the first reference on the current line, for deduplication.
     line_start: usize,
     error_bytes: usize,
@@ -181,7 +177,6 @@ impl<'tree> Walker<'_, 'tree> {
             error: inherited.is_some_and(|p| p.error),
             callee,
             named_seen: 0,
-            opened: 0,
         };
         if node.is_error() && !frame.error {
             self.error_bytes += node.byte_range().len();
@@ -190,7 +185,7 @@ impl<'tree> Walker<'_, 'tree> {
         if node.is_missing() {
             self.error_bytes += 1;
         }
-        frame.opened = self.open_definitions(node);
+        self.match_definitions(node);
         if role.token_tree
             && inherited.is_some_and(|p| p.role.token_tree)
             && self.source.get(node.start_byte()) == Some(&b'(')
@@ -207,11 +202,7 @@ impl<'tree> Walker<'_, 'tree> {
         }
         if role.identifier || node.child_count() == 0 {
             self.token(node);
-            if role.identifier
-                && !frame.string
-                && !bound
-                && self.names.binary_search(&node.id()).is_err()
-            {
+            if role.identifier && !frame.string && !bound && !self.found.names(node) {
                 let kind = if frame.import {
                     ReferenceKind::Import
                 } else if callee {
@@ -236,31 +227,29 @@ impl<'tree> Walker<'_, 'tree> {
         true
     }
 
-    /// Opens the definitions on `node` (innermost last); returns how many.
-    fn open_definitions(&mut self, node: Node<'tree>) -> usize {
-        let Ok(at) = self
-            .first_at
-            .binary_search_by_key(&node.id(), |&(node, _)| node)
-        else {
-            return 0;
-        };
-        let first = self.first_at[at].1;
-        let same = self.found[first..]
-            .iter()
-            .take_while(|found| found.node.id() == node.id())
-            .count();
-        self.defs.extend(first..first + same);
-        same
+    fn leave(&mut self) {
+        self.stack.pop();
     }
 
-    fn leave(&mut self) {
-        if let Some(frame) = self.stack.pop() {
-            self.defs.truncate(self.defs.len() - frame.opened);
+    /// Runs the definitions query at `node` for the matches that start there, when its kind
+    /// is one they can start at.
+    fn match_definitions(&mut self, node: Node<'tree>) {
+        let Some(starts) = &self.definitions.starts else {
+            return;
+        };
+        if starts.get(usize::from(node.kind_id())) != Some(&true) {
+            return;
+        }
+        let mut matches = self
+            .cursor
+            .matches(&self.definitions.query, node, self.source);
+        while let Some(one) = matches.next() {
+            self.found.add(self.definitions, one);
         }
     }
 
     /// Feeds one token, and any non-blank bytes the grammar left between tokens, to the file
-    /// hash and to every open definition's hash (its own name masked).
+    /// hash, and records them for the body hashes of the definitions around them.
     fn token(&mut self, node: Node) {
         let start = node.start_byte();
         let between = self
@@ -268,28 +257,19 @@ impl<'tree> Walker<'_, 'tree> {
             .get(self.previous_end.min(start)..start)
             .unwrap_or_default();
         // Almost always blank; only grammars with implicit tokens leave text here.
-        let gap: Vec<u8> = if between.iter().all(u8::is_ascii_whitespace) {
-            Vec::new()
-        } else {
-            between
+        if !between.iter().all(u8::is_ascii_whitespace) {
+            let gap: Vec<u8> = between
                 .iter()
                 .copied()
                 .filter(|byte| !byte.is_ascii_whitespace())
-                .collect()
-        };
+                .collect();
+            self.file.token(&gap);
+            self.record.gap(node.byte_range(), gap);
+        }
         let token = self.source.get(node.byte_range()).unwrap_or_default();
-        for piece in [gap.as_slice(), token] {
-            if piece.is_empty() {
-                continue;
-            }
-            self.file.token(piece);
-            for &index in &self.defs {
-                if piece == self.found[index].definition.name.as_bytes() {
-                    self.hashers[index].mask();
-                } else {
-                    self.hashers[index].token(piece);
-                }
-            }
+        if !token.is_empty() {
+            self.file.token(token);
+            self.record.token(node.byte_range());
         }
         self.previous_end = node.end_byte();
     }
@@ -312,16 +292,13 @@ impl<'tree> Walker<'_, 'tree> {
         if duplicate {
             return None;
         }
-        let enclosing = self
-            .defs
-            .last()
-            .map(|&index| self.found[index].definition.name.clone());
         self.references.push(Reference {
             name: name.into_owned(),
             line,
             kind,
-            enclosing,
+            enclosing: None,
         });
+        self.record.reference(node.byte_range());
         Some(self.references.len() - 1)
     }
 }
