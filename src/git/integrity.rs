@@ -29,9 +29,14 @@ pub(crate) fn check_loose_objects(repo: &Repository) -> Result<(), Error> {
         .iter()
         .flat_map(|dir| loose_objects(dir))
         .collect();
+    // One inflater per worker, reset for each object: a new one zeroes tens of kilobytes.
     let corrupt = files
         .par_iter()
-        .find_map_any(|(id, path)| check(id, path).err().map(|why| (id, path, why)));
+        .map_init(
+            || Decompress::new(true),
+            |stream, (id, path)| check(stream, id, path).err().map(|why| (id, path, why)),
+        )
+        .find_map_any(|corrupt| corrupt);
     match corrupt {
         Some((id, path, why)) => Err(Error::CorruptObject {
             id: id.clone(),
@@ -102,7 +107,7 @@ fn loose_objects(dir: &Path) -> Vec<(String, PathBuf)> {
 
 /// Inflates one loose object in full; the reason when it does not decode, or does not hash to
 /// `id`.
-fn check(id: &str, path: &Path) -> Result<(), String> {
+fn check(stream: &mut Decompress, id: &str, path: &Path) -> Result<(), String> {
     let data = match std::fs::read(path) {
         Ok(data) => data,
         // Packed and pruned while we listed (`git gc --auto` runs in the background): the
@@ -110,12 +115,11 @@ fn check(id: &str, path: &Path) -> Result<(), String> {
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(()),
         Err(error) => return Err(format!("cannot read it: {error}")),
     };
-    check_bytes(id, &data)
+    check_bytes(stream, id, &data)
 }
 
-fn check_bytes(id: &str, data: &[u8]) -> Result<(), String> {
-    let mut stream = Decompress::new(true);
-    let mut buffer = vec![0_u8; 64 * 1024];
+fn check_bytes(stream: &mut Decompress, id: &str, data: &[u8]) -> Result<(), String> {
+    stream.reset(true);
     let mut inflated = Vec::new();
     let mut expected: Option<u64> = None;
     loop {
@@ -124,12 +128,12 @@ fn check_bytes(id: &str, data: &[u8]) -> Result<(), String> {
             .ok()
             .and_then(|start| data.get(start..))
             .unwrap_or_default();
+        // At most this much more output per step. The whole object (header, then content) is
+        // what its name hashes.
+        inflated.reserve_exact(64 * 1024);
         let status = stream
-            .decompress(rest, &mut buffer, FlushDecompress::None)
+            .decompress_vec(rest, &mut inflated, FlushDecompress::None)
             .map_err(|error| format!("its compressed data is corrupt ({error})"))?;
-        let produced = usize::try_from(stream.total_out() - out_before).unwrap_or(usize::MAX);
-        // The whole object (header, then content) is what its name hashes.
-        inflated.extend_from_slice(&buffer[..produced.min(buffer.len())]);
         if expected.is_none() {
             expected = parse_header(&inflated)?;
         }
@@ -216,12 +220,21 @@ mod tests {
     #[test]
     fn an_object_gone_since_listing_is_not_corrupt() {
         let dir = tempfile::tempdir().expect("temp dir");
-        assert_eq!(check("abcdef", &dir.path().join("ab").join("cdef")), Ok(()));
+        assert_eq!(
+            check(
+                &mut Decompress::new(true),
+                "abcdef",
+                &dir.path().join("ab").join("cdef")
+            ),
+            Ok(())
+        );
     }
 
     /// Whole objects pass; truncated, padded, mislabelled and garbage ones fail with a reason.
     #[test]
     fn loose_object_shapes() {
+        // One inflater for every object, as a worker uses it: each check starts afresh.
+        let mut stream = Decompress::new(true);
         let body: Vec<u8> = (0..5000_u32).flat_map(u32::to_le_bytes).collect();
         let mut object = format!("blob {}\0", body.len()).into_bytes();
         object.extend_from_slice(&body);
@@ -229,29 +242,35 @@ mod tests {
         let id = git2::Oid::hash_object(git2::ObjectType::Blob, &body)
             .expect("hash")
             .to_string();
-        assert_eq!(check_bytes(&id, &whole), Ok(()));
+        assert_eq!(check_bytes(&mut stream, &id, &whole), Ok(()));
         for cut in [1, whole.len() / 2, whole.len() - 1] {
-            let why = check_bytes(&id, &whole[..cut]).expect_err("truncated");
+            let why = check_bytes(&mut stream, &id, &whole[..cut]).expect_err("truncated");
             assert!(
                 why.contains("truncated") || why.contains("header"),
                 "{cut}: {why}"
             );
         }
         let short = deflate(b"blob 10\0abc");
-        assert!(check_bytes(&id, &short).is_err_and(|why| why.contains("shorter")));
+        assert!(check_bytes(&mut stream, &id, &short).is_err_and(|why| why.contains("shorter")));
         let long = deflate(b"blob 1\0abc");
-        assert!(check_bytes(&id, &long).is_err_and(|why| why.contains("more data")));
-        assert!(check_bytes(&id, &deflate(b"bogus 3\0abc")).is_err());
-        assert!(check_bytes(&id, b"not zlib at all").is_err_and(|why| why.contains("corrupt")));
+        assert!(check_bytes(&mut stream, &id, &long).is_err_and(|why| why.contains("more data")));
+        assert!(check_bytes(&mut stream, &id, &deflate(b"bogus 3\0abc")).is_err());
+        assert!(
+            check_bytes(&mut stream, &id, b"not zlib at all")
+                .is_err_and(|why| why.contains("corrupt"))
+        );
         // Whole, but other content under this name.
         let other = deflate(b"blob 3\0abc");
-        assert!(check_bytes(&id, &other).is_err_and(|why| why.contains("does not match its name")));
+        assert!(
+            check_bytes(&mut stream, &id, &other)
+                .is_err_and(|why| why.contains("does not match its name"))
+        );
         for (kind, object) in [
             (git2::ObjectType::Tree, b"tree 0\0".as_slice()),
             (git2::ObjectType::Blob, b"blob 0\0".as_slice()),
         ] {
             let id = git2::Oid::hash_object(kind, b"").expect("hash").to_string();
-            assert_eq!(check_bytes(&id, &deflate(object)), Ok(()));
+            assert_eq!(check_bytes(&mut stream, &id, &deflate(object)), Ok(()));
         }
     }
 }

@@ -140,6 +140,10 @@ impl<'a> Writer<'a> {
     /// Records are written to a side buffer first because the string table they point into
     /// must come before them and is only complete at the end.
     fn outline(&mut self, outline: &'a Outline) {
+        // Sized once: growing the table rehashed every string several times, a tenth of
+        // encoding. A definition brings up to three strings, references mostly repeat names.
+        self.strings
+            .reserve(outline.definitions.len() * 3 + outline.references.len() / 2);
         let mut records = Vec::new();
         let language = self.intern(&outline.language);
         varint(&mut records, language);
