@@ -7,6 +7,8 @@
 //! walk records tokens and reference spans and `attribute` assigns them afterwards: one walk
 //! of the tree instead of a query run over it and then a walk.
 
+use std::cell::LazyCell;
+
 use tree_sitter::{Node, QueryCursor, StreamingIterator, Tree};
 
 use super::attribute::WalkRecord;
@@ -113,7 +115,7 @@ impl<'tree> Walker<'_, 'tree> {
     fn run(&mut self, tree: &'tree Tree) {
         let mut cursor = tree.walk();
         loop {
-            let descend = self.enter(cursor.node(), cursor.field_id().map(u16::from));
+            let descend = self.enter(cursor.node(), || cursor.field_id().map(u16::from));
             if descend && cursor.goto_first_child() {
                 continue;
             }
@@ -130,9 +132,12 @@ impl<'tree> Walker<'_, 'tree> {
         }
     }
 
-    /// Handles entering `node`; returns whether to walk its children.
-    fn enter(&mut self, node: Node<'tree>, field: Option<u16>) -> bool {
-        let role = self.compiled.role(node.kind_id());
+    /// Handles entering `node`, whose field in its parent `field` gives (asked only when a
+    /// role needs it: most nodes' never is); returns whether to walk its children.
+    fn enter(&mut self, node: Node<'tree>, field: impl FnOnce() -> Option<u16>) -> bool {
+        let kind = node.kind_id();
+        let role = self.compiled.role(kind);
+        let field = LazyCell::new(field);
         let previous_reference = self
             .stack
             .last_mut()
@@ -145,7 +150,7 @@ impl<'tree> Walker<'_, 'tree> {
             (*parent, first)
         });
         let selects = |selector: Option<Resolved>, first: bool| match selector {
-            Some(Resolved::Field(id)) => field == Some(id),
+            Some(Resolved::Field(id)) => *field == Some(id),
             Some(Resolved::First) => first,
             Some(Resolved::Last) => parent.is_some_and(|(p, _)| p.last_named == Some(node.id())),
             None => false,
@@ -185,7 +190,7 @@ impl<'tree> Walker<'_, 'tree> {
         if node.is_missing() {
             self.error_bytes += 1;
         }
-        self.match_definitions(node);
+        self.match_definitions(node, kind);
         if role.token_tree
             && inherited.is_some_and(|p| p.role.token_tree)
             && self.source.get(node.start_byte()) == Some(&b'(')
@@ -210,7 +215,10 @@ impl<'tree> Walker<'_, 'tree> {
                 } else if member_name {
                     ReferenceKind::Member
                 } else if role.type_name
-                    || (field.is_some() && field == self.compiled.type_field)
+                    || self
+                        .compiled
+                        .type_field
+                        .is_some_and(|id| *field == Some(id))
                     || inherited.is_some_and(|p| p.role.type_parent)
                 {
                     ReferenceKind::Type
@@ -233,11 +241,11 @@ impl<'tree> Walker<'_, 'tree> {
 
     /// Runs the definitions query at `node` for the matches that start there, when its kind
     /// is one they can start at.
-    fn match_definitions(&mut self, node: Node<'tree>) {
+    fn match_definitions(&mut self, node: Node<'tree>, kind: u16) {
         let Some(starts) = &self.definitions.starts else {
             return;
         };
-        if starts.get(usize::from(node.kind_id())) != Some(&true) {
+        if starts.get(usize::from(kind)) != Some(&true) {
             return;
         }
         let mut matches = self
