@@ -11,50 +11,60 @@ use super::extract::FoundDefinition;
 use super::hash::TokenHasher;
 use crate::analyze::blast::syntax::Reference;
 
-/// Tokens and reference spans in walk order (source order).
+/// Tokens and reference spans in walk order (source order). Offsets are `u32`, as in
+/// tree-sitter's own nodes, so that a large file's record stays small (12 bytes a token).
 #[derive(Debug, Default)]
 pub(super) struct WalkRecord {
-    /// Each token fed to the hashes: its node's span, and where its bytes are when they are
-    /// not the node's own (bytes a grammar left between tokens: `gaps[from..to]`).
+    /// Each token fed to the hashes.
     pieces: Vec<Piece>,
-    gaps: Vec<u8>,
+    /// Bytes a grammar left between tokens, fed before a token (`Piece::gap`).
+    gaps: Vec<(u32, u32)>,
+    gap_bytes: Vec<u8>,
     /// The node span of each reference, in the order of the references.
-    spans: Vec<(usize, usize)>,
+    spans: Vec<(u32, u32)>,
 }
 
-/// One token of the record.
+/// One token of the record: its node's span and, unless [`NO_GAP`], the index in `gaps` of
+/// the bytes fed before it.
 #[derive(Debug, Clone, Copy)]
 struct Piece {
-    start: usize,
-    end: usize,
-    /// `Some((from, to))`: the bytes are `gaps[from..to]`, fed before the node's own.
-    gap: Option<(usize, usize)>,
+    start: u32,
+    end: u32,
+    gap: u32,
+}
+
+const NO_GAP: u32 = u32::MAX;
+
+/// A byte offset as tree-sitter keeps it.
+fn offset(at: usize) -> u32 {
+    u32::try_from(at).unwrap_or(u32::MAX)
 }
 
 impl WalkRecord {
     /// Records the node spanning `span` as a token.
     pub(super) fn token(&mut self, span: std::ops::Range<usize>) {
         self.pieces.push(Piece {
-            start: span.start,
-            end: span.end,
-            gap: None,
+            start: offset(span.start),
+            end: offset(span.end),
+            gap: NO_GAP,
         });
     }
 
     /// Records bytes found between tokens, fed with the token of the node spanning `span`.
-    pub(super) fn gap(&mut self, span: std::ops::Range<usize>, bytes: Vec<u8>) {
-        let from = self.gaps.len();
-        self.gaps.extend(bytes);
+    pub(super) fn gap(&mut self, span: std::ops::Range<usize>, bytes: &[u8]) {
+        let from = offset(self.gap_bytes.len());
+        self.gap_bytes.extend_from_slice(bytes);
+        self.gaps.push((from, offset(self.gap_bytes.len())));
         self.pieces.push(Piece {
-            start: span.start,
-            end: span.end,
-            gap: Some((from, self.gaps.len())),
+            start: offset(span.start),
+            end: offset(span.end),
+            gap: offset(self.gaps.len() - 1),
         });
     }
 
     /// Records the span of the next reference.
     pub(super) fn reference(&mut self, span: std::ops::Range<usize>) {
-        self.spans.push((span.start, span.end));
+        self.spans.push((offset(span.start), offset(span.end)));
     }
 
     /// Sets each reference's enclosing definition and returns each definition's body hash
@@ -65,17 +75,23 @@ impl WalkRecord {
         references: &mut [Reference],
         source: &[u8],
     ) -> Vec<u64> {
-        let spans: Vec<(usize, usize)> = found
+        let spans: Vec<(u32, u32)> = found
             .iter()
-            .map(|definition| (definition.node.start_byte(), definition.node.end_byte()))
+            .map(|definition| {
+                (
+                    offset(definition.node.start_byte()),
+                    offset(definition.node.end_byte()),
+                )
+            })
             .collect();
         let mut hashers = vec![TokenHasher::default(); found.len()];
         let mut open = Open::new(&spans);
         for piece in &self.pieces {
             open.at(piece.start, piece.end);
-            let bytes = match piece.gap {
-                Some((from, to)) => self.gaps.get(from..to),
-                None => source.get(piece.start..piece.end),
+            let range = |(from, to): (u32, u32)| from as usize..to as usize;
+            let bytes = match self.gaps.get(piece.gap as usize) {
+                Some(&gap) => self.gap_bytes.get(range(gap)),
+                None => source.get(range((piece.start, piece.end))),
             }
             .unwrap_or_default();
             for &index in &open.stack {
@@ -101,14 +117,14 @@ impl WalkRecord {
 /// The definitions whose spans hold the current position, outermost first, as positions are
 /// visited in source order.
 struct Open<'s> {
-    spans: &'s [(usize, usize)],
+    spans: &'s [(u32, u32)],
     /// The next definition not yet opened.
     next: usize,
     stack: Vec<usize>,
 }
 
 impl<'s> Open<'s> {
-    fn new(spans: &'s [(usize, usize)]) -> Self {
+    fn new(spans: &'s [(u32, u32)]) -> Self {
         Self {
             spans,
             next: 0,
@@ -118,7 +134,7 @@ impl<'s> Open<'s> {
 
     /// Moves to the node spanning `start..end`: closes the definitions that do not hold it
     /// (nodes nest, so none of them holds anything later) and opens those starting before it.
-    fn at(&mut self, start: usize, end: usize) {
+    fn at(&mut self, start: u32, end: u32) {
         while let Some(&(from, to)) = self.spans.get(self.next) {
             if from > start {
                 break;
@@ -130,7 +146,7 @@ impl<'s> Open<'s> {
         self.close_outside(start, end);
     }
 
-    fn close_outside(&mut self, start: usize, end: usize) {
+    fn close_outside(&mut self, start: u32, end: u32) {
         while let Some(&top) = self.stack.last() {
             let (from, to) = self.spans[top];
             if from <= start && end <= to {

@@ -272,7 +272,7 @@ impl<'tree> Walker<'_, 'tree> {
                 .filter(|byte| !byte.is_ascii_whitespace())
                 .collect();
             self.file.token(&gap);
-            self.record.gap(node.byte_range(), gap);
+            self.record.gap(node.byte_range(), &gap);
         }
         let token = self.source.get(node.byte_range()).unwrap_or_default();
         if !token.is_empty() {
