@@ -1,5 +1,6 @@
-//! Definitions: run the language's definitions query, then give each match its real node,
-//! kind, container, visibility and signature from the row's roles.
+//! Definitions: the definitions query's matches (the walk runs the query where they can
+//! start; `matches` runs it over a whole tree), each given its real node, kind, container,
+//! visibility and signature from the row's roles.
 
 use std::collections::HashMap;
 
