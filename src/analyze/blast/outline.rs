@@ -4,8 +4,8 @@
 //! Per file: size check, parse with a deadline on this thread's parser, then one walk of the
 //! tree (`walk`) for the definitions query's matches, references, tokens and the error share;
 //! the matches become definitions (`extract`) and the tokens and references are given to the
-//! definitions around them (`attribute`). A tree with errors is normal; what parsed is still outlined unless
-//! too much did not. A panic inside one file's analysis becomes [`Unanalysed::Failed`].
+//! definitions around them (`attribute`). A tree with errors is normal; what parsed is still
+//! outlined unless too much did not. A panic inside one file's analysis becomes [`Unanalysed::Failed`].
 
 mod attribute;
 mod extract;

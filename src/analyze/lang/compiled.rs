@@ -161,19 +161,18 @@ impl Definitions {
         let mut query =
             Query::new(grammar, &source).map_err(|error| format!("{name} query: {error}"))?;
         let mut own_patterns_from = query.pattern_count();
-        let mut start_names = Some(Vec::new());
+        // The start kinds of every enabled pattern; `None` once one could start anywhere.
+        let mut start_names: Option<Vec<String>> = Some(Vec::new());
         for pattern in 0..query.pattern_count() {
             let start = query.start_byte_for_pattern(pattern);
             let text = source
                 .get(start..query.end_byte_for_pattern(pattern))
                 .unwrap_or_default();
             if text.contains("@definition.") {
-                start_names = start_names.zip(starts::start_kinds(text)).map(
-                    |(mut names, kinds): (Vec<String>, _)| {
-                        names.extend(kinds);
-                        names
-                    },
-                );
+                match (&mut start_names, starts::start_kinds(text)) {
+                    (Some(names), Some(kinds)) => names.extend(kinds),
+                    _ => start_names = None,
+                }
             } else {
                 query.disable_pattern(pattern);
             }

@@ -141,7 +141,7 @@ impl Reader {
                         optional: false,
                     }
                 }
-                _ => self.sequence(&Token::Close)?,
+                _ => self.sequence()?,
             },
             Token::OpenAlternatives => {
                 let mut kinds = Vec::new();
@@ -167,13 +167,14 @@ impl Reader {
         Some(start)
     }
 
-    /// The items of a group up to `close`: the first that must match ends the start.
-    fn sequence(&mut self, close: &Token) -> Option<Start> {
+    /// The items of a group up to its closing parenthesis: the first that must match ends
+    /// the start.
+    fn sequence(&mut self) -> Option<Start> {
         let mut kinds = Vec::new();
         let mut settled = false;
         loop {
             match self.peek(0)? {
-                token if token == close => {
+                Token::Close => {
                     self.at += 1;
                     return Some(Start {
                         kinds,

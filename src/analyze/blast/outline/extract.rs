@@ -150,14 +150,14 @@ pub(super) fn matches<'tree>(
     definitions: &Definitions,
     tree: &'tree Tree,
     source: &[u8],
-) -> Vec<Raw<'tree>> {
+) -> Found<'tree> {
     let mut cursor = QueryCursor::new();
     let mut found = Found::default();
     let mut matches = cursor.matches(&definitions.query, tree.root_node(), source);
     while let Some(one) = matches.next() {
         found.add(definitions, one);
     }
-    found.raws
+    found
 }
 
 /// The matches kept so far, and which one holds each name token.
@@ -168,16 +168,6 @@ pub(super) struct Found<'tree> {
 }
 
 impl<'tree> Found<'tree> {
-    /// Matches already kept (one per name token).
-    pub(super) fn from_raws(raws: Vec<Raw<'tree>>) -> Self {
-        let by_name = raws
-            .iter()
-            .enumerate()
-            .map(|(index, raw)| (raw.name_node.id(), index))
-            .collect();
-        Self { raws, by_name }
-    }
-
     /// Whether `node` is the name token of a match kept so far.
     pub(super) fn names(&self, node: Node<'_>) -> bool {
         self.by_name.contains_key(&node.id())
@@ -460,7 +450,7 @@ mod tests {
             assert!(starts.is_some(), "{}: no known starts", language.name);
             let source = sample_text(language.name).as_bytes();
             let tree = parse(language, compiled, source, Duration::from_secs(10)).expect("parses");
-            let mut whole = keys(&matches(definitions, &tree, source));
+            let mut whole = keys(&matches(definitions, &tree, source).raws);
             assert!(!whole.is_empty(), "{}: no definitions", language.name);
             let mut started = keys(&walk(compiled, definitions, &tree, source).raws);
             whole.sort_unstable();

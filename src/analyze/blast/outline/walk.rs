@@ -81,7 +81,7 @@ pub(super) fn walk<'tree>(
     if definitions.starts.is_some() {
         walker.cursor.set_max_start_depth(Some(0));
     } else {
-        walker.found = Found::from_raws(super::extract::matches(definitions, tree, source));
+        walker.found = super::extract::matches(definitions, tree, source);
     }
     walker.run(tree);
     Walked {
