@@ -47,8 +47,11 @@ pub fn range(repo: &Repository, range: &Range, options: &ReadOptions) -> Result<
         None => None,
     };
     let head_tree = tree_of(repo, range.head_id())?;
-    let (files, blobs) =
-        from_git::trees(repo, base_tree.as_ref(), Some(&head_tree), options.files)?;
+    let from_git::Converted {
+        files,
+        blobs,
+        mut notes,
+    } = from_git::trees(repo, base_tree.as_ref(), Some(&head_tree), options.files)?;
 
     let hide: Vec<Oid> = match &range.walk_hides {
         Some(hides) => hides.iter().map(|id| id.oid()).collect(),
@@ -67,7 +70,6 @@ pub fn range(repo: &Repository, range: &Range, options: &ReadOptions) -> Result<
         &notes_refs,
         options.commit_limit,
     )?;
-    let mut notes = Vec::new();
     if truncated {
         notes.push(format!(
             "only the newest {} commits were read for provenance",
@@ -157,10 +159,14 @@ pub fn text(source: &str) -> Result<ChangeSet, Error> {
 fn local_change(
     repo: &Repository,
     origin: Origin,
-    (files, blobs): (Vec<super::model::FileChange>, super::Blobs),
+    read: from_git::Converted,
     unborn: bool,
 ) -> ChangeSet {
-    let mut notes = Vec::new();
+    let from_git::Converted {
+        files,
+        blobs,
+        mut notes,
+    } = read;
     if unborn {
         notes.push("HEAD has no commits yet: compared against the empty tree".to_string());
     }

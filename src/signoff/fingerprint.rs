@@ -314,7 +314,7 @@ mod tests {
             ("bundle.js", bundle("2").as_bytes()),
             ("nul.txt", nul("2").as_bytes()),
         ]);
-        let (files, blobs) = crate::diff::from_git::trees(
+        let crate::diff::from_git::Converted { files, blobs, .. } = crate::diff::from_git::trees(
             &repo,
             Some(&old),
             Some(&new),

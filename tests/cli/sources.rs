@@ -222,3 +222,59 @@ fn malformed_ci_payload_is_an_error() {
     assert!(run.stderr.contains("event.json"), "{}", run.stderr);
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
 }
+
+/// A copy of a modified file is a copy in a small change; in one of more than 10,000 pairs of
+/// added and modified files it is an added file, every line counted, and the report says why.
+#[test]
+fn copies_are_not_looked_for_past_the_pair_budget() {
+    let repo = repo_with_base();
+    let source = lines(40, "shared");
+    repo.write("lib/source.py", &source);
+    for n in 0..100 {
+        repo.write(&format!("docs/page{n}.md"), format!("page {n}\n"));
+    }
+    repo.commit("base files");
+    let base = repo.git(&["rev-parse", "HEAD"]).trim().to_string();
+    repo.write("lib/source.py", format!("{source}one more\n"));
+    repo.write("lib/copy.py", format!("{source}a copy\n"));
+    let small = repo.commit("copy one file");
+    let judged = |head: &str| {
+        let run = blastgate(
+            &repo,
+            &["check", "--base", &base, "--head", head, "--format", "json"],
+        );
+        assert!(
+            run.code == 0 || run.code == 1,
+            "{}{}",
+            run.stdout,
+            run.stderr
+        );
+        run.json()
+    };
+    let copy_status = |report: &serde_json::Value| {
+        report["files"]
+            .as_array()
+            .expect("files")
+            .iter()
+            .find(|file| file["path"] == "lib/copy.py")
+            .map(|file| file["status"].as_str().unwrap_or_default().to_string())
+    };
+    let report = judged(&small);
+    assert_eq!(copy_status(&report).as_deref(), Some("copied"));
+    assert_eq!(report["notes"], serde_json::json!([]));
+
+    // 101 modified files × 101 added ones.
+    for n in 0..100 {
+        repo.write(&format!("docs/page{n}.md"), format!("page {n}, edited\n"));
+        repo.write(&format!("docs/new{n}.md"), format!("new page {n}\n"));
+    }
+    let large = repo.commit("edit every page and add as many");
+    let report = judged(&large);
+    assert_eq!(copy_status(&report).as_deref(), Some("added"));
+    assert_eq!(
+        report["notes"],
+        serde_json::json!([
+            "copies were not looked for: 101 added × 101 modified files is 10201 pairs, over the budget of 10000; a copied file counts as added"
+        ])
+    );
+}
