@@ -176,11 +176,11 @@ fn copy_budget(diff: &Diff<'_>) -> (bool, Option<String>) {
 }
 
 /// Finds renames, and copies with `copies`, in `diff` on this thread while the pool reads and
-/// diffs every file whose sides are both blobs (with `objects`; none without): detection pairs an added file
-/// with a deleted or modified one and leaves every other file as it was, and on Crush's last
-/// eight commits (twelve 200 KB fixtures added, ten deleted) it took 20–27 ms of one core
-/// before any file was read. What was read is returned by file, for the files detection left
-/// alone; the bytes of those it paired serve their pair's diff.
+/// diffs every file whose sides are both blobs (with `objects`; none without): detection
+/// pairs an added file with a deleted or modified one and leaves every other file as it was,
+/// and on Crush's last eight commits (twelve 200 KB fixtures added, ten deleted) it took
+/// 20–27 ms of one core before any file was read. What was read is returned by file, for the
+/// files detection left alone; the bytes of those it paired serve their pair's diff.
 fn read_while_pairing(
     repo: &Repository,
     diff: &mut Diff<'_>,
@@ -525,6 +525,7 @@ mod tests {
         }
     }
 
+    /// `files` as [`tree`] takes them.
     fn borrowed(files: &[(String, String)]) -> Vec<(&str, String)> {
         files
             .iter()
