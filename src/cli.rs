@@ -285,7 +285,11 @@ fn check(dir: &Path, args: CheckArgs, verbose: bool) -> anyhow::Result<Exit> {
     let mut timings = evaluation.timings.clone();
     timings.record("report", started.elapsed());
     show_timings(verbose, &args.output, &timings)?;
-    Ok(evaluation.exit())
+    let exit = evaluation.exit();
+    // The process ends next and the system takes its memory back whole: freeing a large
+    // change's lines, hunks and blobs one by one was 4% of a warm 746-file check.
+    std::mem::forget(evaluation);
+    Ok(exit)
 }
 
 fn pre_push(dir: &Path, args: PrePushArgs, verbose: bool) -> anyhow::Result<Exit> {
