@@ -448,13 +448,7 @@ mod tests {
     fn read_while_pairing_or_after_gives_the_same_files() {
         let dir = tempfile::tempdir().expect("temp dir");
         let repo = Repository::init(dir.path()).expect("init");
-        let body = |tag: &str| {
-            (0..60)
-                .map(|n| format!("line {n} of the {tag} module"))
-                .collect::<Vec<_>>()
-                .join("\n")
-                + "\n"
-        };
+        let body = |tag: &str| module(tag, 60);
         let old = tree(
             &repo,
             &[
@@ -525,6 +519,13 @@ mod tests {
         }
     }
 
+    /// A module of `lines` distinct lines named by `tag`: different tags share no line.
+    fn module(tag: &str, lines: usize) -> String {
+        (0..lines)
+            .map(|n| format!("line {n} of the {tag} module\n"))
+            .collect()
+    }
+
     /// `files` as [`tree`] takes them.
     fn borrowed(files: &[(String, String)]) -> Vec<(&str, String)> {
         files
@@ -539,13 +540,7 @@ mod tests {
     fn copies_are_not_looked_for_over_the_pair_budget() {
         let dir = tempfile::tempdir().expect("temp dir");
         let repo = Repository::init(dir.path()).expect("init");
-        let body = |tag: &str| {
-            (0..40)
-                .map(|n| format!("line {n} of the {tag} module"))
-                .collect::<Vec<_>>()
-                .join("\n")
-                + "\n"
-        };
+        let body = |tag: &str| module(tag, 40);
         // `modified` files edited and `added` new ones, beside a copy and a rename.
         let change = |modified: usize, added: usize| {
             let mut old = vec![
