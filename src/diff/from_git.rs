@@ -522,8 +522,10 @@ mod tests {
     /// A module of `lines` distinct lines named by `tag`: different tags share no line.
     fn module(tag: &str, lines: usize) -> String {
         (0..lines)
-            .map(|n| format!("line {n} of the {tag} module\n"))
-            .collect()
+            .map(|n| format!("line {n} of the {tag} module"))
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n"
     }
 
     /// `files` as [`tree`] takes them.
