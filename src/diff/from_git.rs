@@ -154,14 +154,11 @@ const COPY_PAIRS: usize = 10_000;
 
 /// Whether to look for copies among `diff`'s files, and the note that says so when not.
 fn copy_budget(diff: &Diff<'_>) -> (bool, Option<String>) {
-    let blob = |mode: git2::FileMode| {
-        matches!(mode, git2::FileMode::Blob | git2::FileMode::BlobExecutable)
-    };
     let (mut added, mut modified) = (0_usize, 0_usize);
-    for delta in diff.deltas() {
+    for delta in diff.deltas().filter(text::plain_blobs) {
         match delta.status() {
-            Delta::Added if blob(delta.new_file().mode()) => added += 1,
-            Delta::Modified if blob(delta.old_file().mode()) => modified += 1,
+            Delta::Added => added += 1,
+            Delta::Modified => modified += 1,
             _ => {}
         }
     }
