@@ -147,9 +147,10 @@ pub(crate) struct Converted {
 /// Pairs of an added and a modified file above which copies are not looked for. libgit2
 /// measures every such pair (every modified file is a possible copy source): about 4 µs a
 /// pair, 57,000 pairs and half of a warm 746-file check that added 659 files. Above the
-/// budget each copy counts as an added file, every line of it new, which only adds to what
-/// the gate sees; renames from deleted files are still found. Git's `diff.renameLimit` is
-/// the same kind of bound.
+/// budget each copy counts as an added file, every line of it new; renames from deleted files
+/// are still found, so an added file that a modified file's old version would have claimed as
+/// its copy source may be read as a rename instead (git's default `-M` reading). Git's
+/// `diff.renameLimit` is the same kind of bound.
 const COPY_PAIRS: usize = 10_000;
 
 /// Whether to look for copies among `diff`'s files, and the note that says so when not.
