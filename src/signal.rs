@@ -176,8 +176,8 @@ signals! {
     SecuritySensitiveChange = "security-sensitive-change", per "construct", "Security-sensitive code (cryptography, secret handling, authentication, TLS, file modes, shell, SQL, deserialisation) was added, removed or changed, or the function around it changed.";
     /// A file only reformatted.
     Reformatted = "reformatted", per "file", "The file was only reformatted: the same code once whitespace, comments, quote style, trailing commas, redundant parentheses and import order are normalised.";
-    /// A definition moved to another file and imported back.
-    Moved = "moved", per "symbol", "A whole definition moved to another file, unchanged modulo formatting, and is imported or re-exported from its new place.";
+    /// A definition moved to another file and imported back, or carried by a renamed file.
+    Moved = "moved", per "symbol", "A whole definition moved to another file (unchanged modulo formatting, and imported or re-exported from its new place), or went with its file when the file was renamed into another module; each use that still names the old place is a dangling reference.";
     /// One mechanical edit applied across many files.
     Codemod = "codemod", per "edit", "The same mechanical edit (one identifier replaced by another, nothing else changed) across many files, grouped into one fact.";
     /// A vendored or generated tree changed.

@@ -189,6 +189,7 @@ pub fn targets_in(path: &str, source: &str) -> Vec<(Target, String)> {
                 },
                 container,
                 defined_in: path.to_string(),
+                follow_callers: true,
             };
             targets.push((target, line.to_string()));
             break;

@@ -23,6 +23,7 @@ mod keys;
 mod markers;
 mod mechanical;
 mod migrations;
+mod moves;
 mod namespaces;
 mod parsers;
 mod plan;

@@ -10,7 +10,7 @@ use crate::support::{CLAUDE_TRAILER, Repo, blastgate, field_of};
 
 /// A base commit with `before`, then an AI-assisted commit on `change` with `after` (`None`
 /// removes the file); returns the JSON report and the exit code of `check --base main`.
-fn judge(before: &[(&str, &str)], after: &[(&str, Option<&str>)]) -> (Value, i32) {
+pub(crate) fn judge(before: &[(&str, &str)], after: &[(&str, Option<&str>)]) -> (Value, i32) {
     let repo = Repo::new();
     for (path, text) in before {
         repo.write(path, text);
@@ -35,7 +35,7 @@ fn judge(before: &[(&str, &str)], after: &[(&str, Option<&str>)]) -> (Value, i32
 }
 
 /// The symbol entry named `name` whose change is `change`.
-fn symbol<'r>(report: &'r Value, name: &str, change: &str) -> &'r Value {
+pub(crate) fn symbol<'r>(report: &'r Value, name: &str, change: &str) -> &'r Value {
     report["blast_radius"]["symbols"]
         .as_array()
         .and_then(|symbols| {
@@ -58,7 +58,7 @@ fn strings(value: &Value) -> Vec<String> {
 }
 
 /// Paths of the dangling sites of a symbol entry.
-fn dangling_paths(entry: &Value) -> Vec<String> {
+pub(crate) fn dangling_paths(entry: &Value) -> Vec<String> {
     entry["dangling"]
         .as_array()
         .map(|sites| {

@@ -46,6 +46,9 @@ pub struct Target {
     pub container: Option<String>,
     /// Path of the file that defined it.
     pub defined_in: String,
+    /// Whether callers of the definitions around its uses are searched too (up to the depth):
+    /// not for a definition that only moved, whose question is who still uses the old place.
+    pub follow_callers: bool,
 }
 
 /// One confirmed use of a target.
@@ -74,6 +77,9 @@ pub struct Reach {
     /// Direct files counted only because a wildcard or dynamic import could bring the name
     /// in (the language cannot decide from the file), sorted.
     pub undecided_files: Vec<String>,
+    /// Direct files that import the name only from an enclosing module, which may re-export
+    /// it, sorted.
+    pub reexported_files: Vec<String>,
     /// A bound was hit: sites per target, names per level, or depth with callers left to follow.
     pub truncated: bool,
 }

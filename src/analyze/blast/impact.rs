@@ -86,7 +86,7 @@ fn headline(change: &SymbolChange, name: &str) -> Option<(Signal, String)> {
         ChangeKind::Moved => Some((
             Signal::Moved,
             format!(
-                "{kind} `{name}` moved here from {}, unchanged and imported back",
+                "{kind} `{name}` moved here from {}",
                 change.old_file.as_deref().unwrap_or("another file")
             ),
         )),
@@ -161,9 +161,17 @@ fn symbol_facts(impact: &SymbolImpact, facts: &mut Vec<Fact>) {
 
 fn dangling_facts(impact: &SymbolImpact, facts: &mut Vec<Fact>) {
     let change = &impact.change;
-    let what = match change.change {
-        ChangeKind::Renamed => format!("renamed to `{}`", change.name),
-        _ => "removed".to_string(),
+    let (name, before) = (change.name_before(), change.file_before());
+    let message = match change.change {
+        ChangeKind::Renamed => format!(
+            "still uses `{name}`, which {before} renamed to `{}`",
+            change.name
+        ),
+        ChangeKind::Moved => format!(
+            "still uses `{name}` from {before}, which moved to {}",
+            change.file
+        ),
+        _ => format!("still uses `{name}`, which {before} removed"),
     };
     for site in impact.dangling.iter().take(MAX_DANGLING_FACTS) {
         facts.push(Fact {
@@ -171,11 +179,7 @@ fn dangling_facts(impact: &SymbolImpact, facts: &mut Vec<Fact>) {
             file: Some(site.path.clone()),
             line: Some(site.line),
             quantity: 1.0,
-            message: format!(
-                "still uses `{}`, which {} {what}",
-                change.name_before(),
-                change.file
-            ),
+            message: message.clone(),
             related: Vec::new(),
             subject: Some(change.name_before().to_string()),
         });

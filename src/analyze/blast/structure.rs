@@ -22,10 +22,14 @@ use crate::analyze::blast::dependents::namespace::{self, FileScope, Home, Resolu
 use crate::analyze::blast::dependents::{self, Reach, Scan, SearchOptions, Site, Target};
 use crate::analyze::blast::outline::{self, Budget};
 use crate::analyze::blast::symbols::{self, ChangeKind, SymbolChange};
-use crate::analyze::blast::syntax::{Outline, ReferenceKind, SymbolKind, Unanalysed, Visibility};
+use crate::analyze::blast::syntax::{Outline, SymbolKind, Unanalysed, Visibility};
 use crate::analyze::contents::{Content, FileContents, Parsed};
 use crate::analyze::lang::{self, Language};
 use crate::diff::{ChangeSet, FileChange};
+
+mod dangling;
+
+use dangling::dangling;
 
 /// What structural analysis reads besides the change.
 pub struct Context<'r> {
@@ -149,6 +153,7 @@ pub fn analyze(
     let outlined = outline_sides(&jobs, context, options);
 
     let mut changes = Vec::new();
+    let mut carried = Vec::new();
     let mut new_outlines: HashMap<String, (&'static Language, Outline)> = HashMap::new();
     for (job, (old, new)) in jobs.iter().zip(outlined) {
         let path = job.file.path().to_string();
@@ -183,6 +188,9 @@ pub fn analyze(
             old.as_ref().filter(|_| !copied),
             new.as_ref(),
         ));
+        if let (Some(old), Some(new), false) = (&old, &new, copied || old_path == path) {
+            carried.extend(symbols::carried(&path, old_path, old, new));
+        }
         if let Some(new) = new {
             new_outlines.insert(path, (job.language, new));
         }
@@ -202,6 +210,13 @@ pub fn analyze(
     symbols::detect_reused_names(&mut changes, |gone, added| {
         families.get(&gone.file) == families.get(&added.file) && spaces.related(gone, added)
     });
+    // What a renamed file took to another namespace is kept only where a use still dangles.
+    let provisional = changes.len();
+    changes.extend(
+        carried
+            .into_iter()
+            .filter(|moved| spaces.moved_away(moved, &families)),
+    );
 
     let touched_paths: HashSet<&str> = change
         .files
@@ -221,7 +236,7 @@ pub fn analyze(
         spaces: &spaces,
         removed_types: &removed_types,
     };
-    impacts(changes, &seen, context, options, &mut blast);
+    impacts(changes, provisional, &seen, context, options, &mut blast);
     blast
 }
 
@@ -334,22 +349,75 @@ impl<'j> Namespaces<'j> {
             .is_some_and(|home| namespace::same_namespace(family, home, &scope.home))
     }
 
-    /// Whether the new version of `path` can see `change`'s name at the home it had.
-    fn sees(&self, change: &SymbolChange, path: &str) -> bool {
+    /// How the new version of `path` sees `change`'s name at the home it had.
+    fn resolves(&self, change: &SymbolChange, path: &str) -> Resolution {
+        let home_file = change.file_before();
         let (Some((family, scope, bytes)), Some(home)) =
-            (self.new_scopes.get(path), self.home_before(&change.file))
+            (self.new_scopes.get(path), self.home_before(home_file))
         else {
-            return true;
+            return Resolution::Resolved;
         };
-        change.container.is_some()
-            || namespace::resolve(
+        // A file's own uses of a name are its own definition's, wherever the file was before.
+        if change.container.is_some() || path == change.file {
+            return Resolution::Resolved;
+        }
+        namespace::resolve(
+            family,
+            home,
+            home_file,
+            change.name_before(),
+            path,
+            (scope, &|| *bytes),
+        )
+    }
+
+    /// Whether the file at `path` would find a moved definition at its new home as well: an
+    /// import written from an unknown root (`from lib import f`, Python and JS) can name both
+    /// places. The file's text is its new version when the change touched it, else what
+    /// `base_file` reads; unreadable, it is not found there.
+    fn found_at_new_home(
+        &self,
+        moved: &SymbolChange,
+        path: &str,
+        base_file: &dyn Fn(&str) -> Option<Vec<u8>>,
+    ) -> bool {
+        let Some((family, new_home)) = self
+            .new_scopes
+            .get(&moved.file)
+            .map(|(family, scope, _)| (*family, &scope.home))
+        else {
+            return false;
+        };
+        let resolves = |scope: &FileScope, bytes: &[u8]| {
+            namespace::resolve(
                 family,
-                home,
-                &change.file,
-                change.name_before(),
+                new_home,
+                &moved.file,
+                &moved.name,
                 path,
-                (scope, &|| *bytes),
+                (scope, &|| bytes),
             ) != Resolution::Unrelated
+        };
+        if let Some((_, scope, bytes)) = self.new_scopes.get(path) {
+            return resolves(scope, bytes);
+        }
+        base_file(path).is_some_and(|bytes| {
+            namespace::scope(family, path, &bytes).is_some_and(|scope| resolves(&scope, &bytes))
+        })
+    }
+
+    /// Whether a moved definition left the namespace its users imported it from.
+    fn moved_away(&self, moved: &SymbolChange, families: &HashMap<String, &'static str>) -> bool {
+        let (Some(family), Some(before), Some((_, after, _))) = (
+            families.get(&moved.file),
+            self.home_before(moved.file_before()),
+            self.new_scopes.get(&moved.file),
+        ) else {
+            return false;
+        };
+        moved.change == ChangeKind::Moved
+            && moved.container.is_none()
+            && namespace::moved_away(family, before, &after.home)
     }
 }
 
@@ -472,9 +540,10 @@ fn is_target(change: &SymbolChange) -> bool {
         ChangeKind::Removed
         | ChangeKind::Renamed
         | ChangeKind::SignatureChanged
-        | ChangeKind::VisibilityReduced => change.was_exposed(),
+        | ChangeKind::VisibilityReduced
+        | ChangeKind::Moved => change.was_exposed(),
         ChangeKind::BodyChanged => change.visibility == Visibility::Public,
-        ChangeKind::Added | ChangeKind::Moved => false,
+        ChangeKind::Added => false,
     }
 }
 
@@ -493,19 +562,28 @@ fn target_of(change: &SymbolChange, families: &HashMap<String, &'static str>) ->
         kind: change.kind,
         container: change.container.clone(),
         defined_in,
+        follow_callers: change.change != ChangeKind::Moved,
     })
 }
 
+/// Searches the dependents of `changes` and records each with them. Changes from index
+/// `provisional` on are moves a renamed file made, kept only where a use still dangles.
 fn impacts(
     changes: Vec<SymbolChange>,
+    provisional: usize,
     seen: &Seen<'_>,
     context: &Context<'_>,
     options: &Options,
     blast: &mut BlastRadius,
 ) {
+    // A move within its namespace leaves every use where it was.
+    let searched = |change: &SymbolChange| {
+        change.change != ChangeKind::Moved || seen.spaces.moved_away(change, seen.families)
+    };
     let targets: Vec<(usize, Target)> = changes
         .iter()
         .enumerate()
+        .filter(|(_, change)| searched(change))
         .filter_map(|(index, change)| Some((index, target_of(change, seen.families)?)))
         .collect();
     let mut reaches: HashMap<usize, Reach> = HashMap::new();
@@ -539,11 +617,25 @@ fn impacts(
         }
     }
 
+    // A file the change left alone, as the search read it.
+    let base_file = |path: &str| -> Option<Vec<u8>> {
+        let (repo, tree) = (context.repo?, context.search_tree?);
+        let entry = repo.find_tree(tree).ok()?.get_path(Path::new(path)).ok()?;
+        Some(repo.find_blob(entry.id()).ok()?.content().to_vec())
+    };
     blast.symbols = changes
         .into_iter()
         .enumerate()
-        .map(|(index, change)| {
-            let reach = reaches.remove(&index).unwrap_or_default();
+        .filter_map(|(index, change)| {
+            let mut reach = reaches.remove(&index).unwrap_or_default();
+            let dangling = dangling(&change, &reach, seen, &base_file);
+            if index >= provisional && dangling.is_empty() {
+                return None;
+            }
+            // A move changes no behaviour: its users matter only where they still dangle.
+            if change.change == ChangeKind::Moved {
+                reach = Reach::default();
+            }
             let own_files: BTreeSet<&str> =
                 [Some(change.file.as_str()), change.old_file.as_deref()]
                     .into_iter()
@@ -561,14 +653,13 @@ fn impacts(
                 .filter(|file| !own_files.contains(file.as_str()))
                 .cloned()
                 .collect();
-            let dangling = dangling(&change, &reach, seen);
             let undecided_files = reach
                 .undecided_files
                 .iter()
                 .filter(|file| !own_files.contains(file.as_str()))
                 .cloned()
                 .collect();
-            SymbolImpact {
+            Some(SymbolImpact {
                 undecided_files,
                 dependent_files,
                 call_sites,
@@ -576,112 +667,7 @@ fn impacts(
                 dangling,
                 truncated: reach.truncated,
                 change,
-            }
+            })
         })
         .collect();
-}
-
-/// References that still use a removed or renamed name after the change: in files the change
-/// left alone (found at the base, identical at head), and in the new versions of changed files
-/// that can see the name's namespace. Nothing is dangling when the name is still defined in a
-/// changed file its callers look in (any file of the family, for languages without namespaces),
-/// or the old file still imports it (a re-export).
-fn dangling(change: &SymbolChange, reach: &Reach, seen: &Seen<'_>) -> Vec<Site> {
-    if !matches!(change.change, ChangeKind::Removed | ChangeKind::Renamed) {
-        return Vec::new();
-    }
-    let (changed, new_outlines) = (seen.touched_paths, seen.new_outlines);
-    let name = change.name_before();
-    let family = seen.families.get(&change.file).copied();
-    let same_family = |language: &Language| Some(language.family) == family;
-    let spaces = seen.spaces;
-    let still_defined = new_outlines.iter().any(|(path, (language, outline))| {
-        // Methods keep name-based resolution: the class's own namespace is not tracked.
-        let visible_there = || {
-            path == &change.file
-                || change.container.is_some()
-                || spaces
-                    .new_scopes
-                    .get(path)
-                    .is_none_or(|(family, scope, _)| {
-                        spaces
-                            .home_before(&change.file)
-                            .is_none_or(|home| namespace::same_namespace(family, home, &scope.home))
-                    })
-        };
-        let defines = || outline.definitions.iter().any(|d| d.name == name);
-        let re_exports = || {
-            path == &change.file
-                && outline
-                    .references
-                    .iter()
-                    .any(|r| r.name == name && r.kind == ReferenceKind::Import)
-        };
-        same_family(language) && ((defines() && visible_there()) || re_exports())
-    });
-    if still_defined || may_inherit(change, seen) || went_with_its_class(change, seen) {
-        return Vec::new();
-    }
-    let mut sites: Vec<Site> = reach
-        .direct_sites
-        .iter()
-        .filter(|site| !changed.contains(site.path.as_str()))
-        .cloned()
-        .collect();
-    let exposed = change.was_exposed();
-    let target = target_of(change, seen.families);
-    for (path, (language, outline)) in new_outlines {
-        // A private symbol can only be used from its own file. Whether the file can see the
-        // name's namespace is asked last: most changed files of a large change do not use it.
-        let uses = outline.references.iter().filter(|r| r.name == name);
-        if !same_family(language)
-            || (!exposed && *path != change.file)
-            || uses.clone().next().is_none()
-            || target.as_ref().is_some_and(|target| {
-                *path != change.file && !dependents::may_use(outline, path, target)
-            })
-            || !spaces.sees(change, path)
-        {
-            continue;
-        }
-        sites.extend(uses.map(|r| Site {
-            path: path.clone(),
-            line: r.line,
-            kind: r.kind,
-            enclosing: r.enclosing.clone(),
-        }));
-    }
-    sites.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
-    sites.dedup();
-    sites
-}
-
-/// Whether a removed method's class was removed from the same file by the change: the
-/// class's own removal is what breaks its users, and its methods' names (`model_dump`,
-/// `is_done`) mostly belong to other types. A method whose type is defined elsewhere (Go, a
-/// Rust `impl` apart from its struct) keeps its own finding.
-fn went_with_its_class(change: &SymbolChange, seen: &Seen<'_>) -> bool {
-    let Some(class) = change.container.as_deref() else {
-        return false;
-    };
-    change.kind == SymbolKind::Method
-        && seen
-            .removed_types
-            .contains(&(change.file.clone(), class.to_string()))
-}
-
-/// Whether a method removed from a class that is still there may now be inherited: the
-/// class names a base ([`super::inherits`]), whose methods the analysis may not see.
-fn may_inherit(change: &SymbolChange, seen: &Seen<'_>) -> bool {
-    let Some(class) = change.container.as_deref() else {
-        return false;
-    };
-    let Some((language, outline)) = seen.new_outlines.get(&change.file) else {
-        return false;
-    };
-    outline.definitions.iter().any(|definition| {
-        definition.name == class
-            && is_type(definition.kind)
-            && super::inherits::names_a_base(language.family, &definition.signature, class)
-    })
 }

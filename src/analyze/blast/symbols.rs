@@ -70,7 +70,8 @@ pub struct SymbolChange {
     pub line: u32,
     /// The old name, for renames.
     pub old_name: Option<String>,
-    /// The old file, for moves.
+    /// The file it was in before the change, when that differs: a definition moved to
+    /// another file, or one in a renamed file.
     pub old_file: Option<String>,
     /// Signature before, when it changed.
     pub old_signature: Option<String>,
@@ -101,6 +102,12 @@ impl SymbolChange {
     #[must_use]
     pub fn name_before(&self) -> &str {
         self.old_name.as_deref().unwrap_or(&self.name)
+    }
+
+    /// The file callers found it in before the change.
+    #[must_use]
+    pub fn file_before(&self) -> &str {
+        self.old_file.as_deref().unwrap_or(&self.file)
     }
 
     /// `public`, `package-visible` or `private`, as it was before the change.
@@ -179,6 +186,12 @@ pub fn classify(
             .into_iter()
             .map(|d| record(path, ChangeKind::Added, d, d.visibility)),
     );
+    // In a renamed file, what was there before was found at the old path.
+    if old_path != path {
+        for change in changes.iter_mut().filter(|c| c.change != ChangeKind::Added) {
+            change.old_file = Some(old_path.to_string());
+        }
+    }
     changes.extend(
         removed
             .into_iter()
@@ -186,6 +199,24 @@ pub fn classify(
     );
     changes.sort_by(|a, b| (a.line, &a.name).cmp(&(b.line, &b.name)));
     changes
+}
+
+/// The top-level definitions a renamed file takes along, changed or not: one `Moved` change
+/// from `old_path` per definition that was visible outside the file and is defined under the
+/// same name on both sides. Whether its users still reach it is the caller's question (the
+/// new path may be another module).
+#[must_use]
+pub fn carried(path: &str, old_path: &str, old: &Outline, new: &Outline) -> Vec<SymbolChange> {
+    let (pairs, _, _) = pair_by_key(&old.definitions, &new.definitions);
+    pairs
+        .into_iter()
+        .filter(|(before, _)| before.container.is_none() && before.visibility > Visibility::Private)
+        .map(|(before, after)| {
+            let mut change = record(path, ChangeKind::Moved, after, before.visibility);
+            change.old_file = Some(old_path.to_string());
+            change
+        })
+        .collect()
 }
 
 /// Pairs old and new definitions of the same (container, name); returns the pairs, the new

@@ -58,6 +58,8 @@ pub(super) struct Hit {
     pub(super) home: Option<Home>,
     /// Counted only because a wildcard or dynamic import could bring the name in.
     pub(super) undecided: bool,
+    /// The file imports the name only from an enclosing module that may re-export it.
+    pub(super) reexported: bool,
 }
 
 /// Hits of one level and how the outlines were obtained.
@@ -341,6 +343,7 @@ pub(super) fn hits(file: &File<'_, '_>, probes: &[Probe], relevant: &[usize]) ->
     let names = FileNames::new(outline);
     let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut undecided: HashSet<usize> = HashSet::new();
+    let mut reexported: HashSet<usize> = HashSet::new();
     for &index in relevant {
         let probe = &probes[index];
         if probe.family != file.family || !names.admits(path, probe) {
@@ -361,6 +364,9 @@ pub(super) fn hits(file: &File<'_, '_>, probes: &[Probe], relevant: &[usize]) ->
             Resolution::Unrelated => continue,
             Resolution::Undecided => {
                 undecided.insert(index);
+            }
+            Resolution::Reexported => {
+                reexported.insert(index);
             }
             Resolution::Resolved => {}
         }
@@ -390,6 +396,7 @@ pub(super) fn hits(file: &File<'_, '_>, probes: &[Probe], relevant: &[usize]) ->
                 enclosing: around.clone(),
                 home: file.scope.map(|(scope, _)| scope.home.clone()),
                 undecided: undecided.contains(&probe),
+                reexported: reexported.contains(&probe),
             };
             best.entry((probe, reference.line))
                 .and_modify(|kept| {

@@ -89,6 +89,19 @@ enum Unit {
     NestedNamespace,
 }
 
+/// How a language's package name (the part of a home above its module path) is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PackageName {
+    /// The language has none besides the path.
+    None,
+    /// Declared in each file's text (Go's `package` clause).
+    Declared,
+    /// Guessed from the path (Rust: the crate's directory, where `Cargo.toml` and a
+    /// dependency's `package =` key may name it otherwise): whether a definition that moved
+    /// to another package is still found under the old name cannot be told.
+    FromPath,
+}
+
 /// How an import's module path is compared with a target's home.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum PathMatch {
@@ -118,6 +131,8 @@ pub(crate) struct Row {
     /// Modules can re-export names (`__init__.py`, `index.ts`, `pub use`): a name imported from
     /// an enclosing module may be the target.
     reexports: bool,
+    /// How the package name in a [`Home`] is known.
+    package: PackageName,
     /// Files whose definitions every file below their directory sees without an import
     /// (pytest's `conftest.py` fixtures: docs.pytest.org/en/stable/reference/fixtures.html).
     ambient: &'static [&'static str],
@@ -138,6 +153,7 @@ pub(crate) static ROWS: &[Row] = &[
         inline_paths: false,
         globs_decided: true,
         reexports: false,
+        package: PackageName::Declared,
         ambient: &[],
         read: read::go,
         source: "https://go.dev/ref/spec#Packages",
@@ -150,6 +166,7 @@ pub(crate) static ROWS: &[Row] = &[
         inline_paths: false,
         globs_decided: false,
         reexports: true,
+        package: PackageName::None,
         ambient: &["conftest.py"],
         read: read::python,
         source: "https://docs.python.org/3/reference/import.html",
@@ -162,6 +179,7 @@ pub(crate) static ROWS: &[Row] = &[
         inline_paths: false,
         globs_decided: false,
         reexports: true,
+        package: PackageName::None,
         ambient: &[],
         read: read::javascript,
         source: "https://tc39.es/ecma262/#sec-imports",
@@ -174,6 +192,7 @@ pub(crate) static ROWS: &[Row] = &[
         inline_paths: false,
         globs_decided: true,
         reexports: true,
+        package: PackageName::FromPath,
         ambient: &[],
         read: read::rust,
         source: "https://doc.rust-lang.org/reference/items/use-declarations.html",
@@ -186,6 +205,7 @@ pub(crate) static ROWS: &[Row] = &[
         inline_paths: true,
         globs_decided: true,
         reexports: false,
+        package: PackageName::None,
         ambient: &[],
         read: read::java,
         source: "https://docs.oracle.com/javase/specs/jls/se21/html/jls-7.html",
@@ -198,6 +218,7 @@ pub(crate) static ROWS: &[Row] = &[
         inline_paths: true,
         globs_decided: true,
         reexports: false,
+        package: PackageName::None,
         ambient: &[],
         read: read::java,
         source: "https://kotlinlang.org/docs/packages.html",
@@ -210,6 +231,7 @@ pub(crate) static ROWS: &[Row] = &[
         inline_paths: true,
         globs_decided: true,
         reexports: false,
+        package: PackageName::None,
         ambient: &[],
         read: read::csharp,
         source: "https://learn.microsoft.com/dotnet/csharp/language-reference/keywords/using-directive",
@@ -277,6 +299,10 @@ pub fn imported_everywhere(family: &str, home: &Home, path: &str, bytes: &[u8]) 
 pub enum Resolution {
     /// The file is in the target's namespace, imports it or qualifies it.
     Resolved,
+    /// The file imports the name only from an enclosing module, which may re-export it
+    /// (`__init__.py`, an `index.ts` barrel, `pub use`): counted like [`Resolution::Resolved`];
+    /// it stops mattering when the name moves and the enclosing module follows it.
+    Reexported,
     /// Only a wildcard or dynamic import could bring the name in: counted, but not decided.
     Undecided,
     /// The name there is some other symbol.
@@ -309,6 +335,7 @@ pub fn resolve<'b>(
         uses_qualified(scope.code(family, bytes()), qualifier, row.qualifier, name)
     };
     let mut undecided = scope.dynamic;
+    let mut reexported = false;
     for import in &scope.imports {
         if !same_package(import.package.as_ref(), home.package.as_ref(), family) {
             continue;
@@ -319,8 +346,11 @@ pub fn resolve<'b>(
         let enclosing = row.reexports && encloses(row.paths, &import.path, &home.segments);
         match &import.binds {
             Binds::Names(names) => {
-                if names.iter().any(|n| n == name) && (at_home || enclosing) {
-                    return Resolution::Resolved;
+                if names.iter().any(|n| n == name) {
+                    if at_home {
+                        return Resolution::Resolved;
+                    }
+                    reexported |= enclosing;
                 }
                 // `from pkg import module` then `module.name`.
                 for module in names {
@@ -352,6 +382,9 @@ pub fn resolve<'b>(
     {
         return Resolution::Resolved;
     }
+    if reexported {
+        return Resolution::Reexported;
+    }
     // A classic script's names are globals: which file uses them cannot be told by imports.
     if undecided || home.global {
         Resolution::Undecided
@@ -365,6 +398,19 @@ pub fn resolve<'b>(
 #[must_use]
 pub fn same_namespace(family: &str, home: &Home, other: &Home) -> bool {
     row(family).is_some_and(|row| row.unit != Unit::File && home == other)
+}
+
+/// Whether a definition that was at `home` and is now at `other` left its namespace, so that
+/// files which found it by importing the old one no longer do: false for languages without a
+/// row, for classic scripts, whose names are global, and across packages whose names are
+/// only guessed.
+#[must_use]
+pub fn moved_away(family: &str, home: &Home, other: &Home) -> bool {
+    row(family)
+        .is_some_and(|row| row.package != PackageName::FromPath || home.package == other.package)
+        && !home.global
+        && !other.global
+        && home != other
 }
 
 fn same_unit(unit: Unit, home: &Home, other: &Home) -> bool {

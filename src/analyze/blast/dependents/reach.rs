@@ -23,10 +23,6 @@ pub(super) fn reach(
     mut run: impl FnMut(&[Probe]) -> Result<Vec<Hit>, Error>,
 ) -> Result<Vec<Reach>, Error> {
     let count = targets.len();
-    let mut reaches = vec![Reach::default(); count];
-    let mut seen: Vec<HashSet<Probe>> = vec![HashSet::new(); count];
-    let mut frontier: Vec<BTreeSet<Ordered>> = vec![BTreeSet::new(); count];
-
     let probes: Vec<Probe> = targets
         .iter()
         .zip(homes)
@@ -38,31 +34,11 @@ pub(super) fn reach(
             home,
         })
         .collect();
-    let mut sites: Vec<Vec<Site>> = vec![Vec::new(); count];
-    let mut undecided: Vec<BTreeSet<String>> = vec![BTreeSet::new(); count];
-    for hit in run(&probes)? {
-        let target = hit.probe;
-        if let Some(next) = follow(&hit, targets[target].family) {
-            frontier[target].insert(Ordered(next));
-        }
-        if hit.undecided {
-            undecided[target].insert(hit.site.path.clone());
-        }
-        sites[target].push(hit.site);
-    }
-    for (target, mut found) in sites.into_iter().enumerate() {
-        seen[target].insert(probes[target].clone());
-        let reach = &mut reaches[target];
-        found.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
-        reach.direct_files = found.iter().map(|site| site.path.clone()).collect();
-        reach.direct_files.dedup();
-        reach.undecided_files = std::mem::take(&mut undecided[target]).into_iter().collect();
-        if found.len() > options.max_sites_per_target {
-            found.truncate(options.max_sites_per_target);
-            reach.truncated = true;
-        }
-        reach.direct_sites = found;
-    }
+    let (mut reaches, mut frontier) = direct(targets, run(&probes)?, options);
+    let mut seen: Vec<HashSet<Probe>> = probes
+        .iter()
+        .map(|probe| HashSet::from([probe.clone()]))
+        .collect();
 
     let mut transitive: Vec<BTreeSet<String>> = vec![BTreeSet::new(); count];
     for _depth in 2..=options.max_depth {
@@ -124,6 +100,51 @@ pub(super) fn reach(
     Ok(reaches)
 }
 
+/// The first level: each target's direct uses, and the definitions around them whose callers
+/// the next level searches (for targets that follow callers).
+fn direct(
+    targets: &[Target],
+    hits: Vec<Hit>,
+    options: &SearchOptions,
+) -> (Vec<Reach>, Vec<BTreeSet<Ordered>>) {
+    let count = targets.len();
+    let mut reaches = vec![Reach::default(); count];
+    let mut frontier: Vec<BTreeSet<Ordered>> = vec![BTreeSet::new(); count];
+    let mut sites: Vec<Vec<Site>> = vec![Vec::new(); count];
+    let mut undecided: Vec<BTreeSet<String>> = vec![BTreeSet::new(); count];
+    let mut reexported: Vec<BTreeSet<String>> = vec![BTreeSet::new(); count];
+    for hit in hits {
+        let target = hit.probe;
+        if targets[target].follow_callers
+            && let Some(next) = follow(&hit, targets[target].family)
+        {
+            frontier[target].insert(Ordered(next));
+        }
+        if hit.undecided {
+            undecided[target].insert(hit.site.path.clone());
+        }
+        if hit.reexported {
+            reexported[target].insert(hit.site.path.clone());
+        }
+        sites[target].push(hit.site);
+    }
+    for (target, mut found) in sites.into_iter().enumerate() {
+        let reach = &mut reaches[target];
+        found.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+        reach.direct_files = found.iter().map(|site| site.path.clone()).collect();
+        reach.direct_files.dedup();
+        reach.undecided_files = std::mem::take(&mut undecided[target]).into_iter().collect();
+        reach.reexported_files = std::mem::take(&mut reexported[target])
+            .into_iter()
+            .collect();
+        if found.len() > options.max_sites_per_target {
+            found.truncate(options.max_sites_per_target);
+            reach.truncated = true;
+        }
+        reach.direct_sites = found;
+    }
+    (reaches, frontier)
+}
 /// The definition around a hit, as the probe of the next level.
 fn follow(hit: &Hit, family: &'static str) -> Option<Probe> {
     let enclosing = hit.enclosing.as_ref()?;

@@ -53,6 +53,7 @@ fn target(name: &str, defined_in: &str) -> Target {
         kind: SymbolKind::Function,
         container: None,
         defined_in: defined_in.to_string(),
+        follow_callers: true,
     }
 }
 

@@ -2,7 +2,7 @@
 //! the language cannot decide. Tables are one case per line (rustfmt would spread each over
 //! nine).
 
-use super::Resolution::{Resolved, Undecided, Unrelated};
+use super::Resolution::{Reexported, Resolved, Undecided, Unrelated};
 use super::*;
 
 /// `(defining path, defining text, name, using path, using text, expected)`.
@@ -80,7 +80,7 @@ const PYTHON: &[Case] = &[
     ("app/a.py", PY_A, "process", "app/x.py", "import app.a as mod\nmod.process(1)\n", Resolved),
     ("app/a.py", PY_A, "process", "app/x.py", "from . import a\na.process(1)\n", Resolved),
     ("app/a.py", PY_A, "process", "app/x.py", "from .a import (\n    other,\n    process,\n)\n", Resolved),
-    ("app/a.py", PY_A, "process", "tests/t.py", "from app import process\n", Resolved),
+    ("app/a.py", PY_A, "process", "tests/t.py", "from app import process\n", Reexported),
     ("app/a.py", PY_A, "process", "app/x.py", "from app.a import *\nprocess(1)\n", Undecided),
     ("app/a.py", PY_A, "process", "app/x.py", "'''Docs (unbalanced.'''\nfrom app.a import process\n", Resolved),
     ("app/a.py", PY_A, "process", "app/x.py", "# from app.a import process\nprocess(1)\n", Unrelated),
@@ -110,7 +110,7 @@ const JAVASCRIPT: &[Case] = &[
     (MATH, TOTAL, "total", "src/app.js", "const m = require('./lib/math');\nm.total();\n", Resolved),
     (MATH, TOTAL, "total", "src/app.js", "function f() {\n  const m = require('./lib/math');\n  return m.total();\n}\n", Resolved),
     (MATH, TOTAL, "total", "src/app.js", "const {\n  sum,\n  total: t,\n} = require('./lib/math');\n", Resolved),
-    (MATH, TOTAL, "total", "src/ui/view.ts", "import { total } from '../lib';\n", Resolved),
+    (MATH, TOTAL, "total", "src/ui/view.ts", "import { total } from '../lib';\n", Reexported),
     (MATH, TOTAL, "total", "src/ui/view.ts", "import { total } from '@/lib/math';\n", Resolved),
     (MATH, TOTAL, "total", "src/app.js", "const m = require(name);\nm.total();\n", Undecided),
     (MATH, TOTAL, "total", "src/app.ts", "export * from './lib/math';\n", Undecided),

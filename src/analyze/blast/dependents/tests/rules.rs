@@ -126,6 +126,7 @@ fn hit(probe: usize, path: &str, enclosing: Option<&str>) -> Hit {
         }),
         home: None,
         undecided: false,
+        reexported: false,
     }
 }
 
