@@ -67,6 +67,30 @@ fn a_renamed_module_leaves_its_importers_dangling() {
     assert_eq!(code, 3);
 }
 
+/// A module renamed out of its language (`billing.py` → `billing.py.bak`) is deleted as code:
+/// its definitions are removed and their importers dangle. Before, the file was judged by its
+/// new name alone, an unsupported one, and the change was allowed.
+#[test]
+fn a_module_renamed_out_of_its_language_is_deleted_as_code() {
+    let (report, code) = judge(
+        &python_base(),
+        &[
+            ("shop/billing.py", None),
+            ("shop/billing.py.bak", Some(BILLING)),
+        ],
+    );
+    assert_eq!(
+        report["files"][0]["status"], "renamed",
+        "{}",
+        report["files"]
+    );
+    let charge = symbol(&report, "charge", "removed");
+    assert_eq!(charge["file"], "shop/billing.py");
+    assert_eq!(dangling_paths(charge), ["app.py", "app.py"], "{charge}");
+    assert_eq!(dangling_count(&report), 4);
+    assert_eq!(code, 3);
+}
+
 /// The same rename with every importer updated breaks nothing: no symbol is listed, nothing
 /// dangles, and the change is allowed. With one importer updated, only the other dangles.
 #[test]

@@ -125,10 +125,14 @@ pub struct BlastRadius {
     pub scan: Option<Scan>,
 }
 
-/// One changed file prepared for outlining.
+/// One changed file prepared for outlining: both its sides, or one of them when a rename took
+/// it to another language.
 struct Job<'a> {
     file: &'a FileChange,
     language: &'static Language,
+    /// The paths of the sides outlined here.
+    old_path: Option<&'a str>,
+    new_path: Option<&'a str>,
     old: Option<(String, Vec<u8>)>,
     new: Option<(String, Vec<u8>)>,
 }
@@ -156,7 +160,9 @@ pub fn analyze(
     let mut carried = Vec::new();
     let mut new_outlines: HashMap<String, (&'static Language, Outline)> = HashMap::new();
     for (job, (old, new)) in jobs.iter().zip(outlined) {
-        let path = job.file.path().to_string();
+        let Some(path) = job.new_path.or(job.old_path).map(str::to_string) else {
+            continue;
+        };
         let failure = [&old, &new]
             .into_iter()
             .flatten()
@@ -179,7 +185,7 @@ pub fn analyze(
         {
             blast.cosmetic_files.push(path.clone());
         }
-        let old_path = job.file.old_path.as_deref().unwrap_or(&path);
+        let old_path = job.old_path.unwrap_or(&path);
         // A copy is a new file: its source still exists, so nothing in it was removed.
         let copied = job.file.status == crate::diff::FileStatus::Copied;
         changes.extend(symbols::classify(
@@ -200,10 +206,10 @@ pub fn analyze(
     let families: HashMap<String, &'static str> = jobs
         .iter()
         .flat_map(|job| {
-            [job.file.old_path.clone(), job.file.new_path.clone()]
+            [job.old_path, job.new_path]
                 .into_iter()
                 .flatten()
-                .map(move |path| (path, job.language.family))
+                .map(move |path| (path.to_string(), job.language.family))
         })
         .collect();
     let spaces = Namespaces::of(&jobs, context.cache);
@@ -301,18 +307,8 @@ impl<'j> Namespaces<'j> {
                 let family = job.language.family;
                 (
                     family,
-                    side_scope(
-                        family,
-                        job.file.old_path.as_deref(),
-                        job.old.as_ref(),
-                        cache,
-                    ),
-                    side_scope(
-                        family,
-                        job.file.new_path.as_deref(),
-                        job.new.as_ref(),
-                        cache,
-                    ),
+                    side_scope(family, job.old_path, job.old.as_ref(), cache),
+                    side_scope(family, job.new_path, job.new.as_ref(), cache),
                 )
             })
             .collect();
@@ -458,42 +454,91 @@ fn is_type(kind: SymbolKind) -> bool {
 }
 
 /// Picks a language for each changed file whose contents were read; records the ones skipped.
+/// A file renamed into another language family (`billing.py` → `billing.py.bak`) is two jobs:
+/// the old file is deleted as code, the new one added.
 fn prepare<'a>(contents: &[FileContents<'a>], coverage: &mut Coverage) -> Vec<Job<'a>> {
     let mut jobs = Vec::new();
     for entry in contents {
         let file = entry.file;
-        let language = match outlined_in(entry) {
-            None => continue,
-            Some(Err(reason)) => {
-                coverage.not_analysed.push(NotAnalysed {
-                    file: file.path().to_string(),
-                    counted_as_risk: counts_as_risk(&reason),
-                    reason,
-                });
-                continue;
-            }
-            Some(Ok(language)) => language,
+        let (old_path, new_path) = (file.old_path.as_deref(), file.new_path.as_deref());
+        let halves = if changes_family(entry) {
+            vec![(old_path, None), (None, new_path)]
+        } else {
+            vec![(old_path, new_path)]
         };
-        let side =
-            |blob: &Option<String>, side: &Content| Some((blob.clone()?, side.bytes()?.to_vec()));
-        jobs.push(Job {
-            file,
-            language,
-            old: side(&file.old_blob, &entry.old),
-            new: side(&file.new_blob, &entry.new),
-        });
+        for (old_path, new_path) in halves {
+            let language = match outlined_at(entry, old_path, new_path) {
+                None => continue,
+                Some(Err(reason)) => {
+                    coverage.not_analysed.push(NotAnalysed {
+                        file: new_path.or(old_path).unwrap_or(file.path()).to_string(),
+                        counted_as_risk: counts_as_risk(&reason),
+                        reason,
+                    });
+                    continue;
+                }
+                Some(Ok(language)) => language,
+            };
+            let side = |path: Option<&str>, blob: &Option<String>, side: &Content| {
+                path?;
+                Some((blob.clone()?, side.bytes()?.to_vec()))
+            };
+            jobs.push(Job {
+                file,
+                language,
+                old_path,
+                new_path,
+                old: side(old_path, &file.old_blob, &entry.old),
+                new: side(new_path, &file.new_blob, &entry.new),
+            });
+        }
     }
     jobs
+}
+
+/// Whether a renamed file's two paths are in different language families (or one in none).
+fn changes_family(entry: &FileContents<'_>) -> bool {
+    let file = entry.file;
+    let (Some(old_path), Some(new_path)) = (file.old_path.as_deref(), file.new_path.as_deref())
+    else {
+        return false;
+    };
+    let family = |path: &str, side: &Content| {
+        let first_line = side
+            .bytes()
+            .unwrap_or_default()
+            .split(|b| *b == b'\n')
+            .next();
+        lang::for_path(path, first_line.unwrap_or_default()).map(|language| language.family)
+    };
+    old_path != new_path && family(old_path, &entry.old) != family(new_path, &entry.new)
 }
 
 /// The language a changed file is outlined in, or why it is not; `None` for files with facts
 /// of their own and nothing to outline (binary, oversized, submodule or symlink).
 fn outlined_in(entry: &FileContents<'_>) -> Option<Result<&'static Language, Unanalysed>> {
-    if entry.old == Content::Skipped || entry.new == Content::Skipped {
+    let file = entry.file;
+    outlined_at(entry, file.old_path.as_deref(), file.new_path.as_deref())
+}
+
+/// [`outlined_in`] for the sides at `old_path` and `new_path` (`None`: that side is not read).
+fn outlined_at(
+    entry: &FileContents<'_>,
+    old_path: Option<&str>,
+    new_path: Option<&str>,
+) -> Option<Result<&'static Language, Unanalysed>> {
+    let sides = [(old_path, &entry.old), (new_path, &entry.new)];
+    let read = || {
+        sides
+            .iter()
+            .filter(|(path, _)| path.is_some())
+            .map(|(_, side)| *side)
+    };
+    if read().any(|side| *side == Content::Skipped) {
         return None;
     }
-    let path = entry.file.path();
-    let sample = entry.new.bytes().or(entry.old.bytes()).unwrap_or_default();
+    let path = new_path.or(old_path).unwrap_or(entry.file.path());
+    let sample = read().rev().find_map(Content::bytes).unwrap_or_default();
     let first_line = sample.split(|b| *b == b'\n').next().unwrap_or_default();
     let Some(language) = lang::for_path(path, first_line) else {
         return Some(Err(Unanalysed::UnsupportedLanguage));
@@ -501,7 +546,7 @@ fn outlined_in(entry: &FileContents<'_>) -> Option<Result<&'static Language, Una
     if let Some(why) = outline::looks_generated(path, sample) {
         return Some(Err(Unanalysed::Generated { why }));
     }
-    if entry.old == Content::Unavailable || entry.new == Content::Unavailable {
+    if read().any(|side| *side == Content::Unavailable) {
         return Some(Err(Unanalysed::NoContent));
     }
     Some(Ok(language))
