@@ -479,9 +479,9 @@ fn prepare<'a>(contents: &[FileContents<'a>], coverage: &mut Coverage) -> Vec<Jo
                 }
                 Some(Ok(language)) => language,
             };
+            // A side this job does not outline is left out.
             let side = |path: Option<&str>, blob: &Option<String>, side: &Content| {
-                path?;
-                Some((blob.clone()?, side.bytes()?.to_vec()))
+                path.and(blob.clone()).zip(side.bytes().map(<[u8]>::to_vec))
             };
             jobs.push(Job {
                 file,

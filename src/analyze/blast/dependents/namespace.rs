@@ -400,6 +400,13 @@ pub fn same_namespace(family: &str, home: &Home, other: &Home) -> bool {
     row(family).is_some_and(|row| row.unit != Unit::File && home == other)
 }
 
+/// Whether two files are one module where a module is a file: one replaced the other
+/// (`types.py` become `types/__init__.py`, `foo.rs` become `foo/mod.rs`).
+#[must_use]
+pub fn same_module(family: &str, home: &Home, other: &Home) -> bool {
+    row(family).is_some_and(|row| row.unit == Unit::File && home == other)
+}
+
 /// Whether a definition that was at `home` and is now at `other` left its namespace, so that
 /// files which found it by importing the old one no longer do: false for languages without a
 /// row, for classic scripts, whose names are global, and across packages whose names are

@@ -43,9 +43,7 @@ pub(super) fn dangling(
         |path: &str| {
             path == home_file
                 || spaces.new_scopes.get(path).zip(home).is_some_and(
-                    |((family, scope, _), home)| {
-                        namespace::row(family).is_some() && scope.home == *home
-                    },
+                    |((family, scope, _), home)| namespace::same_module(family, home, &scope.home),
                 )
         };
     let still_defined = new_outlines.iter().any(|(path, (language, outline))| {
