@@ -67,6 +67,26 @@ fn a_renamed_module_leaves_its_importers_dangling() {
     assert_eq!(code, 3);
 }
 
+/// An importer that also loads modules by computed names (`importlib.import_module(name)`)
+/// may find anything, the new place included, but only maybe: its import of the old module
+/// still dangles.
+#[test]
+fn a_dynamic_import_beside_the_old_import_does_not_hide_it() {
+    let app = "import importlib\n\nfrom shop.billing import charge\n\n\ndef run(name):\n    importlib.import_module(name)\n    return charge(3)\n";
+    let mut base = python_base();
+    base.push(("plugins.py", app));
+    let (report, code) = judge(
+        &base,
+        &[("shop/billing.py", None), ("shop/ledger.py", Some(BILLING))],
+    );
+    let charge = symbol(&report, "charge", "moved");
+    assert!(
+        dangling_paths(charge).contains(&"plugins.py".to_string()),
+        "{charge}"
+    );
+    assert_eq!(code, 3);
+}
+
 /// A module renamed out of its language (`billing.py` → `billing.py.bak`) is deleted as code:
 /// its definitions are removed and their importers dangle. Before, the file was judged by its
 /// new name alone, an unsupported one, and the change was allowed.

@@ -370,11 +370,13 @@ impl<'j> Namespaces<'j> {
     /// Whether the file at `path` would find a moved definition at its new home as well: an
     /// import written from an unknown root (`from lib import f`, Python and JS) can name both
     /// places. The file's text is its new version when the change touched it, else what
-    /// `base_file` reads; unreadable, it is not found there.
+    /// `base_file` reads; unreadable, it is not found there. Found only maybe (a wildcard or
+    /// dynamic import) counts when the old place was only maybe too (`undecided_before`): a
+    /// file that imported the old module by name still does.
     fn found_at_new_home(
         &self,
         moved: &SymbolChange,
-        path: &str,
+        (path, undecided_before): (&str, bool),
         base_file: &dyn Fn(&str) -> Option<Vec<u8>>,
     ) -> bool {
         let Some((family, new_home)) = self
@@ -385,14 +387,19 @@ impl<'j> Namespaces<'j> {
             return false;
         };
         let resolves = |scope: &FileScope, bytes: &[u8]| {
-            namespace::resolve(
+            let found = namespace::resolve(
                 family,
                 new_home,
                 &moved.file,
                 &moved.name,
                 path,
                 (scope, &|| bytes),
-            ) != Resolution::Unrelated
+            );
+            match found {
+                Resolution::Unrelated => false,
+                Resolution::Undecided => undecided_before,
+                Resolution::Resolved | Resolution::Reexported => true,
+            }
         };
         if let Some((_, scope, bytes)) = self.new_scopes.get(path) {
             return resolves(scope, bytes);

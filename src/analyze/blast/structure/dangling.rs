@@ -1,7 +1,7 @@
 //! Dangling references: uses that still name what the change removed, renamed or moved away,
 //! after the change.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::{Seen, is_type, target_of};
 use crate::analyze::blast::dependents::namespace::{self, Resolution};
@@ -82,6 +82,8 @@ pub(super) fn dangling(
         .collect();
     let exposed = change.was_exposed();
     let target = target_of(change, seen.families);
+    // Files that could only maybe see the old place (a wildcard or dynamic import).
+    let mut undecided: HashSet<&str> = reach.undecided_files.iter().map(String::as_str).collect();
     for (path, (language, outline)) in new_outlines {
         // A private symbol can only be used from its own file. Whether the file can see the
         // name's namespace is asked last: most changed files of a large change do not use it.
@@ -98,7 +100,10 @@ pub(super) fn dangling(
         match spaces.resolves(change, path) {
             Resolution::Unrelated => continue,
             Resolution::Reexported if moved => continue,
-            _ => {}
+            Resolution::Undecided => {
+                undecided.insert(path);
+            }
+            Resolution::Resolved | Resolution::Reexported => {}
         }
         sites.extend(uses.map(|r| Site {
             path: path.clone(),
@@ -110,9 +115,10 @@ pub(super) fn dangling(
     if moved {
         let mut found = HashMap::new();
         sites.retain(|site| {
-            !*found
-                .entry(site.path.clone())
-                .or_insert_with(|| spaces.found_at_new_home(change, &site.path, base_file))
+            !*found.entry(site.path.clone()).or_insert_with(|| {
+                let maybe = undecided.contains(site.path.as_str());
+                spaces.found_at_new_home(change, (&site.path, maybe), base_file)
+            })
         });
     }
     sites.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
