@@ -604,10 +604,7 @@ fn target_of(change: &SymbolChange, families: &HashMap<String, &'static str>) ->
     if !is_target(change) {
         return None;
     }
-    let defined_in = change
-        .old_file
-        .clone()
-        .unwrap_or_else(|| change.file.clone());
+    let defined_in = change.file_before().to_string();
     Some(Target {
         name: change.name_before().to_string(),
         family: families.get(&change.file).copied()?,

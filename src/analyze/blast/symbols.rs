@@ -2,10 +2,10 @@
 //!
 //! Definitions are matched by (container, name), one to one when a name is defined several
 //! times (overloads, typing stubs); what is left over is paired up by body hash
-//! (same code, new name: a rename) before being called removed or added. Across files, a
-//! definition removed in one file and added with the same body in another was moved.
-//! A file whose token hash did not change was only reformatted or re-commented: nothing in
-//! it changed structurally.
+//! (same code, new name: a rename) before being called removed or added. A file whose token
+//! hash did not change was only reformatted or re-commented: nothing in it changed
+//! structurally. A renamed file's definitions are also listed as moves ([`carried`]); moves
+//! between files are paired in `analyze::mechanical::moved`.
 
 use std::collections::{HashMap, HashSet};
 
@@ -335,36 +335,6 @@ fn record(
     }
 }
 
-/// Pairs definitions removed from one file with identical ones added to another: those were
-/// moved, which by itself breaks nothing that resolves names the way this analysis does.
-pub fn detect_moves(changes: &mut Vec<SymbolChange>) {
-    let mut gone = HashSet::new();
-    for removed in 0..changes.len() {
-        if changes[removed].change != ChangeKind::Removed {
-            continue;
-        }
-        let twin = changes.iter().position(|other| {
-            let before = &changes[removed];
-            other.change == ChangeKind::Added
-                && other.file != before.file
-                && other.name == before.name
-                && other.kind == before.kind
-                && other.body_hash == before.body_hash
-        });
-        if let Some(twin) = twin {
-            let old_file = changes[removed].file.clone();
-            changes[twin].change = ChangeKind::Moved;
-            changes[twin].old_file = Some(old_file);
-            gone.insert(removed);
-        }
-    }
-    let mut index = 0;
-    changes.retain(|_| {
-        index += 1;
-        !gone.contains(&(index - 1))
-    });
-}
-
 /// A name that leaves one file (removed, or renamed away) and is defined again in another file
 /// of the same namespace with a different signature was not removed: callers of the name now
 /// reach the new definition, whose signature changed. The pair becomes one `SignatureChanged`
@@ -593,18 +563,6 @@ mod tests {
         let old = outline(7, vec![def("f", "def f()", Visibility::Public, 1, 1)]);
         let new = outline(7, vec![def("f", "def f()", Visibility::Public, 1, 3)]);
         assert!(classify("a.py", "a.py", Some(&old), Some(&new)).is_empty());
-    }
-
-    /// A definition removed from one file and added unchanged to another was moved.
-    #[test]
-    fn cross_file_move() {
-        let old = outline(1, vec![def("f", "def f()", Visibility::Public, 99, 1)]);
-        let new = outline(2, vec![def("f", "def f()", Visibility::Public, 99, 4)]);
-        let mut changes = classify("a.py", "a.py", Some(&old), None);
-        changes.extend(classify("b.py", "b.py", None, Some(&new)));
-        detect_moves(&mut changes);
-        assert_eq!(kinds(&changes), [("f".into(), ChangeKind::Moved)]);
-        assert_eq!(changes[0].old_file.as_deref(), Some("a.py"));
     }
 
     /// `Parse` renamed to `ParseLegacy` in one file and a new `Parse` with another signature
