@@ -235,10 +235,12 @@ pub fn analyze(
         .filter(|change| change.change == ChangeKind::Removed && is_type(change.kind))
         .map(|change| (change.file.clone(), change.name.clone()))
         .collect();
+    let names = Names::of(&new_outlines);
     let seen = Seen {
         families: &families,
         touched_paths: &touched_paths,
         new_outlines: &new_outlines,
+        names: &names,
         spaces: &spaces,
         removed_types: &removed_types,
     };
@@ -448,9 +450,49 @@ struct Seen<'a> {
     families: &'a HashMap<String, &'static str>,
     touched_paths: &'a HashSet<&'a str>,
     new_outlines: &'a HashMap<String, (&'static Language, Outline)>,
+    /// Which of those define or use each name.
+    names: &'a Names<'a>,
     spaces: &'a Namespaces<'a>,
     /// (file, name) of every class, struct or interface the change removed.
     removed_types: &'a HashSet<(String, String)>,
+}
+
+/// The new versions of the changed files that define a name, and those that use it, by name:
+/// the dangling check asks per symbol, and a renamed package carries thousands of them.
+#[derive(Default)]
+struct Names<'a> {
+    defined: HashMap<&'a str, Vec<&'a str>>,
+    used: HashMap<&'a str, Vec<&'a str>>,
+}
+
+impl<'a> Names<'a> {
+    fn of(outlines: &'a HashMap<String, (&'static Language, Outline)>) -> Self {
+        let mut names = Names::default();
+        for (path, (_, outline)) in outlines {
+            let add = |index: &mut HashMap<&'a str, Vec<&'a str>>, name: &'a str| {
+                let paths = index.entry(name).or_default();
+                if paths.last() != Some(&path.as_str()) {
+                    paths.push(path);
+                }
+            };
+            for definition in &outline.definitions {
+                add(&mut names.defined, &definition.name);
+            }
+            for reference in &outline.references {
+                add(&mut names.used, &reference.name);
+            }
+        }
+        names
+    }
+
+    /// The files defining `name` (or using it), each once.
+    fn defining(&self, name: &str) -> &[&'a str] {
+        self.defined.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    fn using(&self, name: &str) -> &[&'a str] {
+        self.used.get(name).map_or(&[], Vec::as_slice)
+    }
 }
 
 fn is_type(kind: SymbolKind) -> bool {

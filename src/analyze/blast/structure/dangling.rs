@@ -46,28 +46,35 @@ pub(super) fn dangling(
                     |((family, scope, _), home)| namespace::same_module(family, home, &scope.home),
                 )
         };
-    let still_defined = new_outlines.iter().any(|(path, (language, outline))| {
-        // Methods keep name-based resolution: the class's own namespace is not tracked.
-        let visible_there = || {
-            is_home_file(path)
-                || change.container.is_some()
-                || spaces
-                    .new_scopes
-                    .get(path)
-                    .is_none_or(|(family, scope, _)| {
-                        home.is_none_or(|home| namespace::same_namespace(family, home, &scope.home))
-                    })
-        };
-        let defines = || outline.definitions.iter().any(|d| d.name == name);
-        let re_exports = || {
-            is_home_file(path)
+    // Methods keep name-based resolution: the class's own namespace is not tracked.
+    let visible_there = |path: &str| {
+        is_home_file(path)
+            || change.container.is_some()
+            || spaces
+                .new_scopes
+                .get(path)
+                .is_none_or(|(family, scope, _)| {
+                    home.is_none_or(|home| namespace::same_namespace(family, home, &scope.home))
+                })
+    };
+    let outline_of = |path: &str| &new_outlines[path];
+    let defined = seen
+        .names
+        .defining(name)
+        .iter()
+        .any(|path| same_family(outline_of(path).0) && visible_there(path));
+    let re_exported = || {
+        seen.names.using(name).iter().any(|path| {
+            let (language, outline) = outline_of(path);
+            same_family(language)
+                && is_home_file(path)
                 && outline
                     .references
                     .iter()
                     .any(|r| r.name == name && r.kind == ReferenceKind::Import)
-        };
-        same_family(language) && ((defines() && visible_there()) || re_exports())
-    });
+        })
+    };
+    let still_defined = defined || re_exported();
     if still_defined || may_inherit(change, seen) || went_with_its_class(change, seen) {
         return Vec::new();
     }
@@ -84,7 +91,8 @@ pub(super) fn dangling(
     let target = target_of(change, seen.families);
     // Files that could only maybe see the old place (a wildcard or dynamic import).
     let mut undecided: HashSet<&str> = reach.undecided_files.iter().map(String::as_str).collect();
-    for (path, (language, outline)) in new_outlines {
+    for &path in seen.names.using(name) {
+        let (language, outline) = outline_of(path);
         // A private symbol can only be used from its own file. Whether the file can see the
         // name's namespace is asked last: most changed files of a large change do not use it.
         let uses = outline.references.iter().filter(|r| r.name == name);
@@ -106,7 +114,7 @@ pub(super) fn dangling(
             Resolution::Resolved | Resolution::Reexported => {}
         }
         sites.extend(uses.map(|r| Site {
-            path: path.clone(),
+            path: path.to_string(),
             line: r.line,
             kind: r.kind,
             enclosing: r.enclosing.clone(),
