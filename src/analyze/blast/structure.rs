@@ -10,6 +10,7 @@
 //! still defined where its callers look for it, a reference is not called dangling; a name
 //! re-added with another signature in the same namespace is a signature change.
 
+use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
@@ -708,11 +709,21 @@ fn impacts(
         }
     }
 
-    // A file the change left alone, as the search read it.
+    // A file the change left alone, as the search read it: read once, however many moved
+    // definitions it still imports from their old place.
+    let base_tree = context
+        .repo
+        .zip(context.search_tree)
+        .and_then(|(repo, tree)| Some((repo, repo.find_tree(tree).ok()?)));
+    let read: RefCell<HashMap<String, Option<Vec<u8>>>> = RefCell::default();
     let base_file = |path: &str| -> Option<Vec<u8>> {
-        let (repo, tree) = (context.repo?, context.search_tree?);
-        let entry = repo.find_tree(tree).ok()?.get_path(Path::new(path)).ok()?;
-        Some(repo.find_blob(entry.id()).ok()?.content().to_vec())
+        let mut read = read.borrow_mut();
+        let bytes = read.entry(path.to_string()).or_insert_with(|| {
+            let (repo, tree) = base_tree.as_ref()?;
+            let entry = tree.get_path(Path::new(path)).ok()?;
+            Some(repo.find_blob(entry.id()).ok()?.content().to_vec())
+        });
+        bytes.clone()
     };
     blast.symbols = changes
         .into_iter()
