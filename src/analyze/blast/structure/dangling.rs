@@ -93,12 +93,11 @@ pub(super) fn dangling(
     let mut undecided: HashSet<&str> = reach.undecided_files.iter().map(String::as_str).collect();
     for &path in seen.names.using(name) {
         let (language, outline) = outline_of(path);
-        // A private symbol can only be used from its own file. Whether the file can see the
-        // name's namespace is asked last: most changed files of a large change do not use it.
+        // Only files that use the name are here. A private symbol can only be used from its
+        // own file; whether the file can see the name's namespace is asked last.
         let uses = outline.references.iter().filter(|r| r.name == name);
         if !same_family(language)
             || (!exposed && *path != change.file)
-            || uses.clone().next().is_none()
             || target.as_ref().is_some_and(|target| {
                 *path != change.file && !dependents::may_use(outline, path, target)
             })
