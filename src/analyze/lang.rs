@@ -111,6 +111,35 @@ fn shebang_interpreter(first_line: &[u8]) -> Option<&str> {
     Some(program)
 }
 
+/// File name endings of declaration-only files: they describe a module's types and hold none
+/// of its code, so no import finds code there at run time.
+const DECLARATIONS_ONLY: &[(&str, &str)] = &[
+    // PEP 484, "Stub Files": https://peps.python.org/pep-0484/#stub-files
+    (".pyi", "https://peps.python.org/pep-0484/#stub-files"),
+    // TypeScript handbook, "Declaration Reference"
+    (
+        ".d.ts",
+        "https://www.typescriptlang.org/docs/handbook/declaration-files/introduction.html",
+    ),
+    (
+        ".d.mts",
+        "https://www.typescriptlang.org/docs/handbook/modules/reference.html",
+    ),
+    (
+        ".d.cts",
+        "https://www.typescriptlang.org/docs/handbook/modules/reference.html",
+    ),
+];
+
+/// Whether the file at `path` only declares types (a Python stub, a TypeScript `.d.ts`).
+#[must_use]
+pub fn declares_only(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    DECLARATIONS_ONLY
+        .iter()
+        .any(|(ending, _)| lower.ends_with(ending))
+}
+
 /// The language registered as `name`.
 #[must_use]
 pub fn by_name(name: &str) -> Option<&'static Language> {
@@ -120,6 +149,33 @@ pub fn by_name(name: &str) -> Option<&'static Language> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Stubs and declaration files only declare; their modules' code files do not, and each
+    /// row names its source.
+    #[test]
+    fn declaration_only_files() {
+        for path in [
+            "shop/billing.pyi",
+            "src/types.d.ts",
+            "lib/x.D.MTS",
+            "a/b.d.cts",
+        ] {
+            assert!(declares_only(path), "{path}");
+        }
+        for path in [
+            "shop/billing.py",
+            "src/types.ts",
+            "src/d.ts/index.js",
+            "a/bd.ts",
+        ] {
+            assert!(!declares_only(path), "{path}");
+        }
+        assert!(
+            DECLARATIONS_ONLY
+                .iter()
+                .all(|(_, source)| source.starts_with("https://"))
+        );
+    }
 
     /// File names win over extensions, extensions ignore case, shebangs work directly and
     /// through `env`, and unknown files have no language.

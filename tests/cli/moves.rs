@@ -87,28 +87,32 @@ fn a_dynamic_import_beside_the_old_import_does_not_hide_it() {
     assert_eq!(code, 3);
 }
 
-/// A module renamed out of its language (`billing.py` → `billing.py.bak`) is deleted as code:
-/// its definitions are removed and their importers dangle. Before, the file was judged by its
-/// new name alone, an unsupported one, and the change was allowed.
+/// A module renamed out of its language (`billing.py` → `billing.py.bak`) or into a stub that
+/// only declares types (`billing.pyi`) is deleted as code: its definitions are removed and
+/// their importers dangle. Before, both were allowed: the first was judged by its new name
+/// alone, an unsupported one, and the second as the same module.
 #[test]
 fn a_module_renamed_out_of_its_language_is_deleted_as_code() {
-    let (report, code) = judge(
-        &python_base(),
-        &[
-            ("shop/billing.py", None),
-            ("shop/billing.py.bak", Some(BILLING)),
-        ],
-    );
-    assert_eq!(
-        report["files"][0]["status"], "renamed",
-        "{}",
-        report["files"]
-    );
-    let charge = symbol(&report, "charge", "removed");
-    assert_eq!(charge["file"], "shop/billing.py");
-    assert_eq!(dangling_paths(charge), ["app.py", "app.py"], "{charge}");
-    assert_eq!(dangling_count(&report), 4);
-    assert_eq!(code, 3);
+    for renamed in ["shop/billing.py.bak", "shop/billing.pyi"] {
+        let (report, code) = judge(
+            &python_base(),
+            &[("shop/billing.py", None), (renamed, Some(BILLING))],
+        );
+        assert_eq!(
+            report["files"][0]["status"], "renamed",
+            "{}",
+            report["files"]
+        );
+        let charge = symbol(&report, "charge", "removed");
+        assert_eq!(charge["file"], "shop/billing.py");
+        assert_eq!(
+            dangling_paths(charge),
+            ["app.py", "app.py"],
+            "{renamed}: {charge}"
+        );
+        assert_eq!(dangling_count(&report), 4, "{renamed}");
+        assert_eq!(code, 3, "{renamed}");
+    }
 }
 
 /// The same rename with every importer updated breaks nothing: no symbol is listed, nothing

@@ -504,8 +504,9 @@ fn is_type(kind: SymbolKind) -> bool {
 }
 
 /// Picks a language for each changed file whose contents were read; records the ones skipped.
-/// A file renamed into another language family (`billing.py` → `billing.py.bak`) is two jobs:
-/// the old file is deleted as code, the new one added.
+/// A file renamed into another language family (`billing.py` → `billing.py.bak`), or to or
+/// from a declarations-only file, is two jobs: the old file is deleted as code, the new one
+/// added.
 fn prepare<'a>(contents: &[FileContents<'a>], coverage: &mut Coverage) -> Vec<Job<'a>> {
     let mut jobs = Vec::new();
     for entry in contents {
@@ -546,7 +547,9 @@ fn prepare<'a>(contents: &[FileContents<'a>], coverage: &mut Coverage) -> Vec<Jo
     jobs
 }
 
-/// Whether a renamed file's two paths are in different language families (or one in none).
+/// Whether a renamed file's two paths are in different language families (or one in none),
+/// or one of them only declares types (`billing.py` → `billing.pyi`): either way the code of
+/// the old file is gone.
 fn changes_family(entry: &FileContents<'_>) -> bool {
     let file = entry.file;
     let (Some(old_path), Some(new_path)) = (file.old_path.as_deref(), file.new_path.as_deref())
@@ -559,7 +562,8 @@ fn changes_family(entry: &FileContents<'_>) -> bool {
             .unwrap_or_default()
             .split(|b| *b == b'\n')
             .next();
-        lang::for_path(path, first_line.unwrap_or_default()).map(|language| language.family)
+        let family = lang::for_path(path, first_line.unwrap_or_default()).map(|l| l.family);
+        (family, lang::declares_only(path))
     };
     old_path != new_path && family(old_path, &entry.old) != family(new_path, &entry.new)
 }

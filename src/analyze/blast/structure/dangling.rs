@@ -9,7 +9,10 @@ use crate::analyze::blast::dependents::{self, Reach, Site};
 use crate::analyze::blast::inherits;
 use crate::analyze::blast::symbols::{ChangeKind, SymbolChange};
 use crate::analyze::blast::syntax::{ReferenceKind, SymbolKind};
-use crate::analyze::lang::Language;
+use crate::analyze::lang::{self, Language};
+
+/// Reads a file the change left alone, as the search read it.
+type BaseFile<'f> = &'f dyn Fn(&str) -> Option<Vec<u8>>;
 
 /// References that still use a removed or renamed name after the change, or a moved one at its
 /// old place (when it left its namespace): in files the change left alone (found at the base,
@@ -21,7 +24,7 @@ pub(super) fn dangling(
     change: &SymbolChange,
     reach: &Reach,
     seen: &Seen<'_>,
-    base_file: &dyn Fn(&str) -> Option<Vec<u8>>,
+    base_file: BaseFile<'_>,
 ) -> Vec<Site> {
     let spaces = seen.spaces;
     let moved = change.change == ChangeKind::Moved;
@@ -58,15 +61,18 @@ pub(super) fn dangling(
                 })
     };
     let outline_of = |path: &str| &new_outlines[path];
+    // A stub or declaration file describes the name; it holds no code to find at run time.
+    let holds_code = |path: &str| !lang::declares_only(path);
     let defined = seen
         .names
         .defining(name)
         .iter()
-        .any(|path| same_family(outline_of(path).0) && visible_there(path));
+        .any(|path| same_family(outline_of(path).0) && holds_code(path) && visible_there(path));
     let re_exported = || {
         seen.names.using(name).iter().any(|path| {
             let (language, outline) = outline_of(path);
             same_family(language)
+                && holds_code(path)
                 && is_home_file(path)
                 && outline
                     .references
@@ -120,17 +126,30 @@ pub(super) fn dangling(
         }));
     }
     if moved {
-        let mut found = HashMap::new();
-        sites.retain(|site| {
-            !*found.entry(site.path.clone()).or_insert_with(|| {
-                let maybe = undecided.contains(site.path.as_str());
-                spaces.found_at_new_home(change, (&site.path, maybe), base_file)
-            })
-        });
+        keep_lost(&mut sites, change, seen, &undecided, base_file);
     }
     sites.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     sites.dedup();
     sites
+}
+
+/// Keeps the uses of a moved definition whose files would not find it at its new place
+/// (`undecided`: the files that saw the old place only maybe).
+fn keep_lost(
+    sites: &mut Vec<Site>,
+    moved: &SymbolChange,
+    seen: &Seen<'_>,
+    undecided: &HashSet<&str>,
+    base_file: BaseFile<'_>,
+) {
+    let mut found = HashMap::new();
+    sites.retain(|site| {
+        !*found.entry(site.path.clone()).or_insert_with(|| {
+            let maybe = undecided.contains(site.path.as_str());
+            seen.spaces
+                .found_at_new_home(moved, (&site.path, maybe), base_file)
+        })
+    });
 }
 
 /// Whether a removed method's class was removed from the same file by the change: the
