@@ -1,5 +1,6 @@
-//! The human report. A benign change gets one line; anything else gets the decision, why,
-//! the AI evidence, the points that made the score, and what would change the outcome.
+//! The human report. A benign change gets one line (and its notes); anything else gets the
+//! decision, why, the AI evidence, the points that made the score, and what would change the
+//! outcome.
 
 mod blast;
 
@@ -130,6 +131,7 @@ fn write_view(out: &mut String, view: &View<'_>, style: Style, prefix: &str) {
             paint(decision, style)
         );
         write_waivers(out, view, style);
+        write_notes(out, view);
         return;
     }
     let approved = view
@@ -159,6 +161,12 @@ fn write_view(out: &mut String, view: &View<'_>, style: Style, prefix: &str) {
             let _ = writeln!(out, "  → {}", one_line(step));
         }
     }
+    write_notes(out, view);
+}
+
+/// What the reading left out (copies not looked for, commits not read): shown under a benign
+/// one-liner too, since an allow that did not see everything must say so.
+fn write_notes(out: &mut String, view: &View<'_>) {
     for note in view.notes {
         let _ = writeln!(out, "  note: {}", one_line(note));
     }

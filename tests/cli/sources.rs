@@ -277,4 +277,14 @@ fn copies_are_not_looked_for_past_the_pair_budget() {
             "copies were not looked for: 101 added × 101 modified files is 10201 pairs, over the budget of 10000; a copied file counts as added"
         ])
     );
+    // The text report says so too, even when the change is benign and gets one line.
+    let text = blastgate(&repo, &["check", "--base", &base, "--head", &large]);
+    assert_eq!(text.code, 0, "{}{}", text.stdout, text.stderr);
+    assert!(text.stdout.starts_with("allow · "), "{}", text.stdout);
+    assert!(
+        text.stdout
+            .contains("\n  note: copies were not looked for: 101 added × 101 modified files"),
+        "{}",
+        text.stdout
+    );
 }
