@@ -307,6 +307,35 @@ fn code_evaluated_from_a_string() {
     );
 }
 
+/// A call reached under another name is gated as the call: a name imported as itself, a
+/// name assigned the function below its use, and a lookup by string. All three were allowed.
+#[test]
+fn construct_called_under_another_name() {
+    let before = "def restore(blob):\n    return blob\n";
+    for (after, subject) in [
+        (
+            "from pickle import loads\n\n\ndef restore(blob):\n    return loads(blob)\n",
+            "unsafe-deserialisation:restore",
+        ),
+        (
+            "import pickle\n\n\ndef restore(blob):\n    return decode(blob)\n\n\ndecode = pickle.loads\n",
+            "unsafe-deserialisation:restore",
+        ),
+        (
+            "import subprocess\n\n\ndef restore(blob):\n    return getattr(subprocess, \"run\")(f\"tar xzf {blob}\", shell=True)\n",
+            "shell-interpolation:restore",
+        ),
+    ] {
+        assert_gated(
+            &Case {
+                base: &[("app/backup.py", before)],
+                change: &[("app/backup.py", Some(after))],
+            },
+            subject,
+        );
+    }
+}
+
 /// Making a Go shell interpreter lenient (an unset variable expands to nothing instead of
 /// failing) edits the function around an unchanged `interp.New`: the runner executes text,
 /// so an AI-assisted edit there needs review (charmbracelet/crush 83945ff).

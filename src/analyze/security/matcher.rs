@@ -3,6 +3,7 @@
 //! class, or the file) with its token text, and each function's token hash kept so a body
 //! change around an unchanged construct is seen.
 
+mod bindings;
 mod index;
 
 use std::collections::HashMap;
@@ -10,11 +11,10 @@ use std::collections::HashMap;
 use tree_sitter::{Node, Tree};
 
 use super::body_hash::TokenHashes;
+use bindings::Bound;
 use index::FileIndex;
 
-use super::shape::{
-    Alias, Class, Cond, Shape, Syntax, Table, name_matches, names_secret, token_matches,
-};
+use super::shape::{Class, Cond, Shape, Syntax, Table, name_matches, names_secret, token_matches};
 use crate::analyze::lang::{Selector, kind_of};
 
 /// The enclosing scope of a construct.
@@ -63,8 +63,15 @@ pub fn find(table: &Table, tree: &Tree, source: &[u8]) -> Constructs {
         tokens_at(syntax, tree.root_node(), source),
     );
     let hashes = TokenHashes::new(index.tokens());
-    // Local name → what it imports, filled as imports are met (they come before their uses).
-    let mut aliases: HashMap<String, String> = HashMap::new();
+    let reader = Reader {
+        table,
+        source,
+        index: &index,
+    };
+    // Names bound as the walk meets them; calls through a name bound to nothing yet are tried
+    // again at the end (a function may call a name the module binds further down).
+    let mut bound = Bound::default();
+    let mut unbound_calls: Vec<(Node<'_>, usize, String)> = Vec::new();
     while let Some((node, parent)) = stack.pop() {
         if node.is_extra() && kind_of(node).contains("comment") {
             continue;
@@ -85,9 +92,51 @@ pub fn find(table: &Table, tree: &Tree, source: &[u8]) -> Constructs {
             *hash ^= hashes.of(node.byte_range());
         }
         let kind = kind_of(node);
-        if let Some(alias) = syntax.aliases.iter().find(|alias| alias.kind == kind) {
-            aliases.extend(imported_as(alias, node, source));
+        bound.meet(syntax, kind, node, source);
+        match reader.construct(kind, node, &bound, &contexts[here]) {
+            Found::Construct(construct) => side.found.push(construct),
+            Found::NothingYet(called) => unbound_calls.push((node, here, called)),
+            Found::Nothing => {}
         }
+        let before = stack.len();
+        stack.extend(node.named_children(&mut cursor).map(|child| (child, here)));
+        stack[before..].reverse();
+    }
+    let before = side.found.len();
+    for (node, here, called) in unbound_calls {
+        if let Some(alternative) = bound.alternative(syntax, node, source, &called)
+            && let Some(construct) =
+                reader.first(node, Some(&called), Some(&alternative), &contexts[here])
+        {
+            side.found.push(construct);
+        }
+    }
+    if side.found.len() > before {
+        side.found.sort_by_key(|construct| construct.line);
+    }
+    side
+}
+
+/// What one node is to the table.
+enum Found {
+    Construct(Construct),
+    /// A call that matched no row through a callee (given) bound to nothing yet: a name bound
+    /// further down may make it one.
+    NothingYet(String),
+    Nothing,
+}
+
+/// One file version as the rows read it.
+struct Reader<'a, 't> {
+    table: &'a Table,
+    source: &'a [u8],
+    index: &'a FileIndex<'a, 't>,
+}
+
+impl Reader<'_, '_> {
+    /// The construct `node` (of `kind`) is, with the names bound so far.
+    fn construct(&self, kind: &str, node: Node<'_>, bound: &Bound, context: &Context) -> Found {
+        let (table, syntax, source) = (self.table, self.table.syntax, self.source);
         let relevant = syntax.calls.iter().any(|(k, ..)| *k == kind)
             || syntax.settings.iter().any(|(k, ..)| *k == kind)
             || syntax.comparisons.contains(&kind)
@@ -97,106 +146,59 @@ pub fn find(table: &Table, tree: &Tree, source: &[u8]) -> Constructs {
             || table.rows.iter().any(
                 |(_, shape)| matches!(shape, Shape::InterpolatedKind(kinds) if kinds.contains(&kind)),
             );
-        let called = if relevant {
-            callee(syntax, node, source)
-        } else {
-            None
+        if !relevant {
+            return Found::Nothing;
+        }
+        let called = callee(syntax, node, source);
+        // The name the callee stands for through the file's imports, assignments and lookups.
+        let alternative = called
+            .as_deref()
+            .and_then(|called| bound.alternative(syntax, node, source, called));
+        if let Some(construct) =
+            self.first(node, called.as_deref(), alternative.as_deref(), context)
+        {
+            return Found::Construct(construct);
+        }
+        match (called, alternative) {
+            (Some(called), None) if !syntax.bindings.is_empty() => Found::NothingYet(called),
+            _ => Found::Nothing,
+        }
+    }
+
+    /// The construct of the first row `node` matches, as a call of `called` or `alternative`.
+    fn first(
+        &self,
+        node: Node<'_>,
+        called: Option<&str>,
+        alternative: Option<&str>,
+        context: &Context,
+    ) -> Option<Construct> {
+        let (table, syntax, source) = (self.table, self.table.syntax, self.source);
+        let setting =
+            setting(syntax, node).map(|(key, value)| (dotted(syntax, key, source), value));
+        let offered = Offered {
+            callee: called,
+            setting: setting.as_ref(),
         };
         // The first matching row names the node: tables list the specific rows (key
         // derivation, unverified JWT) before the general ones (any `hashlib` call, any JWT).
-        let imported = called
-            .as_deref()
-            .and_then(|called| unaliased(&aliases, called));
-        let setting = relevant
-            .then(|| setting(syntax, node))
-            .flatten()
-            .map(|(key, value)| (dotted(syntax, key, source), value));
-        let offered = Offered {
-            callee: called.as_deref(),
-            setting: setting.as_ref(),
-        };
-        let first = table.rows.iter().filter(|_| relevant).find(|(_, shape)| {
-            matches(syntax, shape, node, source, &index, &offered)
-                || imported.as_deref().is_some_and(|imported| {
+        let first = table.rows.iter().find(|(_, shape)| {
+            matches(syntax, shape, node, source, self.index, &offered)
+                || alternative.is_some_and(|alternative| {
                     let offered = Offered {
-                        callee: Some(imported),
+                        callee: Some(alternative),
                         ..offered
                     };
-                    matches(syntax, shape, node, source, &index, &offered)
+                    matches(syntax, shape, node, source, self.index, &offered)
                 })
         });
-        if let Some((class, _)) = first {
-            side.found.push(Construct {
-                class,
-                scope: contexts[here].scope(),
-                line: u32::try_from(node.start_position().row + 1).unwrap_or(u32::MAX),
-                text: tokens(syntax, node, source).join(" "),
-            });
-        }
-        let before = stack.len();
-        stack.extend(node.named_children(&mut cursor).map(|child| (child, here)));
-        stack[before..].reverse();
+        first.map(|(class, _)| Construct {
+            class,
+            scope: context.scope(),
+            line: u32::try_from(node.start_position().row + 1).unwrap_or(u32::MAX),
+            text: tokens(syntax, node, source).join(" "),
+        })
     }
-    side
-}
-
-/// The local name an import `alias` node gives, and what it imports (`sp` → `subprocess`,
-/// `r` → `subprocess.run`, Go's `sh` → `interp`).
-fn imported_as(alias: &Alias, node: Node<'_>, source: &[u8]) -> Option<(String, String)> {
-    let local = text(node.child_by_field_name(alias.local)?, source).trim();
-    let imported = text(node.child_by_field_name(alias.imported)?, source).trim();
-    if local.is_empty()
-        || !local
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
-    {
-        return None;
-    }
-    let imported = match imported.strip_prefix(['"', '`']) {
-        Some(path) => go_package(path.trim_end_matches(['"', '`']))?.to_string(),
-        None => imported.to_string(),
-    };
-    let module = alias
-        .module
-        .and_then(|field| node.parent()?.child_by_field_name(field))
-        .map(|module| text(module, source).trim())
-        .filter(|module| !module.is_empty() && !module.starts_with('.'));
-    let imported = match module {
-        Some(module) => format!("{module}.{imported}"),
-        None => imported,
-    };
-    (imported != local).then(|| (local.to_string(), imported))
-}
-
-/// The package name of a Go import path: its last element, past a `/vN` major version and
-/// without a `.vN` suffix (`mvdan.cc/sh/v3/interp` → `interp`, `gopkg.in/yaml.v3` → `yaml`).
-fn go_package(path: &str) -> Option<&str> {
-    let is_version = |part: &str| {
-        part.strip_prefix('v')
-            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-    };
-    let mut parts = path.rsplit('/');
-    let mut last = parts.next()?;
-    if is_version(last) {
-        last = parts.next()?;
-    }
-    match last.rsplit_once('.') {
-        Some((name, version)) if is_version(version) => Some(name),
-        _ => Some(last),
-    }
-}
-
-/// `callee` with its first segment replaced by what that name imports, if it is an alias.
-fn unaliased(aliases: &HashMap<String, String>, callee: &str) -> Option<String> {
-    let (first, rest) = callee
-        .split_once('.')
-        .map_or((callee, ""), |(first, rest)| (first, rest));
-    let imported = aliases.get(first)?;
-    Some(if rest.is_empty() {
-        imported.clone()
-    } else {
-        format!("{imported}.{rest}")
-    })
 }
 
 fn text<'a>(node: Node<'_>, source: &'a [u8]) -> &'a str {

@@ -105,24 +105,75 @@ pub struct Syntax {
     pub containers: &'static [&'static str],
     /// Wrappers whose `definition` field is the function their decorators belong to.
     pub decorated: &'static [&'static str],
-    /// Imports that give what they import a local name: callees written with it are matched
-    /// under the imported name too (`import subprocess as sp` → `sp.run` is `subprocess.run`).
-    pub aliases: &'static [Alias],
+    /// Ways a file names what the rows know by another name: callees written with the local
+    /// name are matched under the other one too (`import subprocess as sp` → `sp.run` is
+    /// `subprocess.run`; `run = subprocess.run` → `run(…)` is `subprocess.run(…)`).
+    pub bindings: &'static [Binding],
+    /// Calls that look a module or an attribute up by a string, read as the name they look up
+    /// (`getattr(subprocess, "run")` is `subprocess.run`).
+    pub lookups: &'static [LookupCall],
 }
 
-/// One import form that renames what it imports.
+/// One syntax that binds a local name to another name.
 #[derive(Debug)]
-pub struct Alias {
-    /// The node kind (`aliased_import`, `import_spec`, `import_specifier`).
-    pub kind: &'static str,
-    /// The field holding what is imported; a quoted string is a Go import path, whose package
-    /// name is its last element (without a `/vN` or `.vN` version).
-    pub imported: &'static str,
-    /// The field holding the local name.
-    pub local: &'static str,
-    /// The parent's field holding the module the imported name belongs to, when it may have
-    /// one (`from subprocess import run as r`: `r` is `subprocess.run`).
-    pub module: Option<&'static str>,
+pub enum Binding {
+    /// An import that renames what it imports.
+    Import {
+        /// The node kind (`aliased_import`, `import_spec`, `import_specifier`).
+        kind: &'static str,
+        /// The field holding what is imported; a quoted string is a Go import path, whose
+        /// package name is its last element (without a `/vN` or `.vN` version).
+        imported: &'static str,
+        /// The field holding the local name.
+        local: &'static str,
+        /// The parent's field holding the module the imported name belongs to, when it may
+        /// have one (`from subprocess import run as r`: `r` is `subprocess.run`).
+        module: Option<&'static str>,
+    },
+    /// An import of names from a module under their own names (`from subprocess import run`:
+    /// `run` is `subprocess.run`); renaming forms are left to [`Binding::Import`].
+    FromImport {
+        /// The statement's node kind.
+        kind: &'static str,
+        /// The field holding the module.
+        module: &'static str,
+        /// The field holding each imported name.
+        names: &'static str,
+        /// The kind of a name imported as itself.
+        plain: &'static str,
+    },
+    /// An assignment whose right side is a name, a dotted name or a [`LookupCall`]
+    /// (`run = subprocess.run`, `const ev = eval`, `c := exec.Command`). Any other right side
+    /// unbinds the name.
+    Assignment {
+        /// The node kind.
+        kind: &'static str,
+        /// The field holding the assigned name.
+        left: &'static str,
+        /// The field holding the value.
+        right: &'static str,
+    },
+}
+
+/// A call that names what it returns with string arguments.
+#[derive(Debug)]
+pub struct LookupCall {
+    /// The callee, as dotted text.
+    pub callee: &'static str,
+    /// What it returns.
+    pub returns: LookedUp,
+    /// Where the behaviour is documented.
+    pub source: &'static str,
+}
+
+/// What a [`LookupCall`] returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LookedUp {
+    /// The module its first argument names (`importlib.import_module("pickle")`).
+    Module,
+    /// Its first argument's attribute that its second argument names
+    /// (`getattr(pickle, "loads")`).
+    Attribute,
 }
 
 /// One language's table.

@@ -112,6 +112,56 @@ fn go_package_names() {
         ("gopkg.in/yaml.v3", "yaml"),
         ("golang.org/x/crypto/bcrypt", "bcrypt"),
     ] {
-        assert_eq!(super::go_package(path), Some(name), "{path}");
+        assert_eq!(super::bindings::go_package(path), Some(name), "{path}");
     }
+}
+
+/// An expression read as the name it denotes: dotted names and lookups with plain string
+/// arguments, members after them; anything else (a computed name, an f-string, a call that
+/// is not a lookup, an operator) is no name. Nesting past the bound is no name either.
+#[test]
+fn expressions_read_as_names() {
+    let lookups = super::super::rows::TABLES
+        .iter()
+        .find(|table| table.languages.contains(&"python"))
+        .expect("a Python table")
+        .syntax
+        .lookups;
+    let read = |expression: &str| super::bindings::resolve(lookups, expression.as_bytes(), 0);
+    for (expression, name) in [
+        ("subprocess.run", "subprocess.run"),
+        (" a . b . c ", "a.b.c"),
+        ("getattr(subprocess, \"run\")", "subprocess.run"),
+        ("getattr( subprocess , 'run' ).x", "subprocess.run.x"),
+        ("importlib.import_module(\"os.path\").join", "os.path.join"),
+        ("__import__(r'pickle')", "pickle"),
+        (
+            "getattr(importlib.import_module(\"subprocess\"), \"run\")",
+            "subprocess.run",
+        ),
+    ] {
+        assert_eq!(read(expression).as_deref(), Some(name), "{expression}");
+    }
+    for expression in [
+        "getattr(subprocess, name)",
+        "getattr(subprocess, f\"run\")",
+        "getattr(subprocess, \"a,b)\")",
+        "getattr(subprocess, \"run\"",
+        "load(\"x\")",
+        "a.b()",
+        "a + b",
+        "1x",
+        "",
+    ] {
+        assert_eq!(read(expression), None, "{expression}");
+    }
+    let nested = |depth: usize| {
+        let mut expression = "os".to_string();
+        for _ in 0..depth {
+            expression = format!("getattr({expression}, \"x\")");
+        }
+        read(&expression)
+    };
+    assert_eq!(nested(8).as_deref(), Some("os.x.x.x.x.x.x.x.x"));
+    assert_eq!(nested(9), None);
 }

@@ -55,7 +55,8 @@ static SYNTAX: Syntax = Syntax {
         "interface_declaration",
     ],
     decorated: &[],
-    aliases: &[],
+    bindings: &[],
+    lookups: &[],
 };
 
 /// The C# table.

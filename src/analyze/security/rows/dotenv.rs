@@ -21,7 +21,8 @@ static SYNTAX: Syntax = Syntax {
     functions: &[],
     containers: &[],
     decorated: &[],
-    aliases: &[],
+    bindings: &[],
+    lookups: &[],
 };
 
 /// The dotenv table (the registry has no dotenv language; `table_for` picks it by file name).

@@ -9,11 +9,12 @@ use super::classes::{
     SESSION, SHELL, SQL, TLS_OFF,
 };
 use crate::analyze::lang::Selector::Field;
+use crate::analyze::security::shape::Binding::{Assignment, Import};
 use crate::analyze::security::shape::Cond::{AnyOrigin, Interpolated, Missing, Secret, Token};
 use crate::analyze::security::shape::Shape::{
     Call, HardcodedSecret, SecretComparison, Setting, SqlBuilt,
 };
-use crate::analyze::security::shape::{Alias, Syntax, Table};
+use crate::analyze::security::shape::{Syntax, Table};
 
 static SYNTAX: Syntax = Syntax {
     calls: &[("call_expression", Field("function"), None)],
@@ -34,12 +35,30 @@ static SYNTAX: Syntax = Syntax {
     functions: &["function_declaration", "method_declaration"],
     containers: &[],
     decorated: &[],
-    aliases: &[Alias {
-        kind: "import_spec",
-        imported: "path",
-        local: "name",
-        module: None,
-    }],
+    bindings: &[
+        Import {
+            kind: "import_spec",
+            imported: "path",
+            local: "name",
+            module: None,
+        },
+        Assignment {
+            kind: "short_var_declaration",
+            left: "left",
+            right: "right",
+        },
+        Assignment {
+            kind: "assignment_statement",
+            left: "left",
+            right: "right",
+        },
+        Assignment {
+            kind: "var_spec",
+            left: "name",
+            right: "value",
+        },
+    ],
+    lookups: &[],
 };
 
 /// The Go table.

@@ -42,7 +42,8 @@ static SYNTAX: Syntax = Syntax {
         "record_declaration",
     ],
     decorated: &[],
-    aliases: &[],
+    bindings: &[],
+    lookups: &[],
 };
 
 /// The Java table.

@@ -9,13 +9,14 @@ use super::classes::{
     SECRET_STORED, SECURE_RANDOM, SESSION, SHELL, SQL, TLS_OFF,
 };
 use crate::analyze::lang::Selector::Field;
+use crate::analyze::security::shape::Binding::{Assignment, Import};
 use crate::analyze::security::shape::Cond::{
     AnyOrigin, Bare, Interpolated, Keyword, Missing, NoArguments, Secret, Token,
 };
 use crate::analyze::security::shape::Shape::{
     Call, Decorator, HardcodedSecret, SecretComparison, Setting, SqlBuilt,
 };
-use crate::analyze::security::shape::{Alias, Syntax, Table};
+use crate::analyze::security::shape::{LookedUp, LookupCall, Syntax, Table};
 
 static SYNTAX: Syntax = Syntax {
     calls: &[
@@ -42,11 +43,28 @@ static SYNTAX: Syntax = Syntax {
     ],
     containers: &["class_declaration", "class"],
     decorated: &[],
-    aliases: &[Alias {
-        kind: "import_specifier",
-        imported: "name",
-        local: "alias",
-        module: None,
+    bindings: &[
+        Import {
+            kind: "import_specifier",
+            imported: "name",
+            local: "alias",
+            module: None,
+        },
+        Assignment {
+            kind: "variable_declarator",
+            left: "name",
+            right: "value",
+        },
+        Assignment {
+            kind: "assignment_expression",
+            left: "left",
+            right: "right",
+        },
+    ],
+    lookups: &[LookupCall {
+        callee: "require",
+        returns: LookedUp::Module,
+        source: "Node.js docs, Modules: require(id)",
     }],
 };
 

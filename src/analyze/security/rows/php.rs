@@ -50,7 +50,8 @@ static SYNTAX: Syntax = Syntax {
         "interface_declaration",
     ],
     decorated: &[],
-    aliases: &[],
+    bindings: &[],
+    lookups: &[],
 };
 
 /// The PHP table.

@@ -9,13 +9,14 @@ use super::classes::{
     SECRET_STORED, SECURE_RANDOM, SESSION, SHELL, SQL, TLS_OFF,
 };
 use crate::analyze::lang::Selector::Field;
+use crate::analyze::security::shape::Binding::{Assignment, FromImport, Import};
 use crate::analyze::security::shape::Cond::{
     AnyOrigin, Bare, Interpolated, Keyword, Lacks, Missing, Secret, Token,
 };
 use crate::analyze::security::shape::Shape::{
     Call, Decorator, HardcodedSecret, SecretComparison, Setting, SqlBuilt,
 };
-use crate::analyze::security::shape::{Alias, Syntax, Table};
+use crate::analyze::security::shape::{LookedUp, LookupCall, Syntax, Table};
 
 static SYNTAX: Syntax = Syntax {
     calls: &[("call", Field("function"), None)],
@@ -34,12 +35,42 @@ static SYNTAX: Syntax = Syntax {
     functions: &["function_definition"],
     containers: &["class_definition"],
     decorated: &["decorated_definition"],
-    aliases: &[Alias {
-        kind: "aliased_import",
-        imported: "name",
-        local: "alias",
-        module: Some("module_name"),
-    }],
+    bindings: &[
+        Import {
+            kind: "aliased_import",
+            imported: "name",
+            local: "alias",
+            module: Some("module_name"),
+        },
+        FromImport {
+            kind: "import_from_statement",
+            module: "module_name",
+            names: "name",
+            plain: "dotted_name",
+        },
+        Assignment {
+            kind: "assignment",
+            left: "left",
+            right: "right",
+        },
+    ],
+    lookups: &[
+        LookupCall {
+            callee: "getattr",
+            returns: LookedUp::Attribute,
+            source: "Python docs, Built-in Functions: getattr(object, name)",
+        },
+        LookupCall {
+            callee: "importlib.import_module",
+            returns: LookedUp::Module,
+            source: "Python docs, importlib.import_module(name)",
+        },
+        LookupCall {
+            callee: "__import__",
+            returns: LookedUp::Module,
+            source: "Python docs, Built-in Functions: __import__(name)",
+        },
+    ],
 };
 
 /// World-writable modes as Python spells them (octal literals, their decimal values, `stat`).

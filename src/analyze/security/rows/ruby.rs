@@ -31,7 +31,8 @@ static SYNTAX: Syntax = Syntax {
     functions: &["method", "singleton_method"],
     containers: &["class", "module"],
     decorated: &[],
-    aliases: &[],
+    bindings: &[],
+    lookups: &[],
 };
 
 /// The Ruby table.

@@ -35,7 +35,8 @@ static SYNTAX: Syntax = Syntax {
     functions: &["function_item"],
     containers: &["impl_item", "trait_item", "mod_item"],
     decorated: &[],
-    aliases: &[],
+    bindings: &[],
+    lookups: &[],
 };
 
 /// The Rust table.

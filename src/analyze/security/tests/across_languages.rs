@@ -231,3 +231,90 @@ def parse(text):
         vec!["dynamic-code-execution:Runner"]
     );
 }
+
+/// A construct reached under another name is the construct: a name imported as itself
+/// (`from pickle import loads`), a name assigned a construct (`run = subprocess.run`, also
+/// below its use and inside a function), a lookup by string (`getattr(subprocess, "run")`,
+/// `importlib.import_module("pickle")`, `__import__`, `require`), and chains of them. A name
+/// assigned something else, or assigned again, is not.
+#[test]
+fn constructs_under_other_names() {
+    let python = r#"import importlib
+import subprocess
+from pickle import loads
+from myapp.shell import run as app_run
+
+run = subprocess.run
+sp = __import__("subprocess")
+runner = getattr(importlib.import_module("subprocess"), "run")
+
+
+def restore(blob):
+    return loads(blob)
+
+
+def archive(name):
+    run(f"tar czf {name}.tgz data", shell=True)
+
+
+def backup(name):
+    sp.call(f"cp -r data {name}", shell=True)
+
+
+def sync(name):
+    runner(f"rsync data {name}", shell=True)
+
+
+def fetch(blob):
+    return getattr(importlib.import_module("pickle"), "loads")(blob)
+
+
+def late(blob):
+    return decode(blob)
+
+
+def local(name):
+    call = subprocess.check_call
+    call(f"ls {name}", shell=True)
+
+
+def listing(name):
+    app_run(f"ls {name}", shell=True)
+
+
+def parse(text):
+    parse_json = json_loads
+    return parse_json(text)
+
+
+decode = importlib.import_module("pickle").loads
+json_loads = json.loads
+"#;
+    assert_eq!(
+        fired("app/jobs.py", "", python),
+        vec![
+            "unsafe-deserialisation:restore",
+            "shell-interpolation:archive",
+            "shell-interpolation:backup",
+            "shell-interpolation:sync",
+            "unsafe-deserialisation:fetch",
+            "unsafe-deserialisation:late",
+            "shell-interpolation:local",
+        ]
+    );
+    let rebound = "import subprocess\n\nrun = subprocess.run\nrun = safe_shell.run\n\n\ndef archive(name):\n    run(f\"tar czf {name}.tgz data\", shell=True)\n";
+    assert!(fired("app/jobs.py", "", rebound).is_empty());
+    let javascript = "const cp = require('child_process');\nconst run = cp.exec;\nconst ev = eval;\n\nexport function archive(name) {\n  run(`tar czf ${name}.tgz data`);\n}\n\nexport function compute(formula) {\n  return ev(formula);\n}\n";
+    assert_eq!(
+        fired("src/jobs.js", "", javascript),
+        vec![
+            "shell-interpolation:archive",
+            "dynamic-code-execution:compute"
+        ]
+    );
+    let go = "package jobs\n\nimport \"os/exec\"\n\nfunc Archive(name string) error {\n\tcommand := exec.Command\n\treturn command(\"sh\", \"-c\", \"tar czf \"+name).Run()\n}\n";
+    assert_eq!(
+        fired("jobs/archive.go", "", go),
+        vec!["shell-interpolation:Archive"]
+    );
+}
