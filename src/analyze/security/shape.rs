@@ -112,6 +112,9 @@ pub struct Syntax {
     /// Calls that look a module or an attribute up by a string, read as the name they look up
     /// (`getattr(subprocess, "run")` is `subprocess.run`).
     pub lookups: &'static [LookupCall],
+    /// Names of the global object, with a source each: a callee through one is the global
+    /// itself too (`globalThis["eval"]` is `eval`).
+    pub global_objects: &'static [(&'static str, &'static str)],
 }
 
 /// One syntax that binds a local name to another name.
@@ -152,6 +155,21 @@ pub enum Binding {
         left: &'static str,
         /// The field holding the value.
         right: &'static str,
+    },
+    /// A declaration that takes names out of an object (`const { exec: run } =
+    /// require("child_process")`: `run` is `child_process.exec`).
+    Destructuring {
+        /// The declaration's node kind.
+        kind: &'static str,
+        /// The field holding the pattern, and the pattern's kind.
+        pattern: (&'static str, &'static str),
+        /// The field holding the value.
+        value: &'static str,
+        /// The kind of a name taken as itself (`{ exec }`).
+        shorthand: &'static str,
+        /// The kind of a name taken under another (`{ exec: run }`), and its fields for the
+        /// property and the local name.
+        renamed: (&'static str, &'static str, &'static str),
     },
 }
 

@@ -64,6 +64,27 @@ impl Bound {
                         .map(|name| self.unaliased(&name).unwrap_or(name));
                     self.bind(local.to_string(), named);
                 }
+                Binding::Destructuring {
+                    kind: of,
+                    pattern,
+                    value,
+                    shorthand,
+                    renamed,
+                } if of == kind => {
+                    let (Some(taken), Some(value)) = (
+                        node.child_by_field_name(pattern.0)
+                            .filter(|taken| kind_of(*taken) == pattern.1),
+                        node.child_by_field_name(value),
+                    ) else {
+                        continue;
+                    };
+                    let Some(object) = resolve(syntax.lookups, &source[value.byte_range()], 0)
+                        .map(|name| self.unaliased(&name).unwrap_or(name))
+                    else {
+                        continue;
+                    };
+                    self.bind_taken(taken, &object, shorthand, renamed, source);
+                }
                 _ => {}
             }
         }
@@ -86,8 +107,16 @@ impl Bound {
             .flatten()
             .and_then(|callee| resolve(syntax.lookups, callee, 0));
         let name = looked_up.as_deref().unwrap_or(called);
+        let name = syntax
+            .global_objects
+            .iter()
+            .find_map(|(global, _)| {
+                name.strip_prefix(global)
+                    .and_then(|rest| rest.strip_prefix('.'))
+            })
+            .unwrap_or(name);
         self.unaliased(name)
-            .or(looked_up)
+            .or_else(|| (name != called).then(|| name.to_string()))
             .filter(|other| other != called)
     }
 
@@ -111,6 +140,40 @@ impl Bound {
             None => {
                 self.names.remove(&local);
             }
+        }
+    }
+
+    /// `{ a, b: c }` taken from `object`: `a` is `object.a`, `c` is `object.b`.
+    fn bind_taken(
+        &mut self,
+        pattern: Node<'_>,
+        object: &str,
+        shorthand: &str,
+        (renamed, property, local): (&str, &str, &str),
+        source: &[u8],
+    ) {
+        let mut cursor = pattern.walk();
+        let taken: Vec<(String, String)> = pattern
+            .named_children(&mut cursor)
+            .filter_map(|part| {
+                let kind = kind_of(part);
+                let (property, local) = if kind == shorthand {
+                    (part, part)
+                } else if kind == renamed {
+                    (
+                        part.child_by_field_name(property)?,
+                        part.child_by_field_name(local)?,
+                    )
+                } else {
+                    return None;
+                };
+                let property = local_name(text(property, source))?;
+                let local = local_name(text(local, source))?;
+                Some((local.to_string(), format!("{object}.{property}")))
+            })
+            .collect();
+        for (local, to) in taken {
+            self.bind(local, Some(to));
         }
     }
 

@@ -57,6 +57,7 @@ static SYNTAX: Syntax = Syntax {
     decorated: &[],
     bindings: &[],
     lookups: &[],
+    global_objects: &[],
 };
 
 /// The C# table.

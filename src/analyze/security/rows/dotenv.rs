@@ -23,6 +23,7 @@ static SYNTAX: Syntax = Syntax {
     decorated: &[],
     bindings: &[],
     lookups: &[],
+    global_objects: &[],
 };
 
 /// The dotenv table (the registry has no dotenv language; `table_for` picks it by file name).

@@ -59,6 +59,7 @@ static SYNTAX: Syntax = Syntax {
         },
     ],
     lookups: &[],
+    global_objects: &[],
 };
 
 /// The Go table.

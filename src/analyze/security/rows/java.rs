@@ -44,6 +44,7 @@ static SYNTAX: Syntax = Syntax {
     decorated: &[],
     bindings: &[],
     lookups: &[],
+    global_objects: &[],
 };
 
 /// The Java table.

@@ -9,7 +9,7 @@ use super::classes::{
     SECRET_STORED, SECURE_RANDOM, SESSION, SHELL, SQL, TLS_OFF,
 };
 use crate::analyze::lang::Selector::Field;
-use crate::analyze::security::shape::Binding::{Assignment, Import};
+use crate::analyze::security::shape::Binding::{Assignment, Destructuring, Import};
 use crate::analyze::security::shape::Cond::{
     AnyOrigin, Bare, Interpolated, Keyword, Missing, NoArguments, Secret, Token,
 };
@@ -60,12 +60,34 @@ static SYNTAX: Syntax = Syntax {
             left: "left",
             right: "right",
         },
+        Destructuring {
+            kind: "variable_declarator",
+            pattern: ("name", "object_pattern"),
+            value: "value",
+            shorthand: "shorthand_property_identifier_pattern",
+            renamed: ("pair_pattern", "key", "value"),
+        },
     ],
     lookups: &[LookupCall {
         callee: "require",
         returns: LookedUp::Module,
         source: "Node.js docs, Modules: require(id)",
     }],
+    global_objects: &[
+        (
+            "globalThis",
+            "MDN, globalThis: the global object in every environment",
+        ),
+        ("window", "MDN, Window: the global object in browsers"),
+        (
+            "self",
+            "MDN, WorkerGlobalScope.self: the global object in browsers and workers",
+        ),
+        (
+            "global",
+            "Node.js docs, Globals: global, the global namespace object",
+        ),
+    ],
 };
 
 const WORLD_WRITABLE: &[&str] = &[

@@ -52,6 +52,7 @@ static SYNTAX: Syntax = Syntax {
     decorated: &[],
     bindings: &[],
     lookups: &[],
+    global_objects: &[],
 };
 
 /// The PHP table.

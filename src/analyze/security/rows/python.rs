@@ -71,6 +71,16 @@ static SYNTAX: Syntax = Syntax {
             source: "Python docs, Built-in Functions: __import__(name)",
         },
     ],
+    global_objects: &[
+        (
+            "builtins",
+            "Python docs, builtins: direct access to the built-in identifiers",
+        ),
+        (
+            "__builtins__",
+            "Python docs, builtins: most modules have `__builtins__` in their globals",
+        ),
+    ],
 };
 
 /// World-writable modes as Python spells them (octal literals, their decimal values, `stat`).

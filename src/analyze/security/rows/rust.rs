@@ -37,6 +37,7 @@ static SYNTAX: Syntax = Syntax {
     decorated: &[],
     bindings: &[],
     lookups: &[],
+    global_objects: &[],
 };
 
 /// The Rust table.

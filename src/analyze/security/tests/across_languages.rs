@@ -235,8 +235,10 @@ def parse(text):
 /// A construct reached under another name is the construct: a name imported as itself
 /// (`from pickle import loads`), a name assigned a construct (`run = subprocess.run`, also
 /// below its use and inside a function), a lookup by string (`getattr(subprocess, "run")`,
-/// `importlib.import_module("pickle")`, `__import__`, `require`), and chains of them. A name
-/// assigned something else, or assigned again, is not.
+/// `importlib.import_module("pickle")`, `__import__`, `require`), a name taken out of a module
+/// (`const { exec: run } = require(…)`), a global through the global object
+/// (`globalThis["eval"]`), and chains of them. A name assigned something else, or assigned
+/// again, is not.
 #[test]
 fn constructs_under_other_names() {
     let python = r#"import importlib
@@ -304,12 +306,14 @@ json_loads = json.loads
     );
     let rebound = "import subprocess\n\nrun = subprocess.run\nrun = safe_shell.run\n\n\ndef archive(name):\n    run(f\"tar czf {name}.tgz data\", shell=True)\n";
     assert!(fired("app/jobs.py", "", rebound).is_empty());
-    let javascript = "const cp = require('child_process');\nconst run = cp.exec;\nconst ev = eval;\n\nexport function archive(name) {\n  run(`tar czf ${name}.tgz data`);\n}\n\nexport function compute(formula) {\n  return ev(formula);\n}\n";
+    let javascript = "const cp = require('child_process');\nconst run = cp.exec;\nconst ev = eval;\nconst { exec: spawnShell, execSync } = require('child_process');\nconst { format: exec } = require('util');\n\nexport function archive(name) {\n  run(`tar czf ${name}.tgz data`);\n}\n\nexport function compute(formula) {\n  return ev(formula);\n}\n\nexport function backup(name) {\n  spawnShell(`cp -r data ${name}`);\n  execSync(`sync ${name}`);\n}\n\nexport function apply(rule) {\n  return globalThis[\"eval\"](rule) + window.eval(rule);\n}\n\nexport function label(name) {\n  return exec(`%s`, name);\n}\n";
     assert_eq!(
         fired("src/jobs.js", "", javascript),
         vec![
             "shell-interpolation:archive",
-            "dynamic-code-execution:compute"
+            "dynamic-code-execution:compute",
+            "shell-interpolation:backup",
+            "dynamic-code-execution:apply"
         ]
     );
     let go = "package jobs\n\nimport \"os/exec\"\n\nfunc Archive(name string) error {\n\tcommand := exec.Command\n\treturn command(\"sh\", \"-c\", \"tar czf \"+name).Run()\n}\n";
