@@ -104,9 +104,10 @@ pub fn find(table: &Table, tree: &Tree, source: &[u8]) -> Constructs {
     }
     let before = side.found.len();
     for (node, here, called) in unbound_calls {
-        if let Some(alternative) = bound.alternative(syntax, node, source, &called)
+        let alternatives = bound.alternatives(syntax, node, source, &called);
+        if !alternatives.is_empty()
             && let Some(construct) =
-                reader.first(node, Some(&called), Some(&alternative), &contexts[here])
+                reader.first(node, Some(&called), &alternatives, &contexts[here])
         {
             side.found.push(construct);
         }
@@ -150,27 +151,30 @@ impl Reader<'_, '_> {
             return Found::Nothing;
         }
         let called = callee(syntax, node, source);
-        // The name the callee stands for through the file's imports, assignments and lookups.
-        let alternative = called
+        // The names the callee may stand for through the file's imports, assignments and
+        // lookups.
+        let alternatives = called
             .as_deref()
-            .and_then(|called| bound.alternative(syntax, node, source, called));
-        if let Some(construct) =
-            self.first(node, called.as_deref(), alternative.as_deref(), context)
-        {
+            .map(|called| bound.alternatives(syntax, node, source, called))
+            .unwrap_or_default();
+        if let Some(construct) = self.first(node, called.as_deref(), &alternatives, context) {
             return Found::Construct(construct);
         }
-        match (called, alternative) {
-            (Some(called), None) if !syntax.bindings.is_empty() => Found::NothingYet(called),
+        match called {
+            Some(called) if alternatives.is_empty() && !syntax.bindings.is_empty() => {
+                Found::NothingYet(called)
+            }
             _ => Found::Nothing,
         }
     }
 
-    /// The construct of the first row `node` matches, as a call of `called` or `alternative`.
+    /// The construct of the first row `node` matches, as a call of `called` or of one of
+    /// `alternatives`.
     fn first(
         &self,
         node: Node<'_>,
         called: Option<&str>,
-        alternative: Option<&str>,
+        alternatives: &[String],
         context: &Context,
     ) -> Option<Construct> {
         let (table, syntax, source) = (self.table, self.table.syntax, self.source);
@@ -184,7 +188,7 @@ impl Reader<'_, '_> {
         // derivation, unverified JWT) before the general ones (any `hashlib` call, any JWT).
         let first = table.rows.iter().find(|(_, shape)| {
             matches(syntax, shape, node, source, self.index, &offered)
-                || alternative.is_some_and(|alternative| {
+                || alternatives.iter().any(|alternative| {
                     let offered = Offered {
                         callee: Some(alternative),
                         ..offered

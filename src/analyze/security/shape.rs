@@ -134,7 +134,8 @@ pub enum Binding {
         module: Option<&'static str>,
     },
     /// An import of names from a module under their own names (`from subprocess import run`:
-    /// `run` is `subprocess.run`); renaming forms are left to [`Binding::Import`].
+    /// `run` is `subprocess.run`; after `from subprocess import *` any name may be one of
+    /// its); renaming forms are left to [`Binding::Import`].
     FromImport {
         /// The statement's node kind.
         kind: &'static str,
@@ -144,10 +145,13 @@ pub enum Binding {
         names: &'static str,
         /// The kind of a name imported as itself.
         plain: &'static str,
+        /// The kind of `*`.
+        wildcard: &'static str,
     },
     /// An assignment whose right side is a name, a dotted name or a [`LookupCall`]
-    /// (`run = subprocess.run`, `const ev = eval`, `c := exec.Command`). Any other right side
-    /// unbinds the name.
+    /// (`run = subprocess.run`, `const ev = eval`, `c := exec.Command`), or where strings
+    /// name functions, a string (PHP's `$f = 'shell_exec'`). Any other right side unbinds the
+    /// name.
     Assignment {
         /// The node kind.
         kind: &'static str,
@@ -155,6 +159,8 @@ pub enum Binding {
         left: &'static str,
         /// The field holding the value.
         right: &'static str,
+        /// Whether a string on the right names the function the name then calls.
+        callable_strings: bool,
     },
     /// A declaration that takes names out of an object (`const { exec: run } =
     /// require("child_process")`: `run` is `child_process.exec`).
@@ -187,6 +193,11 @@ pub struct LookupCall {
 /// What a [`LookupCall`] returns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LookedUp {
+    /// It calls the method or function its first argument names, on its own receiver if it
+    /// has one, with the other arguments (`send(:system, cmd)` is `system(cmd)`,
+    /// `call_user_func('shell_exec', $cmd)` is `shell_exec($cmd)`); the call node's field
+    /// holding the arguments.
+    Dispatch(&'static str),
     /// The module its first argument names (`importlib.import_module("pickle")`).
     Module,
     /// Its first argument's attribute that its second argument names

@@ -21,6 +21,8 @@ const NESTING: usize = 8;
 pub(super) struct Bound {
     /// Local name → the name it stands for.
     names: HashMap<String, String>,
+    /// Modules whose every name was imported (`from subprocess import *`).
+    wildcards: Vec<String>,
 }
 
 impl Bound {
@@ -45,11 +47,15 @@ impl Bound {
                     module,
                     names,
                     plain,
-                } if of == kind => self.bind_from_import(node, module, names, plain, source),
+                    wildcard,
+                } if of == kind => {
+                    self.bind_from_import(node, module, names, (plain, wildcard), source);
+                }
                 Binding::Assignment {
                     kind: of,
                     left,
                     right,
+                    callable_strings,
                 } if of == kind => {
                     let (Some(left), Some(right)) = (
                         node.child_by_field_name(left),
@@ -60,8 +66,12 @@ impl Bound {
                     let Some(local) = local_name(text(left, source)) else {
                         continue;
                     };
-                    let named = resolve(syntax.lookups, &source[right.byte_range()], 0)
-                        .map(|name| self.unaliased(&name).unwrap_or(name));
+                    let value = trim(&source[right.byte_range()]);
+                    let named = match resolve(syntax.lookups, value, 0) {
+                        Some(name) => Some(self.unaliased(&name).unwrap_or(name)),
+                        None if callable_strings => string_literal(value),
+                        None => None,
+                    };
                     self.bind(local.to_string(), named);
                 }
                 Binding::Destructuring {
@@ -90,22 +100,27 @@ impl Bound {
         }
     }
 
-    /// The other name a call's callee `called` stands for, if any: through a lookup call in
-    /// it, a bound first segment, or both.
-    pub(super) fn alternative(
+    /// The other names a call's callee `called` may stand for: through a dispatch or lookup
+    /// call, the global object, a bound first segment, or a wildcard import.
+    pub(super) fn alternatives(
         &self,
         syntax: &Syntax,
         node: Node<'_>,
         source: &[u8],
         called: &str,
-    ) -> Option<String> {
-        let looked_up = syntax
-            .lookups
-            .iter()
-            .any(|lookup| starts_with_segment(called, lookup.callee))
-            .then(|| callee_text(syntax, node, source))
-            .flatten()
-            .and_then(|callee| resolve(syntax.lookups, callee, 0));
+    ) -> Vec<String> {
+        let looked_up = dispatched(syntax, node, source, called).or_else(|| {
+            syntax
+                .lookups
+                .iter()
+                .any(|lookup| {
+                    !matches!(lookup.returns, LookedUp::Dispatch(_))
+                        && starts_with_segment(called, lookup.callee)
+                })
+                .then(|| callee_text(syntax, node, source))
+                .flatten()
+                .and_then(|callee| resolve(syntax.lookups, callee, 0))
+        });
         let name = looked_up.as_deref().unwrap_or(called);
         let name = syntax
             .global_objects
@@ -115,9 +130,21 @@ impl Bound {
                     .and_then(|rest| rest.strip_prefix('.'))
             })
             .unwrap_or(name);
-        self.unaliased(name)
-            .or_else(|| (name != called).then(|| name.to_string()))
-            .filter(|other| other != called)
+        let mut names = match self.unaliased(name) {
+            Some(unaliased) => vec![unaliased],
+            None if !name.contains('.') => self
+                .wildcards
+                .iter()
+                .map(|module| format!("{module}.{name}"))
+                .chain((name != called).then(|| name.to_string()))
+                .collect(),
+            None => (name != called)
+                .then(|| name.to_string())
+                .into_iter()
+                .collect(),
+        };
+        names.retain(|other| other != called);
+        names
     }
 
     /// `name` with its first segment replaced by what that segment is bound to.
@@ -177,13 +204,13 @@ impl Bound {
         }
     }
 
-    /// `from module import a, b`: each plain name is `module.name`.
+    /// `from module import a, b`: each plain name is `module.name`; `*` imports every name.
     fn bind_from_import(
         &mut self,
         node: Node<'_>,
         module: &str,
         names: &str,
-        plain: &str,
+        (plain, wildcard): (&str, &str),
         source: &[u8],
     ) {
         let Some(module) = node
@@ -194,6 +221,13 @@ impl Bound {
             return;
         };
         let mut cursor = node.walk();
+        if node
+            .named_children(&mut cursor)
+            .any(|child| kind_of(child) == wildcard)
+        {
+            self.wildcards.push(module.to_string());
+            return;
+        }
         let imported: Vec<String> = node
             .children_by_field_name(names, &mut cursor)
             .filter(|name| kind_of(*name) == plain)
@@ -250,9 +284,10 @@ pub(super) fn go_package(path: &str) -> Option<&str> {
     }
 }
 
-/// `text` as a local name: one identifier (letters of any script, digits, `_`, `$`).
+/// `text` as a local name: one identifier (letters of any script, digits, `_`, `$`), without
+/// the `$` or `@` its callee's dotted text leaves out (PHP's `$f`, JavaScript's `$run`).
 fn local_name(text: &str) -> Option<&str> {
-    let name = text.trim();
+    let name = text.trim().trim_matches(['$', '@']);
     (!name.is_empty()
         && name
             .chars()
@@ -267,6 +302,36 @@ fn callee_text<'s>(syntax: &Syntax, node: Node<'_>, source: &'s [u8]) -> Option<
         .iter()
         .find(|(kind, ..)| *kind == kind_of(node))?;
     Some(&source[select(node, *selector)?.byte_range()])
+}
+
+/// The name a dispatch call (`send(:system, cmd)`, `Kernel.public_send(:system, cmd)`,
+/// `call_user_func('shell_exec', $cmd)`) calls: its first argument, a symbol or a plain
+/// string, on the call's own receiver.
+fn dispatched(syntax: &Syntax, node: Node<'_>, source: &[u8], called: &str) -> Option<String> {
+    let (receiver, arguments) = syntax.lookups.iter().find_map(|lookup| {
+        let LookedUp::Dispatch(arguments) = lookup.returns else {
+            return None;
+        };
+        let receiver = match called.strip_suffix(lookup.callee)? {
+            "" => "",
+            prefix => prefix.strip_suffix('.')?,
+        };
+        Some((receiver, arguments))
+    })?;
+    let first = node.child_by_field_name(arguments)?.named_child(0)?;
+    let first = trim(&source[first.byte_range()]);
+    let method = match first.strip_prefix(b":") {
+        Some(symbol) => identifier(symbol)
+            .filter(|(_, rest)| rest.is_empty())?
+            .0
+            .to_string(),
+        None => string_literal(first)?,
+    };
+    Some(if receiver.is_empty() {
+        method
+    } else {
+        format!("{receiver}.{method}")
+    })
 }
 
 /// An expression read as the name it denotes: a dotted name, or a lookup with string
@@ -307,6 +372,8 @@ fn looked_up(
             let object = resolve(lookups, object, depth + 1)?;
             Some(format!("{object}.{}", string_literal(attribute)?))
         }
+        // A dispatch is read from the call's arguments node ([`dispatched`]), not from text;
+        // too few arguments name nothing.
         _ => None,
     }
 }

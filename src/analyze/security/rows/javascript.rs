@@ -54,11 +54,13 @@ static SYNTAX: Syntax = Syntax {
             kind: "variable_declarator",
             left: "name",
             right: "value",
+            callable_strings: false,
         },
         Assignment {
             kind: "assignment_expression",
             left: "left",
             right: "right",
+            callable_strings: false,
         },
         Destructuring {
             kind: "variable_declarator",

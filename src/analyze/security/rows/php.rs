@@ -8,11 +8,12 @@ use super::classes::{
     SECURE_RANDOM, SESSION, SHELL, SQL, TLS_OFF,
 };
 use crate::analyze::lang::Selector::{Field, First, Last};
+use crate::analyze::security::shape::Binding::Assignment;
 use crate::analyze::security::shape::Cond::{Bare, Interpolated, Lacks, Missing, Secret, Token};
 use crate::analyze::security::shape::Shape::{
     Call, Decorator, HardcodedSecret, InterpolatedKind, SecretComparison, Setting, SqlBuilt,
 };
-use crate::analyze::security::shape::{Syntax, Table};
+use crate::analyze::security::shape::{LookedUp, LookupCall, Syntax, Table};
 
 static SYNTAX: Syntax = Syntax {
     calls: &[
@@ -50,8 +51,24 @@ static SYNTAX: Syntax = Syntax {
         "interface_declaration",
     ],
     decorated: &[],
-    bindings: &[],
-    lookups: &[],
+    bindings: &[Assignment {
+        kind: "assignment_expression",
+        left: "left",
+        right: "right",
+        callable_strings: true,
+    }],
+    lookups: &[
+        LookupCall {
+            callee: "call_user_func",
+            returns: LookedUp::Dispatch("arguments"),
+            source: "PHP manual, call_user_func: calls the callback given by the first parameter",
+        },
+        LookupCall {
+            callee: "call_user_func_array",
+            returns: LookedUp::Dispatch("arguments"),
+            source: "PHP manual, call_user_func_array: calls a callback with an array of parameters",
+        },
+    ],
     global_objects: &[],
 };
 

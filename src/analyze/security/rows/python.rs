@@ -47,11 +47,13 @@ static SYNTAX: Syntax = Syntax {
             module: "module_name",
             names: "name",
             plain: "dotted_name",
+            wildcard: "wildcard_import",
         },
         Assignment {
             kind: "assignment",
             left: "left",
             right: "right",
+            callable_strings: false,
         },
     ],
     lookups: &[

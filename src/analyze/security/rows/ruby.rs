@@ -12,7 +12,7 @@ use crate::analyze::security::shape::Cond::{AnyOrigin, Bare, Interpolated, Secre
 use crate::analyze::security::shape::Shape::{
     Call, HardcodedSecret, InterpolatedKind, SecretComparison, Setting, SqlBuilt,
 };
-use crate::analyze::security::shape::{Syntax, Table};
+use crate::analyze::security::shape::{LookedUp, LookupCall, Syntax, Table};
 
 static SYNTAX: Syntax = Syntax {
     calls: &[("call", Field("method"), Some("receiver"))],
@@ -32,7 +32,23 @@ static SYNTAX: Syntax = Syntax {
     containers: &["class", "module"],
     decorated: &[],
     bindings: &[],
-    lookups: &[],
+    lookups: &[
+        LookupCall {
+            callee: "send",
+            returns: LookedUp::Dispatch("arguments"),
+            source: "Ruby docs, Object#send: invokes the method identified by symbol",
+        },
+        LookupCall {
+            callee: "public_send",
+            returns: LookedUp::Dispatch("arguments"),
+            source: "Ruby docs, Object#public_send: invokes the public method identified by symbol",
+        },
+        LookupCall {
+            callee: "__send__",
+            returns: LookedUp::Dispatch("arguments"),
+            source: "Ruby docs, BasicObject#__send__: invokes the method identified by symbol",
+        },
+    ],
     global_objects: &[],
 };
 

@@ -322,3 +322,30 @@ json_loads = json.loads
         vec!["shell-interpolation:Archive"]
     );
 }
+
+/// A construct called by dispatch or through a wildcard import is the construct: Ruby's
+/// `send(:system, …)` and `Kernel.public_send`, PHP's `call_user_func('shell_exec', …)` and a
+/// variable function (`$f = 'shell_exec'; $f(…)`), Python's `from subprocess import *`.
+/// Dispatch to another method, a variable function naming a harmless one, and a wildcard
+/// import of a module without the name, are not.
+#[test]
+fn constructs_through_dispatch_and_wildcards() {
+    let ruby = "class Archiver\n  def archive(name)\n    send(:system, \"tar czf #{name}.tgz data\")\n  end\n\n  def backup(name)\n    Kernel.public_send(:system, \"cp -r data #{name}\")\n  end\n\n  def rename(record, name)\n    record.send(:update, \"name #{name}\")\n  end\nend\n";
+    assert_eq!(
+        fired("app/archiver.rb", "", ruby),
+        vec![
+            "shell-interpolation:Archiver.archive",
+            "shell-interpolation:Archiver.backup"
+        ]
+    );
+    let php = "<?php\nfunction archive($name) {\n    return call_user_func('shell_exec', 'tar czf ' . $name);\n}\n\nfunction backup($name) {\n    $run = 'shell_exec';\n    return $run('cp -r data ' . $name);\n}\n\nfunction shout($name) {\n    $f = 'strtoupper';\n    return $f('hello ' . $name);\n}\n";
+    assert_eq!(
+        fired("app/jobs.php", "", php),
+        vec!["shell-interpolation:archive", "shell-interpolation:backup"]
+    );
+    let python = "from os.path import *\nfrom subprocess import *\n\n\ndef archive(name):\n    run(f\"tar czf {name}.tgz data\", shell=True)\n\n\ndef where(name):\n    return join(name, \"data\")\n";
+    assert_eq!(
+        fired("app/jobs.py", "", python),
+        vec!["shell-interpolation:archive"]
+    );
+}
