@@ -16,6 +16,10 @@ use crate::analyze::security::shape::{Binding, LookedUp, LookupCall, Syntax};
 /// by hand, and a bound on the recursion a crafted file could ask for.
 const NESTING: usize = 8;
 
+/// The longest name a local name may stand for. Every row's name is far shorter, and without
+/// a bound `x = x.next` written again and again would grow one name by a segment per line.
+const LONGEST_NAME: usize = 256;
+
 /// What the file has bound so far in the walk's order.
 #[derive(Debug, Default)]
 pub(super) struct Bound {
@@ -39,7 +43,7 @@ impl Bound {
                     if let Some((local, imported)) =
                         imported_as(node, imported, local, module, source)
                     {
-                        self.bind(local, Some(imported));
+                        self.bind(&local, Some(imported));
                     }
                 }
                 Binding::FromImport {
@@ -72,7 +76,7 @@ impl Bound {
                         None if callable_strings => string_literal(value),
                         None => None,
                     };
-                    self.bind(local.to_string(), named);
+                    self.bind(local, named);
                 }
                 Binding::Destructuring {
                     kind: of,
@@ -158,14 +162,14 @@ impl Bound {
         })
     }
 
-    /// Binds `local` to `to`, or unbinds it (`None`, or bound to itself).
-    fn bind(&mut self, local: String, to: Option<String>) {
-        match to.filter(|to| *to != local) {
+    /// Binds `local` to `to`, or unbinds it (`None`, itself, or a name no row could be).
+    fn bind(&mut self, local: &str, to: Option<String>) {
+        match to.filter(|to| to != local && to.len() <= LONGEST_NAME) {
             Some(to) => {
-                self.names.insert(local, to);
+                self.names.insert(local.to_string(), to);
             }
             None => {
-                self.names.remove(&local);
+                self.names.remove(local);
             }
         }
     }
@@ -200,7 +204,7 @@ impl Bound {
             })
             .collect();
         for (local, to) in taken {
-            self.bind(local, Some(to));
+            self.bind(&local, Some(to));
         }
     }
 
@@ -225,7 +229,10 @@ impl Bound {
             .named_children(&mut cursor)
             .any(|child| kind_of(child) == wildcard)
         {
-            self.wildcards.push(module.to_string());
+            // Each one adds a name to try for every bare call, so each module counts once.
+            if !self.wildcards.iter().any(|known| known == module) {
+                self.wildcards.push(module.to_string());
+            }
             return;
         }
         let imported: Vec<String> = node
@@ -235,7 +242,7 @@ impl Bound {
             .collect();
         for name in imported {
             let to = format!("{module}.{name}");
-            self.bind(name, Some(to));
+            self.bind(&name, Some(to));
         }
     }
 }
