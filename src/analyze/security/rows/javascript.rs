@@ -310,6 +310,37 @@ pub static TABLE: Table = Table {
                 &[Keyword("shell", &["true"]), Interpolated],
             ),
         ),
+        // A shell named as the program runs the string after `-c` (or `/c`) as a command
+        // line, whatever `shell` says: `spawn("sh", ["-c", `…${x}`])`.
+        (
+            &SHELL,
+            Call(
+                &[
+                    "spawn",
+                    "spawnSync",
+                    "execFile",
+                    "execFileSync",
+                    "execa",
+                    "execaSync",
+                ],
+                &[
+                    Token(&[
+                        "sh",
+                        "bash",
+                        "zsh",
+                        "/bin/sh",
+                        "/bin/bash",
+                        "/bin/zsh",
+                        "cmd",
+                        "cmd.exe",
+                        "powershell",
+                        "pwsh",
+                    ]),
+                    Token(&["-c", "/c", "-Command"]),
+                    Interpolated,
+                ],
+            ),
+        ),
         // `eval` and the `Function` constructor (a method named `eval` is not the builtin),
         // and Node's `vm` module, which its documentation says is not a security mechanism.
         (&DYNAMIC_CODE, Call(&["eval", "Function"], &[Bare])),

@@ -305,6 +305,38 @@ pub static TABLE: Table = Table {
                 &[Interpolated],
             ),
         ),
+        // asyncio's shell variant always runs its command through the shell (Python docs,
+        // "Subprocesses": create_subprocess_shell).
+        (&SHELL, Call(&["create_subprocess_shell"], &[Interpolated])),
+        // A shell named in the argument list runs the string after `-c` as a command line,
+        // whatever `shell=` says: `subprocess.run(["sh", "-c", f"…"])`, `os.execvp("sh", …)`.
+        (
+            &SHELL,
+            Call(
+                &[
+                    "subprocess.run",
+                    "subprocess.call",
+                    "subprocess.check_call",
+                    "subprocess.check_output",
+                    "subprocess.Popen",
+                    "Popen",
+                    "create_subprocess_exec",
+                    "os.execv",
+                    "os.execvp",
+                    "os.execl",
+                    "os.execlp",
+                    "os.spawnv",
+                    "os.spawnvp",
+                    "os.spawnl",
+                    "os.spawnlp",
+                ],
+                &[
+                    Token(&["sh", "bash", "zsh", "/bin/sh", "/bin/bash", "/bin/zsh"]),
+                    Token(&["-c"]),
+                    Interpolated,
+                ],
+            ),
+        ),
         // The builtins; a method of the same name (PyTorch's `model.eval()`, SQLModel's
         // `session.exec(query)`) runs no code from a string.
         (&DYNAMIC_CODE, Call(&["eval", "exec"], &[Bare])),
@@ -329,9 +361,16 @@ pub static TABLE: Table = Table {
                     "read_pickle",
                     "yaml.unsafe_load",
                     "yaml.full_load",
+                    // joblib docs, "Persistence": joblib.load is based on pickle.
+                    "joblib.load",
                 ],
                 &[],
             ),
+        ),
+        // PyTorch docs, torch.load: with `weights_only=False` it unpickles arbitrary objects.
+        (
+            &DESERIALISE,
+            Call(&["torch.load"], &[Keyword("weights_only", &["False"])]),
         ),
         (
             &DESERIALISE,

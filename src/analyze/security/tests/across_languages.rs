@@ -349,3 +349,65 @@ fn constructs_through_dispatch_and_wildcards() {
         vec!["shell-interpolation:archive"]
     );
 }
+
+/// A shell named as the program runs the string after `-c` as a command line whatever
+/// `shell=` says, and asyncio's shell variant always does: built from values, they are shell
+/// commands built from values. A constant command line, or a program that is not a shell,
+/// is not. `torch.load(…, weights_only=False)` and `joblib.load` unpickle.
+#[test]
+fn shells_named_in_the_arguments_and_pickle_loaders() {
+    let python = r#"import asyncio
+import os
+import subprocess
+
+import joblib
+import torch
+
+
+def listing(name):
+    subprocess.run(["sh", "-c", f"ls {name}"])
+
+
+def replace(name):
+    os.execvp("bash", ["bash", "-c", f"exec ls {name}"])
+
+
+async def later(name):
+    await asyncio.create_subprocess_shell(f"ls {name}")
+
+
+def constant():
+    subprocess.run(["sh", "-c", "ls"])
+
+
+def direct(name):
+    subprocess.run(["ls", "-c", f"{name}"])
+
+
+def model(path):
+    return torch.load(path, weights_only=False)
+
+
+def weights(path):
+    return torch.load(path)
+
+
+def estimator(path):
+    return joblib.load(path)
+"#;
+    assert_eq!(
+        fired("app/jobs.py", "", python),
+        vec![
+            "shell-interpolation:listing",
+            "shell-interpolation:replace",
+            "shell-interpolation:later",
+            "unsafe-deserialisation:model",
+            "unsafe-deserialisation:estimator",
+        ]
+    );
+    let javascript = "import { spawn } from 'child_process';\n\nexport function listing(name) {\n  return spawn('sh', ['-c', `ls ${name}`]);\n}\n\nexport function constant() {\n  return spawn('sh', ['-c', 'ls']);\n}\n\nexport function direct(name) {\n  return spawn('ls', ['-la', `${name}`]);\n}\n";
+    assert_eq!(
+        fired("src/jobs.ts", "", javascript),
+        vec!["shell-interpolation:listing"]
+    );
+}
