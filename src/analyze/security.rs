@@ -107,7 +107,8 @@ fn keywords(shape: &Shape) -> Vec<String> {
         Shape::Setting(keys, _) => keys.iter().map(|key| longest(key)).collect(),
         Shape::Decorator(names) => names.iter().map(|name| longest(name)).collect(),
         Shape::SecretComparison | Shape::HardcodedSecret => secrets(),
-        Shape::InterpolatedKind(_) => vec!["`".to_string()],
+        // Backticks, and Ruby's `%x(…)` (any delimiter) that runs the same way.
+        Shape::InterpolatedKind(_) => vec!["`".to_string(), "%x".to_string()],
         Shape::SqlBuilt => ["select ", "insert ", "update ", "delete ", "drop "]
             .into_iter()
             .map(ToString::to_string)

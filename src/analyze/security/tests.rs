@@ -344,6 +344,23 @@ class Vault {
     );
 }
 
+/// Ruby's `%x(…)` runs its text through the shell as backticks do, with any delimiter; a file
+/// holding no backtick was passed over before it was read.
+#[test]
+fn ruby_percent_x_is_a_subshell() {
+    for command in [
+        "%x(tar czf #{name}.tgz data)",
+        "%x{tar czf #{name}.tgz data}",
+    ] {
+        let after = format!("def archive(name)\n  {command}\nend\n");
+        assert_eq!(
+            fired("app/jobs.rb", "", &after),
+            vec!["shell-interpolation:archive"],
+            "{command}"
+        );
+    }
+}
+
 /// Ruby: a controller guard, `Marshal.load`, TLS off, backticks with interpolation, a
 /// secure compare.
 #[test]
