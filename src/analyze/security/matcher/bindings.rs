@@ -71,11 +71,9 @@ impl Bound {
                         continue;
                     };
                     let value = trim(&source[right.byte_range()]);
-                    let named = match resolve(syntax.lookups, value, 0) {
-                        Some(name) => Some(self.unaliased(&name).unwrap_or(name)),
-                        None if callable_strings => string_literal(value),
-                        None => None,
-                    };
+                    let named = self
+                        .named(syntax, value)
+                        .or_else(|| callable_strings.then(|| string_literal(value)).flatten());
                     self.bind(local, named);
                 }
                 Binding::Destructuring {
@@ -92,9 +90,7 @@ impl Bound {
                     ) else {
                         continue;
                     };
-                    let Some(object) = resolve(syntax.lookups, &source[value.byte_range()], 0)
-                        .map(|name| self.unaliased(&name).unwrap_or(name))
-                    else {
+                    let Some(object) = self.named(syntax, &source[value.byte_range()]) else {
                         continue;
                     };
                     self.bind_taken(taken, &object, shorthand, renamed, source);
@@ -113,6 +109,12 @@ impl Bound {
         source: &[u8],
         called: &str,
     ) -> Vec<String> {
+        let nothing_bound = self.names.is_empty() && self.wildcards.is_empty();
+        if nothing_bound && syntax.lookups.is_empty() && syntax.global_objects.is_empty() {
+            // Most calls of a file without bindings, and every call in a language without
+            // any of these forms.
+            return Vec::new();
+        }
         let looked_up = dispatched(syntax, node, source, called).or_else(|| {
             syntax
                 .lookups
@@ -149,6 +151,12 @@ impl Bound {
         };
         names.retain(|other| other != called);
         names
+    }
+
+    /// The name `expression` denotes ([`resolve`]), through what is bound so far.
+    fn named(&self, syntax: &Syntax, expression: &[u8]) -> Option<String> {
+        let name = resolve(syntax.lookups, expression, 0)?;
+        Some(self.unaliased(&name).unwrap_or(name))
     }
 
     /// `name` with its first segment replaced by what that segment is bound to.

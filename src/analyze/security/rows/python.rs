@@ -16,7 +16,7 @@ use crate::analyze::security::shape::Cond::{
 use crate::analyze::security::shape::Shape::{
     Call, Decorator, HardcodedSecret, SecretComparison, Setting, SqlBuilt,
 };
-use crate::analyze::security::shape::{LookedUp, LookupCall, Syntax, Table};
+use crate::analyze::security::shape::{Cond, LookedUp, LookupCall, Syntax, Table};
 
 static SYNTAX: Syntax = Syntax {
     calls: &[("call", Field("function"), None)],
@@ -84,6 +84,23 @@ static SYNTAX: Syntax = Syntax {
         ),
     ],
 };
+
+/// `subprocess`'s ways to run a program (Python docs, "subprocess").
+const SUBPROCESS: &[&str] = &[
+    "subprocess.run",
+    "subprocess.call",
+    "subprocess.check_call",
+    "subprocess.check_output",
+    "subprocess.Popen",
+    "Popen",
+];
+
+/// A shell named in the arguments with `-c` and a command line built from values.
+const SHELL_IN_ARGUMENTS: &[Cond] = &[
+    Token(&["sh", "bash", "zsh", "/bin/sh", "/bin/bash", "/bin/zsh"]),
+    Token(&["-c"]),
+    Interpolated,
+];
 
 /// World-writable modes as Python spells them (octal literals, their decimal values, `stat`).
 const WORLD_WRITABLE: &[&str] = &[
@@ -286,17 +303,7 @@ pub static TABLE: Table = Table {
         ),
         (
             &SHELL,
-            Call(
-                &[
-                    "subprocess.run",
-                    "subprocess.call",
-                    "subprocess.check_call",
-                    "subprocess.check_output",
-                    "subprocess.Popen",
-                    "Popen",
-                ],
-                &[Keyword("shell", &["True"]), Interpolated],
-            ),
+            Call(SUBPROCESS, &[Keyword("shell", &["True"]), Interpolated]),
         ),
         (
             &SHELL,
@@ -310,16 +317,11 @@ pub static TABLE: Table = Table {
         (&SHELL, Call(&["create_subprocess_shell"], &[Interpolated])),
         // A shell named in the argument list runs the string after `-c` as a command line,
         // whatever `shell=` says: `subprocess.run(["sh", "-c", f"…"])`, `os.execvp("sh", …)`.
+        (&SHELL, Call(SUBPROCESS, SHELL_IN_ARGUMENTS)),
         (
             &SHELL,
             Call(
                 &[
-                    "subprocess.run",
-                    "subprocess.call",
-                    "subprocess.check_call",
-                    "subprocess.check_output",
-                    "subprocess.Popen",
-                    "Popen",
                     "create_subprocess_exec",
                     "os.execv",
                     "os.execvp",
@@ -330,11 +332,7 @@ pub static TABLE: Table = Table {
                     "os.spawnl",
                     "os.spawnlp",
                 ],
-                &[
-                    Token(&["sh", "bash", "zsh", "/bin/sh", "/bin/bash", "/bin/zsh"]),
-                    Token(&["-c"]),
-                    Interpolated,
-                ],
+                SHELL_IN_ARGUMENTS,
             ),
         ),
         // The builtins; a method of the same name (PyTorch's `model.eval()`, SQLModel's
