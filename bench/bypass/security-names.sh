@@ -2,10 +2,10 @@
 # Trials of the ways a file can call a security construct under another name, through a real
 # pre-receive hook: a bare server gates pushes with `BLASTGATE pre-receive`; for each way, an
 # AI-assisted commit rewrites one file and is pushed with --no-verify to its own branch.
-# Import aliases, names imported as themselves or with `*`, assignments (also below the
-# call), destructuring, lookups by string, dispatch and the global object must all be refused
-# (exit 1, sent to review as security-sensitive); the controls, which bind a harmless name the
-# same ways, are allowed. Usage: bench/bypass/security-names.sh /path/to/blastgate
+# Import aliases, names imported as themselves or with `*`, assignments (also below the call,
+# walruses, lists of names), destructuring, lookups by string, dispatch and the global object
+# must all be refused (exit 1, sent to review as security-sensitive); the controls, which bind
+# a harmless name the same ways, are allowed. Usage: bench/bypass/security-names.sh /path/to/blastgate
 set -u
 BIN=$(realpath "$1"); T=$(mktemp -d); trap 'rm -rf "$T"' EXIT; cd "$T"
 git init -q --bare server.git; git clone -q server.git work 2>/dev/null; cd work
@@ -53,6 +53,9 @@ trial rb-send refused "printf 'def archive(name)\n  send(:system, \"tar czf #{na
 trial rb-public-send refused "printf 'def archive(name)\n  Kernel.public_send(:system, \"tar czf #{name}.tgz data\")\nend\n' > app/jobs.rb"
 trial php-variable-fn refused "printf '<?php\nfunction archive(\$name) {\n    \$run = \"shell_exec\";\n    return \$run(\"tar czf \" . \$name);\n}\n' > app/jobs.php"
 trial php-call-user-func refused "printf '<?php\nfunction archive(\$name) {\n    return call_user_func(\"shell_exec\", \"tar czf \" . \$name);\n}\n' > app/jobs.php"
+trial py-walrus refused "printf 'import pickle\n\n\ndef restore(blob):\n    if (load := pickle.loads):\n        return load(blob)\n' > app/jobs.py"
+trial py-tuple refused "printf 'import pickle\nload, tries = pickle.loads, 1\n\n\ndef restore(blob):\n    return load(blob)\n' > app/jobs.py"
+trial go-tuple refused "printf 'package shell\n\nimport \"os/exec\"\n\nfunc Archive(name string) error {\n\tc, n := exec.Command, 1\n\t_ = n\n\treturn c(\"sh\", \"-c\", \"tar czf \"+name).Run()\n}\n' > internal/shell/run.go"
 trial control-py-json accepted "printf 'import json\n\nload = json.loads\n\n\ndef parse(text):\n    return load(text)\n' > app/jobs.py"
 trial control-py-star accepted "printf 'from os.path import *\n\n\ndef where(name):\n    return join(name, \"data\")\n' > app/jobs.py"
 trial control-js-util accepted "printf 'const { format: exec } = require(\"util\");\n\nexport function label(name) {\n  return exec(\`%%s\`, name);\n}\n' > src/jobs.ts"

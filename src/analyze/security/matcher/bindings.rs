@@ -67,14 +67,16 @@ impl Bound {
                     ) else {
                         continue;
                     };
-                    let Some(local) = local_name(text(left, source)) else {
-                        continue;
-                    };
-                    let value = trim(&source[right.byte_range()]);
-                    let named = self
-                        .named(syntax, value)
-                        .or_else(|| callable_strings.then(|| string_literal(value)).flatten());
-                    self.bind(local, named);
+                    for (left, right) in assigned_pairs(left, right, source) {
+                        let Some(local) = local_name(text(left, source)) else {
+                            continue;
+                        };
+                        let value = trim(&source[right.byte_range()]);
+                        let named = self
+                            .named(syntax, value)
+                            .or_else(|| callable_strings.then(|| string_literal(value)).flatten());
+                        self.bind(local, named);
+                    }
                 }
                 Binding::Destructuring {
                     kind: of,
@@ -296,6 +298,23 @@ pub(super) fn go_package(path: &str) -> Option<&str> {
     match last.rsplit_once('.') {
         Some((name, version)) if is_version(version) => Some(name),
         _ => Some(last),
+    }
+}
+
+/// The (name, value) pairs an assignment makes: itself, or, for a list of names given a list
+/// of as many values (`run, x = subprocess.run, 1`, Go's `c, err := exec.Command, nil`,
+/// `[run] = [cp.exec]`), each name with its value.
+fn assigned_pairs<'t>(left: Node<'t>, right: Node<'t>, source: &[u8]) -> Vec<(Node<'t>, Node<'t>)> {
+    if local_name(text(left, source)).is_some() {
+        return vec![(left, right)];
+    }
+    let (mut names, mut values) = (left.walk(), right.walk());
+    let names: Vec<Node<'t>> = left.named_children(&mut names).collect();
+    let values: Vec<Node<'t>> = right.named_children(&mut values).collect();
+    if names.len() == values.len() {
+        names.into_iter().zip(values).collect()
+    } else {
+        Vec::new()
     }
 }
 

@@ -55,6 +55,12 @@ static SYNTAX: Syntax = Syntax {
             right: "right",
             callable_strings: false,
         },
+        Assignment {
+            kind: "named_expression",
+            left: "name",
+            right: "value",
+            callable_strings: false,
+        },
     ],
     lookups: &[
         LookupCall {

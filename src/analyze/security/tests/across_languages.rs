@@ -411,3 +411,22 @@ def estimator(path):
         vec!["shell-interpolation:listing"]
     );
 }
+
+/// A name bound by a walrus or in a list of names given as many values is bound as by a
+/// plain assignment; a list given one value (a call's tuple) binds nothing.
+#[test]
+fn constructs_under_names_bound_in_lists() {
+    let python = "import json\nimport pickle\n\nload, count = pickle.loads, 1\nparse, other = json.loads, 2\nfirst, second = make_pair()\n\n\ndef restore(blob):\n    return load(blob)\n\n\ndef peek(blob):\n    if (quick := pickle.loads):\n        return quick(blob)\n\n\ndef read(text):\n    return parse(text) + first(text)\n";
+    assert_eq!(
+        fired("app/jobs.py", "", python),
+        vec![
+            "unsafe-deserialisation:restore",
+            "unsafe-deserialisation:peek"
+        ]
+    );
+    let go = "package jobs\n\nimport \"os/exec\"\n\nfunc Archive(name string) error {\n\tcommand, tries := exec.Command, 1\n\t_ = tries\n\treturn command(\"sh\", \"-c\", \"tar czf \"+name).Run()\n}\n";
+    assert_eq!(
+        fired("jobs/archive.go", "", go),
+        vec!["shell-interpolation:Archive"]
+    );
+}
