@@ -161,6 +161,9 @@ pub enum Binding {
         right: &'static str,
         /// Whether a string on the right names the function the name then calls.
         callable_strings: bool,
+        /// Kinds of a list of names or of values: a list given a list of as many values
+        /// binds each name to its value (`load, n = pickle.loads, 1`).
+        lists: &'static [&'static str],
     },
     /// A declaration that takes names out of an object (`const { exec: run } =
     /// require("child_process")`: `run` is `child_process.exec`).

@@ -60,6 +60,7 @@ impl Bound {
                     left,
                     right,
                     callable_strings,
+                    lists,
                 } if of == kind => {
                     let (Some(left), Some(right)) = (
                         node.child_by_field_name(left),
@@ -67,7 +68,7 @@ impl Bound {
                     ) else {
                         continue;
                     };
-                    for (left, right) in assigned_pairs(left, right, source) {
+                    for (left, right) in assigned_pairs(left, right, lists, source) {
                         let Some(local) = local_name(text(left, source)) else {
                             continue;
                         };
@@ -304,9 +305,19 @@ pub(super) fn go_package(path: &str) -> Option<&str> {
 /// The (name, value) pairs an assignment makes: itself, or, for a list of names given a list
 /// of as many values (`run, x = subprocess.run, 1`, Go's `c, err := exec.Command, nil`,
 /// `[run] = [cp.exec]`), each name with its value.
-fn assigned_pairs<'t>(left: Node<'t>, right: Node<'t>, source: &[u8]) -> Vec<(Node<'t>, Node<'t>)> {
+fn assigned_pairs<'t>(
+    left: Node<'t>,
+    right: Node<'t>,
+    lists: &[&str],
+    source: &[u8],
+) -> Vec<(Node<'t>, Node<'t>)> {
     if local_name(text(left, source)).is_some() {
         return vec![(left, right)];
+    }
+    if !lists.contains(&kind_of(left)) || !lists.contains(&kind_of(right)) {
+        // A list of names given one value (`host, port = address.split(":")`) binds nothing
+        // this can follow.
+        return Vec::new();
     }
     let (mut names, mut values) = (left.walk(), right.walk());
     let names: Vec<Node<'t>> = left.named_children(&mut names).collect();

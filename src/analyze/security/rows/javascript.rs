@@ -55,12 +55,14 @@ static SYNTAX: Syntax = Syntax {
             left: "name",
             right: "value",
             callable_strings: false,
+            lists: &["array_pattern", "array"],
         },
         Assignment {
             kind: "assignment_expression",
             left: "left",
             right: "right",
             callable_strings: false,
+            lists: &["array_pattern", "array"],
         },
         Destructuring {
             kind: "variable_declarator",

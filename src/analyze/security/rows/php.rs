@@ -56,6 +56,7 @@ static SYNTAX: Syntax = Syntax {
         left: "left",
         right: "right",
         callable_strings: true,
+        lists: &[],
     }],
     lookups: &[
         LookupCall {

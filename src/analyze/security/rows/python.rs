@@ -54,12 +54,28 @@ static SYNTAX: Syntax = Syntax {
             left: "left",
             right: "right",
             callable_strings: false,
+            lists: &[
+                "pattern_list",
+                "expression_list",
+                "tuple_pattern",
+                "tuple",
+                "list_pattern",
+                "list",
+            ],
         },
         Assignment {
             kind: "named_expression",
             left: "name",
             right: "value",
             callable_strings: false,
+            lists: &[
+                "pattern_list",
+                "expression_list",
+                "tuple_pattern",
+                "tuple",
+                "list_pattern",
+                "list",
+            ],
         },
     ],
     lookups: &[

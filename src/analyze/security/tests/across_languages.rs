@@ -413,13 +413,16 @@ def estimator(path):
 }
 
 /// A name bound by a walrus or in a list of names given as many values is bound as by a
-/// plain assignment; a list given one value (a call's tuple) binds nothing.
+/// plain assignment; a list given one value (a call's tuple) binds nothing, though the call
+/// node also has two parts (`seed, salt = secrets.token_hex(8)` made `seed.strip()` a
+/// secrets call).
 #[test]
 fn constructs_under_names_bound_in_lists() {
-    let python = "import json\nimport pickle\n\nload, count = pickle.loads, 1\nparse, other = json.loads, 2\nfirst, second = make_pair()\n\n\ndef restore(blob):\n    return load(blob)\n\n\ndef peek(blob):\n    if (quick := pickle.loads):\n        return quick(blob)\n\n\ndef read(text):\n    return parse(text) + first(text)\n";
+    let python = "import json\nimport pickle\n\nload, count = pickle.loads, 1\nparse, other = json.loads, 2\nfirst, second = make_pair()\nseed, salt = secrets.token_hex(8)\n\n\ndef restore(blob):\n    return load(blob)\n\n\ndef peek(blob):\n    if (quick := pickle.loads):\n        return quick(blob)\n\n\ndef read(text):\n    return parse(text) + first(text) + seed.strip()\n";
     assert_eq!(
         fired("app/jobs.py", "", python),
         vec![
+            "secure-randomness",
             "unsafe-deserialisation:restore",
             "unsafe-deserialisation:peek"
         ]
